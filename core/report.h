@@ -1,0 +1,32 @@
+/* Reports: console lines, JUnit XML, JSON. */
+#ifndef WSC_REPORT_H
+#define WSC_REPORT_H
+
+#include <stdio.h>
+#include "result.h"
+
+struct wsc_console {
+    FILE *out;
+    int color;     /* ANSI colours (TTY and NO_COLOR unset) */
+    int quiet;     /* only failures and the summary */
+    int verbose;   /* also notes, metrics */
+};
+
+/* One line per test: status, suite and test name, duration, and on failure
+ * the message. */
+void wsc_console_test(const struct wsc_console *c, const struct wsc_suite_result *s,
+                      const struct wsc_result *r);
+/* "N passed, N failed, N errors, N skipped in T s" */
+void wsc_console_summary(const struct wsc_console *c, const struct wsc_run_result *r);
+
+/* Both write to PATH.tmp.XXXXXX and rename; never leave a half-written file.
+ * Return 0, or -1 with *err (malloc'ed) naming the path and the reason. */
+int wsc_junit_write(const char *path, const struct wsc_run_result *r, char **err);
+int wsc_json_report_write(const char *path, const struct wsc_run_result *r,
+                          char **err);
+
+/* Makes text safe for XML 1.0: invalid UTF-8 bytes become U+FFFD, control
+ * characters other than tab/newline/CR become "\xNN" text. Malloc'ed. */
+char *wsc_xml_safe(const char *s);
+
+#endif

@@ -1,0 +1,67 @@
+/* Test results as the runner collects them and the reports consume them. */
+#ifndef WSC_RESULT_H
+#define WSC_RESULT_H
+
+#include <stddef.h>
+#include <json-c/json.h>
+
+enum wsc_status { WSC_PASSED = 0, WSC_FAILED, WSC_ERROR, WSC_SKIPPED };
+
+const char *wsc_status_name(enum wsc_status s); /* "passed", "failed", ... */
+
+struct wsc_metric {
+    char *name;
+    double value;
+    char *unit; /* may be NULL */
+};
+
+struct wsc_result {
+    char *name;             /* test name */
+    char *plugin;           /* plugin name; classname = <suite>.<plugin> */
+    char *check;
+    enum wsc_status status;
+    char *message;          /* reason for failed/error/skipped; may be NULL */
+    char *log;              /* notes (system-out); may be NULL */
+    double started;         /* wall clock, epoch seconds */
+    double duration;        /* seconds, all attempts together */
+    int attempts;           /* 0 when skipped without running */
+    struct wsc_metric *metrics;
+    size_t n_metrics;
+    struct json_object *outputs; /* object, may be NULL */
+    struct json_object *trace;   /* array, may be NULL; kept for failed tests */
+};
+
+struct wsc_suite_result {
+    char *name;             /* scenario "name" */
+    char *file;             /* scenario file path */
+    char *hostname;
+    double started;         /* wall clock, epoch seconds */
+    double duration;        /* seconds */
+    struct wsc_result *tests;
+    size_t n_tests;
+};
+
+struct wsc_run_result {
+    struct wsc_suite_result *suites;
+    size_t n_suites;
+    double started;
+    double duration;
+};
+
+/* Counts of one status over a suite or a run. */
+size_t wsc_suite_count(const struct wsc_suite_result *s, enum wsc_status st);
+size_t wsc_run_count(const struct wsc_run_result *r, enum wsc_status st);
+
+/* Adds a metric to a result (copies name and unit). Returns 0 or -1. */
+int wsc_result_add_metric(struct wsc_result *r, const char *name, double value,
+                          const char *unit);
+void wsc_result_clear(struct wsc_result *r);      /* frees members, zeroes */
+void wsc_suite_result_clear(struct wsc_suite_result *s);
+void wsc_run_result_clear(struct wsc_run_result *r);
+
+/* Serialises a result to JSON and back (used between the forked child and
+ * the runner, and by the JSON report). */
+struct json_object *wsc_result_to_json(const struct wsc_result *r);
+int wsc_result_from_json(struct wsc_result *r, const struct json_object *j);
+
+#endif

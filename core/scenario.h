@@ -1,0 +1,70 @@
+/* Scenario files, format v1 (wscheck-scenario(5)). */
+#ifndef WSC_SCENARIO_H
+#define WSC_SCENARIO_H
+
+#include <stddef.h>
+#include <json-c/json.h>
+#include "diag.h"
+#include "registry.h"
+#include "vars.h"
+
+struct wsc_jsonpos; /* JSON pointer -> line/column index of the source text */
+
+struct wsc_test {
+    char *name;
+    char *plugin;
+    char *check;
+    struct json_object *params;   /* as written (variables not expanded) */
+    double timeout;               /* seconds (test, else defaults, else 5.0) */
+    int retries;
+    double retry_delay;
+    char **tags;
+    size_t n_tags;
+    char *skip;                   /* NULL, or the reason */
+    struct json_object *capture;  /* object name -> JSON pointer, or NULL */
+    size_t index;                 /* position in "tests" */
+};
+
+struct wsc_scenario {
+    char *file;
+    char *name;
+    struct json_object *root;
+    struct json_object *vars;     /* the file's "vars" object, or NULL */
+    struct wsc_test *tests;
+    size_t n_tests;
+    struct wsc_jsonpos *pos;
+};
+
+/* Reads and parses a file (comments allowed), checks the structure of format
+ * v1 (required keys, types, unique test names, unknown top-level keys).
+ * Errors are reported through diag as FILE:LINE:COL. NULL on error. */
+struct wsc_scenario *wsc_scenario_load(const char *path, struct wsc_diag *diag);
+/* Same, from a buffer; `file` is used in messages. */
+struct wsc_scenario *wsc_scenario_parse(const char *file, const char *text,
+                                        size_t len, struct wsc_diag *diag);
+void wsc_scenario_free(struct wsc_scenario *sc);
+
+/* Position of the value at a JSON pointer ("/tests/2/params/port"); falls back
+ * to the nearest existing parent. Returns 0, or -1 when unknown (1:1 then). */
+int wsc_scenario_pos(const struct wsc_scenario *sc, const char *pointer,
+                     int *line, int *col);
+
+/* Checks everything that can be known before running: plugins and checks
+ * exist in reg, params valid against each check's schema (after expanding the
+ * variables known up front), every variable defined (file vars, cli vars,
+ * env, or captured by an earlier test), capture pointers well formed,
+ * expectations well formed. Every problem is reported; returns the count. */
+int wsc_scenario_validate(const struct wsc_scenario *sc,
+                          const struct wsc_registry *reg,
+                          const struct wsc_vars *cli_vars, struct wsc_diag *diag);
+
+/* The file's vars, expanded (env references resolved), plus cli_vars on top.
+ * NULL with a diag message on error. */
+struct wsc_vars *wsc_scenario_vars(const struct wsc_scenario *sc,
+                                   const struct wsc_vars *cli_vars,
+                                   struct wsc_diag *diag);
+
+/* Resolves a JSON pointer (RFC 6901) in doc. Borrowed; NULL when absent. */
+struct json_object *wsc_json_pointer_get(struct json_object *doc, const char *ptr);
+
+#endif

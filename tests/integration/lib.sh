@@ -1,0 +1,100 @@
+# Shared helpers for integration tests (sourced). Every test script speaks
+# TAP: call `ok`/`not_ok`/`check` per case and `finish` at the end.
+# Servers are started on ports chosen at run time and always stopped.
+set -u
+
+TAP_N=0
+TAP_FAILED=0
+WSC_PIDS=""
+WSC_TMP=$(mktemp -d "${TMPDIR:-/tmp}/wscheck-test.XXXXXX")
+
+cleanup() {
+    for pid in $WSC_PIDS; do
+        kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    done
+    rm -rf "$WSC_TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $*"; }
+not_ok() { TAP_N=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1)); echo "not ok $TAP_N - $*"; }
+diag() { sed 's/^/# /'; }
+
+# check "description" command...: one test case from a command's status.
+check() {
+    local desc=$1; shift
+    if "$@" >"$WSC_TMP/check.out" 2>&1; then ok "$desc"
+    else not_ok "$desc"; diag <"$WSC_TMP/check.out"; fi
+}
+
+finish() { echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; }
+
+# run_wscheck ARGS...: runs wscheck, sets $status, $out (stdout), $err (stderr).
+run_wscheck() {
+    "$WSCHECK" "$@" >"$WSC_TMP/stdout" 2>"$WSC_TMP/stderr"
+    status=$?
+    out=$(cat "$WSC_TMP/stdout")
+    err=$(cat "$WSC_TMP/stderr")
+}
+
+# expect_status N "description": a case that compares $status to N.
+expect_status() {
+    if [ "$status" -eq "$1" ]; then ok "$2"
+    else not_ok "$2 (exit $status, expected $1)"
+        { echo "stdout:"; echo "$out"; echo "stderr:"; echo "$err"; } | diag; fi
+}
+
+# expect_match REGEX TEXT "description"
+expect_match() {
+    if printf '%s' "$2" | grep -Eq -- "$1"; then ok "$3"
+    else not_ok "$3"; { echo "no match for: $1"; printf '%s\n' "$2"; } | diag; fi
+}
+
+# validate_junit FILE: valid against both JUnit schemas (xmllint is libxml2).
+validate_junit() {
+    xmllint --noout --schema "$JUNIT_XSD_DIR/ant-junit.xsd" "$1" &&
+        xmllint --noout --schema "$JUNIT_XSD_DIR/jenkins-junit-10.xsd" "$1"
+}
+
+# start_bg FILE CMD...: starts CMD in the background with stdout to FILE and
+# remembers its pid for cleanup. Sets $last_pid.
+start_bg() {
+    local outfile=$1; shift
+    "$@" >"$outfile" 2>&1 &
+    last_pid=$!
+    WSC_PIDS="$WSC_PIDS $last_pid"
+}
+
+# stop_pid PID: stops one process started here (by pid, never by name).
+stop_pid() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; true; }
+
+# wait_for_line FILE REGEX [SECONDS]: waits until FILE has a line matching
+# REGEX; prints the first match. Fails after SECONDS (default 10).
+wait_for_line() {
+    local file=$1 re=$2 limit=${3:-10} i=0
+    while [ "$i" -lt $((limit * 20)) ]; do
+        if grep -Eom1 -- "$re" "$file" 2>/dev/null; then return 0; fi
+        sleep 0.05; i=$((i + 1))
+    done
+    echo "timed out waiting for /$re/ in $file" >&2
+    cat "$file" >&2
+    return 1
+}
+
+# start_mock [ARGS...]: starts wscheck-mock on free ports; sets MOCK_PID,
+# MOCK_PORT, MOCK_URL (ws://) and MOCK_MCP_URL.
+start_mock() {
+    start_bg "$WSC_TMP/mock.$$.$TAP_N.log" "$WSCHECK_MOCK" --host 127.0.0.1 --port 0 \
+        --mcp-host 127.0.0.1 --mcp-port 0 --ready-file "$WSC_TMP/mock.ready" "$@"
+    MOCK_PID=$last_pid
+    MOCK_URL=$(wait_for_line "$WSC_TMP/mock.$$.$TAP_N.log" '^ws://[^ ]+') || return 1
+    MOCK_PORT=${MOCK_URL##*:}
+    MOCK_MCP_URL=$(grep -Eom1 '^http://[^ ]+/mcp' "$WSC_TMP/mock.$$.$TAP_N.log" || true)
+    export MOCK_PORT MOCK_URL MOCK_MCP_URL
+}
+
+# free_port: a TCP port that was free a moment ago on 127.0.0.1.
+free_port() {
+    "$PYTHON_WS" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
