@@ -1,0 +1,1 @@
+/* placeholder */ typedef int wsc_placeholder_ws;
