@@ -1,4 +1,289 @@
-/* placeholder until the WebSocket layer lands */
+/* The WebSocket client layer shared by every WebSocket check.
+ *
+ * Built on libcurl's WebSocket API (CURLOPT_CONNECT_ONLY=2, curl_ws_send,
+ * curl_ws_recv), plus what libcurl leaves to the application: wscheck sends
+ * its own Sec-WebSocket-Key and verifies the whole handshake itself (status,
+ * Upgrade, Connection, Sec-WebSocket-Accept, the negotiated subprotocol and
+ * extensions), every wait has its own deadline, fragmented messages are
+ * reassembled up to max_message_size, and a close started by the peer is
+ * echoed.
+ *
+ * A check is a page of code:
+ *
+ *   struct wsc_ws_options opt;
+ *   char *err = NULL;
+ *   if (wsc_ws_options_parse(ctx, params, &opt, &err) != 0) {
+ *       wsc_error(ctx, "%s", err); free(err); return;
+ *   }
+ *   struct wsc_ws *ws = wsc_ws_connect(ctx, &opt, 0, 0);
+ *   struct wsc_ws_msg m;
+ *   if (wsc_ws_status(ws) != WSC_WS_OK
+ *       || wsc_ws_send_text(ws, "hello", 5) != WSC_WS_OK
+ *       || wsc_ws_recv(ws, &m, WSC_WS_DATA, wsc_ws_within(ctx, 2.0)) != WSC_WS_OK
+ *       || wsc_ws_close(ws, 1000, "bye", 0) != WSC_WS_OK)
+ *       wsc_fail(ctx, "%s", wsc_ws_error(ws));
+ *   wsc_ws_free(ws);
+ *   wsc_ws_options_free(&opt);
+ *
+ * Context: every function takes the check's context or NULL. With a context,
+ * frames are traced with wsc_trace() (dir "send"/"recv", kind "text",
+ * "binary", "ping", "pong", "close"; the handshake as kind "http"), header
+ * secrets are registered with wsc_secret(), and waits never go past
+ * wsc_deadline(ctx). Without one (unit tests, benchmarks) nothing is traced
+ * and deadlines come from the explicit arguments.
+ *
+ * Deadlines are absolute wsc_now() values. A deadline argument of 0 means
+ * "the connection's deadline": the one given to wsc_ws_connect(), else the
+ * context's. An explicit deadline is still capped by the context's.
+ *
+ * Errors: functions return a wsc_ws_result; on anything but WSC_WS_OK,
+ * wsc_ws_error() holds one precise sentence, e.g.
+ *   "Sec-WebSocket-Accept is 'abc=', expected 's3pPLMBiTxaQ9kYGzzhZRbK+xOo='"
+ *   "no message within 2.000 s"
+ *   "message larger than max_message_size 1048576"
+ *   "connection closed by the peer in the middle of a frame"
+ * Once a connection has failed (transport or protocol error), later calls
+ * return WSC_WS_ERROR with the same message and never block.
+ */
 #ifndef WSCHECK_WS_H
 #define WSCHECK_WS_H
+
+#include <stddef.h>
+
+#include <curl/curl.h>
+#include <json-c/json.h>
+
+#include <wscheck/plugin.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* RFC 6455 section 1.3 */
+#define WSC_WS_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+#define WSC_WS_DEFAULT_MAX_MESSAGE_SIZE (1024 * 1024)
+
+/* JSON Schema "properties" members (without the surrounding braces) for the
+ * options every WebSocket check takes. A check's schema concatenates them:
+ *
+ *   "{\"type\":\"object\",\"required\":[\"url\"],\"properties\":{"
+ *       WSC_WS_OPTION_PROPS ",\"count\":{\"type\":\"integer\"}}}"
+ */
+#define WSC_WS_OPTION_PROPS                                                    \
+    "\"url\":{\"type\":\"string\",\"description\":"                           \
+    "\"ws:// or wss:// URL to connect to\"},"                                  \
+    "\"headers\":{\"type\":\"object\",\"description\":"                       \
+    "\"extra request headers (name: value); Authorization and Cookie "        \
+    "values are redacted\"},"                                                  \
+    "\"origin\":{\"type\":\"string\",\"description\":\"Origin header\"},"       \
+    "\"subprotocols\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},"   \
+    "\"description\":\"subprotocols offered in Sec-WebSocket-Protocol\"},"    \
+    "\"connect_timeout\":{\"type\":\"number\",\"minimum\":0,\"description\":" \
+    "\"seconds allowed for TCP, TLS and the upgrade (default: the test's "   \
+    "timeout)\"},"                                                             \
+    "\"ca_file\":{\"type\":\"string\",\"description\":"                       \
+    "\"PEM file of CA certificates for wss://\"},"                             \
+    "\"insecure\":{\"type\":\"boolean\",\"default\":false,\"description\":"   \
+    "\"do not verify the server's certificate\"},"                             \
+    "\"client_cert\":{\"type\":\"string\",\"description\":"                   \
+    "\"PEM client certificate for wss://\"},"                                  \
+    "\"client_key\":{\"type\":\"string\",\"description\":"                    \
+    "\"PEM private key of client_cert\"},"                                     \
+    "\"max_message_size\":{\"type\":\"integer\",\"minimum\":1,"                \
+    "\"default\":1048576,\"description\":"                                     \
+    "\"largest message accepted, in bytes (after reassembly)\"}"
+
+/* ---- Options ------------------------------------------------------------- */
+
+struct wsc_ws_options {
+    char *url;               /* ws:// or wss://, required */
+    char **headers;          /* "Name: value" lines, n_headers of them */
+    size_t n_headers;
+    char *origin;            /* NULL: no Origin header */
+    char **subprotocols;     /* offered, in order; n_subprotocols of them */
+    size_t n_subprotocols;
+    double connect_timeout;  /* seconds; <= 0: only the deadline applies */
+    char *ca_file;           /* NULL: the system's CAs */
+    int insecure;            /* skip certificate and host name checks */
+    char *client_cert;
+    char *client_key;
+    size_t max_message_size; /* bytes after reassembly */
+    int observe_pings;       /* 1: the layer answers server pings itself and
+                              * wsc_ws_recv() can return them (WSC_WS_PING);
+                              * 0: libcurl answers them (CURLWS_NOAUTOPONG
+                              * unset), they may never be seen */
+};
+
+/* Fills in the defaults (everything empty, max_message_size 1 MiB). */
+WSC_EXPORT void wsc_ws_options_init(struct wsc_ws_options *opt);
+/* Initialises *opt from a check's params (the members named in
+ * WSC_WS_OPTION_PROPS; other members are ignored). Registers Authorization,
+ * Proxy-Authorization and Cookie header values, and a password in the URL,
+ * as secrets of ctx. Returns 0, or -1 with *err set to a malloc'ed message
+ * ("url: expected ws:// or wss://, got 'http://x'"); *opt is then freed. */
+WSC_EXPORT int wsc_ws_options_parse(struct wsc_ctx *ctx,
+                                    const struct json_object *params,
+                                    struct wsc_ws_options *opt, char **err);
+/* Adds one request header (copied). Returns 0 or -1 (out of memory). */
+WSC_EXPORT int wsc_ws_options_add_header(struct wsc_ws_options *opt,
+                                         const char *name, const char *value);
+/* Frees what *opt holds and re-initialises it. */
+WSC_EXPORT void wsc_ws_options_free(struct wsc_ws_options *opt);
+
+/* ---- Connection ---------------------------------------------------------- */
+
+struct wsc_ws;
+
+enum wsc_ws_result {
+    WSC_WS_OK = 0,
+    WSC_WS_TIMEOUT = -1,  /* the deadline passed; the connection is usable */
+    WSC_WS_CLOSED = -2,   /* the close handshake is over (either side began
+                           * it): nothing more can be sent or received */
+    WSC_WS_ERROR = -3,    /* transport or protocol error; the connection is
+                           * dead */
+    WSC_WS_REJECTED = -4, /* the server answered the upgrade with another
+                           * status than 101 (only with WSC_WS_ALLOW_REJECT) */
+};
+
+/* Flags for wsc_ws_connect() */
+#define WSC_WS_ALLOW_REJECT 1 /* a non-101 answer is WSC_WS_REJECTED, with
+                               * status and headers available, not an error */
+
+/* Connects and upgrades; verifies the handshake. Never returns NULL unless
+ * out of memory: check wsc_ws_status(ws), and free the handle in any case.
+ * `deadline` bounds the whole connection's life (0: the context's);
+ * opt->connect_timeout further bounds this call. *opt is copied. */
+WSC_EXPORT struct wsc_ws *wsc_ws_connect(struct wsc_ctx *ctx,
+                                         const struct wsc_ws_options *opt,
+                                         double deadline, int flags);
+/* Closes the socket without a close handshake (use wsc_ws_close() first for
+ * a clean close) and frees everything. NULL is fine. */
+WSC_EXPORT void wsc_ws_free(struct wsc_ws *ws);
+
+/* The result of the last call on ws (of wsc_ws_connect() right after it). */
+WSC_EXPORT enum wsc_ws_result wsc_ws_status(const struct wsc_ws *ws);
+/* The message of the last failing call, or "" when the last call succeeded.
+ * Valid until the next call on ws. */
+WSC_EXPORT const char *wsc_ws_error(const struct wsc_ws *ws);
+/* An absolute deadline `seconds` from now, capped by the context's. */
+WSC_EXPORT double wsc_ws_within(const struct wsc_ctx *ctx, double seconds);
+
+/* ---- Handshake ----------------------------------------------------------- */
+
+/* HTTP status of the upgrade answer (101 on success; 0: none received). */
+WSC_EXPORT long wsc_ws_http_status(const struct wsc_ws *ws);
+/* Response headers of the upgrade answer (the 101's, or the rejection's) as
+ * an object: lower-cased name -> value (repeated headers joined by ", ").
+ * Borrowed; empty object when nothing was received. */
+WSC_EXPORT struct json_object *wsc_ws_response_headers(const struct wsc_ws *ws);
+/* One response header, case-insensitive name; NULL when absent. */
+WSC_EXPORT const char *wsc_ws_response_header(const struct wsc_ws *ws,
+                                              const char *name);
+/* The body of a rejection (at most 64 KiB, NUL-terminated; "" if none). */
+WSC_EXPORT const char *wsc_ws_response_body(const struct wsc_ws *ws);
+/* The negotiated subprotocol, NULL when none. */
+WSC_EXPORT const char *wsc_ws_subprotocol(const struct wsc_ws *ws);
+/* Milliseconds from the start of wsc_ws_connect() to a verified upgrade. */
+WSC_EXPORT double wsc_ws_handshake_ms(const struct wsc_ws *ws);
+
+/* ---- Sending ------------------------------------------------------------- */
+/* Each waits for the socket at most until the connection's deadline. */
+
+WSC_EXPORT enum wsc_ws_result wsc_ws_send_text(struct wsc_ws *ws,
+                                               const char *text, size_t len);
+WSC_EXPORT enum wsc_ws_result wsc_ws_send_binary(struct wsc_ws *ws,
+                                                 const void *data, size_t len);
+/* Sends a JSON value as a text message (its compact text). */
+WSC_EXPORT enum wsc_ws_result wsc_ws_send_json(struct wsc_ws *ws,
+                                               const struct json_object *value);
+/* A ping; payload at most 125 bytes. */
+WSC_EXPORT enum wsc_ws_result wsc_ws_send_ping(struct wsc_ws *ws,
+                                               const void *payload, size_t len);
+WSC_EXPORT enum wsc_ws_result wsc_ws_send_pong(struct wsc_ws *ws,
+                                               const void *payload, size_t len);
+
+/* ---- Receiving ----------------------------------------------------------- */
+
+enum wsc_ws_kind {
+    WSC_WS_TEXT = 1,
+    WSC_WS_BINARY = 2,
+    WSC_WS_PING = 4,  /* only seen with opt.observe_pings (already answered) */
+    WSC_WS_PONG = 8,
+    WSC_WS_CLOSE = 16,
+};
+#define WSC_WS_DATA (WSC_WS_TEXT | WSC_WS_BINARY)
+#define WSC_WS_ANY (WSC_WS_TEXT | WSC_WS_BINARY | WSC_WS_PING | WSC_WS_PONG)
+
+struct wsc_ws_msg {
+    enum wsc_ws_kind kind;
+    const char *data;     /* the whole (reassembled) payload, NUL-terminated
+                           * for convenience; for CLOSE the reason. Owned by
+                           * the connection, valid until its next call. */
+    size_t len;
+    int close_code;       /* CLOSE only: the peer's code, 1005 when absent */
+    double at;            /* wsc_now() when the last frame arrived */
+};
+
+/* Waits until `deadline` for the next message whose kind is in `want` (a
+ * mask of wsc_ws_kind; 0 = WSC_WS_ANY). Messages of other kinds are consumed
+ * (and traced). A close from the peer always ends the wait: it is echoed
+ * (same code) and returned as a WSC_WS_CLOSE message with WSC_WS_OK; any
+ * later call returns WSC_WS_CLOSED.
+ * Returns WSC_WS_OK, WSC_WS_TIMEOUT ("no message within 2.000 s"),
+ * WSC_WS_CLOSED or WSC_WS_ERROR. */
+WSC_EXPORT enum wsc_ws_result wsc_ws_recv(struct wsc_ws *ws,
+                                          struct wsc_ws_msg *msg,
+                                          unsigned want, double deadline);
+/* Like wsc_ws_recv(ws, msg, WSC_WS_DATA, deadline), then parses a text
+ * message as JSON: *value is a new reference (the caller puts it), or NULL
+ * when the message is binary or its text is not JSON (still WSC_WS_OK: the
+ * caller decides; msg holds the data). */
+WSC_EXPORT enum wsc_ws_result wsc_ws_recv_json(struct wsc_ws *ws,
+                                               struct wsc_ws_msg *msg,
+                                               struct json_object **value,
+                                               double deadline);
+
+/* ---- Close handshake ----------------------------------------------------- */
+
+/* Sends a close (code 0: no status code; reason at most 123 bytes) unless
+ * the peer's close already arrived, then waits until `deadline` for the
+ * peer's close, discarding data messages. WSC_WS_OK when both closes were
+ * exchanged; WSC_WS_TIMEOUT ("no close frame from the peer within 2.000 s")
+ * or WSC_WS_ERROR (e.g. "connection closed without a close frame"). */
+WSC_EXPORT enum wsc_ws_result wsc_ws_close(struct wsc_ws *ws, int code,
+                                           const char *reason,
+                                           double deadline);
+/* The peer's close: its code (1005 when it sent none, 0 when none arrived)
+ * and reason ("" when none). */
+WSC_EXPORT int wsc_ws_peer_close_code(const struct wsc_ws *ws);
+WSC_EXPORT const char *wsc_ws_peer_close_reason(const struct wsc_ws *ws);
+/* 1 once the connection can no longer carry messages (closed or failed). */
+WSC_EXPORT int wsc_ws_is_closed(const struct wsc_ws *ws);
+
+/* ---- Round trips --------------------------------------------------------- */
+
+/* Sends a ping with `payload` and waits until `deadline` for the pong that
+ * echoes it, skipping other messages (pongs with another payload are noted
+ * as stale). *rtt_ms: send to pong. WSC_WS_TIMEOUT: "no pong within ...". */
+WSC_EXPORT enum wsc_ws_result wsc_ws_ping_rtt(struct wsc_ws *ws,
+                                              const void *payload, size_t len,
+                                              double deadline, double *rtt_ms);
+
+/* ---- Lower level --------------------------------------------------------- */
+
+/* The socket, for callers that poll many connections; -1 when not connected.
+ * Do not read from it: libcurl buffers frames (call wsc_ws_recv() with a
+ * deadline of wsc_now() to drain without waiting). */
+WSC_EXPORT int wsc_ws_socket(const struct wsc_ws *ws);
+/* The libcurl easy handle (e.g. for CURLWS_RAW_MODE conformance tests). */
+WSC_EXPORT CURL *wsc_ws_curl(const struct wsc_ws *ws);
+
+/* Sec-WebSocket-Accept for a key: base64(SHA-1(key + GUID)). Writes at most
+ * 29 bytes with the NUL into out; returns 0, or -1 on failure. */
+WSC_EXPORT int wsc_ws_accept_for_key(const char *key, char out[29]);
+
+#ifdef __cplusplus
+}
+#endif
+
 #endif
