@@ -1,1 +1,69 @@
-/* placeholder */ typedef int wsc_placeholder_cli;
+/* wscheck: entry point and subcommand dispatch. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "cli.h"
+
+static const char usage[] =
+    "Usage: wscheck COMMAND [OPTIONS] [ARGS]\n"
+    "\n"
+    "A plugin-based test harness for WebSocket, HTTP and MCP services.\n"
+    "\n"
+    "Commands:\n"
+    "  run SCENARIO...        run scenario files (see 'wscheck run --help')\n"
+    "  validate SCENARIO...   check scenario files, run nothing\n"
+    "  plugins [--json]       list plugins, their checks and params\n"
+    "\n"
+    "Quick checks (compatible with check_websocket.py):\n"
+    "  --check-port PORT      is PORT listening, and which process owns it\n"
+    "  --check-http URL       does the HTTP endpoint answer 2xx\n"
+    "  --test-websocket URL   handshake, echo, ping/pong and close\n"
+    "  --test-endpoint URL    --check-http or --test-websocket, by URL scheme\n"
+    "  --ci-mode --fail-on-error --output-junit-xml FILE\n"
+    "                         CI friendly output and a JUnit report\n"
+    "  (see 'wscheck --check-port --help' for all options)\n"
+    "\n"
+    "  --version              print the version\n"
+    "  -h, --help             this help\n"
+    "\n"
+    "Exit status: 0 all tests passed or were skipped, 1 a test failed or\n"
+    "errored, 2 usage or scenario error, 3 internal error.\n"
+    "Documentation: wscheck(1), wscheck-scenario(5), wscheck-plugin(7).\n";
+
+static void print_version(void)
+{
+    const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+    printf("wscheck %s (plugin ABI %u, libcurl %s)\n", PACKAGE_VERSION,
+           WSC_ABI_VERSION, v ? v->version : "?");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return WSC_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "run"))
+        return wsc_cmd_run(argc - 1, argv + 1, 0);
+    if (!strcmp(cmd, "validate"))
+        return wsc_cmd_run(argc - 1, argv + 1, 1);
+    if (!strcmp(cmd, "plugins"))
+        return wsc_cmd_plugins(argc - 1, argv + 1);
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+        print_version();
+        return WSC_EXIT_OK;
+    }
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        fputs(usage, stdout);
+        return WSC_EXIT_OK;
+    }
+    if (wsc_is_shortcut_option(cmd))
+        return wsc_cmd_shortcut(argc, argv);
+    fprintf(stderr, "wscheck: unknown command '%s'\n\n%s", cmd, usage);
+    return WSC_EXIT_USAGE;
+}

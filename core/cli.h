@@ -1,0 +1,53 @@
+/* The wscheck command line: subcommands and what they share. */
+#ifndef WSC_CLI_H
+#define WSC_CLI_H
+
+#include <stddef.h>
+#include "registry.h"
+#include "runner.h"
+#include "scenario.h"
+
+enum wsc_exit {
+    WSC_EXIT_OK = 0,       /* every test passed or was skipped */
+    WSC_EXIT_FAILED = 1,   /* at least one test failed or errored */
+    WSC_EXIT_USAGE = 2,    /* usage or scenario error; nothing was run */
+    WSC_EXIT_INTERNAL = 3, /* report not written, no plugins, out of memory */
+};
+
+/* How a run is executed and reported, shared by `run` and the shortcuts. */
+struct wsc_run_config {
+    struct wsc_run_options opts;
+    struct wsc_console console;
+    const char *junit_path;
+    const char *json_path;
+    int jobs;
+    char **plugin_paths;
+    size_t n_plugin_paths;
+    struct wsc_vars *cli_vars;
+    /* called with each finished suite (shortcuts print a diagnosis) */
+    void (*on_suite)(const struct wsc_suite_result *s, void *arg);
+    void *on_suite_arg;
+};
+
+int wsc_cmd_run(int argc, char **argv, int validate_only);
+int wsc_cmd_plugins(int argc, char **argv);
+int wsc_cmd_shortcut(int argc, char **argv);
+int wsc_is_shortcut_option(const char *arg);
+
+/* Search path: --plugin-path dirs, WSCHECK_PLUGIN_PATH, the build tree when
+ * running from it (else the installed plugin directory). */
+int wsc_plugin_dirs(char *const *extra, size_t n_extra, char ***dirs, size_t *n);
+/* Loads the plugins; refusals are printed as warnings. Returns 0 or
+ * WSC_EXIT_INTERNAL. */
+int wsc_load_plugins(struct wsc_registry *reg, char *const *extra, size_t n_extra);
+
+/* Validates the loaded scenarios and runs them; writes the reports.
+ * Takes ownership of nothing. Returns the exit status. */
+int wsc_execute(struct wsc_scenario **scs, size_t n, const struct wsc_registry *reg,
+                struct wsc_run_config *cfg);
+/* Fills the console settings from the flags and the environment. */
+void wsc_console_setup(struct wsc_console *c, int no_color, int quiet, int verbose);
+/* Adds NAME=VALUE to vars; -1 when there is no '='. */
+int wsc_parse_var(struct wsc_vars *vars, const char *assignment);
+
+#endif

@@ -1,1 +1,540 @@
-/* placeholder */ typedef int wsc_placeholder_cmd_run;
+/* `wscheck run` and `wscheck validate`. */
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "util.h"
+
+static const char run_usage[] =
+    "Usage: wscheck run [OPTIONS] SCENARIO...\n"
+    "       wscheck validate [--plugin-path DIR] [--var NAME=VALUE] SCENARIO...\n"
+    "\n"
+    "Run (or only check) scenario files and report the results.\n"
+    "\n"
+    "  --junit FILE          write a JUnit XML report\n"
+    "  --json FILE           write a JSON report\n"
+    "  --var NAME=VALUE      set a variable, overriding the file (repeatable)\n"
+    "  --tag TAG             run only tests with this tag (repeatable)\n"
+    "  --filter GLOB         run only tests whose name matches (repeatable)\n"
+    "  --timeout S           timeout of every test, in seconds\n"
+    "  --retries N           retries of every failed test\n"
+    "  --plugin-path DIR     look for plugins in DIR first (repeatable)\n"
+    "  --jobs N              run N scenario files in parallel (default 1)\n"
+    "  --fail-fast           stop after the first failed test\n"
+    "  --quiet               print only failures and the summary\n"
+    "  --verbose             also print metrics, notes and debug output\n"
+    "  --no-color            no colours (also when NO_COLOR is set)\n"
+    "  -h, --help            this help\n"
+    "\n"
+    "Exit status: 0 all passed or skipped, 1 a test failed or errored,\n"
+    "2 usage or scenario error (nothing run), 3 internal error (report not\n"
+    "written, no plugins), 130/143 interrupted by SIGINT/SIGTERM.\n";
+
+enum { OPT_JUNIT = 256, OPT_JSON, OPT_VAR, OPT_TAG, OPT_FILTER, OPT_TIMEOUT,
+       OPT_RETRIES, OPT_PLUGIN_PATH, OPT_JOBS, OPT_FAIL_FAST, OPT_QUIET,
+       OPT_VERBOSE, OPT_NO_COLOR, OPT_NO_FORK };
+
+static const struct option run_options[] = {
+    {"junit", required_argument, NULL, OPT_JUNIT},
+    {"json", required_argument, NULL, OPT_JSON},
+    {"var", required_argument, NULL, OPT_VAR},
+    {"tag", required_argument, NULL, OPT_TAG},
+    {"filter", required_argument, NULL, OPT_FILTER},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"retries", required_argument, NULL, OPT_RETRIES},
+    {"plugin-path", required_argument, NULL, OPT_PLUGIN_PATH},
+    {"jobs", required_argument, NULL, OPT_JOBS},
+    {"fail-fast", no_argument, NULL, OPT_FAIL_FAST},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"verbose", no_argument, NULL, OPT_VERBOSE},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"no-fork", no_argument, NULL, OPT_NO_FORK},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+static int push_str(char ***list, size_t *n, const char *s)
+{
+    char **more = realloc(*list, (*n + 1) * sizeof(*more));
+    if (!more)
+        return -1;
+    *list = more;
+    return ((*list)[(*n)++] = strdup(s)) ? 0 : -1;
+}
+
+static void free_strs(char **list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+}
+
+int wsc_parse_var(struct wsc_vars *vars, const char *assignment)
+{
+    const char *eq = strchr(assignment, '=');
+    if (!eq || eq == assignment)
+        return -1;
+    char *name = strndup(assignment, (size_t)(eq - assignment));
+    if (!name)
+        return -1;
+    wsc_vars_set(vars, WSC_VARS_CLI, name, json_object_new_string(eq + 1));
+    free(name);
+    return 0;
+}
+
+static int parse_number(const char *s, double min, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || v < min)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int usage_error(const char *what, const char *arg)
+{
+    fprintf(stderr, "wscheck: %s%s%s\nTry 'wscheck run --help'.\n", what,
+            arg ? " " : "", arg ? arg : "");
+    return WSC_EXIT_USAGE;
+}
+
+static int parse_number_option(int opt, const char *arg, struct wsc_run_config *cfg)
+{
+    double v;
+    if (parse_number(arg, opt == OPT_TIMEOUT ? 0.001 : 0, &v) < 0 ||
+        (opt != OPT_TIMEOUT && v != (double)(long)v) || (opt == OPT_JOBS && v < 1))
+        return usage_error("invalid number:", arg);
+    if (opt == OPT_TIMEOUT)
+        cfg->opts.timeout = v;
+    else if (opt == OPT_RETRIES)
+        cfg->opts.retries = (int)v;
+    else
+        cfg->jobs = (int)v;
+    return 0;
+}
+
+/* Returns -1 to go on, else an exit status. */
+static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg,
+                          int *no_color, int *quiet, int *verbose)
+{
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "h", run_options, NULL)) != -1) {
+        int rc = 0;
+        switch (opt) {
+        case OPT_JUNIT: cfg->junit_path = optarg; break;
+        case OPT_JSON: cfg->json_path = optarg; break;
+        case OPT_VAR:
+            if (wsc_parse_var(cfg->cli_vars, optarg) < 0)
+                return usage_error("--var needs NAME=VALUE, got:", optarg);
+            break;
+        case OPT_TAG: rc = push_str(&cfg->opts.tags, &cfg->opts.n_tags, optarg); break;
+        case OPT_FILTER: rc = push_str(&cfg->opts.filters, &cfg->opts.n_filters, optarg); break;
+        case OPT_PLUGIN_PATH: rc = push_str(&cfg->plugin_paths, &cfg->n_plugin_paths, optarg); break;
+        case OPT_TIMEOUT: case OPT_RETRIES: case OPT_JOBS:
+            if ((rc = parse_number_option(opt, optarg, cfg)) != 0)
+                return rc;
+            break;
+        case OPT_FAIL_FAST: cfg->opts.fail_fast = 1; break;
+        case OPT_QUIET: *quiet = 1; break;
+        case OPT_VERBOSE: *verbose = 1; break;
+        case OPT_NO_COLOR: *no_color = 1; break;
+        case OPT_NO_FORK: cfg->opts.no_fork = 1; break;
+        case 'h': fputs(run_usage, stdout); return WSC_EXIT_OK;
+        default: fputs("Try 'wscheck run --help'.\n", stderr); return WSC_EXIT_USAGE;
+        }
+        if (rc < 0)
+            return WSC_EXIT_INTERNAL;
+    }
+    if (optind >= argc)
+        return usage_error("no scenario file given", NULL);
+    return -1;
+}
+
+void wsc_console_setup(struct wsc_console *c, int no_color, int quiet, int verbose)
+{
+    const char *nc = getenv("NO_COLOR");
+    c->out = stdout;
+    c->color = !no_color && !(nc && *nc) && isatty(STDOUT_FILENO);
+    c->quiet = quiet;
+    c->verbose = verbose;
+}
+
+/* ---- reports ----------------------------------------------------------- */
+
+/* Fails before anything runs when a report could never be written. */
+static int check_report_dir(const char *path)
+{
+    if (!path)
+        return 0;
+    char *copy = strdup(path);
+    if (!copy)
+        return -1;
+    const char *dir = dirname(copy);
+    int ok = access(dir, W_OK | X_OK) == 0;
+    if (!ok)
+        fprintf(stderr, "wscheck: cannot write %s: %s\n", path, strerror(errno));
+    free(copy);
+    return ok ? 0 : -1;
+}
+
+static int write_reports(const struct wsc_run_config *cfg, const struct wsc_run_result *rr)
+{
+    int status = 0;
+    char *err = NULL;
+    if (cfg->junit_path && wsc_junit_write(cfg->junit_path, rr, &err) < 0) {
+        fprintf(stderr, "wscheck: %s\n", err ? err : "cannot write the JUnit report");
+        status = -1;
+    }
+    free(err);
+    err = NULL;
+    if (cfg->json_path && wsc_json_report_write(cfg->json_path, rr, &err) < 0) {
+        fprintf(stderr, "wscheck: %s\n", err ? err : "cannot write the JSON report");
+        status = -1;
+    }
+    free(err);
+    return status;
+}
+
+/* ---- signals ------------------------------------------------------------- */
+
+static void on_signal(int sig) { wsc_interrupted = sig; }
+
+static void install_signal_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+/* ---- parallel scenario files (--jobs) -------------------------------------- */
+
+static struct json_object *suite_to_json(const struct wsc_suite_result *s)
+{
+    struct json_object *o = json_object_new_object(), *tests = json_object_new_array();
+    if (!o || !tests) {
+        json_object_put(o);
+        json_object_put(tests);
+        return NULL;
+    }
+    json_object_object_add(o, "started", json_object_new_double(s->started));
+    json_object_object_add(o, "duration", json_object_new_double(s->duration));
+    for (size_t i = 0; i < s->n_tests; i++)
+        json_object_array_add(tests, wsc_result_to_json(&s->tests[i]));
+    json_object_object_add(o, "tests", tests);
+    return o;
+}
+
+static int suite_from_json(const struct json_object *j, struct wsc_suite_result *s)
+{
+    struct json_object *v, *tests;
+    if (!json_object_object_get_ex(j, "tests", &tests) ||
+        !json_object_is_type(tests, json_type_array))
+        return -1;
+    if (json_object_object_get_ex(j, "started", &v))
+        s->started = json_object_get_double(v);
+    if (json_object_object_get_ex(j, "duration", &v))
+        s->duration = json_object_get_double(v);
+    size_t n = json_object_array_length(tests);
+    s->tests = calloc(n ? n : 1, sizeof(*s->tests));
+    if (!s->tests)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (wsc_result_from_json(&s->tests[i], json_object_array_get_idx(tests, i)) < 0)
+            return -1;
+        s->n_tests++;
+    }
+    return 0;
+}
+
+struct worker {
+    pid_t pid;
+    int fd;
+    size_t index;
+    struct wsc_buf out;
+};
+
+static void worker_main(int fd, const struct wsc_scenario *sc, const struct wsc_registry *reg,
+                        const struct wsc_run_config *cfg)
+{
+    struct wsc_suite_result s;
+    struct wsc_diag diag = {0};
+    int rc = wsc_run_scenario(sc, reg, &cfg->opts, &s, &diag);
+    struct json_object *j = rc == 0 ? suite_to_json(&s) : NULL;
+    const char *text = j ? json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN) : "";
+    size_t len = strlen(text);
+    while (len > 0) {
+        ssize_t w = write(fd, text, len);
+        if (w <= 0 && errno != EINTR)
+            break;
+        if (w > 0) {
+            text += w;
+            len -= (size_t)w;
+        }
+    }
+    _exit(j ? 0 : 1);
+}
+
+/* Reads one worker's suite. On failure the suite gets one error result so
+ * nothing is silently lost. */
+static void collect_worker(struct worker *w, struct wsc_suite_result *s)
+{
+    char chunk[65536];
+    ssize_t n;
+    while ((n = read(w->fd, chunk, sizeof(chunk))) != 0) {
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            break;
+        wsc_buf_append(&w->out, chunk, (size_t)n);
+    }
+    close(w->fd);
+    int st;
+    while (waitpid(w->pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    struct json_object *j = w->out.len ? json_tokener_parse(w->out.data) : NULL;
+    if (!j || suite_from_json(j, s) < 0) {
+        free(s->tests);
+        s->tests = calloc(1, sizeof(*s->tests));
+        if (s->tests) {
+            s->n_tests = 1;
+            s->tests[0].name = strdup("(scenario)");
+            s->tests[0].plugin = strdup("wscheck");
+            s->tests[0].check = strdup("run");
+            s->tests[0].status = WSC_ERROR;
+            s->tests[0].message = strdup("the worker running this file ended without results");
+        }
+    }
+    json_object_put(j);
+    wsc_buf_free(&w->out);
+}
+
+static int start_worker(struct worker *w, const struct wsc_scenario *sc,
+                        const struct wsc_registry *reg, const struct wsc_run_config *cfg)
+{
+    int fds[2];
+    if (pipe(fds) < 0)
+        return -1;
+    fflush(NULL);
+    w->pid = fork();
+    if (w->pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        return -1;
+    }
+    if (w->pid == 0) {
+        close(fds[0]);
+        worker_main(fds[1], sc, reg, cfg);
+    }
+    close(fds[1]);
+    w->fd = fds[0];
+    return 0;
+}
+
+/* Runs up to cfg->jobs files at once; each worker collects its pipe to EOF,
+ * so they are collected in start order. */
+static int run_parallel(struct wsc_scenario **scs, size_t n, const struct wsc_registry *reg,
+                        struct wsc_run_config *cfg, struct wsc_run_result *rr)
+{
+    struct worker *ws = calloc(n, sizeof(*ws));
+    if (!ws)
+        return -1;
+    size_t started = 0, done = 0;
+    int rc = 0;
+    while (done < n) {
+        while (started < n && started - done < (size_t)cfg->jobs) {
+            ws[started].index = started;
+            if (start_worker(&ws[started], scs[started], reg, cfg) < 0) {
+                rc = -1;
+                break;
+            }
+            started++;
+        }
+        if (rc < 0 && done == started)
+            break;
+        struct wsc_suite_result *s = &rr->suites[done];
+        s->name = strdup(scs[done]->name);
+        s->file = strdup(scs[done]->file);
+        s->hostname = strdup("localhost");
+        collect_worker(&ws[done], s);
+        rr->n_suites++;
+        done++;
+    }
+    free(ws);
+    return rc;
+}
+
+static int run_sequential(struct wsc_scenario **scs, size_t n, const struct wsc_registry *reg,
+                          struct wsc_run_config *cfg, struct wsc_run_result *rr)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct wsc_diag diag = {0};
+        if (wsc_run_scenario(scs[i], reg, &cfg->opts, &rr->suites[i], &diag) < 0) {
+            wsc_suite_result_clear(&rr->suites[i]);
+            wsc_diag_clear(&diag);
+            return -1;
+        }
+        rr->n_suites++;
+        wsc_diag_clear(&diag);
+        if (cfg->on_suite)
+            cfg->on_suite(&rr->suites[i], cfg->on_suite_arg);
+        if (cfg->opts.fail_fast && (wsc_suite_count(&rr->suites[i], WSC_FAILED) ||
+                                    wsc_suite_count(&rr->suites[i], WSC_ERROR)))
+            cfg->opts.skip_all = 1;
+    }
+    return 0;
+}
+
+static int exit_status(const struct wsc_run_result *rr)
+{
+    if (wsc_interrupted)
+        return 128 + (int)wsc_interrupted;
+    return wsc_run_count(rr, WSC_FAILED) || wsc_run_count(rr, WSC_ERROR) ? WSC_EXIT_FAILED
+                                                                        : WSC_EXIT_OK;
+}
+
+int wsc_execute(struct wsc_scenario **scs, size_t n, const struct wsc_registry *reg,
+                struct wsc_run_config *cfg)
+{
+    struct wsc_diag diag = {0};
+    int problems = 0;
+    for (size_t i = 0; i < n; i++)
+        problems += wsc_scenario_validate(scs[i], reg, cfg->cli_vars, &diag);
+    wsc_diag_clear(&diag);
+    if (problems)
+        return WSC_EXIT_USAGE;
+    if (check_report_dir(cfg->junit_path) < 0 || check_report_dir(cfg->json_path) < 0)
+        return WSC_EXIT_INTERNAL;
+    cfg->opts.cli_vars = cfg->cli_vars;
+    cfg->opts.console = &cfg->console;
+    install_signal_handlers();
+    struct wsc_run_result rr = {0};
+    rr.started = wsc_wallclock();
+    rr.suites = calloc(n ? n : 1, sizeof(*rr.suites));
+    if (!rr.suites)
+        return WSC_EXIT_INTERNAL;
+    double t0 = wsc_now();
+    int rc = cfg->jobs > 1 && n > 1 ? run_parallel(scs, n, reg, cfg, &rr)
+                                    : run_sequential(scs, n, reg, cfg, &rr);
+    rr.duration = wsc_now() - t0;
+    wsc_console_summary(&cfg->console, &rr);
+    int written = write_reports(cfg, &rr);
+    int status = rc < 0 || written < 0 ? WSC_EXIT_INTERNAL : exit_status(&rr);
+    wsc_run_result_clear(&rr);
+    return status;
+}
+
+/* ---- the commands ----------------------------------------------------------- */
+
+int wsc_load_plugins(struct wsc_registry *reg, char *const *extra, size_t n_extra)
+{
+    char **dirs = NULL;
+    size_t n = 0;
+    if (wsc_plugin_dirs(extra, n_extra, &dirs, &n) < 0) {
+        fprintf(stderr, "wscheck: out of memory\n");
+        return WSC_EXIT_INTERNAL;
+    }
+    char *err = NULL;
+    int rc = wsc_registry_load(reg, dirs, n, &err);
+    if (err) {
+        /* One line per refused file, each naming it. */
+        char *save = NULL;
+        for (char *line = strtok_r(err, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+            fprintf(stderr, "wscheck: warning: plugin refused: %s\n", line);
+    }
+    if (rc < 0) {
+        fprintf(stderr, "wscheck: no plugin directory could be read (searched:");
+        for (size_t i = 0; i < n; i++)
+            fprintf(stderr, " %s", dirs[i]);
+        fprintf(stderr, ")\n");
+    }
+    free(err);
+    free_strs(dirs, n);
+    return rc < 0 ? WSC_EXIT_INTERNAL : 0;
+}
+
+static void free_scenarios(struct wsc_scenario **scs, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        wsc_scenario_free(scs[i]);
+    free(scs);
+}
+
+/* Parses every file; reports every problem. NULL when any file is bad. */
+static struct wsc_scenario **load_scenarios(char **files, size_t n)
+{
+    struct wsc_scenario **scs = calloc(n, sizeof(*scs));
+    struct wsc_diag diag = {0};
+    int bad = !scs;
+    for (size_t i = 0; scs && i < n; i++)
+        bad |= (scs[i] = wsc_scenario_load(files[i], &diag)) == NULL;
+    wsc_diag_clear(&diag);
+    if (bad) {
+        if (scs)
+            free_scenarios(scs, n);
+        return NULL;
+    }
+    return scs;
+}
+
+static int validate_only(struct wsc_scenario **scs, size_t n, const struct wsc_registry *reg,
+                         const struct wsc_vars *cli_vars)
+{
+    struct wsc_diag diag = {0};
+    int problems = 0;
+    for (size_t i = 0; i < n; i++) {
+        int p = wsc_scenario_validate(scs[i], reg, cli_vars, &diag);
+        if (!p)
+            printf("%s: ok (%zu tests)\n", scs[i]->file, scs[i]->n_tests);
+        problems += p;
+    }
+    wsc_diag_clear(&diag);
+    return problems ? WSC_EXIT_USAGE : WSC_EXIT_OK;
+}
+
+int wsc_cmd_run(int argc, char **argv, int validate)
+{
+    struct wsc_run_config cfg;
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.opts.retries = -1;
+    cfg.jobs = 1;
+    cfg.cli_vars = wsc_vars_new();
+    int no_color = 0, quiet = 0, verbose = 0;
+    int status = cfg.cli_vars ? parse_run_args(argc, argv, &cfg, &no_color, &quiet, &verbose)
+                              : WSC_EXIT_INTERNAL;
+    if (status == -1) {
+        wsc_console_setup(&cfg.console, no_color, quiet, verbose);
+        cfg.opts.verbose = verbose;
+        struct wsc_registry reg = {0};
+        status = wsc_load_plugins(&reg, cfg.plugin_paths, cfg.n_plugin_paths);
+        size_t n = (size_t)(argc - optind);
+        struct wsc_scenario **scs = status ? NULL : load_scenarios(argv + optind, n);
+        if (!status && !scs)
+            status = WSC_EXIT_USAGE;
+        if (scs)
+            status = validate ? validate_only(scs, n, &reg, cfg.cli_vars)
+                              : wsc_execute(scs, n, &reg, &cfg);
+        if (scs)
+            free_scenarios(scs, n);
+        wsc_registry_free(&reg);
+    }
+    if (cfg.cli_vars)
+        wsc_vars_free(cfg.cli_vars);
+    free_strs(cfg.opts.tags, cfg.opts.n_tags);
+    free_strs(cfg.opts.filters, cfg.opts.n_filters);
+    free_strs(cfg.plugin_paths, cfg.n_plugin_paths);
+    return status;
+}

@@ -1,1 +1,340 @@
-/* placeholder */ typedef int wsc_placeholder_context;
+#include "context.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define TRACE_MAX_ENTRIES 1000
+#define TRACE_MAX_BYTES 64
+
+struct wsc_ctx *wsc_ctx_new(double timeout, const struct wsc_vars *vars, int verbose)
+{
+    struct wsc_ctx *ctx = calloc(1, sizeof(*ctx));
+    if (!ctx)
+        return NULL;
+    ctx->started = wsc_now();
+    ctx->timeout = timeout;
+    ctx->deadline = ctx->started + timeout;
+    ctx->verbose = verbose;
+    ctx->metrics = json_object_new_array();
+    ctx->outputs = json_object_new_object();
+    ctx->trace = json_object_new_array();
+    ctx->new_vars = json_object_new_object();
+    ctx->vars = vars ? wsc_vars_copy(vars) : wsc_vars_new();
+    if (!ctx->metrics || !ctx->outputs || !ctx->trace || !ctx->new_vars || !ctx->vars) {
+        wsc_ctx_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+void wsc_ctx_free(struct wsc_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    wsc_buf_free(&ctx->message);
+    wsc_buf_free(&ctx->log);
+    json_object_put(ctx->metrics);
+    json_object_put(ctx->outputs);
+    json_object_put(ctx->trace);
+    json_object_put(ctx->new_vars);
+    if (ctx->vars)
+        wsc_vars_free(ctx->vars);
+    for (size_t i = 0; i < ctx->n_secrets; i++)
+        free(ctx->secrets[i]);
+    free(ctx->secrets);
+    free(ctx);
+}
+
+/* Later calls never downgrade: error outranks failure, both outrank skip. */
+static void set_status(struct wsc_ctx *ctx, enum wsc_status st, const char *fmt,
+                       va_list ap)
+{
+    if (st == WSC_ERROR || ctx->status == WSC_PASSED ||
+        (st == WSC_FAILED && ctx->status == WSC_SKIPPED))
+        ctx->status = st;
+    if (ctx->message.len)
+        wsc_buf_puts(&ctx->message, "; ");
+    wsc_buf_vprintf(&ctx->message, fmt, ap);
+}
+
+void wsc_fail(struct wsc_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_status(ctx, WSC_FAILED, fmt, ap);
+    va_end(ap);
+}
+
+void wsc_error(struct wsc_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_status(ctx, WSC_ERROR, fmt, ap);
+    va_end(ap);
+}
+
+void wsc_skip(struct wsc_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_status(ctx, WSC_SKIPPED, fmt, ap);
+    va_end(ap);
+}
+
+int wsc_failed(const struct wsc_ctx *ctx)
+{
+    return ctx->status == WSC_FAILED || ctx->status == WSC_ERROR;
+}
+
+void wsc_note(struct wsc_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (ctx->log.len)
+        wsc_buf_puts(&ctx->log, "\n");
+    wsc_buf_vprintf(&ctx->log, fmt, ap);
+    va_end(ap);
+}
+
+void wsc_debug(struct wsc_ctx *ctx, const char *fmt, ...)
+{
+    if (!ctx->verbose)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = wsc_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (!s)
+        return;
+    char *safe = wsc_redact(s, ctx->secrets, ctx->n_secrets);
+    fprintf(stderr, "  debug: %s\n", safe ? safe : "");
+    free(safe);
+    free(s);
+}
+
+void wsc_metric(struct wsc_ctx *ctx, const char *name, double value, const char *unit)
+{
+    if (!name || !isfinite(value))
+        return;
+    struct json_object *m = json_object_new_object();
+    if (!m)
+        return;
+    json_object_object_add(m, "name", json_object_new_string(name));
+    json_object_object_add(m, "value", json_object_new_double(value));
+    if (unit)
+        json_object_object_add(m, "unit", json_object_new_string(unit));
+    if (json_object_array_add(ctx->metrics, m) != 0)
+        json_object_put(m);
+}
+
+void wsc_output(struct wsc_ctx *ctx, const char *key, struct json_object *value)
+{
+    json_object_object_add(ctx->outputs, key, value);
+}
+
+void wsc_set_var(struct wsc_ctx *ctx, const char *name, struct json_object *value)
+{
+    json_object_object_add(ctx->new_vars, name, json_object_get(value));
+    wsc_vars_set(ctx->vars, WSC_VARS_CAPTURE, name, value);
+}
+
+struct json_object *wsc_expand(struct wsc_ctx *ctx, const struct json_object *tmpl,
+                               char **err)
+{
+    return wsc_vars_expand(ctx->vars, tmpl, err);
+}
+
+double wsc_deadline(const struct wsc_ctx *ctx) { return ctx->deadline; }
+double wsc_timeout(const struct wsc_ctx *ctx) { return ctx->timeout; }
+
+double wsc_remaining(const struct wsc_ctx *ctx)
+{
+    double left = ctx->deadline - wsc_now();
+    return left > 0 ? left : 0;
+}
+
+int wsc_sleep(const struct wsc_ctx *ctx, double seconds)
+{
+    double until = wsc_now() + (seconds > 0 ? seconds : 0);
+    int cut = until > ctx->deadline;
+    if (cut)
+        until = ctx->deadline;
+    for (;;) {
+        double left = until - wsc_now();
+        if (left <= 0)
+            break;
+        struct timespec ts = {(time_t)left, (long)((left - (double)(time_t)left) * 1e9)};
+        if (nanosleep(&ts, NULL) == 0)
+            break;
+        if (errno != EINTR)
+            break;
+    }
+    return cut ? -1 : 0;
+}
+
+void wsc_secret(struct wsc_ctx *ctx, const char *secret)
+{
+    if (!secret || !*secret)
+        return;
+    char **s = realloc(ctx->secrets, (ctx->n_secrets + 1) * sizeof(*s));
+    if (!s)
+        return;
+    ctx->secrets = s;
+    if ((s[ctx->n_secrets] = strdup(secret)) != NULL)
+        ctx->n_secrets++;
+}
+
+/* Trace data is kept as text when it is printable UTF-8-ish, else as hex. */
+static struct json_object *trace_data(const unsigned char *p, size_t len)
+{
+    size_t n = len < TRACE_MAX_BYTES ? len : TRACE_MAX_BYTES;
+    int printable = 1;
+    for (size_t i = 0; i < n && printable; i++)
+        printable = p[i] >= 0x20 || p[i] == '\t' || p[i] == '\n' || p[i] == '\r';
+    struct wsc_buf b = {0};
+    if (printable) {
+        wsc_buf_append(&b, (const char *)p, n);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            wsc_buf_printf(&b, "%02x", p[i]);
+    }
+    char *s = wsc_buf_take(&b);
+    struct json_object *j = s ? json_object_new_string(s) : NULL;
+    free(s);
+    return j;
+}
+
+void wsc_trace(struct wsc_ctx *ctx, const char *dir, const char *kind,
+               const void *data, size_t len)
+{
+    if (json_object_array_length(ctx->trace) >= TRACE_MAX_ENTRIES)
+        return;
+    struct json_object *e = json_object_new_object();
+    if (!e)
+        return;
+    json_object_object_add(e, "t_ms", json_object_new_double((wsc_now() - ctx->started) * 1e3));
+    json_object_object_add(e, "dir", json_object_new_string(dir ? dir : "info"));
+    json_object_object_add(e, "kind", json_object_new_string(kind ? kind : ""));
+    json_object_object_add(e, "len", json_object_new_int64((int64_t)len));
+    if (data && len)
+        json_object_object_add(e, "data", trace_data(data, len));
+    if (json_object_array_add(ctx->trace, e) != 0)
+        json_object_put(e);
+}
+
+/* Deep copy with every string redacted. */
+static struct json_object *redact_json(const struct wsc_ctx *ctx, struct json_object *j)
+{
+    if (!ctx->n_secrets || !j)
+        return json_object_get(j);
+    switch (json_object_get_type(j)) {
+    case json_type_string: {
+        char *s = wsc_redact(json_object_get_string(j), ctx->secrets, ctx->n_secrets);
+        struct json_object *r = s ? json_object_new_string(s) : NULL;
+        free(s);
+        return r;
+    }
+    case json_type_array: {
+        struct json_object *a = json_object_new_array();
+        for (size_t i = 0; a && i < json_object_array_length(j); i++)
+            json_object_array_add(a, redact_json(ctx, json_object_array_get_idx(j, i)));
+        return a;
+    }
+    case json_type_object: {
+        struct json_object *o = json_object_new_object();
+        json_object_object_foreach(j, k, v)
+            if (o)
+                json_object_object_add(o, k, redact_json(ctx, v));
+        return o;
+    }
+    default:
+        return json_object_get(j);
+    }
+}
+
+static void add_redacted_string(const struct wsc_ctx *ctx, struct json_object *o,
+                                const char *key, const struct wsc_buf *b)
+{
+    if (!b->len)
+        return;
+    char *s = wsc_redact(b->data, ctx->secrets, ctx->n_secrets);
+    if (s)
+        json_object_object_add(o, key, json_object_new_string(s));
+    free(s);
+}
+
+struct json_object *wsc_ctx_to_json(const struct wsc_ctx *ctx)
+{
+    struct json_object *o = json_object_new_object();
+    if (!o)
+        return NULL;
+    json_object_object_add(o, "status", json_object_new_string(wsc_status_name(ctx->status)));
+    add_redacted_string(ctx, o, "message", &ctx->message);
+    add_redacted_string(ctx, o, "log", &ctx->log);
+    json_object_object_add(o, "metrics", json_object_get(ctx->metrics));
+    json_object_object_add(o, "outputs", redact_json(ctx, ctx->outputs));
+    json_object_object_add(o, "trace", redact_json(ctx, ctx->trace));
+    json_object_object_add(o, "vars", json_object_get(ctx->new_vars));
+    return o;
+}
+
+static int status_from_name(const char *s, enum wsc_status *st)
+{
+    static const enum wsc_status all[] = {WSC_PASSED, WSC_FAILED, WSC_ERROR, WSC_SKIPPED};
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+        if (s && strcmp(s, wsc_status_name(all[i])) == 0) {
+            *st = all[i];
+            return 0;
+        }
+    return -1;
+}
+
+static int copy_metrics(struct json_object *metrics, struct wsc_result *r)
+{
+    for (size_t i = 0; i < json_object_array_length(metrics); i++) {
+        struct json_object *m = json_object_array_get_idx(metrics, i), *n, *v, *u;
+        if (!json_object_object_get_ex(m, "name", &n) ||
+            !json_object_object_get_ex(m, "value", &v))
+            return -1;
+        const char *unit = json_object_object_get_ex(m, "unit", &u) ? json_object_get_string(u) : NULL;
+        if (wsc_result_add_metric(r, json_object_get_string(n), json_object_get_double(v), unit) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static char *dup_member(const struct json_object *j, const char *key)
+{
+    struct json_object *v;
+    if (!json_object_object_get_ex(j, key, &v) || !json_object_is_type(v, json_type_string))
+        return NULL;
+    return strdup(json_object_get_string(v));
+}
+
+int wsc_ctx_report_to_result(const struct json_object *j, struct wsc_result *r,
+                             struct json_object **vars)
+{
+    struct json_object *v;
+    if (!json_object_is_type(j, json_type_object) ||
+        !json_object_object_get_ex(j, "status", &v) ||
+        status_from_name(json_object_get_string(v), &r->status) < 0)
+        return -1;
+    free(r->message);
+    r->message = dup_member(j, "message");
+    free(r->log);
+    r->log = dup_member(j, "log");
+    if (json_object_object_get_ex(j, "metrics", &v) && json_object_is_type(v, json_type_array))
+        if (copy_metrics(v, r) < 0)
+            return -1;
+    json_object_put(r->outputs);
+    r->outputs = json_object_object_get_ex(j, "outputs", &v) ? json_object_get(v) : NULL;
+    json_object_put(r->trace);
+    r->trace = json_object_object_get_ex(j, "trace", &v) ? json_object_get(v) : NULL;
+    if (vars)
+        *vars = json_object_object_get_ex(j, "vars", &v) ? v : NULL;
+    return 0;
+}

@@ -1,0 +1,41 @@
+/* The context a check reports through (struct wsc_ctx), and its transfer from
+ * the forked child that ran the check back to the runner. */
+#ifndef WSC_CONTEXT_H
+#define WSC_CONTEXT_H
+
+#include "wscheck/plugin.h"
+#include "result.h"
+#include "util.h"
+#include "vars.h"
+
+struct wsc_ctx {
+    enum wsc_status status;
+    struct wsc_buf message;
+    struct wsc_buf log;
+    double started;              /* monotonic */
+    double deadline;             /* monotonic */
+    double timeout;              /* seconds */
+    int verbose;
+    struct json_object *metrics; /* array of {name, value, unit} */
+    struct json_object *outputs; /* object */
+    struct json_object *trace;   /* array */
+    struct json_object *new_vars;/* object: variables set by the check */
+    struct wsc_vars *vars;       /* owned copy, for wsc_expand */
+    char **secrets;
+    size_t n_secrets;
+};
+
+/* vars is copied. Returns NULL when out of memory. */
+struct wsc_ctx *wsc_ctx_new(double timeout, const struct wsc_vars *vars, int verbose);
+void wsc_ctx_free(struct wsc_ctx *ctx);
+
+/* The child's report: {"status","message","log","metrics","outputs","trace",
+ * "vars"}, with every registered secret redacted. */
+struct json_object *wsc_ctx_to_json(const struct wsc_ctx *ctx);
+/* Fills status, message, log, metrics, outputs and trace of r from a child's
+ * report; variables the check set are returned in *vars (borrowed from j).
+ * Returns 0, or -1 when the report is malformed. */
+int wsc_ctx_report_to_result(const struct json_object *j, struct wsc_result *r,
+                             struct json_object **vars);
+
+#endif

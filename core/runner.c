@@ -1,1 +1,402 @@
-/* placeholder */ typedef int wsc_placeholder_runner;
+/* The runner: every attempt of a test runs in a forked child that reports
+ * back over a pipe; the parent enforces the deadline, survives crashes and
+ * hangs, retries, captures outputs into variables, and keeps every result. */
+#include "runner.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "context.h"
+#include "schema.h"
+#include "util.h"
+
+volatile sig_atomic_t wsc_interrupted;
+
+/* A check gets this long past its deadline to report before it is killed:
+ * checks honour the deadline themselves and their own message is better
+ * than ours. */
+#define KILL_GRACE 0.25
+#define MAX_REPORT (64u * 1024 * 1024)
+
+int wsc_test_selected(const struct wsc_test *t, const struct wsc_run_options *o)
+{
+    int tag_ok = o->n_tags == 0, name_ok = o->n_filters == 0;
+    for (size_t i = 0; i < o->n_tags && !tag_ok; i++)
+        for (size_t k = 0; k < t->n_tags && !tag_ok; k++)
+            tag_ok = strcmp(o->tags[i], t->tags[k]) == 0;
+    for (size_t i = 0; i < o->n_filters && !name_ok; i++)
+        name_ok = fnmatch(o->filters[i], t->name, 0) == 0;
+    return tag_ok && name_ok;
+}
+
+/* ---- the child ---------------------------------------------------------- */
+
+static void write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return;
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+static struct json_object *run_check(const struct wsc_loaded_check *lc,
+                                     struct json_object *params, double timeout,
+                                     const struct wsc_vars *vars, int verbose)
+{
+    struct wsc_ctx *ctx = wsc_ctx_new(timeout, vars, verbose);
+    if (!ctx)
+        return NULL;
+    lc->check->run(ctx, params);
+    struct json_object *report = wsc_ctx_to_json(ctx);
+    wsc_ctx_free(ctx);
+    return report;
+}
+
+static void child_main(int fd, const struct wsc_loaded_check *lc,
+                       struct json_object *params, double timeout,
+                       const struct wsc_vars *vars, int verbose)
+{
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGPIPE, SIG_IGN);
+    struct json_object *report = run_check(lc, params, timeout, vars, verbose);
+    if (report) {
+        const char *text = json_object_to_json_string_ext(report, JSON_C_TO_STRING_PLAIN);
+        write_all(fd, text, strlen(text));
+        json_object_put(report);
+    }
+    close(fd);
+    /* _exit: the parent's atexit handlers and stdio buffers are not ours. */
+    _exit(report ? 0 : 70);
+}
+
+/* ---- the parent ---------------------------------------------------------- */
+
+struct attempt {
+    struct wsc_buf report;
+    int timed_out;
+    int status;  /* waitpid status */
+};
+
+static void read_available(int fd, struct attempt *a, int *eof)
+{
+    char chunk[16384];
+    ssize_t n = read(fd, chunk, sizeof(chunk));
+    if (n > 0) {
+        if (a->report.len + (size_t)n <= MAX_REPORT)
+            wsc_buf_append(&a->report, chunk, (size_t)n);
+    } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+        *eof = 1;
+    }
+}
+
+/* Collects the child's report until EOF, the deadline or an interruption. */
+static void supervise(pid_t pid, int fd, double kill_at, struct attempt *a)
+{
+    int eof = 0;
+    while (!eof) {
+        double left = kill_at - wsc_now();
+        if (left <= 0 || wsc_interrupted) {
+            a->timed_out = !wsc_interrupted;
+            kill(pid, SIGKILL);
+            break;
+        }
+        struct pollfd p = {fd, POLLIN, 0};
+        int ms = left > 0.1 ? 100 : (int)(left * 1000) + 1;
+        int r = poll(&p, 1, ms);
+        if (r > 0)
+            read_available(fd, a, &eof);
+        else if (r < 0 && errno != EINTR)
+            break;
+    }
+    while (waitpid(pid, &a->status, 0) < 0 && errno == EINTR)
+        ;
+}
+
+static void set_message(struct wsc_result *r, enum wsc_status st, char *msg)
+{
+    r->status = st;
+    free(r->message);
+    r->message = msg;
+}
+
+/* Turns the way the child ended into a result. */
+static void conclude(struct attempt *a, double timeout, struct wsc_result *r,
+                     struct json_object **report)
+{
+    *report = NULL;
+    if (wsc_interrupted && !a->timed_out && !a->report.len) {
+        set_message(r, WSC_SKIPPED, strdup("interrupted"));
+        return;
+    }
+    if (a->timed_out) {
+        set_message(r, WSC_FAILED, wsc_strdup_printf("timed out after %.3g s", timeout));
+        return;
+    }
+    if (WIFSIGNALED(a->status)) {
+        int sig = WTERMSIG(a->status);
+        set_message(r, WSC_ERROR, wsc_strdup_printf("check crashed: signal %d (%s)", sig,
+                                                    strsignal(sig)));
+        return;
+    }
+    enum json_tokener_error jerr = json_tokener_success;
+    *report = a->report.len ? json_tokener_parse_verbose(a->report.data, &jerr) : NULL;
+    if (!*report || wsc_ctx_report_to_result(*report, r, NULL) < 0) {
+        int code = WIFEXITED(a->status) ? WEXITSTATUS(a->status) : -1;
+        set_message(r, WSC_ERROR, wsc_strdup_printf(
+            "check ended (exit status %d) without a valid result", code));
+        json_object_put(*report);
+        *report = NULL;
+    }
+}
+
+static int run_attempt_forked(const struct wsc_loaded_check *lc, struct json_object *params,
+                              double timeout, const struct wsc_vars *vars,
+                              const struct wsc_run_options *o, struct wsc_result *r,
+                              struct json_object **report)
+{
+    int fds[2];
+    if (pipe(fds) < 0) {
+        set_message(r, WSC_ERROR, wsc_strdup_printf("pipe: %s", strerror(errno)));
+        return -1;
+    }
+    fflush(NULL);
+    double started = wsc_now();
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        set_message(r, WSC_ERROR, wsc_strdup_printf("fork: %s", strerror(errno)));
+        return -1;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        child_main(fds[1], lc, params, timeout, vars, o->verbose);
+    }
+    close(fds[1]);
+    struct attempt a = {0};
+    supervise(pid, fds[0], started + timeout + KILL_GRACE, &a);
+    close(fds[0]);
+    conclude(&a, timeout, r, report);
+    wsc_buf_free(&a.report);
+    return 0;
+}
+
+static int run_attempt(const struct wsc_loaded_check *lc, struct json_object *params,
+                       double timeout, const struct wsc_vars *vars,
+                       const struct wsc_run_options *o, struct wsc_result *r,
+                       struct json_object **report)
+{
+    if (!o->no_fork)
+        return run_attempt_forked(lc, params, timeout, vars, o, r, report);
+    *report = run_check(lc, params, timeout, vars, o->verbose);
+    if (!*report || wsc_ctx_report_to_result(*report, r, NULL) < 0) {
+        set_message(r, WSC_ERROR, strdup("check produced no result"));
+        json_object_put(*report);
+        *report = NULL;
+    }
+    return 0;
+}
+
+/* ---- one test -------------------------------------------------------------- */
+
+/* Expands variables in every param except the deferred ones, then fills in
+ * the schema's defaults. */
+static struct json_object *prepare_params(const struct wsc_test *t,
+                                          const struct wsc_loaded_check *lc,
+                                          const struct wsc_vars *vars, char **err)
+{
+    struct json_object *expanded = json_object_new_object();
+    if (!expanded)
+        return NULL;
+    json_object_object_foreach(t->params, key, val) {
+        struct json_object *v = wsc_schema_is_deferred(lc->schema, key)
+                                    ? json_object_get(val)
+                                    : wsc_vars_expand(vars, val, err);
+        if (!v) {
+            json_object_put(expanded);
+            return NULL;
+        }
+        json_object_object_add(expanded, key, v);
+    }
+    struct json_object *full = wsc_schema_apply_defaults(lc->schema, expanded);
+    json_object_put(expanded);
+    if (!full)
+        return NULL;
+    char *invalid = wsc_schema_validate(lc->schema, full, 0, NULL);
+    if (invalid) {
+        *err = wsc_strdup_printf("params: %s", invalid);
+        free(invalid);
+        json_object_put(full);
+        return NULL;
+    }
+    return full;
+}
+
+/* Variables set by the check and the test's capture pointers. A capture
+ * that points at nothing fails the test: later tests depend on it. */
+static void apply_captures(const struct wsc_test *t, struct json_object *report,
+                           struct wsc_vars *vars, struct wsc_result *r)
+{
+    struct json_object *set;
+    if (report && json_object_object_get_ex(report, "vars", &set) &&
+        json_object_is_type(set, json_type_object)) {
+        json_object_object_foreach(set, name, val)
+            wsc_vars_set(vars, WSC_VARS_CAPTURE, name, json_object_get(val));
+    }
+    if (!t->capture || r->status != WSC_PASSED)
+        return;
+    json_object_object_foreach(t->capture, name, ptr) {
+        const char *p = json_object_get_string(ptr);
+        struct json_object *v = r->outputs ? wsc_json_pointer_get(r->outputs, p) : NULL;
+        if (!v) {
+            set_message(r, WSC_FAILED, wsc_strdup_printf(
+                "capture '%s': outputs have nothing at '%s'", name, p));
+            return;
+        }
+        struct json_object *copy = NULL;
+        if (json_object_deep_copy(v, &copy, NULL) == 0)
+            wsc_vars_set(vars, WSC_VARS_CAPTURE, name, copy);
+    }
+}
+
+static void sleep_interruptible(double seconds)
+{
+    double until = wsc_now() + seconds;
+    while (!wsc_interrupted && wsc_now() < until)
+        poll(NULL, 0, 20);
+}
+
+static int init_result(struct wsc_result *r, const struct wsc_test *t)
+{
+    memset(r, 0, sizeof(*r));
+    r->name = strdup(t->name);
+    r->plugin = strdup(t->plugin);
+    r->check = strdup(t->check);
+    r->started = wsc_wallclock();
+    return r->name && r->plugin && r->check ? 0 : -1;
+}
+
+/* Clears what one attempt left, so a retry starts clean. */
+static void reset_attempt(struct wsc_result *r)
+{
+    free(r->message);
+    r->message = NULL;
+    free(r->log);
+    r->log = NULL;
+    for (size_t i = 0; i < r->n_metrics; i++) {
+        free(r->metrics[i].name);
+        free(r->metrics[i].unit);
+    }
+    free(r->metrics);
+    r->metrics = NULL;
+    r->n_metrics = 0;
+    json_object_put(r->outputs);
+    r->outputs = NULL;
+    json_object_put(r->trace);
+    r->trace = NULL;
+}
+
+static void run_test(const struct wsc_test *t, const struct wsc_registry *reg,
+                     const struct wsc_run_options *o, struct wsc_vars *vars,
+                     struct wsc_result *r)
+{
+    double t0 = wsc_now();
+    const struct wsc_loaded_check *lc = wsc_registry_check(reg, t->plugin, t->check);
+    double timeout = o->timeout > 0 ? o->timeout : t->timeout;
+    int retries = o->retries >= 0 ? o->retries : t->retries;
+    if (t->skip) {
+        set_message(r, WSC_SKIPPED, strdup(t->skip));
+        return;
+    }
+    if (wsc_interrupted) {
+        set_message(r, WSC_SKIPPED, strdup("interrupted"));
+        return;
+    }
+    if (!lc) {
+        set_message(r, WSC_ERROR, wsc_strdup_printf("no check %s.%s", t->plugin, t->check));
+        return;
+    }
+    for (int attempt = 0; attempt <= retries; attempt++) {
+        if (attempt > 0)
+            sleep_interruptible(t->retry_delay);
+        if (wsc_interrupted && attempt > 0)
+            break;
+        reset_attempt(r);
+        r->attempts = attempt + 1;
+        char *err = NULL;
+        struct json_object *params = prepare_params(t, lc, vars, &err);
+        struct json_object *report = NULL;
+        if (!params)
+            set_message(r, WSC_ERROR, err ? err : strdup("out of memory"));
+        else
+            run_attempt(lc, params, timeout, vars, o, r, &report);
+        apply_captures(t, report, vars, r);
+        json_object_put(report);
+        json_object_put(params);
+        if (r->status != WSC_FAILED && r->status != WSC_ERROR)
+            break;
+    }
+    if (r->status == WSC_PASSED || r->status == WSC_SKIPPED) {
+        json_object_put(r->trace); /* traces are kept for failed tests only */
+        r->trace = NULL;
+    }
+    r->duration = wsc_now() - t0;
+}
+
+static int is_bad(enum wsc_status st) { return st == WSC_FAILED || st == WSC_ERROR; }
+
+int wsc_run_scenario(const struct wsc_scenario *sc, const struct wsc_registry *reg,
+                     const struct wsc_run_options *o, struct wsc_suite_result *out,
+                     struct wsc_diag *diag)
+{
+    memset(out, 0, sizeof(*out));
+    out->name = strdup(sc->name);
+    out->file = strdup(sc->file);
+    char host[256] = "localhost";
+    if (gethostname(host, sizeof(host) - 1) < 0)
+        strcpy(host, "localhost");
+    out->hostname = strdup(host);
+    out->started = wsc_wallclock();
+    out->tests = calloc(sc->n_tests ? sc->n_tests : 1, sizeof(*out->tests));
+    struct wsc_vars *vars = wsc_scenario_vars(sc, o->cli_vars, diag);
+    if (!out->name || !out->file || !out->hostname || !out->tests || !vars) {
+        if (vars)
+            wsc_vars_free(vars);
+        return -1;
+    }
+    double t0 = wsc_now();
+    int stop = o->skip_all;
+    for (size_t i = 0; i < sc->n_tests; i++) {
+        const struct wsc_test *t = &sc->tests[i];
+        if (!wsc_test_selected(t, o))
+            continue;
+        struct wsc_result *r = &out->tests[out->n_tests];
+        if (init_result(r, t) < 0) {
+            wsc_result_clear(r);
+            break;
+        }
+        out->n_tests++;
+        if (stop)
+            set_message(r, WSC_SKIPPED, strdup("not run: an earlier test failed (--fail-fast)"));
+        else
+            run_test(t, reg, o, vars, r);
+        if (o->console)
+            wsc_console_test(o->console, out, r);
+        stop = stop || (o->fail_fast && is_bad(r->status));
+    }
+    out->duration = wsc_now() - t0;
+    wsc_vars_free(vars);
+    return 0;
+}

@@ -1,0 +1,41 @@
+/* Runs the tests of a scenario, each in a forked child. */
+#ifndef WSC_RUNNER_H
+#define WSC_RUNNER_H
+
+#include <signal.h>
+#include "registry.h"
+#include "report.h"
+#include "result.h"
+#include "scenario.h"
+#include "vars.h"
+
+struct wsc_run_options {
+    double timeout;            /* > 0: overrides every test's timeout */
+    int retries;               /* >= 0: overrides every test's retries */
+    char **tags;               /* run only tests with one of these tags */
+    size_t n_tags;
+    char **filters;            /* run only tests whose name matches a glob */
+    size_t n_filters;
+    int fail_fast;             /* stop after the first failed or errored test */
+    int no_fork;               /* run checks in-process (debugging only) */
+    int skip_all;              /* report every test as skipped (fail-fast
+                                  stopped an earlier file) */
+    int verbose;
+    const struct wsc_vars *cli_vars;
+    const struct wsc_console *console; /* NULL: no console lines */
+};
+
+/* Set by the signal handlers of the CLI; the runner stops starting tests,
+ * kills the running one and reports the rest as skipped "interrupted". */
+extern volatile sig_atomic_t wsc_interrupted;
+
+/* Runs one scenario; fills *out (which the caller clears). Returns 0, or -1
+ * when the scenario's variables cannot be set up (reported through diag). */
+int wsc_run_scenario(const struct wsc_scenario *sc, const struct wsc_registry *reg,
+                     const struct wsc_run_options *o, struct wsc_suite_result *out,
+                     struct wsc_diag *diag);
+
+/* Is this test selected by --tag / --filter? */
+int wsc_test_selected(const struct wsc_test *t, const struct wsc_run_options *o);
+
+#endif

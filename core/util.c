@@ -1,1 +1,160 @@
-/* placeholder */ typedef int wsc_placeholder_util;
+#include "util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static int buf_reserve(struct wsc_buf *b, size_t extra)
+{
+    if (b->failed)
+        return -1;
+    if (b->len + extra + 1 <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    char *p = realloc(b->data, cap);
+    if (!p) {
+        b->failed = 1;
+        return -1;
+    }
+    b->data = p;
+    b->cap = cap;
+    return 0;
+}
+
+void wsc_buf_append(struct wsc_buf *b, const char *s, size_t n)
+{
+    if (buf_reserve(b, n) < 0)
+        return;
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void wsc_buf_puts(struct wsc_buf *b, const char *s)
+{
+    wsc_buf_append(b, s, strlen(s));
+}
+
+void wsc_buf_vprintf(struct wsc_buf *b, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (n < 0 || buf_reserve(b, (size_t)n) < 0) {
+        b->failed = 1;
+        return;
+    }
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    b->len += (size_t)n;
+}
+
+void wsc_buf_printf(struct wsc_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    wsc_buf_vprintf(b, fmt, ap);
+    va_end(ap);
+}
+
+char *wsc_buf_take(struct wsc_buf *b)
+{
+    char *s = b->failed ? NULL : b->data;
+    if (!s && !b->failed)
+        s = strdup("");
+    if (b->failed)
+        free(b->data);
+    memset(b, 0, sizeof(*b));
+    return s;
+}
+
+void wsc_buf_free(struct wsc_buf *b)
+{
+    free(b->data);
+    memset(b, 0, sizeof(*b));
+}
+
+char *wsc_strdup_vprintf(const char *fmt, va_list ap)
+{
+    struct wsc_buf b = {0};
+    wsc_buf_vprintf(&b, fmt, ap);
+    return wsc_buf_take(&b);
+}
+
+char *wsc_strdup_printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = wsc_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+double wsc_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double wsc_wallclock(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+char *wsc_read_file(const char *path, size_t max, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    struct wsc_buf b = {0};
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        if (b.len + n > max) {
+            fclose(f);
+            wsc_buf_free(&b);
+            errno = EFBIG;
+            return NULL;
+        }
+        wsc_buf_append(&b, chunk, n);
+    }
+    int err = ferror(f) ? errno : 0;
+    fclose(f);
+    if (err || b.failed) {
+        wsc_buf_free(&b);
+        errno = err ? err : ENOMEM;
+        return NULL;
+    }
+    if (len)
+        *len = b.len;
+    return wsc_buf_take(&b);
+}
+
+char *wsc_redact(const char *s, char *const *secrets, size_t n_secrets)
+{
+    struct wsc_buf b = {0};
+    const char *p = s;
+    while (*p) {
+        size_t hit = 0;
+        for (size_t i = 0; i < n_secrets && !hit; i++) {
+            size_t sl = strlen(secrets[i]);
+            if (sl && strncmp(p, secrets[i], sl) == 0)
+                hit = sl;
+        }
+        if (hit) {
+            wsc_buf_puts(&b, "***");
+            p += hit;
+        } else {
+            wsc_buf_append(&b, p, 1);
+            p++;
+        }
+    }
+    return wsc_buf_take(&b);
+}

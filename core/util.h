@@ -1,0 +1,38 @@
+/* Small shared helpers of the core: growable strings, time, files. */
+#ifndef WSC_UTIL_H
+#define WSC_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include "wscheck/plugin.h"
+
+/* A growable NUL-terminated string. `failed` latches on allocation failure so
+ * callers may append freely and check once. */
+struct wsc_buf {
+    char *data;
+    size_t len;
+    size_t cap;
+    int failed;
+};
+
+void wsc_buf_append(struct wsc_buf *b, const char *s, size_t n);
+void wsc_buf_puts(struct wsc_buf *b, const char *s);
+void wsc_buf_printf(struct wsc_buf *b, const char *fmt, ...) WSC_PRINTF(2, 3);
+void wsc_buf_vprintf(struct wsc_buf *b, const char *fmt, va_list ap) WSC_PRINTF(2, 0);
+/* Hands the string over (never NULL unless allocation failed) and resets b. */
+char *wsc_buf_take(struct wsc_buf *b);
+void wsc_buf_free(struct wsc_buf *b);
+
+char *wsc_strdup_printf(const char *fmt, ...) WSC_PRINTF(1, 2);
+char *wsc_strdup_vprintf(const char *fmt, va_list ap) WSC_PRINTF(1, 0);
+
+double wsc_wallclock(void); /* epoch seconds */
+
+/* Reads a whole file (at most max bytes). NULL with errno set on failure. */
+char *wsc_read_file(const char *path, size_t max, size_t *len);
+
+/* Replaces every occurrence of each secret in s (in place semantics: returns
+ * a new malloc'ed string) with "***". */
+char *wsc_redact(const char *s, char *const *secrets, size_t n_secrets);
+
+#endif
