@@ -1,0 +1,579 @@
+/* Unit tests of the HTTP helper (core/http.c) against the test HTTP server
+ * tests/integration/peer_http.py, started on a free loopback port. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "context.h"
+#include "wscheck/http.h"
+
+#ifndef WSC_SRCDIR
+#define WSC_SRCDIR "."
+#endif
+
+static pid_t server_pid = -1;
+static char base[64];    /* http://127.0.0.1:PORT */
+static char url[256];
+
+static const char *U(const char *path)
+{
+    snprintf(url, sizeof(url), "%s%s", base, path);
+    return url;
+}
+
+/* Reads the server's first line ("http://127.0.0.1:PORT") within 10 s. */
+static int read_ready_line(int fd)
+{
+    size_t n = 0;
+    double until = wsc_now() + 10;
+    while (n < sizeof(base) - 1) {
+        struct pollfd p = {fd, POLLIN, 0};
+        int ms = (int)((until - wsc_now()) * 1000);
+        if (ms <= 0 || poll(&p, 1, ms) <= 0)
+            return -1;
+        ssize_t r = read(fd, base + n, 1);
+        if (r <= 0)
+            return -1;
+        if (base[n] == '\n') {
+            base[n] = '\0';
+            return strncmp(base, "http://", 7) == 0 ? 0 : -1;
+        }
+        n++;
+    }
+    return -1;
+}
+
+static int start_server(void)
+{
+    const char *py = getenv("PYTHON_WS");
+    const char *src = getenv("top_srcdir");
+    char script[1024];
+    snprintf(script, sizeof(script), "%s/tests/integration/peer_http.py",
+             src && *src ? src : WSC_SRCDIR);
+    int fds[2];
+    if (pipe(fds) != 0)
+        return -1;
+    server_pid = fork();
+    if (server_pid < 0)
+        return -1;
+    if (server_pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execlp(py && *py ? py : "python3", "python3", script, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    int rc = read_ready_line(fds[0]);
+    close(fds[0]);
+    return rc;
+}
+
+static int stop_server(void)
+{
+    if (server_pid > 0) {
+        kill(server_pid, SIGTERM);
+        waitpid(server_pid, NULL, 0);
+        server_pid = -1;
+    }
+    return 0;
+}
+
+/* One request without a context; returns wsc_http_request()'s result. */
+static int get(struct wsc_http_request *req, struct wsc_http_response *resp, char **err)
+{
+    if (req->timeout <= 0)
+        req->timeout = 10;
+    return wsc_http_request(NULL, req, resp, err);
+}
+
+static const char *header(const struct wsc_http_response *r, const char *name)
+{
+    struct json_object *v = NULL;
+    return json_object_object_get_ex(r->headers, name, &v) ? json_object_get_string(v) : NULL;
+}
+
+static const char *member(struct json_object *o, const char *name)
+{
+    struct json_object *v = NULL;
+    return json_object_object_get_ex(o, name, &v) ? json_object_get_string(v) : NULL;
+}
+
+static int contains(const char *s, const char *part)
+{
+    return s && strstr(s, part) != NULL;
+}
+
+/* ---- Responses ------------------------------------------------------------ */
+
+static void test_get_json(void)
+{
+    struct wsc_http_request req = {.url = U("/json")};
+    struct wsc_http_response r;
+    char *err = NULL;
+    CU_ASSERT_EQUAL_FATAL(get(&req, &r, &err), 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    CU_ASSERT_STRING_EQUAL(header(&r, "content-type"), "application/json");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r.json);
+    CU_ASSERT_STRING_EQUAL(member(r.json, "status"), "ok");
+    CU_ASSERT_PTR_NULL(r.json_error);
+    CU_ASSERT_EQUAL(r.body_len, strlen(r.body));
+    CU_ASSERT(r.total_ms > 0);
+    CU_ASSERT(r.ttfb_ms > 0 && r.ttfb_ms <= r.total_ms);
+    CU_ASSERT(r.dns_ms >= 0 && r.connect_ms >= 0);
+    CU_ASSERT_EQUAL(r.tls_ms, 0);
+    CU_ASSERT_EQUAL(r.redirects, 0);
+    CU_ASSERT_STRING_EQUAL(r.url, U("/json"));
+    wsc_http_response_free(&r);
+}
+
+static void test_headers_lowercased_and_joined(void)
+{
+    struct wsc_http_request req = {.url = U("/headers")};
+    struct wsc_http_response r;
+    char *err = NULL;
+    CU_ASSERT_EQUAL_FATAL(get(&req, &r, &err), 0);
+    CU_ASSERT_STRING_EQUAL(header(&r, "x-multi"), "one, two");
+    CU_ASSERT_STRING_EQUAL(header(&r, "set-cookie"), "a=1, b=2");
+    CU_ASSERT_STRING_EQUAL(header(&r, "x-single"), "Value With Case");
+    CU_ASSERT_PTR_NULL(header(&r, "X-Single"));
+    wsc_http_response_free(&r);
+}
+
+static void test_error_status_is_a_response(void)
+{
+    struct wsc_http_request req = {.url = U("/status/503")};
+    struct wsc_http_response r;
+    char *err = NULL;
+    CU_ASSERT_EQUAL_FATAL(get(&req, &r, &err), 0);
+    CU_ASSERT_EQUAL(r.status, 503);
+    CU_ASSERT_STRING_EQUAL(r.body, "status 503");
+    CU_ASSERT_PTR_NULL(r.json);
+    CU_ASSERT_PTR_NULL(r.json_error);
+    wsc_http_response_free(&r);
+}
+
+static void test_bad_json_declared(void)
+{
+    struct wsc_http_request req = {.url = U("/badjson")};
+    struct wsc_http_response r;
+    char *err = NULL;
+    CU_ASSERT_EQUAL_FATAL(get(&req, &r, &err), 0);
+    CU_ASSERT_PTR_NULL(r.json);
+    CU_ASSERT_PTR_NOT_NULL(r.json_error);
+    wsc_http_response_free(&r);
+}
+
+static void test_binary_body(void)
+{
+    struct wsc_http_request req = {.url = U("/binary")};
+    struct wsc_http_response r;
+    char *err = NULL;
+    CU_ASSERT_EQUAL_FATAL(get(&req, &r, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(r.body_len, 9);
+    CU_ASSERT(memcmp(r.body, "ab\0c\xff\xfe" "d\xc3\xa9", 9) == 0);
+    struct json_object *t = wsc_http_body_text(r.body, r.body_len, 65536);
+    CU_ASSERT_STRING_EQUAL(json_object_get_string(t),
+                           "ab\xef\xbf\xbd" "c\xef\xbf\xbd\xef\xbf\xbd" "d\xc3\xa9");
+    json_object_put(t);
+    wsc_http_response_free(&r);
+}
+
+static void test_body_text_cut_on_boundary(void)
+{
+    struct json_object *t = wsc_http_body_text("a\xc3\xa9z", 4, 2);
+    CU_ASSERT_STRING_EQUAL(json_object_get_string(t), "a");
+    json_object_put(t);
+    t = wsc_http_body_text("a\xc3\xa9z", 4, 3);
+    CU_ASSERT_STRING_EQUAL(json_object_get_string(t), "a\xc3\xa9");
+    json_object_put(t);
+    /* overlong and surrogate forms are not valid UTF-8 */
+    t = wsc_http_body_text("\xc0\xaf\xed\xa0\x80", 5, 100);
+    CU_ASSERT_EQUAL(strlen(json_object_get_string(t)), 5 * 3);
+    json_object_put(t);
+    t = wsc_http_body_text("", 0, 100);
+    CU_ASSERT_STRING_EQUAL(json_object_get_string(t), "");
+    json_object_put(t);
+}
+
+static void test_head(void)
+{
+    struct wsc_http_request req = {.method = "HEAD", .url = U("/json")};
+    struct wsc_http_response r;
+    char *err = NULL;
+    CU_ASSERT_EQUAL_FATAL(get(&req, &r, &err), 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    CU_ASSERT_EQUAL(r.body_len, 0);
+    CU_ASSERT_PTR_NOT_NULL(header(&r, "content-length"));
+    wsc_http_response_free(&r);
+}
+
+/* ---- Requests -------------------------------------------------------------- */
+
+static struct json_object *echo(struct wsc_http_request *req, struct wsc_http_response *r)
+{
+    char *err = NULL;
+    if (get(req, r, &err) != 0) {
+        fprintf(stderr, "# %s\n", err);
+        free(err);
+        return NULL;
+    }
+    return r->json;
+}
+
+static void test_post_json(void)
+{
+    struct json_object *body = json_tokener_parse("{\"a\":[1,\"x/y\"]}");
+    struct wsc_http_request req = {.method = "POST", .url = U("/echo"), .json = body};
+    struct wsc_http_response r;
+    struct json_object *e = echo(&req, &r);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    CU_ASSERT_STRING_EQUAL(member(e, "method"), "POST");
+    CU_ASSERT_STRING_EQUAL(member(e, "body"), "{\"a\":[1,\"x/y\"]}");
+    struct json_object *h = NULL;
+    CU_ASSERT_FATAL(json_object_object_get_ex(e, "headers", &h));
+    CU_ASSERT_STRING_EQUAL(member(h, "content-type"), "application/json");
+    CU_ASSERT(contains(member(h, "user-agent"), "wscheck/"));
+    wsc_http_response_free(&r);
+    json_object_put(body);
+}
+
+static void test_put_body_and_headers(void)
+{
+    struct json_object *hdrs = json_tokener_parse(
+        "{\"X-Token\":\"abc\",\"X-Num\":42,\"Content-Type\":\"text/csv\",\"User-Agent\":null,"
+        "\"X-Empty\":\"\"}");
+    struct wsc_http_request req = {.method = "PUT", .url = U("/echo"), .headers = hdrs,
+                                   .body = "a,b\n1,2\n", .body_len = 8};
+    struct wsc_http_response r;
+    struct json_object *e = echo(&req, &r);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    CU_ASSERT_STRING_EQUAL(member(e, "method"), "PUT");
+    CU_ASSERT_STRING_EQUAL(member(e, "body"), "a,b\n1,2\n");
+    struct json_object *h = NULL;
+    CU_ASSERT_FATAL(json_object_object_get_ex(e, "headers", &h));
+    CU_ASSERT_STRING_EQUAL(member(h, "x-token"), "abc");
+    CU_ASSERT_STRING_EQUAL(member(h, "x-num"), "42");
+    CU_ASSERT_STRING_EQUAL(member(h, "content-type"), "text/csv");
+    CU_ASSERT_STRING_EQUAL(member(h, "x-empty"), "");
+    CU_ASSERT_PTR_NULL(member(h, "user-agent"));
+    wsc_http_response_free(&r);
+    json_object_put(hdrs);
+}
+
+static void test_delete_without_body(void)
+{
+    struct wsc_http_request req = {.method = "DELETE", .url = U("/echo")};
+    struct wsc_http_response r;
+    struct json_object *e = echo(&req, &r);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    CU_ASSERT_STRING_EQUAL(member(e, "method"), "DELETE");
+    CU_ASSERT_STRING_EQUAL(member(e, "body"), "");
+    wsc_http_response_free(&r);
+}
+
+static void expect_error(struct wsc_http_request *req, const char *part)
+{
+    struct wsc_http_response r;
+    char *err = NULL;
+    CU_ASSERT_EQUAL(get(req, &r, &err), -1);
+    CU_ASSERT_PTR_NULL(r.headers);
+    CU_ASSERT_PTR_NULL(r.body);
+    CU_ASSERT(contains(err, part));
+    if (!contains(err, part))
+        printf("# got \"%s\", expected a part \"%s\"\n", err ? err : "(null)", part);
+    free(err);
+}
+
+static void test_bad_requests(void)
+{
+    struct json_object *inject = json_tokener_parse("{\"X-A\":\"1\\r\\nX-B: 2\"}");
+    struct json_object *badname = json_tokener_parse("{\"X A\":\"1\"}");
+    struct wsc_http_request r1 = {.url = U("/echo"), .headers = inject};
+    expect_error(&r1, "header X-A: value contains a line break");
+    struct wsc_http_request r2 = {.url = U("/echo"), .headers = badname};
+    expect_error(&r2, "invalid header name 'X A'");
+    struct wsc_http_request r3 = {.method = "get x", .url = U("/echo")};
+    expect_error(&r3, "invalid method 'get x'");
+    struct wsc_http_request r4 = {.url = "ftp://127.0.0.1/x"};
+    expect_error(&r4, "only http:// and https:// URLs are supported");
+    struct wsc_http_request r5 = {.url = ""};
+    expect_error(&r5, "no URL given");
+    struct wsc_http_request r6 = {.url = "http://[::1/x"};
+    expect_error(&r6, "invalid URL");
+    json_object_put(inject);
+    json_object_put(badname);
+}
+
+/* ---- Redirects ------------------------------------------------------------- */
+
+static void test_redirect_not_followed(void)
+{
+    struct wsc_http_request req = {.url = U("/redirect/3")};
+    struct wsc_http_response r;
+    char *err = NULL;
+    CU_ASSERT_EQUAL_FATAL(get(&req, &r, &err), 0);
+    CU_ASSERT_EQUAL(r.status, 302);
+    CU_ASSERT_STRING_EQUAL(header(&r, "location"), "/redirect/2");
+    wsc_http_response_free(&r);
+}
+
+static void test_redirect_followed(void)
+{
+    struct wsc_http_request req = {.url = U("/redirect/3"), .follow_redirects = 1};
+    struct wsc_http_response r;
+    char *err = NULL;
+    CU_ASSERT_EQUAL_FATAL(get(&req, &r, &err), 0);
+    CU_ASSERT_EQUAL(r.status, 200);
+    CU_ASSERT_STRING_EQUAL(r.body, "arrived");
+    CU_ASSERT_EQUAL(r.redirects, 3);
+    CU_ASSERT_STRING_EQUAL(r.url, U("/redirect/0"));
+    CU_ASSERT_PTR_NULL(header(&r, "location"));
+    wsc_http_response_free(&r);
+}
+
+static void test_redirect_loop(void)
+{
+    struct wsc_http_request req = {.url = U("/loop"), .follow_redirects = 1};
+    expect_error(&req, "more than 10 redirects");
+}
+
+/* ---- Failures: connection, time, size ------------------------------------ */
+
+static void test_connection_refused(void)
+{
+    struct wsc_http_request req = {.url = "http://127.0.0.1:1/health"};
+    expect_error(&req, "connect to 127.0.0.1:1 failed: Connection refused");
+}
+
+static void test_slow_response_times_out(void)
+{
+    struct wsc_http_request req = {.url = U("/slow?s=5"), .timeout = 0.5};
+    double t0 = wsc_now();
+    expect_error(&req, "/slow?s=5: no response within 0.5 s");
+    CU_ASSERT(wsc_now() - t0 < 4.0);
+}
+
+static void test_stalled_body_times_out(void)
+{
+    struct wsc_http_request req = {.url = U("/stall"), .timeout = 0.5};
+    expect_error(&req, "/stall: response not complete within 0.5 s");
+}
+
+static void test_body_bound(void)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/big?n=%u", 4096u);
+    struct wsc_http_request ok = {.url = U(path), .max_body = 4096};
+    struct wsc_http_response r;
+    char *err = NULL;
+    CU_ASSERT_EQUAL_FATAL(get(&ok, &r, &err), 0);
+    CU_ASSERT_EQUAL(r.body_len, 4096);
+    wsc_http_response_free(&r);
+
+    snprintf(path, sizeof(path), "/big?n=%u", 4097u);
+    struct wsc_http_request big = {.url = U(path), .max_body = 4096};
+    expect_error(&big, "response body larger than 4096 bytes");
+    snprintf(path, sizeof(path), "/big?n=%u&chunked=1", 100000u);
+    struct wsc_http_request chunked = {.url = U(path), .max_body = 4096};
+    expect_error(&chunked, "response body larger than 4096 bytes");
+}
+
+static void test_default_bound_is_8_mib(void)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/big?n=%u&chunked=1", WSC_HTTP_MAX_BODY + 1);
+    struct wsc_http_request req = {.url = U(path)};
+    expect_error(&req, "response body larger than 8388608 bytes");
+}
+
+static void test_discard_body(void)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/big?n=%u&chunked=1", 3u * 1024 * 1024);
+    struct wsc_http_request req = {.url = U(path), .max_body = 1024, .discard_body = 1};
+    struct wsc_http_response r;
+    char *err = NULL;
+    CU_ASSERT_EQUAL_FATAL(get(&req, &r, &err), 0);
+    CU_ASSERT_EQUAL(r.body_len, 3u * 1024 * 1024);
+    CU_ASSERT_STRING_EQUAL(r.body, "");
+    wsc_http_response_free(&r);
+}
+
+/* ---- With a context: deadline, trace, secrets ---------------------------- */
+
+static int trace_has(const struct wsc_ctx *ctx, const char *dir, const char *data)
+{
+    for (size_t i = 0; i < json_object_array_length(ctx->trace); i++) {
+        struct json_object *e = json_object_array_get_idx(ctx->trace, i);
+        if (strcmp(member(e, "dir"), dir) == 0 && member(e, "data")
+            && strcmp(member(e, "data"), data) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int has_secret(const struct wsc_ctx *ctx, const char *s)
+{
+    for (size_t i = 0; i < ctx->n_secrets; i++)
+        if (strcmp(ctx->secrets[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+static void test_context_trace_and_secrets(void)
+{
+    struct wsc_ctx *ctx = wsc_ctx_new(10, NULL, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+    struct json_object *hdrs = json_tokener_parse(
+        "{\"Authorization\":\"Bearer s3cr3t-token\",\"Cookie\":\"sid=42abc\"}");
+    struct wsc_http_request req = {.url = U("/redirect/1"), .headers = hdrs,
+                                   .follow_redirects = 1};
+    struct wsc_http_response r;
+    char *err = NULL;
+    CU_ASSERT_EQUAL_FATAL(wsc_http_request(ctx, &req, &r, &err), 0);
+    CU_ASSERT(trace_has(ctx, "send", "GET /redirect/1 HTTP/1.1"));
+    CU_ASSERT(trace_has(ctx, "recv", "HTTP/1.1 302 Found"));
+    CU_ASSERT(trace_has(ctx, "send", "GET /redirect/0 HTTP/1.1"));
+    CU_ASSERT(trace_has(ctx, "recv", "HTTP/1.1 200 OK"));
+    CU_ASSERT(has_secret(ctx, "Bearer s3cr3t-token"));
+    CU_ASSERT(has_secret(ctx, "s3cr3t-token"));
+    CU_ASSERT(has_secret(ctx, "sid=42abc"));
+    wsc_http_response_free(&r);
+    json_object_put(hdrs);
+    wsc_ctx_free(ctx);
+}
+
+static void test_context_deadline(void)
+{
+    struct wsc_ctx *ctx = wsc_ctx_new(0.4, NULL, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+    struct wsc_http_request req = {.url = U("/slow?s=5"), .timeout = 30};
+    struct wsc_http_response r;
+    char *err = NULL;
+    CU_ASSERT_EQUAL(wsc_http_request(ctx, &req, &r, &err), -1);
+    CU_ASSERT(contains(err, "no response within 0.4 s"));
+    CU_ASSERT(wsc_now() - ctx->started < 3.0);
+    free(err);
+    /* the deadline has passed: the next request does not even start */
+    CU_ASSERT_EQUAL(wsc_http_request(ctx, &req, &r, &err), -1);
+    CU_ASSERT(contains(err, "no time left"));
+    free(err);
+    wsc_ctx_free(ctx);
+}
+
+static void test_url_password_is_secret(void)
+{
+    struct wsc_ctx *ctx = wsc_ctx_new(10, NULL, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+    char u[128];
+    snprintf(u, sizeof(u), "http://user:pa55word@%s/health", base + strlen("http://"));
+    struct wsc_http_request req = {.url = u};
+    struct wsc_http_response r;
+    char *err = NULL;
+    CU_ASSERT_EQUAL_FATAL(wsc_http_request(ctx, &req, &r, &err), 0);
+    CU_ASSERT(has_secret(ctx, "pa55word"));
+    wsc_http_response_free(&r);
+    wsc_ctx_free(ctx);
+}
+
+static void test_request_from_params(void)
+{
+    struct json_object *p = json_tokener_parse(
+        "{\"url\":\"https://h/x\",\"headers\":{\"A\":\"b\"},\"ca_file\":\"ca.pem\","
+        "\"insecure\":true,\"client_cert\":\"c.pem\",\"client_key\":\"k.pem\",\"other\":1}");
+    struct wsc_http_request req = {.method = "POST"};
+    wsc_http_request_from_params(&req, p);
+    CU_ASSERT_STRING_EQUAL(req.url, "https://h/x");
+    CU_ASSERT_STRING_EQUAL(req.method, "POST");
+    CU_ASSERT_PTR_NOT_NULL(req.headers);
+    CU_ASSERT_STRING_EQUAL(req.tls.ca_file, "ca.pem");
+    CU_ASSERT_EQUAL(req.tls.insecure, 1);
+    CU_ASSERT_STRING_EQUAL(req.tls.client_cert, "c.pem");
+    CU_ASSERT_STRING_EQUAL(req.tls.client_key, "k.pem");
+    json_object_put(p);
+}
+
+static void test_schema_fragment_is_json(void)
+{
+    struct json_object *s = json_tokener_parse("{" WSC_HTTP_SCHEMA_PROPS "}");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    CU_ASSERT_EQUAL(json_object_object_length(s), 6);
+    json_object_put(s);
+}
+
+static void test_tls_against_plain_server(void)
+{
+    /* https:// to a plain HTTP port fails the TLS handshake, quickly. */
+    char u[128];
+    snprintf(u, sizeof(u), "https://%s/health", base + strlen("http://"));
+    struct wsc_http_request req = {.url = u, .timeout = 5};
+    expect_error(&req, "TLS: ");
+}
+
+static CU_TestInfo response_tests[] = {
+    {"GET JSON: status, headers, parsed body, timings", test_get_json},
+    {"headers lower-cased, repeats joined", test_headers_lowercased_and_joined},
+    {"an error status is still a response", test_error_status_is_a_response},
+    {"a body declared JSON that does not parse", test_bad_json_declared},
+    {"binary body kept whole, text made safe", test_binary_body},
+    {"body text cut on a character boundary", test_body_text_cut_on_boundary},
+    {"HEAD reads no body", test_head},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo request_tests[] = {
+    {"POST json sets Content-Type", test_post_json},
+    {"PUT body with headers, null removes one", test_put_body_and_headers},
+    {"DELETE without body", test_delete_without_body},
+    {"bad headers, method and URLs are refused", test_bad_requests},
+    {"params fill url, headers and TLS", test_request_from_params},
+    {"the schema fragment is JSON", test_schema_fragment_is_json},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo redirect_tests[] = {
+    {"not followed by default", test_redirect_not_followed},
+    {"followed on request", test_redirect_followed},
+    {"a loop ends with an error", test_redirect_loop},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo failure_tests[] = {
+    {"connection refused", test_connection_refused},
+    {"no response within the timeout", test_slow_response_times_out},
+    {"body stalls past the timeout", test_stalled_body_times_out},
+    {"body larger than max_body", test_body_bound},
+    {"default bound is 8 MiB", test_default_bound_is_8_mib},
+    {"discarded body is counted, not kept", test_discard_body},
+    {"TLS handshake with a plain server fails", test_tls_against_plain_server},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo context_tests[] = {
+    {"trace of request and status lines, header secrets", test_context_trace_and_secrets},
+    {"the context's deadline bounds the request", test_context_deadline},
+    {"a password in the URL is a secret", test_url_password_is_secret},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    {"http responses", start_server, NULL, NULL, NULL, response_tests},
+    {"http requests", NULL, NULL, NULL, NULL, request_tests},
+    {"http redirects", NULL, NULL, NULL, NULL, redirect_tests},
+    {"http failures", NULL, NULL, NULL, NULL, failure_tests},
+    {"http context", NULL, stop_server, NULL, NULL, context_tests},
+    CU_SUITE_INFO_NULL,
+};
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    return wsc_tap_run(suites);
+}
