@@ -1,0 +1,163 @@
+/* testkit: checks with known behaviour, for testing the runner, the loader
+ * and the reports (pass, fail, error, crash, hang, flaky, hostile text...). */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <wscheck/plugin.h>
+
+static const char *str_param(struct json_object *params, const char *key, const char *dflt)
+{
+    struct json_object *v;
+    return json_object_object_get_ex(params, key, &v) ? json_object_get_string(v) : dflt;
+}
+
+static void check_pass(struct wsc_ctx *ctx, struct json_object *params)
+{
+    (void)params;
+    wsc_metric(ctx, "answer", 42, "count");
+    wsc_note(ctx, "all good");
+}
+
+static void check_fail(struct wsc_ctx *ctx, struct json_object *params)
+{
+    wsc_fail(ctx, "%s", str_param(params, "message", "failed on purpose"));
+}
+
+static void check_error(struct wsc_ctx *ctx, struct json_object *params)
+{
+    wsc_error(ctx, "%s", str_param(params, "message", "could not run"));
+}
+
+static void check_crash(struct wsc_ctx *ctx, struct json_object *params)
+{
+    (void)ctx;
+    const char *sig = str_param(params, "signal", "SEGV");
+    raise(strcmp(sig, "ABRT") == 0 ? SIGABRT : SIGSEGV);
+}
+
+/* Ignores its deadline on purpose: the runner must kill it. */
+static void check_hang(struct wsc_ctx *ctx, struct json_object *params)
+{
+    (void)ctx;
+    (void)params;
+    for (;;)
+        pause();
+}
+
+static void check_sleep(struct wsc_ctx *ctx, struct json_object *params)
+{
+    struct json_object *v;
+    double s = json_object_object_get_ex(params, "seconds", &v) ? json_object_get_double(v) : 0;
+    if (wsc_sleep(ctx, s) < 0)
+        wsc_fail(ctx, "deadline reached before %.3f s", s);
+}
+
+/* Fails until it has run `fail_times` times, counting in a file. */
+static void check_flaky(struct wsc_ctx *ctx, struct json_object *params)
+{
+    const char *path = str_param(params, "counter_file", NULL);
+    struct json_object *v;
+    int fail_times = json_object_object_get_ex(params, "fail_times", &v) ? json_object_get_int(v) : 1;
+    int count = 0;
+    FILE *f = fopen(path, "r");
+    if (f) {
+        if (fscanf(f, "%d", &count) != 1)
+            count = 0;
+        fclose(f);
+    }
+    f = fopen(path, "w");
+    if (!f) {
+        wsc_error(ctx, "cannot write %s", path);
+        return;
+    }
+    fprintf(f, "%d\n", count + 1);
+    fclose(f);
+    if (count < fail_times)
+        wsc_fail(ctx, "attempt %d fails", count + 1);
+}
+
+static void check_output(struct wsc_ctx *ctx, struct json_object *params)
+{
+    struct json_object *v;
+    if (json_object_object_get_ex(params, "value", &v))
+        wsc_output(ctx, "value", json_object_get(v));
+    wsc_output(ctx, "pid", json_object_new_int((int)getpid()));
+}
+
+static void check_hostile(struct wsc_ctx *ctx, struct json_object *params)
+{
+    (void)params;
+    static const char nasty[] = "<tag attr=\"x\"> & ]]> \x01\x02\x1b[31m \xff\xfe bad \xc3\x28 end";
+    wsc_note(ctx, "server said: %s", nasty);
+    wsc_output(ctx, "text", json_object_new_string(nasty));
+    wsc_metric(ctx, "weird<&>", 1, "<unit>");
+    wsc_trace(ctx, "recv", "text", nasty, sizeof(nasty) - 1);
+    wsc_fail(ctx, "server sent: %s", nasty);
+}
+
+static void check_secret(struct wsc_ctx *ctx, struct json_object *params)
+{
+    const char *token = str_param(params, "token", "");
+    wsc_secret(ctx, token);
+    wsc_trace(ctx, "send", "http", token, strlen(token));
+    wsc_note(ctx, "sent Authorization: Bearer %s", token);
+    wsc_fail(ctx, "rejected token %s", token);
+}
+
+static void check_setvar(struct wsc_ctx *ctx, struct json_object *params)
+{
+    struct json_object *v;
+    if (json_object_object_get_ex(params, "value", &v))
+        wsc_set_var(ctx, str_param(params, "name", "x"), json_object_get(v));
+}
+
+/* Expands deferred steps with the variables of the moment. */
+static void check_deferred(struct wsc_ctx *ctx, struct json_object *params)
+{
+    struct json_object *steps;
+    if (!json_object_object_get_ex(params, "steps", &steps))
+        return;
+    char *err = NULL;
+    struct json_object *expanded = wsc_expand(ctx, steps, &err);
+    if (!expanded) {
+        wsc_fail(ctx, "%s", err ? err : "expand failed");
+        free(err);
+        return;
+    }
+    wsc_output(ctx, "steps", expanded);
+}
+
+static void check_match(struct wsc_ctx *ctx, struct json_object *params)
+{
+    struct json_object *expect = NULL, *actual = NULL;
+    json_object_object_get_ex(params, "expect", &expect);
+    json_object_object_get_ex(params, "actual", &actual);
+    char *msg = NULL;
+    if (!wsc_match(expect, actual, NULL, &msg))
+        wsc_fail(ctx, "%s", msg ? msg : "mismatch");
+    free(msg);
+}
+
+#define OBJ(props) "{\"type\":\"object\",\"properties\":{" props "}}"
+
+static const struct wsc_check checks[] = {
+    {"pass", "always passes", OBJ(""), check_pass},
+    {"fail", "always fails", OBJ("\"message\":{\"type\":\"string\",\"description\":\"failure message\"}"), check_fail},
+    {"error", "always errors", OBJ("\"message\":{\"type\":\"string\",\"description\":\"error message\"}"), check_error},
+    {"crash", "raises a signal", OBJ("\"signal\":{\"type\":\"string\",\"enum\":[\"SEGV\",\"ABRT\"],\"default\":\"SEGV\",\"description\":\"signal\"}"), check_crash},
+    {"hang", "never returns, ignoring the deadline", OBJ(""), check_hang},
+    {"sleep", "sleeps, honouring the deadline", OBJ("\"seconds\":{\"type\":\"number\",\"default\":0,\"description\":\"how long\"}"), check_sleep},
+    {"flaky", "fails the first N times", "{\"type\":\"object\",\"required\":[\"counter_file\"],\"properties\":{\"counter_file\":{\"type\":\"string\",\"description\":\"counter\"},\"fail_times\":{\"type\":\"integer\",\"default\":1,\"description\":\"failures before passing\"}}}", check_flaky},
+    {"output", "outputs its value", OBJ("\"value\":{\"description\":\"any value\"}"), check_output},
+    {"hostile", "fails with hostile text", OBJ(""), check_hostile},
+    {"secret", "leaks a secret that must be redacted", OBJ("\"token\":{\"type\":\"string\",\"description\":\"secret\"}"), check_secret},
+    {"setvar", "sets a variable", OBJ("\"name\":{\"type\":\"string\",\"description\":\"name\"},\"value\":{\"description\":\"value\"}"), check_setvar},
+    {"deferred", "expands steps at run time", OBJ("\"steps\":{\"type\":\"array\",\"x-wsc-deferred\":true,\"description\":\"steps\"}"), check_deferred},
+    {"match", "matches actual against expect", OBJ("\"expect\":{\"x-wsc-expect\":true,\"description\":\"matcher\"},\"actual\":{\"description\":\"value\"}"), check_match},
+    {NULL, NULL, NULL, NULL},
+};
+
+WSC_PLUGIN("testkit", "1.0.0", "Checks with known behaviour, for wscheck's own tests", checks);

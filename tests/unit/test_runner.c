@@ -1,0 +1,300 @@
+/* The loader and the runner, against the testkit plugin and the broken
+ * plugins built in tests/plugins. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "registry.h"
+#include "runner.h"
+#include "scenario.h"
+
+static struct wsc_registry reg;
+static char plugin_dir[4096], broken_dir[4096];
+
+static int suite_init(void)
+{
+    const char *b = getenv("top_builddir");
+    snprintf(plugin_dir, sizeof(plugin_dir), "%s/tests/plugins/.libs", b ? b : ".");
+    snprintf(broken_dir, sizeof(broken_dir), "%s/tests/plugins/broken/.libs", b ? b : ".");
+    char *dirs[] = {plugin_dir};
+    char *err = NULL;
+    int rc = wsc_registry_load(&reg, dirs, 1, &err);
+    free(err);
+    return rc == 0 && wsc_registry_plugin(&reg, "testkit") ? 0 : -1;
+}
+
+static int suite_clean(void)
+{
+    wsc_registry_free(&reg);
+    return 0;
+}
+
+/* Runs a scenario given as text; returns the suite result (caller clears). */
+static struct wsc_suite_result run_text(const char *text, const struct wsc_run_options *o)
+{
+    struct wsc_diag diag = {.quiet = 1};
+    struct wsc_suite_result s;
+    memset(&s, 0, sizeof(s));
+    struct wsc_scenario *sc = wsc_scenario_parse("t.json", text, strlen(text), &diag);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    CU_ASSERT_EQUAL(wsc_scenario_validate(sc, &reg, NULL, &diag), 0);
+    CU_ASSERT_EQUAL(wsc_run_scenario(sc, &reg, o, &s, &diag), 0);
+    wsc_scenario_free(sc);
+    wsc_diag_clear(&diag);
+    return s;
+}
+
+static struct wsc_run_options defaults(void)
+{
+    struct wsc_run_options o;
+    memset(&o, 0, sizeof(o));
+    o.retries = -1;
+    return o;
+}
+
+static void test_statuses(void)
+{
+    struct wsc_run_options o = defaults();
+    struct wsc_suite_result s = run_text(
+        "{\"name\":\"s\",\"tests\":["
+        "{\"name\":\"p\",\"plugin\":\"testkit\",\"check\":\"pass\"},"
+        "{\"name\":\"f\",\"plugin\":\"testkit\",\"check\":\"fail\",\"params\":{\"message\":\"nope\"}},"
+        "{\"name\":\"e\",\"plugin\":\"testkit\",\"check\":\"error\"},"
+        "{\"name\":\"k\",\"plugin\":\"testkit\",\"check\":\"pass\",\"skip\":\"later\"}]}", &o);
+    CU_ASSERT_EQUAL_FATAL(s.n_tests, 4);
+    CU_ASSERT_EQUAL(s.tests[0].status, WSC_PASSED);
+    CU_ASSERT_EQUAL(s.tests[0].n_metrics, 1);
+    CU_ASSERT_EQUAL(s.tests[1].status, WSC_FAILED);
+    CU_ASSERT_STRING_EQUAL(s.tests[1].message, "nope");
+    CU_ASSERT_EQUAL(s.tests[2].status, WSC_ERROR);
+    CU_ASSERT_EQUAL(s.tests[3].status, WSC_SKIPPED);
+    CU_ASSERT_STRING_EQUAL(s.tests[3].message, "later");
+    CU_ASSERT_EQUAL(s.tests[3].attempts, 0);
+    wsc_suite_result_clear(&s);
+}
+
+static void test_crash_is_error(void)
+{
+    struct wsc_run_options o = defaults();
+    struct wsc_suite_result s = run_text(
+        "{\"name\":\"s\",\"tests\":["
+        "{\"name\":\"segv\",\"plugin\":\"testkit\",\"check\":\"crash\"},"
+        "{\"name\":\"abrt\",\"plugin\":\"testkit\",\"check\":\"crash\",\"params\":{\"signal\":\"ABRT\"}},"
+        "{\"name\":\"after\",\"plugin\":\"testkit\",\"check\":\"pass\"}]}", &o);
+    CU_ASSERT_EQUAL_FATAL(s.n_tests, 3);
+    CU_ASSERT_EQUAL(s.tests[0].status, WSC_ERROR);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s.tests[0].message, "signal 11"));
+    CU_ASSERT_EQUAL(s.tests[1].status, WSC_ERROR);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s.tests[1].message, "signal 6"));
+    CU_ASSERT_EQUAL(s.tests[2].status, WSC_PASSED);
+    wsc_suite_result_clear(&s);
+}
+
+static void test_hang_is_killed(void)
+{
+    struct wsc_run_options o = defaults();
+    struct wsc_suite_result s = run_text(
+        "{\"name\":\"s\",\"tests\":["
+        "{\"name\":\"h\",\"plugin\":\"testkit\",\"check\":\"hang\",\"timeout\":0.3},"
+        "{\"name\":\"after\",\"plugin\":\"testkit\",\"check\":\"pass\"}]}", &o);
+    CU_ASSERT_EQUAL_FATAL(s.n_tests, 2);
+    CU_ASSERT_EQUAL(s.tests[0].status, WSC_FAILED);
+    CU_ASSERT_STRING_EQUAL(s.tests[0].message, "timed out after 0.3 s");
+    CU_ASSERT_EQUAL(s.tests[1].status, WSC_PASSED);
+    wsc_suite_result_clear(&s);
+}
+
+static void test_retries(void)
+{
+    char counter[] = "/tmp/wscheck-flaky.XXXXXX";
+    int fd = mkstemp(counter);
+    CU_ASSERT_FATAL(fd >= 0);
+    close(fd);
+    char text[1024];
+    snprintf(text, sizeof(text),
+             "{\"name\":\"s\",\"tests\":[{\"name\":\"f\",\"plugin\":\"testkit\","
+             "\"check\":\"flaky\",\"retries\":3,\"retry_delay\":0.01,"
+             "\"params\":{\"counter_file\":\"%s\",\"fail_times\":2}}]}", counter);
+    struct wsc_run_options o = defaults();
+    struct wsc_suite_result s = run_text(text, &o);
+    CU_ASSERT_EQUAL(s.tests[0].status, WSC_PASSED);
+    CU_ASSERT_EQUAL(s.tests[0].attempts, 3);
+    wsc_suite_result_clear(&s);
+    /* Not enough retries: still failed after 2 attempts. */
+    unlink(counter);
+    o.retries = 1;
+    s = run_text(text, &o);
+    CU_ASSERT_EQUAL(s.tests[0].status, WSC_FAILED);
+    CU_ASSERT_EQUAL(s.tests[0].attempts, 2);
+    wsc_suite_result_clear(&s);
+    unlink(counter);
+}
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    wsc_interrupted = SIGINT;
+}
+
+static void test_interruption(void)
+{
+    signal(SIGALRM, on_alarm);
+    alarm(1);
+    struct wsc_run_options o = defaults();
+    struct wsc_suite_result s = run_text(
+        "{\"name\":\"s\",\"tests\":["
+        "{\"name\":\"quick\",\"plugin\":\"testkit\",\"check\":\"pass\"},"
+        "{\"name\":\"long\",\"plugin\":\"testkit\",\"check\":\"hang\",\"timeout\":10},"
+        "{\"name\":\"never\",\"plugin\":\"testkit\",\"check\":\"pass\"}]}", &o);
+    alarm(0);
+    wsc_interrupted = 0;
+    CU_ASSERT_EQUAL_FATAL(s.n_tests, 3);
+    CU_ASSERT_EQUAL(s.tests[0].status, WSC_PASSED);
+    CU_ASSERT_EQUAL(s.tests[1].status, WSC_SKIPPED);
+    CU_ASSERT_STRING_EQUAL(s.tests[1].message, "interrupted");
+    CU_ASSERT_EQUAL(s.tests[2].status, WSC_SKIPPED);
+    CU_ASSERT_STRING_EQUAL(s.tests[2].message, "interrupted");
+    wsc_suite_result_clear(&s);
+}
+
+static void test_capture_and_vars(void)
+{
+    struct wsc_run_options o = defaults();
+    struct wsc_suite_result s = run_text(
+        "{\"name\":\"s\",\"vars\":{\"base\":\"v\"},\"tests\":["
+        "{\"name\":\"a\",\"plugin\":\"testkit\",\"check\":\"output\","
+        "  \"params\":{\"value\":{\"id\":\"abc\",\"n\":7}},\"capture\":{\"cid\":\"/value/id\",\"n\":\"/value/n\"}},"
+        "{\"name\":\"b\",\"plugin\":\"testkit\",\"check\":\"output\","
+        "  \"params\":{\"value\":\"${base}-${cid}\"}},"
+        "{\"name\":\"c\",\"plugin\":\"testkit\",\"check\":\"output\",\"params\":{\"value\":\"${n}\"}},"
+        "{\"name\":\"d\",\"plugin\":\"testkit\",\"check\":\"output\","
+        "  \"params\":{\"value\":1},\"capture\":{\"missing\":\"/nope\"}}]}", &o);
+    CU_ASSERT_EQUAL_FATAL(s.n_tests, 4);
+    struct json_object *v = NULL;
+    CU_ASSERT(json_object_object_get_ex(s.tests[1].outputs, "value", &v));
+    CU_ASSERT_STRING_EQUAL(json_object_get_string(v), "v-abc");
+    CU_ASSERT(json_object_object_get_ex(s.tests[2].outputs, "value", &v));
+    CU_ASSERT(json_object_is_type(v, json_type_int));
+    CU_ASSERT_EQUAL(json_object_get_int(v), 7);
+    CU_ASSERT_EQUAL(s.tests[3].status, WSC_FAILED);
+    CU_ASSERT_PTR_NOT_NULL(strstr(s.tests[3].message, "/nope"));
+    wsc_suite_result_clear(&s);
+}
+
+static void test_setvar_and_deferred(void)
+{
+    struct wsc_run_options o = defaults();
+    struct wsc_suite_result s = run_text(
+        "{\"name\":\"s\",\"tests\":["
+        "{\"name\":\"a\",\"plugin\":\"testkit\",\"check\":\"setvar\",\"params\":{\"name\":\"tok\",\"value\":\"xyz\"}},"
+        "{\"name\":\"b\",\"plugin\":\"testkit\",\"check\":\"deferred\",\"params\":{\"steps\":[\"${tok}\"]}}]}", &o);
+    CU_ASSERT_EQUAL_FATAL(s.n_tests, 2);
+    CU_ASSERT_EQUAL(s.tests[1].status, WSC_PASSED);
+    struct json_object *steps = NULL;
+    CU_ASSERT(json_object_object_get_ex(s.tests[1].outputs, "steps", &steps));
+    CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_array_get_idx(steps, 0)), "xyz");
+    wsc_suite_result_clear(&s);
+}
+
+static void test_fail_fast_and_filters(void)
+{
+    struct wsc_run_options o = defaults();
+    o.fail_fast = 1;
+    char *tags[] = {"smoke"};
+    o.tags = tags;
+    o.n_tags = 1;
+    struct wsc_suite_result s = run_text(
+        "{\"name\":\"s\",\"tests\":["
+        "{\"name\":\"untagged\",\"plugin\":\"testkit\",\"check\":\"pass\"},"
+        "{\"name\":\"f\",\"plugin\":\"testkit\",\"check\":\"fail\",\"tags\":[\"smoke\"]},"
+        "{\"name\":\"p\",\"plugin\":\"testkit\",\"check\":\"pass\",\"tags\":[\"smoke\"]}]}", &o);
+    CU_ASSERT_EQUAL_FATAL(s.n_tests, 2);
+    CU_ASSERT_STRING_EQUAL(s.tests[0].name, "f");
+    CU_ASSERT_EQUAL(s.tests[1].status, WSC_SKIPPED);
+    wsc_suite_result_clear(&s);
+}
+
+static void test_secret_redacted(void)
+{
+    struct wsc_run_options o = defaults();
+    struct wsc_suite_result s = run_text(
+        "{\"name\":\"s\",\"tests\":[{\"name\":\"x\",\"plugin\":\"testkit\",\"check\":\"secret\","
+        "\"params\":{\"token\":\"hunter2\"}}]}", &o);
+    CU_ASSERT_EQUAL_FATAL(s.n_tests, 1);
+    CU_ASSERT_PTR_NULL(strstr(s.tests[0].message, "hunter2"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(s.tests[0].message, "***"));
+    CU_ASSERT_PTR_NULL(strstr(s.tests[0].log, "hunter2"));
+    CU_ASSERT_PTR_NULL(strstr(json_object_to_json_string(s.tests[0].trace), "hunter2"));
+    wsc_suite_result_clear(&s);
+}
+
+/* ---- loader ------------------------------------------------------------- */
+
+static void expect_refused(const char *file, const char *reason)
+{
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/%s", broken_dir, file);
+    char *err = NULL;
+    CU_ASSERT_EQUAL(wsc_registry_load_file(&reg, path, &err), -1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(err);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, path));
+    if (!strstr(err, reason))
+        printf("# '%s' lacks '%s'\n", err, reason);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err, reason));
+    free(err);
+}
+
+static void test_loader_refusals(void)
+{
+    size_t before = reg.n_plugins;
+    expect_refused("nosymbol.so", "not a wscheck plugin");
+    expect_refused("badabi.so", "ABI version 99");
+    expect_refused("dupname.so", "duplicate plugin name 'testkit'");
+    expect_refused("nocheckname.so", "check #1 has no name");
+    expect_refused("badschema.so", "invalid params schema");
+    expect_refused("does-not-exist.so", "cannot load");
+    CU_ASSERT_EQUAL(reg.n_plugins, before);
+}
+
+static void test_loader_lookup(void)
+{
+    CU_ASSERT_PTR_NOT_NULL(wsc_registry_check(&reg, "testkit", "pass"));
+    CU_ASSERT_PTR_NULL(wsc_registry_check(&reg, "testkit", "nope"));
+    CU_ASSERT_PTR_NULL(wsc_registry_check(&reg, "nope", "pass"));
+    const struct wsc_loaded_check *c = wsc_registry_check(&reg, "testkit", "sleep");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT(json_object_is_type(c->schema, json_type_object));
+}
+
+static CU_TestInfo runner_tests[] = {
+    {"statuses and messages", test_statuses},
+    {"a crash is an error naming the signal", test_crash_is_error},
+    {"a hang is killed at the timeout", test_hang_is_killed},
+    {"retries until pass, attempts counted", test_retries},
+    {"interruption skips the rest", test_interruption},
+    {"captures feed later tests", test_capture_and_vars},
+    {"check-set variables and deferred params", test_setvar_and_deferred},
+    {"fail-fast and tag selection", test_fail_fast_and_filters},
+    {"secrets are redacted", test_secret_redacted},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo loader_tests[] = {
+    {"bad plugins are refused, naming the file", test_loader_refusals},
+    {"checks are found by name", test_loader_lookup},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    {"runner", suite_init, suite_clean, NULL, NULL, runner_tests},
+    {"loader", suite_init, suite_clean, NULL, NULL, loader_tests},
+    CU_SUITE_INFO_NULL,
+};
+
+int main(void)
+{
+    return wsc_tap_run(suites);
+}
