@@ -1,1 +1,381 @@
-/* placeholder */ typedef int wsc_placeholder_result;
+/* Test results: statuses, counts, memory, and the JSON form that carries a
+ * result from the forked child to the runner. The child may have been
+ * corrupted by the check it ran, so reading that JSON trusts nothing. */
+#include "result.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const status_names[] = {
+    [WSC_PASSED] = "passed",
+    [WSC_FAILED] = "failed",
+    [WSC_ERROR] = "error",
+    [WSC_SKIPPED] = "skipped",
+};
+#define N_STATUSES (sizeof status_names / sizeof status_names[0])
+
+const char *wsc_status_name(enum wsc_status s)
+{
+    if ((unsigned)s < N_STATUSES)
+        return status_names[s];
+    return "unknown";
+}
+
+int wsc_status_from_name(const char *name, enum wsc_status *s)
+{
+    if (!name)
+        return -1;
+    for (size_t i = 0; i < N_STATUSES; i++) {
+        if (strcmp(name, status_names[i]) == 0) {
+            *s = (enum wsc_status)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+size_t wsc_suite_count(const struct wsc_suite_result *s, enum wsc_status st)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_tests; i++)
+        n += s->tests[i].status == st;
+    return n;
+}
+
+size_t wsc_run_count(const struct wsc_run_result *r, enum wsc_status st)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_suites; i++)
+        n += wsc_suite_count(&r->suites[i], st);
+    return n;
+}
+
+/* strdup() that passes NULL through; *failed is set on allocation failure. */
+static char *dup_or_null(const char *s, int *failed)
+{
+    if (!s)
+        return NULL;
+    char *d = strdup(s);
+    if (!d)
+        *failed = 1;
+    return d;
+}
+
+int wsc_result_add_metric(struct wsc_result *r, const char *name, double value,
+                          const char *unit)
+{
+    if (!name || r->n_metrics >= SIZE_MAX / sizeof *r->metrics - 1)
+        return -1;
+    struct wsc_metric *grown =
+        realloc(r->metrics, (r->n_metrics + 1) * sizeof *r->metrics);
+    if (!grown)
+        return -1;
+    r->metrics = grown;
+
+    int failed = 0;
+    struct wsc_metric m = {dup_or_null(name, &failed), value,
+                           dup_or_null(unit, &failed)};
+    if (failed) {
+        free(m.name);
+        free(m.unit);
+        return -1;
+    }
+    r->metrics[r->n_metrics++] = m;
+    return 0;
+}
+
+void wsc_result_clear(struct wsc_result *r)
+{
+    if (!r)
+        return;
+    free(r->name);
+    free(r->plugin);
+    free(r->check);
+    free(r->message);
+    free(r->log);
+    for (size_t i = 0; i < r->n_metrics; i++) {
+        free(r->metrics[i].name);
+        free(r->metrics[i].unit);
+    }
+    free(r->metrics);
+    json_object_put(r->outputs);
+    json_object_put(r->trace);
+    memset(r, 0, sizeof *r);
+}
+
+void wsc_suite_result_clear(struct wsc_suite_result *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n_tests; i++)
+        wsc_result_clear(&s->tests[i]);
+    free(s->tests);
+    free(s->name);
+    free(s->file);
+    free(s->hostname);
+    memset(s, 0, sizeof *s);
+}
+
+void wsc_run_result_clear(struct wsc_run_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n_suites; i++)
+        wsc_suite_result_clear(&r->suites[i]);
+    free(r->suites);
+    memset(r, 0, sizeof *r);
+}
+
+/* ---- To JSON -------------------------------------------------------------- */
+
+/* Adds key = value to obj, taking value; NULL values are a failure, except
+ * where `nullable` allows a JSON null. */
+static int put(struct json_object *obj, const char *key, struct json_object *value,
+               int nullable)
+{
+    if (!value && !nullable)
+        return -1;
+    if (json_object_object_add(obj, key, value) != 0) {
+        json_object_put(value);
+        return -1;
+    }
+    return 0;
+}
+
+static int put_string(struct json_object *obj, const char *key, const char *s)
+{
+    return put(obj, key, s ? json_object_new_string(s) : NULL, s == NULL);
+}
+
+/* A deep copy of v, or JSON null for NULL; *failed on allocation failure. */
+static struct json_object *copy_json(struct json_object *v, int *failed)
+{
+    struct json_object *copy = NULL;
+    if (v && json_object_deep_copy(v, &copy, NULL) != 0) {
+        *failed = 1;
+        return NULL;
+    }
+    return copy;
+}
+
+static struct json_object *metrics_to_json(const struct wsc_result *r)
+{
+    struct json_object *arr = json_object_new_array();
+    if (!arr)
+        return NULL;
+    for (size_t i = 0; i < r->n_metrics; i++) {
+        const struct wsc_metric *m = &r->metrics[i];
+        struct json_object *o = json_object_new_object();
+        if (!o || json_object_array_add(arr, o) != 0) {
+            json_object_put(o);
+            json_object_put(arr);
+            return NULL;
+        }
+        if (put_string(o, "name", m->name) ||
+            put(o, "value", json_object_new_double(m->value), 0) ||
+            put_string(o, "unit", m->unit)) {
+            json_object_put(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+struct json_object *wsc_result_to_json(const struct wsc_result *r)
+{
+    struct json_object *j = json_object_new_object();
+    if (!j)
+        return NULL;
+    /* put() takes each value as it goes, so one put of j frees everything. */
+    int failed = 0;
+    if (put_string(j, "name", r->name) ||
+        put_string(j, "plugin", r->plugin) ||
+        put_string(j, "check", r->check) ||
+        put_string(j, "status", wsc_status_name(r->status)) ||
+        put_string(j, "message", r->message) ||
+        put_string(j, "log", r->log) ||
+        put(j, "started", json_object_new_double(r->started), 0) ||
+        put(j, "duration", json_object_new_double(r->duration), 0) ||
+        put(j, "attempts", json_object_new_int(r->attempts), 0) ||
+        put(j, "metrics", metrics_to_json(r), 0) ||
+        put(j, "outputs", copy_json(r->outputs, &failed), 1) || failed ||
+        put(j, "trace", copy_json(r->trace, &failed), 1) || failed) {
+        json_object_put(j);
+        return NULL;
+    }
+    return j;
+}
+
+/* ---- From JSON ------------------------------------------------------------ */
+
+/* Member `key` of j, or NULL when it is absent or JSON null. */
+static struct json_object *member(const struct json_object *j, const char *key)
+{
+    struct json_object *v = NULL;
+    if (!json_object_object_get_ex(j, key, &v))
+        return NULL;
+    return v;
+}
+
+/* Copies an optional string member. Returns -1 when it is not a string or
+ * cannot be copied. */
+static int get_string(const struct json_object *j, const char *key, char **out)
+{
+    struct json_object *v = member(j, key);
+    *out = NULL;
+    if (!v)
+        return 0;
+    if (!json_object_is_type(v, json_type_string))
+        return -1;
+    *out = strdup(json_object_get_string(v));
+    return *out ? 0 : -1;
+}
+
+static int get_number(const struct json_object *j, const char *key, double *out)
+{
+    struct json_object *v = member(j, key);
+    *out = 0;
+    if (!v)
+        return 0;
+    if (!json_object_is_type(v, json_type_double) &&
+        !json_object_is_type(v, json_type_int))
+        return -1;
+    *out = json_object_get_double(v);
+    return 0;
+}
+
+static int get_attempts(const struct json_object *j, int *out)
+{
+    struct json_object *v = member(j, "attempts");
+    *out = 0;
+    if (!v)
+        return 0;
+    if (!json_object_is_type(v, json_type_int))
+        return -1;
+    int64_t n = json_object_get_int64(v);
+    if (n < 0 || n > INT_MAX)
+        return -1;
+    *out = (int)n;
+    return 0;
+}
+
+static int get_status(const struct json_object *j, enum wsc_status *out)
+{
+    struct json_object *v = member(j, "status");
+    if (!v || !json_object_is_type(v, json_type_string))
+        return -1;
+    return wsc_status_from_name(json_object_get_string(v), out);
+}
+
+/* Copies an optional member of the given container type. */
+static int get_container(const struct json_object *j, const char *key,
+                         enum json_type type, struct json_object **out)
+{
+    struct json_object *v = member(j, key);
+    *out = NULL;
+    if (!v)
+        return 0;
+    if (!json_object_is_type(v, type))
+        return -1;
+    return json_object_deep_copy(v, out, NULL) == 0 ? 0 : -1;
+}
+
+static int get_metrics(const struct json_object *j, struct wsc_result *r)
+{
+    struct json_object *arr = member(j, "metrics");
+    if (!arr)
+        return 0;
+    if (!json_object_is_type(arr, json_type_array))
+        return -1;
+    size_t n = json_object_array_length(arr);
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *m = json_object_array_get_idx(arr, i);
+        if (!json_object_is_type(m, json_type_object))
+            return -1;
+        struct json_object *name = member(m, "name");
+        struct json_object *unit = member(m, "unit");
+        double value;
+        if (!name || !json_object_is_type(name, json_type_string) ||
+            (unit && !json_object_is_type(unit, json_type_string)) ||
+            !member(m, "value") || get_number(m, "value", &value) != 0)
+            return -1;
+        if (wsc_result_add_metric(r, json_object_get_string(name), value,
+                                  unit ? json_object_get_string(unit) : NULL))
+            return -1;
+    }
+    return 0;
+}
+
+int wsc_result_from_json(struct wsc_result *r, const struct json_object *j)
+{
+    struct wsc_result tmp = {0};
+    memset(r, 0, sizeof *r);
+    if (!j || !json_object_is_type(j, json_type_object))
+        return -1;
+    if (get_string(j, "name", &tmp.name) ||
+        get_string(j, "plugin", &tmp.plugin) ||
+        get_string(j, "check", &tmp.check) ||
+        get_status(j, &tmp.status) ||
+        get_string(j, "message", &tmp.message) ||
+        get_string(j, "log", &tmp.log) ||
+        get_number(j, "started", &tmp.started) ||
+        get_number(j, "duration", &tmp.duration) ||
+        get_attempts(j, &tmp.attempts) ||
+        get_metrics(j, &tmp) ||
+        get_container(j, "outputs", json_type_object, &tmp.outputs) ||
+        get_container(j, "trace", json_type_array, &tmp.trace)) {
+        wsc_result_clear(&tmp);
+        return -1;
+    }
+    *r = tmp;
+    return 0;
+}
+
+/* ---- Formatting ----------------------------------------------------------- */
+
+void wsc_format_number(char *buf, size_t size, double v)
+{
+    if (!size)
+        return;
+    if (!isfinite(v))
+        snprintf(buf, size, "%s", isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+    else if (v == floor(v) && fabs(v) < 1e15)
+        snprintf(buf, size, "%.0f", v);
+    else if (fabs(v) < 0.001)
+        snprintf(buf, size, "%.3g", v);
+    else
+        snprintf(buf, size, "%.3f", v);
+}
+
+void wsc_format_utc(char *buf, size_t size, double epoch, int precise)
+{
+    /* 253402300799 is 9999-12-31T23:59:59, the last four-digit year. */
+    if (!(epoch >= 0))
+        epoch = 0;
+    if (epoch > 253402300799.0)
+        epoch = 253402300799.0;
+    time_t secs = (time_t)epoch;
+    int millis = (int)((epoch - (double)secs) * 1000.0);
+    if (millis > 999)
+        millis = 999;
+
+    struct tm tm;
+    if (!size)
+        return;
+    if (!gmtime_r(&secs, &tm)) {
+        snprintf(buf, size, "1970-01-01T00:00:00%s", precise ? ".000Z" : "");
+        return;
+    }
+    if (precise)
+        snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                 tm.tm_min, tm.tm_sec, millis);
+    else
+        snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d",
+                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                 tm.tm_min, tm.tm_sec);
+}

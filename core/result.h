@@ -8,6 +8,8 @@
 enum wsc_status { WSC_PASSED = 0, WSC_FAILED, WSC_ERROR, WSC_SKIPPED };
 
 const char *wsc_status_name(enum wsc_status s); /* "passed", "failed", ... */
+/* The reverse of wsc_status_name(). Returns 0, or -1 for an unknown name. */
+int wsc_status_from_name(const char *name, enum wsc_status *s);
 
 struct wsc_metric {
     char *name;
@@ -60,8 +62,20 @@ void wsc_suite_result_clear(struct wsc_suite_result *s);
 void wsc_run_result_clear(struct wsc_run_result *r);
 
 /* Serialises a result to JSON and back (used between the forked child and
- * the runner, and by the JSON report). */
+ * the runner, and by the JSON report). to_json copies everything (NULL when
+ * out of memory). from_json overwrites *r without freeing what it held (pass
+ * a zeroed or cleared result); it accepts exactly what to_json writes, with
+ * absent or null optional members, and returns 0, or -1 with *r zeroed when
+ * anything has the wrong type or value. */
 struct json_object *wsc_result_to_json(const struct wsc_result *r);
 int wsc_result_from_json(struct wsc_result *r, const struct json_object *j);
+
+/* Formats a number for people: integers without decimals, others with three
+ * ("1.234"), tiny ones in %g form. Always NUL-terminates buf. */
+void wsc_format_number(char *buf, size_t size, double v);
+/* Formats epoch seconds as UTC "YYYY-MM-DDTHH:MM:SS" (the JUnit timestamp);
+ * with `precise`, as "YYYY-MM-DDTHH:MM:SS.mmmZ". Times before 1970 or past
+ * year 9999 are clamped. buf needs 25 bytes. */
+void wsc_format_utc(char *buf, size_t size, double epoch, int precise);
 
 #endif
