@@ -12,6 +12,7 @@
 #include "tap.h"
 #include "context.h"
 #include "wscheck/http.h"
+#include "../../plugins/http/checks.h"
 
 #ifndef WSC_SRCDIR
 #define WSC_SRCDIR "."
@@ -517,6 +518,111 @@ static void test_tls_against_plain_server(void)
     expect_error(&req, "TLS: ");
 }
 
+/* ---- The plugin's expectations (plugins/http/expect.c) -------------------- */
+
+/* A response as the helper would return it. */
+static void fake_response(struct wsc_http_response *r, long status, const char *headers,
+                          const char *body)
+{
+    memset(r, 0, sizeof(*r));
+    r->status = status;
+    r->headers = json_tokener_parse(headers);
+    r->body = strdup(body);
+    r->body_len = strlen(body);
+    r->json = json_tokener_parse(body);
+    r->url = strdup("http://h/x");
+}
+
+/* Runs http_expect_response(); returns the failure message ("" if none). */
+static char msg[1024];
+static int run_expect(const char *expect, long status, const char *body,
+                      enum http_status_rule rule)
+{
+    struct wsc_ctx *ctx = wsc_ctx_new(5, NULL, 0);
+    struct json_object *e = expect ? json_tokener_parse(expect) : NULL;
+    struct wsc_http_response r;
+    fake_response(&r, status, "{\"content-type\":\"application/json\",\"x-multi\":\"one, two\"}",
+                  body);
+    int bad = http_expect_response(ctx, e, &r, rule);
+    snprintf(msg, sizeof(msg), "%s", ctx->message.data ? ctx->message.data : "");
+    wsc_http_response_free(&r);
+    json_object_put(e);
+    wsc_ctx_free(ctx);
+    return bad;
+}
+
+static void test_expect_status(void)
+{
+    CU_ASSERT_EQUAL(run_expect("{\"status\":200}", 200, "{}", HTTP_STATUS_BELOW_400), 0);
+    CU_ASSERT_EQUAL(run_expect("{\"status\":200}", 404, "{}", HTTP_STATUS_BELOW_400), 1);
+    CU_ASSERT_STRING_EQUAL(msg, "status: expected 200, got 404");
+    CU_ASSERT_EQUAL(run_expect("{\"status\":\"404\"}", 404, "{}", HTTP_STATUS_BELOW_400), 0);
+    CU_ASSERT_EQUAL(run_expect("{\"status\":[200,204]}", 204, "{}", HTTP_STATUS_BELOW_400), 0);
+    CU_ASSERT_EQUAL(run_expect("{\"status\":[200,204]}", 500, "{}", HTTP_STATUS_BELOW_400), 1);
+    CU_ASSERT_STRING_EQUAL(msg, "status: expected one of [ 200, 204 ], got 500");
+    CU_ASSERT_EQUAL(run_expect("{\"status\":{\"$gte\":500}}", 503, "{}", HTTP_STATUS_2XX), 0);
+    CU_ASSERT_EQUAL(run_expect("{\"status\":{\"$lt\":300}}", 503, "{}", HTTP_STATUS_2XX), 1);
+    CU_ASSERT(contains(msg, "status: "));
+}
+
+static void test_expect_default_rules(void)
+{
+    CU_ASSERT_EQUAL(run_expect(NULL, 302, "{}", HTTP_STATUS_BELOW_400), 0);
+    CU_ASSERT_EQUAL(run_expect(NULL, 404, "{}", HTTP_STATUS_BELOW_400), 1);
+    CU_ASSERT_STRING_EQUAL(msg, "status: expected below 400, got 404");
+    CU_ASSERT_EQUAL(run_expect("{}", 204, "{}", HTTP_STATUS_2XX), 0);
+    CU_ASSERT_EQUAL(run_expect("{\"json\":{}}", 302, "{}", HTTP_STATUS_2XX), 1);
+    CU_ASSERT_STRING_EQUAL(msg, "status: expected 2xx, got 302");
+}
+
+static void test_expect_json_headers_body(void)
+{
+    const char *body = "{\"status\":\"ok\",\"items\":[1,2]}";
+    CU_ASSERT_EQUAL(run_expect("{\"json\":{\"status\":\"ok\"}}", 200, body,
+                               HTTP_STATUS_2XX), 0);
+    CU_ASSERT_EQUAL(run_expect("{\"json\":{\"status\":\"down\"}}", 200, body,
+                               HTTP_STATUS_2XX), 1);
+    CU_ASSERT_STRING_EQUAL(msg, "json/status: expected \"down\", got \"ok\"");
+    CU_ASSERT_EQUAL(run_expect("{\"headers\":{\"X-Multi\":{\"$contains\":\"two\"}}}", 200,
+                               body, HTTP_STATUS_2XX), 0);
+    CU_ASSERT_EQUAL(run_expect("{\"headers\":{\"X-Other\":{\"$exists\":true}}}", 200, body,
+                               HTTP_STATUS_2XX), 1);
+    CU_ASSERT(contains(msg, "headers/x-other: "));
+    CU_ASSERT_EQUAL(run_expect("{\"body\":{\"$regex\":\"\\\"ok\\\"\"}}", 200, body,
+                               HTTP_STATUS_2XX), 0);
+    CU_ASSERT_EQUAL(run_expect("{\"body\":{\"$contains\":\"down\"}}", 200, body,
+                               HTTP_STATUS_2XX), 1);
+    CU_ASSERT(contains(msg, "body: "));
+    /* every mismatch is reported, not only the first */
+    CU_ASSERT_EQUAL(run_expect("{\"status\":201,\"json\":{\"items\":[1]}}", 200, body,
+                               HTTP_STATUS_2XX), 2);
+    CU_ASSERT(contains(msg, "status: expected 201, got 200"));
+    CU_ASSERT(contains(msg, "json/items"));
+}
+
+static void test_expect_json_of_text(void)
+{
+    CU_ASSERT_EQUAL(run_expect("{\"json\":{\"a\":1}}", 200, "plain words", HTTP_STATUS_2XX), 1);
+    CU_ASSERT_STRING_EQUAL(msg, "json: the body is not JSON (content-type: application/json, "
+                                "11 bytes)");
+}
+
+static void test_expect_valid(void)
+{
+    struct wsc_ctx *ctx = wsc_ctx_new(5, NULL, 0);
+    struct json_object *good = json_tokener_parse("{\"status\":{\"$gte\":200}}");
+    struct json_object *bad = json_tokener_parse("{\"json\":{\"$nope\":1}}");
+    CU_ASSERT_EQUAL(http_expect_valid(ctx, NULL), 0);
+    CU_ASSERT_EQUAL(http_expect_valid(ctx, good), 0);
+    CU_ASSERT_EQUAL(wsc_failed(ctx), 0);
+    CU_ASSERT_EQUAL(http_expect_valid(ctx, bad), -1);
+    CU_ASSERT_EQUAL(ctx->status, WSC_ERROR);
+    CU_ASSERT(contains(ctx->message.data, "expect: "));
+    json_object_put(good);
+    json_object_put(bad);
+    wsc_ctx_free(ctx);
+}
+
 static CU_TestInfo response_tests[] = {
     {"GET JSON: status, headers, parsed body, timings", test_get_json},
     {"headers lower-cased, repeats joined", test_headers_lowercased_and_joined},
@@ -563,7 +669,17 @@ static CU_TestInfo context_tests[] = {
     CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo expect_tests[] = {
+    {"status: number, text, list, matcher", test_expect_status},
+    {"status defaults: below 400, 2xx", test_expect_default_rules},
+    {"json, headers and body matchers", test_expect_json_headers_body},
+    {"json expected of a text body", test_expect_json_of_text},
+    {"malformed matchers are an error", test_expect_valid},
+    CU_TEST_INFO_NULL,
+};
+
 static CU_SuiteInfo suites[] = {
+    {"http plugin expectations", NULL, NULL, NULL, NULL, expect_tests},
     {"http responses", start_server, NULL, NULL, NULL, response_tests},
     {"http requests", NULL, NULL, NULL, NULL, request_tests},
     {"http redirects", NULL, NULL, NULL, NULL, redirect_tests},
