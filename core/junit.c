@@ -1,1 +1,314 @@
-/* placeholder */ typedef int wsc_placeholder_junit;
+/* JUnit XML report.
+ *
+ * The file must validate against both the strict Ant schema and Jenkins'
+ * junit-10 schema, which only agree on a narrow shape:
+ *   - <testsuites> carries no attributes (Ant declares none; the run totals
+ *     are the sums over the suites);
+ *   - each <testsuite> has name, timestamp, hostname, tests, failures,
+ *     errors, skipped, time, package and id, and its children come in the
+ *     order <properties>, <testcase>*, <system-out>, <system-err>;
+ *   - a <testcase> holds at most one of <failure>, <error>, <skipped> and no
+ *     output of its own, so test notes go to the suite's <system-out>;
+ *   - <skipped> takes only a message, <failure> and <error> need a type;
+ *   - times are plain decimals with three places.
+ * Everything that comes from a scenario or a server goes through
+ * wsc_xml_safe(): libxml2 escapes markup but would pass control characters
+ * and broken UTF-8 through into a file no parser accepts. */
+#include "report.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xmlwriter.h>
+
+/* The message attribute is a one-line summary; the element text is whole. */
+#define SUMMARY_MAX 1000
+
+#define X(s) ((const xmlChar *)(s))
+
+/* Writes an attribute whose value comes from outside. Returns 0 or -1. */
+static int attr_safe(xmlTextWriterPtr w, const char *name, const char *value)
+{
+    char *safe = wsc_xml_safe(value);
+    if (!safe)
+        return -1;
+    int rc = xmlTextWriterWriteAttribute(w, X(name), X(safe));
+    free(safe);
+    return rc < 0 ? -1 : 0;
+}
+
+static int attr_count(xmlTextWriterPtr w, const char *name, size_t n)
+{
+    return xmlTextWriterWriteFormatAttribute(w, X(name), "%zu", n) < 0 ? -1 : 0;
+}
+
+/* Seconds with three decimals; negative or non-finite durations (a clock
+ * step) are written as zero rather than breaking the schema. */
+static int attr_seconds(xmlTextWriterPtr w, const char *name, double seconds)
+{
+    if (!(seconds >= 0) || !isfinite(seconds))
+        seconds = 0;
+    return xmlTextWriterWriteFormatAttribute(w, X(name), "%.3f", seconds) < 0
+               ? -1 : 0;
+}
+
+static int text_safe(xmlTextWriterPtr w, const char *text)
+{
+    char *safe = wsc_xml_safe(text);
+    if (!safe)
+        return -1;
+    int rc = xmlTextWriterWriteString(w, X(safe));
+    free(safe);
+    return rc < 0 ? -1 : 0;
+}
+
+static int start(xmlTextWriterPtr w, const char *name)
+{
+    return xmlTextWriterStartElement(w, X(name)) < 0 ? -1 : 0;
+}
+
+static int end(xmlTextWriterPtr w)
+{
+    return xmlTextWriterEndElement(w) < 0 ? -1 : 0;
+}
+
+/* Schema tokens (suite name, hostname) must not be empty once whitespace is
+ * collapsed. */
+static const char *non_blank(const char *s, const char *fallback)
+{
+    if (s)
+        for (const char *p = s; *p; p++)
+            if (!strchr(" \t\r\n", *p))
+                return s;
+    return fallback;
+}
+
+/* The first line of a message, cut to SUMMARY_MAX bytes on a character
+ * boundary. Malloc'ed, already XML-safe. */
+static char *summary_line(const char *message)
+{
+    char *safe = wsc_xml_safe(message);
+    if (!safe)
+        return NULL;
+    size_t n = strcspn(safe, "\r\n");
+    if (n > SUMMARY_MAX) {
+        n = SUMMARY_MAX;
+        while (n > 0 && ((unsigned char)safe[n] & 0xC0) == 0x80)
+            n--; /* safe[n] is a continuation byte: back to its lead byte */
+    }
+    safe[n] = '\0';
+    return safe;
+}
+
+/* The element text of a failure or error: the whole message, then the
+ * trace of frames that led to it. */
+static int failure_text(xmlTextWriterPtr w, const struct wsc_result *t)
+{
+    if (t->message && text_safe(w, t->message))
+        return -1;
+    if (!t->trace || json_object_array_length(t->trace) == 0)
+        return 0;
+    const char *trace = json_object_to_json_string_ext(
+        t->trace, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                      JSON_C_TO_STRING_NOSLASHESCAPE);
+    if (!trace)
+        return -1;
+    if (text_safe(w, t->message ? "\n\ntrace:\n" : "trace:\n"))
+        return -1;
+    return text_safe(w, trace);
+}
+
+static int outcome(xmlTextWriterPtr w, const struct wsc_result *t)
+{
+    const char *element = t->status == WSC_FAILED    ? "failure"
+                          : t->status == WSC_ERROR   ? "error"
+                          : t->status == WSC_SKIPPED ? "skipped"
+                                                     : NULL;
+    if (!element)
+        return 0;
+    if (start(w, element))
+        return -1;
+    if (t->message) {
+        char *summary = summary_line(t->message);
+        int rc = summary ? xmlTextWriterWriteAttribute(w, X("message"), X(summary))
+                         : -1;
+        free(summary);
+        if (rc < 0)
+            return -1;
+    }
+    if (t->status == WSC_SKIPPED)
+        return end(w); /* Ant allows no type on <skipped> */
+    if (xmlTextWriterWriteAttribute(w, X("type"), X(wsc_status_name(t->status))) < 0)
+        return -1;
+    if (failure_text(w, t))
+        return -1;
+    return end(w);
+}
+
+static int testcase(xmlTextWriterPtr w, const struct wsc_suite_result *s,
+                    const struct wsc_result *t)
+{
+    char *classname = NULL;
+    if (asprintf(&classname, "%s.%s", s->name ? s->name : "",
+                 t->plugin ? t->plugin : "") < 0)
+        return -1;
+    int rc = start(w, "testcase") ||
+             attr_safe(w, "name", t->name ? t->name : "") ||
+             attr_safe(w, "classname", classname) ||
+             attr_seconds(w, "time", t->duration) ||
+             outcome(w, t) ||
+             end(w);
+    free(classname);
+    return rc ? -1 : 0;
+}
+
+static int property(xmlTextWriterPtr w, const char *name, const char *value)
+{
+    return start(w, "property") || attr_safe(w, "name", name) ||
+                   attr_safe(w, "value", value) || end(w)
+               ? -1 : 0;
+}
+
+/* Properties named "<test>.<metric>" = "1.234 ms", and "<test>.attempts"
+ * for tests that needed more than one. */
+static int test_property(xmlTextWriterPtr w, const char *test,
+                         const char *suffix, const char *number,
+                         const char *unit)
+{
+    char *name, *value;
+    if (asprintf(&name, "%s.%s", test, suffix) < 0)
+        return -1;
+    if (asprintf(&value, "%s%s%s", number, unit && *unit ? " " : "",
+                 unit ? unit : "") < 0) {
+        free(name);
+        return -1;
+    }
+    int rc = property(w, name, value);
+    free(name);
+    free(value);
+    return rc;
+}
+
+static int test_properties(xmlTextWriterPtr w, const struct wsc_result *t)
+{
+    const char *test = t->name ? t->name : "";
+    char number[64];
+
+    for (size_t i = 0; i < t->n_metrics; i++) {
+        const struct wsc_metric *m = &t->metrics[i];
+        wsc_format_number(number, sizeof number, m->value);
+        if (test_property(w, test, m->name ? m->name : "", number, m->unit))
+            return -1;
+    }
+    if (t->attempts > 1) {
+        snprintf(number, sizeof number, "%d", t->attempts);
+        if (test_property(w, test, "attempts", number, NULL))
+            return -1;
+    }
+    return 0;
+}
+
+static int properties(xmlTextWriterPtr w, const struct wsc_suite_result *s)
+{
+    if (start(w, "properties"))
+        return -1;
+    if (s->file && property(w, "file", s->file))
+        return -1;
+    for (size_t i = 0; i < s->n_tests; i++)
+        if (test_properties(w, &s->tests[i]))
+            return -1;
+    return end(w);
+}
+
+/* The suite's <system-out>: for each test with notes or retries, a header
+ * line "[test name] (N attempts)" followed by its notes. */
+static int system_out(xmlTextWriterPtr w, const struct wsc_suite_result *s)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return -1;
+    int first = 1;
+    for (size_t i = 0; i < s->n_tests; i++) {
+        const struct wsc_result *t = &s->tests[i];
+        int has_log = t->log && *t->log;
+        if (!has_log && t->attempts <= 1)
+            continue;
+        fprintf(f, "%s[%s]", first ? "" : "\n", t->name ? t->name : "");
+        first = 0;
+        if (t->attempts > 1)
+            fprintf(f, " (%d attempts)", t->attempts);
+        fputc('\n', f);
+        if (has_log)
+            fprintf(f, "%s%s", t->log,
+                    t->log[strlen(t->log) - 1] == '\n' ? "" : "\n");
+    }
+    int failed = ferror(f);
+    if (fclose(f) != 0 || failed) {
+        free(text);
+        return -1;
+    }
+    int rc = start(w, "system-out") || (len && text_safe(w, text)) || end(w);
+    free(text);
+    return rc ? -1 : 0;
+}
+
+static int testsuite(xmlTextWriterPtr w, const struct wsc_suite_result *s,
+                     size_t id)
+{
+    char timestamp[32];
+    wsc_format_utc(timestamp, sizeof timestamp, s->started, 0);
+    const char *name = non_blank(s->name, non_blank(s->file, "unnamed"));
+
+    if (start(w, "testsuite") ||
+        attr_safe(w, "name", name) ||
+        xmlTextWriterWriteAttribute(w, X("timestamp"), X(timestamp)) < 0 ||
+        attr_safe(w, "hostname", non_blank(s->hostname, "localhost")) ||
+        attr_count(w, "tests", s->n_tests) ||
+        attr_count(w, "failures", wsc_suite_count(s, WSC_FAILED)) ||
+        attr_count(w, "errors", wsc_suite_count(s, WSC_ERROR)) ||
+        attr_count(w, "skipped", wsc_suite_count(s, WSC_SKIPPED)) ||
+        attr_seconds(w, "time", s->duration) ||
+        attr_safe(w, "package", name) ||
+        attr_count(w, "id", id) ||
+        properties(w, s))
+        return -1;
+    for (size_t i = 0; i < s->n_tests; i++)
+        if (testcase(w, s, &s->tests[i]))
+            return -1;
+    if (system_out(w, s) || start(w, "system-err") || end(w))
+        return -1;
+    return end(w);
+}
+
+static int document(xmlTextWriterPtr w, const struct wsc_run_result *r)
+{
+    if (xmlTextWriterSetIndent(w, 1) < 0 ||
+        xmlTextWriterSetIndentString(w, X("  ")) < 0 ||
+        xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0 ||
+        start(w, "testsuites"))
+        return -1;
+    for (size_t i = 0; i < r->n_suites; i++)
+        if (testsuite(w, &r->suites[i], i))
+            return -1;
+    return xmlTextWriterEndDocument(w) < 0 ? -1 : 0;
+}
+
+int wsc_junit_write(const char *path, const struct wsc_run_result *r, char **err)
+{
+    xmlBufferPtr buf = xmlBufferCreate();
+    xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
+    int rc = w ? document(w, r) : -1;
+    xmlFreeTextWriter(w); /* flushes into buf */
+
+    if (rc == 0)
+        rc = wsc_report_write_file(path, (const char *)xmlBufferContent(buf),
+                                   (size_t)xmlBufferLength(buf), err);
+    else if (err && asprintf(err, "cannot write %s: %s", path,
+                             "out of memory while building the XML") < 0)
+        *err = NULL;
+    xmlBufferFree(buf);
+    return rc;
+}

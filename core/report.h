@@ -25,8 +25,21 @@ int wsc_junit_write(const char *path, const struct wsc_run_result *r, char **err
 int wsc_json_report_write(const char *path, const struct wsc_run_result *r,
                           char **err);
 
+/* Writes data to PATH.tmp.XXXXXX in the same directory, then renames it to
+ * PATH, so readers see the old file or the whole new one. The file gets the
+ * usual 0666 & ~umask mode. Returns 0, or -1 with *err (malloc'ed)
+ * "cannot write PATH: reason" and no temporary file left behind. */
+int wsc_report_write_file(const char *path, const char *data, size_t len,
+                          char **err);
+
 /* Makes text safe for XML 1.0: invalid UTF-8 bytes become U+FFFD, control
  * characters other than tab/newline/CR become "\xNN" text. Malloc'ed. */
 char *wsc_xml_safe(const char *s);
+/* Only repairs the encoding (invalid UTF-8 -> U+FFFD): for JSON, which
+ * escapes control characters itself. Malloc'ed; NULL input gives "". */
+char *wsc_utf8_safe(const char *s);
+/* As wsc_xml_safe(), and CR becomes "\r" too: for the terminal, where it
+ * would overwrite the line. Malloc'ed; NULL input gives "". */
+char *wsc_term_safe(const char *s);
 
 #endif
