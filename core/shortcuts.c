@@ -1,3 +1,369 @@
+/* The quick checks compatible with check_websocket.py (--check-port,
+ * --check-http, --test-websocket, --test-endpoint, --ci-mode ...). Each
+ * option adds tests to one scenario built in memory, which then runs exactly
+ * like `wscheck run`; afterwards a short diagnosis is printed. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "cli.h"
-int wsc_is_shortcut_option(const char *arg) { (void)arg; return 0; }
-int wsc_cmd_shortcut(int argc, char **argv) { (void)argc; (void)argv; return WSC_EXIT_USAGE; }
+#include "util.h"
+
+#define SHORTCUT_FILE "(command line)"
+
+static const char shortcut_usage[] =
+    "Usage: wscheck [QUICK CHECKS] [OPTIONS] [SCENARIO...]\n"
+    "\n"
+    "Quick checks (repeatable, combinable):\n"
+    "  --check-port PORT        PORT accepts connections; print the owning process\n"
+    "  --host HOST              host for --check-port (default 127.0.0.1)\n"
+    "  --check-http URL         the HTTP endpoint answers 2xx\n"
+    "  --test-websocket URL     handshake, echo (when the server echoes),\n"
+    "                           ping/pong and a clean close\n"
+    "  --test-endpoint URL      --test-websocket for ws:// and wss://, else --check-http\n"
+    "\n"
+    "Options:\n"
+    "  --timeout S              timeout of each test (default 5)\n"
+    "  --ci-mode                no colours; failures are reported, exit 0 unless\n"
+    "                           --fail-on-error is also given\n"
+    "  --fail-on-error          exit 1 when a test fails (the default outside --ci-mode)\n"
+    "  --output-junit-xml FILE  write a JUnit report (also --junit FILE)\n"
+    "  --json FILE              write a JSON report\n"
+    "  --plugin-path DIR        look for plugins in DIR first (repeatable)\n"
+    "  --quiet, --verbose, --no-color\n"
+    "  -h, --help               this help\n"
+    "\n"
+    "SCENARIO files given too are run in the same invocation.\n";
+
+enum { OPT_CHECK_PORT = 300, OPT_HOST, OPT_CHECK_HTTP, OPT_TEST_WS, OPT_TEST_ENDPOINT,
+       OPT_TIMEOUT, OPT_CI, OPT_FAIL_ON_ERROR, OPT_JUNIT, OPT_JSON, OPT_PLUGIN_PATH,
+       OPT_QUIET, OPT_VERBOSE, OPT_NO_COLOR };
+
+static const struct option shortcut_options[] = {
+    {"check-port", required_argument, NULL, OPT_CHECK_PORT},
+    {"host", required_argument, NULL, OPT_HOST},
+    {"check-http", required_argument, NULL, OPT_CHECK_HTTP},
+    {"test-websocket", required_argument, NULL, OPT_TEST_WS},
+    {"test-endpoint", required_argument, NULL, OPT_TEST_ENDPOINT},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"ci-mode", no_argument, NULL, OPT_CI},
+    {"fail-on-error", no_argument, NULL, OPT_FAIL_ON_ERROR},
+    {"output-junit-xml", required_argument, NULL, OPT_JUNIT},
+    {"junit", required_argument, NULL, OPT_JUNIT},
+    {"json", required_argument, NULL, OPT_JSON},
+    {"plugin-path", required_argument, NULL, OPT_PLUGIN_PATH},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"verbose", no_argument, NULL, OPT_VERBOSE},
+    {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+int wsc_is_shortcut_option(const char *arg)
+{
+    for (const struct option *o = shortcut_options; o->name; o++) {
+        size_t n = strlen(o->name);
+        if (strncmp(arg, "--", 2) == 0 && strncmp(arg + 2, o->name, n) == 0 &&
+            (arg[2 + n] == '\0' || arg[2 + n] == '='))
+            return 1;
+    }
+    return 0;
+}
+
+struct shortcut {
+    struct json_object *tests;   /* the scenario's "tests" array */
+    const char *host;
+    double timeout;
+    int ci_mode;
+    int fail_on_error;
+    int quiet, verbose, no_color;
+    const char *junit, *json;
+    char **plugin_paths;
+    size_t n_plugin_paths;
+};
+
+/* ---- building the tests ---------------------------------------------------- */
+
+/* The test is named "<label>: <arg>", e.g. "port owner: 8675". */
+static void add_test(struct shortcut *s, const char *plugin, const char *check,
+                     struct json_object *params, const char *label, const char *arg)
+{
+    struct json_object *t = json_object_new_object();
+    char *name = wsc_strdup_printf("%s: %s", label, arg);
+    json_object_object_add(t, "name", json_object_new_string(name ? name : check));
+    json_object_object_add(t, "plugin", json_object_new_string(plugin));
+    json_object_object_add(t, "check", json_object_new_string(check));
+    json_object_object_add(t, "params", params);
+    json_object_array_add(s->tests, t);
+    free(name);
+}
+
+static struct json_object *url_params(const char *url)
+{
+    struct json_object *p = json_object_new_object();
+    json_object_object_add(p, "url", json_object_new_string(url));
+    return p;
+}
+
+static int add_port_checks(struct shortcut *s, const char *arg)
+{
+    char *end;
+    errno = 0;
+    long port = strtol(arg, &end, 10);
+    if (errno || *end || port < 1 || port > 65535) {
+        fprintf(stderr, "wscheck: --check-port needs a port number 1-65535, got '%s'\n", arg);
+        return -1;
+    }
+    struct json_object *p = json_object_new_object();
+    json_object_object_add(p, "host", json_object_new_string(s->host));
+    json_object_object_add(p, "port", json_object_new_int((int)port));
+    add_test(s, "port", "listening", p, "port listening", arg);
+    p = json_object_new_object();
+    json_object_object_add(p, "port", json_object_new_int((int)port));
+    add_test(s, "port", "owner", p, "port owner", arg);
+    return 0;
+}
+
+/* The echo probe is JSON so that servers which answer JSON messages (such as
+ * wscheck-mock's echo_response) echo it back inside their reply too. */
+static struct json_object *echo_steps(void)
+{
+    const char *text =
+        "[{\"send\": {\"type\": \"echo\", \"probe\": \"wscheck-echo-probe\"}},"
+        " {\"expect_text\": {\"$contains\": \"wscheck-echo-probe\"},"
+        "  \"skip_until\": true, \"within\": 2},"
+        " {\"close\": {\"code\": 1000, \"reason\": \"wscheck\"}}]";
+    return json_tokener_parse(text);
+}
+
+static void add_websocket_checks(struct shortcut *s, const char *url)
+{
+    add_test(s, "ws-basic", "handshake", url_params(url), "WebSocket handshake", url);
+    struct json_object *p = url_params(url);
+    json_object_object_add(p, "steps", echo_steps());
+    add_test(s, "ws-basic", "conversation", p, "WebSocket echo", url);
+    p = url_params(url);
+    json_object_object_add(p, "count", json_object_new_int(3));
+    add_test(s, "ping-pong", "control", p, "WebSocket ping/pong", url);
+}
+
+static void add_endpoint_checks(struct shortcut *s, const char *url)
+{
+    if (strncmp(url, "ws://", 5) == 0 || strncmp(url, "wss://", 6) == 0)
+        add_websocket_checks(s, url);
+    else
+        add_test(s, "http", "health", url_params(url), "HTTP endpoint", url);
+}
+
+/* ---- options --------------------------------------------------------------- */
+
+static int push_path(struct shortcut *s, const char *dir)
+{
+    char **more = realloc(s->plugin_paths, (s->n_plugin_paths + 1) * sizeof(*more));
+    if (!more)
+        return -1;
+    s->plugin_paths = more;
+    s->plugin_paths[s->n_plugin_paths++] = (char *)dir;
+    return 0;
+}
+
+static int parse_timeout(struct shortcut *s, const char *arg)
+{
+    char *end;
+    errno = 0;
+    s->timeout = strtod(arg, &end);
+    if (errno || *end || s->timeout <= 0) {
+        fprintf(stderr, "wscheck: --timeout needs a positive number of seconds, got '%s'\n", arg);
+        return -1;
+    }
+    return 0;
+}
+
+/* Two passes: --host and --timeout may come after the checks they affect. */
+static int parse_settings(int argc, char **argv, struct shortcut *s)
+{
+    int opt;
+    optind = 1;
+    opterr = 1;
+    while ((opt = getopt_long(argc, argv, "h", shortcut_options, NULL)) != -1) {
+        switch (opt) {
+        case OPT_HOST: s->host = optarg; break;
+        case OPT_TIMEOUT: if (parse_timeout(s, optarg) < 0) return WSC_EXIT_USAGE; break;
+        case OPT_CI: s->ci_mode = 1; break;
+        case OPT_FAIL_ON_ERROR: s->fail_on_error = 1; break;
+        case OPT_JUNIT: s->junit = optarg; break;
+        case OPT_JSON: s->json = optarg; break;
+        case OPT_PLUGIN_PATH: if (push_path(s, optarg) < 0) return WSC_EXIT_INTERNAL; break;
+        case OPT_QUIET: s->quiet = 1; break;
+        case OPT_VERBOSE: s->verbose = 1; break;
+        case OPT_NO_COLOR: s->no_color = 1; break;
+        case 'h': fputs(shortcut_usage, stdout); return WSC_EXIT_OK;
+        case '?': fputs("Try 'wscheck --help'.\n", stderr); return WSC_EXIT_USAGE;
+        default: break;
+        }
+    }
+    return -1;
+}
+
+static int parse_checks(int argc, char **argv, struct shortcut *s)
+{
+    int opt;
+    optind = 1;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "h", shortcut_options, NULL)) != -1) {
+        switch (opt) {
+        case OPT_CHECK_PORT: if (add_port_checks(s, optarg) < 0) return WSC_EXIT_USAGE; break;
+        case OPT_CHECK_HTTP: add_endpoint_checks(s, optarg); break;
+        case OPT_TEST_WS: add_websocket_checks(s, optarg); break;
+        case OPT_TEST_ENDPOINT: add_endpoint_checks(s, optarg); break;
+        default: break;
+        }
+    }
+    return -1;
+}
+
+/* ---- the diagnosis --------------------------------------------------------- */
+
+static const struct wsc_metric *find_metric(const struct wsc_result *r, const char *name)
+{
+    for (size_t i = 0; i < r->n_metrics; i++)
+        if (strcmp(r->metrics[i].name, name) == 0)
+            return &r->metrics[i];
+    return NULL;
+}
+
+static const char *output_string(const struct wsc_result *r, const char *key)
+{
+    struct json_object *v;
+    if (!r->outputs || !json_object_object_get_ex(r->outputs, key, &v) || !v)
+        return NULL;
+    return json_object_get_string(v);
+}
+
+/* A server that does not echo is not broken: the probe's failure becomes a
+ * skip that says so. */
+static void soften_echo(struct wsc_result *r)
+{
+    if (strcmp(r->check, "conversation") != 0 || r->status != WSC_FAILED)
+        return;
+    char *why = wsc_strdup_printf("the server did not echo the probe (%s)",
+                                  r->message ? r->message : "no reply");
+    if (!why)
+        return;
+    free(r->message);
+    r->message = why;
+    r->status = WSC_SKIPPED;
+}
+
+static void diagnose(const struct wsc_result *r)
+{
+    const char *st = r->status == WSC_PASSED ? "ok" : wsc_status_name(r->status);
+    const struct wsc_metric *m;
+    if (!strcmp(r->check, "owner") && r->status == WSC_PASSED)
+        printf("  %s: pid %s (%s) %s\n", r->name, output_string(r, "pid"),
+               output_string(r, "command"), output_string(r, "cmdline"));
+    else if (!strcmp(r->check, "handshake") && (m = find_metric(r, "handshake_ms")))
+        printf("  %s: %s in %.1f ms, subprotocol %s\n", r->name, st, m->value,
+               output_string(r, "subprotocol") ? output_string(r, "subprotocol") : "none");
+    else if (!strcmp(r->check, "control") && (m = find_metric(r, "rtt_p50_ms")))
+        printf("  %s: %s, rtt p50 %.2f ms\n", r->name, st, m->value);
+    else
+        printf("  %s: %s%s%s\n", r->name, st, r->message ? " - " : "",
+               r->message ? r->message : "");
+}
+
+static void on_suite(struct wsc_suite_result *s, void *arg)
+{
+    (void)arg;
+    if (strcmp(s->file, SHORTCUT_FILE) != 0)
+        return;
+    for (size_t i = 0; i < s->n_tests; i++)
+        soften_echo(&s->tests[i]);
+    printf("\nDiagnosis:\n");
+    for (size_t i = 0; i < s->n_tests; i++)
+        diagnose(&s->tests[i]);
+    printf("\n");
+}
+
+/* ---- running --------------------------------------------------------------- */
+
+static struct wsc_scenario *build_scenario(const struct shortcut *s)
+{
+    struct json_object *root = json_object_new_object(), *defaults = json_object_new_object();
+    json_object_object_add(root, "name", json_object_new_string("wscheck quick checks"));
+    json_object_object_add(defaults, "timeout", json_object_new_double(s->timeout));
+    json_object_object_add(root, "defaults", defaults);
+    json_object_object_add(root, "tests", json_object_get(s->tests));
+    const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY);
+    struct wsc_diag diag = {0};
+    struct wsc_scenario *sc = wsc_scenario_parse(SHORTCUT_FILE, text, strlen(text), &diag);
+    wsc_diag_clear(&diag);
+    json_object_put(root);
+    return sc;
+}
+
+static int run_shortcuts(struct shortcut *s, char **files, size_t n_files)
+{
+    struct wsc_registry reg = {0};
+    int status = wsc_load_plugins(&reg, s->plugin_paths, s->n_plugin_paths);
+    size_t n = 0;
+    struct wsc_scenario **scs = calloc(n_files + 1, sizeof(*scs));
+    struct wsc_diag diag = {0};
+    if (!scs)
+        status = WSC_EXIT_INTERNAL;
+    if (!status && json_object_array_length(s->tests) > 0 &&
+        !(scs[n++] = build_scenario(s)))
+        status = WSC_EXIT_USAGE;
+    for (size_t i = 0; !status && i < n_files; i++)
+        if (!(scs[n++] = wsc_scenario_load(files[i], &diag)))
+            status = WSC_EXIT_USAGE;
+    wsc_diag_clear(&diag);
+    if (!status) {
+        struct wsc_run_config cfg;
+        memset(&cfg, 0, sizeof(cfg));
+        cfg.opts.retries = -1;
+        cfg.opts.verbose = s->verbose;
+        cfg.jobs = 1;
+        cfg.junit_path = s->junit;
+        cfg.json_path = s->json;
+        cfg.cli_vars = wsc_vars_new();
+        cfg.on_suite = on_suite;
+        wsc_console_setup(&cfg.console, s->no_color || s->ci_mode, s->quiet, s->verbose);
+        status = cfg.cli_vars ? wsc_execute(scs, n, &reg, &cfg) : WSC_EXIT_INTERNAL;
+        if (cfg.cli_vars)
+            wsc_vars_free(cfg.cli_vars);
+    }
+    for (size_t i = 0; scs && i < n; i++)
+        wsc_scenario_free(scs[i]);
+    free(scs);
+    wsc_registry_free(&reg);
+    if (status == WSC_EXIT_FAILED && s->ci_mode && !s->fail_on_error)
+        status = WSC_EXIT_OK;
+    return status;
+}
+
+int wsc_cmd_shortcut(int argc, char **argv)
+{
+    struct shortcut s;
+    memset(&s, 0, sizeof(s));
+    s.host = "127.0.0.1";
+    s.timeout = 5.0;
+    s.tests = json_object_new_array();
+    if (!s.tests)
+        return WSC_EXIT_INTERNAL;
+    int status = parse_settings(argc, argv, &s);
+    if (status == -1)
+        status = parse_checks(argc, argv, &s);
+    if (status == -1 && json_object_array_length(s.tests) == 0 && optind >= argc) {
+        fprintf(stderr, "wscheck: nothing to check\nTry 'wscheck --help'.\n");
+        status = WSC_EXIT_USAGE;
+    }
+    if (status == -1)
+        status = run_shortcuts(&s, argv + optind, (size_t)(argc - optind));
+    json_object_put(s.tests);
+    free(s.plugin_paths);
+    return status;
+}
