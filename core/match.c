@@ -38,8 +38,10 @@ struct path {
 
 static int path_reserve(struct path *p, size_t extra)
 {
-    if (extra > SIZE_MAX / 4 || p->len + extra + 1 <= p->cap)
-        return extra > SIZE_MAX / 4 ? -1 : 0;
+    if (extra > SIZE_MAX / 4)
+        return -1;
+    if (p->len + extra + 1 <= p->cap)
+        return 0;
     size_t cap = p->cap ? p->cap : 64;
     while (cap < p->len + extra + 1)
         cap *= 2;
@@ -102,10 +104,21 @@ static void path_pop(struct path *p, size_t old)
 
 /* ---- Walk state and messages ---------------------------------------------- */
 
+/* Compiled $regex arguments, so that {"$contains": {"$regex": ...}} over a
+ * long array compiles its pattern once, not once per element. */
+#define REGEX_CACHE 4
+
+struct regex_slot {
+    const struct json_object *arg; /* NULL: free slot */
+    regex_t re;
+};
+
 struct walk {
     struct path path;
     char **msg; /* NULL: no message wanted (e.g. while trying $contains) */
     int depth;
+    struct regex_slot regexes[REGEX_CACHE];
+    size_t next_slot;
 };
 
 /* Records "PATH: text" as the message (the first one wins) and returns 0,
@@ -327,17 +340,37 @@ static int check_type(struct walk *w, const struct op *op, const struct json_obj
                 op->name, show(&s, arg));
 }
 
-/* Compiles a $regex argument; on error fails naming regerror()'s reason. */
-static int compile_regex(struct walk *w, const struct json_object *arg, regex_t *re)
+/* The compiled form of a $regex argument, from the cache or compiled now.
+ * On error fails naming regerror()'s reason and returns NULL. */
+static const regex_t *compile_regex(struct walk *w, const struct json_object *arg)
 {
+    for (size_t i = 0; i < REGEX_CACHE; i++)
+        if (w->regexes[i].arg == arg)
+            return &w->regexes[i].re;
+    struct regex_slot *slot = &w->regexes[w->next_slot];
+    w->next_slot = (w->next_slot + 1) % REGEX_CACHE;
+    if (slot->arg) {
+        regfree(&slot->re);
+        slot->arg = NULL;
+    }
     struct shown s;
     const char *pattern = json_object_get_string((struct json_object *)arg);
-    int rc = regcomp(re, pattern, REG_EXTENDED | REG_NOSUB);
-    if (rc == 0)
-        return 1;
+    int rc = regcomp(&slot->re, pattern, REG_EXTENDED | REG_NOSUB);
+    if (rc == 0) {
+        slot->arg = arg;
+        return &slot->re;
+    }
     char why[256];
-    regerror(rc, re, why, sizeof why);
-    return fail(w, "$regex /%s/ does not compile: %s", show_raw(&s, pattern), why);
+    regerror(rc, &slot->re, why, sizeof why);
+    fail(w, "$regex /%s/ does not compile: %s", show_raw(&s, pattern), why);
+    return NULL;
+}
+
+static void free_regexes(struct walk *w)
+{
+    for (size_t i = 0; i < REGEX_CACHE; i++)
+        if (w->regexes[i].arg)
+            regfree(&w->regexes[i].re);
 }
 
 static int check_regex(struct walk *w, const struct op *op, const struct json_object *arg)
@@ -345,11 +378,7 @@ static int check_regex(struct walk *w, const struct op *op, const struct json_ob
     struct shown s;
     if (!json_object_is_type(arg, json_type_string))
         return fail(w, "%s needs a string, got %s", op->name, show(&s, arg));
-    regex_t re;
-    if (!compile_regex(w, arg, &re))
-        return 0;
-    regfree(&re);
-    return 1;
+    return compile_regex(w, arg) != NULL;
 }
 
 static int check_contains(struct walk *w, const struct op *op, const struct json_object *arg)
@@ -377,12 +406,10 @@ static int match_regex(struct walk *w, const struct op *op, const struct json_ob
     if (!present)
         return fail(w, "missing (expected to match /%s/)", pattern);
     if (json_object_is_type(act, json_type_string)) {
-        regex_t re;
-        if (!compile_regex(w, arg, &re))
+        const regex_t *re = compile_regex(w, arg);
+        if (!re)
             return 0;
-        int rc = regexec(&re, json_object_get_string((struct json_object *)act), 0, NULL, 0);
-        regfree(&re);
-        if (rc == 0)
+        if (regexec(re, json_object_get_string((struct json_object *)act), 0, NULL, 0) == 0)
             return 1;
     }
     return fail(w, "expected to match /%s/, got %s", pattern, show(&sa, act));
@@ -710,6 +737,7 @@ int wsc_match(const struct json_object *expected, const struct json_object *actu
         return 0;
     }
     int ok = match_value(&w, expected, actual, actual != NULL);
+    free_regexes(&w);
     free(w.path.buf);
     return ok;
 }
@@ -722,6 +750,7 @@ char *wsc_match_check(const struct json_object *expected)
         return strdup("out of memory");
     if (!check_value(&w, expected) && !msg)
         msg = strdup("invalid expectation");
+    free_regexes(&w);
     free(w.path.buf);
     return msg;
 }
