@@ -32,6 +32,8 @@ static const char run_usage[] =
     "  --quiet               print only failures and the summary\n"
     "  --verbose             also print metrics, notes and debug output\n"
     "  --no-color            no colours (also when NO_COLOR is set)\n"
+    "  --no-fork             run checks inside wscheck, without isolation\n"
+    "                        (debugging and benchmarks only)\n"
     "  -h, --help            this help\n"
     "\n"
     "Exit status: 0 all passed or skipped, 1 a test failed or errored,\n"
