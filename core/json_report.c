@@ -1,1 +1,373 @@
-/* placeholder */ typedef int wsc_placeholder_json_report;
+/* JSON report, and the atomic file write that both file reports use.
+ *
+ * The report repeats every result in full (status, attempts, duration,
+ * message, metrics, outputs, notes) and the trace of the tests that failed
+ * or errored. Strings from servers may hold any bytes; json-c escapes
+ * control characters but copies broken UTF-8 through, so every string,
+ * including those deep inside outputs and traces, is repaired first. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+#include "report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "0.1.0"
+#endif
+
+/* Nesting in outputs or traces deeper than this is written as null, so the
+ * report stays within the 32 levels json-c's parser accepts by default (the
+ * report itself wraps outputs in 6). Real outputs are far shallower. */
+#define MAX_DEPTH 24
+
+/* ---- Atomic write ---------------------------------------------------------- */
+
+static int write_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = write(fd, data, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int fail_write(const char *path, int error, char **err)
+{
+    if (err && asprintf(err, "cannot write %s: %s", path, strerror(error)) < 0)
+        *err = NULL;
+    errno = error;
+    return -1;
+}
+
+int wsc_report_write_file(const char *path, const char *data, size_t len,
+                          char **err)
+{
+    if (err)
+        *err = NULL;
+    char *tmp;
+    if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
+        return fail_write(path, ENOMEM, err);
+
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int error = errno;
+        free(tmp);
+        return fail_write(path, error, err);
+    }
+    /* mkstemp() creates the file 0600; a report is an ordinary file, so it
+     * gets the mode open() would have given it. umask() can only be read
+     * by setting it, hence the pair. */
+    mode_t mask = umask(0);
+    umask(mask);
+
+    int error = 0;
+    if (write_all(fd, data, len) != 0 || fchmod(fd, 0666 & ~mask) != 0 ||
+        fsync(fd) != 0)
+        error = errno;
+    if (close(fd) != 0 && !error)
+        error = errno;
+    if (!error && rename(tmp, path) != 0)
+        error = errno;
+    if (error) {
+        unlink(tmp);
+        free(tmp);
+        return fail_write(path, error, err);
+    }
+    free(tmp);
+    return 0;
+}
+
+/* ---- Building the document ------------------------------------------------ */
+
+/* Adds key = value to obj, taking value. NULL is written as JSON null when
+ * `nullable`, and is otherwise an allocation failure. */
+static int put(struct json_object *obj, const char *key, struct json_object *value,
+               int nullable)
+{
+    if (!value && !nullable)
+        return -1;
+    if (json_object_object_add(obj, key, value) != 0) {
+        json_object_put(value);
+        return -1;
+    }
+    return 0;
+}
+
+/* A repaired copy of s, or JSON null for NULL. */
+static int put_text(struct json_object *obj, const char *key, const char *s)
+{
+    if (!s)
+        return put(obj, key, NULL, 1);
+    char *safe = wsc_utf8_safe(s);
+    if (!safe)
+        return -1;
+    int rc = put(obj, key, json_object_new_string(safe), 0);
+    free(safe);
+    return rc;
+}
+
+enum number_style { SECONDS, VALUE };
+
+/* Seconds are written with three decimals ("0.012"), measured values with
+ * up to 15 significant digits; not finite numbers, which JSON cannot
+ * express, as null. */
+static int put_number(struct json_object *obj, const char *key, double v,
+                      enum number_style style)
+{
+    if (!isfinite(v))
+        return put(obj, key, NULL, 1);
+    char text[400]; /* "%.3f" of the largest double has 309 digits */
+    if (style == SECONDS)
+        snprintf(text, sizeof text, "%.3f", v);
+    else
+        snprintf(text, sizeof text, "%.15g", v);
+    return put(obj, key, json_object_new_double_s(v, text), 0);
+}
+
+static int put_count(struct json_object *obj, const char *key, size_t n)
+{
+    return put(obj, key, json_object_new_int64((int64_t)n), 0);
+}
+
+/* A copy of v with every string and key repaired. */
+static struct json_object *safe_copy(struct json_object *v, int depth, int *failed);
+
+static struct json_object *safe_object(struct json_object *v, int depth, int *failed)
+{
+    struct json_object *o = json_object_new_object();
+    if (!o) {
+        *failed = 1;
+        return NULL;
+    }
+    json_object_object_foreach(v, key, value) {
+        char *safe_key = wsc_utf8_safe(key);
+        struct json_object *copy = safe_copy(value, depth + 1, failed);
+        if (!safe_key || *failed || put(o, safe_key, copy, 1) != 0) {
+            free(safe_key);
+            json_object_put(copy);
+            json_object_put(o);
+            *failed = 1;
+            return NULL;
+        }
+        free(safe_key);
+    }
+    return o;
+}
+
+static struct json_object *safe_array(struct json_object *v, int depth, int *failed)
+{
+    struct json_object *a = json_object_new_array();
+    if (!a) {
+        *failed = 1;
+        return NULL;
+    }
+    size_t n = json_object_array_length(v);
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *copy =
+            safe_copy(json_object_array_get_idx(v, i), depth + 1, failed);
+        if (*failed || json_object_array_add(a, copy) != 0) {
+            json_object_put(copy);
+            json_object_put(a);
+            *failed = 1;
+            return NULL;
+        }
+    }
+    return a;
+}
+
+static struct json_object *safe_copy(struct json_object *v, int depth, int *failed)
+{
+    struct json_object *copy = NULL;
+    if (!v || depth > MAX_DEPTH)
+        return NULL;
+    switch (json_object_get_type(v)) {
+    case json_type_object:
+        return safe_object(v, depth, failed);
+    case json_type_array:
+        return safe_array(v, depth, failed);
+    case json_type_string: {
+        char *safe = wsc_utf8_safe(json_object_get_string(v));
+        copy = safe ? json_object_new_string(safe) : NULL;
+        free(safe);
+        break;
+    }
+    case json_type_double:
+        if (!isfinite(json_object_get_double(v)))
+            return NULL;
+        copy = json_object_new_double(json_object_get_double(v));
+        break;
+    default: /* null, boolean, int: nothing to repair */
+        if (json_object_deep_copy(v, &copy, NULL) != 0)
+            copy = NULL;
+        break;
+    }
+    if (!copy)
+        *failed = 1;
+    return copy;
+}
+
+static int put_copy(struct json_object *obj, const char *key,
+                    struct json_object *v, struct json_object *(*empty)(void))
+{
+    int failed = 0;
+    struct json_object *copy = v ? safe_copy(v, 0, &failed) : empty();
+    if (failed || !copy) {
+        json_object_put(copy);
+        return -1;
+    }
+    return put(obj, key, copy, 0);
+}
+
+static struct json_object *summary(size_t passed, size_t failed, size_t errors,
+                                   size_t skipped)
+{
+    struct json_object *o = json_object_new_object();
+    if (!o)
+        return NULL;
+    if (put_count(o, "passed", passed) || put_count(o, "failed", failed) ||
+        put_count(o, "errors", errors) || put_count(o, "skipped", skipped) ||
+        put_count(o, "total", passed + failed + errors + skipped)) {
+        json_object_put(o);
+        return NULL;
+    }
+    return o;
+}
+
+static struct json_object *metrics(const struct wsc_result *t)
+{
+    struct json_object *arr = json_object_new_array();
+    if (!arr)
+        return NULL;
+    for (size_t i = 0; i < t->n_metrics; i++) {
+        struct json_object *m = json_object_new_object();
+        if (!m || put_text(m, "name", t->metrics[i].name) ||
+            put_number(m, "value", t->metrics[i].value, VALUE) ||
+            put_text(m, "unit", t->metrics[i].unit) ||
+            json_object_array_add(arr, m) != 0) {
+            json_object_put(m);
+            json_object_put(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+static struct json_object *test_json(const struct wsc_result *t)
+{
+    char started[32];
+    wsc_format_utc(started, sizeof started, t->started, 1);
+    struct json_object *o = json_object_new_object();
+    if (!o)
+        return NULL;
+    int with_trace = t->status == WSC_FAILED || t->status == WSC_ERROR;
+    if (put_text(o, "name", t->name) || put_text(o, "plugin", t->plugin) ||
+        put_text(o, "check", t->check) ||
+        put_text(o, "status", wsc_status_name(t->status)) ||
+        put(o, "attempts", json_object_new_int(t->attempts), 0) ||
+        put_text(o, "started", started) ||
+        put_number(o, "duration", t->duration, SECONDS) ||
+        put_text(o, "message", t->message) ||
+        put(o, "metrics", metrics(t), 0) ||
+        put_copy(o, "outputs", t->outputs, json_object_new_object) ||
+        (with_trace && put_copy(o, "trace", t->trace, json_object_new_array)) ||
+        put_text(o, "log", t->log)) {
+        json_object_put(o);
+        return NULL;
+    }
+    return o;
+}
+
+static struct json_object *suite_json(const struct wsc_suite_result *s)
+{
+    char started[32];
+    wsc_format_utc(started, sizeof started, s->started, 1);
+    struct json_object *o = json_object_new_object();
+    struct json_object *tests = json_object_new_array();
+    if (!o || !tests || put_text(o, "name", s->name) ||
+        put_text(o, "file", s->file) || put_text(o, "hostname", s->hostname) ||
+        put_text(o, "started", started) ||
+        put_number(o, "duration", s->duration, SECONDS) ||
+        put(o, "summary",
+            summary(wsc_suite_count(s, WSC_PASSED), wsc_suite_count(s, WSC_FAILED),
+                    wsc_suite_count(s, WSC_ERROR), wsc_suite_count(s, WSC_SKIPPED)),
+            0))
+        goto fail;
+    for (size_t i = 0; i < s->n_tests; i++) {
+        struct json_object *t = test_json(&s->tests[i]);
+        if (!t || json_object_array_add(tests, t) != 0) {
+            json_object_put(t);
+            goto fail;
+        }
+    }
+    if (put(o, "tests", tests, 0) == 0)
+        return o;
+    tests = NULL; /* put() freed it */
+fail:
+    json_object_put(tests);
+    json_object_put(o);
+    return NULL;
+}
+
+static struct json_object *report_json(const struct wsc_run_result *r)
+{
+    char started[32];
+    wsc_format_utc(started, sizeof started, r->started, 1);
+    struct json_object *o = json_object_new_object();
+    struct json_object *suites = json_object_new_array();
+    if (!o || !suites || put_text(o, "tool", "wscheck") ||
+        put_text(o, "version", PACKAGE_VERSION) ||
+        put_text(o, "started", started) ||
+        put_number(o, "duration", r->duration, SECONDS) ||
+        put(o, "summary",
+            summary(wsc_run_count(r, WSC_PASSED), wsc_run_count(r, WSC_FAILED),
+                    wsc_run_count(r, WSC_ERROR), wsc_run_count(r, WSC_SKIPPED)),
+            0))
+        goto fail;
+    for (size_t i = 0; i < r->n_suites; i++) {
+        struct json_object *s = suite_json(&r->suites[i]);
+        if (!s || json_object_array_add(suites, s) != 0) {
+            json_object_put(s);
+            goto fail;
+        }
+    }
+    if (put(o, "suites", suites, 0) == 0)
+        return o;
+    suites = NULL;
+fail:
+    json_object_put(suites);
+    json_object_put(o);
+    return NULL;
+}
+
+int wsc_json_report_write(const char *path, const struct wsc_run_result *r,
+                          char **err)
+{
+    struct json_object *doc = report_json(r);
+    const char *text = doc ? json_object_to_json_string_ext(
+                                 doc, JSON_C_TO_STRING_PRETTY |
+                                          JSON_C_TO_STRING_SPACED |
+                                          JSON_C_TO_STRING_NOSLASHESCAPE)
+                           : NULL;
+    char *with_newline = NULL;
+    int rc;
+    if (!text || asprintf(&with_newline, "%s\n", text) < 0) {
+        rc = fail_write(path, ENOMEM, err);
+    } else {
+        rc = wsc_report_write_file(path, with_newline, strlen(with_newline), err);
+        free(with_newline);
+    }
+    json_object_put(doc);
+    return rc;
+}
