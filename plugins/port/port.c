@@ -53,7 +53,8 @@ static const char scan_schema[] =
     " \"minimum\": 0.01, \"maximum\": 3600,"
     " \"description\": \"Seconds to wait for each connect before counting the"
     " port as closed (filtered)\"}, "
-    EXPECT_PARAM("the outputs {open, closed_count, scanned, host}")
+    EXPECT_PARAM("the outputs {open, open_count, closed_count, scanned, host},"
+                 " e.g. {\\\"open\\\": [8675, 8678]}")
     "}}";
 
 static const char owner_schema[] =
@@ -313,6 +314,7 @@ static void check_scan(struct wsc_ctx *ctx, struct json_object *params)
     }
     size_t scanned = job.ports.count - untried;
     struct json_object *out = job_outputs(&job, 0);
+    json_object_object_add(out, "open_count", json_object_new_int64((int64_t)open));
     json_object_object_add(out, "closed_count", json_object_new_int64((int64_t)(scanned - open)));
     json_object_object_add(out, "scanned", json_object_new_int64((int64_t)scanned));
     wsc_metric(ctx, "scan_ms", job.elapsed_ms, "ms");
