@@ -1,0 +1,853 @@
+/* Unit tests of the WebSocket layer (core/ws.c) against real peers on free
+ * loopback ports: node `ws` (tests/integration/peer-ws.js), Python
+ * `websockets` (peer_websockets.py) and the deliberately broken raw server
+ * (peer_raw.py). Every broken mode must give its precise message within its
+ * deadline plus one second. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "context.h"
+#include "wscheck/ws.h"
+
+#ifndef WSC_SRCDIR
+#define WSC_SRCDIR "."
+#endif
+
+#define MAX_PEERS 8
+#define PEER_START_S 15.0
+
+struct peer {
+    pid_t pid;
+    char url[64];
+};
+
+static struct peer node_peer = {-1, ""};
+static struct peer py_peer = {-1, ""};
+
+/* ---- peers ------------------------------------------------------------------ */
+
+static const char *srcdir(void)
+{
+    const char *s = getenv("top_srcdir");
+    return s && *s ? s : WSC_SRCDIR;
+}
+
+/* Reads the peer's first line, "ws://127.0.0.1:PORT", within PEER_START_S. */
+static int read_url(int fd, char *url, size_t size)
+{
+    size_t n = 0;
+    double until = wsc_now() + PEER_START_S;
+    while (n < size - 1) {
+        struct pollfd p = {fd, POLLIN, 0};
+        int ms = (int)((until - wsc_now()) * 1000);
+        if (ms <= 0 || poll(&p, 1, ms) <= 0)
+            return -1;
+        ssize_t r = read(fd, url + n, 1);
+        if (r <= 0)
+            return -1;
+        if (url[n] == '\n') {
+            url[n] = '\0';
+            return strncmp(url, "ws://", 5) == 0 ? 0 : -1;
+        }
+        n++;
+    }
+    return -1;
+}
+
+static void stop_peer(struct peer *p)
+{
+    if (p->pid > 0) {
+        kill(p->pid, SIGTERM);
+        waitpid(p->pid, NULL, 0);
+        p->pid = -1;
+    }
+}
+
+/* Starts argv[0] (an interpreter) with the given script and arguments. */
+static int start_peer(struct peer *p, const char *interp, const char *script,
+                      const char *const *args)
+{
+    char path[1024];
+    const char *argv[24];
+    size_t n = 0;
+    snprintf(path, sizeof path, "%s/tests/integration/%s", srcdir(), script);
+    argv[n++] = interp;
+    argv[n++] = path;
+    for (size_t i = 0; args && args[i] && n < 23; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    int fds[2];
+    if (pipe(fds) != 0)
+        return -1;
+    p->pid = fork();
+    if (p->pid < 0)
+        return -1;
+    if (p->pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execvp(interp, (char *const *)argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    int rc = read_url(fds[0], p->url, sizeof p->url);
+    close(fds[0]);
+    if (rc != 0) {
+        fprintf(stderr, "# peer %s did not start (is %s usable?)\n", script, interp);
+        stop_peer(p);
+    }
+    return rc;
+}
+
+static const char *python(void)
+{
+    const char *py = getenv("PYTHON_WS");
+    return py && *py ? py : "/usr/bin/python3";
+}
+
+static const char *node(void)
+{
+    const char *n = getenv("NODE");
+    return n && *n ? n : "node";
+}
+
+static int start_node(struct peer *p, const char *const *args)
+{
+    return start_peer(p, node(), "peer-ws.js", args);
+}
+
+static int start_raw(struct peer *p, const char *mode)
+{
+    const char *args[] = {mode, NULL};
+    return start_peer(p, python(), "peer_raw.py", args);
+}
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+static void opts_for(struct wsc_ws_options *o, const char *url)
+{
+    wsc_ws_options_init(o);
+    o->url = strdup(url);
+}
+
+static int add_subprotocol(struct wsc_ws_options *o, const char *p)
+{
+    char **a = realloc(o->subprotocols, (o->n_subprotocols + 1) * sizeof *a);
+    if (!a)
+        return -1;
+    o->subprotocols = a;
+    a[o->n_subprotocols++] = strdup(p);
+    return 0;
+}
+
+static struct wsc_ws *connect_to(const char *url, unsigned max, int observe)
+{
+    struct wsc_ws_options o;
+    opts_for(&o, url);
+    if (max)
+        o.max_message_size = max;
+    o.observe_pings = observe;
+    struct wsc_ws *ws = wsc_ws_connect(NULL, &o, wsc_now() + 10, 0);
+    wsc_ws_options_free(&o);
+    return ws;
+}
+
+static int contains(const char *s, const char *part)
+{
+    return s && strstr(s, part) != NULL;
+}
+
+#define ASSERT_OK(ws, expr)                                                     \
+    do {                                                                        \
+        enum wsc_ws_result r_ = (expr);                                         \
+        if (r_ != WSC_WS_OK)                                                    \
+            fprintf(stderr, "# %s: %d %s\n", #expr, r_, wsc_ws_error(ws));      \
+        CU_ASSERT_EQUAL_FATAL(r_, WSC_WS_OK);                                   \
+    } while (0)
+
+/* Sends a text command and receives the next data message. */
+static enum wsc_ws_result roundtrip(struct wsc_ws *ws, const char *text,
+                                    struct wsc_ws_msg *m)
+{
+    enum wsc_ws_result r = wsc_ws_send_text(ws, text, strlen(text));
+    if (r != WSC_WS_OK)
+        return r;
+    return wsc_ws_recv(ws, m, WSC_WS_DATA, wsc_now() + 5);
+}
+
+/* ---- options ------------------------------------------------------------------ */
+
+static void test_accept_rfc_example(void)
+{
+    char out[29];
+    CU_ASSERT_EQUAL(wsc_ws_accept_for_key("dGhlIHNhbXBsZSBub25jZQ==", out), 0);
+    CU_ASSERT_STRING_EQUAL(out, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+}
+
+static void test_options_parse(void)
+{
+    struct wsc_ctx *ctx = wsc_ctx_new(5, NULL, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+    struct json_object *p = json_tokener_parse(
+        "{\"url\":\"wss://user:pw123@example.test/x\",\"headers\":{\"Authorization\":"
+        "\"Bearer tok-42\",\"X-A\":\"1\"},\"origin\":\"https://o.test\",\"subprotocols\":"
+        "[\"mcp\",\"chat\"],\"connect_timeout\":1.5,\"insecure\":true,\"ca_file\":\"ca.pem\","
+        "\"max_message_size\":4096,\"count\":3}");
+    struct wsc_ws_options o;
+    char *err = NULL;
+    CU_ASSERT_EQUAL_FATAL(wsc_ws_options_parse(ctx, p, &o, &err), 0);
+    CU_ASSERT_STRING_EQUAL(o.url, "wss://user:pw123@example.test/x");
+    CU_ASSERT_EQUAL(o.n_headers, 2);
+    CU_ASSERT_STRING_EQUAL(o.headers[0], "Authorization: Bearer tok-42");
+    CU_ASSERT_STRING_EQUAL(o.origin, "https://o.test");
+    CU_ASSERT_EQUAL(o.n_subprotocols, 2);
+    CU_ASSERT_STRING_EQUAL(o.subprotocols[1], "chat");
+    CU_ASSERT_DOUBLE_EQUAL(o.connect_timeout, 1.5, 1e-9);
+    CU_ASSERT_EQUAL(o.insecure, 1);
+    CU_ASSERT_STRING_EQUAL(o.ca_file, "ca.pem");
+    CU_ASSERT_EQUAL(o.max_message_size, 4096);
+    /* the credential, its token and the URL password are secrets */
+    int token = 0, pw = 0;
+    for (size_t i = 0; i < ctx->n_secrets; i++) {
+        token |= strcmp(ctx->secrets[i], "tok-42") == 0;
+        pw |= strcmp(ctx->secrets[i], "pw123") == 0;
+    }
+    CU_ASSERT(token);
+    CU_ASSERT(pw);
+    wsc_ws_options_free(&o);
+    json_object_put(p);
+    wsc_ctx_free(ctx);
+}
+
+static void expect_parse_error(const char *json, const char *message)
+{
+    struct json_object *p = json_tokener_parse(json);
+    struct wsc_ws_options o;
+    char *err = NULL;
+    CU_ASSERT_EQUAL(wsc_ws_options_parse(NULL, p, &o, &err), -1);
+    if (!contains(err, message))
+        fprintf(stderr, "# got '%s', expected '%s'\n", err ? err : "(null)", message);
+    CU_ASSERT(contains(err, message));
+    CU_ASSERT_PTR_NULL(o.url);
+    free(err);
+    json_object_put(p);
+}
+
+static void test_options_errors(void)
+{
+    expect_parse_error("{}", "url: missing");
+    expect_parse_error("{\"url\":\"http://x\"}",
+                       "url: expected a ws:// or wss:// URL, got 'http://x'");
+    expect_parse_error("{\"url\":\"ws://x\",\"headers\":{\"X\":\"a\\r\\nB: c\"}}",
+                       "headers/X: the value contains a line break");
+    expect_parse_error("{\"url\":\"ws://x\",\"subprotocols\":[\"a,b\"]}",
+                       "subprotocols/0: 'a,b' is not a valid token");
+    expect_parse_error("{\"url\":\"ws://x\",\"max_message_size\":0}",
+                       "max_message_size: expected a positive integer");
+    expect_parse_error("{\"url\":\"ws://x\",\"headers\":[]}",
+                       "headers: expected an object of strings");
+}
+
+static void test_schema_fragment_is_json(void)
+{
+    struct json_object *s = json_tokener_parse("{\"type\":\"object\",\"properties\":{"
+                                               WSC_WS_OPTION_PROPS "}}");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+    struct json_object *props, *v;
+    CU_ASSERT(json_object_object_get_ex(s, "properties", &props));
+    const char *names[] = {"url", "headers", "origin", "subprotocols", "connect_timeout",
+                           "ca_file", "insecure", "client_cert", "client_key",
+                           "max_message_size"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        CU_ASSERT(json_object_object_get_ex(props, names[i], &v));
+    json_object_put(s);
+}
+
+/* ---- node `ws` ------------------------------------------------------------------ */
+
+static int node_init(void)
+{
+    const char *args[] = {"--protocols", "chat,mcp", NULL};
+    return start_node(&node_peer, args);
+}
+
+static int node_clean(void)
+{
+    stop_peer(&node_peer);
+    return 0;
+}
+
+static void test_node_subprotocol(void)
+{
+    struct wsc_ws_options o;
+    opts_for(&o, node_peer.url);
+    add_subprotocol(&o, "v9.unknown");
+    add_subprotocol(&o, "mcp");
+    struct wsc_ws *ws = wsc_ws_connect(NULL, &o, wsc_now() + 10, 0);
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    CU_ASSERT_EQUAL(wsc_ws_http_status(ws), 101);
+    CU_ASSERT_STRING_EQUAL(wsc_ws_subprotocol(ws), "mcp");
+    CU_ASSERT_STRING_EQUAL(wsc_ws_response_header(ws, "Sec-WebSocket-Protocol"), "mcp");
+    CU_ASSERT(wsc_ws_handshake_ms(ws) > 0);
+    CU_ASSERT(wsc_ws_socket(ws) >= 0);
+    ASSERT_OK(ws, wsc_ws_close(ws, 1000, "done", wsc_now() + 5));
+    CU_ASSERT_EQUAL(wsc_ws_peer_close_code(ws), 1000);
+    CU_ASSERT(wsc_ws_is_closed(ws));
+    wsc_ws_free(ws);
+    wsc_ws_options_free(&o);
+}
+
+static void test_node_no_common_subprotocol(void)
+{
+    struct wsc_ws_options o;
+    opts_for(&o, node_peer.url);
+    add_subprotocol(&o, "graphql-ws");
+    struct wsc_ws *ws = wsc_ws_connect(NULL, &o, wsc_now() + 10, 0);
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    CU_ASSERT_PTR_NULL(wsc_ws_subprotocol(ws));
+    wsc_ws_free(ws);
+    wsc_ws_options_free(&o);
+}
+
+static void test_node_echo_kinds(void)
+{
+    struct wsc_ws *ws = connect_to(node_peer.url, 0, 0);
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    struct wsc_ws_msg m;
+    ASSERT_OK(ws, roundtrip(ws, "hello", &m));
+    CU_ASSERT_EQUAL(m.kind, WSC_WS_TEXT);
+    CU_ASSERT_EQUAL(m.len, 5);
+    CU_ASSERT_STRING_EQUAL(m.data, "hello");
+
+    const unsigned char bin[] = {0, 1, 2, 255, 0};
+    ASSERT_OK(ws, wsc_ws_send_binary(ws, bin, sizeof bin));
+    ASSERT_OK(ws, wsc_ws_recv(ws, &m, WSC_WS_DATA, wsc_now() + 5));
+    CU_ASSERT_EQUAL(m.kind, WSC_WS_BINARY);
+    CU_ASSERT_EQUAL(m.len, sizeof bin);
+    CU_ASSERT(memcmp(m.data, bin, sizeof bin) == 0);
+
+    struct json_object *req = json_tokener_parse("{\"type\":\"ping\",\"n\":[1,2]}");
+    struct json_object *got = NULL;
+    ASSERT_OK(ws, wsc_ws_send_json(ws, req));
+    ASSERT_OK(ws, wsc_ws_recv_json(ws, &m, &got, wsc_now() + 5));
+    CU_ASSERT_PTR_NOT_NULL(got);
+    CU_ASSERT(json_object_equal(req, got));
+    json_object_put(req);
+    json_object_put(got);
+
+    /* a text that is not JSON: no value, still OK */
+    ASSERT_OK(ws, wsc_ws_send_text(ws, "{not json", 9));
+    ASSERT_OK(ws, wsc_ws_recv_json(ws, &m, &got, wsc_now() + 5));
+    CU_ASSERT_PTR_NULL(got);
+    CU_ASSERT_STRING_EQUAL(m.data, "{not json");
+    wsc_ws_free(ws);
+}
+
+static void test_node_fragments_and_big(void)
+{
+    struct wsc_ws *ws = connect_to(node_peer.url, 0, 0);
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    struct wsc_ws_msg m;
+    ASSERT_OK(ws, roundtrip(ws, "wsc:fragments 5 abcdefghijklmnopqrstuvwxy", &m));
+    CU_ASSERT_EQUAL(m.kind, WSC_WS_TEXT);
+    CU_ASSERT_STRING_EQUAL(m.data, "abcdefghijklmnopqrstuvwxy");
+    ASSERT_OK(ws, roundtrip(ws, "wsc:big 300000", &m));
+    CU_ASSERT_EQUAL(m.len, 300000);
+    CU_ASSERT(m.data[0] == 'x' && m.data[299999] == 'x' && m.data[300000] == '\0');
+    ASSERT_OK(ws, roundtrip(ws, "wsc:binary 70000", &m));
+    CU_ASSERT_EQUAL(m.kind, WSC_WS_BINARY);
+    CU_ASSERT_EQUAL(m.len, 70000);
+    CU_ASSERT_EQUAL((unsigned char)m.data[69999], 69999 & 0xff);
+    wsc_ws_free(ws);
+}
+
+static void test_node_max_message_size(void)
+{
+    struct wsc_ws *ws = connect_to(node_peer.url, 1000, 0);
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    struct wsc_ws_msg m;
+    ASSERT_OK(ws, roundtrip(ws, "wsc:big 1000", &m)); /* exactly the bound */
+    CU_ASSERT_EQUAL(roundtrip(ws, "wsc:fragments 3 " "0123456789012345678901234567890123456789"
+                                  "0123456789012345678901234567890123456789", &m),
+                    WSC_WS_OK);
+    CU_ASSERT_EQUAL(roundtrip(ws, "wsc:big 1001", &m), WSC_WS_ERROR);
+    CU_ASSERT_STRING_EQUAL(wsc_ws_error(ws), "message larger than max_message_size 1000");
+    /* the connection is dead: later calls fail at once with the same message */
+    double t0 = wsc_now();
+    CU_ASSERT_EQUAL(wsc_ws_recv(ws, &m, 0, wsc_now() + 5), WSC_WS_ERROR);
+    CU_ASSERT(wsc_now() - t0 < 1);
+    CU_ASSERT_STRING_EQUAL(wsc_ws_error(ws), "message larger than max_message_size 1000");
+    wsc_ws_free(ws);
+}
+
+static void test_node_ping_rtt(void)
+{
+    struct wsc_ws *ws = connect_to(node_peer.url, 0, 0);
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    double rtt = -1;
+    ASSERT_OK(ws, wsc_ws_ping_rtt(ws, "p-1", 3, wsc_now() + 5, &rtt));
+    CU_ASSERT(rtt >= 0);
+    char big[126];
+    memset(big, 'a', sizeof big);
+    CU_ASSERT_EQUAL(wsc_ws_send_ping(ws, big, sizeof big), WSC_WS_ERROR);
+    CU_ASSERT(contains(wsc_ws_error(ws), "at most 125 bytes"));
+    /* the refused ping did not hurt the connection */
+    ASSERT_OK(ws, wsc_ws_ping_rtt(ws, big, 125, wsc_now() + 5, &rtt));
+    wsc_ws_free(ws);
+}
+
+static void test_node_peer_close(void)
+{
+    struct wsc_ws *ws = connect_to(node_peer.url, 0, 0);
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    struct wsc_ws_msg m;
+    ASSERT_OK(ws, wsc_ws_send_text(ws, "wsc:close 4001 custom bye", 25));
+    ASSERT_OK(ws, wsc_ws_recv(ws, &m, WSC_WS_DATA, wsc_now() + 5));
+    CU_ASSERT_EQUAL(m.kind, WSC_WS_CLOSE);
+    CU_ASSERT_EQUAL(m.close_code, 4001);
+    CU_ASSERT_STRING_EQUAL(m.data, "custom bye");
+    CU_ASSERT_EQUAL(wsc_ws_peer_close_code(ws), 4001);
+    CU_ASSERT_STRING_EQUAL(wsc_ws_peer_close_reason(ws), "custom bye");
+    CU_ASSERT_EQUAL(wsc_ws_recv(ws, &m, 0, wsc_now() + 5), WSC_WS_CLOSED);
+    CU_ASSERT_EQUAL(wsc_ws_send_text(ws, "late", 4), WSC_WS_CLOSED);
+    /* closing after the peer's close is a no-op that succeeds */
+    ASSERT_OK(ws, wsc_ws_close(ws, 1000, NULL, wsc_now() + 5));
+    wsc_ws_free(ws);
+}
+
+static void test_node_timeout_keeps_connection(void)
+{
+    struct wsc_ws *ws = connect_to(node_peer.url, 0, 0);
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    struct wsc_ws_msg m;
+    double t0 = wsc_now();
+    CU_ASSERT_EQUAL(wsc_ws_recv(ws, &m, 0, t0 + 0.3), WSC_WS_TIMEOUT);
+    CU_ASSERT(wsc_now() - t0 < 1.3);
+    CU_ASSERT(contains(wsc_ws_error(ws), "no message within 0.3"));
+    ASSERT_OK(ws, roundtrip(ws, "still there", &m));
+    CU_ASSERT_STRING_EQUAL(m.data, "still there");
+    CU_ASSERT_STRING_EQUAL(wsc_ws_error(ws), "");
+    wsc_ws_free(ws);
+}
+
+static void test_node_observed_server_ping(void)
+{
+    const char *args[] = {"--report-pongs", NULL};
+    struct peer p = {-1, ""};
+    CU_ASSERT_EQUAL_FATAL(start_node(&p, args), 0);
+    struct wsc_ws *ws = connect_to(p.url, 0, 1);
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    struct wsc_ws_msg m;
+    ASSERT_OK(ws, wsc_ws_send_text(ws, "wsc:ping are-you-there", 22));
+    ASSERT_OK(ws, wsc_ws_recv(ws, &m, WSC_WS_PING, wsc_now() + 5));
+    CU_ASSERT_EQUAL(m.kind, WSC_WS_PING);
+    CU_ASSERT_STRING_EQUAL(m.data, "are-you-there");
+    /* the layer answered it: the peer reports the pong with its payload */
+    ASSERT_OK(ws, wsc_ws_recv(ws, &m, WSC_WS_DATA, wsc_now() + 5));
+    CU_ASSERT_STRING_EQUAL(m.data, "pong-received are-you-there");
+    wsc_ws_free(ws);
+    stop_peer(&p);
+}
+
+static void test_node_auto_pong(void)
+{
+    const char *args[] = {"--report-pongs", NULL};
+    struct peer p = {-1, ""};
+    CU_ASSERT_EQUAL_FATAL(start_node(&p, args), 0);
+    struct wsc_ws *ws = connect_to(p.url, 0, 0);
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    struct wsc_ws_msg m;
+    /* libcurl answers the ping itself; we only see the peer's report */
+    ASSERT_OK(ws, roundtrip(ws, "wsc:ping auto", &m));
+    CU_ASSERT_EQUAL(m.kind, WSC_WS_TEXT);
+    CU_ASSERT_STRING_EQUAL(m.data, "pong-received auto");
+    wsc_ws_free(ws);
+    stop_peer(&p);
+}
+
+static void test_node_lost_pong(void)
+{
+    const char *args[] = {"--no-pong", NULL};
+    struct peer p = {-1, ""};
+    CU_ASSERT_EQUAL_FATAL(start_node(&p, args), 0);
+    struct wsc_ws *ws = connect_to(p.url, 0, 0);
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    double rtt = 0, t0 = wsc_now();
+    CU_ASSERT_EQUAL(wsc_ws_ping_rtt(ws, "x", 1, t0 + 0.5, &rtt), WSC_WS_TIMEOUT);
+    CU_ASSERT(wsc_now() - t0 < 1.5);
+    CU_ASSERT(contains(wsc_ws_error(ws), "no pong within 0.5"));
+    wsc_ws_free(ws);
+    stop_peer(&p);
+}
+
+static int has_trace(const struct wsc_ctx *ctx, const char *dir, const char *kind)
+{
+    for (size_t i = 0; i < json_object_array_length(ctx->trace); i++) {
+        struct json_object *e = json_object_array_get_idx(ctx->trace, i), *d, *k;
+        if (json_object_object_get_ex(e, "dir", &d) && json_object_object_get_ex(e, "kind", &k)
+            && strcmp(json_object_get_string(d), dir) == 0
+            && strcmp(json_object_get_string(k), kind) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void test_node_headers_secret_and_reject(void)
+{
+    const char *args[] = {"--require-header", "Authorization:Bearer s3cret-token", NULL};
+    struct peer p = {-1, ""};
+    CU_ASSERT_EQUAL_FATAL(start_node(&p, args), 0);
+    struct wsc_ctx *ctx = wsc_ctx_new(10, NULL, 0);
+    char params[256];
+    snprintf(params, sizeof params, "{\"url\":\"%s\",\"headers\":{\"Authorization\":"
+             "\"Bearer s3cret-token\"}}", p.url);
+    struct json_object *j = json_tokener_parse(params);
+    struct wsc_ws_options o;
+    char *err = NULL;
+    CU_ASSERT_EQUAL_FATAL(wsc_ws_options_parse(ctx, j, &o, &err), 0);
+    struct wsc_ws *ws = wsc_ws_connect(ctx, &o, 0, 0);
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    struct wsc_ws_msg m;
+    ASSERT_OK(ws, roundtrip(ws, "authorised", &m));
+    wsc_ws_free(ws);
+
+    /* the same without the header: refused, reported or tolerated */
+    struct wsc_ws_options bare;
+    opts_for(&bare, p.url);
+    ws = wsc_ws_connect(ctx, &bare, 0, 0);
+    CU_ASSERT_EQUAL(wsc_ws_status(ws), WSC_WS_ERROR);
+    CU_ASSERT_STRING_EQUAL(wsc_ws_error(ws), "upgrade refused: HTTP 401, expected 101");
+    wsc_ws_free(ws);
+    ws = wsc_ws_connect(ctx, &bare, 0, WSC_WS_ALLOW_REJECT);
+    CU_ASSERT_EQUAL(wsc_ws_status(ws), WSC_WS_REJECTED);
+    CU_ASSERT_EQUAL(wsc_ws_http_status(ws), 401);
+    CU_ASSERT(wsc_ws_is_closed(ws));
+    wsc_ws_free(ws);
+
+    /* traced frames, and no secret in the report */
+    CU_ASSERT(has_trace(ctx, "send", "http"));
+    CU_ASSERT(has_trace(ctx, "recv", "http"));
+    CU_ASSERT(has_trace(ctx, "send", "text"));
+    CU_ASSERT(has_trace(ctx, "recv", "text"));
+    struct json_object *report = wsc_ctx_to_json(ctx);
+    const char *text = json_object_to_json_string(report);
+    CU_ASSERT(contains(text, "authorised"));
+    CU_ASSERT(!contains(text, "s3cret-token"));
+    json_object_put(report);
+    json_object_put(j);
+    wsc_ws_options_free(&o);
+    wsc_ws_options_free(&bare);
+    wsc_ctx_free(ctx);
+    stop_peer(&p);
+}
+
+static void test_refused_connection(void)
+{
+    /* a port nobody listens on: take one from a peer we then stop */
+    struct peer p = {-1, ""};
+    CU_ASSERT_EQUAL_FATAL(start_raw(&p, "silent"), 0);
+    char url[64];
+    snprintf(url, sizeof url, "%s", p.url);
+    stop_peer(&p);
+    struct wsc_ws *ws = connect_to(url, 0, 0);
+    CU_ASSERT_EQUAL(wsc_ws_status(ws), WSC_WS_ERROR);
+    CU_ASSERT(contains(wsc_ws_error(ws), "cannot connect to ws://127.0.0.1:"));
+    struct wsc_ws_msg m;
+    CU_ASSERT_EQUAL(wsc_ws_recv(ws, &m, 0, 0), WSC_WS_ERROR);
+    CU_ASSERT_EQUAL(wsc_ws_send_text(ws, "x", 1), WSC_WS_ERROR);
+    wsc_ws_free(ws);
+}
+
+/* ---- Python websockets ----------------------------------------------------------- */
+
+static int py_init(void)
+{
+    const char *args[] = {"--protocols", "chat,mcp", "--welcome", "hello from python",
+                          "--ping-interval", "0.2", NULL};
+    return start_peer(&py_peer, python(), "peer_websockets.py", args);
+}
+
+static int py_clean(void)
+{
+    stop_peer(&py_peer);
+    return 0;
+}
+
+static void test_py_session(void)
+{
+    struct wsc_ws_options o;
+    opts_for(&o, py_peer.url);
+    add_subprotocol(&o, "chat");
+    struct wsc_ws *ws = wsc_ws_connect(NULL, &o, wsc_now() + 10, 0);
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    CU_ASSERT_STRING_EQUAL(wsc_ws_subprotocol(ws), "chat");
+    struct wsc_ws_msg m;
+    ASSERT_OK(ws, wsc_ws_recv(ws, &m, WSC_WS_DATA, wsc_now() + 5));
+    CU_ASSERT_STRING_EQUAL(m.data, "hello from python");
+    ASSERT_OK(ws, roundtrip(ws, "wsc:fragments 3 one-two-three", &m));
+    CU_ASSERT_STRING_EQUAL(m.data, "one-two-three");
+    ASSERT_OK(ws, roundtrip(ws, "wsc:binary 300", &m));
+    CU_ASSERT_EQUAL(m.kind, WSC_WS_BINARY);
+    CU_ASSERT_EQUAL(m.len, 300);
+    double rtt;
+    ASSERT_OK(ws, wsc_ws_ping_rtt(ws, "py", 2, wsc_now() + 5, &rtt));
+    ASSERT_OK(ws, wsc_ws_close(ws, 1000, "bye", wsc_now() + 5));
+    CU_ASSERT_EQUAL(wsc_ws_peer_close_code(ws), 1000);
+    wsc_ws_free(ws);
+    wsc_ws_options_free(&o);
+}
+
+static void test_py_server_pings_observed(void)
+{
+    struct wsc_ws *ws = connect_to(py_peer.url, 0, 1);
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    struct wsc_ws_msg m;
+    /* the peer pings every 0.2 s and would drop a client that did not pong */
+    for (int i = 0; i < 3; i++) {
+        ASSERT_OK(ws, wsc_ws_recv(ws, &m, WSC_WS_PING, wsc_now() + 5));
+        CU_ASSERT_EQUAL(m.kind, WSC_WS_PING);
+    }
+    ASSERT_OK(ws, roundtrip(ws, "alive", &m));
+    CU_ASSERT_STRING_EQUAL(m.data, "alive");
+    wsc_ws_free(ws);
+}
+
+static void test_py_server_close_code(void)
+{
+    struct wsc_ws *ws = connect_to(py_peer.url, 0, 0);
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    struct wsc_ws_msg m;
+    ASSERT_OK(ws, wsc_ws_send_text(ws, "wsc:close 4002 going away now", 29));
+    /* the welcome and anything else before the close are skipped */
+    ASSERT_OK(ws, wsc_ws_recv(ws, &m, WSC_WS_CLOSE, wsc_now() + 5));
+    CU_ASSERT_EQUAL(m.close_code, 4002);
+    CU_ASSERT_STRING_EQUAL(m.data, "going away now");
+    wsc_ws_free(ws);
+}
+
+/* ---- broken servers -------------------------------------------------------------- */
+
+/* Connects to a fresh raw peer in `mode` with a 2 s deadline; checks that the
+ * connect ends within the deadline + 1 s. */
+static struct wsc_ws *broken(const char *mode, struct peer *p, unsigned max, int flags)
+{
+    if (start_raw(p, mode) != 0)
+        return NULL;
+    struct wsc_ws_options o;
+    opts_for(&o, p->url);
+    if (max)
+        o.max_message_size = max;
+    double t0 = wsc_now();
+    struct wsc_ws *ws = wsc_ws_connect(NULL, &o, t0 + 2, flags);
+    CU_ASSERT(wsc_now() - t0 < 3);
+    wsc_ws_options_free(&o);
+    return ws;
+}
+
+static void expect_handshake_error(const char *mode, const char *message)
+{
+    struct peer p = {-1, ""};
+    struct wsc_ws *ws = broken(mode, &p, 0, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+    CU_ASSERT_EQUAL(wsc_ws_status(ws), WSC_WS_ERROR);
+    if (!contains(wsc_ws_error(ws), message))
+        fprintf(stderr, "# %s: got '%s'\n", mode, wsc_ws_error(ws));
+    CU_ASSERT(contains(wsc_ws_error(ws), message));
+    wsc_ws_free(ws);
+    stop_peer(&p);
+}
+
+static void test_bad_accept(void)
+{
+    expect_handshake_error("bad-accept", "Sec-WebSocket-Accept is '");
+    expect_handshake_error("bad-accept", "', expected '");
+}
+
+static void test_no_upgrade(void)
+{
+    expect_handshake_error("no-upgrade", "Upgrade header missing from the 101 answer");
+}
+
+static void test_no_connection(void)
+{
+    expect_handshake_error("no-connection", "Connection header missing from the 101 answer");
+}
+
+static void test_unoffered_subprotocol(void)
+{
+    expect_handshake_error("unoffered-subprotocol",
+                           "server selected subprotocol 'unoffered', which was not offered "
+                           "(none was offered)");
+}
+
+static void test_unoffered_extension(void)
+{
+    expect_handshake_error("unoffered-extension",
+                           "server accepted extension 'permessage-deflate', which was not "
+                           "offered");
+}
+
+static void test_silent(void)
+{
+    expect_handshake_error("silent", "no upgrade answer from ws://127.0.0.1:");
+    expect_handshake_error("no-handshake-answer", "within 2.0");
+}
+
+static void test_reject_tolerated(void)
+{
+    struct peer p = {-1, ""};
+    struct wsc_ws *ws = broken("reject", &p, 0, WSC_WS_ALLOW_REJECT);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+    CU_ASSERT_EQUAL(wsc_ws_status(ws), WSC_WS_REJECTED);
+    CU_ASSERT_EQUAL(wsc_ws_http_status(ws), 403);
+    CU_ASSERT_STRING_EQUAL(wsc_ws_response_header(ws, "X-Reason"), "testing");
+    CU_ASSERT_STRING_EQUAL(wsc_ws_error(ws), "upgrade refused with HTTP 403");
+    wsc_ws_free(ws);
+    stop_peer(&p);
+}
+
+/* After a good handshake: the next receive must fail with `message`
+ * within its 2 s deadline + 1 s. */
+static void expect_recv_error(const char *mode, unsigned max, const char *message)
+{
+    struct peer p = {-1, ""};
+    struct wsc_ws *ws = broken(mode, &p, max, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    struct wsc_ws_msg m;
+    double t0 = wsc_now();
+    CU_ASSERT_EQUAL(wsc_ws_send_text(ws, "hi", 2), WSC_WS_OK);
+    CU_ASSERT_EQUAL(wsc_ws_recv(ws, &m, WSC_WS_DATA, t0 + 2), WSC_WS_ERROR);
+    CU_ASSERT(wsc_now() - t0 < 3);
+    if (strcmp(wsc_ws_error(ws), message) != 0)
+        fprintf(stderr, "# %s: got '%s'\n", mode, wsc_ws_error(ws));
+    CU_ASSERT_STRING_EQUAL(wsc_ws_error(ws), message);
+    /* closing a dead connection fails at once with the same message */
+    t0 = wsc_now();
+    CU_ASSERT_EQUAL(wsc_ws_close(ws, 1000, NULL, t0 + 2), WSC_WS_ERROR);
+    CU_ASSERT(wsc_now() - t0 < 0.5);
+    CU_ASSERT_STRING_EQUAL(wsc_ws_error(ws), message);
+    wsc_ws_free(ws);
+    stop_peer(&p);
+}
+
+static void test_close_mid_frame(void)
+{
+    expect_recv_error("close-mid-frame", 0,
+                      "connection closed by the peer in the middle of a frame");
+}
+
+static void test_oversize_frame(void)
+{
+    expect_recv_error("oversize-frame", 0, "message larger than max_message_size 1048576");
+}
+
+static void test_oversize_fragments(void)
+{
+    expect_recv_error("oversize-fragments", 100000,
+                      "message larger than max_message_size 100000");
+}
+
+static void test_close_without_frame(void)
+{
+    expect_recv_error("close-no-frame", 0,
+                      "connection closed by the peer without a close frame (1006)");
+}
+
+static void test_never_answers_close(void)
+{
+    struct peer p = {-1, ""};
+    struct wsc_ws *ws = broken("never-answers-close", &p, 0, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    struct wsc_ws_msg m;
+    ASSERT_OK(ws, roundtrip(ws, "echo me", &m));
+    double t0 = wsc_now();
+    CU_ASSERT_EQUAL(wsc_ws_close(ws, 1000, "bye", t0 + 1), WSC_WS_TIMEOUT);
+    CU_ASSERT(wsc_now() - t0 < 2);
+    CU_ASSERT(contains(wsc_ws_error(ws), "no close frame from the peer within 1.0"));
+    CU_ASSERT_EQUAL(wsc_ws_send_text(ws, "after close", 11), WSC_WS_CLOSED);
+    wsc_ws_free(ws);
+    stop_peer(&p);
+}
+
+static void test_invalid_url(void)
+{
+    struct wsc_ws_options o;
+    opts_for(&o, "http://127.0.0.1:1/");
+    struct wsc_ws *ws = wsc_ws_connect(NULL, &o, wsc_now() + 1, 0);
+    CU_ASSERT_EQUAL(wsc_ws_status(ws), WSC_WS_ERROR);
+    CU_ASSERT(contains(wsc_ws_error(ws), "expected a ws:// or wss:// URL"));
+    wsc_ws_free(ws);
+    wsc_ws_options_free(&o);
+}
+
+static CU_TestInfo options_tests[] = {
+    {"Sec-WebSocket-Accept of the RFC 6455 example key", test_accept_rfc_example},
+    {"options parsed from params, secrets registered", test_options_parse},
+    {"bad options give precise messages", test_options_errors},
+    {"WSC_WS_OPTION_PROPS is valid JSON with every option", test_schema_fragment_is_json},
+    {"a non-WebSocket URL is refused", test_invalid_url},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo node_tests[] = {
+    {"node: subprotocol negotiated, clean close", test_node_subprotocol},
+    {"node: no common subprotocol is fine", test_node_no_common_subprotocol},
+    {"node: text, binary and JSON echoed", test_node_echo_kinds},
+    {"node: fragments reassembled, big messages", test_node_fragments_and_big},
+    {"node: max_message_size enforced", test_node_max_message_size},
+    {"node: ping RTT, control payload bound", test_node_ping_rtt},
+    {"node: close started by the peer with a custom code", test_node_peer_close},
+    {"node: a receive timeout keeps the connection", test_node_timeout_keeps_connection},
+    {"node: server ping observed and answered", test_node_observed_server_ping},
+    {"node: server ping answered by libcurl", test_node_auto_pong},
+    {"node: a lost pong times out", test_node_lost_pong},
+    {"node: headers, secrets, traces, rejection", test_node_headers_secret_and_reject},
+    {"connection refused", test_refused_connection},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo py_tests[] = {
+    {"python: welcome, fragments, binary, ping, close", test_py_session},
+    {"python: server pings observed and answered", test_py_server_pings_observed},
+    {"python: close started by the peer with a custom code", test_py_server_close_code},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo broken_tests[] = {
+    {"broken: wrong Sec-WebSocket-Accept", test_bad_accept},
+    {"broken: no Upgrade header", test_no_upgrade},
+    {"broken: no Connection header", test_no_connection},
+    {"broken: unoffered subprotocol", test_unoffered_subprotocol},
+    {"broken: unoffered extension", test_unoffered_extension},
+    {"broken: silent server", test_silent},
+    {"broken: rejection tolerated on request", test_reject_tolerated},
+    {"broken: closes in the middle of a frame", test_close_mid_frame},
+    {"broken: frame larger than max_message_size", test_oversize_frame},
+    {"broken: fragments larger than max_message_size", test_oversize_fragments},
+    {"broken: drops TCP without a close frame", test_close_without_frame},
+    {"broken: never answers a close", test_never_answers_close},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    {"ws options", NULL, NULL, NULL, NULL, options_tests},
+    {"ws against node ws", node_init, node_clean, NULL, NULL, node_tests},
+    {"ws against python websockets", py_init, py_clean, NULL, NULL, py_tests},
+    {"ws against broken servers", NULL, NULL, NULL, NULL, broken_tests},
+    CU_SUITE_INFO_NULL,
+};
+
+int main(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    return wsc_tap_run(suites);
+}
