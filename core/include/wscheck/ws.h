@@ -34,7 +34,8 @@
  *
  * Deadlines are absolute wsc_now() values. A deadline argument of 0 means
  * "the connection's deadline": the one given to wsc_ws_connect(), else the
- * context's. An explicit deadline is still capped by the context's.
+ * context's. An explicit deadline is still capped by the context's. With no
+ * deadline at all (no context, 0 everywhere) each wait ends after 30 s.
  *
  * Errors: functions return a wsc_ws_result; on anything but WSC_WS_OK,
  * wsc_ws_error() holds one precise sentence, e.g.
@@ -179,7 +180,9 @@ WSC_EXPORT struct json_object *wsc_ws_response_headers(const struct wsc_ws *ws);
 /* One response header, case-insensitive name; NULL when absent. */
 WSC_EXPORT const char *wsc_ws_response_header(const struct wsc_ws *ws,
                                               const char *name);
-/* The body of a rejection (at most 64 KiB, NUL-terminated; "" if none). */
+/* The body of a rejection as far as libcurl delivered it (at most 64 KiB,
+ * NUL-terminated; often "" since libcurl stops at a refused upgrade's
+ * headers). */
 WSC_EXPORT const char *wsc_ws_response_body(const struct wsc_ws *ws);
 /* The negotiated subprotocol, NULL when none. */
 WSC_EXPORT const char *wsc_ws_subprotocol(const struct wsc_ws *ws);
