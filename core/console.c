@@ -1,1 +1,191 @@
-/* placeholder */ typedef int wsc_placeholder_console;
+/* Console report: one line per test as it finishes, then a summary.
+ *
+ *   PASS   mock server smoke › WebSocket port listens  (12 ms)
+ *   FAIL   mock server smoke › echo  (1.20 s, 3 attempts)
+ *          /reply: expected "hello", got "hullo"
+ *   3 passed, 1 failed, 0 errors, 0 skipped in 1.42 s
+ *
+ * Names and messages may carry server text, so they go through
+ * wsc_term_safe(): an escape sequence in a server reply must not recolour,
+ * move or clear the user's terminal. */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define INDENT "       " /* lines under a test start below its name */
+#define SEPARATOR " \xe2\x80\xba " /* U+203A between suite and test name */
+
+#define GREEN "\033[32m"
+#define RED "\033[31m"
+#define BOLD_RED "\033[1;31m"
+#define YELLOW "\033[33m"
+#define GREY "\033[90m"
+#define RESET "\033[0m"
+
+struct status_look {
+    const char *word;  /* padded to the same width */
+    const char *color;
+};
+
+static struct status_look look(enum wsc_status s)
+{
+    switch (s) {
+    case WSC_PASSED: return (struct status_look){"PASS ", GREEN};
+    case WSC_FAILED: return (struct status_look){"FAIL ", RED};
+    case WSC_ERROR: return (struct status_look){"ERROR", BOLD_RED};
+    case WSC_SKIPPED: return (struct status_look){"SKIP ", YELLOW};
+    }
+    return (struct status_look){"?    ", NULL};
+}
+
+static FILE *out_of(const struct wsc_console *c)
+{
+    return c->out ? c->out : stdout;
+}
+
+/* Colours are written only when enabled; a NULL colour means plain text. */
+static void color_on(const struct wsc_console *c, const char *color)
+{
+    if (c->color && color)
+        fputs(color, out_of(c));
+}
+
+static void color_off(const struct wsc_console *c, const char *color)
+{
+    if (c->color && color)
+        fputs(RESET, out_of(c));
+}
+
+/* Terminal-safe text on one line: line breaks and tabs become spaces. */
+static char *one_line(const char *s)
+{
+    char *safe = wsc_term_safe(s);
+    if (safe)
+        for (char *p = safe; *p; p++)
+            if (*p == '\n' || *p == '\t')
+                *p = ' ';
+    return safe;
+}
+
+/* Prints text under the test line, each of its lines indented. */
+static void print_block(const struct wsc_console *c, const char *text,
+                        const char *color)
+{
+    char *safe = wsc_term_safe(text);
+    if (!safe)
+        return;
+    FILE *f = out_of(c);
+    char *line = safe;
+    size_t len = strlen(safe);
+    while (len && safe[len - 1] == '\n')
+        safe[--len] = '\0'; /* no blank line after the block */
+    for (;;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        fputs(INDENT, f);
+        color_on(c, color);
+        fputs(line, f);
+        color_off(c, color);
+        fputc('\n', f);
+        if (!nl)
+            break;
+        line = nl + 1;
+    }
+    free(safe);
+}
+
+/* "0.4 ms", "12 ms", "1.20 s" */
+static void format_duration(char *buf, size_t size, double seconds)
+{
+    if (!(seconds >= 0))
+        seconds = 0;
+    double ms = seconds * 1000.0;
+    if (ms < 10)
+        snprintf(buf, size, "%.1f ms", ms);
+    else if (ms < 999.5)
+        snprintf(buf, size, "%.0f ms", ms);
+    else
+        snprintf(buf, size, "%.2f s", seconds);
+}
+
+static void print_verbose(const struct wsc_console *c, const struct wsc_result *r)
+{
+    for (size_t i = 0; i < r->n_metrics; i++) {
+        const struct wsc_metric *m = &r->metrics[i];
+        char number[64];
+        wsc_format_number(number, sizeof number, m->value);
+        char *name = one_line(m->name);
+        char *unit = one_line(m->unit ? m->unit : "");
+        if (name && unit) {
+            fprintf(out_of(c), INDENT "%s: %s%s%s\n", name, number,
+                    *unit ? " " : "", unit);
+        }
+        free(name);
+        free(unit);
+    }
+    if (r->log && *r->log)
+        print_block(c, r->log, GREY);
+}
+
+void wsc_console_test(const struct wsc_console *c, const struct wsc_suite_result *s,
+                      const struct wsc_result *r)
+{
+    int bad = r->status == WSC_FAILED || r->status == WSC_ERROR;
+    if (c->quiet && !bad)
+        return;
+
+    FILE *f = out_of(c);
+    struct status_look lk = look(r->status);
+    char *suite = one_line(s && s->name ? s->name : "");
+    char *test = one_line(r->name ? r->name : "");
+    if (!suite || !test) {
+        free(suite);
+        free(test);
+        return;
+    }
+
+    color_on(c, lk.color);
+    fputs(lk.word, f);
+    color_off(c, lk.color);
+    fprintf(f, "  %s%s%s", suite, *suite ? SEPARATOR : "", test);
+
+    /* "(12 ms)", "(1.20 s, 3 attempts)"; nothing for a test never run */
+    char when[32], details[64] = "";
+    format_duration(when, sizeof when, r->duration);
+    if (r->attempts > 1)
+        snprintf(details, sizeof details, "  (%s, %d attempts)", when, r->attempts);
+    else if (r->status != WSC_SKIPPED || r->attempts > 0)
+        snprintf(details, sizeof details, "  (%s)", when);
+    if (*details) {
+        color_on(c, GREY);
+        fputs(details, f);
+        color_off(c, GREY);
+    }
+    fputc('\n', f);
+
+    if (r->message && *r->message && r->status != WSC_PASSED)
+        print_block(c, r->message, bad ? lk.color : NULL);
+    if (c->verbose && !c->quiet)
+        print_verbose(c, r);
+    free(suite);
+    free(test);
+    fflush(f);
+}
+
+void wsc_console_summary(const struct wsc_console *c, const struct wsc_run_result *r)
+{
+    FILE *f = out_of(c);
+    size_t failed = wsc_run_count(r, WSC_FAILED);
+    size_t errors = wsc_run_count(r, WSC_ERROR);
+    double seconds = r->duration >= 0 ? r->duration : 0;
+
+    color_on(c, failed || errors ? BOLD_RED : GREEN);
+    fprintf(f, "%zu passed, %zu failed, %zu errors, %zu skipped in %.2f s",
+            wsc_run_count(r, WSC_PASSED), failed, errors,
+            wsc_run_count(r, WSC_SKIPPED), seconds);
+    color_off(c, GREEN);
+    fputc('\n', f);
+    fflush(f);
+}
