@@ -139,9 +139,19 @@ int probe_resolve(const char *host, struct addrinfo **addrs, char *err,
         snprintf(err, errlen, "host is empty");
         return -1;
     }
+    /* "[::1]", as in URLs, is accepted for "::1" */
+    const char *given = host;
+    char unbracketed[256];
+    size_t len = strlen(host);
+    if (host[0] == '[' && len > 2 && len < sizeof unbracketed && host[len - 1] == ']') {
+        memcpy(unbracketed, host + 1, len - 2);
+        unbracketed[len - 2] = '\0';
+        hints.ai_flags |= AI_NUMERICHOST;
+        host = unbracketed;
+    }
     int rc = getaddrinfo(host, NULL, &hints, addrs);
     if (rc != 0) {
-        snprintf(err, errlen, "cannot resolve host \"%.200s\": %s", host,
+        snprintf(err, errlen, "cannot resolve host \"%.200s\": %s", given,
                  rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
         *addrs = NULL;
         return -1;

@@ -34,7 +34,8 @@ struct probe_opts {
 
 #define PROBE_DEFAULT_INFLIGHT 256u
 
-/* Resolves host (a name, an IPv4 or an IPv6 literal) to its TCP addresses,
+/* Resolves host (a name, an IPv4 or an IPv6 literal, bare or in brackets as
+ * in URLs: "::1", "[::1]") to its TCP addresses,
  * duplicates removed, in the resolver's order. Returns 0, or -1 with a
  * message in err. Free with probe_free_addrs(). */
 int probe_resolve(const char *host, struct addrinfo **addrs, char *err,

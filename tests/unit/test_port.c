@@ -670,6 +670,11 @@ static void test_resolve(void)
     probe_addr_text(ai, text, sizeof text);
     CU_ASSERT_STRING_EQUAL(text, "[::1]");
     probe_free_addrs(ai);
+    CU_ASSERT_EQUAL_FATAL(probe_resolve("[::1]", &ai, err, sizeof err), 0);
+    CU_ASSERT_EQUAL(ai->ai_family, AF_INET6);
+    probe_free_addrs(ai);
+    CU_ASSERT_EQUAL(probe_resolve("[localhost]", &ai, err, sizeof err), -1);
+    CU_ASSERT_EQUAL(probe_resolve("[]", &ai, err, sizeof err), -1);
     CU_ASSERT_EQUAL(probe_resolve("host.invalid", &ai, err, sizeof err), -1);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "cannot resolve host \"host.invalid\""));
     CU_ASSERT_PTR_NULL(ai);
