@@ -73,7 +73,8 @@ extern "C" {
 #define WSC_WS_OPTION_PROPS                                                    \
     "\"url\":{\"type\":\"string\",\"description\":"                           \
     "\"ws:// or wss:// URL to connect to\"},"                                  \
-    "\"headers\":{\"type\":\"object\",\"description\":"                       \
+    "\"headers\":{\"type\":\"object\","                                         \
+    "\"additionalProperties\":{\"type\":\"string\"},\"description\":"        \
     "\"extra request headers (name: value); Authorization and Cookie "        \
     "values are redacted\"},"                                                  \
     "\"origin\":{\"type\":\"string\",\"description\":\"Origin header\"},"       \
