@@ -357,8 +357,8 @@ static void report_hidden(struct wsc_ctx *ctx, const struct proc_owner *o)
     if (o->unreadable > 0 && o->socket_uid != (unsigned)geteuid())
         wsc_error(ctx, "a process of user %s listens on port %u (%s), but "
                   "user %s may not inspect that user's processes; run wscheck "
-                  "as %s or as root to identify it",
-                  owner, o->port, o->address, me, owner);
+                  "as %s%s to identify it", owner, o->port, o->address, me,
+                  owner, o->socket_uid == 0 ? "" : " or as root");
     else
         wsc_error(ctx, "a socket of user %s listens on port %u (%s), but no "
                   "visible process holds it (another PID namespace, or /proc "
