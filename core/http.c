@@ -228,7 +228,8 @@ static int set_common(CURL *c, const struct wsc_http_request *req, struct transf
     ok &= curl_easy_setopt(c, CURLOPT_URL, req->url) == CURLE_OK;
     ok &= curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_OK;
     ok &= curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") == CURLE_OK;
-    ok &= curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) == CURLE_OK;
+    /* CURLOPT_NOSIGNAL stays off: libcurl then ignores SIGPIPE while it
+     * writes to a peer that hung up (a check must never die of it). */
     ok &= curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms) == CURLE_OK;
     ok &= curl_easy_setopt(c, CURLOPT_USERAGENT, "wscheck/" PACKAGE_VERSION) == CURLE_OK;
     ok &= curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, req->follow_redirects ? 1L : 0L) == CURLE_OK;
@@ -397,16 +398,18 @@ static int read_response(CURL *c, struct transfer *t, struct wsc_http_response *
 
 /* ---- Errors ---------------------------------------------------------------- */
 
-/* "127.0.0.1:8080" of the URL that was being fetched. */
-static char *host_port(CURL *c, const char *fallback_url)
+/* "127.0.0.1:8080" (with_port) or "127.0.0.1" of the URL being fetched;
+ * `what` ("METHOD URL") names it if libcurl does not. */
+static char *url_host(CURL *c, const char *what, int with_port)
 {
     char *url = NULL, *host = NULL, *port = NULL, *out = NULL;
+    const char *fallback_url = strchr(what, ' ') ? strchr(what, ' ') + 1 : what;
     curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &url);
     CURLU *u = curl_url();
     if (u && curl_url_set(u, CURLUPART_URL, url && *url ? url : fallback_url, 0) == CURLUE_OK
         && curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK
         && curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK)
-        out = wsc_strdup_printf("%s:%s", host, port);
+        out = with_port ? wsc_strdup_printf("%s:%s", host, port) : strdup(host);
     curl_free(host);
     curl_free(port);
     curl_url_cleanup(u);
@@ -416,7 +419,7 @@ static char *host_port(CURL *c, const char *fallback_url)
 static char *timeout_message(CURL *c, const char *what, double seconds)
 {
     if (ms_info(c, CURLINFO_CONNECT_TIME_T) <= 0) {
-        char *hp = host_port(c, what);
+        char *hp = url_host(c, what, 1);
         char *m = wsc_strdup_printf("connect to %s: timed out after %.1f s", hp, seconds);
         free(hp);
         return m;
@@ -441,15 +444,15 @@ static char *transfer_error(CURL *c, CURLcode rc, const struct transfer *t,
     case CURLE_COULDNT_CONNECT: {
         long os_errno = 0;
         curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
-        char *hp = host_port(c, what);
+        char *hp = url_host(c, what, 1);
         char *m = wsc_strdup_printf("connect to %s failed: %s", hp,
                                     os_errno ? strerror((int)os_errno) : detail);
         free(hp);
         return m;
     }
     case CURLE_COULDNT_RESOLVE_HOST: {
-        char *hp = host_port(c, what);
-        char *m = wsc_strdup_printf("cannot resolve host of %s: %s", hp, detail);
+        char *hp = url_host(c, what, 0);
+        char *m = wsc_strdup_printf("cannot resolve host %s", hp);
         free(hp);
         return m;
     }

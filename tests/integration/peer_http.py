@@ -1,7 +1,8 @@
 """HTTP test server for the http helper and plugin tests.
 
-Listens on 127.0.0.1, port 0 unless given (argv[1]), and prints
-"http://127.0.0.1:PORT" once ready. Routes:
+Listens on 127.0.0.1, on a free port unless --port is given, and prints
+"http://127.0.0.1:PORT" (or https:// with --tls CERT KEY; --client-ca CA
+then requires a client certificate signed by CA) once ready. Routes:
   /health                 200 {"status":"ok"}
   /json                   200 application/json object
   /badjson                200 application/json that does not parse
@@ -22,10 +23,11 @@ Listens on 127.0.0.1, port 0 unless given (argv[1]), and prints
                           subprotocol, and a close handshake
 Everything else is 404.
 """
+import argparse
 import base64
 import hashlib
 import json
-import sys
+import ssl
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -187,9 +189,23 @@ class Server(ThreadingHTTPServer):
 
 
 def main():
-    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
-    server = Server(("127.0.0.1", port), Handler)
-    print("http://127.0.0.1:%d" % server.server_address[1], flush=True)
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    ap.add_argument("--client-ca")
+    args = ap.parse_args()
+    server = Server(("127.0.0.1", args.port), Handler)
+    scheme = "http"
+    if args.tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(*args.tls)
+        if args.client_ca:
+            ctx.verify_mode = ssl.CERT_REQUIRED
+            ctx.load_verify_locations(args.client_ca)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True,
+                                        do_handshake_on_connect=False)
+        scheme = "https"
+    print("%s://127.0.0.1:%d" % (scheme, server.server_address[1]), flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

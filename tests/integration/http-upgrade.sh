@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# http plugin, upgrade: WebSocket protocol negotiation against the Python
+# HTTP test server (which can accept, refuse or answer wrongly).
+. "$top_srcdir/tests/integration/lib.sh"
+. "$top_srcdir/tests/integration/http-common.sh"
+
+T=$WSC_TMP
+start_peer || { not_ok "the HTTP test server starts"; finish; exit 1; }
+
+cat >"$T/upgrade.json" <<'JSON'
+{
+  "name": "websocket upgrade",
+  "defaults": { "timeout": 5 },
+  "tests": [
+    { "name": "accepted", "plugin": "http", "check": "upgrade",
+      "params": { "url": "ws://${hostport}/upgrade" } },
+    { "name": "http url", "plugin": "http", "check": "upgrade",
+      "params": { "url": "${base}/upgrade" } },
+    { "name": "subprotocol", "plugin": "http", "check": "upgrade",
+      "params": { "url": "ws://${hostport}/upgrade", "subprotocols": ["mcp", "json"],
+                  "expect": { "subprotocol": "mcp",
+                              "headers": { "upgrade": { "$regex": "^[Ww]eb[Ss]ocket$" } } } } },
+    { "name": "origin allowed", "plugin": "http", "check": "upgrade",
+      "params": { "url": "ws://${hostport}/upgrade?origin=http://good.example",
+                  "origin": "http://good.example" } },
+    { "name": "origin refused as expected", "plugin": "http", "check": "upgrade",
+      "params": { "url": "ws://${hostport}/upgrade?origin=http://good.example",
+                  "origin": "http://evil.example", "expect_status": 403 } },
+    { "name": "426 expected", "plugin": "http", "check": "upgrade",
+      "params": { "url": "ws://${hostport}/upgrade?status=426", "expect_status": 426 } },
+    { "name": "refused", "plugin": "http", "check": "upgrade",
+      "params": { "url": "ws://${hostport}/upgrade?status=403" } },
+    { "name": "other refusal", "plugin": "http", "check": "upgrade",
+      "params": { "url": "ws://${hostport}/upgrade?status=400", "expect_status": 403 } },
+    { "name": "accepted unexpectedly", "plugin": "http", "check": "upgrade",
+      "params": { "url": "ws://${hostport}/upgrade", "expect_status": 403 } },
+    { "name": "wrong accept", "plugin": "http", "check": "upgrade",
+      "params": { "url": "ws://${hostport}/upgrade?accept=bad" } },
+    { "name": "unoffered subprotocol", "plugin": "http", "check": "upgrade",
+      "params": { "url": "ws://${hostport}/upgrade?proto=other", "subprotocols": ["mcp"] } },
+    { "name": "not a websocket path", "plugin": "http", "check": "upgrade",
+      "params": { "url": "ws://${hostport}/json" } },
+    { "name": "refused connection", "plugin": "http", "check": "upgrade",
+      "params": { "url": "ws://127.0.0.1:1/" } }
+  ]
+}
+JSON
+run_wscheck run --junit "$T/u.xml" --json "$T/u.out.json" --var "base=$PEER_URL" --var "hostport=$PEER_HOSTPORT" "$T/upgrade.json"
+expect_status 1 "the upgrade suite (with failures) exits 1"
+check "its JUnit report is valid" validate_junit "$T/u.xml"
+R=$T/u.out.json
+expect_test "$R" "accepted" passed
+expect_json "$R" "t['accepted']['outputs']['status'] == 101" "outputs hold status 101"
+expect_json "$R" "t['accepted']['outputs']['headers']['upgrade'].lower() == 'websocket'" "outputs hold the 101's headers"
+expect_json "$R" "t['accepted']['outputs']['subprotocol'] is None" "no subprotocol when none was offered"
+expect_json "$R" "'handshake_ms' in m('accepted')" "the handshake time is a metric"
+expect_test "$R" "http url" passed
+expect_test "$R" "subprotocol" passed
+expect_json "$R" "t['subprotocol']['outputs']['subprotocol'] == 'mcp'" "the negotiated subprotocol is an output"
+expect_test "$R" "origin allowed" passed
+expect_test "$R" "origin refused as expected" passed
+expect_test "$R" "426 expected" passed
+expect_json "$R" "t['426 expected']['outputs']['status'] == 426" "a refusal's status is an output"
+expect_test "$R" "refused" failed "upgrade refused: status 403, body: upgrade refused"
+expect_test "$R" "other refusal" failed "status: expected 403, got 400"
+expect_test "$R" "accepted unexpectedly" failed "status: expected 403, got 101 (the upgrade was accepted)"
+expect_json "$R" "t['wrong accept']['status'] == 'failed' and 'Sec-WebSocket-Accept' in t['wrong accept']['message']" "a wrong Sec-WebSocket-Accept fails, named"
+expect_json "$R" "t['unoffered subprotocol']['status'] == 'failed' and 'other' in t['unoffered subprotocol']['message']" "an unoffered subprotocol fails, named"
+expect_json "$R" "t['not a websocket path']['status'] == 'failed' and '200' in t['not a websocket path']['message']" "a plain 200 is not an upgrade"
+expect_json "$R" "t['refused connection']['status'] == 'failed' and 'Connection refused' in t['refused connection']['message']" "a refused connection fails"
+
+finish
