@@ -32,8 +32,9 @@ int wsc_json_report_write(const char *path, const struct wsc_run_result *r,
 int wsc_report_write_file(const char *path, const char *data, size_t len,
                           char **err);
 
-/* Makes text safe for XML 1.0: invalid UTF-8 bytes become U+FFFD, control
- * characters other than tab/newline/CR become "\xNN" text. Malloc'ed. */
+/* Makes text safe for XML 1.0: invalid UTF-8 bytes (and U+FFFE, U+FFFF)
+ * become U+FFFD, control characters other than tab/newline/CR become "\xNN"
+ * text (C1 controls "\u00NN"). Malloc'ed; NULL input gives "". */
 char *wsc_xml_safe(const char *s);
 /* Only repairs the encoding (invalid UTF-8 -> U+FFFD): for JSON, which
  * escapes control characters itself. Malloc'ed; NULL input gives "". */

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
@@ -664,18 +666,51 @@ static void test_unwritable_target_is_dir(void)
     free(path);
 }
 
+/* Writes into dir and returns whether it failed with "Permission denied"
+ * and the path in the message. */
+static int write_denied(const char *path)
+{
+    struct wsc_run_result run = {0};
+    add_test(add_suite(&run, "s", "s.json"), "t", "p", WSC_PASSED, NULL);
+    char *err = NULL, *want = NULL;
+    int rc = wsc_junit_write(path, &run, &err);
+    int ok = rc == -1 && err &&
+             asprintf(&want, "cannot write %s: %s", path, strerror(EACCES)) > 0 &&
+             strcmp(err, want) == 0;
+    if (!ok)
+        printf("# got rc %d, \"%s\"\n", rc, err ? err : "(no message)");
+    free(err);
+    free(want);
+    wsc_run_result_clear(&run);
+    return ok;
+}
+
+/* Root is never denied, so as root the write runs in a child that has
+ * dropped to the "nobody" ids. */
 static void test_unwritable_permission(void)
 {
-    if (geteuid() == 0) {
-        printf("# running as root: permissions are not enforced, "
-               "checked the other failures only\n");
-        return;
-    }
     char *dir = path_in_tmp("read-only");
-    CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0555), 0);
     char *path = NULL;
+    CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0555), 0);
     CU_ASSERT_FATAL(asprintf(&path, "%s/report.xml", dir) > 0);
-    expect_unwritable(path, dir, "report.xml", strerror(EACCES));
+    if (geteuid() != 0) {
+        CU_ASSERT(write_denied(path));
+    } else {
+        CU_ASSERT_EQUAL_FATAL(chmod(tmpdir, 0755), 0); /* let nobody reach dir */
+        fflush(stdout);
+        pid_t pid = fork();
+        CU_ASSERT_FATAL(pid >= 0);
+        if (pid == 0) {
+            if (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0)
+                _exit(2);
+            _exit(write_denied(path) ? 0 : 1);
+        }
+        int status = 0;
+        CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+        CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        CU_ASSERT_EQUAL(chmod(tmpdir, 0700), 0);
+    }
+    CU_ASSERT_EQUAL(count_entries(dir, "report.xml"), 0);
     CU_ASSERT_EQUAL(rmdir(dir), 0);
     free(path);
     free(dir);
