@@ -181,11 +181,13 @@ void wsc_console_summary(const struct wsc_console *c, const struct wsc_run_resul
     size_t errors = wsc_run_count(r, WSC_ERROR);
     double seconds = r->duration >= 0 ? r->duration : 0;
 
-    color_on(c, failed || errors ? BOLD_RED : GREEN);
+    const char *color = failed || errors ? BOLD_RED : GREEN;
+
+    color_on(c, color);
     fprintf(f, "%zu passed, %zu failed, %zu errors, %zu skipped in %.2f s",
             wsc_run_count(r, WSC_PASSED), failed, errors,
             wsc_run_count(r, WSC_SKIPPED), seconds);
-    color_off(c, GREEN);
+    color_off(c, color);
     fputc('\n', f);
     fflush(f);
 }
