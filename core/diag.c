@@ -1,1 +1,76 @@
-/* placeholder */ typedef int wsc_placeholder_diag;
+/* Diagnostics about input files, formatted the way compilers do so editors
+ * and CI log parsers can jump to the spot. */
+#include "diag.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Appends line and a newline to *all; leaves *all as it was on failure. */
+static void append_line(char **all, const char *line)
+{
+    size_t old = *all ? strlen(*all) : 0;
+    size_t add = strlen(line);
+    char *grown = realloc(*all, old + add + 2);
+    if (!grown)
+        return;
+    memcpy(grown + old, line, add);
+    grown[old + add] = '\n';
+    grown[old + add + 1] = '\0';
+    *all = grown;
+}
+
+void wsc_diag_vat(struct wsc_diag *d, const char *file, int line, int col,
+                  const char *fmt, va_list ap)
+{
+    char *msg = NULL;
+    char *full = NULL;
+    int rc;
+
+    if (vasprintf(&msg, fmt, ap) < 0)
+        msg = NULL;
+    if (!file)
+        file = "-";
+    if (line > 0)
+        rc = asprintf(&full, "%s:%d:%d: %s", file, line, col > 0 ? col : 1,
+                      msg ? msg : "(out of memory)");
+    else
+        rc = asprintf(&full, "%s: %s", file, msg ? msg : "(out of memory)");
+    free(msg);
+    if (rc < 0)
+        full = NULL;
+
+    if (!d || !d->quiet) {
+        fputs(full ? full : "wscheck: out of memory", stderr);
+        fputc('\n', stderr);
+    }
+    if (!d) {
+        free(full);
+        return;
+    }
+    d->count++;
+    if (full)
+        append_line(&d->all, full);
+    free(d->last);
+    d->last = full;
+}
+
+void wsc_diag_at(struct wsc_diag *d, const char *file, int line, int col,
+                 const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    wsc_diag_vat(d, file, line, col, fmt, ap);
+    va_end(ap);
+}
+
+void wsc_diag_clear(struct wsc_diag *d)
+{
+    if (!d)
+        return;
+    free(d->last);
+    free(d->all);
+    d->last = NULL;
+    d->all = NULL;
+    d->count = 0;
+}
