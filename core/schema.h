@@ -2,33 +2,68 @@
  *   type (a name or an array of names: string number integer boolean object
  *   array null), properties, required, enum, default, items,
  *   additionalProperties (false by default for objects with "properties":
- *   a param the check does not know is an error), minimum, maximum,
- *   description, and "x-wsc-deferred": true (variables inside are expanded by
- *   the check at run time, not by the core).
+ *   a param the check does not know is an error; true, false or a schema),
+ *   minimum, maximum, minLength, maxLength, minItems, maxItems,
+ *   description, title, examples, $comment (annotations),
+ *   "x-wsc-deferred": true (variables inside are expanded by the check at run
+ *   time, not by the core) and "x-wsc-expect": true (the value is an
+ *   expectation for the matcher, checked with wsc_match_check()).
+ *
+ * "integer" accepts JSON integers only (5, not 5.0); "number" accepts both.
+ * Messages name the offending value by a dotted path rooted at "params":
+ *   params.port: expected integer, got string
+ *   params: unknown param 'prot' (known: host, port, ports)
+ *   params: missing required param 'port'
+ *   params.method: expected one of "GET", "POST", got "FETCH"
  */
 #ifndef WSC_SCHEMA_H
 #define WSC_SCHEMA_H
 
 #include <json-c/json.h>
 
-/* Checks that a schema uses only the supported subset. NULL or a malloc'ed
- * message. */
+/* Checks that a schema uses only the supported subset, and that its
+ * defaults satisfy it. NULL or a malloc'ed message. */
 char *wsc_schema_check(const struct json_object *schema);
 
 /* Validates `value` against `schema`. Returns NULL when valid, else a
- * malloc'ed message; *where (if not NULL) is set to a malloc'ed JSON pointer,
- * relative to `value`, of the offending member (for error positions).
- * String values containing "${" are accepted for any type when
- * `lenient_vars` is set (their value is only known at run time). */
+ * malloc'ed message (the first problem); *where (if not NULL) is set to a
+ * malloc'ed JSON pointer, relative to `value`, of the offending member (for
+ * error positions). String values containing "${" are accepted for any type
+ * when `lenient_vars` is set (their value is only known at run time), and
+ * always inside "x-wsc-deferred" params. */
 char *wsc_schema_validate(const struct json_object *schema,
                           const struct json_object *value, int lenient_vars,
                           char **where);
 
-/* Returns a deep copy of `value` with the schema's defaults filled in. */
+/* One problem: the message, the JSON pointer (relative to the value) of the
+ * offending member, and whether the member's name (an unknown key) rather
+ * than its value is at fault. */
+typedef void (*wsc_schema_error_fn)(const char *msg, const char *where,
+                                    int at_key, void *arg);
+/* Like wsc_schema_validate() but reports every problem. Returns their
+ * number. */
+int wsc_schema_validate_each(const struct json_object *schema,
+                             const struct json_object *value, int lenient_vars,
+                             wsc_schema_error_fn fn, void *arg);
+
+/* Returns a deep copy of `value` with the schema's defaults filled in
+ * (members of objects, at any depth). NULL value: a copy of the schema's
+ * default, or NULL. NULL also when out of memory. */
 struct json_object *wsc_schema_apply_defaults(const struct json_object *schema,
                                               const struct json_object *value);
 
-/* Is the property at this JSON pointer (relative to the params) deferred? */
+/* Is the property at this JSON pointer (relative to the params) deferred,
+ * i.e. is it or one of its parents marked "x-wsc-deferred"? */
 int wsc_schema_is_deferred(const struct json_object *schema, const char *prop);
+
+/* The schema of an object member (properties, else an additionalProperties
+ * schema) and of array elements; NULL when there is none. Borrowed. */
+const struct json_object *wsc_schema_member(const struct json_object *schema,
+                                            const char *key);
+const struct json_object *wsc_schema_items(const struct json_object *schema);
+/* Is the boolean keyword (e.g. "x-wsc-expect") true in this schema? */
+int wsc_schema_flag(const struct json_object *schema, const char *keyword);
+/* Does the schema's type allow a string but no number? */
+int wsc_schema_wants_text(const struct json_object *schema);
 
 #endif
