@@ -1,0 +1,256 @@
+/* The conversation steps that wait for data: expect, expect_text,
+ * expect_binary, expect_none, and capture from what an expect matched. */
+#include "conversation.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Parses a whole text as JSON. Returns a new value (NULL for a JSON null is
+ * told apart by *ok), or sets *why to the parser's complaint. */
+static struct json_object *parse_json(const char *text, size_t len, int *ok,
+                                      const char **why)
+{
+    *ok = 0;
+    struct json_tokener *tok = json_tokener_new();
+    if (!tok) {
+        *why = "out of memory";
+        return NULL;
+    }
+    struct json_object *v = json_tokener_parse_ex(tok, text, (int)len);
+    enum json_tokener_error e = json_tokener_get_error(tok);
+    size_t used = json_tokener_get_parse_end(tok);
+    while (e == json_tokener_success && used < len &&
+           (text[used] == ' ' || text[used] == '\t' || text[used] == '\r' || text[used] == '\n'))
+        used++;
+    if (e == json_tokener_continue)
+        *why = "incomplete JSON";
+    else if (e != json_tokener_success)
+        *why = json_tokener_error_desc(e);
+    else if (used < len)
+        *why = "text after the JSON value";
+    else
+        *ok = 1;
+    json_tokener_free(tok);
+    if (!*ok) {
+        json_object_put(v);
+        return NULL;
+    }
+    return v;
+}
+
+/* Sets *why for a message that does not satisfy the step; returns 0. */
+static int mismatch(char **why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int mismatch(char **why, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(why, fmt, ap) < 0)
+        *why = NULL;
+    va_end(ap);
+    return 0;
+}
+
+static int match_json(const struct wsb_step *s, const struct wsb_msg *m,
+                      struct json_object **value, char **why)
+{
+    if (m->kind != WSC_WS_TEXT)
+        return mismatch(why, "expected a JSON text message, got a binary message");
+    if (m->len > (size_t)INT32_MAX)
+        return mismatch(why, "text too long to parse");
+    int ok = 0;
+    const char *perr = NULL;
+    struct json_object *v = parse_json(m->data, m->len, &ok, &perr);
+    if (!ok)
+        return mismatch(why, "not JSON (%s)", perr);
+    if (!wsc_match(s->value, v, "", why)) {
+        json_object_put(v);
+        return 0;
+    }
+    *value = v;
+    return 1;
+}
+
+static int match_text(const struct wsb_step *s, const struct wsb_msg *m, char **why)
+{
+    if (m->kind != WSC_WS_TEXT)
+        return mismatch(why, "expected a text message, got a binary message");
+    if (m->len > (size_t)INT32_MAX)
+        return mismatch(why, "text too long to match");
+    struct json_object *text = json_object_new_string_len(m->data, (int)m->len);
+    int ok = text && wsc_match(s->value, text, "", why);
+    json_object_put(text);
+    return ok;
+}
+
+static int match_binary(const struct wsb_step *s, const struct wsb_msg *m, char **why)
+{
+    if (m->kind != WSC_WS_BINARY)
+        return mismatch(why, "expected a binary message, got a text message");
+    if (s->len >= 0) {
+        if ((unsigned long long)s->len == m->len)
+            return 1;
+        return mismatch(why, "expected %lld bytes, got %zu", s->len, m->len);
+    }
+    if (s->n_bytes != m->len)
+        return mismatch(why, "expected %zu bytes, got %zu", s->n_bytes, m->len);
+    for (size_t i = 0; i < m->len; i++)
+        if ((unsigned char)m->data[i] != s->bytes[i])
+            return mismatch(why, "bytes differ from offset %zu", i);
+    return 1;
+}
+
+/* Does m satisfy the step? On a match of `expect`, *value is its JSON. */
+static int matches(const struct wsb_step *s, const struct wsb_msg *m,
+                   struct json_object **value, char **why)
+{
+    *value = NULL;
+    *why = NULL;
+    switch (s->action) {
+    case WSB_EXPECT:
+        return match_json(s, m, value, why);
+    case WSB_EXPECT_TEXT:
+        return match_text(s, m, why);
+    default:
+        return match_binary(s, m, why);
+    }
+}
+
+void wsb_record_rtt(struct wsb_convo *c, size_t index, double since, double at)
+{
+    if (since <= 0 || at < since)
+        return;
+    double ms = (at - since) * 1e3;
+    wsc_hist_record(c->rtt, ms);
+    if (c->rtt_reported >= WSB_RTT_STEP_METRICS)
+        return;
+    char name[48];
+    snprintf(name, sizeof(name), "rtt_ms.%zu", index);
+    wsc_metric(c->ctx, name, ms, "ms");
+    c->rtt_reported++;
+}
+
+/* The failure when the wait ended without a match. */
+static int fail_wait(struct wsb_convo *c, size_t index, const struct wsb_step *s,
+                     enum wsc_ws_result r, double within, double started,
+                     double deadline, size_t skipped, const char *last_why,
+                     const char *last_seen)
+{
+    if (r == WSC_WS_TIMEOUT && skipped)
+        return wsb_step_fail(c, index, s, "no matching message %s; %zu skipped, the last: "
+                             "%s — received %s", wsb_waited(within, started, deadline),
+                             skipped, last_why ? last_why : "?", last_seen ? last_seen : "?");
+    if (r == WSC_WS_TIMEOUT)
+        return wsb_step_fail(c, index, s, "no message %s",
+                             wsb_waited(within, started, deadline));
+    return wsb_step_fail(c, index, s, "%s", wsb_convo_error(c));
+}
+
+/* A matched message: round trip, captures, and the value kept for later
+ * capture steps. */
+static int matched(struct wsb_convo *c, size_t index, const struct wsb_step *s,
+                   const struct wsb_msg *m, struct json_object *value)
+{
+    wsb_record_rtt(c, index, c->sent_at, m->at);
+    c->sent_at = 0;
+    if (s->action != WSB_EXPECT)
+        return 0;
+    json_object_put(c->last);
+    c->last = value;
+    return s->capture ? wsb_run_capture(c, index, s, value) : 0;
+}
+
+int wsb_run_expect(struct wsb_convo *c, size_t index, const struct wsb_step *s)
+{
+    double within, started = wsc_now();
+    double deadline = wsb_step_deadline(c, s, WSB_DEFAULT_WITHIN, &within);
+    size_t skipped = 0;
+    char *last_why = NULL, *last_seen = NULL;
+    for (;;) {
+        struct wsb_msg m;
+        enum wsc_ws_result r = wsb_next_message(c, WSC_WS_DATA, deadline, &m);
+        if (r != WSC_WS_OK) {
+            int rc = fail_wait(c, index, s, r, within, started, deadline, skipped,
+                               last_why, last_seen);
+            free(last_why);
+            free(last_seen);
+            return rc;
+        }
+        char *seen = wsb_describe(m.kind, m.data, m.len, m.close_code), *why = NULL;
+        struct json_object *value = NULL;
+        int rc = 0;
+        if (m.kind == WSC_WS_CLOSE) {
+            rc = wsb_step_fail(c, index, s, "the peer closed the connection (%s)",
+                               seen ? seen : "close");
+        } else if (matches(s, &m, &value, &why)) {
+            rc = matched(c, index, s, &m, value) < 0 ? -1 : 1;
+        } else if (!s->skip_until) {
+            rc = wsb_step_fail(c, index, s, "%s — received %s", why ? why : "no match",
+                               seen ? seen : "?");
+        } else {
+            skipped++;
+            free(last_why);
+            free(last_seen);
+            last_why = why;
+            last_seen = seen;
+            why = seen = NULL;
+        }
+        wsb_msg_free(&m);
+        free(why);
+        free(seen);
+        if (rc != 0) {
+            free(last_why);
+            free(last_seen);
+            return rc < 0 ? -1 : 0;
+        }
+    }
+}
+
+int wsb_run_expect_none(struct wsb_convo *c, size_t index, const struct wsb_step *s)
+{
+    double within, started = wsc_now();
+    double deadline = wsb_step_deadline(c, s, WSB_DEFAULT_NONE_WITHIN, &within);
+    struct wsb_msg m;
+    enum wsc_ws_result r = wsb_next_message(c, WSC_WS_DATA, deadline, &m);
+    if (r == WSC_WS_TIMEOUT) {
+        if (started + within > deadline + 1e-3)
+            return wsb_step_fail(c, index, s, "the test's timeout came %.3f s into the "
+                                 "%.3f s quiet period", deadline - started, within);
+        return 0;
+    }
+    if (r != WSC_WS_OK)
+        return wsb_step_fail(c, index, s, "%s", wsb_convo_error(c));
+    char *seen = wsb_describe(m.kind, m.data, m.len, m.close_code);
+    double after = m.at > started ? m.at - started : 0;
+    if (m.kind == WSC_WS_CLOSE)
+        wsb_step_fail(c, index, s, "the peer closed the connection (%s) after %.3f s",
+                      seen ? seen : "close", after);
+    else
+        wsb_step_fail(c, index, s, "expected no message for %.3f s, received %s after %.3f s",
+                      within, seen ? seen : "?", after);
+    free(seen);
+    wsb_msg_free(&m);
+    return -1;
+}
+
+int wsb_run_capture(struct wsb_convo *c, size_t index, const struct wsb_step *s,
+                    struct json_object *value)
+{
+    json_object_object_foreach(s->capture, name, ptr) {
+        const char *pointer = json_object_get_string(ptr);
+        struct json_object *found = NULL;
+        if (json_pointer_get(value, pointer, &found) != 0) {
+            const char *shown = json_object_to_json_string_ext(
+                value, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+            return wsb_step_fail(c, index, s, "capture %s: nothing at %s in %.200s%s", name,
+                                 *pointer ? pointer : "\"\"", shown,
+                                 strlen(shown) > 200 ? "..." : "");
+        }
+        wsc_set_var(c->ctx, name, json_object_get(found));
+        json_object_object_add(c->captured, name, json_object_get(found));
+    }
+    return 0;
+}

@@ -1,0 +1,85 @@
+/* The steps of a `conversation`: parsing and validation.
+ *
+ * A step is a JSON object with exactly one action key and the modifiers that
+ * action allows (see docs/wscheck-plugin-ws-basic.md). Steps are validated
+ * twice: once up front on the scenario's text, where a string holding a
+ * variable reference may stand for any type, and once more when each step
+ * runs, after its variables were expanded, when every type must be right. */
+#ifndef WSB_STEPS_H
+#define WSB_STEPS_H
+
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+enum wsb_action {
+    WSB_SEND,
+    WSB_SEND_BINARY,
+    WSB_EXPECT,
+    WSB_EXPECT_TEXT,
+    WSB_EXPECT_BINARY,
+    WSB_EXPECT_NONE,
+    WSB_CAPTURE,
+    WSB_PING,
+    WSB_EXPECT_PONG,
+    WSB_CLOSE,
+    WSB_EXPECT_CLOSE,
+    WSB_SLEEP,
+    WSB_N_ACTIONS
+};
+
+enum wsb_parse_mode {
+    /* The scenario's text: a string containing "${" is accepted wherever a
+     * value of another type is expected (its value comes at run time). */
+    WSB_TEMPLATE,
+    /* Expanded: every value must have its type; a number may be given as a
+     * string holding only a number (variables are often strings). */
+    WSB_EXPANDED,
+};
+
+struct wsb_step {
+    enum wsb_action action;
+    struct json_object *value;   /* the action's value (borrowed) */
+    double within;               /* seconds; < 0 when not given */
+    int skip_until;
+    struct json_object *capture; /* {"var": "/pointer"} or NULL (borrowed) */
+
+    /* Decoded according to the action (unset ones are zero / NULL): */
+    unsigned char *bytes;        /* send_binary, expect_binary base64: owned */
+    size_t n_bytes;
+    long long len;               /* expect_binary {len}: -1 when not given */
+    const char *text;            /* send (a string), ping, expect_pong */
+    size_t text_len;
+    int code;                    /* close: 0 for no status code */
+    const char *reason;          /* close */
+    struct json_object *code_matcher;   /* expect_close (borrowed or NULL) */
+    struct json_object *reason_matcher; /* expect_close (borrowed or NULL) */
+    double seconds;              /* sleep */
+};
+
+/* The action's name as written in scenarios ("send", "expect_close", ...). */
+const char *wsb_action_name(enum wsb_action a);
+
+/* Does the action wait for something from the peer (and take `within`)? */
+int wsb_action_waits(enum wsb_action a);
+
+/* Parses one step. The step borrows from `obj`, which must outlive it.
+ * Returns 0, or -1 with *err a malloc'ed message without the step's index
+ * (e.g. "within: expected a number >= 0, got \"soon\""); when the action was
+ * recognised, step->action is set even on failure. */
+int wsb_step_parse(struct json_object *obj, enum wsb_parse_mode mode,
+                   struct wsb_step *step, char **err);
+
+/* Frees what the step owns. */
+void wsb_step_clear(struct wsb_step *step);
+
+/* Validates a whole `steps` array as written in the scenario (WSB_TEMPLATE
+ * mode) plus the rules between steps (a capture step needs an earlier
+ * expect). Returns NULL, or a malloc'ed message naming the step's index and
+ * action: "step 3 (expect): within: expected a number >= 0, got -1". */
+char *wsb_steps_validate(struct json_object *steps);
+
+/* Does any string inside v contain "${"? */
+int wsb_has_var_ref(const struct json_object *v);
+
+#endif

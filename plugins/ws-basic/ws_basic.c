@@ -1,0 +1,79 @@
+/* The ws-basic plugin's table: its checks and their params schemas. */
+#include "ws_basic.h"
+
+#define OBJECT_SCHEMA(REQUIRED, PROPS)                                         \
+    "{\"type\":\"object\",\"required\":[" REQUIRED "],\"properties\":{"        \
+    WSC_WS_OPTION_PROPS PROPS "}}"
+
+#define EXPECT_STATUS_101                                                      \
+    ",\"expect_status\":{\"type\":[\"integer\",\"object\"],\"default\":101,"   \
+    "\"x-wsc-expect\":true,\"description\":"                                   \
+    "\"HTTP status of the upgrade answer: a number or a matcher such as "     \
+    "{\\\"$gte\\\": 400}\"}"
+
+#define EXPECT_HEADERS                                                         \
+    ",\"expect_headers\":{\"type\":\"object\",\"x-wsc-expect\":true,"          \
+    "\"description\":\"matcher on the response headers, by lower-cased "      \
+    "name; repeated headers are joined with ', '\"}"
+
+static const char handshake_schema[] = OBJECT_SCHEMA(
+    "\"url\"",
+    EXPECT_STATUS_101 EXPECT_HEADERS
+    ",\"expect_subprotocol\":{\"type\":[\"string\",\"null\"],\"description\":"
+    "\"the subprotocol the server must select; null: it must select none\"}");
+
+static const char connect_close_schema[] = OBJECT_SCHEMA(
+    "\"url\"",
+    ",\"count\":{\"type\":\"integer\",\"minimum\":1,\"default\":10,"
+    "\"description\":\"connections to open and close with 1000, one after "
+    "the other\"}");
+
+static const char conversation_schema[] = OBJECT_SCHEMA(
+    "\"url\",\"steps\"",
+    ",\"steps\":{\"type\":\"array\",\"items\":{\"type\":\"object\"},"
+    "\"x-wsc-deferred\":true,\"description\":"
+    "\"the exchange, in order; each step is an object with one action: send, "
+    "send_binary, expect, expect_text, expect_binary, expect_none, capture, "
+    "ping, expect_pong, close, expect_close, sleep (modifiers: within, "
+    "skip_until, capture). Variables are expanded as each step runs, so "
+    "values captured by earlier steps can be used\"}");
+
+static const char reject_schema[] = OBJECT_SCHEMA(
+    "\"url\"",
+    ",\"expect_status\":{\"type\":[\"integer\",\"object\"],\"x-wsc-expect\":true,"
+    "\"description\":\"the refusal's HTTP status: a number or a matcher "
+    "(default: any 4xx or 5xx)\"}"
+    EXPECT_HEADERS
+    ",\"expect_body\":{\"type\":[\"string\",\"object\"],\"x-wsc-expect\":true,"
+    "\"description\":\"matcher on the refusal's body text\"}");
+
+static const char reconnect_schema[] = OBJECT_SCHEMA(
+    "\"url\"",
+    ",\"drop_after\":{\"type\":\"number\",\"minimum\":0,\"description\":"
+    "\"close the first connection from the client after this many seconds "
+    "(default: wait for the server to drop it)\"},"
+    "\"recover_within\":{\"type\":\"number\",\"minimum\":0,\"default\":10,"
+    "\"description\":\"seconds after the drop within which a new connection "
+    "must succeed\"},"
+    "\"backoff_initial\":{\"type\":\"number\",\"minimum\":0.001,\"default\":0.1,"
+    "\"description\":\"seconds between the first failed attempt and the next; "
+    "doubled after each failure\"},"
+    "\"backoff_max\":{\"type\":\"number\",\"minimum\":0.001,\"default\":2,"
+    "\"description\":\"longest wait between two attempts, in seconds\"}");
+
+static const struct wsc_check checks[] = {
+    {"handshake", "upgrade, assert status, headers and subprotocol, close cleanly",
+     handshake_schema, wsb_handshake},
+    {"connect_close", "open and cleanly close `count` connections in turn",
+     connect_close_schema, wsb_connect_close},
+    {"conversation", "a scripted exchange of messages on one connection",
+     conversation_schema, wsb_conversation},
+    {"reject", "the upgrade must be refused with an HTTP status", reject_schema,
+     wsb_reject},
+    {"reconnect", "after a drop, a new connection succeeds within recover_within",
+     reconnect_schema, wsb_reconnect},
+    {NULL, NULL, NULL, NULL},
+};
+
+WSC_PLUGIN("ws-basic", "1.0.0", "WebSocket connections: handshake, conversation, "
+           "refusal, reconnection", checks);

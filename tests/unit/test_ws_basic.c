@@ -1,0 +1,495 @@
+/* Unit tests of the ws-basic plugin's internals: base64, the conversation
+ * steps parser and validator, and the helpers that word failure messages. */
+#include "tap.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "../../plugins/ws-basic/base64.h"
+#include "../../plugins/ws-basic/steps.h"
+#include "../../plugins/ws-basic/ws_basic.h"
+
+/* ---- Helpers ----------------------------------------------------------------- */
+
+/* A CUnit assertion whose failure text shows what went wrong. */
+static void report(int passed, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void report(int passed, int line, const char *fmt, ...)
+{
+    char *text = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&text, fmt, ap) < 0)
+        text = NULL;
+    va_end(ap);
+    CU_assertImplementation(passed ? CU_TRUE : CU_FALSE, (unsigned)line,
+                            text ? text : "(out of memory)", __FILE__, "", CU_FALSE);
+    free(text);
+}
+
+static struct json_object *parse(const char *text)
+{
+    struct json_object *v = json_tokener_parse(text);
+    if (!v)
+        report(0, __LINE__, "test JSON does not parse: %s", text);
+    return v;
+}
+
+/* Parses one step; returns its action, or -1 with the message in *err. */
+static int step_of(const char *text, enum wsb_parse_mode mode, struct wsb_step *s,
+                   char **err, struct json_object **obj)
+{
+    *obj = parse(text);
+    *err = NULL;
+    return wsb_step_parse(*obj, mode, s, err) == 0 ? (int)s->action : -1;
+}
+
+/* The step parses (in `mode`) to `action`. */
+static void step_ok(int line, const char *text, enum wsb_parse_mode mode,
+                    enum wsb_action action)
+{
+    struct wsb_step s;
+    struct json_object *obj;
+    char *err;
+    int got = step_of(text, mode, &s, &err, &obj);
+    report(got == (int)action, line, "%s: expected %s, got %s", text,
+           wsb_action_name(action), err ? err : wsb_action_name(s.action));
+    free(err);
+    wsb_step_clear(&s);
+    json_object_put(obj);
+}
+
+/* The step is refused with a message containing `want`. */
+static void step_bad(int line, const char *text, enum wsb_parse_mode mode,
+                     const char *want)
+{
+    struct wsb_step s;
+    struct json_object *obj;
+    char *err;
+    int got = step_of(text, mode, &s, &err, &obj);
+    report(got < 0 && err && strstr(err, want), line, "%s: expected an error with '%s', got %s",
+           text, want, got < 0 ? (err ? err : "(no message)") : "success");
+    free(err);
+    wsb_step_clear(&s);
+    json_object_put(obj);
+}
+
+#define STEP_OK(text, action) step_ok(__LINE__, text, WSB_EXPANDED, action)
+#define TEMPLATE_OK(text, action) step_ok(__LINE__, text, WSB_TEMPLATE, action)
+#define STEP_BAD(text, want) step_bad(__LINE__, text, WSB_EXPANDED, want)
+#define TEMPLATE_BAD(text, want) step_bad(__LINE__, text, WSB_TEMPLATE, want)
+
+/* wsb_steps_validate: NULL for want == NULL, else a message equal to want. */
+static void validate_is(int line, const char *steps, const char *want)
+{
+    struct json_object *obj = parse(steps);
+    char *msg = wsb_steps_validate(obj);
+    if (!want)
+        report(msg == NULL, line, "%s: expected valid, got %s", steps, msg);
+    else
+        report(msg && strcmp(msg, want) == 0, line, "%s:\n  expected: %s\n  got:      %s",
+               steps, want, msg ? msg : "(valid)");
+    free(msg);
+    json_object_put(obj);
+}
+
+#define VALIDATE(steps, want) validate_is(__LINE__, steps, want)
+
+/* ---- base64 -------------------------------------------------------------------- */
+
+static void decodes(int line, const char *text, const char *bytes, size_t n)
+{
+    size_t len = 0;
+    const char *why = NULL;
+    unsigned char *out = wsb_base64_decode(text, &len, &why);
+    report(out && len == n && memcmp(out, bytes, n) == 0 && out[len] == '\0', line,
+           "decode \"%s\": %s (length %zu, expected %zu)", text, out ? "wrong bytes" : why, len,
+           n);
+    free(out);
+}
+
+static void refuses(int line, const char *text, const char *want)
+{
+    size_t len = 0;
+    const char *why = NULL;
+    unsigned char *out = wsb_base64_decode(text, &len, &why);
+    report(!out && why && strstr(why, want), line, "decode \"%s\": expected '%s', got %s", text,
+           want, out ? "success" : why);
+    free(out);
+}
+
+static void test_base64_vectors(void)
+{
+    /* RFC 4648 section 10 */
+    decodes(__LINE__, "", "", 0);
+    decodes(__LINE__, "Zg==", "f", 1);
+    decodes(__LINE__, "Zm8=", "fo", 2);
+    decodes(__LINE__, "Zm9v", "foo", 3);
+    decodes(__LINE__, "Zm9vYg==", "foob", 4);
+    decodes(__LINE__, "Zm9vYmE=", "fooba", 5);
+    decodes(__LINE__, "Zm9vYmFy", "foobar", 6);
+}
+
+static void test_base64_unpadded_and_binary(void)
+{
+    decodes(__LINE__, "Zg", "f", 1);
+    decodes(__LINE__, "Zm8", "fo", 2);
+    decodes(__LINE__, "AAEC/w==", "\x00\x01\x02\xff", 4);
+    decodes(__LINE__, "+/+/", "\xfb\xff\xbf", 3);
+}
+
+static void test_base64_invalid(void)
+{
+    refuses(__LINE__, "Zm9v!", "alphabet");
+    refuses(__LINE__, "Zm 9v", "alphabet");
+    refuses(__LINE__, "Zm9v\n", "alphabet");
+    refuses(__LINE__, "Z", "truncated");
+    refuses(__LINE__, "Zg=", "padding");
+    refuses(__LINE__, "Zg===", "padding");
+    refuses(__LINE__, "Z=g=", "padding");
+    refuses(__LINE__, "=", "padding");
+    refuses(__LINE__, "Zh==", "canonical");
+    refuses(__LINE__, "Zm9=", "canonical");
+    refuses(__LINE__, "Zm9vYmFy-_", "alphabet"); /* base64url is not base64 */
+}
+
+static void test_base64_round_trip(void)
+{
+    unsigned char data[300];
+    for (size_t i = 0; i < sizeof(data); i++)
+        data[i] = (unsigned char)(i * 37 + 11);
+    for (size_t n = 0; n <= sizeof(data); n += 7) {
+        char *text = wsb_base64_encode(data, n);
+        size_t len = 0;
+        const char *why = NULL;
+        unsigned char *back = text ? wsb_base64_decode(text, &len, &why) : NULL;
+        report(back && len == n && memcmp(back, data, n) == 0 && strlen(text) == (n + 2) / 3 * 4,
+               __LINE__, "round trip of %zu bytes: %s", n, back ? "differs" : why);
+        free(back);
+        free(text);
+    }
+    char *e = wsb_base64_encode("foobar", 4);
+    report(e && strcmp(e, "Zm9vYg==") == 0, __LINE__, "encode foob: %s", e);
+    free(e);
+}
+
+/* ---- Steps: every action --------------------------------------------------------- */
+
+static void test_actions(void)
+{
+    STEP_OK("{\"send\": {\"type\": \"ping\"}}", WSB_SEND);
+    STEP_OK("{\"send\": \"plain text\"}", WSB_SEND);
+    STEP_OK("{\"send\": 42}", WSB_SEND);
+    STEP_OK("{\"send\": null}", WSB_SEND);
+    STEP_OK("{\"send_binary\": \"AAEC\"}", WSB_SEND_BINARY);
+    STEP_OK("{\"expect\": {\"type\": \"pong\"}, \"within\": 2}", WSB_EXPECT);
+    STEP_OK("{\"expect\": {\"n\": {\"$gt\": 1}}, \"skip_until\": true, "
+            "\"capture\": {\"cid\": \"/client_id\"}}", WSB_EXPECT);
+    STEP_OK("{\"expect_text\": \"hello\"}", WSB_EXPECT_TEXT);
+    STEP_OK("{\"expect_text\": {\"$regex\": \"^he\"}, \"within\": 0.5}", WSB_EXPECT_TEXT);
+    STEP_OK("{\"expect_binary\": {\"len\": 16}}", WSB_EXPECT_BINARY);
+    STEP_OK("{\"expect_binary\": {\"base64\": \"AAEC\"}}", WSB_EXPECT_BINARY);
+    STEP_OK("{\"expect_none\": true, \"within\": 0.3}", WSB_EXPECT_NONE);
+    STEP_OK("{\"capture\": {\"cid\": \"/client_id\", \"whole\": \"\"}}", WSB_CAPTURE);
+    STEP_OK("{\"ping\": \"abc\"}", WSB_PING);
+    STEP_OK("{\"ping\": \"\"}", WSB_PING);
+    STEP_OK("{\"expect_pong\": \"abc\", \"within\": 1}", WSB_EXPECT_PONG);
+    STEP_OK("{\"close\": {\"code\": 4001, \"reason\": \"bye\"}}", WSB_CLOSE);
+    STEP_OK("{\"close\": {}}", WSB_CLOSE);
+    STEP_OK("{\"close\": true, \"within\": 1}", WSB_CLOSE);
+    STEP_OK("{\"close\": {\"code\": 0}}", WSB_CLOSE);
+    STEP_OK("{\"expect_close\": {\"code\": 1000, \"reason\": {\"$regex\": \"bye\"}}}",
+            WSB_EXPECT_CLOSE);
+    STEP_OK("{\"expect_close\": {\"code\": {\"$gte\": 4000}}}", WSB_EXPECT_CLOSE);
+    STEP_OK("{\"expect_close\": true}", WSB_EXPECT_CLOSE);
+    STEP_OK("{\"sleep\": 0.25}", WSB_SLEEP);
+    STEP_OK("{\"sleep\": 0}", WSB_SLEEP);
+}
+
+static void test_decoded_values(void)
+{
+    struct wsb_step s;
+    struct json_object *obj;
+    char *err;
+
+    step_of("{\"send_binary\": \"AAEC/w==\"}", WSB_EXPANDED, &s, &err, &obj);
+    report(s.bytes && s.n_bytes == 4 && s.bytes[3] == 0xff, __LINE__, "send_binary bytes");
+    wsb_step_clear(&s);
+    report(s.bytes == NULL, __LINE__, "cleared");
+    json_object_put(obj);
+
+    step_of("{\"close\": {\"code\": 4001, \"reason\": \"bye\"}, \"within\": 2}", WSB_EXPANDED,
+            &s, &err, &obj);
+    report(s.code == 4001 && strcmp(s.reason, "bye") == 0 && s.within == 2, __LINE__,
+           "close code %d reason %s within %g", s.code, s.reason, s.within);
+    json_object_put(obj);
+
+    step_of("{\"close\": true}", WSB_EXPANDED, &s, &err, &obj);
+    report(s.code == 1000 && strcmp(s.reason, "") == 0 && s.within < 0, __LINE__,
+           "close defaults: code %d within %g", s.code, s.within);
+    json_object_put(obj);
+
+    step_of("{\"expect_binary\": {\"len\": 5}}", WSB_EXPANDED, &s, &err, &obj);
+    report(s.len == 5 && s.bytes == NULL, __LINE__, "expect_binary len %lld", s.len);
+    json_object_put(obj);
+
+    step_of("{\"expect\": {\"a\": 1}, \"skip_until\": true}", WSB_EXPANDED, &s, &err, &obj);
+    report(s.skip_until == 1 && json_object_is_type(s.value, json_type_object) &&
+               s.capture == NULL, __LINE__, "expect modifiers");
+    json_object_put(obj);
+
+    step_of("{\"ping\": \"p1\"}", WSB_EXPANDED, &s, &err, &obj);
+    report(s.text && strcmp(s.text, "p1") == 0 && s.text_len == 2, __LINE__, "ping payload");
+    json_object_put(obj);
+
+    step_of("{\"send\": \"a\\u0000b\"}", WSB_EXPANDED, &s, &err, &obj);
+    report(s.text && s.text_len == 3, __LINE__, "send text keeps its length: %zu", s.text_len);
+    json_object_put(obj);
+
+    step_of("{\"sleep\": \"0.5\"}", WSB_EXPANDED, &s, &err, &obj);
+    report(s.seconds == 0.5, __LINE__, "numeric string after expansion: %g", s.seconds);
+    json_object_put(obj);
+}
+
+/* ---- Steps: refusals ------------------------------------------------------------------ */
+
+static void test_shape_errors(void)
+{
+    STEP_BAD("[1]", "expected an object with one action, got [1]");
+    STEP_BAD("\"send\"", "expected an object with one action");
+    STEP_BAD("{}", "no action (expected one of send, send_binary,");
+    STEP_BAD("{\"within\": 1}", "no action");
+    STEP_BAD("{\"sned\": \"x\"}", "unknown action 'sned'");
+    STEP_BAD("{\"send\": 1, \"expect\": 2}", "two actions 'send' and 'expect' (one per step)");
+    STEP_BAD("{\"send\": 1, \"colour\": 2}", "unknown key 'colour'");
+    STEP_BAD("{\"send\": 1, \"within\": 2}", "'within' does not apply to send");
+    STEP_BAD("{\"expect_none\": true, \"skip_until\": true}",
+             "'skip_until' does not apply to expect_none");
+    STEP_BAD("{\"expect_text\": \"x\", \"capture\": {\"a\": \"/a\"}}",
+             "'capture' does not apply to expect_text");
+}
+
+static void test_type_errors(void)
+{
+    STEP_BAD("{\"expect\": {}, \"within\": -1}", "within: expected a number >= 0, got -1");
+    STEP_BAD("{\"expect\": {}, \"within\": \"soon\"}", "within: expected a number >= 0, got \"soon\"");
+    STEP_BAD("{\"expect\": {}, \"within\": \"1x\"}", "within: expected a number");
+    STEP_BAD("{\"expect\": {}, \"skip_until\": 1}", "skip_until: expected true or false, got 1");
+    STEP_BAD("{\"send_binary\": 5}", "send_binary: expected a string, got 5");
+    STEP_BAD("{\"send_binary\": \"Zm9v!\"}", "send_binary: not base64: a character outside");
+    STEP_BAD("{\"expect\": {\"a\": {\"$foo\": 1}}}", "expect: /a: unknown operator $foo");
+    STEP_BAD("{\"expect_text\": {\"$regex\": \"(\"}}", "expect_text:");
+    STEP_BAD("{\"expect_binary\": 3}", "expected {\"len\": N} or {\"base64\": \"...\"}, got 3");
+    STEP_BAD("{\"expect_binary\": {}}", "expected exactly one of len and base64");
+    STEP_BAD("{\"expect_binary\": {\"len\": 1, \"base64\": \"AA==\"}}", "exactly one");
+    STEP_BAD("{\"expect_binary\": {\"size\": 1}}", "unknown key 'size' (expected len or base64)");
+    STEP_BAD("{\"expect_binary\": {\"len\": 1.5}}", "len: expected an integer >= 0, got 1.5");
+    STEP_BAD("{\"expect_binary\": {\"base64\": \"Z\"}}", "base64: not base64: truncated");
+    STEP_BAD("{\"expect_none\": false}", "expect_none: expected true, got false");
+    STEP_BAD("{\"expect_none\": 1}", "expect_none: expected true or false, got 1");
+    STEP_BAD("{\"capture\": \"/a\"}", "capture: expected an object");
+    STEP_BAD("{\"capture\": {}}", "capture: expected an object");
+    STEP_BAD("{\"capture\": {\"a\": \"b\"}}", "capture: a: a JSON pointer is \"\" or starts with '/'");
+    STEP_BAD("{\"capture\": {\"a\": 1}}", "capture: a: expected a JSON pointer string, got 1");
+    STEP_BAD("{\"capture\": {\"a b\": \"/x\"}}", "capture: 'a b' is not a variable name");
+    STEP_BAD("{\"ping\": 1}", "ping: expected a string, got 1");
+    STEP_BAD("{\"expect_pong\": true}", "expect_pong: expected a string, got true");
+    STEP_BAD("{\"close\": {\"code\": 1005}}", "code: 1005 cannot be sent");
+    STEP_BAD("{\"close\": {\"code\": 999}}", "code: 999 cannot be sent");
+    STEP_BAD("{\"close\": {\"code\": 5000}}", "code: 5000 cannot be sent");
+    STEP_BAD("{\"close\": {\"code\": \"abc\"}}", "code: expected an integer >= 0");
+    STEP_BAD("{\"close\": {\"code\": 0, \"reason\": \"x\"}}", "a reason needs a code");
+    STEP_BAD("{\"close\": {\"why\": 1}}", "unknown key 'why' (expected code or reason)");
+    STEP_BAD("{\"close\": false}", "expected true or {\"code\": N");
+    STEP_BAD("{\"expect_close\": {\"code\": 1.5}}", "code: expected an integer >= 0, got 1.5");
+    STEP_BAD("{\"expect_close\": {\"reason\": null}}", "reason: expected a string or a matcher");
+    STEP_BAD("{\"expect_close\": {\"reason\": {\"$len\": -1}}}", "reason:");
+    STEP_BAD("{\"expect_close\": {\"codes\": 1}}", "unknown key 'codes'");
+    STEP_BAD("{\"sleep\": -0.5}", "sleep: expected a number >= 0, got -0.5");
+    STEP_BAD("{\"sleep\": true}", "sleep: expected a number >= 0, got true");
+}
+
+static void test_control_frame_limits(void)
+{
+    char step[400];
+    char payload[200];
+    memset(payload, 'p', 126);
+    payload[126] = '\0';
+    snprintf(step, sizeof(step), "{\"ping\": \"%s\"}", payload);
+    STEP_BAD(step, "ping: at most 125 bytes, got 126");
+    payload[125] = '\0';
+    snprintf(step, sizeof(step), "{\"ping\": \"%s\"}", payload);
+    STEP_OK(step, WSB_PING);
+    memset(payload, 'r', 124);
+    payload[124] = '\0';
+    snprintf(step, sizeof(step), "{\"close\": {\"code\": 1000, \"reason\": \"%s\"}}", payload);
+    STEP_BAD(step, "reason: at most 123 bytes, got 124");
+}
+
+/* ---- Templates and expansion ------------------------------------------------------------ */
+
+static void test_template_leniency(void)
+{
+    /* A variable may stand for a value of any type until the step runs. */
+    TEMPLATE_OK("{\"expect\": {}, \"within\": \"${wait}\"}", WSB_EXPECT);
+    TEMPLATE_OK("{\"sleep\": \"${pause}\"}", WSB_SLEEP);
+    TEMPLATE_OK("{\"send_binary\": \"${blob}\"}", WSB_SEND_BINARY);
+    TEMPLATE_OK("{\"close\": {\"code\": \"${code}\"}}", WSB_CLOSE);
+    TEMPLATE_OK("{\"expect_none\": \"${quiet}\"}", WSB_EXPECT_NONE);
+    TEMPLATE_OK("{\"expect\": {\"name\": {\"$regex\": \"${pattern}\"}}}", WSB_EXPECT);
+    TEMPLATE_OK("{\"expect\": {\"client_id\": \"${cid}\"}, \"skip_until\": \"${skip}\"}",
+                WSB_EXPECT);
+    /* ... but not where a string is never acceptable, nor without "${". */
+    TEMPLATE_BAD("{\"sleep\": \"0.5\"}", "sleep: expected a number >= 0, got \"0.5\"");
+    TEMPLATE_BAD("{\"ping\": 5}", "ping: expected a string");
+    TEMPLATE_BAD("{\"expect\": {\"a\": {\"$foo\": 1}}}", "unknown operator $foo");
+    /* After expansion the same text is a type error. */
+    STEP_BAD("{\"sleep\": \"${pause}\"}", "sleep: expected a number >= 0, got \"${pause}\"");
+    /* Expanded booleans may arrive as strings. */
+    STEP_OK("{\"expect\": {}, \"skip_until\": \"true\"}", WSB_EXPECT);
+    STEP_OK("{\"expect_none\": \"true\"}", WSB_EXPECT_NONE);
+}
+
+static void test_has_var_ref(void)
+{
+    struct json_object *a = parse("{\"x\": [1, {\"y\": \"id ${cid}\"}]}");
+    struct json_object *b = parse("{\"x\": [1, {\"y\": \"$ {cid}\"}], \"${k}\": 1}");
+    report(wsb_has_var_ref(a) == 1, __LINE__, "nested reference found");
+    report(wsb_has_var_ref(b) == 0, __LINE__, "no reference (keys are not expanded)");
+    report(wsb_has_var_ref(NULL) == 0, __LINE__, "null");
+    json_object_put(a);
+    json_object_put(b);
+}
+
+/* ---- The whole array ------------------------------------------------------------------------ */
+
+static void test_validate(void)
+{
+    VALIDATE("[]", NULL);
+    VALIDATE("[{\"send\": {\"type\": \"ping\"}}, {\"expect\": {\"type\": \"pong\"}},"
+             " {\"capture\": {\"cid\": \"/client_id\"}}, {\"close\": {}}]", NULL);
+    VALIDATE("{\"send\": 1}", "steps: expected an array of steps");
+    VALIDATE("[{\"send\": 1}, {\"sleep\": 1}, {\"expect\": {}, \"within\": -2}]",
+             "step 2 (expect): within: expected a number >= 0, got -2");
+    VALIDATE("[{\"send\": 1}, {\"sned\": 1}]",
+             "step 1: unknown action 'sned' (expected one of send, send_binary, expect, "
+             "expect_text, expect_binary, expect_none, capture, ping, expect_pong, close, "
+             "expect_close, sleep)");
+    VALIDATE("[{\"send\": 1, \"expect\": {}}]",
+             "step 0: two actions 'send' and 'expect' (one per step)");
+    VALIDATE("[{\"send\": 1}, {\"capture\": {\"a\": \"/a\"}}]",
+             "step 1 (capture): no earlier expect step to capture from");
+    VALIDATE("[{\"expect_text\": \"a\"}, {\"capture\": {\"a\": \"/a\"}}]",
+             "step 1 (capture): no earlier expect step to capture from");
+    VALIDATE("[{\"expect\": {}}, {\"send\": 1}, {\"capture\": {\"a\": \"/a\"}}]", NULL);
+    VALIDATE("[{\"send\": 1}, 7]", "step 1: expected an object with one action, got 7");
+    VALIDATE("[{\"sleep\": \"${later}\"}, {\"expect\": {\"id\": \"${cid}\"}, \"within\": "
+             "\"${w}\"}]", NULL);
+}
+
+/* ---- Helpers shared by the checks ---------------------------------------------------------- */
+
+static void describes(int line, enum wsc_ws_kind kind, const char *data, size_t len, int code,
+                      const char *want)
+{
+    char *d = wsb_describe(kind, data, len, code);
+    report(d && strcmp(d, want) == 0, line, "describe: expected '%s', got '%s'", want, d);
+    free(d);
+}
+
+static void test_describe(void)
+{
+    describes(__LINE__, WSC_WS_TEXT, "{\"type\":\"welcome\"}", 18, 0, "{\"type\":\"welcome\"}");
+    describes(__LINE__, WSC_WS_TEXT, "", 0, 0, "an empty text message");
+    describes(__LINE__, WSC_WS_TEXT, "a\nb\x01", 4, 0, "a\\nb\\x01");
+    describes(__LINE__, WSC_WS_BINARY, "\x00\x01\xff", 3, 0, "binary, 3 bytes: 00 01 ff");
+    describes(__LINE__, WSC_WS_BINARY, "", 0, 0, "binary, 0 bytes");
+    describes(__LINE__, WSC_WS_PONG, "p", 1, 0, "pong \"p\"");
+    describes(__LINE__, WSC_WS_CLOSE, "bye", 3, 4001, "close 4001 \"bye\"");
+    describes(__LINE__, WSC_WS_CLOSE, "", 0, 1005, "close 1005");
+
+    /* Long texts are cut at a character boundary. */
+    char text[400];
+    memset(text, 'a', 199);
+    memcpy(text + 199, "\xc3\xa9", 2); /* é across the 200-byte limit */
+    memset(text + 201, 'b', 50);
+    char *d = wsb_describe(WSC_WS_TEXT, text, 251, 0);
+    report(d && strlen(d) == 199 + 3 && strcmp(d + 199, "...") == 0, __LINE__,
+           "cut before the split character: %zu bytes", d ? strlen(d) : 0);
+    free(d);
+    unsigned char bin[64];
+    memset(bin, 0xab, sizeof(bin));
+    d = wsb_describe(WSC_WS_BINARY, (const char *)bin, sizeof(bin), 0);
+    report(d && strncmp(d, "binary, 64 bytes: ab ab", 23) == 0 && strstr(d, " ...") &&
+               strlen(d) == strlen("binary, 64 bytes: ") + 32 * 3 - 1 + 4,
+           __LINE__, "binary is cut after 32 bytes: %s", d);
+    free(d);
+}
+
+static void status_is(int line, const char *expect, long status, int want_ok,
+                      const char *want_why)
+{
+    struct json_object *e = expect ? parse(expect) : NULL;
+    char *why = NULL;
+    int ok = wsb_status_matches(e, status, &why);
+    report(ok == want_ok && (want_ok ? why == NULL : why && strstr(why, want_why)), line,
+           "status %ld vs %s: %s (%s)", status, expect ? expect : "(default)",
+           ok ? "match" : "no match", why ? why : "-");
+    free(why);
+    json_object_put(e);
+}
+
+static void test_status_matches(void)
+{
+    status_is(__LINE__, NULL, 403, 1, NULL);
+    status_is(__LINE__, NULL, 500, 1, NULL);
+    status_is(__LINE__, NULL, 101, 0, "a 4xx or 5xx status");
+    status_is(__LINE__, NULL, 302, 0, "a 4xx or 5xx status");
+    status_is(__LINE__, "403", 403, 1, NULL);
+    status_is(__LINE__, "403", 401, 0, "403");
+    status_is(__LINE__, "{\"$gte\": 400, \"$lt\": 500}", 426, 1, NULL);
+    status_is(__LINE__, "{\"$gte\": 400, \"$lt\": 500}", 503, 0, "expected < 500, got 503");
+}
+
+static CU_TestInfo base64_tests[] = {
+    {"RFC 4648 vectors", test_base64_vectors},
+    {"unpadded and binary", test_base64_unpadded_and_binary},
+    {"invalid input", test_base64_invalid},
+    {"round trip", test_base64_round_trip},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo step_tests[] = {
+    {"every action", test_actions},
+    {"decoded values", test_decoded_values},
+    {"shape errors", test_shape_errors},
+    {"type errors", test_type_errors},
+    {"control frame limits", test_control_frame_limits},
+    {"templates", test_template_leniency},
+    {"variable references", test_has_var_ref},
+    {"validation of the array", test_validate},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo helper_tests[] = {
+    {"describing messages", test_describe},
+    {"status expectations", test_status_matches},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    {"ws-basic base64", NULL, NULL, NULL, NULL, base64_tests},
+    {"ws-basic steps", NULL, NULL, NULL, NULL, step_tests},
+    {"ws-basic helpers", NULL, NULL, NULL, NULL, helper_tests},
+    CU_SUITE_INFO_NULL,
+};
+
+int main(void)
+{
+    return wsc_tap_run(suites);
+}
