@@ -72,28 +72,28 @@ extern "C" {
  */
 #define WSC_WS_OPTION_PROPS                                                    \
     "\"url\":{\"type\":\"string\",\"description\":"                           \
-    "\"ws:// or wss:// URL to connect to\"},"                                  \
+    "\"The ws:// or wss:// URL to connect to\"},"                                  \
     "\"headers\":{\"type\":\"object\","                                         \
     "\"additionalProperties\":{\"type\":\"string\"},\"description\":"        \
-    "\"extra request headers (name: value); Authorization and Cookie "        \
+    "\"Extra request headers (name: value); Authorization and Cookie "        \
     "values are redacted\"},"                                                  \
-    "\"origin\":{\"type\":\"string\",\"description\":\"Origin header\"},"       \
+    "\"origin\":{\"type\":\"string\",\"description\":\"Origin header to send\"},"       \
     "\"subprotocols\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},"   \
-    "\"description\":\"subprotocols offered in Sec-WebSocket-Protocol\"},"    \
+    "\"description\":\"Subprotocols offered in Sec-WebSocket-Protocol\"},"    \
     "\"connect_timeout\":{\"type\":\"number\",\"minimum\":0,\"description\":" \
-    "\"seconds allowed for TCP, TLS and the upgrade (default: the test's "   \
+    "\"Seconds allowed for TCP, TLS and the upgrade (default: the test's "   \
     "timeout)\"},"                                                             \
     "\"ca_file\":{\"type\":\"string\",\"description\":"                       \
     "\"PEM file of CA certificates for wss://\"},"                             \
     "\"insecure\":{\"type\":\"boolean\",\"default\":false,\"description\":"   \
-    "\"do not verify the server's certificate\"},"                             \
+    "\"Do not verify the server's certificate\"},"                             \
     "\"client_cert\":{\"type\":\"string\",\"description\":"                   \
     "\"PEM client certificate for wss://\"},"                                  \
     "\"client_key\":{\"type\":\"string\",\"description\":"                    \
     "\"PEM private key of client_cert\"},"                                     \
     "\"max_message_size\":{\"type\":\"integer\",\"minimum\":1,"                \
     "\"default\":1048576,\"description\":"                                     \
-    "\"largest message accepted, in bytes (after reassembly)\"}"
+    "\"Largest message accepted, in bytes (after reassembly)\"}"
 
 /* ---- Options ------------------------------------------------------------- */
 

@@ -1,0 +1,144 @@
+/* ping-pong `app`: an application-level ping. Sends `request` (default
+ * {"type":"ping"}) `count` times, `interval` apart; the first message after
+ * each that matches `expect` (default {"type":"pong"}) within `within`
+ * seconds is its reply. Messages that do not match (a welcome, broadcasts)
+ * are skipped; the last one skipped is shown when a reply is lost. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ping_pong.h"
+
+enum outcome { GOT_REPLY, LOST, CUT, BROKEN };
+
+/* The last message skipped, for the message of a lost reply. */
+struct skipped {
+    int count;
+    char text[200];
+    char why[200];
+};
+
+static enum wsc_ws_result send_request(struct wsc_ws *ws, struct json_object *request)
+{
+    if (json_object_is_type(request, json_type_string))
+        return wsc_ws_send_text(ws, json_object_get_string(request),
+                                (size_t)json_object_get_string_len(request));
+    return wsc_ws_send_json(ws, request);
+}
+
+/* Does message m match? A text that is not JSON is matched as a string. */
+static int reply_matches(struct json_object *expect, const struct wsc_ws_msg *m,
+                         struct json_object *value, struct skipped *sk)
+{
+    struct json_object *actual = value ? json_object_get(value)
+                                       : json_object_new_string_len(m->data, (int)m->len);
+    char *why = NULL;
+    int ok = m->kind == WSC_WS_TEXT && wsc_match(expect, actual, NULL, &why);
+    if (!ok) {
+        sk->count++;
+        pp_printable(m->data, m->len, sk->text, sizeof sk->text);
+        snprintf(sk->why, sizeof sk->why, "%s",
+                 m->kind != WSC_WS_TEXT ? "a binary message" : why ? why : "no match");
+    }
+    free(why);
+    json_object_put(actual);
+    return ok;
+}
+
+static enum outcome one_round(struct wsc_ctx *ctx, struct wsc_ws *ws,
+                              struct json_object *request, struct json_object *expect,
+                              int seq, double within, double *rtt_ms, struct skipped *sk)
+{
+    double sent_at = wsc_now();
+    double until = wsc_ws_within(ctx, within);
+    if (send_request(ws, request) != WSC_WS_OK) {
+        wsc_fail(ctx, "request %d: %s", seq, wsc_ws_error(ws));
+        return BROKEN;
+    }
+    for (;;) {
+        struct wsc_ws_msg m;
+        struct json_object *value = NULL;
+        enum wsc_ws_result r = wsc_ws_recv_json(ws, &m, &value, until);
+        if (r == WSC_WS_TIMEOUT)
+            return wsc_now() < sent_at + within ? CUT : LOST;
+        if (r != WSC_WS_OK) {
+            wsc_fail(ctx, "request %d: %s", seq, wsc_ws_error(ws));
+            return BROKEN;
+        }
+        if (m.kind == WSC_WS_CLOSE) {
+            char what[64];
+            snprintf(what, sizeof what, "waiting for reply %d", seq);
+            pp_fail_closed(ctx, &m, what);
+            return BROKEN;
+        }
+        int matched = reply_matches(expect, &m, value, sk);
+        json_object_put(value);
+        if (matched) {
+            *rtt_ms = (m.at - sent_at) * 1000.0;
+            return GOT_REPLY;
+        }
+    }
+}
+
+static void report_lost(struct wsc_ctx *ctx, const struct pp_rtt *rtt, double within,
+                        const struct skipped *sk)
+{
+    if (sk->count == 0)
+        wsc_fail(ctx, "%d of %d replies lost: no message within %.3f s after request %s",
+                 rtt->lost, rtt->sent, within, rtt->lost_list);
+    else
+        wsc_fail(ctx, "%d of %d replies lost: no message matching the expectation within "
+                 "%.3f s after request %s (%d skipped; the last: %s: %s)", rtt->lost,
+                 rtt->sent, within, rtt->lost_list, sk->count, sk->text, sk->why);
+}
+
+void pp_app(struct wsc_ctx *ctx, struct json_object *params)
+{
+    struct json_object *request, *expect;
+    if (!json_object_object_get_ex(params, "request", &request)
+        || !json_object_object_get_ex(params, "expect", &expect)) {
+        wsc_error(ctx, "request and expect are needed (their defaults were not applied)");
+        return;
+    }
+    int count = pp_int(params, "count", 5);
+    double interval = pp_double(params, "interval", 0);
+    double within = pp_double(params, "within", 2);
+    struct pp_rtt rtt;
+    if (pp_rtt_init(&rtt) != 0) {
+        wsc_error(ctx, "out of memory");
+        return;
+    }
+    struct wsc_ws *ws = pp_connect(ctx, params, 0);
+    if (!ws) {
+        pp_rtt_free(&rtt);
+        return;
+    }
+    struct skipped sk = {0, "", ""};
+    for (int seq = 1; seq <= count; seq++) {
+        if (seq > 1 && pp_idle(ctx, ws, interval) != 0)
+            break;
+        if (pp_out_of_time(ctx, &rtt, count))
+            break;
+        double ms = 0;
+        rtt.sent++;
+        enum outcome o = one_round(ctx, ws, request, expect, seq, within, &ms, &sk);
+        if (o == BROKEN)
+            break;
+        if (o == CUT) {
+            rtt.sent--;
+            pp_out_of_time(ctx, &rtt, count);
+            break;
+        }
+        if (o == LOST)
+            pp_rtt_lost(&rtt, seq);
+        else
+            wsc_hist_record(rtt.hist, ms);
+    }
+    if (rtt.lost > 0)
+        report_lost(ctx, &rtt, within, &sk);
+    wsc_output(ctx, "skipped", json_object_new_int(sk.count));
+    pp_rtt_report(ctx, &rtt);
+    pp_close(ctx, ws);
+    wsc_ws_free(ws);
+    pp_rtt_free(&rtt);
+}

@@ -1,0 +1,120 @@
+/* ping-pong `control`: `count` RFC 6455 pings, `interval` apart; each pong
+ * must echo its ping's payload within `within` seconds. Ping N carries
+ * "<payload>-N", so a pong that arrives after its ping was given up is
+ * recognised as late and never measured against a newer ping. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ping_pong.h"
+
+enum outcome { GOT_PONG, LOST, CUT, BROKEN };
+
+/* Is `data` the payload of an earlier ping of this run ("<payload>-M", M < seq)? */
+static int is_late_pong(const char *payload, int seq, const char *data, size_t len)
+{
+    size_t plen = strlen(payload);
+    if (len <= plen + 1 || len > plen + 12 || memcmp(data, payload, plen) != 0
+        || data[plen] != '-')
+        return 0;
+    char digits[16];
+    memcpy(digits, data + plen + 1, len - plen - 1);
+    digits[len - plen - 1] = '\0';
+    char *end;
+    long m = strtol(digits, &end, 10);
+    return *end == '\0' && m >= 1 && m < seq;
+}
+
+/* Sends ping `seq` and waits for its pong. */
+static enum outcome one_ping(struct wsc_ctx *ctx, struct wsc_ws *ws, const char *payload,
+                             int seq, double within, double *rtt_ms, int *mismatches)
+{
+    char ping[128];
+    int n = snprintf(ping, sizeof ping, "%s-%d", payload, seq);
+    double sent_at = wsc_now();
+    double until = wsc_ws_within(ctx, within);
+    if (wsc_ws_send_ping(ws, ping, (size_t)n) != WSC_WS_OK) {
+        wsc_fail(ctx, "ping %d: %s", seq, wsc_ws_error(ws));
+        return BROKEN;
+    }
+    for (;;) {
+        struct wsc_ws_msg m;
+        enum wsc_ws_result r = wsc_ws_recv(ws, &m, WSC_WS_PONG, until);
+        if (r == WSC_WS_TIMEOUT)
+            return wsc_now() < sent_at + within ? CUT : LOST; /* the test's deadline */
+        if (r != WSC_WS_OK) {
+            wsc_fail(ctx, "ping %d: %s", seq, wsc_ws_error(ws));
+            return BROKEN;
+        }
+        if (m.kind == WSC_WS_CLOSE) {
+            char what[64];
+            snprintf(what, sizeof what, "waiting for pong %d", seq);
+            pp_fail_closed(ctx, &m, what);
+            return BROKEN;
+        }
+        if (m.len == (size_t)n && memcmp(m.data, ping, m.len) == 0) {
+            *rtt_ms = (m.at - sent_at) * 1000.0;
+            return GOT_PONG;
+        }
+        if (is_late_pong(payload, seq, m.data, m.len)) {
+            wsc_note(ctx, "pong for an earlier ping arrived during ping %d", seq);
+            continue;
+        }
+        if ((*mismatches)++ == 0) {
+            char got[160];
+            pp_printable(m.data, m.len, got, sizeof got);
+            wsc_fail(ctx, "pong %d: payload '%s' does not echo the ping's '%s'", seq, got,
+                     ping);
+        }
+    }
+}
+
+void pp_control(struct wsc_ctx *ctx, struct json_object *params)
+{
+    int count = pp_int(params, "count", 5);
+    const char *payload = pp_string(params, "payload", "wscheck");
+    double interval = pp_double(params, "interval", 0);
+    double within = pp_double(params, "within", 2);
+    if (strlen(payload) > 110) {
+        wsc_error(ctx, "payload: at most 110 bytes (a ping carries 125 with its number)");
+        return;
+    }
+    struct pp_rtt rtt;
+    if (pp_rtt_init(&rtt) != 0) {
+        wsc_error(ctx, "out of memory");
+        return;
+    }
+    struct wsc_ws *ws = pp_connect(ctx, params, 0);
+    if (!ws) {
+        pp_rtt_free(&rtt);
+        return;
+    }
+    int mismatches = 0;
+    for (int seq = 1; seq <= count; seq++) {
+        if (seq > 1 && pp_idle(ctx, ws, interval) != 0)
+            break;
+        if (pp_out_of_time(ctx, &rtt, count))
+            break;
+        double ms = 0;
+        rtt.sent++;
+        enum outcome o = one_ping(ctx, ws, payload, seq, within, &ms, &mismatches);
+        if (o == BROKEN)
+            break;
+        if (o == CUT) {
+            rtt.sent--;
+            pp_out_of_time(ctx, &rtt, count);
+            break;
+        }
+        if (o == LOST)
+            pp_rtt_lost(&rtt, seq);
+        else
+            wsc_hist_record(rtt.hist, ms);
+    }
+    if (rtt.lost > 0)
+        wsc_fail(ctx, "%d of %d pongs lost: none within %.3f s for ping %s", rtt.lost,
+                 rtt.sent, within, rtt.lost_list);
+    pp_rtt_report(ctx, &rtt);
+    pp_close(ctx, ws);
+    wsc_ws_free(ws);
+    pp_rtt_free(&rtt);
+}

@@ -1,0 +1,66 @@
+/* The ping-pong plugin's table: checks and their params schemas. */
+#include "ping_pong.h"
+
+#define COUNT_PARAM                                                             \
+    "\"count\": {\"type\": \"integer\", \"minimum\": 1, \"maximum\": 1000000,"  \
+    " \"default\": 5, \"description\": \"Round trips to measure\"}"
+
+#define INTERVAL_PARAM                                                          \
+    "\"interval\": {\"type\": \"number\", \"minimum\": 0, \"default\": 0,"      \
+    " \"description\": \"Seconds to wait between round trips\"}"
+
+#define WITHIN_PARAM(WHAT)                                                      \
+    "\"within\": {\"type\": \"number\", \"minimum\": 0.001, \"default\": 2,"   \
+    " \"description\": \"Seconds allowed for each " WHAT " before it counts as"  \
+    " lost\"}"
+
+static const char control_schema[] =
+    "{\"type\": \"object\", \"required\": [\"url\"], \"properties\": {"
+    WSC_WS_OPTION_PROPS ", "
+    COUNT_PARAM ", "
+    "\"payload\": {\"type\": \"string\", \"maxLength\": 110, \"default\": \"wscheck\","
+    " \"description\": \"Ping payload; each ping carries it followed by -N, its"
+    " sequence number, so that a late pong is never taken for a newer one\"}, "
+    INTERVAL_PARAM ", "
+    WITHIN_PARAM("pong")
+    "}}";
+
+static const char app_schema[] =
+    "{\"type\": \"object\", \"required\": [\"url\"], \"properties\": {"
+    WSC_WS_OPTION_PROPS ", "
+    "\"request\": {\"type\": [\"object\", \"array\", \"string\"],"
+    " \"default\": {\"type\": \"ping\"},"
+    " \"description\": \"Message sent for each round trip: a JSON value is sent"
+    " as its text, a string as it is\"}, "
+    "\"expect\": {\"x-wsc-expect\": true, \"default\": {\"type\": \"pong\"},"
+    " \"description\": \"Matcher the reply must satisfy (a text that is not JSON"
+    " is matched as a string); other messages, such as a welcome, are"
+    " skipped\"}, "
+    COUNT_PARAM ", "
+    INTERVAL_PARAM ", "
+    WITHIN_PARAM("reply")
+    "}}";
+
+static const char keepalive_schema[] =
+    "{\"type\": \"object\", \"required\": [\"url\"], \"properties\": {"
+    WSC_WS_OPTION_PROPS ", "
+    "\"duration\": {\"type\": \"number\", \"minimum\": 0, \"default\": 5,"
+    " \"description\": \"Seconds to stay connected without sending data,"
+    " answering the server's pings\"}, "
+    "\"expect_server_ping_within\": {\"type\": \"number\", \"minimum\": 0.001,"
+    " \"description\": \"The server must ping at least this often (seconds,"
+    " counted from the connection on); unset: pings are optional\"}, "
+    WITHIN_PARAM("closing ping's pong (which proves the connection still works)")
+    "}}";
+
+static const struct wsc_check checks[] = {
+    {"control", "RFC 6455 ping/pong round trips: each pong echoes its ping in time",
+     control_schema, pp_control},
+    {"app", "application-level ping (default {\"type\":\"ping\"} -> {\"type\":\"pong\"})"
+            " round trips", app_schema, pp_app},
+    {"keepalive", "stay connected without sending data, answering server pings",
+     keepalive_schema, pp_keepalive},
+    {NULL, NULL, NULL, NULL},
+};
+
+WSC_PLUGIN("ping-pong", "1.0.0", "WebSocket ping/pong round trips and keepalive", checks);
