@@ -69,4 +69,37 @@ expect_json "$R" "t['unoffered subprotocol']['status'] == 'failed' and 'other' i
 expect_json "$R" "t['not a websocket path']['status'] == 'failed' and '200' in t['not a websocket path']['message']" "a plain 200 is not an upgrade"
 expect_json "$R" "t['refused connection']['status'] == 'failed' and 'connect' in t['refused connection']['message']" "a refused connection fails"
 
+# ---- an independent WebSocket server: Python websockets ---------------------------
+start_bg "$T/websockets.log" "$PYTHON_WS" "$top_srcdir/tests/integration/peer_websockets.py" --protocols mcp,json
+WS_URL=$(wait_for_line "$T/websockets.log" '^ws://127\.0\.0\.1:[0-9]+') ||
+    { not_ok "the websockets peer starts"; finish; exit 1; }
+start_bg "$T/websockets-reject.log" "$PYTHON_WS" "$top_srcdir/tests/integration/peer_websockets.py" --reject-status 403
+WS_REJECT_URL=$(wait_for_line "$T/websockets-reject.log" '^ws://127\.0\.0\.1:[0-9]+') ||
+    { not_ok "the refusing websockets peer starts"; finish; exit 1; }
+cat >"$T/websockets.json" <<'JSON'
+{
+  "name": "upgrade with websockets",
+  "defaults": { "timeout": 5 },
+  "tests": [
+    { "name": "negotiates json", "plugin": "http", "check": "upgrade",
+      "params": { "url": "${ws}", "subprotocols": ["json"],
+                  "expect": { "subprotocol": "json", "headers": { "server": { "$regex": "websockets" } } } } },
+    { "name": "plain GET is 426", "plugin": "http", "check": "request",
+      "params": { "url": "${http}/", "expect": { "status": 426, "headers": { "upgrade": "websocket" } } } },
+    { "name": "refusal expected", "plugin": "http", "check": "upgrade",
+      "params": { "url": "${reject}", "expect_status": 403 } },
+    { "name": "refusal unexpected", "plugin": "http", "check": "upgrade",
+      "params": { "url": "${reject}" } }
+  ]
+}
+JSON
+run_wscheck run --json "$T/w.out.json" --var "ws=$WS_URL" --var "http=http://${WS_URL#ws://}" \
+    --var "reject=$WS_REJECT_URL" "$T/websockets.json"
+expect_status 1 "the websockets suite (with one failure) exits 1"
+R=$T/w.out.json
+expect_test "$R" "negotiates json" passed
+expect_test "$R" "plain GET is 426" passed
+expect_test "$R" "refusal expected" passed
+expect_json "$R" "t['refusal unexpected']['status'] == 'failed' and t['refusal unexpected']['message'].startswith('upgrade refused: status 403')" "an unexpected refusal by websockets fails"
+
 finish
