@@ -13,26 +13,26 @@
 
 #define EXPECT_HEADERS                                                         \
     ",\"expect_headers\":{\"type\":\"object\",\"x-wsc-expect\":true,"          \
-    "\"description\":\"matcher on the response headers, by lower-cased "      \
+    "\"description\":\"Matcher on the response headers, by lower-cased "      \
     "name; repeated headers are joined with ', '\"}"
 
 static const char handshake_schema[] = OBJECT_SCHEMA(
     "\"url\"",
     EXPECT_STATUS_101 EXPECT_HEADERS
     ",\"expect_subprotocol\":{\"type\":[\"string\",\"null\"],\"description\":"
-    "\"the subprotocol the server must select; null: it must select none\"}");
+    "\"The subprotocol the server must select; null: it must select none\"}");
 
 static const char connect_close_schema[] = OBJECT_SCHEMA(
     "\"url\"",
     ",\"count\":{\"type\":\"integer\",\"minimum\":1,\"default\":10,"
-    "\"description\":\"connections to open and close with 1000, one after "
+    "\"description\":\"Connections to open and close with 1000, one after "
     "the other\"}");
 
 static const char conversation_schema[] = OBJECT_SCHEMA(
     "\"url\",\"steps\"",
     ",\"steps\":{\"type\":\"array\",\"items\":{\"type\":\"object\"},"
     "\"x-wsc-deferred\":true,\"description\":"
-    "\"the exchange, in order; each step is an object with one action: send, "
+    "\"The exchange, in order; each step is an object with one action: send, "
     "send_binary, expect, expect_text, expect_binary, expect_none, capture, "
     "ping, expect_pong, close, expect_close, sleep (modifiers: within, "
     "skip_until, capture). Variables are expanded as each step runs, so "
@@ -41,25 +41,23 @@ static const char conversation_schema[] = OBJECT_SCHEMA(
 static const char reject_schema[] = OBJECT_SCHEMA(
     "\"url\"",
     ",\"expect_status\":{\"type\":[\"integer\",\"object\"],\"x-wsc-expect\":true,"
-    "\"description\":\"the refusal's HTTP status: a number or a matcher "
+    "\"description\":\"The refusal's HTTP status: a number or a matcher "
     "(default: any 4xx or 5xx)\"}"
-    EXPECT_HEADERS
-    ",\"expect_body\":{\"type\":[\"string\",\"object\"],\"x-wsc-expect\":true,"
-    "\"description\":\"matcher on the refusal's body text\"}");
+    EXPECT_HEADERS);
 
 static const char reconnect_schema[] = OBJECT_SCHEMA(
     "\"url\"",
     ",\"drop_after\":{\"type\":\"number\",\"minimum\":0,\"description\":"
-    "\"close the first connection from the client after this many seconds "
+    "\"Close the first connection from the client after this many seconds "
     "(default: wait for the server to drop it)\"},"
     "\"recover_within\":{\"type\":\"number\",\"minimum\":0,\"default\":10,"
-    "\"description\":\"seconds after the drop within which a new connection "
+    "\"description\":\"Seconds after the drop within which a new connection "
     "must succeed\"},"
     "\"backoff_initial\":{\"type\":\"number\",\"minimum\":0.001,\"default\":0.1,"
-    "\"description\":\"seconds between the first failed attempt and the next; "
+    "\"description\":\"Seconds between the first failed attempt and the next; "
     "doubled after each failure\"},"
     "\"backoff_max\":{\"type\":\"number\",\"minimum\":0.001,\"default\":2,"
-    "\"description\":\"longest wait between two attempts, in seconds\"}");
+    "\"description\":\"Longest wait between two attempts, in seconds\"}");
 
 static const struct wsc_check checks[] = {
     {"handshake", "upgrade, assert status, headers and subprotocol, close cleanly",
