@@ -88,10 +88,11 @@ static void prove_alive(struct wsc_ctx *ctx, struct wsc_ws *ws, const struct wat
                         double within)
 {
     double rtt = 0;
+    double connected = wsc_now() - w->start;
     static const char payload[] = "wscheck-keepalive";
     if (wsc_ws_ping_rtt(ws, payload, sizeof payload - 1, wsc_ws_within(ctx, within), &rtt)
         != WSC_WS_OK) {
-        wsc_fail(ctx, "after %.3f s connected: %s", wsc_now() - w->start, wsc_ws_error(ws));
+        wsc_fail(ctx, "after %.3f s connected: %s", connected, wsc_ws_error(ws));
         return;
     }
     wsc_metric(ctx, "rtt_ms", rtt, "ms");
