@@ -10,11 +10,17 @@
 
 struct wsc_jsonpos; /* JSON pointer -> line/column index of the source text */
 
+/* Built-in defaults when neither the test nor "defaults" set a value. */
+#define WSC_DEFAULT_TIMEOUT 5.0
+#define WSC_DEFAULT_RETRIES 0
+#define WSC_DEFAULT_RETRY_DELAY 1.0
+
 struct wsc_test {
     char *name;
     char *plugin;
     char *check;
-    struct json_object *params;   /* as written (variables not expanded) */
+    struct json_object *params;   /* as written (variables not expanded);
+                                     an empty object when absent */
     double timeout;               /* seconds (test, else defaults, else 5.0) */
     int retries;
     double retry_delay;
@@ -29,7 +35,8 @@ struct wsc_scenario {
     char *file;
     char *name;
     struct json_object *root;
-    struct json_object *vars;     /* the file's "vars" object, or NULL */
+    struct json_object *vars;     /* the file's "vars" object (borrowed from
+                                     root), or NULL */
     struct wsc_test *tests;
     size_t n_tests;
     struct wsc_jsonpos *pos;
@@ -37,7 +44,8 @@ struct wsc_scenario {
 
 /* Reads and parses a file (comments allowed), checks the structure of format
  * v1 (required keys, types, unique test names, unknown top-level keys).
- * Errors are reported through diag as FILE:LINE:COL. NULL on error. */
+ * Errors are reported through diag as FILE:LINE:COL (an unreadable file as
+ * "FILE: cannot read: reason"). NULL on error. */
 struct wsc_scenario *wsc_scenario_load(const char *path, struct wsc_diag *diag);
 /* Same, from a buffer; `file` is used in messages. */
 struct wsc_scenario *wsc_scenario_parse(const char *file, const char *text,
@@ -48,12 +56,17 @@ void wsc_scenario_free(struct wsc_scenario *sc);
  * to the nearest existing parent. Returns 0, or -1 when unknown (1:1 then). */
 int wsc_scenario_pos(const struct wsc_scenario *sc, const char *pointer,
                      int *line, int *col);
+/* Position of the member name at a JSON pointer (for "unknown key" errors);
+ * falls back as wsc_scenario_pos() does. */
+int wsc_scenario_key_pos(const struct wsc_scenario *sc, const char *pointer,
+                         int *line, int *col);
 
 /* Checks everything that can be known before running: plugins and checks
  * exist in reg, params valid against each check's schema (after expanding the
  * variables known up front), every variable defined (file vars, cli vars,
  * env, or captured by an earlier test), capture pointers well formed,
- * expectations well formed. Every problem is reported; returns the count. */
+ * expectations well formed. Every problem is reported; returns the count.
+ * reg may be NULL: plugins, checks and params are then not checked. */
 int wsc_scenario_validate(const struct wsc_scenario *sc,
                           const struct wsc_registry *reg,
                           const struct wsc_vars *cli_vars, struct wsc_diag *diag);
@@ -64,7 +77,28 @@ struct wsc_vars *wsc_scenario_vars(const struct wsc_scenario *sc,
                                    const struct wsc_vars *cli_vars,
                                    struct wsc_diag *diag);
 
+/* The params a check receives at run time: variables expanded with vars
+ * (except inside "x-wsc-deferred" params), strings kept as strings where
+ * the schema wants text, defaults filled in, validated. schema may be NULL
+ * (then only the expansion). NULL with *err (malloc'ed) on error. */
+struct json_object *wsc_scenario_test_params(const struct wsc_test *t,
+                                             const struct json_object *schema,
+                                             const struct wsc_vars *vars,
+                                             char **err);
+
+/* Applies a test's `capture`: each name gets (a deep copy of) the value at
+ * its JSON pointer in outputs, in the capture layer of vars. Returns 0, or
+ * -1 with *err (malloc'ed) naming the first capture that found nothing; the
+ * others are still set. */
+int wsc_scenario_capture(const struct wsc_test *t,
+                         const struct json_object *outputs,
+                         struct wsc_vars *vars, char **err);
+
 /* Resolves a JSON pointer (RFC 6901) in doc. Borrowed; NULL when absent. */
 struct json_object *wsc_json_pointer_get(struct json_object *doc, const char *ptr);
+/* Same, telling absent (0) from present (1, *out may be JSON null); -1 when
+ * ptr is not a JSON pointer. */
+int wsc_json_pointer_find(const struct json_object *doc, const char *ptr,
+                          struct json_object **out);
 
 #endif
