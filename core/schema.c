@@ -702,6 +702,11 @@ int wsc_schema_is_deferred(const struct json_object *schema, const char *prop)
     const struct json_object *s = schema;
     const char *p = prop ? prop : "";
     char seg[256];
+    if (*p && *p != '/') {
+        /* A bare member name: one top-level param. */
+        s = wsc_schema_flag(s, "x-wsc-deferred") ? s : wsc_schema_member(s, p);
+        return wsc_schema_flag(s, "x-wsc-deferred");
+    }
     while (s) {
         if (wsc_schema_flag(s, "x-wsc-deferred"))
             return 1;

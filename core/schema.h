@@ -53,7 +53,8 @@ struct json_object *wsc_schema_apply_defaults(const struct json_object *schema,
                                               const struct json_object *value);
 
 /* Is the property at this JSON pointer (relative to the params) deferred,
- * i.e. is it or one of its parents marked "x-wsc-deferred"? */
+ * i.e. is it or one of its parents marked "x-wsc-deferred"? A string without
+ * a leading '/' is taken as the name of one top-level param. */
 int wsc_schema_is_deferred(const struct json_object *schema, const char *prop);
 
 /* The schema of an object member (properties, else an additionalProperties

@@ -274,6 +274,10 @@ static void test_helpers(void)
     CU_ASSERT_FALSE(wsc_schema_is_deferred(S, "/port"));
     CU_ASSERT_FALSE(wsc_schema_is_deferred(S, "/nope"));
     CU_ASSERT_FALSE(wsc_schema_is_deferred(S, ""));
+    /* A bare name is one top-level param. */
+    CU_ASSERT_TRUE(wsc_schema_is_deferred(S, "steps"));
+    CU_ASSERT_FALSE(wsc_schema_is_deferred(S, "port"));
+    CU_ASSERT_FALSE(wsc_schema_is_deferred(S, "nope"));
     CU_ASSERT_TRUE(wsc_schema_flag(wsc_schema_member(S, "expect"), "x-wsc-expect"));
     CU_ASSERT_FALSE(wsc_schema_flag(wsc_schema_member(S, "port"), "x-wsc-expect"));
     CU_ASSERT_PTR_NOT_NULL(wsc_schema_member(wsc_schema_member(S, "headers"), "any"));
