@@ -60,6 +60,7 @@ struct wsc_ws {
     char control[CONTROL_MAX + 1];
     size_t control_len;
     int in_frame;         /* part of a frame was read, more is expected */
+    double chunk_at;      /* wsc_now() when the last chunk was read */
     int reset_pending;    /* the last returned message may be dropped */
 
     int close_sent;
@@ -1065,8 +1066,10 @@ static enum wsc_ws_result recv_failure(struct wsc_ws *ws, CURLcode rc)
                 ws->curl_err[0] ? ws->curl_err : curl_easy_strerror(rc));
 }
 
-static void fill_msg(struct wsc_ws_msg *msg, enum wsc_ws_kind kind, const char *data,
-                     size_t len, int close_code)
+/* msg->at is when the message's last chunk was read: before any tracing,
+ * so that round trips measure the network and the peer, not us. */
+static void fill_msg(const struct wsc_ws *ws, struct wsc_ws_msg *msg, enum wsc_ws_kind kind,
+                     const char *data, size_t len, int close_code)
 {
     if (!msg)
         return;
@@ -1074,7 +1077,7 @@ static void fill_msg(struct wsc_ws_msg *msg, enum wsc_ws_kind kind, const char *
     msg->data = data;
     msg->len = len;
     msg->close_code = close_code;
-    msg->at = wsc_now();
+    msg->at = ws->chunk_at;
 }
 
 /* The peer's close arrived: remember it, echo it, report it. */
@@ -1099,7 +1102,7 @@ static void on_peer_close(struct wsc_ws *ws, struct wsc_ws_msg *msg)
             wsc_debug(ws->ctx, "echoing the peer's close failed: %s", ws->err);
     }
     ws->state = ST_CLOSED;
-    fill_msg(msg, WSC_WS_CLOSE, ws->peer_close_reason, rlen, code);
+    fill_msg(ws, msg, WSC_WS_CLOSE, ws->peer_close_reason, rlen, code);
 }
 
 static int grow_data(struct wsc_ws *ws, size_t need)
@@ -1186,7 +1189,7 @@ static int dispatch(struct wsc_ws *ws, const struct curl_ws_frame *meta, size_t 
             return -1;
         if (!(want & kind))
             return 0;
-        fill_msg(msg, kind, ws->control, ws->control_len, 0);
+        fill_msg(ws, msg, kind, ws->control, ws->control_len, 0);
         return 1;
     }
     if (flags & (CURLWS_TEXT | CURLWS_BINARY | CURLWS_CONT)) {
@@ -1197,7 +1200,7 @@ static int dispatch(struct wsc_ws *ws, const struct curl_ws_frame *meta, size_t 
         ws->reset_pending = 1;
         if (!(want & ws->data_kind))
             return 0;
-        fill_msg(msg, ws->data_kind, ws->data, ws->data_len, 0);
+        fill_msg(ws, msg, ws->data_kind, ws->data, ws->data_len, 0);
         return 1;
     }
     fail(ws, "received a frame of unknown type (flags 0x%x)", (unsigned)flags);
@@ -1226,6 +1229,7 @@ enum wsc_ws_result wsc_ws_recv(struct wsc_ws *ws, struct wsc_ws_msg *msg, unsign
         ws->curl_err[0] = '\0';
         CURLcode rc = curl_ws_recv(ws->curl, ws->chunk, CHUNK_SIZE, &n, &meta);
         if (rc == CURLE_OK && meta) {
+            ws->chunk_at = wsc_now();
             int got = dispatch(ws, meta, n, want, msg);
             if (got < 0)
                 return WSC_WS_ERROR;
