@@ -123,25 +123,6 @@ int wsc_scenario_key_pos(const struct wsc_scenario *sc, const char *pointer,
     return find_pos(sc, pointer, 1, line, col);
 }
 
-static void report(const struct wsc_scenario *sc, struct wsc_diag *diag,
-                   const char *pointer, int at_key, const char *fmt, ...)
-    WSC_PRINTF(5, 6);
-
-static void report(const struct wsc_scenario *sc, struct wsc_diag *diag,
-                   const char *pointer, int at_key, const char *fmt, ...)
-{
-    int line, col;
-    char *msg = NULL;
-    va_list ap;
-    find_pos(sc, pointer, at_key, &line, &col);
-    va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        msg = NULL;
-    va_end(ap);
-    wsc_diag_at(diag, sc->file, line, col, "%s", msg ? msg : "out of memory");
-    free(msg);
-}
-
 /* ---- JSON pointers ------------------------------------------------------------- */
 
 /* Decodes the segment at p (after a '/') into a malloc'ed string; *next is
@@ -329,16 +310,17 @@ struct pending_msg {
     char *text;
 };
 
-/* Structure problems are collected and reported in file order. */
-struct loader {
-    struct wsc_scenario *sc;
+/* Problems are collected and reported in file order, like a compiler's. */
+struct reporter {
+    const struct wsc_scenario *sc;
     struct wsc_diag *diag;
     int errors;
     struct pending_msg *msgs;
     size_t n_msgs, cap_msgs;
 };
 
-static void add_msg(struct loader *ld, int line, int col, char *text)
+/* Takes ownership of text (NULL: out of memory). */
+static void add_msg(struct reporter *ld, int line, int col, char *text)
 {
     ld->errors++;
     if (text && ld->n_msgs == ld->cap_msgs) {
@@ -369,7 +351,7 @@ static int msg_cmp(const void *a, const void *b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static void flush_msgs(struct loader *ld)
+static void flush_msgs(struct reporter *ld)
 {
     if (ld->n_msgs)
         qsort(ld->msgs, ld->n_msgs, sizeof *ld->msgs, msg_cmp);
@@ -383,21 +365,48 @@ static void flush_msgs(struct loader *ld)
     ld->n_msgs = ld->cap_msgs = 0;
 }
 
+static void vcollect(struct reporter *r, const char *pointer, int at_key,
+                     const char *fmt, va_list ap) WSC_PRINTF(4, 0);
+
+static void vcollect(struct reporter *r, const char *pointer, int at_key,
+                     const char *fmt, va_list ap)
+{
+    char *msg = NULL;
+    int line, col;
+    if (vasprintf(&msg, fmt, ap) < 0)
+        msg = NULL;
+    find_pos(r->sc, pointer, at_key, &line, &col);
+    add_msg(r, line, col, msg);
+}
+
+/* A problem at the value (or, with at_key, the member name) at pointer. */
+static void collect(struct reporter *r, const char *pointer, int at_key,
+                    const char *fmt, ...) WSC_PRINTF(4, 5);
+
+static void collect(struct reporter *r, const char *pointer, int at_key,
+                    const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vcollect(r, pointer, at_key, fmt, ap);
+    va_end(ap);
+}
+
+struct loader {
+    struct wsc_scenario *sc; /* being filled in */
+    struct reporter r;
+};
+
 static void problem(struct loader *ld, const char *pointer, int at_key,
                     const char *fmt, ...) WSC_PRINTF(4, 5);
 
 static void problem(struct loader *ld, const char *pointer, int at_key,
                     const char *fmt, ...)
 {
-    char *msg = NULL;
-    int line, col;
     va_list ap;
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        msg = NULL;
+    vcollect(&ld->r, pointer, at_key, fmt, ap);
     va_end(ap);
-    find_pos(ld->sc, pointer, at_key, &line, &col);
-    add_msg(ld, line, col, msg);
 }
 
 /* Iterates over the members of obj with ptr, the member's JSON pointer
@@ -774,14 +783,14 @@ static void check_duplicate_keys(struct loader *ld)
         if (asprintf(&msg, "duplicate key '%s' (only the last would count)",
                      key ? key : ptr) < 0)
             msg = NULL;
-        add_msg(ld, line, col, msg);
+        add_msg(&ld->r, line, col, msg);
         free(key);
     }
 }
 
 static int check_structure(struct wsc_scenario *sc, struct wsc_diag *diag)
 {
-    struct loader ld = {.sc = sc, .diag = diag};
+    struct loader ld = {.sc = sc, .r = {.sc = sc, .diag = diag}};
     struct defaults d;
     struct json_object *root = sc->root;
     const char *name;
@@ -799,8 +808,8 @@ static int check_structure(struct wsc_scenario *sc, struct wsc_diag *diag)
         load_defaults(&ld, root, &d);
         load_tests(&ld, root, &d);
     }
-    flush_msgs(&ld);
-    return ld.errors;
+    flush_msgs(&ld.r);
+    return ld.r.errors;
 }
 
 struct wsc_scenario *wsc_scenario_parse(const char *file, const char *text,
@@ -815,6 +824,8 @@ struct wsc_scenario *wsc_scenario_parse(const char *file, const char *text,
         wsc_diag_at(diag, file, 0, 0, "out of memory");
         return NULL;
     }
+    if (!text)
+        len = 0, text = "";
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
         text += 3; /* a UTF-8 byte order mark: editors do not count it */
         len -= 3;
@@ -959,12 +970,11 @@ static int names_later_var(const struct wsc_scenario *sc, const char *after,
  * reported and marked unknown, so later uses do not cascade. */
 static struct wsc_vars *build_vars(const struct wsc_scenario *sc,
                                    const struct wsc_vars *cli_vars,
-                                   struct wsc_diag *diag, int *errors)
+                                   struct reporter *r)
 {
     struct wsc_vars *v = cli_vars ? wsc_vars_copy(cli_vars) : wsc_vars_new();
     if (!v) {
-        wsc_diag_at(diag, sc->file, 0, 0, "out of memory");
-        (*errors)++;
+        collect(r, "", 0, "out of memory");
         return NULL;
     }
     if (!sc->vars)
@@ -979,23 +989,20 @@ static struct wsc_vars *build_vars(const struct wsc_scenario *sc,
             char *ptr = NULL;
             if (base && asprintf(&ptr, "%s%s", base, where ? where : "") < 0)
                 ptr = NULL;
-            report(sc, diag, ptr ? ptr : "/vars", 0, "vars.%s: %s%s", key, err,
-                   names_later_var(sc, key, err)
-                       ? " (a variable can only use those defined before it)"
-                       : "");
-            (*errors)++;
+            collect(r, ptr ? ptr : "/vars", 0, "vars.%s: %s%s", key, err,
+                    names_later_var(sc, key, err)
+                        ? " (a variable can only use those defined before it)"
+                        : "");
             free(base);
             free(ptr);
             free(err);
             free(where);
             if (wsc_vars_set_unknown(v, key) < 0)
-                (*errors)++;
+                collect(r, "/vars", 0, "out of memory");
             continue;
         }
-        if (wsc_vars_set(v, WSC_VARS_FILE, key, val) < 0) {
-            wsc_diag_at(diag, sc->file, 0, 0, "out of memory");
-            (*errors)++;
-        }
+        if (wsc_vars_set(v, WSC_VARS_FILE, key, val) < 0)
+            collect(r, "/vars", 0, "out of memory");
     }
     return v;
 }
@@ -1004,9 +1011,10 @@ struct wsc_vars *wsc_scenario_vars(const struct wsc_scenario *sc,
                                    const struct wsc_vars *cli_vars,
                                    struct wsc_diag *diag)
 {
-    int errors = 0;
-    struct wsc_vars *v = build_vars(sc, cli_vars, diag, &errors);
-    if (errors) {
+    struct reporter r = {.sc = sc, .diag = diag};
+    struct wsc_vars *v = build_vars(sc, cli_vars, &r);
+    flush_msgs(&r);
+    if (r.errors) {
         wsc_vars_free(v);
         return NULL;
     }
@@ -1165,11 +1173,10 @@ int wsc_scenario_capture(const struct wsc_test *t,
 
 struct test_check {
     const struct wsc_scenario *sc;
-    struct wsc_diag *diag;
+    struct reporter *r;
     const struct wsc_test *t;
     const char *base;     /* "/tests/N/params" */
     const char *prefix;   /* "test 'name': " */
-    int errors;
 };
 
 static void test_problem(struct test_check *tc, const char *pointer, int at_key,
@@ -1184,10 +1191,8 @@ static void test_problem(struct test_check *tc, const char *pointer, int at_key,
     if (vasprintf(&msg, fmt, ap) < 0)
         msg = NULL;
     va_end(ap);
-    report(tc->sc, tc->diag, pointer, at_key, "%s%s", tc->prefix,
-           msg ? msg : "out of memory");
+    collect(tc->r, pointer, at_key, "%s%s", tc->prefix, msg ? msg : "out of memory");
     free(msg);
-    tc->errors++;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -1260,10 +1265,9 @@ static const struct wsc_loaded_check *find_check(struct test_check *tc,
     return NULL;
 }
 
-/* Names defined by "capture" objects anywhere inside v (deferred params:
- * steps that capture for later steps and later tests). */
-static int collect_captures(const struct json_object *v, struct wsc_vars *into,
-                            struct wsc_vars *also)
+/* Declares the names that "capture" objects anywhere inside v define (steps
+ * of deferred params capture for later steps and later tests). */
+static int collect_captures(const struct json_object *v, struct wsc_vars *into)
 {
     if (json_object_is_type(v, json_type_object)) {
         json_object_object_foreach((struct json_object *)v, key, val) {
@@ -1271,19 +1275,17 @@ static int collect_captures(const struct json_object *v, struct wsc_vars *into,
                 json_object_is_type(val, json_type_object)) {
                 json_object_object_foreach(val, name, target) {
                     (void)target;
-                    if (wsc_vars_layer(into, name) == WSC_VARS_CLI)
-                        continue;
-                    if (wsc_vars_set_unknown(into, name) < 0 ||
-                        (also && wsc_vars_set_unknown(also, name) < 0))
+                    if (wsc_vars_layer(into, name) != WSC_VARS_CLI &&
+                        wsc_vars_set_unknown(into, name) < 0)
                         return -1;
                 }
-            } else if (collect_captures(val, into, also) < 0) {
+            } else if (collect_captures(val, into) < 0) {
                 return -1;
             }
         }
     } else if (json_object_is_type(v, json_type_array)) {
         for (size_t i = 0; i < json_object_array_length(v); i++)
-            if (collect_captures(json_object_array_get_idx(v, i), into, also) < 0)
+            if (collect_captures(json_object_array_get_idx(v, i), into) < 0)
                 return -1;
     }
     return 0;
@@ -1488,21 +1490,18 @@ static void on_schema_error(const char *msg, const char *where, int at_key,
     free(ptr);
 }
 
-/* Expands the params that can be expanded now; a failure is reported and
- * the param kept as written (its "${" strings pass the lenient checks). */
-static struct json_object *expand_params(struct test_check *tc,
-                                         const struct json_object *schema,
-                                         const struct wsc_vars *vars,
-                                         const struct wsc_vars *step_vars)
+/* Expands into out the params (deferred or not) that can be expanded now; a
+ * failure is reported and the param kept as written (its "${" strings pass
+ * the lenient checks). */
+static int expand_params(struct test_check *tc, const struct json_object *schema,
+                         const struct wsc_vars *vars, int deferred,
+                         struct json_object *out)
 {
-    struct json_object *out = json_object_new_object();
-    if (!out)
-        return NULL;
     json_object_object_foreach(tc->t->params, key, tmpl) {
         char *err = NULL, *where = NULL;
-        int deferred = param_deferred(schema, key);
-        struct json_object *val =
-            wsc_vars_expand_at(deferred ? step_vars : vars, tmpl, &err, &where);
+        if (param_deferred(schema, key) != deferred)
+            continue;
+        struct json_object *val = wsc_vars_expand_at(vars, tmpl, &err, &where);
         if (err) {
             char *base = wsc_json_pointer_join(tc->base, key), *ptr = NULL;
             if (base && asprintf(&ptr, "%s%s", base, where ? where : "") < 0)
@@ -1514,71 +1513,68 @@ static struct json_object *expand_params(struct test_check *tc,
             free(where);
             val = NULL;
             if (tmpl && json_object_deep_copy(tmpl, &val, NULL) != 0)
-                val = NULL;
+                return -1;
         }
         if (json_object_object_add(out, key, val) != 0) {
             json_object_put(val);
-            json_object_put(out);
-            return NULL;
+            return -1;
         }
     }
-    return out;
+    return 0;
 }
 
 static void validate_params(struct test_check *tc, const struct json_object *schema,
                             struct wsc_vars *vars)
 {
-    struct wsc_vars *step_vars = wsc_vars_copy(vars);
-    struct json_object *expanded = NULL, *full = NULL;
+    struct json_object *expanded = json_object_new_object(), *full = NULL;
+    struct expect_walk *w = NULL;
 
-    /* Names captured by steps of this test's deferred params are defined
-     * for its later steps and for the tests after it. */
+    if (!expanded || expand_params(tc, schema, vars, 0, expanded) < 0)
+        goto oom;
+    /* Names captured by steps of deferred params are defined for the later
+     * steps and for the tests after this one. */
     json_object_object_foreach(tc->t->params, key, tmpl) {
-        if (step_vars && param_deferred(schema, key) &&
-            collect_captures(tmpl, step_vars, vars) < 0)
+        if (param_deferred(schema, key) && collect_captures(tmpl, vars) < 0)
             goto oom;
     }
-    if (!step_vars || !(expanded = expand_params(tc, schema, vars, step_vars)))
+    if (expand_params(tc, schema, vars, 1, expanded) < 0)
         goto oom;
     if (schema) {
         if (restore_text(schema, expanded, tc->t->params, vars) < 0 ||
-            !(full = wsc_schema_apply_defaults(schema, expanded)))
+            !(full = wsc_schema_apply_defaults(schema, expanded)) ||
+            !(w = calloc(1, sizeof *w)))
             goto oom;
         wsc_schema_validate_each(schema, full, 1, on_schema_error, tc);
-        struct expect_walk *w = calloc(1, sizeof *w);
-        if (!w)
-            goto oom;
         w->tc = tc;
         strcpy(w->name, "params");
         walk_expectations(w, schema, full, 0);
-        free(w);
     }
+    free(w);
     json_object_put(expanded);
     json_object_put(full);
-    wsc_vars_free(step_vars);
     return;
 oom:
     test_problem(tc, tc->base, 0, "out of memory");
+    free(w);
     json_object_put(expanded);
     json_object_put(full);
-    wsc_vars_free(step_vars);
 }
 
-static int validate_test(const struct wsc_scenario *sc,
-                         const struct wsc_registry *reg, const struct wsc_test *t,
-                         struct wsc_vars *vars, struct wsc_diag *diag)
+static void validate_test(const struct wsc_scenario *sc,
+                          const struct wsc_registry *reg, const struct wsc_test *t,
+                          struct wsc_vars *vars, struct reporter *r)
 {
-    struct test_check tc = {sc, diag, t, NULL, NULL, 0};
+    struct test_check tc = {sc, r, t, NULL, NULL};
     const struct wsc_loaded_check *lc = NULL;
     char *test_ptr = wsc_json_pointer_index("/tests", t->index);
     char *base = test_ptr ? wsc_json_pointer_join(test_ptr, "params") : NULL;
     char *prefix = NULL;
 
     if (!base || asprintf(&prefix, "test '%s': ", t->name) < 0) {
-        wsc_diag_at(diag, sc->file, 0, 0, "out of memory");
+        collect(r, "/tests", 0, "out of memory");
         free(test_ptr);
         free(base);
-        return 1;
+        return;
     }
     tc.base = base;
     tc.prefix = prefix;
@@ -1598,19 +1594,17 @@ static int validate_test(const struct wsc_scenario *sc,
     free(test_ptr);
     free(base);
     free(prefix);
-    return tc.errors;
 }
 
 int wsc_scenario_validate(const struct wsc_scenario *sc,
                           const struct wsc_registry *reg,
                           const struct wsc_vars *cli_vars, struct wsc_diag *diag)
 {
-    int errors = 0;
-    struct wsc_vars *vars = build_vars(sc, cli_vars, diag, &errors);
-    if (!vars)
-        return errors;
-    for (size_t i = 0; i < sc->n_tests; i++)
-        errors += validate_test(sc, reg, &sc->tests[i], vars, diag);
+    struct reporter r = {.sc = sc, .diag = diag};
+    struct wsc_vars *vars = build_vars(sc, cli_vars, &r);
+    for (size_t i = 0; vars && i < sc->n_tests; i++)
+        validate_test(sc, reg, &sc->tests[i], vars, &r);
     wsc_vars_free(vars);
-    return errors;
+    flush_msgs(&r);
+    return r.errors;
 }
