@@ -42,6 +42,7 @@ JSON
 run_wscheck run --junit "$T/broken.xml" --json "$T/broken.out.json" "${VARS[@]}" "$T/broken.json"
 expect_status 1 "the suite exits 1 (failures, no crash)"
 check "its JUnit report is valid against both schemas" validate_junit "$T/broken.xml"
+stderr_clean "no sanitizer report or crash on stderr"
 R=$T/broken.out.json
 report_status "$R" "wrong accept" failed
 report_message "$R" "wrong accept" "^Sec-WebSocket-Accept is '[A-Za-z0-9+/=]{28}', expected '[A-Za-z0-9+/=]{28}'$"

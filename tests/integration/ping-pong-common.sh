@@ -66,3 +66,11 @@ report_rtt_metrics() {
     report_true "$1" "all(k in m('$2') for k in ('rtt_min_ms','rtt_p50_ms','rtt_p90_ms','rtt_p99_ms','rtt_max_ms','lost')) and m('$2')['rtt_min_ms'] <= m('$2')['rtt_p50_ms'] <= m('$2')['rtt_p90_ms'] <= m('$2')['rtt_p99_ms'] <= m('$2')['rtt_max_ms'] and m('$2')['lost'] == 0" \
         "$2: rtt_min/p50/p90/p99/max metrics in order, lost 0"
 }
+
+# stderr_clean "description": wscheck's stderr (from run_wscheck) has no
+# sanitizer report (builds with --enable-sanitizers) and no crash.
+stderr_clean() {
+    if printf '%s' "$err" | grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error|Segmentation'; then
+        not_ok "$1"; printf '%s\n' "$err" | head -40 | diag
+    else ok "$1"; fi
+}

@@ -10,6 +10,7 @@ start_mock --ping-interval 1 || { not_ok "wscheck-mock starts"; finish; exit 1; 
 run_wscheck run --junit "$T/mock.xml" --json "$T/mock.out.json" "$top_srcdir/scenarios/ping-pong.json"
 expect_status 0 "scenarios/ping-pong.json passes against wscheck-mock"
 check "its JUnit report is valid against both schemas" validate_junit "$T/mock.xml"
+stderr_clean "no sanitizer report or crash on stderr"
 R=$T/mock.out.json
 report_rtt_metrics "$R" "control frames: 20 pings answered in time"
 report_rtt_metrics "$R" "application ping: {type: ping} gets {type: pong}"

@@ -61,6 +61,7 @@ run_wscheck run --junit "$T/peers.xml" --json "$T/peers.out.json" --var "node=$N
     --var "python=$PY_URL" --var "mute=$MUTE_URL" --var "closing=$CLOSING_URL" "$T/peers.json"
 expect_status 1 "the suite with failing tests exits 1"
 check "its JUnit report is valid against both schemas" validate_junit "$T/peers.xml"
+stderr_clean "no sanitizer report or crash on stderr"
 R=$T/peers.out.json
 
 for name in "node control" "node control with interval" "node app echo" "node app text" \
