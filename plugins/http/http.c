@@ -7,33 +7,33 @@
 /* Members of an HTTP expectation; the whole object is a matcher. */
 #define EXPECT_RESPONSE(STATUS_DEFAULT)                                          \
     "\"expect\":{\"type\":\"object\",\"x-wsc-expect\":true,\"description\":"   \
-    "\"what the response must be (each member optional)\",\"properties\":{"     \
+    "\"What the response must be (each member optional)\",\"properties\":{"     \
     "\"status\":{\"type\":[\"integer\",\"array\",\"object\"],\"description\":" \
-    "\"status code, list of accepted codes, or matcher (default: "             \
+    "\"Status code, list of accepted codes, or matcher (default: "             \
     STATUS_DEFAULT ")\"},"                                                      \
     "\"headers\":{\"type\":\"object\",\"description\":"                        \
-    "\"matcher on the response headers; names are case-insensitive\"},"        \
+    "\"Matcher on the response headers; names are case-insensitive\"},"        \
     "\"body\":{\"type\":[\"string\",\"object\"],\"description\":"              \
-    "\"the body text, or a matcher on it such as {\\\"$contains\\\": \\\"ok\\\"}\"}," \
-    "\"json\":{\"description\":\"matcher on the body parsed as JSON\"}}}"
+    "\"The body text, or a matcher on it such as {\\\"$contains\\\": \\\"ok\\\"}\"}," \
+    "\"json\":{\"description\":\"Matcher on the body parsed as JSON\"}}}"
 
 #define FOLLOW_REDIRECTS                                                         \
     "\"follow_redirects\":{\"type\":\"boolean\",\"default\":false,"            \
-    "\"description\":\"follow 3xx redirects (up to 10)\"}"
+    "\"description\":\"Follow 3xx redirects (up to 10)\"}"
 
 #define MAX_BODY                                                                 \
     "\"max_body\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":1073741824,"  \
     "\"default\":8388608,\"description\":"                                     \
-    "\"largest response body accepted, in bytes; a larger one fails the test\"}"
+    "\"Largest response body accepted, in bytes; a larger one fails the test\"}"
 
 static const char request_schema[] =
     "{\"type\":\"object\",\"required\":[\"url\"],\"properties\":{"
     WSC_HTTP_SCHEMA_PROPS ","
     "\"method\":{\"type\":\"string\",\"default\":\"GET\",\"enum\":[\"GET\",\"HEAD\","
     "\"POST\",\"PUT\",\"PATCH\",\"DELETE\",\"OPTIONS\"],\"description\":\"HTTP method\"},"
-    "\"body\":{\"type\":\"string\",\"description\":\"request body, sent as is\"},"
+    "\"body\":{\"type\":\"string\",\"description\":\"Request body, sent as is\"},"
     "\"json\":{\"type\":[\"object\",\"array\",\"string\",\"number\",\"boolean\"],"
-    "\"description\":\"request body as JSON (sets Content-Type: application/json); "
+    "\"description\":\"Request body as JSON (sets Content-Type: application/json); "
     "not with body\"},"
     FOLLOW_REDIRECTS "," MAX_BODY ","
     EXPECT_RESPONSE("below 400") "}}";
@@ -50,20 +50,20 @@ static const char discover_schema[] =
     "\"paths\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},"
     "\"default\":[\"/\",\"/health\",\"/healthz\",\"/ready\",\"/status\",\"/metrics\","
     "\"/version\",\"/api\",\"/mcp\",\"/ws\"],"
-    "\"description\":\"paths to GET, relative to url\"},"
+    "\"description\":\"Paths to GET, relative to url\"},"
     FOLLOW_REDIRECTS ","
     "\"expect\":{\"type\":\"object\",\"x-wsc-expect\":true,\"description\":"
-    "\"matcher on the outputs {endpoints, responding}, e.g. "
+    "\"Matcher on the outputs {endpoints, responding}, e.g. "
     "{\\\"responding\\\": {\\\"$contains\\\": \\\"/health\\\"}}\"}}}";
 
 static const char upgrade_schema[] =
     "{\"type\":\"object\",\"required\":[\"url\"],\"properties\":{"
     WSC_WS_OPTION_PROPS ","
     "\"expect_status\":{\"type\":\"integer\",\"minimum\":100,\"maximum\":599,"
-    "\"default\":101,\"description\":\"status the server must answer: 101 (upgrade, "
+    "\"default\":101,\"description\":\"Status the server must answer: 101 (upgrade, "
     "fully verified) or a refusal such as 400, 403 or 426\"},"
     "\"expect\":{\"type\":\"object\",\"x-wsc-expect\":true,\"description\":"
-    "\"matcher on the outputs {status, headers, subprotocol}\"}}}";
+    "\"Matcher on the outputs {status, headers, subprotocol}\"}}}";
 
 static const struct wsc_check checks[] = {
     {"request", "send an HTTP request and check status, headers and body",

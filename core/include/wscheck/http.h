@@ -111,11 +111,11 @@ WSC_EXPORT struct json_object *wsc_http_body_text(const char *body, size_t len, 
     "\"url\":{\"type\":\"string\",\"description\":"                            \
     "\"URL to request (http:// or https://)\"},"                               \
     "\"headers\":{\"type\":\"object\",\"description\":"                        \
-    "\"request headers, name to value; null removes a default header\"},"      \
+    "\"Request headers, name to value; null removes a default header\"},"      \
     "\"ca_file\":{\"type\":\"string\",\"description\":"                        \
     "\"PEM file of CA certificates to trust instead of the system's\"},"       \
     "\"insecure\":{\"type\":\"boolean\",\"default\":false,\"description\":"    \
-    "\"skip TLS certificate and host name verification\"},"                    \
+    "\"Skip TLS certificate and host name verification\"},"                    \
     "\"client_cert\":{\"type\":\"string\",\"description\":"                    \
     "\"PEM client certificate for mutual TLS\"},"                              \
     "\"client_key\":{\"type\":\"string\",\"description\":"                     \
