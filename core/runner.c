@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "context.h"
-#include "schema.h"
 #include "util.h"
 
 volatile sig_atomic_t wsc_interrupted;
@@ -211,39 +210,6 @@ static int run_attempt(const struct wsc_loaded_check *lc, struct json_object *pa
 
 /* ---- one test -------------------------------------------------------------- */
 
-/* Expands variables in every param except the deferred ones, then fills in
- * the schema's defaults. */
-static struct json_object *prepare_params(const struct wsc_test *t,
-                                          const struct wsc_loaded_check *lc,
-                                          const struct wsc_vars *vars, char **err)
-{
-    struct json_object *expanded = json_object_new_object();
-    if (!expanded)
-        return NULL;
-    json_object_object_foreach(t->params, key, val) {
-        struct json_object *v = wsc_schema_is_deferred(lc->schema, key)
-                                    ? json_object_get(val)
-                                    : wsc_vars_expand(vars, val, err);
-        if (!v) {
-            json_object_put(expanded);
-            return NULL;
-        }
-        json_object_object_add(expanded, key, v);
-    }
-    struct json_object *full = wsc_schema_apply_defaults(lc->schema, expanded);
-    json_object_put(expanded);
-    if (!full)
-        return NULL;
-    char *invalid = wsc_schema_validate(lc->schema, full, 0, NULL);
-    if (invalid) {
-        *err = wsc_strdup_printf("params: %s", invalid);
-        free(invalid);
-        json_object_put(full);
-        return NULL;
-    }
-    return full;
-}
-
 /* Variables set by the check and the test's capture pointers. A capture
  * that points at nothing fails the test: later tests depend on it. */
 static void apply_captures(const struct wsc_test *t, struct json_object *report,
@@ -257,18 +223,11 @@ static void apply_captures(const struct wsc_test *t, struct json_object *report,
     }
     if (!t->capture || r->status != WSC_PASSED)
         return;
-    json_object_object_foreach(t->capture, name, ptr) {
-        const char *p = json_object_get_string(ptr);
-        struct json_object *v = r->outputs ? wsc_json_pointer_get(r->outputs, p) : NULL;
-        if (!v) {
-            set_message(r, WSC_FAILED, wsc_strdup_printf(
-                "capture '%s': outputs have nothing at '%s'", name, p));
-            return;
-        }
-        struct json_object *copy = NULL;
-        if (json_object_deep_copy(v, &copy, NULL) == 0)
-            wsc_vars_set(vars, WSC_VARS_CAPTURE, name, copy);
-    }
+    char *err = NULL;
+    if (wsc_scenario_capture(t, r->outputs, vars, &err) < 0)
+        set_message(r, WSC_FAILED, err ? err : strdup("capture failed"));
+    else
+        free(err);
 }
 
 static void sleep_interruptible(double seconds)
@@ -336,7 +295,7 @@ static void run_test(const struct wsc_test *t, const struct wsc_registry *reg,
         reset_attempt(r);
         r->attempts = attempt + 1;
         char *err = NULL;
-        struct json_object *params = prepare_params(t, lc, vars, &err);
+        struct json_object *params = wsc_scenario_test_params(t, lc->schema, vars, &err);
         struct json_object *report = NULL;
         if (!params)
             set_message(r, WSC_ERROR, err ? err : strdup("out of memory"));
