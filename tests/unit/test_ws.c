@@ -368,6 +368,28 @@ static void test_node_fragments_and_big(void)
     wsc_ws_free(ws);
 }
 
+static void test_node_big_send(void)
+{
+    /* larger than libcurl's send buffer: partial sends must be resumed */
+    size_t n = 3 * 1024 * 1024;
+    unsigned char *big = malloc(n);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+    for (size_t i = 0; i < n; i++)
+        big[i] = (unsigned char)(i * 7);
+    struct wsc_ws *ws = connect_to(node_peer.url, 4 * 1024 * 1024, 0);
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    struct wsc_ws_msg m;
+    ASSERT_OK(ws, wsc_ws_send_binary(ws, big, n));
+    ASSERT_OK(ws, wsc_ws_recv(ws, &m, WSC_WS_DATA, wsc_now() + 10));
+    CU_ASSERT_EQUAL(m.kind, WSC_WS_BINARY);
+    CU_ASSERT_EQUAL(m.len, n);
+    CU_ASSERT(m.len == n && memcmp(m.data, big, n) == 0);
+    ASSERT_OK(ws, roundtrip(ws, "after the big one", &m));
+    CU_ASSERT_STRING_EQUAL(m.data, "after the big one");
+    wsc_ws_free(ws);
+    free(big);
+}
+
 static void test_node_max_message_size(void)
 {
     struct wsc_ws *ws = connect_to(node_peer.url, 1000, 0);
@@ -803,6 +825,7 @@ static CU_TestInfo node_tests[] = {
     {"node: no common subprotocol is fine", test_node_no_common_subprotocol},
     {"node: text, binary and JSON echoed", test_node_echo_kinds},
     {"node: fragments reassembled, big messages", test_node_fragments_and_big},
+    {"node: a 3 MiB message sent and echoed", test_node_big_send},
     {"node: max_message_size enforced", test_node_max_message_size},
     {"node: ping RTT, control payload bound", test_node_ping_rtt},
     {"node: close started by the peer with a custom code", test_node_peer_close},
