@@ -1232,7 +1232,7 @@ enum wsc_ws_result wsc_ws_recv(struct wsc_ws *ws, struct wsc_ws_msg *msg, unsign
             ws->chunk_at = wsc_now();
             int got = dispatch(ws, meta, n, want, msg);
             if (got < 0)
-                return WSC_WS_ERROR;
+                return ws->status; /* set by whatever failed */
             if (got > 0)
                 return ok(ws);
             continue;
