@@ -37,7 +37,7 @@ expect_status 0 "plugins --json exits 0"
 printf '%s' "$out" >"$T/plugins.json"
 check "plugins --json lists checks with their params schema" \
     test "$(json_get "$T/plugins.json" "[c['params']['properties']['seconds']['type'] for p in r['plugins'] if p['name']=='testkit' for c in p['checks'] if c['name']=='sleep'][0]")" = number
-run_wscheck plugins --plugin-path "$BROKEN"
+run_wscheck plugins --plugin-path "$PLUGINS" --plugin-path "$BROKEN"
 expect_status 0 "plugins still lists the good plugins when bad ones are on the path"
 for f in "nosymbol.so: not a wscheck plugin" "badabi.so: ABI version 99" \
          "dupname.so: duplicate plugin name 'testkit'" "nocheckname.so: check #1 has no name" \
@@ -131,7 +131,7 @@ bad() { # bad NAME JSON MESSAGE-REGEX
     check "$1: nothing ran, no report" test ! -e "$T/bad.xml"
 }
 bad malformed '{ "name": "x",
-  "tests": [ { "name": "a" "plugin": "testkit" } ] }' "bad-*malformed\.json:2:[0-9]+: "
+  "tests": [ { "name": "a" "plugin": "testkit" } ] }' "malformed\.json:2:28: syntax error"
 bad unknown-plugin '{ "name": "x", "tests": [ { "name": "a", "plugin": "nope", "check": "pass" } ] }' \
     "unknown-plugin\.json:1:[0-9]+: .*unknown plugin 'nope'"
 bad unknown-check '{ "name": "x", "tests": [ { "name": "a", "plugin": "testkit", "check": "nope" } ] }' \

@@ -190,7 +190,8 @@ static void test_setvar_and_deferred(void)
     struct wsc_suite_result s = run_text(
         "{\"name\":\"s\",\"tests\":["
         "{\"name\":\"a\",\"plugin\":\"testkit\",\"check\":\"setvar\",\"params\":{\"name\":\"tok\",\"value\":\"xyz\"}},"
-        "{\"name\":\"b\",\"plugin\":\"testkit\",\"check\":\"deferred\",\"params\":{\"steps\":[\"${tok}\"]}}]}", &o);
+        "{\"name\":\"b\",\"plugin\":\"testkit\",\"check\":\"deferred\","
+        "  \"params\":{\"steps\":[\"${tok}\",{\"capture\":{\"tok\":\"/x\"}}]}}]}", &o);
     CU_ASSERT_EQUAL_FATAL(s.n_tests, 2);
     CU_ASSERT_EQUAL(s.tests[1].status, WSC_PASSED);
     struct json_object *steps = NULL;
