@@ -20,6 +20,8 @@
 //   --close-reason TEXT     and this reason ("")
 //   --reject-status N     refuses every upgrade with this HTTP status
 //   --require-header N:V  refuses (401) an upgrade without this header value
+//   --tls-cert FILE --tls-key FILE
+//                         serves wss:// (prints "wss://127.0.0.1:PORT")
 //
 // Every message is echoed (text as text, binary as binary) except these
 // text commands:
@@ -30,14 +32,16 @@
 //   wsc:binary N              a binary message of N bytes 0..255 repeated
 'use strict';
 
+const fs = require('fs');
 const http = require('http');
+const https = require('https');
 const WebSocket = require('ws');
 
 function parseArgs(argv) {
     const opt = { host: '127.0.0.1', port: 0, protocols: [], welcome: null,
                   pingInterval: 0, noPong: false, reportPongs: false, closeAfter: 0,
                   closeCode: 1000, closeReason: '', rejectStatus: 0,
-                  requireHeader: null };
+                  requireHeader: null, tlsCert: null, tlsKey: null };
     for (let i = 2; i < argv.length; i++) {
         const a = argv[i];
         const next = () => {
@@ -56,6 +60,8 @@ function parseArgs(argv) {
         case '--close-code': opt.closeCode = Number(next()); break;
         case '--close-reason': opt.closeReason = next(); break;
         case '--reject-status': opt.rejectStatus = Number(next()); break;
+        case '--tls-cert': opt.tlsCert = next(); break;
+        case '--tls-key': opt.tlsKey = next(); break;
         case '--require-header': {
             const v = next();
             const colon = v.indexOf(':');
@@ -111,10 +117,15 @@ function main() {
         process.stderr.write(`peer-ws: ${e.message}\n`);
         process.exit(2);
     }
-    const server = http.createServer((req, res) => {
+    const onRequest = (req, res) => {
         res.writeHead(426, { 'Content-Type': 'text/plain' });
         res.end('WebSocket only\n');
-    });
+    };
+    const tls = opt.tlsCert && opt.tlsKey;
+    const server = tls
+        ? https.createServer({ cert: fs.readFileSync(opt.tlsCert),
+                               key: fs.readFileSync(opt.tlsKey) }, onRequest)
+        : http.createServer(onRequest);
     const wss = new WebSocket.Server({
         server,
         autoPong: !opt.noPong,
@@ -152,7 +163,8 @@ function main() {
         ws.on('error', () => {});
     });
     server.listen(opt.port, opt.host, () => {
-        process.stdout.write(`ws://${opt.host}:${server.address().port}\n`);
+        const scheme = tls ? 'wss' : 'ws';
+        process.stdout.write(`${scheme}://${opt.host}:${server.address().port}\n`);
     });
     const stop = () => { server.close(); process.exit(0); };
     process.on('SIGTERM', stop);

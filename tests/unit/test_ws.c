@@ -54,7 +54,7 @@ static int read_url(int fd, char *url, size_t size)
             return -1;
         if (url[n] == '\n') {
             url[n] = '\0';
-            return strncmp(url, "ws://", 5) == 0 ? 0 : -1;
+            return strncmp(url, "ws://", 5) == 0 || strncmp(url, "wss://", 6) == 0 ? 0 : -1;
         }
         n++;
     }
@@ -570,6 +570,67 @@ static void test_node_headers_secret_and_reject(void)
     stop_peer(&p);
 }
 
+/* A self-signed certificate for 127.0.0.1, made for this run. */
+static int make_certificate(char dir[256], char cert[512], char key[512])
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, 256, "%.200s/wsc-ws-tls.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(cert, 512, "%s/cert.pem", dir);
+    snprintf(key, 512, "%s/key.pem", dir);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+             "-keyout '%s' -out '%s' -days 1 -subj /CN=127.0.0.1 "
+             "-addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1", key, cert);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_node_wss(void)
+{
+    char dir[256], cert[512], key[512];
+    CU_ASSERT_EQUAL_FATAL(make_certificate(dir, cert, key), 0);
+    const char *args[] = {"--tls-cert", cert, "--tls-key", key, NULL};
+    struct peer p = {-1, ""};
+    CU_ASSERT_EQUAL_FATAL(start_node(&p, args), 0);
+    CU_ASSERT(strncmp(p.url, "wss://", 6) == 0);
+
+    struct wsc_ws_options o;
+    opts_for(&o, p.url);
+    o.ca_file = strdup(cert);
+    struct wsc_ws *ws = wsc_ws_connect(NULL, &o, wsc_now() + 10, 0);
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    struct wsc_ws_msg m;
+    ASSERT_OK(ws, roundtrip(ws, "over tls", &m));
+    CU_ASSERT_STRING_EQUAL(m.data, "over tls");
+    ASSERT_OK(ws, wsc_ws_close(ws, 1000, NULL, wsc_now() + 5));
+    wsc_ws_free(ws);
+
+    /* the system CAs do not know this certificate */
+    free(o.ca_file);
+    o.ca_file = NULL;
+    ws = wsc_ws_connect(NULL, &o, wsc_now() + 10, 0);
+    CU_ASSERT_EQUAL(wsc_ws_status(ws), WSC_WS_ERROR);
+    if (!contains(wsc_ws_error(ws), "certificate"))
+        fprintf(stderr, "# got '%s'\n", wsc_ws_error(ws));
+    CU_ASSERT(contains(wsc_ws_error(ws), "certificate"));
+    wsc_ws_free(ws);
+
+    /* unless verification is off */
+    o.insecure = 1;
+    ws = wsc_ws_connect(NULL, &o, wsc_now() + 10, 0);
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    ASSERT_OK(ws, roundtrip(ws, "insecure", &m));
+    wsc_ws_free(ws);
+
+    wsc_ws_options_free(&o);
+    stop_peer(&p);
+    unlink(cert);
+    unlink(key);
+    rmdir(dir);
+}
+
 static void test_refused_connection(void)
 {
     /* a port nobody listens on: take one from a peer we then stop */
@@ -834,6 +895,7 @@ static CU_TestInfo node_tests[] = {
     {"node: server ping answered by libcurl", test_node_auto_pong},
     {"node: a lost pong times out", test_node_lost_pong},
     {"node: headers, secrets, traces, rejection", test_node_headers_secret_and_reject},
+    {"node: wss:// with a CA file, refused without, insecure", test_node_wss},
     {"connection refused", test_refused_connection},
     CU_TEST_INFO_NULL,
 };
