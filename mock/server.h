@@ -1,0 +1,50 @@
+/* wscheck-mock: the server as a whole - its listeners, counters and
+ * clients - and the event loop that runs it. */
+#ifndef WSCHECK_MOCK_SERVER_H
+#define WSCHECK_MOCK_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libwebsockets.h>
+
+#include "clients.h"
+#include "options.h"
+
+#define MOCK_SERVER_NAME "WebSocket Mock Server"
+#define MOCK_SERVER_VERSION "1.0.0"
+#define MOCK_ADDR_LEN 64
+
+struct mock_stats {
+	uint64_t total_connections;
+	uint64_t total_messages;
+	uint64_t errors;
+	int64_t start_wall;	/* us since the epoch */
+	int64_t start_mono;	/* us, for the uptime */
+};
+
+struct mcp_state;
+
+struct mock_server {
+	const struct mock_options *opt;
+	struct lws_context *ctx;
+	struct lws_vhost *ws_vhost, *mcp_vhost;
+	int ws_port, mcp_port;
+	char ws_addr[MOCK_ADDR_LEN];	/* numeric address actually bound */
+	char mcp_addr[MOCK_ADDR_LEN];
+	struct mock_stats stats;
+	struct mock_registry clients;
+	struct mcp_state *mcp;
+	lws_sorted_usec_list_t keepalive_sul;
+	lws_sorted_usec_list_t wake_sul;
+	bool stopping;
+	int64_t stop_deadline;		/* monotonic us */
+};
+
+/* The server a connection belongs to. */
+struct mock_server *mock_server_of(struct lws *wsi);
+
+/* Runs the server until SIGINT/SIGTERM; returns the exit status. */
+int mock_server_run(const struct mock_options *opt);
+
+#endif
