@@ -90,6 +90,7 @@ static int expand_and_run(struct wsb_convo *c, size_t index, struct json_object 
                   err ? err : "out of memory");
         free(err);
     } else {
+        wsc_debug(c->ctx, "step %zu (%s)", index, wsb_action_name(s.action));
         rc = run_step(c, index, &s);
     }
     wsb_step_clear(&s);

@@ -142,6 +142,20 @@ expect_test node "mismatch names the step" failed \
     '^step 1 \(expect\): /type: expected "pong", got "ping" — received \{"type":"ping"\}$'
 report_true node "[(e['dir'], e['kind']) for e in trace('mismatch names the step') if e['kind'] == 'text'] == [('send', 'text'), ('recv', 'text')]" \
     "a failed conversation has the frame trace in the JSON report"
+"$PYTHON_WS" - "$WSC_TMP/node.xml" >"$WSC_TMP/junit.out" 2>&1 <<'EOF'
+import sys
+import xml.etree.ElementTree as ET
+cases = {c.get("name"): c for c in ET.parse(sys.argv[1]).iter("testcase")}
+case = cases["mismatch names the step"]
+failure = case.find("failure")
+assert case.get("classname") == "node ws.ws-basic", case.get("classname")
+assert failure is not None and failure.get("message").startswith(
+    'step 1 (expect): /type: expected "pong", got "ping"'), failure
+assert cases["conversation"].find("failure") is None
+assert cases["bad steps"].find("error") is not None
+EOF
+if [ $? -eq 0 ]; then ok "JUnit: the failure message, a passed case, an error case"
+else not_ok "JUnit: the failure message, a passed case, an error case"; diag <"$WSC_TMP/junit.out"; fi
 expect_test node "skip_until" passed ""
 expect_test node "skip_until gives up" failed \
     '^step 2 \(expect\): no matching message within 0\.500 s; 2 skipped, the last: /seq: expected 9, got 2 — received \{"seq":2\}$'
