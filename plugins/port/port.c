@@ -20,7 +20,7 @@
 /* ---- Params schemas ------------------------------------------------------- */
 
 #define HOST_PARAM(DEFAULT_CLAUSE)                                             \
-    "\"host\": {\"type\": \"string\"," DEFAULT_CLAUSE                           \
+    "\"host\": {\"type\": \"string\", \"minLength\": 1," DEFAULT_CLAUSE      \
     " \"description\": \"Host name or IP address (IPv4, or IPv6 such as ::1) "  \
     "to connect to; every address it resolves to is tried\"}"
 
@@ -29,7 +29,7 @@
     " \"description\": \"One TCP port (give port or ports)\"}"
 
 #define PORTS_PARAM(WHAT)                                                       \
-    "\"ports\": {\"type\": \"array\","                                          \
+    "\"ports\": {\"type\": \"array\", \"minItems\": 1,"                         \
     " \"items\": {\"type\": [\"integer\", \"string\"]},"                        \
     " \"description\": \"" WHAT ": numbers and ranges, e.g."                    \
     " [8675, \\\"8678-8680\\\"]\"}"
@@ -59,7 +59,8 @@ static const char scan_schema[] =
 
 static const char owner_schema[] =
     "{\"type\": \"object\", \"required\": [\"port\"], \"properties\": {"
-    "\"host\": {\"type\": \"string\", \"description\": \"Only listeners that"
+    "\"host\": {\"type\": \"string\", \"minLength\": 1,"
+    " \"description\": \"Only listeners that"
     " accept connections to this host's addresses (wildcard binds included);"
     " any local address when absent\"}, "
     "\"port\": {\"type\": \"integer\", \"minimum\": 1, \"maximum\": 65535,"

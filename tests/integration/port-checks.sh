@@ -216,11 +216,17 @@ JSON
     expect_status 2 "$1 exits 2"
     expect_match "$4" "$err$out" "$1 is named"
 }
-scenario_error "a port above 65535" '{ "port": 70000 }' listening 'port'
-scenario_error "a misspelt param" '{ "prot": 80 }' listening 'prot'
-scenario_error "a scan without ports" '{ "host": "::1" }' scan 'ports'
-scenario_error "owner without a port" '{ "host": "::1" }' owner 'port'
-scenario_error "a ports entry of the wrong type" '{ "ports": [true] }' closed 'ports'
+scenario_error "a port above 65535" '{ "port": 70000 }' listening \
+    'params\.port: 70000 is greater than the maximum 65535'
+scenario_error "a misspelt param" '{ "prot": 80 }' listening "unknown param 'prot'"
+scenario_error "a scan without ports" '{ "host": "::1" }' scan "missing required param 'ports'"
+scenario_error "owner without a port" '{ "host": "::1" }' owner "missing required param 'port'"
+scenario_error "a ports entry of the wrong type" '{ "ports": [true] }' closed \
+    'params\.ports\[0\]: expected integer or string, got boolean'
+scenario_error "an empty ports list" '{ "ports": [] }' closed 'params\.ports: .*1'
+scenario_error "an empty host" '{ "host": "", "port": 80 }' listening 'params\.host'
+scenario_error "a bad operator in expect" '{ "port": 80, "expect": { "pid": { "$nope": 1 } } }' \
+    owner 'params\.expect: /pid: unknown operator \$nope'
 
 run_wscheck validate "$T/pass.json" "$T/fail.json"
 expect_status 0 "wscheck validate accepts the port scenarios"
