@@ -48,10 +48,11 @@ int wsb_status_matches(struct json_object *expect, long status, char **why)
     char *msg = NULL;
     int ok = actual && wsc_match(expect, actual, "", &msg);
     json_object_put(actual);
-    if (!ok)
-        *why = msg ? msg : strdup("a matching status");
-    else
-        free(msg);
+    free(msg);
+    if (!ok && asprintf(why, "a status matching %s",
+                        json_object_to_json_string_ext(expect, JSON_C_TO_STRING_PLAIN |
+                                                       JSON_C_TO_STRING_NOSLASHESCAPE)) < 0)
+        *why = NULL;
     return ok;
 }
 

@@ -31,8 +31,8 @@ double wsb_param_number(struct json_object *params, const char *key, double dflt
 
 /* Does the HTTP status match `expect` (an integer, or a matcher object)?
  * With expect NULL: any 4xx or 5xx. On a mismatch *why is a malloc'ed
- * description of what was expected ("403", "a 4xx or 5xx status", or the
- * matcher's message). */
+ * description of what was expected ("403", "a 4xx or 5xx status", "a status
+ * matching {"$gte":400}"). */
 int wsb_status_matches(struct json_object *expect, long status, char **why);
 
 /* A received message for a failure message: its text (cut to about 200

@@ -188,6 +188,8 @@ cat >"$WSC_TMP/reject.json" <<'EOF'
      "params": {"url": "${refusing}", "expect_status": {"$gte": 400, "$lt": 500}}},
     {"name": "refused with another status", "plugin": "ws-basic", "check": "reject",
      "params": {"url": "${refusing}", "expect_status": 401}},
+    {"name": "refused, not a 5xx", "plugin": "ws-basic", "check": "reject",
+     "params": {"url": "${refusing}", "expect_status": {"$gte": 500}}},
     {"name": "missing credentials", "plugin": "ws-basic", "check": "reject",
      "params": {"url": "${guarded}", "expect_status": 401}},
     {"name": "credentials accepted", "plugin": "ws-basic", "check": "handshake",
@@ -207,6 +209,7 @@ expect_test reject "refused with 403" passed ""
 report_true reject "o('refused with 403')['status'] == 403" "reject: the refusal's status in the outputs"
 expect_test reject "refused, any 4xx" passed ""
 expect_test reject "refused with another status" failed '^refused with HTTP 403, expected 401$'
+expect_test reject "refused, not a 5xx" failed '^refused with HTTP 403, expected a status matching \{"\$gte":500\}$'
 expect_test reject "missing credentials" passed ""
 expect_test reject "credentials accepted" passed ""
 expect_test reject "credentials wrongly accepted" failed '^the upgrade was accepted \(HTTP 101\), expected a refusal$'
