@@ -42,7 +42,11 @@ static const char listening_schema[] =
     "{\"type\": \"object\", \"properties\": {"
     HOST_PARAM(" \"default\": \"" DEFAULT_HOST "\",") ", "
     PORT_PARAM ", "
-    PORTS_PARAM("TCP ports (give port or ports)")
+    PORTS_PARAM("TCP ports (give port or ports)") ", "
+    "\"connect_timeout\": {\"type\": \"number\", \"minimum\": 0.01,"
+    " \"maximum\": 3600, \"description\": \"Seconds to wait for each connect"
+    " (a port that does not answer in time is timed out); by default until the"
+    " test's timeout\"}"
     "}}";
 
 static const char scan_schema[] =
@@ -225,7 +229,8 @@ static const char *not_open_label(const struct probe_result *r)
 static void check_listening(struct wsc_ctx *ctx, struct json_object *params)
 {
     struct probe_job job;
-    if (run_job(ctx, params, NULL, 0, &job) != 0)
+    double attempt = param_number(params, "connect_timeout", 0);
+    if (run_job(ctx, params, NULL, attempt, &job) != 0)
         return;
     char list[1024];
     struct portgroup_writer w;
@@ -262,7 +267,8 @@ static void check_listening(struct wsc_ctx *ctx, struct json_object *params)
 static void check_closed(struct wsc_ctx *ctx, struct json_object *params)
 {
     struct probe_job job;
-    if (run_job(ctx, params, NULL, 0, &job) != 0)
+    double attempt = param_number(params, "connect_timeout", 0);
+    if (run_job(ctx, params, NULL, attempt, &job) != 0)
         return;
     char open_list[1024], untried_list[1024];
     struct portgroup_writer open_w, untried_w;

@@ -11,8 +11,9 @@ T=$WSC_TMP
 # A block of ten consecutive ports on 127.0.0.1: BASE+1, BASE+4 and BASE+5
 # listen, the other seven are bound without listening, so that they refuse
 # connections and nobody else can take them while the test runs. Plus one
-# listener on [::1] when this system has IPv6 loopback. Accepted connections
-# are closed at once.
+# listener on [::1] when this system has IPv6 loopback, and one ($FULL) whose
+# accept queue is full, so that connects to it time out. Accepted
+# connections are closed at once.
 cat >"$T/listen.py" <<'PY'
 import random, select, socket, sys
 
@@ -43,7 +44,17 @@ try:
     v6port = v6.getsockname()[1]
 except OSError:
     v6port = 0
-print("base %d v6 %d" % (base, v6port), flush=True)
+# a listener that never accepts, its queue filled: further SYNs are dropped
+full = socket.socket()
+full.bind(("127.0.0.1", 0))
+full.listen(0)
+fillers = []
+for _ in range(3):
+    c = socket.socket()
+    c.setblocking(False)
+    c.connect_ex(full.getsockname())
+    fillers.append(c)
+print("base %d v6 %d full %d" % (base, v6port, full.getsockname()[1]), flush=True)
 while True:
     for s in select.select(listening, [], [])[0]:
         conn, _ = s.accept()
@@ -52,9 +63,9 @@ PY
 
 start_bg "$T/listen.out" "$PYTHON_WS" "$T/listen.py"
 LISTENER_PID=$last_pid
-line=$(wait_for_line "$T/listen.out" '^base [0-9]+ v6 [0-9]+') || {
+line=$(wait_for_line "$T/listen.out" '^base [0-9]+ v6 [0-9]+ full [0-9]+') || {
     not_ok "the test listeners start"; finish; exit 1; }
-read -r _ BASE _ V6PORT <<<"$line"
+read -r _ BASE _ V6PORT _ FULL <<<"$line"
 P1=$((BASE + 1)) P4=$((BASE + 4)) P5=$((BASE + 5))
 SHUT=$((BASE + 2)) LAST=$((BASE + 9))
 
@@ -87,6 +98,8 @@ cat >"$T/pass.json" <<JSON
       "params": { "host": "127.0.0.1", "ports": [$P1, "$P4-$P5"] } },
     { "name": "refused ports are closed", "plugin": "port", "check": "closed",
       "params": { "ports": ["$SHUT-$((BASE + 3))", $((BASE + 6))] } },
+    { "name": "a port that does not answer is closed", "plugin": "port",
+      "check": "closed", "params": { "port": $FULL, "connect_timeout": 0.3 } },
     { "name": "owner is the python listener", "plugin": "port", "check": "owner",
       "params": { "port": $P1, "host": "127.0.0.1",
                   "expect": { "command": { "\$regex": "^python" },
@@ -104,7 +117,7 @@ expect_status 0 "listening, closed, owner and scan pass against live listeners"
 check "the JUnit report is valid against both schemas" validate_junit "$T/pass.xml"
 R=$T/pass.json.out
 json_check "$R" "every test passed" \
-    "all(x['status'] == 'passed' for x in tests.values()) and len(tests) == 5"
+    "all(x['status'] == 'passed' for x in tests.values()) and len(tests) == 6"
 json_check "$R" "one port: outputs.open is that port, closed is empty" \
     "t('one port listens')['outputs']['open'] == [$P1] and t('one port listens')['outputs']['closed'] == []"
 json_check "$R" "one port: a connect_ms metric in ms" \
@@ -113,6 +126,8 @@ json_check "$R" "several ports: connect_ms.<port> for each" \
     "sorted(m['name'] for m in t('a list and a range listen')['metrics']) == ['connect_ms.$P1', 'connect_ms.$P4', 'connect_ms.$P5']"
 json_check "$R" "several ports: outputs.open lists them in order" \
     "t('a list and a range listen')['outputs']['open'] == [$P1, $P4, $P5]"
+json_check "$R" "closed: a port that does not answer counts as closed" \
+    "t('a port that does not answer is closed')['outputs']['closed'] == [$FULL]"
 json_check "$R" "closed: outputs.closed lists the refused ports" \
     "t('refused ports are closed')['outputs']['closed'] == [$SHUT, $((BASE + 3)), $((BASE + 6))] and t('refused ports are closed')['outputs']['open'] == []"
 json_check "$R" "owner: the pid is the listener's" \
@@ -161,6 +176,8 @@ cat >"$T/fail.json" <<JSON
   "tests": [
     { "name": "a refused port", "plugin": "port", "check": "listening",
       "params": { "ports": [$P1, $SHUT] } },
+    { "name": "a port that does not answer", "plugin": "port", "check": "listening",
+      "params": { "ports": [$FULL, $P1], "connect_timeout": 0.3 } },
     { "name": "a listening port is not closed", "plugin": "port", "check": "closed",
       "params": { "port": $P1 } },
     { "name": "open ports in a closed range", "plugin": "port", "check": "closed",
@@ -189,6 +206,8 @@ json_check "$R" "a refused port fails, named with the reason" \
     "t('a refused port')['status'] == 'failed' and '1 of 2 ports on 127.0.0.1 did not accept a connection: $SHUT (refused)' in t('a refused port')['message']"
 json_check "$R" "a refused port: outputs split open and closed, the open one measured" \
     "t('a refused port')['outputs']['open'] == [$P1] and t('a refused port')['outputs']['closed'] == [$SHUT] and len(metric('a refused port', 'connect_ms.$P1')) == 1"
+json_check "$R" "a port that does not answer in connect_timeout has timed out" \
+    "t('a port that does not answer')['status'] == 'failed' and '1 of 2 ports on 127.0.0.1 did not accept a connection: $FULL (timed out)' in t('a port that does not answer')['message']"
 json_check "$R" "closed fails on a listening port, naming it" \
     "t('a listening port is not closed')['status'] == 'failed' and 'port $P1 on 127.0.0.1 accepts connections' in t('a listening port is not closed')['message']"
 json_check "$R" "closed on a range names the open ports compactly" \
