@@ -133,16 +133,38 @@ void wsb_record_rtt(struct wsb_convo *c, size_t index, double since, double at)
     c->rtt_reported++;
 }
 
+/* What skip_until passed over: the count and the last one, for the message
+ * when nothing matches. */
+struct skipped {
+    size_t n;
+    char *why;   /* why the last one did not match */
+    char *seen;  /* what it was */
+};
+
+static void skipped_keep(struct skipped *k, char *why, char *seen)
+{
+    k->n++;
+    free(k->why);
+    free(k->seen);
+    k->why = why;
+    k->seen = seen;
+}
+
+static void skipped_free(struct skipped *k)
+{
+    free(k->why);
+    free(k->seen);
+}
+
 /* The failure when the wait ended without a match. */
 static int fail_wait(struct wsb_convo *c, size_t index, const struct wsb_step *s,
                      enum wsc_ws_result r, double within, double started,
-                     double deadline, size_t skipped, const char *last_why,
-                     const char *last_seen)
+                     double deadline, const struct skipped *k)
 {
-    if (r == WSC_WS_TIMEOUT && skipped)
+    if (r == WSC_WS_TIMEOUT && k->n)
         return wsb_step_fail(c, index, s, "no matching message %s; %zu skipped, the last: "
                              "%s — received %s", wsb_waited(within, started, deadline),
-                             skipped, last_why ? last_why : "?", last_seen ? last_seen : "?");
+                             k->n, k->why ? k->why : "?", k->seen ? k->seen : "?");
     if (r == WSC_WS_TIMEOUT)
         return wsb_step_fail(c, index, s, "no message %s",
                              wsb_waited(within, started, deadline));
@@ -163,50 +185,49 @@ static int matched(struct wsb_convo *c, size_t index, const struct wsb_step *s,
     return s->capture ? wsb_run_capture(c, index, s, value) : 0;
 }
 
+/* Judges one received message: 1 when the step is done (matched), -1 when
+ * it failed, 0 when it was skipped (kept in *k). */
+static int judge(struct wsb_convo *c, size_t index, const struct wsb_step *s,
+                 const struct wsb_msg *m, struct skipped *k)
+{
+    char *seen = wsb_describe(m->kind, m->data, m->len, m->close_code), *why = NULL;
+    struct json_object *value = NULL;
+    int rc;
+    if (m->kind == WSC_WS_CLOSE) {
+        rc = wsb_step_fail(c, index, s, "the peer closed the connection (%s)",
+                           seen ? seen : "close");
+    } else if (matches(s, m, &value, &why)) {
+        rc = matched(c, index, s, m, value) < 0 ? -1 : 1;
+    } else if (!s->skip_until) {
+        rc = wsb_step_fail(c, index, s, "%s — received %s", why ? why : "no match",
+                           seen ? seen : "?");
+    } else {
+        skipped_keep(k, why, seen);
+        return 0;
+    }
+    free(why);
+    free(seen);
+    return rc;
+}
+
 int wsb_run_expect(struct wsb_convo *c, size_t index, const struct wsb_step *s)
 {
     double within, started = wsc_now();
     double deadline = wsb_step_deadline(c, s, WSB_DEFAULT_WITHIN, &within);
-    size_t skipped = 0;
-    char *last_why = NULL, *last_seen = NULL;
-    for (;;) {
+    struct skipped k = {0};
+    int rc = 0;
+    while (rc == 0) {
         struct wsb_msg m;
         enum wsc_ws_result r = wsb_next_message(c, WSC_WS_DATA, deadline, &m);
         if (r != WSC_WS_OK) {
-            int rc = fail_wait(c, index, s, r, within, started, deadline, skipped,
-                               last_why, last_seen);
-            free(last_why);
-            free(last_seen);
-            return rc;
+            rc = fail_wait(c, index, s, r, within, started, deadline, &k);
+            break;
         }
-        char *seen = wsb_describe(m.kind, m.data, m.len, m.close_code), *why = NULL;
-        struct json_object *value = NULL;
-        int rc = 0;
-        if (m.kind == WSC_WS_CLOSE) {
-            rc = wsb_step_fail(c, index, s, "the peer closed the connection (%s)",
-                               seen ? seen : "close");
-        } else if (matches(s, &m, &value, &why)) {
-            rc = matched(c, index, s, &m, value) < 0 ? -1 : 1;
-        } else if (!s->skip_until) {
-            rc = wsb_step_fail(c, index, s, "%s — received %s", why ? why : "no match",
-                               seen ? seen : "?");
-        } else {
-            skipped++;
-            free(last_why);
-            free(last_seen);
-            last_why = why;
-            last_seen = seen;
-            why = seen = NULL;
-        }
+        rc = judge(c, index, s, &m, &k);
         wsb_msg_free(&m);
-        free(why);
-        free(seen);
-        if (rc != 0) {
-            free(last_why);
-            free(last_seen);
-            return rc < 0 ? -1 : 0;
-        }
     }
+    skipped_free(&k);
+    return rc < 0 ? -1 : 0;
 }
 
 int wsb_run_expect_none(struct wsb_convo *c, size_t index, const struct wsb_step *s)
