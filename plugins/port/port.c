@@ -20,22 +20,22 @@
 /* ---- Params schemas ------------------------------------------------------- */
 
 #define HOST_PARAM(DEFAULT_CLAUSE)                                             \
-    "\"host\": {\"type\": \"string\", \"minLength\": 1," DEFAULT_CLAUSE      \
-    " \"description\": \"Host name or IP address (IPv4, or IPv6 such as ::1) "  \
+    "\"host\": {\"type\": \"string\", \"minLength\": 1," DEFAULT_CLAUSE        \
+    " \"description\": \"Host name or IP address (IPv4, or IPv6 such as ::1) " \
     "to connect to; every address it resolves to is tried\"}"
 
-#define PORT_PARAM                                                              \
+#define PORT_PARAM                                                             \
     "\"port\": {\"type\": \"integer\", \"minimum\": 1, \"maximum\": 65535,"    \
     " \"description\": \"One TCP port (give port or ports)\"}"
 
-#define PORTS_PARAM(WHAT)                                                       \
-    "\"ports\": {\"type\": \"array\", \"minItems\": 1,"                         \
-    " \"items\": {\"type\": [\"integer\", \"string\"]},"                        \
-    " \"description\": \"" WHAT ": numbers and ranges, e.g."                    \
+#define PORTS_PARAM(WHAT)                                                      \
+    "\"ports\": {\"type\": \"array\", \"minItems\": 1,"                        \
+    " \"items\": {\"type\": [\"integer\", \"string\"]},"                       \
+    " \"description\": \"" WHAT ": numbers and ranges, e.g."                   \
     " [8675, \\\"8678-8680\\\"]\"}"
 
-#define EXPECT_PARAM(WHAT)                                                      \
-    "\"expect\": {\"type\": \"object\", \"x-wsc-expect\": true,"                \
+#define EXPECT_PARAM(WHAT)                                                     \
+    "\"expect\": {\"type\": \"object\", \"x-wsc-expect\": true,"               \
     " \"description\": \"Expectation (matcher) on " WHAT "\"}"
 
 static const char listening_schema[] =
