@@ -169,16 +169,22 @@ void outbuf_unref(struct mock_outbuf *buf)
 		free(buf);
 }
 
+/* A peer that no longer reads may never make its socket writeable again:
+ * it is cut off this long after the close was asked for. */
+#define DROP_GRACE_S 5
+
 void client_drop(struct mock_client *c, int code, const char *reason)
 {
 	if (c->closing)
 		return;
 	c->closing = true;
+	c->dropping = true;
 	lws_close_reason(c->wsi, (enum lws_close_status)code,
 			 (unsigned char *)(uintptr_t)reason, strlen(reason));
-	/* Asynchronous: lws sends the close frame when it can and frees the
-	 * connection, even if the peer never reads again. */
-	lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+	/* The close frame goes out from the writeable callback (returning -1
+	 * there is how lws sends a close with our reason). */
+	lws_callback_on_writable(c->wsi);
+	lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, DROP_GRACE_S);
 }
 
 int client_send(struct mock_client *c, struct mock_outbuf *buf)

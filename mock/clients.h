@@ -58,6 +58,7 @@ struct mock_client {
 	int64_t last_ping;		/* wall clock, us; 0 = never */
 	bool registered;
 	bool closing;			/* a close is under way: send nothing */
+	bool dropping;			/* close at the next writeable callback */
 	bool shutting_down;		/* server exit: close with 1001 */
 
 	struct mock_client *prev, *next;	/* connection order */

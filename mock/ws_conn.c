@@ -147,13 +147,17 @@ static int on_writeable(struct mock_client *c)
 	struct mock_outbuf *buf;
 	int n;
 
+	if (c->dropping)
+		return -1;	/* sends the close reason set by client_drop() */
 	if (c->closing)
 		return 0;
 	if (c->ping_due) {
-		unsigned char frame[LWS_PRE + 1];
+		/* A payload, because lws 4.1 reports no empty pong to us. */
+		unsigned char frame[LWS_PRE + 8];
 
+		memcpy(frame + LWS_PRE, "keepaliv", 8);
 		c->ping_due = false;
-		if (lws_write(wsi, frame + LWS_PRE, 0, LWS_WRITE_PING) < 0)
+		if (lws_write(wsi, frame + LWS_PRE, 8, LWS_WRITE_PING) < 0)
 			return -1;
 	} else if ((buf = client_next_out(c)) != NULL) {
 		n = lws_write(wsi, buf->bytes + LWS_PRE, buf->len, LWS_WRITE_TEXT);
@@ -181,6 +185,26 @@ void ws_conn_shutdown_all(struct mock_server *srv)
 	}
 }
 
+/* Written by hand: at this stage lws would answer as HTTP/1.0, which
+ * WebSocket clients refuse to read. Returns 1: "answered, carry on". */
+static int refuse_upgrade(struct lws *wsi)
+{
+	static const char resp[] =
+		"HTTP/1.1 400 Bad Request\r\n"
+		"content-type: text/plain\r\n"
+		"content-length: 34\r\n"
+		"connection: close\r\n"
+		"\r\n"
+		"Unsupported WebSocket subprotocol\n";
+	unsigned char buf[LWS_PRE + sizeof(resp)];
+
+	memcpy(buf + LWS_PRE, resp, sizeof(resp) - 1);
+	if (lws_write(wsi, buf + LWS_PRE, sizeof(resp) - 1,
+		      LWS_WRITE_HTTP_HEADERS) != (int)sizeof(resp) - 1)
+		return -1;
+	return 1;
+}
+
 /* Subprotocols: lws drops a connection that offers only names it does not
  * know without a word; answer 400 instead, naming what we accept. */
 static int confirm_upgrade(struct mock_server *srv, struct lws *wsi)
@@ -197,10 +221,7 @@ static int confirm_upgrade(struct mock_server *srv, struct lws *wsi)
 			return 0;
 	}
 	mock_log(MOCK_LOG_INFO, "refused upgrade: no supported subprotocol offered");
-	if (lws_return_http_status(wsi, HTTP_STATUS_BAD_REQUEST,
-				   "Unsupported WebSocket subprotocol"))
-		return -1;
-	return 1;
+	return refuse_upgrade(wsi);
 }
 
 static int http_callback(struct mock_server *srv, struct lws *wsi,
