@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The check_websocket.py-compatible quick checks, against wscheck-mock, a node
+# `ws` echo server and a plain TCP listener started here.
+. "$top_srcdir/tests/integration/lib.sh"
+T=$WSC_TMP
+json_get() { "$PYTHON_WS" -c "import json,sys; r=json.load(open(sys.argv[1])); print($2)" "$1"; }
+
+start_mock || { not_ok "wscheck-mock starts"; finish; exit 1; }
+start_bg "$T/node.log" "$NODE" "$top_srcdir/tests/integration/peer-ws.js"
+NODE_URL=$(wait_for_line "$T/node.log" '^ws://[^ ]+') || { not_ok "node ws peer starts"; finish; exit 1; }
+start_bg "$T/tcp.log" "$PYTHON_WS" -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+print("port", s.getsockname()[1], flush=True)
+time.sleep(60)'
+TCP_PID=$last_pid
+TCP_PORT=$(wait_for_line "$T/tcp.log" '^port [0-9]+' | cut -d' ' -f2)
+
+run_wscheck --help
+expect_status 0 "--help lists the quick checks"
+expect_match '--check-port PORT' "$out" "--help documents --check-port"
+run_wscheck --ci-mode --help
+expect_status 0 "quick check options have their own help"
+
+# --check-port: listening + owner, who owns it printed
+run_wscheck --check-port "$TCP_PORT" --json "$T/port.json"
+expect_status 0 "--check-port passes on a listening port"
+expect_match "port owner: $TCP_PORT: pid $TCP_PID \(python" "$out" "--check-port prints the owning pid and command"
+check "--check-port ran listening and owner" \
+    test "$(json_get "$T/port.json" "[t['check'] for t in r['suites'][0]['tests']]")" = "['listening', 'owner']"
+stop_pid "$TCP_PID"
+run_wscheck --check-port "$TCP_PORT" --timeout 1
+expect_status 1 "--check-port fails once the listener is gone"
+expect_match "did not accept|refused" "$out" "the failure says the port refused"
+run_wscheck --check-port 70000
+expect_status 2 "--check-port rejects a port out of range"
+
+# --check-http / --test-endpoint with http
+run_wscheck --check-http "http://127.0.0.1:$MOCK_PORT/health"
+expect_status 0 "--check-http passes on the mock's /health"
+run_wscheck --test-endpoint "http://127.0.0.1:$MOCK_PORT/no-such-path" --timeout 2
+expect_status 1 "--test-endpoint fails on a 4xx endpoint"
+
+# --test-websocket against the mock and against node ws
+for peer in "wscheck-mock=$MOCK_URL" "node ws=$NODE_URL"; do
+    url=${peer#*=}; name=${peer%%=*}
+    run_wscheck --test-websocket "$url" --json "$T/ws.json"
+    expect_status 0 "--test-websocket passes against $name"
+    expect_match "WebSocket handshake: .*: ok in [0-9.]+ ms" "$out" "the diagnosis reports the handshake ($name)"
+    expect_match "WebSocket ping/pong: .*: ok, rtt p50" "$out" "the diagnosis reports ping/pong ($name)"
+    check "handshake, echo and ping/pong all passed ($name)" \
+        test "$(json_get "$T/ws.json" "[t['status'] for t in r['suites'][0]['tests']]")" = "['passed', 'passed', 'passed']"
+done
+run_wscheck --test-endpoint "ws://127.0.0.1:$TCP_PORT" --timeout 1
+expect_status 1 "--test-endpoint with ws:// fails against a closed port"
+
+# --ci-mode: JUnit written, exit 0 unless --fail-on-error
+run_wscheck --ci-mode --output-junit-xml "$T/ci.xml" --check-port "$TCP_PORT" --timeout 1
+expect_status 0 "--ci-mode alone reports failures without failing the job"
+check "--ci-mode writes a valid JUnit report" validate_junit "$T/ci.xml"
+check "the JUnit report holds the failure" grep -q '<failure' "$T/ci.xml"
+run_wscheck --ci-mode --fail-on-error --output-junit-xml "$T/ci.xml" --check-port "$TCP_PORT" --timeout 1
+expect_status 1 "--ci-mode --fail-on-error exits 1 on failure"
+run_wscheck --ci-mode --fail-on-error --output-junit-xml "$T/ci.xml" --test-websocket "$MOCK_URL" \
+    "$top_srcdir/scenarios/demo.json"
+expect_status 0 "--ci-mode runs scenario files given with quick checks"
+check "quick checks and the scenario are two suites" \
+    test "$(grep -c '<testsuite ' "$T/ci.xml")" = 2
+run_wscheck --bogus-option
+expect_status 2 "an unknown option exits 2"
+finish
