@@ -1,0 +1,489 @@
+/* Connecting and freeing a WebSocket connection (see <wscheck/ws.h>): the
+ * upgrade request with a Sec-WebSocket-Key of our own, so that we can verify
+ * the Accept (libcurl does not), verification of the rest of the 101 answer,
+ * and the accessors of what the answer held. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+
+#include <openssl/evp.h>
+
+#include "ws_internal.h"
+
+#define BODY_MAX 65536
+
+/* ---- handshake ----------------------------------------------------------- */
+
+int wsc_ws_accept_for_key(const char *key, char out[29])
+{
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int dlen = 0;
+    char input[128];
+    int n = snprintf(input, sizeof input, "%s%s", key, WSC_WS_GUID);
+    if (n < 0 || (size_t)n >= sizeof input)
+        return -1;
+    if (EVP_Digest(input, (size_t)n, digest, &dlen, EVP_sha1(), NULL) != 1 || dlen != 20)
+        return -1;
+    /* 20 bytes encode to 28 characters plus the NUL EVP_EncodeBlock adds */
+    return EVP_EncodeBlock((unsigned char *)out, digest, 20) == 28 ? 0 : -1;
+}
+
+static int make_key(char out[32])
+{
+    unsigned char raw[16];
+    size_t got = 0;
+    while (got < sizeof raw) {
+        ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        got += (size_t)n;
+    }
+    return EVP_EncodeBlock((unsigned char *)out, raw, sizeof raw) == 24 ? 0 : -1;
+}
+
+static int header_given(const struct wsc_ws_options *opt, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < opt->n_headers; i++)
+        if (strncasecmp(opt->headers[i], name, n) == 0 && opt->headers[i][n] == ':')
+            return 1;
+    return 0;
+}
+
+static int append_header(struct curl_slist **list, const char *line)
+{
+    struct curl_slist *l = curl_slist_append(*list, line);
+    if (!l)
+        return -1;
+    *list = l;
+    return 0;
+}
+
+static int build_request_headers(struct wsc_ws *ws)
+{
+    char line[512];
+    snprintf(line, sizeof line, "Sec-WebSocket-Key: %s", ws->key);
+    if (append_header(&ws->request_headers, line) != 0)
+        return -1;
+    if (ws->opt.origin && !header_given(&ws->opt, "Origin")) {
+        char *o;
+        if (asprintf(&o, "Origin: %s", ws->opt.origin) < 0)
+            return -1;
+        int r = append_header(&ws->request_headers, o);
+        free(o);
+        if (r != 0)
+            return -1;
+    }
+    if (ws->opt.n_subprotocols > 0 && !header_given(&ws->opt, "Sec-WebSocket-Protocol")) {
+        size_t len = sizeof "Sec-WebSocket-Protocol: ";
+        for (size_t i = 0; i < ws->opt.n_subprotocols; i++)
+            len += strlen(ws->opt.subprotocols[i]) + 2;
+        char *p = malloc(len);
+        if (!p)
+            return -1;
+        strcpy(p, "Sec-WebSocket-Protocol: ");
+        for (size_t i = 0; i < ws->opt.n_subprotocols; i++) {
+            if (i)
+                strcat(p, ", ");
+            strcat(p, ws->opt.subprotocols[i]);
+        }
+        int r = append_header(&ws->request_headers, p);
+        free(p);
+        if (r != 0)
+            return -1;
+    }
+    for (size_t i = 0; i < ws->opt.n_headers; i++)
+        if (append_header(&ws->request_headers, ws->opt.headers[i]) != 0)
+            return -1;
+    return 0;
+}
+
+/* Keeps at most BODY_MAX bytes of a rejection's body. */
+static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+    struct wsc_ws *ws = userdata;
+    size_t n = size * nmemb;
+    size_t room = BODY_MAX - ws->body_len;
+    size_t take = n < room ? n : room;
+    if (take > 0) {
+        char *grown = realloc(ws->body, ws->body_len + take + 1);
+        if (!grown)
+            return 0;
+        ws->body = grown;
+        memcpy(ws->body + ws->body_len, ptr, take);
+        ws->body_len += take;
+        ws->body[ws->body_len] = '\0';
+    }
+    return n;
+}
+
+static int set_curl_options(struct wsc_ws *ws, double connect_deadline)
+{
+    CURL *c = ws->curl;
+    long ms = (long)ceil((connect_deadline - wsc_now()) * 1000.0);
+    if (ms < 1)
+        ms = 1;
+    long ws_options = ws->opt.observe_pings ? CURLWS_NOAUTOPONG : 0;
+    int bad = 0;
+    bad |= curl_easy_setopt(c, CURLOPT_URL, ws->opt.url) != CURLE_OK;
+    bad |= curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 2L) != CURLE_OK;
+    bad |= curl_easy_setopt(c, CURLOPT_HTTPHEADER, ws->request_headers) != CURLE_OK;
+    bad |= curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK;
+    bad |= curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, ms) != CURLE_OK;
+    bad |= curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, ms) != CURLE_OK;
+    bad |= curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ws->curl_err) != CURLE_OK;
+    bad |= curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK;
+    bad |= curl_easy_setopt(c, CURLOPT_WRITEDATA, ws) != CURLE_OK;
+    bad |= curl_easy_setopt(c, CURLOPT_WS_OPTIONS, ws_options) != CURLE_OK;
+    if (ws->opt.ca_file)
+        bad |= curl_easy_setopt(c, CURLOPT_CAINFO, ws->opt.ca_file) != CURLE_OK;
+    if (ws->opt.insecure) {
+        bad |= curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L) != CURLE_OK;
+        bad |= curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L) != CURLE_OK;
+    }
+    if (ws->opt.client_cert)
+        bad |= curl_easy_setopt(c, CURLOPT_SSLCERT, ws->opt.client_cert) != CURLE_OK;
+    if (ws->opt.client_key)
+        bad |= curl_easy_setopt(c, CURLOPT_SSLKEY, ws->opt.client_key) != CURLE_OK;
+    return bad ? -1 : 0;
+}
+
+/* Collects the answer's headers: the 101's live in the 1xx set. */
+static void collect_headers(struct wsc_ws *ws)
+{
+    unsigned int origin = (ws->http_status >= 100 && ws->http_status < 200)
+                              ? CURLH_1XX : CURLH_HEADER;
+    struct curl_header *prev = NULL, *h;
+    while ((h = curl_easy_nextheader(ws->curl, origin, -1, prev)) != NULL) {
+        prev = h;
+        char name[128];
+        size_t i;
+        for (i = 0; h->name[i] && i < sizeof name - 1; i++)
+            name[i] = (char)tolower((unsigned char)h->name[i]);
+        name[i] = '\0';
+        struct json_object *old;
+        struct json_object *v;
+        if (json_object_object_get_ex(ws->headers, name, &old)) {
+            char *joined;
+            if (asprintf(&joined, "%s, %s", json_object_get_string(old), h->value) < 0)
+                continue;
+            v = json_object_new_string(joined);
+            free(joined);
+        } else {
+            v = json_object_new_string(h->value);
+        }
+        if (v)
+            json_object_object_add(ws->headers, name, v);
+    }
+}
+
+/* Does a comma-separated header value contain `token` (any case)? */
+static int has_token(const char *value, const char *token)
+{
+    size_t tlen = strlen(token);
+    const char *p = value;
+    while (*p) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        size_t len = strcspn(p, ",");
+        size_t end = len;
+        while (end > 0 && (p[end - 1] == ' ' || p[end - 1] == '\t'))
+            end--;
+        if (end == tlen && strncasecmp(p, token, tlen) == 0)
+            return 1;
+        p += len;
+    }
+    return 0;
+}
+
+static void add_violation(char *buf, size_t size, const char *fmt, ...) WSC_PRINTF(3, 4);
+static void add_violation(char *buf, size_t size, const char *fmt, ...)
+{
+    size_t used = strlen(buf);
+    if (used > 0 && used + 2 < size) {
+        strcat(buf, "; ");
+        used += 2;
+    }
+    if (used >= size)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + used, size - used, fmt, ap);
+    va_end(ap);
+}
+
+static void offered_list(const struct wsc_ws_options *opt, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (opt->n_subprotocols == 0) {
+        snprintf(buf, size, "none was offered");
+        return;
+    }
+    size_t used = (size_t)snprintf(buf, size, "offered: ");
+    for (size_t i = 0; i < opt->n_subprotocols && used < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+                                 opt->subprotocols[i]);
+}
+
+static int subprotocol_offered(const struct wsc_ws_options *opt, const char *p)
+{
+    for (size_t i = 0; i < opt->n_subprotocols; i++)
+        if (strcmp(opt->subprotocols[i], p) == 0)
+            return 1;
+    return 0;
+}
+
+/* Extensions we offered through a user Sec-WebSocket-Extensions header. */
+static int extension_offered(const struct wsc_ws_options *opt, const char *name, size_t len)
+{
+    const char *hdr = "Sec-WebSocket-Extensions:";
+    size_t hlen = strlen(hdr);
+    for (size_t i = 0; i < opt->n_headers; i++) {
+        if (strncasecmp(opt->headers[i], hdr, hlen) != 0)
+            continue;
+        const char *p = opt->headers[i] + hlen;
+        while (*p) {
+            while (*p == ' ' || *p == ',')
+                p++;
+            size_t n = strcspn(p, ";, ");
+            if (n == len && strncasecmp(p, name, len) == 0)
+                return 1;
+            p += strcspn(p, ",");
+        }
+    }
+    return 0;
+}
+
+static void verify_extensions(const struct wsc_ws *ws, const char *ext, char *v, size_t size)
+{
+    const char *p = ext;
+    while (*p) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        size_t n = strcspn(p, ";, \t");
+        if (n > 0 && !extension_offered(&ws->opt, p, n))
+            add_violation(v, size, "server accepted extension '%.*s', which was not offered",
+                          (int)n, p);
+        p += strcspn(p, ",");
+    }
+}
+
+/* Verifies a 101 answer; fills `v` with every violation found. */
+static void verify_upgrade(struct wsc_ws *ws, char *v, size_t size)
+{
+    const char *upgrade = wsc_ws_response_header(ws, "upgrade");
+    if (!upgrade)
+        add_violation(v, size, "Upgrade header missing from the 101 answer");
+    else if (strcasecmp(upgrade, "websocket") != 0)
+        add_violation(v, size, "Upgrade is '%s', expected 'websocket'", upgrade);
+
+    const char *connection = wsc_ws_response_header(ws, "connection");
+    if (!connection)
+        add_violation(v, size, "Connection header missing from the 101 answer");
+    else if (!has_token(connection, "upgrade"))
+        add_violation(v, size, "Connection is '%s', expected it to contain 'Upgrade'",
+                      connection);
+
+    char expected[29];
+    if (wsc_ws_accept_for_key(ws->key, expected) != 0) {
+        add_violation(v, size, "cannot compute Sec-WebSocket-Accept (SHA-1 unavailable)");
+    } else {
+        const char *accept = wsc_ws_response_header(ws, "sec-websocket-accept");
+        if (!accept)
+            add_violation(v, size, "Sec-WebSocket-Accept missing from the 101 answer, "
+                          "expected '%s'", expected);
+        else if (strcmp(accept, expected) != 0)
+            add_violation(v, size, "Sec-WebSocket-Accept is '%s', expected '%s'",
+                          accept, expected);
+    }
+
+    const char *proto = wsc_ws_response_header(ws, "sec-websocket-protocol");
+    if (proto) {
+        char offered[256];
+        offered_list(&ws->opt, offered, sizeof offered);
+        if (!subprotocol_offered(&ws->opt, proto))
+            add_violation(v, size, "server selected subprotocol '%s', which was not "
+                          "offered (%s)", proto, offered);
+        else if (!(ws->subprotocol = strdup(proto)))
+            add_violation(v, size, "out of memory");
+    }
+
+    const char *ext = wsc_ws_response_header(ws, "sec-websocket-extensions");
+    if (ext)
+        verify_extensions(ws, ext, v, size);
+}
+
+static void trace_request(struct wsc_ws *ws)
+{
+    char line[256];
+    snprintf(line, sizeof line, "GET %s (upgrade, key %s)", ws->opt.url, ws->key);
+    ws_trace(ws, "send", "http", line, strlen(line));
+}
+
+static void trace_answer(struct wsc_ws *ws)
+{
+    char line[128];
+    snprintf(line, sizeof line, "HTTP %ld", ws->http_status);
+    ws_trace(ws, "recv", "http", line, strlen(line));
+}
+
+/* The sentence for a failed curl_easy_perform() before any answer. */
+static enum wsc_ws_result transport_failure(struct wsc_ws *ws, CURLcode rc,
+                                            double started, double connect_deadline)
+{
+    const char *detail = ws->curl_err[0] ? ws->curl_err : curl_easy_strerror(rc);
+    if (rc == CURLE_OPERATION_TIMEDOUT || wsc_now() >= connect_deadline)
+        return ws_fail(ws, "no upgrade answer from %s within %.3f s (%s)", ws->opt.url,
+                       connect_deadline - started, detail);
+    if (rc == CURLE_COULDNT_CONNECT)
+        return ws_fail(ws, "cannot connect to %s: %s", ws->opt.url, detail);
+    if (rc == CURLE_GOT_NOTHING)
+        return ws_fail(ws, "%s closed the connection without answering the upgrade",
+                       ws->opt.url);
+    return ws_fail(ws, "upgrade to %s failed: %s", ws->opt.url, detail);
+}
+
+static enum wsc_ws_result handshake(struct wsc_ws *ws, int flags)
+{
+    double started = wsc_now();
+    double connect_deadline = ws_effective_deadline(ws, 0);
+    if (ws->opt.connect_timeout > 0 && started + ws->opt.connect_timeout < connect_deadline)
+        connect_deadline = started + ws->opt.connect_timeout;
+
+    if (make_key(ws->key) != 0)
+        return ws_fail(ws, "cannot make a Sec-WebSocket-Key: no randomness");
+    if (build_request_headers(ws) != 0 || set_curl_options(ws, connect_deadline) != 0)
+        return ws_fail(ws, "cannot set up the request (out of memory?)");
+
+    trace_request(ws);
+    CURLcode rc = curl_easy_perform(ws->curl);
+    long status = 0;
+    if (curl_easy_getinfo(ws->curl, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK)
+        ws->http_status = status;
+    if (ws->http_status == 0)
+        return transport_failure(ws, rc, started, connect_deadline);
+
+    collect_headers(ws);
+    trace_answer(ws);
+    if (ws->http_status != 101) {
+        if (flags & WSC_WS_ALLOW_REJECT) {
+            ws->state = ST_FAILED;
+            return ws_set_status(ws, WSC_WS_REJECTED, "upgrade refused with HTTP %ld",
+                                 ws->http_status);
+        }
+        return ws_fail(ws, "upgrade refused: HTTP %ld, expected 101", ws->http_status);
+    }
+
+    char violations[ERR_MAX] = "";
+    verify_upgrade(ws, violations, sizeof violations);
+    if (violations[0])
+        return ws_fail(ws, "%s", violations);
+    if (rc != CURLE_OK)
+        return ws_fail(ws, "upgrade to %s failed: %s", ws->opt.url,
+                       ws->curl_err[0] ? ws->curl_err : curl_easy_strerror(rc));
+
+    curl_socket_t sock = CURL_SOCKET_BAD;
+    if (curl_easy_getinfo(ws->curl, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK
+        || sock == CURL_SOCKET_BAD)
+        return ws_fail(ws, "upgrade to %s: no socket after the handshake", ws->opt.url);
+    ws->sock = sock;
+    ws->handshake_ms = (wsc_now() - started) * 1000.0;
+    ws->state = ST_OPEN;
+    return ws_ok(ws);
+}
+
+struct wsc_ws *wsc_ws_connect(struct wsc_ctx *ctx, const struct wsc_ws_options *opt,
+                              double deadline, int flags)
+{
+    struct wsc_ws *ws = calloc(1, sizeof *ws);
+    if (!ws)
+        return NULL;
+    ws->ctx = ctx;
+    ws->deadline = deadline;
+    ws->sock = CURL_SOCKET_BAD;
+    ws->state = ST_NEW;
+    ws->headers = json_object_new_object();
+    ws->chunk = malloc(CHUNK_SIZE);
+    if (!ws->headers || !ws->chunk || ws_options_copy(&ws->opt, opt) != 0) {
+        wsc_ws_free(ws);
+        return NULL;
+    }
+    if (!ws->opt.url || !ws_is_url(ws->opt.url)) {
+        ws_fail(ws, "url: expected a ws:// or wss:// URL, got '%s'",
+                ws->opt.url ? ws->opt.url : "");
+        return ws;
+    }
+    if (!(ws->curl = curl_easy_init())) {
+        ws_fail(ws, "cannot initialise libcurl");
+        return ws;
+    }
+    handshake(ws, flags);
+    return ws;
+}
+
+void wsc_ws_free(struct wsc_ws *ws)
+{
+    if (!ws)
+        return;
+    if (ws->curl)
+        curl_easy_cleanup(ws->curl);
+    curl_slist_free_all(ws->request_headers);
+    wsc_ws_options_free(&ws->opt);
+    json_object_put(ws->headers);
+    free(ws->body);
+    free(ws->subprotocol);
+    free(ws->chunk);
+    free(ws->data);
+    free(ws);
+}
+
+/* ---- accessors of the answer --------------------------------------------- */
+
+long wsc_ws_http_status(const struct wsc_ws *ws)
+{
+    return ws ? ws->http_status : 0;
+}
+
+struct json_object *wsc_ws_response_headers(const struct wsc_ws *ws)
+{
+    return ws ? ws->headers : NULL;
+}
+
+const char *wsc_ws_response_header(const struct wsc_ws *ws, const char *name)
+{
+    if (!ws || !ws->headers)
+        return NULL;
+    char lower[128];
+    size_t i;
+    for (i = 0; name[i] && i < sizeof lower - 1; i++)
+        lower[i] = (char)tolower((unsigned char)name[i]);
+    lower[i] = '\0';
+    struct json_object *v;
+    if (!json_object_object_get_ex(ws->headers, lower, &v))
+        return NULL;
+    return json_object_get_string(v);
+}
+
+const char *wsc_ws_response_body(const struct wsc_ws *ws)
+{
+    return ws && ws->body ? ws->body : "";
+}
+
+const char *wsc_ws_subprotocol(const struct wsc_ws *ws)
+{
+    return ws ? ws->subprotocol : NULL;
+}
+
+double wsc_ws_handshake_ms(const struct wsc_ws *ws)
+{
+    return ws ? ws->handshake_ms : 0;
+}

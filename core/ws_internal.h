@@ -1,0 +1,79 @@
+/* What the files of the WebSocket layer share; not installed.
+ *
+ * ws_options.c parses and copies the options, ws_handshake.c connects and
+ * verifies the upgrade, ws.c carries frames over the open connection. They
+ * share the connection's state and the helpers that set its status. */
+#ifndef WSC_WS_INTERNAL_H
+#define WSC_WS_INTERNAL_H
+
+#include <stddef.h>
+
+#include <wscheck/ws.h>
+
+#define ERR_MAX 1024
+#define CHUNK_SIZE 65536
+#define CONTROL_MAX 125
+
+enum conn_state { ST_NEW, ST_OPEN, ST_CLOSING, ST_CLOSED, ST_FAILED };
+
+struct wsc_ws {
+    struct wsc_ctx *ctx;
+    CURL *curl;
+    struct curl_slist *request_headers;
+    struct wsc_ws_options opt;
+    char key[32];
+    char curl_err[CURL_ERROR_SIZE];
+
+    enum conn_state state;
+    enum wsc_ws_result status;
+    char err[ERR_MAX];
+    double deadline;      /* of the whole connection, 0: the context's */
+    curl_socket_t sock;
+
+    long http_status;
+    struct json_object *headers;
+    char *body;
+    size_t body_len;
+    char *subprotocol;
+    double handshake_ms;
+
+    char *chunk;          /* one curl_ws_recv() at a time */
+    char *data;           /* the data message being reassembled */
+    size_t data_len, data_cap;
+    enum wsc_ws_kind data_kind;
+    int data_open;        /* a fragmented message is in progress */
+    char control[CONTROL_MAX + 1];
+    size_t control_len;
+    int in_frame;         /* part of a frame was read, more is expected */
+    double chunk_at;      /* wsc_now() when the last chunk was read */
+    int reset_pending;    /* the last returned message may be dropped */
+
+    int close_sent;
+    int peer_close_code;
+    char peer_close_reason[CONTROL_MAX + 1];
+};
+
+/* ---- ws.c: status, deadlines, tracing ------------------------------------- */
+
+/* The deadline of a wait: `deadline`, else the connection's, capped by the
+ * context's; with none at all, FALLBACK_WAIT_S from now. */
+double ws_effective_deadline(const struct wsc_ws *ws, double deadline);
+/* Sets the status and its message (fmt NULL: none); returns r. */
+enum wsc_ws_result ws_set_status(struct wsc_ws *ws, enum wsc_ws_result r,
+                                 const char *fmt, ...) WSC_PRINTF(3, 4);
+enum wsc_ws_result ws_ok(struct wsc_ws *ws);
+/* A transport or protocol failure: the connection is dead from now on. */
+enum wsc_ws_result ws_fail(struct wsc_ws *ws, const char *fmt, ...) WSC_PRINTF(2, 3);
+/* wsc_trace() when the connection has a context. */
+void ws_trace(struct wsc_ws *ws, const char *dir, const char *kind,
+              const void *data, size_t len);
+
+/* ---- ws_options.c ---------------------------------------------------------- */
+
+/* Deep copy of src into dst (initialised first); -1 when out of memory,
+ * dst then holds part of the copy and is freed by the caller. */
+int ws_options_copy(struct wsc_ws_options *dst, const struct wsc_ws_options *src);
+/* Does url start with ws:// or wss:// (any case)? */
+int ws_is_url(const char *url);
+
+#endif
