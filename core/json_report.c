@@ -1,4 +1,4 @@
-/* JSON report, and the atomic file write that both file reports use.
+/* JSON report.
  *
  * The report repeats every result in full (status, attempts, duration,
  * message, metrics, outputs, notes) and the trace of the tests that failed
@@ -9,13 +9,12 @@
 #include "config.h"
 #endif
 #include "report.h"
+#include "atomic_write.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.1.0"
@@ -25,69 +24,6 @@
  * report stays within the 32 levels json-c's parser accepts by default (the
  * report itself wraps outputs in 6). Real outputs are far shallower. */
 #define MAX_DEPTH 24
-
-/* ---- Atomic write ---------------------------------------------------------- */
-
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        data += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
-static int fail_write(const char *path, int error, char **err)
-{
-    if (err && asprintf(err, "cannot write %s: %s", path, strerror(error)) < 0)
-        *err = NULL;
-    errno = error;
-    return -1;
-}
-
-int wsc_report_write_file(const char *path, const char *data, size_t len,
-                          char **err)
-{
-    if (err)
-        *err = NULL;
-    char *tmp;
-    if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
-        return fail_write(path, ENOMEM, err);
-
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int error = errno;
-        free(tmp);
-        return fail_write(path, error, err);
-    }
-    /* mkstemp() creates the file 0600; a report is an ordinary file, so it
-     * gets the mode open() would have given it. umask() can only be read
-     * by setting it, hence the pair. */
-    mode_t mask = umask(0);
-    umask(mask);
-
-    int error = 0;
-    if (write_all(fd, data, len) != 0 || fchmod(fd, 0666 & ~mask) != 0 ||
-        fsync(fd) != 0)
-        error = errno;
-    if (close(fd) != 0 && !error)
-        error = errno;
-    if (!error && rename(tmp, path) != 0)
-        error = errno;
-    if (error) {
-        unlink(tmp);
-        free(tmp);
-        return fail_write(path, error, err);
-    }
-    free(tmp);
-    return 0;
-}
 
 /* ---- Building the document ------------------------------------------------ */
 
@@ -363,7 +299,7 @@ int wsc_json_report_write(const char *path, const struct wsc_run_result *r,
     char *with_newline = NULL;
     int rc;
     if (!text || asprintf(&with_newline, "%s\n", text) < 0) {
-        rc = fail_write(path, ENOMEM, err);
+        rc = wsc_report_write_error(path, ENOMEM, err);
     } else {
         rc = wsc_report_write_file(path, with_newline, strlen(with_newline), err);
         free(with_newline);

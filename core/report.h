@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include "result.h"
+#include "atomic_write.h" /* wsc_report_write_file(), which both use */
 
 struct wsc_console {
     FILE *out;
@@ -23,13 +24,6 @@ void wsc_console_summary(const struct wsc_console *c, const struct wsc_run_resul
  * Return 0, or -1 with *err (malloc'ed) naming the path and the reason. */
 int wsc_junit_write(const char *path, const struct wsc_run_result *r, char **err);
 int wsc_json_report_write(const char *path, const struct wsc_run_result *r,
-                          char **err);
-
-/* Writes data to PATH.tmp.XXXXXX in the same directory, then renames it to
- * PATH, so readers see the old file or the whole new one. The file gets the
- * usual 0666 & ~umask mode. Returns 0, or -1 with *err (malloc'ed)
- * "cannot write PATH: reason" and no temporary file left behind. */
-int wsc_report_write_file(const char *path, const char *data, size_t len,
                           char **err);
 
 /* Makes text safe for XML 1.0: invalid UTF-8 bytes (and U+FFFE, U+FFFF)
