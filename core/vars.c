@@ -656,9 +656,9 @@ struct json_object *wsc_vars_expand_at(const struct wsc_vars *v,
         *err = NULL;
     if (where)
         *where = NULL;
-    buf_adds(&w.path, "");
-    if (!tmpl)
+    if (!tmpl) /* JSON null: nothing to expand, nothing allocated */
         return NULL;
+    buf_adds(&w.path, "");
     if (w.path.oom || expand_json(&w, tmpl, &out) < 0) {
         if (!w.x.err)
             w.x.err = strdup("out of memory");
