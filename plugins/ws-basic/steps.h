@@ -1,7 +1,7 @@
 /* The steps of a `conversation`: parsing and validation.
  *
  * A step is a JSON object with exactly one action key and the modifiers that
- * action allows (see docs/wscheck-plugin-ws-basic.md). Steps are validated
+ * action allows (see wscheck-plugins(7), CONVERSATION STEPS). Steps are validated
  * twice: once up front on the scenario's text, where a string holding a
  * variable reference may stand for any type, and once more when each step
  * runs, after its variables were expanded, when every type must be right. */

@@ -75,8 +75,8 @@ extern "C" {
     "\"The ws:// or wss:// URL to connect to\"},"                                  \
     "\"headers\":{\"type\":\"object\","                                         \
     "\"additionalProperties\":{\"type\":\"string\"},\"description\":"        \
-    "\"Extra request headers (name: value); Authorization and Cookie "        \
-    "values are redacted\"},"                                                  \
+    "\"Extra request headers (name: value); Authorization, "                  \
+    "Proxy-Authorization and Cookie values are redacted\"},"                  \
     "\"origin\":{\"type\":\"string\",\"description\":\"Origin header to send\"},"       \
     "\"subprotocols\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},"   \
     "\"description\":\"Subprotocols offered in Sec-WebSocket-Protocol\"},"    \
