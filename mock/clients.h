@@ -70,6 +70,7 @@ struct mock_client {
 	char *partial;
 	size_t partial_len, partial_cap;
 	bool partial_binary;
+	size_t discarding;	/* oversize: bytes of it dropped so far */
 
 	/* Strict per-client order: while busy, messages wait here. */
 	enum mock_busy busy;

@@ -21,6 +21,8 @@
 #include "timefmt.h"
 #include "ws_conn.h"
 
+#define WS_RX_BUFFER 1024
+
 /* Clients get this long to take their 1001 close at exit. */
 #define SHUTDOWN_GRACE_US (3 * 1000000)
 /* No process needs more descriptors than this; a hard limit of "unlimited"
@@ -90,6 +92,9 @@ static void setup_protocols(const struct mock_options *opt)
 	memset(&p, 0, sizeof(p));
 	p.callback = ws_conn_callback;
 	p.per_session_data_size = sizeof(union ws_conn_pss);
+	/* lws gives every connection a receive buffer this big: small keeps
+	 * 10,000 idle clients cheap; larger messages come in more pieces. */
+	p.rx_buffer_size = WS_RX_BUFFER;
 	p.name = "wscheck-mock";
 	ws_protocols[n++] = p;
 	for (size_t i = 0; i < opt->n_subprotocols && n < MOCK_MAX_LIST + 1; i++) {

@@ -91,19 +91,27 @@ static int append_partial(struct mock_client *c, const char *in, size_t len)
 	return 0;
 }
 
-static int too_big(struct lws *wsi)
-{
-	static const char reason[] = "message too big";
+/* An oversize message is read to its end and dropped before the 1009
+ * close goes out: closing while the peer is still sending would leave data
+ * unread, and a socket closed with unread data is reset, so the peer might
+ * never see the close. Past DISCARD_MAX the peer gets no more patience. */
+#define DISCARD_MAX ((size_t)64 << 20)
 
-	lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
-			 (unsigned char *)(uintptr_t)reason, sizeof(reason) - 1);
-	return -1;
+static int discard(struct mock_client *c, size_t len, bool final)
+{
+	c->discarding += len;
+	if (final || c->discarding > DISCARD_MAX) {
+		mock_log(MOCK_LOG_INFO, "client %s: message over %zu bytes, closing",
+			 c->id, c->srv->opt->max_message_size);
+		client_drop(c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too big");
+	}
+	return 0;
 }
 
 /* lws hands over a message in pieces (frames, and chunks of a frame); a
  * message in one piece is handled in place, others are reassembled. The
  * size limit counts what is still to come in the current frame, so an
- * oversize frame is refused before it is read. */
+ * oversize frame is refused before any of it is stored. */
 static int on_receive(struct mock_client *c, const char *in, size_t len)
 {
 	struct lws *wsi = c->wsi;
@@ -112,12 +120,16 @@ static int on_receive(struct mock_client *c, const char *in, size_t len)
 
 	if (c->closing)
 		return 0;
+	if (c->discarding)
+		return discard(c, len, final);
 	if (first) {
 		c->partial_len = 0;
 		c->partial_binary = lws_frame_is_binary(wsi);
 	}
-	if (c->partial_len + len + lws_remaining_packet_payload(wsi) > max)
-		return too_big(wsi);
+	if (c->partial_len + len + lws_remaining_packet_payload(wsi) > max) {
+		c->partial_len = 0;
+		return discard(c, len + 1, final);	/* +1: never zero */
+	}
 	if (first && final) {
 		protocol_deliver(c, in, len, c->partial_binary);
 		return 0;

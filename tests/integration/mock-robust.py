@@ -38,6 +38,9 @@ async def test_sizes(t, mock):
     code = await closed_with(ws, lambda w: w.send("x" * (limit + 1)))
     t.eq(code, 1009, "a message over --max-message-size closes with 1009")
     ws, w = await lib.connect_client(mock)
+    code = await closed_with(ws, lambda w: w.send(b"y" * (4 << 20)))
+    t.eq(code, 1009, "a 4 MiB frame is refused with 1009, read but never stored")
+    ws, w = await lib.connect_client(mock)
     parts = ['{"type":"echo",', '"frag":"', "y" * 100000, '"}']
     code = await closed_with(ws, lambda w: w.send(iter(parts)))
     t.eq(code, 1009, "a fragmented message growing over the limit closes with 1009")
