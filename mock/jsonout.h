@@ -15,4 +15,14 @@ static inline void mock_json_add(json_object *obj, const char *key,
 		json_object_put(val);
 }
 
+/* Appends val to arr; returns 0, or -1 (val dropped) if out of memory. */
+static inline int mock_json_append(json_object *arr, json_object *val)
+{
+	if (json_object_array_add(arr, val) != 0) {
+		json_object_put(val);
+		return -1;
+	}
+	return 0;
+}
+
 #endif

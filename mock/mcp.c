@@ -168,7 +168,7 @@ json_object *mcp_tool_response(json_object *id, json_object *result)
 	}
 	mock_json_add(item, "type", json_object_new_string("text"));
 	mock_json_add(item, "text", json_object_new_string(text));
-	json_object_array_add(content, item);
+	mock_json_append(content, item);
 	mock_json_add(r, "content", content);
 	mock_json_add(r, "isError", json_object_new_boolean(0));
 	json_object_put(result);

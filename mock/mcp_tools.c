@@ -106,7 +106,7 @@ static void add_error(json_object *errors, const char *id, const char *what)
 	char msg[160];
 
 	snprintf(msg, sizeof(msg), "Client %s%s", id, what);
-	json_object_array_add(errors, json_object_new_string(msg));
+	mock_json_append(errors, json_object_new_string(msg));
 }
 
 static int send_to_target(struct mock_server *srv, struct mock_outbuf *buf,
@@ -204,7 +204,7 @@ static enum mcp_tool_status tool_clients(struct mock_server *srv,
 		return MCP_TOOL_DONE;
 	}
 	for (struct mock_client *c = srv->clients.head; c; c = c->next)
-		if (json_object_array_add(list, status_client(c, true)) != 0)
+		if (mock_json_append(list, status_client(c, true)) != 0)
 			break;
 	mock_json_add(info, "host", json_object_new_string(srv->opt->host));
 	mock_json_add(info, "port", json_object_new_int(srv->ws_port));
@@ -247,7 +247,7 @@ static void stress_step(lws_sorted_usec_list_t *sul)
 	if (a->step < STRESS_PINGS) {
 		snprintf(prefix, sizeof(prefix), "stress_test_%d_", a->step);
 		p = test_payload("ping", NULL, NULL, prefix);
-		json_object_array_add(a->results, send_message(a->srv, "ping", p, a->target));
+		mock_json_append(a->results, send_message(a->srv, "ping", p, a->target));
 		json_object_put(p);
 		a->step++;
 		/* The reference sleeps after every send, the last one too. */
@@ -304,7 +304,7 @@ static json_object *unknown_test(const char *type)
 		return NULL;
 	}
 	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
-		json_object_array_add(types, json_object_new_string(names[i]));
+		mock_json_append(types, json_object_new_string(names[i]));
 	snprintf(msg, sizeof(msg), "Unknown test type: %s", type);
 	mock_json_add(r, "error", json_object_new_string(msg));
 	mock_json_add(r, "available_types", types);

@@ -173,7 +173,7 @@ static void handle_get_clients(struct mock_client *c, json_object *msg)
 		return;
 	}
 	for (const struct mock_client *o = reg->head; o; o = o->next)
-		if (json_object_array_add(list, status_client(o, false)) != 0)
+		if (mock_json_append(list, status_client(o, false)) != 0)
 			break;
 	mock_json_add(r, "clients", list);
 	mock_json_add(r, "total_clients", json_object_new_int64((int64_t)reg->count));

@@ -21,7 +21,7 @@ json_object *status_capabilities(void)
 	if (!arr)
 		return NULL;
 	for (size_t i = 0; i < sizeof(capability_names) / sizeof(*capability_names); i++)
-		if (json_object_array_add(arr, json_object_new_string(capability_names[i])))
+		if (mock_json_append(arr, json_object_new_string(capability_names[i])))
 			break;
 	return arr;
 }

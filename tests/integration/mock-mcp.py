@@ -254,6 +254,16 @@ async def test_tools(t, mock, c):
     await b.close()
 
 
+async def test_big_list(t, mock, c):
+    """A reply bigger than one HTTP write chunk (16 KiB)."""
+    clients = await asyncio.gather(*[lib.connect_client(mock) for _ in range(150)])
+    r = await c.atool("get_websocket_clients")
+    t.ok(r["total_clients"] == 150 and {x["id"] for x in r["clients"]} ==
+         {w["client_id"] for _, w in clients},
+         "get_websocket_clients lists 150 clients (a reply written in several chunks)", r["total_clients"])
+    await asyncio.gather(*[ws.close() for ws, _ in clients])
+
+
 def test_delete(t, mock, c):
     st, h, r = mock.http("DELETE", "/mcp", headers={"Mcp-Session-Id": c.session}, port=mock.mcp_port)
     t.eq(st, 200, "DELETE ends the session")
@@ -269,6 +279,7 @@ async def main(t):
     test_errors(t, mock, c)
     test_origins(t, mock, other)
     await test_tools(t, mock, c)
+    await test_big_list(t, mock, c)
     test_delete(t, mock, c)
     for m, name in [(mock, "mock"), (other, "second mock")]:
         t.eq(m.stop(), 0, "the %s exits 0 on SIGTERM" % name)
