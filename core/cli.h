@@ -25,7 +25,7 @@ struct wsc_run_config {
     size_t n_plugin_paths;
     struct wsc_vars *cli_vars;
     /* called with each finished suite (shortcuts print a diagnosis) */
-    void (*on_suite)(struct wsc_suite_result *s, void *arg);
+    void (*on_suite)(const struct wsc_suite_result *s, void *arg);
     void *on_suite_arg;
 };
 

@@ -351,6 +351,8 @@ int wsc_run_scenario(const struct wsc_scenario *sc, const struct wsc_registry *r
             set_message(r, WSC_SKIPPED, strdup("not run: an earlier test failed (--fail-fast)"));
         else
             run_test(t, reg, o, vars, r);
+        if (o->on_result)
+            o->on_result(t, r, o->on_result_arg);
         if (o->console)
             wsc_console_test(o->console, out, r);
         stop = stop || (o->fail_fast && is_bad(r->status));

@@ -23,6 +23,9 @@ struct wsc_run_options {
     int verbose;
     const struct wsc_vars *cli_vars;
     const struct wsc_console *console; /* NULL: no console lines */
+    /* Called with each finished result before it is printed or kept. */
+    void (*on_result)(const struct wsc_test *t, struct wsc_result *r, void *arg);
+    void *on_result_arg;
 };
 
 /* Set by the signal handlers of the CLI; the runner stops starting tests,

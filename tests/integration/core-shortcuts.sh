@@ -19,8 +19,9 @@ TCP_PORT=$(wait_for_line "$T/tcp.log" '^port [0-9]+' | cut -d' ' -f2)
 run_wscheck --help
 expect_status 0 "--help lists the quick checks"
 expect_match '--check-port PORT' "$out" "--help documents --check-port"
-run_wscheck --ci-mode --help
-expect_status 0 "quick check options have their own help"
+run_wscheck --check-port --help
+expect_status 0 "--help works after an option that takes a value"
+expect_match 'Quick checks \(repeatable' "$out" "the quick checks' own help is printed"
 
 # --check-port: listening + owner, who owns it printed
 run_wscheck --check-port "$TCP_PORT" --json "$T/port.json"
@@ -51,6 +52,30 @@ for peer in "wscheck-mock=$MOCK_URL" "node ws=$NODE_URL"; do
     check "handshake, echo and ping/pong all passed ($name)" \
         test "$(json_get "$T/ws.json" "[t['status'] for t in r['suites'][0]['tests']]")" = "['passed', 'passed', 'passed']"
 done
+# A server that never answers: the echo is skipped, not failed.
+start_bg "$T/quiet.log" "$PYTHON_WS" -c '
+import asyncio, websockets
+async def handler(ws, path=None):
+    async for _ in ws:
+        pass
+async def main():
+    async with websockets.serve(handler, "127.0.0.1", 0) as server:
+        print("ws://127.0.0.1:%d" % server.sockets[0].getsockname()[1], flush=True)
+        await asyncio.Future()
+asyncio.run(main())'
+QUIET_URL=$(wait_for_line "$T/quiet.log" '^ws://[^ ]+')
+run_wscheck --test-websocket "$QUIET_URL" --json "$T/quiet.json"
+expect_status 0 "--test-websocket passes against a server that does not echo"
+check "the echo is skipped, saying the server did not echo" \
+    test "$(json_get "$T/quiet.json" "[t['status'] + ':' + t['message'][:33] for t in r['suites'][0]['tests'] if t['check'] == 'conversation'][0]")" = "skipped:the server did not echo the probe"
+expect_match 'SKIP +wscheck quick checks › WebSocket echo' "$out" "the console shows the echo as skipped"
+start_bg "$T/silent.log" "$PYTHON_WS" "$top_srcdir/tests/integration/peer_raw.py" silent
+SILENT_URL=$(wait_for_line "$T/silent.log" '^ws://[^ ]+')
+run_wscheck --test-websocket "$SILENT_URL" --timeout 1 --json "$T/silent.json"
+expect_status 1 "--test-websocket fails against a server that never answers the handshake"
+check "a failed handshake is never passed off as a missing echo" \
+    test "$(json_get "$T/silent.json" "[t['status'] for t in r['suites'][0]['tests']]")" = "['failed', 'failed', 'failed']"
+
 run_wscheck --test-endpoint "ws://127.0.0.1:$TCP_PORT" --timeout 1
 expect_status 1 "--test-endpoint with ws:// fails against a closed port"
 
