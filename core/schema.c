@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "jsonpos.h"
+#include "util.h"
 #include "wscheck/plugin.h"
 
 static const char *const type_names[] = {
@@ -17,7 +18,7 @@ static const char *const keywords[] = {
     "type", "properties", "required", "enum", "default", "items",
     "additionalProperties", "minimum", "maximum", "minLength", "maxLength",
     "minItems", "maxItems", "description", "title", "examples", "$comment",
-    "x-wsc-deferred", "x-wsc-expect", NULL};
+    "x-wsc-deferred", "x-wsc-expect", "oneOf", NULL};
 
 static int in_list(const char *const *list, const char *s)
 {
@@ -245,6 +246,32 @@ static char *check_properties(const struct json_object *s, const char *path)
     return NULL;
 }
 
+/* oneOf is supported for exclusive alternatives of required params only:
+ * "oneOf": [{"required": ["port"]}, {"required": ["ports"]}]. */
+static char *check_one_of(const struct json_object *s, const char *path)
+{
+    struct json_object *alts = get(s, "oneOf");
+    struct json_object *props = get(s, "properties");
+    if (!alts)
+        return NULL;
+    if (!json_object_is_type(alts, json_type_array) || json_object_array_length(alts) < 2)
+        return schema_error(path, "'oneOf' must be an array of at least two alternatives");
+    for (size_t i = 0; i < json_object_array_length(alts); i++) {
+        struct json_object *alt = json_object_array_get_idx(alts, i);
+        struct json_object *req = get(alt, "required");
+        if (!json_object_is_type(alt, json_type_object) || json_object_object_length(alt) != 1 ||
+            !json_object_is_type(req, json_type_array) || json_object_array_length(req) == 0)
+            return schema_error(path, "each 'oneOf' alternative may only list 'required' names");
+        for (size_t k = 0; k < json_object_array_length(req); k++) {
+            struct json_object *name = json_object_array_get_idx(req, k);
+            if (!json_object_is_type(name, json_type_string) ||
+                (props && !has(props, json_object_get_string(name))))
+                return schema_error(path, "'oneOf' names an unknown property");
+        }
+    }
+    return NULL;
+}
+
 static char *check_limits(const struct json_object *s, const char *path)
 {
     static const char *const numbers[] = {"minimum", "maximum", NULL};
@@ -306,7 +333,8 @@ static char *check_node(const struct json_object *s, const char *path)
         return schema_error(path, "'enum' must be an array");
     if ((v = get(s, "items")) && (err = check_sub(v, path, "items")))
         return err;
-    if ((err = check_properties(s, path)) || (err = check_limits(s, path)))
+    if ((err = check_properties(s, path)) || (err = check_limits(s, path)) ||
+        (err = check_one_of(s, path)))
         return err;
     return check_default(s, path);
 }
@@ -436,6 +464,47 @@ static char *known_names(const struct json_object *props)
     return out;
 }
 
+/* "'a' or 'b'" / "'a' and 'b'": the names of every oneOf alternative. */
+static char *one_of_names(const struct json_object *alts, const char *joiner)
+{
+    struct wsc_buf b = {0};
+    for (size_t i = 0; i < json_object_array_length(alts); i++) {
+        struct json_object *req = get(json_object_array_get_idx(alts, i), "required");
+        if (i)
+            wsc_buf_printf(&b, " %s ", joiner);
+        for (size_t k = 0; k < json_object_array_length(req); k++)
+            wsc_buf_printf(&b, "%s'%s'", k ? "+" : "",
+                           json_object_get_string(json_object_array_get_idx(req, k)));
+    }
+    return wsc_buf_take(&b);
+}
+
+static int alternative_present(const struct json_object *alt, const struct json_object *v)
+{
+    struct json_object *req = get(alt, "required");
+    for (size_t k = 0; k < json_object_array_length(req); k++)
+        if (!has(v, json_object_get_string(json_object_array_get_idx(req, k))))
+            return 0;
+    return 1;
+}
+
+static void validate_one_of(struct validation *vd, const struct json_object *s,
+                            const struct json_object *v, const struct place *pl)
+{
+    struct json_object *alts = get(s, "oneOf");
+    size_t present = 0;
+    for (size_t i = 0; alts && i < json_object_array_length(alts); i++)
+        present += (size_t)alternative_present(json_object_array_get_idx(alts, i), v);
+    if (!alts || present == 1)
+        return;
+    char *names = one_of_names(alts, present ? "and" : "or");
+    if (present == 0)
+        report(vd, pl, 0, NULL, "needs %s", names ? names : "one of its alternatives");
+    else
+        report(vd, pl, 0, NULL, "%s cannot be used together", names ? names : "alternatives");
+    free(names);
+}
+
 static void validate_object(struct validation *vd, const struct json_object *s,
                             const struct json_object *v, int lenient,
                             const struct place *pl)
@@ -466,6 +535,7 @@ static void validate_object(struct validation *vd, const struct json_object *s,
         if (name && !has(v, name))
             report(vd, pl, 0, NULL, "missing required %s '%s'", what, name);
     }
+    validate_one_of(vd, s, v, pl);
 }
 
 static void validate_array(struct validation *vd, const struct json_object *s,

@@ -39,7 +39,9 @@
     " \"description\": \"Expectation (matcher) on " WHAT "\"}"
 
 static const char listening_schema[] =
-    "{\"type\": \"object\", \"properties\": {"
+    "{\"type\": \"object\","
+    " \"oneOf\": [{\"required\": [\"port\"]}, {\"required\": [\"ports\"]}],"
+    " \"properties\": {"
     HOST_PARAM(" \"default\": \"" DEFAULT_HOST "\",") ", "
     PORT_PARAM ", "
     PORTS_PARAM("TCP ports (give port or ports)") ", "

@@ -289,6 +289,40 @@ static void test_helpers(void)
     CU_ASSERT_FALSE(wsc_schema_wants_text(wsc_schema_member(S, "expect")));
 }
 
+/* oneOf: exclusive alternatives of required params (port or ports). */
+static void expect_one_of(const char *value, const char *want)
+{
+    struct json_object *schema = json_tokener_parse(
+        "{\"type\": \"object\", \"oneOf\": [{\"required\": [\"port\"]},"
+        " {\"required\": [\"ports\", \"host\"]}], \"properties\": {"
+        " \"port\": {\"type\": \"integer\"}, \"ports\": {\"type\": \"array\"},"
+        " \"host\": {\"type\": \"string\"}}}");
+    struct json_object *v = json_tokener_parse(value);
+    CU_ASSERT_PTR_NULL(wsc_schema_check(schema));
+    char *got = wsc_schema_validate(schema, v, 0, NULL);
+    CU_ASSERT_STRING_EQUAL(got ? got : "", want);
+    free(got);
+    json_object_put(v);
+    json_object_put(schema);
+}
+
+static void test_one_of(void)
+{
+    expect_one_of("{\"port\": 1}", "");
+    expect_one_of("{\"ports\": [1], \"host\": \"h\"}", "");
+    expect_one_of("{}", "params: needs 'port' or 'ports'+'host'");
+    expect_one_of("{\"ports\": [1]}", "params: needs 'port' or 'ports'+'host'");
+    expect_one_of("{\"port\": 1, \"ports\": [1], \"host\": \"h\"}",
+                  "params: 'port' and 'ports'+'host' cannot be used together");
+    SCHEMA_CHECK("{\"oneOf\": [{\"required\": [\"a\"]}]}",
+                 "schema: 'oneOf' must be an array of at least two alternatives");
+    SCHEMA_CHECK("{\"oneOf\": [{\"required\": [\"a\"]}, {\"type\": \"string\"}]}",
+                 "schema: each 'oneOf' alternative may only list 'required' names");
+    SCHEMA_CHECK("{\"properties\": {\"a\": {}}, \"oneOf\": [{\"required\": [\"a\"]},"
+                 " {\"required\": [\"b\"]}]}",
+                 "schema: 'oneOf' names an unknown property");
+}
+
 static CU_TestInfo schema_tests[] = {
     {"valid values pass", test_valid_values},
     {"type mismatches", test_type_messages},
@@ -300,6 +334,7 @@ static CU_TestInfo schema_tests[] = {
     {"schemas outside the subset are refused", test_schema_check},
     {"open and closed objects", test_open_objects},
     {"deferred, member, items, flags", test_helpers},
+    {"oneOf: exclusive required alternatives", test_one_of},
     CU_TEST_INFO_NULL,
 };
 
