@@ -15,9 +15,8 @@
 
 static const char run_usage[] =
     "Usage: wscheck run [OPTIONS] SCENARIO...\n"
-    "       wscheck validate [--plugin-path DIR] [--var NAME=VALUE] SCENARIO...\n"
     "\n"
-    "Run (or only check) scenario files and report the results.\n"
+    "Run scenario files and report the results.\n"
     "\n"
     "  --junit FILE          write a JUnit XML report\n"
     "  --json FILE           write a JSON report\n"
@@ -39,6 +38,19 @@ static const char run_usage[] =
     "Exit status: 0 all passed or skipped, 1 a test failed or errored,\n"
     "2 usage or scenario error (nothing run), 3 internal error (report not\n"
     "written, no plugins), 130/143 interrupted by SIGINT/SIGTERM.\n";
+
+static const char validate_usage[] =
+    "Usage: wscheck validate [--plugin-path DIR] [--var NAME=VALUE] SCENARIO...\n"
+    "\n"
+    "Check scenario files without running anything: JSON syntax, plugins and\n"
+    "checks, params against each check's schema, variables, expectations.\n"
+    "Every problem is printed as FILE:LINE:COL: message.\n"
+    "\n"
+    "  --var NAME=VALUE      set a variable (repeatable)\n"
+    "  --plugin-path DIR     look for plugins in DIR first (repeatable)\n"
+    "  -h, --help            this help\n"
+    "\n"
+    "Exit status: 0 every file is valid, 2 a file has errors, 3 internal error.\n";
 
 enum { OPT_JUNIT = 256, OPT_JSON, OPT_VAR, OPT_TAG, OPT_FILTER, OPT_TIMEOUT,
        OPT_RETRIES, OPT_PLUGIN_PATH, OPT_JOBS, OPT_FAIL_FAST, OPT_QUIET,
@@ -127,7 +139,7 @@ static int parse_number_option(int opt, const char *arg, struct wsc_run_config *
 
 /* Returns -1 to go on, else an exit status. */
 static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg,
-                          int *no_color, int *quiet, int *verbose)
+                          int validate, int *no_color, int *quiet, int *verbose)
 {
     int opt;
     optind = 1;
@@ -152,7 +164,7 @@ static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg,
         case OPT_VERBOSE: *verbose = 1; break;
         case OPT_NO_COLOR: *no_color = 1; break;
         case OPT_NO_FORK: cfg->opts.no_fork = 1; break;
-        case 'h': fputs(run_usage, stdout); return WSC_EXIT_OK;
+        case 'h': fputs(validate ? validate_usage : run_usage, stdout); return WSC_EXIT_OK;
         default: fputs("Try 'wscheck run --help'.\n", stderr); return WSC_EXIT_USAGE;
         }
         if (rc < 0)
@@ -515,7 +527,7 @@ int wsc_cmd_run(int argc, char **argv, int validate)
     cfg.jobs = 1;
     cfg.cli_vars = wsc_vars_new();
     int no_color = 0, quiet = 0, verbose = 0;
-    int status = cfg.cli_vars ? parse_run_args(argc, argv, &cfg, &no_color, &quiet, &verbose)
+    int status = cfg.cli_vars ? parse_run_args(argc, argv, &cfg, validate, &no_color, &quiet, &verbose)
                               : WSC_EXIT_INTERNAL;
     if (status == -1) {
         wsc_console_setup(&cfg.console, no_color, quiet, verbose);

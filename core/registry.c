@@ -172,6 +172,12 @@ static int load_dir(struct wsc_registry *reg, const char *dir, struct wsc_buf *e
     return 0;
 }
 
+static int by_plugin_name(const void *a, const void *b)
+{
+    const struct wsc_loaded_plugin *x = a, *y = b;
+    return strcmp(x->plugin->name, y->plugin->name);
+}
+
 int wsc_registry_load(struct wsc_registry *reg, char *const *dirs, size_t n_dirs,
                       char **err)
 {
@@ -189,6 +195,9 @@ int wsc_registry_load(struct wsc_registry *reg, char *const *dirs, size_t n_dirs
     }
     *err = errs.len ? wsc_buf_take(&errs) : NULL;
     wsc_buf_free(&errs);
+    /* Listed by name, whatever the directory order (which plugin won a
+     * duplicate name was settled while loading, in search-path order). */
+    qsort(reg->plugins, reg->n_plugins, sizeof(*reg->plugins), by_plugin_name);
     return readable || n_dirs == 0 ? 0 : -1;
 }
 

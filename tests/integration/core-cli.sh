@@ -15,11 +15,11 @@ json_get() { "$PYTHON_WS" -c "import json,sys; r=json.load(open(sys.argv[1])); p
 run_wscheck --version
 expect_status 0 "--version exits 0"
 expect_match '^wscheck [0-9]+\.[0-9]+\.[0-9]+' "$out" "--version names the version"
-for cmd in "--help" "run --help" "validate --help" "plugins --help"; do
+for cmd in "--help=COMMAND" "run --help=run" "validate --help=validate" "plugins --help=plugins"; do
     # shellcheck disable=SC2086
-    run_wscheck $cmd
-    expect_status 0 "wscheck $cmd exits 0"
-    expect_match 'Usage: wscheck' "$out" "wscheck $cmd prints usage"
+    run_wscheck ${cmd%=*}
+    expect_status 0 "wscheck ${cmd%=*} exits 0"
+    expect_match "^Usage: wscheck ${cmd#*=} " "$out" "wscheck ${cmd%=*} prints its own usage"
 done
 run_wscheck frobnicate
 expect_status 2 "an unknown command exits 2"
@@ -76,10 +76,22 @@ check "a skip keeps its reason" \
     test "$(json_get "$T/mixed.json.out" "[t['status']+':'+t['message'] for t in r['suites'][0]['tests'] if t['name']=='is skipped'][0]")" = "skipped:not today"
 check "JUnit records the failure message" grep -q 'message="expected 1, got 2"' "$T/mixed.xml"
 check "JUnit records errors as <error>" grep -q '<error ' "$T/mixed.xml"
-check "secrets never reach the JUnit report" sh -c "! grep -q s3cr3t-t0ken '$T/mixed.xml'"
-check "secrets never reach the JSON report" sh -c "! grep -q s3cr3t-t0ken '$T/mixed.json.out'"
-check "secrets never reach the console" sh -c "! grep -q s3cr3t-t0ken '$WSC_TMP/stdout'"
-check "no colour codes when stdout is not a terminal" sh -c "! grep -q \$(printf '\\033') '$WSC_TMP/stdout'"
+check "secrets never reach the JUnit report" sh -c "test -s '$T/mixed.xml' && ! grep -q s3cr3t-t0ken '$T/mixed.xml'"
+check "secrets never reach the JSON report" sh -c "test -s '$T/mixed.json.out' && ! grep -q s3cr3t-t0ken '$T/mixed.json.out'"
+check "secrets never reach the console" sh -c "test -s '$WSC_TMP/stdout' && ! grep -q s3cr3t-t0ken '$WSC_TMP/stdout'"
+check "no colour codes when stdout is not a terminal" sh -c "test -s '$WSC_TMP/stdout' && ! grep -q \$(printf '\\033') '$WSC_TMP/stdout'"
+# On a terminal (script(1) gives wscheck a pty): colours, unless NO_COLOR or --no-color.
+if command -v script >/dev/null 2>&1; then
+    tty_run() { script -qec "$*" /dev/null </dev/null >"$T/tty.out" 2>&1; }
+    tty_run "'$WSCHECK' run '$T/mixed.json'"
+    check "colours on a terminal" grep -q "$(printf '\033')\[" "$T/tty.out"
+    tty_run "NO_COLOR=1 '$WSCHECK' run '$T/mixed.json'"
+    check "NO_COLOR turns colours off on a terminal" sh -c "grep -q 'passes' '$T/tty.out' && ! grep -q \$(printf '\\033') '$T/tty.out'"
+    tty_run "'$WSCHECK' run --no-color '$T/mixed.json'"
+    check "--no-color turns colours off on a terminal" sh -c "grep -q 'passes' '$T/tty.out' && ! grep -q \$(printf '\\033') '$T/tty.out'"
+else
+    not_ok "script(1) is needed to test colours on a terminal"
+fi
 
 # ---- all passing ------------------------------------------------------------------
 cat >"$T/ok.json" <<'JSON'
@@ -113,6 +125,17 @@ JSON
 run_wscheck run --json "$T/flaky.out" "$T/flaky.json"
 expect_status 0 "a flaky test passes within its retries"
 check "the report says how many attempts it took" test "$(json_get "$T/flaky.out" "r['suites'][0]['tests'][0]['attempts']")" = 3
+cat >"$T/slow.json" <<'JSON'
+{ "name": "slow", "defaults": { "timeout": 30 }, "tests": [
+  { "name": "sleeps", "plugin": "testkit", "check": "sleep", "params": { "seconds": 5 } } ] }
+JSON
+run_wscheck run --json "$T/slow.out" --timeout 0.2 "$T/slow.json"
+expect_status 1 "--timeout overrides the file's timeout"
+check "the check was cut at the --timeout" test "$(json_get "$T/slow.out" "r['suites'][0]['tests'][0]['message']")" = "deadline reached before 5.000 s"
+rm -f "$T/counter"
+run_wscheck run --json "$T/flaky.out" --retries 0 "$T/flaky.json"
+expect_status 1 "--retries 0 overrides the file's retries"
+check "--retries 0 means one attempt" test "$(json_get "$T/flaky.out" "r['suites'][0]['tests'][0]['attempts']")" = 1
 run_wscheck run --json "$T/ff.out" --fail-fast "$T/mixed.json"
 check "--fail-fast skips everything after the first failure" \
     test "$(json_get "$T/ff.out" "[t['status'] for t in r['suites'][0]['tests']]")" = "['passed', 'failed', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped', 'skipped']"
