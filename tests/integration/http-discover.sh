@@ -5,6 +5,8 @@
 
 T=$WSC_TMP
 start_peer || { not_ok "the HTTP test server starts"; finish; exit 1; }
+# A port nothing listens on: free a moment ago, chosen now.
+CLOSED_PORT=$(free_port) || { not_ok "a free port is found"; finish; exit 1; }
 
 cat >"$T/discover.json" <<'JSON'
 {
@@ -21,13 +23,14 @@ cat >"$T/discover.json" <<'JSON'
       "params": { "url": "${base}", "paths": ["/health", "/nope"],
                   "expect": { "responding": { "$contains": "/nope" } } } },
     { "name": "host down", "plugin": "http", "check": "discover",
-      "params": { "url": "http://127.0.0.1:1", "paths": ["/health", "/status"] } },
+      "params": { "url": "http://${closed}", "paths": ["/health", "/status"] } },
     { "name": "captured path", "plugin": "http", "check": "health",
       "params": { "url": "${base}${first}" } }
   ]
 }
 JSON
-run_wscheck run --junit "$T/d.xml" --json "$T/d.out.json" --var "base=$PEER_URL" "$T/discover.json"
+run_wscheck run --junit "$T/d.xml" --json "$T/d.out.json" --var "base=$PEER_URL" \
+    --var "closed=127.0.0.1:$CLOSED_PORT" "$T/discover.json"
 expect_status 1 "the discovery suite (with two failures) exits 1"
 check "its JUnit report is valid" validate_junit "$T/d.xml"
 R=$T/d.out.json
@@ -40,7 +43,7 @@ expect_json "$R" "t['some paths']['outputs']['responding'] == ['/health', 'json'
 expect_test "$R" "default paths" passed
 expect_json "$R" "'/health' in t['default paths']['outputs']['responding'] and '/metrics' not in t['default paths']['outputs']['responding']" "the default paths find /health"
 expect_json "$R" "t['expectation not met']['status'] == 'failed' and t['expectation not met']['message'].startswith('/responding')" "an unmet expectation names its path"
-expect_test "$R" "host down" failed "connect to 127.0.0.1:1 failed: Connection refused"
+expect_test "$R" "host down" failed "connect to 127.0.0.1:$CLOSED_PORT failed: Connection refused"
 expect_test "$R" "captured path" passed
 
 finish

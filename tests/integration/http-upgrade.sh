@@ -6,6 +6,8 @@
 
 T=$WSC_TMP
 start_peer || { not_ok "the HTTP test server starts"; finish; exit 1; }
+# A port nothing listens on: free a moment ago, chosen now.
+CLOSED_PORT=$(free_port) || { not_ok "a free port is found"; finish; exit 1; }
 
 cat >"$T/upgrade.json" <<'JSON'
 {
@@ -41,11 +43,12 @@ cat >"$T/upgrade.json" <<'JSON'
     { "name": "not a websocket path", "plugin": "http", "check": "upgrade",
       "params": { "url": "ws://${hostport}/json" } },
     { "name": "refused connection", "plugin": "http", "check": "upgrade",
-      "params": { "url": "ws://127.0.0.1:1/" } }
+      "params": { "url": "ws://${closed}/" } }
   ]
 }
 JSON
-run_wscheck run --junit "$T/u.xml" --json "$T/u.out.json" --var "base=$PEER_URL" --var "hostport=$PEER_HOSTPORT" "$T/upgrade.json"
+run_wscheck run --junit "$T/u.xml" --json "$T/u.out.json" --var "base=$PEER_URL" --var "hostport=$PEER_HOSTPORT" \
+    --var "closed=127.0.0.1:$CLOSED_PORT" "$T/upgrade.json"
 expect_status 1 "the upgrade suite (with failures) exits 1"
 check "its JUnit report is valid" validate_junit "$T/u.xml"
 R=$T/u.out.json

@@ -40,10 +40,11 @@ report_message "$T/wrong.out.json" "pong with a field the mock never sends" \
     '^2 of 2 replies lost: no message matching the expectation within 0\.500 s after request 1, 2 \([0-9]+ skipped; the last: .*"type":"pong".*: /sequence: '
 
 # wscheck validate catches a bad param before anything runs.
-cat >"$T/bad.json" <<'JSON'
+CLOSED_PORT=$(free_port) || { not_ok "a free port is found"; finish; exit 1; }
+cat >"$T/bad.json" <<JSON
 { "name": "bad", "tests": [
   { "name": "bad count", "plugin": "ping-pong", "check": "control",
-    "params": { "url": "ws://127.0.0.1:1", "count": 0 } } ] }
+    "params": { "url": "ws://127.0.0.1:$CLOSED_PORT", "count": 0 } } ] }
 JSON
 run_wscheck validate "$T/bad.json"
 expect_status 2 "validate refuses count 0"

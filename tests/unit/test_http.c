@@ -1,11 +1,14 @@
 /* Unit tests of the HTTP helper (core/http.c) against the test HTTP server
  * tests/integration/peer_http.py, started on a free loopback port. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -347,10 +350,34 @@ static void test_redirect_loop(void)
 
 /* ---- Failures: connection, time, size ------------------------------------ */
 
+/* A loopback TCP port that was free a moment ago: bound with port 0, read
+ * back with getsockname, then closed. Nothing listens on it, so a connect to
+ * it is refused. Returns -1 when no port could be had. */
+static int closed_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    struct sockaddr_in sin = {.sin_family = AF_INET};
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof sin;
+    int port = -1;
+    if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == 0 &&
+        getsockname(fd, (struct sockaddr *)&sin, &len) == 0)
+        port = ntohs(sin.sin_port);
+    close(fd);
+    return port;
+}
+
 static void test_connection_refused(void)
 {
-    struct wsc_http_request req = {.url = "http://127.0.0.1:1/health"};
-    expect_error(&req, "connect to 127.0.0.1:1 failed: Connection refused");
+    int port = closed_port();
+    CU_ASSERT_FATAL(port > 0);
+    char where[64], want[128];
+    snprintf(where, sizeof where, "http://127.0.0.1:%d/health", port);
+    snprintf(want, sizeof want, "connect to 127.0.0.1:%d failed: Connection refused", port);
+    struct wsc_http_request req = {.url = where};
+    expect_error(&req, want);
 }
 
 static void test_slow_response_times_out(void)

@@ -177,7 +177,11 @@ static void test_unreadable_file(void)
 
 static void test_load_from_file(void)
 {
-    char path[] = "/tmp/wsc-scenario-XXXXXX";
+    const char *tmpdir = getenv("TMPDIR");
+    char path[1024];
+    int n = snprintf(path, sizeof path, "%s/wsc-scenario-XXXXXX",
+                     tmpdir && *tmpdir ? tmpdir : "/tmp");
+    CU_ASSERT_FATAL(n > 0 && (size_t)n < sizeof path);
     int fd = mkstemp(path);
     CU_ASSERT_FATAL(fd >= 0);
     static const char text[] = "{\"name\": \"f\", \"tests\": [\n"
@@ -187,7 +191,7 @@ static void test_load_from_file(void)
     wsc_diag_clear(&D);
     struct wsc_scenario *sc = wsc_scenario_load(path, &D);
     CU_ASSERT_PTR_NULL(sc);
-    char want[512];
+    char want[sizeof path + 128];
     snprintf(want, sizeof want, "%s:2:27: test 'a': 'plugin' must be a string, got integer\n",
              path);
     CU_ASSERT_STRING_EQUAL(messages(), want);

@@ -3,12 +3,15 @@
  * `websockets` (peer_websockets.py) and the deliberately broken raw server
  * (peer_raw.py). Every broken mode must give its precise message within its
  * deadline plus one second. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -861,10 +864,33 @@ static void test_never_answers_close(void)
     stop_peer(&p);
 }
 
+/* A loopback TCP port that was free a moment ago: bound with port 0, read
+ * back with getsockname, then closed. Nothing listens on it, so a connect to
+ * it is refused. Returns -1 when no port could be had. */
+static int closed_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    struct sockaddr_in sin = {.sin_family = AF_INET};
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof sin;
+    int port = -1;
+    if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == 0 &&
+        getsockname(fd, (struct sockaddr *)&sin, &len) == 0)
+        port = ntohs(sin.sin_port);
+    close(fd);
+    return port;
+}
+
 static void test_invalid_url(void)
 {
+    int port = closed_port();
+    CU_ASSERT_FATAL(port > 0);
+    char where[64];
+    snprintf(where, sizeof where, "http://127.0.0.1:%d/", port);
     struct wsc_ws_options o;
-    opts_for(&o, "http://127.0.0.1:1/");
+    opts_for(&o, where);
     struct wsc_ws *ws = wsc_ws_connect(NULL, &o, wsc_now() + 1, 0);
     CU_ASSERT_EQUAL(wsc_ws_status(ws), WSC_WS_ERROR);
     CU_ASSERT(contains(wsc_ws_error(ws), "expected a ws:// or wss:// URL"));
