@@ -9,13 +9,19 @@
 
 #include "ping_pong.h"
 
-enum outcome { GOT_REPLY, LOST, CUT, BROKEN };
-
 /* The last message skipped, for the message of a lost reply. */
 struct skipped {
     int count;
     char text[200];
     char why[200];
+};
+
+/* What every round trip of a run needs. */
+struct app_run {
+    struct json_object *request;
+    struct json_object *expect;
+    double within;
+    struct skipped sk;
 };
 
 static enum wsc_ws_result send_request(struct wsc_ws *ws, struct json_object *request)
@@ -45,37 +51,38 @@ static int reply_matches(struct json_object *expect, const struct wsc_ws_msg *m,
     return ok;
 }
 
-static enum outcome one_round(struct wsc_ctx *ctx, struct wsc_ws *ws,
-                              struct json_object *request, struct json_object *expect,
-                              int seq, double within, double *rtt_ms, struct skipped *sk)
+static enum pp_outcome one_round(struct wsc_ctx *ctx, struct wsc_ws *ws, int seq,
+                                 double *rtt_ms, void *arg)
 {
+    struct app_run *run = arg;
+    double within = run->within;
     double sent_at = wsc_now();
     double until = wsc_ws_within(ctx, within);
-    if (send_request(ws, request) != WSC_WS_OK) {
+    if (send_request(ws, run->request) != WSC_WS_OK) {
         wsc_fail(ctx, "request %d: %s", seq, wsc_ws_error(ws));
-        return BROKEN;
+        return PP_BROKEN;
     }
     for (;;) {
         struct wsc_ws_msg m;
         struct json_object *value = NULL;
         enum wsc_ws_result r = wsc_ws_recv_json(ws, &m, &value, until);
         if (r == WSC_WS_TIMEOUT)
-            return wsc_now() < sent_at + within ? CUT : LOST;
+            return wsc_now() < sent_at + within ? PP_CUT : PP_LOST;
         if (r != WSC_WS_OK) {
             wsc_fail(ctx, "request %d: %s", seq, wsc_ws_error(ws));
-            return BROKEN;
+            return PP_BROKEN;
         }
         if (m.kind == WSC_WS_CLOSE) {
             char what[64];
             snprintf(what, sizeof what, "waiting for reply %d", seq);
             pp_fail_closed(ctx, &m, what);
-            return BROKEN;
+            return PP_BROKEN;
         }
-        int matched = reply_matches(expect, &m, value, sk);
+        int matched = reply_matches(run->expect, &m, value, &run->sk);
         json_object_put(value);
         if (matched) {
             *rtt_ms = (m.at - sent_at) * 1000.0;
-            return GOT_REPLY;
+            return PP_REPLY;
         }
     }
 }
@@ -102,43 +109,13 @@ void pp_app(struct wsc_ctx *ctx, struct json_object *params)
     }
     int count = pp_int(params, "count", 5);
     double interval = pp_double(params, "interval", 0);
-    double within = pp_double(params, "within", 2);
+    struct app_run run = {request, expect, pp_double(params, "within", 2), {0, "", ""}};
     struct pp_rtt rtt;
-    if (pp_rtt_init(&rtt) != 0) {
-        wsc_error(ctx, "out of memory");
+    struct wsc_ws *ws = pp_rounds(ctx, params, count, interval, one_round, &run, &rtt);
+    if (!ws)
         return;
-    }
-    struct wsc_ws *ws = pp_connect(ctx, params, 0);
-    if (!ws) {
-        pp_rtt_free(&rtt);
-        return;
-    }
-    struct skipped sk = {0, "", ""};
-    for (int seq = 1; seq <= count; seq++) {
-        if (seq > 1 && pp_idle(ctx, ws, interval) != 0)
-            break;
-        if (pp_out_of_time(ctx, &rtt, count))
-            break;
-        double ms = 0;
-        rtt.sent++;
-        enum outcome o = one_round(ctx, ws, request, expect, seq, within, &ms, &sk);
-        if (o == BROKEN)
-            break;
-        if (o == CUT) {
-            rtt.sent--;
-            pp_out_of_time(ctx, &rtt, count);
-            break;
-        }
-        if (o == LOST)
-            pp_rtt_lost(&rtt, seq);
-        else
-            wsc_hist_record(rtt.hist, ms);
-    }
     if (rtt.lost > 0)
-        report_lost(ctx, &rtt, within, &sk);
-    wsc_output(ctx, "skipped", json_object_new_int(sk.count));
-    pp_rtt_report(ctx, &rtt);
-    pp_close(ctx, ws);
-    wsc_ws_free(ws);
-    pp_rtt_free(&rtt);
+        report_lost(ctx, &rtt, run.within, &run.sk);
+    wsc_output(ctx, "skipped", json_object_new_int(run.sk.count));
+    pp_rounds_end(ctx, ws, &rtt);
 }

@@ -156,6 +156,50 @@ int pp_out_of_time(struct wsc_ctx *ctx, const struct pp_rtt *r, int count)
     return 1;
 }
 
+struct wsc_ws *pp_rounds(struct wsc_ctx *ctx, struct json_object *params, int count,
+                         double interval, pp_round_fn round, void *arg,
+                         struct pp_rtt *rtt)
+{
+    if (pp_rtt_init(rtt) != 0) {
+        wsc_error(ctx, "out of memory");
+        return NULL;
+    }
+    struct wsc_ws *ws = pp_connect(ctx, params, 0);
+    if (!ws) {
+        pp_rtt_free(rtt);
+        return NULL;
+    }
+    for (int seq = 1; seq <= count; seq++) {
+        if (seq > 1 && pp_idle(ctx, ws, interval) != 0)
+            break;
+        if (pp_out_of_time(ctx, rtt, count))
+            break;
+        double ms = 0;
+        rtt->sent++;
+        enum pp_outcome o = round(ctx, ws, seq, &ms, arg);
+        if (o == PP_BROKEN)
+            break;
+        if (o == PP_CUT) {
+            rtt->sent--;
+            pp_out_of_time(ctx, rtt, count);
+            break;
+        }
+        if (o == PP_LOST)
+            pp_rtt_lost(rtt, seq);
+        else
+            wsc_hist_record(rtt->hist, ms);
+    }
+    return ws;
+}
+
+void pp_rounds_end(struct wsc_ctx *ctx, struct wsc_ws *ws, struct pp_rtt *rtt)
+{
+    pp_rtt_report(ctx, rtt);
+    pp_close(ctx, ws);
+    wsc_ws_free(ws);
+    pp_rtt_free(rtt);
+}
+
 void pp_printable(const char *data, size_t len, char *out, size_t size)
 {
     if (size < 8) {

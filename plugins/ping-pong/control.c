@@ -8,8 +8,6 @@
 
 #include "ping_pong.h"
 
-enum outcome { GOT_PONG, LOST, CUT, BROKEN };
-
 /* Is `data` the payload of an earlier ping of this run ("<payload>-M", M < seq)? */
 static int is_late_pong(const char *payload, int seq, const char *data, size_t len)
 {
@@ -25,42 +23,52 @@ static int is_late_pong(const char *payload, int seq, const char *data, size_t l
     return *end == '\0' && m >= 1 && m < seq;
 }
 
+/* What every ping of a run needs. */
+struct control_run {
+    const char *payload;
+    double within;
+    int mismatches; /* pongs that echoed something else; only the first is told */
+};
+
 /* Sends ping `seq` and waits for its pong. */
-static enum outcome one_ping(struct wsc_ctx *ctx, struct wsc_ws *ws, const char *payload,
-                             int seq, double within, double *rtt_ms, int *mismatches)
+static enum pp_outcome one_ping(struct wsc_ctx *ctx, struct wsc_ws *ws, int seq,
+                                double *rtt_ms, void *arg)
 {
+    struct control_run *run = arg;
+    const char *payload = run->payload;
+    double within = run->within;
     char ping[128];
     int n = snprintf(ping, sizeof ping, "%s-%d", payload, seq);
     double sent_at = wsc_now();
     double until = wsc_ws_within(ctx, within);
     if (wsc_ws_send_ping(ws, ping, (size_t)n) != WSC_WS_OK) {
         wsc_fail(ctx, "ping %d: %s", seq, wsc_ws_error(ws));
-        return BROKEN;
+        return PP_BROKEN;
     }
     for (;;) {
         struct wsc_ws_msg m;
         enum wsc_ws_result r = wsc_ws_recv(ws, &m, WSC_WS_PONG, until);
         if (r == WSC_WS_TIMEOUT)
-            return wsc_now() < sent_at + within ? CUT : LOST; /* the test's deadline */
+            return wsc_now() < sent_at + within ? PP_CUT : PP_LOST; /* the test's deadline */
         if (r != WSC_WS_OK) {
             wsc_fail(ctx, "ping %d: %s", seq, wsc_ws_error(ws));
-            return BROKEN;
+            return PP_BROKEN;
         }
         if (m.kind == WSC_WS_CLOSE) {
             char what[64];
             snprintf(what, sizeof what, "waiting for pong %d", seq);
             pp_fail_closed(ctx, &m, what);
-            return BROKEN;
+            return PP_BROKEN;
         }
         if (m.len == (size_t)n && memcmp(m.data, ping, m.len) == 0) {
             *rtt_ms = (m.at - sent_at) * 1000.0;
-            return GOT_PONG;
+            return PP_REPLY;
         }
         if (is_late_pong(payload, seq, m.data, m.len)) {
             wsc_note(ctx, "pong for an earlier ping arrived during ping %d", seq);
             continue;
         }
-        if ((*mismatches)++ == 0) {
+        if (run->mismatches++ == 0) {
             char got[160];
             pp_printable(m.data, m.len, got, sizeof got);
             wsc_fail(ctx, "pong %d: payload '%s' does not echo the ping's '%s'", seq, got,
@@ -79,42 +87,13 @@ void pp_control(struct wsc_ctx *ctx, struct json_object *params)
         wsc_error(ctx, "payload: at most 110 bytes (a ping carries 125 with its number)");
         return;
     }
+    struct control_run run = {payload, within, 0};
     struct pp_rtt rtt;
-    if (pp_rtt_init(&rtt) != 0) {
-        wsc_error(ctx, "out of memory");
+    struct wsc_ws *ws = pp_rounds(ctx, params, count, interval, one_ping, &run, &rtt);
+    if (!ws)
         return;
-    }
-    struct wsc_ws *ws = pp_connect(ctx, params, 0);
-    if (!ws) {
-        pp_rtt_free(&rtt);
-        return;
-    }
-    int mismatches = 0;
-    for (int seq = 1; seq <= count; seq++) {
-        if (seq > 1 && pp_idle(ctx, ws, interval) != 0)
-            break;
-        if (pp_out_of_time(ctx, &rtt, count))
-            break;
-        double ms = 0;
-        rtt.sent++;
-        enum outcome o = one_ping(ctx, ws, payload, seq, within, &ms, &mismatches);
-        if (o == BROKEN)
-            break;
-        if (o == CUT) {
-            rtt.sent--;
-            pp_out_of_time(ctx, &rtt, count);
-            break;
-        }
-        if (o == LOST)
-            pp_rtt_lost(&rtt, seq);
-        else
-            wsc_hist_record(rtt.hist, ms);
-    }
     if (rtt.lost > 0)
         wsc_fail(ctx, "%d of %d pongs lost: none within %.3f s for ping %s", rtt.lost,
                  rtt.sent, within, rtt.lost_list);
-    pp_rtt_report(ctx, &rtt);
-    pp_close(ctx, ws);
-    wsc_ws_free(ws);
-    pp_rtt_free(&rtt);
+    pp_rounds_end(ctx, ws, &rtt);
 }

@@ -48,6 +48,28 @@ void pp_rtt_report(struct wsc_ctx *ctx, const struct pp_rtt *r);
 /* Has the test's deadline passed? Then reports how far the run got. */
 int pp_out_of_time(struct wsc_ctx *ctx, const struct pp_rtt *r, int count);
 
+/* How one round trip ended. */
+enum pp_outcome {
+    PP_REPLY,  /* the reply came; its round-trip time is recorded */
+    PP_LOST,   /* none came within the check's `within` */
+    PP_CUT,    /* the test's deadline ended the wait first: not counted */
+    PP_BROKEN  /* the connection failed or closed (reported) */
+};
+
+/* Sends round trip `seq` and waits for its reply; sets *rtt_ms on PP_REPLY. */
+typedef enum pp_outcome (*pp_round_fn)(struct wsc_ctx *ctx, struct wsc_ws *ws, int seq,
+                                       double *rtt_ms, void *arg);
+
+/* Connects and runs `count` round trips, `interval` apart, each by `round`,
+ * counting them in *rtt (set up here). Returns the connection, still open,
+ * for the check's own reports before pp_rounds_end(); NULL after reporting
+ * why nothing could run (then *rtt holds nothing to free). */
+struct wsc_ws *pp_rounds(struct wsc_ctx *ctx, struct json_object *params, int count,
+                         double interval, pp_round_fn round, void *arg,
+                         struct pp_rtt *rtt);
+/* Reports the statistics (pp_rtt_report), closes the connection, frees both. */
+void pp_rounds_end(struct wsc_ctx *ctx, struct wsc_ws *ws, struct pp_rtt *rtt);
+
 /* A printable copy of untrusted bytes for messages (at most `size`-1
  * characters; others as \xNN). */
 void pp_printable(const char *data, size_t len, char *out, size_t size);
