@@ -61,7 +61,10 @@ validate_junit() {
 # remembers its pid for cleanup. Sets $last_pid.
 start_bg() {
     local outfile=$1; shift
-    "$@" >"$outfile" 2>&1 &
+    # Truncate now, not in the background job: a waiter reading the file
+    # right after must never see an earlier process's lines.
+    : >"$outfile"
+    "$@" >>"$outfile" 2>&1 &
     last_pid=$!
     WSC_PIDS="$WSC_PIDS $last_pid"
 }
