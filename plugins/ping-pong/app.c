@@ -55,33 +55,21 @@ static enum pp_outcome one_round(struct wsc_ctx *ctx, struct wsc_ws *ws, int seq
                                  double *rtt_ms, void *arg)
 {
     struct app_run *run = arg;
-    double within = run->within;
-    double sent_at = wsc_now();
-    double until = wsc_ws_within(ctx, within);
-    if (send_request(ws, run->request) != WSC_WS_OK) {
-        wsc_fail(ctx, "request %d: %s", seq, wsc_ws_error(ws));
-        return PP_BROKEN;
-    }
+    struct pp_round rd;
+    pp_round_start(&rd, ctx, seq, run->within, "request", "reply");
+    if (send_request(ws, run->request) != WSC_WS_OK)
+        return pp_round_error(ctx, ws, &rd);
     for (;;) {
         struct wsc_ws_msg m;
         struct json_object *value = NULL;
-        enum wsc_ws_result r = wsc_ws_recv_json(ws, &m, &value, until);
-        if (r == WSC_WS_TIMEOUT)
-            return wsc_now() < sent_at + within ? PP_CUT : PP_LOST;
-        if (r != WSC_WS_OK) {
-            wsc_fail(ctx, "request %d: %s", seq, wsc_ws_error(ws));
-            return PP_BROKEN;
-        }
-        if (m.kind == WSC_WS_CLOSE) {
-            char what[64];
-            snprintf(what, sizeof what, "waiting for reply %d", seq);
-            pp_fail_closed(ctx, &m, what);
-            return PP_BROKEN;
-        }
+        enum wsc_ws_result r = wsc_ws_recv_json(ws, &m, &value, rd.until);
+        enum pp_outcome o;
+        if (!pp_round_waited(ctx, ws, &rd, r, &m, &o))
+            return o;
         int matched = reply_matches(run->expect, &m, value, &run->sk);
         json_object_put(value);
         if (matched) {
-            *rtt_ms = (m.at - sent_at) * 1000.0;
+            *rtt_ms = (m.at - rd.sent_at) * 1000.0;
             return PP_REPLY;
         }
     }

@@ -156,6 +156,46 @@ int pp_out_of_time(struct wsc_ctx *ctx, const struct pp_rtt *r, int count)
     return 1;
 }
 
+void pp_round_start(struct pp_round *rd, struct wsc_ctx *ctx, int seq, double within,
+                    const char *sent, const char *reply)
+{
+    rd->seq = seq;
+    rd->sent = sent;
+    rd->reply = reply;
+    rd->within = within;
+    rd->sent_at = wsc_now();
+    rd->until = wsc_ws_within(ctx, within);
+}
+
+enum pp_outcome pp_round_error(struct wsc_ctx *ctx, struct wsc_ws *ws,
+                               const struct pp_round *rd)
+{
+    wsc_fail(ctx, "%s %d: %s", rd->sent, rd->seq, wsc_ws_error(ws));
+    return PP_BROKEN;
+}
+
+int pp_round_waited(struct wsc_ctx *ctx, struct wsc_ws *ws, const struct pp_round *rd,
+                    enum wsc_ws_result r, const struct wsc_ws_msg *m, enum pp_outcome *o)
+{
+    if (r == WSC_WS_TIMEOUT) {
+        /* before `within` ran out, the wait ended at the test's deadline */
+        *o = wsc_now() < rd->sent_at + rd->within ? PP_CUT : PP_LOST;
+        return 0;
+    }
+    if (r != WSC_WS_OK) {
+        *o = pp_round_error(ctx, ws, rd);
+        return 0;
+    }
+    if (m->kind == WSC_WS_CLOSE) {
+        char what[64];
+        snprintf(what, sizeof what, "waiting for %s %d", rd->reply, rd->seq);
+        pp_fail_closed(ctx, m, what);
+        *o = PP_BROKEN;
+        return 0;
+    }
+    return 1;
+}
+
 struct wsc_ws *pp_rounds(struct wsc_ctx *ctx, struct json_object *params, int count,
                          double interval, pp_round_fn round, void *arg,
                          struct pp_rtt *rtt)

@@ -36,32 +36,20 @@ static enum pp_outcome one_ping(struct wsc_ctx *ctx, struct wsc_ws *ws, int seq,
 {
     struct control_run *run = arg;
     const char *payload = run->payload;
-    double within = run->within;
     char ping[128];
     int n = snprintf(ping, sizeof ping, "%s-%d", payload, seq);
-    double sent_at = wsc_now();
-    double until = wsc_ws_within(ctx, within);
-    if (wsc_ws_send_ping(ws, ping, (size_t)n) != WSC_WS_OK) {
-        wsc_fail(ctx, "ping %d: %s", seq, wsc_ws_error(ws));
-        return PP_BROKEN;
-    }
+    struct pp_round rd;
+    pp_round_start(&rd, ctx, seq, run->within, "ping", "pong");
+    if (wsc_ws_send_ping(ws, ping, (size_t)n) != WSC_WS_OK)
+        return pp_round_error(ctx, ws, &rd);
     for (;;) {
         struct wsc_ws_msg m;
-        enum wsc_ws_result r = wsc_ws_recv(ws, &m, WSC_WS_PONG, until);
-        if (r == WSC_WS_TIMEOUT)
-            return wsc_now() < sent_at + within ? PP_CUT : PP_LOST; /* the test's deadline */
-        if (r != WSC_WS_OK) {
-            wsc_fail(ctx, "ping %d: %s", seq, wsc_ws_error(ws));
-            return PP_BROKEN;
-        }
-        if (m.kind == WSC_WS_CLOSE) {
-            char what[64];
-            snprintf(what, sizeof what, "waiting for pong %d", seq);
-            pp_fail_closed(ctx, &m, what);
-            return PP_BROKEN;
-        }
+        enum wsc_ws_result r = wsc_ws_recv(ws, &m, WSC_WS_PONG, rd.until);
+        enum pp_outcome o;
+        if (!pp_round_waited(ctx, ws, &rd, r, &m, &o))
+            return o;
         if (m.len == (size_t)n && memcmp(m.data, ping, m.len) == 0) {
-            *rtt_ms = (m.at - sent_at) * 1000.0;
+            *rtt_ms = (m.at - rd.sent_at) * 1000.0;
             return PP_REPLY;
         }
         if (is_late_pong(payload, seq, m.data, m.len)) {

@@ -56,6 +56,29 @@ enum pp_outcome {
     PP_BROKEN  /* the connection failed or closed (reported) */
 };
 
+/* One round trip under way: what was sent ("ping", "request") and what is
+ * awaited ("pong", "reply"), for messages, and when. */
+struct pp_round {
+    int seq;
+    const char *sent;
+    const char *reply;
+    double sent_at;
+    double within;
+    double until; /* `within` after sent_at, cut short by the test's deadline */
+};
+
+/* Starts round trip `seq`; call it just before sending. */
+void pp_round_start(struct pp_round *rd, struct wsc_ctx *ctx, int seq, double within,
+                    const char *sent, const char *reply);
+/* Reports the connection's error ("ping 3: ...") and returns PP_BROKEN. */
+enum pp_outcome pp_round_error(struct wsc_ctx *ctx, struct wsc_ws *ws,
+                               const struct pp_round *rd);
+/* Sorts out what a wait for the reply returned (r, m). Returns 1 when m is a
+ * message for the check to examine; else 0 with *o set: PP_CUT or PP_LOST on
+ * a timeout, PP_BROKEN after reporting an error or the server's close. */
+int pp_round_waited(struct wsc_ctx *ctx, struct wsc_ws *ws, const struct pp_round *rd,
+                    enum wsc_ws_result r, const struct wsc_ws_msg *m, enum pp_outcome *o);
+
 /* Sends round trip `seq` and waits for its reply; sets *rtt_ms on PP_REPLY. */
 typedef enum pp_outcome (*pp_round_fn)(struct wsc_ctx *ctx, struct wsc_ws *ws, int seq,
                                        double *rtt_ms, void *arg);
