@@ -96,11 +96,19 @@ static void connect_one(struct conn *c, int port, int epfd, int index)
 	char req[256];
 	int one = 1, n;
 
-	c->fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (c->fd < 0)
-		die("socket");
-	if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
-		die("connect");
+	/* A server that has just printed its URL may still be a moment away
+	 * from accepting: retry a refused connect for up to 2 s. */
+	for (int attempt = 0;; attempt++) {
+		c->fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (c->fd < 0)
+			die("socket");
+		if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+			break;
+		if (errno != ECONNREFUSED || attempt >= 40)
+			die("connect");
+		close(c->fd);
+		usleep(50000);
+	}
 	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	n = snprintf(req, sizeof(req),
 		     "GET / HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\n"

@@ -187,12 +187,32 @@ void client_drop(struct mock_client *c, int code, const char *reason)
 	lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK, DROP_GRACE_S);
 }
 
+/* The fast path: a reply goes out in the callback that produced it rather
+ * than one event loop turn later. Only when nothing is waiting (order) and
+ * the socket has room (else lws would buffer without our limits); lws
+ * itself keeps any part the kernel does not take and sends it first. */
+static int try_direct(struct mock_client *c, struct mock_outbuf *buf)
+{
+	if (!c->direct_ok || c->out.count || c->ping_due || c->shutting_down ||
+	    lws_send_pipe_choked(c->wsi))
+		return 1;
+	if (lws_write(c->wsi, buf->bytes + LWS_PRE, buf->len, LWS_WRITE_TEXT) < 0) {
+		c->closing = true;	/* lws closes the connection */
+		return -1;
+	}
+	return 0;
+}
+
 int client_send(struct mock_client *c, struct mock_outbuf *buf)
 {
 	struct mock_outnode *n;
+	int rc;
 
 	if (c->closing || !c->registered)
 		return -1;
+	rc = try_direct(c, buf);
+	if (rc <= 0)
+		return rc;
 	if (c->out.bytes + buf->len > OUTQ_MAX_BYTES ||
 	    c->out.count >= OUTQ_MAX_COUNT) {
 		mock_log(MOCK_LOG_WARN, "client %s does not read: closing it",

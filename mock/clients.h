@@ -57,6 +57,7 @@ struct mock_client {
 	int64_t connected_at;		/* wall clock, us */
 	int64_t last_ping;		/* wall clock, us; 0 = never */
 	bool registered;
+	bool direct_ok;			/* may write outside its writeable callback */
 	bool closing;			/* a close is under way: send nothing */
 	bool dropping;			/* close at the next writeable callback */
 	bool shutting_down;		/* server exit: close with 1001 */
@@ -105,9 +106,10 @@ struct mock_client *registry_find(const struct mock_registry *reg,
 struct mock_outbuf *outbuf_new(const char *payload, size_t len);
 void outbuf_unref(struct mock_outbuf *buf);
 
-/* Queues buf for c and asks lws for a writeable callback. A client that
+/* Sends buf to c: written at once when nothing is queued before it and the
+ * socket takes it, else queued for the writeable callback. A client that
  * lets too much pile up is dropped (1008) instead of eating all memory.
- * Returns 0 if queued, -1 if the client is closing or was dropped. */
+ * Returns 0 if sent or queued, -1 if the client is closing or was dropped. */
 int client_send(struct mock_client *c, struct mock_outbuf *buf);
 
 /* Copies text into a new buffer and queues it. */

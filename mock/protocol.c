@@ -205,9 +205,10 @@ static void drain_pending(struct mock_client *c)
 		process_message(c, m->data, m->len, m->binary);
 		free(m);
 	}
-	if (c->rx_paused && c->pending_count <= PENDING_RESUME) {
-		if (lws_rx_flow_control(c->wsi, 1) == 0)
-			c->rx_paused = false;
+	if (c->rx_paused && c->pending_count <= PENDING_RESUME &&
+	    lws_rx_flow_control(c->wsi, 1) == 0) {
+		c->rx_paused = false;
+		mock_log(MOCK_LOG_DEBUG, "client %s: reading resumed", c->id);
 	}
 }
 
@@ -461,8 +462,11 @@ static void hold_message(struct mock_client *c, const char *data, size_t len,
 	c->pending_tail = m;
 	c->pending_count++;
 	if (!c->rx_paused && c->pending_count >= PENDING_PAUSE &&
-	    lws_rx_flow_control(c->wsi, 0) == 0)
+	    lws_rx_flow_control(c->wsi, 0) == 0) {
 		c->rx_paused = true;
+		mock_log(MOCK_LOG_DEBUG, "client %s: %zu messages waiting, reading paused",
+			 c->id, c->pending_count);
+	}
 }
 
 void protocol_deliver(struct mock_client *c, const char *data, size_t len,

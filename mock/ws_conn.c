@@ -54,7 +54,8 @@ static int on_established(struct mock_server *srv, struct lws *wsi,
 		return -1;
 	srv->stats.total_connections++;
 	keepalive_client_init(srv, c);
-	protocol_welcome(c);
+	protocol_welcome(c);	/* queued: no writing inside ESTABLISHED */
+	c->direct_ok = true;
 	mock_log(MOCK_LOG_INFO, "client %s connected from %s", c->id, c->remote);
 	return 0;
 }

@@ -236,6 +236,9 @@ async def test_timeout_block(t, mock):
     loop = asyncio.get_running_loop()
     await a.send(json.dumps({"type": "error_test", "error_type": "timeout"}))
     await a.send(json.dumps({"type": "ping"}))
+    # More than the server holds before it stops reading from the socket.
+    for i in range(400):
+        await a.send(json.dumps({"type": "echo", "seq": i}))
     start = loop.time()
     r = await lib.request(b, {"type": "ping"})
     t.eq(r["type"], "pong", "timeout block: another client is answered at once")
@@ -244,6 +247,8 @@ async def test_timeout_block(t, mock):
     t.ok(r["type"] == "pong" and loop.time() - start > 10,
          "timeout block: the next message is answered after the block (about 15 s), with no reply to the test itself",
          (r, loop.time() - start))
+    seqs = [(await lib.recv_json(a))["original_message"]["seq"] for _ in range(400)]
+    t.eq(seqs, list(range(400)), "timeout block: 400 messages held meanwhile are answered in order")
     await a.close()
     await b.close()
 
