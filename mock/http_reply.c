@@ -141,3 +141,23 @@ int http_reply_writeable(struct lws *wsi, struct http_reply *r)
 	lws_callback_on_writable(wsi);
 	return 0;
 }
+
+/* Written by hand: at this stage lws would answer as HTTP/1.0, which
+ * WebSocket clients refuse to read. Returns 1: "answered, carry on". */
+int http_refuse_upgrade(struct lws *wsi, const char *message)
+{
+	unsigned char buf[LWS_PRE + 512];
+	char *p = (char *)buf + LWS_PRE;
+	int n = snprintf(p, sizeof(buf) - LWS_PRE,
+			 "HTTP/1.1 400 Bad Request\r\n"
+			 "content-type: text/plain\r\n"
+			 "content-length: %zu\r\n"
+			 "connection: close\r\n"
+			 "\r\n%s\n", strlen(message) + 1, message);
+
+	if (n < 0 || (size_t)n >= sizeof(buf) - LWS_PRE)
+		return -1;
+	if (lws_write(wsi, buf + LWS_PRE, (size_t)n, LWS_WRITE_HTTP_HEADERS) != n)
+		return -1;
+	return 1;
+}

@@ -324,9 +324,12 @@ int mcp_http_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	struct mock_server *srv = mock_server_of(wsi);
 	struct mcp_pss *pss = user;
 
-	if (!srv || (!pss && reason != LWS_CALLBACK_HTTP))
+	if (!srv || (!pss && reason != LWS_CALLBACK_HTTP &&
+		     reason != LWS_CALLBACK_HTTP_CONFIRM_UPGRADE))
 		return 0;
 	switch (reason) {
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		return http_refuse_upgrade(wsi, "This is the MCP endpoint: POST JSON-RPC messages, no WebSocket");
 	case LWS_CALLBACK_HTTP:
 		return pss ? on_request(srv, wsi, pss) : -1;
 	case LWS_CALLBACK_HTTP_BODY:

@@ -198,26 +198,6 @@ void ws_conn_shutdown_all(struct mock_server *srv)
 	}
 }
 
-/* Written by hand: at this stage lws would answer as HTTP/1.0, which
- * WebSocket clients refuse to read. Returns 1: "answered, carry on". */
-static int refuse_upgrade(struct lws *wsi)
-{
-	static const char resp[] =
-		"HTTP/1.1 400 Bad Request\r\n"
-		"content-type: text/plain\r\n"
-		"content-length: 34\r\n"
-		"connection: close\r\n"
-		"\r\n"
-		"Unsupported WebSocket subprotocol\n";
-	unsigned char buf[LWS_PRE + sizeof(resp)];
-
-	memcpy(buf + LWS_PRE, resp, sizeof(resp) - 1);
-	if (lws_write(wsi, buf + LWS_PRE, sizeof(resp) - 1,
-		      LWS_WRITE_HTTP_HEADERS) != (int)sizeof(resp) - 1)
-		return -1;
-	return 1;
-}
-
 /* Subprotocols: lws drops a connection that offers only names it does not
  * know without a word; answer 400 instead, naming what we accept. */
 static int confirm_upgrade(struct mock_server *srv, struct lws *wsi)
@@ -234,7 +214,7 @@ static int confirm_upgrade(struct mock_server *srv, struct lws *wsi)
 			return 0;
 	}
 	mock_log(MOCK_LOG_INFO, "refused upgrade: no supported subprotocol offered");
-	return refuse_upgrade(wsi);
+	return http_refuse_upgrade(wsi, "Unsupported WebSocket subprotocol");
 }
 
 static int http_callback(struct mock_server *srv, struct lws *wsi,

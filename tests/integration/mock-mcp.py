@@ -136,6 +136,9 @@ def test_errors(t, mock, c):
     t.eq(st, 415, "a body that is not application/json: 415")
     st, h, r = c.post({"jsonrpc": "2.0", "id": 1, "method": "ping"}, headers={"Accept": "text/html"})
     t.eq(st, 406, "an Accept without application/json: 406")
+    s, status, rest = lib.raw_connect(mock.mcp_port, "/mcp")
+    s.close()
+    t.ok(status.startswith("HTTP/1.1 400"), "a WebSocket upgrade on the MCP port: 400", status)
 
 
 def test_origins(t, mock, other):
