@@ -10,6 +10,7 @@
 #endif
 #include "report.h"
 #include "atomic_write.h"
+#include "json_util.h"
 
 #include <errno.h>
 #include <math.h>
@@ -27,29 +28,15 @@
 
 /* ---- Building the document ------------------------------------------------ */
 
-/* Adds key = value to obj, taking value. NULL is written as JSON null when
- * `nullable`, and is otherwise an allocation failure. */
-static int put(struct json_object *obj, const char *key, struct json_object *value,
-               int nullable)
-{
-    if (!value && !nullable)
-        return -1;
-    if (json_object_object_add(obj, key, value) != 0) {
-        json_object_put(value);
-        return -1;
-    }
-    return 0;
-}
-
 /* A repaired copy of s, or JSON null for NULL. */
 static int put_text(struct json_object *obj, const char *key, const char *s)
 {
     if (!s)
-        return put(obj, key, NULL, 1);
+        return wsc_json_put(obj, key, NULL, 1);
     char *safe = wsc_utf8_safe(s);
     if (!safe)
         return -1;
-    int rc = put(obj, key, json_object_new_string(safe), 0);
+    int rc = wsc_json_put(obj, key, json_object_new_string(safe), 0);
     free(safe);
     return rc;
 }
@@ -63,18 +50,18 @@ static int put_number(struct json_object *obj, const char *key, double v,
                       enum number_style style)
 {
     if (!isfinite(v))
-        return put(obj, key, NULL, 1);
+        return wsc_json_put(obj, key, NULL, 1);
     char text[400]; /* "%.3f" of the largest double has 309 digits */
     if (style == SECONDS)
         snprintf(text, sizeof text, "%.3f", v);
     else
         snprintf(text, sizeof text, "%.15g", v);
-    return put(obj, key, json_object_new_double_s(v, text), 0);
+    return wsc_json_put(obj, key, json_object_new_double_s(v, text), 0);
 }
 
 static int put_count(struct json_object *obj, const char *key, size_t n)
 {
-    return put(obj, key, json_object_new_int64((int64_t)n), 0);
+    return wsc_json_put(obj, key, json_object_new_int64((int64_t)n), 0);
 }
 
 /* A copy of v with every string and key repaired. */
@@ -90,7 +77,7 @@ static struct json_object *safe_object(struct json_object *v, int depth, int *fa
     json_object_object_foreach(v, key, value) {
         char *safe_key = wsc_utf8_safe(key);
         struct json_object *copy = safe_copy(value, depth + 1, failed);
-        if (!safe_key || *failed || put(o, safe_key, copy, 1) != 0) {
+        if (!safe_key || *failed || wsc_json_put(o, safe_key, copy, 1) != 0) {
             free(safe_key);
             json_object_put(copy);
             json_object_put(o);
@@ -163,7 +150,7 @@ static int put_copy(struct json_object *obj, const char *key,
         json_object_put(copy);
         return -1;
     }
-    return put(obj, key, copy, 0);
+    return wsc_json_put(obj, key, copy, 0);
 }
 
 static struct json_object *summary(size_t passed, size_t failed, size_t errors,
@@ -211,11 +198,11 @@ static struct json_object *test_json(const struct wsc_result *t)
     if (put_text(o, "name", t->name) || put_text(o, "plugin", t->plugin) ||
         put_text(o, "check", t->check) ||
         put_text(o, "status", wsc_status_name(t->status)) ||
-        put(o, "attempts", json_object_new_int(t->attempts), 0) ||
+        wsc_json_put(o, "attempts", json_object_new_int(t->attempts), 0) ||
         put_text(o, "started", started) ||
         put_number(o, "duration", t->duration, SECONDS) ||
         put_text(o, "message", t->message) ||
-        put(o, "metrics", metrics(t), 0) ||
+        wsc_json_put(o, "metrics", metrics(t), 0) ||
         put_copy(o, "outputs", t->outputs, json_object_new_object) ||
         (with_trace && put_copy(o, "trace", t->trace, json_object_new_array)) ||
         put_text(o, "log", t->log)) {
@@ -235,7 +222,7 @@ static struct json_object *suite_json(const struct wsc_suite_result *s)
         put_text(o, "file", s->file) || put_text(o, "hostname", s->hostname) ||
         put_text(o, "started", started) ||
         put_number(o, "duration", s->duration, SECONDS) ||
-        put(o, "summary",
+        wsc_json_put(o, "summary",
             summary(wsc_suite_count(s, WSC_PASSED), wsc_suite_count(s, WSC_FAILED),
                     wsc_suite_count(s, WSC_ERROR), wsc_suite_count(s, WSC_SKIPPED)),
             0))
@@ -247,9 +234,9 @@ static struct json_object *suite_json(const struct wsc_suite_result *s)
             goto fail;
         }
     }
-    if (put(o, "tests", tests, 0) == 0)
+    if (wsc_json_put(o, "tests", tests, 0) == 0)
         return o;
-    tests = NULL; /* put() freed it */
+    tests = NULL; /* wsc_json_put() freed it */
 fail:
     json_object_put(tests);
     json_object_put(o);
@@ -266,7 +253,7 @@ static struct json_object *report_json(const struct wsc_run_result *r)
         put_text(o, "version", PACKAGE_VERSION) ||
         put_text(o, "started", started) ||
         put_number(o, "duration", r->duration, SECONDS) ||
-        put(o, "summary",
+        wsc_json_put(o, "summary",
             summary(wsc_run_count(r, WSC_PASSED), wsc_run_count(r, WSC_FAILED),
                     wsc_run_count(r, WSC_ERROR), wsc_run_count(r, WSC_SKIPPED)),
             0))
@@ -278,7 +265,7 @@ static struct json_object *report_json(const struct wsc_run_result *r)
             goto fail;
         }
     }
-    if (put(o, "suites", suites, 0) == 0)
+    if (wsc_json_put(o, "suites", suites, 0) == 0)
         return o;
     suites = NULL;
 fail:

@@ -2,6 +2,7 @@
  * result from the forked child to the runner. The child may have been
  * corrupted by the check it ran, so reading that JSON trusts nothing. */
 #include "result.h"
+#include "json_util.h"
 
 #include <limits.h>
 #include <math.h>
@@ -132,23 +133,9 @@ void wsc_run_result_clear(struct wsc_run_result *r)
 
 /* ---- To JSON -------------------------------------------------------------- */
 
-/* Adds key = value to obj, taking value; NULL values are a failure, except
- * where `nullable` allows a JSON null. */
-static int put(struct json_object *obj, const char *key, struct json_object *value,
-               int nullable)
-{
-    if (!value && !nullable)
-        return -1;
-    if (json_object_object_add(obj, key, value) != 0) {
-        json_object_put(value);
-        return -1;
-    }
-    return 0;
-}
-
 static int put_string(struct json_object *obj, const char *key, const char *s)
 {
-    return put(obj, key, s ? json_object_new_string(s) : NULL, s == NULL);
+    return wsc_json_put(obj, key, s ? json_object_new_string(s) : NULL, s == NULL);
 }
 
 /* A deep copy of v, or JSON null for NULL; *failed on allocation failure. */
@@ -176,7 +163,7 @@ static struct json_object *metrics_to_json(const struct wsc_result *r)
             return NULL;
         }
         if (put_string(o, "name", m->name) ||
-            put(o, "value", json_object_new_double(m->value), 0) ||
+            wsc_json_put(o, "value", json_object_new_double(m->value), 0) ||
             put_string(o, "unit", m->unit)) {
             json_object_put(arr);
             return NULL;
@@ -190,7 +177,7 @@ struct json_object *wsc_result_to_json(const struct wsc_result *r)
     struct json_object *j = json_object_new_object();
     if (!j)
         return NULL;
-    /* put() takes each value as it goes, so one put of j frees everything. */
+    /* wsc_json_put() takes each value as it goes, so one put of j frees everything. */
     int failed = 0;
     if (put_string(j, "name", r->name) ||
         put_string(j, "plugin", r->plugin) ||
@@ -198,12 +185,12 @@ struct json_object *wsc_result_to_json(const struct wsc_result *r)
         put_string(j, "status", wsc_status_name(r->status)) ||
         put_string(j, "message", r->message) ||
         put_string(j, "log", r->log) ||
-        put(j, "started", json_object_new_double(r->started), 0) ||
-        put(j, "duration", json_object_new_double(r->duration), 0) ||
-        put(j, "attempts", json_object_new_int(r->attempts), 0) ||
-        put(j, "metrics", metrics_to_json(r), 0) ||
-        put(j, "outputs", copy_json(r->outputs, &failed), 1) || failed ||
-        put(j, "trace", copy_json(r->trace, &failed), 1) || failed) {
+        wsc_json_put(j, "started", json_object_new_double(r->started), 0) ||
+        wsc_json_put(j, "duration", json_object_new_double(r->duration), 0) ||
+        wsc_json_put(j, "attempts", json_object_new_int(r->attempts), 0) ||
+        wsc_json_put(j, "metrics", metrics_to_json(r), 0) ||
+        wsc_json_put(j, "outputs", copy_json(r->outputs, &failed), 1) || failed ||
+        wsc_json_put(j, "trace", copy_json(r->trace, &failed), 1) || failed) {
         json_object_put(j);
         return NULL;
     }
