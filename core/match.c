@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_util.h"
+
 #if defined(__GNUC__)
 #define FORMAT_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
@@ -152,10 +154,7 @@ struct shown {
 
 static const char *show(struct shown *s, const struct json_object *v)
 {
-    /* json-c caches the text inside the object: the cast is safe, the value
-     * itself does not change. */
-    const char *json = json_object_to_json_string_ext(
-        (struct json_object *)v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    const char *json = wsc_json_text(v);
     if (!json)
         json = "?";
     size_t n = strlen(json);
@@ -185,21 +184,6 @@ static const char *show_raw(struct shown *s, const char *str)
     memcpy(s->text, str, n);
     memcpy(s->text + n, "...", 4);
     return s->text;
-}
-
-/* The most precise type name of a present value. */
-static const char *type_name(const struct json_object *v)
-{
-    switch (json_object_get_type(v)) {
-    case json_type_null: return "null";
-    case json_type_boolean: return "boolean";
-    case json_type_int: return "integer";
-    case json_type_double: return "number";
-    case json_type_string: return "string";
-    case json_type_object: return "object";
-    case json_type_array: return "array";
-    }
-    return "unknown";
 }
 
 /* ---- Scalars ---------------------------------------------------------------- */
@@ -291,17 +275,6 @@ static int check_value(struct walk *w, const struct json_object *exp);
 static int match_value(struct walk *w, const struct json_object *exp,
                        const struct json_object *act, int present);
 
-static const char *const type_names[] = {
-    "string", "number", "integer", "boolean", "object", "array", "null", NULL,
-};
-
-static int has_type(const struct json_object *act, const char *type)
-{
-    if (strcmp(type, "number") == 0)
-        return is_number(act);
-    return strcmp(type, type_name(act)) == 0;
-}
-
 static int check_boolean(struct walk *w, const struct op *op, const struct json_object *arg)
 {
     struct shown s;
@@ -330,10 +303,9 @@ static int check_len(struct walk *w, const struct op *op, const struct json_obje
 static int check_type(struct walk *w, const struct op *op, const struct json_object *arg)
 {
     struct shown s;
-    if (json_object_is_type(arg, json_type_string))
-        for (size_t i = 0; type_names[i]; i++)
-            if (strcmp(json_object_get_string((struct json_object *)arg), type_names[i]) == 0)
-                return 1;
+    if (json_object_is_type(arg, json_type_string) &&
+        wsc_json_is_type_name(json_object_get_string((struct json_object *)arg)))
+        return 1;
     return fail(w,
                 "%s needs one of string, number, integer, boolean, object, array, "
                 "null, got %s",
@@ -423,11 +395,12 @@ static int match_type(struct walk *w, const struct op *op, const struct json_obj
     const char *type = json_object_get_string((struct json_object *)arg);
     if (!present)
         return fail(w, "missing (expected type %s)", type);
-    if (has_type(act, type))
+    if (wsc_json_has_type(act, type))
         return 1;
     if (act == NULL)
         return fail(w, "expected type %s, got null", type);
-    return fail(w, "expected type %s, got %s %s", type, type_name(act), show(&s, act));
+    return fail(w, "expected type %s, got %s %s", type, wsc_json_type_name(act),
+                show(&s, act));
 }
 
 static int match_exists(struct walk *w, const struct op *op, const struct json_object *arg,
@@ -538,7 +511,7 @@ static int match_len(struct walk *w, const struct op *op, const struct json_obje
         if (act == NULL)
             return fail(w, "expected length %llu, got null", (unsigned long long)want);
         return fail(w, "expected length %llu, got %s %s", (unsigned long long)want,
-                    type_name(act), show(&s, act));
+                    wsc_json_type_name(act), show(&s, act));
     }
     if ((uint64_t)got == want)
         return 1;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_util.h"
 #include "jsonpos.h"
 #include "schema.h"
 #include "wscheck/match.h"
@@ -55,26 +56,6 @@ static char *join_list(const char *const *list)
         strcat(out, list[i]);
     }
     return out;
-}
-
-static const char *type_name(const struct json_object *v)
-{
-    switch (json_object_get_type(v)) {
-    case json_type_string: return "string";
-    case json_type_int: return "integer";
-    case json_type_double: return "number";
-    case json_type_boolean: return "boolean";
-    case json_type_object: return "object";
-    case json_type_array: return "array";
-    default: return "null";
-    }
-}
-
-static const char *json_text(const struct json_object *v)
-{
-    return json_object_to_json_string_ext((struct json_object *)v,
-                                          JSON_C_TO_STRING_PLAIN |
-                                              JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
 /* ---- positions --------------------------------------------------------------- */
@@ -460,7 +441,7 @@ static int get_seconds(struct loader *ld, struct json_object *obj,
     if (!ok)
         problem(ld, ptr, 0, "%s'%s' must be a number %s and <= %.0f (seconds), got %s",
                 prefix, key, allow_zero ? ">= 0" : "> 0", MAX_SECONDS,
-                json_text(v));
+                wsc_json_text(v));
     else
         *out = d;
     free(ptr);
@@ -483,7 +464,7 @@ static int get_retries(struct loader *ld, struct json_object *obj,
              json_object_get_int64(v) <= MAX_RETRIES;
     if (!ok)
         problem(ld, ptr, 0, "%s'retries' must be an integer >= 0 and <= %d, got %s",
-                prefix, MAX_RETRIES, json_text(v));
+                prefix, MAX_RETRIES, wsc_json_text(v));
     else
         *out = (int)json_object_get_int64(v);
     free(ptr);
@@ -509,7 +490,7 @@ static const char *get_string(struct loader *ld, struct json_object *obj,
     }
     if (!json_object_is_type(v, json_type_string))
         problem(ld, ptr, 0, "%s'%s' must be a string, got %s", prefix, key,
-                type_name(v));
+                wsc_json_type_name(v));
     else if (required && json_object_get_string_len(v) == 0)
         problem(ld, ptr, 0, "%s'%s' must not be empty", prefix, key);
     else
@@ -529,7 +510,7 @@ static void load_defaults(struct loader *ld, struct json_object *root,
         return;
     if (!json_object_is_type(obj, json_type_object)) {
         problem(ld, "/defaults", 0, "'defaults' must be an object, got %s",
-                type_name(obj));
+                wsc_json_type_name(obj));
         return;
     }
     check_keys(ld, obj, "/defaults", "defaults: ", default_keys, NULL);
@@ -545,7 +526,7 @@ static void load_vars(struct loader *ld, struct json_object *root)
     if (!json_object_object_get_ex(root, "vars", &obj))
         return;
     if (!json_object_is_type(obj, json_type_object)) {
-        problem(ld, "/vars", 0, "'vars' must be an object, got %s", type_name(obj));
+        problem(ld, "/vars", 0, "'vars' must be an object, got %s", wsc_json_type_name(obj));
         return;
     }
     FOR_MEMBERS(obj, "/vars", key, val, ptr) {
@@ -565,7 +546,7 @@ static int load_tags(struct loader *ld, struct wsc_test *t, struct json_object *
     size_t n;
     if (!json_object_is_type(v, json_type_array)) {
         problem(ld, ptr, 0, "%s'tags' must be an array of strings, got %s", prefix,
-                type_name(v));
+                wsc_json_type_name(v));
         return -1;
     }
     n = json_object_array_length(v);
@@ -580,7 +561,7 @@ static int load_tags(struct loader *ld, struct wsc_test *t, struct json_object *
             char *tp = wsc_json_pointer_index(ptr, i);
             problem(ld, tp ? tp : ptr, 0,
                     "%s'tags' must hold non-empty strings, got %s", prefix,
-                    json_text(tag));
+                    wsc_json_text(tag));
             free(tp);
             continue;
         }
@@ -600,7 +581,7 @@ static void load_capture(struct loader *ld, struct wsc_test *t,
         problem(ld, ptr, 0,
                 "%s'capture' must be an object (variable name -> JSON pointer), "
                 "got %s",
-                prefix, type_name(v));
+                prefix, wsc_json_type_name(v));
         return;
     }
     FOR_MEMBERS(v, ptr, name, target, cptr) {
@@ -610,7 +591,7 @@ static void load_capture(struct loader *ld, struct wsc_test *t,
         } else if (!json_object_is_type(target, json_type_string)) {
             problem(ld, cptr, 0,
                     "%scapture '%s': expected a JSON pointer string, got %s",
-                    prefix, name, type_name(target));
+                    prefix, name, wsc_json_type_name(target));
         } else if (!valid_pointer(json_object_get_string(target))) {
             problem(ld, cptr, 0,
                     "%scapture '%s': '%s' is not a JSON pointer (\"\" or "
@@ -665,7 +646,7 @@ static void load_test_options(struct loader *ld, struct wsc_test *t,
                 t->params = json_object_get(v);
             else
                 problem(ld, ptr, 0, "%s'params' must be an object, got %s",
-                        prefix, type_name(v));
+                        prefix, wsc_json_type_name(v));
         } else if (strcmp(key, "tags") == 0) {
             load_tags(ld, t, v, ptr, prefix);
         } else {
@@ -737,7 +718,7 @@ static void load_test(struct loader *ld, struct json_object *obj, size_t index,
         problem(ld, "/tests", 0, "out of memory");
     else if (!json_object_is_type(obj, json_type_object))
         problem(ld, base, 0, "%sa test must be an object, got %s", prefix,
-                type_name(obj));
+                wsc_json_type_name(obj));
     else
         load_test_members(ld, t, obj, base, prefix, names);
     free(base);
@@ -757,7 +738,7 @@ static void load_tests(struct loader *ld, struct json_object *root,
         json_object_array_length(tests) == 0) {
         problem(ld, "/tests", 0, "'tests' must be a non-empty array, got %s",
                 json_object_is_type(tests, json_type_array) ? "[]"
-                                                            : type_name(tests));
+                                                            : wsc_json_type_name(tests));
         return;
     }
     n = json_object_array_length(tests);
@@ -798,7 +779,7 @@ static int check_structure(struct wsc_scenario *sc, struct wsc_diag *diag)
     check_duplicate_keys(&ld);
     if (!json_object_is_type(root, json_type_object)) {
         problem(&ld, "", 0, "the top level must be an object, got %s",
-                type_name(root));
+                wsc_json_type_name(root));
     } else {
         check_keys(&ld, root, "", "", top_keys, reserved_top_keys);
         name = get_string(&ld, root, "", "name", "", 1);

@@ -7,12 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_util.h"
 #include "jsonpos.h"
 #include "util.h"
 #include "wscheck/plugin.h"
-
-static const char *const type_names[] = {
-    "string", "number", "integer", "boolean", "object", "array", "null", NULL};
 
 static const char *const keywords[] = {
     "type", "properties", "required", "enum", "default", "items",
@@ -43,13 +41,6 @@ static int has(const struct json_object *o, const char *key)
            json_object_object_get_ex(o, key, NULL);
 }
 
-static const char *json_text(const struct json_object *v)
-{
-    return json_object_to_json_string_ext((struct json_object *)v,
-                                          JSON_C_TO_STRING_PLAIN |
-                                              JSON_C_TO_STRING_NOSLASHESCAPE);
-}
-
 int wsc_schema_flag(const struct json_object *schema, const char *keyword)
 {
     struct json_object *v = get(schema, keyword);
@@ -73,27 +64,6 @@ const struct json_object *wsc_schema_items(const struct json_object *schema)
 }
 
 /* ---- types -------------------------------------------------------------------- */
-
-static const char *type_of(const struct json_object *v)
-{
-    switch (json_object_get_type(v)) {
-    case json_type_string: return "string";
-    case json_type_int: return "integer";
-    case json_type_double: return "number";
-    case json_type_boolean: return "boolean";
-    case json_type_object: return "object";
-    case json_type_array: return "array";
-    default: return "null";
-    }
-}
-
-static int type_matches(const char *name, const struct json_object *v)
-{
-    const char *actual = type_of(v);
-    if (strcmp(name, "number") == 0)
-        return strcmp(actual, "number") == 0 || strcmp(actual, "integer") == 0;
-    return strcmp(name, actual) == 0;
-}
 
 /* Does the schema's "type" (absent: anything) allow type name t? */
 static int type_allows(const struct json_object *schema, const char *t)
@@ -123,10 +93,9 @@ static int value_type_ok(const struct json_object *schema,
     if (!type)
         return 1;
     if (json_object_is_type(type, json_type_string))
-        return type_matches(json_object_get_string(type), v);
+        return wsc_json_has_type(v, json_object_get_string(type));
     for (size_t i = 0; i < json_object_array_length(type); i++)
-        if (type_matches(json_object_get_string(json_object_array_get_idx(type, i)),
-                         v))
+        if (wsc_json_has_type(v, json_object_get_string(json_object_array_get_idx(type, i))))
             return 1;
     return 0;
 }
@@ -177,7 +146,7 @@ static char *schema_error(const char *path, const char *fmt, ...)
 static char *check_type(const struct json_object *type, const char *path)
 {
     if (json_object_is_type(type, json_type_string)) {
-        if (!in_list(type_names, json_object_get_string((struct json_object *)type)))
+        if (!wsc_json_is_type_name(json_object_get_string((struct json_object *)type)))
             return schema_error(path, "unknown type '%s'",
                                 json_object_get_string((struct json_object *)type));
         return NULL;
@@ -188,8 +157,8 @@ static char *check_type(const struct json_object *type, const char *path)
     for (size_t i = 0; i < json_object_array_length(type); i++) {
         struct json_object *t = json_object_array_get_idx(type, i);
         if (!json_object_is_type(t, json_type_string) ||
-            !in_list(type_names, json_object_get_string(t)))
-            return schema_error(path, "unknown type %s", json_text(t));
+            !wsc_json_is_type_name(json_object_get_string(t)))
+            return schema_error(path, "unknown type %s", wsc_json_text(t));
     }
     return NULL;
 }
@@ -573,11 +542,11 @@ static void validate_scalar(struct validation *vd, const struct json_object *s,
         json_object_is_type(v, json_type_double)) {
         double d = json_object_get_double(v);
         if ((lim = get(s, "minimum")) && d < json_object_get_double(lim))
-            report(vd, pl, 0, NULL, "%s is less than the minimum %s", json_text(v),
-                   json_text(lim));
+            report(vd, pl, 0, NULL, "%s is less than the minimum %s", wsc_json_text(v),
+                   wsc_json_text(lim));
         if ((lim = get(s, "maximum")) && d > json_object_get_double(lim))
             report(vd, pl, 0, NULL, "%s is greater than the maximum %s",
-                   json_text(v), json_text(lim));
+                   wsc_json_text(v), wsc_json_text(lim));
     } else if (json_object_is_type(v, json_type_string)) {
         size_t n = utf8_chars(json_object_get_string((struct json_object *)v));
         if ((lim = get(s, "minLength")) && (int64_t)n < json_object_get_int64(lim))
@@ -605,7 +574,7 @@ static void report_enum(struct validation *vd, const struct json_object *en,
     for (size_t i = 0; i < json_object_array_length(en); i++) {
         char *next = NULL;
         if (asprintf(&next, "%s%s%s", list ? list : "", i ? ", " : "",
-                     json_text(json_object_array_get_idx(en, i))) < 0) {
+                     wsc_json_text(json_object_array_get_idx(en, i))) < 0) {
             free(list);
             report(vd, pl, 0, NULL, "out of memory");
             return;
@@ -614,7 +583,7 @@ static void report_enum(struct validation *vd, const struct json_object *en,
         list = next;
     }
     report(vd, pl, 0, NULL, "expected one of %s, got %s", list ? list : "",
-           json_text(v));
+           wsc_json_text(v));
     free(list);
 }
 
@@ -631,7 +600,7 @@ static void validate_node(struct validation *vd, const struct json_object *s,
     if (!value_type_ok(s, v)) {
         char *want = expected_types(s);
         report(vd, pl, 0, NULL, "expected %s, got %s", want ? want : "?",
-               type_of(v));
+               wsc_json_type_name(v));
         free(want);
         return;
     }
