@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 /* Appends line and a newline to *all; leaves *all as it was on failure. */
 static void append_line(char **all, const char *line)
 {
@@ -23,12 +25,10 @@ static void append_line(char **all, const char *line)
 void wsc_diag_vat(struct wsc_diag *d, const char *file, int line, int col,
                   const char *fmt, va_list ap)
 {
-    char *msg = NULL;
+    char *msg = wsc_strdup_vprintf(fmt, ap);
     char *full = NULL;
     int rc;
 
-    if (vasprintf(&msg, fmt, ap) < 0)
-        msg = NULL;
     if (!file)
         file = "-";
     if (line > 0)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "json_util.h"
+#include "util.h"
 
 #if defined(__GNUC__)
 #define FORMAT_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -133,10 +134,9 @@ static int fail(struct walk *w, const char *fmt, ...)
         return 0;
     va_list ap;
     va_start(ap, fmt);
-    char *text = NULL;
-    int n = vasprintf(&text, fmt, ap);
+    char *text = wsc_strdup_vprintf(fmt, ap);
     va_end(ap);
-    if (n < 0)
+    if (!text)
         return 0;
     char *full = NULL;
     if (asprintf(&full, "%s: %s", w->path.len ? w->path.buf : "/", text) < 0)

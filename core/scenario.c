@@ -14,6 +14,7 @@
 #include "json_util.h"
 #include "jsonpos.h"
 #include "schema.h"
+#include "util.h"
 #include "wscheck/match.h"
 
 #define MAX_FILE_SIZE ((size_t)64 * 1024 * 1024)
@@ -352,10 +353,8 @@ static void vcollect(struct reporter *r, const char *pointer, int at_key,
 static void vcollect(struct reporter *r, const char *pointer, int at_key,
                      const char *fmt, va_list ap)
 {
-    char *msg = NULL;
+    char *msg = wsc_strdup_vprintf(fmt, ap);
     int line, col;
-    if (vasprintf(&msg, fmt, ap) < 0)
-        msg = NULL;
     find_pos(r->sc, pointer, at_key, &line, &col);
     add_msg(r, line, col, msg);
 }
@@ -1166,11 +1165,9 @@ static void test_problem(struct test_check *tc, const char *pointer, int at_key,
 static void test_problem(struct test_check *tc, const char *pointer, int at_key,
                          const char *fmt, ...)
 {
-    char *msg = NULL;
     va_list ap;
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        msg = NULL;
+    char *msg = wsc_strdup_vprintf(fmt, ap);
     va_end(ap);
     collect(tc->r, pointer, at_key, "%s%s", tc->prefix, msg ? msg : "out of memory");
     free(msg);

@@ -131,11 +131,10 @@ static char *schema_error(const char *path, const char *fmt, ...) WSC_PRINTF(2, 
 
 static char *schema_error(const char *path, const char *fmt, ...)
 {
-    char *msg = NULL, *out = NULL;
+    char *msg, *out = NULL;
     va_list ap;
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        msg = NULL;
+    msg = wsc_strdup_vprintf(fmt, ap);
     va_end(ap);
     if (!msg || asprintf(&out, "schema%s: %s", path, msg) < 0)
         out = NULL;
@@ -335,11 +334,10 @@ static void report(struct validation *vd, const struct place *pl, int at_key,
 static void report(struct validation *vd, const struct place *pl, int at_key,
                    const char *where, const char *fmt, ...)
 {
-    char *msg = NULL, *full = NULL;
+    char *msg, *full = NULL;
     va_list ap;
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        msg = NULL;
+    msg = wsc_strdup_vprintf(fmt, ap);
     va_end(ap);
     if (!msg || asprintf(&full, "%s: %s", pl->name, msg) < 0)
         full = NULL;

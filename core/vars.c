@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "util.h"
 #include "wscheck/plugin.h"
 
 /* ${env:A:-${env:B:-${c}}} nests; this bounds the recursion. */
@@ -370,10 +371,9 @@ static int expand_error(struct expander *x, const char *fmt, ...)
     if (x->err)
         return -1;
     va_start(ap, fmt);
-    if (vasprintf(&x->err, fmt, ap) < 0) {
-        x->err = NULL;
+    x->err = wsc_strdup_vprintf(fmt, ap);
+    if (!x->err)
         x->oom = 1;
-    }
     va_end(ap);
     return -1;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util.h"
 #include "ws_internal.h"
 
 /* ---- options ------------------------------------------------------------- */
@@ -134,8 +135,7 @@ static int parse_error(char **err, const char *fmt, ...)
     if (err) {
         va_list ap;
         va_start(ap, fmt);
-        if (vasprintf(err, fmt, ap) < 0)
-            *err = NULL;
+        *err = wsc_strdup_vprintf(fmt, ap);
         va_end(ap);
     }
     return -1;
