@@ -33,14 +33,6 @@ static const char *const test_keys[] = {"name", "plugin", "check", "params",
                                         "tags", "skip", "capture", NULL};
 static const char *const reserved_test_keys[] = {"mode", NULL};
 
-static int in_list(const char *const *list, const char *s)
-{
-    for (size_t i = 0; list[i]; i++)
-        if (strcmp(list[i], s) == 0)
-            return 1;
-    return 0;
-}
-
 /* "a, b, c". Malloc'ed; NULL when out of memory. */
 static char *join_list(const char *const *list)
 {
@@ -403,9 +395,9 @@ static void check_keys(struct loader *ld, struct json_object *obj,
 {
     FOR_MEMBERS(obj, base, key, val, ptr) {
         (void)val;
-        if (in_list(known, key))
+        if (wsc_str_in_list(known, key))
             continue;
-        if (reserved && in_list(reserved, key)) {
+        if (reserved && wsc_str_in_list(reserved, key)) {
             problem(ld, ptr, 1, "%s'%s' is not supported in format v1", prefix, key);
         } else {
             char *list = join_list(known);

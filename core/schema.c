@@ -18,14 +18,6 @@ static const char *const keywords[] = {
     "minItems", "maxItems", "description", "title", "examples", "$comment",
     "x-wsc-deferred", "x-wsc-expect", "oneOf", NULL};
 
-static int in_list(const char *const *list, const char *s)
-{
-    for (size_t i = 0; list[i]; i++)
-        if (strcmp(list[i], s) == 0)
-            return 1;
-    return 0;
-}
-
 static struct json_object *get(const struct json_object *o, const char *key)
 {
     struct json_object *v = NULL;
@@ -292,7 +284,7 @@ static char *check_node(const struct json_object *s, const char *path)
         return schema_error(path, "a schema must be an object");
     json_object_object_foreach((struct json_object *)s, key, val) {
         (void)val;
-        if (!in_list(keywords, key))
+        if (!wsc_str_in_list(keywords, key))
             return schema_error(path, "unsupported keyword '%s'", key);
     }
     if ((v = get(s, "type")) && (err = check_type(v, path)))

@@ -78,6 +78,14 @@ void wsc_buf_free(struct wsc_buf *b)
     memset(b, 0, sizeof(*b));
 }
 
+int wsc_str_in_list(const char *const *list, const char *s)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (strcmp(list[i], s) == 0)
+            return 1;
+    return 0;
+}
+
 char *wsc_strdup_vprintf(const char *fmt, va_list ap)
 {
     struct wsc_buf b = {0};

@@ -23,6 +23,9 @@ void wsc_buf_vprintf(struct wsc_buf *b, const char *fmt, va_list ap) WSC_PRINTF(
 char *wsc_buf_take(struct wsc_buf *b);
 void wsc_buf_free(struct wsc_buf *b);
 
+/* Is s one of the strings of list (ended by NULL)? */
+int wsc_str_in_list(const char *const *list, const char *s);
+
 char *wsc_strdup_printf(const char *fmt, ...) WSC_PRINTF(1, 2);
 char *wsc_strdup_vprintf(const char *fmt, va_list ap) WSC_PRINTF(1, 0);
 
