@@ -189,12 +189,13 @@ void client_drop(struct mock_client *c, int code, const char *reason)
 
 /* The fast path: a reply goes out in the callback that produced it rather
  * than one event loop turn later. Only when nothing is waiting (order) and
- * the socket has room (else lws would buffer without our limits); lws
- * itself keeps any part the kernel does not take and sends it first. */
+ * no earlier write is still partly buffered in lws: then lws keeps at most
+ * the rest of this one message, sends it first, and later messages wait in
+ * our queue, under its limits. */
 static int try_direct(struct mock_client *c, struct mock_outbuf *buf)
 {
 	if (!c->direct_ok || c->out.count || c->ping_due || c->shutting_down ||
-	    lws_send_pipe_choked(c->wsi))
+	    lws_partial_buffered(c->wsi))
 		return 1;
 	if (lws_write(c->wsi, buf->bytes + LWS_PRE, buf->len, LWS_WRITE_TEXT) < 0) {
 		c->closing = true;	/* lws closes the connection */

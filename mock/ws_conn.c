@@ -152,13 +152,31 @@ static int on_receive(struct mock_client *c, const char *in, size_t len)
 	return 0;
 }
 
-/* One frame per writeable callback, as lws requires: a due keepalive ping
- * first, then the queue, then (at server exit) the close. */
+/* Queued messages, as many as the socket takes in one go (lws allows more
+ * than one write per callback while none of them was partly buffered), but
+ * no more than a batch, so one busy client cannot starve the others. */
+#define WRITE_BATCH 32
+
+static int write_queued(struct mock_client *c)
+{
+	struct mock_outbuf *buf;
+
+	for (int i = 0; i < WRITE_BATCH && !lws_partial_buffered(c->wsi) &&
+			(buf = client_next_out(c)) != NULL; i++) {
+		int n = lws_write(c->wsi, buf->bytes + LWS_PRE, buf->len, LWS_WRITE_TEXT);
+
+		outbuf_unref(buf);
+		if (n < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A due keepalive ping first, then the queue, then (at server exit) the
+ * close. */
 static int on_writeable(struct mock_client *c)
 {
 	struct lws *wsi = c->wsi;
-	struct mock_outbuf *buf;
-	int n;
 
 	if (c->dropping)
 		return -1;	/* sends the close reason set by client_drop() */
@@ -172,10 +190,8 @@ static int on_writeable(struct mock_client *c)
 		c->ping_due = false;
 		if (lws_write(wsi, frame + LWS_PRE, 8, LWS_WRITE_PING) < 0)
 			return -1;
-	} else if ((buf = client_next_out(c)) != NULL) {
-		n = lws_write(wsi, buf->bytes + LWS_PRE, buf->len, LWS_WRITE_TEXT);
-		outbuf_unref(buf);
-		if (n < 0)
+	} else if (c->out.head) {
+		if (write_queued(c) != 0)
 			return -1;
 	} else if (c->shutting_down) {
 		c->closing = true;
