@@ -1,15 +1,20 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static int buf_reserve(struct wsc_buf *b, size_t extra)
+int wsc_buf_reserve(struct wsc_buf *b, size_t extra)
 {
     if (b->failed)
         return -1;
+    if (extra > SIZE_MAX / 4) { /* the doubling below must not overflow */
+        b->failed = 1;
+        return -1;
+    }
     if (b->len + extra + 1 <= b->cap)
         return 0;
     size_t cap = b->cap ? b->cap : 64;
@@ -27,7 +32,7 @@ static int buf_reserve(struct wsc_buf *b, size_t extra)
 
 void wsc_buf_append(struct wsc_buf *b, const char *s, size_t n)
 {
-    if (buf_reserve(b, n) < 0)
+    if (wsc_buf_reserve(b, n) < 0)
         return;
     memcpy(b->data + b->len, s, n);
     b->len += n;
@@ -45,7 +50,7 @@ void wsc_buf_vprintf(struct wsc_buf *b, const char *fmt, va_list ap)
     va_copy(copy, ap);
     int n = vsnprintf(NULL, 0, fmt, copy);
     va_end(copy);
-    if (n < 0 || buf_reserve(b, (size_t)n) < 0) {
+    if (n < 0 || wsc_buf_reserve(b, (size_t)n) < 0) {
         b->failed = 1;
         return;
     }
@@ -59,6 +64,14 @@ void wsc_buf_printf(struct wsc_buf *b, const char *fmt, ...)
     va_start(ap, fmt);
     wsc_buf_vprintf(b, fmt, ap);
     va_end(ap);
+}
+
+void wsc_buf_truncate(struct wsc_buf *b, size_t len)
+{
+    if (len < b->len) {
+        b->len = len;
+        b->data[len] = '\0';
+    }
 }
 
 char *wsc_buf_take(struct wsc_buf *b)

@@ -15,10 +15,15 @@ struct wsc_buf {
     int failed;
 };
 
+/* Makes room for `extra` more bytes and the NUL. Returns 0, or -1 when out
+ * of memory (b keeps its text, `failed` is set). */
+int wsc_buf_reserve(struct wsc_buf *b, size_t extra);
 void wsc_buf_append(struct wsc_buf *b, const char *s, size_t n);
 void wsc_buf_puts(struct wsc_buf *b, const char *s);
 void wsc_buf_printf(struct wsc_buf *b, const char *fmt, ...) WSC_PRINTF(2, 3);
 void wsc_buf_vprintf(struct wsc_buf *b, const char *fmt, va_list ap) WSC_PRINTF(2, 0);
+/* Cuts the text back to its first len bytes (nothing when it is shorter). */
+void wsc_buf_truncate(struct wsc_buf *b, size_t len);
 /* Hands the string over (never NULL unless allocation failed) and resets b. */
 char *wsc_buf_take(struct wsc_buf *b);
 void wsc_buf_free(struct wsc_buf *b);

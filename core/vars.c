@@ -242,54 +242,6 @@ struct json_object *wsc_json_number_from_text(const char *text)
     return json_object_new_double_s(d, text);
 }
 
-/* ---- a growable text buffer ---------------------------------------------------- */
-
-struct buf {
-    char *s;
-    size_t n, cap;
-    int oom;
-};
-
-static void buf_add(struct buf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        char *grown = realloc(b->s, cap);
-        if (!grown) {
-            b->oom = 1;
-            return;
-        }
-        b->s = grown;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-static void buf_adds(struct buf *b, const char *s)
-{
-    buf_add(b, s, strlen(s));
-}
-
-/* Hands the text over (an empty string rather than NULL). */
-static char *buf_take(struct buf *b)
-{
-    char *s;
-    if (b->oom) {
-        free(b->s);
-        return NULL;
-    }
-    s = b->s ? b->s : strdup("");
-    b->s = NULL;
-    b->n = b->cap = 0;
-    return s;
-}
-
 /* ---- references -------------------------------------------------------------------- */
 
 static int is_escape_at(const char *s, size_t len, size_t i)
@@ -379,24 +331,24 @@ static int expand_error(struct expander *x, const char *fmt, ...)
 }
 
 static int expand_into(struct expander *x, const char *s, size_t len,
-                       struct buf *out, int depth);
+                       struct wsc_buf *out, int depth);
 
 /* Appends the text of a JSON value: strings as they are, others as JSON. */
-static void add_value_text(struct buf *out, struct json_object *val)
+static void add_value_text(struct wsc_buf *out, struct json_object *val)
 {
     if (json_object_is_type(val, json_type_string))
-        buf_add(out, json_object_get_string(val),
+        wsc_buf_append(out, json_object_get_string(val),
                 (size_t)json_object_get_string_len(val));
     else
-        buf_adds(out, json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN));
+        wsc_buf_puts(out, json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN));
 }
 
-static int resolve_env(struct expander *x, const struct ref *r, struct buf *out,
+static int resolve_env(struct expander *x, const struct ref *r, struct wsc_buf *out,
                        int depth)
 {
     const char *val = getenv(r->name);
     if (val && (!r->def || *val)) {
-        buf_adds(out, val);
+        wsc_buf_puts(out, val);
         return 0;
     }
     if (r->def) {
@@ -410,7 +362,7 @@ static int resolve_env(struct expander *x, const struct ref *r, struct buf *out,
 
 /* Expands one reference body into out. */
 static int resolve(struct expander *x, const char *body, size_t blen,
-                   struct buf *out, int depth)
+                   struct wsc_buf *out, int depth)
 {
     struct ref r;
     struct json_object *val;
@@ -435,9 +387,9 @@ static int resolve(struct expander *x, const char *body, size_t blen,
             break;
         case WSC_VAR_UNKNOWN:
             x->unknown = 1;
-            buf_adds(out, "${");
-            buf_add(out, body, blen);
-            buf_adds(out, "}");
+            wsc_buf_puts(out, "${");
+            wsc_buf_append(out, body, blen);
+            wsc_buf_puts(out, "}");
             break;
         default:
             rc = expand_error(x, "undefined variable '%s'", r.name);
@@ -448,12 +400,12 @@ static int resolve(struct expander *x, const char *body, size_t blen,
 }
 
 static int expand_into(struct expander *x, const char *s, size_t len,
-                       struct buf *out, int depth)
+                       struct wsc_buf *out, int depth)
 {
     size_t i = 0;
     while (i < len) {
         if (is_escape_at(s, len, i)) {
-            buf_adds(out, "${");
+            wsc_buf_puts(out, "${");
             i += 3;
         } else if (is_ref_at(s, len, i)) {
             size_t close = ref_close(s, len, i + 2);
@@ -469,10 +421,10 @@ static int expand_into(struct expander *x, const char *s, size_t len,
                 i++;
             if (i == start)
                 i++; /* a '$' that starts nothing */
-            buf_add(out, s + start, i - start);
+            wsc_buf_append(out, s + start, i - start);
         }
     }
-    if (out->oom) {
+    if (out->failed) {
         x->oom = 1;
         return -1;
     }
@@ -516,7 +468,7 @@ static int expand_string_value(struct expander *x, const struct json_object *t,
     size_t len = (size_t)json_object_get_string_len(t);
     int single = len >= 3 && is_ref_at(s, len, 0) &&
                  ref_close(s, len, 2) == len - 1;
-    struct buf b = {0};
+    struct wsc_buf b = {0};
 
     *out = NULL;
     if (single) {
@@ -527,19 +479,19 @@ static int expand_string_value(struct expander *x, const struct json_object *t,
     }
     x->unknown = 0;
     if (expand_into(x, s, len, &b, 0) < 0) {
-        free(b.s);
+        wsc_buf_free(&b);
         return -1;
     }
     if (x->unknown) {
         /* Known only at run time: keep the template for later expansion. */
-        free(b.s);
+        wsc_buf_free(&b);
         *out = json_object_new_string_len(s, (int)len);
     } else {
-        if (single && b.s)
-            *out = wsc_json_number_from_text(b.s);
+        if (single && b.data)
+            *out = wsc_json_number_from_text(b.data);
         if (!*out)
-            *out = json_object_new_string_len(b.s ? b.s : "", (int)b.n);
-        free(b.s);
+            *out = json_object_new_string_len(b.data ? b.data : "", (int)b.len);
+        wsc_buf_free(&b);
     }
     if (!*out) {
         x->oom = 1;
@@ -552,7 +504,7 @@ static int expand_string_value(struct expander *x, const struct json_object *t,
 
 struct walk {
     struct expander x;
-    struct buf path;   /* JSON pointer of the value being expanded */
+    struct wsc_buf path;   /* JSON pointer of the value being expanded */
 };
 
 static int expand_json(struct walk *w, const struct json_object *t,
@@ -560,16 +512,16 @@ static int expand_json(struct walk *w, const struct json_object *t,
 
 static int push_key(struct walk *w, const char *key)
 {
-    buf_adds(&w->path, "/");
+    wsc_buf_puts(&w->path, "/");
     for (const char *k = key; *k; k++) {
         if (*k == '~')
-            buf_adds(&w->path, "~0");
+            wsc_buf_puts(&w->path, "~0");
         else if (*k == '/')
-            buf_adds(&w->path, "~1");
+            wsc_buf_puts(&w->path, "~1");
         else
-            buf_add(&w->path, k, 1);
+            wsc_buf_append(&w->path, k, 1);
     }
-    return w->path.oom ? -1 : 0;
+    return w->path.failed ? -1 : 0;
 }
 
 static int expand_object(struct walk *w, const struct json_object *t,
@@ -580,13 +532,12 @@ static int expand_object(struct walk *w, const struct json_object *t,
         return -1;
     json_object_object_foreach((struct json_object *)t, key, val) {
         struct json_object *child = NULL;
-        size_t base = w->path.n;
+        size_t base = w->path.len;
         if (push_key(w, key) < 0 || expand_json(w, val, &child) < 0) {
             json_object_put(obj);
             return -1;
         }
-        w->path.n = base;
-        w->path.s[base] = '\0';
+        wsc_buf_truncate(&w->path, base);
         if (json_object_object_add(obj, key, child) != 0) {
             json_object_put(child);
             json_object_put(obj);
@@ -606,17 +557,16 @@ static int expand_array(struct walk *w, const struct json_object *t,
         return -1;
     for (size_t i = 0; i < n; i++) {
         struct json_object *child = NULL;
-        size_t base = w->path.n;
+        size_t base = w->path.len;
         char idx[32];
         snprintf(idx, sizeof idx, "/%zu", i);
-        buf_adds(&w->path, idx);
-        if (w->path.oom ||
+        wsc_buf_puts(&w->path, idx);
+        if (w->path.failed ||
             expand_json(w, json_object_array_get_idx(t, i), &child) < 0) {
             json_object_put(arr);
             return -1;
         }
-        w->path.n = base;
-        w->path.s[base] = '\0';
+        wsc_buf_truncate(&w->path, base);
         if (json_object_array_add(arr, child) != 0) {
             json_object_put(child);
             json_object_put(arr);
@@ -658,8 +608,8 @@ struct json_object *wsc_vars_expand_at(const struct wsc_vars *v,
         *where = NULL;
     if (!tmpl) /* JSON null: nothing to expand, nothing allocated */
         return NULL;
-    buf_adds(&w.path, "");
-    if (w.path.oom || expand_json(&w, tmpl, &out) < 0) {
+    wsc_buf_puts(&w.path, "");
+    if (w.path.failed || expand_json(&w, tmpl, &out) < 0) {
         if (!w.x.err)
             w.x.err = strdup("out of memory");
         if (err)
@@ -667,11 +617,11 @@ struct json_object *wsc_vars_expand_at(const struct wsc_vars *v,
         else
             free(w.x.err);
         if (where)
-            *where = buf_take(&w.path);
-        free(w.path.s);
+            *where = wsc_buf_take(&w.path);
+        wsc_buf_free(&w.path);
         return NULL;
     }
-    free(w.path.s);
+    wsc_buf_free(&w.path);
     return out;
 }
 
@@ -684,14 +634,14 @@ struct json_object *wsc_vars_expand(const struct wsc_vars *v,
 char *wsc_vars_expand_string(const struct wsc_vars *v, const char *s, char **err)
 {
     struct expander x = {.v = v};
-    struct buf b = {0};
+    struct wsc_buf b = {0};
 
     if (err)
         *err = NULL;
     if (!s)
         return NULL;
     if (expand_into(&x, s, strlen(s), &b, 0) < 0) {
-        free(b.s);
+        wsc_buf_free(&b);
         if (!x.err)
             x.err = strdup("out of memory");
         if (err)
@@ -700,7 +650,7 @@ char *wsc_vars_expand_string(const struct wsc_vars *v, const char *s, char **err
             free(x.err);
         return NULL;
     }
-    return buf_take(&b);
+    return wsc_buf_take(&b);
 }
 
 /* ---- finding references ------------------------------------------------------------- */
