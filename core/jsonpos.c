@@ -10,6 +10,8 @@
 
 #include <json-c/json.h>
 
+#include "util.h"
+
 /* Deeper than json-c's default limit (32), so anything json-c parsed scans. */
 #define MAX_DEPTH 256
 
@@ -37,8 +39,7 @@ struct scanner {
     size_t len;
     size_t i;
     int line, col;
-    char *ptr;              /* the current JSON pointer */
-    size_t ptr_len, ptr_cap;
+    struct wsc_buf ptr;     /* the current JSON pointer */
     struct wsc_jsonpos *out;
     size_t cap_entries, cap_dups;
     const char *err;        /* static message; NULL while all is well */
@@ -109,53 +110,6 @@ static int out_of_memory(struct scanner *sc)
     return fail(sc, "out of memory", sc->i);
 }
 
-/* ---- pointer building ------------------------------------------------------ */
-
-static int ptr_append(struct scanner *sc, const char *s, size_t n)
-{
-    if (sc->ptr_len + n + 1 > sc->ptr_cap) {
-        size_t cap = sc->ptr_cap ? sc->ptr_cap : 64;
-        while (cap < sc->ptr_len + n + 1)
-            cap *= 2;
-        char *grown = realloc(sc->ptr, cap);
-        if (!grown)
-            return out_of_memory(sc);
-        sc->ptr = grown;
-        sc->ptr_cap = cap;
-    }
-    memcpy(sc->ptr + sc->ptr_len, s, n);
-    sc->ptr_len += n;
-    sc->ptr[sc->ptr_len] = '\0';
-    return 0;
-}
-
-/* Appends "/" and key, escaped as RFC 6901 requires. */
-static int ptr_push_key(struct scanner *sc, const char *key)
-{
-    if (ptr_append(sc, "/", 1) < 0)
-        return -1;
-    for (const char *k = key; *k; k++) {
-        const char *esc = *k == '~' ? "~0" : *k == '/' ? "~1" : NULL;
-        if (ptr_append(sc, esc ? esc : k, esc ? 2 : 1) < 0)
-            return -1;
-    }
-    return 0;
-}
-
-static int ptr_push_index(struct scanner *sc, size_t index)
-{
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "/%zu", index);
-    return ptr_append(sc, buf, (size_t)n);
-}
-
-static void ptr_truncate(struct scanner *sc, size_t len)
-{
-    sc->ptr_len = len;
-    if (sc->ptr)
-        sc->ptr[len] = '\0';
-}
-
 /* ---- recording -------------------------------------------------------------- */
 
 static int record_value(struct scanner *sc, int key_line, int key_col)
@@ -169,7 +123,7 @@ static int record_value(struct scanner *sc, int key_line, int key_col)
         p->entries = grown;
         sc->cap_entries = cap;
     }
-    char *copy = strdup(sc->ptr ? sc->ptr : "");
+    char *copy = strdup(sc->ptr.data ? sc->ptr.data : "");
     if (!copy)
         return out_of_memory(sc);
     p->entries[p->n_entries] = (struct pos_entry){
@@ -189,7 +143,7 @@ static int record_dup(struct scanner *sc, int line, int col)
         p->dups = grown;
         sc->cap_dups = cap;
     }
-    char *copy = strdup(sc->ptr);
+    char *copy = strdup(sc->ptr.data);
     if (!copy)
         return out_of_memory(sc);
     p->dups[p->n_dups++] = (struct pos_dup){copy, line, col};
@@ -415,8 +369,8 @@ static int read_member(struct scanner *sc, struct json_object *seen, int depth)
     char *key = NULL;
     if (read_string(sc, &key) < 0)
         return -1;
-    size_t base = sc->ptr_len;
-    int rc = ptr_push_key(sc, key);
+    size_t base = sc->ptr.len;
+    int rc = wsc_json_pointer_push_key(&sc->ptr, key) < 0 ? out_of_memory(sc) : 0;
     if (rc == 0 && json_object_object_get_ex(seen, key, NULL))
         rc = record_dup(sc, key_line, key_col);
     if (rc == 0 && json_object_object_add(seen, key, NULL) != 0)
@@ -432,7 +386,7 @@ static int read_member(struct scanner *sc, struct json_object *seen, int depth)
     }
     if (rc == 0)
         rc = read_value(sc, key_line, key_col, depth + 1);
-    ptr_truncate(sc, base);
+    wsc_buf_truncate(&sc->ptr, base);
     return rc;
 }
 
@@ -472,11 +426,11 @@ static int read_array(struct scanner *sc, int depth)
     while (rc == 0 && peek(sc, 0) != ']') {
         if (at_end(sc))
             return fail(sc, "unexpected end of data", sc->i);
-        size_t base = sc->ptr_len;
-        rc = ptr_push_index(sc, index++);
+        size_t base = sc->ptr.len;
+        rc = wsc_json_pointer_push_index(&sc->ptr, index++) < 0 ? out_of_memory(sc) : 0;
         if (rc == 0)
             rc = read_value(sc, sc->line, sc->col, depth + 1);
-        ptr_truncate(sc, base);
+        wsc_buf_truncate(&sc->ptr, base);
         if (rc == 0)
             rc = skip_space(sc);
         if (rc == 0 && peek(sc, 0) == ',') {
@@ -558,7 +512,8 @@ struct wsc_jsonpos *wsc_jsonpos_scan(const char *text, size_t len, char **err,
     sc.out = calloc(1, sizeof *sc.out);
     if (!sc.out)
         return NULL;
-    rc = ptr_append(&sc, "", 0);
+    wsc_buf_puts(&sc.ptr, "");
+    rc = sc.ptr.failed ? out_of_memory(&sc) : 0;
     if (rc == 0)
         rc = skip_space(&sc);
     if (rc == 0)
@@ -567,7 +522,7 @@ struct wsc_jsonpos *wsc_jsonpos_scan(const char *text, size_t len, char **err,
         rc = skip_space(&sc);
     if (rc == 0 && !at_end(&sc))
         rc = fail(&sc, "unexpected text after the JSON value", sc.i);
-    free(sc.ptr);
+    wsc_buf_free(&sc.ptr);
     if (rc < 0) {
         if (err && !sc.oom)
             *err = strdup(sc.err);
@@ -654,17 +609,28 @@ const char *wsc_jsonpos_dup(const struct wsc_jsonpos *p, size_t i, int *line,
 
 char *wsc_json_pointer_join(const char *base, const char *key)
 {
-    size_t blen = base ? strlen(base) : 0;
-    size_t extra = 0;
+    struct wsc_buf b = {0};
+    wsc_buf_puts(&b, base ? base : "");
+    wsc_json_pointer_push_key(&b, key);
+    return wsc_buf_take(&b);
+}
+
+char *wsc_json_pointer_index(const char *base, size_t index)
+{
+    struct wsc_buf b = {0};
+    wsc_buf_puts(&b, base ? base : "");
+    wsc_json_pointer_push_index(&b, index);
+    return wsc_buf_take(&b);
+}
+
+int wsc_json_pointer_push_key(struct wsc_buf *b, const char *key)
+{
+    size_t extra = 1;
     for (const char *k = key; *k; k++)
         extra += (*k == '~' || *k == '/') ? 2 : 1;
-    char *out = malloc(blen + 1 + extra + 1);
-    if (!out)
-        return NULL;
-    char *w = out;
-    if (blen)
-        memcpy(w, base, blen);
-    w += blen;
+    if (wsc_buf_reserve(b, extra) < 0) /* all or nothing: b stays a pointer */
+        return -1;
+    char *w = b->data + b->len;
     *w++ = '/';
     for (const char *k = key; *k; k++) {
         if (*k == '~' || *k == '/') {
@@ -675,13 +641,16 @@ char *wsc_json_pointer_join(const char *base, const char *key)
         }
     }
     *w = '\0';
-    return out;
+    b->len = (size_t)(w - b->data);
+    return 0;
 }
 
-char *wsc_json_pointer_index(const char *base, size_t index)
+int wsc_json_pointer_push_index(struct wsc_buf *b, size_t index)
 {
-    char *out = NULL;
-    if (asprintf(&out, "%s/%zu", base ? base : "", index) < 0)
-        return NULL;
-    return out;
+    char num[32];
+    int n = snprintf(num, sizeof num, "/%zu", index);
+    if (wsc_buf_reserve(b, (size_t)n) < 0)
+        return -1;
+    wsc_buf_append(b, num, (size_t)n);
+    return 0;
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 struct wsc_jsonpos;
+struct wsc_buf;
 
 /* Scans text (len bytes, need not be NUL-terminated). Returns the index, or
  * NULL with *err (malloc'ed, may be NULL when out of memory) and *err_off
@@ -43,5 +44,11 @@ void wsc_text_linecol(const char *text, size_t len, size_t off, int *line,
 char *wsc_json_pointer_join(const char *base, const char *key);
 /* base + "/" + index. Malloc'ed; NULL when out of memory. */
 char *wsc_json_pointer_index(const char *base, size_t index);
+
+/* The same appended to a pointer being built: "/" + key, escaped, or "/" +
+ * index. Return 0, or -1 when out of memory (b keeps its text, `failed` is
+ * set). wsc_buf_truncate() takes a segment off again. */
+int wsc_json_pointer_push_key(struct wsc_buf *b, const char *key);
+int wsc_json_pointer_push_index(struct wsc_buf *b, size_t index);
 
 #endif

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "json_util.h"
+#include "jsonpos.h"
 #include "util.h"
 
 #if defined(__GNUC__)
@@ -30,79 +31,39 @@
 
 /* ---- A growable JSON Pointer ---------------------------------------------- */
 
-/* One buffer for the whole walk: pushing and popping segments keeps the cost
- * linear in the depth, whatever the length of the keys. */
-struct path {
-    char *buf;
-    size_t len, cap;
-};
+/* One buffer (struct walk's path) for the whole walk: pushing and popping
+ * segments keeps the cost linear in the depth, whatever the length of the
+ * keys. */
 
 #define PATH_OOM ((size_t)-1)
 
-static int path_reserve(struct path *p, size_t extra)
+/* A failed push leaves the path as it was; the failure is the push's alone
+ * (a later, shorter one may fit), so the buffer is not left marked failed. */
+static size_t path_pushed(struct wsc_buf *p, size_t old, int rc)
 {
-    if (extra > SIZE_MAX / 4)
-        return -1;
-    if (p->len + extra + 1 <= p->cap)
-        return 0;
-    size_t cap = p->cap ? p->cap : 64;
-    while (cap < p->len + extra + 1)
-        cap *= 2;
-    char *buf = realloc(p->buf, cap);
-    if (!buf)
-        return -1;
-    p->buf = buf;
-    p->cap = cap;
-    return 0;
-}
-
-static int path_init(struct path *p, const char *prefix)
-{
-    size_t n = prefix ? strlen(prefix) : 0;
-    p->buf = NULL;
-    p->len = p->cap = 0;
-    if (path_reserve(p, n) < 0)
-        return -1;
-    if (n)
-        memcpy(p->buf, prefix, n);
-    p->len = n;
-    p->buf[n] = '\0';
-    return 0;
+    if (rc == 0)
+        return old;
+    p->failed = 0;
+    return PATH_OOM;
 }
 
 /* Appends "/" and the key escaped per RFC 6901 ('~' as ~0, '/' as ~1).
  * Returns the previous length, for path_pop(), or PATH_OOM. */
-static size_t path_push_key(struct path *p, const char *key)
+static size_t path_push_key(struct wsc_buf *p, const char *key)
 {
-    size_t old = p->len, extra = 1;
-    for (const char *k = key; *k; k++)
-        extra += (*k == '~' || *k == '/') ? 2 : 1;
-    if (path_reserve(p, extra) < 0)
-        return PATH_OOM;
-    p->buf[p->len++] = '/';
-    for (const char *k = key; *k; k++) {
-        if (*k == '~' || *k == '/') {
-            p->buf[p->len++] = '~';
-            p->buf[p->len++] = *k == '~' ? '0' : '1';
-        } else {
-            p->buf[p->len++] = *k;
-        }
-    }
-    p->buf[p->len] = '\0';
-    return old;
+    size_t old = p->len;
+    return path_pushed(p, old, wsc_json_pointer_push_key(p, key));
 }
 
-static size_t path_push_index(struct path *p, size_t index)
+static size_t path_push_index(struct wsc_buf *p, size_t index)
 {
-    char num[32];
-    snprintf(num, sizeof num, "%zu", index);
-    return path_push_key(p, num);
+    size_t old = p->len;
+    return path_pushed(p, old, wsc_json_pointer_push_index(p, index));
 }
 
-static void path_pop(struct path *p, size_t old)
+static void path_pop(struct wsc_buf *p, size_t old)
 {
-    p->len = old;
-    p->buf[old] = '\0';
+    wsc_buf_truncate(p, old);
 }
 
 /* ---- Walk state and messages ---------------------------------------------- */
@@ -117,7 +78,7 @@ struct regex_slot {
 };
 
 struct walk {
-    struct path path;
+    struct wsc_buf path;
     char **msg; /* NULL: no message wanted (e.g. while trying $contains) */
     int depth;
     struct regex_slot regexes[REGEX_CACHE];
@@ -139,7 +100,7 @@ static int fail(struct walk *w, const char *fmt, ...)
     if (!text)
         return 0;
     char *full = NULL;
-    if (asprintf(&full, "%s: %s", w->path.len ? w->path.buf : "/", text) < 0)
+    if (asprintf(&full, "%s: %s", w->path.len ? w->path.data : "/", text) < 0)
         full = NULL;
     free(text);
     *w->msg = full;
@@ -704,14 +665,16 @@ int wsc_match(const struct json_object *expected, const struct json_object *actu
     struct walk w = {.msg = msg, .depth = 0};
     if (msg)
         *msg = NULL;
-    if (path_init(&w.path, path) < 0) {
+    wsc_buf_puts(&w.path, path ? path : "");
+    if (w.path.failed) {
+        wsc_buf_free(&w.path);
         if (msg)
             *msg = strdup("out of memory");
         return 0;
     }
     int ok = match_value(&w, expected, actual, actual != NULL);
     free_regexes(&w);
-    free(w.path.buf);
+    wsc_buf_free(&w.path);
     return ok;
 }
 
@@ -719,11 +682,14 @@ char *wsc_match_check(const struct json_object *expected)
 {
     char *msg = NULL;
     struct walk w = {.msg = &msg, .depth = 0};
-    if (path_init(&w.path, NULL) < 0)
+    wsc_buf_puts(&w.path, "");
+    if (w.path.failed) {
+        wsc_buf_free(&w.path);
         return strdup("out of memory");
+    }
     if (!check_value(&w, expected) && !msg)
         msg = strdup("invalid expectation");
     free_regexes(&w);
-    free(w.path.buf);
+    wsc_buf_free(&w.path);
     return msg;
 }

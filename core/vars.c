@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "jsonpos.h"
 #include "util.h"
 #include "wscheck/plugin.h"
 
@@ -510,20 +511,6 @@ struct walk {
 static int expand_json(struct walk *w, const struct json_object *t,
                        struct json_object **out);
 
-static int push_key(struct walk *w, const char *key)
-{
-    wsc_buf_puts(&w->path, "/");
-    for (const char *k = key; *k; k++) {
-        if (*k == '~')
-            wsc_buf_puts(&w->path, "~0");
-        else if (*k == '/')
-            wsc_buf_puts(&w->path, "~1");
-        else
-            wsc_buf_append(&w->path, k, 1);
-    }
-    return w->path.failed ? -1 : 0;
-}
-
 static int expand_object(struct walk *w, const struct json_object *t,
                          struct json_object **out)
 {
@@ -533,7 +520,8 @@ static int expand_object(struct walk *w, const struct json_object *t,
     json_object_object_foreach((struct json_object *)t, key, val) {
         struct json_object *child = NULL;
         size_t base = w->path.len;
-        if (push_key(w, key) < 0 || expand_json(w, val, &child) < 0) {
+        if (wsc_json_pointer_push_key(&w->path, key) < 0 ||
+            expand_json(w, val, &child) < 0) {
             json_object_put(obj);
             return -1;
         }
@@ -558,10 +546,7 @@ static int expand_array(struct walk *w, const struct json_object *t,
     for (size_t i = 0; i < n; i++) {
         struct json_object *child = NULL;
         size_t base = w->path.len;
-        char idx[32];
-        snprintf(idx, sizeof idx, "/%zu", i);
-        wsc_buf_puts(&w->path, idx);
-        if (w->path.failed ||
+        if (wsc_json_pointer_push_index(&w->path, i) < 0 ||
             expand_json(w, json_object_array_get_idx(t, i), &child) < 0) {
             json_object_put(arr);
             return -1;
