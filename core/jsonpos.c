@@ -279,14 +279,13 @@ static int read_string(struct scanner *sc, char **key)
 {
     char quote = peek(sc, 0);
     size_t start = sc->i;
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
+    struct wsc_buf text = {0}; /* the decoded key */
     int cut = 0;
 
     advance(sc);
     for (;;) {
         if (at_end(sc)) {
-            free(buf);
+            wsc_buf_free(&text);
             return fail(sc, "unterminated string", start);
         }
         char c = peek(sc, 0);
@@ -302,12 +301,12 @@ static int read_string(struct scanner *sc, char **key)
             if (e == 'u') {
                 unsigned long cp;
                 if (read_unicode_escape(sc, &cp) < 0) {
-                    free(buf);
+                    wsc_buf_free(&text);
                     return -1;
                 }
                 piece_len = utf8_encode(cp, piece);
             } else if (escape_char(e, &piece[0]) < 0) {
-                free(buf);
+                wsc_buf_free(&text);
                 return fail(sc, "invalid string sequence", sc->i);
             }
         }
@@ -317,24 +316,14 @@ static int read_string(struct scanner *sc, char **key)
             cut = 1;
             continue;
         }
-        if (n + piece_len + 1 > cap) {
-            cap = cap ? cap * 2 : 32;
-            char *grown = realloc(buf, cap);
-            if (!grown) {
-                free(buf);
-                return out_of_memory(sc);
-            }
-            buf = grown;
-        }
-        memcpy(buf + n, piece, piece_len);
-        n += piece_len;
-    }
-    if (key) {
-        if (!buf && !(buf = malloc(1)))
+        wsc_buf_append(&text, piece, piece_len);
+        if (text.failed) {
+            wsc_buf_free(&text);
             return out_of_memory(sc);
-        buf[n] = '\0';
-        *key = buf;
+        }
     }
+    if (key && !(*key = wsc_buf_take(&text))) /* "" for an empty key */
+        return out_of_memory(sc);
     return 0;
 }
 
