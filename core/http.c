@@ -22,8 +22,8 @@
 /* What the callbacks of one transfer share. */
 struct transfer {
     struct wsc_ctx *ctx;
-    char *body;
-    size_t len, cap, max;
+    struct wsc_buf body; /* what is kept of it: nothing when discarding */
+    size_t len, max;     /* bytes received; the most that may be kept */
     int discard;
     int too_large;
     int out_of_memory;
@@ -43,21 +43,12 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
         t->too_large = 1;
         return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
     }
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 16384;
-        while (cap < t->len + n + 1)
-            cap *= 2;
-        char *p = realloc(t->body, cap);
-        if (!p) {
-            t->out_of_memory = 1;
-            return 0;
-        }
-        t->body = p;
-        t->cap = cap;
+    wsc_buf_append(&t->body, data, n);
+    if (t->body.failed) {
+        t->out_of_memory = 1;
+        return 0;
     }
-    memcpy(t->body + t->len, data, n);
     t->len += n;
-    t->body[t->len] = '\0';
     return n;
 }
 
@@ -381,13 +372,7 @@ static int read_response(CURL *c, struct transfer *t, struct wsc_http_response *
     resp->url = strdup(url ? url : "");
     resp->headers = collect_headers(c);
     resp->body_len = t->len;
-    if (t->discard || !t->body) {
-        free(t->body);
-        resp->body = strdup("");
-    } else {
-        resp->body = t->body;
-    }
-    t->body = NULL;
+    resp->body = t->discard ? strdup("") : wsc_buf_take(&t->body); /* "" when empty */
     if (!resp->url || !resp->headers || !resp->body)
         return -1;
     if (!t->discard)
@@ -538,7 +523,7 @@ static int perform(CURL *c, struct wsc_ctx *ctx, const struct wsc_http_request *
     }
     rc = 0;
 out:
-    free(t.body);
+    wsc_buf_free(&t.body);
     free(json_body);
     curl_slist_free_all(headers);
     return rc;

@@ -342,46 +342,30 @@ static void on_peer_close(struct wsc_ws *ws, struct wsc_ws_msg *msg)
     fill_msg(ws, msg, WSC_WS_CLOSE, ws->peer_close_reason, rlen, code);
 }
 
-static int grow_data(struct wsc_ws *ws, size_t need)
-{
-    if (need + 1 <= ws->data_cap)
-        return 0;
-    size_t cap = ws->data_cap ? ws->data_cap : 256;
-    while (cap < need + 1)
-        cap *= 2;
-    char *grown = realloc(ws->data, cap);
-    if (!grown)
-        return -1;
-    ws->data = grown;
-    ws->data_cap = cap;
-    return 0;
-}
-
 /* One chunk of a text/binary frame. Returns 1 when a message is complete,
  * 0 when more is needed, -1 on failure (status set). */
 static int take_data(struct wsc_ws *ws, const struct curl_ws_frame *meta, size_t n)
 {
     if (!ws->data_open) {
         ws->data_open = 1;
-        ws->data_len = 0;
+        wsc_buf_truncate(&ws->data, 0);
         ws->data_kind = (meta->flags & CURLWS_BINARY) ? WSC_WS_BINARY : WSC_WS_TEXT;
     }
     size_t max = ws->opt.max_message_size;
     curl_off_t left = meta->bytesleft > 0 ? meta->bytesleft : 0;
-    if ((curl_off_t)(ws->data_len + n) + left > (curl_off_t)max) {
+    if ((curl_off_t)(ws->data.len + n) + left > (curl_off_t)max) {
         /* tell the peer why (1009), best effort, then give up on it */
         if (!ws->close_sent)
             (void)send_close_frame(ws, 1009, "message too big");
         ws_fail(ws, "message larger than max_message_size %zu", max);
         return -1;
     }
-    if (grow_data(ws, ws->data_len + n + (size_t)left) != 0) {
-        ws_fail(ws, "out of memory reassembling a message of %zu bytes", ws->data_len + n);
+    /* room for the whole frame at once, not chunk by chunk */
+    if (wsc_buf_reserve(&ws->data, n + (size_t)left) != 0) {
+        ws_fail(ws, "out of memory reassembling a message of %zu bytes", ws->data.len + n);
         return -1;
     }
-    memcpy(ws->data + ws->data_len, ws->chunk, n);
-    ws->data_len += n;
-    ws->data[ws->data_len] = '\0';
+    wsc_buf_append(&ws->data, ws->chunk, n);
     ws->in_frame = left > 0;
     if (left > 0 || (meta->flags & CURLWS_CONT))
         return 0;
@@ -433,11 +417,11 @@ static int dispatch(struct wsc_ws *ws, const struct curl_ws_frame *meta, size_t 
         int done = take_data(ws, meta, n);
         if (done <= 0)
             return done;
-        ws_trace(ws, "recv", kind_name(ws->data_kind), ws->data, ws->data_len);
+        ws_trace(ws, "recv", kind_name(ws->data_kind), ws->data.data, ws->data.len);
         ws->reset_pending = 1;
         if (!(want & ws->data_kind))
             return 0;
-        fill_msg(ws, msg, ws->data_kind, ws->data, ws->data_len, 0);
+        fill_msg(ws, msg, ws->data_kind, ws->data.data, ws->data.len, 0);
         return 1;
     }
     ws_fail(ws, "received a frame of unknown type (flags 0x%x)", (unsigned)flags);
@@ -458,7 +442,7 @@ enum wsc_ws_result wsc_ws_recv(struct wsc_ws *ws, struct wsc_ws_msg *msg, unsign
     double until = ws_effective_deadline(ws, deadline);
     for (;;) {
         if (ws->reset_pending && !ws->data_open) {
-            ws->data_len = 0;
+            wsc_buf_truncate(&ws->data, 0);
             ws->reset_pending = 0;
         }
         size_t n = 0;

@@ -112,16 +112,12 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
     struct wsc_ws *ws = userdata;
     size_t n = size * nmemb;
-    size_t room = BODY_MAX - ws->body_len;
+    size_t room = BODY_MAX - ws->body.len;
     size_t take = n < room ? n : room;
     if (take > 0) {
-        char *grown = realloc(ws->body, ws->body_len + take + 1);
-        if (!grown)
+        wsc_buf_append(&ws->body, ptr, take);
+        if (ws->body.failed)
             return 0;
-        ws->body = grown;
-        memcpy(ws->body + ws->body_len, ptr, take);
-        ws->body_len += take;
-        ws->body[ws->body_len] = '\0';
     }
     return n;
 }
@@ -439,10 +435,10 @@ void wsc_ws_free(struct wsc_ws *ws)
     curl_slist_free_all(ws->request_headers);
     wsc_ws_options_free(&ws->opt);
     json_object_put(ws->headers);
-    free(ws->body);
+    wsc_buf_free(&ws->body);
     free(ws->subprotocol);
     free(ws->chunk);
-    free(ws->data);
+    wsc_buf_free(&ws->data);
     free(ws);
 }
 
@@ -475,7 +471,7 @@ const char *wsc_ws_response_header(const struct wsc_ws *ws, const char *name)
 
 const char *wsc_ws_response_body(const struct wsc_ws *ws)
 {
-    return ws && ws->body ? ws->body : "";
+    return ws && ws->body.data ? ws->body.data : "";
 }
 
 const char *wsc_ws_subprotocol(const struct wsc_ws *ws)

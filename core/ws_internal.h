@@ -10,6 +10,8 @@
 
 #include <wscheck/ws.h>
 
+#include "util.h"
+
 #define ERR_MAX 1024
 #define CHUNK_SIZE 65536
 #define CONTROL_MAX 125
@@ -32,14 +34,12 @@ struct wsc_ws {
 
     long http_status;
     struct json_object *headers;
-    char *body;
-    size_t body_len;
+    struct wsc_buf body;  /* of a refused upgrade, at most BODY_MAX bytes */
     char *subprotocol;
     double handshake_ms;
 
     char *chunk;          /* one curl_ws_recv() at a time */
-    char *data;           /* the data message being reassembled */
-    size_t data_len, data_cap;
+    struct wsc_buf data;  /* the data message being reassembled */
     enum wsc_ws_kind data_kind;
     int data_open;        /* a fragmented message is in progress */
     char control[CONTROL_MAX + 1];
