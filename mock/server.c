@@ -221,8 +221,6 @@ static int start_listeners(struct mock_server *srv)
 		if (!srv->mcp_vhost)
 			return -1;
 	}
-	snprintf(srv->ws_addr, sizeof(srv->ws_addr), "%s", ws.addr);
-	snprintf(srv->mcp_addr, sizeof(srv->mcp_addr), "%s", mcp.addr);
 	return announce(srv, &ws, opt->no_mcp ? NULL : &mcp);
 }
 

@@ -13,7 +13,6 @@
 
 #define MOCK_SERVER_NAME "WebSocket Mock Server"
 #define MOCK_SERVER_VERSION "1.0.0"
-#define MOCK_ADDR_LEN 64
 
 struct mock_stats {
 	uint64_t total_connections;
@@ -29,9 +28,7 @@ struct mock_server {
 	const struct mock_options *opt;
 	struct lws_context *ctx;
 	struct lws_vhost *ws_vhost, *mcp_vhost;
-	int ws_port, mcp_port;
-	char ws_addr[MOCK_ADDR_LEN];	/* numeric address actually bound */
-	char mcp_addr[MOCK_ADDR_LEN];
+	int ws_port, mcp_port;		/* ports actually bound */
 	struct mock_stats stats;
 	struct mock_registry clients;
 	struct mcp_state *mcp;
