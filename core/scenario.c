@@ -18,6 +18,10 @@
 #include "wscheck/match.h"
 
 #define MAX_FILE_SIZE ((size_t)64 * 1024 * 1024)
+/* A file somewhat over MAX_FILE_SIZE is read, and wsc_scenario_parse() names
+ * the limit; reading gives up (EFBIG) at twice the limit, so a huge file or
+ * a device is never read to its end. */
+#define MAX_READ_SIZE (2 * MAX_FILE_SIZE - 1)
 #define MAX_SECONDS 1000000.0 /* keeps milliseconds within an int */
 #define MAX_RETRIES 1000000
 
@@ -828,55 +832,13 @@ fail:
     return NULL;
 }
 
-static char *read_file(const char *path, size_t *len, int *err)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    *err = 0;
-    if (!f) {
-        *err = errno;
-        return NULL;
-    }
-    for (;;) {
-        if (n == cap) {
-            if (cap > MAX_FILE_SIZE) {
-                *err = EFBIG;
-                break;
-            }
-            cap = cap ? cap * 2 : 8192;
-            char *grown = realloc(buf, cap);
-            if (!grown) {
-                *err = ENOMEM;
-                break;
-            }
-            buf = grown;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f))
-                *err = errno ? errno : EIO;
-            break;
-        }
-    }
-    if (fclose(f) != 0 && !*err)
-        *err = errno;
-    if (*err) {
-        free(buf);
-        return NULL;
-    }
-    *len = n;
-    return buf ? buf : strdup("");
-}
-
 struct wsc_scenario *wsc_scenario_load(const char *path, struct wsc_diag *diag)
 {
     size_t len = 0;
-    int err;
-    char *text = read_file(path, &len, &err);
+    char *text = wsc_read_file(path, MAX_READ_SIZE, &len);
     struct wsc_scenario *sc;
     if (!text) {
+        int err = errno;
         wsc_diag_at(diag, path, 0, 0, "cannot read: %s",
                     strerror(err ? err : ENOMEM));
         return NULL;

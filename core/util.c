@@ -146,8 +146,9 @@ char *wsc_read_file(const char *path, size_t max, size_t *len)
         }
         wsc_buf_append(&b, chunk, n);
     }
-    int err = ferror(f) ? errno : 0;
-    fclose(f);
+    int err = ferror(f) ? (errno ? errno : EIO) : 0;
+    if (fclose(f) != 0 && !err)
+        err = errno;
     if (err || b.failed) {
         wsc_buf_free(&b);
         errno = err ? err : ENOMEM;

@@ -36,7 +36,8 @@ char *wsc_strdup_vprintf(const char *fmt, va_list ap) WSC_PRINTF(1, 0);
 
 double wsc_wallclock(void); /* epoch seconds */
 
-/* Reads a whole file (at most max bytes). NULL with errno set on failure. */
+/* Reads a whole file (at most max bytes: EFBIG beyond). NULL with errno set
+ * on failure; an empty file is "". */
 char *wsc_read_file(const char *path, size_t max, size_t *len);
 
 /* Replaces every occurrence of each secret in s (in place semantics: returns
