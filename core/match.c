@@ -107,31 +107,13 @@ static int fail(struct walk *w, const char *fmt, ...)
     return 0;
 }
 
-/* A value as compact JSON, cut after SHOW_MAX bytes (on a UTF-8 character
+/* Text for messages, cut after SHOW_MAX bytes (on a UTF-8 character
  * boundary) with "...". */
 struct shown {
     char text[SHOW_MAX + 4];
 };
 
-static const char *show(struct shown *s, const struct json_object *v)
-{
-    const char *json = wsc_json_text(v);
-    if (!json)
-        json = "?";
-    size_t n = strlen(json);
-    if (n <= SHOW_MAX) {
-        memcpy(s->text, json, n + 1);
-        return s->text;
-    }
-    n = SHOW_MAX;
-    while (n > 0 && ((unsigned char)json[n] & 0xC0) == 0x80)
-        n--;
-    memcpy(s->text, json, n);
-    memcpy(s->text + n, "...", 4);
-    return s->text;
-}
-
-/* A string cut like show() but without JSON quoting (regex patterns). */
+/* A string as it is, cut (regex patterns). */
 static const char *show_raw(struct shown *s, const char *str)
 {
     size_t n = strlen(str);
@@ -145,6 +127,13 @@ static const char *show_raw(struct shown *s, const char *str)
     memcpy(s->text, str, n);
     memcpy(s->text + n, "...", 4);
     return s->text;
+}
+
+/* A value as compact JSON, cut. */
+static const char *show(struct shown *s, const struct json_object *v)
+{
+    const char *json = wsc_json_text(v);
+    return show_raw(s, json ? json : "?");
 }
 
 /* ---- Scalars ---------------------------------------------------------------- */
