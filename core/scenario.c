@@ -960,8 +960,30 @@ struct wsc_vars *wsc_scenario_vars(const struct wsc_scenario *sc,
 /* "${port}" expands to the number 9004 even where the schema wants a
  * string (a token that happens to be digits): give those their text back. */
 static int restore_text(const struct json_object *schema, struct json_object *value,
+                        const struct json_object *tmpl, const struct wsc_vars *vars);
+
+/* One member or element: child, expanded from template t, under schema sub.
+ * When a number stands where sub wants text, *text is the template's text
+ * expanded, for the caller to put in child's place; otherwise child is
+ * restored where it is and *text is NULL. Returns -1 when out of memory. */
+static int restore_child(const struct json_object *sub, struct json_object *child,
+                         struct json_object *t, const struct wsc_vars *vars,
+                         struct json_object **text)
+{
+    *text = NULL;
+    if (!is_number(child) || !json_object_is_type(t, json_type_string) ||
+        !wsc_schema_wants_text(sub))
+        return restore_text(sub, child, t, vars);
+    char *s = wsc_vars_expand_string(vars, json_object_get_string(t), NULL);
+    *text = s ? json_object_new_string(s) : NULL;
+    free(s);
+    return *text ? 0 : -1;
+}
+
+static int restore_text(const struct json_object *schema, struct json_object *value,
                         const struct json_object *tmpl, const struct wsc_vars *vars)
 {
+    struct json_object *text;
     if (!schema)
         return 0;
     if (json_object_is_type(value, json_type_object) &&
@@ -971,17 +993,10 @@ static int restore_text(const struct json_object *schema, struct json_object *va
             struct json_object *t = NULL;
             if (!sub || !json_object_object_get_ex(tmpl, key, &t))
                 continue;
-            if (is_number(child) && json_object_is_type(t, json_type_string) &&
-                wsc_schema_wants_text(sub)) {
-                char *text = wsc_vars_expand_string(vars, json_object_get_string(t),
-                                                    NULL);
-                struct json_object *s = text ? json_object_new_string(text) : NULL;
-                free(text);
-                if (!s || json_object_object_add(value, key, s) != 0) {
-                    json_object_put(s);
-                    return -1;
-                }
-            } else if (restore_text(sub, child, t, vars) < 0) {
+            if (restore_child(sub, child, t, vars, &text) < 0)
+                return -1;
+            if (text && json_object_object_add(value, key, text) != 0) {
+                json_object_put(text);
                 return -1;
             }
         }
@@ -990,19 +1005,11 @@ static int restore_text(const struct json_object *schema, struct json_object *va
         const struct json_object *items = wsc_schema_items(schema);
         size_t n = json_object_array_length(value);
         for (size_t i = 0; items && i < n && i < json_object_array_length(tmpl); i++) {
-            struct json_object *child = json_object_array_get_idx(value, i);
-            struct json_object *t = json_object_array_get_idx(tmpl, i);
-            if (is_number(child) && json_object_is_type(t, json_type_string) &&
-                wsc_schema_wants_text(items)) {
-                char *text = wsc_vars_expand_string(vars, json_object_get_string(t),
-                                                    NULL);
-                struct json_object *s = text ? json_object_new_string(text) : NULL;
-                free(text);
-                if (!s || json_object_array_put_idx(value, i, s) != 0) {
-                    json_object_put(s);
-                    return -1;
-                }
-            } else if (restore_text(items, child, t, vars) < 0) {
+            if (restore_child(items, json_object_array_get_idx(value, i),
+                              json_object_array_get_idx(tmpl, i), vars, &text) < 0)
+                return -1;
+            if (text && json_object_array_put_idx(value, i, text) != 0) {
+                json_object_put(text);
                 return -1;
             }
         }
