@@ -28,8 +28,10 @@ MOCK_PORT_GIVEN=$MOCK_PORT
 unset MOCK_PORT
 run_scenario ws-basic --var "port=$MOCK_PORT_GIVEN"
 expect_reports ws-basic 0 "scenarios/ws-basic.json with --var port"
-report_true ws-basic "[x['status'] for x in t.values()].count('passed') == 6 and t['refused without credentials']['status'] == 'skipped'" \
-    "ws-basic.json: 6 passed, the refusal example skipped"
+report_true ws-basic "[x['status'] for x in t.values()].count('passed') == 7 and t['refused without credentials']['status'] == 'skipped'" \
+    "ws-basic.json: 7 passed, the credentials example skipped"
+report_true ws-basic "t['an unknown subprotocol is refused']['status'] == 'passed' and o('an unknown subprotocol is refused')['status'] == 400" \
+    "reject against the mock: an unknown subprotocol gets 400"
 report_true ws-basic "'handshake_ms' in m('handshake') and o('handshake')['status'] == 101" \
     "handshake against the mock: metric and outputs"
 
