@@ -18,12 +18,6 @@
 #include "jsonpos.h"
 #include "util.h"
 
-#if defined(__GNUC__)
-#define FORMAT_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#define FORMAT_PRINTF(f, a)
-#endif
-
 /* Deeper expectations are refused rather than risking the stack. */
 #define MAX_DEPTH 512
 /* Values shown in messages are cut after this many bytes. */
@@ -87,7 +81,7 @@ struct walk {
 
 /* Records "PATH: text" as the message (the first one wins) and returns 0,
  * the result of a mismatch. */
-static int fail(struct walk *w, const char *fmt, ...) FORMAT_PRINTF(2, 3);
+static int fail(struct walk *w, const char *fmt, ...) WSC_PRINTF(2, 3);
 
 static int fail(struct walk *w, const char *fmt, ...)
 {
