@@ -35,7 +35,7 @@ cat >"$T/broken.json" <<'JSON'
     { "name": "no close frame", "plugin": "ping-pong", "check": "app",
       "params": { "url": "${close_no_frame}" } },
     { "name": "never answers close", "plugin": "ping-pong", "check": "control",
-      "params": { "url": "${never_answers_close}", "count": 2 } }
+      "timeout": 6, "params": { "url": "${never_answers_close}", "count": 2 } }
   ]
 }
 JSON
@@ -64,5 +64,8 @@ report_message "$R" "no close frame" '^request 1: connection closed by the peer 
 report_status "$R" "never answers close" passed
 report_true "$R" "'close: no close frame from the peer within 2.000 s' in (t['never answers close'].get('log') or '')" \
     "a close that is never answered is noted"
-report_true "$R" "all(t[n]['duration'] < 3 + 1 for n in t)" "every test ended within its timeout + 1 s"
+# "never answers close" has room for the whole 2 s close wait even on a
+# loaded machine, so its note always reads "within 2.000 s".
+report_true "$R" "all(t[n]['duration'] < (6 if n == 'never answers close' else 3) + 1 for n in t)" \
+    "every test ended within its timeout + 1 s"
 finish

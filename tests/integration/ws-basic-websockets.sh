@@ -56,8 +56,8 @@ cat >"$WSC_TMP/py.json" <<'EOF'
      ]}},
     {"name": "refused", "plugin": "ws-basic", "check": "reject",
      "params": {"url": "${refusing}", "expect_status": 403}},
-    {"name": "recovers", "plugin": "ws-basic", "check": "reconnect",
-     "params": {"url": "${dropping}", "recover_within": 2}}
+    {"name": "recovers", "plugin": "ws-basic", "check": "reconnect", "timeout": 10,
+     "params": {"url": "${dropping}", "recover_within": 5}}
   ]
 }
 EOF
