@@ -22,6 +22,9 @@
 //   --require-header N:V  refuses (401) an upgrade without this header value
 //   --tls-cert FILE --tls-key FILE
 //                         serves wss:// (prints "wss://127.0.0.1:PORT")
+//   --tls-client-ca FILE  with --tls-cert: requires a client certificate
+//                         signed by this CA (PEM); a client without one, or
+//                         with another, fails the TLS handshake
 //
 // Every message is echoed (text as text, binary as binary) except these
 // text commands:
@@ -41,7 +44,7 @@ function parseArgs(argv) {
     const opt = { host: '127.0.0.1', port: 0, protocols: [], welcome: null,
                   pingInterval: 0, noPong: false, reportPongs: false, closeAfter: 0,
                   closeCode: 1000, closeReason: '', rejectStatus: 0,
-                  requireHeader: null, tlsCert: null, tlsKey: null };
+                  requireHeader: null, tlsCert: null, tlsKey: null, tlsClientCa: null };
     for (let i = 2; i < argv.length; i++) {
         const a = argv[i];
         const next = () => {
@@ -62,6 +65,7 @@ function parseArgs(argv) {
         case '--reject-status': opt.rejectStatus = Number(next()); break;
         case '--tls-cert': opt.tlsCert = next(); break;
         case '--tls-key': opt.tlsKey = next(); break;
+        case '--tls-client-ca': opt.tlsClientCa = next(); break;
         case '--require-header': {
             const v = next();
             const colon = v.indexOf(':');
@@ -109,6 +113,17 @@ function handleCommand(ws, text) {
     }
 }
 
+// Options of https.createServer(): mutual TLS when a client CA is given.
+function tlsOptions(opt) {
+    const o = { cert: fs.readFileSync(opt.tlsCert), key: fs.readFileSync(opt.tlsKey) };
+    if (opt.tlsClientCa) {
+        o.ca = fs.readFileSync(opt.tlsClientCa);
+        o.requestCert = true;
+        o.rejectUnauthorized = true;
+    }
+    return o;
+}
+
 function main() {
     let opt;
     try {
@@ -122,9 +137,12 @@ function main() {
         res.end('WebSocket only\n');
     };
     const tls = opt.tlsCert && opt.tlsKey;
+    if (opt.tlsClientCa && !tls) {
+        process.stderr.write('peer-ws: --tls-client-ca needs --tls-cert and --tls-key\n');
+        process.exit(2);
+    }
     const server = tls
-        ? https.createServer({ cert: fs.readFileSync(opt.tlsCert),
-                               key: fs.readFileSync(opt.tlsKey) }, onRequest)
+        ? https.createServer(tlsOptions(opt), onRequest)
         : http.createServer(onRequest);
     const wss = new WebSocket.Server({
         server,
