@@ -634,6 +634,148 @@ static void test_node_wss(void)
     rmdir(dir);
 }
 
+/* The files of make_pki(), in the order they are made. */
+static const char *const pki_files[] = {
+    "ca.key", "ca.pem", "server.key", "server.pem", "client.key", "client.pem",
+    "other-ca.key", "other-ca.pem", "other.key", "other.pem",
+};
+
+static void pki_path(char out[512], const char *dir, const char *name)
+{
+    snprintf(out, 512, "%s/%s", dir, name);
+}
+
+static void remove_pki(const char *dir)
+{
+    char path[512];
+    for (size_t i = 0; i < sizeof pki_files / sizeof *pki_files; i++) {
+        pki_path(path, dir, pki_files[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+/* A CA with a server certificate for 127.0.0.1 and a client certificate it
+ * signed, and a client certificate signed by another CA, made for this run
+ * in a new directory `dir`. */
+static int make_pki(char dir[256])
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, 256, "%.200s/wsc-ws-mtls.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir))
+        return -1;
+#define REQ "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 " \
+            "-nodes -days 1 "
+#define CA_EXT "-addext basicConstraints=critical,CA:TRUE " \
+               "-addext keyUsage=critical,keyCertSign "
+#define LEAF_EXT "-addext basicConstraints=critical,CA:FALSE "
+    char cmd[4096];
+    int n = snprintf(cmd, sizeof cmd,
+        "cd '%s' && { "
+        REQ "-keyout ca.key -out ca.pem -subj /CN=wscheck-test-ca " CA_EXT "&& "
+        REQ "-CA ca.pem -CAkey ca.key -keyout server.key -out server.pem "
+            "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 " LEAF_EXT "&& "
+        REQ "-CA ca.pem -CAkey ca.key -keyout client.key -out client.pem "
+            "-subj /CN=wscheck-test-client -addext extendedKeyUsage=clientAuth " LEAF_EXT "&& "
+        REQ "-keyout other-ca.key -out other-ca.pem -subj /CN=wscheck-other-ca " CA_EXT "&& "
+        REQ "-CA other-ca.pem -CAkey other-ca.key -keyout other.key -out other.pem "
+            "-subj /CN=wscheck-test-client -addext extendedKeyUsage=clientAuth " LEAF_EXT
+        "; } >/dev/null 2>&1", dir);
+#undef REQ
+#undef CA_EXT
+#undef LEAF_EXT
+    if (n < 0 || (size_t)n >= sizeof cmd || system(cmd) != 0) {
+        remove_pki(dir);
+        return -1;
+    }
+    return 0;
+}
+
+/* Connects to url trusting dir/ca.pem, presenting dir/CERT and dir/KEY
+ * (none when cert is NULL); the connection is bounded by 10 s. */
+static struct wsc_ws *connect_mtls(const char *url, const char *dir, const char *cert,
+                                   const char *key)
+{
+    char path[512];
+    struct wsc_ws_options o;
+    opts_for(&o, url);
+    o.connect_timeout = 5;
+    pki_path(path, dir, "ca.pem");
+    o.ca_file = strdup(path);
+    if (cert) {
+        pki_path(path, dir, cert);
+        o.client_cert = strdup(path);
+        pki_path(path, dir, key);
+        o.client_key = strdup(path);
+    }
+    struct wsc_ws *ws = wsc_ws_connect(NULL, &o, wsc_now() + 10, 0);
+    wsc_ws_options_free(&o);
+    return ws;
+}
+
+static int starts_with(const char *s, const char *prefix)
+{
+    return s && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* A failed mutual TLS upgrade: dead handle, no HTTP answer, the message
+ * "upgrade to URL failed: ..." containing `detail` (NULL: any). */
+static void expect_mtls_failure(struct wsc_ws *ws, const char *url, const char *detail)
+{
+    char prefix[128];
+    snprintf(prefix, sizeof prefix, "upgrade to %s failed: ", url);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+    CU_ASSERT_EQUAL(wsc_ws_status(ws), WSC_WS_ERROR);
+    CU_ASSERT_EQUAL(wsc_ws_http_status(ws), 0);
+    const char *err = wsc_ws_error(ws);
+    int ok = starts_with(err, prefix) && (!detail || contains(err, detail));
+    if (!ok)
+        fprintf(stderr, "# expected '%s...%s', got '%s'\n", prefix, detail ? detail : "", err);
+    CU_ASSERT(ok);
+    CU_ASSERT_EQUAL(wsc_ws_send_text(ws, "x", 1), WSC_WS_ERROR);
+}
+
+static void test_node_mutual_tls(void)
+{
+    char dir[256];
+    CU_ASSERT_EQUAL_FATAL(make_pki(dir), 0);
+    char ca[512], cert[512], key[512];
+    pki_path(ca, dir, "ca.pem");
+    pki_path(cert, dir, "server.pem");
+    pki_path(key, dir, "server.key");
+    const char *args[] = {"--tls-cert", cert, "--tls-key", key, "--tls-client-ca", ca, NULL};
+    struct peer p = {-1, ""};
+    if (start_node(&p, args) != 0) {
+        remove_pki(dir);
+        CU_FAIL_FATAL("the mutual TLS peer did not start");
+    }
+
+    /* no client certificate: with TLS 1.3 the server's alert comes after
+     * the client's side of the handshake, while the upgrade is read */
+    struct wsc_ws *ws = connect_mtls(p.url, dir, NULL, NULL);
+    expect_mtls_failure(ws, p.url, "alert certificate required");
+    wsc_ws_free(ws);
+
+    /* a certificate of another CA: the server drops the connection (without
+     * an alert, so the reason varies: reset, broken pipe, end of file) */
+    ws = connect_mtls(p.url, dir, "other.pem", "other.key");
+    expect_mtls_failure(ws, p.url, NULL);
+    wsc_ws_free(ws);
+
+    /* the certificate the server's CA signed */
+    ws = connect_mtls(p.url, dir, "client.pem", "client.key");
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    CU_ASSERT_EQUAL(wsc_ws_http_status(ws), 101);
+    struct wsc_ws_msg m;
+    ASSERT_OK(ws, roundtrip(ws, "mutual tls", &m));
+    CU_ASSERT_STRING_EQUAL(m.data, "mutual tls");
+    ASSERT_OK(ws, wsc_ws_close(ws, 1000, NULL, wsc_now() + 5));
+    wsc_ws_free(ws);
+
+    stop_peer(&p);
+    remove_pki(dir);
+}
+
 static void test_refused_connection(void)
 {
     /* a port nobody listens on: take one from a peer we then stop */
@@ -922,6 +1064,7 @@ static CU_TestInfo node_tests[] = {
     {"node: a lost pong times out", test_node_lost_pong},
     {"node: headers, secrets, traces, rejection", test_node_headers_secret_and_reject},
     {"node: wss:// with a CA file, refused without, insecure", test_node_wss},
+    {"node: wss:// with mutual TLS, refused without or with another CA", test_node_mutual_tls},
     {"connection refused", test_refused_connection},
     CU_TEST_INFO_NULL,
 };
