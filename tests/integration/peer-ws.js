@@ -23,8 +23,8 @@
 //   --tls-cert FILE --tls-key FILE
 //                         serves wss:// (prints "wss://127.0.0.1:PORT")
 //   --tls-client-ca FILE  with --tls-cert: requires a client certificate
-//                         signed by this CA (PEM); a client without one, or
-//                         with another, fails the TLS handshake
+//                         signed by this CA (PEM); a client without one gets
+//                         a TLS alert, one with another CA's is disconnected
 //
 // Every message is echoed (text as text, binary as binary) except these
 // text commands:
