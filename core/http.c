@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 
 #include "wscheck/http.h"
+#include "curl_errors.h"
 #include "util.h"
 
 #ifndef PACKAGE_VERSION
@@ -383,28 +384,19 @@ static int read_response(CURL *c, struct transfer *t, struct wsc_http_response *
 
 /* ---- Errors ---------------------------------------------------------------- */
 
-/* "127.0.0.1:8080" (with_port) or "127.0.0.1" of the URL being fetched;
- * `what` ("METHOD URL") names it if libcurl does not. */
-static char *url_host(CURL *c, const char *what, int with_port)
+/* The URL of `what` ("METHOD URL"). */
+static const char *url_of(const char *what)
 {
-    char *url = NULL, *host = NULL, *port = NULL, *out = NULL;
-    const char *fallback_url = strchr(what, ' ') ? strchr(what, ' ') + 1 : what;
-    curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &url);
-    CURLU *u = curl_url();
-    if (u && curl_url_set(u, CURLUPART_URL, url && *url ? url : fallback_url, 0) == CURLUE_OK
-        && curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK
-        && curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK)
-        out = with_port ? wsc_strdup_printf("%s:%s", host, port) : strdup(host);
-    curl_free(host);
-    curl_free(port);
-    curl_url_cleanup(u);
-    return out ? out : strdup(fallback_url);
+    const char *space = strchr(what, ' ');
+    return space ? space + 1 : what;
 }
 
 static char *timeout_message(CURL *c, const char *what, double seconds)
 {
     if (ms_info(c, CURLINFO_CONNECT_TIME_T) <= 0) {
-        char *hp = url_host(c, what, 1);
+        char *hp = wsc_curl_url_host(c, url_of(what), 1);
+        if (!hp)
+            return NULL;
         char *m = wsc_strdup_printf("connect to %s: timed out after %.1f s", hp, seconds);
         free(hp);
         return m;
@@ -426,17 +418,12 @@ static char *transfer_error(CURL *c, CURLcode rc, const struct transfer *t,
     switch (rc) {
     case CURLE_OPERATION_TIMEDOUT:
         return timeout_message(c, what, seconds);
-    case CURLE_COULDNT_CONNECT: {
-        long os_errno = 0;
-        curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
-        char *hp = url_host(c, what, 1);
-        char *m = wsc_strdup_printf("connect to %s failed: %s", hp,
-                                    os_errno ? strerror((int)os_errno) : detail);
-        free(hp);
-        return m;
-    }
+    case CURLE_COULDNT_CONNECT:
+        return wsc_curl_connect_error(c, url_of(what), detail);
     case CURLE_COULDNT_RESOLVE_HOST: {
-        char *hp = url_host(c, what, 0);
+        char *hp = wsc_curl_url_host(c, url_of(what), 0);
+        if (!hp)
+            return NULL;
         char *m = wsc_strdup_printf("cannot resolve host %s", hp);
         free(hp);
         return m;
