@@ -14,6 +14,7 @@
 
 #include <openssl/evp.h>
 
+#include "curl_errors.h"
 #include "ws_internal.h"
 
 #define BODY_MAX 65536
@@ -340,8 +341,13 @@ static enum wsc_ws_result transport_failure(struct wsc_ws *ws, CURLcode rc,
     if (rc == CURLE_OPERATION_TIMEDOUT || wsc_now() >= connect_deadline)
         return ws_fail(ws, "no upgrade answer from %s within %.3f s (%s)", ws->opt.url,
                        connect_deadline - started, detail);
-    if (rc == CURLE_COULDNT_CONNECT)
-        return ws_fail(ws, "cannot connect to %s: %s", ws->opt.url, detail);
+    if (rc == CURLE_COULDNT_CONNECT) {
+        /* worded like the HTTP helper's: "connect to HOST:PORT failed: ..." */
+        char *m = wsc_curl_connect_error(ws->curl, ws->opt.url, detail);
+        enum wsc_ws_result r = m ? ws_fail(ws, "%s", m) : ws_fail(ws, "out of memory");
+        free(m);
+        return r;
+    }
     if (rc == CURLE_GOT_NOTHING)
         return ws_fail(ws, "%s closed the connection without answering the upgrade",
                        ws->opt.url);
