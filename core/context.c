@@ -282,59 +282,38 @@ struct json_object *wsc_ctx_to_json(const struct wsc_ctx *ctx)
     return o;
 }
 
-static int status_from_name(const char *s, enum wsc_status *st)
+/* Moves what one attempt produced from `from` into `to`; `from` keeps the
+ * rest, for wsc_result_clear(). */
+static void move_attempt(struct wsc_result *to, struct wsc_result *from)
 {
-    static const enum wsc_status all[] = {WSC_PASSED, WSC_FAILED, WSC_ERROR, WSC_SKIPPED};
-    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-        if (s && strcmp(s, wsc_status_name(all[i])) == 0) {
-            *st = all[i];
-            return 0;
-        }
-    return -1;
+    wsc_result_clear_attempt(to);
+    to->status = from->status;
+    to->message = from->message;
+    to->log = from->log;
+    to->metrics = from->metrics;
+    to->n_metrics = from->n_metrics;
+    to->outputs = from->outputs;
+    to->trace = from->trace;
+    from->message = from->log = NULL;
+    from->metrics = NULL;
+    from->n_metrics = 0;
+    from->outputs = from->trace = NULL;
 }
 
-static int copy_metrics(struct json_object *metrics, struct wsc_result *r)
-{
-    for (size_t i = 0; i < json_object_array_length(metrics); i++) {
-        struct json_object *m = json_object_array_get_idx(metrics, i), *n, *v, *u;
-        if (!json_object_object_get_ex(m, "name", &n) ||
-            !json_object_object_get_ex(m, "value", &v))
-            return -1;
-        const char *unit = json_object_object_get_ex(m, "unit", &u) ? json_object_get_string(u) : NULL;
-        if (wsc_result_add_metric(r, json_object_get_string(n), json_object_get_double(v), unit) < 0)
-            return -1;
-    }
-    return 0;
-}
-
-static char *dup_member(const struct json_object *j, const char *key)
-{
-    struct json_object *v;
-    if (!json_object_object_get_ex(j, key, &v) || !json_object_is_type(v, json_type_string))
-        return NULL;
-    return strdup(json_object_get_string(v));
-}
-
+/* The child's report has the member names of a serialised result, so the
+ * result parser (which checks every type) reads it; the attempt's fields
+ * are then moved into r, whose name, plugin, timing and attempts stay. */
 int wsc_ctx_report_to_result(const struct json_object *j, struct wsc_result *r,
                              struct json_object **vars)
 {
-    struct json_object *v;
-    if (!json_object_is_type(j, json_type_object) ||
-        !json_object_object_get_ex(j, "status", &v) ||
-        status_from_name(json_object_get_string(v), &r->status) < 0)
+    struct wsc_result got;
+    if (wsc_result_from_json(&got, j) < 0)
         return -1;
-    free(r->message);
-    r->message = dup_member(j, "message");
-    free(r->log);
-    r->log = dup_member(j, "log");
-    if (json_object_object_get_ex(j, "metrics", &v) && json_object_is_type(v, json_type_array))
-        if (copy_metrics(v, r) < 0)
-            return -1;
-    json_object_put(r->outputs);
-    r->outputs = json_object_object_get_ex(j, "outputs", &v) ? json_object_get(v) : NULL;
-    json_object_put(r->trace);
-    r->trace = json_object_object_get_ex(j, "trace", &v) ? json_object_get(v) : NULL;
-    if (vars)
+    move_attempt(r, &got);
+    wsc_result_clear(&got);
+    if (vars) {
+        struct json_object *v;
         *vars = json_object_object_get_ex(j, "vars", &v) ? v : NULL;
+    }
     return 0;
 }

@@ -89,6 +89,25 @@ int wsc_result_add_metric(struct wsc_result *r, const char *name, double value,
     return 0;
 }
 
+void wsc_result_clear_attempt(struct wsc_result *r)
+{
+    free(r->message);
+    r->message = NULL;
+    free(r->log);
+    r->log = NULL;
+    for (size_t i = 0; i < r->n_metrics; i++) {
+        free(r->metrics[i].name);
+        free(r->metrics[i].unit);
+    }
+    free(r->metrics);
+    r->metrics = NULL;
+    r->n_metrics = 0;
+    json_object_put(r->outputs);
+    r->outputs = NULL;
+    json_object_put(r->trace);
+    r->trace = NULL;
+}
+
 void wsc_result_clear(struct wsc_result *r)
 {
     if (!r)
@@ -96,15 +115,7 @@ void wsc_result_clear(struct wsc_result *r)
     free(r->name);
     free(r->plugin);
     free(r->check);
-    free(r->message);
-    free(r->log);
-    for (size_t i = 0; i < r->n_metrics; i++) {
-        free(r->metrics[i].name);
-        free(r->metrics[i].unit);
-    }
-    free(r->metrics);
-    json_object_put(r->outputs);
-    json_object_put(r->trace);
+    wsc_result_clear_attempt(r);
     memset(r, 0, sizeof *r);
 }
 

@@ -57,6 +57,9 @@ size_t wsc_run_count(const struct wsc_run_result *r, enum wsc_status st);
 /* Adds a metric to a result (copies name and unit). Returns 0 or -1. */
 int wsc_result_add_metric(struct wsc_result *r, const char *name, double value,
                           const char *unit);
+/* Frees what one attempt produced (message, log, metrics, outputs, trace),
+ * keeping the test's identity, timing and attempts. */
+void wsc_result_clear_attempt(struct wsc_result *r);
 void wsc_result_clear(struct wsc_result *r);      /* frees members, zeroes */
 void wsc_suite_result_clear(struct wsc_suite_result *s);
 void wsc_run_result_clear(struct wsc_run_result *r);

@@ -247,26 +247,6 @@ static int init_result(struct wsc_result *r, const struct wsc_test *t)
     return r->name && r->plugin && r->check ? 0 : -1;
 }
 
-/* Clears what one attempt left, so a retry starts clean. */
-static void reset_attempt(struct wsc_result *r)
-{
-    free(r->message);
-    r->message = NULL;
-    free(r->log);
-    r->log = NULL;
-    for (size_t i = 0; i < r->n_metrics; i++) {
-        free(r->metrics[i].name);
-        free(r->metrics[i].unit);
-    }
-    free(r->metrics);
-    r->metrics = NULL;
-    r->n_metrics = 0;
-    json_object_put(r->outputs);
-    r->outputs = NULL;
-    json_object_put(r->trace);
-    r->trace = NULL;
-}
-
 static void run_test(const struct wsc_test *t, const struct wsc_registry *reg,
                      const struct wsc_run_options *o, struct wsc_vars *vars,
                      struct wsc_result *r)
@@ -292,7 +272,7 @@ static void run_test(const struct wsc_test *t, const struct wsc_registry *reg,
             sleep_interruptible(t->retry_delay);
         if (wsc_interrupted && attempt > 0)
             break;
-        reset_attempt(r);
+        wsc_result_clear_attempt(r); /* a retry starts clean */
         r->attempts = attempt + 1;
         char *err = NULL;
         struct json_object *params = wsc_scenario_test_params(t, lc->schema, vars, &err);
