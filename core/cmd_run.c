@@ -75,22 +75,6 @@ static const struct option run_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-static int push_str(char ***list, size_t *n, const char *s)
-{
-    char **more = realloc(*list, (*n + 1) * sizeof(*more));
-    if (!more)
-        return -1;
-    *list = more;
-    return ((*list)[(*n)++] = strdup(s)) ? 0 : -1;
-}
-
-static void free_strs(char **list, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(list[i]);
-    free(list);
-}
-
 int wsc_parse_var(struct wsc_vars *vars, const char *assignment)
 {
     const char *eq = strchr(assignment, '=');
@@ -152,9 +136,9 @@ static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg,
             if (wsc_parse_var(cfg->cli_vars, optarg) < 0)
                 return usage_error("--var needs NAME=VALUE, got:", optarg);
             break;
-        case OPT_TAG: rc = push_str(&cfg->opts.tags, &cfg->opts.n_tags, optarg); break;
-        case OPT_FILTER: rc = push_str(&cfg->opts.filters, &cfg->opts.n_filters, optarg); break;
-        case OPT_PLUGIN_PATH: rc = push_str(&cfg->plugin_paths, &cfg->n_plugin_paths, optarg); break;
+        case OPT_TAG: rc = wsc_strv_push(&cfg->opts.tags, &cfg->opts.n_tags, optarg); break;
+        case OPT_FILTER: rc = wsc_strv_push(&cfg->opts.filters, &cfg->opts.n_filters, optarg); break;
+        case OPT_PLUGIN_PATH: rc = wsc_strv_push(&cfg->plugin_paths, &cfg->n_plugin_paths, optarg); break;
         case OPT_TIMEOUT: case OPT_RETRIES: case OPT_JOBS:
             if ((rc = parse_number_option(opt, optarg, cfg)) != 0)
                 return rc;
@@ -476,7 +460,7 @@ int wsc_load_plugins(struct wsc_registry *reg, char *const *extra, size_t n_extr
         fprintf(stderr, ")\n");
     }
     free(err);
-    free_strs(dirs, n);
+    wsc_strv_free(dirs, n);
     return rc < 0 ? WSC_EXIT_INTERNAL : 0;
 }
 
@@ -547,8 +531,8 @@ int wsc_cmd_run(int argc, char **argv, int validate)
     }
     if (cfg.cli_vars)
         wsc_vars_free(cfg.cli_vars);
-    free_strs(cfg.opts.tags, cfg.opts.n_tags);
-    free_strs(cfg.opts.filters, cfg.opts.n_filters);
-    free_strs(cfg.plugin_paths, cfg.n_plugin_paths);
+    wsc_strv_free(cfg.opts.tags, cfg.opts.n_tags);
+    wsc_strv_free(cfg.opts.filters, cfg.opts.n_filters);
+    wsc_strv_free(cfg.plugin_paths, cfg.n_plugin_paths);
     return status;
 }

@@ -9,20 +9,6 @@
 #include "cli.h"
 #include "util.h"
 
-static int push_dir(char ***dirs, size_t *n, char *dir)
-{
-    if (!dir)
-        return -1;
-    char **more = realloc(*dirs, (*n + 1) * sizeof(*more));
-    if (!more) {
-        free(dir);
-        return -1;
-    }
-    *dirs = more;
-    (*dirs)[(*n)++] = dir;
-    return 0;
-}
-
 /* Running from the build tree means our executable lives under it (libtool
  * keeps the real binary in .libs/). */
 static int running_from_build_tree(void)
@@ -49,10 +35,11 @@ static int push_build_tree_dirs(char ***dirs, size_t *n)
             continue;
         char *dir = wsc_strdup_printf("%s/%s/.libs", WSC_BUILD_PLUGINDIR, e->d_name);
         struct stat st;
-        if (dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-            rc = push_dir(dirs, n, dir);
-        else
-            free(dir);
+        if (!dir)
+            rc = -1;
+        else if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+            rc = wsc_strv_push(dirs, n, dir);
+        free(dir);
     }
     closedir(d);
     return rc;
@@ -69,7 +56,7 @@ static int push_env_dirs(char ***dirs, size_t *n)
     int rc = 0;
     for (char *tok = strtok_r(copy, ":", &save); tok && rc == 0; tok = strtok_r(NULL, ":", &save))
         if (*tok)
-            rc = push_dir(dirs, n, strdup(tok));
+            rc = wsc_strv_push(dirs, n, tok);
     free(copy);
     return rc;
 }
@@ -79,11 +66,11 @@ int wsc_plugin_dirs(char *const *extra, size_t n_extra, char ***dirs, size_t *n)
     *dirs = NULL;
     *n = 0;
     for (size_t i = 0; i < n_extra; i++)
-        if (push_dir(dirs, n, strdup(extra[i])) < 0)
+        if (wsc_strv_push(dirs, n, extra[i]) < 0)
             return -1;
     if (push_env_dirs(dirs, n) < 0)
         return -1;
     if (running_from_build_tree())
         return push_build_tree_dirs(dirs, n);
-    return push_dir(dirs, n, strdup(WSC_PLUGINDIR));
+    return wsc_strv_push(dirs, n, WSC_PLUGINDIR);
 }

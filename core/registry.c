@@ -150,12 +150,8 @@ static int load_dir(struct wsc_registry *reg, const char *dir, struct wsc_buf *e
     while ((e = readdir(d)) != NULL) {
         if (!is_plugin_file(e->d_name))
             continue;
-        char **more = realloc(names, (n + 1) * sizeof(*names));
-        if (!more)
+        if (wsc_strv_push(&names, &n, e->d_name) < 0)
             break;
-        names = more;
-        if ((names[n] = strdup(e->d_name)) != NULL)
-            n++;
     }
     closedir(d);
     qsort(names, n, sizeof(*names), by_name);
@@ -184,12 +180,7 @@ int wsc_registry_load(struct wsc_registry *reg, char *const *dirs, size_t n_dirs
     struct wsc_buf errs = {0};
     size_t readable = 0;
     for (size_t i = 0; i < n_dirs; i++) {
-        char **more = realloc(reg->dirs, (reg->n_dirs + 1) * sizeof(*more));
-        if (more) {
-            reg->dirs = more;
-            if ((reg->dirs[reg->n_dirs] = strdup(dirs[i])) != NULL)
-                reg->n_dirs++;
-        }
+        wsc_strv_push(&reg->dirs, &reg->n_dirs, dirs[i]); /* only for listing */
         if (load_dir(reg, dirs[i], &errs) == 0)
             readable++;
     }
@@ -229,8 +220,6 @@ void wsc_registry_free(struct wsc_registry *reg)
          * (libcurl, OpenSSL) that run after this. */
     }
     free(reg->plugins);
-    for (size_t i = 0; i < reg->n_dirs; i++)
-        free(reg->dirs[i]);
-    free(reg->dirs);
+    wsc_strv_free(reg->dirs, reg->n_dirs);
     memset(reg, 0, sizeof(*reg));
 }

@@ -115,6 +115,25 @@ char *wsc_strdup_printf(const char *fmt, ...)
     return s;
 }
 
+int wsc_strv_push(char ***list, size_t *n, const char *s)
+{
+    char **grown = realloc(*list, (*n + 1) * sizeof(**list));
+    if (!grown)
+        return -1;
+    *list = grown;
+    if (!(grown[*n] = strdup(s)))
+        return -1;
+    (*n)++;
+    return 0;
+}
+
+void wsc_strv_free(char **list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+}
+
 double wsc_now(void)
 {
     struct timespec ts;

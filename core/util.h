@@ -34,6 +34,12 @@ int wsc_str_in_list(const char *const *list, const char *s);
 char *wsc_strdup_printf(const char *fmt, ...) WSC_PRINTF(1, 2);
 char *wsc_strdup_vprintf(const char *fmt, va_list ap) WSC_PRINTF(1, 0);
 
+/* Appends a copy of s to a growable array of strings. 0, or -1 (nothing
+ * added) when out of memory. */
+int wsc_strv_push(char ***list, size_t *n, const char *s);
+/* Frees every string and the array. */
+void wsc_strv_free(char **list, size_t n);
+
 double wsc_wallclock(void); /* epoch seconds */
 
 /* Reads a whole file (at most max bytes: EFBIG beyond). NULL with errno set

@@ -35,25 +35,13 @@ void wsc_ws_options_free(struct wsc_ws_options *opt)
     wsc_ws_options_init(opt);
 }
 
-static int push_string(char ***arr, size_t *n, const char *s)
-{
-    char **grown = realloc(*arr, (*n + 1) * sizeof **arr);
-    if (!grown)
-        return -1;
-    *arr = grown;
-    if (!(grown[*n] = strdup(s)))
-        return -1;
-    (*n)++;
-    return 0;
-}
-
 int wsc_ws_options_add_header(struct wsc_ws_options *opt, const char *name,
                               const char *value)
 {
     char *line;
     if (asprintf(&line, "%s: %s", name, value) < 0)
         return -1;
-    int r = push_string(&opt->headers, &opt->n_headers, line);
+    int r = wsc_strv_push(&opt->headers, &opt->n_headers, line);
     free(line);
     return r;
 }
@@ -74,10 +62,10 @@ int ws_options_copy(struct wsc_ws_options *dst,
         || (src->client_key && !(dst->client_key = strdup(src->client_key))))
         return -1;
     for (size_t i = 0; i < src->n_headers; i++)
-        if (push_string(&dst->headers, &dst->n_headers, src->headers[i]) != 0)
+        if (wsc_strv_push(&dst->headers, &dst->n_headers, src->headers[i]) != 0)
             return -1;
     for (size_t i = 0; i < src->n_subprotocols; i++)
-        if (push_string(&dst->subprotocols, &dst->n_subprotocols,
+        if (wsc_strv_push(&dst->subprotocols, &dst->n_subprotocols,
                         src->subprotocols[i]) != 0)
             return -1;
     return 0;
@@ -194,7 +182,7 @@ static int parse_subprotocols(const struct json_object *params,
         const char *s = json_object_get_string(p);
         if (!*s || strpbrk(s, ", \t\r\n;\""))
             return parse_error(err, "subprotocols/%zu: '%s' is not a valid token", i, s);
-        if (push_string(&opt->subprotocols, &opt->n_subprotocols, s) != 0)
+        if (wsc_strv_push(&opt->subprotocols, &opt->n_subprotocols, s) != 0)
             return parse_error(err, "out of memory");
     }
     return 0;
