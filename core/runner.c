@@ -140,7 +140,7 @@ static void conclude(struct attempt *a, double timeout, struct wsc_result *r,
         return;
     }
     if (a->timed_out) {
-        set_message(r, WSC_FAILED, wsc_strdup_printf("timed out after %.3g s", timeout));
+        set_message(r, WSC_FAILED, wsc_strdup_printf("timed out after %g s", timeout));
         return;
     }
     if (WIFSIGNALED(a->status)) {
