@@ -1,91 +1,36 @@
 /* Unit tests of the HTTP helper (core/http.c) against the test HTTP server
  * tests/integration/peer_http.py, started on a free loopback port. */
-#include <arpa/inet.h>
-#include <errno.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tap.h"
+#include "testutil.h"
 #include "context.h"
 #include "wscheck/http.h"
 #include "../../plugins/http/checks.h"
 
-#ifndef WSC_SRCDIR
-#define WSC_SRCDIR "."
-#endif
-
-static pid_t server_pid = -1;
-static char base[64];    /* http://127.0.0.1:PORT */
+static struct wsc_test_peer server = WSC_TEST_PEER_INIT;
 static char url[256];
 
 static const char *U(const char *path)
 {
-    snprintf(url, sizeof(url), "%s%s", base, path);
+    snprintf(url, sizeof(url), "%s%s", server.url, path);
     return url;
 }
 
-/* Reads the server's first line ("http://127.0.0.1:PORT") within 10 s. */
-static int read_ready_line(int fd)
-{
-    size_t n = 0;
-    double until = wsc_now() + 10;
-    while (n < sizeof(base) - 1) {
-        struct pollfd p = {fd, POLLIN, 0};
-        int ms = (int)((until - wsc_now()) * 1000);
-        if (ms <= 0 || poll(&p, 1, ms) <= 0)
-            return -1;
-        ssize_t r = read(fd, base + n, 1);
-        if (r <= 0)
-            return -1;
-        if (base[n] == '\n') {
-            base[n] = '\0';
-            return strncmp(base, "http://", 7) == 0 ? 0 : -1;
-        }
-        n++;
-    }
-    return -1;
-}
-
+/* Starts the server; it prints "http://127.0.0.1:PORT" within 10 s. */
 static int start_server(void)
 {
-    const char *py = getenv("PYTHON_WS");
-    const char *src = getenv("top_srcdir");
-    char script[1024];
-    snprintf(script, sizeof(script), "%s/tests/integration/peer_http.py",
-             src && *src ? src : WSC_SRCDIR);
-    int fds[2];
-    if (pipe(fds) != 0)
-        return -1;
-    server_pid = fork();
-    if (server_pid < 0)
-        return -1;
-    if (server_pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execlp(py && *py ? py : "python3", "python3", script, (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    int rc = read_ready_line(fds[0]);
-    close(fds[0]);
-    return rc;
+    static const char *const schemes[] = {"http://", NULL};
+    return wsc_test_peer_start(&server, wsc_test_python(), "peer_http.py", NULL, schemes, 10);
 }
 
 static int stop_server(void)
 {
-    if (server_pid > 0) {
-        kill(server_pid, SIGTERM);
-        waitpid(server_pid, NULL, 0);
-        server_pid = -1;
-    }
+    wsc_test_peer_stop(&server);
     return 0;
 }
 
@@ -107,11 +52,6 @@ static const char *member(struct json_object *o, const char *name)
 {
     struct json_object *v = NULL;
     return json_object_object_get_ex(o, name, &v) ? json_object_get_string(v) : NULL;
-}
-
-static int contains(const char *s, const char *part)
-{
-    return s && strstr(s, part) != NULL;
 }
 
 /* ---- Responses ------------------------------------------------------------ */
@@ -243,7 +183,7 @@ static void test_post_json(void)
     struct json_object *h = NULL;
     CU_ASSERT_FATAL(json_object_object_get_ex(e, "headers", &h));
     CU_ASSERT_STRING_EQUAL(member(h, "content-type"), "application/json");
-    CU_ASSERT(contains(member(h, "user-agent"), "wscheck/"));
+    CU_ASSERT(wsc_test_contains(member(h, "user-agent"), "wscheck/"));
     wsc_http_response_free(&r);
     json_object_put(body);
 }
@@ -289,8 +229,8 @@ static void expect_error(struct wsc_http_request *req, const char *part)
     CU_ASSERT_EQUAL(get(req, &r, &err), -1);
     CU_ASSERT_PTR_NULL(r.headers);
     CU_ASSERT_PTR_NULL(r.body);
-    CU_ASSERT(contains(err, part));
-    if (!contains(err, part))
+    CU_ASSERT(wsc_test_contains(err, part));
+    if (!wsc_test_contains(err, part))
         printf("# got \"%s\", expected a part \"%s\"\n", err ? err : "(null)", part);
     free(err);
 }
@@ -350,28 +290,9 @@ static void test_redirect_loop(void)
 
 /* ---- Failures: connection, time, size ------------------------------------ */
 
-/* A loopback TCP port that was free a moment ago: bound with port 0, read
- * back with getsockname, then closed. Nothing listens on it, so a connect to
- * it is refused. Returns -1 when no port could be had. */
-static int closed_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return -1;
-    struct sockaddr_in sin = {.sin_family = AF_INET};
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof sin;
-    int port = -1;
-    if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == 0 &&
-        getsockname(fd, (struct sockaddr *)&sin, &len) == 0)
-        port = ntohs(sin.sin_port);
-    close(fd);
-    return port;
-}
-
 static void test_connection_refused(void)
 {
-    int port = closed_port();
+    int port = wsc_test_closed_port();
     CU_ASSERT_FATAL(port > 0);
     char where[64], want[128];
     snprintf(where, sizeof where, "http://127.0.0.1:%d/health", port);
@@ -486,12 +407,12 @@ static void test_context_deadline(void)
     struct wsc_http_response r;
     char *err = NULL;
     CU_ASSERT_EQUAL(wsc_http_request(ctx, &req, &r, &err), -1);
-    CU_ASSERT(contains(err, "no response within 0.4 s"));
+    CU_ASSERT(wsc_test_contains(err, "no response within 0.4 s"));
     CU_ASSERT(wsc_now() - ctx->started < 3.0);
     free(err);
     /* the deadline has passed: the next request does not even start */
     CU_ASSERT_EQUAL(wsc_http_request(ctx, &req, &r, &err), -1);
-    CU_ASSERT(contains(err, "no time left"));
+    CU_ASSERT(wsc_test_contains(err, "no time left"));
     free(err);
     wsc_ctx_free(ctx);
 }
@@ -501,7 +422,7 @@ static void test_url_password_is_secret(void)
     struct wsc_ctx *ctx = wsc_ctx_new(10, NULL, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
     char u[128];
-    snprintf(u, sizeof(u), "http://user:pa55word@%s/health", base + strlen("http://"));
+    snprintf(u, sizeof(u), "http://user:pa55word@%s/health", server.url + strlen("http://"));
     struct wsc_http_request req = {.url = u};
     struct wsc_http_response r;
     char *err = NULL;
@@ -540,7 +461,7 @@ static void test_tls_against_plain_server(void)
 {
     /* https:// to a plain HTTP port fails the TLS handshake, quickly. */
     char u[128];
-    snprintf(u, sizeof(u), "https://%s/health", base + strlen("http://"));
+    snprintf(u, sizeof(u), "https://%s/health", server.url + strlen("http://"));
     struct wsc_http_request req = {.url = u, .timeout = 5};
     expect_error(&req, "TLS: ");
 }
@@ -589,7 +510,7 @@ static void test_expect_status(void)
     CU_ASSERT_STRING_EQUAL(msg, "status: expected one of [ 200, 204 ], got 500");
     CU_ASSERT_EQUAL(run_expect("{\"status\":{\"$gte\":500}}", 503, "{}", HTTP_STATUS_2XX), 0);
     CU_ASSERT_EQUAL(run_expect("{\"status\":{\"$lt\":300}}", 503, "{}", HTTP_STATUS_2XX), 1);
-    CU_ASSERT(contains(msg, "status: "));
+    CU_ASSERT(wsc_test_contains(msg, "status: "));
 }
 
 static void test_expect_default_rules(void)
@@ -614,17 +535,17 @@ static void test_expect_json_headers_body(void)
                                body, HTTP_STATUS_2XX), 0);
     CU_ASSERT_EQUAL(run_expect("{\"headers\":{\"X-Other\":{\"$exists\":true}}}", 200, body,
                                HTTP_STATUS_2XX), 1);
-    CU_ASSERT(contains(msg, "headers/x-other: "));
+    CU_ASSERT(wsc_test_contains(msg, "headers/x-other: "));
     CU_ASSERT_EQUAL(run_expect("{\"body\":{\"$regex\":\"\\\"ok\\\"\"}}", 200, body,
                                HTTP_STATUS_2XX), 0);
     CU_ASSERT_EQUAL(run_expect("{\"body\":{\"$contains\":\"down\"}}", 200, body,
                                HTTP_STATUS_2XX), 1);
-    CU_ASSERT(contains(msg, "body: "));
+    CU_ASSERT(wsc_test_contains(msg, "body: "));
     /* every mismatch is reported, not only the first */
     CU_ASSERT_EQUAL(run_expect("{\"status\":201,\"json\":{\"items\":[1]}}", 200, body,
                                HTTP_STATUS_2XX), 2);
-    CU_ASSERT(contains(msg, "status: expected 201, got 200"));
-    CU_ASSERT(contains(msg, "json/items"));
+    CU_ASSERT(wsc_test_contains(msg, "status: expected 201, got 200"));
+    CU_ASSERT(wsc_test_contains(msg, "json/items"));
 }
 
 static void test_expect_json_of_text(void)
@@ -644,7 +565,7 @@ static void test_expect_valid(void)
     CU_ASSERT_EQUAL(wsc_failed(ctx), 0);
     CU_ASSERT_EQUAL(http_expect_valid(ctx, bad), -1);
     CU_ASSERT_EQUAL(ctx->status, WSC_ERROR);
-    CU_ASSERT(contains(ctx->message.data, "expect: "));
+    CU_ASSERT(wsc_test_contains(ctx->message.data, "expect: "));
     json_object_put(good);
     json_object_put(bad);
     wsc_ctx_free(ctx);

@@ -5,7 +5,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -20,6 +19,7 @@
 #include <CUnit/CUnit.h>
 
 #include "tap.h"
+#include "testutil.h"
 #include "../../plugins/port/portlist.h"
 #include "../../plugins/port/probe.h"
 #include "../../plugins/port/procnet.h"
@@ -62,22 +62,6 @@ static int listen_on(int family, const char *addr, int backlog, unsigned *port)
     *port = ntohs(family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
                                     : ((struct sockaddr_in6 *)&ss)->sin6_port);
     return fd;
-}
-
-/* A port that nothing listens on: bound, never listened on, closed. */
-static unsigned closed_port(void)
-{
-    unsigned port = 0;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in sin = {.sin_family = AF_INET};
-    socklen_t len = sizeof sin;
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd >= 0 && bind(fd, (struct sockaddr *)&sin, len) == 0 &&
-        getsockname(fd, (struct sockaddr *)&sin, &len) == 0)
-        port = ntohs(sin.sin_port);
-    if (fd >= 0)
-        close(fd);
-    return port;
 }
 
 static struct addrinfo *resolve(const char *host)
@@ -488,18 +472,9 @@ static void put_process(const char *pid, const char *comm, const char *cmdline,
     put_file(rel, status, strlen(status));
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-                        struct FTW *ftw)
-{
-    (void)st; (void)flag; (void)ftw;
-    return remove(path);
-}
-
 static int fixture_setup(void)
 {
-    snprintf(fixture, sizeof fixture, "%s/wsc-port-proc.XXXXXX",
-             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-    if (!mkdtemp(fixture))
+    if (wsc_test_mkdtemp(fixture, sizeof fixture, "wsc-port-proc") != 0)
         return -1;
     char table[2048];
     put_dir("net");
@@ -533,7 +508,7 @@ static int fixture_setup(void)
 
 static int fixture_teardown(void)
 {
-    return nftw(fixture, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return wsc_test_rmtree(fixture);
 }
 
 static void test_owner_found(void)
@@ -692,8 +667,9 @@ static void test_probe_open_and_refused(void)
     CU_ASSERT_EQUAL(r.state, PROBE_OPEN);
     CU_ASSERT(r.connect_ms >= 0 && r.connect_ms < 5000);
     CU_ASSERT_STRING_EQUAL(probe_describe(&r), "open");
-    unsigned gone = closed_port();
-    CU_ASSERT_EQUAL(run_one(ai, gone, 5.0, 0, &r), 0);
+    int gone = wsc_test_closed_port();
+    CU_ASSERT_FATAL(gone > 0);
+    CU_ASSERT_EQUAL(run_one(ai, (unsigned)gone, 5.0, 0, &r), 0);
     CU_ASSERT_EQUAL(r.state, PROBE_REFUSED);
     CU_ASSERT_EQUAL(r.err, ECONNREFUSED);
     CU_ASSERT_STRING_EQUAL(probe_describe(&r), "refused");
@@ -738,8 +714,9 @@ static void test_probe_tries_every_address(void)
     CU_ASSERT_EQUAL(run_one(&chain, port, 5.0, 0, &r), 0);
     CU_ASSERT_EQUAL(r.state, PROBE_OPEN);
     /* neither address: the last outcome is reported */
-    unsigned gone = closed_port();
-    CU_ASSERT_EQUAL(run_one(&chain, gone, 5.0, 0, &r), 0);
+    int gone = wsc_test_closed_port();
+    CU_ASSERT_FATAL(gone > 0);
+    CU_ASSERT_EQUAL(run_one(&chain, (unsigned)gone, 5.0, 0, &r), 0);
     CU_ASSERT_EQUAL(r.state, PROBE_REFUSED);
     probe_free_addrs(first);
     probe_free_addrs(second);
@@ -759,8 +736,11 @@ static void test_probe_many_ports(void)
         CU_ASSERT_FATAL(fds[i] >= 0);
         res[n++].port = (uint16_t)port;
     }
-    for (int i = 0; i < CLOSED; i++)
-        res[n++].port = (uint16_t)closed_port();
+    for (int i = 0; i < CLOSED; i++) {
+        int gone = wsc_test_closed_port();
+        CU_ASSERT_FATAL(gone > 0);
+        res[n++].port = (uint16_t)gone;
+    }
     struct addrinfo *ai = resolve("127.0.0.1");
     struct probe_opts opts = {10.0, 0, 4};
     char err[256] = "";

@@ -16,120 +16,35 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "testutil.h"
 #include "context.h"
 #include "wscheck/ws.h"
 
-#ifndef WSC_SRCDIR
-#define WSC_SRCDIR "."
-#endif
-
-#define MAX_PEERS 8
 #define PEER_START_S 15.0
 
-struct peer {
-    pid_t pid;
-    char url[64];
-};
-
-static struct peer node_peer = {-1, ""};
-static struct peer py_peer = {-1, ""};
+static struct wsc_test_peer node_peer = WSC_TEST_PEER_INIT;
+static struct wsc_test_peer py_peer = WSC_TEST_PEER_INIT;
 
 /* ---- peers ------------------------------------------------------------------ */
 
-static const char *srcdir(void)
-{
-    const char *s = getenv("top_srcdir");
-    return s && *s ? s : WSC_SRCDIR;
-}
-
-/* Reads the peer's first line, "ws://127.0.0.1:PORT", within PEER_START_S. */
-static int read_url(int fd, char *url, size_t size)
-{
-    size_t n = 0;
-    double until = wsc_now() + PEER_START_S;
-    while (n < size - 1) {
-        struct pollfd p = {fd, POLLIN, 0};
-        int ms = (int)((until - wsc_now()) * 1000);
-        if (ms <= 0 || poll(&p, 1, ms) <= 0)
-            return -1;
-        ssize_t r = read(fd, url + n, 1);
-        if (r <= 0)
-            return -1;
-        if (url[n] == '\n') {
-            url[n] = '\0';
-            return strncmp(url, "ws://", 5) == 0 || strncmp(url, "wss://", 6) == 0 ? 0 : -1;
-        }
-        n++;
-    }
-    return -1;
-}
-
-static void stop_peer(struct peer *p)
-{
-    if (p->pid > 0) {
-        kill(p->pid, SIGTERM);
-        waitpid(p->pid, NULL, 0);
-        p->pid = -1;
-    }
-}
-
-/* Starts argv[0] (an interpreter) with the given script and arguments. */
-static int start_peer(struct peer *p, const char *interp, const char *script,
+/* Starts a peer that prints "ws://127.0.0.1:PORT" (or wss://) within
+ * PEER_START_S. */
+static int start_peer(struct wsc_test_peer *p, const char *interp, const char *script,
                       const char *const *args)
 {
-    char path[1024];
-    const char *argv[24];
-    size_t n = 0;
-    snprintf(path, sizeof path, "%s/tests/integration/%s", srcdir(), script);
-    argv[n++] = interp;
-    argv[n++] = path;
-    for (size_t i = 0; args && args[i] && n < 23; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    int fds[2];
-    if (pipe(fds) != 0)
-        return -1;
-    p->pid = fork();
-    if (p->pid < 0)
-        return -1;
-    if (p->pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
-        close(fds[0]);
-        close(fds[1]);
-        execvp(interp, (char *const *)argv);
-        _exit(127);
-    }
-    close(fds[1]);
-    int rc = read_url(fds[0], p->url, sizeof p->url);
-    close(fds[0]);
-    if (rc != 0) {
-        fprintf(stderr, "# peer %s did not start (is %s usable?)\n", script, interp);
-        stop_peer(p);
-    }
-    return rc;
+    static const char *const schemes[] = {"ws://", "wss://", NULL};
+    return wsc_test_peer_start(p, interp, script, args, schemes, PEER_START_S);
 }
 
-static const char *python(void)
+static int start_node(struct wsc_test_peer *p, const char *const *args)
 {
-    const char *py = getenv("PYTHON_WS");
-    return py && *py ? py : "/usr/bin/python3";
+    return start_peer(p, wsc_test_node(), "peer-ws.js", args);
 }
 
-static const char *node(void)
-{
-    const char *n = getenv("NODE");
-    return n && *n ? n : "node";
-}
-
-static int start_node(struct peer *p, const char *const *args)
-{
-    return start_peer(p, node(), "peer-ws.js", args);
-}
-
-static int start_raw(struct peer *p, const char *mode)
+static int start_raw(struct wsc_test_peer *p, const char *mode)
 {
     const char *args[] = {mode, NULL};
-    return start_peer(p, python(), "peer_raw.py", args);
+    return start_peer(p, wsc_test_python(), "peer_raw.py", args);
 }
 
 /* ---- helpers ------------------------------------------------------------------ */
@@ -160,11 +75,6 @@ static struct wsc_ws *connect_to(const char *url, unsigned max, int observe)
     struct wsc_ws *ws = wsc_ws_connect(NULL, &o, wsc_now() + 10, 0);
     wsc_ws_options_free(&o);
     return ws;
-}
-
-static int contains(const char *s, const char *part)
-{
-    return s && strstr(s, part) != NULL;
 }
 
 #define ASSERT_OK(ws, expr)                                                     \
@@ -235,9 +145,9 @@ static void expect_parse_error(const char *json, const char *message)
     struct wsc_ws_options o;
     char *err = NULL;
     CU_ASSERT_EQUAL(wsc_ws_options_parse(NULL, p, &o, &err), -1);
-    if (!contains(err, message))
+    if (!wsc_test_contains(err, message))
         fprintf(stderr, "# got '%s', expected '%s'\n", err ? err : "(null)", message);
-    CU_ASSERT(contains(err, message));
+    CU_ASSERT(wsc_test_contains(err, message));
     CU_ASSERT_PTR_NULL(o.url);
     free(err);
     json_object_put(p);
@@ -283,7 +193,7 @@ static int node_init(void)
 
 static int node_clean(void)
 {
-    stop_peer(&node_peer);
+    wsc_test_peer_stop(&node_peer);
     return 0;
 }
 
@@ -422,7 +332,7 @@ static void test_node_ping_rtt(void)
     char big[126];
     memset(big, 'a', sizeof big);
     CU_ASSERT_EQUAL(wsc_ws_send_ping(ws, big, sizeof big), WSC_WS_ERROR);
-    CU_ASSERT(contains(wsc_ws_error(ws), "at most 125 bytes"));
+    CU_ASSERT(wsc_test_contains(wsc_ws_error(ws), "at most 125 bytes"));
     /* the refused ping did not hurt the connection */
     ASSERT_OK(ws, wsc_ws_ping_rtt(ws, big, 125, wsc_now() + 5, &rtt));
     wsc_ws_free(ws);
@@ -455,7 +365,7 @@ static void test_node_timeout_keeps_connection(void)
     double t0 = wsc_now();
     CU_ASSERT_EQUAL(wsc_ws_recv(ws, &m, 0, t0 + 0.3), WSC_WS_TIMEOUT);
     CU_ASSERT(wsc_now() - t0 < 1.3);
-    CU_ASSERT(contains(wsc_ws_error(ws), "no message within 0.3"));
+    CU_ASSERT(wsc_test_contains(wsc_ws_error(ws), "no message within 0.3"));
     ASSERT_OK(ws, roundtrip(ws, "still there", &m));
     CU_ASSERT_STRING_EQUAL(m.data, "still there");
     CU_ASSERT_STRING_EQUAL(wsc_ws_error(ws), "");
@@ -465,7 +375,7 @@ static void test_node_timeout_keeps_connection(void)
 static void test_node_observed_server_ping(void)
 {
     const char *args[] = {"--report-pongs", NULL};
-    struct peer p = {-1, ""};
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
     CU_ASSERT_EQUAL_FATAL(start_node(&p, args), 0);
     struct wsc_ws *ws = connect_to(p.url, 0, 1);
     ASSERT_OK(ws, wsc_ws_status(ws));
@@ -478,13 +388,13 @@ static void test_node_observed_server_ping(void)
     ASSERT_OK(ws, wsc_ws_recv(ws, &m, WSC_WS_DATA, wsc_now() + 5));
     CU_ASSERT_STRING_EQUAL(m.data, "pong-received are-you-there");
     wsc_ws_free(ws);
-    stop_peer(&p);
+    wsc_test_peer_stop(&p);
 }
 
 static void test_node_auto_pong(void)
 {
     const char *args[] = {"--report-pongs", NULL};
-    struct peer p = {-1, ""};
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
     CU_ASSERT_EQUAL_FATAL(start_node(&p, args), 0);
     struct wsc_ws *ws = connect_to(p.url, 0, 0);
     ASSERT_OK(ws, wsc_ws_status(ws));
@@ -494,22 +404,22 @@ static void test_node_auto_pong(void)
     CU_ASSERT_EQUAL(m.kind, WSC_WS_TEXT);
     CU_ASSERT_STRING_EQUAL(m.data, "pong-received auto");
     wsc_ws_free(ws);
-    stop_peer(&p);
+    wsc_test_peer_stop(&p);
 }
 
 static void test_node_lost_pong(void)
 {
     const char *args[] = {"--no-pong", NULL};
-    struct peer p = {-1, ""};
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
     CU_ASSERT_EQUAL_FATAL(start_node(&p, args), 0);
     struct wsc_ws *ws = connect_to(p.url, 0, 0);
     ASSERT_OK(ws, wsc_ws_status(ws));
     double rtt = 0, t0 = wsc_now();
     CU_ASSERT_EQUAL(wsc_ws_ping_rtt(ws, "x", 1, t0 + 0.5, &rtt), WSC_WS_TIMEOUT);
     CU_ASSERT(wsc_now() - t0 < 1.5);
-    CU_ASSERT(contains(wsc_ws_error(ws), "no pong within 0.5"));
+    CU_ASSERT(wsc_test_contains(wsc_ws_error(ws), "no pong within 0.5"));
     wsc_ws_free(ws);
-    stop_peer(&p);
+    wsc_test_peer_stop(&p);
 }
 
 static int has_trace(const struct wsc_ctx *ctx, const char *dir, const char *kind)
@@ -527,7 +437,7 @@ static int has_trace(const struct wsc_ctx *ctx, const char *dir, const char *kin
 static void test_node_headers_secret_and_reject(void)
 {
     const char *args[] = {"--require-header", "Authorization:Bearer s3cret-token", NULL};
-    struct peer p = {-1, ""};
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
     CU_ASSERT_EQUAL_FATAL(start_node(&p, args), 0);
     struct wsc_ctx *ctx = wsc_ctx_new(10, NULL, 0);
     char params[256];
@@ -563,22 +473,20 @@ static void test_node_headers_secret_and_reject(void)
     CU_ASSERT(has_trace(ctx, "recv", "text"));
     struct json_object *report = wsc_ctx_to_json(ctx);
     const char *text = json_object_to_json_string(report);
-    CU_ASSERT(contains(text, "authorised"));
-    CU_ASSERT(!contains(text, "s3cret-token"));
+    CU_ASSERT(wsc_test_contains(text, "authorised"));
+    CU_ASSERT(!wsc_test_contains(text, "s3cret-token"));
     json_object_put(report);
     json_object_put(j);
     wsc_ws_options_free(&o);
     wsc_ws_options_free(&bare);
     wsc_ctx_free(ctx);
-    stop_peer(&p);
+    wsc_test_peer_stop(&p);
 }
 
 /* A self-signed certificate for 127.0.0.1, made for this run. */
 static int make_certificate(char dir[256], char cert[512], char key[512])
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, 256, "%.200s/wsc-ws-tls.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir))
+    if (wsc_test_mkdtemp(dir, 256, "wsc-ws-tls") != 0)
         return -1;
     snprintf(cert, 512, "%s/cert.pem", dir);
     snprintf(key, 512, "%s/key.pem", dir);
@@ -595,7 +503,7 @@ static void test_node_wss(void)
     char dir[256], cert[512], key[512];
     CU_ASSERT_EQUAL_FATAL(make_certificate(dir, cert, key), 0);
     const char *args[] = {"--tls-cert", cert, "--tls-key", key, NULL};
-    struct peer p = {-1, ""};
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
     CU_ASSERT_EQUAL_FATAL(start_node(&p, args), 0);
     CU_ASSERT(strncmp(p.url, "wss://", 6) == 0);
 
@@ -615,9 +523,9 @@ static void test_node_wss(void)
     o.ca_file = NULL;
     ws = wsc_ws_connect(NULL, &o, wsc_now() + 10, 0);
     CU_ASSERT_EQUAL(wsc_ws_status(ws), WSC_WS_ERROR);
-    if (!contains(wsc_ws_error(ws), "certificate"))
+    if (!wsc_test_contains(wsc_ws_error(ws), "certificate"))
         fprintf(stderr, "# got '%s'\n", wsc_ws_error(ws));
-    CU_ASSERT(contains(wsc_ws_error(ws), "certificate"));
+    CU_ASSERT(wsc_test_contains(wsc_ws_error(ws), "certificate"));
     wsc_ws_free(ws);
 
     /* unless verification is off */
@@ -628,31 +536,13 @@ static void test_node_wss(void)
     wsc_ws_free(ws);
 
     wsc_ws_options_free(&o);
-    stop_peer(&p);
-    unlink(cert);
-    unlink(key);
-    rmdir(dir);
+    wsc_test_peer_stop(&p);
+    wsc_test_rmtree(dir);
 }
-
-/* The files of make_pki(), in the order they are made. */
-static const char *const pki_files[] = {
-    "ca.key", "ca.pem", "server.key", "server.pem", "client.key", "client.pem",
-    "other-ca.key", "other-ca.pem", "other.key", "other.pem",
-};
 
 static void pki_path(char out[512], const char *dir, const char *name)
 {
     snprintf(out, 512, "%s/%s", dir, name);
-}
-
-static void remove_pki(const char *dir)
-{
-    char path[512];
-    for (size_t i = 0; i < sizeof pki_files / sizeof *pki_files; i++) {
-        pki_path(path, dir, pki_files[i]);
-        unlink(path);
-    }
-    rmdir(dir);
 }
 
 /* A CA with a server certificate for 127.0.0.1 and a client certificate it
@@ -660,9 +550,7 @@ static void remove_pki(const char *dir)
  * in a new directory `dir`. */
 static int make_pki(char dir[256])
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(dir, 256, "%.200s/wsc-ws-mtls.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir))
+    if (wsc_test_mkdtemp(dir, 256, "wsc-ws-mtls") != 0)
         return -1;
 #define REQ "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 " \
             "-nodes -days 1 "
@@ -685,7 +573,7 @@ static int make_pki(char dir[256])
 #undef CA_EXT
 #undef LEAF_EXT
     if (n < 0 || (size_t)n >= sizeof cmd || system(cmd) != 0) {
-        remove_pki(dir);
+        wsc_test_rmtree(dir);
         return -1;
     }
     return 0;
@@ -728,7 +616,7 @@ static void expect_mtls_failure(struct wsc_ws *ws, const char *url, const char *
     CU_ASSERT_EQUAL(wsc_ws_status(ws), WSC_WS_ERROR);
     CU_ASSERT_EQUAL(wsc_ws_http_status(ws), 0);
     const char *err = wsc_ws_error(ws);
-    int ok = starts_with(err, prefix) && (!detail || contains(err, detail));
+    int ok = starts_with(err, prefix) && (!detail || wsc_test_contains(err, detail));
     if (!ok)
         fprintf(stderr, "# expected '%s...%s', got '%s'\n", prefix, detail ? detail : "", err);
     CU_ASSERT(ok);
@@ -744,9 +632,9 @@ static void test_node_mutual_tls(void)
     pki_path(cert, dir, "server.pem");
     pki_path(key, dir, "server.key");
     const char *args[] = {"--tls-cert", cert, "--tls-key", key, "--tls-client-ca", ca, NULL};
-    struct peer p = {-1, ""};
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
     if (start_node(&p, args) != 0) {
-        remove_pki(dir);
+        wsc_test_rmtree(dir);
         CU_FAIL_FATAL("the mutual TLS peer did not start");
     }
 
@@ -772,18 +660,18 @@ static void test_node_mutual_tls(void)
     ASSERT_OK(ws, wsc_ws_close(ws, 1000, NULL, wsc_now() + 5));
     wsc_ws_free(ws);
 
-    stop_peer(&p);
-    remove_pki(dir);
+    wsc_test_peer_stop(&p);
+    wsc_test_rmtree(dir);
 }
 
 static void test_refused_connection(void)
 {
     /* a port nobody listens on: take one from a peer we then stop */
-    struct peer p = {-1, ""};
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
     CU_ASSERT_EQUAL_FATAL(start_raw(&p, "silent"), 0);
     char url[64];
     snprintf(url, sizeof url, "%s", p.url);
-    stop_peer(&p);
+    wsc_test_peer_stop(&p);
     struct wsc_ws *ws = connect_to(url, 0, 0);
     CU_ASSERT_EQUAL(wsc_ws_status(ws), WSC_WS_ERROR);
     /* worded like the HTTP helper's (test_http.c) */
@@ -805,12 +693,12 @@ static int py_init(void)
 {
     const char *args[] = {"--protocols", "chat,mcp", "--welcome", "hello from python",
                           "--ping-interval", "0.2", NULL};
-    return start_peer(&py_peer, python(), "peer_websockets.py", args);
+    return start_peer(&py_peer, wsc_test_python(), "peer_websockets.py", args);
 }
 
 static int py_clean(void)
 {
-    stop_peer(&py_peer);
+    wsc_test_peer_stop(&py_peer);
     return 0;
 }
 
@@ -870,7 +758,7 @@ static void test_py_server_close_code(void)
 
 /* Connects to a fresh raw peer in `mode` with a 2 s deadline; checks that the
  * connect ends within the deadline + 1 s. */
-static struct wsc_ws *broken(const char *mode, struct peer *p, unsigned max, int flags)
+static struct wsc_ws *broken(const char *mode, struct wsc_test_peer *p, unsigned max, int flags)
 {
     if (start_raw(p, mode) != 0)
         return NULL;
@@ -887,15 +775,15 @@ static struct wsc_ws *broken(const char *mode, struct peer *p, unsigned max, int
 
 static void expect_handshake_error(const char *mode, const char *message)
 {
-    struct peer p = {-1, ""};
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
     struct wsc_ws *ws = broken(mode, &p, 0, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
     CU_ASSERT_EQUAL(wsc_ws_status(ws), WSC_WS_ERROR);
-    if (!contains(wsc_ws_error(ws), message))
+    if (!wsc_test_contains(wsc_ws_error(ws), message))
         fprintf(stderr, "# %s: got '%s'\n", mode, wsc_ws_error(ws));
-    CU_ASSERT(contains(wsc_ws_error(ws), message));
+    CU_ASSERT(wsc_test_contains(wsc_ws_error(ws), message));
     wsc_ws_free(ws);
-    stop_peer(&p);
+    wsc_test_peer_stop(&p);
 }
 
 static void test_bad_accept(void)
@@ -936,7 +824,7 @@ static void test_silent(void)
 
 static void test_reject_tolerated(void)
 {
-    struct peer p = {-1, ""};
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
     struct wsc_ws *ws = broken("reject", &p, 0, WSC_WS_ALLOW_REJECT);
     CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
     CU_ASSERT_EQUAL(wsc_ws_status(ws), WSC_WS_REJECTED);
@@ -944,14 +832,14 @@ static void test_reject_tolerated(void)
     CU_ASSERT_STRING_EQUAL(wsc_ws_response_header(ws, "X-Reason"), "testing");
     CU_ASSERT_STRING_EQUAL(wsc_ws_error(ws), "upgrade refused with HTTP 403");
     wsc_ws_free(ws);
-    stop_peer(&p);
+    wsc_test_peer_stop(&p);
 }
 
 /* After a good handshake: the next receive must fail with `message`
  * within its 2 s deadline + 1 s. */
 static void expect_recv_error(const char *mode, unsigned max, const char *message)
 {
-    struct peer p = {-1, ""};
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
     struct wsc_ws *ws = broken(mode, &p, max, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
     ASSERT_OK(ws, wsc_ws_status(ws));
@@ -969,7 +857,7 @@ static void expect_recv_error(const char *mode, unsigned max, const char *messag
     CU_ASSERT(wsc_now() - t0 < 0.5);
     CU_ASSERT_STRING_EQUAL(wsc_ws_error(ws), message);
     wsc_ws_free(ws);
-    stop_peer(&p);
+    wsc_test_peer_stop(&p);
 }
 
 static void test_close_mid_frame(void)
@@ -997,7 +885,7 @@ static void test_close_without_frame(void)
 
 static void test_never_answers_close(void)
 {
-    struct peer p = {-1, ""};
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
     struct wsc_ws *ws = broken("never-answers-close", &p, 0, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
     ASSERT_OK(ws, wsc_ws_status(ws));
@@ -1006,34 +894,15 @@ static void test_never_answers_close(void)
     double t0 = wsc_now();
     CU_ASSERT_EQUAL(wsc_ws_close(ws, 1000, "bye", t0 + 1), WSC_WS_TIMEOUT);
     CU_ASSERT(wsc_now() - t0 < 2);
-    CU_ASSERT(contains(wsc_ws_error(ws), "no close frame from the peer within 1.0"));
+    CU_ASSERT(wsc_test_contains(wsc_ws_error(ws), "no close frame from the peer within 1.0"));
     CU_ASSERT_EQUAL(wsc_ws_send_text(ws, "after close", 11), WSC_WS_CLOSED);
     wsc_ws_free(ws);
-    stop_peer(&p);
-}
-
-/* A loopback TCP port that was free a moment ago: bound with port 0, read
- * back with getsockname, then closed. Nothing listens on it, so a connect to
- * it is refused. Returns -1 when no port could be had. */
-static int closed_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return -1;
-    struct sockaddr_in sin = {.sin_family = AF_INET};
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof sin;
-    int port = -1;
-    if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == 0 &&
-        getsockname(fd, (struct sockaddr *)&sin, &len) == 0)
-        port = ntohs(sin.sin_port);
-    close(fd);
-    return port;
+    wsc_test_peer_stop(&p);
 }
 
 static void test_invalid_url(void)
 {
-    int port = closed_port();
+    int port = wsc_test_closed_port();
     CU_ASSERT_FATAL(port > 0);
     char where[64];
     snprintf(where, sizeof where, "http://127.0.0.1:%d/", port);
@@ -1041,7 +910,7 @@ static void test_invalid_url(void)
     opts_for(&o, where);
     struct wsc_ws *ws = wsc_ws_connect(NULL, &o, wsc_now() + 1, 0);
     CU_ASSERT_EQUAL(wsc_ws_status(ws), WSC_WS_ERROR);
-    CU_ASSERT(contains(wsc_ws_error(ws), "expected a ws:// or wss:// URL"));
+    CU_ASSERT(wsc_test_contains(wsc_ws_error(ws), "expected a ws:// or wss:// URL"));
     wsc_ws_free(ws);
     wsc_ws_options_free(&o);
 }

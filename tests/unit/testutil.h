@@ -1,0 +1,55 @@
+/* Mechanics shared by the unit test programs: loopback ports, test peers
+ * started as child processes, and scratch directories. */
+#ifndef WSC_TEST_TESTUTIL_H
+#define WSC_TEST_TESTUTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* A loopback TCP port that was free a moment ago: bound with port 0, read
+ * back with getsockname, then closed. Nothing listens on it, so a connect to
+ * it is refused. Returns -1 when no port could be had. */
+int wsc_test_closed_port(void);
+
+/* The source tree: $top_srcdir when set (make check), else the default
+ * compiled in. */
+const char *wsc_test_srcdir(void);
+
+/* $PYTHON_WS (the Python that has `websockets`), else /usr/bin/python3. */
+const char *wsc_test_python(void);
+
+/* $NODE, else node. */
+const char *wsc_test_node(void);
+
+/* A test peer: a child process that prints its URL as its first line. */
+struct wsc_test_peer {
+    pid_t pid;
+    char url[64];
+};
+
+#define WSC_TEST_PEER_INIT {-1, ""}
+
+/* Starts INTERP tests/integration/SCRIPT ARGS... (ARGS NULL-terminated, may
+ * be NULL) and reads its first line into p->url within wait_s seconds; the
+ * line must start with one of the NULL-terminated schemes (e.g. "ws://").
+ * Returns 0, or -1 with the peer stopped and a TAP diagnostic. */
+int wsc_test_peer_start(struct wsc_test_peer *p, const char *interp, const char *script,
+                        const char *const *args, const char *const *schemes,
+                        double wait_s);
+
+/* Stops a started peer by its pid (SIGTERM, then waits for it); a peer not
+ * running is left as it is. */
+void wsc_test_peer_stop(struct wsc_test_peer *p);
+
+/* Makes a new directory $TMPDIR/NAME.XXXXXX (TMPDIR defaults to /tmp) and
+ * writes its path to dir. Returns 0, or -1. */
+int wsc_test_mkdtemp(char *dir, size_t size, const char *name);
+
+/* Removes dir and everything below it; says on stdout (as a TAP diagnostic)
+ * what could not be removed. Returns 0 when all is gone, else -1. */
+int wsc_test_rmtree(const char *dir);
+
+/* s is not NULL and contains part. */
+int wsc_test_contains(const char *s, const char *part);
+
+#endif
