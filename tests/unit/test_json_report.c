@@ -4,7 +4,6 @@
 #include "config.h"
 #endif
 
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -14,7 +13,9 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "sample_results.h"
 #include "tap.h"
+#include "testutil.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "0.1.0"
@@ -24,71 +25,24 @@ static char tmpdir[256];
 
 /* ---- fixtures ---------------------------------------------------------------- */
 
-static char *xstrdup(const char *s)
-{
-    char *d = s ? strdup(s) : NULL;
-    CU_ASSERT_FATAL(!s || d);
-    return d;
-}
-
+/* A suite that started at a fraction of a second the report must keep. */
 static struct wsc_suite_result *add_suite(struct wsc_run_result *run,
                                           const char *name, const char *file)
 {
-    struct wsc_suite_result *grown =
-        realloc(run->suites, (run->n_suites + 1) * sizeof *run->suites);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(grown);
-    run->suites = grown;
-    struct wsc_suite_result *s = &run->suites[run->n_suites++];
-    memset(s, 0, sizeof *s);
-    s->name = xstrdup(name);
-    s->file = xstrdup(file);
-    s->hostname = xstrdup("ci-runner-1");
+    struct wsc_suite_result *s = wsc_sample_suite(run, name, file);
     s->started = 1700000000.25;
-    s->duration = 1.25;
     return s;
 }
 
 static struct wsc_result *add_test(struct wsc_suite_result *s, const char *name,
                                    enum wsc_status status, const char *message)
 {
-    struct wsc_result *grown = realloc(s->tests, (s->n_tests + 1) * sizeof *s->tests);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(grown);
-    s->tests = grown;
-    struct wsc_result *t = &s->tests[s->n_tests++];
-    memset(t, 0, sizeof *t);
-    t->name = xstrdup(name);
-    t->plugin = xstrdup("ws-basic");
-    t->check = xstrdup("echo");
-    t->status = status;
-    t->message = xstrdup(message);
-    t->started = 1700000000.5;
-    t->duration = 0.012;
-    t->attempts = status == WSC_SKIPPED ? 0 : 1;
-    return t;
+    return wsc_sample_result(s, name, "ws-basic", "echo", status, message);
 }
 
 static char *path_in_tmp(const char *name)
 {
-    char *p = NULL;
-    CU_ASSERT_FATAL(asprintf(&p, "%s/%s", tmpdir, name) > 0);
-    return p;
-}
-
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    char *data = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&data, &len);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        fwrite(buf, 1, n, m);
-    fclose(f);
-    fclose(m);
-    return data;
+    return wsc_sample_path(tmpdir, name);
 }
 
 /* Parses text as strict JSON with UTF-8 validation; NULL when it is not. */
@@ -119,7 +73,7 @@ static struct json_object *write_and_parse(const struct wsc_run_result *run,
         printf("# %s\n", err ? err : "(no message)");
     CU_ASSERT_EQUAL_FATAL(rc, 0);
     CU_ASSERT_PTR_NULL(err);
-    char *text = read_all(path);
+    char *text = wsc_sample_read(path);
     free(path);
     /* valid UTF-8 is what wsc_utf8_safe() leaves as it is */
     char *repaired = wsc_utf8_safe(text);
@@ -137,7 +91,7 @@ static struct json_object *write_and_parse(const struct wsc_run_result *run,
 /* Member lookup by a path of keys and array indexes, e.g. "suites.0.name". */
 static struct json_object *at(struct json_object *j, const char *path)
 {
-    char *copy = xstrdup(path), *save = NULL;
+    char *copy = wsc_sample_strdup(path), *save = NULL;
     for (char *k = strtok_r(copy, ".", &save); k && j; k = strtok_r(NULL, ".", &save)) {
         if (json_object_is_type(j, json_type_array))
             j = json_object_array_get_idx(j, (size_t)atoi(k));
@@ -150,7 +104,7 @@ static struct json_object *at(struct json_object *j, const char *path)
 
 static int has(struct json_object *j, const char *path)
 {
-    char *copy = xstrdup(path);
+    char *copy = wsc_sample_strdup(path);
     char *dot = strrchr(copy, '.');
     struct json_object *parent = j;
     const char *key = copy;
@@ -202,26 +156,12 @@ static int is_null(struct json_object *j, const char *path)
 
 static int init(void)
 {
-    const char *t = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/wsc-json-XXXXXX", t && *t ? t : "/tmp");
-    return mkdtemp(tmpdir) ? 0 : 1;
+    return wsc_test_mkdtemp(tmpdir, sizeof tmpdir, "wsc-json") == 0 ? 0 : 1;
 }
 
 static int cleanup(void)
 {
-    DIR *d = opendir(tmpdir);
-    if (d) {
-        for (struct dirent *e; (e = readdir(d));) {
-            char p[512];
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-                snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-                if (remove(p) != 0)
-                    printf("# cannot remove %s\n", p);
-            }
-        }
-        closedir(d);
-    }
-    rmdir(tmpdir);
+    wsc_test_rmtree(tmpdir);
     return 0;
 }
 
@@ -235,7 +175,7 @@ static void test_document(void)
     CU_ASSERT_EQUAL(wsc_result_add_metric(p, "connect_ms", 0.42, "ms"), 0);
     CU_ASSERT_EQUAL(wsc_result_add_metric(p, "ports", 2, NULL), 0);
     p->outputs = json_tokener_parse("{\"open\":[9004,9005],\"host\":\"127.0.0.1\"}");
-    p->log = xstrdup("connected\n");
+    p->log = wsc_sample_strdup("connected\n");
     p->trace = json_tokener_parse("[\"kept only for failures\"]");
     struct wsc_result *f = add_test(s, "echo", WSC_FAILED, "/reply: expected \"a\", got \"b\"");
     f->attempts = 3;
@@ -339,7 +279,7 @@ static void test_hostile_text(void)
     struct wsc_run_result run = {0};
     struct wsc_suite_result *s = add_suite(&run, h, h);
     struct wsc_result *t = add_test(s, h, WSC_FAILED, h);
-    t->log = xstrdup(h);
+    t->log = wsc_sample_strdup(h);
     CU_ASSERT_EQUAL(wsc_result_add_metric(t, h, 1, h), 0);
     t->outputs = json_object_new_object();
     json_object_object_add(t->outputs, h, json_object_new_string(h));
@@ -414,17 +354,6 @@ static void test_odd_values(void)
     wsc_run_result_clear(&run);
 }
 
-static int count_entries(const char *dir, const char *prefix)
-{
-    DIR *d = opendir(dir);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-    int n = 0;
-    for (struct dirent *e; (e = readdir(d));)
-        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
-    closedir(d);
-    return n;
-}
-
 static void test_unwritable(void)
 {
     struct wsc_run_result run = {0};
@@ -447,7 +376,7 @@ static void test_unwritable(void)
     CU_ASSERT_FATAL(asprintf(&want, "cannot write %s: %s", path, strerror(EISDIR)) > 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(err);
     CU_ASSERT_STRING_EQUAL(err, want);
-    CU_ASSERT_EQUAL(count_entries(tmpdir, "dir.json.tmp."), 0);
+    CU_ASSERT_EQUAL(wsc_sample_count_entries(tmpdir, "dir.json.tmp."), 0);
     CU_ASSERT_EQUAL(rmdir(path), 0);
     free(err);
     free(want);
@@ -463,14 +392,14 @@ static void test_write_file(void)
     CU_ASSERT_EQUAL(wsc_report_write_file(path, "first\n", 6, &err), 0);
     CU_ASSERT_EQUAL(wsc_report_write_file(path, "second", 6, &err), 0);
     CU_ASSERT_PTR_NULL(err);
-    char *text = read_all(path);
+    char *text = wsc_sample_read(path);
     CU_ASSERT_STRING_EQUAL(text, "second");
     free(text);
     CU_ASSERT_EQUAL(wsc_report_write_file(path, "", 0, &err), 0);
-    text = read_all(path);
+    text = wsc_sample_read(path);
     CU_ASSERT_STRING_EQUAL(text, "");
     free(text);
-    CU_ASSERT_EQUAL(count_entries(tmpdir, "plain.txt.tmp."), 0);
+    CU_ASSERT_EQUAL(wsc_sample_count_entries(tmpdir, "plain.txt.tmp."), 0);
     /* a NULL err is allowed */
     CU_ASSERT_EQUAL(wsc_report_write_file("", "x", 1, NULL), -1);
     free(path);

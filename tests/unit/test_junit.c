@@ -1,7 +1,6 @@
 /* JUnit writer: every file it writes must validate against both the Ant and
  * the Jenkins schema, whatever text the servers sent; the content must say
  * what happened; and a report that cannot be written leaves nothing behind. */
-#include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
 #include <math.h>
@@ -18,7 +17,9 @@
 #include <libxml/xpath.h>
 
 #include "report.h"
+#include "sample_results.h"
 #include "tap.h"
+#include "testutil.h"
 
 static const char *const schema_names[] = {"ant-junit.xsd", "jenkins-junit-10.xsd"};
 #define N_SCHEMAS (sizeof schema_names / sizeof schema_names[0])
@@ -27,55 +28,22 @@ static char tmpdir[256];
 
 /* ---- fixtures ---------------------------------------------------------------- */
 
-static char *xstrdup(const char *s)
-{
-    char *d = s ? strdup(s) : NULL;
-    CU_ASSERT_FATAL(!s || d);
-    return d;
-}
-
 static struct wsc_suite_result *add_suite(struct wsc_run_result *run,
                                           const char *name, const char *file)
 {
-    struct wsc_suite_result *grown =
-        realloc(run->suites, (run->n_suites + 1) * sizeof *run->suites);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(grown);
-    run->suites = grown;
-    struct wsc_suite_result *s = &run->suites[run->n_suites++];
-    memset(s, 0, sizeof *s);
-    s->name = xstrdup(name);
-    s->file = xstrdup(file);
-    s->hostname = xstrdup("ci-runner-1");
-    s->started = 1700000000.5;
-    s->duration = 1.25;
-    return s;
+    return wsc_sample_suite(run, name, file);
 }
 
 static struct wsc_result *add_test(struct wsc_suite_result *s, const char *name,
                                    const char *plugin, enum wsc_status status,
                                    const char *message)
 {
-    struct wsc_result *grown = realloc(s->tests, (s->n_tests + 1) * sizeof *s->tests);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(grown);
-    s->tests = grown;
-    struct wsc_result *t = &s->tests[s->n_tests++];
-    memset(t, 0, sizeof *t);
-    t->name = xstrdup(name);
-    t->plugin = xstrdup(plugin);
-    t->check = xstrdup("check");
-    t->status = status;
-    t->message = xstrdup(message);
-    t->started = 1700000000.5;
-    t->duration = 0.012;
-    t->attempts = status == WSC_SKIPPED ? 0 : 1;
-    return t;
+    return wsc_sample_result(s, name, plugin, "check", status, message);
 }
 
 static char *path_in_tmp(const char *name)
 {
-    char *p = NULL;
-    CU_ASSERT_FATAL(asprintf(&p, "%s/%s", tmpdir, name) > 0);
-    return p;
+    return wsc_sample_path(tmpdir, name);
 }
 
 /* ---- checking a file ----------------------------------------------------------- */
@@ -108,7 +76,7 @@ static char *xpath(xmlDocPtr doc, const char *expr)
     xmlXPathObjectPtr obj = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
     CU_ASSERT_PTR_NOT_NULL_FATAL(obj);
     xmlChar *s = xmlXPathCastToString(obj);
-    char *copy = xstrdup((const char *)s);
+    char *copy = wsc_sample_strdup((const char *)s);
     xmlFree(s);
     xmlXPathFreeObject(obj);
     xmlXPathFreeContext(ctx);
@@ -139,35 +107,6 @@ static xmlDocPtr write_and_load(const struct wsc_run_result *run, const char *na
     xmlDocPtr doc = rc == 0 ? load_valid(path) : NULL;
     free(path);
     return doc;
-}
-
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    char *data = NULL;
-    size_t len = 0;
-    FILE *m = open_memstream(&data, &len);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        fwrite(buf, 1, n, m);
-    fclose(f);
-    fclose(m);
-    return data;
-}
-
-/* Names in dir that start with prefix. */
-static int count_entries(const char *dir, const char *prefix)
-{
-    DIR *d = opendir(dir);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-    int n = 0;
-    for (struct dirent *e; (e = readdir(d));)
-        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
-    closedir(d);
-    return n;
 }
 
 /* ---- suite set-up ---------------------------------------------------------------- */
@@ -203,28 +142,14 @@ static int init(void)
             return 1;
         }
     }
-    const char *t = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/wsc-junit-XXXXXX", t && *t ? t : "/tmp");
-    return mkdtemp(tmpdir) ? 0 : 1;
+    return wsc_test_mkdtemp(tmpdir, sizeof tmpdir, "wsc-junit") == 0 ? 0 : 1;
 }
 
 static int cleanup(void)
 {
     for (size_t i = 0; i < N_SCHEMAS; i++)
         xmlSchemaFree(schemas[i]);
-    DIR *d = opendir(tmpdir);
-    if (d) {
-        for (struct dirent *e; (e = readdir(d));) {
-            char p[512];
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-                snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
-                if (remove(p) != 0)
-                    printf("# cannot remove %s\n", p);
-            }
-        }
-        closedir(d);
-    }
-    rmdir(tmpdir);
+    wsc_test_rmtree(tmpdir);
     xmlCleanupParser();
     return 0;
 }
@@ -331,7 +256,7 @@ static void test_metrics_attempts_notes(void)
     struct wsc_result *a = add_test(s, "rtt", "ping-pong", WSC_PASSED, NULL);
     CU_ASSERT_EQUAL(wsc_result_add_metric(a, "rtt_ms", 1.2344, "ms"), 0);
     CU_ASSERT_EQUAL(wsc_result_add_metric(a, "frames", 12, NULL), 0);
-    a->log = xstrdup("connected to 127.0.0.1:9004\nsent 12 pings");
+    a->log = wsc_sample_strdup("connected to 127.0.0.1:9004\nsent 12 pings");
     struct wsc_result *b = add_test(s, "flaky", "port", WSC_PASSED, NULL);
     b->attempts = 3;
     add_test(s, "quiet", "port", WSC_PASSED, NULL);
@@ -397,11 +322,11 @@ static void test_hostile_text(void)
         struct wsc_run_result run = {0};
         struct wsc_suite_result *s = add_suite(&run, h, h);
         free(s->hostname);
-        s->hostname = xstrdup(h);
+        s->hostname = wsc_sample_strdup(h);
         enum wsc_status st[] = {WSC_PASSED, WSC_FAILED, WSC_ERROR, WSC_SKIPPED};
         for (size_t k = 0; k < 4; k++) {
             struct wsc_result *t = add_test(s, h, h, st[k], h);
-            t->log = xstrdup(h);
+            t->log = wsc_sample_strdup(h);
             t->attempts = 2;
             CU_ASSERT_EQUAL(wsc_result_add_metric(t, h, 1.5, h), 0);
             t->trace = json_object_new_array();
@@ -502,7 +427,7 @@ static void test_every_byte(void)
     in[n] = '\0';
     struct wsc_run_result run = {0};
     struct wsc_suite_result *s = add_suite(&run, in, in);
-    add_test(s, in, in, WSC_FAILED, in)->log = xstrdup(in);
+    add_test(s, in, in, WSC_FAILED, in)->log = wsc_sample_strdup(in);
     xmlDocPtr doc = write_and_load(&run, "every-byte.xml");
     CU_ASSERT_PTR_NOT_NULL(doc);
     xmlFreeDoc(doc);
@@ -554,8 +479,8 @@ static void test_missing_members(void)
 
     /* a blank suite name falls back to the file name */
     free(s->name);
-    s->name = xstrdup(" \t ");
-    s->file = xstrdup("blank.json");
+    s->name = wsc_sample_strdup(" \t ");
+    s->file = wsc_sample_strdup("blank.json");
     doc = write_and_load(&run, "blank.xml");
     CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
     CU_ASSERT(xpath_is(doc, "/testsuites/testsuite/@name", "blank.json"));
@@ -632,7 +557,7 @@ static void expect_unwritable(const char *path, const char *dir, const char *pre
     free(want);
     free(err);
     if (dir)
-        CU_ASSERT_EQUAL(count_entries(dir, prefix), 0);
+        CU_ASSERT_EQUAL(wsc_sample_count_entries(dir, prefix), 0);
     wsc_run_result_clear(&run);
 }
 
@@ -710,7 +635,7 @@ static void test_unwritable_permission(void)
         CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
         CU_ASSERT_EQUAL(chmod(tmpdir, 0700), 0);
     }
-    CU_ASSERT_EQUAL(count_entries(dir, "report.xml"), 0);
+    CU_ASSERT_EQUAL(wsc_sample_count_entries(dir, "report.xml"), 0);
     CU_ASSERT_EQUAL(rmdir(dir), 0);
     free(path);
     free(dir);
@@ -726,12 +651,12 @@ static void test_replaces_atomically(void)
     mode_t old = umask(022);
     CU_ASSERT_EQUAL(wsc_junit_write(path, &run, &err), 0);
     free(s->name);
-    s->name = xstrdup("second");
+    s->name = wsc_sample_strdup("second");
     CU_ASSERT_EQUAL(wsc_junit_write(path, &run, &err), 0);
     umask(old);
     CU_ASSERT_PTR_NULL(err);
 
-    char *text = read_all(path);
+    char *text = wsc_sample_read(path);
     CU_ASSERT_PTR_NULL(strstr(text, "first"));
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "name=\"second\""));
     CU_ASSERT(strncmp(text, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", 39) == 0);
@@ -740,7 +665,7 @@ static void test_replaces_atomically(void)
     struct stat st;
     CU_ASSERT_EQUAL(stat(path, &st), 0);
     CU_ASSERT_EQUAL(st.st_mode & 0777, 0644);
-    CU_ASSERT_EQUAL(count_entries(tmpdir, "replace.xml.tmp."), 0);
+    CU_ASSERT_EQUAL(wsc_sample_count_entries(tmpdir, "replace.xml.tmp."), 0);
     free(path);
     wsc_run_result_clear(&run);
 }
