@@ -1,6 +1,8 @@
 #include "tap.h"
 
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <CUnit/TestRun.h>
 
 static unsigned tap_number;
@@ -50,4 +52,17 @@ int wsc_tap_run(CU_SuiteInfo *suites)
     if (failed_suites)
         printf("# %u suite(s) failed to initialise\n", failed_suites);
     return (tap_failed || failed_suites) ? 1 : 0;
+}
+
+void wsc_tap_assert(int passed, const char *file, int line, const char *fmt, ...)
+{
+    char *text = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    if (vasprintf(&text, fmt, ap) < 0)
+        text = NULL;
+    va_end(ap);
+    CU_assertImplementation(passed ? CU_TRUE : CU_FALSE, (unsigned)line,
+                            text ? text : "(out of memory)", file, "", CU_FALSE);
+    free(text);
 }

@@ -10,4 +10,9 @@
  * status for main(): 0 when all passed. */
 int wsc_tap_run(CU_SuiteInfo *suites);
 
+/* Records a CUnit assertion at FILE:LINE that passed or not; a failure's
+ * text is the printf-formatted message, so it can show what went wrong. */
+void wsc_tap_assert(int passed, const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 #endif

@@ -4,7 +4,6 @@
 #include "tap.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,21 +15,9 @@
 
 /* ---- Helpers ----------------------------------------------------------------- */
 
-static void report(int passed, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void report(int passed, int line, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *text = NULL;
-    if (vasprintf(&text, fmt, ap) < 0)
-        text = NULL;
-    va_end(ap);
-    CU_assertImplementation(passed ? CU_TRUE : CU_FALSE, (unsigned)line,
-                            text ? text : "assertion", __FILE__, "", CU_FALSE);
-    free(text);
-}
+/* A CUnit assertion at this file's LINE whose failure text shows what went
+ * wrong. */
+#define report(passed, line, ...) wsc_tap_assert((passed), __FILE__, (line), __VA_ARGS__)
 
 static double relative_error(double estimate, double exact)
 {

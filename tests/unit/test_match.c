@@ -2,7 +2,6 @@
  * every message form, validation errors, paths and their escaping. */
 #include "tap.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,22 +26,9 @@ static const char *str(const char *s)
     return s ? s : "(null)";
 }
 
-/* Records a CUnit assertion whose failure text shows what went wrong. */
-static void report(int passed, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void report(int passed, int line, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *text = NULL;
-    if (vasprintf(&text, fmt, ap) < 0)
-        text = NULL;
-    va_end(ap);
-    CU_assertImplementation(passed ? CU_TRUE : CU_FALSE, (unsigned)line,
-                            text ? text : "assertion", __FILE__, "", CU_FALSE);
-    free(text);
-}
+/* A CUnit assertion at this file's LINE whose failure text shows what went
+ * wrong. */
+#define report(passed, line, ...) wsc_tap_assert((passed), __FILE__, (line), __VA_ARGS__)
 
 /* Matches actual (NULL: absent) against expected under path and checks the
  * outcome: want NULL means a match, else the exact message. */

@@ -2,7 +2,6 @@
  * steps parser and validator, and the helpers that word failure messages. */
 #include "tap.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,22 +14,9 @@
 
 /* ---- Helpers ----------------------------------------------------------------- */
 
-/* A CUnit assertion whose failure text shows what went wrong. */
-static void report(int passed, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void report(int passed, int line, const char *fmt, ...)
-{
-    char *text = NULL;
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(&text, fmt, ap) < 0)
-        text = NULL;
-    va_end(ap);
-    CU_assertImplementation(passed ? CU_TRUE : CU_FALSE, (unsigned)line,
-                            text ? text : "(out of memory)", __FILE__, "", CU_FALSE);
-    free(text);
-}
+/* A CUnit assertion at this file's LINE whose failure text shows what went
+ * wrong. */
+#define report(passed, line, ...) wsc_tap_assert((passed), __FILE__, (line), __VA_ARGS__)
 
 static struct json_object *parse(const char *text)
 {
