@@ -24,6 +24,8 @@ Each connection is served by MODE:
   close-no-frame        a correct handshake; on the first message it closes
                         TCP without a close frame
   good                  a correct handshake; echoes text and answers close
+
+ws-basic-peer-flaky.py imports its request reading, handshake and framing.
 """
 import argparse
 import base64

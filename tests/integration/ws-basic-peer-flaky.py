@@ -11,78 +11,27 @@ on the same port --down-for S seconds later (never when negative). Later
 connections are served and never dropped.
 """
 import argparse
-import base64
-import hashlib
+import os
 import socket
 import struct
 import sys
 import threading
 import time
 
-GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-
-
-def handshake(conn):
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = conn.recv(4096)
-        if not chunk or len(data) > 65536:
-            return False
-        data += chunk
-    key = ""
-    for line in data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")[1:]:
-        name, _, value = line.partition(":")
-        if name.strip().lower() == "sec-websocket-key":
-            key = value.strip()
-    accept = base64.b64encode(hashlib.sha1((key + GUID).encode()).digest()).decode()
-    conn.sendall(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                  "Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept +
-                  "\r\n\r\n").encode())
-    return True
-
-
-def frame(opcode, payload):
-    n = len(payload)
-    if n < 126:
-        head = bytes([0x80 | opcode, n])
-    elif n < 65536:
-        head = bytes([0x80 | opcode, 126]) + struct.pack("!H", n)
-    else:
-        head = bytes([0x80 | opcode, 127]) + struct.pack("!Q", n)
-    return head + payload
-
-
-def read_exact(conn, n):
-    data = b""
-    while len(data) < n:
-        chunk = conn.recv(n - len(data))
-        if not chunk:
-            return None
-        data += chunk
-    return data
-
-
-def read_frame(conn):
-    head = read_exact(conn, 2)
-    if head is None:
-        return None
-    opcode, n = head[0] & 0x0F, head[1] & 0x7F
-    if n == 126:
-        n = struct.unpack("!H", read_exact(conn, 2) or b"\0\0")[0]
-    elif n == 127:
-        n = struct.unpack("!Q", read_exact(conn, 8) or b"\0" * 8)[0]
-    mask = read_exact(conn, 4) if head[1] & 0x80 else b"\0\0\0\0"
-    payload = read_exact(conn, n) if n else b""
-    if mask is None or payload is None:
-        return None
-    return opcode, bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+# The handshake and framing are peer_raw.py's, next to this script; no
+# bytecode is written into the source tree.
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from peer_raw import frame, handshake, read_frame, read_request  # noqa: E402
 
 
 def serve(conn, lock):
     """Echoes text and binary, answers pings and closes, until the end."""
     try:
-        if not handshake(conn):
+        headers = read_request(conn)
+        if headers is None:
             return
+        handshake(conn, headers)
         while True:
             got = read_frame(conn)
             if got is None:
