@@ -8,9 +8,6 @@ BROKEN="$top_builddir/tests/plugins/broken/.libs"
 T=$WSC_TMP
 export WSCHECK_PLUGIN_PATH=$PLUGINS
 
-# json_get FILE EXPR: evaluates a Python expression over the parsed report `r`.
-json_get() { "$PYTHON_WS" -c "import json,sys; r=json.load(open(sys.argv[1])); print($2)" "$1"; }
-
 # ---- basics -------------------------------------------------------------------
 run_wscheck --version
 expect_status 0 "--version exits 0"

@@ -36,7 +36,7 @@ JSON
 WSC_EXAMPLE="hello world" run_wscheck run --plugin-path "$T/plugins" --json "$T/r.json" "$T/env.json"
 expect_status 1 "the example plugin's checks run (one passes, one fails)"
 check "the passing check passed and the unset variable failed with its name" \
-    test "$("$PYTHON_WS" -c 'import json,sys; r=json.load(open(sys.argv[1])); print([(t["status"], t.get("message")) for t in r["suites"][0]["tests"]])' "$T/r.json")" \
+    test "$(json_get "$T/r.json" "[(x['status'], x.get('message')) for x in r['suites'][0]['tests']]")" \
     = "[('passed', None), ('failed', 'WSC_EXAMPLE_UNSET is not set')]"
 WSC_EXAMPLE="bye" run_wscheck run --plugin-path "$T/plugins" --filter 'shell*' "$T/env.json"
 expect_status 1 "the example's matcher failure fails the test"

@@ -3,7 +3,6 @@
 # `ws` echo server and a plain TCP listener started here.
 . "$top_srcdir/tests/integration/lib.sh"
 T=$WSC_TMP
-json_get() { "$PYTHON_WS" -c "import json,sys; r=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
 start_mock || { not_ok "wscheck-mock starts"; finish; exit 1; }
 start_bg "$T/node.log" "$NODE" "$top_srcdir/tests/integration/peer-ws.js"

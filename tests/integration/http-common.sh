@@ -1,5 +1,5 @@
 # Shared by the http-*.sh tests (sourced after lib.sh): the Python HTTP test
-# server and report helpers.
+# server and report helpers (over lib.sh's json_get and expect_json).
 
 # start_peer: starts tests/integration/peer_http.py on a free port; sets
 # PEER_URL (http://127.0.0.1:PORT), PEER_HOSTPORT and PEER_PID.
@@ -8,25 +8,6 @@ start_peer() {
     PEER_PID=$last_pid
     PEER_URL=$(wait_for_line "$WSC_TMP/peer_http.log" '^http://127\.0\.0\.1:[0-9]+') || return 1
     PEER_HOSTPORT=${PEER_URL#http://}
-}
-
-# json_get FILE EXPR: a Python expression over the JSON report `r`; `t` maps
-# each test's name to its entry, `m(name)` to its metrics by name.
-json_get() {
-    "$PYTHON_WS" -c '
-import json, sys
-r = json.load(open(sys.argv[1]))
-t = {x["name"]: x for s in r["suites"] for x in s["tests"]}
-def m(name): return {x["name"]: x["value"] for x in t[name].get("metrics", [])}
-print(eval(sys.argv[2]))' "$1" "$2"
-}
-
-# expect_json FILE EXPR "description": a case passing when EXPR is True.
-expect_json() {
-    local got
-    got=$(json_get "$1" "$2" 2>&1)
-    if [ "$got" = True ]; then ok "$3"
-    else not_ok "$3"; { echo "$2 -> $got"; } | diag; fi
 }
 
 # expect_test FILE NAME STATUS [MESSAGE]: a test's status (and exact message).

@@ -101,3 +101,31 @@ start_mock() {
 free_port() {
     "$PYTHON_WS" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
+
+# json_get FILE EXPR [ARG]: prints a Python expression over the JSON in
+# FILE: `r` is the document. For a wscheck JSON report, `t` maps each test's
+# name to its entry, m(name) gives its metrics by name, units(name) their
+# units, o(name) its outputs, msg(name) its message ("" when none) and
+# trace(name) its trace. `arg` is ARG.
+json_get() {
+    "$PYTHON_WS" -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+suites = r.get("suites") if isinstance(r, dict) else None
+t = {x["name"]: x for s in suites or [] for x in s["tests"]}
+def m(name): return {x["name"]: x["value"] for x in t[name].get("metrics") or []}
+def units(name): return {x["name"]: x.get("unit") for x in t[name].get("metrics") or []}
+def o(name): return t[name].get("outputs") or {}
+def msg(name): return t[name].get("message") or ""
+def trace(name): return t[name].get("trace") or []
+arg = sys.argv[3] if len(sys.argv) > 3 else None
+print(eval(sys.argv[2]))' "$1" "$2" "${3-}"
+}
+
+# expect_json FILE EXPR "description": a case passing when EXPR is True.
+expect_json() {
+    local got
+    got=$(json_get "$1" "$2" 2>&1)
+    if [ "$got" = True ]; then ok "$3"
+    else not_ok "$3"; { echo "$2 -> $got"; } | diag; fi
+}

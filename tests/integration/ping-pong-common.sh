@@ -1,5 +1,6 @@
 # Shared by the ping-pong-*.sh tests (sourced after lib.sh): WebSocket test
-# peers on free ports and helpers over the JSON report.
+# peers on free ports and helpers over the JSON report (over lib.sh's
+# json_get and expect_json).
 
 # start_node_peer ARGS...: tests/integration/peer-ws.js (node `ws`); sets
 # PEER_URL and PEER_PID.
@@ -26,44 +27,23 @@ start_raw_peer() {
     PEER_URL=$(wait_for_line "$WSC_TMP/peer_raw.$1.log" '^ws://127\.0\.0\.1:[0-9]+')
 }
 
-# report_eval FILE EXPR: a Python expression over the JSON report `r`; `t`
-# maps each test's name to its entry, `m(name)` to its metrics by name.
-report_eval() {
-    "$PYTHON_WS" -c '
-import json, sys
-r = json.load(open(sys.argv[1]))
-t = {x["name"]: x for s in r["suites"] for x in s["tests"]}
-def m(name): return {x["name"]: x["value"] for x in t[name].get("metrics", [])}
-def o(name): return t[name].get("outputs") or {}
-def msg(name): return t[name].get("message") or ""
-print(eval(sys.argv[2]))' "$1" "$2"
-}
-
-# report_true FILE EXPR "description": a case passing when EXPR is True.
-report_true() {
-    local got
-    got=$(report_eval "$1" "$2" 2>&1)
-    if [ "$got" = True ]; then ok "$3"
-    else not_ok "$3"; echo "$2 -> $got" | diag; fi
-}
-
 # report_status FILE NAME STATUS: one test's status.
 report_status() {
     local got
-    got=$(report_eval "$1" "t['$2']['status']" 2>&1)
+    got=$(json_get "$1" "t['$2']['status']" 2>&1)
     if [ "$got" = "$3" ]; then ok "$2: $3"
-    else not_ok "$2: $3"; { echo "got: $got"; report_eval "$1" "msg('$2')"; } 2>&1 | diag; fi
+    else not_ok "$2: $3"; { echo "got: $got"; json_get "$1" "msg('$2')"; } 2>&1 | diag; fi
 }
 
 # report_message FILE NAME REGEX: one test's message matches REGEX.
 report_message() {
-    expect_match "$3" "$(report_eval "$1" "msg('$2')" 2>&1)" "$2: message matches /$3/"
+    expect_match "$3" "$(json_get "$1" "msg('$2')" 2>&1)" "$2: message matches /$3/"
 }
 
 # report_rtt_metrics FILE NAME: the RTT metrics of a passing run are there,
 # ordered, and nothing was lost.
 report_rtt_metrics() {
-    report_true "$1" "all(k in m('$2') for k in ('rtt_min_ms','rtt_p50_ms','rtt_p90_ms','rtt_p99_ms','rtt_max_ms','lost')) and m('$2')['rtt_min_ms'] <= m('$2')['rtt_p50_ms'] <= m('$2')['rtt_p90_ms'] <= m('$2')['rtt_p99_ms'] <= m('$2')['rtt_max_ms'] and m('$2')['lost'] == 0" \
+    expect_json "$1" "all(k in m('$2') for k in ('rtt_min_ms','rtt_p50_ms','rtt_p90_ms','rtt_p99_ms','rtt_max_ms','lost')) and m('$2')['rtt_min_ms'] <= m('$2')['rtt_p50_ms'] <= m('$2')['rtt_p90_ms'] <= m('$2')['rtt_p99_ms'] <= m('$2')['rtt_max_ms'] and m('$2')['lost'] == 0" \
         "$2: rtt_min/p50/p90/p99/max metrics in order, lost 0"
 }
 

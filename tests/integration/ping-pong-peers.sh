@@ -69,22 +69,22 @@ for name in "node control" "node control with interval" "node app echo" "node ap
     report_status "$R" "$name" passed
     report_rtt_metrics "$R" "$name"
 done
-report_true "$R" "o('node control')['sent'] == 10 and o('node control')['received'] == 10" \
+expect_json "$R" "o('node control')['sent'] == 10 and o('node control')['received'] == 10" \
     "control outputs sent and received"
-report_true "$R" "set(o('node control')['rtt_ms']) == {'min','p50','p90','p99','max','mean'}" \
+expect_json "$R" "set(o('node control')['rtt_ms']) == {'min','p50','p90','p99','max','mean'}" \
     "control outputs the RTT summary"
-report_true "$R" "o('node app echo')['skipped'] >= 1" "app skips the welcome message"
-report_true "$R" "'handshake_ms' in m('python control')" "the handshake time is a metric"
+expect_json "$R" "o('node app echo')['skipped'] >= 1" "app skips the welcome message"
+expect_json "$R" "'handshake_ms' in m('python control')" "the handshake time is a metric"
 report_status "$R" "node keepalive" passed
-report_true "$R" "m('node keepalive')['server_pings'] >= 3 and m('node keepalive')['max_ping_gap_ms'] < 800" \
+expect_json "$R" "m('node keepalive')['server_pings'] >= 3 and m('node keepalive')['max_ping_gap_ms'] < 800" \
     "node keepalive saw the server's pings"
 report_status "$R" "python keepalive" passed
-report_true "$R" "m('python keepalive')['server_pings'] >= 3" \
+expect_json "$R" "m('python keepalive')['server_pings'] >= 3" \
     "python keepalive answered the server's pings (websockets drops a silent client)"
 
 report_status "$R" "pongs lost" failed
 report_message "$R" "pongs lost" '^3 of 3 pongs lost: none within 0\.300 s for ping 1, 2, 3$'
-report_true "$R" "m('pongs lost')['lost'] == 3 and 'rtt_p50_ms' not in m('pongs lost')" \
+expect_json "$R" "m('pongs lost')['lost'] == 3 and 'rtt_p50_ms' not in m('pongs lost')" \
     "lost pongs: metric lost 3, no RTT"
 report_status "$R" "replies lost" failed
 report_message "$R" "replies lost" \
@@ -101,7 +101,7 @@ report_message "$R" "server closes during pings" \
     "^the server closed the connection \(code 4000, reason 'maintenance'\) while"
 report_status "$R" "duration too long" error
 report_message "$R" "duration too long" 'do not fit in the test.s timeout'
-report_true "$R" "all(t[n]['duration'] < 6 + 1 for n in t)" "every test ended within its timeout + 1 s"
-report_true "$R" "any(e['kind'] == 'ping' and e['dir'] == 'send' for e in t['pongs lost']['trace'])" \
+expect_json "$R" "all(t[n]['duration'] < 6 + 1 for n in t)" "every test ended within its timeout + 1 s"
+expect_json "$R" "any(e['kind'] == 'ping' and e['dir'] == 'send' for e in t['pongs lost']['trace'])" \
     "a failed test's trace shows the pings sent"
 finish

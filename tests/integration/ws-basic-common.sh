@@ -35,23 +35,9 @@ run_scenario() {
         --json "$WSC_TMP/$name.report.json" --no-color "$@"
 }
 
-# report_eval NAME EXPR [ARG]: a Python expression over the JSON report of
-# NAME: `r` is the report, `t` maps test names to their entries, m(test)
-# gives the metrics by name, o(test) the outputs, msg(test) the message;
-# `arg` is ARG.
-report_eval() {
-    "$PYTHON_WS" -c '
-import json, sys
-r = json.load(open(sys.argv[1]))
-t = {x["name"]: x for s in r["suites"] for x in s["tests"]}
-def m(name): return {x["name"]: x["value"] for x in t[name].get("metrics") or []}
-def units(name): return {x["name"]: x.get("unit") for x in t[name].get("metrics") or []}
-def o(name): return t[name].get("outputs") or {}
-def msg(name): return t[name].get("message") or ""
-def trace(name): return t[name].get("trace") or []
-arg = sys.argv[3] if len(sys.argv) > 3 else None
-print(eval(sys.argv[2]))' "$WSC_TMP/$1.report.json" "$2" "${3-}"
-}
+# report_eval NAME EXPR [ARG]: lib.sh's json_get over the JSON report of
+# NAME ($WSC_TMP/NAME.report.json).
+report_eval() { json_get "$WSC_TMP/$1.report.json" "$2" "${3-}"; }
 
 # report_true NAME EXPR "description": a case that passes when EXPR is True.
 report_true() {
