@@ -261,7 +261,6 @@ static int suite_from_json(const struct json_object *j, struct wsc_suite_result 
 struct worker {
     pid_t pid;
     int fd;
-    size_t index;
     struct wsc_buf out;
 };
 
@@ -354,7 +353,6 @@ static int run_parallel(struct wsc_scenario **scs, size_t n, const struct wsc_re
     int rc = 0;
     while (done < n) {
         while (started < n && started - done < (size_t)cfg->jobs) {
-            ws[started].index = started;
             if (start_worker(&ws[started], scs[started], reg, cfg) < 0) {
                 rc = -1;
                 break;
