@@ -6,8 +6,8 @@ T=$WSC_TMP
 
 # A wscheck.pc pointing at this build tree stands in for the installed one.
 cat >"$T/wscheck.pc" <<PC
-includedir=$top_srcdir/core/include
-libdir=$top_builddir/core/.libs
+includedir=$top_srcdir/lib/include
+libdir=$top_builddir/lib/.libs
 plugindir=$T/plugins
 Name: wscheck
 Description: wscheck plugin API

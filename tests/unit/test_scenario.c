@@ -1,4 +1,4 @@
-/* Unit tests: scenario files (core/scenario.c, core/jsonpos.c, core/diag.c). */
+/* Unit tests: scenario files (src/scenario.c, src/source_map.c, src/diag.c). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,7 +8,7 @@
 
 #include <CUnit/CUnit.h>
 
-#include "jsonpos.h"
+#include "source_map.h"
 #include "scenario.h"
 #include "schema.h"
 #include "tap.h"
@@ -439,17 +439,17 @@ static void test_jsonpos_scanner(void)
     char *err = NULL;
     size_t off = 0;
     int line, col;
-    struct wsc_jsonpos *p = wsc_jsonpos_scan(text, strlen(text), &err, &off);
+    struct wsc_source_map *p = wsc_source_map_scan(text, strlen(text), &err, &off);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-    CU_ASSERT_EQUAL(wsc_jsonpos_value(p, "/a\xc3\xa9~1\"/q/2", &line, &col), 0);
+    CU_ASSERT_EQUAL(wsc_source_map_value(p, "/a\xc3\xa9~1\"/q/2", &line, &col), 0);
     CU_ASSERT(line == 1 && col == 35);
-    CU_ASSERT_EQUAL(wsc_jsonpos_value(p, "/\xf0\x9f\x98\x80", &line, &col), 0);
-    CU_ASSERT_EQUAL(wsc_jsonpos_value(p, "/\xef\xbf\xbdx", &line, &col), 0);
-    CU_ASSERT_EQUAL(wsc_jsonpos_value(p, "/nope", &line, &col), -1);
-    CU_ASSERT_EQUAL(wsc_jsonpos_n_dups(p), 0);
-    wsc_jsonpos_free(p);
+    CU_ASSERT_EQUAL(wsc_source_map_value(p, "/\xf0\x9f\x98\x80", &line, &col), 0);
+    CU_ASSERT_EQUAL(wsc_source_map_value(p, "/\xef\xbf\xbdx", &line, &col), 0);
+    CU_ASSERT_EQUAL(wsc_source_map_value(p, "/nope", &line, &col), -1);
+    CU_ASSERT_EQUAL(wsc_source_map_n_dups(p), 0);
+    wsc_source_map_free(p);
 
-    p = wsc_jsonpos_scan("[1] [2]", 7, &err, &off);
+    p = wsc_source_map_scan("[1] [2]", 7, &err, &off);
     CU_ASSERT_PTR_NULL(p);
     CU_ASSERT_STRING_EQUAL(err, "unexpected text after the JSON value");
     CU_ASSERT_EQUAL(off, 4);

@@ -1,4 +1,4 @@
-/* Unit tests: params schemas (core/schema.c). */
+/* Unit tests: params schemas (src/schema.c). */
 #include <stdlib.h>
 #include <string.h>
 

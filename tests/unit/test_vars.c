@@ -1,4 +1,4 @@
-/* Unit tests: scenario variables (core/vars.c). */
+/* Unit tests: scenario variables (lib/vars.c). */
 #include <stdlib.h>
 #include <string.h>
 

@@ -6,6 +6,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+/* A bound on how long a call that must give up by itself may take: it proves
+ * the call did not hang, and is far from any limit a test sets, so a loaded
+ * machine never trips it. Never an assertion on speed. */
+#define HANG_GUARD_S 20.0
+
 /* A loopback TCP port that was free a moment ago: bound with port 0, read
  * back with getsockname, then closed. Nothing listens on it, so a connect to
  * it is refused. Returns -1 when no port could be had. */

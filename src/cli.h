@@ -14,7 +14,7 @@ enum wsc_exit {
     WSC_EXIT_INTERNAL = 3, /* report not written, no plugins, out of memory */
 };
 
-/* How a run is executed and reported, shared by `run` and the shortcuts. */
+/* How a run is executed and reported, shared by `run` and the quick checks. */
 struct wsc_run_config {
     struct wsc_run_options opts;
     struct wsc_console console;
@@ -24,15 +24,15 @@ struct wsc_run_config {
     char **plugin_paths;
     size_t n_plugin_paths;
     struct wsc_vars *cli_vars;
-    /* called with each finished suite (shortcuts print a diagnosis) */
+    /* called with each finished suite (quick checks print a diagnosis) */
     void (*on_suite)(const struct wsc_suite_result *s, void *arg);
     void *on_suite_arg;
 };
 
 int wsc_cmd_run(int argc, char **argv, int validate_only);
 int wsc_cmd_plugins(int argc, char **argv);
-int wsc_cmd_shortcut(int argc, char **argv);
-int wsc_is_shortcut_option(const char *arg);
+int wsc_cmd_quick_checks(int argc, char **argv);
+int wsc_is_quick_check_option(const char *arg);
 
 /* Search path: --plugin-path dirs, WSCHECK_PLUGIN_PATH, the build tree when
  * running from it (else the installed plugin directory). */

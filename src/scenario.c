@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "json_util.h"
-#include "jsonpos.h"
+#include "source_map.h"
 #include "schema.h"
 #include "util.h"
 #include "wscheck/match.h"
@@ -75,12 +75,12 @@ static int find_pos(const struct wsc_scenario *sc, const char *pointer,
     *col = 1;
     if (!sc || !sc->pos || !pointer)
         return -1;
-    if (at_key && wsc_jsonpos_key(sc->pos, pointer, line, col) == 0)
+    if (at_key && wsc_source_map_key(sc->pos, pointer, line, col) == 0)
         return 0;
     if (!(p = strdup(pointer)))
         return -1;
     do {
-        if (wsc_jsonpos_value(sc->pos, p, line, col) == 0) {
+        if (wsc_source_map_value(sc->pos, p, line, col) == 0) {
             free(p);
             return 0;
         }
@@ -101,83 +101,6 @@ int wsc_scenario_key_pos(const struct wsc_scenario *sc, const char *pointer,
     return find_pos(sc, pointer, 1, line, col);
 }
 
-/* ---- JSON pointers ------------------------------------------------------------- */
-
-/* Decodes the segment at p (after a '/') into a malloc'ed string; *next is
- * where the following '/' (or the end) is. NULL on a bad escape or OOM. */
-static char *pointer_segment(const char *p, const char **next)
-{
-    size_t n = strcspn(p, "/");
-    char *seg = malloc(n + 1), *w = seg;
-    if (!seg)
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (p[i] != '~') {
-            *w++ = p[i];
-        } else if (i + 1 < n && (p[i + 1] == '0' || p[i + 1] == '1')) {
-            *w++ = p[++i] == '0' ? '~' : '/';
-        } else {
-            free(seg);
-            return NULL;
-        }
-    }
-    *w = '\0';
-    *next = p + n;
-    return seg;
-}
-
-static int array_index(const char *seg, size_t len, size_t *index)
-{
-    char *end;
-    if (!*seg || (seg[0] == '0' && seg[1]) || seg[0] < '0' || seg[0] > '9')
-        return -1;
-    errno = 0;
-    unsigned long long v = strtoull(seg, &end, 10);
-    if (errno || *end || v >= len)
-        return -1;
-    *index = (size_t)v;
-    return 0;
-}
-
-int wsc_json_pointer_find(const struct json_object *doc, const char *ptr,
-                          struct json_object **out)
-{
-    struct json_object *cur = (struct json_object *)doc;
-    const char *p = ptr;
-    *out = NULL;
-    if (!ptr || (*ptr && *ptr != '/'))
-        return -1;
-    while (*p == '/') {
-        const char *next;
-        char *seg = pointer_segment(p + 1, &next);
-        struct json_object *child = NULL;
-        size_t index;
-        int found = 0;
-        if (!seg)
-            return -1;
-        if (json_object_is_type(cur, json_type_object)) {
-            found = json_object_object_get_ex(cur, seg, &child);
-        } else if (json_object_is_type(cur, json_type_array) &&
-                   array_index(seg, json_object_array_length(cur), &index) == 0) {
-            child = json_object_array_get_idx(cur, index);
-            found = 1;
-        }
-        free(seg);
-        if (!found)
-            return 0;
-        cur = child;
-        p = next;
-    }
-    *out = cur;
-    return 1;
-}
-
-struct json_object *wsc_json_pointer_get(struct json_object *doc, const char *ptr)
-{
-    struct json_object *out = NULL;
-    return wsc_json_pointer_find(doc, ptr, &out) == 1 ? out : NULL;
-}
-
 /* Is s a well-formed JSON pointer ("" or "/..." with only ~0 ~1 escapes)? */
 static int valid_pointer(const char *s)
 {
@@ -194,7 +117,7 @@ static char *last_segment(const char *pointer)
 {
     const char *slash = strrchr(pointer, '/');
     const char *next;
-    char *seg = slash ? pointer_segment(slash + 1, &next) : NULL;
+    char *seg = slash ? wsc_json_pointer_segment(slash + 1, &next) : NULL;
     return seg ? seg : strdup(pointer);
 }
 
@@ -263,7 +186,7 @@ static int parse_text(struct wsc_scenario *sc, const char *text, size_t len,
         syntax_error(sc, diag, text, len, jerr, end);
         return -1;
     }
-    sc->pos = wsc_jsonpos_scan(text, len, &err, &err_off);
+    sc->pos = wsc_source_map_scan(text, len, &err, &err_off);
     if (!sc->pos) {
         wsc_text_linecol(text, len, err_off, &line, &col);
         wsc_diag_at(diag, sc->file, line, col, "syntax error: %s",
@@ -752,9 +675,9 @@ static void load_tests(struct loader *ld, struct json_object *root,
 
 static void check_duplicate_keys(struct loader *ld)
 {
-    for (size_t i = 0; i < wsc_jsonpos_n_dups(ld->sc->pos); i++) {
+    for (size_t i = 0; i < wsc_source_map_n_dups(ld->sc->pos); i++) {
         int line, col;
-        const char *ptr = wsc_jsonpos_dup(ld->sc->pos, i, &line, &col);
+        const char *ptr = wsc_source_map_dup(ld->sc->pos, i, &line, &col);
         char *key = last_segment(ptr), *msg = NULL;
         if (asprintf(&msg, "duplicate key '%s' (only the last would count)",
                      key ? key : ptr) < 0)
@@ -868,7 +791,7 @@ void wsc_scenario_free(struct wsc_scenario *sc)
     free(sc->file);
     free(sc->name);
     json_object_put(sc->root);
-    wsc_jsonpos_free(sc->pos);
+    wsc_source_map_free(sc->pos);
     free(sc);
 }
 
@@ -1334,7 +1257,7 @@ static void check_expectation(struct test_check *tc, const struct json_object *e
         size_t n = strcspn(msg, ":");
         if (asprintf(&at, "%s%.*s", full, (int)n, msg) < 0)
             at = NULL;
-        if (at && wsc_jsonpos_value(tc->sc->pos, at, &line, &col) != 0) {
+        if (at && wsc_source_map_value(tc->sc->pos, at, &line, &col) != 0) {
             free(at);
             at = NULL;
         }

@@ -14,7 +14,7 @@
 
 #define SHORTCUT_FILE "(command line)"
 
-static const char shortcut_usage[] =
+static const char quick_check_usage[] =
     "Usage: wscheck [QUICK CHECKS] [OPTIONS] [SCENARIO...]\n"
     "\n"
     "Quick checks (repeatable, combinable):\n"
@@ -42,7 +42,7 @@ enum { OPT_CHECK_PORT = 300, OPT_HOST, OPT_CHECK_HTTP, OPT_TEST_WS, OPT_TEST_END
        OPT_TIMEOUT, OPT_CI, OPT_FAIL_ON_ERROR, OPT_JUNIT, OPT_JSON, OPT_PLUGIN_PATH,
        OPT_QUIET, OPT_VERBOSE, OPT_NO_COLOR };
 
-static const struct option shortcut_options[] = {
+static const struct option quick_check_options[] = {
     {"check-port", required_argument, NULL, OPT_CHECK_PORT},
     {"host", required_argument, NULL, OPT_HOST},
     {"check-http", required_argument, NULL, OPT_CHECK_HTTP},
@@ -62,9 +62,9 @@ static const struct option shortcut_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-int wsc_is_shortcut_option(const char *arg)
+int wsc_is_quick_check_option(const char *arg)
 {
-    for (const struct option *o = shortcut_options; o->name; o++) {
+    for (const struct option *o = quick_check_options; o->name; o++) {
         size_t n = strlen(o->name);
         if (strncmp(arg, "--", 2) == 0 && strncmp(arg + 2, o->name, n) == 0 &&
             (arg[2 + n] == '\0' || arg[2 + n] == '='))
@@ -73,7 +73,7 @@ int wsc_is_shortcut_option(const char *arg)
     return 0;
 }
 
-struct shortcut {
+struct quick_checks {
     struct json_object *tests;   /* the scenario's "tests" array */
     const char *host;
     double timeout;
@@ -88,7 +88,7 @@ struct shortcut {
 /* ---- building the tests ---------------------------------------------------- */
 
 /* The test is named "<label>: <arg>", e.g. "port owner: 8675". */
-static void add_test(struct shortcut *s, const char *plugin, const char *check,
+static void add_test(struct quick_checks *s, const char *plugin, const char *check,
                      struct json_object *params, const char *label, const char *arg)
 {
     struct json_object *t = json_object_new_object();
@@ -108,7 +108,7 @@ static struct json_object *url_params(const char *url)
     return p;
 }
 
-static int add_port_checks(struct shortcut *s, const char *arg)
+static int add_port_checks(struct quick_checks *s, const char *arg)
 {
     char *end;
     errno = 0;
@@ -139,7 +139,7 @@ static struct json_object *echo_steps(void)
     return json_tokener_parse(text);
 }
 
-static void add_websocket_checks(struct shortcut *s, const char *url)
+static void add_websocket_checks(struct quick_checks *s, const char *url)
 {
     add_test(s, "ws-basic", "handshake", url_params(url), "WebSocket handshake", url);
     struct json_object *p = url_params(url);
@@ -150,7 +150,7 @@ static void add_websocket_checks(struct shortcut *s, const char *url)
     add_test(s, "ping-pong", "control", p, "WebSocket ping/pong", url);
 }
 
-static void add_endpoint_checks(struct shortcut *s, const char *url)
+static void add_endpoint_checks(struct quick_checks *s, const char *url)
 {
     if (strncmp(url, "ws://", 5) == 0 || strncmp(url, "wss://", 6) == 0)
         add_websocket_checks(s, url);
@@ -160,7 +160,7 @@ static void add_endpoint_checks(struct shortcut *s, const char *url)
 
 /* ---- options --------------------------------------------------------------- */
 
-static int push_path(struct shortcut *s, const char *dir)
+static int push_path(struct quick_checks *s, const char *dir)
 {
     char **more = realloc(s->plugin_paths, (s->n_plugin_paths + 1) * sizeof(*more));
     if (!more)
@@ -170,7 +170,7 @@ static int push_path(struct shortcut *s, const char *dir)
     return 0;
 }
 
-static int parse_timeout(struct shortcut *s, const char *arg)
+static int parse_timeout(struct quick_checks *s, const char *arg)
 {
     char *end;
     errno = 0;
@@ -183,12 +183,12 @@ static int parse_timeout(struct shortcut *s, const char *arg)
 }
 
 /* Two passes: --host and --timeout may come after the checks they affect. */
-static int parse_settings(int argc, char **argv, struct shortcut *s)
+static int parse_settings(int argc, char **argv, struct quick_checks *s)
 {
     int opt;
     optind = 1;
     opterr = 1;
-    while ((opt = getopt_long(argc, argv, "h", shortcut_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "h", quick_check_options, NULL)) != -1) {
         switch (opt) {
         case OPT_HOST: s->host = optarg; break;
         case OPT_TIMEOUT: if (parse_timeout(s, optarg) < 0) return WSC_EXIT_USAGE; break;
@@ -200,7 +200,7 @@ static int parse_settings(int argc, char **argv, struct shortcut *s)
         case OPT_QUIET: s->quiet = 1; break;
         case OPT_VERBOSE: s->verbose = 1; break;
         case OPT_NO_COLOR: s->no_color = 1; break;
-        case 'h': fputs(shortcut_usage, stdout); return WSC_EXIT_OK;
+        case 'h': fputs(quick_check_usage, stdout); return WSC_EXIT_OK;
         case '?': fputs("Try 'wscheck --help'.\n", stderr); return WSC_EXIT_USAGE;
         default: break;
         }
@@ -208,12 +208,12 @@ static int parse_settings(int argc, char **argv, struct shortcut *s)
     return -1;
 }
 
-static int parse_checks(int argc, char **argv, struct shortcut *s)
+static int parse_checks(int argc, char **argv, struct quick_checks *s)
 {
     int opt;
     optind = 1;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, "h", shortcut_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "h", quick_check_options, NULL)) != -1) {
         switch (opt) {
         case OPT_CHECK_PORT: if (add_port_checks(s, optarg) < 0) return WSC_EXIT_USAGE; break;
         case OPT_CHECK_HTTP: add_endpoint_checks(s, optarg); break;
@@ -292,7 +292,7 @@ static void on_suite(const struct wsc_suite_result *s, void *arg)
 
 /* ---- running --------------------------------------------------------------- */
 
-static struct wsc_scenario *build_scenario(const struct shortcut *s)
+static struct wsc_scenario *build_scenario(const struct quick_checks *s)
 {
     struct json_object *root = json_object_new_object(), *defaults = json_object_new_object();
     json_object_object_add(root, "name", json_object_new_string("wscheck quick checks"));
@@ -307,7 +307,7 @@ static struct wsc_scenario *build_scenario(const struct shortcut *s)
     return sc;
 }
 
-static int run_shortcuts(struct shortcut *s, char **files, size_t n_files)
+static int run_quick_checks(struct quick_checks *s, char **files, size_t n_files)
 {
     struct wsc_registry reg = {0};
     int status = wsc_load_plugins(&reg, s->plugin_paths, s->n_plugin_paths);
@@ -349,9 +349,9 @@ static int run_shortcuts(struct shortcut *s, char **files, size_t n_files)
     return status;
 }
 
-int wsc_cmd_shortcut(int argc, char **argv)
+int wsc_cmd_quick_checks(int argc, char **argv)
 {
-    struct shortcut s;
+    struct quick_checks s;
     memset(&s, 0, sizeof(s));
     s.host = "127.0.0.1";
     s.timeout = 5.0;
@@ -361,7 +361,7 @@ int wsc_cmd_shortcut(int argc, char **argv)
     int status = -1;
     for (int i = 1; i < argc && status == -1; i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
-            status = (fputs(shortcut_usage, stdout), WSC_EXIT_OK);
+            status = (fputs(quick_check_usage, stdout), WSC_EXIT_OK);
     if (status == -1)
         status = parse_settings(argc, argv, &s);
     if (status == -1)
@@ -371,7 +371,7 @@ int wsc_cmd_shortcut(int argc, char **argv)
         status = WSC_EXIT_USAGE;
     }
     if (status == -1)
-        status = run_shortcuts(&s, argv + optind, (size_t)(argc - optind));
+        status = run_quick_checks(&s, argv + optind, (size_t)(argc - optind));
     json_object_put(s.tests);
     free(s.plugin_paths);
     return status;

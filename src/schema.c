@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "json_util.h"
-#include "jsonpos.h"
+#include "json_pointer.h"
 #include "util.h"
 #include "wscheck/plugin.h"
 

@@ -4,7 +4,7 @@
 #define WSC_CONTEXT_H
 
 #include "wscheck/plugin.h"
-#include "result.h"
+#include "status.h"
 #include "util.h"
 #include "vars.h"
 
@@ -32,10 +32,4 @@ void wsc_ctx_free(struct wsc_ctx *ctx);
 /* The child's report: {"status","message","log","metrics","outputs","trace",
  * "vars"}, with every registered secret redacted. */
 struct json_object *wsc_ctx_to_json(const struct wsc_ctx *ctx);
-/* Fills status, message, log, metrics, outputs and trace of r from a child's
- * report; variables the check set are returned in *vars (borrowed from j).
- * Returns 0, or -1 when the report is malformed. */
-int wsc_ctx_report_to_result(const struct json_object *j, struct wsc_result *r,
-                             struct json_object **vars);
-
 #endif

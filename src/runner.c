@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "context.h"
+#include "child_report.h"
 #include "util.h"
 
 volatile sig_atomic_t wsc_interrupted;

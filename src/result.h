@@ -5,11 +5,8 @@
 #include <stddef.h>
 #include <json-c/json.h>
 
-enum wsc_status { WSC_PASSED = 0, WSC_FAILED, WSC_ERROR, WSC_SKIPPED };
+#include "status.h"
 
-const char *wsc_status_name(enum wsc_status s); /* "passed", "failed", ... */
-/* The reverse of wsc_status_name(). Returns 0, or -1 for an unknown name. */
-int wsc_status_from_name(const char *name, enum wsc_status *s);
 
 struct wsc_metric {
     char *name;

@@ -7,8 +7,9 @@
 #include "diag.h"
 #include "registry.h"
 #include "vars.h"
+#include "json_pointer.h"
 
-struct wsc_jsonpos; /* JSON pointer -> line/column index of the source text */
+struct wsc_source_map; /* JSON pointer -> line/column index of the source text (source_map.h) */
 
 /* Built-in defaults when neither the test nor "defaults" set a value. */
 #define WSC_DEFAULT_TIMEOUT 5.0
@@ -39,7 +40,7 @@ struct wsc_scenario {
                                      root), or NULL */
     struct wsc_test *tests;
     size_t n_tests;
-    struct wsc_jsonpos *pos;
+    struct wsc_source_map *pos;
 };
 
 /* Reads and parses a file (comments allowed), checks the structure of format
@@ -93,12 +94,5 @@ struct json_object *wsc_scenario_test_params(const struct wsc_test *t,
 int wsc_scenario_capture(const struct wsc_test *t,
                          const struct json_object *outputs,
                          struct wsc_vars *vars, char **err);
-
-/* Resolves a JSON pointer (RFC 6901) in doc. Borrowed; NULL when absent. */
-struct json_object *wsc_json_pointer_get(struct json_object *doc, const char *ptr);
-/* Same, telling absent (0) from present (1, *out may be JSON null); -1 when
- * ptr is not a JSON pointer. */
-int wsc_json_pointer_find(const struct json_object *doc, const char *ptr,
-                          struct json_object **out);
 
 #endif

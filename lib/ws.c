@@ -464,7 +464,7 @@ enum wsc_ws_result wsc_ws_recv(struct wsc_ws *ws, struct wsc_ws_msg *msg, unsign
         if (w < 0)
             return ws_fail(ws, "waiting for data failed: %s", strerror(errno));
         if (w == 0)
-            return ws_set_status(ws, WSC_WS_TIMEOUT, "no %s within %.3f s",
+            return ws_set_status(ws, WSC_WS_TIMEOUT, "no %s within %.1f s",
                                  want == WSC_WS_PONG ? "pong" : "message", until - started);
     }
 }
@@ -512,7 +512,7 @@ enum wsc_ws_result wsc_ws_close(struct wsc_ws *ws, int code, const char *reason,
     if (r == WSC_WS_OK)
         return ws_ok(ws);
     if (r == WSC_WS_TIMEOUT)
-        return ws_set_status(ws, WSC_WS_TIMEOUT, "no close frame from the peer within %.3f s",
+        return ws_set_status(ws, WSC_WS_TIMEOUT, "no close frame from the peer within %.1f s",
                              until - started);
     if (strstr(ws->err, "without a close frame"))
         return ws_fail(ws, "connection closed by the peer without answering the close frame");
@@ -537,7 +537,7 @@ enum wsc_ws_result wsc_ws_ping_rtt(struct wsc_ws *ws, const void *payload, size_
         struct wsc_ws_msg m;
         r = wsc_ws_recv(ws, &m, WSC_WS_PONG, until);
         if (r == WSC_WS_TIMEOUT)
-            return ws_set_status(ws, WSC_WS_TIMEOUT, "no pong within %.3f s",
+            return ws_set_status(ws, WSC_WS_TIMEOUT, "no pong within %.1f s",
                                  until - sent_at);
         if (r != WSC_WS_OK)
             return r;

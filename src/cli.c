@@ -62,8 +62,8 @@ int main(int argc, char **argv)
         fputs(usage, stdout);
         return WSC_EXIT_OK;
     }
-    if (wsc_is_shortcut_option(cmd))
-        return wsc_cmd_shortcut(argc, argv);
+    if (wsc_is_quick_check_option(cmd))
+        return wsc_cmd_quick_checks(argc, argv);
     fprintf(stderr, "wscheck: unknown command '%s'\n\n%s", cmd, usage);
     return WSC_EXIT_USAGE;
 }

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "json_util.h"
-#include "jsonpos.h"
+#include "json_pointer.h"
 #include "util.h"
 
 /* Deeper expectations are refused rather than risking the stack. */

@@ -75,55 +75,55 @@ struct wsc_plugin {
 /* ---- Reporting a result ------------------------------------------------ */
 
 /* The assertion was not met. Several calls join their messages with "; ". */
-void wsc_fail(struct wsc_ctx *ctx, const char *fmt, ...) WSC_PRINTF(2, 3);
+WSC_EXPORT void wsc_fail(struct wsc_ctx *ctx, const char *fmt, ...) WSC_PRINTF(2, 3);
 /* The check could not be run (bad environment, unsupported system, ...). */
-void wsc_error(struct wsc_ctx *ctx, const char *fmt, ...) WSC_PRINTF(2, 3);
+WSC_EXPORT void wsc_error(struct wsc_ctx *ctx, const char *fmt, ...) WSC_PRINTF(2, 3);
 /* The check decided not to run. */
-void wsc_skip(struct wsc_ctx *ctx, const char *fmt, ...) WSC_PRINTF(2, 3);
+WSC_EXPORT void wsc_skip(struct wsc_ctx *ctx, const char *fmt, ...) WSC_PRINTF(2, 3);
 /* Non-zero once wsc_fail() or wsc_error() was called. */
-int wsc_failed(const struct wsc_ctx *ctx);
+WSC_EXPORT int wsc_failed(const struct wsc_ctx *ctx);
 /* Informational text for the report (JUnit system-out, JSON "log") and the
  * console with --verbose. */
-void wsc_note(struct wsc_ctx *ctx, const char *fmt, ...) WSC_PRINTF(2, 3);
+WSC_EXPORT void wsc_note(struct wsc_ctx *ctx, const char *fmt, ...) WSC_PRINTF(2, 3);
 
 /* A measurement, e.g. wsc_metric(ctx, "connect_ms", 0.42, "ms"). */
-void wsc_metric(struct wsc_ctx *ctx, const char *name, double value,
+WSC_EXPORT void wsc_metric(struct wsc_ctx *ctx, const char *name, double value,
                 const char *unit);
 /* Sets outputs[key] = value (ownership of value passes to the context).
  * Scenario `capture` pointers are resolved against the outputs object. */
-void wsc_output(struct wsc_ctx *ctx, const char *key, struct json_object *value);
+WSC_EXPORT void wsc_output(struct wsc_ctx *ctx, const char *key, struct json_object *value);
 
 /* ---- Variables ----------------------------------------------------------- */
 
 /* Defines a variable for later steps of this check and for later tests of the
  * scenario (ownership of value passes to the context). */
-void wsc_set_var(struct wsc_ctx *ctx, const char *name, struct json_object *value);
+WSC_EXPORT void wsc_set_var(struct wsc_ctx *ctx, const char *name, struct json_object *value);
 /* Expands ${...} references in a copy of tmpl with the current variables.
  * Returns NULL and sets *err (malloc'ed) when a variable is undefined. */
-struct json_object *wsc_expand(struct wsc_ctx *ctx, const struct json_object *tmpl,
+WSC_EXPORT struct json_object *wsc_expand(struct wsc_ctx *ctx, const struct json_object *tmpl,
                                char **err);
 
 /* ---- Time ------------------------------------------------------------------ */
 
-double wsc_now(void);                            /* monotonic seconds */
-double wsc_deadline(const struct wsc_ctx *ctx);  /* wsc_now() value at timeout */
-double wsc_remaining(const struct wsc_ctx *ctx); /* seconds left, >= 0 */
-double wsc_timeout(const struct wsc_ctx *ctx);   /* the test's timeout, seconds */
+WSC_EXPORT double wsc_now(void);                            /* monotonic seconds */
+WSC_EXPORT double wsc_deadline(const struct wsc_ctx *ctx);  /* wsc_now() value at timeout */
+WSC_EXPORT double wsc_remaining(const struct wsc_ctx *ctx); /* seconds left, >= 0 */
+WSC_EXPORT double wsc_timeout(const struct wsc_ctx *ctx);   /* the test's timeout, seconds */
 /* Sleeps up to `seconds`, never past the deadline. Returns 0, or -1 when the
  * deadline cut the sleep short. */
-int wsc_sleep(const struct wsc_ctx *ctx, double seconds);
+WSC_EXPORT int wsc_sleep(const struct wsc_ctx *ctx, double seconds);
 
 /* ---- Traces, secrets, logging -------------------------------------------- */
 
 /* Registers a secret: it is replaced by "***" in messages, notes, traces and
  * outputs from now on. */
-void wsc_secret(struct wsc_ctx *ctx, const char *secret);
+WSC_EXPORT void wsc_secret(struct wsc_ctx *ctx, const char *secret);
 /* Records one frame or event: dir "send", "recv" or "info"; kind e.g. "text",
  * "binary", "ping", "pong", "close", "http". At most 64 bytes of data are kept. */
-void wsc_trace(struct wsc_ctx *ctx, const char *dir, const char *kind,
+WSC_EXPORT void wsc_trace(struct wsc_ctx *ctx, const char *dir, const char *kind,
                const void *data, size_t len);
 /* Debug output on stderr when wscheck runs with --verbose. */
-void wsc_debug(struct wsc_ctx *ctx, const char *fmt, ...) WSC_PRINTF(2, 3);
+WSC_EXPORT void wsc_debug(struct wsc_ctx *ctx, const char *fmt, ...) WSC_PRINTF(2, 3);
 
 #ifdef __cplusplus
 }

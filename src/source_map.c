@@ -2,7 +2,8 @@
  * keeps no positions in the tree it builds, so a second, small scanner walks
  * the same text and records where every value starts, keyed by its JSON
  * pointer. It accepts what json-c's non-strict tokener accepts. */
-#include "jsonpos.h"
+#include "source_map.h"
+#include "json_pointer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,7 @@ struct pos_dup {
     int line, col;
 };
 
-struct wsc_jsonpos {
+struct wsc_source_map {
     struct pos_entry *entries;
     size_t n_entries;
     struct pos_dup *dups;
@@ -40,7 +41,7 @@ struct scanner {
     size_t i;
     int line, col;
     struct wsc_buf ptr;     /* the current JSON pointer */
-    struct wsc_jsonpos *out;
+    struct wsc_source_map *out;
     size_t cap_entries, cap_dups;
     const char *err;        /* static message; NULL while all is well */
     size_t err_off;
@@ -114,7 +115,7 @@ static int out_of_memory(struct scanner *sc)
 
 static int record_value(struct scanner *sc, int key_line, int key_col)
 {
-    struct wsc_jsonpos *p = sc->out;
+    struct wsc_source_map *p = sc->out;
     if (p->n_entries == sc->cap_entries) {
         size_t cap = sc->cap_entries ? sc->cap_entries * 2 : 64;
         struct pos_entry *grown = realloc(p->entries, cap * sizeof *grown);
@@ -134,7 +135,7 @@ static int record_value(struct scanner *sc, int key_line, int key_col)
 
 static int record_dup(struct scanner *sc, int line, int col)
 {
-    struct wsc_jsonpos *p = sc->out;
+    struct wsc_source_map *p = sc->out;
     if (p->n_dups == sc->cap_dups) {
         size_t cap = sc->cap_dups ? sc->cap_dups * 2 : 8;
         struct pos_dup *grown = realloc(p->dups, cap * sizeof *grown);
@@ -470,7 +471,7 @@ static int entry_cmp(const void *a, const void *b)
 
 /* Sorts by pointer and keeps, of equal pointers, the last scanned (the
  * value json-c keeps for a repeated member name). */
-static void build_index(struct wsc_jsonpos *p)
+static void build_index(struct wsc_source_map *p)
 {
     size_t kept = 0;
     if (p->n_entries == 0)
@@ -488,7 +489,7 @@ static void build_index(struct wsc_jsonpos *p)
     p->n_entries = kept;
 }
 
-struct wsc_jsonpos *wsc_jsonpos_scan(const char *text, size_t len, char **err,
+struct wsc_source_map *wsc_source_map_scan(const char *text, size_t len, char **err,
                                      size_t *err_off)
 {
     struct scanner sc = {.s = text, .len = len, .line = 1, .col = 1};
@@ -517,14 +518,14 @@ struct wsc_jsonpos *wsc_jsonpos_scan(const char *text, size_t len, char **err,
             *err = strdup(sc.err);
         if (err_off)
             *err_off = sc.err_off;
-        wsc_jsonpos_free(sc.out);
+        wsc_source_map_free(sc.out);
         return NULL;
     }
     build_index(sc.out);
     return sc.out;
 }
 
-void wsc_jsonpos_free(struct wsc_jsonpos *p)
+void wsc_source_map_free(struct wsc_source_map *p)
 {
     if (!p)
         return;
@@ -537,7 +538,7 @@ void wsc_jsonpos_free(struct wsc_jsonpos *p)
     free(p);
 }
 
-static const struct pos_entry *find(const struct wsc_jsonpos *p,
+static const struct pos_entry *find(const struct wsc_source_map *p,
                                     const char *pointer)
 {
     if (!p || !pointer || p->n_entries == 0)
@@ -557,7 +558,7 @@ static const struct pos_entry *find(const struct wsc_jsonpos *p,
     return NULL;
 }
 
-int wsc_jsonpos_value(const struct wsc_jsonpos *p, const char *pointer,
+int wsc_source_map_value(const struct wsc_source_map *p, const char *pointer,
                       int *line, int *col)
 {
     const struct pos_entry *e = find(p, pointer);
@@ -568,7 +569,7 @@ int wsc_jsonpos_value(const struct wsc_jsonpos *p, const char *pointer,
     return 0;
 }
 
-int wsc_jsonpos_key(const struct wsc_jsonpos *p, const char *pointer, int *line,
+int wsc_source_map_key(const struct wsc_source_map *p, const char *pointer, int *line,
                     int *col)
 {
     const struct pos_entry *e = find(p, pointer);
@@ -579,12 +580,12 @@ int wsc_jsonpos_key(const struct wsc_jsonpos *p, const char *pointer, int *line,
     return 0;
 }
 
-size_t wsc_jsonpos_n_dups(const struct wsc_jsonpos *p)
+size_t wsc_source_map_n_dups(const struct wsc_source_map *p)
 {
     return p ? p->n_dups : 0;
 }
 
-const char *wsc_jsonpos_dup(const struct wsc_jsonpos *p, size_t i, int *line,
+const char *wsc_source_map_dup(const struct wsc_source_map *p, size_t i, int *line,
                             int *col)
 {
     if (!p || i >= p->n_dups)
@@ -592,54 +593,4 @@ const char *wsc_jsonpos_dup(const struct wsc_jsonpos *p, size_t i, int *line,
     *line = p->dups[i].line;
     *col = p->dups[i].col;
     return p->dups[i].pointer;
-}
-
-/* ---- pointer helpers ---------------------------------------------------------- */
-
-char *wsc_json_pointer_join(const char *base, const char *key)
-{
-    struct wsc_buf b = {0};
-    wsc_buf_puts(&b, base ? base : "");
-    wsc_json_pointer_push_key(&b, key);
-    return wsc_buf_take(&b);
-}
-
-char *wsc_json_pointer_index(const char *base, size_t index)
-{
-    struct wsc_buf b = {0};
-    wsc_buf_puts(&b, base ? base : "");
-    wsc_json_pointer_push_index(&b, index);
-    return wsc_buf_take(&b);
-}
-
-int wsc_json_pointer_push_key(struct wsc_buf *b, const char *key)
-{
-    size_t extra = 1;
-    for (const char *k = key; *k; k++)
-        extra += (*k == '~' || *k == '/') ? 2 : 1;
-    if (wsc_buf_reserve(b, extra) < 0) /* all or nothing: b stays a pointer */
-        return -1;
-    char *w = b->data + b->len;
-    *w++ = '/';
-    for (const char *k = key; *k; k++) {
-        if (*k == '~' || *k == '/') {
-            *w++ = '~';
-            *w++ = *k == '~' ? '0' : '1';
-        } else {
-            *w++ = *k;
-        }
-    }
-    *w = '\0';
-    b->len = (size_t)(w - b->data);
-    return 0;
-}
-
-int wsc_json_pointer_push_index(struct wsc_buf *b, size_t index)
-{
-    char num[32];
-    int n = snprintf(num, sizeof num, "/%zu", index);
-    if (wsc_buf_reserve(b, (size_t)n) < 0)
-        return -1;
-    wsc_buf_append(b, num, (size_t)n);
-    return 0;
 }

@@ -9,7 +9,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "jsonpos.h"
+#include "json_pointer.h"
 #include "util.h"
 #include "wscheck/plugin.h"
 
