@@ -31,12 +31,8 @@ static void check_variable(struct wsc_ctx *ctx, struct json_object *params)
 }
 
 static const struct wsc_check checks[] = {
-    {"variable", "an environment variable is set (and matches)",
-     "{\"type\": \"object\", \"required\": [\"name\"], \"properties\": {"
-     "  \"name\":   {\"type\": \"string\", \"description\": \"variable name\"},"
-     "  \"expect\": {\"x-wsc-expect\": true, \"description\": \"matcher on the value\"}}}",
-     check_variable},
-    {NULL, NULL, NULL, NULL},
+    {.name = "variable", .summary = "an environment variable is set (and matches)", .params_schema = "{\"type\": \"object\", \"required\": [\"name\"], \"properties\": {" "  \"name\":   {\"type\": \"string\", \"description\": \"variable name\"}," "  \"expect\": {\"x-wsc-expect\": true, \"description\": \"matcher on the value\"}}}", .run = check_variable},
+    {.name = NULL},
 };
 
 WSC_PLUGIN("envcheck", "1.0.0", "Assertions on environment variables", checks);

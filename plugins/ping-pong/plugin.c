@@ -54,13 +54,10 @@ static const char keepalive_schema[] =
     "}}";
 
 static const struct wsc_check checks[] = {
-    {"control", "RFC 6455 ping/pong round trips: each pong echoes its ping in time",
-     control_schema, pp_control},
-    {"app", "application-level ping (default {\"type\":\"ping\"} -> {\"type\":\"pong\"})"
-            " round trips", app_schema, pp_app},
-    {"keepalive", "stay connected without sending data, answering server pings",
-     keepalive_schema, pp_keepalive},
-    {NULL, NULL, NULL, NULL},
+    {.name = "control", .summary = "RFC 6455 ping/pong round trips: each pong echoes its ping in time", .params_schema = control_schema, .run = pp_control},
+    {.name = "app", .summary = "application-level ping (default {\"type\":\"ping\"} -> {\"type\":\"pong\"})" " round trips", .params_schema = app_schema, .run = pp_app},
+    {.name = "keepalive", .summary = "stay connected without sending data, answering server pings", .params_schema = keepalive_schema, .run = pp_keepalive},
+    {.name = NULL},
 };
 
 WSC_PLUGIN("ping-pong", "1.0.0", "WebSocket ping/pong round trips and keepalive", checks);

@@ -430,15 +430,11 @@ static void check_owner(struct wsc_ctx *ctx, struct json_object *params)
 #endif
 
 static const struct wsc_check checks[] = {
-    {"listening", "every given TCP port accepts a connection", listening_schema,
-     check_listening},
-    {"closed", "no given TCP port accepts a connection", listening_schema,
-     check_closed},
-    {"owner", "the process listening on a TCP port (Linux /proc)", owner_schema,
-     check_owner},
-    {"scan", "which TCP ports of a range accept connections", scan_schema,
-     check_scan},
-    {NULL, NULL, NULL, NULL},
+    {.name = "listening", .summary = "every given TCP port accepts a connection", .params_schema = listening_schema, .run = check_listening},
+    {.name = "closed", .summary = "no given TCP port accepts a connection", .params_schema = listening_schema, .run = check_closed},
+    {.name = "owner", .summary = "the process listening on a TCP port (Linux /proc)", .params_schema = owner_schema, .run = check_owner},
+    {.name = "scan", .summary = "which TCP ports of a range accept connections", .params_schema = scan_schema, .run = check_scan},
+    {.name = NULL},
 };
 
 WSC_PLUGIN("port", "1.0.0", "TCP ports: listening, closed, owner, scan", checks);

@@ -60,17 +60,12 @@ static const char reconnect_schema[] = OBJECT_SCHEMA(
     "\"description\":\"Longest wait between two attempts, in seconds\"}");
 
 static const struct wsc_check checks[] = {
-    {"handshake", "upgrade, assert status, headers and subprotocol, close cleanly",
-     handshake_schema, wsb_handshake},
-    {"connect_close", "open and cleanly close `count` connections in turn",
-     connect_close_schema, wsb_connect_close},
-    {"conversation", "a scripted exchange of messages on one connection",
-     conversation_schema, wsb_conversation},
-    {"reject", "the upgrade must be refused with an HTTP status", reject_schema,
-     wsb_reject},
-    {"reconnect", "after a drop, a new connection succeeds within recover_within",
-     reconnect_schema, wsb_reconnect},
-    {NULL, NULL, NULL, NULL},
+    {.name = "handshake", .summary = "upgrade, assert status, headers and subprotocol, close cleanly", .params_schema = handshake_schema, .run = wsb_handshake},
+    {.name = "connect_close", .summary = "open and cleanly close `count` connections in turn", .params_schema = connect_close_schema, .run = wsb_connect_close},
+    {.name = "conversation", .summary = "a scripted exchange of messages on one connection", .params_schema = conversation_schema, .run = wsb_conversation},
+    {.name = "reject", .summary = "the upgrade must be refused with an HTTP status", .params_schema = reject_schema, .run = wsb_reject},
+    {.name = "reconnect", .summary = "after a drop, a new connection succeeds within recover_within", .params_schema = reconnect_schema, .run = wsb_reconnect},
+    {.name = NULL},
 };
 
 WSC_PLUGIN("ws-basic", "1.0.0", "WebSocket connections: handshake, conversation, "

@@ -14,7 +14,7 @@ Description: wscheck plugin API
 Version: 0
 Requires: json-c
 Libs: -L\${libdir} -lwscheck
-Cflags: -I\${includedir}
+Cflags: -I\${includedir} -I$top_builddir/lib/include
 PC
 mkdir -p "$T/plugins"
 export PKG_CONFIG_PATH="$T${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"

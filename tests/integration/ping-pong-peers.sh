@@ -92,7 +92,7 @@ report_message "$R" "replies lost" \
 report_status "$R" "no server pings" failed
 report_message "$R" "no server pings" '^no server ping within 0\.500 s of connecting$'
 report_status "$R" "keepalive without expectation" failed
-report_message "$R" "keepalive without expectation" '^after 0\.[0-9]+ s connected: no pong within 1\.000 s$'
+report_message "$R" "keepalive without expectation" '^after 0\.[0-9]+ s connected: no pong within 1\.0 s$'
 report_status "$R" "server closes" failed
 report_message "$R" "server closes" \
     "^the server closed the connection \(code 4000, reason 'maintenance'\) while keeping it open"

@@ -144,20 +144,20 @@ static void check_match(struct wsc_ctx *ctx, struct json_object *params)
 #define OBJ(props) "{\"type\":\"object\",\"properties\":{" props "}}"
 
 static const struct wsc_check checks[] = {
-    {"pass", "always passes", OBJ(""), check_pass},
-    {"fail", "always fails", OBJ("\"message\":{\"type\":\"string\",\"description\":\"failure message\"}"), check_fail},
-    {"error", "always errors", OBJ("\"message\":{\"type\":\"string\",\"description\":\"error message\"}"), check_error},
-    {"crash", "raises a signal", OBJ("\"signal\":{\"type\":\"string\",\"enum\":[\"SEGV\",\"ABRT\"],\"default\":\"SEGV\",\"description\":\"signal\"}"), check_crash},
-    {"hang", "never returns, ignoring the deadline", OBJ(""), check_hang},
-    {"sleep", "sleeps, honouring the deadline", OBJ("\"seconds\":{\"type\":\"number\",\"default\":0,\"description\":\"how long\"}"), check_sleep},
-    {"flaky", "fails the first N times", "{\"type\":\"object\",\"required\":[\"counter_file\"],\"properties\":{\"counter_file\":{\"type\":\"string\",\"description\":\"counter\"},\"fail_times\":{\"type\":\"integer\",\"default\":1,\"description\":\"failures before passing\"}}}", check_flaky},
-    {"output", "outputs its value", OBJ("\"value\":{\"description\":\"any value\"}"), check_output},
-    {"hostile", "fails with hostile text", OBJ(""), check_hostile},
-    {"secret", "leaks a secret that must be redacted", OBJ("\"token\":{\"type\":\"string\",\"description\":\"secret\"}"), check_secret},
-    {"setvar", "sets a variable", OBJ("\"name\":{\"type\":\"string\",\"description\":\"name\"},\"value\":{\"description\":\"value\"}"), check_setvar},
-    {"deferred", "expands steps at run time", OBJ("\"steps\":{\"type\":\"array\",\"x-wsc-deferred\":true,\"description\":\"steps\"}"), check_deferred},
-    {"match", "matches actual against expect", OBJ("\"expect\":{\"x-wsc-expect\":true,\"description\":\"matcher\"},\"actual\":{\"description\":\"value\"}"), check_match},
-    {NULL, NULL, NULL, NULL},
+    {.name = "pass", .summary = "always passes", .params_schema = OBJ(""), .run = check_pass},
+    {.name = "fail", .summary = "always fails", .params_schema = OBJ("\"message\":{\"type\":\"string\",\"description\":\"failure message\"}"), .run = check_fail},
+    {.name = "error", .summary = "always errors", .params_schema = OBJ("\"message\":{\"type\":\"string\",\"description\":\"error message\"}"), .run = check_error},
+    {.name = "crash", .summary = "raises a signal", .params_schema = OBJ("\"signal\":{\"type\":\"string\",\"enum\":[\"SEGV\",\"ABRT\"],\"default\":\"SEGV\",\"description\":\"signal\"}"), .run = check_crash},
+    {.name = "hang", .summary = "never returns, ignoring the deadline", .params_schema = OBJ(""), .run = check_hang},
+    {.name = "sleep", .summary = "sleeps, honouring the deadline", .params_schema = OBJ("\"seconds\":{\"type\":\"number\",\"default\":0,\"description\":\"how long\"}"), .run = check_sleep},
+    {.name = "flaky", .summary = "fails the first N times", .params_schema = "{\"type\":\"object\",\"required\":[\"counter_file\"],\"properties\":{\"counter_file\":{\"type\":\"string\",\"description\":\"counter\"},\"fail_times\":{\"type\":\"integer\",\"default\":1,\"description\":\"failures before passing\"}}}", .run = check_flaky},
+    {.name = "output", .summary = "outputs its value", .params_schema = OBJ("\"value\":{\"description\":\"any value\"}"), .run = check_output},
+    {.name = "hostile", .summary = "fails with hostile text", .params_schema = OBJ(""), .run = check_hostile},
+    {.name = "secret", .summary = "leaks a secret that must be redacted", .params_schema = OBJ("\"token\":{\"type\":\"string\",\"description\":\"secret\"}"), .run = check_secret},
+    {.name = "setvar", .summary = "sets a variable", .params_schema = OBJ("\"name\":{\"type\":\"string\",\"description\":\"name\"},\"value\":{\"description\":\"value\"}"), .run = check_setvar},
+    {.name = "deferred", .summary = "expands steps at run time", .params_schema = OBJ("\"steps\":{\"type\":\"array\",\"x-wsc-deferred\":true,\"description\":\"steps\"}"), .run = check_deferred},
+    {.name = "match", .summary = "matches actual against expect", .params_schema = OBJ("\"expect\":{\"x-wsc-expect\":true,\"description\":\"matcher\"},\"actual\":{\"description\":\"value\"}"), .run = check_match},
+    {.name = NULL},
 };
 
 WSC_PLUGIN("testkit", "1.0.0", "Checks with known behaviour, for wscheck's own tests", checks);

@@ -514,19 +514,21 @@ static void no_run(struct wsc_ctx *ctx, struct json_object *params)
 }
 
 static const struct wsc_check port_checks[] = {
-    {"listening", "a port accepts connections", NULL, no_run},
-    {"closed", "nothing listens", NULL, no_run},
-    {NULL, NULL, NULL, NULL},
+    {.name = "listening", .summary = "a port accepts connections", .run = no_run},
+    {.name = "closed", .summary = "nothing listens", .run = no_run},
+    {.name = NULL},
 };
 static const struct wsc_plugin port_plugin = {
-    WSC_ABI_VERSION, sizeof(struct wsc_plugin), "port", "1.0", "ports", port_checks};
+    WSC_ABI_VERSION, sizeof(struct wsc_plugin), "port", "1.0", "ports", port_checks,
+    sizeof(struct wsc_check)};
 
 static const struct wsc_check ws_checks[] = {
-    {"conversation", "steps", NULL, no_run},
-    {NULL, NULL, NULL, NULL},
+    {.name = "conversation", .summary = "steps", .run = no_run},
+    {.name = NULL},
 };
 static const struct wsc_plugin ws_plugin = {
-    WSC_ABI_VERSION, sizeof(struct wsc_plugin), "ws", "1.0", "ws", ws_checks};
+    WSC_ABI_VERSION, sizeof(struct wsc_plugin), "ws", "1.0", "ws", ws_checks,
+    sizeof(struct wsc_check)};
 
 static const char LISTENING_SCHEMA[] =
     "{\"type\": \"object\", \"properties\": {"
