@@ -457,6 +457,17 @@ static double request_seconds(const struct wsc_ctx *ctx, const struct wsc_http_r
     return s;
 }
 
+/* The limit a timeout message names: the one the user set that applied
+ * (the request's timeout, else the test's), not the time that happened to
+ * be left when the request started. */
+static double limit_seconds(const struct wsc_ctx *ctx, const struct wsc_http_request *req)
+{
+    double s = request_seconds(ctx, req);
+    if (req->timeout > 0 && req->timeout <= s + 0.05)
+        return req->timeout;
+    return ctx ? wsc_timeout(ctx) : s;
+}
+
 static int valid_method(const char *m)
 {
     for (const char *p = m; *p; p++)
@@ -501,7 +512,7 @@ static int perform(CURL *c, struct wsc_ctx *ctx, const struct wsc_http_request *
     }
     CURLcode cc = curl_easy_perform(c);
     if (cc != CURLE_OK) {
-        *err = transfer_error(c, cc, &t, what, errbuf, seconds);
+        *err = transfer_error(c, cc, &t, what, errbuf, limit_seconds(ctx, req));
         goto out;
     }
     if (read_response(c, &t, resp) != 0) {

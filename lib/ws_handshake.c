@@ -339,12 +339,15 @@ static enum wsc_ws_result transport_failure(struct wsc_ws *ws, CURLcode rc,
 {
     const char *detail = ws->curl_err[0] ? ws->curl_err : curl_easy_strerror(rc);
     if (rc == CURLE_OPERATION_TIMEDOUT || wsc_now() >= connect_deadline) {
-        /* The limit as the user set it when connect_timeout was the bound;
-         * else the time that was left, to a tenth (a loaded machine starts
-         * the handshake a little after the caller computed its deadline). */
+        /* The limit as the user set it when connect_timeout or the test's
+         * timeout was the bound; else the time that was left, to a tenth (a
+         * loaded machine starts the handshake a little after the caller
+         * computed its deadline). */
         double limit = connect_deadline - started;
         if (ws->opt.connect_timeout > 0 && ws->opt.connect_timeout <= limit + 0.05)
             limit = ws->opt.connect_timeout;
+        else if (ws->ctx && wsc_deadline(ws->ctx) <= connect_deadline)
+            limit = wsc_timeout(ws->ctx); /* the test's timeout was the bound */
         return ws_fail(ws, "no upgrade answer from %s within %.1f s (%s)", ws->opt.url,
                        limit, detail);
     }
