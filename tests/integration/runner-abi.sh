@@ -49,4 +49,18 @@ expect_match 'newerzero\.first' "$out" "the newer plugin's checks are listed"
 if printf '%s' "$out" | grep -q 'abi1\.old'; then not_ok "the ABI 1 plugin is not listed"
 else ok "the ABI 1 plugin is not listed"; fi
 
+# Declared metrics, flags and the validate callback in `wscheck plugins`.
+run_wscheck plugins --plugin-path "$PLUGINS"
+check "plugins lists a check's declared metrics" test \
+    "$(printf '%s\n' "$out" | grep -A2 -m1 'testkit\.pass:' | tail -n 2 | sed 's/  */ /g')" = \
+" metrics:
+ answer count always 42"
+expect_match 'testkit\.cases: .* \(reports cases\)' "$out" "plugins says which checks report cases"
+run_wscheck plugins --json --plugin-path "$PLUGINS"
+printf '%s' "$out" >"$T/plugins.json"
+expect_json "$T/plugins.json" "[c['metrics'] for p in r['plugins'] if p['name'] == 'testkit' for c in p['checks'] if c['name'] == 'pass'] == [[{'name': 'answer', 'unit': 'count', 'summary': 'always 42'}]]" \
+    "plugins --json lists declared metrics"
+expect_json "$T/plugins.json" "[(c['flags'], c['validate']) for p in r['plugins'] if p['name'] == 'testkit' for c in p['checks'] if c['name'] in ('cases', 'fail')] == [([], False), (['cases'], False)]" \
+    "plugins --json gives each check's flags and whether it validates"
+
 finish

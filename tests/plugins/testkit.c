@@ -207,7 +207,7 @@ static const struct wsc_check checks[] = {
     {.name = "deferred", .summary = "expands steps at run time", .params_schema = OBJ("\"steps\":{\"type\":\"array\",\"x-wsc-deferred\":true,\"description\":\"steps\"}"), .run = check_deferred},
     {.name = "match", .summary = "matches actual against expect", .params_schema = OBJ("\"expect\":{\"x-wsc-expect\":true,\"description\":\"matcher\"},\"actual\":{\"description\":\"value\"}"), .run = check_match},
     {.name = "warn", .summary = "passes with warnings", .params_schema = OBJ("\"warnings\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"warning texts\"}"), .run = check_warn},
-    {.name = "cases", .summary = "reports cases", .params_schema = OBJ("\"cases\":{\"type\":\"object\",\"description\":\"case name: passed, failed, error or skipped\"},\"fail\":{\"type\":\"string\",\"description\":\"fails the test itself too\"}"), .run = check_cases,
+    {.name = "cases", .summary = "reports the cases its params list", .params_schema = OBJ("\"cases\":{\"type\":\"object\",\"description\":\"case name: passed, failed, error or skipped\"},\"fail\":{\"type\":\"string\",\"description\":\"fails the test itself too\"}"), .run = check_cases,
      .flags = WSC_CHECK_CASES},
     {.name = NULL},
 };
