@@ -5,9 +5,7 @@
  * grow at their end only. struct_size and check_size say how large they were
  * where the plugin was built; members past the ones this wscheck knows are
  * accepted only when all their bytes are zero, so a plugin that uses a newer
- * feature is refused rather than run without it. "Known" ends at the last
- * member's end, not at sizeof: a newer member may sit in what is padding
- * here. */
+ * feature is refused rather than run without it (WSC_END_OF, wsc_all_zero). */
 #include "registry.h"
 
 #include <dirent.h>
@@ -20,9 +18,8 @@
 #include "schema.h"
 #include "util.h"
 
-#define END_OF(type, member) (offsetof(type, member) + sizeof(((type *)0)->member))
-#define PLUGIN_KNOWN END_OF(struct wsc_plugin, check_size)
-#define CHECK_KNOWN END_OF(struct wsc_check, flags)
+#define PLUGIN_KNOWN WSC_END_OF(struct wsc_plugin, check_size)
+#define CHECK_KNOWN WSC_END_OF(struct wsc_check, flags)
 #define KNOWN_CHECK_FLAGS WSC_CHECK_CASES
 
 static const char rebuild[] = "rebuild the plugin against its headers (pkg-config wscheck)";
@@ -32,16 +29,6 @@ static const char newer[] = "upgrade wscheck, or rebuild the plugin against this
 static char *refusal(const char *path, const char *reason)
 {
     return wsc_strdup_printf("%s: %s", path, reason ? reason : "refused");
-}
-
-/* Are the bytes [from, to) of p all zero? */
-static int zero_tail(const void *p, size_t from, size_t to)
-{
-    const unsigned char *b = p;
-    for (size_t i = from; i < to; i++)
-        if (b[i])
-            return 0;
-    return 1;
 }
 
 /* Sets *why (NULL when out of memory) and returns -1. */
@@ -65,7 +52,7 @@ static int check_plugin_struct(const char *path, const struct wsc_plugin *p, cha
         return refuse(why, wsc_strdup_printf(
             "%s: its struct wsc_plugin has %u bytes, ABI %u needs %zu: %s", path,
             p->struct_size, WSC_ABI_VERSION, PLUGIN_KNOWN, rebuild));
-    if (!zero_tail(p, PLUGIN_KNOWN, p->struct_size))
+    if (!wsc_all_zero(p, PLUGIN_KNOWN, p->struct_size))
         return refuse(why, wsc_strdup_printf(
             "%s: built for a newer wscheck (its struct wsc_plugin sets members past "
             "the %zu bytes this wscheck (%s) knows): %s", path, PLUGIN_KNOWN,
@@ -114,7 +101,7 @@ static int check_entry(const struct wsc_plugin *p, size_t i, char **why)
     if (!c->name || !*c->name || !c->run)
         return refuse(why, wsc_strdup_printf("check #%zu has no %s", i + 1,
                                              (!c->name || !*c->name) ? "name" : "function"));
-    if (!zero_tail(c, CHECK_KNOWN, p->check_size) || (c->flags & ~KNOWN_CHECK_FLAGS))
+    if (!wsc_all_zero(c, CHECK_KNOWN, p->check_size) || (c->flags & ~KNOWN_CHECK_FLAGS))
         return refuse(why, wsc_strdup_printf(
             "check '%s' was built for a newer wscheck (it sets members or flags this "
             "wscheck (%s) does not know): %s", c->name, WSC_VERSION, newer));
