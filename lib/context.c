@@ -349,9 +349,11 @@ static enum wsc_status test_status(const struct wsc_ctx *ctx)
 {
     size_t n = json_object_array_length(ctx->cases), failed = 0, errors = 0, skipped = 0;
     for (size_t i = 0; i < n; i++) {
-        struct json_object *st;
+        struct json_object *st = NULL;
         json_object_object_get_ex(json_object_array_get_idx(ctx->cases, i), "status", &st);
-        const char *s = json_object_get_string(st);
+        const char *s = st ? json_object_get_string(st) : NULL;
+        if (!s)
+            continue;
         failed += strcmp(s, "failed") == 0;
         errors += strcmp(s, "error") == 0;
         skipped += strcmp(s, "skipped") == 0;
