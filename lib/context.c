@@ -23,8 +23,11 @@ struct wsc_ctx *wsc_ctx_new(double timeout, const struct wsc_vars *vars, int ver
     ctx->outputs = json_object_new_object();
     ctx->trace = json_object_new_array();
     ctx->new_vars = json_object_new_object();
+    ctx->warnings = json_object_new_array();
+    ctx->cases = json_object_new_array();
     ctx->vars = vars ? wsc_vars_copy(vars) : wsc_vars_new();
-    if (!ctx->metrics || !ctx->outputs || !ctx->trace || !ctx->new_vars || !ctx->vars) {
+    if (!ctx->metrics || !ctx->outputs || !ctx->trace || !ctx->new_vars || !ctx->warnings ||
+        !ctx->cases || !ctx->vars) {
         wsc_ctx_free(ctx);
         return NULL;
     }
@@ -41,6 +44,8 @@ void wsc_ctx_free(struct wsc_ctx *ctx)
     json_object_put(ctx->outputs);
     json_object_put(ctx->trace);
     json_object_put(ctx->new_vars);
+    json_object_put(ctx->warnings);
+    json_object_put(ctx->cases);
     if (ctx->vars)
         wsc_vars_free(ctx->vars);
     for (size_t i = 0; i < ctx->n_secrets; i++)
@@ -50,12 +55,17 @@ void wsc_ctx_free(struct wsc_ctx *ctx)
 }
 
 /* Later calls never downgrade: error outranks failure, both outrank skip. */
+static enum wsc_status worse(enum wsc_status now, enum wsc_status st)
+{
+    if (st == WSC_ERROR || now == WSC_PASSED || (st == WSC_FAILED && now == WSC_SKIPPED))
+        return st;
+    return now;
+}
+
 static void set_status(struct wsc_ctx *ctx, enum wsc_status st, const char *fmt,
                        va_list ap)
 {
-    if (st == WSC_ERROR || ctx->status == WSC_PASSED ||
-        (st == WSC_FAILED && ctx->status == WSC_SKIPPED))
-        ctx->status = st;
+    ctx->status = worse(ctx->status, st);
     if (ctx->message.len)
         wsc_buf_puts(&ctx->message, "; ");
     wsc_buf_vprintf(&ctx->message, fmt, ap);
@@ -88,6 +98,71 @@ void wsc_skip(struct wsc_ctx *ctx, const char *fmt, ...)
 int wsc_failed(const struct wsc_ctx *ctx)
 {
     return ctx->status == WSC_FAILED || ctx->status == WSC_ERROR;
+}
+
+void wsc_warn(struct wsc_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = wsc_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    struct json_object *w = text ? json_object_new_string(text) : NULL;
+    if (!w || json_object_array_add(ctx->warnings, w) != 0)
+        json_object_put(w);
+    free(text);
+}
+
+static int case_known(const struct wsc_ctx *ctx, const char *name)
+{
+    for (size_t i = 0; i < json_object_array_length(ctx->cases); i++) {
+        struct json_object *c = json_object_array_get_idx(ctx->cases, i), *n;
+        if (json_object_object_get_ex(c, "name", &n) &&
+            strcmp(json_object_get_string(n), name) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static struct json_object *case_json(const char *name, enum wsc_status st,
+                                     double duration_ms, const char *message)
+{
+    struct json_object *c = json_object_new_object();
+    if (!c)
+        return NULL;
+    json_object_object_add(c, "name", json_object_new_string(name));
+    json_object_object_add(c, "status", json_object_new_string(wsc_status_name(st)));
+    if (duration_ms >= 0 && isfinite(duration_ms))
+        json_object_object_add(c, "duration", json_object_new_double(duration_ms / 1e3));
+    if (message)
+        json_object_object_add(c, "message", json_object_new_string(message));
+    return c;
+}
+
+void wsc_case(struct wsc_ctx *ctx, const char *name, enum wsc_case_status status,
+              double duration_ms, const char *fmt, ...)
+{
+    static const enum wsc_status statuses[] = {WSC_PASSED, WSC_FAILED, WSC_ERROR,
+                                               WSC_SKIPPED};
+    if (!name || !*name || case_known(ctx, name)) {
+        wsc_error(ctx, "case '%s' %s", name ? name : "",
+                  name && *name ? "reported twice" : "has no name");
+        return;
+    }
+    if ((unsigned)status >= sizeof statuses / sizeof *statuses) {
+        wsc_error(ctx, "case '%s' has an unknown status %d", name, (int)status);
+        return;
+    }
+    char *message = NULL;
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        message = wsc_strdup_vprintf(fmt, ap);
+        va_end(ap);
+    }
+    struct json_object *c = case_json(name, statuses[status], duration_ms, message);
+    if (!c || json_object_array_add(ctx->cases, c) != 0)
+        json_object_put(c);
+    free(message);
 }
 
 void wsc_note(struct wsc_ctx *ctx, const char *fmt, ...)
@@ -267,17 +342,40 @@ static void add_redacted_string(const struct wsc_ctx *ctx, struct json_object *o
     free(s);
 }
 
+/* The test's status: the check's own, made worse by its cases (failed when
+ * one failed, else an error when one errored; skipped cases change
+ * nothing unless all of them were skipped). */
+static enum wsc_status test_status(const struct wsc_ctx *ctx)
+{
+    size_t n = json_object_array_length(ctx->cases), failed = 0, errors = 0, skipped = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *st = NULL;
+        json_object_object_get_ex(json_object_array_get_idx(ctx->cases, i), "status", &st);
+        const char *s = st ? json_object_get_string(st) : NULL;
+        if (!s)
+            continue;
+        failed += strcmp(s, "failed") == 0;
+        errors += strcmp(s, "error") == 0;
+        skipped += strcmp(s, "skipped") == 0;
+    }
+    enum wsc_status cases = failed ? WSC_FAILED : errors ? WSC_ERROR
+                          : n && skipped == n ? WSC_SKIPPED : WSC_PASSED;
+    return cases == WSC_PASSED ? ctx->status : worse(ctx->status, cases);
+}
+
 struct json_object *wsc_ctx_to_json(const struct wsc_ctx *ctx)
 {
     struct json_object *o = json_object_new_object();
     if (!o)
         return NULL;
-    json_object_object_add(o, "status", json_object_new_string(wsc_status_name(ctx->status)));
+    json_object_object_add(o, "status", json_object_new_string(wsc_status_name(test_status(ctx))));
     add_redacted_string(ctx, o, "message", &ctx->message);
     add_redacted_string(ctx, o, "log", &ctx->log);
     json_object_object_add(o, "metrics", json_object_get(ctx->metrics));
     json_object_object_add(o, "outputs", redact_json(ctx, ctx->outputs));
     json_object_object_add(o, "trace", redact_json(ctx, ctx->trace));
+    json_object_object_add(o, "warnings", redact_json(ctx, ctx->warnings));
+    json_object_object_add(o, "cases", redact_json(ctx, ctx->cases));
     json_object_object_add(o, "vars", json_object_get(ctx->new_vars));
     return o;
 }

@@ -527,11 +527,12 @@ out:
     return rc;
 }
 
-int wsc_http_request(struct wsc_ctx *ctx, const struct wsc_http_request *req,
-                     struct wsc_http_response *resp, char **err)
+#define REQUEST_KNOWN WSC_END_OF(struct wsc_http_request, tls)
+#define RESPONSE_KNOWN WSC_END_OF(struct wsc_http_response, total_ms)
+
+static int send_request(struct wsc_ctx *ctx, const struct wsc_http_request *req,
+                        struct wsc_http_response *resp, char **err)
 {
-    memset(resp, 0, sizeof(*resp));
-    *err = NULL;
     const char *method = req->method && *req->method ? req->method : "GET";
     if (!req->url || !*req->url) {
         *err = strdup("no URL given");
@@ -560,16 +561,51 @@ int wsc_http_request(struct wsc_ctx *ctx, const struct wsc_http_request *req,
     return rc;
 }
 
-void wsc_http_response_free(struct wsc_http_response *resp)
+/* Why the plugin's structs cannot be used, or NULL (the growth rule). */
+static char *unusable(const struct wsc_http_request *req, size_t req_size,
+                      size_t resp_size)
 {
-    if (!resp)
+    if (req_size < REQUEST_KNOWN || resp_size < RESPONSE_KNOWN)
+        return wsc_strdup_printf("struct wsc_http_%s of %zu bytes is smaller than ABI "
+                                 "%u's: rebuild the plugin against its headers",
+                                 req_size < REQUEST_KNOWN ? "request" : "response",
+                                 req_size < REQUEST_KNOWN ? req_size : resp_size,
+                                 WSC_ABI_VERSION);
+    if (!wsc_all_zero(req, REQUEST_KNOWN, req_size))
+        return wsc_strdup_printf("struct wsc_http_request sets members this wscheck (%s) "
+                                 "does not know: the plugin was built for a newer "
+                                 "wscheck", WSC_VERSION);
+    return NULL;
+}
+
+/* The response is built in a struct of this build's layout and copied into
+ * the plugin's as far as both go; members this build does not know are
+ * zeroed. */
+int wsc_http_request_sized(struct wsc_ctx *ctx, const struct wsc_http_request *req,
+                           size_t req_size, struct wsc_http_response *resp,
+                           size_t resp_size, char **err)
+{
+    *err = NULL;
+    memset(resp, 0, resp_size);
+    if ((*err = unusable(req, req_size, resp_size)) != NULL)
+        return -1;
+    struct wsc_http_response got;
+    memset(&got, 0, sizeof got);
+    int rc = send_request(ctx, req, &got, err);
+    memcpy(resp, &got, resp_size < sizeof got ? resp_size : sizeof got);
+    return rc;
+}
+
+void wsc_http_response_free_sized(struct wsc_http_response *resp, size_t size)
+{
+    if (!resp || size < RESPONSE_KNOWN)
         return;
     json_object_put(resp->headers);
     json_object_put(resp->json);
     free(resp->body);
     free(resp->json_error);
     free(resp->url);
-    memset(resp, 0, sizeof(*resp));
+    memset(resp, 0, size);
 }
 
 /* ---- Helpers for checks ---------------------------------------------------- */
@@ -582,10 +618,12 @@ static const char *param_string(const struct json_object *params, const char *ke
     return json_object_get_string(v);
 }
 
-void wsc_http_request_from_params(struct wsc_http_request *req,
-                                  const struct json_object *params)
+void wsc_http_request_from_params_sized(struct wsc_http_request *req, size_t size,
+                                        const struct json_object *params)
 {
     struct json_object *v = NULL;
+    if (size < REQUEST_KNOWN)
+        return; /* wsc_http_request() will say why */
     req->url = param_string(params, "url");
     if (json_object_object_get_ex(params, "headers", &v) && json_object_is_type(v, json_type_object))
         req->headers = v;

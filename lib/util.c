@@ -199,3 +199,12 @@ char *wsc_redact(const char *s, char *const *secrets, size_t n_secrets)
     }
     return wsc_buf_take(&b);
 }
+
+int wsc_all_zero(const void *p, size_t from, size_t to)
+{
+    const unsigned char *b = p;
+    for (size_t i = from; i < to; i++)
+        if (b[i])
+            return 0;
+    return 1;
+}

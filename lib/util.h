@@ -40,6 +40,13 @@ int wsc_strv_push(char ***list, size_t *n, const char *s);
 /* Frees every string and the array. */
 void wsc_strv_free(char **list, size_t n);
 
+/* The growth rule (wscheck-plugin(7)): the offset just past a struct's last
+ * member that this build knows ("known" ends there, not at sizeof: a member
+ * a later release adds may sit in what is padding here), and whether the
+ * bytes [from, to) of p are all zero. */
+#define WSC_END_OF(type, member) (offsetof(type, member) + sizeof(((type *)0)->member))
+int wsc_all_zero(const void *p, size_t from, size_t to);
+
 double wsc_wallclock(void); /* epoch seconds */
 
 /* Reads a whole file (at most max bytes: EFBIG beyond). NULL with errno set

@@ -428,11 +428,9 @@ static int dispatch(struct wsc_ws *ws, const struct curl_ws_frame *meta, size_t 
     return -1;
 }
 
-enum wsc_ws_result wsc_ws_recv(struct wsc_ws *ws, struct wsc_ws_msg *msg, unsigned want,
-                               double deadline)
+static enum wsc_ws_result recv_msg(struct wsc_ws *ws, struct wsc_ws_msg *msg, unsigned want,
+                                   double deadline)
 {
-    if (!ws)
-        return WSC_WS_ERROR;
     enum wsc_ws_result r = refuse_if_done(ws);
     if (r != WSC_WS_OK)
         return r;
@@ -469,11 +467,34 @@ enum wsc_ws_result wsc_ws_recv(struct wsc_ws *ws, struct wsc_ws_msg *msg, unsign
     }
 }
 
-enum wsc_ws_result wsc_ws_recv_json(struct wsc_ws *ws, struct wsc_ws_msg *msg,
-                                    struct json_object **value, double deadline)
+/* The growth rule: the message is built in a struct of this build's layout
+ * and copied into the plugin's as far as both go; members of a newer
+ * plugin's struct that this build does not know are zeroed. */
+enum wsc_ws_result wsc_ws_recv_sized(struct wsc_ws *ws, struct wsc_ws_msg *msg,
+                                     size_t msg_size, unsigned want, double deadline)
+{
+    if (!ws)
+        return WSC_WS_ERROR;
+    if (msg && msg_size < WS_MSG_KNOWN)
+        return ws_fail(ws, "struct wsc_ws_msg of %zu bytes is smaller than ABI %u's: "
+                       "rebuild the plugin against its headers", msg_size, WSC_ABI_VERSION);
+    struct wsc_ws_msg got;
+    memset(&got, 0, sizeof got);
+    enum wsc_ws_result r = recv_msg(ws, msg ? &got : NULL, want, deadline);
+    if (msg && r == WSC_WS_OK) {
+        memcpy(msg, &got, msg_size < sizeof got ? msg_size : sizeof got);
+        if (msg_size > sizeof got)
+            memset((char *)msg + sizeof got, 0, msg_size - sizeof got);
+    }
+    return r;
+}
+
+enum wsc_ws_result wsc_ws_recv_json_sized(struct wsc_ws *ws, struct wsc_ws_msg *msg,
+                                          size_t msg_size, struct json_object **value,
+                                          double deadline)
 {
     *value = NULL;
-    enum wsc_ws_result r = wsc_ws_recv(ws, msg, WSC_WS_DATA, deadline);
+    enum wsc_ws_result r = wsc_ws_recv_sized(ws, msg, msg_size, WSC_WS_DATA, deadline);
     if (r != WSC_WS_OK || msg->kind != WSC_WS_TEXT)
         return r;
     struct json_tokener *tok = json_tokener_new();

@@ -425,6 +425,11 @@ struct wsc_ws *wsc_ws_connect(struct wsc_ctx *ctx, const struct wsc_ws_options *
     ws->state = ST_NEW;
     ws->headers = json_object_new_object();
     ws->chunk = malloc(CHUNK_SIZE);
+    const char *unusable = ws_options_unusable(opt);
+    if (unusable && ws->headers && ws->chunk) {
+        ws_fail(ws, "%s", unusable);
+        return ws;
+    }
     if (!ws->headers || !ws->chunk || ws_options_copy(&ws->opt, opt) != 0) {
         wsc_ws_free(ws);
         return NULL;

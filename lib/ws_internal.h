@@ -72,6 +72,13 @@ void ws_trace(struct wsc_ws *ws, const char *dir, const char *kind,
 
 /* Deep copy of src into dst (initialised first); -1 when out of memory,
  * dst then holds part of the copy and is freed by the caller. */
+/* The members of the public structs this build knows (the growth rule). */
+#define WS_OPTIONS_KNOWN WSC_END_OF(struct wsc_ws_options, observe_pings)
+#define WS_MSG_KNOWN WSC_END_OF(struct wsc_ws_msg, at)
+
+/* Why a plugin's options cannot be used (built for another release, or not
+ * initialised with wsc_ws_options_init/parse), or NULL when they can. */
+const char *ws_options_unusable(const struct wsc_ws_options *opt);
 int ws_options_copy(struct wsc_ws_options *dst, const struct wsc_ws_options *src);
 /* Does url start with ws:// or wss:// (any case)? */
 int ws_is_url(const char *url);

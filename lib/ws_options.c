@@ -13,14 +13,33 @@
 
 /* ---- options ------------------------------------------------------------- */
 
-void wsc_ws_options_init(struct wsc_ws_options *opt)
+/* Zeroes the plugin's whole struct (members this build does not know
+ * included: they stay unset) and records its size. */
+void wsc_ws_options_init_sized(struct wsc_ws_options *opt, size_t size)
 {
-    memset(opt, 0, sizeof *opt);
+    memset(opt, 0, size);
+    if (size < WS_OPTIONS_KNOWN)
+        return; /* struct_size stays 0: every later use refuses */
+    opt->struct_size = size;
     opt->max_message_size = WSC_WS_DEFAULT_MAX_MESSAGE_SIZE;
+}
+
+const char *ws_options_unusable(const struct wsc_ws_options *opt)
+{
+    if (opt->struct_size < WS_OPTIONS_KNOWN)
+        return "struct wsc_ws_options was not initialised with wsc_ws_options_init() "
+               "or wsc_ws_options_parse(), or comes from an older ABI: rebuild the "
+               "plugin against its headers";
+    if (!wsc_all_zero(opt, WS_OPTIONS_KNOWN, opt->struct_size))
+        return "struct wsc_ws_options sets members this wscheck (" WSC_VERSION ") does "
+               "not know: the plugin was built for a newer wscheck";
+    return NULL;
 }
 
 void wsc_ws_options_free(struct wsc_ws_options *opt)
 {
+    if (opt->struct_size < WS_OPTIONS_KNOWN)
+        return; /* never initialised: nothing of ours in it */
     free(opt->url);
     for (size_t i = 0; i < opt->n_headers; i++)
         free(opt->headers[i]);
@@ -32,12 +51,14 @@ void wsc_ws_options_free(struct wsc_ws_options *opt)
     free(opt->ca_file);
     free(opt->client_cert);
     free(opt->client_key);
-    wsc_ws_options_init(opt);
+    wsc_ws_options_init_sized(opt, opt->struct_size);
 }
 
 int wsc_ws_options_add_header(struct wsc_ws_options *opt, const char *name,
                               const char *value)
 {
+    if (opt->struct_size < WS_OPTIONS_KNOWN)
+        return -1;
     char *line;
     if (asprintf(&line, "%s: %s", name, value) < 0)
         return -1;
@@ -212,14 +233,16 @@ static int parse_numbers(const struct json_object *params,
     return 0;
 }
 
-int wsc_ws_options_parse(struct wsc_ctx *ctx, const struct json_object *params,
-                         struct wsc_ws_options *opt, char **err)
+int wsc_ws_options_parse_sized(struct wsc_ctx *ctx, const struct json_object *params,
+                               struct wsc_ws_options *opt, size_t size, char **err)
 {
-    wsc_ws_options_init(opt);
+    wsc_ws_options_init_sized(opt, size);
     if (err)
         *err = NULL;
     int r = -1;
-    if (!params || !json_object_is_type(params, json_type_object))
+    if (size < WS_OPTIONS_KNOWN)
+        parse_error(err, "%s", ws_options_unusable(opt));
+    else if (!params || !json_object_is_type(params, json_type_object))
         parse_error(err, "params: expected an object");
     else if (parse_string(params, "url", &opt->url, err) != 0)
         ;

@@ -13,6 +13,14 @@ static void move_attempt(struct wsc_result *to, struct wsc_result *from)
     to->n_metrics = from->n_metrics;
     to->outputs = from->outputs;
     to->trace = from->trace;
+    to->warnings = from->warnings;
+    to->n_warnings = from->n_warnings;
+    to->cases = from->cases;
+    to->n_cases = from->n_cases;
+    from->warnings = NULL;
+    from->n_warnings = 0;
+    from->cases = NULL;
+    from->n_cases = 0;
     from->message = from->log = NULL;
     from->metrics = NULL;
     from->n_metrics = 0;

@@ -7,9 +7,9 @@
 
 #include "result.h"
 
-/* Fills status, message, log, metrics, outputs and trace of r from a child's
- * report; variables the check set are returned in *vars (borrowed from j).
- * Returns 0, or -1 when the report is malformed. */
+/* Fills status, message, log, metrics, outputs, trace, warnings and cases
+ * of r from a child's report; variables the check set are returned in *vars
+ * (borrowed from j). Returns 0, or -1 when the report is malformed. */
 int wsc_ctx_report_to_result(const struct json_object *j, struct wsc_result *r,
                              struct json_object **vars);
 

@@ -1,4 +1,5 @@
-/* `wscheck plugins`: what is loaded, with every check's params. */
+/* `wscheck plugins`: what is loaded, with every check's params, the metrics
+ * it declares and what it reports (cases, a validate callback). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +10,8 @@
 static const char plugins_usage[] =
     "Usage: wscheck plugins [--json] [--plugin-path DIR]...\n"
     "\n"
-    "List the plugins found on the search path, their checks and params.\n"
+    "List the plugins found on the search path, their checks, params and the\n"
+    "metrics each check declares.\n"
     "\n"
     "  --json              machine-readable output\n"
     "  --plugin-path DIR   look for plugins in DIR first (repeatable)\n"
@@ -41,6 +43,16 @@ static int is_required(struct json_object *schema, const char *name)
     return 0;
 }
 
+static void print_metrics(const struct wsc_check *c)
+{
+    if (!c->metrics || !c->metrics[0].name)
+        return;
+    printf("      metrics:\n");
+    for (size_t i = 0; c->metrics[i].name; i++)
+        printf("        %-20s %-6s %s\n", c->metrics[i].name, c->metrics[i].unit,
+               c->metrics[i].summary ? c->metrics[i].summary : "");
+}
+
 static void print_text(const struct wsc_registry *reg)
 {
     for (size_t i = 0; i < reg->n_plugins; i++) {
@@ -50,14 +62,46 @@ static void print_text(const struct wsc_registry *reg)
         for (size_t k = 0; k < p->n_checks; k++) {
             const struct wsc_loaded_check *c = &p->checks[k];
             struct json_object *props;
-            printf("    %s.%s: %s\n", p->plugin->name, c->check->name,
-                   c->check->summary ? c->check->summary : "");
+            printf("    %s.%s: %s%s\n", p->plugin->name, c->check->name,
+                   c->check->summary ? c->check->summary : "",
+                   c->check->flags & WSC_CHECK_CASES ? " (reports cases)" : "");
             if (json_object_object_get_ex(c->schema, "properties", &props)) {
                 json_object_object_foreach(props, name, sub)
                     print_param(name, sub, is_required(c->schema, name));
             }
+            print_metrics(c->check);
         }
     }
+}
+
+static struct json_object *metrics_json(const struct wsc_check *c)
+{
+    struct json_object *list = json_object_new_array();
+    for (size_t i = 0; list && c->metrics && c->metrics[i].name; i++) {
+        const struct wsc_metric_decl *m = &c->metrics[i];
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "name", json_object_new_string(m->name));
+        json_object_object_add(o, "unit", json_object_new_string(m->unit));
+        json_object_object_add(o, "summary", json_object_new_string(m->summary ? m->summary : ""));
+        json_object_array_add(list, o);
+    }
+    return list;
+}
+
+/* {"name", "summary", "params", "metrics", "flags": ["cases"], "validate"} */
+static struct json_object *check_json(const struct wsc_loaded_check *lc)
+{
+    const struct wsc_check *c = lc->check;
+    struct json_object *o = json_object_new_object(), *flags = json_object_new_array();
+    json_object_object_add(o, "name", json_object_new_string(c->name));
+    json_object_object_add(o, "summary", json_object_new_string(c->summary ? c->summary : ""));
+    json_object_object_add(o, "params", json_object_get(lc->schema));
+    json_object_object_add(o, "metrics", metrics_json(c));
+    if (c->flags & WSC_CHECK_CASES)
+        json_object_array_add(flags, json_object_new_string("cases"));
+    json_object_object_add(o, "flags", flags);
+    json_object_object_add(o, "validate", json_object_new_boolean(c->validate != NULL));
+    return o;
 }
 
 static struct json_object *plugin_json(const struct wsc_loaded_plugin *p)
@@ -67,14 +111,8 @@ static struct json_object *plugin_json(const struct wsc_loaded_plugin *p)
     json_object_object_add(o, "version", json_object_new_string(p->plugin->version ? p->plugin->version : ""));
     json_object_object_add(o, "summary", json_object_new_string(p->plugin->summary ? p->plugin->summary : ""));
     json_object_object_add(o, "path", json_object_new_string(p->path));
-    for (size_t k = 0; k < p->n_checks; k++) {
-        struct json_object *c = json_object_new_object();
-        json_object_object_add(c, "name", json_object_new_string(p->checks[k].check->name));
-        json_object_object_add(c, "summary", json_object_new_string(
-            p->checks[k].check->summary ? p->checks[k].check->summary : ""));
-        json_object_object_add(c, "params", json_object_get(p->checks[k].schema));
-        json_object_array_add(checks, c);
-    }
+    for (size_t k = 0; k < p->n_checks; k++)
+        json_object_array_add(checks, check_json(&p->checks[k]));
     json_object_object_add(o, "checks", checks);
     return o;
 }

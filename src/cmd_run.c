@@ -28,6 +28,7 @@ static const char run_usage[] =
     "  --plugin-path DIR     look for plugins in DIR first (repeatable)\n"
     "  --jobs N              run N scenario files in parallel (default 1)\n"
     "  --fail-fast           stop after the first failed test\n"
+    "  --strict              a test that passed with warnings fails\n"
     "  --quiet               print only failures and the summary\n"
     "  --verbose             also print metrics, notes and debug output\n"
     "  --no-color            no colours (also when NO_COLOR is set)\n"
@@ -54,7 +55,7 @@ static const char validate_usage[] =
 
 enum { OPT_JUNIT = 256, OPT_JSON, OPT_VAR, OPT_TAG, OPT_FILTER, OPT_TIMEOUT,
        OPT_RETRIES, OPT_PLUGIN_PATH, OPT_JOBS, OPT_FAIL_FAST, OPT_QUIET,
-       OPT_VERBOSE, OPT_NO_COLOR, OPT_NO_FORK };
+       OPT_VERBOSE, OPT_NO_COLOR, OPT_NO_FORK, OPT_STRICT };
 
 static const struct option run_options[] = {
     {"junit", required_argument, NULL, OPT_JUNIT},
@@ -67,6 +68,7 @@ static const struct option run_options[] = {
     {"plugin-path", required_argument, NULL, OPT_PLUGIN_PATH},
     {"jobs", required_argument, NULL, OPT_JOBS},
     {"fail-fast", no_argument, NULL, OPT_FAIL_FAST},
+    {"strict", no_argument, NULL, OPT_STRICT},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
@@ -144,6 +146,7 @@ static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg,
                 return rc;
             break;
         case OPT_FAIL_FAST: cfg->opts.fail_fast = 1; break;
+        case OPT_STRICT: cfg->opts.strict = 1; break;
         case OPT_QUIET: *quiet = 1; break;
         case OPT_VERBOSE: *verbose = 1; break;
         case OPT_NO_COLOR: *no_color = 1; break;

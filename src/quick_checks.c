@@ -30,6 +30,7 @@ static const char quick_check_usage[] =
     "  --ci-mode                no colours; failures are reported, exit 0 unless\n"
     "                           --fail-on-error is also given\n"
     "  --fail-on-error          exit 1 when a test fails (the default outside --ci-mode)\n"
+    "  --strict                 a test that passed with warnings fails\n"
     "  --output-junit-xml FILE  write a JUnit report (also --junit FILE)\n"
     "  --json FILE              write a JSON report\n"
     "  --plugin-path DIR        look for plugins in DIR first (repeatable)\n"
@@ -40,7 +41,7 @@ static const char quick_check_usage[] =
 
 enum { OPT_CHECK_PORT = 300, OPT_HOST, OPT_CHECK_HTTP, OPT_TEST_WS, OPT_TEST_ENDPOINT,
        OPT_TIMEOUT, OPT_CI, OPT_FAIL_ON_ERROR, OPT_JUNIT, OPT_JSON, OPT_PLUGIN_PATH,
-       OPT_QUIET, OPT_VERBOSE, OPT_NO_COLOR };
+       OPT_QUIET, OPT_VERBOSE, OPT_NO_COLOR, OPT_STRICT };
 
 static const struct option quick_check_options[] = {
     {"check-port", required_argument, NULL, OPT_CHECK_PORT},
@@ -51,6 +52,7 @@ static const struct option quick_check_options[] = {
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"ci-mode", no_argument, NULL, OPT_CI},
     {"fail-on-error", no_argument, NULL, OPT_FAIL_ON_ERROR},
+    {"strict", no_argument, NULL, OPT_STRICT},
     {"output-junit-xml", required_argument, NULL, OPT_JUNIT},
     {"junit", required_argument, NULL, OPT_JUNIT},
     {"json", required_argument, NULL, OPT_JSON},
@@ -79,6 +81,7 @@ struct quick_checks {
     double timeout;
     int ci_mode;
     int fail_on_error;
+    int strict;
     int quiet, verbose, no_color;
     const char *junit, *json;
     char **plugin_paths;
@@ -197,6 +200,7 @@ static int parse_settings(int argc, char **argv, struct quick_checks *s)
         case OPT_JUNIT: s->junit = optarg; break;
         case OPT_JSON: s->json = optarg; break;
         case OPT_PLUGIN_PATH: if (push_path(s, optarg) < 0) return WSC_EXIT_INTERNAL; break;
+        case OPT_STRICT: s->strict = 1; break;
         case OPT_QUIET: s->quiet = 1; break;
         case OPT_VERBOSE: s->verbose = 1; break;
         case OPT_NO_COLOR: s->no_color = 1; break;
@@ -328,6 +332,7 @@ static int run_quick_checks(struct quick_checks *s, char **files, size_t n_files
         memset(&cfg, 0, sizeof(cfg));
         cfg.opts.retries = -1;
         cfg.opts.verbose = s->verbose;
+        cfg.opts.strict = s->strict;
         cfg.jobs = 1;
         cfg.junit_path = s->junit;
         cfg.json_path = s->json;

@@ -1,32 +1,114 @@
 /* Plugin loading: dlopen every *.so on the search path, refuse anything that
- * is not a well-formed wscheck plugin, naming the file. */
+ * is not a well-formed wscheck plugin, naming the file.
+ *
+ * The growth rule (wscheck/plugin.h): struct wsc_plugin and struct wsc_check
+ * grow at their end only. struct_size and check_size say how large they were
+ * where the plugin was built; members past the ones this wscheck knows are
+ * accepted only when all their bytes are zero, so a plugin that uses a newer
+ * feature is refused rather than run without it (WSC_END_OF, wsc_all_zero). */
 #include "registry.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "schema.h"
 #include "util.h"
 
+#define PLUGIN_KNOWN WSC_END_OF(struct wsc_plugin, check_size)
+#define CHECK_KNOWN WSC_END_OF(struct wsc_check, flags)
+#define KNOWN_CHECK_FLAGS WSC_CHECK_CASES
+
+static const char rebuild[] = "rebuild the plugin against its headers (pkg-config wscheck)";
+static const char newer[] = "upgrade wscheck, or rebuild the plugin against this "
+                            "wscheck's headers";
+
 static char *refusal(const char *path, const char *reason)
 {
     return wsc_strdup_printf("%s: %s", path, reason ? reason : "refused");
 }
 
-static const char *check_plugin_struct(const struct wsc_plugin *p)
+/* Sets *why (NULL when out of memory) and returns -1. */
+static int refuse(char **why, char *message)
 {
+    *why = message;
+    return -1;
+}
+
+/* abi_version and struct_size come first in every ABI, so they can be read
+ * before anything else is known about the object. */
+static int check_plugin_struct(const char *path, const struct wsc_plugin *p, char **why)
+{
+    *why = NULL;
     if (p->abi_version != WSC_ABI_VERSION)
-        return "ABI version mismatch";
-    if (p->struct_size < sizeof(struct wsc_plugin))
-        return "plugin structure too small for this ABI";
+        return refuse(why, wsc_strdup_printf(
+            "%s: built for plugin ABI %u; this wscheck (%s) loads ABI %u: %s", path,
+            p->abi_version, WSC_VERSION, WSC_ABI_VERSION,
+            p->abi_version > WSC_ABI_VERSION ? newer : rebuild));
+    if (p->struct_size < PLUGIN_KNOWN)
+        return refuse(why, wsc_strdup_printf(
+            "%s: its struct wsc_plugin has %u bytes, ABI %u needs %zu: %s", path,
+            p->struct_size, WSC_ABI_VERSION, PLUGIN_KNOWN, rebuild));
+    if (!wsc_all_zero(p, PLUGIN_KNOWN, p->struct_size))
+        return refuse(why, wsc_strdup_printf(
+            "%s: built for a newer wscheck (its struct wsc_plugin sets members past "
+            "the %zu bytes this wscheck (%s) knows): %s", path, PLUGIN_KNOWN,
+            WSC_VERSION, newer));
+    if (p->check_size < CHECK_KNOWN || p->check_size % alignof(struct wsc_check))
+        return refuse(why, wsc_strdup_printf(
+            "%s: its struct wsc_check has %u bytes, ABI %u needs %zu: %s", path,
+            p->check_size, WSC_ABI_VERSION, CHECK_KNOWN, rebuild));
     if (!p->name || !*p->name)
-        return "plugin has no name";
+        return refuse(why, refusal(path, "plugin has no name"));
     if (!p->checks)
-        return "plugin has no check table";
-    return NULL;
+        return refuse(why, refusal(path, "plugin has no check table"));
+    return 0;
+}
+
+/* Entry i of the check table, stepping by the plugin's check size. */
+static const struct wsc_check *check_at(const struct wsc_plugin *p, size_t i)
+{
+    return (const struct wsc_check *)(const void *)((const char *)p->checks +
+                                                    i * p->check_size);
+}
+
+/* A declared metric table: every name non-empty and unique, every unit given. */
+static int check_metrics(const struct wsc_check *c, char **why)
+{
+    for (size_t i = 0; c->metrics && c->metrics[i].name; i++) {
+        const struct wsc_metric_decl *m = &c->metrics[i];
+        if (!*m->name)
+            return refuse(why, wsc_strdup_printf(
+                "check '%s' declares metric #%zu with an empty name", c->name, i + 1));
+        if (!m->unit || !*m->unit)
+            return refuse(why, wsc_strdup_printf(
+                "check '%s' declares metric '%s' without a unit", c->name, m->name));
+        for (size_t k = 0; k < i; k++)
+            if (strcmp(c->metrics[k].name, m->name) == 0)
+                return refuse(why, wsc_strdup_printf(
+                    "check '%s' declares metric '%s' twice", c->name, m->name));
+    }
+    return 0;
+}
+
+/* One entry of the check table. Returns 0, or -1 with *why set. */
+static int check_entry(const struct wsc_plugin *p, size_t i, char **why)
+{
+    const struct wsc_check *c = check_at(p, i);
+    if (!c->name || !*c->name || !c->run)
+        return refuse(why, wsc_strdup_printf("check #%zu has no %s", i + 1,
+                                             (!c->name || !*c->name) ? "name" : "function"));
+    if (!wsc_all_zero(c, CHECK_KNOWN, p->check_size) || (c->flags & ~KNOWN_CHECK_FLAGS))
+        return refuse(why, wsc_strdup_printf(
+            "check '%s' was built for a newer wscheck (it sets members or flags this "
+            "wscheck (%s) does not know): %s", c->name, WSC_VERSION, newer));
+    for (size_t k = 0; k < i; k++)
+        if (strcmp(check_at(p, k)->name, c->name) == 0)
+            return refuse(why, wsc_strdup_printf("check '%s' is defined twice", c->name));
+    return check_metrics(c, why);
 }
 
 static void free_checks(struct wsc_loaded_check *checks, size_t n)
@@ -36,12 +118,13 @@ static void free_checks(struct wsc_loaded_check *checks, size_t n)
     free(checks);
 }
 
-/* Parses every check's schema. Returns NULL with *why set on refusal. */
+/* Checks every entry and parses its schema. Returns NULL with *why set on
+ * refusal. */
 static struct wsc_loaded_check *load_checks(const struct wsc_plugin *p, size_t *n,
                                             char **why)
 {
     size_t count = 0;
-    while (p->checks[count].name || p->checks[count].run)
+    while (check_at(p, count)->name || check_at(p, count)->run)
         count++;
     struct wsc_loaded_check *checks = calloc(count ? count : 1, sizeof(*checks));
     if (!checks) {
@@ -49,20 +132,12 @@ static struct wsc_loaded_check *load_checks(const struct wsc_plugin *p, size_t *
         return NULL;
     }
     for (size_t i = 0; i < count; i++) {
-        const struct wsc_check *c = &p->checks[i];
+        const struct wsc_check *c = check_at(p, i);
         checks[i].check = c;
-        if (!c->name || !*c->name || !c->run) {
-            *why = wsc_strdup_printf("check #%zu has no %s", i + 1,
-                                     (!c->name || !*c->name) ? "name" : "function");
+        if (check_entry(p, i, why) < 0) {
             free_checks(checks, i);
             return NULL;
         }
-        for (size_t k = 0; k < i; k++)
-            if (strcmp(checks[k].check->name, c->name) == 0) {
-                *why = wsc_strdup_printf("check '%s' is defined twice", c->name);
-                free_checks(checks, i);
-                return NULL;
-            }
         const char *text = c->params_schema ? c->params_schema
                                             : "{\"type\":\"object\",\"properties\":{}}";
         enum json_tokener_error jerr;
@@ -89,19 +164,14 @@ int wsc_registry_load_file(struct wsc_registry *reg, const char *path, char **er
         return -1;
     }
     const struct wsc_plugin *p = dlsym(h, WSC_PLUGIN_SYMBOL);
-    const char *bad = p ? check_plugin_struct(p) : "not a wscheck plugin (no symbol " WSC_PLUGIN_SYMBOL ")";
-    if (!bad && wsc_registry_plugin(reg, p->name)) {
-        *err = wsc_strdup_printf("%s: duplicate plugin name '%s' (already loaded from %s)",
-                                 path, p->name, wsc_registry_plugin(reg, p->name)->path);
-        dlclose(h);
-        return -1;
-    }
+    int bad = p ? check_plugin_struct(path, p, err)
+                : refuse(err, refusal(path, "not a wscheck plugin (no symbol "
+                                            WSC_PLUGIN_SYMBOL ")"));
+    if (!bad && wsc_registry_plugin(reg, p->name))
+        bad = refuse(err, wsc_strdup_printf(
+            "%s: duplicate plugin name '%s' (already loaded from %s)", path, p->name,
+            wsc_registry_plugin(reg, p->name)->path));
     if (bad) {
-        if (p && p->abi_version != WSC_ABI_VERSION)
-            *err = wsc_strdup_printf("%s: ABI version %u, this wscheck needs %u", path,
-                                     p->abi_version, WSC_ABI_VERSION);
-        else
-            *err = refusal(path, bad);
         dlclose(h);
         return -1;
     }
@@ -208,6 +278,15 @@ const struct wsc_loaded_check *wsc_registry_check(const struct wsc_registry *reg
     for (size_t i = 0; p && i < p->n_checks; i++)
         if (strcmp(p->checks[i].check->name, check) == 0)
             return &p->checks[i];
+    return NULL;
+}
+
+const struct wsc_metric_decl *wsc_registry_metric(const struct wsc_loaded_check *lc,
+                                                  const char *name)
+{
+    for (size_t i = 0; lc && lc->check->metrics && lc->check->metrics[i].name; i++)
+        if (strcmp(lc->check->metrics[i].name, name) == 0)
+            return &lc->check->metrics[i];
     return NULL;
 }
 

@@ -39,6 +39,9 @@ const struct wsc_loaded_plugin *wsc_registry_plugin(const struct wsc_registry *r
 const struct wsc_loaded_check *wsc_registry_check(const struct wsc_registry *reg,
                                                    const char *plugin,
                                                    const char *check);
+/* The metric named `name` that the check declares, or NULL. */
+const struct wsc_metric_decl *wsc_registry_metric(const struct wsc_loaded_check *lc,
+                                                  const char *name);
 void wsc_registry_free(struct wsc_registry *reg);
 
 #endif

@@ -12,11 +12,49 @@
 #include <time.h>
 
 
+enum wsc_status wsc_cases_status(const struct wsc_result *r)
+{
+    size_t failed = 0, errors = 0, skipped = 0;
+    for (size_t i = 0; i < r->n_cases; i++) {
+        failed += r->cases[i].status == WSC_FAILED;
+        errors += r->cases[i].status == WSC_ERROR;
+        skipped += r->cases[i].status == WSC_SKIPPED;
+    }
+    if (failed)
+        return WSC_FAILED;
+    if (errors)
+        return WSC_ERROR;
+    return r->n_cases && skipped == r->n_cases ? WSC_SKIPPED : WSC_PASSED;
+}
+
+int wsc_result_is_case(const struct wsc_result *r)
+{
+    return r->n_cases == 0 ||
+           (r->status != WSC_PASSED &&
+            (r->message != NULL || r->status != wsc_cases_status(r)));
+}
+
+static size_t result_count(const struct wsc_result *t, enum wsc_status st)
+{
+    size_t n = wsc_result_is_case(t) && t->status == st;
+    for (size_t k = 0; k < t->n_cases; k++)
+        n += t->cases[k].status == st;
+    return n;
+}
+
 size_t wsc_suite_count(const struct wsc_suite_result *s, enum wsc_status st)
 {
     size_t n = 0;
     for (size_t i = 0; i < s->n_tests; i++)
-        n += s->tests[i].status == st;
+        n += result_count(&s->tests[i], st);
+    return n;
+}
+
+size_t wsc_suite_total(const struct wsc_suite_result *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_tests; i++)
+        n += (size_t)wsc_result_is_case(&s->tests[i]) + s->tests[i].n_cases;
     return n;
 }
 
@@ -62,8 +100,55 @@ int wsc_result_add_metric(struct wsc_result *r, const char *name, double value,
     return 0;
 }
 
+int wsc_result_add_warning(struct wsc_result *r, const char *text)
+{
+    if (!text || r->n_warnings >= SIZE_MAX / sizeof *r->warnings - 1)
+        return -1;
+    char **grown = realloc(r->warnings, (r->n_warnings + 1) * sizeof *r->warnings);
+    if (!grown)
+        return -1;
+    r->warnings = grown;
+    if (!(r->warnings[r->n_warnings] = strdup(text)))
+        return -1;
+    r->n_warnings++;
+    return 0;
+}
+
+int wsc_result_add_case(struct wsc_result *r, const char *name, enum wsc_status st,
+                        double duration, const char *message)
+{
+    if (!name || r->n_cases >= SIZE_MAX / sizeof *r->cases - 1)
+        return -1;
+    struct wsc_case *grown = realloc(r->cases, (r->n_cases + 1) * sizeof *r->cases);
+    if (!grown)
+        return -1;
+    r->cases = grown;
+    int failed = 0;
+    struct wsc_case c = {dup_or_null(name, &failed), st, duration,
+                         dup_or_null(message, &failed)};
+    if (failed) {
+        free(c.name);
+        free(c.message);
+        return -1;
+    }
+    r->cases[r->n_cases++] = c;
+    return 0;
+}
+
 void wsc_result_clear_attempt(struct wsc_result *r)
 {
+    for (size_t i = 0; i < r->n_warnings; i++)
+        free(r->warnings[i]);
+    free(r->warnings);
+    r->warnings = NULL;
+    r->n_warnings = 0;
+    for (size_t i = 0; i < r->n_cases; i++) {
+        free(r->cases[i].name);
+        free(r->cases[i].message);
+    }
+    free(r->cases);
+    r->cases = NULL;
+    r->n_cases = 0;
     free(r->message);
     r->message = NULL;
     free(r->log);
@@ -156,6 +241,44 @@ static struct json_object *metrics_to_json(const struct wsc_result *r)
     return arr;
 }
 
+static struct json_object *warnings_to_json(const struct wsc_result *r)
+{
+    struct json_object *arr = json_object_new_array();
+    for (size_t i = 0; arr && i < r->n_warnings; i++) {
+        struct json_object *w = json_object_new_string(r->warnings[i]);
+        if (!w || json_object_array_add(arr, w) != 0) {
+            json_object_put(w);
+            json_object_put(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+/* A case's duration is null when unknown. */
+static struct json_object *cases_to_json(const struct wsc_result *r)
+{
+    struct json_object *arr = json_object_new_array();
+    for (size_t i = 0; arr && i < r->n_cases; i++) {
+        const struct wsc_case *c = &r->cases[i];
+        struct json_object *o = json_object_new_object();
+        if (!o || json_object_array_add(arr, o) != 0) {
+            json_object_put(o);
+            json_object_put(arr);
+            return NULL;
+        }
+        if (put_string(o, "name", c->name) ||
+            put_string(o, "status", wsc_status_name(c->status)) ||
+            wsc_json_put(o, "duration", c->duration >= 0 ? json_object_new_double(c->duration)
+                                                         : NULL, c->duration < 0) ||
+            put_string(o, "message", c->message)) {
+            json_object_put(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
 struct json_object *wsc_result_to_json(const struct wsc_result *r)
 {
     struct json_object *j = json_object_new_object();
@@ -173,6 +296,8 @@ struct json_object *wsc_result_to_json(const struct wsc_result *r)
         wsc_json_put(j, "duration", json_object_new_double(r->duration), 0) ||
         wsc_json_put(j, "attempts", json_object_new_int(r->attempts), 0) ||
         wsc_json_put(j, "metrics", metrics_to_json(r), 0) ||
+        wsc_json_put(j, "warnings", warnings_to_json(r), 0) ||
+        wsc_json_put(j, "cases", cases_to_json(r), 0) ||
         wsc_json_put(j, "outputs", copy_json(r->outputs, &failed), 1) || failed ||
         wsc_json_put(j, "trace", copy_json(r->trace, &failed), 1) || failed) {
         json_object_put(j);
@@ -281,6 +406,51 @@ static int get_metrics(const struct json_object *j, struct wsc_result *r)
     return 0;
 }
 
+static int get_warnings(const struct json_object *j, struct wsc_result *r)
+{
+    struct json_object *arr = member(j, "warnings");
+    if (!arr)
+        return 0;
+    if (!json_object_is_type(arr, json_type_array))
+        return -1;
+    for (size_t i = 0; i < json_object_array_length(arr); i++) {
+        struct json_object *w = json_object_array_get_idx(arr, i);
+        if (!json_object_is_type(w, json_type_string) ||
+            wsc_result_add_warning(r, json_object_get_string(w)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int get_case(const struct json_object *c, struct wsc_result *r)
+{
+    struct json_object *name = member(c, "name");
+    enum wsc_status st;
+    double duration = -1;
+    char *message = NULL;
+    if (!json_object_is_type(c, json_type_object) || !name ||
+        !json_object_is_type(name, json_type_string) || get_status(c, &st) ||
+        (member(c, "duration") && get_number(c, "duration", &duration)) ||
+        get_string(c, "message", &message))
+        return -1;
+    int rc = wsc_result_add_case(r, json_object_get_string(name), st, duration, message);
+    free(message);
+    return rc;
+}
+
+static int get_cases(const struct json_object *j, struct wsc_result *r)
+{
+    struct json_object *arr = member(j, "cases");
+    if (!arr)
+        return 0;
+    if (!json_object_is_type(arr, json_type_array))
+        return -1;
+    for (size_t i = 0; i < json_object_array_length(arr); i++)
+        if (get_case(json_object_array_get_idx(arr, i), r) < 0)
+            return -1;
+    return 0;
+}
+
 int wsc_result_from_json(struct wsc_result *r, const struct json_object *j)
 {
     struct wsc_result tmp = {0};
@@ -297,6 +467,8 @@ int wsc_result_from_json(struct wsc_result *r, const struct json_object *j)
         get_number(j, "duration", &tmp.duration) ||
         get_attempts(j, &tmp.attempts) ||
         get_metrics(j, &tmp) ||
+        get_warnings(j, &tmp) ||
+        get_cases(j, &tmp) ||
         get_container(j, "outputs", json_type_object, &tmp.outputs) ||
         get_container(j, "trace", json_type_array, &tmp.trace)) {
         wsc_result_clear(&tmp);

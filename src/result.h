@@ -14,6 +14,15 @@ struct wsc_metric {
     char *unit; /* may be NULL */
 };
 
+/* One case of a test that reports several (wsc_case()): each is a test case
+ * of its own in every report, named "TEST / CASE". */
+struct wsc_case {
+    char *name;
+    enum wsc_status status;
+    double duration;        /* seconds; < 0: unknown */
+    char *message;          /* why it did not pass; may be NULL */
+};
+
 struct wsc_result {
     char *name;             /* test name */
     char *plugin;           /* plugin name; classname = <suite>.<plugin> */
@@ -28,6 +37,10 @@ struct wsc_result {
     size_t n_metrics;
     struct json_object *outputs; /* object, may be NULL */
     struct json_object *trace;   /* array, may be NULL; kept for failed tests */
+    char **warnings;        /* wsc_warn() texts, in order */
+    size_t n_warnings;
+    struct wsc_case *cases; /* wsc_case() outcomes, in order */
+    size_t n_cases;
 };
 
 struct wsc_suite_result {
@@ -47,15 +60,29 @@ struct wsc_run_result {
     double duration;
 };
 
-/* Counts of one status over a suite or a run. */
+/* A test with cases is reported as its cases; it is a test case of its own
+ * too only when its outcome is more than its cases say (a crash, a timeout,
+ * wsc_fail(), --strict warnings). A test without cases is always one. */
+int wsc_result_is_case(const struct wsc_result *r);
+/* What the cases of r say about the test: failed when one failed, else an
+ * error when one errored, else skipped when every case was, else passed. */
+enum wsc_status wsc_cases_status(const struct wsc_result *r);
+
+/* Counts of one status over a suite or a run, and all of them: test cases
+ * as the reports show them (a test's cases each count as one). */
 size_t wsc_suite_count(const struct wsc_suite_result *s, enum wsc_status st);
+size_t wsc_suite_total(const struct wsc_suite_result *s);
 size_t wsc_run_count(const struct wsc_run_result *r, enum wsc_status st);
 
 /* Adds a metric to a result (copies name and unit). Returns 0 or -1. */
 int wsc_result_add_metric(struct wsc_result *r, const char *name, double value,
                           const char *unit);
-/* Frees what one attempt produced (message, log, metrics, outputs, trace),
- * keeping the test's identity, timing and attempts. */
+/* Adds a warning or a case (copying the strings). Return 0 or -1. */
+int wsc_result_add_warning(struct wsc_result *r, const char *text);
+int wsc_result_add_case(struct wsc_result *r, const char *name, enum wsc_status st,
+                        double duration, const char *message);
+/* Frees what one attempt produced (message, log, metrics, outputs, trace,
+ * warnings, cases), keeping the test's identity, timing and attempts. */
 void wsc_result_clear_attempt(struct wsc_result *r);
 void wsc_result_clear(struct wsc_result *r);      /* frees members, zeroes */
 void wsc_suite_result_clear(struct wsc_suite_result *s);

@@ -231,6 +231,20 @@ static void apply_captures(const struct wsc_test *t, struct json_object *report,
         free(err);
 }
 
+/* --strict: a test that passed with warnings fails, its message listing them. */
+static void apply_strict(const struct wsc_run_options *o, struct wsc_result *r)
+{
+    if (!o->strict || !r->n_warnings || r->status != WSC_PASSED)
+        return;
+    struct wsc_buf b = {0};
+    wsc_buf_puts(&b, r->n_warnings == 1 ? "warning (--strict): " : "warnings (--strict): ");
+    for (size_t i = 0; i < r->n_warnings; i++)
+        wsc_buf_printf(&b, "%s%s", i ? "; " : "", r->warnings[i]);
+    char *msg = wsc_buf_take(&b);
+    wsc_buf_free(&b);
+    set_message(r, WSC_FAILED, msg ? msg : strdup("warnings (--strict)"));
+}
+
 static void sleep_interruptible(double seconds)
 {
     double until = wsc_now() + seconds;
@@ -282,6 +296,7 @@ static void run_test(const struct wsc_test *t, const struct wsc_registry *reg,
             set_message(r, WSC_ERROR, err ? err : strdup("out of memory"));
         else
             run_attempt(lc, params, timeout, vars, o, r, &report);
+        apply_strict(o, r);
         apply_captures(t, report, vars, r);
         json_object_put(report);
         json_object_put(params);

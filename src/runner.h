@@ -20,6 +20,7 @@ struct wsc_run_options {
     int no_fork;               /* run checks in-process (debugging only) */
     int skip_all;              /* report every test as skipped (fail-fast
                                   stopped an earlier file) */
+    int strict;                /* a test with warnings fails */
     int verbose;
     const struct wsc_vars *cli_vars;
     const struct wsc_console *console; /* NULL: no console lines */

@@ -3,12 +3,22 @@
  *   PASS   mock server smoke › WebSocket port listens  (12 ms)
  *   FAIL   mock server smoke › echo  (1.20 s, 3 attempts)
  *          /reply: expected "hello", got "hullo"
+ *   PASS   mock server smoke › close  (3 ms)
+ *          warning: the server sent no close reason
+ *   FAIL   mock server smoke › compliance  (40 ms)
+ *          PASS   1.1.1  (2 ms)
+ *          FAIL   1.1.2  (3 ms)
+ *                 expected a close, got text
  *   3 passed, 1 failed, 0 errors, 0 skipped in 1.42 s
+ *
+ * A test's cases are listed under it (with --quiet, only those that failed
+ * or errored), and the summary counts each case as a test.
  *
  * Names and messages may carry server text, so they go through
  * wsc_term_safe(): an escape sequence in a server reply must not recolour,
  * move or clear the user's terminal. */
 #include "report.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -68,9 +78,10 @@ static char *one_line(const char *s)
     return safe;
 }
 
-/* Prints text under the test line, each of its lines indented. */
-static void print_block(const struct wsc_console *c, const char *text,
-                        const char *color)
+/* Prints text under the test line (or a case line: `indent`), each of its
+ * lines indented. */
+static void print_block_at(const struct wsc_console *c, const char *indent,
+                           const char *text, const char *color)
 {
     char *safe = wsc_term_safe(text);
     if (!safe)
@@ -84,7 +95,7 @@ static void print_block(const struct wsc_console *c, const char *text,
         char *nl = strchr(line, '\n');
         if (nl)
             *nl = '\0';
-        fputs(INDENT, f);
+        fputs(indent, f);
         color_on(c, color);
         fputs(line, f);
         color_off(c, color);
@@ -94,6 +105,12 @@ static void print_block(const struct wsc_console *c, const char *text,
         line = nl + 1;
     }
     free(safe);
+}
+
+static void print_block(const struct wsc_console *c, const char *text,
+                        const char *color)
+{
+    print_block_at(c, INDENT, text, color);
 }
 
 /* "0.4 ms", "12 ms", "1.20 s" */
@@ -129,10 +146,49 @@ static void print_verbose(const struct wsc_console *c, const struct wsc_result *
         print_block(c, r->log, GREY);
 }
 
+static int is_bad(enum wsc_status st) { return st == WSC_FAILED || st == WSC_ERROR; }
+
+static void print_warnings(const struct wsc_console *c, const struct wsc_result *r)
+{
+    for (size_t i = 0; i < r->n_warnings; i++) {
+        char *text = wsc_strdup_printf("warning: %s", r->warnings[i]);
+        if (text)
+            print_block(c, text, YELLOW);
+        free(text);
+    }
+}
+
+/* "PASS   name  (2 ms)" under the test, and the case's message under it. */
+static void print_case(const struct wsc_console *c, const struct wsc_case *k)
+{
+    FILE *f = out_of(c);
+    struct status_look lk = look(k->status);
+    char *name = one_line(k->name ? k->name : "");
+    if (!name)
+        return;
+    fputs(INDENT, f);
+    color_on(c, lk.color);
+    fputs(lk.word, f);
+    color_off(c, lk.color);
+    fprintf(f, "  %s", name);
+    if (k->duration >= 0) {
+        char when[32];
+        format_duration(when, sizeof when, k->duration);
+        color_on(c, GREY);
+        fprintf(f, "  (%s)", when);
+        color_off(c, GREY);
+    }
+    fputc('\n', f);
+    if (k->message && *k->message && k->status != WSC_PASSED)
+        print_block_at(c, INDENT INDENT, k->message,
+                       is_bad(k->status) ? lk.color : NULL);
+    free(name);
+}
+
 void wsc_console_test(const struct wsc_console *c, const struct wsc_suite_result *s,
                       const struct wsc_result *r)
 {
-    int bad = r->status == WSC_FAILED || r->status == WSC_ERROR;
+    int bad = is_bad(r->status);
     if (c->quiet && !bad)
         return;
 
@@ -167,6 +223,10 @@ void wsc_console_test(const struct wsc_console *c, const struct wsc_suite_result
 
     if (r->message && *r->message && r->status != WSC_PASSED)
         print_block(c, r->message, bad ? lk.color : NULL);
+    print_warnings(c, r);
+    for (size_t i = 0; i < r->n_cases; i++)
+        if (!c->quiet || is_bad(r->cases[i].status))
+            print_case(c, &r->cases[i]);
     if (c->verbose && !c->quiet)
         print_verbose(c, r);
     free(suite);

@@ -1,8 +1,9 @@
 /* JSON report.
  *
  * The report repeats every result in full (status, attempts, duration,
- * message, metrics, outputs, notes) and the trace of the tests that failed
- * or errored. Strings from servers may hold any bytes; json-c escapes
+ * message, metrics, outputs, notes, warnings, cases) and the trace of the
+ * tests that failed or errored. Summaries count test cases as the JUnit
+ * report has them: each case of a test counts as one. Strings from servers may hold any bytes; json-c escapes
  * control characters but copies broken UTF-8 through, so every string,
  * including those deep inside outputs and traces, is repaired first. */
 #ifdef HAVE_CONFIG_H
@@ -187,6 +188,43 @@ static struct json_object *metrics(const struct wsc_result *t)
     return arr;
 }
 
+static struct json_object *warnings(const struct wsc_result *t)
+{
+    struct json_object *arr = json_object_new_array();
+    for (size_t i = 0; arr && i < t->n_warnings; i++) {
+        char *safe = wsc_utf8_safe(t->warnings[i]);
+        struct json_object *w = safe ? json_object_new_string(safe) : NULL;
+        free(safe);
+        if (!w || json_object_array_add(arr, w) != 0) {
+            json_object_put(w);
+            json_object_put(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+/* {"name", "status", "duration" (seconds, null when unknown), "message"} */
+static struct json_object *cases(const struct wsc_result *t)
+{
+    struct json_object *arr = json_object_new_array();
+    for (size_t i = 0; arr && i < t->n_cases; i++) {
+        const struct wsc_case *c = &t->cases[i];
+        struct json_object *o = json_object_new_object();
+        if (!o || put_text(o, "name", c->name) ||
+            put_text(o, "status", wsc_status_name(c->status)) ||
+            (c->duration >= 0 ? put_number(o, "duration", c->duration, SECONDS)
+                              : wsc_json_put(o, "duration", NULL, 1)) ||
+            put_text(o, "message", c->message) ||
+            json_object_array_add(arr, o) != 0) {
+            json_object_put(o);
+            json_object_put(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
 static struct json_object *test_json(const struct wsc_result *t)
 {
     char started[32];
@@ -203,6 +241,8 @@ static struct json_object *test_json(const struct wsc_result *t)
         put_number(o, "duration", t->duration, SECONDS) ||
         put_text(o, "message", t->message) ||
         wsc_json_put(o, "metrics", metrics(t), 0) ||
+        wsc_json_put(o, "warnings", warnings(t), 0) ||
+        wsc_json_put(o, "cases", cases(t), 0) ||
         put_copy(o, "outputs", t->outputs, json_object_new_object) ||
         (with_trace && put_copy(o, "trace", t->trace, json_object_new_array)) ||
         put_text(o, "log", t->log)) {

@@ -8,9 +8,13 @@
  *     errors, skipped, time, package and id, and its children come in the
  *     order <properties>, <testcase>*, <system-out>, <system-err>;
  *   - a <testcase> holds at most one of <failure>, <error>, <skipped> and no
- *     output of its own, so test notes go to the suite's <system-out>;
+ *     output of its own, so test notes and warnings go to the suite's
+ *     <system-out>;
  *   - <skipped> takes only a message, <failure> and <error> need a type;
  *   - times are plain decimals with three places.
+ * A test's cases are test cases of their own, named "TEST / CASE" with the
+ * test's classname; the test itself is one too only when its outcome is
+ * more than its cases say (wsc_result_is_case()).
  * Everything that comes from a scenario or a server goes through
  * wsc_xml_safe(): libxml2 escapes markup but would pass control characters
  * and broken UTF-8 through into a file no parser accepts. */
@@ -103,62 +107,87 @@ static char *summary_line(const char *message)
 
 /* The element text of a failure or error: the whole message, then the
  * trace of frames that led to it. */
-static int failure_text(xmlTextWriterPtr w, const struct wsc_result *t)
+static int failure_text(xmlTextWriterPtr w, const char *message,
+                        struct json_object *trace_json)
 {
-    if (t->message && text_safe(w, t->message))
+    if (message && text_safe(w, message))
         return -1;
-    if (!t->trace || json_object_array_length(t->trace) == 0)
+    if (!trace_json || json_object_array_length(trace_json) == 0)
         return 0;
     const char *trace = json_object_to_json_string_ext(
-        t->trace, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                      JSON_C_TO_STRING_NOSLASHESCAPE);
+        trace_json, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                        JSON_C_TO_STRING_NOSLASHESCAPE);
     if (!trace)
         return -1;
-    if (text_safe(w, t->message ? "\n\ntrace:\n" : "trace:\n"))
+    if (text_safe(w, message ? "\n\ntrace:\n" : "trace:\n"))
         return -1;
     return text_safe(w, trace);
 }
 
-static int outcome(xmlTextWriterPtr w, const struct wsc_result *t)
+static int outcome(xmlTextWriterPtr w, enum wsc_status status, const char *message,
+                   struct json_object *trace)
 {
-    const char *element = t->status == WSC_FAILED    ? "failure"
-                          : t->status == WSC_ERROR   ? "error"
-                          : t->status == WSC_SKIPPED ? "skipped"
-                                                     : NULL;
+    const char *element = status == WSC_FAILED    ? "failure"
+                          : status == WSC_ERROR   ? "error"
+                          : status == WSC_SKIPPED ? "skipped"
+                                                  : NULL;
     if (!element)
         return 0;
     if (start(w, element))
         return -1;
-    if (t->message) {
-        char *summary = summary_line(t->message);
+    if (message) {
+        char *summary = summary_line(message);
         int rc = summary ? xmlTextWriterWriteAttribute(w, X("message"), X(summary))
                          : -1;
         free(summary);
         if (rc < 0)
             return -1;
     }
-    if (t->status == WSC_SKIPPED)
+    if (status == WSC_SKIPPED)
         return end(w); /* Ant allows no type on <skipped> */
-    if (xmlTextWriterWriteAttribute(w, X("type"), X(wsc_status_name(t->status))) < 0)
+    if (xmlTextWriterWriteAttribute(w, X("type"), X(wsc_status_name(status))) < 0)
         return -1;
-    if (failure_text(w, t))
+    if (failure_text(w, message, trace))
         return -1;
     return end(w);
 }
 
+static int testcase_element(xmlTextWriterPtr w, const char *name, const char *classname,
+                            double seconds, enum wsc_status status,
+                            const char *message, struct json_object *trace)
+{
+    return start(w, "testcase") ||
+                   attr_safe(w, "name", name) ||
+                   attr_safe(w, "classname", classname) ||
+                   attr_seconds(w, "time", seconds) ||
+                   outcome(w, status, message, trace) ||
+                   end(w)
+               ? -1 : 0;
+}
+
+/* The test (when it is a test case of its own), then each of its cases. */
 static int testcase(xmlTextWriterPtr w, const struct wsc_suite_result *s,
                     const struct wsc_result *t)
 {
+    const char *test = t->name ? t->name : "";
     char *classname = NULL;
     if (asprintf(&classname, "%s.%s", s->name ? s->name : "",
                  t->plugin ? t->plugin : "") < 0)
         return -1;
-    int rc = start(w, "testcase") ||
-             attr_safe(w, "name", t->name ? t->name : "") ||
-             attr_safe(w, "classname", classname) ||
-             attr_seconds(w, "time", t->duration) ||
-             outcome(w, t) ||
-             end(w);
+    int rc = wsc_result_is_case(t) &&
+             testcase_element(w, test, classname, t->duration, t->status, t->message,
+                              t->trace);
+    for (size_t i = 0; !rc && i < t->n_cases; i++) {
+        const struct wsc_case *c = &t->cases[i];
+        char *name = NULL;
+        if (asprintf(&name, "%s / %s", test, c->name ? c->name : "") < 0) {
+            rc = -1;
+            break;
+        }
+        rc = testcase_element(w, name, classname, c->duration, c->status, c->message,
+                              NULL);
+        free(name);
+    }
     free(classname);
     return rc ? -1 : 0;
 }
@@ -221,8 +250,9 @@ static int properties(xmlTextWriterPtr w, const struct wsc_suite_result *s)
     return end(w);
 }
 
-/* The suite's <system-out>: for each test with notes or retries, a header
- * line "[test name] (N attempts)" followed by its notes. */
+/* The suite's <system-out>: for each test with notes, warnings or retries,
+ * a header line "[test name] (N attempts)" followed by its warnings
+ * ("warning: ...") and notes. */
 static int system_out(xmlTextWriterPtr w, const struct wsc_suite_result *s)
 {
     char *text = NULL;
@@ -234,13 +264,15 @@ static int system_out(xmlTextWriterPtr w, const struct wsc_suite_result *s)
     for (size_t i = 0; i < s->n_tests; i++) {
         const struct wsc_result *t = &s->tests[i];
         int has_log = t->log && *t->log;
-        if (!has_log && t->attempts <= 1)
+        if (!has_log && !t->n_warnings && t->attempts <= 1)
             continue;
         fprintf(f, "%s[%s]", first ? "" : "\n", t->name ? t->name : "");
         first = 0;
         if (t->attempts > 1)
             fprintf(f, " (%d attempts)", t->attempts);
         fputc('\n', f);
+        for (size_t k = 0; k < t->n_warnings; k++)
+            fprintf(f, "warning: %s\n", t->warnings[k]);
         if (has_log)
             fprintf(f, "%s%s", t->log,
                     t->log[strlen(t->log) - 1] == '\n' ? "" : "\n");
@@ -266,7 +298,7 @@ static int testsuite(xmlTextWriterPtr w, const struct wsc_suite_result *s,
         attr_safe(w, "name", name) ||
         xmlTextWriterWriteAttribute(w, X("timestamp"), X(timestamp)) < 0 ||
         attr_safe(w, "hostname", non_blank(s->hostname, "localhost")) ||
-        attr_count(w, "tests", s->n_tests) ||
+        attr_count(w, "tests", wsc_suite_total(s)) ||
         attr_count(w, "failures", wsc_suite_count(s, WSC_FAILED)) ||
         attr_count(w, "errors", wsc_suite_count(s, WSC_ERROR)) ||
         attr_count(w, "skipped", wsc_suite_count(s, WSC_SKIPPED)) ||

@@ -36,7 +36,7 @@ check "plugins --json lists checks with their params schema" \
     test "$(json_get "$T/plugins.json" "[c['params']['properties']['seconds']['type'] for p in r['plugins'] if p['name']=='testkit' for c in p['checks'] if c['name']=='sleep'][0]")" = number
 run_wscheck plugins --plugin-path "$PLUGINS" --plugin-path "$BROKEN"
 expect_status 0 "plugins still lists the good plugins when bad ones are on the path"
-for f in "nosymbol.so: not a wscheck plugin" "badabi.so: ABI version 99" \
+for f in "nosymbol.so: not a wscheck plugin" "badabi.so: built for plugin ABI 99" \
          "dupname.so: duplicate plugin name 'testkit'" "nocheckname.so: check #1 has no name" \
          "badschema.so: check 'x' has an invalid params schema"; do
     expect_match "$f" "$err" "a refused plugin is named: ${f%%:*}"

@@ -141,10 +141,59 @@ static void check_match(struct wsc_ctx *ctx, struct json_object *params)
     free(msg);
 }
 
+/* Passes with one warning per string of `warnings` (default: one). */
+static void check_warn(struct wsc_ctx *ctx, struct json_object *params)
+{
+    struct json_object *list;
+    if (!json_object_object_get_ex(params, "warnings", &list)) {
+        wsc_warn(ctx, "the server did not send a close reason");
+        return;
+    }
+    for (size_t i = 0; i < json_object_array_length(list); i++)
+        wsc_warn(ctx, "%s", json_object_get_string(json_object_array_get_idx(list, i)));
+}
+
+static enum wsc_case_status case_status(const char *name)
+{
+    if (strcmp(name, "failed") == 0)
+        return WSC_CASE_FAILED;
+    if (strcmp(name, "error") == 0)
+        return WSC_CASE_ERROR;
+    return strcmp(name, "skipped") == 0 ? WSC_CASE_SKIPPED : WSC_CASE_PASSED;
+}
+
+/* Reports `cases` ({"name": "status"} in order) as cases, each with a
+ * message saying its status unless it passed; `fail` also fails the test
+ * itself. */
+static void check_cases(struct wsc_ctx *ctx, struct json_object *params)
+{
+    struct json_object *cases, *v;
+    if (json_object_object_get_ex(params, "cases", &cases)) {
+        double ms = 1;
+        json_object_object_foreach(cases, name, status) {
+            const char *st = json_object_get_string(status);
+            enum wsc_case_status cs = case_status(st);
+            if (cs == WSC_CASE_PASSED)
+                wsc_case(ctx, name, cs, ms, NULL);
+            else
+                wsc_case(ctx, name, cs, ms, "case %s %s", name, st);
+            ms *= 2;
+        }
+    }
+    if (json_object_object_get_ex(params, "fail", &v))
+        wsc_fail(ctx, "%s", json_object_get_string(v));
+}
+
+static const struct wsc_metric_decl pass_metrics[] = {
+    {.name = "answer", .unit = "count", .summary = "always 42"},
+    {.name = NULL},
+};
+
 #define OBJ(props) "{\"type\":\"object\",\"properties\":{" props "}}"
 
 static const struct wsc_check checks[] = {
-    {.name = "pass", .summary = "always passes", .params_schema = OBJ(""), .run = check_pass},
+    {.name = "pass", .summary = "always passes", .params_schema = OBJ(""), .run = check_pass,
+     .metrics = pass_metrics},
     {.name = "fail", .summary = "always fails", .params_schema = OBJ("\"message\":{\"type\":\"string\",\"description\":\"failure message\"}"), .run = check_fail},
     {.name = "error", .summary = "always errors", .params_schema = OBJ("\"message\":{\"type\":\"string\",\"description\":\"error message\"}"), .run = check_error},
     {.name = "crash", .summary = "raises a signal", .params_schema = OBJ("\"signal\":{\"type\":\"string\",\"enum\":[\"SEGV\",\"ABRT\"],\"default\":\"SEGV\",\"description\":\"signal\"}"), .run = check_crash},
@@ -157,6 +206,9 @@ static const struct wsc_check checks[] = {
     {.name = "setvar", .summary = "sets a variable", .params_schema = OBJ("\"name\":{\"type\":\"string\",\"description\":\"name\"},\"value\":{\"description\":\"value\"}"), .run = check_setvar},
     {.name = "deferred", .summary = "expands steps at run time", .params_schema = OBJ("\"steps\":{\"type\":\"array\",\"x-wsc-deferred\":true,\"description\":\"steps\"}"), .run = check_deferred},
     {.name = "match", .summary = "matches actual against expect", .params_schema = OBJ("\"expect\":{\"x-wsc-expect\":true,\"description\":\"matcher\"},\"actual\":{\"description\":\"value\"}"), .run = check_match},
+    {.name = "warn", .summary = "passes with warnings", .params_schema = OBJ("\"warnings\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"warning texts\"}"), .run = check_warn},
+    {.name = "cases", .summary = "reports the cases its params list", .params_schema = OBJ("\"cases\":{\"type\":\"object\",\"description\":\"case name: passed, failed, error or skipped\"},\"fail\":{\"type\":\"string\",\"description\":\"fails the test itself too\"}"), .run = check_cases,
+     .flags = WSC_CHECK_CASES},
     {.name = NULL},
 };
 

@@ -189,6 +189,54 @@ static void test_verbose(void)
     free(p.metrics);
 }
 
+/* Warnings under the test line, cases under it with their status; with
+ * --quiet only the cases that failed; the summary counts cases as tests. */
+static void test_warnings_and_cases(void)
+{
+    struct wsc_result w = result("close", WSC_PASSED, NULL, 0.003, 1);
+    CU_ASSERT_EQUAL(wsc_result_add_warning(&w, "no close reason"), 0);
+    struct wsc_result c = result("compliance", WSC_FAILED, NULL, 0.040, 1);
+    CU_ASSERT_EQUAL(wsc_result_add_case(&c, "1.1.1", WSC_PASSED, 0.002, NULL), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_case(&c, "1.1.2", WSC_FAILED, 0.003,
+                                        "expected a close\ngot text"), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_case(&c, "1.1.3", WSC_SKIPPED, -1, "n/a"), 0);
+    struct wsc_result tests[] = {w, c};
+    struct wsc_suite_result s = {.name = "smoke", .tests = tests, .n_tests = 2};
+    struct wsc_run_result run = {.suites = &s, .n_suites = 1, .duration = 0.5};
+
+    struct capture cap;
+    capture_open(&cap, 0, 0, 0);
+    for (size_t i = 0; i < 2; i++)
+        wsc_console_test(&cap.c, &s, &tests[i]);
+    wsc_console_summary(&cap.c, &run);
+    CU_ASSERT(text_is(&cap,
+        "PASS   smoke" SEP "close  (3.0 ms)\n"
+        "       warning: no close reason\n"
+        "FAIL   smoke" SEP "compliance  (40 ms)\n"
+        "       PASS   1.1.1  (2.0 ms)\n"
+        "       FAIL   1.1.2  (3.0 ms)\n"
+        "              expected a close\n"
+        "              got text\n"
+        "       SKIP   1.1.3\n"
+        "              n/a\n"
+        "2 passed, 1 failed, 0 errors, 1 skipped in 0.50 s\n"));
+    capture_free(&cap);
+
+    capture_open(&cap, 0, 1, 0);
+    for (size_t i = 0; i < 2; i++)
+        wsc_console_test(&cap.c, &s, &tests[i]);
+    CU_ASSERT(text_is(&cap,
+        "FAIL   smoke" SEP "compliance  (40 ms)\n"
+        "       FAIL   1.1.2  (3.0 ms)\n"
+        "              expected a close\n"
+        "              got text\n"));
+    capture_free(&cap);
+    for (size_t i = 0; i < 2; i++) {
+        tests[i].name = tests[i].plugin = NULL; /* not owned */
+        wsc_result_clear(&tests[i]);
+    }
+}
+
 static void test_durations(void)
 {
     static const struct { double s; const char *text; } cases[] = {
@@ -274,6 +322,7 @@ static void test_summary(void)
 }
 
 static CU_TestInfo console_tests[] = {
+    {"warnings and cases under the test line", test_warnings_and_cases},
     {"a line per status", test_each_status},
     {"no suite name", test_without_suite_name},
     {"colours", test_colour},

@@ -251,6 +251,39 @@ static void test_document(void)
     wsc_run_result_clear(&run);
 }
 
+/* Warnings and cases of each test are listed; summaries count cases. */
+static void test_warnings_and_cases(void)
+{
+    struct wsc_run_result run = {0};
+    struct wsc_suite_result *s = add_suite(&run, "suite", "suite.json");
+    struct wsc_result *w = add_test(s, "close", WSC_PASSED, NULL);
+    CU_ASSERT_EQUAL(wsc_result_add_warning(w, "no close reason"), 0);
+    struct wsc_result *c = add_test(s, "compliance", WSC_FAILED, NULL);
+    CU_ASSERT_EQUAL(wsc_result_add_case(c, "1.1.1", WSC_PASSED, 0.002, NULL), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_case(c, "1.1.2", WSC_FAILED, -1, "no close"), 0);
+
+    struct json_object *j = write_and_parse(&run, "cases.json", NULL);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    CU_ASSERT(int_is(j, "summary.total", 3));
+    CU_ASSERT(int_is(j, "summary.passed", 2));
+    CU_ASSERT(int_is(j, "summary.failed", 1));
+    CU_ASSERT(int_is(j, "suites.0.summary.total", 3));
+    CU_ASSERT(str_is(j, "suites.0.tests.0.warnings.0", "no close reason"));
+    CU_ASSERT_EQUAL(json_object_array_length(at(j, "suites.0.tests.0.warnings")), 1);
+    CU_ASSERT_EQUAL(json_object_array_length(at(j, "suites.0.tests.0.cases")), 0);
+    CU_ASSERT_EQUAL(json_object_array_length(at(j, "suites.0.tests.1.warnings")), 0);
+    CU_ASSERT(str_is(j, "suites.0.tests.1.status", "failed"));
+    CU_ASSERT(str_is(j, "suites.0.tests.1.cases.0.name", "1.1.1"));
+    CU_ASSERT(str_is(j, "suites.0.tests.1.cases.0.status", "passed"));
+    CU_ASSERT(num_is(j, "suites.0.tests.1.cases.0.duration", 0.002));
+    CU_ASSERT(is_null(j, "suites.0.tests.1.cases.0.message"));
+    CU_ASSERT(str_is(j, "suites.0.tests.1.cases.1.status", "failed"));
+    CU_ASSERT(str_is(j, "suites.0.tests.1.cases.1.message", "no close"));
+    CU_ASSERT(is_null(j, "suites.0.tests.1.cases.1.duration"));
+    json_object_put(j);
+    wsc_run_result_clear(&run);
+}
+
 static void test_empty(void)
 {
     struct wsc_run_result run = {0};
@@ -406,6 +439,7 @@ static void test_write_file(void)
 }
 
 static CU_TestInfo json_tests[] = {
+    {"warnings and cases", test_warnings_and_cases},
     {"document members", test_document},
     {"no suites and an empty suite", test_empty},
     {"hostile text stays strict UTF-8 JSON", test_hostile_text},

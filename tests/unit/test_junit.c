@@ -275,6 +275,52 @@ static void test_metrics_attempts_notes(void)
     wsc_run_result_clear(&run);
 }
 
+/* Cases are test cases "TEST / CASE" of the test's class; the test itself
+ * is one only when its outcome is more than its cases; warnings are in
+ * <system-out> under the test; both schemas still accept the file. */
+static void test_cases_and_warnings(void)
+{
+    struct wsc_run_result run = {0};
+    struct wsc_suite_result *s = add_suite(&run, "suite", "suite.json");
+    struct wsc_result *c = add_test(s, "compliance", "ws-basic", WSC_FAILED, NULL);
+    CU_ASSERT_EQUAL(wsc_result_add_case(c, "1.1.1", WSC_PASSED, 0.002, NULL), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_case(c, "1.1.2", WSC_FAILED, 0.25, "no close"), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_case(c, "1.1.3", WSC_SKIPPED, -1, "n/a"), 0);
+    struct wsc_result *k = add_test(s, "crashed", "testkit", WSC_ERROR,
+                                    "check crashed: signal 11");
+    CU_ASSERT_EQUAL(wsc_result_add_case(k, "first", WSC_PASSED, 0.001, NULL), 0);
+    struct wsc_result *w = add_test(s, "close", "ws-basic", WSC_PASSED, NULL);
+    CU_ASSERT_EQUAL(wsc_result_add_warning(w, "no close reason"), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_warning(w, "odd <header> & co"), 0);
+
+    xmlDocPtr doc = write_and_load(&run, "cases.xml");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    CU_ASSERT(xpath_is(doc, "/testsuites/testsuite/@tests", "6"));
+    CU_ASSERT(xpath_is(doc, "/testsuites/testsuite/@failures", "1"));
+    CU_ASSERT(xpath_is(doc, "/testsuites/testsuite/@errors", "1"));
+    CU_ASSERT(xpath_is(doc, "/testsuites/testsuite/@skipped", "1"));
+    CU_ASSERT(xpath_is(doc, "count(//testcase)", "6"));
+    CU_ASSERT(xpath_is(doc, "count(//testcase[@name='compliance'])", "0"));
+    CU_ASSERT(xpath_is(doc, "//testcase[1]/@name", "compliance / 1.1.1"));
+    CU_ASSERT(xpath_is(doc, "//testcase[1]/@classname", "suite.ws-basic"));
+    CU_ASSERT(xpath_is(doc, "//testcase[1]/@time", "0.002"));
+    CU_ASSERT(xpath_is(doc, "count(//testcase[1]/*)", "0"));
+    CU_ASSERT(xpath_is(doc, "//testcase[2]/@name", "compliance / 1.1.2"));
+    CU_ASSERT(xpath_is(doc, "//testcase[2]/failure/@message", "no close"));
+    CU_ASSERT(xpath_is(doc, "//testcase[2]/@time", "0.250"));
+    CU_ASSERT(xpath_is(doc, "//testcase[3]/skipped/@message", "n/a"));
+    CU_ASSERT(xpath_is(doc, "//testcase[3]/@time", "0.000"));
+    CU_ASSERT(xpath_is(doc, "//testcase[4]/@name", "crashed"));
+    CU_ASSERT(xpath_is(doc, "//testcase[4]/error/@message", "check crashed: signal 11"));
+    CU_ASSERT(xpath_is(doc, "//testcase[5]/@name", "crashed / first"));
+    CU_ASSERT(xpath_is(doc, "//testcase[5]/@classname", "suite.testkit"));
+    CU_ASSERT(xpath_is(doc, "//testcase[6]/@name", "close"));
+    CU_ASSERT(xpath_is(doc, "/testsuites/testsuite/system-out",
+                       "[close]\nwarning: no close reason\nwarning: odd <header> & co\n"));
+    xmlFreeDoc(doc);
+    wsc_run_result_clear(&run);
+}
+
 /* The trace of a failed test is in the failure text, after the message. */
 static void test_failure_trace(void)
 {
@@ -671,6 +717,7 @@ static void test_replaces_atomically(void)
 }
 
 static CU_TestInfo junit_tests[] = {
+    {"cases are test cases, warnings in system-out", test_cases_and_warnings},
     {"the schemas can reject", test_schemas_reject},
     {"all statuses", test_all_statuses},
     {"metrics, attempts and notes", test_metrics_attempts_notes},

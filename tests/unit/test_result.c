@@ -28,6 +28,11 @@ static void full_result(struct wsc_result *r)
                                   "\"data\":\"hello\"}]");
     CU_ASSERT_PTR_NOT_NULL(r->outputs);
     CU_ASSERT_PTR_NOT_NULL(r->trace);
+    CU_ASSERT_EQUAL(wsc_result_add_warning(r, "no close reason"), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_warning(r, "Sec-WebSocket-Version echoed"), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_case(r, "1.1.1", WSC_PASSED, 0.002, NULL), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_case(r, "1.1.2", WSC_FAILED, -1, "no close"), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_case(r, "1.1.3", WSC_SKIPPED, 0, "not supported"), 0);
 }
 
 static int same_string(const char *a, const char *b)
@@ -54,6 +59,17 @@ static void assert_same(const struct wsc_result *a, const struct wsc_result *b)
     }
     CU_ASSERT(json_object_equal(a->outputs, b->outputs));
     CU_ASSERT(json_object_equal(a->trace, b->trace));
+    CU_ASSERT_EQUAL_FATAL(a->n_warnings, b->n_warnings);
+    for (size_t i = 0; i < a->n_warnings; i++)
+        CU_ASSERT(same_string(a->warnings[i], b->warnings[i]));
+    CU_ASSERT_EQUAL_FATAL(a->n_cases, b->n_cases);
+    for (size_t i = 0; i < a->n_cases; i++) {
+        CU_ASSERT(same_string(a->cases[i].name, b->cases[i].name));
+        CU_ASSERT_EQUAL(a->cases[i].status, b->cases[i].status);
+        CU_ASSERT(a->cases[i].duration == b->cases[i].duration ||
+                  (a->cases[i].duration < 0 && b->cases[i].duration < 0));
+        CU_ASSERT(same_string(a->cases[i].message, b->cases[i].message));
+    }
 }
 
 /* Serialises to text and parses it back, as the pipe does. */
@@ -74,6 +90,8 @@ static int all_zero(const struct wsc_result *r)
     return r->name == NULL && r->plugin == NULL && r->check == NULL &&
            r->message == NULL && r->log == NULL && r->metrics == NULL &&
            r->n_metrics == 0 && r->outputs == NULL && r->trace == NULL &&
+           r->warnings == NULL && r->n_warnings == 0 && r->cases == NULL &&
+           r->n_cases == 0 &&
            r->attempts == 0 && r->status == WSC_PASSED;
 }
 
@@ -113,6 +131,46 @@ static void test_counts(void)
     CU_ASSERT_EQUAL(wsc_run_count(&run, WSC_FAILED), 1);
     CU_ASSERT_EQUAL(wsc_run_count(&run, WSC_ERROR), 1);
     CU_ASSERT_EQUAL(wsc_run_count(&run, WSC_SKIPPED), 1);
+}
+
+/* A test with cases counts as its cases, and as a test case of its own only
+ * when its outcome is more than its cases say. */
+static void test_counts_with_cases(void)
+{
+    struct wsc_result t[4] = {{.status = WSC_FAILED}, {.status = WSC_PASSED},
+                              {.status = WSC_ERROR, .message = "crashed"},
+                              {.status = WSC_FAILED}};
+    /* t[0]: failed by its cases */
+    CU_ASSERT_EQUAL(wsc_result_add_case(&t[0], "a", WSC_PASSED, 0.001, NULL), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_case(&t[0], "b", WSC_FAILED, 0.001, "no"), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_case(&t[0], "c", WSC_ERROR, -1, "broke"), 0);
+    /* t[1]: all cases passed */
+    CU_ASSERT_EQUAL(wsc_result_add_case(&t[1], "a", WSC_PASSED, 0, NULL), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_case(&t[1], "b", WSC_SKIPPED, 0, "n/a"), 0);
+    /* t[2]: crashed after a passed case */
+    CU_ASSERT_EQUAL(wsc_result_add_case(&t[2], "a", WSC_PASSED, 0, NULL), 0);
+    /* t[3]: failed without a message while its cases passed */
+    CU_ASSERT_EQUAL(wsc_result_add_case(&t[3], "a", WSC_PASSED, 0, NULL), 0);
+
+    CU_ASSERT_EQUAL(wsc_cases_status(&t[0]), WSC_FAILED);
+    CU_ASSERT_EQUAL(wsc_cases_status(&t[1]), WSC_PASSED);
+    CU_ASSERT_FALSE(wsc_result_is_case(&t[0]));
+    CU_ASSERT_FALSE(wsc_result_is_case(&t[1]));
+    CU_ASSERT_TRUE(wsc_result_is_case(&t[2]));
+    CU_ASSERT_TRUE(wsc_result_is_case(&t[3]));
+
+    struct wsc_suite_result s = {.tests = t, .n_tests = 4};
+    CU_ASSERT_EQUAL(wsc_suite_total(&s), 3 + 2 + 2 + 2);
+    CU_ASSERT_EQUAL(wsc_suite_count(&s, WSC_PASSED), 1 + 1 + 1 + 1);
+    CU_ASSERT_EQUAL(wsc_suite_count(&s, WSC_FAILED), 1 + 1);
+    CU_ASSERT_EQUAL(wsc_suite_count(&s, WSC_ERROR), 1 + 1);
+    CU_ASSERT_EQUAL(wsc_suite_count(&s, WSC_SKIPPED), 1);
+    for (int i = 0; i < 4; i++) {
+        t[i].message = NULL; /* not owned */
+        wsc_result_clear_attempt(&t[i]);
+        CU_ASSERT_PTR_NULL(t[i].cases);
+        CU_ASSERT_EQUAL(t[i].n_cases, 0);
+    }
 }
 
 static void test_add_metric_copies(void)
@@ -269,6 +327,19 @@ static void test_from_json_rejects_wrong_types(void)
         "{\"status\":\"passed\",\"outputs\":\"x\"}",
         "{\"status\":\"passed\",\"trace\":{}}",
         "{\"status\":\"passed\",\"trace\":7}",
+        "{\"status\":\"passed\",\"warnings\":\"w\"}",
+        "{\"status\":\"passed\",\"warnings\":[1]}",
+        "{\"status\":\"passed\",\"warnings\":[\"ok\",null]}",
+        "{\"status\":\"passed\",\"cases\":{}}",
+        "{\"status\":\"passed\",\"cases\":[\"c\"]}",
+        "{\"status\":\"passed\",\"cases\":[{\"status\":\"passed\"}]}",
+        "{\"status\":\"passed\",\"cases\":[{\"name\":\"c\"}]}",
+        "{\"status\":\"passed\",\"cases\":[{\"name\":\"c\",\"status\":\"ok\"}]}",
+        "{\"status\":\"passed\",\"cases\":[{\"name\":\"c\",\"status\":\"passed\","
+        "\"duration\":\"1\"}]}",
+        /* a good case before a bad one: the first must not leak */
+        "{\"status\":\"passed\",\"cases\":[{\"name\":\"a\",\"status\":\"passed\"},"
+        "{\"name\":\"b\",\"status\":\"failed\",\"message\":3}]}",
         /* everything valid but the last member */
         "{\"name\":\"n\",\"plugin\":\"p\",\"check\":\"c\",\"status\":\"failed\","
         "\"message\":\"m\",\"log\":\"l\",\"outputs\":{\"a\":1},\"trace\":{}}",
@@ -360,6 +431,7 @@ static void test_format_utc(void)
 }
 
 static CU_TestInfo result_tests[] = {
+    {"cases count as test cases", test_counts_with_cases},
     {"status names", test_status_names},
     {"counts per suite and run", test_counts},
     {"add_metric copies name and unit", test_add_metric_copies},

@@ -252,12 +252,48 @@ static void test_loader_refusals(void)
 {
     size_t before = reg.n_plugins;
     expect_refused("nosymbol.so", "not a wscheck plugin");
-    expect_refused("badabi.so", "ABI version 99");
+    expect_refused("badabi.so", "built for plugin ABI 99");
     expect_refused("dupname.so", "duplicate plugin name 'testkit'");
     expect_refused("nocheckname.so", "check #1 has no name");
     expect_refused("badschema.so", "invalid params schema");
     expect_refused("does-not-exist.so", "cannot load");
+    expect_refused("badmetric.so", "check 'measure' declares metric 'lost' without a unit");
     CU_ASSERT_EQUAL(reg.n_plugins, before);
+}
+
+/* ABI 1 and newer plugins: refused with what to do, or loaded by the growth
+ * rule. */
+static void test_loader_abi(void)
+{
+    size_t before = reg.n_plugins;
+    expect_refused("abi1.so", "built for plugin ABI 1; this wscheck (" WSC_VERSION
+                              ") loads ABI 2: rebuild the plugin against its headers"
+                              " (pkg-config wscheck)");
+    expect_refused("newer-set.so", "built for a newer wscheck");
+    expect_refused("newer-check.so", "check 'later' was built for a newer wscheck");
+    CU_ASSERT_EQUAL(reg.n_plugins, before);
+
+    char path[4200], *err = NULL;
+    snprintf(path, sizeof(path), "%s/newer-zero.so", broken_dir);
+    CU_ASSERT_EQUAL_FATAL(wsc_registry_load_file(&reg, path, &err), 0);
+    CU_ASSERT_PTR_NULL(err);
+    const struct wsc_loaded_check *c = wsc_registry_check(&reg, "newerzero", "second");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    CU_ASSERT_STRING_EQUAL(c->check->summary, "outputs which=second");
+    CU_ASSERT_EQUAL(reg.plugins[reg.n_plugins - 1].n_checks, 2);
+}
+
+static void test_loader_metrics(void)
+{
+    const struct wsc_loaded_check *c = wsc_registry_check(&reg, "testkit", "pass");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+    const struct wsc_metric_decl *m = wsc_registry_metric(c, "answer");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_STRING_EQUAL(m->unit, "count");
+    CU_ASSERT_PTR_NULL(wsc_registry_metric(c, "question"));
+    CU_ASSERT_PTR_NULL(wsc_registry_metric(wsc_registry_check(&reg, "testkit", "fail"),
+                                           "answer"));
+    CU_ASSERT_PTR_NULL(wsc_registry_metric(NULL, "answer"));
 }
 
 static void test_loader_lookup(void)
@@ -286,6 +322,8 @@ static CU_TestInfo runner_tests[] = {
 static CU_TestInfo loader_tests[] = {
     {"bad plugins are refused, naming the file", test_loader_refusals},
     {"checks are found by name", test_loader_lookup},
+    {"ABI 1 and newer plugins: refused or loaded by the growth rule", test_loader_abi},
+    {"declared metrics are found by name", test_loader_metrics},
     CU_TEST_INFO_NULL,
 };
 

@@ -14,6 +14,14 @@
  * The request never outlives the check's deadline, the response body is
  * bounded in memory, Authorization/Cookie values are registered as secrets and
  * each request and status line is traced ("send"/"recv", kind "http").
+ *
+ * Growth (wscheck-plugin(7)): struct wsc_http_request and struct
+ * wsc_http_response may gain members at their end in a later release. The
+ * functions below are inline: they pass the sizes the plugin was built with
+ * to the library, which reads and writes only the members within them,
+ * refuses a request that sets members it does not know, and zeroes response
+ * members it does not know. struct wsc_http_tls is part of the request's
+ * layout and never grows: later TLS settings become request members.
  */
 #ifndef WSCHECK_HTTP_H
 #define WSCHECK_HTTP_H
@@ -31,7 +39,8 @@ extern "C" {
 /* Redirects followed at most, when following is on. */
 #define WSC_HTTP_MAX_REDIRECTS 10
 
-/* TLS settings of a request (https:// and wss://). All optional. */
+/* TLS settings of a request (https:// and wss://). All optional. Frozen
+ * for ABI 2 (see above). */
 struct wsc_http_tls {
     const char *ca_file;     /* PEM bundle trusted instead of the system's */
     int insecure;            /* non-zero: do not verify the peer at all */
@@ -81,6 +90,14 @@ struct wsc_http_response {
     double dns_ms, connect_ms, tls_ms, ttfb_ms, total_ms;
 };
 
+/* What the inline functions below call with the plugin's sizes. */
+WSC_EXPORT int wsc_http_request_sized(struct wsc_ctx *ctx, const struct wsc_http_request *req,
+                                      size_t req_size, struct wsc_http_response *resp,
+                                      size_t resp_size, char **err);
+WSC_EXPORT void wsc_http_response_free_sized(struct wsc_http_response *resp, size_t size);
+WSC_EXPORT void wsc_http_request_from_params_sized(struct wsc_http_request *req, size_t size,
+                                                   const struct json_object *params);
+
 /* Sends one request and reads the whole response. ctx may be NULL (no trace,
  * no secrets; `timeout` must then be set). Returns 0 when a response arrived,
  * whatever its status, and fills *resp (free it with wsc_http_response_free).
@@ -89,15 +106,24 @@ struct wsc_http_response {
  * "GET http://h/slow: no response within 2.0 s" or
  * "GET http://h/big: response body larger than 8388608 bytes"; *resp is then
  * zeroed. */
-WSC_EXPORT int wsc_http_request(struct wsc_ctx *ctx, const struct wsc_http_request *req,
-                                struct wsc_http_response *resp, char **err);
-WSC_EXPORT void wsc_http_response_free(struct wsc_http_response *resp);
+static inline int wsc_http_request(struct wsc_ctx *ctx, const struct wsc_http_request *req,
+                                   struct wsc_http_response *resp, char **err)
+{
+    return wsc_http_request_sized(ctx, req, sizeof *req, resp, sizeof *resp, err);
+}
+static inline void wsc_http_response_free(struct wsc_http_response *resp)
+{
+    wsc_http_response_free_sized(resp, sizeof *resp);
+}
 
 /* Fills url, headers and tls of *req from check params that use
  * WSC_HTTP_SCHEMA_PROPS (pointers borrow from params). Other fields are left
  * as they are. */
-WSC_EXPORT void wsc_http_request_from_params(struct wsc_http_request *req,
-                                             const struct json_object *params);
+static inline void wsc_http_request_from_params(struct wsc_http_request *req,
+                                                const struct json_object *params)
+{
+    wsc_http_request_from_params_sized(req, sizeof *req, params);
+}
 
 /* Body text for reports: at most `max` bytes, cut on a character boundary,
  * invalid UTF-8 and NUL replaced by U+FFFD. Never NULL unless out of memory. */

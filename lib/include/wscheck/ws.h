@@ -45,6 +45,15 @@
  *   "connection closed by the peer in the middle of a frame"
  * Once a connection has failed (transport or protocol error), later calls
  * return WSC_WS_ERROR with the same message and never block.
+ *
+ * Growth (wscheck-plugin(7)): struct wsc_ws_options and struct wsc_ws_msg
+ * may gain members at their end in a later release. The plugin's size of
+ * each reaches the library from inline functions compiled into the plugin:
+ * wsc_ws_options_init() and wsc_ws_options_parse() record it in
+ * opt->struct_size, wsc_ws_recv() and wsc_ws_recv_json() pass sizeof *msg.
+ * The library reads and writes only the members within that size; options
+ * that set members it does not know are refused (WSC_WS_ERROR from
+ * wsc_ws_connect()). Always initialise options with one of those two.
  */
 #ifndef WSCHECK_WS_H
 #define WSCHECK_WS_H
@@ -98,6 +107,8 @@ extern "C" {
 /* ---- Options ------------------------------------------------------------- */
 
 struct wsc_ws_options {
+    size_t struct_size;      /* set by wsc_ws_options_init/parse: the size
+                              * the plugin was built with */
     char *url;               /* ws:// or wss://, required */
     char **headers;          /* "Name: value" lines, n_headers of them */
     size_t n_headers;
@@ -116,16 +127,29 @@ struct wsc_ws_options {
                               * unset), they may never be seen */
 };
 
+/* What the inline functions below call with the plugin's sizeof. */
+WSC_EXPORT void wsc_ws_options_init_sized(struct wsc_ws_options *opt, size_t size);
+WSC_EXPORT int wsc_ws_options_parse_sized(struct wsc_ctx *ctx,
+                                          const struct json_object *params,
+                                          struct wsc_ws_options *opt, size_t size,
+                                          char **err);
+
 /* Fills in the defaults (everything empty, max_message_size 1 MiB). */
-WSC_EXPORT void wsc_ws_options_init(struct wsc_ws_options *opt);
+static inline void wsc_ws_options_init(struct wsc_ws_options *opt)
+{
+    wsc_ws_options_init_sized(opt, sizeof *opt);
+}
 /* Initialises *opt from a check's params (the members named in
  * WSC_WS_OPTION_PROPS; other members are ignored). Registers Authorization,
  * Proxy-Authorization and Cookie header values, and a password in the URL,
  * as secrets of ctx. Returns 0, or -1 with *err set to a malloc'ed message
  * ("url: expected ws:// or wss://, got 'http://x'"); *opt is then freed. */
-WSC_EXPORT int wsc_ws_options_parse(struct wsc_ctx *ctx,
-                                    const struct json_object *params,
-                                    struct wsc_ws_options *opt, char **err);
+static inline int wsc_ws_options_parse(struct wsc_ctx *ctx,
+                                       const struct json_object *params,
+                                       struct wsc_ws_options *opt, char **err)
+{
+    return wsc_ws_options_parse_sized(ctx, params, opt, sizeof *opt, err);
+}
 /* Adds one request header (copied). Returns 0 or -1 (out of memory). */
 WSC_EXPORT int wsc_ws_options_add_header(struct wsc_ws_options *opt,
                                          const char *name, const char *value);
@@ -228,24 +252,39 @@ struct wsc_ws_msg {
     double at;            /* wsc_now() when the last frame arrived */
 };
 
+/* What the inline functions below call with the plugin's sizeof *msg. */
+WSC_EXPORT enum wsc_ws_result wsc_ws_recv_sized(struct wsc_ws *ws, struct wsc_ws_msg *msg,
+                                                size_t msg_size, unsigned want,
+                                                double deadline);
+WSC_EXPORT enum wsc_ws_result wsc_ws_recv_json_sized(struct wsc_ws *ws,
+                                                     struct wsc_ws_msg *msg,
+                                                     size_t msg_size,
+                                                     struct json_object **value,
+                                                     double deadline);
+
 /* Waits until `deadline` for the next message whose kind is in `want` (a
  * mask of wsc_ws_kind; 0 = WSC_WS_ANY). Messages of other kinds are consumed
  * (and traced). A close from the peer always ends the wait: it is echoed
  * (same code) and returned as a WSC_WS_CLOSE message with WSC_WS_OK; any
- * later call returns WSC_WS_CLOSED.
+ * later call returns WSC_WS_CLOSED. msg may be NULL.
  * Returns WSC_WS_OK, WSC_WS_TIMEOUT ("no message within 2.000 s"),
  * WSC_WS_CLOSED or WSC_WS_ERROR. */
-WSC_EXPORT enum wsc_ws_result wsc_ws_recv(struct wsc_ws *ws,
-                                          struct wsc_ws_msg *msg,
-                                          unsigned want, double deadline);
+static inline enum wsc_ws_result wsc_ws_recv(struct wsc_ws *ws, struct wsc_ws_msg *msg,
+                                             unsigned want, double deadline)
+{
+    return wsc_ws_recv_sized(ws, msg, sizeof *msg, want, deadline);
+}
 /* Like wsc_ws_recv(ws, msg, WSC_WS_DATA, deadline), then parses a text
  * message as JSON: *value is a new reference (the caller puts it), or NULL
  * when the message is binary or its text is not JSON (still WSC_WS_OK: the
  * caller decides; msg holds the data). */
-WSC_EXPORT enum wsc_ws_result wsc_ws_recv_json(struct wsc_ws *ws,
-                                               struct wsc_ws_msg *msg,
-                                               struct json_object **value,
-                                               double deadline);
+static inline enum wsc_ws_result wsc_ws_recv_json(struct wsc_ws *ws,
+                                                  struct wsc_ws_msg *msg,
+                                                  struct json_object **value,
+                                                  double deadline)
+{
+    return wsc_ws_recv_json_sized(ws, msg, sizeof *msg, value, deadline);
+}
 
 /* ---- Close handshake ----------------------------------------------------- */
 
