@@ -1,6 +1,7 @@
 /* The `expect` object of request and health, matched against the
  * response's outputs with the library's rules (wscheck/expect.h); only the
- * default status and a body that is not JSON are this plugin's own. */
+ * default status, the whole body (outputs keep its start) and a body that is
+ * not JSON are this plugin's own. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,6 +46,25 @@ static void fail_not_json(struct wsc_ctx *ctx, const struct wsc_http_response *r
              ct ? json_object_get_string(ct) : "none", resp->body_len);
 }
 
+/* The outputs that `expect` sees: the published ones, but with the whole
+ * body (the published body is cut for the reports). A new reference. */
+static struct json_object *expect_view(const struct json_object *outputs,
+                                       const struct wsc_http_response *resp)
+{
+    struct json_object *view = json_object_new_object();
+    struct json_object *body = wsc_http_body_text(resp->body, resp->body_len, resp->body_len);
+    if (!view || !body) {
+        json_object_put(view);
+        json_object_put(body);
+        return NULL;
+    }
+    json_object_object_foreach((struct json_object *)outputs, key, val)
+        if (strcmp(key, "body") != 0)
+            json_object_object_add(view, key, json_object_get(val));
+    json_object_object_add(view, "body", body);
+    return view;
+}
+
 /* expect without its `json` member (a new reference). */
 static struct json_object *without_json(const struct json_object *expect)
 {
@@ -62,14 +82,22 @@ int http_expect_response(struct wsc_ctx *ctx, const struct json_object *expect,
                          const struct wsc_http_response *resp, enum http_status_rule rule)
 {
     struct json_object *defaults = status_default(rule);
+    struct json_object *view = expect_view(outputs, resp);
     struct json_object *rest = NULL;
     int bad = 0;
+    if (!view) {
+        wsc_error(ctx, "out of memory");
+        json_object_put(defaults);
+        return 1;
+    }
+    outputs = view;
     if (!resp->json && json_object_is_type(expect, json_type_object) &&
         json_object_object_get_ex(expect, "json", NULL)) {
         rest = without_json(expect);
         if (!rest) {
             wsc_error(ctx, "out of memory");
             json_object_put(defaults);
+            json_object_put(view);
             return 1;
         }
         bad += wsc_expect(ctx, rest, defaults, outputs);
@@ -79,6 +107,7 @@ int http_expect_response(struct wsc_ctx *ctx, const struct json_object *expect,
         bad += wsc_expect(ctx, expect, defaults, outputs);
     }
     json_object_put(rest);
+    json_object_put(view);
     json_object_put(defaults);
     return bad;
 }

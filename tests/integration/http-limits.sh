@@ -21,10 +21,10 @@ cat >"$T/limits.json" <<'JSON'
       "params": { "url": "${base}/big?n=50000000&chunked=1" } },
     { "name": "huge declared body", "plugin": "http", "check": "request", "timeout": 10,
       "params": { "url": "${base}/big?n=50000000" } },
-    { "name": "max_body", "plugin": "http", "check": "request", "timeout": 5,
-      "params": { "url": "${base}/big?n=2000", "max_body": 1000 } },
-    { "name": "within max_body", "plugin": "http", "check": "request", "timeout": 5,
-      "params": { "url": "${base}/big?n=1000", "max_body": 1000,
+    { "name": "max_body_size", "plugin": "http", "check": "request", "timeout": 5,
+      "params": { "url": "${base}/big?n=2000", "max_body_size": 1000 } },
+    { "name": "within max_body_size", "plugin": "http", "check": "request", "timeout": 5,
+      "params": { "url": "${base}/big?n=1000", "max_body_size": 1000,
                   "expect": { "body": { "$len": 1000 } } } },
     { "name": "large body cut in outputs", "plugin": "http", "check": "request", "timeout": 5,
       "params": { "url": "${base}/big?n=200000", "expect": { "body": { "$len": 200000 } } } }
@@ -51,8 +51,8 @@ R=$T/limits.out.json
 expect_test "$R" "stalled body" failed "GET $PEER_URL/stall: response not complete within 1.0 s"
 expect_test "$R" "huge body" failed "GET $PEER_URL/big?n=50000000&chunked=1: response body larger than 8388608 bytes"
 expect_test "$R" "huge declared body" failed "GET $PEER_URL/big?n=50000000: response body larger than 8388608 bytes"
-expect_test "$R" "max_body" failed "GET $PEER_URL/big?n=2000: response body larger than 1000 bytes"
-expect_test "$R" "within max_body" passed
+expect_test "$R" "max_body_size" failed "GET $PEER_URL/big?n=2000: response body larger than 1000 bytes"
+expect_test "$R" "within max_body_size" passed
 expect_test "$R" "large body cut in outputs" passed
 expect_json "$R" "len(t['large body cut in outputs']['outputs']['body']) == 65536" "the body output is cut at 64 KiB"
 check "the JSON report stays small" test "$(wc -c <"$R")" -lt 300000
