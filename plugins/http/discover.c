@@ -95,7 +95,7 @@ void http_check_discover(struct wsc_ctx *ctx, struct json_object *params)
         const char *path = json_object_get_string(json_object_array_get_idx(paths, i));
         complete = probe(ctx, params, base, path, endpoints, responding) == 0;
     }
-    wsc_metric(ctx, "responding", (double)json_object_array_length(responding), NULL);
+    wsc_metric(ctx, "responding", (double)json_object_array_length(responding), "count");
     struct json_object *outputs = json_object_new_object();
     json_object_object_add(outputs, "endpoints", endpoints);
     json_object_object_add(outputs, "responding", responding);

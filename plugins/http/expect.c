@@ -65,9 +65,16 @@ static struct json_object *expect_view(const struct json_object *outputs,
     return view;
 }
 
-/* expect without its `json` member (a new reference). */
-static struct json_object *without_json(const struct json_object *expect)
+/* expect as matched: without its `json` member when the body is not JSON
+ * (*dropped is then set: that mismatch has a message of its own). A new
+ * reference; NULL for no expect, or when out of memory. */
+static struct json_object *expect_used(const struct json_object *expect,
+                                       const struct wsc_http_response *resp, int *dropped)
 {
+    *dropped = !resp->json && json_object_is_type(expect, json_type_object) &&
+               json_object_object_get_ex(expect, "json", NULL);
+    if (!*dropped)
+        return json_object_get((struct json_object *)expect);
     struct json_object *copy = json_object_new_object();
     if (!copy)
         return NULL;
@@ -81,32 +88,20 @@ int http_expect_response(struct wsc_ctx *ctx, const struct json_object *expect,
                          const struct json_object *outputs,
                          const struct wsc_http_response *resp, enum http_status_rule rule)
 {
+    int dropped = 0, bad = 1;
     struct json_object *defaults = status_default(rule);
     struct json_object *view = expect_view(outputs, resp);
-    struct json_object *rest = NULL;
-    int bad = 0;
-    if (!view) {
+    struct json_object *used = expect_used(expect, resp, &dropped);
+    if (!defaults || !view || (expect && !used)) {
         wsc_error(ctx, "out of memory");
-        json_object_put(defaults);
-        return 1;
-    }
-    outputs = view;
-    if (!resp->json && json_object_is_type(expect, json_type_object) &&
-        json_object_object_get_ex(expect, "json", NULL)) {
-        rest = without_json(expect);
-        if (!rest) {
-            wsc_error(ctx, "out of memory");
-            json_object_put(defaults);
-            json_object_put(view);
-            return 1;
-        }
-        bad += wsc_expect(ctx, rest, defaults, outputs);
-        fail_not_json(ctx, resp);
-        bad++;
     } else {
-        bad += wsc_expect(ctx, expect, defaults, outputs);
+        bad = wsc_expect(ctx, used, defaults, view);
+        if (dropped) {
+            fail_not_json(ctx, resp);
+            bad++;
+        }
     }
-    json_object_put(rest);
+    json_object_put(used);
     json_object_put(view);
     json_object_put(defaults);
     return bad;
