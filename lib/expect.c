@@ -9,8 +9,8 @@
 #include <strings.h>
 
 #include <wscheck/match.h>
+#include <wscheck/render.h>
 
-#include "json_pointer.h"
 #include "util.h"
 
 /* Members that hold a code, where a list means "one of these". */
@@ -121,11 +121,12 @@ char *wsc_expect_check(const struct json_object *expect)
 {
     if (!expect)
         return NULL;
-    if (!json_object_is_type(expect, json_type_object))
+    if (!json_object_is_type(expect, json_type_object)) {
+        char shown[WSC_RENDER_MAX + 4];
+        wsc_render_json_buf(shown, sizeof shown, expect);
         return wsc_strdup_printf("/: expected an object whose members name outputs, got %s",
-                                 json_object_to_json_string_ext(
-                                     (struct json_object *)expect,
-                                     JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+                                 shown);
+    }
     json_object_object_foreach((struct json_object *)expect, key, val) {
         if (key[0] == '$')
             return wsc_strdup_printf("/%s: expect's members name outputs; an operator "
