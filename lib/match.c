@@ -5,6 +5,7 @@
  * sends. json-c represents a JSON null as a NULL pointer, so every actual
  * value travels with a `present` flag that tells a null from an absent key. */
 #include <wscheck/match.h>
+#include <wscheck/render.h>
 
 #include <math.h>
 #include <regex.h>
@@ -20,8 +21,6 @@
 
 /* Deeper expectations are refused rather than risking the stack. */
 #define MAX_DEPTH 512
-/* Values shown in messages are cut after this many bytes. */
-#define SHOW_MAX 200
 
 /* ---- A growable JSON Pointer ---------------------------------------------- */
 
@@ -101,33 +100,24 @@ static int fail(struct walk *w, const char *fmt, ...)
     return 0;
 }
 
-/* Text for messages, cut after SHOW_MAX bytes (on a UTF-8 character
- * boundary) with "...". */
+/* Text for messages, rendered and cut the library's one way
+ * (wscheck/render.h), in a buffer on the caller's stack. */
 struct shown {
-    char text[SHOW_MAX + 4];
+    char text[WSC_RENDER_MAX + 4];
 };
 
-/* A string as it is, cut (regex patterns). */
+/* A string as it is (regex patterns), escaped and cut. */
 static const char *show_raw(struct shown *s, const char *str)
 {
-    size_t n = strlen(str);
-    if (n <= SHOW_MAX) {
-        memcpy(s->text, str, n + 1);
-        return s->text;
-    }
-    n = SHOW_MAX;
-    while (n > 0 && ((unsigned char)str[n] & 0xC0) == 0x80)
-        n--;
-    memcpy(s->text, str, n);
-    memcpy(s->text + n, "...", 4);
+    wsc_render_text_buf(s->text, sizeof s->text, str, strlen(str));
     return s->text;
 }
 
 /* A value as compact JSON, cut. */
 static const char *show(struct shown *s, const struct json_object *v)
 {
-    const char *json = wsc_json_text(v);
-    return show_raw(s, json ? json : "?");
+    wsc_render_json_buf(s->text, sizeof s->text, v);
+    return s->text;
 }
 
 /* ---- Scalars ---------------------------------------------------------------- */
@@ -307,6 +297,20 @@ static int check_contains(struct walk *w, const struct op *op, const struct json
     return ok;
 }
 
+/* $in: a non-empty array of expectations, each checked like any other. */
+static int check_in(struct walk *w, const struct op *op, const struct json_object *arg)
+{
+    struct shown s;
+    if (!json_object_is_type(arg, json_type_array) || json_object_array_length(arg) == 0)
+        return fail(w, "%s needs a non-empty array of values, got %s", op->name, show(&s, arg));
+    size_t old = path_push_key(&w->path, op->name);
+    if (old == PATH_OOM)
+        return fail(w, "out of memory");
+    int ok = check_value(w, arg);
+    path_pop(&w->path, old);
+    return ok;
+}
+
 /* "missing (expected WHAT)" for operators that need a present value. */
 static int fail_missing(struct walk *w, const char *what)
 {
@@ -438,6 +442,34 @@ static int match_contains(struct walk *w, const struct op *op, const struct json
     return fail(w, "expected to contain %s, got %s", show(&se, arg), show(&sa, act));
 }
 
+/* Does any element of the $in list match? Elements are expectations (a
+ * value, or an operator object such as {"$gte": 500}); their own
+ * mismatches are not news. */
+static int in_has_match(struct walk *w, const struct json_object *arg,
+                        const struct json_object *act, int present)
+{
+    char **saved = w->msg;
+    int found = 0;
+    w->msg = NULL;
+    size_t n = json_object_array_length(arg);
+    for (size_t i = 0; i < n && !found; i++)
+        found = match_value(w, json_object_array_get_idx(arg, i), act, present);
+    w->msg = saved;
+    return found;
+}
+
+static int match_in(struct walk *w, const struct op *op, const struct json_object *arg,
+                    const struct json_object *act, int present)
+{
+    (void)op;
+    struct shown se, sa;
+    if (in_has_match(w, arg, act, present))
+        return 1;
+    if (!present)
+        return fail(w, "missing (expected one of %s)", show(&se, arg));
+    return fail(w, "expected one of %s, got %s", show(&se, arg), show(&sa, act));
+}
+
 static int match_len(struct walk *w, const struct op *op, const struct json_object *arg,
                      const struct json_object *act, int present)
 {
@@ -473,6 +505,7 @@ static const struct op operators[] = {
     {"$contains", check_contains, match_contains},
     {"$len", check_len, match_len},
     {"$any", check_boolean, match_any},
+    {"$in", check_in, match_in},
 };
 
 static const struct op *find_op(const char *name)

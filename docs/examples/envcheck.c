@@ -7,31 +7,37 @@
  *   install -m 644 envcheck.so "$(pkg-config --variable=plugindir wscheck)"
  */
 #include <stdlib.h>
+#include <wscheck/expect.h>
+#include <wscheck/params.h>
 #include <wscheck/plugin.h>
 
 static void check_variable(struct wsc_ctx *ctx, struct json_object *params)
 {
-    struct json_object *name = NULL, *expect = NULL;
-    json_object_object_get_ex(params, "name", &name);
-    json_object_object_get_ex(params, "expect", &expect);
-
-    const char *value = getenv(json_object_get_string(name));
+    const char *name = wsc_param_string(params, "name", "");
+    const struct json_object *expect = wsc_param(params, "expect");
+    if (wsc_expect_valid(ctx, expect) != 0)
+        return;
+    const char *value = getenv(name);
     if (!value) {
-        wsc_fail(ctx, "%s is not set", json_object_get_string(name));
+        wsc_fail(ctx, "%s is not set", name);
         return;
     }
-    struct json_object *actual = json_object_new_string(value);
-    wsc_output(ctx, "value", json_object_get(actual));
-
-    char *why = NULL;
-    if (expect && !wsc_match(expect, actual, NULL, &why))
-        wsc_fail(ctx, "%s: %s", json_object_get_string(name), why ? why : "no match");
-    free(why);
-    json_object_put(actual);
+    /* The outputs: what `capture` reads and `expect` is matched against. */
+    struct json_object *outputs = json_object_new_object();
+    struct json_object *v = json_object_new_string(value);
+    json_object_object_add(outputs, "value", json_object_get(v));
+    wsc_expect(ctx, expect, NULL, outputs);
+    wsc_output(ctx, "value", v);
+    json_object_put(outputs);
 }
 
 static const struct wsc_check checks[] = {
-    {.name = "variable", .summary = "an environment variable is set (and matches)", .params_schema = "{\"type\": \"object\", \"required\": [\"name\"], \"properties\": {" "  \"name\":   {\"type\": \"string\", \"description\": \"variable name\"}," "  \"expect\": {\"x-wsc-expect\": true, \"description\": \"matcher on the value\"}}}", .run = check_variable},
+    {.name = "variable", .summary = "an environment variable is set (and matches)",
+     .params_schema = "{\"type\": \"object\", \"required\": [\"name\"], \"properties\": {"
+         "\"name\": {\"type\": \"string\", \"description\": \"variable name\"},"
+         WSC_EXPECT_PARAM("What the variable must be",
+                          WSC_EXPECT_OUTPUT("value", "its value")) "}}",
+     .run = check_variable},
     {.name = NULL},
 };
 

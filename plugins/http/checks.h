@@ -11,7 +11,6 @@
 void http_check_request(struct wsc_ctx *ctx, struct json_object *params);
 void http_check_health(struct wsc_ctx *ctx, struct json_object *params);
 void http_check_discover(struct wsc_ctx *ctx, struct json_object *params);
-void http_check_upgrade(struct wsc_ctx *ctx, struct json_object *params);
 
 /* Which statuses pass when the expectation names none. */
 enum http_status_rule {
@@ -19,20 +18,17 @@ enum http_status_rule {
     HTTP_STATUS_2XX,       /* health */
 };
 
-/* Checks an `expect` object ({status, headers, body, json}; NULL: only the
- * default status rule) against a response. Every mismatch is reported with
- * wsc_fail(); returns the number of mismatches. */
+/* The outputs of a response, for `capture` and `expect`: status, headers,
+ * json (when the body is JSON), body (as text, cut to HTTP_BODY_OUTPUT_MAX)
+ * and url. A new object; NULL when out of memory. */
+struct json_object *http_response_outputs(const struct wsc_http_response *resp);
+
+/* Matches an `expect` object (members status, headers, body, json, url;
+ * NULL: only the default status rule) against the response's outputs.
+ * Every mismatch is reported with wsc_fail(); returns their number. */
 int http_expect_response(struct wsc_ctx *ctx, const struct json_object *expect,
+                         const struct json_object *outputs,
                          const struct wsc_http_response *resp,
                          enum http_status_rule rule);
-
-/* Checks that each member of `expect` is a well-formed matcher; reports
- * wsc_error() and returns -1 when one is not. NULL is fine. */
-int http_expect_valid(struct wsc_ctx *ctx, const struct json_object *expect);
-
-/* Small param readers (the core has validated types and filled defaults). */
-const char *http_param_string(const struct json_object *params, const char *key);
-int http_param_bool(const struct json_object *params, const char *key);
-const struct json_object *http_param(const struct json_object *params, const char *key);
 
 #endif

@@ -2,6 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <wscheck/expect.h>
+#include <wscheck/params.h>
+
 #include "checks.h"
 
 /* base "http://h:1/api/" + "health" or "/health" -> "http://h:1/api/health" */
@@ -32,7 +35,7 @@ static struct json_object *endpoint(const char *path, const struct wsc_http_resp
     json_object_object_add(e, "path", json_object_new_string(path));
     json_object_object_add(e, "status", json_object_new_int64(resp->status));
     json_object_object_add(e, "content_type", json_object_get(ct));
-    json_object_object_add(e, "ms", json_object_new_double(resp->total_ms));
+    json_object_object_add(e, "total_ms", json_object_new_double(resp->total_ms));
     json_object_object_add(e, "bytes", json_object_new_int64((int64_t)resp->body_len));
     return e;
 }
@@ -50,7 +53,7 @@ static int probe(struct wsc_ctx *ctx, const struct json_object *params, const ch
     struct wsc_http_request req = {0};
     wsc_http_request_from_params(&req, params);
     req.url = url;
-    req.follow_redirects = http_param_bool(params, "follow_redirects");
+    req.follow_redirects = wsc_param_bool(params, "follow_redirects", 0);
     req.discard_body = 1;
     struct wsc_http_response resp;
     char *err = NULL;
@@ -70,10 +73,10 @@ static int probe(struct wsc_ctx *ctx, const struct json_object *params, const ch
 
 void http_check_discover(struct wsc_ctx *ctx, struct json_object *params)
 {
-    const struct json_object *expect = http_param(params, "expect");
-    const struct json_object *paths = http_param(params, "paths");
-    const char *base = http_param_string(params, "url");
-    if (http_expect_valid(ctx, expect) != 0)
+    const struct json_object *expect = wsc_param(params, "expect");
+    const struct json_object *paths = wsc_param_array(params, "paths");
+    const char *base = wsc_param_string(params, "url", NULL);
+    if (wsc_expect_valid(ctx, expect) != 0)
         return;
     if (!base || !paths || json_object_array_length(paths) == 0) {
         wsc_error(ctx, "url and a non-empty paths list are needed");
@@ -92,16 +95,12 @@ void http_check_discover(struct wsc_ctx *ctx, struct json_object *params)
         const char *path = json_object_get_string(json_object_array_get_idx(paths, i));
         complete = probe(ctx, params, base, path, endpoints, responding) == 0;
     }
-    wsc_metric(ctx, "responding", (double)json_object_array_length(responding), NULL);
+    wsc_metric(ctx, "responding", (double)json_object_array_length(responding), "count");
     struct json_object *outputs = json_object_new_object();
     json_object_object_add(outputs, "endpoints", endpoints);
     json_object_object_add(outputs, "responding", responding);
-    if (complete && expect) {
-        char *msg = NULL;
-        if (!wsc_match(expect, outputs, NULL, &msg))
-            wsc_fail(ctx, "%s", msg ? msg : "expect: no match");
-        free(msg);
-    }
+    if (complete)
+        wsc_expect(ctx, expect, NULL, outputs);
     wsc_output(ctx, "endpoints", json_object_get(endpoints));
     wsc_output(ctx, "responding", json_object_get(responding));
     json_object_put(outputs);

@@ -1,28 +1,23 @@
 /* The http plugin: HTTP endpoint verification (requests with expectations,
- * health checks, service discovery) and WebSocket upgrade negotiation. */
-#include <wscheck/ws.h>
+ * health checks, service discovery). WebSocket upgrades are ws-basic's
+ * handshake and reject checks. */
+#include <wscheck/expect.h>
 
 #include "checks.h"
 
-/* Members of an HTTP expectation; the whole object is a matcher. */
+/* The `expect` of request and health: the response's outputs. */
 #define EXPECT_RESPONSE(STATUS_DEFAULT)                                          \
-    "\"expect\":{\"type\":\"object\",\"x-wsc-expect\":true,\"description\":"   \
-    "\"What the response must be (each member optional)\",\"properties\":{"     \
-    "\"status\":{\"type\":[\"integer\",\"array\",\"object\"],\"description\":" \
-    "\"Status code, list of accepted codes, or matcher (default: "             \
-    STATUS_DEFAULT ")\"},"                                                      \
-    "\"headers\":{\"type\":\"object\",\"description\":"                        \
-    "\"Matcher on the response headers; names are case-insensitive\"},"        \
-    "\"body\":{\"type\":[\"string\",\"object\"],\"description\":"              \
-    "\"The body text, or a matcher on it such as {\\\"$contains\\\": \\\"ok\\\"}\"}," \
-    "\"json\":{\"description\":\"Matcher on the body parsed as JSON\"}}}"
+    WSC_EXPECT_PARAM("What the response must be",                               \
+                     WSC_EXPECT_STATUS(STATUS_DEFAULT) "," WSC_EXPECT_HEADERS "," \
+                     WSC_EXPECT_BODY "," WSC_EXPECT_JSON ","                      \
+                     WSC_EXPECT_OUTPUT("url", "The URL finally fetched"))
 
 #define FOLLOW_REDIRECTS                                                         \
     "\"follow_redirects\":{\"type\":\"boolean\",\"default\":false,"            \
     "\"description\":\"Follow 3xx redirects (up to 10)\"}"
 
-#define MAX_BODY                                                                 \
-    "\"max_body\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":1073741824,"  \
+#define MAX_BODY_SIZE                                                            \
+    "\"max_body_size\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":1073741824,"  \
     "\"default\":8388608,\"description\":"                                     \
     "\"Largest response body accepted, in bytes; a larger one fails the test\"}"
 
@@ -35,13 +30,13 @@ static const char request_schema[] =
     "\"json\":{\"type\":[\"object\",\"array\",\"string\",\"number\",\"boolean\"],"
     "\"description\":\"Request body as JSON (sets Content-Type: application/json); "
     "not with body\"},"
-    FOLLOW_REDIRECTS "," MAX_BODY ","
+    FOLLOW_REDIRECTS "," MAX_BODY_SIZE ","
     EXPECT_RESPONSE("below 400") "}}";
 
 static const char health_schema[] =
     "{\"type\":\"object\",\"required\":[\"url\"],\"properties\":{"
     WSC_HTTP_SCHEMA_PROPS ","
-    FOLLOW_REDIRECTS "," MAX_BODY ","
+    FOLLOW_REDIRECTS "," MAX_BODY_SIZE ","
     EXPECT_RESPONSE("2xx") "}}";
 
 static const char discover_schema[] =
@@ -52,26 +47,19 @@ static const char discover_schema[] =
     "\"/version\",\"/api\",\"/mcp\",\"/ws\"],"
     "\"description\":\"Paths to GET, relative to url\"},"
     FOLLOW_REDIRECTS ","
-    "\"expect\":{\"type\":\"object\",\"x-wsc-expect\":true,\"description\":"
-    "\"Matcher on the outputs {endpoints, responding}, e.g. "
-    "{\\\"responding\\\": {\\\"$contains\\\": \\\"/health\\\"}}\"}}}";
-
-static const char upgrade_schema[] =
-    "{\"type\":\"object\",\"required\":[\"url\"],\"properties\":{"
-    WSC_WS_OPTION_PROPS ","
-    "\"expect_status\":{\"type\":\"integer\",\"minimum\":100,\"maximum\":599,"
-    "\"default\":101,\"description\":\"Status the server must answer: 101 (upgrade, "
-    "fully verified) or a refusal such as 400, 403 or 426\"},"
-    "\"expect\":{\"type\":\"object\",\"x-wsc-expect\":true,\"description\":"
-    "\"Matcher on the outputs {status, headers, subprotocol}\"}}}";
+    WSC_EXPECT_PARAM("What the discovery must find",
+                     WSC_EXPECT_OUTPUT("endpoints", "Matcher on the list of "
+                                       "{path, status, content_type, total_ms, bytes}") ","
+                     WSC_EXPECT_OUTPUT("responding", "Matcher on the paths that "
+                                       "answered below 400, e.g. {\\\"$contains\\\": "
+                                       "\\\"/health\\\"}")) "}}";
 
 static const struct wsc_check checks[] = {
     {.name = "request", .summary = "send an HTTP request and check status, headers and body", .params_schema = request_schema, .run = http_check_request},
     {.name = "health", .summary = "GET a health endpoint: 2xx (or the expectation) within the timeout", .params_schema = health_schema, .run = http_check_health},
     {.name = "discover", .summary = "GET a list of paths on a server and report which respond", .params_schema = discover_schema, .run = http_check_discover},
-    {.name = "upgrade", .summary = "send a WebSocket upgrade request and check the negotiation", .params_schema = upgrade_schema, .run = http_check_upgrade},
     {.name = NULL},
 };
 
-WSC_PLUGIN("http", "1.0.0", "HTTP endpoint verification and WebSocket upgrade negotiation",
+WSC_PLUGIN("http", "1.0.0", "HTTP endpoint verification: requests, health, discovery",
            checks);

@@ -3,19 +3,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <wscheck/expect.h>
+#include <wscheck/params.h>
+
 #include "checks.h"
 
 static int build_request(struct wsc_ctx *ctx, const struct json_object *params,
                          struct wsc_http_request *req)
 {
     wsc_http_request_from_params(req, params);
-    req->method = http_param_string(params, "method");
-    req->follow_redirects = http_param_bool(params, "follow_redirects");
-    const struct json_object *max = http_param(params, "max_body");
-    if (max && json_object_get_int64(max) > 0)
-        req->max_body = (size_t)json_object_get_int64(max);
-    const struct json_object *body = http_param(params, "body");
-    req->json = http_param(params, "json");
+    req->method = wsc_param_string(params, "method", NULL);
+    req->follow_redirects = wsc_param_bool(params, "follow_redirects", 0);
+    int64_t max = wsc_param_int(params, "max_body_size", 0);
+    if (max > 0)
+        req->max_body = (size_t)max;
+    const struct json_object *body = wsc_param(params, "body");
+    req->json = wsc_param(params, "json");
     if (body && req->json) {
         wsc_error(ctx, "give either body or json, not both");
         return -1;
@@ -36,17 +39,10 @@ static void report_timings(struct wsc_ctx *ctx, const struct wsc_http_response *
     wsc_metric(ctx, "total_ms", resp->total_ms, "ms");
 }
 
-/* Outputs for `capture`: status, headers, json (when the body is JSON), the
- * body as text (cut) and the URL finally fetched. */
-static void report_outputs(struct wsc_ctx *ctx, const struct wsc_http_response *resp)
+static void publish_outputs(struct wsc_ctx *ctx, struct json_object *outputs)
 {
-    wsc_output(ctx, "status", json_object_new_int64(resp->status));
-    wsc_output(ctx, "headers", json_object_get(resp->headers));
-    if (resp->json)
-        wsc_output(ctx, "json", json_object_get(resp->json));
-    wsc_output(ctx, "body", wsc_http_body_text(resp->body, resp->body_len,
-                                               HTTP_BODY_OUTPUT_MAX));
-    wsc_output(ctx, "url", json_object_new_string(resp->url));
+    json_object_object_foreach(outputs, key, val)
+        wsc_output(ctx, key, json_object_get(val));
 }
 
 /* After a failed expectation, the start of the body helps more than anything. */
@@ -61,9 +57,9 @@ static void note_response(struct wsc_ctx *ctx, const struct wsc_http_response *r
 
 static void run(struct wsc_ctx *ctx, struct json_object *params, enum http_status_rule rule)
 {
-    const struct json_object *expect = http_param(params, "expect");
+    const struct json_object *expect = wsc_param(params, "expect");
     struct wsc_http_request req = {0};
-    if (http_expect_valid(ctx, expect) != 0 || build_request(ctx, params, &req) != 0)
+    if (wsc_expect_valid(ctx, expect) != 0 || build_request(ctx, params, &req) != 0)
         return;
     struct wsc_http_response resp;
     char *err = NULL;
@@ -73,9 +69,15 @@ static void run(struct wsc_ctx *ctx, struct json_object *params, enum http_statu
         return;
     }
     report_timings(ctx, &resp);
-    report_outputs(ctx, &resp);
-    if (http_expect_response(ctx, expect, &resp, rule) > 0)
-        note_response(ctx, &resp);
+    struct json_object *outputs = http_response_outputs(&resp);
+    if (!outputs) {
+        wsc_error(ctx, "out of memory");
+    } else {
+        publish_outputs(ctx, outputs);
+        if (http_expect_response(ctx, expect, outputs, &resp, rule) > 0)
+            note_response(ctx, &resp);
+        json_object_put(outputs);
+    }
     wsc_http_response_free(&resp);
 }
 

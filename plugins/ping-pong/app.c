@@ -1,6 +1,6 @@
 /* ping-pong `app`: an application-level ping. Sends `request` (default
  * {"type":"ping"}) `count` times, `interval` apart; the first message after
- * each that matches `expect` (default {"type":"pong"}) within `within`
+ * each that matches `reply` (default {"type":"pong"}) within `within`
  * seconds is its reply. Messages that do not match (a welcome, broadcasts)
  * are skipped; the last one skipped is shown when a reply is lost. */
 #include <stdio.h>
@@ -12,14 +12,14 @@
 /* The last message skipped, for the message of a lost reply. */
 struct skipped {
     int count;
-    char text[200];
-    char why[200];
+    char text[WSC_RENDER_MAX + 4];
+    char why[WSC_RENDER_MAX + 4];
 };
 
 /* What every round trip of a run needs. */
 struct app_run {
     struct json_object *request;
-    struct json_object *expect;
+    struct json_object *reply; /* matcher that tells the reply */
     double within;
     struct skipped sk;
 };
@@ -33,16 +33,16 @@ static enum wsc_ws_result send_request(struct wsc_ws *ws, struct json_object *re
 }
 
 /* Does message m match? A text that is not JSON is matched as a string. */
-static int reply_matches(struct json_object *expect, const struct wsc_ws_msg *m,
+static int reply_matches(struct json_object *reply, const struct wsc_ws_msg *m,
                          struct json_object *value, struct skipped *sk)
 {
     struct json_object *actual = value ? json_object_get(value)
                                        : json_object_new_string_len(m->data, (int)m->len);
     char *why = NULL;
-    int ok = m->kind == WSC_WS_TEXT && wsc_match(expect, actual, NULL, &why);
+    int ok = m->kind == WSC_WS_TEXT && wsc_match(reply, actual, NULL, &why);
     if (!ok) {
         sk->count++;
-        pp_printable(m->data, m->len, sk->text, sizeof sk->text);
+        wsc_render_text_buf(sk->text, sizeof sk->text, m->data, m->len);
         snprintf(sk->why, sizeof sk->why, "%s",
                  m->kind != WSC_WS_TEXT ? "a binary message" : why ? why : "no match");
     }
@@ -66,7 +66,7 @@ static enum pp_outcome one_round(struct wsc_ctx *ctx, struct wsc_ws *ws, int seq
         enum pp_outcome o;
         if (!pp_round_waited(ctx, ws, &rd, r, &m, &o))
             return o;
-        int matched = reply_matches(run->expect, &m, value, &run->sk);
+        int matched = reply_matches(run->reply, &m, value, &run->sk);
         json_object_put(value);
         if (matched) {
             *rtt_ms = (m.at - rd.sent_at) * 1000.0;
@@ -82,22 +82,22 @@ static void report_lost(struct wsc_ctx *ctx, const struct pp_rtt *rtt, double wi
         wsc_fail(ctx, "%d of %d replies lost: no message within %.3f s after request %s",
                  rtt->lost, rtt->sent, within, rtt->lost_list);
     else
-        wsc_fail(ctx, "%d of %d replies lost: no message matching the expectation within "
+        wsc_fail(ctx, "%d of %d replies lost: no message matching reply within "
                  "%.3f s after request %s (%d skipped; the last: %s: %s)", rtt->lost,
                  rtt->sent, within, rtt->lost_list, sk->count, sk->text, sk->why);
 }
 
 void pp_app(struct wsc_ctx *ctx, struct json_object *params)
 {
-    struct json_object *request, *expect;
-    if (!json_object_object_get_ex(params, "request", &request)
-        || !json_object_object_get_ex(params, "expect", &expect)) {
-        wsc_error(ctx, "request and expect are needed (their defaults were not applied)");
+    struct json_object *request = wsc_param(params, "request");
+    struct json_object *reply = wsc_param(params, "reply");
+    if (!request || !reply) {
+        wsc_error(ctx, "request and reply are needed (their defaults were not applied)");
         return;
     }
-    int count = pp_int(params, "count", 5);
-    double interval = pp_double(params, "interval", 0);
-    struct app_run run = {request, expect, pp_double(params, "within", 2), {0, "", ""}};
+    int count = (int)wsc_param_int(params, "count", 5);
+    double interval = wsc_param_number(params, "interval", 0);
+    struct app_run run = {request, reply, wsc_param_number(params, "within", 2), {0, "", ""}};
     struct pp_rtt rtt;
     struct wsc_ws *ws = pp_rounds(ctx, params, count, interval, one_round, &run, &rtt);
     if (!ws)

@@ -1,35 +1,10 @@
-/* Helpers shared by the ping-pong checks: params, connecting, idling,
- * closing, and the round-trip statistics every check reports. */
+/* Helpers shared by the ping-pong checks: connecting, idling, closing, and
+ * the round-trip statistics every check reports. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ping_pong.h"
-
-int pp_int(struct json_object *params, const char *key, int fallback)
-{
-    struct json_object *v;
-    if (json_object_object_get_ex(params, key, &v) && json_object_is_type(v, json_type_int))
-        return json_object_get_int(v);
-    return fallback;
-}
-
-double pp_double(struct json_object *params, const char *key, double fallback)
-{
-    struct json_object *v;
-    if (json_object_object_get_ex(params, key, &v)
-        && (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
-        return json_object_get_double(v);
-    return fallback;
-}
-
-const char *pp_string(struct json_object *params, const char *key, const char *fallback)
-{
-    struct json_object *v;
-    if (json_object_object_get_ex(params, key, &v) && json_object_is_type(v, json_type_string))
-        return json_object_get_string(v);
-    return fallback;
-}
 
 struct wsc_ws *pp_connect(struct wsc_ctx *ctx, struct json_object *params, int observe_pings)
 {
@@ -58,8 +33,8 @@ struct wsc_ws *pp_connect(struct wsc_ctx *ctx, struct json_object *params, int o
 
 void pp_fail_closed(struct wsc_ctx *ctx, const struct wsc_ws_msg *m, const char *waiting)
 {
-    char reason[128];
-    pp_printable(m->data, m->len, reason, sizeof reason);
+    char reason[WSC_RENDER_MAX + 4];
+    wsc_render_text_buf(reason, sizeof reason, m->data, m->len);
     wsc_fail(ctx, "the server closed the connection (code %d, reason '%s') while %s",
              m->close_code, reason, waiting);
 }
@@ -238,30 +213,4 @@ void pp_rounds_end(struct wsc_ctx *ctx, struct wsc_ws *ws, struct pp_rtt *rtt)
     pp_close(ctx, ws);
     wsc_ws_free(ws);
     pp_rtt_free(rtt);
-}
-
-void pp_printable(const char *data, size_t len, char *out, size_t size)
-{
-    if (size < 8) {
-        if (size)
-            out[0] = '\0';
-        return;
-    }
-    size_t o = 0, i;
-    for (i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)data[i];
-        int plain = c >= 0x20 && c < 0x7f && c != '\\';
-        size_t need = plain ? 1 : 4;
-        if (o + need + 4 > size) /* keep room for "..." and the NUL */
-            break;
-        if (plain)
-            out[o++] = (char)c;
-        else
-            o += (size_t)snprintf(out + o, size - o, "\\x%02x", c);
-    }
-    if (i < len) {
-        memcpy(out + o, "...", 3);
-        o += 3;
-    }
-    out[o] = '\0';
 }

@@ -57,8 +57,8 @@ static enum pp_outcome one_ping(struct wsc_ctx *ctx, struct wsc_ws *ws, int seq,
             continue;
         }
         if (run->mismatches++ == 0) {
-            char got[160];
-            pp_printable(m.data, m.len, got, sizeof got);
+            char got[WSC_RENDER_MAX + 4];
+            wsc_render_text_buf(got, sizeof got, m.data, m.len);
             wsc_fail(ctx, "pong %d: payload '%s' does not echo the ping's '%s'", seq, got,
                      ping);
         }
@@ -67,10 +67,10 @@ static enum pp_outcome one_ping(struct wsc_ctx *ctx, struct wsc_ws *ws, int seq,
 
 void pp_control(struct wsc_ctx *ctx, struct json_object *params)
 {
-    int count = pp_int(params, "count", 5);
-    const char *payload = pp_string(params, "payload", "wscheck");
-    double interval = pp_double(params, "interval", 0);
-    double within = pp_double(params, "within", 2);
+    int count = (int)wsc_param_int(params, "count", 5);
+    const char *payload = wsc_param_string(params, "payload", "wscheck");
+    double interval = wsc_param_number(params, "interval", 0);
+    double within = wsc_param_number(params, "within", 2);
     if (strlen(payload) > 110) {
         wsc_error(ctx, "payload: at most 110 bytes (a ping carries 125 with its number)");
         return;

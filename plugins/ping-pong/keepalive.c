@@ -1,6 +1,6 @@
 /* ping-pong `keepalive`: stays connected `duration` seconds without sending
  * data, answering the server's pings (the WebSocket layer answers them and
- * shows them to us). With `expect_server_ping_within` S, the server must
+ * shows them to us). With `server_ping_within` S, the server must
  * ping at least every S seconds from the connection on (when S is longer
  * than the duration, the check waits up to S for the first ping). At the
  * end one ping of ours must come back within `within`: a connection is only
@@ -100,14 +100,14 @@ static void prove_alive(struct wsc_ctx *ctx, struct wsc_ws *ws, const struct wat
 
 void pp_keepalive(struct wsc_ctx *ctx, struct json_object *params)
 {
-    double duration = pp_double(params, "duration", 5);
-    double every = pp_double(params, "expect_server_ping_within", 0);
-    double within = pp_double(params, "within", 2);
+    double duration = wsc_param_number(params, "duration", 5);
+    double every = wsc_param_number(params, "server_ping_within", 0);
+    double within = wsc_param_number(params, "within", 2);
     double needed = (every > duration ? every : duration) + within;
     if (needed > wsc_remaining(ctx)) {
         wsc_error(ctx, "duration %.3f s%s and within %.3f s do not fit in the test's "
                   "timeout (%.3f s left): raise its timeout", duration,
-                  every > duration ? " (extended to expect_server_ping_within)" : "",
+                  every > duration ? " (extended to server_ping_within)" : "",
                   within, wsc_remaining(ctx));
         return;
     }
@@ -123,7 +123,7 @@ void pp_keepalive(struct wsc_ctx *ctx, struct json_object *params)
     wsc_metric(ctx, "server_pings", w.pings, "count");
     if (w.pings > 0)
         wsc_metric(ctx, "max_ping_gap_ms", w.max_gap * 1000.0, "ms");
-    wsc_metric(ctx, "connected_s", wsc_now() - w.start, "s");
+    wsc_metric(ctx, "connected_ms", (wsc_now() - w.start) * 1000.0, "ms");
     wsc_output(ctx, "server_pings", json_object_new_int(w.pings));
     pp_close(ctx, ws);
     wsc_ws_free(ws);

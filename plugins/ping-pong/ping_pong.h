@@ -6,13 +6,10 @@
 
 #include <stddef.h>
 
+#include <wscheck/params.h>
 #include <wscheck/plugin.h>
+#include <wscheck/render.h>
 #include <wscheck/ws.h>
-
-/* Params, with the defaults the schemas declare as fallbacks. */
-int pp_int(struct json_object *params, const char *key, int fallback);
-double pp_double(struct json_object *params, const char *key, double fallback);
-const char *pp_string(struct json_object *params, const char *key, const char *fallback);
 
 /* Parses the WebSocket options of params and connects. On failure reports
  * (wsc_error for bad options, wsc_fail for a failed connection) and returns
@@ -92,10 +89,6 @@ struct wsc_ws *pp_rounds(struct wsc_ctx *ctx, struct json_object *params, int co
                          struct pp_rtt *rtt);
 /* Reports the statistics (pp_rtt_report), closes the connection, frees both. */
 void pp_rounds_end(struct wsc_ctx *ctx, struct wsc_ws *ws, struct pp_rtt *rtt);
-
-/* A printable copy of untrusted bytes for messages (at most `size`-1
- * characters; others as \xNN). */
-void pp_printable(const char *data, size_t len, char *out, size_t size);
 
 void pp_control(struct wsc_ctx *ctx, struct json_object *params);
 void pp_app(struct wsc_ctx *ctx, struct json_object *params);

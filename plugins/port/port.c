@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <wscheck/expect.h>
+#include <wscheck/params.h>
 #include <wscheck/plugin.h>
 
 #include "portlist.h"
@@ -34,9 +36,6 @@
     " \"description\": \"" WHAT ": numbers and ranges, e.g."                   \
     " [8675, \\\"8678-8680\\\"]\"}"
 
-#define EXPECT_PARAM(WHAT)                                                     \
-    "\"expect\": {\"type\": \"object\", \"x-wsc-expect\": true,"               \
-    " \"description\": \"Expectation (matcher) on " WHAT "\"}"
 
 static const char listening_schema[] =
     "{\"type\": \"object\","
@@ -59,72 +58,36 @@ static const char scan_schema[] =
     " \"minimum\": 0.01, \"maximum\": 3600,"
     " \"description\": \"Seconds to wait for each connect before counting the"
     " port as closed (filtered)\"}, "
-    EXPECT_PARAM("the outputs {open, open_count, closed_count, scanned, host},"
-                 " e.g. {\\\"open\\\": [8675, 8678]}")
+    WSC_EXPECT_PARAM("What the scan must find",
+                     WSC_EXPECT_OUTPUT("open", "The ports that accepted, e.g. [8675, 8678]") ","
+                     WSC_EXPECT_OUTPUT("open_count", "How many accepted") ","
+                     WSC_EXPECT_OUTPUT("closed_count", "How many did not") ","
+                     WSC_EXPECT_OUTPUT("scanned", "How many were tried") ","
+                     WSC_EXPECT_OUTPUT("host", "The host scanned"))
     "}}";
 
 static const char owner_schema[] =
     "{\"type\": \"object\", \"required\": [\"port\"], \"properties\": {"
-    "\"host\": {\"type\": \"string\", \"minLength\": 1,"
+    "\"listen_host\": {\"type\": \"string\", \"minLength\": 1,"
     " \"description\": \"Only listeners that"
     " accept connections to this host's addresses (wildcard binds included);"
     " any local address when absent\"}, "
     "\"port\": {\"type\": \"integer\", \"minimum\": 1, \"maximum\": 65535,"
     " \"description\": \"The TCP port whose listener is looked up\"}, "
-    EXPECT_PARAM("the outputs {pid, pids, command, cmdline, user, uid, port,"
-                 " address}, e.g. {\\\"command\\\": {\\\"$regex\\\": \\\"^python\\\"}}")
+    WSC_EXPECT_PARAM("What the owner must be",
+                     WSC_EXPECT_OUTPUT("pid", "The process id (the lowest when several"
+                                       " share the socket)") ","
+                     WSC_EXPECT_OUTPUT("pids", "Every process holding the socket") ","
+                     WSC_EXPECT_OUTPUT("command", "Its command name, e.g."
+                                       " {\\\"$regex\\\": \\\"^python\\\"}") ","
+                     WSC_EXPECT_OUTPUT("cmdline", "Its command line") ","
+                     WSC_EXPECT_OUTPUT("user", "Its user name") ","
+                     WSC_EXPECT_OUTPUT("uid", "Its user id") ","
+                     WSC_EXPECT_OUTPUT("port", "The port") ","
+                     WSC_EXPECT_OUTPUT("address", "The address it listens on"))
     "}}";
 
 /* ---- Helpers ----------------------------------------------------------------- */
-
-static const char *param_string(struct json_object *params, const char *key,
-                                const char *fallback)
-{
-    struct json_object *v;
-    if (params && json_object_object_get_ex(params, key, &v) &&
-        json_object_is_type(v, json_type_string))
-        return json_object_get_string(v);
-    return fallback;
-}
-
-static double param_number(struct json_object *params, const char *key,
-                           double fallback)
-{
-    struct json_object *v;
-    if (params && json_object_object_get_ex(params, key, &v) &&
-        (json_object_is_type(v, json_type_double) ||
-         json_object_is_type(v, json_type_int)))
-        return json_object_get_double(v);
-    return fallback;
-}
-
-/* The expectation, checked for well-formedness. Returns 0 (with *expect
- * NULL when there is none) or -1 after reporting an error. */
-static int get_expect(struct wsc_ctx *ctx, struct json_object *params,
-                      struct json_object **expect)
-{
-    *expect = NULL;
-    if (!params || !json_object_object_get_ex(params, "expect", expect))
-        return 0;
-    char *msg = wsc_match_check(*expect);
-    if (msg) {
-        wsc_error(ctx, "expect: %s", msg);
-        free(msg);
-        return -1;
-    }
-    return 0;
-}
-
-/* Applies the expectation to the outputs; a mismatch fails the test. */
-static void apply_expect(struct wsc_ctx *ctx, struct json_object *expect,
-                         struct json_object *outputs, const char *what)
-{
-    char *msg = NULL;
-    if (!expect || wsc_match(expect, outputs, NULL, &msg))
-        return;
-    wsc_fail(ctx, "%s: %s", what, msg ? msg : "does not match the expectation");
-    free(msg);
-}
 
 /* Hands every member of `outputs` to the context, then drops the object. */
 static void publish_outputs(struct wsc_ctx *ctx, struct json_object *outputs)
@@ -164,7 +127,7 @@ static int run_job(struct wsc_ctx *ctx, struct json_object *params,
 {
     char err[512];
     memset(job, 0, sizeof *job);
-    job->host = param_string(params, "host", DEFAULT_HOST);
+    job->host = wsc_param_string(params, "host", DEFAULT_HOST);
     int rc = ports_only
                  ? portlist_from_array(ports_only, &job->ports, err, sizeof err)
                  : portlist_from_params(params, &job->ports, err, sizeof err);
@@ -231,7 +194,7 @@ static const char *not_open_label(const struct probe_result *r)
 static void check_listening(struct wsc_ctx *ctx, struct json_object *params)
 {
     struct probe_job job;
-    double attempt = param_number(params, "connect_timeout", 0);
+    double attempt = wsc_param_number(params, "connect_timeout", 0);
     if (run_job(ctx, params, NULL, attempt, &job) != 0)
         return;
     char list[1024];
@@ -245,7 +208,7 @@ static void check_listening(struct wsc_ctx *ctx, struct json_object *params)
             if (job.ports.count == 1)
                 snprintf(name, sizeof name, "connect_ms");
             else
-                snprintf(name, sizeof name, "connect_ms.%u", (unsigned)r->port);
+                snprintf(name, sizeof name, "connect_%u_ms", (unsigned)r->port);
             wsc_metric(ctx, name, r->connect_ms, "ms");
         } else {
             bad++;
@@ -269,7 +232,7 @@ static void check_listening(struct wsc_ctx *ctx, struct json_object *params)
 static void check_closed(struct wsc_ctx *ctx, struct json_object *params)
 {
     struct probe_job job;
-    double attempt = param_number(params, "connect_timeout", 0);
+    double attempt = wsc_param_number(params, "connect_timeout", 0);
     if (run_job(ctx, params, NULL, attempt, &job) != 0)
         return;
     char open_list[1024], untried_list[1024];
@@ -305,15 +268,16 @@ static void check_closed(struct wsc_ctx *ctx, struct json_object *params)
 
 static void check_scan(struct wsc_ctx *ctx, struct json_object *params)
 {
-    struct json_object *expect, *ports = NULL;
-    if (get_expect(ctx, params, &expect) != 0)
+    struct json_object *expect = wsc_param(params, "expect");
+    struct json_object *ports = wsc_param_array(params, "ports");
+    if (wsc_expect_valid(ctx, expect) != 0)
         return;
-    if (!json_object_object_get_ex(params, "ports", &ports)) {
+    if (!ports) {
         wsc_error(ctx, "ports is required");
         return;
     }
     struct probe_job job;
-    if (run_job(ctx, params, ports, param_number(params, "connect_timeout", 1.0),
+    if (run_job(ctx, params, ports, wsc_param_number(params, "connect_timeout", 1.0),
                 &job) != 0)
         return;
     size_t open = 0, untried = 0;
@@ -332,7 +296,7 @@ static void check_scan(struct wsc_ctx *ctx, struct json_object *params)
                  "the timeout (raise the timeout or narrow the range)",
                  job.host, untried, job.ports.count);
     else
-        apply_expect(ctx, expect, out, "scan result");
+        wsc_expect(ctx, expect, NULL, out);
     publish_outputs(ctx, out);
     job_free(&job);
 }
@@ -378,8 +342,8 @@ static void check_owner(struct wsc_ctx *ctx, struct json_object *params)
 {
     char err[512];
     struct portlist list;
-    struct json_object *expect;
-    if (get_expect(ctx, params, &expect) != 0)
+    struct json_object *expect = wsc_param(params, "expect");
+    if (wsc_expect_valid(ctx, expect) != 0)
         return;
     if (portlist_from_params(params, &list, err, sizeof err) != 0) {
         wsc_error(ctx, "%s", err);
@@ -387,7 +351,7 @@ static void check_owner(struct wsc_ctx *ctx, struct json_object *params)
     }
     unsigned port = list.ports[0];
     portlist_free(&list);
-    const char *host = param_string(params, "host", NULL);
+    const char *host = wsc_param_string(params, "listen_host", NULL);
     struct addrinfo *addrs = NULL;
     if (host && probe_resolve(host, &addrs, err, sizeof err) != 0) {
         wsc_error(ctx, "%s", err);
@@ -411,10 +375,7 @@ static void check_owner(struct wsc_ctx *ctx, struct json_object *params)
         struct json_object *out = owner_outputs(&o);
         wsc_note(ctx, "port %u (%s) is owned by pid %d (%s, user %s): %s", port,
                  o.address, o.pid, o.command, o.user, o.cmdline);
-        char what[128];
-        snprintf(what, sizeof what, "owner of port %u (pid %d, %s)", port, o.pid,
-                 o.command);
-        apply_expect(ctx, expect, out, what);
+        wsc_expect(ctx, expect, NULL, out);
         publish_outputs(ctx, out);
         break;
     }

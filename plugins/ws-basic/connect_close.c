@@ -2,6 +2,8 @@
  * 1000; all must succeed. Reports the spread of handshake times. */
 #include "ws_basic.h"
 
+#include <wscheck/params.h>
+
 #include <stdlib.h>
 
 #define DEFAULT_COUNT 10
@@ -31,7 +33,7 @@ static int connect_once(struct wsc_ctx *ctx, const struct wsc_ws_options *opt,
 
 void wsb_connect_close(struct wsc_ctx *ctx, struct json_object *params)
 {
-    long count = (long)wsb_param_number(params, "count", DEFAULT_COUNT);
+    long count = (long)wsc_param_int(params, "count", DEFAULT_COUNT);
     if (count < 1) {
         wsc_error(ctx, "count: expected at least 1, got %ld", count);
         return;

@@ -2,6 +2,9 @@
  * expect_binary, expect_none, and capture from what an expect matched. */
 #include "conversation.h"
 
+#include <wscheck/json_pointer.h>
+#include <wscheck/render.h>
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -263,12 +266,11 @@ int wsb_run_capture(struct wsb_convo *c, size_t index, const struct wsb_step *s,
     json_object_object_foreach(s->capture, name, ptr) {
         const char *pointer = json_object_get_string(ptr);
         struct json_object *found = NULL;
-        if (json_pointer_get(value, pointer, &found) != 0) {
-            const char *shown = json_object_to_json_string_ext(
-                value, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-            return wsb_step_fail(c, index, s, "capture %s: nothing at %s in %.200s%s", name,
-                                 *pointer ? pointer : "\"\"", shown,
-                                 strlen(shown) > 200 ? "..." : "");
+        if (wsc_json_pointer_find(value, pointer, &found) != 1) {
+            char shown[WSC_RENDER_MAX + 4];
+            wsc_render_json_buf(shown, sizeof shown, value);
+            return wsb_step_fail(c, index, s, "capture %s: nothing at %s in %s", name,
+                                 *pointer ? pointer : "\"\"", shown);
         }
         wsc_set_var(c->ctx, name, json_object_get(found));
         json_object_object_add(c->captured, name, json_object_get(found));

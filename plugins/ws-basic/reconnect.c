@@ -3,6 +3,8 @@
  * exponential backoff until an upgrade succeeds within `recover_within` s. */
 #include "ws_basic.h"
 
+#include <wscheck/params.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,10 +120,10 @@ static void reconnect_with_backoff(struct wsc_ctx *ctx, struct wsc_ws_options *o
 void wsb_reconnect(struct wsc_ctx *ctx, struct json_object *params)
 {
     struct reconnect_params p = {
-        .drop_after = wsb_param_number(params, "drop_after", -1),
-        .recover_within = wsb_param_number(params, "recover_within", DEFAULT_RECOVER_WITHIN),
-        .backoff_initial = wsb_param_number(params, "backoff_initial", DEFAULT_BACKOFF_INITIAL),
-        .backoff_max = wsb_param_number(params, "backoff_max", DEFAULT_BACKOFF_MAX),
+        .drop_after = wsc_param_number(params, "drop_after", -1),
+        .recover_within = wsc_param_number(params, "recover_within", DEFAULT_RECOVER_WITHIN),
+        .backoff_initial = wsc_param_number(params, "backoff_initial", DEFAULT_BACKOFF_INITIAL),
+        .backoff_max = wsc_param_number(params, "backoff_max", DEFAULT_BACKOFF_MAX),
     };
     if (p.backoff_initial <= 0 || p.backoff_max < p.backoff_initial) {
         wsc_error(ctx, "backoff: expected 0 < backoff_initial <= backoff_max");

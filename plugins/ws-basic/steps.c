@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <wscheck/match.h>
+#include <wscheck/render.h>
 
 #include "base64.h"
 
@@ -19,8 +20,6 @@
 /* RFC 6455 limits on control frame payloads. */
 #define MAX_PING_PAYLOAD 125
 #define MAX_CLOSE_REASON 123
-/* Values quoted in messages are cut after this many bytes. */
-#define SHOW_MAX 80
 
 static const struct {
     const char *name;
@@ -91,20 +90,12 @@ static int fail(char **err, const char *fmt, ...)
     return -1;
 }
 
-/* A value as compact JSON for a message, cut to SHOW_MAX bytes. The result
- * lives in a static buffer: use it once per message. */
+/* A value as compact JSON for a message, rendered and cut the library's way.
+ * The result lives in a static buffer: use it once per message. */
 static const char *show(struct json_object *v)
 {
-    static char buf[SHOW_MAX + 4];
-    const char *s = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-                                                          JSON_C_TO_STRING_NOSLASHESCAPE);
-    if (!s)
-        s = "?";
-    size_t n = strlen(s);
-    if (n <= SHOW_MAX)
-        return s;
-    memcpy(buf, s, SHOW_MAX);
-    memcpy(buf + SHOW_MAX, "...", 4);
+    static char buf[WSC_RENDER_MAX + 4];
+    wsc_render_json_buf(buf, sizeof buf, v);
     return buf;
 }
 

@@ -1,26 +1,23 @@
 /* The ws-basic plugin's table: its checks and their params schemas. */
 #include "ws_basic.h"
 
+#include <wscheck/expect.h>
+
 #define OBJECT_SCHEMA(REQUIRED, PROPS)                                         \
     "{\"type\":\"object\",\"required\":[" REQUIRED "],\"properties\":{"        \
     WSC_WS_OPTION_PROPS PROPS "}}"
 
-#define EXPECT_STATUS_101                                                      \
-    ",\"expect_status\":{\"type\":[\"integer\",\"object\"],\"default\":101,"   \
-    "\"x-wsc-expect\":true,\"description\":"                                   \
-    "\"HTTP status of the upgrade answer: a number or a matcher such as "     \
-    "{\\\"$gte\\\": 400}\"}"
-
-#define EXPECT_HEADERS                                                         \
-    ",\"expect_headers\":{\"type\":\"object\",\"x-wsc-expect\":true,"          \
-    "\"description\":\"Matcher on the response headers, by lower-cased "      \
-    "name; repeated headers are joined with ', '\"}"
+/* `expect` on the upgrade answer (outputs status, headers, subprotocol,
+ * body), the same in handshake and reject. */
+#define EXPECT_ANSWER(WHAT, STATUS_DEFAULT)                                    \
+    "," WSC_EXPECT_PARAM(WHAT, WSC_EXPECT_STATUS(STATUS_DEFAULT) ","           \
+                         WSC_EXPECT_HEADERS "," WSC_EXPECT_SUBPROTOCOL ","     \
+                         WSC_EXPECT_OUTPUT("body", "The refusal's body (a "    \
+                                           "string or a matcher); \\\"\\\" " \
+                                           "after a 101"))
 
 static const char handshake_schema[] = OBJECT_SCHEMA(
-    "\"url\"",
-    EXPECT_STATUS_101 EXPECT_HEADERS
-    ",\"expect_subprotocol\":{\"type\":[\"string\",\"null\"],\"description\":"
-    "\"The subprotocol the server must select; null: it must select none\"}");
+    "\"url\"", EXPECT_ANSWER("What the upgrade answer must be", "101"));
 
 static const char connect_close_schema[] = OBJECT_SCHEMA(
     "\"url\"",
@@ -39,11 +36,7 @@ static const char conversation_schema[] = OBJECT_SCHEMA(
     "values captured by earlier steps can be used\"}");
 
 static const char reject_schema[] = OBJECT_SCHEMA(
-    "\"url\"",
-    ",\"expect_status\":{\"type\":[\"integer\",\"object\"],\"x-wsc-expect\":true,"
-    "\"description\":\"The refusal's HTTP status: a number or a matcher "
-    "(default: any 4xx or 5xx)\"}"
-    EXPECT_HEADERS);
+    "\"url\"", EXPECT_ANSWER("What the refusal must be", "any 4xx or 5xx"));
 
 static const char reconnect_schema[] = OBJECT_SCHEMA(
     "\"url\"",
@@ -60,7 +53,7 @@ static const char reconnect_schema[] = OBJECT_SCHEMA(
     "\"description\":\"Longest wait between two attempts, in seconds\"}");
 
 static const struct wsc_check checks[] = {
-    {.name = "handshake", .summary = "upgrade, assert status, headers and subprotocol, close cleanly", .params_schema = handshake_schema, .run = wsb_handshake},
+    {.name = "handshake", .summary = "upgrade, match the answer (status, headers, subprotocol) with expect, close cleanly", .params_schema = handshake_schema, .run = wsb_handshake},
     {.name = "connect_close", .summary = "open and cleanly close `count` connections in turn", .params_schema = connect_close_schema, .run = wsb_connect_close},
     {.name = "conversation", .summary = "a scripted exchange of messages on one connection", .params_schema = conversation_schema, .run = wsb_conversation},
     {.name = "reject", .summary = "the upgrade must be refused with an HTTP status", .params_schema = reject_schema, .run = wsb_reject},

@@ -26,17 +26,19 @@ void wsb_reconnect(struct wsc_ctx *ctx, struct json_object *params);
 int wsb_options(struct wsc_ctx *ctx, struct json_object *params,
                 struct wsc_ws_options *opt);
 
-/* Reads an optional number param; returns `dflt` when absent. */
-double wsb_param_number(struct json_object *params, const char *key, double dflt);
+/* The upgrade answer as outputs: status, headers, subprotocol (null when
+ * none) and body (of a refusal; "" otherwise). NULL when out of memory. */
+struct json_object *wsb_answer_outputs(const struct wsc_ws *ws);
 
-/* Does the HTTP status match `expect` (an integer, or a matcher object)?
- * With expect NULL: any 4xx or 5xx. On a mismatch *why is a malloc'ed
- * description of what was expected ("403", "a 4xx or 5xx status", "a status
- * matching {"$gte":400}"). */
-int wsb_status_matches(struct json_object *expect, long status, char **why);
+/* Matches `expect` against the answer's outputs (status defaulting to
+ * `default_status`, JSON text such as "101"), reports every mismatch with
+ * wsc_fail() (and then the refusal's body) and publishes the outputs.
+ * Returns the number of mismatches. */
+int wsb_expect_answer(struct wsc_ctx *ctx, const struct wsc_ws *ws,
+                      const struct json_object *expect, const char *default_status);
 
 /* A received message for a failure message: its text (cut to about 200
- * bytes at a character boundary, control characters escaped), or
+ * bytes, rendered the library's way: wscheck/render.h), or
  * "binary, N bytes: 00 01 ..." and the like for other kinds. Returns a
  * malloc'ed string, or NULL when out of memory. */
 char *wsb_describe(enum wsc_ws_kind kind, const char *data, size_t len,

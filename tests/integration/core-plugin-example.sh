@@ -29,7 +29,7 @@ cat >"$T/env.json" <<'JSON'
 { "name": "environment",
   "tests": [
     { "name": "shell is set", "plugin": "envcheck", "check": "variable",
-      "params": { "name": "WSC_EXAMPLE", "expect": { "$regex": "^hello" } } },
+      "params": { "name": "WSC_EXAMPLE", "expect": { "value": { "$regex": "^hello" } } } },
     { "name": "unset variable", "plugin": "envcheck", "check": "variable",
       "params": { "name": "WSC_EXAMPLE_UNSET" } } ] }
 JSON
@@ -40,7 +40,7 @@ check "the passing check passed and the unset variable failed with its name" \
     = "[('passed', None), ('failed', 'WSC_EXAMPLE_UNSET is not set')]"
 WSC_EXAMPLE="bye" run_wscheck run --plugin-path "$T/plugins" --filter 'shell*' "$T/env.json"
 expect_status 1 "the example's matcher failure fails the test"
-expect_match 'WSC_EXAMPLE: .*expected to match' "$out" "the matcher's message is shown"
+expect_match '/value: expected to match /\^hello/, got "bye"' "$out" "the matcher's message is shown"
 run_wscheck plugins --plugin-path "$T/plugins"
 expect_match 'envcheck\.variable' "$out" "wscheck plugins lists the example"
 finish

@@ -38,7 +38,7 @@ expect_test "$R" "some paths" passed
 expect_json "$R" "[e['path'] for e in t['some paths']['outputs']['endpoints']] == ['/health', 'json', '/nope', '/status/500', '/redirect/1']" "every path is reported, in order"
 expect_json "$R" "[e['status'] for e in t['some paths']['outputs']['endpoints']] == [200, 200, 404, 500, 302]" "each with its status"
 expect_json "$R" "t['some paths']['outputs']['endpoints'][0]['content_type'] == 'application/json'" "and its content type"
-expect_json "$R" "all(e['ms'] > 0 for e in t['some paths']['outputs']['endpoints'])" "and its time"
+expect_json "$R" "all(e['total_ms'] > 0 for e in t['some paths']['outputs']['endpoints'])" "and its time"
 expect_json "$R" "t['some paths']['outputs']['responding'] == ['/health', 'json', '/redirect/1']" "responding lists statuses below 400"
 expect_test "$R" "default paths" passed
 expect_json "$R" "'/health' in t['default paths']['outputs']['responding'] and '/metrics' not in t['default paths']['outputs']['responding']" "the default paths find /health"

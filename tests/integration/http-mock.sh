@@ -27,7 +27,7 @@ cat >"$T/mock.json" <<'JSON'
                                                               "capabilities": { "$contains": "echo" } },
                                         "mcp_server": { "mcp_server_name": "WebSocketMockMCP" } } } },
       "capture": { "ws_url": "/json/websocket_server/url" } },
-    { "name": "upgrade", "plugin": "http", "check": "upgrade",
+    { "name": "upgrade", "plugin": "ws-basic", "check": "handshake",
       "params": { "url": "${ws_url}" } },
     { "name": "discover", "plugin": "http", "check": "discover",
       "params": { "url": "${base}", "paths": ["/health", "/status"],

@@ -30,14 +30,14 @@ cat >"$T/wrong.json" <<'JSON'
   "tests": [
     { "name": "pong with a field the mock never sends", "plugin": "ping-pong", "check": "app",
       "params": { "url": "${env:MOCK_URL}", "count": 2, "within": 0.5,
-                  "expect": { "type": "pong", "sequence": { "$exists": true } } } }
+                  "reply": { "type": "pong", "sequence": { "$exists": true } } } }
   ]
 }
 JSON
 run_wscheck run --json "$T/wrong.out.json" "$T/wrong.json"
 expect_status 1 "an expectation never met fails the run"
 report_message "$T/wrong.out.json" "pong with a field the mock never sends" \
-    '^2 of 2 replies lost: no message matching the expectation within 0\.500 s after request 1, 2 \([0-9]+ skipped; the last: .*"type":"pong".*: /sequence: '
+    '^2 of 2 replies lost: no message matching reply within 0\.500 s after request 1, 2 \([0-9]+ skipped; the last: .*"type":"pong".*: /sequence: '
 
 # wscheck validate catches a bad param before anything runs.
 CLOSED_PORT=$(free_port) || { not_ok "a free port is found"; finish; exit 1; }

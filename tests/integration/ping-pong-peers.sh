@@ -28,25 +28,25 @@ cat >"$T/peers.json" <<'JSON'
       "params": { "url": "${node}", "count": 3, "interval": 0.1 } },
     { "name": "node app echo", "plugin": "ping-pong", "check": "app",
       "params": { "url": "${node}", "request": { "type": "ping", "id": 7 },
-                  "expect": { "type": "ping", "id": { "$gt": 6 } }, "count": 4 } },
+                  "reply": { "type": "ping", "id": { "$gt": 6 } }, "count": 4 } },
     { "name": "node app text", "plugin": "ping-pong", "check": "app",
-      "params": { "url": "${node}", "request": "PING", "expect": "PING", "count": 2 } },
+      "params": { "url": "${node}", "request": "PING", "reply": "PING", "count": 2 } },
     { "name": "node keepalive", "plugin": "ping-pong", "check": "keepalive",
-      "params": { "url": "${node}", "duration": 1, "expect_server_ping_within": 0.8 } },
+      "params": { "url": "${node}", "duration": 1, "server_ping_within": 0.8 } },
     { "name": "python control", "plugin": "ping-pong", "check": "control",
       "params": { "url": "${python}", "count": 10 } },
     { "name": "python app echo", "plugin": "ping-pong", "check": "app",
       "params": { "url": "${python}", "request": { "type": "ping" },
-                  "expect": { "type": "ping" }, "count": 3 } },
+                  "reply": { "type": "ping" }, "count": 3 } },
     { "name": "python keepalive", "plugin": "ping-pong", "check": "keepalive",
-      "params": { "url": "${python}", "duration": 1, "expect_server_ping_within": 0.8 } },
+      "params": { "url": "${python}", "duration": 1, "server_ping_within": 0.8 } },
     { "name": "pongs lost", "plugin": "ping-pong", "check": "control",
       "params": { "url": "${mute}", "count": 3, "within": 0.3 } },
     { "name": "replies lost", "plugin": "ping-pong", "check": "app",
       "params": { "url": "${node}", "count": 2, "within": 0.3 } },
     { "name": "no server pings", "plugin": "ping-pong", "check": "keepalive",
-      "params": { "url": "${mute}", "duration": 1, "expect_server_ping_within": 0.5 } },
-    { "name": "keepalive without expectation", "plugin": "ping-pong", "check": "keepalive",
+      "params": { "url": "${mute}", "duration": 1, "server_ping_within": 0.5 } },
+    { "name": "keepalive without server pings required", "plugin": "ping-pong", "check": "keepalive",
       "params": { "url": "${mute}", "duration": 0.3, "within": 1 } },
     { "name": "server closes", "plugin": "ping-pong", "check": "keepalive",
       "params": { "url": "${closing}", "duration": 2 } },
@@ -78,6 +78,8 @@ expect_json "$R" "'handshake_ms' in m('python control')" "the handshake time is 
 report_status "$R" "node keepalive" passed
 expect_json "$R" "m('node keepalive')['server_pings'] >= 3 and m('node keepalive')['max_ping_gap_ms'] < 800" \
     "node keepalive saw the server's pings"
+expect_json "$R" "m('node keepalive')['connected_ms'] >= 1000" \
+    "keepalive reports how long it stayed connected, in ms"
 report_status "$R" "python keepalive" passed
 expect_json "$R" "m('python keepalive')['server_pings'] >= 3" \
     "python keepalive answered the server's pings (websockets drops a silent client)"
@@ -88,11 +90,11 @@ expect_json "$R" "m('pongs lost')['lost'] == 3 and 'rtt_p50_ms' not in m('pongs 
     "lost pongs: metric lost 3, no RTT"
 report_status "$R" "replies lost" failed
 report_message "$R" "replies lost" \
-    '^2 of 2 replies lost: no message matching the expectation within 0\.300 s after request 1, 2 \([0-9]+ skipped; the last: \{"type":"ping"\}: /type: expected "pong", got "ping"\)$'
+    '^2 of 2 replies lost: no message matching reply within 0\.300 s after request 1, 2 \([0-9]+ skipped; the last: \{"type":"ping"\}: /type: expected "pong", got "ping"\)$'
 report_status "$R" "no server pings" failed
 report_message "$R" "no server pings" '^no server ping within 0\.500 s of connecting$'
-report_status "$R" "keepalive without expectation" failed
-report_message "$R" "keepalive without expectation" '^after 0\.[0-9]+ s connected: no pong within 1\.0 s$'
+report_status "$R" "keepalive without server pings required" failed
+report_message "$R" "keepalive without server pings required" '^after 0\.[0-9]+ s connected: no pong within 1\.0 s$'
 report_status "$R" "server closes" failed
 report_message "$R" "server closes" \
     "^the server closed the connection \(code 4000, reason 'maintenance'\) while keeping it open"

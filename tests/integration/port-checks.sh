@@ -101,7 +101,7 @@ cat >"$T/pass.json" <<JSON
     { "name": "a port that does not answer is closed", "plugin": "port",
       "check": "closed", "params": { "port": $FULL, "connect_timeout": 0.3 } },
     { "name": "owner is the python listener", "plugin": "port", "check": "owner",
-      "params": { "port": $P1, "host": "127.0.0.1",
+      "params": { "port": $P1, "listen_host": "127.0.0.1",
                   "expect": { "command": { "\$regex": "^python" },
                               "pid": $LISTENER_PID } } },
     { "name": "scan finds the listeners", "plugin": "port", "check": "scan",
@@ -122,8 +122,8 @@ json_check "$R" "one port: outputs.open is that port, closed is empty" \
     "t('one port listens')['outputs']['open'] == [$P1] and t('one port listens')['outputs']['closed'] == []"
 json_check "$R" "one port: a connect_ms metric in ms" \
     "len(metric('one port listens', 'connect_ms')) == 1 and metric('one port listens', 'connect_ms')[0] >= 0 and t('one port listens')['metrics'][0]['unit'] == 'ms'"
-json_check "$R" "several ports: connect_ms.<port> for each" \
-    "sorted(m['name'] for m in t('a list and a range listen')['metrics']) == ['connect_ms.$P1', 'connect_ms.$P4', 'connect_ms.$P5']"
+json_check "$R" "several ports: connect_<port>_ms for each" \
+    "sorted(m['name'] for m in t('a list and a range listen')['metrics']) == sorted(['connect_${P1}_ms', 'connect_${P4}_ms', 'connect_${P5}_ms'])"
 json_check "$R" "several ports: outputs.open lists them in order" \
     "t('a list and a range listen')['outputs']['open'] == [$P1, $P4, $P5]"
 json_check "$R" "closed: a port that does not answer counts as closed" \
@@ -149,7 +149,7 @@ if [ "$V6PORT" -ne 0 ]; then
     { "name": "::1 listens", "plugin": "port", "check": "listening",
       "params": { "host": "::1", "port": $V6PORT } },
     { "name": "::1 owner", "plugin": "port", "check": "owner",
-      "params": { "host": "::1", "port": $V6PORT,
+      "params": { "listen_host": "::1", "port": $V6PORT,
                   "expect": { "address": "::1", "pid": $LISTENER_PID } } },
     { "name": "::1 scan", "plugin": "port", "check": "scan",
       "params": { "host": "::1", "ports": [$V6PORT, "$BASE-$LAST"],
@@ -203,7 +203,7 @@ R=$T/fail.out
 json_check "$R" "a refused port fails, named with the reason" \
     "t('a refused port')['status'] == 'failed' and '1 of 2 ports on 127.0.0.1 did not accept a connection: $SHUT (refused)' in t('a refused port')['message']"
 json_check "$R" "a refused port: outputs split open and closed, the open one measured" \
-    "t('a refused port')['outputs']['open'] == [$P1] and t('a refused port')['outputs']['closed'] == [$SHUT] and len(metric('a refused port', 'connect_ms.$P1')) == 1"
+    "t('a refused port')['outputs']['open'] == [$P1] and t('a refused port')['outputs']['closed'] == [$SHUT] and len(metric('a refused port', 'connect_${P1}_ms')) == 1"
 json_check "$R" "a port that does not answer in connect_timeout has timed out" \
     "t('a port that does not answer')['status'] == 'failed' and '1 of 2 ports on 127.0.0.1 did not accept a connection: $FULL (timed out)' in t('a port that does not answer')['message']"
 json_check "$R" "closed fails on a listening port, naming it" \
@@ -238,7 +238,11 @@ scenario_error "port and ports together" '{ "port": 1, "ports": [2] }' closed \
     "params: 'port' and 'ports' cannot be used together"
 scenario_error "neither port nor ports" '{ "host": "::1" }' listening "params: needs 'port' or 'ports'"
 scenario_error "a scan without ports" '{ "host": "::1" }' scan "missing required param 'ports'"
-scenario_error "owner without a port" '{ "host": "::1" }' owner "missing required param 'port'"
+scenario_error "owner without a port" '{ "listen_host": "::1" }' owner "missing required param 'port'"
+scenario_error "owner filters on listen_host, not host" '{ "port": 80, "host": "::1" }' owner \
+    "unknown param 'host'"
+scenario_error "a misspelt output in expect" '{ "ports": [80], "expect": { "open_cuont": 1 } }' scan \
+    "unknown key 'open_cuont'"
 scenario_error "a ports entry of the wrong type" '{ "ports": [true] }' closed \
     'params\.ports\[0\]: expected integer or string, got boolean'
 scenario_error "an empty ports list" '{ "ports": [] }' closed 'params\.ports: .*1'

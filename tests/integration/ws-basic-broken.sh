@@ -34,9 +34,9 @@ cat >"$WSC_TMP/broken.json" <<'EOF'
     {"name": "unoffered extension", "plugin": "ws-basic", "check": "handshake",
      "params": {"url": "${unoffered-extension}"}},
     {"name": "refusal with headers", "plugin": "ws-basic", "check": "reject",
-     "params": {"url": "${reject}", "expect_status": 403, "expect_headers": {"x-reason": "testing"}}},
+     "params": {"url": "${reject}", "expect": {"status": 403, "headers": {"X-Reason": "testing"}}}},
     {"name": "refusal header mismatch", "plugin": "ws-basic", "check": "reject",
-     "params": {"url": "${reject}", "expect_headers": {"x-reason": "other"}}},
+     "params": {"url": "${reject}", "expect": {"headers": {"x-reason": "other"}}}},
     {"name": "silent server", "plugin": "ws-basic", "check": "handshake",
      "params": {"url": "${silent}"}},
     {"name": "no handshake answer", "plugin": "ws-basic", "check": "conversation",
@@ -76,7 +76,7 @@ expect_test broken "missing Connection" failed "^connection 1 of 2: .*Connection
 expect_test broken "unoffered subprotocol" failed "subprotocol 'unoffered'.*not offered"
 expect_test broken "unoffered extension" failed "extension 'permessage-deflate'.*not offered"
 expect_test broken "refusal with headers" passed ""
-expect_test broken "refusal header mismatch" failed '^response headers: /x-reason: expected "other", got "testing"$'
+expect_test broken "refusal header mismatch" failed '^/headers/x-reason: expected "other", got "testing"$'
 expect_test broken "silent server" failed "^no upgrade answer from ws://127\.0\.0\.1:[0-9]+ within 1\.[0-9]+ s"
 expect_test broken "no handshake answer" failed "^connect: no upgrade answer from ws://127\.0\.0\.1:[0-9]+ within 0\.[0-9]+ s"
 expect_test broken "closed mid-frame" failed '^step 0 \(expect_text\): connection closed by the peer in the middle of a frame$'

@@ -16,8 +16,8 @@ cat >"$WSC_TMP/py.json" <<'EOF'
   "defaults": {"timeout": 5},
   "tests": [
     {"name": "handshake", "plugin": "ws-basic", "check": "handshake",
-     "params": {"url": "${echo}", "subprotocols": ["superchat"], "expect_subprotocol": "superchat",
-                "expect_headers": {"connection": {"$regex": "^[Uu]pgrade$"}}}},
+     "params": {"url": "${echo}", "subprotocols": ["superchat"], "expect": {"subprotocol": "superchat",
+                           "headers": {"Connection": {"$regex": "^[Uu]pgrade$"}}}}},
     {"name": "connect and close", "plugin": "ws-basic", "check": "connect_close",
      "params": {"url": "${echo}", "count": 3}},
     {"name": "conversation", "plugin": "ws-basic", "check": "conversation",
@@ -55,7 +55,7 @@ cat >"$WSC_TMP/py.json" <<'EOF'
         {"expect_close": {"code": 1000}}
      ]}},
     {"name": "refused", "plugin": "ws-basic", "check": "reject",
-     "params": {"url": "${refusing}", "expect_status": 403}},
+     "params": {"url": "${refusing}", "expect": {"status": 403}}},
     {"name": "recovers", "plugin": "ws-basic", "check": "reconnect", "timeout": 10,
      "params": {"url": "${dropping}", "recover_within": 5}}
   ]

@@ -341,6 +341,27 @@ static void test_contains(void)
     MISMATCH("{\"t\":{\"$contains\":\"a\"}}", "{}", "/t: missing (expected to contain \"a\")");
 }
 
+static void test_in(void)
+{
+    MATCH("{\"$in\":[200,204]}", "204");
+    MATCH("{\"$in\":[200,204]}", "204.0");
+    MATCH("{\"$in\":[\"a\",\"b\"]}", "\"b\"");
+    MATCH("{\"c\":{\"$in\":[null]}}", "{\"c\":null}");
+    /* elements are expectations themselves */
+    MATCH("{\"$in\":[1000,{\"$gte\":4000}]}", "4001");
+    MATCH("{\"$in\":[{\"type\":\"pong\"},{\"type\":\"ack\"}]}", "{\"type\":\"ack\",\"n\":1}");
+    MATCH("{\"code\":{\"$in\":[{\"$exists\":false},1000]}}", "{}");
+    MISMATCH("{\"status\":{\"$in\":[200,204]}}", "{\"status\":500}",
+             "/status: expected one of [200,204], got 500");
+    MISMATCH("{\"$in\":[1000,{\"$gte\":4000}]}", "1006",
+             "/: expected one of [1000,{\"$gte\":4000}], got 1006");
+    MISMATCH("{\"$in\":[\"a\"]}", "[\"a\"]", "/: expected one of [\"a\"], got [\"a\"]");
+    MISMATCH("{\"$in\":[1]}", "\"1\"", "/: expected one of [1], got \"1\"");
+    MISMATCH("{\"s\":{\"$in\":[200,204]}}", "{}", "/s: missing (expected one of [200,204])");
+    /* with another operator, both must hold */
+    MISMATCH("{\"$in\":[1,2,3],\"$gt\":1}", "1", "/: expected > 1, got 1");
+}
+
 static void test_len(void)
 {
     MATCH("{\"$len\":5}", "\"hello\"");
@@ -572,6 +593,9 @@ static void test_check_errors(void)
     INVALID("{\"a\":{\"$lt\":[1]}}", "/a: $lt needs a number, got [1]");
     INVALID("{\"a\":{\"$lte\":true}}", "/a: $lte needs a number, got true");
     INVALID("{\"a\":{\"$gt\":1,\"lt\":5}}", "/a: operator $gt mixed with plain keys");
+    INVALID("{\"a\":{\"$in\":200}}", "/a: $in needs a non-empty array of values, got 200");
+    INVALID("{\"a\":{\"$in\":[]}}", "/a: $in needs a non-empty array of values, got []");
+    INVALID("{\"a\":{\"$in\":[1,{\"$lt\":\"x\"}]}}", "/a/$in/1: $lt needs a number, got \"x\"");
 }
 
 static void test_check_paths(void)
@@ -614,6 +638,7 @@ static CU_TestInfo operator_tests[] = {
     {"several operators", test_several_operators},
     {"$contains", test_contains},
     {"$len", test_len},
+    {"$in", test_in},
     {"malformed while matching", test_match_malformed},
     CU_TEST_INFO_NULL,
 };

@@ -16,6 +16,9 @@
  *                          array of n elements or an object of n keys
  *   {"$any": true}         present with any value; false: no constraint, the
  *                          key may even be absent
+ *   {"$in": [200, 204]}    one of these: each element is an expectation
+ *                          (a value or an operator object) and one must
+ *                          match, e.g. {"$in": [1000, 1001, {"$gte": 4000}]}
  * A key that the actual value lacks fails unless its expectation accepts an
  * absent value ({"$exists": false}, {"$any": false}).
  *
@@ -28,6 +31,8 @@
  *   /items: expected length 3, got 2
  *   /tags: expected 2 elements, got 3
  *   /: expected type integer, got string "x"
+ *   /status: expected one of [200,204], got 500
+ * Shown values follow wscheck/render.h (control characters escaped).
  */
 #ifndef WSCHECK_MATCH_H
 #define WSCHECK_MATCH_H
@@ -61,10 +66,10 @@ WSC_EXPORT int wsc_match(const struct json_object *expected,
 /* Checks that an expectation is well formed: known operators, arguments of
  * the right type ($len a non-negative integer, $type a known type name,
  * $regex a string that compiles, $exists and $any booleans, comparisons
- * numbers), no operator mixed with plain keys, recursively (the value of
- * $contains included). Returns NULL when it is, else a malloc'ed message
- * naming the JSON Pointer of the offending object in the expectation, e.g.
- * `/a: unknown operator $foo`. */
+ * numbers, $in a non-empty array), no operator mixed with plain keys,
+ * recursively (the values of $contains and $in included). Returns NULL when
+ * it is, else a malloc'ed message naming the JSON Pointer of the offending
+ * object in the expectation, e.g. `/a: unknown operator $foo`. */
 WSC_EXPORT char *wsc_match_check(const struct json_object *expected);
 
 #ifdef __cplusplus
