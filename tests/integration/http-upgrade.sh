@@ -2,6 +2,7 @@
 # http plugin, upgrade: WebSocket protocol negotiation against the Python
 # HTTP test server (which can accept, refuse or answer wrongly).
 . "$top_srcdir/tests/integration/lib.sh"
+require_peers python-websockets
 . "$top_srcdir/tests/integration/http-common.sh"
 
 T=$WSC_TMP
