@@ -3,14 +3,13 @@
  * the Accept (libcurl does not), verification of the rest of the 101 answer,
  * and the accessors of what the answer held. */
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -38,16 +37,9 @@ int wsc_ws_accept_for_key(const char *key, char out[29])
 static int make_key(char out[32])
 {
     unsigned char raw[16];
-    size_t got = 0;
-    while (got < sizeof raw) {
-        ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        got += (size_t)n;
-    }
+    /* getentropy (POSIX 2024): all 16 bytes or an error, no EINTR loop */
+    if (getentropy(raw, sizeof raw) != 0)
+        return -1;
     return EVP_EncodeBlock((unsigned char *)out, raw, sizeof raw) == 24 ? 0 : -1;
 }
 

@@ -1,10 +1,9 @@
-# WSC_CHECK_DEP(VAR, PKG-SPEC, NAME, DEBIAN-PKG, BREW-PKG)
+# WSC_CHECK_DEP(VAR, PKG-SPEC, NAME, DEBIAN-PKG)
 # Checks one dependency by pkg-config and fails with how to install it.
 AC_DEFUN([WSC_CHECK_DEP], [
   PKG_CHECK_MODULES([$1], [$2], [],
     [AC_MSG_ERROR([$3 ($2) was not found.
-  Debian/Ubuntu: apt-get install $4   (or run scripts/install-deps)
-  macOS:         brew install $5])])
+  Debian/Ubuntu: apt-get install $4   (or run scripts/install-deps)])])
 ])
 
 # WSC_CHECK_LIBCURL_WS(MIN-VERSION)
@@ -15,8 +14,7 @@ AC_DEFUN([WSC_CHECK_LIBCURL_WS], [
     [AC_MSG_ERROR([libcurl >= $1 with WebSocket support was not found.
   Debian 12: enable bookworm-backports and apt-get install -t bookworm-backports libcurl4-openssl-dev
   Debian 13/Ubuntu 25.04+: apt-get install libcurl4-openssl-dev
-  (scripts/install-deps does this; Ubuntu 24.04's libcurl 8.5.0 has no WebSocket support)
-  macOS: brew install curl])])
+  (scripts/install-deps does this; Ubuntu 24.04's libcurl 8.5.0 has no WebSocket support)])])
   AC_CACHE_CHECK([whether libcurl supports ws and wss], [wsc_cv_curl_ws], [
     wsc_save_CFLAGS=$CFLAGS; wsc_save_LIBS=$LIBS
     CFLAGS="$CFLAGS $CURL_CFLAGS"; LIBS="$CURL_LIBS $LIBS"
@@ -31,6 +29,5 @@ AC_DEFUN([WSC_CHECK_LIBCURL_WS], [
     CFLAGS=$wsc_save_CFLAGS; LIBS=$wsc_save_LIBS])
   AS_IF([test "x$wsc_cv_curl_ws" != xyes],
     [AC_MSG_ERROR([libcurl was built without WebSocket (ws) support.
-  Debian 12: apt-get install -t bookworm-backports libcurl4-openssl-dev (scripts/install-deps)
-  macOS: brew install curl])])
+  Debian 12: apt-get install -t bookworm-backports libcurl4-openssl-dev (scripts/install-deps)])])
 ])

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,8 +25,7 @@ static uint64_t rng_state;
 static uint32_t next_random(void)
 {
 	if (rng_state == 0) {
-		if (getrandom(&rng_state, sizeof(rng_state), 0) !=
-		    (ssize_t)sizeof(rng_state))
+		if (getentropy(&rng_state, sizeof(rng_state)) != 0)
 			rng_state = (uint64_t)time(NULL) ^
 				    ((uint64_t)getpid() << 32);
 		if (rng_state == 0)

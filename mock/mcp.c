@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "jsonout.h"
 #include "log.h"
@@ -58,7 +58,7 @@ static int random_hex(char *out, size_t nbytes)
 	unsigned char raw[MCP_SESSION_ID_LEN / 2];
 
 	if (nbytes > sizeof(raw) ||
-	    getrandom(raw, nbytes, 0) != (ssize_t)nbytes)
+	    getentropy(raw, nbytes) != 0)
 		return -1;
 	for (size_t i = 0; i < nbytes; i++)
 		snprintf(out + 2 * i, 3, "%02x", raw[i]);

@@ -1,5 +1,6 @@
 /* Where plugins are looked up. */
 #include <dirent.h>
+#include <dlfcn.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,15 +10,29 @@
 #include "cli.h"
 #include "util.h"
 
+/* The running executable's absolute path: /proc/self/exe where there is a
+ * /proc, else the file the dynamic linker loaded this function from (the
+ * path the program was started by), resolved. Returns 0, or -1. */
+static int exe_path(char out[PATH_MAX])
+{
+    ssize_t n = readlink("/proc/self/exe", out, PATH_MAX - 1);
+    if (n > 0) {
+        out[n] = '\0';
+        return 0;
+    }
+    Dl_info info;
+    if (dladdr((void *)exe_path, &info) == 0 || !info.dli_fname)
+        return -1;
+    return realpath(info.dli_fname, out) ? 0 : -1;
+}
+
 /* Running from the build tree means our executable lives under it (libtool
  * keeps the real binary in .libs/). */
 static int running_from_build_tree(void)
 {
     char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    if (n <= 0)
+    if (exe_path(exe) != 0)
         return 0;
-    exe[n] = '\0';
     size_t bl = strlen(WSC_BUILDDIR);
     return strncmp(exe, WSC_BUILDDIR, bl) == 0 && exe[bl] == '/';
 }

@@ -2,6 +2,8 @@
 # The check_websocket.py-compatible quick checks, against wscheck-mock, a node
 # `ws` echo server and a plain TCP listener started here.
 . "$top_srcdir/tests/integration/lib.sh"
+require_mock
+require_peers node-ws python-websockets
 T=$WSC_TMP
 
 start_mock || { not_ok "wscheck-mock starts"; finish; exit 1; }

@@ -3,6 +3,7 @@
 # WebSocket upgrade on its port, discovery, and a health check of a server
 # that has gone away.
 . "$top_srcdir/tests/integration/lib.sh"
+require_mock
 . "$top_srcdir/tests/integration/http-common.sh"
 
 T=$WSC_TMP

@@ -30,6 +30,35 @@ check() {
 
 finish() { echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; }
 
+# skip_all REASON: skips the whole script (the TAP plan "1..0 # SKIP
+# REASON"). Only before the first case.
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+
+# require_peers PEER...: skips the whole script unless every test peer can
+# run: node-ws (node with its ws package, installed by scripts/install-deps
+# into tests/peers/node_modules) or python-websockets. The reason starts
+# with "missing peer:", which scripts/test (and so CI) turns into a failure.
+require_peers() {
+    local peer missing=""
+    for peer in "$@"; do
+        case $peer in
+        node-ws) "$NODE" -e 'require("ws")' >/dev/null 2>&1 || missing="$missing, node ws" ;;
+        python-websockets)
+            "$PYTHON_WS" -c 'import websockets' >/dev/null 2>&1 ||
+                missing="$missing, python3 websockets" ;;
+        *) missing="$missing, $peer" ;;
+        esac
+    done
+    [ -z "$missing" ] ||
+        skip_all "missing peer: ${missing#, } (scripts/install-deps installs the test peers)"
+}
+
+# require_mock: skips the whole script when wscheck-mock was not built
+# (configure --disable-mock, or no libwebsockets).
+require_mock() {
+    [ -n "${WSCHECK_MOCK:-}" ] || skip_all "wscheck-mock is not built (configure found no libwebsockets, or --disable-mock)"
+}
+
 # run_wscheck ARGS...: runs wscheck, sets $status, $out (stdout), $err (stderr).
 run_wscheck() {
     "$WSCHECK" "$@" >"$WSC_TMP/stdout" 2>"$WSC_TMP/stderr"

@@ -2,6 +2,8 @@
 # and ready file, port fallback when the port is taken, the environment and
 # --config, and shutdown on SIGTERM/SIGINT with close code 1001.
 . "$top_srcdir/tests/integration/lib.sh"
+require_mock
+require_peers python-websockets
 
 T=$WSC_TMP
 PY=$PYTHON_WS

@@ -2,6 +2,7 @@
 # ping-pong plugin against wscheck-mock: the example suite
 # scenarios/ping-pong.json as a user runs it, and the metrics it reports.
 . "$top_srcdir/tests/integration/lib.sh"
+require_mock
 . "$top_srcdir/tests/integration/ping-pong-common.sh"
 
 T=$WSC_TMP

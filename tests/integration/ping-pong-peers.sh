@@ -3,6 +3,7 @@
 # `websockets`, including lost pongs, missing server pings and a server that
 # closes the connection.
 . "$top_srcdir/tests/integration/lib.sh"
+require_peers node-ws python-websockets
 . "$top_srcdir/tests/integration/ping-pong-common.sh"
 
 T=$WSC_TMP

@@ -3,6 +3,7 @@
 # (every message type of the mock's protocol) and scenarios/ws-basic.json,
 # and the failure messages a user sees.
 . "$top_srcdir/tests/integration/lib.sh"
+require_mock
 . "$top_srcdir/tests/integration/ws-basic-common.sh"
 
 if ! start_mock; then

@@ -4,6 +4,7 @@
 # accept, refuse or answer wrongly) and Python websockets. A failed
 # negotiation reads the same in both checks.
 . "$top_srcdir/tests/integration/lib.sh"
+require_peers python-websockets
 . "$top_srcdir/tests/integration/http-common.sh"
 
 T=$WSC_TMP

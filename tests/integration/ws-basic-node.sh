@@ -2,6 +2,7 @@
 # ws-basic against an independent server: node `ws` (subprotocol selection,
 # custom close codes, fragments, binary, refusals, server-side drops).
 . "$top_srcdir/tests/integration/lib.sh"
+require_peers node-ws
 . "$top_srcdir/tests/integration/ws-basic-common.sh"
 
 if ! node_ws_available; then

@@ -1,6 +1,7 @@
 #!/bin/sh
 # ws-basic against an independent server: Python `websockets`.
 . "$top_srcdir/tests/integration/lib.sh"
+require_peers python-websockets
 . "$top_srcdir/tests/integration/ws-basic-common.sh"
 
 start_py_peer --protocols chat,superchat

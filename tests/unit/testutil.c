@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -55,6 +56,59 @@ const char *wsc_test_python(void)
 const char *wsc_test_node(void)
 {
     return env_or("NODE", "node");
+}
+
+/* Runs ARGV with its output discarded; 1 when it exits 0. */
+static int runs_ok(const char *const *argv)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return 0;
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0) {
+            dup2(null, STDOUT_FILENO);
+            dup2(null, STDERR_FILENO);
+        }
+        execvp(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return 0;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* The peer's name as a skip reason says it, or NULL when it can run. */
+static const char *peer_missing(const char *peer)
+{
+    if (strcmp(peer, "node-ws") == 0) {
+        const char *argv[] = {wsc_test_node(), "-e", "require('ws')", NULL};
+        return runs_ok(argv) ? NULL : "node ws";
+    }
+    if (strcmp(peer, "python-websockets") == 0) {
+        const char *argv[] = {wsc_test_python(), "-c", "import websockets", NULL};
+        return runs_ok(argv) ? NULL : "python3 websockets";
+    }
+    return peer; /* a name this file does not know can never run */
+}
+
+void wsc_test_require_peers(const char *const *peers)
+{
+    char missing[256] = "";
+    for (size_t i = 0; peers[i]; i++) {
+        const char *name = peer_missing(peers[i]);
+        if (name) {
+            size_t len = strlen(missing);
+            snprintf(missing + len, sizeof missing - len, "%s%s", len ? ", " : "", name);
+        }
+    }
+    if (missing[0]) {
+        printf("1..0 # SKIP missing peer: %s (scripts/install-deps installs the test peers)\n",
+               missing);
+        exit(0);
+    }
 }
 
 static double now_s(void)

@@ -1,4 +1,4 @@
-/* Unit tests of the HTTP helper (lib/http.c) against the test HTTP server
+/* Tests of the HTTP helper (lib/http.c) against the test HTTP server
  * tests/integration/peer_http.py, started on a free loopback port. */
 #include <signal.h>
 #include <stdio.h>

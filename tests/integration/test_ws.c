@@ -1,4 +1,4 @@
-/* Unit tests of the WebSocket layer (lib/ws.c) against real peers on free
+/* Tests of the WebSocket layer (lib/ws.c) against real peers on free
  * loopback ports: node `ws` (tests/integration/peer-ws.js), Python
  * `websockets` (peer_websockets.py) and the deliberately broken raw server
  * (peer_raw.py). Every broken mode must give its precise message within its
@@ -979,6 +979,8 @@ static CU_SuiteInfo suites[] = {
 
 int main(void)
 {
+    static const char *const peers[] = {"node-ws", "python-websockets", NULL};
+    wsc_test_require_peers(peers);
     signal(SIGPIPE, SIG_IGN);
     return wsc_tap_run(suites);
 }
