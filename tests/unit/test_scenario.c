@@ -226,17 +226,20 @@ static void test_unknown_and_reserved_keys(void)
         "{\"name\": \"x\", \"tets\": 1, \"include\": [\"a.json\"],\n"
         " \"setup\": [], \"teardown\": [], \"mode\": \"load\",\n"
         " \"tests\": [{\"name\": \"a\", \"plugin\": \"p\", \"check\": \"c\","
-        " \"mode\": {}, \"timout\": 1}]}";
+        " \"mode\": {}, \"timout\": 1, \"paramz\": {}, \"xyzzy\": 0}]}";
     char want[2048];
-    snprintf(want, sizeof want, "%s%s%s%s%s%s%s",
-             at(t, "\"tets\"", "unknown key 'tets' (known: name, vars, defaults, tests)"),
+    snprintf(want, sizeof want, "%s%s%s%s%s%s%s%s%s",
+             at(t, "\"tets\"", "unknown key 'tets' (did you mean 'tests'?)"),
              at(t, "\"include\"", "'include' is not supported in format v1"),
              at(t, "\"setup\"", "'setup' is not supported in format v1"),
              at(t, "\"teardown\"", "'teardown' is not supported in format v1"),
              at(t, "\"mode\"", "'mode' is not supported in format v1"),
              at(t, "\"mode\": {}", "test 'a': 'mode' is not supported in format v1"),
-             at(t, "\"timout\"",
-                "test 'a': unknown key 'timout' (known: name, plugin, check, params, "
+             at(t, "\"timout\"", "test 'a': unknown key 'timout' (did you mean 'timeout'?)"),
+             at(t, "\"paramz\"",
+                "test 'a': unknown key 'paramz' (did you mean 'params'?)"),
+             at(t, "\"xyzzy\"",
+                "test 'a': unknown key 'xyzzy' (known: name, plugin, check, params, "
                 "timeout, retries, retry_delay, tags, skip, capture)"));
     parse_fails(t, want);
 }
@@ -632,9 +635,20 @@ static void test_unknown_plugin_and_check(void)
                     "]}";
     char want[1024];
     snprintf(want, sizeof want, "%s%s",
-             at(t, "\"prot\"", "test 'a': unknown plugin 'prot' (plugins: port, ws)"),
+             at(t, "\"prot\"", "test 'a': unknown plugin 'prot' (did you mean 'port'?)"),
              at(t, "\"listen\"",
-                "test 'b': plugin 'port' has no check 'listen' (checks: listening, "
+                "test 'b': plugin 'port' has no check 'listen' (did you mean "
+                "'listening'?)"));
+    validates_to(t, NULL, 2, want);
+    /* Nothing close: the names to choose from. */
+    t = "{\"name\": \"s\", \"tests\": [\n"
+        "  {\"name\": \"a\", \"plugin\": \"xyzzy\", \"check\": \"listening\"},\n"
+        "  {\"name\": \"b\", \"plugin\": \"port\", \"check\": \"xyzzy\"}\n"
+        "]}";
+    snprintf(want, sizeof want, "%s%s",
+             at(t, "\"xyzzy\"", "test 'a': unknown plugin 'xyzzy' (plugins: port, ws)"),
+             at(t, "\"xyzzy\"}",
+                "test 'b': plugin 'port' has no check 'xyzzy' (checks: listening, "
                 "closed)"));
     validates_to(t, NULL, 2, want);
 }
@@ -653,8 +667,8 @@ static void test_param_errors(void)
     /* Reported in file order. */
     snprintf(want, sizeof want, "%s%s%s%s%s%s",
              at(t, "{\"prot\"", "test 'a': params: missing required param 'port'"),
-             at(t, "\"prot\"", "test 'a': params: unknown param 'prot' (known: expect, "
-                               "family, host, port, ports)"),
+             at(t, "\"prot\"", "test 'a': params: unknown param 'prot' (did you mean "
+                               "'port'?)"),
              at(t, "1, \"ports\"", "test 'a': params.host: expected string, got integer"),
              at(t, "true", "test 'a': params.ports[1]: expected integer or string, "
                            "got boolean"),

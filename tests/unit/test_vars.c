@@ -268,14 +268,14 @@ static void test_each_ref(void)
 
 static void test_names(void)
 {
-    CU_ASSERT_TRUE(wsc_vars_valid_name("host"));
-    CU_ASSERT_TRUE(wsc_vars_valid_name("_a-b_9"));
-    CU_ASSERT_FALSE(wsc_vars_valid_name(""));
-    CU_ASSERT_FALSE(wsc_vars_valid_name("9a"));
-    CU_ASSERT_FALSE(wsc_vars_valid_name("-a"));
-    CU_ASSERT_FALSE(wsc_vars_valid_name("a b"));
-    CU_ASSERT_FALSE(wsc_vars_valid_name("a.b"));
-    CU_ASSERT_FALSE(wsc_vars_valid_name("env:X"));
+    CU_ASSERT_TRUE(wsc_var_name_valid("host"));
+    CU_ASSERT_TRUE(wsc_var_name_valid("_a-b_9"));
+    CU_ASSERT_FALSE(wsc_var_name_valid(""));
+    CU_ASSERT_FALSE(wsc_var_name_valid("9a"));
+    CU_ASSERT_FALSE(wsc_var_name_valid("-a"));
+    CU_ASSERT_FALSE(wsc_var_name_valid("a b"));
+    CU_ASSERT_FALSE(wsc_var_name_valid("a.b"));
+    CU_ASSERT_FALSE(wsc_var_name_valid("env:X"));
 }
 
 static void number_is(const char *text, enum json_type type, const char *json)
