@@ -183,6 +183,14 @@ int wsc_vars_layer(const struct wsc_vars *v, const char *name)
     return layer;
 }
 
+const struct json_object *wsc_vars_layer_object(const struct wsc_vars *v,
+                                                enum wsc_var_layer layer)
+{
+    if (!v || (int)layer < 0 || (int)layer >= N_LAYERS)
+        return NULL;
+    return v->layer[layer];
+}
+
 /* ---- numbers from text ----------------------------------------------------------- */
 
 /* Length of the JSON number at the start of s (RFC 8259 grammar), 0 if none;
