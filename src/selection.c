@@ -1,5 +1,5 @@
 /* Checks on the whole selection of a run (see selection.h): --tag and
- * --filter that select nothing, --var that nothing uses. Both would let a
+ * --filter that select nothing, --var that no test of the files uses. Both would let a
  * run pass while testing nothing, or not what was meant. */
 #include "selection.h"
 
@@ -7,11 +7,6 @@
 #include <string.h>
 
 #include "util.h"
-
-static int selected(const struct wsc_test *t, const void *arg)
-{
-    return wsc_test_selected(t, arg);
-}
 
 static size_t count_selected(struct wsc_scenario *const *scs, size_t n,
                              const struct wsc_run_options *o)
@@ -47,8 +42,10 @@ static const char **set_names(const struct json_object *set)
     return names;
 }
 
+/* A --var counts as used when any test of the files references it, selected
+ * or not: every test is validated, so one that --tag leaves out may still
+ * need it. */
 static int unused_vars(struct wsc_scenario *const *scs, size_t n,
-                       const struct wsc_run_options *o,
                        const struct wsc_vars *cli_vars, FILE *out)
 {
     const struct json_object *cli = wsc_vars_layer_object(cli_vars, WSC_VARS_CLI);
@@ -60,7 +57,7 @@ static int unused_vars(struct wsc_scenario *const *scs, size_t n,
     if (!(refs = json_object_new_object()))
         return -1;
     for (size_t i = 0; i < n; i++)
-        if (wsc_scenario_var_refs(scs[i], selected, o, refs) < 0) {
+        if (wsc_scenario_var_refs(scs[i], NULL, NULL, refs) < 0) {
             json_object_put(refs);
             return -1;
         }
@@ -73,7 +70,7 @@ static int unused_vars(struct wsc_scenario *const *scs, size_t n,
         if (json_object_object_get_ex(refs, name, NULL))
             continue;
         const char *near = wsc_did_you_mean(name, names);
-        fprintf(out, "wscheck: --var %s: no selected test uses ${%s}", name, name);
+        fprintf(out, "wscheck: --var %s: no test uses ${%s}", name, name);
         if (near)
             fprintf(out, " (did you mean '%s'?)", near);
         fputc('\n', out);
@@ -95,7 +92,7 @@ int wsc_selection_check(struct wsc_scenario *const *scs, size_t n,
         fprintf(out, " in %zu scenario file%s\n", n, n == 1 ? "" : "s");
         return 1; /* every --var would be unused too: one message is enough */
     }
-    if ((unused = unused_vars(scs, n, o, cli_vars, out)) < 0)
+    if ((unused = unused_vars(scs, n, cli_vars, out)) < 0)
         return -1;
     return unused;
 }
