@@ -77,9 +77,11 @@ static void on_invalid(void *arg, const char *pointer, const char *msg)
     struct callback *cb = arg;
     struct wsc_buf name = {0};
     char *ptr = NULL;
-    if (asprintf(&ptr, "%s%s", cb->tc->base, pointer) < 0)
+    /* "steps/1" for "/steps/1": forgiven, the place is what matters. */
+    const char *slash = *pointer && *pointer != '/' ? "/" : "";
+    if (asprintf(&ptr, "%s%s%s", cb->tc->base, slash, pointer) < 0)
         ptr = NULL;
-    dotted_name(&name, cb->params, pointer);
+    dotted_name(&name, cb->params, ptr ? ptr + strlen(cb->tc->base) : "");
     scn_test_problem(cb->tc, ptr ? ptr : cb->tc->base, 0, "%s: %s",
                      name.data && !name.failed ? name.data : "params", msg);
     wsc_buf_free(&name);

@@ -539,8 +539,9 @@ static void report_all(struct wsc_validation *v, const struct json_object *param
         if (strcmp(json_object_get_string(json_object_array_get_idx(items, i)), "bad") == 0)
             wsc_invalid(v, ptr, "a bad item");
     }
+    /* Without the leading '/': forgiven. */
     if (json_object_object_get_ex(params, "label", &label))
-        wsc_invalid(v, "/label", "as written: %s", json_object_get_string(label));
+        wsc_invalid(v, "label", "as written: %s", json_object_get_string(label));
     if (json_object_object_get_ex(params, "mode", &mode))
         wsc_invalid(v, "", "mode %s, timeout %g, has cap: %d, has zz: %d",
                     json_object_get_string(mode), wsc_validation_timeout(v),
