@@ -10,6 +10,7 @@
 #include "json_pointer.h"
 
 struct wsc_source_map; /* JSON pointer -> line/column index of the source text (source_map.h) */
+struct scn_reporter;   /* problems not reported yet (scenario_internal.h) */
 
 /* Built-in defaults when neither the test nor "defaults" set a value. */
 #define WSC_DEFAULT_TIMEOUT 5.0
@@ -41,9 +42,11 @@ struct wsc_scenario {
     struct wsc_test *tests;
     size_t n_tests;
     struct wsc_source_map *pos;
-    int structure_errors;         /* problems reported while loading (only
+    int structure_errors;         /* problems found while loading (only
                                      wsc_scenario_load_all() keeps such a
                                      file) */
+    struct scn_reporter *pending; /* those problems, until
+                                     wsc_scenario_validate() reports them */
 };
 
 /* Reads and parses a file (comments allowed), checks the structure of format
@@ -57,7 +60,9 @@ struct wsc_scenario *wsc_scenario_parse(const char *file, const char *text,
 /* Like wsc_scenario_load() and wsc_scenario_parse(), but a file whose
  * structure has errors is still returned (with structure_errors > 0) so that
  * wsc_scenario_validate() can report the problems of its tests in the same
- * pass; NULL only when the file cannot be read or is not JSON. */
+ * pass; NULL only when the file cannot be read or is not JSON. The structure
+ * problems are reported by wsc_scenario_validate(), in file order with its
+ * own (once; they are not counted in what it returns). */
 struct wsc_scenario *wsc_scenario_load_all(const char *path, struct wsc_diag *diag);
 struct wsc_scenario *wsc_scenario_parse_all(const char *file, const char *text,
                                             size_t len, struct wsc_diag *diag);

@@ -38,6 +38,10 @@ struct scn_reporter {
 void scn_add_msg(struct scn_reporter *r, int line, int col, char *text);
 /* Reports what was collected, in file order, through the diag. */
 void scn_flush(struct scn_reporter *r);
+/* Moves the messages of `from` into r, without counting them again. */
+void scn_take(struct scn_reporter *r, struct scn_reporter *from);
+/* Drops what was collected, unreported. */
+void scn_discard(struct scn_reporter *r);
 /* A problem at the value (or, with at_key, the member name) at pointer. */
 void scn_vcollect(struct scn_reporter *r, const char *pointer, int at_key,
                   const char *fmt, va_list ap) WSC_PRINTF(4, 0);

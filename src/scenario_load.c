@@ -534,7 +534,10 @@ static void check_duplicate_keys(struct loader *ld)
     }
 }
 
-static int check_structure(struct wsc_scenario *sc, struct wsc_diag *diag)
+/* Reports the problems of the structure; with keep, they are kept in
+ * sc->pending instead, for wsc_scenario_validate() to report with its own
+ * in file order. Returns their number. */
+static int check_structure(struct wsc_scenario *sc, struct wsc_diag *diag, int keep)
 {
     struct loader ld = {.sc = sc, .r = {.sc = sc, .diag = diag}};
     struct defaults d;
@@ -554,7 +557,10 @@ static int check_structure(struct wsc_scenario *sc, struct wsc_diag *diag)
         load_defaults(&ld, root, &d);
         load_tests(&ld, root, &d);
     }
-    scn_flush(&ld.r);
+    if (keep && ld.r.n_msgs && (sc->pending = malloc(sizeof *sc->pending)) != NULL)
+        *sc->pending = ld.r;
+    else
+        scn_flush(&ld.r);
     return ld.r.errors;
 }
 
@@ -597,7 +603,7 @@ static struct wsc_scenario *parse_scenario(const char *file, const char *text,
     copy[len] = '\0';
     if (parse_text(sc, copy, len, diag) < 0)
         goto fail;
-    sc->structure_errors = check_structure(sc, diag);
+    sc->structure_errors = check_structure(sc, diag, keep_bad);
     if (sc->structure_errors > 0 && !keep_bad)
         goto fail;
     free(copy);
@@ -668,6 +674,9 @@ void wsc_scenario_free(struct wsc_scenario *sc)
     free(sc->name);
     json_object_put(sc->root);
     wsc_source_map_free(sc->pos);
+    if (sc->pending)
+        scn_discard(sc->pending);
+    free(sc->pending);
     free(sc);
 }
 

@@ -106,6 +106,28 @@ static int msg_cmp(const void *a, const void *b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+void scn_take(struct scn_reporter *r, struct scn_reporter *from)
+{
+    for (size_t i = 0; i < from->n_msgs; i++) {
+        struct scn_msg *m = &from->msgs[i];
+        int errors = r->errors;
+        scn_add_msg(r, m->line, m->col, m->text);
+        r->errors = errors; /* counted where they were found */
+    }
+    free(from->msgs);
+    from->msgs = NULL;
+    from->n_msgs = from->cap_msgs = 0;
+}
+
+void scn_discard(struct scn_reporter *r)
+{
+    for (size_t i = 0; i < r->n_msgs; i++)
+        free(r->msgs[i].text);
+    free(r->msgs);
+    r->msgs = NULL;
+    r->n_msgs = r->cap_msgs = 0;
+}
+
 void scn_flush(struct scn_reporter *ld)
 {
     if (ld->n_msgs)

@@ -194,7 +194,11 @@ int wsc_scenario_validate_timeout(const struct wsc_scenario *sc,
                                   struct wsc_diag *diag)
 {
     struct scn_reporter r = {.sc = sc, .diag = diag};
-    struct validate_run run = {sc, reg, scn_build_vars(sc, cli_vars, &r), timeout, &r};
+    struct validate_run run = {sc, reg, NULL, timeout, &r};
+    /* What loading found comes out with the rest, in file order. */
+    if (sc->pending)
+        scn_take(&r, sc->pending);
+    run.vars = scn_build_vars(sc, cli_vars, &r);
     for (size_t i = 0; run.vars && i < sc->n_tests; i++)
         if (sc->tests[i].params)
             validate_test(&run, &sc->tests[i]);

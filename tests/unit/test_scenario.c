@@ -919,6 +919,9 @@ static void test_structure_errors_then_validation(void)
     struct wsc_scenario *sc = wsc_scenario_parse_all("t.json", t, strlen(t), &D);
     CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
     CU_ASSERT_EQUAL(sc->structure_errors, 4);
+    /* Nothing reported yet: the structure problems come out with the
+     * others, in file order, and are not counted twice. */
+    CU_ASSERT_STRING_EQUAL(messages(), "");
     CU_ASSERT_EQUAL(wsc_scenario_validate(sc, &REG, NULL, &D), 1);
     char want[2048];
     snprintf(want, sizeof want, "%s%s%s%s%s",
@@ -926,11 +929,15 @@ static void test_structure_errors_then_validation(void)
              at(t, "\"chek\"", "test 'a': unknown key 'chek' (did you mean 'check'?)"),
              at(t, "-1", "test 'b': 'timeout' must be a number > 0 and <= 1000000 "
                          "(seconds), got -1"),
-             at(t, "7\n", "tests[2]: a test must be an object, got integer"),
-             at(t, "\"${nope}\"", "test 'b': params.port: undefined variable 'nope'"));
+             at(t, "\"${nope}\"", "test 'b': params.port: undefined variable 'nope'"),
+             at(t, "7\n", "tests[2]: a test must be an object, got integer"));
     CU_ASSERT_STRING_EQUAL(messages(), want);
     if (strcmp(messages(), want) != 0)
         printf("# got:  %s# want: %s", messages(), want);
+    wsc_scenario_free(sc);
+    /* Freed unvalidated, its problems go with it. */
+    sc = wsc_scenario_parse_all("t.json", t, strlen(t), &D);
+    CU_ASSERT_PTR_NOT_NULL(sc);
     wsc_scenario_free(sc);
     /* wsc_scenario_parse() still refuses such a file. */
     CU_ASSERT_PTR_NULL(parse(t));
