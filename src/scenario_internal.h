@@ -51,6 +51,14 @@ void scn_collect(struct scn_reporter *r, const char *pointer, int at_key,
 /* "a, b, c". Malloc'ed; NULL when out of memory. */
 char *scn_join_list(const char *const *list);
 
+/* ---- structure (scenario_structure.c) ------------------------------------- */
+
+/* Checks the structure of sc->root (keys, types, limits, tests) and fills
+ * in sc->name, sc->vars and sc->tests. The problems are reported; with
+ * keep, they are kept in sc->pending instead, for wsc_scenario_validate()
+ * to report with its own in file order. Returns their number. */
+int scn_check_structure(struct wsc_scenario *sc, struct wsc_diag *diag, int keep);
+
 /* ---- one test being validated (scenario_validate.c) --------------------- */
 
 struct scn_test_check {
