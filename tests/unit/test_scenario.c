@@ -1,4 +1,4 @@
-/* Unit tests: scenario files (src/scenario.c, src/source_map.c, src/diag.c). */
+/* Unit tests: scenario files (src/scenario_*.c, src/source_map.c, src/diag.c). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
