@@ -88,7 +88,9 @@ struct wsc_vars *wsc_vars_copy(const struct wsc_vars *v)
     return c;
 }
 
-int wsc_vars_valid_name(const char *name)
+/* The one rule for the names of file vars, --var and captures (the
+ * ws-basic conversation's step captures too): what ${name} can reference. */
+int wsc_var_name_valid(const char *name)
 {
     if (!name || !(isalpha((unsigned char)*name) || *name == '_'))
         return 0;
@@ -179,6 +181,14 @@ int wsc_vars_layer(const struct wsc_vars *v, const char *name)
     int layer;
     lookup(v, name, &value, &layer);
     return layer;
+}
+
+const struct json_object *wsc_vars_layer_object(const struct wsc_vars *v,
+                                                enum wsc_var_layer layer)
+{
+    if (!v || (int)layer < 0 || (int)layer >= N_LAYERS)
+        return NULL;
+    return v->layer[layer];
 }
 
 /* ---- numbers from text ----------------------------------------------------------- */
@@ -361,6 +371,43 @@ static int resolve_env(struct expander *x, const struct ref *r, struct wsc_buf *
     return expand_error(x, "undefined environment variable '%s'", r->name);
 }
 
+/* The defined name nearest to a misspelt one, or NULL. Borrowed from v. */
+static const char *nearest_name(const struct wsc_vars *v, const char *name)
+{
+    const char **names;
+    const char *best;
+    size_t n = 0, cap = 1;
+    if (!v)
+        return NULL;
+    for (int i = 0; i < N_LAYERS; i++)
+        cap += (size_t)json_object_object_length(v->layer[i]);
+    cap += (size_t)json_object_object_length(v->unknown);
+    if (!(names = calloc(cap, sizeof *names)))
+        return NULL;
+    for (int i = 0; i < N_LAYERS; i++) {
+        json_object_object_foreach(v->layer[i], key, val) {
+            (void)val;
+            names[n++] = key;
+        }
+    }
+    json_object_object_foreach(v->unknown, key, val) {
+        (void)val;
+        names[n++] = key;
+    }
+    best = wsc_did_you_mean(name, names);
+    free(names);
+    return best;
+}
+
+static int undefined_error(struct expander *x, const char *name)
+{
+    const char *near = nearest_name(x->v, name);
+    if (near)
+        return expand_error(x, "undefined variable '%s' (did you mean '%s'?)", name,
+                            near);
+    return expand_error(x, "undefined variable '%s'", name);
+}
+
 /* Expands one reference body into out. */
 static int resolve(struct expander *x, const char *body, size_t blen,
                    struct wsc_buf *out, int depth)
@@ -378,7 +425,7 @@ static int resolve(struct expander *x, const char *body, size_t blen,
                           (int)blen, body);
     } else if (r.is_env) {
         rc = resolve_env(x, &r, out, depth);
-    } else if (!wsc_vars_valid_name(r.name)) {
+    } else if (!wsc_var_name_valid(r.name)) {
         rc = expand_error(x, "invalid variable reference '${%.*s}'",
                           (int)blen, body);
     } else {
@@ -393,7 +440,7 @@ static int resolve(struct expander *x, const char *body, size_t blen,
             wsc_buf_puts(out, "}");
             break;
         default:
-            rc = expand_error(x, "undefined variable '%s'", r.name);
+            rc = undefined_error(x, r.name);
         }
     }
     free(r.name);
@@ -447,7 +494,7 @@ static struct json_object *single_ref_value(struct expander *x, const char *s,
         *handled = 1;
         return NULL;
     }
-    if (!r.is_env && wsc_vars_valid_name(r.name) &&
+    if (!r.is_env && wsc_var_name_valid(r.name) &&
         lookup(x->v, r.name, &val, &layer) == WSC_VAR_KNOWN &&
         (!json_object_is_type(val, json_type_string) ||
          layer == WSC_VARS_CAPTURE)) {

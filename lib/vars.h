@@ -16,6 +16,7 @@
 #define WSC_VARS_H
 
 #include <json-c/json.h>
+#include "wscheck/plugin.h" /* wsc_var_name_valid() */
 
 struct wsc_vars;
 
@@ -46,8 +47,12 @@ struct json_object *wsc_vars_get(const struct wsc_vars *v, const char *name);
 enum wsc_var_state wsc_vars_state(const struct wsc_vars *v, const char *name);
 /* The layer that defines name (enum wsc_var_layer), or -1. */
 int wsc_vars_layer(const struct wsc_vars *v, const char *name);
-/* Is name a valid variable name? */
-int wsc_vars_valid_name(const char *name);
+/* The names and values of one layer, as an object (borrowed; NULL when v
+ * is NULL): e.g. the --var names. */
+const struct json_object *wsc_vars_layer_object(const struct wsc_vars *v,
+                                                enum wsc_var_layer layer);
+/* Is name a valid variable name? See wsc_var_name_valid() in
+ * <wscheck/plugin.h>: one rule for vars, --var and captures. */
 
 /* Expands every string in a deep copy of tmpl (object member names are not
  * expanded). A string that is exactly one reference to a number (or

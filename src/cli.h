@@ -47,7 +47,8 @@ int wsc_execute(struct wsc_scenario **scs, size_t n, const struct wsc_registry *
                 struct wsc_run_config *cfg);
 /* Fills the console settings from the flags and the environment. */
 void wsc_console_setup(struct wsc_console *c, int no_color, int quiet, int verbose);
-/* Adds NAME=VALUE to vars; -1 when there is no '='. */
+/* Adds NAME=VALUE to vars; -1 when there is no '=', -2 when NAME breaks the
+ * name rule of variables (wsc_var_name_valid()). */
 int wsc_parse_var(struct wsc_vars *vars, const char *assignment);
 
 #endif

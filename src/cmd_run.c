@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "selection.h"
 #include "util.h"
 
 static const char run_usage[] =
@@ -20,9 +21,11 @@ static const char run_usage[] =
     "\n"
     "  --junit FILE          write a JUnit XML report\n"
     "  --json FILE           write a JSON report\n"
-    "  --var NAME=VALUE      set a variable, overriding the file (repeatable)\n"
+    "  --var NAME=VALUE      set a variable, overriding the file (repeatable;\n"
+    "                        one that no test uses is an error)\n"
     "  --tag TAG             run only tests with this tag (repeatable)\n"
-    "  --filter GLOB         run only tests whose name matches (repeatable)\n"
+    "  --filter GLOB         run only tests whose name matches (repeatable;\n"
+    "                        selecting no test at all is an error)\n"
     "  --timeout S           timeout of every test, in seconds\n"
     "  --retries N           retries of every failed test\n"
     "  --plugin-path DIR     look for plugins in DIR first (repeatable)\n"
@@ -37,17 +40,24 @@ static const char run_usage[] =
     "  -h, --help            this help\n"
     "\n"
     "Exit status: 0 all passed or skipped, 1 a test failed or errored,\n"
-    "2 usage or scenario error (nothing run), 3 internal error (report not\n"
-    "written, no plugins), 130/143 interrupted by SIGINT/SIGTERM.\n";
+    "2 usage or scenario error, a selection of no test or an unused --var\n"
+    "(nothing run), 3 internal error (report not written, no plugins),\n"
+    "130/143 interrupted by SIGINT/SIGTERM.\n";
 
 static const char validate_usage[] =
-    "Usage: wscheck validate [--plugin-path DIR] [--var NAME=VALUE] SCENARIO...\n"
+    "Usage: wscheck validate [--plugin-path DIR] [--var NAME=VALUE] [--timeout S]\n"
+    "                        SCENARIO...\n"
     "\n"
     "Check scenario files without running anything: JSON syntax, plugins and\n"
-    "checks, params against each check's schema, variables, expectations.\n"
-    "Every problem is printed as FILE:LINE:COL: message.\n"
+    "checks, params against each check's schema, variables, expectations, and\n"
+    "what each check's own validation finds (conversation steps, ...). Every\n"
+    "problem of every file is printed, as FILE:LINE:COL: message, with a\n"
+    "suggestion for a misspelt name: (did you mean 'port'?).\n"
     "\n"
-    "  --var NAME=VALUE      set a variable (repeatable)\n"
+    "  --var NAME=VALUE      set a variable (repeatable; one that no test uses\n"
+    "                        is an error)\n"
+    "  --timeout S           compare durations with this timeout instead of\n"
+    "                        each test's\n"
     "  --plugin-path DIR     look for plugins in DIR first (repeatable)\n"
     "  -h, --help            this help\n"
     "\n"
@@ -85,6 +95,11 @@ int wsc_parse_var(struct wsc_vars *vars, const char *assignment)
     char *name = strndup(assignment, (size_t)(eq - assignment));
     if (!name)
         return -1;
+    /* The rule of the file's vars: a --var no ${...} could name is a typo. */
+    if (!wsc_var_name_valid(name)) {
+        free(name);
+        return -2;
+    }
     wsc_vars_set(vars, WSC_VARS_CLI, name, json_object_new_string(eq + 1));
     free(name);
     return 0;
@@ -135,7 +150,11 @@ static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg,
         case OPT_JUNIT: cfg->junit_path = optarg; break;
         case OPT_JSON: cfg->json_path = optarg; break;
         case OPT_VAR:
-            if (wsc_parse_var(cfg->cli_vars, optarg) < 0)
+            if ((rc = wsc_parse_var(cfg->cli_vars, optarg)) == -2)
+                return usage_error("--var: invalid variable name (letters, digits, "
+                                   "'_' and '-', not starting with a digit or '-'):",
+                                   optarg);
+            if (rc < 0)
                 return usage_error("--var needs NAME=VALUE, got:", optarg);
             break;
         case OPT_TAG: rc = wsc_strv_push(&cfg->opts.tags, &cfg->opts.n_tags, optarg); break;
@@ -405,15 +424,42 @@ static int exit_status(const struct wsc_run_result *rr)
                                                                         : WSC_EXIT_OK;
 }
 
+/* Validates every file that loaded (NULL entries did not) and, when all
+ * did, the selection as a whole. Every problem is printed; returns their
+ * number (structure errors found while loading included). */
+static int check_all(struct wsc_scenario *const *scs, size_t n,
+                     const struct wsc_registry *reg, const struct wsc_run_config *cfg,
+                     int *valid)
+{
+    struct wsc_diag diag = {0};
+    int problems = 0, all_loaded = 1, sel;
+    for (size_t i = 0; i < n; i++) {
+        int p = 0;
+        if (valid)
+            valid[i] = 0;
+        if (!scs[i]) {
+            all_loaded = 0;
+            continue;
+        }
+        p = scs[i]->structure_errors +
+            wsc_scenario_validate_timeout(scs[i], reg, cfg->cli_vars,
+                                          cfg->opts.timeout, &diag);
+        if (valid)
+            valid[i] = p == 0;
+        problems += p;
+    }
+    wsc_diag_clear(&diag);
+    /* A file that did not load may hold what --tag or --var name. */
+    if (all_loaded &&
+        (sel = wsc_selection_check(scs, n, &cfg->opts, cfg->cli_vars, stderr)) != 0)
+        problems += sel > 0 ? sel : 1;
+    return problems;
+}
+
 int wsc_execute(struct wsc_scenario **scs, size_t n, const struct wsc_registry *reg,
                 struct wsc_run_config *cfg)
 {
-    struct wsc_diag diag = {0};
-    int problems = 0;
-    for (size_t i = 0; i < n; i++)
-        problems += wsc_scenario_validate(scs[i], reg, cfg->cli_vars, &diag);
-    wsc_diag_clear(&diag);
-    if (problems)
+    if (check_all(scs, n, reg, cfg, NULL))
         return WSC_EXIT_USAGE;
     if (check_report_dir(cfg->junit_path) < 0 || check_report_dir(cfg->json_path) < 0)
         return WSC_EXIT_INTERNAL;
@@ -472,36 +518,34 @@ static void free_scenarios(struct wsc_scenario **scs, size_t n)
     free(scs);
 }
 
-/* Parses every file; reports every problem. NULL when any file is bad. */
-static struct wsc_scenario **load_scenarios(char **files, size_t n)
+/* Parses every file, reporting every problem; a file whose structure has
+ * errors is kept (to be validated too), one that cannot be read or is not
+ * JSON is NULL and counted in *unloaded. NULL when out of memory. */
+static struct wsc_scenario **load_scenarios(char **files, size_t n, int *unloaded)
 {
-    struct wsc_scenario **scs = calloc(n, sizeof(*scs));
+    struct wsc_scenario **scs = calloc(n ? n : 1, sizeof(*scs));
     struct wsc_diag diag = {0};
-    int bad = !scs;
+    *unloaded = 0;
     for (size_t i = 0; scs && i < n; i++)
-        bad |= (scs[i] = wsc_scenario_load(files[i], &diag)) == NULL;
+        if (!(scs[i] = wsc_scenario_load_all(files[i], &diag)))
+            (*unloaded)++;
     wsc_diag_clear(&diag);
-    if (bad) {
-        if (scs)
-            free_scenarios(scs, n);
-        return NULL;
-    }
     return scs;
 }
 
 static int validate_only(struct wsc_scenario **scs, size_t n, const struct wsc_registry *reg,
-                         const struct wsc_vars *cli_vars)
+                         const struct wsc_run_config *cfg, int unloaded)
 {
-    struct wsc_diag diag = {0};
-    int problems = 0;
-    for (size_t i = 0; i < n; i++) {
-        int p = wsc_scenario_validate(scs[i], reg, cli_vars, &diag);
-        if (!p)
+    int *valid = calloc(n ? n : 1, sizeof *valid);
+    int problems;
+    if (!valid)
+        return WSC_EXIT_INTERNAL;
+    problems = check_all(scs, n, reg, cfg, valid);
+    for (size_t i = 0; i < n; i++)
+        if (valid[i])
             printf("%s: ok (%zu tests)\n", scs[i]->file, scs[i]->n_tests);
-        problems += p;
-    }
-    wsc_diag_clear(&diag);
-    return problems ? WSC_EXIT_USAGE : WSC_EXIT_OK;
+    free(valid);
+    return problems || unloaded ? WSC_EXIT_USAGE : WSC_EXIT_OK;
 }
 
 int wsc_cmd_run(int argc, char **argv, int validate)
@@ -520,12 +564,19 @@ int wsc_cmd_run(int argc, char **argv, int validate)
         struct wsc_registry reg = {0};
         status = wsc_load_plugins(&reg, cfg.plugin_paths, cfg.n_plugin_paths);
         size_t n = (size_t)(argc - optind);
-        struct wsc_scenario **scs = status ? NULL : load_scenarios(argv + optind, n);
+        int unloaded = 0;
+        struct wsc_scenario **scs = status ? NULL : load_scenarios(argv + optind, n,
+                                                                   &unloaded);
         if (!status && !scs)
+            status = WSC_EXIT_INTERNAL;
+        else if (scs && validate)
+            status = validate_only(scs, n, &reg, &cfg, unloaded);
+        else if (scs && unloaded) {
+            /* Nothing runs, but the other files' problems are found too. */
+            check_all(scs, n, &reg, &cfg, NULL);
             status = WSC_EXIT_USAGE;
-        if (scs)
-            status = validate ? validate_only(scs, n, &reg, cfg.cli_vars)
-                              : wsc_execute(scs, n, &reg, &cfg);
+        } else if (scs)
+            status = wsc_execute(scs, n, &reg, &cfg);
         if (scs)
             free_scenarios(scs, n);
         wsc_registry_free(&reg);

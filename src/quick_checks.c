@@ -131,22 +131,28 @@ static int add_port_checks(struct quick_checks *s, const char *arg)
 }
 
 /* The echo probe is JSON so that servers which answer JSON messages (such as
- * wscheck-mock's echo_response) echo it back inside their reply too. */
-static struct json_object *echo_steps(void)
+ * wscheck-mock's echo_response) echo it back inside their reply too. The
+ * echo is awaited 2 s, or the whole timeout when that is shorter (a step may
+ * not outlast its test). */
+static struct json_object *echo_steps(double timeout)
 {
     const char *text =
         "[{\"send\": {\"type\": \"echo\", \"probe\": \"wscheck-echo-probe\"}},"
         " {\"expect_text\": {\"$contains\": \"wscheck-echo-probe\"},"
-        "  \"skip_until\": true, \"within\": 2},"
+        "  \"skip_until\": true},"
         " {\"close\": {\"code\": 1000, \"reason\": \"wscheck\"}}]";
-    return json_tokener_parse(text);
+    struct json_object *steps = json_tokener_parse(text);
+    if (steps)
+        json_object_object_add(json_object_array_get_idx(steps, 1), "within",
+                               json_object_new_double(timeout < 2 ? timeout : 2));
+    return steps;
 }
 
 static void add_websocket_checks(struct quick_checks *s, const char *url)
 {
     add_test(s, "ws-basic", "handshake", url_params(url), "WebSocket handshake", url);
     struct json_object *p = url_params(url);
-    json_object_object_add(p, "steps", echo_steps());
+    json_object_object_add(p, "steps", echo_steps(s->timeout));
     add_test(s, "ws-basic", "conversation", p, "WebSocket echo", url);
     p = url_params(url);
     json_object_object_add(p, "count", json_object_new_int(3));

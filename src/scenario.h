@@ -10,6 +10,7 @@
 #include "json_pointer.h"
 
 struct wsc_source_map; /* JSON pointer -> line/column index of the source text (source_map.h) */
+struct scn_reporter;   /* problems not reported yet (scenario_internal.h) */
 
 /* Built-in defaults when neither the test nor "defaults" set a value. */
 #define WSC_DEFAULT_TIMEOUT 5.0
@@ -41,6 +42,11 @@ struct wsc_scenario {
     struct wsc_test *tests;
     size_t n_tests;
     struct wsc_source_map *pos;
+    int structure_errors;         /* problems found while loading (only
+                                     wsc_scenario_load_all() keeps such a
+                                     file) */
+    struct scn_reporter *pending; /* those problems, until
+                                     wsc_scenario_validate() reports them */
 };
 
 /* Reads and parses a file (comments allowed), checks the structure of format
@@ -51,6 +57,15 @@ struct wsc_scenario *wsc_scenario_load(const char *path, struct wsc_diag *diag);
 /* Same, from a buffer; `file` is used in messages. */
 struct wsc_scenario *wsc_scenario_parse(const char *file, const char *text,
                                         size_t len, struct wsc_diag *diag);
+/* Like wsc_scenario_load() and wsc_scenario_parse(), but a file whose
+ * structure has errors is still returned (with structure_errors > 0) so that
+ * wsc_scenario_validate() can report the problems of its tests in the same
+ * pass; NULL only when the file cannot be read or is not JSON. The structure
+ * problems are reported by wsc_scenario_validate(), in file order with its
+ * own (once; they are not counted in what it returns). */
+struct wsc_scenario *wsc_scenario_load_all(const char *path, struct wsc_diag *diag);
+struct wsc_scenario *wsc_scenario_parse_all(const char *file, const char *text,
+                                            size_t len, struct wsc_diag *diag);
 void wsc_scenario_free(struct wsc_scenario *sc);
 
 /* Position of the value at a JSON pointer ("/tests/2/params/port"); falls back
@@ -66,17 +81,36 @@ int wsc_scenario_key_pos(const struct wsc_scenario *sc, const char *pointer,
  * exist in reg, params valid against each check's schema (after expanding the
  * variables known up front), every variable defined (file vars, cli vars,
  * env, or captured by an earlier test), capture pointers well formed,
- * expectations well formed. Every problem is reported; returns the count.
+ * expectations well formed, and whatever each check's validate callback
+ * finds in its params. Every problem is reported, with a "did you mean"
+ * for misspelt names of plugins, checks, params and variables; returns the
+ * count. A file kept by wsc_scenario_load_all() despite structure errors is
+ * validated as far as its tests go (its structure errors are not counted
+ * again).
  * reg may be NULL: plugins, checks and params are then not checked. */
 int wsc_scenario_validate(const struct wsc_scenario *sc,
                           const struct wsc_registry *reg,
                           const struct wsc_vars *cli_vars, struct wsc_diag *diag);
+/* Same, with every test's timeout taken as `timeout` when it is > 0 (the
+ * --timeout of a run), for the checks that compare durations with it. */
+int wsc_scenario_validate_timeout(const struct wsc_scenario *sc,
+                                  const struct wsc_registry *reg,
+                                  const struct wsc_vars *cli_vars, double timeout,
+                                  struct wsc_diag *diag);
 
 /* The file's vars, expanded (env references resolved), plus cli_vars on top.
  * NULL with a diag message on error. */
 struct wsc_vars *wsc_scenario_vars(const struct wsc_scenario *sc,
                                    const struct wsc_vars *cli_vars,
                                    struct wsc_diag *diag);
+
+/* Adds to `names` (an object used as a set: name -> null) every variable
+ * that a ${...} references in the params of the tests `selected` accepts
+ * (all when it is NULL), and in the file vars those references reach.
+ * Returns 0, or -1 when out of memory. */
+int wsc_scenario_var_refs(const struct wsc_scenario *sc,
+                          int (*selected)(const struct wsc_test *t, const void *arg),
+                          const void *arg, struct json_object *names);
 
 /* The params a check receives at run time: variables expanded with vars
  * (except inside "x-wsc-deferred" params), strings kept as strings where

@@ -392,35 +392,33 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* "host, port, ports": the names in properties, sorted. Malloc'ed. */
-static char *known_names(const struct json_object *props)
+/* What to say about an unknown member `word`: "did you mean 'port'?" when
+ * a name in properties is close, else "known: host, port, ports" (sorted).
+ * Malloc'ed; NULL when out of memory. */
+static char *known_hint(const struct json_object *props, const char *word)
 {
-    size_t n = 0, i = 0, len = 1;
+    size_t n = props ? (size_t)json_object_object_length(props) : 0, i = 0;
     const char **names;
-    char *out;
-    if (!props || json_object_object_length(props) == 0)
-        return strdup("none");
-    n = (size_t)json_object_object_length(props);
-    names = calloc(n, sizeof *names);
-    if (!names)
+    const char *near;
+    struct wsc_buf b = {0};
+    if (n == 0)
+        return strdup("known: none");
+    if (!(names = calloc(n + 1, sizeof *names)))
         return NULL;
     json_object_object_foreach((struct json_object *)props, key, val) {
         (void)val;
         names[i++] = key;
-        len += strlen(key) + 2;
     }
     qsort(names, n, sizeof *names, cmp_str);
-    out = malloc(len);
-    if (out) {
-        out[0] = '\0';
-        for (i = 0; i < n; i++) {
-            if (i)
-                strcat(out, ", ");
-            strcat(out, names[i]);
-        }
+    if ((near = wsc_did_you_mean(word, names)) != NULL) {
+        wsc_buf_printf(&b, "did you mean '%s'?", near);
+    } else {
+        wsc_buf_puts(&b, "known: ");
+        for (i = 0; i < n; i++)
+            wsc_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
     }
     free(names);
-    return out;
+    return wsc_buf_take(&b);
 }
 
 /* "'a' or 'b'" / "'a' and 'b'": the names of every oneOf alternative. */
@@ -481,9 +479,9 @@ static void validate_object(struct validation *vd, const struct json_object *s,
         if (sub) {
             validate_child(vd, sub, val, lenient, pl, key, 0);
         } else if (!extras_ok) {
-            char *known = known_names(props);
+            char *known = known_hint(props, key);
             char *where = wsc_json_pointer_join(pl->pointer, key);
-            report(vd, pl, 1, where, "unknown %s '%s' (known: %s)", what, key,
+            report(vd, pl, 1, where, "unknown %s '%s' (%s)", what, key,
                    known ? known : "?");
             free(known);
             free(where);

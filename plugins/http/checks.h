@@ -11,6 +11,7 @@
 void http_check_request(struct wsc_ctx *ctx, struct json_object *params);
 void http_check_health(struct wsc_ctx *ctx, struct json_object *params);
 void http_check_discover(struct wsc_ctx *ctx, struct json_object *params);
+void http_validate_request(struct wsc_validation *v, const struct json_object *params);
 
 /* Which statuses pass when the expectation names none. */
 enum http_status_rule {

@@ -55,7 +55,7 @@ static const char discover_schema[] =
                                        "\\\"/health\\\"}")) "}}";
 
 static const struct wsc_check checks[] = {
-    {.name = "request", .summary = "send an HTTP request and check status, headers and body", .params_schema = request_schema, .run = http_check_request},
+    {.name = "request", .summary = "send an HTTP request and check status, headers and body", .params_schema = request_schema, .run = http_check_request, .validate = http_validate_request},
     {.name = "health", .summary = "GET a health endpoint: 2xx (or the expectation) within the timeout", .params_schema = health_schema, .run = http_check_health},
     {.name = "discover", .summary = "GET a list of paths on a server and report which respond", .params_schema = discover_schema, .run = http_check_discover},
     {.name = NULL},

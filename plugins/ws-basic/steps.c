@@ -9,6 +9,7 @@
 
 #include <wscheck/match.h>
 #include <wscheck/render.h>
+#include <wscheck/plugin.h>
 
 #include "base64.h"
 
@@ -230,18 +231,6 @@ static int decode_base64(struct json_object *v, enum wsb_parse_mode mode,
     return 0;
 }
 
-/* Variable names a capture may set: what ${name} can refer to. */
-static int valid_var_name(const char *name)
-{
-    if (!*name)
-        return 0;
-    for (const char *p = name; *p; p++)
-        if (!(*p == '_' || *p == '-' || *p == '.' || (*p >= '0' && *p <= '9') ||
-              (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
-            return 0;
-    return 1;
-}
-
 /* {"var": "/json/pointer", ...} */
 static int parse_capture(struct json_object *v, enum wsb_parse_mode mode,
                          struct wsb_step *s, char **err)
@@ -250,9 +239,10 @@ static int parse_capture(struct json_object *v, enum wsb_parse_mode mode,
         return fail(err, "capture: expected an object {\"var\": \"/json/pointer\"}, got %s",
                     show(v));
     json_object_object_foreach(v, name, ptr) {
-        if (!valid_var_name(name))
-            return fail(err, "capture: '%s' is not a variable name (letters, digits, _ . -)",
-                        name);
+        if (!wsc_var_name_valid(name))
+            return fail(err, "capture: '%s' is not a variable name, so ${...} could "
+                             "never use it (letters, digits, '_' and '-', not starting "
+                             "with a digit or '-')", name);
         if (!json_object_is_type(ptr, json_type_string))
             return fail(err, "capture: %s: expected a JSON pointer string, got %s", name,
                         show(ptr));

@@ -55,7 +55,7 @@ static const char reconnect_schema[] = OBJECT_SCHEMA(
 static const struct wsc_check checks[] = {
     {.name = "handshake", .summary = "upgrade, match the answer (status, headers, subprotocol) with expect, close cleanly", .params_schema = handshake_schema, .run = wsb_handshake},
     {.name = "connect_close", .summary = "open and cleanly close `count` connections in turn", .params_schema = connect_close_schema, .run = wsb_connect_close},
-    {.name = "conversation", .summary = "a scripted exchange of messages on one connection", .params_schema = conversation_schema, .run = wsb_conversation},
+    {.name = "conversation", .summary = "a scripted exchange of messages on one connection", .params_schema = conversation_schema, .run = wsb_conversation, .validate = wsb_conversation_validate},
     {.name = "reject", .summary = "the upgrade must be refused with an HTTP status", .params_schema = reject_schema, .run = wsb_reject},
     {.name = "reconnect", .summary = "after a drop, a new connection succeeds within recover_within", .params_schema = reconnect_schema, .run = wsb_reconnect},
     {.name = NULL},

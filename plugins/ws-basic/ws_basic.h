@@ -13,6 +13,7 @@
 void wsb_handshake(struct wsc_ctx *ctx, struct json_object *params);
 void wsb_connect_close(struct wsc_ctx *ctx, struct json_object *params);
 void wsb_conversation(struct wsc_ctx *ctx, struct json_object *params);
+void wsb_conversation_validate(struct wsc_validation *v, const struct json_object *params);
 void wsb_reject(struct wsc_ctx *ctx, struct json_object *params);
 void wsb_reconnect(struct wsc_ctx *ctx, struct json_object *params);
 

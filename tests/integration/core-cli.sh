@@ -156,8 +156,10 @@ bad unknown-plugin '{ "name": "x", "tests": [ { "name": "a", "plugin": "nope", "
     "unknown-plugin\.json:1:[0-9]+: .*unknown plugin 'nope'"
 bad unknown-check '{ "name": "x", "tests": [ { "name": "a", "plugin": "testkit", "check": "nope" } ] }' \
     "unknown-check\.json:1:[0-9]+: .*no check 'nope'"
+bad misspelt-check '{ "name": "x", "tests": [ { "name": "a", "plugin": "testkit", "check": "slep" } ] }' \
+    "misspelt-check\.json:1:[0-9]+: .*no check 'slep' \(did you mean 'sleep'\?\)"
 bad unknown-param '{ "name": "x", "tests": [ { "name": "a", "plugin": "testkit", "check": "sleep", "params": { "secnds": 1 } } ] }' \
-    "unknown-param\.json:1:[0-9]+: .*secnds"
+    "unknown-param\.json:1:[0-9]+: .*unknown param 'secnds' \(did you mean 'seconds'\?\)"
 bad wrong-type '{ "name": "x", "tests": [ { "name": "a", "plugin": "testkit", "check": "sleep", "params": { "seconds": "long" } } ] }' \
     "wrong-type\.json:1:[0-9]+: .*seconds"
 bad missing-param '{ "name": "x", "tests": [ { "name": "a", "plugin": "testkit", "check": "flaky" } ] }' \

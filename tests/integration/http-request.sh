@@ -110,9 +110,7 @@ cat >"$T/fail.json" <<'JSON'
     { "name": "refused", "plugin": "http", "check": "request",
       "params": { "url": "http://${closed}/health" } },
     { "name": "redirect loop", "plugin": "http", "check": "request",
-      "params": { "url": "${base}/loop", "follow_redirects": true } },
-    { "name": "body and json", "plugin": "http", "check": "request",
-      "params": { "url": "${base}/echo", "method": "POST", "body": "x", "json": { "a": 1 } } }
+      "params": { "url": "${base}/loop", "follow_redirects": true } }
   ]
 }
 JSON
@@ -133,7 +131,14 @@ expect_json "$R" "t['body mismatch']['message'].startswith('/body: ')" "a body m
 expect_json "$R" "t['two mismatches']['message'].startswith('/status: expected 201, got 200; /json/status:')" "every mismatch is reported"
 expect_test "$R" "refused" failed "connect to 127.0.0.1:$CLOSED_PORT failed: Connection refused"
 expect_test "$R" "redirect loop" failed "GET $PEER_URL/loop: more than 10 redirects"
-expect_test "$R" "body and json" error "give either body or json, not both"
+# body with json is refused before anything runs, at the json param.
+printf '%s\n' '{ "name": "both", "tests": [ { "name": "body and json", "plugin": "http",' \
+    '  "check": "request", "params": { "url": "http://127.0.0.1:1/", "body": "x",' \
+    '  "json": { "a": 1 } } } ] }' >"$T/both.json"
+run_wscheck run "$T/both.json"
+expect_status 2 "body with json exits 2 before running"
+expect_match "both\.json:3:11: test 'body and json': params\.json: give either body or json, not both" \
+    "$err" "body with json is placed at json"
 expect_json "$R" "t['wrong status']['outputs']['status'] == 404" "a failed test still has its outputs"
 check "JUnit records the status failure" grep -q 'message="/status: expected 200, got 404"' "$T/fail.xml"
 check "JUnit escapes the JSON mismatch" grep -q 'message="/json/status: expected &quot;down&quot;, got &quot;ok&quot;"' "$T/fail.xml"

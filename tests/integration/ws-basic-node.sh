@@ -112,12 +112,12 @@ cat >"$WSC_TMP/node.json" <<'EOF'
     {"name": "bad steps", "plugin": "ws-basic", "check": "conversation",
      "params": {"url": "${url}", "steps": [
         {"send": "x"},
-        {"expect": {"type": "x"}, "within": -1}
+        {"expect": {"type": "x"}, "within": "${bad_within}"}
      ]}}
   ]
 }
 EOF
-run_scenario node --var "url=$PEER_URL"
+run_scenario node --var "url=$PEER_URL" --var bad_within=-1
 expect_reports node 1 "node scenario"
 expect_test node "subprotocol selected" passed ""
 report_true node "o('subprotocol selected')['subprotocol'] == 'superchat' and o('subprotocol selected')['status'] == 101 and o('subprotocol selected')['headers']['sec-websocket-protocol'] == 'superchat'" \
@@ -169,8 +169,14 @@ expect_test node "server closes with a custom code" passed ""
 expect_test node "close code mismatch" failed '^step 1 \(expect_close\): close code: expected 4001, got 4002 \(reason "other"\)$'
 expect_test node "client closes with a custom code" passed ""
 expect_test node "send after close" failed '^step 2 \(send\): the connection is closed'
+# A value that comes from a variable is checked when its step runs...
 expect_test node "bad steps" error '^step 1 \(expect\): within: expected a number >= 0, got -1$'
-report_true node "len(trace('bad steps')) == 0" "invalid steps: rejected before connecting"
+# ...one written in the file before anything runs, at its place.
+sed 's/"within": "${bad_within}"/"within": -1/' "$WSC_TMP/node.json" >"$WSC_TMP/literal.json"
+run_wscheck validate --var "url=$PEER_URL" "$WSC_TMP/literal.json"
+expect_status 2 "invalid steps: rejected before anything runs"
+expect_match "literal\.json:[0-9]+:[0-9]+: test 'bad steps': params\.steps\[1\]\.within: expected a number >= 0, got -1" \
+    "$err" "invalid steps: the step's place is named"
 stop_pid "$PEER_PID"
 
 # ---- reject ---------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-/* Unit tests: scenario files (src/scenario.c, src/source_map.c, src/diag.c). */
+/* Unit tests: scenario files (src/scenario_*.c, src/source_map.c, src/diag.c). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -226,17 +226,20 @@ static void test_unknown_and_reserved_keys(void)
         "{\"name\": \"x\", \"tets\": 1, \"include\": [\"a.json\"],\n"
         " \"setup\": [], \"teardown\": [], \"mode\": \"load\",\n"
         " \"tests\": [{\"name\": \"a\", \"plugin\": \"p\", \"check\": \"c\","
-        " \"mode\": {}, \"timout\": 1}]}";
+        " \"mode\": {}, \"timout\": 1, \"paramz\": {}, \"xyzzy\": 0}]}";
     char want[2048];
-    snprintf(want, sizeof want, "%s%s%s%s%s%s%s",
-             at(t, "\"tets\"", "unknown key 'tets' (known: name, vars, defaults, tests)"),
+    snprintf(want, sizeof want, "%s%s%s%s%s%s%s%s%s",
+             at(t, "\"tets\"", "unknown key 'tets' (did you mean 'tests'?)"),
              at(t, "\"include\"", "'include' is not supported in format v1"),
              at(t, "\"setup\"", "'setup' is not supported in format v1"),
              at(t, "\"teardown\"", "'teardown' is not supported in format v1"),
              at(t, "\"mode\"", "'mode' is not supported in format v1"),
              at(t, "\"mode\": {}", "test 'a': 'mode' is not supported in format v1"),
-             at(t, "\"timout\"",
-                "test 'a': unknown key 'timout' (known: name, plugin, check, params, "
+             at(t, "\"timout\"", "test 'a': unknown key 'timout' (did you mean 'timeout'?)"),
+             at(t, "\"paramz\"",
+                "test 'a': unknown key 'paramz' (did you mean 'params'?)"),
+             at(t, "\"xyzzy\"",
+                "test 'a': unknown key 'xyzzy' (known: name, plugin, check, params, "
                 "timeout, retries, retry_delay, tags, skip, capture)"));
     parse_fails(t, want);
 }
@@ -522,8 +525,33 @@ static const struct wsc_plugin port_plugin = {
     WSC_ABI_VERSION, sizeof(struct wsc_plugin), "port", "1.0", "ports", port_checks,
     sizeof(struct wsc_check)};
 
+/* A validate callback that reports what it was given, so that the tests
+ * can see the params (as written, defaults filled in), the timeout, the
+ * variables it can see and where its pointers end up. */
+static void report_all(struct wsc_validation *v, const struct json_object *params)
+{
+    struct json_object *items = NULL, *label = NULL, *mode = NULL;
+    json_object_object_get_ex(params, "items", &items);
+    for (size_t i = 0; json_object_is_type(items, json_type_array) &&
+                       i < json_object_array_length(items); i++) {
+        char ptr[32];
+        snprintf(ptr, sizeof ptr, "/items/%zu", i);
+        if (strcmp(json_object_get_string(json_object_array_get_idx(items, i)), "bad") == 0)
+            wsc_invalid(v, ptr, "a bad item");
+    }
+    /* Without the leading '/': forgiven. */
+    if (json_object_object_get_ex(params, "label", &label))
+        wsc_invalid(v, "label", "as written: %s", json_object_get_string(label));
+    if (json_object_object_get_ex(params, "mode", &mode))
+        wsc_invalid(v, "", "mode %s, timeout %g, has cap: %d, has zz: %d",
+                    json_object_get_string(mode), wsc_validation_timeout(v),
+                    wsc_validation_has_var(v, "cap"), wsc_validation_has_var(v, "zz"));
+}
+
 static const struct wsc_check ws_checks[] = {
     {.name = "conversation", .summary = "steps", .run = no_run},
+    {.name = "validated", .summary = "has a validate callback", .run = no_run,
+     .validate = report_all},
     {.name = NULL},
 };
 static const struct wsc_plugin ws_plugin = {
@@ -550,7 +578,13 @@ static const char CONVERSATION_SCHEMA[] =
     " \"required\": [\"url\"]}";
 
 static struct wsc_loaded_check port_loaded[2];
-static struct wsc_loaded_check ws_loaded[1];
+static const char VALIDATED_SCHEMA[] =
+    "{\"type\": \"object\", \"properties\": {"
+    " \"items\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}},"
+    " \"label\": {\"type\": \"string\"},"
+    " \"mode\": {\"type\": \"string\", \"default\": \"fast\"}}}";
+
+static struct wsc_loaded_check ws_loaded[2];
 static struct wsc_loaded_plugin loaded[2];
 static struct wsc_registry REG;
 
@@ -563,15 +597,17 @@ static int setup_registry(void)
                                                                   " \"properties\": {}}")};
     ws_loaded[0] = (struct wsc_loaded_check){&ws_checks[0],
                                              json_tokener_parse(CONVERSATION_SCHEMA)};
+    ws_loaded[1] = (struct wsc_loaded_check){&ws_checks[1],
+                                             json_tokener_parse(VALIDATED_SCHEMA)};
     loaded[0] = (struct wsc_loaded_plugin){&port_plugin, NULL, NULL, port_loaded, 2};
-    loaded[1] = (struct wsc_loaded_plugin){&ws_plugin, NULL, NULL, ws_loaded, 1};
+    loaded[1] = (struct wsc_loaded_plugin){&ws_plugin, NULL, NULL, ws_loaded, 2};
     REG = (struct wsc_registry){loaded, 2, NULL, 0};
     setenv("WSC_T_PORT", "9010", 1);
     unsetenv("WSC_T_UNSET");
     for (size_t i = 0; i < 2; i++)
         if (!port_loaded[i].schema || wsc_schema_check(port_loaded[i].schema))
             return 1;
-    return ws_loaded[0].schema ? 0 : 1;
+    return ws_loaded[0].schema && ws_loaded[1].schema ? 0 : 1;
 }
 
 static int teardown_registry(void)
@@ -579,6 +615,7 @@ static int teardown_registry(void)
     json_object_put(port_loaded[0].schema);
     json_object_put(port_loaded[1].schema);
     json_object_put(ws_loaded[0].schema);
+    json_object_put(ws_loaded[1].schema);
     wsc_diag_clear(&D);
     return 0;
 }
@@ -632,9 +669,20 @@ static void test_unknown_plugin_and_check(void)
                     "]}";
     char want[1024];
     snprintf(want, sizeof want, "%s%s",
-             at(t, "\"prot\"", "test 'a': unknown plugin 'prot' (plugins: port, ws)"),
+             at(t, "\"prot\"", "test 'a': unknown plugin 'prot' (did you mean 'port'?)"),
              at(t, "\"listen\"",
-                "test 'b': plugin 'port' has no check 'listen' (checks: listening, "
+                "test 'b': plugin 'port' has no check 'listen' (did you mean "
+                "'listening'?)"));
+    validates_to(t, NULL, 2, want);
+    /* Nothing close: the names to choose from. */
+    t = "{\"name\": \"s\", \"tests\": [\n"
+        "  {\"name\": \"a\", \"plugin\": \"xyzzy\", \"check\": \"listening\"},\n"
+        "  {\"name\": \"b\", \"plugin\": \"port\", \"check\": \"xyzzy\"}\n"
+        "]}";
+    snprintf(want, sizeof want, "%s%s",
+             at(t, "\"xyzzy\"", "test 'a': unknown plugin 'xyzzy' (plugins: port, ws)"),
+             at(t, "\"xyzzy\"}",
+                "test 'b': plugin 'port' has no check 'xyzzy' (checks: listening, "
                 "closed)"));
     validates_to(t, NULL, 2, want);
 }
@@ -653,8 +701,8 @@ static void test_param_errors(void)
     /* Reported in file order. */
     snprintf(want, sizeof want, "%s%s%s%s%s%s",
              at(t, "{\"prot\"", "test 'a': params: missing required param 'port'"),
-             at(t, "\"prot\"", "test 'a': params: unknown param 'prot' (known: expect, "
-                               "family, host, port, ports)"),
+             at(t, "\"prot\"", "test 'a': params: unknown param 'prot' (did you mean "
+                               "'port'?)"),
              at(t, "1, \"ports\"", "test 'a': params.host: expected string, got integer"),
              at(t, "true", "test 'a': params.ports[1]: expected integer or string, "
                            "got boolean"),
@@ -825,6 +873,105 @@ static void test_validate_without_registry(void)
     wsc_scenario_free(sc);
 }
 
+static void test_validate_callback(void)
+{
+    const char *t =
+        "{\"name\": \"s\", \"vars\": {\"who\": \"me\"}, \"tests\": [\n"
+        "  {\"name\": \"a\", \"plugin\": \"ws\", \"check\": \"validated\", \"timeout\": 7,\n"
+        "   \"params\": {\"items\": [\"ok\", \"bad\",\n"
+        "     \"bad\"], \"label\": \"${who}\"}, \"capture\": {\"cap\": \"/x\"}},\n"
+        "  {\"name\": \"b\", \"plugin\": \"ws\", \"check\": \"validated\","
+        " \"params\": {\"mode\": \"slow\"}}\n"
+        " ]}";
+    char want[2048];
+    /* Pointers become positions (the root of params: the params object);
+     * the variables of the label are not expanded; the default mode is
+     * filled in; captures of earlier tests are visible. */
+    snprintf(want, sizeof want, "%s%s%s%s%s",
+             at(t, "{\"items", "test 'a': params: mode fast, timeout 7, has cap: 0, has zz: 0"),
+             at(t, "\"bad\",\n", "test 'a': params.items[1]: a bad item"),
+             at(t, "\"bad\"]", "test 'a': params.items[2]: a bad item"),
+             at(t, "\"${who}\"", "test 'a': params.label: as written: ${who}"),
+             at(t, "{\"mode", "test 'b': params: mode slow, timeout 5, has cap: 1, has zz: 0"));
+    validates_to(t, NULL, 5, want);
+
+    /* --timeout replaces every test's own. */
+    struct wsc_scenario *sc = parse(t);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    CU_ASSERT_EQUAL(wsc_scenario_validate_timeout(sc, &REG, NULL, 60, &D), 5);
+    CU_ASSERT_PTR_NOT_NULL(strstr(messages(), "mode fast, timeout 60,"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(messages(), "mode slow, timeout 60,"));
+    wsc_scenario_free(sc);
+}
+
+static void test_structure_errors_then_validation(void)
+{
+    /* A file with structure errors is kept by wsc_scenario_parse_all():
+     * its tests are still validated as far as they go. */
+    const char *t = "{\"name\": \"s\", \"tests\": [\n"
+                    "  {\"name\": \"a\", \"plugin\": \"port\", \"chek\": \"listening\"},\n"
+                    "  {\"name\": \"b\", \"plugin\": \"port\", \"check\": \"listening\","
+                    " \"timeout\": -1, \"params\": {\"port\": \"${nope}\"}},\n"
+                    "  7\n"
+                    "]}";
+    wsc_diag_clear(&D);
+    D.quiet = 1;
+    struct wsc_scenario *sc = wsc_scenario_parse_all("t.json", t, strlen(t), &D);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    CU_ASSERT_EQUAL(sc->structure_errors, 4);
+    /* Nothing reported yet: the structure problems come out with the
+     * others, in file order, and are not counted twice. */
+    CU_ASSERT_STRING_EQUAL(messages(), "");
+    CU_ASSERT_EQUAL(wsc_scenario_validate(sc, &REG, NULL, &D), 1);
+    char want[2048];
+    snprintf(want, sizeof want, "%s%s%s%s%s",
+             at(t, "{\"name\": \"a\"", "test 'a': missing required key 'check'"),
+             at(t, "\"chek\"", "test 'a': unknown key 'chek' (did you mean 'check'?)"),
+             at(t, "-1", "test 'b': 'timeout' must be a number > 0 and <= 1000000 "
+                         "(seconds), got -1"),
+             at(t, "\"${nope}\"", "test 'b': params.port: undefined variable 'nope'"),
+             at(t, "7\n", "tests[2]: a test must be an object, got integer"));
+    CU_ASSERT_STRING_EQUAL(messages(), want);
+    if (strcmp(messages(), want) != 0)
+        printf("# got:  %s# want: %s", messages(), want);
+    wsc_scenario_free(sc);
+    /* Freed unvalidated, its problems go with it. */
+    sc = wsc_scenario_parse_all("t.json", t, strlen(t), &D);
+    CU_ASSERT_PTR_NOT_NULL(sc);
+    wsc_scenario_free(sc);
+    /* wsc_scenario_parse() still refuses such a file. */
+    CU_ASSERT_PTR_NULL(parse(t));
+}
+
+static int add_selected(const struct wsc_test *t, const void *arg)
+{
+    return strcmp(t->name, arg) == 0;
+}
+
+static void test_var_refs(void)
+{
+    struct wsc_scenario *sc = parse(
+        "{\"name\": \"s\", \"vars\": {\"host\": \"h\", \"base\": \"${env:X:-${host}}:${port}\","
+        " \"url\": \"ws://${base}/\", \"other\": \"${unused}\"}, \"tests\": [\n"
+        "  {\"name\": \"a\", \"plugin\": \"port\", \"check\": \"closed\","
+        " \"params\": {\"x\": [\"${url}\", {\"y\": \"$${literal}\"}]}},\n"
+        "  {\"name\": \"b\", \"plugin\": \"port\", \"check\": \"closed\","
+        " \"params\": {\"steps\": [{\"send\": \"${token}\"}]}}]}");
+    struct json_object *names = json_object_new_object();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+    CU_ASSERT_EQUAL(wsc_scenario_var_refs(sc, add_selected, "a", names), 0);
+    /* Through the file's vars, env defaults included; not the others. */
+    CU_ASSERT_STRING_EQUAL(
+        json_object_to_json_string_ext(names, JSON_C_TO_STRING_PLAIN),
+        "{\"url\":null,\"base\":null,\"host\":null,\"port\":null}");
+    CU_ASSERT_EQUAL(wsc_scenario_var_refs(sc, NULL, NULL, names), 0);
+    CU_ASSERT_TRUE(json_object_object_get_ex(names, "token", NULL));
+    CU_ASSERT_FALSE(json_object_object_get_ex(names, "unused", NULL));
+    CU_ASSERT_FALSE(json_object_object_get_ex(names, "literal", NULL));
+    json_object_put(names);
+    wsc_scenario_free(sc);
+}
+
 /* ---- run-time helpers ------------------------------------------------------------- */
 
 static void test_scenario_vars(void)
@@ -979,6 +1126,9 @@ static CU_TestInfo validate_tests[] = {
     {"deferred params", test_deferred_params},
     {"expectations are checked", test_expectations_checked},
     {"without a registry", test_validate_without_registry},
+    {"the check's validate callback", test_validate_callback},
+    {"structure errors do not stop validation", test_structure_errors_then_validation},
+    {"variables the tests reference", test_var_refs},
     {"the file's vars", test_scenario_vars},
     {"params at run time", test_test_params},
     {"captures at run time", test_capture},

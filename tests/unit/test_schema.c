@@ -103,11 +103,13 @@ static void test_type_messages(void)
 static void test_unknown_and_missing(void)
 {
     VALIDATES("{\"prot\": 80, \"port\": 1}", 0,
-              "/prot|params: unknown param 'prot' (known: expect, family, headers, "
+              "/prot|params: unknown param 'prot' (did you mean 'port'?)");
+    VALIDATES("{\"xyzzy\": 80, \"port\": 1}", 0,
+              "/xyzzy|params: unknown param 'xyzzy' (known: expect, family, headers, "
               "host, label, port, ports, ratio, steps, tls)");
     VALIDATES("{}", 0, "|params: missing required param 'port'");
     VALIDATES("{\"port\": 1, \"tls\": {\"verfy\": true, \"ca\": \"c\"}}", 0,
-              "/tls/verfy|params.tls: unknown key 'verfy' (known: ca, verify)");
+              "/tls/verfy|params.tls: unknown key 'verfy' (did you mean 'verify'?)");
     VALIDATES("{\"port\": 1, \"tls\": {}}", 0,
               "/tls|params.tls: missing required key 'ca'");
 }
@@ -171,8 +173,7 @@ static void test_every_problem(void)
     CU_ASSERT_STRING_EQUAL(
         c.text,
         "/port params.port: expected integer, got string\n"
-        "/prot (key) params: unknown param 'prot' (known: expect, family, headers, "
-        "host, label, port, ports, ratio, steps, tls)\n"
+        "/prot (key) params: unknown param 'prot' (did you mean 'port'?)\n"
         "/family params.family: expected one of \"ipv4\", \"ipv6\", \"any\", got \"no\"\n"
         "/tls params.tls: missing required key 'ca'\n");
     json_object_put(v);

@@ -137,6 +137,37 @@ static void test_errors(void)
     EXPANDS("\"${a b}\"", "ERR:invalid variable reference '${a b}'");
     EXPANDS("\"${}\"", "ERR:invalid variable reference '${}'");
     EXPANDS("\"${1abc}\"", "ERR:invalid variable reference '${1abc}'");
+    /* A name close to a defined one (any layer) is suggested. */
+    EXPANDS("\"${hots}\"", "ERR:undefined variable 'hots' (did you mean 'host'?)");
+    EXPANDS("\"${port_txt}\"", "ERR:undefined variable 'port_txt' (did you mean "
+                                "'port_text'?)");
+    EXPANDS("\"${cdi}\"", "ERR:undefined variable 'cdi' (did you mean 'cid'?)");
+}
+
+static void test_did_you_mean(void)
+{
+    static const char *const params[] = {"host", "port", "ports", "family", "listening",
+                                         NULL};
+    static const char *const none[] = {NULL};
+    /* A transposition, a missing, an extra and a wrong letter: one edit. */
+    CU_ASSERT_STRING_EQUAL(wsc_did_you_mean("prot", params), "port");
+    CU_ASSERT_STRING_EQUAL(wsc_did_you_mean("hst", params), "host");
+    CU_ASSERT_STRING_EQUAL(wsc_did_you_mean("hostt", params), "host");
+    CU_ASSERT_STRING_EQUAL(wsc_did_you_mean("famliy", params), "family");
+    /* The nearest wins; case does not count. */
+    CU_ASSERT_STRING_EQUAL(wsc_did_you_mean("portss", params), "ports");
+    CU_ASSERT_STRING_EQUAL(wsc_did_you_mean("PORT", params), "port");
+    /* Longer words may be further off; a good part of a name will do. */
+    CU_ASSERT_STRING_EQUAL(wsc_did_you_mean("lisening", params), "listening");
+    CU_ASSERT_STRING_EQUAL(wsc_did_you_mean("listen", params), "listening");
+    /* Nothing close, or too short to tell. */
+    CU_ASSERT_PTR_NULL(wsc_did_you_mean("xyzzy", params));
+    CU_ASSERT_PTR_NULL(wsc_did_you_mean("po", params));
+    CU_ASSERT_PTR_NULL(wsc_did_you_mean("lis", params));
+    CU_ASSERT_PTR_NULL(wsc_did_you_mean("prot", none));
+    CU_ASSERT_PTR_NULL(wsc_did_you_mean("", params));
+    CU_ASSERT_PTR_NULL(wsc_did_you_mean(NULL, params));
+    CU_ASSERT_PTR_NULL(wsc_did_you_mean("prot", NULL));
 }
 
 static void test_error_position(void)
@@ -268,14 +299,15 @@ static void test_each_ref(void)
 
 static void test_names(void)
 {
-    CU_ASSERT_TRUE(wsc_vars_valid_name("host"));
-    CU_ASSERT_TRUE(wsc_vars_valid_name("_a-b_9"));
-    CU_ASSERT_FALSE(wsc_vars_valid_name(""));
-    CU_ASSERT_FALSE(wsc_vars_valid_name("9a"));
-    CU_ASSERT_FALSE(wsc_vars_valid_name("-a"));
-    CU_ASSERT_FALSE(wsc_vars_valid_name("a b"));
-    CU_ASSERT_FALSE(wsc_vars_valid_name("a.b"));
-    CU_ASSERT_FALSE(wsc_vars_valid_name("env:X"));
+    CU_ASSERT_TRUE(wsc_var_name_valid("host"));
+    CU_ASSERT_TRUE(wsc_var_name_valid("_a-b_9"));
+    CU_ASSERT_FALSE(wsc_var_name_valid(""));
+    CU_ASSERT_FALSE(wsc_var_name_valid("9a"));
+    CU_ASSERT_FALSE(wsc_var_name_valid("-a"));
+    CU_ASSERT_FALSE(wsc_var_name_valid("a b"));
+    CU_ASSERT_FALSE(wsc_var_name_valid("a.b"));
+    CU_ASSERT_FALSE(wsc_var_name_valid("env:X"));
+    CU_ASSERT_FALSE(wsc_var_name_valid(NULL));
 }
 
 static void number_is(const char *text, enum json_type type, const char *json)
@@ -319,6 +351,7 @@ static CU_TestInfo vars_tests[] = {
     {"expand one string", test_expand_string},
     {"listing references", test_each_ref},
     {"variable names", test_names},
+    {"did you mean", test_did_you_mean},
     {"JSON numbers from text", test_number_text},
     CU_TEST_INFO_NULL,
 };

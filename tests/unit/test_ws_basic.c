@@ -11,6 +11,7 @@
 #include "../../plugins/ws-basic/base64.h"
 #include "../../plugins/ws-basic/steps.h"
 #include "../../plugins/ws-basic/ws_basic.h"
+#include "validation.h"
 
 /* ---- Helpers ----------------------------------------------------------------- */
 
@@ -388,6 +389,78 @@ static void describes(int line, enum wsc_ws_kind kind, const char *data, size_t 
     free(d);
 }
 
+/* ---- The validate callback -------------------------------------------------- */
+
+static void collect(void *arg, const char *pointer, const char *msg)
+{
+    char *all = arg;
+    size_t n = strlen(all);
+    snprintf(all + n, 4096 - n, "%s|%s\n", pointer, msg);
+}
+
+/* What wsb_conversation_validate() reports for these params with this
+ * timeout, one "POINTER|MESSAGE" line per problem. Static buffer. */
+static const char *validated(const char *params, double timeout)
+{
+    static char all[4096];
+    struct json_object *p = parse(params);
+    struct wsc_vars *vars = wsc_vars_new();
+    struct wsc_validation v = {.timeout = timeout, .vars = vars, .report = collect,
+                               .arg = all};
+    all[0] = '\0';
+    wsb_conversation_validate(&v, p);
+    json_object_put(p);
+    wsc_vars_free(vars);
+    return all;
+}
+
+#define VALIDATED(params, timeout, want)                                              \
+    do {                                                                              \
+        const char *got_ = validated((params), (timeout));                            \
+        report(strcmp(got_, (want)) == 0, __LINE__, "got:\n%swant:\n%s", got_, (want)); \
+    } while (0)
+
+static void test_validate_callback(void)
+{
+    /* Every step is checked, each problem at the member at fault. */
+    VALIDATED("{\"steps\": [{\"sned\": \"x\"}, {\"expect\": {}, \"within\": \"2s\"},"
+              " {\"expect_txt\": \"a\"}, {\"send\": \"a\", \"wihtin\": 1},"
+              " {\"xyzzy\": 1}]}",
+              5,
+              "/steps/0/sned|unknown step action 'sned' (did you mean 'send'?)\n"
+              "/steps/1/within|expected a number >= 0, got \"2s\"\n"
+              "/steps/2/expect_txt|unknown step action 'expect_txt' (did you mean "
+              "'expect_text'?)\n"
+              "/steps/3/wihtin|unknown step action 'wihtin' (did you mean 'within'?)\n"
+              "/steps/4/xyzzy|unknown step action 'xyzzy' (expected one of send, "
+              "send_binary, expect, expect_text, expect_binary, expect_none, capture, "
+              "ping, expect_pong, close, expect_close, sleep; modifiers within, "
+              "skip_until, capture)\n");
+    /* Capture names follow the one rule; a capture needs an earlier expect. */
+    VALIDATED("{\"steps\": [{\"capture\": {\"ok\": \"/a\"}},"
+              " {\"expect\": 1, \"capture\": {\"a.b\": \"/a\"}},"
+              " {\"capture\": {\"fine_name-2\": \"/b\"}}]}",
+              5,
+              "/steps/0/capture|no earlier expect step to capture from\n"
+              "/steps/1/capture|'a.b' is not a variable name, so ${...} could never use "
+              "it (letters, digits, '_' and '-', not starting with a digit or '-')\n");
+    /* within: longer than the timeout; deferred values are left for the run. */
+    VALIDATED("{\"steps\": [{\"expect\": 1, \"within\": 10}, {\"close\": true, \"within\": 2},"
+              " {\"expect\": 1, \"within\": \"${wait}\"}]}",
+              2.5,
+              "/steps/0/within|within 10 s is longer than the test's timeout (2.5 s): "
+              "raise the test's timeout\n");
+    /* Values inside an action's object are placed there. */
+    VALIDATED("{\"steps\": [{\"close\": {\"code\": 1005}}, {\"ping\": 5}]}", 5,
+              "/steps/0/close/code|1005 cannot be sent (0, 1000-1003, 1007-1014 or "
+              "3000-4999)\n"
+              "/steps/1/ping|expected a string, got 5\n");
+    /* What the schema reports is left to it. */
+    VALIDATED("{\"steps\": 3}", 5, "");
+    VALIDATED("{}", 5, "");
+    VALIDATED("{\"steps\": [7, {\"send\": \"ok\"}]}", 5, "");
+}
+
 static void test_describe(void)
 {
     describes(__LINE__, WSC_WS_TEXT, "{\"type\":\"welcome\"}", 18, 0, "{\"type\":\"welcome\"}");
@@ -436,6 +509,7 @@ static CU_TestInfo step_tests[] = {
     {"templates", test_template_leniency},
     {"variable references", test_has_var_ref},
     {"validation of the array", test_validate},
+    {"the validate callback", test_validate_callback},
     CU_TEST_INFO_NULL,
 };
 

@@ -126,7 +126,7 @@ WSC_EXPORT double wsc_validation_timeout(const struct wsc_validation *v);
  * vars, --var, env, or captured by an earlier test)? */
 WSC_EXPORT int wsc_validation_has_var(const struct wsc_validation *v, const char *name);
 /* Is `name` a valid variable name (the one rule for variables and
- * captures: [A-Za-z_][A-Za-z0-9_]*)? */
+ * captures: [A-Za-z_][A-Za-z0-9_-]*)? */
 WSC_EXPORT int wsc_var_name_valid(const char *name);
 /* The closest of `candidates` (NULL-ended) to `word` within a small edit
  * distance, for "did you mean" hints; NULL when none is close. */

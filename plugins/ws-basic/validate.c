@@ -1,0 +1,143 @@
+/* conversation's validate callback: the steps as written in the scenario,
+ * checked before anything runs with the same parser the run uses (in
+ * WSB_TEMPLATE mode: a "${...}" string may stand for any value). Every step
+ * is checked, each problem placed at the member at fault: unknown actions
+ * (with a "did you mean"), values of the wrong type, capture names that
+ * ${...} could never reference, a `within` longer than the test's timeout,
+ * a capture step with nothing to capture from. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "steps.h"
+#include "ws_basic.h"
+
+/* Every key a step may have: the actions, then the other modifiers
+ * ("capture" is both). */
+static void step_keys(const char *keys[WSB_N_ACTIONS + 3])
+{
+    size_t n = 0;
+    for (int a = 0; a < WSB_N_ACTIONS; a++)
+        keys[n++] = wsb_action_name((enum wsb_action)a);
+    keys[n++] = "within";
+    keys[n++] = "skip_until";
+    keys[n] = NULL;
+}
+
+/* "/steps/3" or "/steps/3/KEY" (KEY escaped as RFC 6901 wants). */
+static void step_pointer(char *buf, size_t size, size_t index, const char *key)
+{
+    int n = snprintf(buf, size, "/steps/%zu", index);
+    for (const char *k = key; k && *k && n > 0 && (size_t)n + 3 < size; k++) {
+        if (k == key)
+            buf[n++] = '/';
+        if (*k == '~' || *k == '/') {
+            buf[n++] = '~';
+            buf[n++] = *k == '~' ? '0' : '1';
+        } else {
+            buf[n++] = *k;
+        }
+        buf[n] = '\0';
+    }
+}
+
+/* Reports the keys that are neither actions nor modifiers; their number. */
+static int unknown_keys(struct wsc_validation *v, struct json_object *step, size_t index)
+{
+    const char *keys[WSB_N_ACTIONS + 3];
+    char ptr[512];
+    int bad = 0;
+    step_keys(keys);
+    json_object_object_foreach(step, key, val) {
+        (void)val;
+        int known = 0;
+        for (size_t i = 0; keys[i] && !known; i++)
+            known = strcmp(keys[i], key) == 0;
+        if (known)
+            continue;
+        const char *near = wsc_did_you_mean(key, keys);
+        step_pointer(ptr, sizeof ptr, index, key);
+        if (near)
+            wsc_invalid(v, ptr, "unknown step action '%s' (did you mean '%s'?)", key, near);
+        else
+            wsc_invalid(v, ptr, "unknown step action '%s' (expected one of %s)", key,
+                        "send, send_binary, expect, expect_text, expect_binary, "
+                        "expect_none, capture, ping, expect_pong, close, "
+                        "expect_close, sleep; modifiers within, skip_until, capture");
+        bad++;
+    }
+    return bad;
+}
+
+/* The parser's message starts with the name of what is wrong ("within:
+ * ...", "code: ..."): when that is a member of the step, or of the action's
+ * object, the problem is placed there and the name left out. */
+static void parse_error(struct wsc_validation *v, struct json_object *step, size_t index,
+                        const struct wsb_step *s, const char *err)
+{
+    const char *colon = strstr(err, ": ");
+    const char *action = s->action < WSB_N_ACTIONS ? wsb_action_name(s->action) : NULL;
+    struct json_object *value = NULL;
+    char key[64], ptr[512];
+    if (colon && (size_t)(colon - err) < sizeof key) {
+        memcpy(key, err, (size_t)(colon - err));
+        key[colon - err] = '\0';
+        if (json_object_object_get_ex(step, key, NULL)) {
+            step_pointer(ptr, sizeof ptr, index, key);
+            wsc_invalid(v, ptr, "%s", colon + 2);
+            return;
+        }
+        if (action && json_object_object_get_ex(step, action, &value) &&
+            json_object_object_get_ex(value, key, NULL)) {
+            step_pointer(ptr, sizeof ptr, index, action);
+            strncat(ptr, "/", sizeof ptr - strlen(ptr) - 1);
+            strncat(ptr, key, sizeof ptr - strlen(ptr) - 1);
+            wsc_invalid(v, ptr, "%s", colon + 2);
+            return;
+        }
+    }
+    step_pointer(ptr, sizeof ptr, index,
+                 action && json_object_object_get_ex(step, action, NULL) ? action : NULL);
+    wsc_invalid(v, ptr, "%s", err);
+}
+
+/* The rules a step obeys once it parses. */
+static void check_parsed(struct wsc_validation *v, size_t index, const struct wsb_step *s,
+                         int seen_expect)
+{
+    char ptr[512];
+    double timeout = wsc_validation_timeout(v);
+    if (s->action == WSB_CAPTURE && !seen_expect) {
+        step_pointer(ptr, sizeof ptr, index, "capture");
+        wsc_invalid(v, ptr, "no earlier expect step to capture from");
+    }
+    if (s->within > timeout && timeout > 0) {
+        step_pointer(ptr, sizeof ptr, index, "within");
+        wsc_invalid(v, ptr, "within %g s is longer than the test's timeout (%g s): "
+                            "raise the test's timeout", s->within, timeout);
+    }
+}
+
+void wsb_conversation_validate(struct wsc_validation *v, const struct json_object *params)
+{
+    struct json_object *steps = NULL;
+    int seen_expect = 0;
+    /* A missing or mistyped `steps` is the schema's to report. */
+    if (!json_object_object_get_ex(params, "steps", &steps) ||
+        !json_object_is_type(steps, json_type_array))
+        return;
+    for (size_t i = 0; i < json_object_array_length(steps); i++) {
+        struct json_object *step = json_object_array_get_idx(steps, i);
+        struct wsb_step s;
+        char *err = NULL;
+        if (!json_object_is_type(step, json_type_object) || unknown_keys(v, step, i) > 0)
+            continue;
+        if (wsb_step_parse(step, WSB_TEMPLATE, &s, &err) < 0)
+            parse_error(v, step, i, &s, err ? err : "out of memory");
+        else
+            check_parsed(v, i, &s, seen_expect);
+        seen_expect |= s.action == WSB_EXPECT;
+        free(err);
+        wsb_step_clear(&s);
+    }
+}
