@@ -12,7 +12,7 @@
 #include "cli.h"
 #include "util.h"
 
-#define SHORTCUT_FILE "(command line)"
+#define QUICK_CHECK_FILE "(command line)"
 
 static const char quick_check_usage[] =
     "Usage: wscheck [QUICK CHECKS] [OPTIONS] [SCENARIO...]\n"
@@ -292,7 +292,7 @@ static void diagnose(const struct wsc_result *r)
 static void on_suite(const struct wsc_suite_result *s, void *arg)
 {
     (void)arg;
-    if (strcmp(s->file, SHORTCUT_FILE) != 0)
+    if (strcmp(s->file, QUICK_CHECK_FILE) != 0)
         return;
     printf("\nDiagnosis:\n");
     for (size_t i = 0; i < s->n_tests; i++)
@@ -311,7 +311,7 @@ static struct wsc_scenario *build_scenario(const struct quick_checks *s)
     json_object_object_add(root, "tests", json_object_get(s->tests));
     const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY);
     struct wsc_diag diag = {0};
-    struct wsc_scenario *sc = wsc_scenario_parse(SHORTCUT_FILE, text, strlen(text), &diag);
+    struct wsc_scenario *sc = wsc_scenario_parse(QUICK_CHECK_FILE, text, strlen(text), &diag);
     wsc_diag_clear(&diag);
     json_object_put(root);
     return sc;
