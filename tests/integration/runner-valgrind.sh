@@ -30,7 +30,7 @@ vg() { # vg NAME ARGS...: one case per wscheck command under valgrind
 }
 vg "run with every kind of result" run --junit "$T/r.xml" --json "$T/r.json" "$T/vg.json"
 vg "validate" validate "$T/vg.json"
-vg "a malformed file" validate "$top_srcdir/tests/integration/core-valgrind.sh"
+vg "a malformed file" validate "$top_srcdir/tests/integration/runner-valgrind.sh"
 vg "plugins --json" plugins --json
 vg "parallel files" run --jobs 2 --quiet "$T/vg.json" "$T/vg.json"
 finish
