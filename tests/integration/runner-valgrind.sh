@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The core under valgrind: no invalid accesses and no leaks in wscheck itself
+# The runner under valgrind: no invalid accesses and no leaks in wscheck itself
 # (parse, validate, run with every kind of result, capture, reports). Only in
 # builds without sanitizers; scripts/test runs it in a plain build.
 . "$top_srcdir/tests/integration/lib.sh"
