@@ -11,12 +11,12 @@
 struct mock_server;
 
 struct http_status_pss {
-	struct http_reply reply;
+    struct http_reply reply;
 };
 
 /* LWS_CALLBACK_HTTP: returns what the callback must return. */
 int http_status_request(struct mock_server *srv, struct lws *wsi,
-			struct http_status_pss *pss);
+                        struct http_status_pss *pss);
 
 /* LWS_CALLBACK_HTTP_BODY_COMPLETION of a request we refuse. */
 int http_status_body_done(struct lws *wsi, struct http_status_pss *pss);

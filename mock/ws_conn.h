@@ -16,12 +16,12 @@ struct mock_server;
 /* Per-connection memory: a connection is plain HTTP or a WebSocket client,
  * never both at once (an upgrade starts the client afresh). */
 union ws_conn_pss {
-	struct mock_client client;
-	struct http_status_pss http;
+    struct mock_client client;
+    struct http_status_pss http;
 };
 
-int ws_conn_callback(struct lws *wsi, enum lws_callback_reasons reason,
-		     void *user, void *in, size_t len);
+int ws_conn_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+                     void *in, size_t len);
 
 /* Server exit: every client gets what is queued for it, then a 1001 close. */
 void ws_conn_shutdown_all(struct mock_server *srv);
