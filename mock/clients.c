@@ -1,12 +1,8 @@
-/* wscheck-mock: client registry and outgoing queues. */
+/* wscheck-mock: outgoing queues of the clients, and their end. */
 #include "clients.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -15,135 +11,6 @@
 /* A client that does not read is dropped rather than buffered forever. */
 #define OUTQ_MAX_BYTES ((size_t)16 << 20)
 #define OUTQ_MAX_COUNT 65536
-#define REGISTRY_MIN_BUCKETS 1024
-
-/* ---- ids ---- */
-
-static uint64_t rng_state;
-
-/* xorshift64*: ids only need to be unpredictable enough not to collide
- * across runs; the registry checks uniqueness anyway. */
-static uint32_t next_random(void)
-{
-    if (rng_state == 0) {
-        if (getrandom(&rng_state, sizeof(rng_state), 0) != (ssize_t)sizeof(rng_state))
-            rng_state = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-        if (rng_state == 0)
-            rng_state = 0x9E3779B97F4A7C15ull;
-    }
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return (uint32_t)((rng_state * 0x2545F4914F6CDD1Dull) >> 32);
-}
-
-static size_t hash_id(const char *id, size_t nbuckets)
-{
-    uint32_t h = 2166136261u;
-
-    for (; *id; id++)
-        h = (h ^ (unsigned char)*id) * 16777619u;
-    return h & (nbuckets - 1);
-}
-
-/* ---- registry ---- */
-
-int registry_init(struct mock_registry *reg)
-{
-    memset(reg, 0, sizeof(*reg));
-    reg->buckets = calloc(REGISTRY_MIN_BUCKETS, sizeof(*reg->buckets));
-    if (!reg->buckets)
-        return -1;
-    reg->nbuckets = REGISTRY_MIN_BUCKETS;
-    return 0;
-}
-
-void registry_free(struct mock_registry *reg)
-{
-    free(reg->buckets);
-    memset(reg, 0, sizeof(*reg));
-}
-
-/* Doubles the hash table; on failure the old one keeps working, only with
- * longer chains. */
-static void registry_grow(struct mock_registry *reg)
-{
-    size_t n = reg->nbuckets * 2;
-    struct mock_client **b = calloc(n, sizeof(*b));
-
-    if (!b)
-        return;
-    for (struct mock_client *c = reg->head; c; c = c->next) {
-        size_t h = hash_id(c->id, n);
-
-        c->hnext = b[h];
-        b[h] = c;
-    }
-    free(reg->buckets);
-    reg->buckets = b;
-    reg->nbuckets = n;
-}
-
-struct mock_client *registry_find(const struct mock_registry *reg, const char *id)
-{
-    struct mock_client *c;
-
-    if (!id || strlen(id) != MOCK_CLIENT_ID_LEN)
-        return NULL;
-    for (c = reg->buckets[hash_id(id, reg->nbuckets)]; c; c = c->hnext)
-        if (strcmp(c->id, id) == 0)
-            return c;
-    return NULL;
-}
-
-int registry_add(struct mock_registry *reg, struct mock_client *c)
-{
-    size_t h;
-
-    if (reg->count >= reg->nbuckets)
-        registry_grow(reg);
-    do {
-        snprintf(c->id, sizeof(c->id), "%08x", next_random());
-    } while (registry_find(reg, c->id));
-    h = hash_id(c->id, reg->nbuckets);
-    c->hnext = reg->buckets[h];
-    reg->buckets[h] = c;
-    c->next = NULL;
-    c->prev = reg->tail;
-    if (reg->tail)
-        reg->tail->next = c;
-    else
-        reg->head = c;
-    reg->tail = c;
-    reg->count++;
-    c->registered = true;
-    return 0;
-}
-
-void registry_remove(struct mock_registry *reg, struct mock_client *c)
-{
-    struct mock_client **pp;
-
-    if (!c->registered)
-        return;
-    for (pp = &reg->buckets[hash_id(c->id, reg->nbuckets)]; *pp; pp = &(*pp)->hnext) {
-        if (*pp == c) {
-            *pp = c->hnext;
-            break;
-        }
-    }
-    if (c->prev)
-        c->prev->next = c->next;
-    else
-        reg->head = c->next;
-    if (c->next)
-        c->next->prev = c->prev;
-    else
-        reg->tail = c->prev;
-    c->prev = c->next = c->hnext = NULL;
-    c->registered = false;
-    reg->count--;
-}
 
 /* ---- outgoing ---- */
 
@@ -205,7 +72,7 @@ int client_send(struct mock_client *c, struct mock_outbuf *buf)
     struct mock_outnode *n;
     int rc;
 
-    if (c->closing || !c->registered)
+    if (c->closing || !c->in_table)
         return -1;
     rc = try_direct(c, buf);
     if (rc <= 0)

@@ -1,9 +1,8 @@
 /* wscheck-mock: the connected WebSocket clients.
  *
  * A client lives in the per-connection memory libwebsockets gives us, so it
- * needs no allocation of its own. The registry keeps clients in connection
- * order (clients_list and broadcasts follow it, as the reference's dict
- * does) and finds them by id for targeted MCP sends. */
+ * needs no allocation of its own; the server's client table (client_table.h)
+ * holds every connected one. */
 #ifndef WSCHECK_MOCK_CLIENTS_H
 #define WSCHECK_MOCK_CLIENTS_H
 
@@ -56,11 +55,11 @@ struct mock_client {
     char remote[64];      /* "ip:port" */
     int64_t connected_at; /* wall clock, us */
     int64_t last_ping;    /* wall clock, us; 0 = never */
-    bool registered;
-    bool direct_ok;     /* may write outside its writeable callback */
-    bool closing;       /* a close is under way: send nothing */
-    bool dropping;      /* close at the next writeable callback */
-    bool shutting_down; /* server exit: close with 1001 */
+    bool in_table;        /* in the server's client table: has an id */
+    bool direct_ok;       /* may write outside its writeable callback */
+    bool closing;         /* a close is under way: send nothing */
+    bool dropping;        /* close at the next writeable callback */
+    bool shutting_down;   /* server exit: close with 1001 */
 
     struct mock_client *prev, *next; /* connection order */
     struct mock_client *hnext;       /* id hash chain */
@@ -85,21 +84,6 @@ struct mock_client {
     int64_t next_ping_at, ping_deadline;
     bool ping_due, ping_outstanding;
 };
-
-struct mock_registry {
-    struct mock_client **buckets;
-    size_t nbuckets;
-    size_t count;
-    struct mock_client *head, *tail;
-};
-
-int registry_init(struct mock_registry *reg);
-void registry_free(struct mock_registry *reg);
-
-/* Gives c a fresh unique id and appends it. Returns 0, or -1 (no memory). */
-int registry_add(struct mock_registry *reg, struct mock_client *c);
-void registry_remove(struct mock_registry *reg, struct mock_client *c);
-struct mock_client *registry_find(const struct mock_registry *reg, const char *id);
 
 /* Shared outgoing buffers. */
 struct mock_outbuf *outbuf_new(const char *payload, size_t len);

@@ -114,7 +114,7 @@ static void add_error(json_object *errors, const char *id, const char *what)
 static int send_to_target(struct mock_server *srv, struct mock_outbuf *buf,
                           const char *id, json_object *errors)
 {
-    struct mock_client *c = registry_find(&srv->clients, id);
+    struct mock_client *c = client_table_find(&srv->clients, id);
 
     if (!c) {
         add_error(errors, id, " not found");

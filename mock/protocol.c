@@ -164,7 +164,7 @@ static void handle_broadcast(struct mock_client *c, json_object *msg)
 static void handle_get_clients(struct mock_client *c, json_object *msg)
 {
     json_object *r = reply_new("clients_list", c), *list = json_object_new_array();
-    const struct mock_registry *reg = &c->srv->clients;
+    const struct mock_client_table *table = &c->srv->clients;
 
     (void)msg;
     if (!r || !list) {
@@ -172,11 +172,11 @@ static void handle_get_clients(struct mock_client *c, json_object *msg)
         json_object_put(list);
         return;
     }
-    for (const struct mock_client *o = reg->head; o; o = o->next)
+    for (const struct mock_client *o = table->head; o; o = o->next)
         if (mock_json_append(list, status_client(o, false)) != 0)
             break;
     mock_json_add(r, "clients", list);
-    mock_json_add(r, "total_clients", json_object_new_int64((int64_t)reg->count));
+    mock_json_add(r, "total_clients", json_object_new_int64((int64_t)table->count));
     reply(c, with_timestamp(r));
 }
 

@@ -259,7 +259,7 @@ static void cleanup(struct mock_server *srv)
     if (srv->ctx)
         lws_context_destroy(srv->ctx);
     srv->ctx = NULL;
-    registry_free(&srv->clients);
+    client_table_free(&srv->clients);
     mcp_free(srv->mcp);
     srv->mcp = NULL;
     if (srv->opt->ready_file && srv->ws_port)
@@ -277,7 +277,7 @@ int mock_server_run(const struct mock_options *opt)
     srv.stats.start_mono = mock_mono_us();
     raise_fd_limit();
     setup_protocols(opt);
-    if (registry_init(&srv.clients) != 0 || !(srv.mcp = mcp_new())) {
+    if (client_table_init(&srv.clients) != 0 || !(srv.mcp = mcp_new())) {
         mock_log(MOCK_LOG_ERR, "out of memory");
         cleanup(&srv);
         return 1;

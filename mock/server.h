@@ -8,7 +8,7 @@
 
 #include <libwebsockets.h>
 
-#include "clients.h"
+#include "client_table.h"
 #include "options.h"
 
 #define MOCK_SERVER_NAME "WebSocket Mock Server"
@@ -30,7 +30,7 @@ struct mock_server {
     struct lws_vhost *ws_vhost, *mcp_vhost;
     int ws_port, mcp_port; /* ports actually bound */
     struct mock_stats stats;
-    struct mock_registry clients;
+    struct mock_client_table clients;
     struct mcp_state *mcp;
     lws_sorted_usec_list_t keepalive_sul;
     lws_sorted_usec_list_t wake_sul;

@@ -49,7 +49,7 @@ static int on_established(struct mock_server *srv, struct lws *wsi, struct mock_
                          (unsigned char *)"server shutting down", 20);
         return -1;
     }
-    if (registry_add(&srv->clients, c) != 0)
+    if (client_table_add(&srv->clients, c) != 0)
         return -1;
     srv->stats.total_connections++;
     keepalive_client_init(srv, c);
@@ -65,8 +65,8 @@ static void on_gone(struct mock_client *c)
     if (!c->srv)
         return;
     c->closing = true;
-    if (c->registered) {
-        registry_remove(&c->srv->clients, c);
+    if (c->in_table) {
+        client_table_remove(&c->srv->clients, c);
         mock_log(MOCK_LOG_INFO, "client %s disconnected", c->id);
     }
     client_release(c);
