@@ -8,7 +8,7 @@
 
 #include <json-c/json.h>
 
-#include "options.h"
+#include "server_options.h"
 #include "pyjson.h"
 
 #define CONFIG_MAX_BYTES (1 << 20)

@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "log.h"
-#include "options.h"
+#include "server_options.h"
 #include "server.h"
 
 int main(int argc, char **argv)

@@ -8,7 +8,7 @@
 
 #include "jsonout.h"
 #include "log.h"
-#include "options.h"
+#include "server_options.h"
 #include "server.h"
 
 /* Smallest body limit, so a tiny --max-message-size cannot break MCP. */

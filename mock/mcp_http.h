@@ -9,7 +9,7 @@
 #include <libwebsockets.h>
 
 #include "http_reply.h"
-#include "mcp.h"
+#include "mcp_server.h"
 
 struct mock_options;
 

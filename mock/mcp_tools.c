@@ -8,10 +8,10 @@
 
 #include "clients.h"
 #include "jsonout.h"
-#include "mcp.h"
+#include "mcp_server.h"
 #include "pyjson.h"
 #include "server.h"
-#include "status.h"
+#include "server_status.h"
 #include "timefmt.h"
 
 #define STRESS_PINGS 5

@@ -16,7 +16,7 @@
 #include "log.h"
 #include "pyjson.h"
 #include "server.h"
-#include "status.h"
+#include "server_status.h"
 #include "timefmt.h"
 
 /* Held messages beyond PENDING_PAUSE stop reading from the socket, so TCP

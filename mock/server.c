@@ -13,10 +13,10 @@
 #include <json-c/json.h>
 
 #include "jsonout.h"
-#include "keepalive.h"
+#include "keepalive_pings.h"
 #include "listen.h"
 #include "log.h"
-#include "mcp.h"
+#include "mcp_server.h"
 #include "mcp_http.h"
 #include "timefmt.h"
 #include "ws_conn.h"

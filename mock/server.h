@@ -9,7 +9,7 @@
 #include <libwebsockets.h>
 
 #include "client_table.h"
-#include "options.h"
+#include "server_options.h"
 
 #define MOCK_SERVER_NAME "WebSocket Mock Server"
 #define MOCK_SERVER_VERSION "1.0.0"

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "keepalive.h"
+#include "keepalive_pings.h"
 #include "log.h"
 #include "protocol.h"
 #include "server.h"
@@ -238,9 +238,9 @@ static int http_callback(struct mock_server *srv, struct lws *wsi,
 {
     switch (reason) {
     case LWS_CALLBACK_HTTP:
-        return pss ? http_status_request(srv, wsi, &pss->http) : -1;
+        return pss ? ws_port_http_request(srv, wsi, &pss->http) : -1;
     case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-        return pss ? http_status_body_done(wsi, &pss->http) : -1;
+        return pss ? ws_port_http_body_done(wsi, &pss->http) : -1;
     case LWS_CALLBACK_HTTP_WRITEABLE:
         return pss ? http_reply_writeable(wsi, &pss->http.reply) : 0;
     case LWS_CALLBACK_CLOSED_HTTP:

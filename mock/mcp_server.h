@@ -2,8 +2,8 @@
  * (protocol 2025-06-18): sessions, initialize, ping, tools/list and
  * tools/call. Transport-free: mcp_http feeds it requests and writes the
  * answers. */
-#ifndef WSCHECK_MOCK_MCP_H
-#define WSCHECK_MOCK_MCP_H
+#ifndef WSCHECK_MOCK_MCP_SERVER_H
+#define WSCHECK_MOCK_MCP_SERVER_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /* wscheck-mock: keepalive pings. */
-#include "keepalive.h"
+#include "keepalive_pings.h"
 
 #include <math.h>
 

@@ -2,7 +2,7 @@
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
-#include "options.h"
+#include "server_options.h"
 
 #include <errno.h>
 #include <getopt.h>

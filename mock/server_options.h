@@ -1,7 +1,7 @@
 /* wscheck-mock: settings, from defaults, a --config file, the environment
  * and the command line (later ones win). */
-#ifndef WSCHECK_MOCK_OPTIONS_H
-#define WSCHECK_MOCK_OPTIONS_H
+#ifndef WSCHECK_MOCK_SERVER_OPTIONS_H
+#define WSCHECK_MOCK_SERVER_OPTIONS_H
 
 #include <stdbool.h>
 #include <stddef.h>

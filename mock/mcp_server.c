@@ -5,7 +5,7 @@
  * (400, -32600), then for anything but initialize the session (400 if
  * missing, 404 if unknown) and protocol version (400), then notifications
  * and responses get 202 and requests their result. */
-#include "mcp.h"
+#include "mcp_server.h"
 
 #include <stdio.h>
 #include <stdlib.h>

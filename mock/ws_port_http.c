@@ -1,11 +1,11 @@
 /* wscheck-mock: /health, /status and refusals on the WebSocket port. */
-#include "http_status.h"
+#include "ws_port_http.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "server.h"
-#include "status.h"
+#include "server_status.h"
 
 static bool path_is(const char *uri, int len, const char *path)
 {
@@ -26,7 +26,7 @@ static bool body_follows(struct lws *wsi, int method)
     return strtoull(cl, NULL, 10) > 0;
 }
 
-static int refuse_method(struct lws *wsi, struct http_status_pss *pss)
+static int refuse_method(struct lws *wsi, struct ws_port_http_pss *pss)
 {
     if (http_reply_error(
             &pss->reply, HTTP_STATUS_METHOD_NOT_ALLOWED,
@@ -37,7 +37,7 @@ static int refuse_method(struct lws *wsi, struct http_status_pss *pss)
     return 0;
 }
 
-static int reply_json(struct lws *wsi, struct http_status_pss *pss, json_object *o)
+static int reply_json(struct lws *wsi, struct ws_port_http_pss *pss, json_object *o)
 {
     int rc = http_reply_json(&pss->reply, HTTP_STATUS_OK, o);
 
@@ -49,8 +49,8 @@ static int reply_json(struct lws *wsi, struct http_status_pss *pss, json_object 
     return 0;
 }
 
-int http_status_request(struct mock_server *srv, struct lws *wsi,
-                        struct http_status_pss *pss)
+int ws_port_http_request(struct mock_server *srv, struct lws *wsi,
+                         struct ws_port_http_pss *pss)
 {
     char *uri = NULL;
     int len = 0, method = lws_http_get_uri_and_method(wsi, &uri, &len);
@@ -75,7 +75,7 @@ int http_status_request(struct mock_server *srv, struct lws *wsi,
     return 0;
 }
 
-int http_status_body_done(struct lws *wsi, struct http_status_pss *pss)
+int ws_port_http_body_done(struct lws *wsi, struct ws_port_http_pss *pss)
 {
     return refuse_method(wsi, pss);
 }

@@ -1,5 +1,5 @@
 /* wscheck-mock: status objects. */
-#include "status.h"
+#include "server_status.h"
 
 #include <stdio.h>
 #include <string.h>
