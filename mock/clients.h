@@ -1,9 +1,8 @@
 /* wscheck-mock: the connected WebSocket clients.
  *
  * A client lives in the per-connection memory libwebsockets gives us, so it
- * needs no allocation of its own. The registry keeps clients in connection
- * order (clients_list and broadcasts follow it, as the reference's dict
- * does) and finds them by id for targeted MCP sends. */
+ * needs no allocation of its own; the server's client table (client_table.h)
+ * holds every connected one. */
 #ifndef WSCHECK_MOCK_CLIENTS_H
 #define WSCHECK_MOCK_CLIENTS_H
 
@@ -18,89 +17,73 @@
 /* A message on its way out. One buffer is shared by every client a
  * broadcast goes to; the LWS_PRE bytes in front are lws' frame header room. */
 struct mock_outbuf {
-	unsigned refs;
-	size_t len;
-	unsigned char bytes[];	/* LWS_PRE + len */
+    unsigned refs;
+    size_t len;
+    unsigned char bytes[]; /* LWS_PRE + len */
 };
 
 struct mock_outnode {
-	struct mock_outbuf *buf;
-	struct mock_outnode *next;
+    struct mock_outbuf *buf;
+    struct mock_outnode *next;
 };
 
 struct mock_outq {
-	struct mock_outnode *head, *tail;
-	size_t count, bytes;
+    struct mock_outnode *head, *tail;
+    size_t count, bytes;
 };
 
 /* A received message held back while the client is busy. */
 struct mock_inmsg {
-	struct mock_inmsg *next;
-	size_t len;
-	bool binary;
-	char data[];
+    struct mock_inmsg *next;
+    size_t len;
+    bool binary;
+    char data[];
 };
 
 enum mock_busy {
-	MOCK_IDLE = 0,
-	MOCK_BUSY_DELAY,	/* simulate_delay: reply when the timer fires */
-	MOCK_BUSY_BLOCKED	/* error_test "timeout": no reply, just wait */
+    MOCK_IDLE = 0,
+    MOCK_BUSY_DELAY,  /* simulate_delay: reply when the timer fires */
+    MOCK_BUSY_BLOCKED /* error_test "timeout": no reply, just wait */
 };
 
 struct mock_server;
 
 struct mock_client {
-	struct mock_server *srv;
-	struct lws *wsi;
-	char id[MOCK_CLIENT_ID_LEN + 1];
-	char remote[64];		/* "ip:port" */
-	int64_t connected_at;		/* wall clock, us */
-	int64_t last_ping;		/* wall clock, us; 0 = never */
-	bool registered;
-	bool direct_ok;			/* may write outside its writeable callback */
-	bool closing;			/* a close is under way: send nothing */
-	bool dropping;			/* close at the next writeable callback */
-	bool shutting_down;		/* server exit: close with 1001 */
+    struct mock_server *srv;
+    struct lws *wsi;
+    char id[MOCK_CLIENT_ID_LEN + 1];
+    char remote[64];      /* "ip:port" */
+    int64_t connected_at; /* wall clock, us */
+    int64_t last_ping;    /* wall clock, us; 0 = never */
+    bool in_table;        /* in the server's client table: has an id */
+    bool direct_ok;       /* may write outside its writeable callback */
+    bool closing;         /* a close is under way: send nothing */
+    bool dropping;        /* close at the next writeable callback */
+    bool shutting_down;   /* server exit: close with 1001 */
 
-	struct mock_client *prev, *next;	/* connection order */
-	struct mock_client *hnext;		/* id hash chain */
+    struct mock_client *prev, *next; /* connection order */
+    struct mock_client *hnext;       /* id hash chain */
 
-	struct mock_outq out;
+    struct mock_outq out;
 
-	/* A message arriving in several frames or callbacks. */
-	char *partial;
-	size_t partial_len, partial_cap;
-	bool partial_binary;
-	size_t discarding;	/* oversize: bytes of it dropped so far */
+    /* A message arriving in several frames or callbacks. */
+    char *partial;
+    size_t partial_len, partial_cap;
+    bool partial_binary;
+    size_t discarding; /* oversize: bytes of it dropped so far */
 
-	/* Strict per-client order: while busy, messages wait here. */
-	enum mock_busy busy;
-	lws_sorted_usec_list_t busy_sul;
-	struct json_object *busy_reply;
-	struct mock_inmsg *pending_head, *pending_tail;
-	size_t pending_count;
-	bool rx_paused;
+    /* Strict per-client order: while busy, messages wait here. */
+    enum mock_busy busy;
+    lws_sorted_usec_list_t busy_sul;
+    struct json_object *busy_reply;
+    struct mock_inmsg *pending_head, *pending_tail;
+    size_t pending_count;
+    bool rx_paused;
 
-	/* Keepalive (monotonic us). */
-	int64_t next_ping_at, ping_deadline;
-	bool ping_due, ping_outstanding;
+    /* Keepalive (monotonic us). */
+    int64_t next_ping_at, ping_deadline;
+    bool ping_due, ping_outstanding;
 };
-
-struct mock_registry {
-	struct mock_client **buckets;
-	size_t nbuckets;
-	size_t count;
-	struct mock_client *head, *tail;
-};
-
-int registry_init(struct mock_registry *reg);
-void registry_free(struct mock_registry *reg);
-
-/* Gives c a fresh unique id and appends it. Returns 0, or -1 (no memory). */
-int registry_add(struct mock_registry *reg, struct mock_client *c);
-void registry_remove(struct mock_registry *reg, struct mock_client *c);
-struct mock_client *registry_find(const struct mock_registry *reg,
-				  const char *id);
 
 /* Shared outgoing buffers. */
 struct mock_outbuf *outbuf_new(const char *payload, size_t len);

@@ -8,7 +8,6 @@
 struct mock_options;
 
 /* Applies the file's settings to opt. Returns 0, or -1 with err set. */
-int config_load(struct mock_options *opt, const char *path, char *err,
-		size_t errlen);
+int config_load(struct mock_options *opt, const char *path, char *err, size_t errlen);
 
 #endif

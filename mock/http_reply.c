@@ -13,151 +13,152 @@
 
 void http_reply_free(struct http_reply *r)
 {
-	free(r->buf);
-	memset(r, 0, sizeof(*r));
+    free(r->buf);
+    memset(r, 0, sizeof(*r));
 }
 
 /* Keeps headers and flags already set on r: only the body is replaced. */
 int http_reply_set(struct http_reply *r, int status, const char *content_type,
-		   const char *body, size_t len)
+                   const char *body, size_t len)
 {
-	free(r->buf);
-	r->buf = malloc(LWS_PRE + len + 1);
-	if (!r->buf)
-		return -1;
-	if (len)
-		memcpy(r->buf + LWS_PRE, body, len);
-	r->status = status;
-	r->content_type = content_type;
-	r->len = len;
-	return 0;
+    free(r->buf);
+    r->buf = malloc(LWS_PRE + len + 1);
+    if (!r->buf)
+        return -1;
+    if (len)
+        memcpy(r->buf + LWS_PRE, body, len);
+    r->status = status;
+    r->content_type = content_type;
+    r->len = len;
+    return 0;
 }
 
 int http_reply_json(struct http_reply *r, int status, json_object *obj)
 {
-	const char *text;
-	size_t len;
+    const char *text;
+    size_t len;
 
-	if (!obj)
-		return -1;
-	text = json_object_to_json_string_length(obj, MOCK_JSON_FLAGS, &len);
-	if (!text)
-		return -1;
-	return http_reply_set(r, status, "application/json", text, len);
+    if (!obj)
+        return -1;
+    text = json_object_to_json_string_length(obj, MOCK_JSON_FLAGS, &len);
+    if (!text)
+        return -1;
+    return http_reply_set(r, status, "application/json", text, len);
 }
 
 int http_reply_error(struct http_reply *r, int status, const char *message)
 {
-	json_object *o = json_object_new_object();
-	int rc;
+    json_object *o = json_object_new_object();
+    int rc;
 
-	if (!o)
-		return -1;
-	mock_json_add(o, "error", json_object_new_string(message));
-	rc = http_reply_json(r, status, o);
-	json_object_put(o);
-	return rc;
+    if (!o)
+        return -1;
+    mock_json_add(o, "error", json_object_new_string(message));
+    rc = http_reply_json(r, status, o);
+    json_object_put(o);
+    return rc;
 }
 
 void http_reply_header(struct http_reply *r, const char *name, const char *value)
 {
-	if (r->n_headers >= HTTP_REPLY_MAX_HEADERS)
-		return;
-	r->headers[r->n_headers].name = name;
-	snprintf(r->headers[r->n_headers].value,
-		 sizeof(r->headers[r->n_headers].value), "%s", value);
-	r->n_headers++;
+    if (r->n_headers >= HTTP_REPLY_MAX_HEADERS)
+        return;
+    r->headers[r->n_headers].name = name;
+    snprintf(r->headers[r->n_headers].value, sizeof(r->headers[r->n_headers].value), "%s",
+             value);
+    r->n_headers++;
 }
 
 void http_reply_start(struct lws *wsi, struct http_reply *r)
 {
-	r->ready = true;
-	r->headers_sent = false;
-	r->off = 0;
-	lws_callback_on_writable(wsi);
+    r->ready = true;
+    r->headers_sent = false;
+    r->off = 0;
+    lws_callback_on_writable(wsi);
 }
 
 static int write_headers(struct lws *wsi, struct http_reply *r)
 {
-	unsigned char hdr[LWS_PRE + 1024];
-	unsigned char *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof(hdr) - 1;
+    unsigned char hdr[LWS_PRE + 1024];
+    unsigned char *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof(hdr) - 1;
 
-	if (lws_add_http_common_headers(wsi, (unsigned int)r->status,
-					r->content_type, r->len, &p, end))
-		return -1;
-	for (int i = 0; i < r->n_headers; i++) {
-		const char *v = r->headers[i].value;
+    if (lws_add_http_common_headers(wsi, (unsigned int)r->status, r->content_type, r->len,
+                                    &p, end))
+        return -1;
+    for (int i = 0; i < r->n_headers; i++) {
+        const char *v = r->headers[i].value;
 
-		if (lws_add_http_header_by_name(wsi,
-				(const unsigned char *)r->headers[i].name,
-				(const unsigned char *)v, (int)strlen(v), &p, end))
-			return -1;
-	}
-	if (lws_finalize_write_http_header(wsi, start, &p, end))
-		return -1;
-	r->headers_sent = true;
-	return 0;
+        if (lws_add_http_header_by_name(wsi, (const unsigned char *)r->headers[i].name,
+                                        (const unsigned char *)v, (int)strlen(v), &p,
+                                        end))
+            return -1;
+    }
+    if (lws_finalize_write_http_header(wsi, start, &p, end))
+        return -1;
+    r->headers_sent = true;
+    return 0;
 }
 
 /* Ends the transaction: lws then reads the next request on the connection,
  * unless it or we decided to close it. */
 static int finish(struct lws *wsi, struct http_reply *r)
 {
-	bool close_after = r->close_after;
+    bool close_after = r->close_after;
 
-	http_reply_free(r);
-	if (close_after)
-		return -1;
-	return lws_http_transaction_completed(wsi) ? -1 : 0;
+    http_reply_free(r);
+    if (close_after)
+        return -1;
+    return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
 int http_reply_writeable(struct lws *wsi, struct http_reply *r)
 {
-	size_t chunk;
-	int final;
+    size_t chunk;
+    int final;
 
-	if (!r->ready)
-		return 0;
-	if (!r->headers_sent) {
-		if (write_headers(wsi, r))
-			return -1;
-		if (r->len == 0 || r->head_only)
-			return finish(wsi, r);
-		lws_callback_on_writable(wsi);
-		return 0;
-	}
-	chunk = r->len - r->off;
-	if (chunk > CHUNK)
-		chunk = CHUNK;
-	final = r->off + chunk == r->len;
-	/* The LWS_PRE bytes lws may use in front of a chunk are already
-	 * sent body bytes (or the reserved head room for the first). */
-	if (lws_write(wsi, r->buf + LWS_PRE + r->off, chunk,
-		      final ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) < (int)chunk)
-		return -1;
-	r->off += chunk;
-	if (final)
-		return finish(wsi, r);
-	lws_callback_on_writable(wsi);
-	return 0;
+    if (!r->ready)
+        return 0;
+    if (!r->headers_sent) {
+        if (write_headers(wsi, r))
+            return -1;
+        if (r->len == 0 || r->head_only)
+            return finish(wsi, r);
+        lws_callback_on_writable(wsi);
+        return 0;
+    }
+    chunk = r->len - r->off;
+    if (chunk > CHUNK)
+        chunk = CHUNK;
+    final = r->off + chunk == r->len;
+    /* The LWS_PRE bytes lws may use in front of a chunk are already
+     * sent body bytes (or the reserved head room for the first). */
+    if (lws_write(wsi, r->buf + LWS_PRE + r->off, chunk,
+                  final ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) < (int)chunk)
+        return -1;
+    r->off += chunk;
+    if (final)
+        return finish(wsi, r);
+    lws_callback_on_writable(wsi);
+    return 0;
 }
 
 /* Written by hand: at this stage lws would answer as HTTP/1.0, which
  * WebSocket clients refuse to read. Returns 1: "answered, carry on". */
 int http_refuse_upgrade(struct lws *wsi, const char *message)
 {
-	unsigned char buf[LWS_PRE + 512];
-	char *p = (char *)buf + LWS_PRE;
-	int n = snprintf(p, sizeof(buf) - LWS_PRE,
-			 "HTTP/1.1 400 Bad Request\r\n"
-			 "content-type: text/plain\r\n"
-			 "content-length: %zu\r\n"
-			 "connection: close\r\n"
-			 "\r\n%s\n", strlen(message) + 1, message);
+    unsigned char buf[LWS_PRE + 512];
+    char *p = (char *)buf + LWS_PRE;
+    int n = snprintf(p, sizeof(buf) - LWS_PRE,
+                     "HTTP/1.1 400 Bad Request\r\n"
+                     "content-type: text/plain\r\n"
+                     "content-length: %zu\r\n"
+                     "connection: close\r\n"
+                     "\r\n%s\n",
+                     strlen(message) + 1, message);
 
-	if (n < 0 || (size_t)n >= sizeof(buf) - LWS_PRE)
-		return -1;
-	if (lws_write(wsi, buf + LWS_PRE, (size_t)n, LWS_WRITE_HTTP_HEADERS) != n)
-		return -1;
-	return 1;
+    if (n < 0 || (size_t)n >= sizeof(buf) - LWS_PRE)
+        return -1;
+    if (lws_write(wsi, buf + LWS_PRE, (size_t)n, LWS_WRITE_HTTP_HEADERS) != n)
+        return -1;
+    return 1;
 }

@@ -20,25 +20,25 @@
 #define MOCK_HTTP_UPGRADE_REQUIRED 426
 
 struct http_reply {
-	int status;
-	const char *content_type;	/* static string, or NULL */
-	unsigned char *buf;		/* LWS_PRE + body */
-	size_t len, off;
-	struct {
-		const char *name;	/* static, lower case, ending in ':' */
-		char value[96];
-	} headers[HTTP_REPLY_MAX_HEADERS];
-	int n_headers;
-	bool ready;			/* prepared, waiting to be written */
-	bool headers_sent;
-	bool close_after;		/* do not keep the connection alive */
-	bool head_only;			/* HEAD: headers (with the length) only */
+    int status;
+    const char *content_type; /* static string, or NULL */
+    unsigned char *buf;       /* LWS_PRE + body */
+    size_t len, off;
+    struct {
+        const char *name; /* static, lower case, ending in ':' */
+        char value[96];
+    } headers[HTTP_REPLY_MAX_HEADERS];
+    int n_headers;
+    bool ready; /* prepared, waiting to be written */
+    bool headers_sent;
+    bool close_after; /* do not keep the connection alive */
+    bool head_only;   /* HEAD: headers (with the length) only */
 };
 
 /* Prepares a reply with body bytes (copied); headers and flags set before
  * are kept. Returns 0 or -1. */
 int http_reply_set(struct http_reply *r, int status, const char *content_type,
-		   const char *body, size_t len);
+                   const char *body, size_t len);
 
 /* Prepares an application/json reply from obj (not taken). */
 int http_reply_json(struct http_reply *r, int status, json_object *obj);

@@ -9,14 +9,14 @@
 #include <libwebsockets.h>
 
 struct listen_spec {
-	const char *name;		/* for messages and the vhost name */
-	const char *host;		/* as configured */
-	int port;			/* 0: any free port */
-	int tries;
-	const struct lws_protocols *protocols;
-	/* filled in by listen_resolve() */
-	char addr[64];			/* numeric address */
-	int family;
+    const char *name; /* for messages and the vhost name */
+    const char *host; /* as configured */
+    int port;         /* 0: any free port */
+    int tries;
+    const struct lws_protocols *protocols;
+    /* filled in by listen_resolve() */
+    char addr[64]; /* numeric address */
+    int family;
 };
 
 /* Resolves spec->host (a name such as localhost, or an address), IPv4
@@ -27,7 +27,7 @@ int listen_resolve(struct listen_spec *spec);
  * Returns NULL (message on stderr) when every port tried was taken or
  * binding failed otherwise. */
 struct lws_vhost *listen_start(struct lws_context *ctx, struct listen_spec *spec,
-			       unsigned long long vhost_options, int *port);
+                               unsigned long long vhost_options, int *port);
 
 /* "127.0.0.1" or "[::1]", for URLs. */
 void listen_url_host(const struct listen_spec *spec, char *out, size_t outlen);

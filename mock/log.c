@@ -13,35 +13,35 @@ static int log_verbose;
  * timestamp prefix; strip neither, only label them. */
 static void lws_emit(int level, const char *line)
 {
-	(void)level;
-	fprintf(stderr, "wscheck-mock: lws: %s", line);
-	if (line[0] && line[strlen(line) - 1] != '\n')
-		fputc('\n', stderr);
+    (void)level;
+    fprintf(stderr, "wscheck-mock: lws: %s", line);
+    if (line[0] && line[strlen(line) - 1] != '\n')
+        fputc('\n', stderr);
 }
 
 void mock_log_init(int verbose)
 {
-	int lws_levels = LLL_ERR;
+    int lws_levels = LLL_ERR;
 
-	log_verbose = verbose;
-	/* lws warnings are mostly about misbehaving peers, which a mock server
-	 * meets on purpose: only show them when asked. */
-	if (verbose >= 1)
-		lws_levels |= LLL_WARN | LLL_NOTICE;
-	if (verbose >= 3)
-		lws_levels |= LLL_INFO;
-	lws_set_log_level(lws_levels, lws_emit);
+    log_verbose = verbose;
+    /* lws warnings are mostly about misbehaving peers, which a mock server
+     * meets on purpose: only show them when asked. */
+    if (verbose >= 1)
+        lws_levels |= LLL_WARN | LLL_NOTICE;
+    if (verbose >= 3)
+        lws_levels |= LLL_INFO;
+    lws_set_log_level(lws_levels, lws_emit);
 }
 
 void mock_log(enum mock_log_level level, const char *fmt, ...)
 {
-	va_list ap;
+    va_list ap;
 
-	if ((int)level > log_verbose + 1)
-		return;
-	fputs("wscheck-mock: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
+    if ((int)level > log_verbose + 1)
+        return;
+    fputs("wscheck-mock: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
 }

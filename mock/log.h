@@ -4,16 +4,16 @@
 #define WSCHECK_MOCK_LOG_H
 
 enum mock_log_level {
-	MOCK_LOG_ERR = 0,	/* always shown */
-	MOCK_LOG_WARN = 1,	/* always shown */
-	MOCK_LOG_INFO = 2,	/* --verbose */
-	MOCK_LOG_DEBUG = 3	/* --verbose --verbose */
+    MOCK_LOG_ERR = 0,  /* always shown */
+    MOCK_LOG_WARN = 1, /* always shown */
+    MOCK_LOG_INFO = 2, /* --verbose */
+    MOCK_LOG_DEBUG = 3 /* --verbose --verbose */
 };
 
 /* verbose: how many times --verbose was given. */
 void mock_log_init(int verbose);
 
 void mock_log(enum mock_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 #endif

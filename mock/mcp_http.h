@@ -9,28 +9,28 @@
 #include <libwebsockets.h>
 
 #include "http_reply.h"
-#include "mcp.h"
+#include "mcp_server.h"
 
 struct mock_options;
 
 struct mcp_pss {
-	struct lws *wsi;
-	struct http_reply reply;
-	struct mcp_async async;
-	char *body;
-	size_t body_len, body_cap;
-	bool body_too_big;
-	bool expect_body;		/* lws will read a request body */
-	int refusal;			/* HTTP status to answer after the body */
-	const char *refusal_msg;
-	char session[80];
-	char version[40];
-	char origin[256];
-	bool has_session, has_version, has_origin;
+    struct lws *wsi;
+    struct http_reply reply;
+    struct mcp_async async;
+    char *body;
+    size_t body_len, body_cap;
+    bool body_too_big;
+    bool expect_body; /* lws will read a request body */
+    int refusal;      /* HTTP status to answer after the body */
+    const char *refusal_msg;
+    char session[80];
+    char version[40];
+    char origin[256];
+    bool has_session, has_version, has_origin;
 };
 
-int mcp_http_callback(struct lws *wsi, enum lws_callback_reasons reason,
-		      void *user, void *in, size_t len);
+int mcp_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+                      void *in, size_t len);
 
 /* Browsers' Origin for requests we serve: none, a localhost one, or one
  * given with --allowed-origin ("*" allows all). */

@@ -19,17 +19,17 @@
 #define PYJSON_MAX_DEPTH 980
 
 enum pyjson_status {
-	PYJSON_OK = 0,
-	PYJSON_SYNTAX,		/* json.JSONDecodeError: err holds its text */
-	PYJSON_TOO_DEEP,	/* RecursionError in Python */
-	PYJSON_NOMEM
+    PYJSON_OK = 0,
+    PYJSON_SYNTAX,   /* json.JSONDecodeError: err holds its text */
+    PYJSON_TOO_DEEP, /* RecursionError in Python */
+    PYJSON_NOMEM
 };
 
 /* Parses text (valid UTF-8, as a text frame is) into *out. With
  * reject_bom, a leading U+FEFF is an error as for a Python str; binary
  * input is decoded like bytes and has its BOM stripped by the caller. */
 enum pyjson_status pyjson_parse(const char *text, size_t len, bool reject_bom,
-				json_object **out, char *err, size_t errlen);
+                                json_object **out, char *err, size_t errlen);
 
 /* Python's repr() of a float, e.g. "0.1", "1e+16", "10.0", "nan". */
 void pyjson_float_repr(double v, char *buf, size_t size);
@@ -45,8 +45,8 @@ void pyjson_append_str(struct printbuf *pb, json_object *value);
  * UTF-32 as json.detect_encoding() does and decodes with "surrogatepass".
  * Sets *text and *textlen to UTF-8 (data itself, or a new buffer in *owned
  * that the caller frees). Returns 0, or -1 if the bytes do not decode. */
-int pyjson_decode_bytes(const char *data, size_t len, const char **text,
-			size_t *textlen, char **owned);
+int pyjson_decode_bytes(const char *data, size_t len, const char **text, size_t *textlen,
+                        char **owned);
 
 /* True if s is well-formed UTF-8 as Python's decoder with "surrogatepass"
  * accepts it (encoded surrogates allowed). */

@@ -8,34 +8,34 @@
 
 #include <libwebsockets.h>
 
-#include "clients.h"
-#include "options.h"
+#include "client_table.h"
+#include "server_options.h"
 
 #define MOCK_SERVER_NAME "WebSocket Mock Server"
 #define MOCK_SERVER_VERSION "1.0.0"
 
 struct mock_stats {
-	uint64_t total_connections;
-	uint64_t total_messages;
-	uint64_t errors;
-	int64_t start_wall;	/* us since the epoch */
-	int64_t start_mono;	/* us, for the uptime */
+    uint64_t total_connections;
+    uint64_t total_messages;
+    uint64_t errors;
+    int64_t start_wall; /* us since the epoch */
+    int64_t start_mono; /* us, for the uptime */
 };
 
 struct mcp_state;
 
 struct mock_server {
-	const struct mock_options *opt;
-	struct lws_context *ctx;
-	struct lws_vhost *ws_vhost, *mcp_vhost;
-	int ws_port, mcp_port;		/* ports actually bound */
-	struct mock_stats stats;
-	struct mock_registry clients;
-	struct mcp_state *mcp;
-	lws_sorted_usec_list_t keepalive_sul;
-	lws_sorted_usec_list_t wake_sul;
-	bool stopping;
-	int64_t stop_deadline;		/* monotonic us */
+    const struct mock_options *opt;
+    struct lws_context *ctx;
+    struct lws_vhost *ws_vhost, *mcp_vhost;
+    int ws_port, mcp_port; /* ports actually bound */
+    struct mock_stats stats;
+    struct mock_client_table clients;
+    struct mcp_state *mcp;
+    lws_sorted_usec_list_t keepalive_sul;
+    lws_sorted_usec_list_t wake_sul;
+    bool stopping;
+    int64_t stop_deadline; /* monotonic us */
 };
 
 /* The server a connection belongs to. */

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "keepalive.h"
+#include "keepalive_pings.h"
 #include "log.h"
 #include "protocol.h"
 #include "server.h"
@@ -21,75 +21,74 @@
 /* "ip:port" of the peer, as the reference shows remote_address. */
 static void peer_address(struct lws *wsi, char *out, size_t outlen)
 {
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss);
-	char host[INET6_ADDRSTRLEN], serv[8];
-	const char *h = host;
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    char host[INET6_ADDRSTRLEN], serv[8];
+    const char *h = host;
 
-	snprintf(out, outlen, "unknown");
-	if (getpeername(lws_get_socket_fd(wsi), (struct sockaddr *)&ss, &sl) != 0 ||
-	    getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host), serv,
-			sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV) != 0)
-		return;
-	if (strncmp(h, "::ffff:", 7) == 0 && strchr(h + 7, '.'))
-		h += 7;		/* an IPv4 peer on a dual-stack socket */
-	snprintf(out, outlen, "%s:%s", h, serv);
+    snprintf(out, outlen, "unknown");
+    if (getpeername(lws_get_socket_fd(wsi), (struct sockaddr *)&ss, &sl) != 0 ||
+        getnameinfo((struct sockaddr *)&ss, sl, host, sizeof(host), serv, sizeof(serv),
+                    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+        return;
+    if (strncmp(h, "::ffff:", 7) == 0 && strchr(h + 7, '.'))
+        h += 7; /* an IPv4 peer on a dual-stack socket */
+    snprintf(out, outlen, "%s:%s", h, serv);
 }
 
-static int on_established(struct mock_server *srv, struct lws *wsi,
-			  struct mock_client *c)
+static int on_established(struct mock_server *srv, struct lws *wsi, struct mock_client *c)
 {
-	memset(c, 0, sizeof(*c));
-	c->srv = srv;
-	c->wsi = wsi;
-	c->connected_at = mock_wall_us();
-	peer_address(wsi, c->remote, sizeof(c->remote));
-	if (srv->stopping) {
-		c->closing = true;
-		lws_close_reason(wsi, LWS_CLOSE_STATUS_GOINGAWAY,
-				 (unsigned char *)"server shutting down", 20);
-		return -1;
-	}
-	if (registry_add(&srv->clients, c) != 0)
-		return -1;
-	srv->stats.total_connections++;
-	keepalive_client_init(srv, c);
-	protocol_welcome(c);	/* queued: no writing inside ESTABLISHED */
-	c->direct_ok = true;
-	mock_log(MOCK_LOG_INFO, "client %s connected from %s", c->id, c->remote);
-	return 0;
+    memset(c, 0, sizeof(*c));
+    c->srv = srv;
+    c->wsi = wsi;
+    c->connected_at = mock_wall_us();
+    peer_address(wsi, c->remote, sizeof(c->remote));
+    if (srv->stopping) {
+        c->closing = true;
+        lws_close_reason(wsi, LWS_CLOSE_STATUS_GOINGAWAY,
+                         (unsigned char *)"server shutting down", 20);
+        return -1;
+    }
+    if (client_table_add(&srv->clients, c) != 0)
+        return -1;
+    srv->stats.total_connections++;
+    keepalive_client_init(srv, c);
+    protocol_welcome(c); /* queued: no writing inside ESTABLISHED */
+    c->direct_ok = true;
+    mock_log(MOCK_LOG_INFO, "client %s connected from %s", c->id, c->remote);
+    return 0;
 }
 
 /* The client is gone, or going: it leaves the list at once. */
 static void on_gone(struct mock_client *c)
 {
-	if (!c->srv)
-		return;
-	c->closing = true;
-	if (c->registered) {
-		registry_remove(&c->srv->clients, c);
-		mock_log(MOCK_LOG_INFO, "client %s disconnected", c->id);
-	}
-	client_release(c);
+    if (!c->srv)
+        return;
+    c->closing = true;
+    if (c->in_table) {
+        client_table_remove(&c->srv->clients, c);
+        mock_log(MOCK_LOG_INFO, "client %s disconnected", c->id);
+    }
+    client_release(c);
 }
 
 static int append_partial(struct mock_client *c, const char *in, size_t len)
 {
-	if (c->partial_len + len > c->partial_cap) {
-		size_t cap = c->partial_cap ? c->partial_cap : 4096;
-		char *p;
+    if (c->partial_len + len > c->partial_cap) {
+        size_t cap = c->partial_cap ? c->partial_cap : 4096;
+        char *p;
 
-		while (cap < c->partial_len + len)
-			cap *= 2;
-		p = realloc(c->partial, cap);
-		if (!p)
-			return -1;
-		c->partial = p;
-		c->partial_cap = cap;
-	}
-	memcpy(c->partial + c->partial_len, in, len);
-	c->partial_len += len;
-	return 0;
+        while (cap < c->partial_len + len)
+            cap *= 2;
+        p = realloc(c->partial, cap);
+        if (!p)
+            return -1;
+        c->partial = p;
+        c->partial_cap = cap;
+    }
+    memcpy(c->partial + c->partial_len, in, len);
+    c->partial_len += len;
+    return 0;
 }
 
 /* An oversize message is read to its end and dropped before the 1009
@@ -100,13 +99,13 @@ static int append_partial(struct mock_client *c, const char *in, size_t len)
 
 static int discard(struct mock_client *c, size_t len, bool final)
 {
-	c->discarding += len;
-	if (final || c->discarding > DISCARD_MAX) {
-		mock_log(MOCK_LOG_INFO, "client %s: message over %zu bytes, closing",
-			 c->id, c->srv->opt->max_message_size);
-		client_drop(c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too big");
-	}
-	return 0;
+    c->discarding += len;
+    if (final || c->discarding > DISCARD_MAX) {
+        mock_log(MOCK_LOG_INFO, "client %s: message over %zu bytes, closing", c->id,
+                 c->srv->opt->max_message_size);
+        client_drop(c, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "message too big");
+    }
+    return 0;
 }
 
 /* lws hands over a message in pieces (frames, and chunks of a frame); a
@@ -115,41 +114,41 @@ static int discard(struct mock_client *c, size_t len, bool final)
  * oversize frame is refused before any of it is stored. */
 static int on_receive(struct mock_client *c, const char *in, size_t len)
 {
-	struct lws *wsi = c->wsi;
-	size_t max = c->srv->opt->max_message_size;
-	bool first = lws_is_first_fragment(wsi), final = lws_is_final_fragment(wsi);
+    struct lws *wsi = c->wsi;
+    size_t max = c->srv->opt->max_message_size;
+    bool first = lws_is_first_fragment(wsi), final = lws_is_final_fragment(wsi);
 
-	if (c->closing)
-		return 0;
-	if (c->discarding)
-		return discard(c, len, final);
-	if (first) {
-		c->partial_len = 0;
-		c->partial_binary = lws_frame_is_binary(wsi);
-	}
-	if (c->partial_len + len + lws_remaining_packet_payload(wsi) > max) {
-		c->partial_len = 0;
-		return discard(c, len + 1, final);	/* +1: never zero */
-	}
-	if (first && final) {
-		protocol_deliver(c, in, len, c->partial_binary);
-		return 0;
-	}
-	if (append_partial(c, in, len) != 0) {
-		lws_close_reason(wsi, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
-				 (unsigned char *)"out of memory", 13);
-		return -1;
-	}
-	if (final) {
-		protocol_deliver(c, c->partial, c->partial_len, c->partial_binary);
-		c->partial_len = 0;
-		if (c->partial_cap > PARTIAL_KEEP) {
-			free(c->partial);
-			c->partial = NULL;
-			c->partial_cap = 0;
-		}
-	}
-	return 0;
+    if (c->closing)
+        return 0;
+    if (c->discarding)
+        return discard(c, len, final);
+    if (first) {
+        c->partial_len = 0;
+        c->partial_binary = lws_frame_is_binary(wsi);
+    }
+    if (c->partial_len + len + lws_remaining_packet_payload(wsi) > max) {
+        c->partial_len = 0;
+        return discard(c, len + 1, final); /* +1: never zero */
+    }
+    if (first && final) {
+        protocol_deliver(c, in, len, c->partial_binary);
+        return 0;
+    }
+    if (append_partial(c, in, len) != 0) {
+        lws_close_reason(wsi, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+                         (unsigned char *)"out of memory", 13);
+        return -1;
+    }
+    if (final) {
+        protocol_deliver(c, c->partial, c->partial_len, c->partial_binary);
+        c->partial_len = 0;
+        if (c->partial_cap > PARTIAL_KEEP) {
+            free(c->partial);
+            c->partial = NULL;
+            c->partial_cap = 0;
+        }
+    }
+    return 0;
 }
 
 /* Queued messages, as many as the socket takes in one go (lws allows more
@@ -159,126 +158,126 @@ static int on_receive(struct mock_client *c, const char *in, size_t len)
 
 static int write_queued(struct mock_client *c)
 {
-	struct mock_outbuf *buf;
+    struct mock_outbuf *buf;
 
-	for (int i = 0; i < WRITE_BATCH && !lws_partial_buffered(c->wsi) &&
-			(buf = client_next_out(c)) != NULL; i++) {
-		int n = lws_write(c->wsi, buf->bytes + LWS_PRE, buf->len, LWS_WRITE_TEXT);
+    for (int i = 0; i < WRITE_BATCH && !lws_partial_buffered(c->wsi) &&
+                    (buf = client_next_out(c)) != NULL;
+         i++) {
+        int n = lws_write(c->wsi, buf->bytes + LWS_PRE, buf->len, LWS_WRITE_TEXT);
 
-		outbuf_unref(buf);
-		if (n < 0)
-			return -1;
-	}
-	return 0;
+        outbuf_unref(buf);
+        if (n < 0)
+            return -1;
+    }
+    return 0;
 }
 
 /* A due keepalive ping first, then the queue, then (at server exit) the
  * close. */
 static int on_writeable(struct mock_client *c)
 {
-	struct lws *wsi = c->wsi;
+    struct lws *wsi = c->wsi;
 
-	if (c->dropping)
-		return -1;	/* sends the close reason set by client_drop() */
-	if (c->closing)
-		return 0;
-	if (c->ping_due) {
-		/* A payload, because lws 4.1 reports no empty pong to us. */
-		unsigned char frame[LWS_PRE + 8];
+    if (c->dropping)
+        return -1; /* sends the close reason set by client_drop() */
+    if (c->closing)
+        return 0;
+    if (c->ping_due) {
+        /* A payload, because lws 4.1 reports no empty pong to us. */
+        unsigned char frame[LWS_PRE + 8];
 
-		memcpy(frame + LWS_PRE, "keepaliv", 8);
-		c->ping_due = false;
-		if (lws_write(wsi, frame + LWS_PRE, 8, LWS_WRITE_PING) < 0)
-			return -1;
-	} else if (c->out.head) {
-		if (write_queued(c) != 0)
-			return -1;
-	} else if (c->shutting_down) {
-		c->closing = true;
-		lws_close_reason(wsi, LWS_CLOSE_STATUS_GOINGAWAY,
-				 (unsigned char *)"server shutting down", 20);
-		return -1;
-	}
-	if (c->out.head || c->ping_due || c->shutting_down)
-		lws_callback_on_writable(wsi);
-	return 0;
+        memcpy(frame + LWS_PRE, "keepaliv", 8);
+        c->ping_due = false;
+        if (lws_write(wsi, frame + LWS_PRE, 8, LWS_WRITE_PING) < 0)
+            return -1;
+    } else if (c->out.head) {
+        if (write_queued(c) != 0)
+            return -1;
+    } else if (c->shutting_down) {
+        c->closing = true;
+        lws_close_reason(wsi, LWS_CLOSE_STATUS_GOINGAWAY,
+                         (unsigned char *)"server shutting down", 20);
+        return -1;
+    }
+    if (c->out.head || c->ping_due || c->shutting_down)
+        lws_callback_on_writable(wsi);
+    return 0;
 }
 
 void ws_conn_shutdown_all(struct mock_server *srv)
 {
-	for (struct mock_client *c = srv->clients.head; c; c = c->next) {
-		if (c->closing)
-			continue;
-		c->shutting_down = true;
-		lws_callback_on_writable(c->wsi);
-	}
+    for (struct mock_client *c = srv->clients.head; c; c = c->next) {
+        if (c->closing)
+            continue;
+        c->shutting_down = true;
+        lws_callback_on_writable(c->wsi);
+    }
 }
 
 /* Subprotocols: lws drops a connection that offers only names it does not
  * know without a word; answer 400 instead, naming what we accept. */
 static int confirm_upgrade(struct mock_server *srv, struct lws *wsi)
 {
-	char offered[256], *save = NULL, *tok;
+    char offered[256], *save = NULL, *tok;
 
-	if (lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL) <= 0)
-		return 0;
-	if (lws_hdr_copy(wsi, offered, sizeof(offered), WSI_TOKEN_PROTOCOL) < 0)
-		offered[0] = '\0';
-	for (tok = strtok_r(offered, ", \t", &save); tok;
-	     tok = strtok_r(NULL, ", \t", &save)) {
-		if (lws_vhost_name_to_protocol(srv->ws_vhost, tok))
-			return 0;
-	}
-	mock_log(MOCK_LOG_INFO, "refused upgrade: no supported subprotocol offered");
-	return http_refuse_upgrade(wsi, "Unsupported WebSocket subprotocol");
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL) <= 0)
+        return 0;
+    if (lws_hdr_copy(wsi, offered, sizeof(offered), WSI_TOKEN_PROTOCOL) < 0)
+        offered[0] = '\0';
+    for (tok = strtok_r(offered, ", \t", &save); tok;
+         tok = strtok_r(NULL, ", \t", &save)) {
+        if (lws_vhost_name_to_protocol(srv->ws_vhost, tok))
+            return 0;
+    }
+    mock_log(MOCK_LOG_INFO, "refused upgrade: no supported subprotocol offered");
+    return http_refuse_upgrade(wsi, "Unsupported WebSocket subprotocol");
 }
 
 static int http_callback(struct mock_server *srv, struct lws *wsi,
-			 enum lws_callback_reasons reason,
-			 union ws_conn_pss *pss)
+                         enum lws_callback_reasons reason, union ws_conn_pss *pss)
 {
-	switch (reason) {
-	case LWS_CALLBACK_HTTP:
-		return pss ? http_status_request(srv, wsi, &pss->http) : -1;
-	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-		return pss ? http_status_body_done(wsi, &pss->http) : -1;
-	case LWS_CALLBACK_HTTP_WRITEABLE:
-		return pss ? http_reply_writeable(wsi, &pss->http.reply) : 0;
-	case LWS_CALLBACK_CLOSED_HTTP:
-		if (pss)
-			http_reply_free(&pss->http.reply);
-		return 0;
-	default:
-		return 0;
-	}
+    switch (reason) {
+    case LWS_CALLBACK_HTTP:
+        return pss ? ws_port_http_request(srv, wsi, &pss->http) : -1;
+    case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+        return pss ? ws_port_http_body_done(wsi, &pss->http) : -1;
+    case LWS_CALLBACK_HTTP_WRITEABLE:
+        return pss ? http_reply_writeable(wsi, &pss->http.reply) : 0;
+    case LWS_CALLBACK_CLOSED_HTTP:
+        if (pss)
+            http_reply_free(&pss->http.reply);
+        return 0;
+    default:
+        return 0;
+    }
 }
 
-int ws_conn_callback(struct lws *wsi, enum lws_callback_reasons reason,
-		     void *user, void *in, size_t len)
+int ws_conn_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+                     void *in, size_t len)
 {
-	struct mock_server *srv = mock_server_of(wsi);
-	union ws_conn_pss *pss = user;
+    struct mock_server *srv = mock_server_of(wsi);
+    union ws_conn_pss *pss = user;
 
-	if (!srv)
-		return 0;
-	switch (reason) {
-	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
-		return confirm_upgrade(srv, wsi);
-	case LWS_CALLBACK_ESTABLISHED:
-		return on_established(srv, wsi, &pss->client);
-	case LWS_CALLBACK_RECEIVE:
-		return on_receive(&pss->client, in, len);
-	case LWS_CALLBACK_RECEIVE_PONG:
-		keepalive_pong(srv, &pss->client);
-		return 0;
-	case LWS_CALLBACK_SERVER_WRITEABLE:
-		return on_writeable(&pss->client);
-	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
-	case LWS_CALLBACK_CLOSED:
-		if (pss)
-			on_gone(&pss->client);
-		return 0;
-	default:
-		return http_callback(srv, wsi, reason, pss);
-	}
+    if (!srv)
+        return 0;
+    switch (reason) {
+    case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+        return confirm_upgrade(srv, wsi);
+    case LWS_CALLBACK_ESTABLISHED:
+        return on_established(srv, wsi, &pss->client);
+    case LWS_CALLBACK_RECEIVE:
+        return on_receive(&pss->client, in, len);
+    case LWS_CALLBACK_RECEIVE_PONG:
+        keepalive_pong(srv, &pss->client);
+        return 0;
+    case LWS_CALLBACK_SERVER_WRITEABLE:
+        return on_writeable(&pss->client);
+    case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+    case LWS_CALLBACK_CLOSED:
+        if (pss)
+            on_gone(&pss->client);
+        return 0;
+    default:
+        return http_callback(srv, wsi, reason, pss);
+    }
 }

@@ -1,7 +1,7 @@
 /* wscheck-mock: the status objects shared by get_stats, GET /status,
  * GET /health and the MCP tools, built in the reference's key order. */
-#ifndef WSCHECK_MOCK_STATUS_H
-#define WSCHECK_MOCK_STATUS_H
+#ifndef WSCHECK_MOCK_SERVER_STATUS_H
+#define WSCHECK_MOCK_SERVER_STATUS_H
 
 #include <stdbool.h>
 

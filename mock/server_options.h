@@ -1,7 +1,7 @@
 /* wscheck-mock: settings, from defaults, a --config file, the environment
  * and the command line (later ones win). */
-#ifndef WSCHECK_MOCK_OPTIONS_H
-#define WSCHECK_MOCK_OPTIONS_H
+#ifndef WSCHECK_MOCK_SERVER_OPTIONS_H
+#define WSCHECK_MOCK_SERVER_OPTIONS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -9,23 +9,23 @@
 #define MOCK_MAX_LIST 32
 
 struct mock_options {
-	char *host;			/* WebSocket (and /health) listener */
-	int port;			/* 0: any free port */
-	int port_tries;			/* ports tried from port upwards */
-	char *mcp_host;
-	int mcp_port;
-	char *mcp_path;
-	bool no_mcp;
-	double ping_interval;		/* s; 0 disables keepalive pings */
-	double ping_timeout;		/* s */
-	size_t max_message_size;	/* bytes */
-	char *origins[MOCK_MAX_LIST];	/* extra allowed MCP Origins */
-	size_t n_origins;
-	char *subprotocols[MOCK_MAX_LIST];	/* accepted WebSocket subprotocols */
-	size_t n_subprotocols;
-	char *ready_file;
-	char *config_file;
-	int verbose;
+    char *host;     /* WebSocket (and /health) listener */
+    int port;       /* 0: any free port */
+    int port_tries; /* ports tried from port upwards */
+    char *mcp_host;
+    int mcp_port;
+    char *mcp_path;
+    bool no_mcp;
+    double ping_interval;         /* s; 0 disables keepalive pings */
+    double ping_timeout;          /* s */
+    size_t max_message_size;      /* bytes */
+    char *origins[MOCK_MAX_LIST]; /* extra allowed MCP Origins */
+    size_t n_origins;
+    char *subprotocols[MOCK_MAX_LIST]; /* accepted WebSocket subprotocols */
+    size_t n_subprotocols;
+    char *ready_file;
+    char *config_file;
+    int verbose;
 };
 
 /* Fills in the defaults. Returns 0, or -1 if out of memory. */
@@ -35,8 +35,8 @@ void options_free(struct mock_options *opt);
 /* Sets one option by its long name ("port", "allowed-origin", ...; "_"
  * may stand for "-"). List options append. Returns 0, or -1 with a message
  * in err. */
-int options_set(struct mock_options *opt, const char *name, const char *value,
-		char *err, size_t errlen);
+int options_set(struct mock_options *opt, const char *name, const char *value, char *err,
+                size_t errlen);
 
 /* Empties a list option, so a later source replaces an earlier one. */
 void options_clear_list(struct mock_options *opt, const char *name);

@@ -4,8 +4,8 @@
  * does. One periodic timer walks all clients, which stays cheap at 10,000
  * clients where a timer per client would not (lws keeps timers in a sorted
  * list). */
-#ifndef WSCHECK_MOCK_KEEPALIVE_H
-#define WSCHECK_MOCK_KEEPALIVE_H
+#ifndef WSCHECK_MOCK_KEEPALIVE_PINGS_H
+#define WSCHECK_MOCK_KEEPALIVE_PINGS_H
 
 struct mock_server;
 struct mock_client;

@@ -1,0 +1,402 @@
+/* wscheck-mock: MCP JSON-RPC handling and sessions.
+ *
+ * The order of the checks follows the MCP Python SDK's Streamable HTTP
+ * transport, so clients see the same statuses: parse (400, -32700), shape
+ * (400, -32600), then for anything but initialize the session (400 if
+ * missing, 404 if unknown) and protocol version (400), then notifications
+ * and responses get 202 and requests their result. */
+#include "mcp_server.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "jsonout.h"
+#include "log.h"
+#include "mcp_tools.h"
+#include "pyjson.h"
+#include "server.h"
+#include "timefmt.h"
+
+#define MAX_SESSIONS 1024
+
+#define RPC_PARSE_ERROR -32700
+#define RPC_INVALID_REQUEST -32600
+#define RPC_METHOD_NOT_FOUND -32601
+#define RPC_INVALID_PARAMS -32602
+#define RPC_BAD_REQUEST -32000 /* transport errors, as the SDK */
+#define RPC_NO_SESSION -32001
+
+static const char *const versions[] = {"2025-06-18", "2025-03-26", "2024-11-05"};
+
+struct mcp_session {
+    char id[MCP_SESSION_ID_LEN + 1];
+    int64_t last_used;
+};
+
+struct mcp_state {
+    struct mcp_session sessions[MAX_SESSIONS];
+    size_t count;
+};
+
+struct mcp_state *mcp_new(void)
+{
+    return calloc(1, sizeof(struct mcp_state));
+}
+
+void mcp_free(struct mcp_state *st)
+{
+    free(st);
+}
+
+/* ---- sessions ---- */
+
+static int random_hex(char *out, size_t nbytes)
+{
+    unsigned char raw[MCP_SESSION_ID_LEN / 2];
+
+    if (nbytes > sizeof(raw) || getentropy(raw, nbytes) != 0)
+        return -1;
+    for (size_t i = 0; i < nbytes; i++)
+        snprintf(out + 2 * i, 3, "%02x", raw[i]);
+    return 0;
+}
+
+static struct mcp_session *session_find(struct mcp_state *st, const char *id)
+{
+    for (size_t i = 0; i < st->count; i++)
+        if (strcmp(st->sessions[i].id, id) == 0)
+            return &st->sessions[i];
+    return NULL;
+}
+
+/* A new session; when the table is full the least recently used one goes
+ * (a client that comes back with it gets 404 and initializes again). */
+static struct mcp_session *session_new(struct mcp_state *st)
+{
+    struct mcp_session *s;
+
+    if (st->count < MAX_SESSIONS) {
+        s = &st->sessions[st->count++];
+    } else {
+        s = &st->sessions[0];
+        for (size_t i = 1; i < st->count; i++)
+            if (st->sessions[i].last_used < s->last_used)
+                s = &st->sessions[i];
+    }
+    if (random_hex(s->id, MCP_SESSION_ID_LEN / 2) != 0) {
+        st->count--;
+        return NULL;
+    }
+    s->last_used = mock_mono_us();
+    return s;
+}
+
+static void session_delete(struct mcp_state *st, struct mcp_session *s)
+{
+    *s = st->sessions[--st->count];
+}
+
+/* ---- JSON-RPC ---- */
+
+static json_object *rpc_new(json_object *id)
+{
+    json_object *o = json_object_new_object();
+
+    if (!o)
+        return NULL;
+    mock_json_add(o, "jsonrpc", json_object_new_string("2.0"));
+    mock_json_add(o, "id", json_object_get(id));
+    return o;
+}
+
+static json_object *rpc_result(json_object *id, json_object *result)
+{
+    json_object *o = rpc_new(id);
+
+    if (!o) {
+        json_object_put(result);
+        return NULL;
+    }
+    mock_json_add(o, "result", result);
+    return o;
+}
+
+static json_object *rpc_error(json_object *id, int code, const char *message)
+{
+    json_object *o = rpc_new(id), *e = json_object_new_object();
+
+    if (!o || !e) {
+        json_object_put(o);
+        json_object_put(e);
+        return NULL;
+    }
+    mock_json_add(e, "code", json_object_new_int(code));
+    mock_json_add(e, "message", json_object_new_string(message));
+    mock_json_add(o, "error", e);
+    return o;
+}
+
+static void answer(struct mcp_answer *ans, int status, json_object *body)
+{
+    ans->status = status;
+    ans->body = body;
+}
+
+static void answer_error(struct mcp_answer *ans, int status, json_object *id, int code,
+                         const char *message)
+{
+    answer(ans, status, rpc_error(id, code, message));
+}
+
+json_object *mcp_tool_response(json_object *id, json_object *result)
+{
+    json_object *r = json_object_new_object(), *content = json_object_new_array();
+    json_object *item = json_object_new_object();
+    const char *text =
+        result ? json_object_to_json_string_ext(result, MOCK_JSON_FLAGS) : "null";
+
+    if (!r || !content || !item) {
+        json_object_put(r);
+        json_object_put(content);
+        json_object_put(item);
+        json_object_put(result);
+        return NULL;
+    }
+    mock_json_add(item, "type", json_object_new_string("text"));
+    mock_json_add(item, "text", json_object_new_string(text));
+    mock_json_append(content, item);
+    mock_json_add(r, "content", content);
+    mock_json_add(r, "isError", json_object_new_boolean(0));
+    json_object_put(result);
+    return rpc_result(id, r);
+}
+
+void mcp_async_cancel(struct mcp_async *a)
+{
+    lws_sul_cancel(&a->sul);
+    json_object_put(a->rpc_id);
+    json_object_put(a->results);
+    json_object_put(a->target);
+    a->rpc_id = a->results = a->target = NULL;
+    a->active = false;
+}
+
+/* ---- methods ---- */
+
+static const char *negotiate(json_object *params)
+{
+    json_object *v;
+
+    if (json_object_object_get_ex(params, "protocolVersion", &v) &&
+        json_object_is_type(v, json_type_string))
+        for (size_t i = 0; i < sizeof(versions) / sizeof(*versions); i++)
+            if (strcmp(json_object_get_string(v), versions[i]) == 0)
+                return versions[i];
+    return MCP_PROTOCOL_LATEST;
+}
+
+static void do_initialize(struct mock_server *srv, json_object *id, json_object *params,
+                          struct mcp_answer *ans)
+{
+    json_object *r = json_object_new_object(), *caps = json_object_new_object();
+    json_object *tools = json_object_new_object(), *info = json_object_new_object();
+    struct mcp_session *s = session_new(srv->mcp);
+
+    if (!r || !caps || !tools || !info || !s) {
+        json_object_put(r);
+        json_object_put(caps);
+        json_object_put(tools);
+        json_object_put(info);
+        answer_error(ans, 500, id, RPC_BAD_REQUEST, "Internal error");
+        return;
+    }
+    mock_json_add(r, "protocolVersion", json_object_new_string(negotiate(params)));
+    mock_json_add(caps, "tools", tools);
+    mock_json_add(r, "capabilities", caps);
+    mock_json_add(info, "name", json_object_new_string("WebSocketMockMCP"));
+    mock_json_add(info, "version", json_object_new_string(MOCK_SERVER_VERSION));
+    mock_json_add(r, "serverInfo", info);
+    snprintf(ans->session_id, sizeof(ans->session_id), "%s", s->id);
+    mock_log(MOCK_LOG_INFO, "MCP session %s started", s->id);
+    answer(ans, 200, rpc_result(id, r));
+}
+
+static void do_tools_call(struct mock_server *srv, json_object *id, json_object *params,
+                          struct mcp_answer *ans, struct mcp_async *async)
+{
+    json_object *name = NULL, *args = NULL, *result = NULL;
+    char err[200], msg[300];
+
+    if (!json_object_is_type(params, json_type_object) ||
+        !json_object_object_get_ex(params, "name", &name) ||
+        !json_object_is_type(name, json_type_string)) {
+        answer_error(ans, 200, id, RPC_INVALID_PARAMS,
+                     "Invalid params: tools/call needs a tool name");
+        return;
+    }
+    if (json_object_object_get_ex(params, "arguments", &args) && args &&
+        !json_object_is_type(args, json_type_object)) {
+        answer_error(ans, 200, id, RPC_INVALID_PARAMS,
+                     "Invalid params: arguments must be an object");
+        return;
+    }
+    async->rpc_id = json_object_get(id);
+    switch (mcp_tool_call(srv, json_object_get_string(name), args, &result,
+                          async->active ? NULL : async, err, sizeof(err))) {
+    case MCP_TOOL_DEFERRED:
+        ans->deferred = true;
+        return;
+    case MCP_TOOL_DONE:
+        answer(ans, 200, mcp_tool_response(id, result));
+        break;
+    case MCP_TOOL_UNKNOWN:
+        snprintf(msg, sizeof(msg), "Unknown tool: %s", json_object_get_string(name));
+        answer_error(ans, 200, id, RPC_INVALID_PARAMS, msg);
+        break;
+    case MCP_TOOL_BAD_ARGS:
+        answer_error(ans, 200, id, RPC_INVALID_PARAMS, err);
+        break;
+    }
+    json_object_put(async->rpc_id);
+    async->rpc_id = NULL;
+}
+
+static void dispatch(struct mock_server *srv, const char *method, json_object *id,
+                     json_object *params, struct mcp_answer *ans, struct mcp_async *async)
+{
+    if (strcmp(method, "ping") == 0)
+        answer(ans, 200, rpc_result(id, json_object_new_object()));
+    else if (strcmp(method, "tools/list") == 0) {
+        json_object *r = json_object_new_object();
+
+        if (r)
+            mock_json_add(r, "tools", mcp_tools_list());
+        answer(ans, 200, rpc_result(id, r));
+    } else if (strcmp(method, "tools/call") == 0)
+        do_tools_call(srv, id, params, ans, async);
+    else
+        answer_error(ans, 200, id, RPC_METHOD_NOT_FOUND, "Method not found");
+}
+
+/* ---- one message ---- */
+
+enum rpc_kind { RPC_REQUEST, RPC_NOTIFICATION, RPC_RESPONSE, RPC_INVALID };
+
+static enum rpc_kind classify(json_object *msg, const char **method, json_object **id,
+                              json_object **params)
+{
+    json_object *v, *m = NULL;
+    bool has_id = json_object_object_get_ex(msg, "id", id);
+
+    *method = NULL;
+    json_object_object_get_ex(msg, "params", params);
+    if (!json_object_object_get_ex(msg, "jsonrpc", &v) ||
+        !json_object_is_type(v, json_type_string) ||
+        strcmp(json_object_get_string(v), "2.0") != 0)
+        return RPC_INVALID;
+    if (has_id && !json_object_is_type(*id, json_type_string) &&
+        !json_object_is_type(*id, json_type_int))
+        return RPC_INVALID; /* MCP ids are strings or integers */
+    if (json_object_object_get_ex(msg, "method", &m)) {
+        if (!json_object_is_type(m, json_type_string))
+            return RPC_INVALID;
+        *method = json_object_get_string(m);
+        return has_id ? RPC_REQUEST : RPC_NOTIFICATION;
+    }
+    if (has_id && (json_object_object_get_ex(msg, "result", &v) ||
+                   json_object_object_get_ex(msg, "error", &v)))
+        return RPC_RESPONSE;
+    return RPC_INVALID;
+}
+
+static bool version_supported(const char *v)
+{
+    for (size_t i = 0; i < sizeof(versions) / sizeof(*versions); i++)
+        if (strcmp(v, versions[i]) == 0)
+            return true;
+    return false;
+}
+
+/* Session and protocol version checks for everything but initialize.
+ * Returns false with ans filled in when the request is refused. */
+static bool check_session(struct mock_server *srv, const struct mcp_request *req,
+                          json_object *id, struct mcp_answer *ans)
+{
+    struct mcp_session *s;
+    char msg[160];
+
+    if (!req->session_id || !*req->session_id) {
+        answer_error(ans, 400, id, RPC_BAD_REQUEST,
+                     "Bad Request: Mcp-Session-Id header is required");
+        return false;
+    }
+    s = session_find(srv->mcp, req->session_id);
+    if (!s) {
+        answer_error(ans, 404, id, RPC_NO_SESSION, "Session not found");
+        return false;
+    }
+    if (req->protocol_version && !version_supported(req->protocol_version)) {
+        snprintf(
+            msg, sizeof(msg),
+            "Bad Request: Unsupported protocol version: %.60s (supported: %s, %s, %s)",
+            req->protocol_version, versions[0], versions[1], versions[2]);
+        answer_error(ans, 400, id, RPC_BAD_REQUEST, msg);
+        return false;
+    }
+    s->last_used = mock_mono_us();
+    return true;
+}
+
+void mcp_handle_post(struct mock_server *srv, const struct mcp_request *req,
+                     struct mcp_answer *ans, struct mcp_async *async)
+{
+    json_object *msg = NULL, *id = NULL, *params = NULL;
+    const char *method;
+    enum rpc_kind kind;
+    char err[200];
+
+    memset(ans, 0, sizeof(*ans));
+    if (pyjson_parse(req->body, req->len, false, &msg, err, sizeof(err)) != PYJSON_OK) {
+        answer_error(ans, 400, NULL, RPC_PARSE_ERROR, "Parse error");
+        return;
+    }
+    if (json_object_is_type(msg, json_type_array)) {
+        answer_error(ans, 400, NULL, RPC_INVALID_REQUEST,
+                     "Invalid Request: batches are not supported");
+    } else if (!json_object_is_type(msg, json_type_object) ||
+               (kind = classify(msg, &method, &id, &params)) == RPC_INVALID) {
+        answer_error(ans, 400, NULL, RPC_INVALID_REQUEST, "Invalid Request");
+    } else if (kind == RPC_REQUEST && strcmp(method, "initialize") == 0) {
+        do_initialize(srv, id, params, ans);
+    } else if (check_session(srv, req, kind == RPC_REQUEST ? id : NULL, ans)) {
+        if (kind == RPC_REQUEST)
+            dispatch(srv, method, id, params, ans, async);
+        else
+            answer(ans, 202, NULL);
+    }
+    json_object_put(msg);
+}
+
+void mcp_handle_delete(struct mock_server *srv, const char *session_id,
+                       struct mcp_answer *ans)
+{
+    struct mcp_session *s;
+
+    memset(ans, 0, sizeof(*ans));
+    if (!session_id || !*session_id) {
+        answer_error(ans, 400, NULL, RPC_BAD_REQUEST,
+                     "Bad Request: Mcp-Session-Id header is required");
+        return;
+    }
+    s = session_find(srv->mcp, session_id);
+    if (!s) {
+        answer_error(ans, 404, NULL, RPC_NO_SESSION, "Session not found");
+        return;
+    }
+    mock_log(MOCK_LOG_INFO, "MCP session %s ended", s->id);
+    session_delete(srv->mcp, s);
+    answer(ans, 200, NULL);
+}

@@ -1,0 +1,442 @@
+/* wscheck-mock: command line, environment and defaults. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+#include "server_options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config_file.h"
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "dev"
+#endif
+
+#define DEFAULT_MAX_MESSAGE ((size_t)1 << 20) /* as Python websockets */
+#define MAX_MAX_MESSAGE ((size_t)1 << 30)
+
+static const char usage_text[] =
+    "Usage: wscheck-mock [OPTION]...\n"
+    "WebSocket mock server with an MCP interface (protocol of the WebSocket Mock\n"
+    "MCP Server). Prints one line per listener once it listens, e.g.\n"
+    "  ws://127.0.0.1:9004\n"
+    "  http://127.0.0.1:8004/mcp\n"
+    "and runs until SIGINT or SIGTERM, which close every client with 1001.\n"
+    "\n"
+    "WebSocket server (GET /health and GET /status on the same port):\n"
+    "      --host HOST            listen address (env WEBSOCKET_HOST; localhost)\n"
+    "      --port PORT            port, 0 for any free one\n"
+    "                             (env WEBSOCKET_PORT; 9004)\n"
+    "      --port-tries N         ports tried upwards while taken (3)\n"
+    "      --ping-interval SECS   keepalive ping period, 0 disables (30)\n"
+    "      --ping-timeout SECS    close a client whose pong is this late (10)\n"
+    "      --max-message-size N   bytes per message, K/M/G suffixes (1M);\n"
+    "                             larger messages close with 1009\n"
+    "      --subprotocol NAME     accept and select this subprotocol (repeatable)\n"
+    "\n"
+    "MCP server (Streamable HTTP, JSON-RPC 2.0):\n"
+    "      --mcp-host HOST        listen address (localhost)\n"
+    "      --mcp-port PORT        port, 0 for any free one (8004)\n"
+    "      --mcp-path PATH        endpoint path (/mcp)\n"
+    "      --no-mcp               no MCP listener\n"
+    "      --allowed-origin ORIG  also accept this browser Origin, \"*\" for any\n"
+    "                             (repeatable; localhost origins always pass)\n"
+    "\n"
+    "General:\n"
+    "      --config FILE          JSON object of these options, e.g.\n"
+    "                             {\"port\": 9100, \"no-mcp\": true}\n"
+    "      --ready-file FILE      write the listener URLs as JSON to FILE once\n"
+    "                             listening (removed at exit)\n"
+    "  -v, --verbose              log connections and more (repeat for more)\n"
+    "  -h, --help                 show this help and exit\n"
+    "  -V, --version              show the version and exit\n"
+    "\n"
+    "Settings apply in this order, later ones winning: defaults, --config file,\n"
+    "environment, command line. Exit status: 0 after a signal, 1 if a listener\n"
+    "cannot start, 2 on a usage error. See wscheck-mock(1).\n";
+
+/* ---- value parsers ---- */
+
+static int parse_int(const char *s, long min, long max, long *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_seconds(const char *s, double *out)
+{
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || end == s || *end || !isfinite(v) || v < 0 || v > 86400 * 365)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_size(const char *s, size_t *out)
+{
+    char *end;
+    unsigned long long v;
+    unsigned shift = 0;
+
+    errno = 0;
+    if (*s == '-')
+        return -1;
+    v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        return -1;
+    switch (*end) {
+    case 'k':
+    case 'K':
+        shift = 10;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        shift = 20;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        shift = 30;
+        end++;
+        break;
+    default:
+        break;
+    }
+    if (*end || v == 0 || v > (MAX_MAX_MESSAGE >> shift))
+        return -1;
+    *out = (size_t)v << shift;
+    return 0;
+}
+
+static int parse_bool(const char *s, bool *out)
+{
+    if (!strcasecmp(s, "true") || !strcmp(s, "1") || !strcasecmp(s, "yes")) {
+        *out = true;
+        return 0;
+    }
+    if (!strcasecmp(s, "false") || !strcmp(s, "0") || !strcasecmp(s, "no")) {
+        *out = false;
+        return 0;
+    }
+    return -1;
+}
+
+/* RFC 7230 token characters: a subprotocol name must be one. */
+static bool is_token(const char *s)
+{
+    if (!*s || strlen(s) > 63)
+        return false;
+    for (; *s; s++)
+        if (*s <= ' ' || *s >= 127 || strchr("()<>@,;:\\\"/[]?={}", *s))
+            return false;
+    return true;
+}
+
+static int set_string(char **slot, const char *value)
+{
+    char *copy = strdup(value);
+
+    if (!copy)
+        return -1;
+    free(*slot);
+    *slot = copy;
+    return 0;
+}
+
+static int add_to_list(char **list, size_t *n, const char *value)
+{
+    if (*n >= MOCK_MAX_LIST)
+        return -1;
+    list[*n] = strdup(value);
+    if (!list[*n])
+        return -1;
+    (*n)++;
+    return 0;
+}
+
+/* ---- options by name ---- */
+
+/* "mcp_port" and "mcp-port" are the same option; the seed's config keys
+ * websocket_host and websocket_port are accepted as well. */
+static void canonical_name(const char *name, char *out, size_t outlen)
+{
+    size_t i;
+
+    for (i = 0; name[i] && i + 1 < outlen; i++)
+        out[i] = name[i] == '_' ? '-' : name[i];
+    out[i] = '\0';
+    if (!strcmp(out, "websocket-host"))
+        snprintf(out, outlen, "host");
+    else if (!strcmp(out, "websocket-port"))
+        snprintf(out, outlen, "port");
+    else if (!strcmp(out, "allowed-origins"))
+        snprintf(out, outlen, "allowed-origin");
+    else if (!strcmp(out, "subprotocols"))
+        snprintf(out, outlen, "subprotocol");
+}
+
+static int set_number(struct mock_options *opt, const char *name, const char *value,
+                      bool *known)
+{
+    long v;
+
+    *known = true;
+    if (!strcmp(name, "port") || !strcmp(name, "mcp-port")) {
+        if (parse_int(value, 0, 65535, &v))
+            return -1;
+        *(!strcmp(name, "port") ? &opt->port : &opt->mcp_port) = (int)v;
+    } else if (!strcmp(name, "port-tries")) {
+        if (parse_int(value, 1, 1000, &v))
+            return -1;
+        opt->port_tries = (int)v;
+    } else if (!strcmp(name, "ping-interval")) {
+        return parse_seconds(value, &opt->ping_interval);
+    } else if (!strcmp(name, "ping-timeout")) {
+        if (parse_seconds(value, &opt->ping_timeout) || opt->ping_timeout <= 0)
+            return -1;
+    } else if (!strcmp(name, "max-message-size")) {
+        return parse_size(value, &opt->max_message_size);
+    } else if (!strcmp(name, "verbose")) {
+        bool b;
+
+        if (parse_bool(value, &b) == 0)
+            opt->verbose = b;
+        else if (parse_int(value, 0, 9, &v) == 0)
+            opt->verbose = (int)v;
+        else
+            return -1;
+    } else {
+        *known = false;
+    }
+    return 0;
+}
+
+static int set_text(struct mock_options *opt, const char *name, const char *value,
+                    bool *known)
+{
+    *known = true;
+    if (!strcmp(name, "host") || !strcmp(name, "mcp-host"))
+        return *value ? set_string(!strcmp(name, "host") ? &opt->host : &opt->mcp_host,
+                                   value)
+                      : -1;
+    if (!strcmp(name, "mcp-path"))
+        return value[0] == '/' && !strpbrk(value, " ?#") && strlen(value) < 200
+                   ? set_string(&opt->mcp_path, value)
+                   : -1;
+    if (!strcmp(name, "no-mcp"))
+        return parse_bool(value, &opt->no_mcp);
+    if (!strcmp(name, "allowed-origin"))
+        return *value ? add_to_list(opt->origins, &opt->n_origins, value) : -1;
+    if (!strcmp(name, "subprotocol"))
+        return is_token(value)
+                   ? add_to_list(opt->subprotocols, &opt->n_subprotocols, value)
+                   : -1;
+    if (!strcmp(name, "ready-file"))
+        return *value ? set_string(&opt->ready_file, value) : -1;
+    if (!strcmp(name, "config"))
+        return set_string(&opt->config_file, value);
+    *known = false;
+    return 0;
+}
+
+int options_set(struct mock_options *opt, const char *name, const char *value, char *err,
+                size_t errlen)
+{
+    char canon[64];
+    bool known;
+    int rc;
+
+    canonical_name(name, canon, sizeof(canon));
+    rc = set_number(opt, canon, value, &known);
+    if (!known)
+        rc = set_text(opt, canon, value, &known);
+    if (!known) {
+        snprintf(err, errlen, "unknown option '%s'", name);
+        return -1;
+    }
+    if (rc != 0) {
+        snprintf(err, errlen, "invalid value for %s: '%s'", canon, value);
+        return -1;
+    }
+    return 0;
+}
+
+static void free_list(char **list, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        free(list[i]);
+    *n = 0;
+}
+
+void options_clear_list(struct mock_options *opt, const char *name)
+{
+    char canon[64];
+
+    canonical_name(name, canon, sizeof(canon));
+    if (!strcmp(canon, "allowed-origin"))
+        free_list(opt->origins, &opt->n_origins);
+    else if (!strcmp(canon, "subprotocol"))
+        free_list(opt->subprotocols, &opt->n_subprotocols);
+}
+
+int options_init(struct mock_options *opt)
+{
+    memset(opt, 0, sizeof(*opt));
+    opt->port = 9004;
+    opt->port_tries = 3;
+    opt->mcp_port = 8004;
+    opt->ping_interval = 30;
+    opt->ping_timeout = 10;
+    opt->max_message_size = DEFAULT_MAX_MESSAGE;
+    if (set_string(&opt->host, "localhost") || set_string(&opt->mcp_host, "localhost") ||
+        set_string(&opt->mcp_path, "/mcp")) {
+        options_free(opt);
+        return -1;
+    }
+    return 0;
+}
+
+void options_free(struct mock_options *opt)
+{
+    free(opt->host);
+    free(opt->mcp_host);
+    free(opt->mcp_path);
+    free(opt->ready_file);
+    free(opt->config_file);
+    free_list(opt->origins, &opt->n_origins);
+    free_list(opt->subprotocols, &opt->n_subprotocols);
+    memset(opt, 0, sizeof(*opt));
+}
+
+/* ---- command line ---- */
+
+static const struct option long_options[] = {
+    {"host", required_argument, NULL, 0},
+    {"port", required_argument, NULL, 0},
+    {"port-tries", required_argument, NULL, 0},
+    {"mcp-host", required_argument, NULL, 0},
+    {"mcp-port", required_argument, NULL, 0},
+    {"mcp-path", required_argument, NULL, 0},
+    {"no-mcp", no_argument, NULL, 0},
+    {"ping-interval", required_argument, NULL, 0},
+    {"ping-timeout", required_argument, NULL, 0},
+    {"max-message-size", required_argument, NULL, 0},
+    {"allowed-origin", required_argument, NULL, 0},
+    {"subprotocol", required_argument, NULL, 0},
+    {"ready-file", required_argument, NULL, 0},
+    {"config", required_argument, NULL, 0},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+/* First pass: --help, --version and --config, which decide what the
+ * other settings apply on top of. */
+static int first_pass(struct mock_options *opt, int argc, char **argv)
+{
+    int c, idx;
+
+    opterr = 0;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "vhV", long_options, &idx)) != -1) {
+        if (c == 'h') {
+            fputs(usage_text, stdout);
+            return 1;
+        }
+        if (c == 'V') {
+            printf("wscheck-mock %s (WebSocket Mock Server protocol %s)\n",
+                   PACKAGE_VERSION, "1.0.0");
+            return 1;
+        }
+        if (c == 0 && !strcmp(long_options[idx].name, "config") &&
+            set_string(&opt->config_file, optarg) != 0)
+            return 2;
+    }
+    return 0;
+}
+
+static int apply_env(struct mock_options *opt)
+{
+    static const char *const env[][2] = {
+        {"WEBSOCKET_HOST", "host"},
+        {"WEBSOCKET_PORT", "port"},
+    };
+    char err[256];
+
+    for (size_t i = 0; i < sizeof(env) / sizeof(*env); i++) {
+        const char *v = getenv(env[i][0]);
+
+        if (v && *v && options_set(opt, env[i][1], v, err, sizeof(err)) != 0) {
+            fprintf(stderr, "wscheck-mock: %s: %s\n", env[i][0], err);
+            return 2;
+        }
+    }
+    return 0;
+}
+
+static int second_pass(struct mock_options *opt, int argc, char **argv)
+{
+    int c, idx;
+    char err[256];
+
+    opterr = 1;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "vhV", long_options, &idx)) != -1) {
+        if (c == 'v') {
+            opt->verbose++;
+        } else if (c == 0) {
+            const char *name = long_options[idx].name;
+
+            if (!strcmp(name, "config"))
+                continue;
+            if (options_set(opt, name, optarg ? optarg : "true", err, sizeof(err)) != 0) {
+                fprintf(stderr, "wscheck-mock: %s\n", err);
+                return 2;
+            }
+        } else if (c != 'h' && c != 'V') {
+            fputs("Try 'wscheck-mock --help' for more information.\n", stderr);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "wscheck-mock: unexpected argument '%s'\n", argv[optind]);
+        return 2;
+    }
+    return 0;
+}
+
+int options_parse(struct mock_options *opt, int argc, char **argv)
+{
+    char err[512];
+    int rc = first_pass(opt, argc, argv);
+
+    if (rc != 0)
+        return rc;
+    if (opt->config_file && config_load(opt, opt->config_file, err, sizeof(err)) != 0) {
+        fprintf(stderr, "wscheck-mock: %s\n", err);
+        return 2;
+    }
+    rc = apply_env(opt);
+    if (rc != 0)
+        return rc;
+    return second_pass(opt, argc, argv);
+}

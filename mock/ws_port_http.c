@@ -1,0 +1,81 @@
+/* wscheck-mock: /health, /status and refusals on the WebSocket port. */
+#include "ws_port_http.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "server.h"
+#include "server_status.h"
+
+static bool path_is(const char *uri, int len, const char *path)
+{
+    return (size_t)len == strlen(path) && memcmp(uri, path, (size_t)len) == 0;
+}
+
+/* Only a request with a body (POST, PUT, PATCH with Content-Length) makes
+ * lws read on; we answer once it has, so the peer is not reset while
+ * still sending. */
+static bool body_follows(struct lws *wsi, int method)
+{
+    char cl[32];
+
+    if (method != LWSHUMETH_POST && method != LWSHUMETH_PUT && method != LWSHUMETH_PATCH)
+        return false;
+    if (lws_hdr_copy(wsi, cl, sizeof(cl), WSI_TOKEN_HTTP_CONTENT_LENGTH) <= 0)
+        return false;
+    return strtoull(cl, NULL, 10) > 0;
+}
+
+static int refuse_method(struct lws *wsi, struct ws_port_http_pss *pss)
+{
+    if (http_reply_error(
+            &pss->reply, HTTP_STATUS_METHOD_NOT_ALLOWED,
+            "Method not allowed: use GET /health, GET /status or a WebSocket upgrade"))
+        return -1;
+    http_reply_header(&pss->reply, "allow:", "GET, HEAD");
+    http_reply_start(wsi, &pss->reply);
+    return 0;
+}
+
+static int reply_json(struct lws *wsi, struct ws_port_http_pss *pss, json_object *o)
+{
+    int rc = http_reply_json(&pss->reply, HTTP_STATUS_OK, o);
+
+    json_object_put(o);
+    if (rc)
+        return -1;
+    http_reply_header(&pss->reply, "cache-control:", "no-store");
+    http_reply_start(wsi, &pss->reply);
+    return 0;
+}
+
+int ws_port_http_request(struct mock_server *srv, struct lws *wsi,
+                         struct ws_port_http_pss *pss)
+{
+    char *uri = NULL;
+    int len = 0, method = lws_http_get_uri_and_method(wsi, &uri, &len);
+
+    memset(&pss->reply, 0, sizeof(pss->reply));
+    if (method != LWSHUMETH_GET && method != LWSHUMETH_HEAD) {
+        if (body_follows(wsi, method))
+            return 0; /* answered at body completion */
+        return refuse_method(wsi, pss);
+    }
+    pss->reply.head_only = method == LWSHUMETH_HEAD;
+    if (path_is(uri, len, "/health"))
+        return reply_json(wsi, pss, status_health(srv));
+    if (path_is(uri, len, "/status"))
+        return reply_json(wsi, pss, status_server(srv));
+    if (http_reply_error(&pss->reply, MOCK_HTTP_UPGRADE_REQUIRED,
+                         "This is a WebSocket endpoint: connect with a WebSocket client"))
+        return -1;
+    http_reply_header(&pss->reply, "upgrade:", "websocket");
+    http_reply_header(&pss->reply, "sec-websocket-version:", "13");
+    http_reply_start(wsi, &pss->reply);
+    return 0;
+}
+
+int ws_port_http_body_done(struct lws *wsi, struct ws_port_http_pss *pss)
+{
+    return refuse_method(wsi, pss);
+}
