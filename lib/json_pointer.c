@@ -1,6 +1,6 @@
 /* JSON Pointers (RFC 6901): resolving one in a document, and building them
  * segment by segment with escapes, for messages that name where a value is. */
-#include "json_pointer.h"
+#include "json_pointer_build.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "json_util.h"
-#include "json_pointer.h"
+#include "json_pointer_build.h"
 #include "util.h"
 
 /* Deeper expectations are refused rather than risking the stack. */

@@ -9,7 +9,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "json_pointer.h"
+#include "json_pointer_build.h"
 #include "util.h"
 #include "wscheck/plugin.h"
 

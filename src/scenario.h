@@ -7,7 +7,7 @@
 #include "diag.h"
 #include "registry.h"
 #include "vars.h"
-#include "json_pointer.h"
+#include "json_pointer_build.h"
 
 struct wsc_source_map; /* JSON pointer -> line/column index of the source text (source_map.h) */
 struct scn_reporter;   /* problems not reported yet (scenario_internal.h) */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_pointer.h"
+#include "json_pointer_build.h"
 
 int wsc_scenario_capture(const struct wsc_test *t,
                          const struct json_object *outputs,

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_pointer.h"
+#include "json_pointer_build.h"
 
 static int cmp_str(const void *a, const void *b)
 {

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_pointer.h"
+#include "json_pointer_build.h"
 #include "schema.h"
 #include "source_map.h"
 #include "wscheck/match.h"

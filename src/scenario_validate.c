@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_pointer.h"
+#include "json_pointer_build.h"
 #include "schema.h"
 #include "util.h"
 #include "validation.h"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_pointer.h"
+#include "json_pointer_build.h"
 
 /* An "undefined variable 'x'" where x is defined further down the file gets
  * a hint: vars may only refer to the ones above them. */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "json_util.h"
-#include "json_pointer.h"
+#include "json_pointer_build.h"
 #include "util.h"
 #include "wscheck/plugin.h"
 

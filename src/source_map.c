@@ -3,7 +3,7 @@
  * the same text and records where every value starts, keyed by its JSON
  * pointer. It accepts what json-c's non-strict tokener accepts. */
 #include "source_map.h"
-#include "json_pointer.h"
+#include "json_pointer_build.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* JSON Pointer helpers of the library (RFC 6901). The lookups plugins use are
  * declared in <wscheck/json_pointer.h>; building pointers is internal. */
-#ifndef WSC_JSON_POINTER_INTERNAL_H
-#define WSC_JSON_POINTER_INTERNAL_H
+#ifndef WSC_JSON_POINTER_BUILD_H
+#define WSC_JSON_POINTER_BUILD_H
 
 #include <stddef.h>
 
