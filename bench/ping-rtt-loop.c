@@ -81,7 +81,8 @@ int main(int argc, char **argv)
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
     CURLcode rc = curl_easy_perform(curl);
     curl_socket_t sock = CURL_SOCKET_BAD;
-    if (rc != CURLE_OK || curl_easy_getinfo(curl, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK) {
+    if (rc != CURLE_OK ||
+        curl_easy_getinfo(curl, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK) {
         fprintf(stderr, "connect: %s\n", curl_easy_strerror(rc));
         return 1;
     }
@@ -90,8 +91,8 @@ int main(int argc, char **argv)
         size_t len = (size_t)snprintf(payload, sizeof payload, "wscheck-%ld", i + 1);
         size_t sent = 0;
         double t0 = now_s();
-        if (curl_ws_send(curl, payload, len, &sent, 0, CURLWS_PING) != CURLE_OK
-            || await_pong(curl, sock, payload, len) != 0) {
+        if (curl_ws_send(curl, payload, len, &sent, 0, CURLWS_PING) != CURLE_OK ||
+            await_pong(curl, sock, payload, len) != 0) {
             fprintf(stderr, "ping %ld failed\n", i + 1);
             return 1;
         }

@@ -26,8 +26,8 @@ struct wsc_ctx *wsc_ctx_new(double timeout, const struct wsc_vars *vars, int ver
     ctx->warnings = json_object_new_array();
     ctx->cases = json_object_new_array();
     ctx->vars = vars ? wsc_vars_copy(vars) : wsc_vars_new();
-    if (!ctx->metrics || !ctx->outputs || !ctx->trace || !ctx->new_vars || !ctx->warnings ||
-        !ctx->cases || !ctx->vars) {
+    if (!ctx->metrics || !ctx->outputs || !ctx->trace || !ctx->new_vars ||
+        !ctx->warnings || !ctx->cases || !ctx->vars) {
         wsc_ctx_free(ctx);
         return NULL;
     }
@@ -223,8 +223,14 @@ struct json_object *wsc_expand(struct wsc_ctx *ctx, const struct json_object *tm
     return wsc_vars_expand(ctx->vars, tmpl, err);
 }
 
-double wsc_deadline(const struct wsc_ctx *ctx) { return ctx->deadline; }
-double wsc_timeout(const struct wsc_ctx *ctx) { return ctx->timeout; }
+double wsc_deadline(const struct wsc_ctx *ctx)
+{
+    return ctx->deadline;
+}
+double wsc_timeout(const struct wsc_ctx *ctx)
+{
+    return ctx->timeout;
+}
 
 double wsc_remaining(const struct wsc_ctx *ctx)
 {
@@ -283,15 +289,16 @@ static struct json_object *trace_data(const unsigned char *p, size_t len)
     return j;
 }
 
-void wsc_trace(struct wsc_ctx *ctx, const char *dir, const char *kind,
-               const void *data, size_t len)
+void wsc_trace(struct wsc_ctx *ctx, const char *dir, const char *kind, const void *data,
+               size_t len)
 {
     if (json_object_array_length(ctx->trace) >= TRACE_MAX_ENTRIES)
         return;
     struct json_object *e = json_object_new_object();
     if (!e)
         return;
-    json_object_object_add(e, "t_ms", json_object_new_double((wsc_now() - ctx->started) * 1e3));
+    json_object_object_add(e, "t_ms",
+                           json_object_new_double((wsc_now() - ctx->started) * 1e3));
     json_object_object_add(e, "dir", json_object_new_string(dir ? dir : "info"));
     json_object_object_add(e, "kind", json_object_new_string(kind ? kind : ""));
     json_object_object_add(e, "len", json_object_new_int64((int64_t)len));
@@ -350,7 +357,8 @@ static enum wsc_status test_status(const struct wsc_ctx *ctx)
     size_t n = json_object_array_length(ctx->cases), failed = 0, errors = 0, skipped = 0;
     for (size_t i = 0; i < n; i++) {
         struct json_object *st = NULL;
-        json_object_object_get_ex(json_object_array_get_idx(ctx->cases, i), "status", &st);
+        json_object_object_get_ex(json_object_array_get_idx(ctx->cases, i), "status",
+                                  &st);
         const char *s = st ? json_object_get_string(st) : NULL;
         if (!s)
             continue;
@@ -358,8 +366,10 @@ static enum wsc_status test_status(const struct wsc_ctx *ctx)
         errors += strcmp(s, "error") == 0;
         skipped += strcmp(s, "skipped") == 0;
     }
-    enum wsc_status cases = failed ? WSC_FAILED : errors ? WSC_ERROR
-                          : n && skipped == n ? WSC_SKIPPED : WSC_PASSED;
+    enum wsc_status cases = failed              ? WSC_FAILED
+                            : errors            ? WSC_ERROR
+                            : n && skipped == n ? WSC_SKIPPED
+                                                : WSC_PASSED;
     return cases == WSC_PASSED ? ctx->status : worse(ctx->status, cases);
 }
 
@@ -368,7 +378,8 @@ struct json_object *wsc_ctx_to_json(const struct wsc_ctx *ctx)
     struct json_object *o = json_object_new_object();
     if (!o)
         return NULL;
-    json_object_object_add(o, "status", json_object_new_string(wsc_status_name(test_status(ctx))));
+    json_object_object_add(o, "status",
+                           json_object_new_string(wsc_status_name(test_status(ctx))));
     add_redacted_string(ctx, o, "message", &ctx->message);
     add_redacted_string(ctx, o, "log", &ctx->log);
     json_object_object_add(o, "metrics", json_object_get(ctx->metrics));

@@ -12,17 +12,17 @@ struct wsc_ctx {
     enum wsc_status status;
     struct wsc_buf message;
     struct wsc_buf log;
-    double started;              /* monotonic */
-    double deadline;             /* monotonic */
-    double timeout;              /* seconds */
+    double started;  /* monotonic */
+    double deadline; /* monotonic */
+    double timeout;  /* seconds */
     int verbose;
-    struct json_object *metrics; /* array of {name, value, unit} */
-    struct json_object *outputs; /* object */
-    struct json_object *trace;   /* array */
-    struct json_object *new_vars;/* object: variables set by the check */
-    struct json_object *warnings;/* array of strings (wsc_warn) */
-    struct json_object *cases;   /* array of {name, status, duration, message} */
-    struct wsc_vars *vars;       /* owned copy, for wsc_expand */
+    struct json_object *metrics;  /* array of {name, value, unit} */
+    struct json_object *outputs;  /* object */
+    struct json_object *trace;    /* array */
+    struct json_object *new_vars; /* object: variables set by the check */
+    struct json_object *warnings; /* array of strings (wsc_warn) */
+    struct json_object *cases;    /* array of {name, status, duration, message} */
+    struct wsc_vars *vars;        /* owned copy, for wsc_expand */
     char **secrets;
     size_t n_secrets;
 };

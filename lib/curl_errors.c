@@ -12,10 +12,11 @@ char *wsc_curl_url_host(CURL *c, const char *url, int with_port)
     if (curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &effective) != CURLE_OK)
         effective = NULL;
     CURLU *u = curl_url();
-    if (u && curl_url_set(u, CURLUPART_URL, effective && *effective ? effective : url, 0)
-                 == CURLUE_OK
-        && curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK
-        && curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK)
+    if (u &&
+        curl_url_set(u, CURLUPART_URL, effective && *effective ? effective : url, 0) ==
+            CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK)
         out = with_port ? wsc_strdup_printf("%s:%s", host, port) : strdup(host);
     curl_free(host);
     curl_free(port);

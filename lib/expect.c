@@ -73,7 +73,8 @@ static struct json_object *normalise(const char *key, const struct json_object *
 {
     if (is_code_member(key) && json_object_is_type(exp, json_type_array)) {
         struct json_object *in = json_object_new_object();
-        if (in && json_object_object_add(in, "$in", json_object_get((struct json_object *)exp)) != 0) {
+        if (in && json_object_object_add(
+                      in, "$in", json_object_get((struct json_object *)exp)) != 0) {
             json_object_put(in);
             return NULL;
         }
@@ -111,7 +112,8 @@ static char *headers_clash(const struct json_object *headers)
             (void)vb;
             if (a != b && strcmp(a, b) < 0 && strcasecmp(a, b) == 0)
                 return wsc_strdup_printf("/headers: '%s' and '%s' name the same header "
-                                         "(header names are case-insensitive)", a, b);
+                                         "(header names are case-insensitive)",
+                                         a, b);
         }
     }
     return NULL;
@@ -124,13 +126,14 @@ char *wsc_expect_check(const struct json_object *expect)
     if (!json_object_is_type(expect, json_type_object)) {
         char shown[WSC_RENDER_MAX + 4];
         wsc_render_json_buf(shown, sizeof shown, expect);
-        return wsc_strdup_printf("/: expected an object whose members name outputs, got %s",
-                                 shown);
+        return wsc_strdup_printf(
+            "/: expected an object whose members name outputs, got %s", shown);
     }
     json_object_object_foreach((struct json_object *)expect, key, val) {
         if (key[0] == '$')
             return wsc_strdup_printf("/%s: expect's members name outputs; an operator "
-                                     "goes inside a member", key);
+                                     "goes inside a member",
+                                     key);
         if (is_headers_member(key)) {
             char *clash = headers_clash(val);
             if (clash)
@@ -173,7 +176,8 @@ static struct json_object *view_outputs(const struct json_object *outputs)
     if (!view || !outputs || !json_object_is_type(outputs, json_type_object))
         return view;
     json_object_object_foreach((struct json_object *)outputs, key, val) {
-        struct json_object *v = is_headers_member(key) ? lower_keys(val) : json_object_get(val);
+        struct json_object *v =
+            is_headers_member(key) ? lower_keys(val) : json_object_get(val);
         if ((!v && val) || json_object_object_add(view, key, v) != 0) {
             json_object_put(v);
             json_object_put(view);
@@ -192,7 +196,8 @@ static int match_member(const char *key, const struct json_object *exp,
     int ok = 0;
     if (key[0] == '$') {
         msg = wsc_strdup_printf("/%s: expect's members name outputs; an operator goes "
-                                "inside a member", key);
+                                "inside a member",
+                                key);
     } else {
         struct json_object *w = wrap(key, exp);
         ok = w && wsc_match(w, view, "", &msg);

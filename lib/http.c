@@ -79,7 +79,8 @@ static int on_debug(CURL *curl, curl_infotype type, char *data, size_t n, void *
     if (type != CURLINFO_HEADER_OUT || !t->ctx)
         return 0;
     const char *eol = memchr(data, '\n', n);
-    wsc_trace(t->ctx, "send", "http", data, line_length(data, eol ? (size_t)(eol - data) : n));
+    wsc_trace(t->ctx, "send", "http", data,
+              line_length(data, eol ? (size_t)(eol - data) : n));
     return 0;
 }
 
@@ -173,8 +174,8 @@ static void register_url_secret(struct wsc_ctx *ctx, const char *url)
 {
     CURLU *u = curl_url();
     char *pw = NULL;
-    if (ctx && u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK
-        && curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) == CURLUE_OK)
+    if (ctx && u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_PASSWORD, &pw, 0) == CURLUE_OK)
         wsc_secret(ctx, pw);
     curl_free(pw);
     curl_url_cleanup(u);
@@ -188,11 +189,12 @@ static int set_method_and_body(CURL *c, const char *method, const char *body, si
     if (strcmp(method, "HEAD") == 0)
         ok &= curl_easy_setopt(c, CURLOPT_NOBODY, 1L) == CURLE_OK;
     if (body || strcmp(method, "POST") == 0) {
-        ok &= curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len) == CURLE_OK;
+        ok &=
+            curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len) == CURLE_OK;
         ok &= curl_easy_setopt(c, CURLOPT_COPYPOSTFIELDS, body ? body : "") == CURLE_OK;
     }
-    if (strcmp(method, "POST") != 0 && strcmp(method, "HEAD") != 0
-        && (strcmp(method, "GET") != 0 || body))
+    if (strcmp(method, "POST") != 0 && strcmp(method, "HEAD") != 0 &&
+        (strcmp(method, "GET") != 0 || body))
         ok &= curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method) == CURLE_OK;
     return ok ? 0 : -1;
 }
@@ -224,10 +226,13 @@ static int set_common(CURL *c, const struct wsc_http_request *req, struct transf
      * writes to a peer that hung up (a check must never die of it). */
     ok &= curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms) == CURLE_OK;
     ok &= curl_easy_setopt(c, CURLOPT_USERAGENT, "wscheck/" PACKAGE_VERSION) == CURLE_OK;
-    ok &= curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, req->follow_redirects ? 1L : 0L) == CURLE_OK;
-    ok &= curl_easy_setopt(c, CURLOPT_MAXREDIRS, (long)WSC_HTTP_MAX_REDIRECTS) == CURLE_OK;
+    ok &= curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, req->follow_redirects ? 1L : 0L) ==
+          CURLE_OK;
+    ok &=
+        curl_easy_setopt(c, CURLOPT_MAXREDIRS, (long)WSC_HTTP_MAX_REDIRECTS) == CURLE_OK;
     if (!t->discard)
-        ok &= curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->max) == CURLE_OK;
+        ok &= curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t->max) ==
+              CURLE_OK;
     ok &= curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body) == CURLE_OK;
     ok &= curl_easy_setopt(c, CURLOPT_WRITEDATA, t) == CURLE_OK;
     ok &= curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header) == CURLE_OK;
@@ -262,7 +267,8 @@ static struct json_object *collect_headers(CURL *c)
         struct json_object *prev = NULL;
         struct json_object *v;
         if (json_object_object_get_ex(o, name, &prev)) {
-            char *joined = wsc_strdup_printf("%s, %s", json_object_get_string(prev), h->value);
+            char *joined =
+                wsc_strdup_printf("%s, %s", json_object_get_string(prev), h->value);
             v = joined ? json_object_new_string(joined) : NULL;
             free(joined);
         } else {
@@ -312,7 +318,8 @@ static struct json_object *parse_json(const char *s, size_t len, char **why)
         if (used == len)
             return j;
         json_object_put(j);
-        *why = wsc_strdup_printf("unexpected text after the JSON value at byte %zu", used);
+        *why =
+            wsc_strdup_printf("unexpected text after the JSON value at byte %zu", used);
         return NULL;
     }
     json_object_put(j);
@@ -366,9 +373,9 @@ static void read_timings(CURL *c, struct wsc_http_response *resp)
 static int read_response(CURL *c, struct transfer *t, struct wsc_http_response *resp)
 {
     char *url = NULL;
-    if (curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status) != CURLE_OK
-        || curl_easy_getinfo(c, CURLINFO_REDIRECT_COUNT, &resp->redirects) != CURLE_OK
-        || curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &url) != CURLE_OK)
+    if (curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status) != CURLE_OK ||
+        curl_easy_getinfo(c, CURLINFO_REDIRECT_COUNT, &resp->redirects) != CURLE_OK ||
+        curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &url) != CURLE_OK)
         return -1;
     resp->url = strdup(url ? url : "");
     resp->headers = collect_headers(c);
@@ -431,9 +438,11 @@ static char *transfer_error(CURL *c, CURLcode rc, const struct transfer *t,
     case CURLE_URL_MALFORMAT:
         return wsc_strdup_printf("%s: invalid URL (%s)", what, detail);
     case CURLE_UNSUPPORTED_PROTOCOL:
-        return wsc_strdup_printf("%s: only http:// and https:// URLs are supported", what);
+        return wsc_strdup_printf("%s: only http:// and https:// URLs are supported",
+                                 what);
     case CURLE_TOO_MANY_REDIRECTS:
-        return wsc_strdup_printf("%s: more than %d redirects", what, WSC_HTTP_MAX_REDIRECTS);
+        return wsc_strdup_printf("%s: more than %d redirects", what,
+                                 WSC_HTTP_MAX_REDIRECTS);
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CERTPROBLEM:
@@ -446,7 +455,8 @@ static char *transfer_error(CURL *c, CURLcode rc, const struct transfer *t,
 
 /* ---- The request ----------------------------------------------------------- */
 
-static double request_seconds(const struct wsc_ctx *ctx, const struct wsc_http_request *req)
+static double request_seconds(const struct wsc_ctx *ctx,
+                              const struct wsc_http_request *req)
 {
     double s = req->timeout > 0 ? req->timeout : 0;
     if (ctx) {
@@ -487,26 +497,30 @@ static int perform(CURL *c, struct wsc_ctx *ctx, const struct wsc_http_request *
         *err = wsc_strdup_printf("%s: no time left before the test's deadline", what);
         return -1;
     }
-    char *json_body = req->body || !req->json ? NULL
-        : strdup(json_object_to_json_string_ext((struct json_object *)req->json,
-                                                JSON_C_TO_STRING_PLAIN
-                                                | JSON_C_TO_STRING_NOSLASHESCAPE));
+    char *json_body = req->body || !req->json
+                          ? NULL
+                          : strdup(json_object_to_json_string_ext(
+                                (struct json_object *)req->json,
+                                JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     if (!req->body && req->json && !json_body) {
         *err = strdup("out of memory");
         return -1;
     }
-    struct transfer t = {.ctx = ctx, .discard = req->discard_body,
+    struct transfer t = {.ctx = ctx,
+                         .discard = req->discard_body,
                          .max = req->max_body ? req->max_body : WSC_HTTP_MAX_BODY};
     struct curl_slist *headers = NULL;
     char errbuf[CURL_ERROR_SIZE] = "";
     int rc = -1;
     if (build_headers(ctx, req, json_body, &headers, err) != 0)
         goto out;
-    if (set_common(c, req, &t, timeout_ms) != 0 || set_tls(c, &req->tls) != 0
-        || set_method_and_body(c, method, req->body ? req->body : json_body,
-                               req->body ? req->body_len : json_body ? strlen(json_body) : 0) != 0
-        || curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers) != CURLE_OK
-        || curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK) {
+    if (set_common(c, req, &t, timeout_ms) != 0 || set_tls(c, &req->tls) != 0 ||
+        set_method_and_body(c, method, req->body ? req->body : json_body,
+                            req->body   ? req->body_len
+                            : json_body ? strlen(json_body)
+                                        : 0) != 0 ||
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers) != CURLE_OK ||
+        curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK) {
         *err = wsc_strdup_printf("%s: cannot set up the request", what);
         goto out;
     }
@@ -539,7 +553,8 @@ static int send_request(struct wsc_ctx *ctx, const struct wsc_http_request *req,
         return -1;
     }
     if (!valid_method(method)) {
-        *err = wsc_strdup_printf("invalid method '%s' (expected e.g. GET, POST, PUT)", method);
+        *err = wsc_strdup_printf("invalid method '%s' (expected e.g. GET, POST, PUT)",
+                                 method);
         return -1;
     }
     char *what = wsc_strdup_printf("%s %s", method, req->url);
@@ -574,7 +589,8 @@ static char *unusable(const struct wsc_http_request *req, size_t req_size,
     if (!wsc_all_zero(req, REQUEST_KNOWN, req_size))
         return wsc_strdup_printf("struct wsc_http_request sets members this wscheck (%s) "
                                  "does not know: the plugin was built for a newer "
-                                 "wscheck", WSC_VERSION);
+                                 "wscheck",
+                                 WSC_VERSION);
     return NULL;
 }
 
@@ -613,7 +629,8 @@ void wsc_http_response_free_sized(struct wsc_http_response *resp, size_t size)
 static const char *param_string(const struct json_object *params, const char *key)
 {
     struct json_object *v = NULL;
-    if (!json_object_object_get_ex(params, key, &v) || !json_object_is_type(v, json_type_string))
+    if (!json_object_object_get_ex(params, key, &v) ||
+        !json_object_is_type(v, json_type_string))
         return NULL;
     return json_object_get_string(v);
 }
@@ -625,7 +642,8 @@ void wsc_http_request_from_params_sized(struct wsc_http_request *req, size_t siz
     if (size < REQUEST_KNOWN)
         return; /* wsc_http_request() will say why */
     req->url = param_string(params, "url");
-    if (json_object_object_get_ex(params, "headers", &v) && json_object_is_type(v, json_type_object))
+    if (json_object_object_get_ex(params, "headers", &v) &&
+        json_object_is_type(v, json_type_object))
         req->headers = v;
     req->tls.ca_file = param_string(params, "ca_file");
     req->tls.client_cert = param_string(params, "client_cert");
@@ -639,16 +657,18 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 {
     if (s[0] > 0 && s[0] < 0x80)
         return 1;
-    size_t len = s[0] >= 0xc2 && s[0] <= 0xdf ? 2 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
-        : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : 0;
+    size_t len = s[0] >= 0xc2 && s[0] <= 0xdf   ? 2
+                 : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+                 : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4
+                                                : 0;
     if (len == 0 || len > n)
         return 0;
     for (size_t i = 1; i < len; i++)
         if ((s[i] & 0xc0) != 0x80)
             return 0;
     /* overlong 3- and 4-byte forms, surrogates, beyond U+10FFFF */
-    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0)
-        || (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
         return 0;
     return len;
 }
@@ -669,7 +689,8 @@ struct json_object *wsc_http_body_text(const char *body, size_t len, size_t max)
         i += n ? n : 1;
     }
     char *text = wsc_buf_take(&b);
-    struct json_object *j = text ? json_object_new_string_len(text, (int)strlen(text)) : NULL;
+    struct json_object *j =
+        text ? json_object_new_string_len(text, (int)strlen(text)) : NULL;
     free(text);
     return j;
 }

@@ -9,7 +9,6 @@
 
 #include "util.h"
 
-
 /* Decodes the segment at p (after a '/') into a malloc'ed string; *next is
  * where the following '/' (or the end) is. NULL on a bad escape or OOM. */
 char *wsc_json_pointer_segment(const char *p, const char **next)

@@ -18,21 +18,28 @@ int wsc_json_put(struct json_object *obj, const char *key, struct json_object *v
 const char *wsc_json_type_name(const struct json_object *v)
 {
     switch (json_object_get_type(v)) {
-    case json_type_null: return "null";
-    case json_type_boolean: return "boolean";
-    case json_type_int: return "integer";
-    case json_type_double: return "number";
-    case json_type_string: return "string";
-    case json_type_object: return "object";
-    case json_type_array: return "array";
+    case json_type_null:
+        return "null";
+    case json_type_boolean:
+        return "boolean";
+    case json_type_int:
+        return "integer";
+    case json_type_double:
+        return "number";
+    case json_type_string:
+        return "string";
+    case json_type_object:
+        return "object";
+    case json_type_array:
+        return "array";
     }
     return "null";
 }
 
 int wsc_json_is_type_name(const char *name)
 {
-    static const char *const names[] = {
-        "string", "number", "integer", "boolean", "object", "array", "null"};
+    static const char *const names[] = {"string", "number", "integer", "boolean",
+                                        "object", "array",  "null"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(name, names[i]) == 0)
             return 1;
@@ -51,7 +58,6 @@ const char *wsc_json_text(const struct json_object *v)
 {
     /* json-c caches the text inside the object: the value itself does not
      * change, so the cast is safe. */
-    return json_object_to_json_string_ext((struct json_object *)v,
-                                          JSON_C_TO_STRING_PLAIN |
-                                              JSON_C_TO_STRING_NOSLASHESCAPE);
+    return json_object_to_json_string_ext(
+        (struct json_object *)v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 }

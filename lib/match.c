@@ -124,7 +124,8 @@ static const char *show(struct shown *s, const struct json_object *v)
 
 static int is_number(const struct json_object *v)
 {
-    return json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double);
+    return json_object_is_type(v, json_type_int) ||
+           json_object_is_type(v, json_type_double);
 }
 
 /* Compares two numbers exactly, integers beyond 2^53 and unsigned 64-bit
@@ -142,14 +143,14 @@ static int num_cmp(const struct json_object *a, const struct json_object *b)
     }
     /* long double holds every int64 exactly on x86; elsewhere the rounding
      * of a huge integer to double is the best there is. */
-    long double x = a_int ? (json_object_get_int64(a) < 0
-                                 ? (long double)json_object_get_int64(a)
-                                 : (long double)json_object_get_uint64(a))
-                          : (long double)json_object_get_double(a);
-    long double y = b_int ? (json_object_get_int64(b) < 0
-                                 ? (long double)json_object_get_int64(b)
-                                 : (long double)json_object_get_uint64(b))
-                          : (long double)json_object_get_double(b);
+    long double x =
+        a_int ? (json_object_get_int64(a) < 0 ? (long double)json_object_get_int64(a)
+                                              : (long double)json_object_get_uint64(a))
+              : (long double)json_object_get_double(a);
+    long double y =
+        b_int ? (json_object_get_int64(b) < 0 ? (long double)json_object_get_int64(b)
+                                              : (long double)json_object_get_uint64(b))
+              : (long double)json_object_get_double(b);
     if (isnan(x) || isnan(y))
         return 2;
     return x < y ? -1 : x > y;
@@ -158,9 +159,9 @@ static int num_cmp(const struct json_object *a, const struct json_object *b)
 static int same_string(const struct json_object *a, const struct json_object *b)
 {
     int la = json_object_get_string_len(a), lb = json_object_get_string_len(b);
-    return la == lb && memcmp(json_object_get_string((struct json_object *)a),
-                              json_object_get_string((struct json_object *)b),
-                              (size_t)la) == 0;
+    return la == lb &&
+           memcmp(json_object_get_string((struct json_object *)a),
+                  json_object_get_string((struct json_object *)b), (size_t)la) == 0;
 }
 
 /* Exact equality of a scalar expectation (null, boolean, number, string). */
@@ -185,7 +186,8 @@ static int scalar_equal(const struct json_object *exp, const struct json_object 
 /* Length in UTF-8 code points (continuation bytes are not counted). */
 static size_t utf8_length(const struct json_object *s)
 {
-    const unsigned char *p = (const unsigned char *)json_object_get_string((struct json_object *)s);
+    const unsigned char *p =
+        (const unsigned char *)json_object_get_string((struct json_object *)s);
     size_t n = (size_t)json_object_get_string_len(s), chars = 0;
     for (size_t i = 0; i < n; i++)
         chars += (p[i] & 0xC0) != 0x80;
@@ -209,7 +211,8 @@ static int check_value(struct walk *w, const struct json_object *exp);
 static int match_value(struct walk *w, const struct json_object *exp,
                        const struct json_object *act, int present);
 
-static int check_boolean(struct walk *w, const struct op *op, const struct json_object *arg)
+static int check_boolean(struct walk *w, const struct op *op,
+                         const struct json_object *arg)
 {
     struct shown s;
     if (json_object_is_type(arg, json_type_boolean))
@@ -217,11 +220,13 @@ static int check_boolean(struct walk *w, const struct op *op, const struct json_
     return fail(w, "%s needs true or false, got %s", op->name, show(&s, arg));
 }
 
-static int check_number(struct walk *w, const struct op *op, const struct json_object *arg)
+static int check_number(struct walk *w, const struct op *op,
+                        const struct json_object *arg)
 {
     struct shown s;
     if (json_object_is_type(arg, json_type_int) ||
-        (json_object_is_type(arg, json_type_double) && isfinite(json_object_get_double(arg))))
+        (json_object_is_type(arg, json_type_double) &&
+         isfinite(json_object_get_double(arg))))
         return 1;
     return fail(w, "%s needs a number, got %s", op->name, show(&s, arg));
 }
@@ -287,7 +292,8 @@ static int check_regex(struct walk *w, const struct op *op, const struct json_ob
     return compile_regex(w, arg) != NULL;
 }
 
-static int check_contains(struct walk *w, const struct op *op, const struct json_object *arg)
+static int check_contains(struct walk *w, const struct op *op,
+                          const struct json_object *arg)
 {
     size_t old = path_push_key(&w->path, op->name);
     if (old == PATH_OOM)
@@ -302,7 +308,8 @@ static int check_in(struct walk *w, const struct op *op, const struct json_objec
 {
     struct shown s;
     if (!json_object_is_type(arg, json_type_array) || json_object_array_length(arg) == 0)
-        return fail(w, "%s needs a non-empty array of values, got %s", op->name, show(&s, arg));
+        return fail(w, "%s needs a non-empty array of values, got %s", op->name,
+                    show(&s, arg));
     size_t old = path_push_key(&w->path, op->name);
     if (old == PATH_OOM)
         return fail(w, "out of memory");
@@ -322,14 +329,16 @@ static int match_regex(struct walk *w, const struct op *op, const struct json_ob
 {
     (void)op;
     struct shown sp, sa;
-    const char *pattern = show_raw(&sp, json_object_get_string((struct json_object *)arg));
+    const char *pattern =
+        show_raw(&sp, json_object_get_string((struct json_object *)arg));
     if (!present)
         return fail(w, "missing (expected to match /%s/)", pattern);
     if (json_object_is_type(act, json_type_string)) {
         const regex_t *re = compile_regex(w, arg);
         if (!re)
             return 0;
-        if (regexec(re, json_object_get_string((struct json_object *)act), 0, NULL, 0) == 0)
+        if (regexec(re, json_object_get_string((struct json_object *)act), 0, NULL, 0) ==
+            0)
             return 1;
     }
     return fail(w, "expected to match /%s/, got %s", pattern, show(&sa, act));
@@ -351,8 +360,9 @@ static int match_type(struct walk *w, const struct op *op, const struct json_obj
                 show(&s, act));
 }
 
-static int match_exists(struct walk *w, const struct op *op, const struct json_object *arg,
-                        const struct json_object *act, int present)
+static int match_exists(struct walk *w, const struct op *op,
+                        const struct json_object *arg, const struct json_object *act,
+                        int present)
 {
     (void)op;
     struct shown s;
@@ -377,9 +387,12 @@ static int match_any(struct walk *w, const struct op *op, const struct json_obje
 /* $gt, $gte, $lt, $lte: the symbol follows the '$' in the table below. */
 static const char *compare_symbol(const char *name)
 {
-    if (strcmp(name, "$gt") == 0) return ">";
-    if (strcmp(name, "$gte") == 0) return ">=";
-    if (strcmp(name, "$lt") == 0) return "<";
+    if (strcmp(name, "$gt") == 0)
+        return ">";
+    if (strcmp(name, "$gte") == 0)
+        return ">=";
+    if (strcmp(name, "$lt") == 0)
+        return "<";
     return "<=";
 }
 
@@ -387,14 +400,18 @@ static int compare_holds(const char *name, int cmp)
 {
     if (cmp == 2)
         return 0;
-    if (strcmp(name, "$gt") == 0) return cmp > 0;
-    if (strcmp(name, "$gte") == 0) return cmp >= 0;
-    if (strcmp(name, "$lt") == 0) return cmp < 0;
+    if (strcmp(name, "$gt") == 0)
+        return cmp > 0;
+    if (strcmp(name, "$gte") == 0)
+        return cmp >= 0;
+    if (strcmp(name, "$lt") == 0)
+        return cmp < 0;
     return cmp <= 0;
 }
 
-static int match_compare(struct walk *w, const struct op *op, const struct json_object *arg,
-                         const struct json_object *act, int present)
+static int match_compare(struct walk *w, const struct op *op,
+                         const struct json_object *arg, const struct json_object *act,
+                         int present)
 {
     struct shown se, sa;
     const char *sym = compare_symbol(op->name);
@@ -423,8 +440,9 @@ static int array_has_match(struct walk *w, const struct json_object *arg,
     return found;
 }
 
-static int match_contains(struct walk *w, const struct op *op, const struct json_object *arg,
-                          const struct json_object *act, int present)
+static int match_contains(struct walk *w, const struct op *op,
+                          const struct json_object *arg, const struct json_object *act,
+                          int present)
 {
     (void)op;
     struct shown se, sa;
@@ -480,9 +498,15 @@ static int match_len(struct walk *w, const struct op *op, const struct json_obje
         return fail(w, "missing (expected length %llu)", (unsigned long long)want);
     size_t got;
     switch (json_object_get_type(act)) {
-    case json_type_string: got = utf8_length(act); break;
-    case json_type_array: got = json_object_array_length(act); break;
-    case json_type_object: got = (size_t)json_object_object_length(act); break;
+    case json_type_string:
+        got = utf8_length(act);
+        break;
+    case json_type_array:
+        got = json_object_array_length(act);
+        break;
+    case json_type_object:
+        got = (size_t)json_object_object_length(act);
+        break;
     default:
         if (act == NULL)
             return fail(w, "expected length %llu, got null", (unsigned long long)want);
@@ -521,9 +545,11 @@ static const struct op *find_op(const char *name)
 /* An operator object: at least one key, and every key starts with '$'. */
 static int is_operator_object(const struct json_object *exp)
 {
-    if (!json_object_is_type(exp, json_type_object) || json_object_object_length(exp) == 0)
+    if (!json_object_is_type(exp, json_type_object) ||
+        json_object_object_length(exp) == 0)
         return 0;
-    for (struct lh_entry *e = lh_table_head(json_object_get_object(exp)); e; e = lh_entry_next(e))
+    for (struct lh_entry *e = lh_table_head(json_object_get_object(exp)); e;
+         e = lh_entry_next(e))
         if (((const char *)lh_entry_k(e))[0] != '$')
             return 0;
     return 1;
@@ -533,7 +559,8 @@ static int is_operator_object(const struct json_object *exp)
  * mistake ({"$gt": 1, "lt": 5}), refused rather than matched literally. */
 static const char *mixed_operator(const struct json_object *exp)
 {
-    for (struct lh_entry *e = lh_table_head(json_object_get_object(exp)); e; e = lh_entry_next(e))
+    for (struct lh_entry *e = lh_table_head(json_object_get_object(exp)); e;
+         e = lh_entry_next(e))
         if (find_op((const char *)lh_entry_k(e)))
             return (const char *)lh_entry_k(e);
     return NULL;
@@ -542,7 +569,8 @@ static const char *mixed_operator(const struct json_object *exp)
 /* Validates every operator of an operator object. */
 static int check_operators(struct walk *w, const struct json_object *exp)
 {
-    for (struct lh_entry *e = lh_table_head(json_object_get_object(exp)); e; e = lh_entry_next(e)) {
+    for (struct lh_entry *e = lh_table_head(json_object_get_object(exp)); e;
+         e = lh_entry_next(e)) {
         const char *name = (const char *)lh_entry_k(e);
         const struct op *op = find_op(name);
         if (!op)
@@ -581,7 +609,8 @@ static int check_value(struct walk *w, const struct json_object *exp)
     } else if (json_object_is_type(exp, json_type_array)) {
         size_t n = json_object_array_length(exp);
         for (size_t i = 0; ok && i < n; i++)
-            ok = check_child(w, path_push_index(&w->path, i), json_object_array_get_idx(exp, i));
+            ok = check_child(w, path_push_index(&w->path, i),
+                             json_object_array_get_idx(exp, i));
     }
     w->depth--;
     return ok;
@@ -596,7 +625,8 @@ static int match_operators(struct walk *w, const struct json_object *exp,
      * first, so the message names the real problem. */
     if (!check_operators(w, exp))
         return 0;
-    for (struct lh_entry *e = lh_table_head(json_object_get_object(exp)); e; e = lh_entry_next(e)) {
+    for (struct lh_entry *e = lh_table_head(json_object_get_object(exp)); e;
+         e = lh_entry_next(e)) {
         const struct op *op = find_op((const char *)lh_entry_k(e));
         if (!op->match(w, op, (const struct json_object *)lh_entry_v(e), act, present))
             return 0;
@@ -624,7 +654,8 @@ static int match_object(struct walk *w, const struct json_object *exp,
         return fail(w, "operator %s mixed with plain keys", op);
     if (!json_object_is_type(act, json_type_object))
         return fail(w, "expected %s, got %s", show(&se, exp), show(&sa, act));
-    for (struct lh_entry *e = lh_table_head(json_object_get_object(exp)); e; e = lh_entry_next(e)) {
+    for (struct lh_entry *e = lh_table_head(json_object_get_object(exp)); e;
+         e = lh_entry_next(e)) {
         const char *key = (const char *)lh_entry_k(e);
         struct json_object *child = NULL;
         int has = json_object_object_get_ex(act, key, &child);
@@ -645,7 +676,8 @@ static int match_array(struct walk *w, const struct json_object *exp,
     if (n != got)
         return fail(w, "expected %zu element%s, got %zu", n, n == 1 ? "" : "s", got);
     for (size_t i = 0; i < n; i++)
-        if (!match_child(w, path_push_index(&w->path, i), json_object_array_get_idx(exp, i),
+        if (!match_child(w, path_push_index(&w->path, i),
+                         json_object_array_get_idx(exp, i),
                          json_object_array_get_idx(act, i), 1))
             return 0;
     return 1;

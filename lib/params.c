@@ -46,7 +46,8 @@ int64_t wsc_param_int(const struct json_object *params, const char *key, int64_t
 int wsc_param_bool(const struct json_object *params, const char *key, int dflt)
 {
     struct json_object *v = wsc_param(params, key);
-    return json_object_is_type(v, json_type_boolean) ? json_object_get_boolean(v) != 0 : dflt;
+    return json_object_is_type(v, json_type_boolean) ? json_object_get_boolean(v) != 0
+                                                     : dflt;
 }
 
 struct json_object *wsc_param_object(const struct json_object *params, const char *key)

@@ -7,8 +7,7 @@
 
 #include "util.h"
 
-void wsc_invalid(struct wsc_validation *v, const char *pointer,
-                            const char *fmt, ...)
+void wsc_invalid(struct wsc_validation *v, const char *pointer, const char *fmt, ...)
 {
     va_list ap;
     char *msg;

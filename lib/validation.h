@@ -8,15 +8,14 @@
 #include "wscheck/plugin.h"
 
 /* Receives one problem: `pointer` is relative to the test's params. */
-typedef void (*wsc_validation_report_fn)(void *arg, const char *pointer,
-                                         const char *msg);
+typedef void (*wsc_validation_report_fn)(void *arg, const char *pointer, const char *msg);
 
 struct wsc_validation {
     double timeout;              /* the test's timeout, seconds */
     const struct wsc_vars *vars; /* what ${...} can reference at this test */
     wsc_validation_report_fn report;
     void *arg;
-    int count;                   /* problems reported so far */
+    int count; /* problems reported so far */
 };
 
 #endif

@@ -286,8 +286,8 @@ static size_t ref_close(const char *s, size_t len, size_t body)
 /* The parts of a reference body: "name" or "env:NAME" or "env:NAME:-def". */
 struct ref {
     int is_env;
-    char *name;          /* malloc'ed */
-    const char *def;     /* default text, or NULL */
+    char *name;      /* malloc'ed */
+    const char *def; /* default text, or NULL */
     size_t def_len;
 };
 
@@ -319,13 +319,12 @@ static int parse_ref(const char *body, size_t blen, struct ref *r)
 
 struct expander {
     const struct wsc_vars *v;
-    char *err;       /* the first error, malloc'ed */
-    int unknown;     /* the text refers to a value known only at run time */
+    char *err;   /* the first error, malloc'ed */
+    int unknown; /* the text refers to a value known only at run time */
     int oom;
 };
 
-static int expand_error(struct expander *x, const char *fmt, ...)
-    WSC_PRINTF(2, 3);
+static int expand_error(struct expander *x, const char *fmt, ...) WSC_PRINTF(2, 3);
 
 /* Records the first error; returns -1. */
 static int expand_error(struct expander *x, const char *fmt, ...)
@@ -341,15 +340,15 @@ static int expand_error(struct expander *x, const char *fmt, ...)
     return -1;
 }
 
-static int expand_into(struct expander *x, const char *s, size_t len,
-                       struct wsc_buf *out, int depth);
+static int expand_into(struct expander *x, const char *s, size_t len, struct wsc_buf *out,
+                       int depth);
 
 /* Appends the text of a JSON value: strings as they are, others as JSON. */
 static void add_value_text(struct wsc_buf *out, struct json_object *val)
 {
     if (json_object_is_type(val, json_type_string))
         wsc_buf_append(out, json_object_get_string(val),
-                (size_t)json_object_get_string_len(val));
+                       (size_t)json_object_get_string_len(val));
     else
         wsc_buf_puts(out, json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN));
 }
@@ -409,8 +408,8 @@ static int undefined_error(struct expander *x, const char *name)
 }
 
 /* Expands one reference body into out. */
-static int resolve(struct expander *x, const char *body, size_t blen,
-                   struct wsc_buf *out, int depth)
+static int resolve(struct expander *x, const char *body, size_t blen, struct wsc_buf *out,
+                   int depth)
 {
     struct ref r;
     struct json_object *val;
@@ -426,8 +425,7 @@ static int resolve(struct expander *x, const char *body, size_t blen,
     } else if (r.is_env) {
         rc = resolve_env(x, &r, out, depth);
     } else if (!wsc_var_name_valid(r.name)) {
-        rc = expand_error(x, "invalid variable reference '${%.*s}'",
-                          (int)blen, body);
+        rc = expand_error(x, "invalid variable reference '${%.*s}'", (int)blen, body);
     } else {
         switch (lookup(x->v, r.name, &val, &layer)) {
         case WSC_VAR_KNOWN:
@@ -447,8 +445,8 @@ static int resolve(struct expander *x, const char *body, size_t blen,
     return rc;
 }
 
-static int expand_into(struct expander *x, const char *s, size_t len,
-                       struct wsc_buf *out, int depth)
+static int expand_into(struct expander *x, const char *s, size_t len, struct wsc_buf *out,
+                       int depth)
 {
     size_t i = 0;
     while (i < len) {
@@ -481,8 +479,8 @@ static int expand_into(struct expander *x, const char *s, size_t len,
 
 /* The typed value of a string that is exactly one reference, or NULL with
  * *handled = 0 when the plain text expansion gives the answer. */
-static struct json_object *single_ref_value(struct expander *x, const char *s,
-                                            size_t len, int *handled)
+static struct json_object *single_ref_value(struct expander *x, const char *s, size_t len,
+                                            int *handled)
 {
     struct ref r;
     struct json_object *val, *copy = NULL;
@@ -496,8 +494,7 @@ static struct json_object *single_ref_value(struct expander *x, const char *s,
     }
     if (!r.is_env && wsc_var_name_valid(r.name) &&
         lookup(x->v, r.name, &val, &layer) == WSC_VAR_KNOWN &&
-        (!json_object_is_type(val, json_type_string) ||
-         layer == WSC_VARS_CAPTURE)) {
+        (!json_object_is_type(val, json_type_string) || layer == WSC_VARS_CAPTURE)) {
         /* A typed value, or a captured string (captures keep their type). */
         *handled = 1;
         copy = deep_copy(val, &ok);
@@ -514,8 +511,7 @@ static int expand_string_value(struct expander *x, const struct json_object *t,
 {
     const char *s = json_object_get_string((struct json_object *)t);
     size_t len = (size_t)json_object_get_string_len(t);
-    int single = len >= 3 && is_ref_at(s, len, 0) &&
-                 ref_close(s, len, 2) == len - 1;
+    int single = len >= 3 && is_ref_at(s, len, 0) && ref_close(s, len, 2) == len - 1;
     struct wsc_buf b = {0};
 
     *out = NULL;
@@ -552,7 +548,7 @@ static int expand_string_value(struct expander *x, const struct json_object *t,
 
 struct walk {
     struct expander x;
-    struct wsc_buf path;   /* JSON pointer of the value being expanded */
+    struct wsc_buf path; /* JSON pointer of the value being expanded */
 };
 
 static int expand_json(struct walk *w, const struct json_object *t,
@@ -687,9 +683,8 @@ char *wsc_vars_expand_string(const struct wsc_vars *v, const char *s, char **err
 
 /* ---- finding references ------------------------------------------------------------- */
 
-static int each_ref_in(const char *s, size_t len,
-                       int (*fn)(const char *name, void *arg), void *arg,
-                       int depth)
+static int each_ref_in(const char *s, size_t len, int (*fn)(const char *name, void *arg),
+                       void *arg, int depth)
 {
     for (size_t i = 0; i < len; i++) {
         if (is_escape_at(s, len, i)) {
@@ -734,8 +729,8 @@ int wsc_vars_each_ref(const struct json_object *tmpl,
         return 0;
     case json_type_array:
         for (size_t i = 0; i < json_object_array_length(tmpl); i++)
-            if ((rc = wsc_vars_each_ref(json_object_array_get_idx(tmpl, i), fn,
-                                        arg)) != 0)
+            if ((rc = wsc_vars_each_ref(json_object_array_get_idx(tmpl, i), fn, arg)) !=
+                0)
                 return rc;
         return 0;
     default:

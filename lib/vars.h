@@ -24,8 +24,8 @@ enum wsc_var_layer { WSC_VARS_FILE = 0, WSC_VARS_CAPTURE = 1, WSC_VARS_CLI = 2 }
 
 enum wsc_var_state {
     WSC_VAR_UNDEFINED = 0,
-    WSC_VAR_KNOWN,      /* defined, with a value */
-    WSC_VAR_UNKNOWN     /* will be defined at run time (a capture) */
+    WSC_VAR_KNOWN,  /* defined, with a value */
+    WSC_VAR_UNKNOWN /* will be defined at run time (a capture) */
 };
 
 /* NULL when out of memory. */

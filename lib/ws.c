@@ -37,8 +37,8 @@ double ws_effective_deadline(const struct wsc_ws *ws, double deadline)
 }
 
 WSC_PRINTF(3, 4)
-enum wsc_ws_result ws_set_status(struct wsc_ws *ws, enum wsc_ws_result r,
-                                 const char *fmt, ...)
+enum wsc_ws_result ws_set_status(struct wsc_ws *ws, enum wsc_ws_result r, const char *fmt,
+                                 ...)
 {
     ws->status = r;
     if (!fmt) {
@@ -84,8 +84,8 @@ static enum wsc_ws_result refuse_if_done(struct wsc_ws *ws)
     return WSC_WS_OK;
 }
 
-void ws_trace(struct wsc_ws *ws, const char *dir, const char *kind,
-              const void *data, size_t len)
+void ws_trace(struct wsc_ws *ws, const char *dir, const char *kind, const void *data,
+              size_t len)
 {
     if (ws->ctx)
         wsc_trace(ws->ctx, dir, kind, data, len);
@@ -94,11 +94,16 @@ void ws_trace(struct wsc_ws *ws, const char *dir, const char *kind,
 static const char *kind_name(enum wsc_ws_kind k)
 {
     switch (k) {
-    case WSC_WS_TEXT: return "text";
-    case WSC_WS_BINARY: return "binary";
-    case WSC_WS_PING: return "ping";
-    case WSC_WS_PONG: return "pong";
-    case WSC_WS_CLOSE: return "close";
+    case WSC_WS_TEXT:
+        return "text";
+    case WSC_WS_BINARY:
+        return "binary";
+    case WSC_WS_PING:
+        return "ping";
+    case WSC_WS_PONG:
+        return "pong";
+    case WSC_WS_CLOSE:
+        return "close";
     }
     return "?";
 }
@@ -111,7 +116,7 @@ static int wait_socket(curl_socket_t sock, short events, double deadline)
         double left = deadline - wsc_now();
         if (left <= 0)
             return 0;
-        struct pollfd p = { .fd = sock, .events = events, .revents = 0 };
+        struct pollfd p = {.fd = sock, .events = events, .revents = 0};
         int ms = (int)ceil(left * 1000.0);
         int n = poll(&p, 1, ms > 0 ? ms : 1);
         if (n > 0)
@@ -195,9 +200,10 @@ static enum wsc_ws_result send_frame(struct wsc_ws *ws, unsigned int flags,
         }
         int w = wait_socket(ws->sock, POLLOUT, deadline);
         if (w == 0)
-            return ws_set_status(ws, WSC_WS_TIMEOUT, "cannot send a %s frame: the peer "
-                                 "does not read (%zu of %zu bytes sent)", kind,
-                                 len - left, len);
+            return ws_set_status(ws, WSC_WS_TIMEOUT,
+                                 "cannot send a %s frame: the peer "
+                                 "does not read (%zu of %zu bytes sent)",
+                                 kind, len - left, len);
         if (w < 0)
             return ws_fail(ws, "sending a %s frame failed: %s", kind, strerror(errno));
     }
@@ -212,8 +218,8 @@ static enum wsc_ws_result send_data(struct wsc_ws *ws, unsigned int flags,
     if (r != WSC_WS_OK)
         return r;
     if (ws->close_sent)
-        return ws_set_status(ws, WSC_WS_CLOSED, "cannot send a %s frame after the close frame",
-                             kind);
+        return ws_set_status(ws, WSC_WS_CLOSED,
+                             "cannot send a %s frame after the close frame", kind);
     ws->curl_err[0] = '\0';
     return send_frame(ws, flags, kind, data, len);
 }
@@ -251,8 +257,8 @@ static enum wsc_ws_result send_control(struct wsc_ws *ws, unsigned int flags,
     if (!ws)
         return WSC_WS_ERROR;
     if (len > CONTROL_MAX)
-        return ws_set_status(ws, WSC_WS_ERROR, "a %s payload is at most 125 bytes, got %zu",
-                             kind, len);
+        return ws_set_status(ws, WSC_WS_ERROR,
+                             "a %s payload is at most 125 bytes, got %zu", kind, len);
     return send_data(ws, flags, kind, payload, len);
 }
 
@@ -266,15 +272,16 @@ enum wsc_ws_result wsc_ws_send_pong(struct wsc_ws *ws, const void *payload, size
     return send_control(ws, CURLWS_PONG, "pong", payload, len);
 }
 
-static enum wsc_ws_result send_close_frame(struct wsc_ws *ws, int code, const char *reason)
+static enum wsc_ws_result send_close_frame(struct wsc_ws *ws, int code,
+                                           const char *reason)
 {
     unsigned char payload[CONTROL_MAX];
     size_t len = 0;
     if (code > 0) {
         size_t rlen = reason ? strlen(reason) : 0;
         if (rlen > CONTROL_MAX - 2)
-            return ws_set_status(ws, WSC_WS_ERROR, "a close reason is at most 123 bytes, got %zu",
-                                 rlen);
+            return ws_set_status(ws, WSC_WS_ERROR,
+                                 "a close reason is at most 123 bytes, got %zu", rlen);
         payload[0] = (unsigned char)((code >> 8) & 0xff);
         payload[1] = (unsigned char)(code & 0xff);
         if (rlen)
@@ -297,7 +304,8 @@ static enum wsc_ws_result recv_failure(struct wsc_ws *ws, CURLcode rc)
             return ws_fail(ws, "connection closed by the peer in the middle of a %s",
                            ws->in_frame ? "frame" : "fragmented message");
         if (rc == CURLE_GOT_NOTHING || !ws->curl_err[0])
-            return ws_fail(ws, "connection closed by the peer without a close frame (1006)");
+            return ws_fail(ws,
+                           "connection closed by the peer without a close frame (1006)");
     }
     return ws_fail(ws, "receiving failed: %s",
                    ws->curl_err[0] ? ws->curl_err : curl_easy_strerror(rc));
@@ -305,8 +313,8 @@ static enum wsc_ws_result recv_failure(struct wsc_ws *ws, CURLcode rc)
 
 /* msg->at is when the message's last chunk was read: before any tracing,
  * so that round trips measure the network and the peer, not us. */
-static void fill_msg(const struct wsc_ws *ws, struct wsc_ws_msg *msg, enum wsc_ws_kind kind,
-                     const char *data, size_t len, int close_code)
+static void fill_msg(const struct wsc_ws *ws, struct wsc_ws_msg *msg,
+                     enum wsc_ws_kind kind, const char *data, size_t len, int close_code)
 {
     if (!msg)
         return;
@@ -362,7 +370,8 @@ static int take_data(struct wsc_ws *ws, const struct curl_ws_frame *meta, size_t
     }
     /* room for the whole frame at once, not chunk by chunk */
     if (wsc_buf_reserve(&ws->data, n + (size_t)left) != 0) {
-        ws_fail(ws, "out of memory reassembling a message of %zu bytes", ws->data.len + n);
+        ws_fail(ws, "out of memory reassembling a message of %zu bytes",
+                ws->data.len + n);
         return -1;
     }
     wsc_buf_append(&ws->data, ws->chunk, n);
@@ -405,8 +414,9 @@ static int dispatch(struct wsc_ws *ws, const struct curl_ws_frame *meta, size_t 
             return 0;
         enum wsc_ws_kind kind = (flags & CURLWS_PING) ? WSC_WS_PING : WSC_WS_PONG;
         ws_trace(ws, "recv", kind_name(kind), ws->control, ws->control_len);
-        if (kind == WSC_WS_PING && ws->opt.observe_pings && !ws->close_sent
-            && send_frame(ws, CURLWS_PONG, "pong", ws->control, ws->control_len) != WSC_WS_OK)
+        if (kind == WSC_WS_PING && ws->opt.observe_pings && !ws->close_sent &&
+            send_frame(ws, CURLWS_PONG, "pong", ws->control, ws->control_len) !=
+                WSC_WS_OK)
             return -1;
         if (!(want & kind))
             return 0;
@@ -428,8 +438,8 @@ static int dispatch(struct wsc_ws *ws, const struct curl_ws_frame *meta, size_t 
     return -1;
 }
 
-static enum wsc_ws_result recv_msg(struct wsc_ws *ws, struct wsc_ws_msg *msg, unsigned want,
-                                   double deadline)
+static enum wsc_ws_result recv_msg(struct wsc_ws *ws, struct wsc_ws_msg *msg,
+                                   unsigned want, double deadline)
 {
     enum wsc_ws_result r = refuse_if_done(ws);
     if (r != WSC_WS_OK)
@@ -463,7 +473,8 @@ static enum wsc_ws_result recv_msg(struct wsc_ws *ws, struct wsc_ws_msg *msg, un
             return ws_fail(ws, "waiting for data failed: %s", strerror(errno));
         if (w == 0)
             return ws_set_status(ws, WSC_WS_TIMEOUT, "no %s within %.1f s",
-                                 want == WSC_WS_PONG ? "pong" : "message", until - started);
+                                 want == WSC_WS_PONG ? "pong" : "message",
+                                 until - started);
     }
 }
 
@@ -476,8 +487,10 @@ enum wsc_ws_result wsc_ws_recv_sized(struct wsc_ws *ws, struct wsc_ws_msg *msg,
     if (!ws)
         return WSC_WS_ERROR;
     if (msg && msg_size < WS_MSG_KNOWN)
-        return ws_fail(ws, "struct wsc_ws_msg of %zu bytes is smaller than ABI %u's: "
-                       "rebuild the plugin against its headers", msg_size, WSC_ABI_VERSION);
+        return ws_fail(ws,
+                       "struct wsc_ws_msg of %zu bytes is smaller than ABI %u's: "
+                       "rebuild the plugin against its headers",
+                       msg_size, WSC_ABI_VERSION);
     struct wsc_ws_msg got;
     memset(&got, 0, sizeof got);
     enum wsc_ws_result r = recv_msg(ws, msg ? &got : NULL, want, deadline);
@@ -501,8 +514,8 @@ enum wsc_ws_result wsc_ws_recv_json_sized(struct wsc_ws *ws, struct wsc_ws_msg *
     if (!tok)
         return ws_set_status(ws, WSC_WS_ERROR, "out of memory");
     struct json_object *v = json_tokener_parse_ex(tok, msg->data, (int)msg->len);
-    if (v && (json_tokener_get_error(tok) != json_tokener_success
-              || tok->char_offset != (int)msg->len)) {
+    if (v && (json_tokener_get_error(tok) != json_tokener_success ||
+              tok->char_offset != (int)msg->len)) {
         json_object_put(v);
         v = NULL;
     }
@@ -533,10 +546,12 @@ enum wsc_ws_result wsc_ws_close(struct wsc_ws *ws, int code, const char *reason,
     if (r == WSC_WS_OK)
         return ws_ok(ws);
     if (r == WSC_WS_TIMEOUT)
-        return ws_set_status(ws, WSC_WS_TIMEOUT, "no close frame from the peer within %.1f s",
+        return ws_set_status(ws, WSC_WS_TIMEOUT,
+                             "no close frame from the peer within %.1f s",
                              until - started);
     if (strstr(ws->err, "without a close frame"))
-        return ws_fail(ws, "connection closed by the peer without answering the close frame");
+        return ws_fail(ws,
+                       "connection closed by the peer without answering the close frame");
     return r;
 }
 
@@ -563,7 +578,8 @@ enum wsc_ws_result wsc_ws_ping_rtt(struct wsc_ws *ws, const void *payload, size_
         if (r != WSC_WS_OK)
             return r;
         if (m.kind == WSC_WS_CLOSE)
-            return ws_set_status(ws, WSC_WS_CLOSED, "the peer closed the connection "
+            return ws_set_status(ws, WSC_WS_CLOSED,
+                                 "the peer closed the connection "
                                  "(code %d, reason '%s') while a pong was awaited",
                                  m.close_code, m.data);
         if (m.len == len && memcmp(m.data, payload, len) == 0) {
@@ -572,7 +588,9 @@ enum wsc_ws_result wsc_ws_ping_rtt(struct wsc_ws *ws, const void *payload, size_
             return ws_ok(ws);
         }
         if (ws->ctx)
-            wsc_debug(ws->ctx, "ignoring a pong that does not echo the last ping "
-                      "(%zu bytes)", m.len);
+            wsc_debug(ws->ctx,
+                      "ignoring a pong that does not echo the last ping "
+                      "(%zu bytes)",
+                      m.len);
     }
 }

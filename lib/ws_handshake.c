@@ -149,8 +149,8 @@ static int set_curl_options(struct wsc_ws *ws, double connect_deadline)
 /* Collects the answer's headers: the 101's live in the 1xx set. */
 static void collect_headers(struct wsc_ws *ws)
 {
-    unsigned int origin = (ws->http_status >= 100 && ws->http_status < 200)
-                              ? CURLH_1XX : CURLH_HEADER;
+    unsigned int origin =
+        (ws->http_status >= 100 && ws->http_status < 200) ? CURLH_1XX : CURLH_HEADER;
     struct curl_header *prev = NULL, *h;
     while ((h = curl_easy_nextheader(ws->curl, origin, -1, prev)) != NULL) {
         prev = h;
@@ -232,7 +232,8 @@ static int subprotocol_offered(const struct wsc_ws_options *opt, const char *p)
 }
 
 /* Extensions we offered through a user Sec-WebSocket-Extensions header. */
-static int extension_offered(const struct wsc_ws_options *opt, const char *name, size_t len)
+static int extension_offered(const struct wsc_ws_options *opt, const char *name,
+                             size_t len)
 {
     const char *hdr = "Sec-WebSocket-Extensions:";
     size_t hlen = strlen(hdr);
@@ -252,7 +253,8 @@ static int extension_offered(const struct wsc_ws_options *opt, const char *name,
     return 0;
 }
 
-static void verify_extensions(const struct wsc_ws *ws, const char *ext, char *v, size_t size)
+static void verify_extensions(const struct wsc_ws *ws, const char *ext, char *v,
+                              size_t size)
 {
     const char *p = ext;
     while (*p) {
@@ -260,7 +262,8 @@ static void verify_extensions(const struct wsc_ws *ws, const char *ext, char *v,
             p++;
         size_t n = strcspn(p, ";, \t");
         if (n > 0 && !extension_offered(&ws->opt, p, n))
-            add_violation(v, size, "server accepted extension '%.*s', which was not offered",
+            add_violation(v, size,
+                          "server accepted extension '%.*s', which was not offered",
                           (int)n, p);
         p += strcspn(p, ",");
     }
@@ -288,11 +291,13 @@ static void verify_upgrade(struct wsc_ws *ws, char *v, size_t size)
     } else {
         const char *accept = wsc_ws_response_header(ws, "sec-websocket-accept");
         if (!accept)
-            add_violation(v, size, "Sec-WebSocket-Accept missing from the 101 answer, "
-                          "expected '%s'", expected);
+            add_violation(v, size,
+                          "Sec-WebSocket-Accept missing from the 101 answer, "
+                          "expected '%s'",
+                          expected);
         else if (strcmp(accept, expected) != 0)
-            add_violation(v, size, "Sec-WebSocket-Accept is '%s', expected '%s'",
-                          accept, expected);
+            add_violation(v, size, "Sec-WebSocket-Accept is '%s', expected '%s'", accept,
+                          expected);
     }
 
     const char *proto = wsc_ws_response_header(ws, "sec-websocket-protocol");
@@ -300,8 +305,10 @@ static void verify_upgrade(struct wsc_ws *ws, char *v, size_t size)
         char offered[256];
         offered_list(&ws->opt, offered, sizeof offered);
         if (!subprotocol_offered(&ws->opt, proto))
-            add_violation(v, size, "server selected subprotocol '%s', which was not "
-                          "offered (%s)", proto, offered);
+            add_violation(v, size,
+                          "server selected subprotocol '%s', which was not "
+                          "offered (%s)",
+                          proto, offered);
         else if (!(ws->subprotocol = strdup(proto)))
             add_violation(v, size, "out of memory");
     }
@@ -360,7 +367,8 @@ static enum wsc_ws_result handshake(struct wsc_ws *ws, int flags)
 {
     double started = wsc_now();
     double connect_deadline = ws_effective_deadline(ws, 0);
-    if (ws->opt.connect_timeout > 0 && started + ws->opt.connect_timeout < connect_deadline)
+    if (ws->opt.connect_timeout > 0 &&
+        started + ws->opt.connect_timeout < connect_deadline)
         connect_deadline = started + ws->opt.connect_timeout;
 
     if (make_key(ws->key) != 0)
@@ -396,8 +404,8 @@ static enum wsc_ws_result handshake(struct wsc_ws *ws, int flags)
                        ws->curl_err[0] ? ws->curl_err : curl_easy_strerror(rc));
 
     curl_socket_t sock = CURL_SOCKET_BAD;
-    if (curl_easy_getinfo(ws->curl, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK
-        || sock == CURL_SOCKET_BAD)
+    if (curl_easy_getinfo(ws->curl, CURLINFO_ACTIVESOCKET, &sock) != CURLE_OK ||
+        sock == CURL_SOCKET_BAD)
         return ws_fail(ws, "upgrade to %s: no socket after the handshake", ws->opt.url);
     ws->sock = sock;
     ws->handshake_ms = (wsc_now() - started) * 1000.0;

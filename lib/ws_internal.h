@@ -29,24 +29,24 @@ struct wsc_ws {
     enum conn_state state;
     enum wsc_ws_result status;
     char err[ERR_MAX];
-    double deadline;      /* of the whole connection, 0: the context's */
+    double deadline; /* of the whole connection, 0: the context's */
     curl_socket_t sock;
 
     long http_status;
     struct json_object *headers;
-    struct wsc_buf body;  /* of a refused upgrade, at most BODY_MAX bytes */
+    struct wsc_buf body; /* of a refused upgrade, at most BODY_MAX bytes */
     char *subprotocol;
     double handshake_ms;
 
-    char *chunk;          /* one curl_ws_recv() at a time */
-    struct wsc_buf data;  /* the data message being reassembled */
+    char *chunk;         /* one curl_ws_recv() at a time */
+    struct wsc_buf data; /* the data message being reassembled */
     enum wsc_ws_kind data_kind;
-    int data_open;        /* a fragmented message is in progress */
+    int data_open; /* a fragmented message is in progress */
     char control[CONTROL_MAX + 1];
     size_t control_len;
-    int in_frame;         /* part of a frame was read, more is expected */
-    double chunk_at;      /* wsc_now() when the last chunk was read */
-    int reset_pending;    /* the last returned message may be dropped */
+    int in_frame;      /* part of a frame was read, more is expected */
+    double chunk_at;   /* wsc_now() when the last chunk was read */
+    int reset_pending; /* the last returned message may be dropped */
 
     int close_sent;
     int peer_close_code;
@@ -59,14 +59,14 @@ struct wsc_ws {
  * context's; with none at all, FALLBACK_WAIT_S from now. */
 double ws_effective_deadline(const struct wsc_ws *ws, double deadline);
 /* Sets the status and its message (fmt NULL: none); returns r. */
-enum wsc_ws_result ws_set_status(struct wsc_ws *ws, enum wsc_ws_result r,
-                                 const char *fmt, ...) WSC_PRINTF(3, 4);
+enum wsc_ws_result ws_set_status(struct wsc_ws *ws, enum wsc_ws_result r, const char *fmt,
+                                 ...) WSC_PRINTF(3, 4);
 enum wsc_ws_result ws_ok(struct wsc_ws *ws);
 /* A transport or protocol failure: the connection is dead from now on. */
 enum wsc_ws_result ws_fail(struct wsc_ws *ws, const char *fmt, ...) WSC_PRINTF(2, 3);
 /* wsc_trace() when the connection has a context. */
-void ws_trace(struct wsc_ws *ws, const char *dir, const char *kind,
-              const void *data, size_t len);
+void ws_trace(struct wsc_ws *ws, const char *dir, const char *kind, const void *data,
+              size_t len);
 
 /* ---- ws_options.c ---------------------------------------------------------- */
 

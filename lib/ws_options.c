@@ -67,27 +67,26 @@ int wsc_ws_options_add_header(struct wsc_ws_options *opt, const char *name,
     return r;
 }
 
-int ws_options_copy(struct wsc_ws_options *dst,
-                    const struct wsc_ws_options *src)
+int ws_options_copy(struct wsc_ws_options *dst, const struct wsc_ws_options *src)
 {
     wsc_ws_options_init(dst);
     dst->connect_timeout = src->connect_timeout;
     dst->insecure = src->insecure;
-    dst->max_message_size = src->max_message_size ? src->max_message_size
-                                                  : WSC_WS_DEFAULT_MAX_MESSAGE_SIZE;
+    dst->max_message_size =
+        src->max_message_size ? src->max_message_size : WSC_WS_DEFAULT_MAX_MESSAGE_SIZE;
     dst->observe_pings = src->observe_pings;
-    if ((src->url && !(dst->url = strdup(src->url)))
-        || (src->origin && !(dst->origin = strdup(src->origin)))
-        || (src->ca_file && !(dst->ca_file = strdup(src->ca_file)))
-        || (src->client_cert && !(dst->client_cert = strdup(src->client_cert)))
-        || (src->client_key && !(dst->client_key = strdup(src->client_key))))
+    if ((src->url && !(dst->url = strdup(src->url))) ||
+        (src->origin && !(dst->origin = strdup(src->origin))) ||
+        (src->ca_file && !(dst->ca_file = strdup(src->ca_file))) ||
+        (src->client_cert && !(dst->client_cert = strdup(src->client_cert))) ||
+        (src->client_key && !(dst->client_key = strdup(src->client_key))))
         return -1;
     for (size_t i = 0; i < src->n_headers; i++)
         if (wsc_strv_push(&dst->headers, &dst->n_headers, src->headers[i]) != 0)
             return -1;
     for (size_t i = 0; i < src->n_subprotocols; i++)
         if (wsc_strv_push(&dst->subprotocols, &dst->n_subprotocols,
-                        src->subprotocols[i]) != 0)
+                          src->subprotocols[i]) != 0)
             return -1;
     return 0;
 }
@@ -133,9 +132,9 @@ static void register_url_password(struct wsc_ctx *ctx, const char *url)
 
 static int is_credential_header(const char *name)
 {
-    return strcasecmp(name, "Authorization") == 0
-        || strcasecmp(name, "Proxy-Authorization") == 0
-        || strcasecmp(name, "Cookie") == 0;
+    return strcasecmp(name, "Authorization") == 0 ||
+           strcasecmp(name, "Proxy-Authorization") == 0 ||
+           strcasecmp(name, "Cookie") == 0;
 }
 
 WSC_PRINTF(2, 3)
@@ -150,11 +149,12 @@ static int parse_error(char **err, const char *fmt, ...)
     return -1;
 }
 
-static int parse_string(const struct json_object *params, const char *key,
-                        char **out, char **err)
+static int parse_string(const struct json_object *params, const char *key, char **out,
+                        char **err)
 {
     struct json_object *v;
-    if (!json_object_object_get_ex(params, key, &v) || json_object_is_type(v, json_type_null))
+    if (!json_object_object_get_ex(params, key, &v) ||
+        json_object_is_type(v, json_type_null))
         return 0;
     if (!json_object_is_type(v, json_type_string))
         return parse_error(err, "%s: expected a string", key);
@@ -167,13 +167,15 @@ static int parse_headers(struct wsc_ctx *ctx, const struct json_object *params,
                          struct wsc_ws_options *opt, char **err)
 {
     struct json_object *h;
-    if (!json_object_object_get_ex(params, "headers", &h) || json_object_is_type(h, json_type_null))
+    if (!json_object_object_get_ex(params, "headers", &h) ||
+        json_object_is_type(h, json_type_null))
         return 0;
     if (!json_object_is_type(h, json_type_object))
         return parse_error(err, "headers: expected an object of strings");
     json_object_object_foreach(h, name, v) {
-        if (json_object_is_type(v, json_type_object) || json_object_is_type(v, json_type_array)
-            || json_object_is_type(v, json_type_null))
+        if (json_object_is_type(v, json_type_object) ||
+            json_object_is_type(v, json_type_array) ||
+            json_object_is_type(v, json_type_null))
             return parse_error(err, "headers/%s: expected a string", name);
         const char *value = json_object_get_string(v);
         if (!*name || strpbrk(name, ":\r\n \t"))
@@ -192,7 +194,8 @@ static int parse_subprotocols(const struct json_object *params,
                               struct wsc_ws_options *opt, char **err)
 {
     struct json_object *a;
-    if (!json_object_object_get_ex(params, "subprotocols", &a) || json_object_is_type(a, json_type_null))
+    if (!json_object_object_get_ex(params, "subprotocols", &a) ||
+        json_object_is_type(a, json_type_null))
         return 0;
     if (!json_object_is_type(a, json_type_array))
         return parse_error(err, "subprotocols: expected an array of strings");
@@ -209,23 +212,27 @@ static int parse_subprotocols(const struct json_object *params,
     return 0;
 }
 
-static int parse_numbers(const struct json_object *params,
-                         struct wsc_ws_options *opt, char **err)
+static int parse_numbers(const struct json_object *params, struct wsc_ws_options *opt,
+                         char **err)
 {
     struct json_object *v;
-    if (json_object_object_get_ex(params, "connect_timeout", &v) && !json_object_is_type(v, json_type_null)) {
-        if (!json_object_is_type(v, json_type_double) && !json_object_is_type(v, json_type_int))
+    if (json_object_object_get_ex(params, "connect_timeout", &v) &&
+        !json_object_is_type(v, json_type_null)) {
+        if (!json_object_is_type(v, json_type_double) &&
+            !json_object_is_type(v, json_type_int))
             return parse_error(err, "connect_timeout: expected a number of seconds");
         opt->connect_timeout = json_object_get_double(v);
         if (opt->connect_timeout < 0)
             return parse_error(err, "connect_timeout: must not be negative");
     }
-    if (json_object_object_get_ex(params, "insecure", &v) && !json_object_is_type(v, json_type_null)) {
+    if (json_object_object_get_ex(params, "insecure", &v) &&
+        !json_object_is_type(v, json_type_null)) {
         if (!json_object_is_type(v, json_type_boolean))
             return parse_error(err, "insecure: expected true or false");
         opt->insecure = json_object_get_boolean(v);
     }
-    if (json_object_object_get_ex(params, "max_message_size", &v) && !json_object_is_type(v, json_type_null)) {
+    if (json_object_object_get_ex(params, "max_message_size", &v) &&
+        !json_object_is_type(v, json_type_null)) {
         if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 1)
             return parse_error(err, "max_message_size: expected a positive integer");
         opt->max_message_size = (size_t)json_object_get_int64(v);
@@ -250,13 +257,13 @@ int wsc_ws_options_parse_sized(struct wsc_ctx *ctx, const struct json_object *pa
         parse_error(err, "url: missing (a ws:// or wss:// URL)");
     else if (!ws_is_url(opt->url) || has_line_break(opt->url))
         parse_error(err, "url: expected a ws:// or wss:// URL, got '%s'", opt->url);
-    else if (parse_headers(ctx, params, opt, err) == 0
-             && parse_string(params, "origin", &opt->origin, err) == 0
-             && parse_subprotocols(params, opt, err) == 0
-             && parse_numbers(params, opt, err) == 0
-             && parse_string(params, "ca_file", &opt->ca_file, err) == 0
-             && parse_string(params, "client_cert", &opt->client_cert, err) == 0
-             && parse_string(params, "client_key", &opt->client_key, err) == 0) {
+    else if (parse_headers(ctx, params, opt, err) == 0 &&
+             parse_string(params, "origin", &opt->origin, err) == 0 &&
+             parse_subprotocols(params, opt, err) == 0 &&
+             parse_numbers(params, opt, err) == 0 &&
+             parse_string(params, "ca_file", &opt->ca_file, err) == 0 &&
+             parse_string(params, "client_cert", &opt->client_cert, err) == 0 &&
+             parse_string(params, "client_key", &opt->client_key, err) == 0) {
         if (opt->origin && has_line_break(opt->origin))
             parse_error(err, "origin: contains a line break");
         else

@@ -37,8 +37,8 @@ static const char usage[] =
 static void print_version(void)
 {
     const curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
-    printf("wscheck %s (plugin ABI %u, libcurl %s)\n", PACKAGE_VERSION,
-           WSC_ABI_VERSION, v ? v->version : "?");
+    printf("wscheck %s (plugin ABI %u, libcurl %s)\n", PACKAGE_VERSION, WSC_ABI_VERSION,
+           v ? v->version : "?");
 }
 
 int main(int argc, char **argv)

@@ -57,7 +57,8 @@ static void print_text(const struct wsc_registry *reg)
 {
     for (size_t i = 0; i < reg->n_plugins; i++) {
         const struct wsc_loaded_plugin *p = &reg->plugins[i];
-        printf("%s %s - %s\n  %s\n", p->plugin->name, p->plugin->version ? p->plugin->version : "",
+        printf("%s %s - %s\n  %s\n", p->plugin->name,
+               p->plugin->version ? p->plugin->version : "",
                p->plugin->summary ? p->plugin->summary : "", p->path);
         for (size_t k = 0; k < p->n_checks; k++) {
             const struct wsc_loaded_check *c = &p->checks[k];
@@ -82,7 +83,8 @@ static struct json_object *metrics_json(const struct wsc_check *c)
         struct json_object *o = json_object_new_object();
         json_object_object_add(o, "name", json_object_new_string(m->name));
         json_object_object_add(o, "unit", json_object_new_string(m->unit));
-        json_object_object_add(o, "summary", json_object_new_string(m->summary ? m->summary : ""));
+        json_object_object_add(o, "summary",
+                               json_object_new_string(m->summary ? m->summary : ""));
         json_object_array_add(list, o);
     }
     return list;
@@ -94,7 +96,8 @@ static struct json_object *check_json(const struct wsc_loaded_check *lc)
     const struct wsc_check *c = lc->check;
     struct json_object *o = json_object_new_object(), *flags = json_object_new_array();
     json_object_object_add(o, "name", json_object_new_string(c->name));
-    json_object_object_add(o, "summary", json_object_new_string(c->summary ? c->summary : ""));
+    json_object_object_add(o, "summary",
+                           json_object_new_string(c->summary ? c->summary : ""));
     json_object_object_add(o, "params", json_object_get(lc->schema));
     json_object_object_add(o, "metrics", metrics_json(c));
     if (c->flags & WSC_CHECK_CASES)
@@ -108,8 +111,12 @@ static struct json_object *plugin_json(const struct wsc_loaded_plugin *p)
 {
     struct json_object *o = json_object_new_object(), *checks = json_object_new_array();
     json_object_object_add(o, "name", json_object_new_string(p->plugin->name));
-    json_object_object_add(o, "version", json_object_new_string(p->plugin->version ? p->plugin->version : ""));
-    json_object_object_add(o, "summary", json_object_new_string(p->plugin->summary ? p->plugin->summary : ""));
+    json_object_object_add(
+        o, "version",
+        json_object_new_string(p->plugin->version ? p->plugin->version : ""));
+    json_object_object_add(
+        o, "summary",
+        json_object_new_string(p->plugin->summary ? p->plugin->summary : ""));
     json_object_object_add(o, "path", json_object_new_string(p->path));
     for (size_t k = 0; k < p->n_checks; k++)
         json_object_array_add(checks, check_json(&p->checks[k]));
@@ -127,7 +134,8 @@ static void print_json(const struct wsc_registry *reg)
     for (size_t i = 0; i < reg->n_dirs; i++)
         json_object_array_add(dirs, json_object_new_string(reg->dirs[i]));
     json_object_object_add(root, "search_path", dirs);
-    puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+    puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+                                                  JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(root);
 }
 
@@ -143,7 +151,8 @@ int wsc_cmd_plugins(int argc, char **argv)
     size_t n_paths = 0;
     int json = 0, opt, status = 0;
     optind = 1;
-    while (status == 0 && paths && (opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while (status == 0 && paths &&
+           (opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (opt == 'j')
             json = 1;
         else if (opt == 'p')
@@ -156,7 +165,8 @@ int wsc_cmd_plugins(int argc, char **argv)
     if (!paths)
         return WSC_EXIT_INTERNAL;
     if (status == 0 && optind < argc)
-        status = (fprintf(stderr, "wscheck: plugins takes no arguments\n"), WSC_EXIT_USAGE);
+        status =
+            (fprintf(stderr, "wscheck: plugins takes no arguments\n"), WSC_EXIT_USAGE);
     if (status == 0) {
         struct wsc_registry reg = {0};
         status = wsc_load_plugins(&reg, paths, n_paths);

@@ -63,9 +63,23 @@ static const char validate_usage[] =
     "\n"
     "Exit status: 0 every file is valid, 2 a file has errors, 3 internal error.\n";
 
-enum { OPT_JUNIT = 256, OPT_JSON, OPT_VAR, OPT_TAG, OPT_FILTER, OPT_TIMEOUT,
-       OPT_RETRIES, OPT_PLUGIN_PATH, OPT_JOBS, OPT_FAIL_FAST, OPT_QUIET,
-       OPT_VERBOSE, OPT_NO_COLOR, OPT_NO_FORK, OPT_STRICT };
+enum {
+    OPT_JUNIT = 256,
+    OPT_JSON,
+    OPT_VAR,
+    OPT_TAG,
+    OPT_FILTER,
+    OPT_TIMEOUT,
+    OPT_RETRIES,
+    OPT_PLUGIN_PATH,
+    OPT_JOBS,
+    OPT_FAIL_FAST,
+    OPT_QUIET,
+    OPT_VERBOSE,
+    OPT_NO_COLOR,
+    OPT_NO_FORK,
+    OPT_STRICT
+};
 
 static const struct option run_options[] = {
     {"junit", required_argument, NULL, OPT_JUNIT},
@@ -118,8 +132,8 @@ static int parse_number(const char *s, double min, double *out)
 
 static int usage_error(const char *what, const char *arg)
 {
-    fprintf(stderr, "wscheck: %s%s%s\nTry 'wscheck run --help'.\n", what,
-            arg ? " " : "", arg ? arg : "");
+    fprintf(stderr, "wscheck: %s%s%s\nTry 'wscheck run --help'.\n", what, arg ? " " : "",
+            arg ? arg : "");
     return WSC_EXIT_USAGE;
 }
 
@@ -139,16 +153,20 @@ static int parse_number_option(int opt, const char *arg, struct wsc_run_config *
 }
 
 /* Returns -1 to go on, else an exit status. */
-static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg,
-                          int validate, int *no_color, int *quiet, int *verbose)
+static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg, int validate,
+                          int *no_color, int *quiet, int *verbose)
 {
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "h", run_options, NULL)) != -1) {
         int rc = 0;
         switch (opt) {
-        case OPT_JUNIT: cfg->junit_path = optarg; break;
-        case OPT_JSON: cfg->json_path = optarg; break;
+        case OPT_JUNIT:
+            cfg->junit_path = optarg;
+            break;
+        case OPT_JSON:
+            cfg->json_path = optarg;
+            break;
         case OPT_VAR:
             if ((rc = wsc_parse_var(cfg->cli_vars, optarg)) == -2)
                 return usage_error("--var: invalid variable name (letters, digits, "
@@ -157,21 +175,45 @@ static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg,
             if (rc < 0)
                 return usage_error("--var needs NAME=VALUE, got:", optarg);
             break;
-        case OPT_TAG: rc = wsc_strv_push(&cfg->opts.tags, &cfg->opts.n_tags, optarg); break;
-        case OPT_FILTER: rc = wsc_strv_push(&cfg->opts.filters, &cfg->opts.n_filters, optarg); break;
-        case OPT_PLUGIN_PATH: rc = wsc_strv_push(&cfg->plugin_paths, &cfg->n_plugin_paths, optarg); break;
-        case OPT_TIMEOUT: case OPT_RETRIES: case OPT_JOBS:
+        case OPT_TAG:
+            rc = wsc_strv_push(&cfg->opts.tags, &cfg->opts.n_tags, optarg);
+            break;
+        case OPT_FILTER:
+            rc = wsc_strv_push(&cfg->opts.filters, &cfg->opts.n_filters, optarg);
+            break;
+        case OPT_PLUGIN_PATH:
+            rc = wsc_strv_push(&cfg->plugin_paths, &cfg->n_plugin_paths, optarg);
+            break;
+        case OPT_TIMEOUT:
+        case OPT_RETRIES:
+        case OPT_JOBS:
             if ((rc = parse_number_option(opt, optarg, cfg)) != 0)
                 return rc;
             break;
-        case OPT_FAIL_FAST: cfg->opts.fail_fast = 1; break;
-        case OPT_STRICT: cfg->opts.strict = 1; break;
-        case OPT_QUIET: *quiet = 1; break;
-        case OPT_VERBOSE: *verbose = 1; break;
-        case OPT_NO_COLOR: *no_color = 1; break;
-        case OPT_NO_FORK: cfg->opts.no_fork = 1; break;
-        case 'h': fputs(validate ? validate_usage : run_usage, stdout); return WSC_EXIT_OK;
-        default: fputs("Try 'wscheck run --help'.\n", stderr); return WSC_EXIT_USAGE;
+        case OPT_FAIL_FAST:
+            cfg->opts.fail_fast = 1;
+            break;
+        case OPT_STRICT:
+            cfg->opts.strict = 1;
+            break;
+        case OPT_QUIET:
+            *quiet = 1;
+            break;
+        case OPT_VERBOSE:
+            *verbose = 1;
+            break;
+        case OPT_NO_COLOR:
+            *no_color = 1;
+            break;
+        case OPT_NO_FORK:
+            cfg->opts.no_fork = 1;
+            break;
+        case 'h':
+            fputs(validate ? validate_usage : run_usage, stdout);
+            return WSC_EXIT_OK;
+        default:
+            fputs("Try 'wscheck run --help'.\n", stderr);
+            return WSC_EXIT_USAGE;
         }
         if (rc < 0)
             return WSC_EXIT_INTERNAL;
@@ -208,7 +250,8 @@ static int check_report_dir(const char *path)
     return ok ? 0 : -1;
 }
 
-static int write_reports(const struct wsc_run_config *cfg, const struct wsc_run_result *rr)
+static int write_reports(const struct wsc_run_config *cfg,
+                         const struct wsc_run_result *rr)
 {
     int status = 0;
     char *err = NULL;
@@ -228,7 +271,10 @@ static int write_reports(const struct wsc_run_config *cfg, const struct wsc_run_
 
 /* ---- signals ------------------------------------------------------------- */
 
-static void on_signal(int sig) { wsc_interrupted = sig; }
+static void on_signal(int sig)
+{
+    wsc_interrupted = sig;
+}
 
 static void install_signal_handlers(void)
 {
@@ -286,8 +332,8 @@ struct worker {
     struct wsc_buf out;
 };
 
-static void worker_main(int fd, const struct wsc_scenario *sc, const struct wsc_registry *reg,
-                        const struct wsc_run_config *cfg)
+static void worker_main(int fd, const struct wsc_scenario *sc,
+                        const struct wsc_registry *reg, const struct wsc_run_config *cfg)
 {
     struct wsc_suite_result s;
     struct wsc_diag diag = {0};
@@ -334,7 +380,8 @@ static void collect_worker(struct worker *w, struct wsc_suite_result *s)
             s->tests[0].plugin = strdup("wscheck");
             s->tests[0].check = strdup("run");
             s->tests[0].status = WSC_ERROR;
-            s->tests[0].message = strdup("the worker running this file ended without results");
+            s->tests[0].message =
+                strdup("the worker running this file ended without results");
         }
     }
     json_object_put(j);
@@ -365,8 +412,9 @@ static int start_worker(struct worker *w, const struct wsc_scenario *sc,
 
 /* Runs up to cfg->jobs files at once; each worker collects its pipe to EOF,
  * so they are collected in start order. */
-static int run_parallel(struct wsc_scenario **scs, size_t n, const struct wsc_registry *reg,
-                        struct wsc_run_config *cfg, struct wsc_run_result *rr)
+static int run_parallel(struct wsc_scenario **scs, size_t n,
+                        const struct wsc_registry *reg, struct wsc_run_config *cfg,
+                        struct wsc_run_result *rr)
 {
     struct worker *ws = calloc(n, sizeof(*ws));
     if (!ws)
@@ -395,8 +443,9 @@ static int run_parallel(struct wsc_scenario **scs, size_t n, const struct wsc_re
     return rc;
 }
 
-static int run_sequential(struct wsc_scenario **scs, size_t n, const struct wsc_registry *reg,
-                          struct wsc_run_config *cfg, struct wsc_run_result *rr)
+static int run_sequential(struct wsc_scenario **scs, size_t n,
+                          const struct wsc_registry *reg, struct wsc_run_config *cfg,
+                          struct wsc_run_result *rr)
 {
     for (size_t i = 0; i < n; i++) {
         struct wsc_diag diag = {0};
@@ -421,7 +470,7 @@ static int exit_status(const struct wsc_run_result *rr)
     if (wsc_interrupted)
         return 128 + (int)wsc_interrupted;
     return wsc_run_count(rr, WSC_FAILED) || wsc_run_count(rr, WSC_ERROR) ? WSC_EXIT_FAILED
-                                                                        : WSC_EXIT_OK;
+                                                                         : WSC_EXIT_OK;
 }
 
 /* Validates every file that loaded (NULL entries did not) and, when all
@@ -442,8 +491,8 @@ static int check_all(struct wsc_scenario *const *scs, size_t n,
             continue;
         }
         p = scs[i]->structure_errors +
-            wsc_scenario_validate_timeout(scs[i], reg, cfg->cli_vars,
-                                          cfg->opts.timeout, &diag);
+            wsc_scenario_validate_timeout(scs[i], reg, cfg->cli_vars, cfg->opts.timeout,
+                                          &diag);
         if (valid)
             valid[i] = p == 0;
         problems += p;
@@ -497,7 +546,8 @@ int wsc_load_plugins(struct wsc_registry *reg, char *const *extra, size_t n_extr
     if (err) {
         /* One line per refused file, each naming it. */
         char *save = NULL;
-        for (char *line = strtok_r(err, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+        for (char *line = strtok_r(err, "\n", &save); line;
+             line = strtok_r(NULL, "\n", &save))
             fprintf(stderr, "wscheck: warning: plugin refused: %s\n", line);
     }
     if (rc < 0) {
@@ -533,8 +583,9 @@ static struct wsc_scenario **load_scenarios(char **files, size_t n, int *unloade
     return scs;
 }
 
-static int validate_only(struct wsc_scenario **scs, size_t n, const struct wsc_registry *reg,
-                         const struct wsc_run_config *cfg, int unloaded)
+static int validate_only(struct wsc_scenario **scs, size_t n,
+                         const struct wsc_registry *reg, const struct wsc_run_config *cfg,
+                         int unloaded)
 {
     int *valid = calloc(n ? n : 1, sizeof *valid);
     int problems;
@@ -556,7 +607,8 @@ int wsc_cmd_run(int argc, char **argv, int validate)
     cfg.jobs = 1;
     cfg.cli_vars = wsc_vars_new();
     int no_color = 0, quiet = 0, verbose = 0;
-    int status = cfg.cli_vars ? parse_run_args(argc, argv, &cfg, validate, &no_color, &quiet, &verbose)
+    int status = cfg.cli_vars ? parse_run_args(argc, argv, &cfg, validate, &no_color,
+                                               &quiet, &verbose)
                               : WSC_EXIT_INTERNAL;
     if (status == -1) {
         wsc_console_setup(&cfg.console, no_color, quiet, verbose);
@@ -565,8 +617,8 @@ int wsc_cmd_run(int argc, char **argv, int validate)
         status = wsc_load_plugins(&reg, cfg.plugin_paths, cfg.n_plugin_paths);
         size_t n = (size_t)(argc - optind);
         int unloaded = 0;
-        struct wsc_scenario **scs = status ? NULL : load_scenarios(argv + optind, n,
-                                                                   &unloaded);
+        struct wsc_scenario **scs =
+            status ? NULL : load_scenarios(argv + optind, n, &unloaded);
         if (!status && !scs)
             status = WSC_EXIT_INTERNAL;
         else if (scs && validate)

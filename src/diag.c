@@ -55,8 +55,8 @@ void wsc_diag_vat(struct wsc_diag *d, const char *file, int line, int col,
     d->last = full;
 }
 
-void wsc_diag_at(struct wsc_diag *d, const char *file, int line, int col,
-                 const char *fmt, ...)
+void wsc_diag_at(struct wsc_diag *d, const char *file, int line, int col, const char *fmt,
+                 ...)
 {
     va_list ap;
     va_start(ap, fmt);

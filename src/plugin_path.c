@@ -69,7 +69,8 @@ static int push_env_dirs(char ***dirs, size_t *n)
     if (!copy)
         return -1;
     int rc = 0;
-    for (char *tok = strtok_r(copy, ":", &save); tok && rc == 0; tok = strtok_r(NULL, ":", &save))
+    for (char *tok = strtok_r(copy, ":", &save); tok && rc == 0;
+         tok = strtok_r(NULL, ":", &save))
         if (*tok)
             rc = wsc_strv_push(dirs, n, tok);
     free(copy);

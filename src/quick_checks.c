@@ -39,9 +39,23 @@ static const char quick_check_usage[] =
     "\n"
     "SCENARIO files given too are run in the same invocation.\n";
 
-enum { OPT_CHECK_PORT = 300, OPT_HOST, OPT_CHECK_HTTP, OPT_TEST_WS, OPT_TEST_ENDPOINT,
-       OPT_TIMEOUT, OPT_CI, OPT_FAIL_ON_ERROR, OPT_JUNIT, OPT_JSON, OPT_PLUGIN_PATH,
-       OPT_QUIET, OPT_VERBOSE, OPT_NO_COLOR, OPT_STRICT };
+enum {
+    OPT_CHECK_PORT = 300,
+    OPT_HOST,
+    OPT_CHECK_HTTP,
+    OPT_TEST_WS,
+    OPT_TEST_ENDPOINT,
+    OPT_TIMEOUT,
+    OPT_CI,
+    OPT_FAIL_ON_ERROR,
+    OPT_JUNIT,
+    OPT_JSON,
+    OPT_PLUGIN_PATH,
+    OPT_QUIET,
+    OPT_VERBOSE,
+    OPT_NO_COLOR,
+    OPT_STRICT
+};
 
 static const struct option quick_check_options[] = {
     {"check-port", required_argument, NULL, OPT_CHECK_PORT},
@@ -76,7 +90,7 @@ int wsc_is_quick_check_option(const char *arg)
 }
 
 struct quick_checks {
-    struct json_object *tests;   /* the scenario's "tests" array */
+    struct json_object *tests; /* the scenario's "tests" array */
     const char *host;
     double timeout;
     int ci_mode;
@@ -117,7 +131,8 @@ static int add_port_checks(struct quick_checks *s, const char *arg)
     errno = 0;
     long port = strtol(arg, &end, 10);
     if (errno || *end || port < 1 || port > 65535) {
-        fprintf(stderr, "wscheck: --check-port needs a port number 1-65535, got '%s'\n", arg);
+        fprintf(stderr, "wscheck: --check-port needs a port number 1-65535, got '%s'\n",
+                arg);
         return -1;
     }
     struct json_object *p = json_object_new_object();
@@ -185,7 +200,8 @@ static int parse_timeout(struct quick_checks *s, const char *arg)
     errno = 0;
     s->timeout = strtod(arg, &end);
     if (errno || *end || s->timeout <= 0) {
-        fprintf(stderr, "wscheck: --timeout needs a positive number of seconds, got '%s'\n", arg);
+        fprintf(stderr,
+                "wscheck: --timeout needs a positive number of seconds, got '%s'\n", arg);
         return -1;
     }
     return 0;
@@ -199,20 +215,49 @@ static int parse_settings(int argc, char **argv, struct quick_checks *s)
     opterr = 1;
     while ((opt = getopt_long(argc, argv, "h", quick_check_options, NULL)) != -1) {
         switch (opt) {
-        case OPT_HOST: s->host = optarg; break;
-        case OPT_TIMEOUT: if (parse_timeout(s, optarg) < 0) return WSC_EXIT_USAGE; break;
-        case OPT_CI: s->ci_mode = 1; break;
-        case OPT_FAIL_ON_ERROR: s->fail_on_error = 1; break;
-        case OPT_JUNIT: s->junit = optarg; break;
-        case OPT_JSON: s->json = optarg; break;
-        case OPT_PLUGIN_PATH: if (push_path(s, optarg) < 0) return WSC_EXIT_INTERNAL; break;
-        case OPT_STRICT: s->strict = 1; break;
-        case OPT_QUIET: s->quiet = 1; break;
-        case OPT_VERBOSE: s->verbose = 1; break;
-        case OPT_NO_COLOR: s->no_color = 1; break;
-        case 'h': fputs(quick_check_usage, stdout); return WSC_EXIT_OK;
-        case '?': fputs("Try 'wscheck --help'.\n", stderr); return WSC_EXIT_USAGE;
-        default: break;
+        case OPT_HOST:
+            s->host = optarg;
+            break;
+        case OPT_TIMEOUT:
+            if (parse_timeout(s, optarg) < 0)
+                return WSC_EXIT_USAGE;
+            break;
+        case OPT_CI:
+            s->ci_mode = 1;
+            break;
+        case OPT_FAIL_ON_ERROR:
+            s->fail_on_error = 1;
+            break;
+        case OPT_JUNIT:
+            s->junit = optarg;
+            break;
+        case OPT_JSON:
+            s->json = optarg;
+            break;
+        case OPT_PLUGIN_PATH:
+            if (push_path(s, optarg) < 0)
+                return WSC_EXIT_INTERNAL;
+            break;
+        case OPT_STRICT:
+            s->strict = 1;
+            break;
+        case OPT_QUIET:
+            s->quiet = 1;
+            break;
+        case OPT_VERBOSE:
+            s->verbose = 1;
+            break;
+        case OPT_NO_COLOR:
+            s->no_color = 1;
+            break;
+        case 'h':
+            fputs(quick_check_usage, stdout);
+            return WSC_EXIT_OK;
+        case '?':
+            fputs("Try 'wscheck --help'.\n", stderr);
+            return WSC_EXIT_USAGE;
+        default:
+            break;
         }
     }
     return -1;
@@ -225,11 +270,21 @@ static int parse_checks(int argc, char **argv, struct quick_checks *s)
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "h", quick_check_options, NULL)) != -1) {
         switch (opt) {
-        case OPT_CHECK_PORT: if (add_port_checks(s, optarg) < 0) return WSC_EXIT_USAGE; break;
-        case OPT_CHECK_HTTP: add_endpoint_checks(s, optarg); break;
-        case OPT_TEST_WS: add_websocket_checks(s, optarg); break;
-        case OPT_TEST_ENDPOINT: add_endpoint_checks(s, optarg); break;
-        default: break;
+        case OPT_CHECK_PORT:
+            if (add_port_checks(s, optarg) < 0)
+                return WSC_EXIT_USAGE;
+            break;
+        case OPT_CHECK_HTTP:
+            add_endpoint_checks(s, optarg);
+            break;
+        case OPT_TEST_WS:
+            add_websocket_checks(s, optarg);
+            break;
+        case OPT_TEST_ENDPOINT:
+            add_endpoint_checks(s, optarg);
+            break;
+        default:
+            break;
         }
     }
     return -1;
@@ -281,7 +336,8 @@ static void diagnose(const struct wsc_result *r)
                output_string(r, "command"), output_string(r, "cmdline"));
     else if (!strcmp(r->check, "handshake") && (m = find_metric(r, "handshake_ms")))
         printf("  %s: %s in %.1f ms, subprotocol %s\n", r->name, st, m->value,
-               output_string(r, "subprotocol") ? output_string(r, "subprotocol") : "none");
+               output_string(r, "subprotocol") ? output_string(r, "subprotocol")
+                                               : "none");
     else if (!strcmp(r->check, "control") && (m = find_metric(r, "rtt_p50_ms")))
         printf("  %s: %s, rtt p50 %.2f ms\n", r->name, st, m->value);
     else
@@ -304,14 +360,16 @@ static void on_suite(const struct wsc_suite_result *s, void *arg)
 
 static struct wsc_scenario *build_scenario(const struct quick_checks *s)
 {
-    struct json_object *root = json_object_new_object(), *defaults = json_object_new_object();
+    struct json_object *root = json_object_new_object(),
+                       *defaults = json_object_new_object();
     json_object_object_add(root, "name", json_object_new_string("wscheck quick checks"));
     json_object_object_add(defaults, "timeout", json_object_new_double(s->timeout));
     json_object_object_add(root, "defaults", defaults);
     json_object_object_add(root, "tests", json_object_get(s->tests));
     const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY);
     struct wsc_diag diag = {0};
-    struct wsc_scenario *sc = wsc_scenario_parse(QUICK_CHECK_FILE, text, strlen(text), &diag);
+    struct wsc_scenario *sc =
+        wsc_scenario_parse(QUICK_CHECK_FILE, text, strlen(text), &diag);
     wsc_diag_clear(&diag);
     json_object_put(root);
     return sc;

@@ -22,7 +22,8 @@
 #define CHECK_KNOWN WSC_END_OF(struct wsc_check, flags)
 #define KNOWN_CHECK_FLAGS WSC_CHECK_CASES
 
-static const char rebuild[] = "rebuild the plugin against its headers (pkg-config wscheck)";
+static const char rebuild[] =
+    "rebuild the plugin against its headers (pkg-config wscheck)";
 static const char newer[] = "upgrade wscheck, or rebuild the plugin against this "
                             "wscheck's headers";
 
@@ -44,23 +45,28 @@ static int check_plugin_struct(const char *path, const struct wsc_plugin *p, cha
 {
     *why = NULL;
     if (p->abi_version != WSC_ABI_VERSION)
-        return refuse(why, wsc_strdup_printf(
-            "%s: built for plugin ABI %u; this wscheck (%s) loads ABI %u: %s", path,
-            p->abi_version, WSC_VERSION, WSC_ABI_VERSION,
-            p->abi_version > WSC_ABI_VERSION ? newer : rebuild));
+        return refuse(
+            why, wsc_strdup_printf(
+                     "%s: built for plugin ABI %u; this wscheck (%s) loads ABI %u: %s",
+                     path, p->abi_version, WSC_VERSION, WSC_ABI_VERSION,
+                     p->abi_version > WSC_ABI_VERSION ? newer : rebuild));
     if (p->struct_size < PLUGIN_KNOWN)
-        return refuse(why, wsc_strdup_printf(
-            "%s: its struct wsc_plugin has %u bytes, ABI %u needs %zu: %s", path,
-            p->struct_size, WSC_ABI_VERSION, PLUGIN_KNOWN, rebuild));
+        return refuse(why,
+                      wsc_strdup_printf(
+                          "%s: its struct wsc_plugin has %u bytes, ABI %u needs %zu: %s",
+                          path, p->struct_size, WSC_ABI_VERSION, PLUGIN_KNOWN, rebuild));
     if (!wsc_all_zero(p, PLUGIN_KNOWN, p->struct_size))
-        return refuse(why, wsc_strdup_printf(
-            "%s: built for a newer wscheck (its struct wsc_plugin sets members past "
-            "the %zu bytes this wscheck (%s) knows): %s", path, PLUGIN_KNOWN,
-            WSC_VERSION, newer));
+        return refuse(
+            why,
+            wsc_strdup_printf(
+                "%s: built for a newer wscheck (its struct wsc_plugin sets members past "
+                "the %zu bytes this wscheck (%s) knows): %s",
+                path, PLUGIN_KNOWN, WSC_VERSION, newer));
     if (p->check_size < CHECK_KNOWN || p->check_size % alignof(struct wsc_check))
-        return refuse(why, wsc_strdup_printf(
-            "%s: its struct wsc_check has %u bytes, ABI %u needs %zu: %s", path,
-            p->check_size, WSC_ABI_VERSION, CHECK_KNOWN, rebuild));
+        return refuse(why,
+                      wsc_strdup_printf(
+                          "%s: its struct wsc_check has %u bytes, ABI %u needs %zu: %s",
+                          path, p->check_size, WSC_ABI_VERSION, CHECK_KNOWN, rebuild));
     if (!p->name || !*p->name)
         return refuse(why, refusal(path, "plugin has no name"));
     if (!p->checks)
@@ -82,14 +88,17 @@ static int check_metrics(const struct wsc_check *c, char **why)
         const struct wsc_metric_decl *m = &c->metrics[i];
         if (!*m->name)
             return refuse(why, wsc_strdup_printf(
-                "check '%s' declares metric #%zu with an empty name", c->name, i + 1));
+                                   "check '%s' declares metric #%zu with an empty name",
+                                   c->name, i + 1));
         if (!m->unit || !*m->unit)
-            return refuse(why, wsc_strdup_printf(
-                "check '%s' declares metric '%s' without a unit", c->name, m->name));
+            return refuse(
+                why, wsc_strdup_printf("check '%s' declares metric '%s' without a unit",
+                                       c->name, m->name));
         for (size_t k = 0; k < i; k++)
             if (strcmp(c->metrics[k].name, m->name) == 0)
-                return refuse(why, wsc_strdup_printf(
-                    "check '%s' declares metric '%s' twice", c->name, m->name));
+                return refuse(why,
+                              wsc_strdup_printf("check '%s' declares metric '%s' twice",
+                                                c->name, m->name));
     }
     return 0;
 }
@@ -99,12 +108,16 @@ static int check_entry(const struct wsc_plugin *p, size_t i, char **why)
 {
     const struct wsc_check *c = check_at(p, i);
     if (!c->name || !*c->name || !c->run)
-        return refuse(why, wsc_strdup_printf("check #%zu has no %s", i + 1,
-                                             (!c->name || !*c->name) ? "name" : "function"));
+        return refuse(why,
+                      wsc_strdup_printf("check #%zu has no %s", i + 1,
+                                        (!c->name || !*c->name) ? "name" : "function"));
     if (!wsc_all_zero(c, CHECK_KNOWN, p->check_size) || (c->flags & ~KNOWN_CHECK_FLAGS))
-        return refuse(why, wsc_strdup_printf(
-            "check '%s' was built for a newer wscheck (it sets members or flags this "
-            "wscheck (%s) does not know): %s", c->name, WSC_VERSION, newer));
+        return refuse(
+            why,
+            wsc_strdup_printf(
+                "check '%s' was built for a newer wscheck (it sets members or flags this "
+                "wscheck (%s) does not know): %s",
+                c->name, WSC_VERSION, newer));
     for (size_t k = 0; k < i; k++)
         if (strcmp(check_at(p, k)->name, c->name) == 0)
             return refuse(why, wsc_strdup_printf("check '%s' is defined twice", c->name));
@@ -145,7 +158,8 @@ static struct wsc_loaded_check *load_checks(const struct wsc_plugin *p, size_t *
         char *bad = checks[i].schema ? wsc_schema_check(checks[i].schema)
                                      : strdup(json_tokener_error_desc(jerr));
         if (bad) {
-            *why = wsc_strdup_printf("check '%s' has an invalid params schema: %s", c->name, bad);
+            *why = wsc_strdup_printf("check '%s' has an invalid params schema: %s",
+                                     c->name, bad);
             free(bad);
             free_checks(checks, i + 1);
             return NULL;
@@ -164,13 +178,14 @@ int wsc_registry_load_file(struct wsc_registry *reg, const char *path, char **er
         return -1;
     }
     const struct wsc_plugin *p = dlsym(h, WSC_PLUGIN_SYMBOL);
-    int bad = p ? check_plugin_struct(path, p, err)
-                : refuse(err, refusal(path, "not a wscheck plugin (no symbol "
-                                            WSC_PLUGIN_SYMBOL ")"));
+    int bad =
+        p ? check_plugin_struct(path, p, err)
+          : refuse(err, refusal(path, "not a wscheck plugin (no symbol " WSC_PLUGIN_SYMBOL
+                                      ")"));
     if (!bad && wsc_registry_plugin(reg, p->name))
         bad = refuse(err, wsc_strdup_printf(
-            "%s: duplicate plugin name '%s' (already loaded from %s)", path, p->name,
-            wsc_registry_plugin(reg, p->name)->path));
+                              "%s: duplicate plugin name '%s' (already loaded from %s)",
+                              path, p->name, wsc_registry_plugin(reg, p->name)->path));
     if (bad) {
         dlclose(h);
         return -1;
@@ -178,7 +193,8 @@ int wsc_registry_load_file(struct wsc_registry *reg, const char *path, char **er
     size_t n = 0;
     char *why = NULL;
     struct wsc_loaded_check *checks = load_checks(p, &n, &why);
-    struct wsc_loaded_plugin *more = checks ? realloc(reg->plugins, (reg->n_plugins + 1) * sizeof(*more)) : NULL;
+    struct wsc_loaded_plugin *more =
+        checks ? realloc(reg->plugins, (reg->n_plugins + 1) * sizeof(*more)) : NULL;
     if (!more) {
         *err = refusal(path, why ? why : "out of memory");
         free(why);
@@ -263,7 +279,7 @@ int wsc_registry_load(struct wsc_registry *reg, char *const *dirs, size_t n_dirs
 }
 
 const struct wsc_loaded_plugin *wsc_registry_plugin(const struct wsc_registry *reg,
-                                                     const char *name)
+                                                    const char *name)
 {
     for (size_t i = 0; i < reg->n_plugins; i++)
         if (strcmp(reg->plugins[i].plugin->name, name) == 0)
@@ -272,7 +288,7 @@ const struct wsc_loaded_plugin *wsc_registry_plugin(const struct wsc_registry *r
 }
 
 const struct wsc_loaded_check *wsc_registry_check(const struct wsc_registry *reg,
-                                                   const char *plugin, const char *check)
+                                                  const char *plugin, const char *check)
 {
     const struct wsc_loaded_plugin *p = wsc_registry_plugin(reg, plugin);
     for (size_t i = 0; p && i < p->n_checks; i++)

@@ -14,8 +14,8 @@ struct wsc_loaded_check {
 
 struct wsc_loaded_plugin {
     const struct wsc_plugin *plugin;
-    char *path;                 /* the .so it came from */
-    void *handle;               /* dlopen handle */
+    char *path;   /* the .so it came from */
+    void *handle; /* dlopen handle */
     struct wsc_loaded_check *checks;
     size_t n_checks;
 };
@@ -23,7 +23,7 @@ struct wsc_loaded_plugin {
 struct wsc_registry {
     struct wsc_loaded_plugin *plugins;
     size_t n_plugins;
-    char **dirs;                /* directories searched, in order */
+    char **dirs; /* directories searched, in order */
     size_t n_dirs;
 };
 
@@ -35,10 +35,9 @@ int wsc_registry_load(struct wsc_registry *reg, char *const *dirs, size_t n_dirs
 /* Loads one file. Returns 0 or -1 with *err = "FILE: reason". */
 int wsc_registry_load_file(struct wsc_registry *reg, const char *path, char **err);
 const struct wsc_loaded_plugin *wsc_registry_plugin(const struct wsc_registry *reg,
-                                                     const char *name);
+                                                    const char *name);
 const struct wsc_loaded_check *wsc_registry_check(const struct wsc_registry *reg,
-                                                   const char *plugin,
-                                                   const char *check);
+                                                  const char *plugin, const char *check);
 /* The metric named `name` that the check declares, or NULL. */
 const struct wsc_metric_decl *wsc_registry_metric(const struct wsc_loaded_check *lc,
                                                   const char *name);

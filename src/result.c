@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-
 enum wsc_status wsc_cases_status(const struct wsc_result *r)
 {
     size_t failed = 0, errors = 0, skipped = 0;
@@ -29,9 +28,8 @@ enum wsc_status wsc_cases_status(const struct wsc_result *r)
 
 int wsc_result_is_case(const struct wsc_result *r)
 {
-    return r->n_cases == 0 ||
-           (r->status != WSC_PASSED &&
-            (r->message != NULL || r->status != wsc_cases_status(r)));
+    return r->n_cases == 0 || (r->status != WSC_PASSED &&
+                               (r->message != NULL || r->status != wsc_cases_status(r)));
 }
 
 static size_t result_count(const struct wsc_result *t, enum wsc_status st)
@@ -89,8 +87,7 @@ int wsc_result_add_metric(struct wsc_result *r, const char *name, double value,
     r->metrics = grown;
 
     int failed = 0;
-    struct wsc_metric m = {dup_or_null(name, &failed), value,
-                           dup_or_null(unit, &failed)};
+    struct wsc_metric m = {dup_or_null(name, &failed), value, dup_or_null(unit, &failed)};
     if (failed) {
         free(m.name);
         free(m.unit);
@@ -269,8 +266,9 @@ static struct json_object *cases_to_json(const struct wsc_result *r)
         }
         if (put_string(o, "name", c->name) ||
             put_string(o, "status", wsc_status_name(c->status)) ||
-            wsc_json_put(o, "duration", c->duration >= 0 ? json_object_new_double(c->duration)
-                                                         : NULL, c->duration < 0) ||
+            wsc_json_put(o, "duration",
+                         c->duration >= 0 ? json_object_new_double(c->duration) : NULL,
+                         c->duration < 0) ||
             put_string(o, "message", c->message)) {
             json_object_put(arr);
             return NULL;
@@ -286,12 +284,10 @@ struct json_object *wsc_result_to_json(const struct wsc_result *r)
         return NULL;
     /* wsc_json_put() takes each value as it goes, so one put of j frees everything. */
     int failed = 0;
-    if (put_string(j, "name", r->name) ||
-        put_string(j, "plugin", r->plugin) ||
+    if (put_string(j, "name", r->name) || put_string(j, "plugin", r->plugin) ||
         put_string(j, "check", r->check) ||
         put_string(j, "status", wsc_status_name(r->status)) ||
-        put_string(j, "message", r->message) ||
-        put_string(j, "log", r->log) ||
+        put_string(j, "message", r->message) || put_string(j, "log", r->log) ||
         wsc_json_put(j, "started", json_object_new_double(r->started), 0) ||
         wsc_json_put(j, "duration", json_object_new_double(r->duration), 0) ||
         wsc_json_put(j, "attempts", json_object_new_int(r->attempts), 0) ||
@@ -457,18 +453,12 @@ int wsc_result_from_json(struct wsc_result *r, const struct json_object *j)
     memset(r, 0, sizeof *r);
     if (!j || !json_object_is_type(j, json_type_object))
         return -1;
-    if (get_string(j, "name", &tmp.name) ||
-        get_string(j, "plugin", &tmp.plugin) ||
-        get_string(j, "check", &tmp.check) ||
-        get_status(j, &tmp.status) ||
-        get_string(j, "message", &tmp.message) ||
-        get_string(j, "log", &tmp.log) ||
+    if (get_string(j, "name", &tmp.name) || get_string(j, "plugin", &tmp.plugin) ||
+        get_string(j, "check", &tmp.check) || get_status(j, &tmp.status) ||
+        get_string(j, "message", &tmp.message) || get_string(j, "log", &tmp.log) ||
         get_number(j, "started", &tmp.started) ||
-        get_number(j, "duration", &tmp.duration) ||
-        get_attempts(j, &tmp.attempts) ||
-        get_metrics(j, &tmp) ||
-        get_warnings(j, &tmp) ||
-        get_cases(j, &tmp) ||
+        get_number(j, "duration", &tmp.duration) || get_attempts(j, &tmp.attempts) ||
+        get_metrics(j, &tmp) || get_warnings(j, &tmp) || get_cases(j, &tmp) ||
         get_container(j, "outputs", json_type_object, &tmp.outputs) ||
         get_container(j, "trace", json_type_array, &tmp.trace)) {
         wsc_result_clear(&tmp);
@@ -514,11 +504,9 @@ void wsc_format_utc(char *buf, size_t size, double epoch, int precise)
         return;
     }
     if (precise)
-        snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                 tm.tm_min, tm.tm_sec, millis);
+        snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, millis);
     else
-        snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d",
-                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                 tm.tm_min, tm.tm_sec);
+        snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }

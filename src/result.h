@@ -7,7 +7,6 @@
 
 #include "status.h"
 
-
 struct wsc_metric {
     char *name;
     double value;
@@ -19,36 +18,36 @@ struct wsc_metric {
 struct wsc_case {
     char *name;
     enum wsc_status status;
-    double duration;        /* seconds; < 0: unknown */
-    char *message;          /* why it did not pass; may be NULL */
+    double duration; /* seconds; < 0: unknown */
+    char *message;   /* why it did not pass; may be NULL */
 };
 
 struct wsc_result {
-    char *name;             /* test name */
-    char *plugin;           /* plugin name; classname = <suite>.<plugin> */
+    char *name;   /* test name */
+    char *plugin; /* plugin name; classname = <suite>.<plugin> */
     char *check;
     enum wsc_status status;
-    char *message;          /* reason for failed/error/skipped; may be NULL */
-    char *log;              /* notes (system-out); may be NULL */
-    double started;         /* wall clock, epoch seconds */
-    double duration;        /* seconds, all attempts together */
-    int attempts;           /* 0 when skipped without running */
+    char *message;   /* reason for failed/error/skipped; may be NULL */
+    char *log;       /* notes (system-out); may be NULL */
+    double started;  /* wall clock, epoch seconds */
+    double duration; /* seconds, all attempts together */
+    int attempts;    /* 0 when skipped without running */
     struct wsc_metric *metrics;
     size_t n_metrics;
     struct json_object *outputs; /* object, may be NULL */
     struct json_object *trace;   /* array, may be NULL; kept for failed tests */
-    char **warnings;        /* wsc_warn() texts, in order */
+    char **warnings;             /* wsc_warn() texts, in order */
     size_t n_warnings;
     struct wsc_case *cases; /* wsc_case() outcomes, in order */
     size_t n_cases;
 };
 
 struct wsc_suite_result {
-    char *name;             /* scenario "name" */
-    char *file;             /* scenario file path */
+    char *name; /* scenario "name" */
+    char *file; /* scenario file path */
     char *hostname;
-    double started;         /* wall clock, epoch seconds */
-    double duration;        /* seconds */
+    double started;  /* wall clock, epoch seconds */
+    double duration; /* seconds */
     struct wsc_result *tests;
     size_t n_tests;
 };
@@ -84,7 +83,7 @@ int wsc_result_add_case(struct wsc_result *r, const char *name, enum wsc_status 
 /* Frees what one attempt produced (message, log, metrics, outputs, trace,
  * warnings, cases), keeping the test's identity, timing and attempts. */
 void wsc_result_clear_attempt(struct wsc_result *r);
-void wsc_result_clear(struct wsc_result *r);      /* frees members, zeroes */
+void wsc_result_clear(struct wsc_result *r); /* frees members, zeroes */
 void wsc_suite_result_clear(struct wsc_suite_result *s);
 void wsc_run_result_clear(struct wsc_run_result *r);
 

@@ -86,7 +86,7 @@ static void child_main(int fd, const struct wsc_loaded_check *lc,
 struct attempt {
     struct wsc_buf report;
     int timed_out;
-    int status;  /* waitpid status */
+    int status; /* waitpid status */
 };
 
 static void read_available(int fd, struct attempt *a, int *eof)
@@ -146,23 +146,26 @@ static void conclude(struct attempt *a, double timeout, struct wsc_result *r,
     }
     if (WIFSIGNALED(a->status)) {
         int sig = WTERMSIG(a->status);
-        set_message(r, WSC_ERROR, wsc_strdup_printf("check crashed: signal %d (%s)", sig,
-                                                    strsignal(sig)));
+        set_message(
+            r, WSC_ERROR,
+            wsc_strdup_printf("check crashed: signal %d (%s)", sig, strsignal(sig)));
         return;
     }
     enum json_tokener_error jerr = json_tokener_success;
     *report = a->report.len ? json_tokener_parse_verbose(a->report.data, &jerr) : NULL;
     if (!*report || wsc_ctx_report_to_result(*report, r, NULL) < 0) {
         int code = WIFEXITED(a->status) ? WEXITSTATUS(a->status) : -1;
-        set_message(r, WSC_ERROR, wsc_strdup_printf(
-            "check ended (exit status %d) without a valid result", code));
+        set_message(r, WSC_ERROR,
+                    wsc_strdup_printf(
+                        "check ended (exit status %d) without a valid result", code));
         json_object_put(*report);
         *report = NULL;
     }
 }
 
-static int run_attempt_forked(const struct wsc_loaded_check *lc, struct json_object *params,
-                              double timeout, const struct wsc_vars *vars,
+static int run_attempt_forked(const struct wsc_loaded_check *lc,
+                              struct json_object *params, double timeout,
+                              const struct wsc_vars *vars,
                               const struct wsc_run_options *o, struct wsc_result *r,
                               struct json_object **report)
 {
@@ -237,7 +240,8 @@ static void apply_strict(const struct wsc_run_options *o, struct wsc_result *r)
     if (!o->strict || !r->n_warnings || r->status != WSC_PASSED)
         return;
     struct wsc_buf b = {0};
-    wsc_buf_puts(&b, r->n_warnings == 1 ? "warning (--strict): " : "warnings (--strict): ");
+    wsc_buf_puts(&b,
+                 r->n_warnings == 1 ? "warning (--strict): " : "warnings (--strict): ");
     for (size_t i = 0; i < r->n_warnings; i++)
         wsc_buf_printf(&b, "%s%s", i ? "; " : "", r->warnings[i]);
     char *msg = wsc_buf_take(&b);
@@ -279,7 +283,8 @@ static void run_test(const struct wsc_test *t, const struct wsc_registry *reg,
         return;
     }
     if (!lc) {
-        set_message(r, WSC_ERROR, wsc_strdup_printf("no check %s.%s", t->plugin, t->check));
+        set_message(r, WSC_ERROR,
+                    wsc_strdup_printf("no check %s.%s", t->plugin, t->check));
         return;
     }
     for (int attempt = 0; attempt <= retries; attempt++) {
@@ -310,7 +315,10 @@ static void run_test(const struct wsc_test *t, const struct wsc_registry *reg,
     r->duration = wsc_now() - t0;
 }
 
-static int is_bad(enum wsc_status st) { return st == WSC_FAILED || st == WSC_ERROR; }
+static int is_bad(enum wsc_status st)
+{
+    return st == WSC_FAILED || st == WSC_ERROR;
+}
 
 int wsc_run_scenario(const struct wsc_scenario *sc, const struct wsc_registry *reg,
                      const struct wsc_run_options *o, struct wsc_suite_result *out,
@@ -344,7 +352,8 @@ int wsc_run_scenario(const struct wsc_scenario *sc, const struct wsc_registry *r
         }
         out->n_tests++;
         if (stop)
-            set_message(r, WSC_SKIPPED, strdup("not run: an earlier test failed (--fail-fast)"));
+            set_message(r, WSC_SKIPPED,
+                        strdup("not run: an earlier test failed (--fail-fast)"));
         else
             run_test(t, reg, o, vars, r);
         if (o->on_result)

@@ -10,17 +10,17 @@
 #include "vars.h"
 
 struct wsc_run_options {
-    double timeout;            /* > 0: overrides every test's timeout */
-    int retries;               /* >= 0: overrides every test's retries */
-    char **tags;               /* run only tests with one of these tags */
+    double timeout; /* > 0: overrides every test's timeout */
+    int retries;    /* >= 0: overrides every test's retries */
+    char **tags;    /* run only tests with one of these tags */
     size_t n_tags;
-    char **filters;            /* run only tests whose name matches a glob */
+    char **filters; /* run only tests whose name matches a glob */
     size_t n_filters;
-    int fail_fast;             /* stop after the first failed or errored test */
-    int no_fork;               /* run checks in-process (debugging only) */
-    int skip_all;              /* report every test as skipped (fail-fast
+    int fail_fast; /* stop after the first failed or errored test */
+    int no_fork;   /* run checks in-process (debugging only) */
+    int skip_all;  /* report every test as skipped (fail-fast
                                   stopped an earlier file) */
-    int strict;                /* a test with warnings fails */
+    int strict;    /* a test with warnings fails */
     int verbose;
     const struct wsc_vars *cli_vars;
     const struct wsc_console *console; /* NULL: no console lines */

@@ -9,8 +9,9 @@
 #include "vars.h"
 #include "json_pointer_build.h"
 
-struct wsc_source_map; /* JSON pointer -> line/column index of the source text (source_map.h) */
-struct scn_reporter;   /* problems not reported yet (scenario_internal.h) */
+struct
+    wsc_source_map; /* JSON pointer -> line/column index of the source text (source_map.h) */
+struct scn_reporter; /* problems not reported yet (scenario_internal.h) */
 
 /* Built-in defaults when neither the test nor "defaults" set a value. */
 #define WSC_DEFAULT_TIMEOUT 5.0
@@ -21,23 +22,23 @@ struct wsc_test {
     char *name;
     char *plugin;
     char *check;
-    struct json_object *params;   /* as written (variables not expanded);
+    struct json_object *params; /* as written (variables not expanded);
                                      an empty object when absent */
-    double timeout;               /* seconds (test, else defaults, else 5.0) */
+    double timeout;             /* seconds (test, else defaults, else 5.0) */
     int retries;
     double retry_delay;
     char **tags;
     size_t n_tags;
-    char *skip;                   /* NULL, or the reason */
-    struct json_object *capture;  /* object name -> JSON pointer, or NULL */
-    size_t index;                 /* position in "tests" */
+    char *skip;                  /* NULL, or the reason */
+    struct json_object *capture; /* object name -> JSON pointer, or NULL */
+    size_t index;                /* position in "tests" */
 };
 
 struct wsc_scenario {
     char *file;
     char *name;
     struct json_object *root;
-    struct json_object *vars;     /* the file's "vars" object (borrowed from
+    struct json_object *vars; /* the file's "vars" object (borrowed from
                                      root), or NULL */
     struct wsc_test *tests;
     size_t n_tests;
@@ -55,8 +56,8 @@ struct wsc_scenario {
  * "FILE: cannot read: reason"). NULL on error. */
 struct wsc_scenario *wsc_scenario_load(const char *path, struct wsc_diag *diag);
 /* Same, from a buffer; `file` is used in messages. */
-struct wsc_scenario *wsc_scenario_parse(const char *file, const char *text,
-                                        size_t len, struct wsc_diag *diag);
+struct wsc_scenario *wsc_scenario_parse(const char *file, const char *text, size_t len,
+                                        struct wsc_diag *diag);
 /* Like wsc_scenario_load() and wsc_scenario_parse(), but a file whose
  * structure has errors is still returned (with structure_errors > 0) so that
  * wsc_scenario_validate() can report the problems of its tests in the same
@@ -70,12 +71,12 @@ void wsc_scenario_free(struct wsc_scenario *sc);
 
 /* Position of the value at a JSON pointer ("/tests/2/params/port"); falls back
  * to the nearest existing parent. Returns 0, or -1 when unknown (1:1 then). */
-int wsc_scenario_pos(const struct wsc_scenario *sc, const char *pointer,
-                     int *line, int *col);
+int wsc_scenario_pos(const struct wsc_scenario *sc, const char *pointer, int *line,
+                     int *col);
 /* Position of the member name at a JSON pointer (for "unknown key" errors);
  * falls back as wsc_scenario_pos() does. */
-int wsc_scenario_key_pos(const struct wsc_scenario *sc, const char *pointer,
-                         int *line, int *col);
+int wsc_scenario_key_pos(const struct wsc_scenario *sc, const char *pointer, int *line,
+                         int *col);
 
 /* Checks everything that can be known before running: plugins and checks
  * exist in reg, params valid against each check's schema (after expanding the
@@ -88,8 +89,7 @@ int wsc_scenario_key_pos(const struct wsc_scenario *sc, const char *pointer,
  * validated as far as its tests go (its structure errors are not counted
  * again).
  * reg may be NULL: plugins, checks and params are then not checked. */
-int wsc_scenario_validate(const struct wsc_scenario *sc,
-                          const struct wsc_registry *reg,
+int wsc_scenario_validate(const struct wsc_scenario *sc, const struct wsc_registry *reg,
                           const struct wsc_vars *cli_vars, struct wsc_diag *diag);
 /* Same, with every test's timeout taken as `timeout` when it is > 0 (the
  * --timeout of a run), for the checks that compare durations with it. */
@@ -118,15 +118,13 @@ int wsc_scenario_var_refs(const struct wsc_scenario *sc,
  * (then only the expansion). NULL with *err (malloc'ed) on error. */
 struct json_object *wsc_scenario_test_params(const struct wsc_test *t,
                                              const struct json_object *schema,
-                                             const struct wsc_vars *vars,
-                                             char **err);
+                                             const struct wsc_vars *vars, char **err);
 
 /* Applies a test's `capture`: each name gets (a deep copy of) the value at
  * its JSON pointer in outputs, in the capture layer of vars. Returns 0, or
  * -1 with *err (malloc'ed) naming the first capture that found nothing; the
  * others are still set. */
-int wsc_scenario_capture(const struct wsc_test *t,
-                         const struct json_object *outputs,
+int wsc_scenario_capture(const struct wsc_test *t, const struct json_object *outputs,
                          struct wsc_vars *vars, char **err);
 
 #endif

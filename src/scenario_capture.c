@@ -9,8 +9,7 @@
 
 #include "json_pointer_build.h"
 
-int wsc_scenario_capture(const struct wsc_test *t,
-                         const struct json_object *outputs,
+int wsc_scenario_capture(const struct wsc_test *t, const struct json_object *outputs,
                          struct wsc_vars *vars, char **err)
 {
     int rc = 0;
@@ -30,8 +29,8 @@ int wsc_scenario_capture(const struct wsc_test *t,
             continue;
         if (found == -2)
             msg = strdup("out of memory");
-        else if (asprintf(&msg, "capture '%s': the outputs have nothing at '%s'",
-                          name, ptr) < 0)
+        else if (asprintf(&msg, "capture '%s': the outputs have nothing at '%s'", name,
+                          ptr) < 0)
             msg = NULL;
         if (!*err)
             *err = msg ? msg : strdup("out of memory");

@@ -37,8 +37,7 @@ static int has_template(const struct json_object *v)
 
 static int is_operator_object(const struct json_object *v)
 {
-    if (!json_object_is_type(v, json_type_object) ||
-        json_object_object_length(v) == 0)
+    if (!json_object_is_type(v, json_type_object) || json_object_object_length(v) == 0)
         return 0;
     json_object_object_foreach((struct json_object *)v, key, val) {
         (void)val;
@@ -56,8 +55,9 @@ static int mask_templates(struct json_object *v)
         json_object_object_foreach(v, key, val) {
             if (is_operator_object(val) && has_template(val)) {
                 struct json_object *any = json_object_new_object();
-                if (!any || json_object_object_add(any, "$any",
-                                                   json_object_new_boolean(1)) != 0 ||
+                if (!any ||
+                    json_object_object_add(any, "$any", json_object_new_boolean(1)) !=
+                        0 ||
                     json_object_object_add(v, key, any) != 0) {
                     json_object_put(any);
                     return -1;
@@ -71,8 +71,9 @@ static int mask_templates(struct json_object *v)
             struct json_object *el = json_object_array_get_idx(v, i);
             if (is_operator_object(el) && has_template(el)) {
                 struct json_object *any = json_object_new_object();
-                if (!any || json_object_object_add(any, "$any",
-                                                   json_object_new_boolean(1)) != 0 ||
+                if (!any ||
+                    json_object_object_add(any, "$any", json_object_new_boolean(1)) !=
+                        0 ||
                     json_object_array_put_idx(v, i, any) != 0) {
                     json_object_put(any);
                     return -1;
@@ -129,8 +130,8 @@ static void check_expectation(struct scn_test_check *tc, const struct json_objec
 
 struct expect_walk {
     struct scn_test_check *tc;
-    char ptr[1024];   /* params-relative JSON pointer */
-    char name[1024];  /* dotted name, "params.steps[2].expect" */
+    char ptr[1024];  /* params-relative JSON pointer */
+    char name[1024]; /* dotted name, "params.steps[2].expect" */
 };
 
 /* Appends to both paths; returns the old lengths packed, or -1 when the

@@ -45,8 +45,8 @@ void scn_discard(struct scn_reporter *r);
 /* A problem at the value (or, with at_key, the member name) at pointer. */
 void scn_vcollect(struct scn_reporter *r, const char *pointer, int at_key,
                   const char *fmt, va_list ap) WSC_PRINTF(4, 0);
-void scn_collect(struct scn_reporter *r, const char *pointer, int at_key,
-                 const char *fmt, ...) WSC_PRINTF(4, 5);
+void scn_collect(struct scn_reporter *r, const char *pointer, int at_key, const char *fmt,
+                 ...) WSC_PRINTF(4, 5);
 
 /* "a, b, c". Malloc'ed; NULL when out of memory. */
 char *scn_join_list(const char *const *list);
@@ -65,8 +65,8 @@ struct scn_test_check {
     const struct wsc_scenario *sc;
     struct scn_reporter *r;
     const struct wsc_test *t;
-    const char *base;     /* "/tests/N/params" */
-    const char *prefix;   /* "test 'name': " */
+    const char *base;   /* "/tests/N/params" */
+    const char *prefix; /* "test 'name': " */
 };
 
 /* A problem of the test, its message prefixed with the test's name. */
@@ -87,8 +87,7 @@ const struct wsc_loaded_check *scn_find_check(struct scn_test_check *tc,
  * reported and marked unknown, so later uses do not cascade. NULL when out
  * of memory (reported). */
 struct wsc_vars *scn_build_vars(const struct wsc_scenario *sc,
-                                const struct wsc_vars *cli_vars,
-                                struct scn_reporter *r);
+                                const struct wsc_vars *cli_vars, struct scn_reporter *r);
 
 /* ---- params (scenario_params.c) -------------------------------------------- */
 
@@ -102,8 +101,7 @@ int scn_restore_text(const struct json_object *schema, struct json_object *value
  * expanded now; a failure is reported and the param kept as written. -1
  * when out of memory. */
 int scn_expand_params(struct scn_test_check *tc, const struct json_object *schema,
-                      const struct wsc_vars *vars, int deferred,
-                      struct json_object *out);
+                      const struct wsc_vars *vars, int deferred, struct json_object *out);
 
 /* ---- captures (scenario_capture.c) ------------------------------------------ */
 

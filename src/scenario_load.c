@@ -40,9 +40,8 @@ static size_t end_of_content(const char *text, size_t len)
     return len;
 }
 
-static void syntax_error(struct wsc_scenario *sc, struct wsc_diag *diag,
-                         const char *text, size_t len,
-                         enum json_tokener_error jerr, size_t off)
+static void syntax_error(struct wsc_scenario *sc, struct wsc_diag *diag, const char *text,
+                         size_t len, enum json_tokener_error jerr, size_t off)
 {
     int line, col;
     const char *msg = json_tokener_error_desc(jerr);
@@ -93,9 +92,8 @@ static int parse_text(struct wsc_scenario *sc, const char *text, size_t len,
 
 /* Parses; with keep_bad, a file whose structure has errors is returned
  * too (sc->structure_errors says how many were reported). */
-static struct wsc_scenario *parse_scenario(const char *file, const char *text,
-                                           size_t len, struct wsc_diag *diag,
-                                           int keep_bad)
+static struct wsc_scenario *parse_scenario(const char *file, const char *text, size_t len,
+                                           struct wsc_diag *diag, int keep_bad)
 {
     struct wsc_scenario *sc = new_scenario(file);
     char *copy = NULL;
@@ -141,8 +139,8 @@ fail:
     return NULL;
 }
 
-struct wsc_scenario *wsc_scenario_parse(const char *file, const char *text,
-                                        size_t len, struct wsc_diag *diag)
+struct wsc_scenario *wsc_scenario_parse(const char *file, const char *text, size_t len,
+                                        struct wsc_diag *diag)
 {
     return parse_scenario(file, text, len, diag, 0);
 }
@@ -161,8 +159,7 @@ static struct wsc_scenario *load_scenario(const char *path, struct wsc_diag *dia
     struct wsc_scenario *sc;
     if (!text) {
         int err = errno;
-        wsc_diag_at(diag, path, 0, 0, "cannot read: %s",
-                    strerror(err ? err : ENOMEM));
+        wsc_diag_at(diag, path, 0, 0, "cannot read: %s", strerror(err ? err : ENOMEM));
         return NULL;
     }
     sc = parse_scenario(path, text, len, diag, keep_bad);
@@ -206,5 +203,3 @@ void wsc_scenario_free(struct wsc_scenario *sc)
     free(sc->pending);
     free(sc);
 }
-
-

@@ -19,8 +19,8 @@ static int restore_child(const struct json_object *sub, struct json_object *chil
                          struct json_object **text)
 {
     *text = NULL;
-    if (!wsc_json_has_type(child, "number") || !json_object_is_type(t, json_type_string) ||
-        !wsc_schema_wants_text(sub))
+    if (!wsc_json_has_type(child, "number") ||
+        !json_object_is_type(t, json_type_string) || !wsc_schema_wants_text(sub))
         return scn_restore_text(sub, child, t, vars);
     char *s = wsc_vars_expand_string(vars, json_object_get_string(t), NULL);
     *text = s ? json_object_new_string(s) : NULL;
@@ -77,8 +77,7 @@ int scn_param_deferred(const struct json_object *schema, const char *key)
 
 struct json_object *wsc_scenario_test_params(const struct wsc_test *t,
                                              const struct json_object *schema,
-                                             const struct wsc_vars *vars,
-                                             char **err)
+                                             const struct wsc_vars *vars, char **err)
 {
     struct json_object *out = json_object_new_object(), *full;
     char *msg = NULL;
@@ -130,8 +129,7 @@ oom:
 /* Reported at the string at fault; the param is kept as written (its "${"
  * strings pass the lenient checks). */
 int scn_expand_params(struct scn_test_check *tc, const struct json_object *schema,
-                      const struct wsc_vars *vars, int deferred,
-                      struct json_object *out)
+                      const struct wsc_vars *vars, int deferred, struct json_object *out)
 {
     json_object_object_foreach(tc->t->params, key, tmpl) {
         char *err = NULL, *where = NULL;

@@ -39,8 +39,8 @@ static int pointer_parent(char *p)
     return 1;
 }
 
-int scn_find_pos(const struct wsc_scenario *sc, const char *pointer,
-                    int at_key, int *line, int *col)
+int scn_find_pos(const struct wsc_scenario *sc, const char *pointer, int at_key,
+                 int *line, int *col)
 {
     char *p;
     *line = 1;
@@ -61,14 +61,14 @@ int scn_find_pos(const struct wsc_scenario *sc, const char *pointer,
     return -1;
 }
 
-int wsc_scenario_pos(const struct wsc_scenario *sc, const char *pointer,
-                     int *line, int *col)
+int wsc_scenario_pos(const struct wsc_scenario *sc, const char *pointer, int *line,
+                     int *col)
 {
     return scn_find_pos(sc, pointer, 0, line, col);
 }
 
-int wsc_scenario_key_pos(const struct wsc_scenario *sc, const char *pointer,
-                         int *line, int *col)
+int wsc_scenario_key_pos(const struct wsc_scenario *sc, const char *pointer, int *line,
+                         int *col)
 {
     return scn_find_pos(sc, pointer, 1, line, col);
 }
@@ -133,8 +133,8 @@ void scn_flush(struct scn_reporter *ld)
     if (ld->n_msgs)
         qsort(ld->msgs, ld->n_msgs, sizeof *ld->msgs, msg_cmp);
     for (size_t i = 0; i < ld->n_msgs; i++) {
-        wsc_diag_at(ld->diag, ld->sc->file, ld->msgs[i].line, ld->msgs[i].col,
-                    "%s", ld->msgs[i].text);
+        wsc_diag_at(ld->diag, ld->sc->file, ld->msgs[i].line, ld->msgs[i].col, "%s",
+                    ld->msgs[i].text);
         free(ld->msgs[i].text);
     }
     free(ld->msgs);
@@ -151,8 +151,8 @@ void scn_vcollect(struct scn_reporter *r, const char *pointer, int at_key,
     scn_add_msg(r, line, col, msg);
 }
 
-void scn_collect(struct scn_reporter *r, const char *pointer, int at_key,
-                 const char *fmt, ...)
+void scn_collect(struct scn_reporter *r, const char *pointer, int at_key, const char *fmt,
+                 ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -19,13 +19,12 @@
 static const char *const top_keys[] = {"name", "vars", "defaults", "tests", NULL};
 /* Keys later format versions use: refused by name so nobody mistakes them
  * for typos, and so the parser has a place for them. */
-static const char *const reserved_top_keys[] = {"include", "setup", "teardown",
-                                                "mode", NULL};
-static const char *const default_keys[] = {"timeout", "retries", "retry_delay",
-                                           NULL};
-static const char *const test_keys[] = {"name", "plugin", "check", "params",
-                                        "timeout", "retries", "retry_delay",
-                                        "tags", "skip", "capture", NULL};
+static const char *const reserved_top_keys[] = {"include", "setup", "teardown", "mode",
+                                                NULL};
+static const char *const default_keys[] = {"timeout", "retries", "retry_delay", NULL};
+static const char *const test_keys[] = {"name",    "plugin",  "check",       "params",
+                                        "timeout", "retries", "retry_delay", "tags",
+                                        "skip",    "capture", NULL};
 static const char *const reserved_test_keys[] = {"mode", NULL};
 /* Is s a well-formed JSON pointer ("" or "/..." with only ~0 ~1 escapes)? */
 static int valid_pointer(const char *s)
@@ -58,11 +57,11 @@ struct loader {
     struct scn_reporter r;
 };
 
-static void problem(struct loader *ld, const char *pointer, int at_key,
-                    const char *fmt, ...) WSC_PRINTF(4, 5);
+static void problem(struct loader *ld, const char *pointer, int at_key, const char *fmt,
+                    ...) WSC_PRINTF(4, 5);
 
-static void problem(struct loader *ld, const char *pointer, int at_key,
-                    const char *fmt, ...)
+static void problem(struct loader *ld, const char *pointer, int at_key, const char *fmt,
+                    ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -73,14 +72,13 @@ static void problem(struct loader *ld, const char *pointer, int at_key,
 /* Iterates over the members of obj with ptr, the member's JSON pointer
  * under base, freed after each turn (members are skipped when out of memory;
  * use `continue`, not `break`). */
-#define FOR_MEMBERS(obj, base, key, val, ptr)                                  \
-    json_object_object_foreach((obj), key, val)                                 \
-        for (char *ptr = wsc_json_pointer_join((base), key); ptr;              \
-             free(ptr), ptr = NULL)
+#define FOR_MEMBERS(obj, base, key, val, ptr)   \
+    json_object_object_foreach((obj), key, val) \
+        for (char *ptr = wsc_json_pointer_join((base), key); ptr; free(ptr), ptr = NULL)
 
-static void check_keys(struct loader *ld, struct json_object *obj,
-                       const char *base, const char *prefix,
-                       const char *const *known, const char *const *reserved)
+static void check_keys(struct loader *ld, struct json_object *obj, const char *base,
+                       const char *prefix, const char *const *known,
+                       const char *const *reserved)
 {
     FOR_MEMBERS(obj, base, key, val, ptr) {
         (void)val;
@@ -89,8 +87,8 @@ static void check_keys(struct loader *ld, struct json_object *obj,
         if (reserved && wsc_str_in_list(reserved, key)) {
             problem(ld, ptr, 1, "%s'%s' is not supported in format v1", prefix, key);
         } else if (wsc_did_you_mean(key, known)) {
-            problem(ld, ptr, 1, "%sunknown key '%s' (did you mean '%s'?)", prefix,
-                    key, wsc_did_you_mean(key, known));
+            problem(ld, ptr, 1, "%sunknown key '%s' (did you mean '%s'?)", prefix, key,
+                    wsc_did_you_mean(key, known));
         } else {
             char *list = scn_join_list(known);
             problem(ld, ptr, 1, "%sunknown key '%s' (known: %s)", prefix, key,
@@ -107,9 +105,8 @@ static int is_number(const struct json_object *v)
 }
 
 /* A duration in seconds: > 0 (or >= 0 with allow_zero), finite, bounded. */
-static int get_seconds(struct loader *ld, struct json_object *obj,
-                       const char *base, const char *key, const char *prefix,
-                       int allow_zero, double *out)
+static int get_seconds(struct loader *ld, struct json_object *obj, const char *base,
+                       const char *key, const char *prefix, int allow_zero, double *out)
 {
     struct json_object *v;
     char *ptr;
@@ -123,16 +120,15 @@ static int get_seconds(struct loader *ld, struct json_object *obj,
     int ok = isfinite(d) && (allow_zero ? d >= 0 : d > 0) && d <= MAX_SECONDS;
     if (!ok)
         problem(ld, ptr, 0, "%s'%s' must be a number %s and <= %.0f (seconds), got %s",
-                prefix, key, allow_zero ? ">= 0" : "> 0", MAX_SECONDS,
-                wsc_json_text(v));
+                prefix, key, allow_zero ? ">= 0" : "> 0", MAX_SECONDS, wsc_json_text(v));
     else
         *out = d;
     free(ptr);
     return ok ? 0 : -1;
 }
 
-static int get_retries(struct loader *ld, struct json_object *obj,
-                       const char *base, const char *prefix, int *out)
+static int get_retries(struct loader *ld, struct json_object *obj, const char *base,
+                       const char *prefix, int *out)
 {
     struct json_object *v;
     char *ptr;
@@ -142,8 +138,7 @@ static int get_retries(struct loader *ld, struct json_object *obj,
         problem(ld, base, 0, "out of memory");
         return -1;
     }
-    int ok = json_object_is_type(v, json_type_int) &&
-             json_object_get_int64(v) >= 0 &&
+    int ok = json_object_is_type(v, json_type_int) && json_object_get_int64(v) >= 0 &&
              json_object_get_int64(v) <= MAX_RETRIES;
     if (!ok)
         problem(ld, ptr, 0, "%s'retries' must be an integer >= 0 and <= %d, got %s",
@@ -156,8 +151,8 @@ static int get_retries(struct loader *ld, struct json_object *obj,
 
 /* A required (or optional) non-empty string member; NULL when absent/bad. */
 static const char *get_string(struct loader *ld, struct json_object *obj,
-                              const char *base, const char *key,
-                              const char *prefix, int required)
+                              const char *base, const char *key, const char *prefix,
+                              int required)
 {
     struct json_object *v;
     const char *s = NULL;
@@ -182,8 +177,7 @@ static const char *get_string(struct loader *ld, struct json_object *obj,
     return s;
 }
 
-static void load_defaults(struct loader *ld, struct json_object *root,
-                          struct defaults *d)
+static void load_defaults(struct loader *ld, struct json_object *root, struct defaults *d)
 {
     struct json_object *obj;
     d->timeout = WSC_DEFAULT_TIMEOUT;
@@ -199,8 +193,7 @@ static void load_defaults(struct loader *ld, struct json_object *root,
     check_keys(ld, obj, "/defaults", "defaults: ", default_keys, NULL);
     get_seconds(ld, obj, "/defaults", "timeout", "defaults: ", 0, &d->timeout);
     get_retries(ld, obj, "/defaults", "defaults: ", &d->retries);
-    get_seconds(ld, obj, "/defaults", "retry_delay", "defaults: ", 1,
-                &d->retry_delay);
+    get_seconds(ld, obj, "/defaults", "retry_delay", "defaults: ", 1, &d->retry_delay);
 }
 
 static void load_vars(struct loader *ld, struct json_object *root)
@@ -209,7 +202,8 @@ static void load_vars(struct loader *ld, struct json_object *root)
     if (!json_object_object_get_ex(root, "vars", &obj))
         return;
     if (!json_object_is_type(obj, json_type_object)) {
-        problem(ld, "/vars", 0, "'vars' must be an object, got %s", wsc_json_type_name(obj));
+        problem(ld, "/vars", 0, "'vars' must be an object, got %s",
+                wsc_json_type_name(obj));
         return;
     }
     FOR_MEMBERS(obj, "/vars", key, val, ptr) {
@@ -242,9 +236,8 @@ static int load_tags(struct loader *ld, struct wsc_test *t, struct json_object *
         if (!json_object_is_type(tag, json_type_string) ||
             json_object_get_string_len(tag) == 0) {
             char *tp = wsc_json_pointer_index(ptr, i);
-            problem(ld, tp ? tp : ptr, 0,
-                    "%s'tags' must hold non-empty strings, got %s", prefix,
-                    wsc_json_text(tag));
+            problem(ld, tp ? tp : ptr, 0, "%s'tags' must hold non-empty strings, got %s",
+                    prefix, wsc_json_text(tag));
             free(tp);
             continue;
         }
@@ -256,9 +249,8 @@ static int load_tags(struct loader *ld, struct wsc_test *t, struct json_object *
     return 0;
 }
 
-static void load_capture(struct loader *ld, struct wsc_test *t,
-                         struct json_object *v, const char *ptr,
-                         const char *prefix)
+static void load_capture(struct loader *ld, struct wsc_test *t, struct json_object *v,
+                         const char *ptr, const char *prefix)
 {
     if (!json_object_is_type(v, json_type_object)) {
         problem(ld, ptr, 0,
@@ -269,11 +261,10 @@ static void load_capture(struct loader *ld, struct wsc_test *t,
     }
     FOR_MEMBERS(v, ptr, name, target, cptr) {
         if (!wsc_var_name_valid(name)) {
-            problem(ld, cptr, 1, "%sinvalid variable name '%s' in 'capture'",
-                    prefix, name);
+            problem(ld, cptr, 1, "%sinvalid variable name '%s' in 'capture'", prefix,
+                    name);
         } else if (!json_object_is_type(target, json_type_string)) {
-            problem(ld, cptr, 0,
-                    "%scapture '%s': expected a JSON pointer string, got %s",
+            problem(ld, cptr, 0, "%scapture '%s': expected a JSON pointer string, got %s",
                     prefix, name, wsc_json_type_name(target));
         } else if (!valid_pointer(json_object_get_string(target))) {
             problem(ld, cptr, 0,
@@ -328,8 +319,8 @@ static void load_test_options(struct loader *ld, struct wsc_test *t,
             if (json_object_is_type(v, json_type_object))
                 t->params = json_object_get(v);
             else
-                problem(ld, ptr, 0, "%s'params' must be an object, got %s",
-                        prefix, wsc_json_type_name(v));
+                problem(ld, ptr, 0, "%s'params' must be an object, got %s", prefix,
+                        wsc_json_type_name(v));
         } else if (strcmp(key, "tags") == 0) {
             load_tags(ld, t, v, ptr, prefix);
         } else {
@@ -347,8 +338,8 @@ static void check_unique_name(struct loader *ld, const char *name, size_t index,
     struct json_object *first;
     int line, col;
     if (!json_object_object_get_ex(names, name, &first)) {
-        if (json_object_object_add(names, name,
-                                   json_object_new_int64((int64_t)index)) != 0)
+        if (json_object_object_add(names, name, json_object_new_int64((int64_t)index)) !=
+            0)
             problem(ld, base, 0, "out of memory");
         return;
     }
@@ -356,8 +347,8 @@ static void check_unique_name(struct loader *ld, const char *name, size_t index,
     char *np = fp ? wsc_json_pointer_join(fp, "name") : NULL;
     char *here = wsc_json_pointer_join(base, "name");
     wsc_scenario_pos(ld->sc, np, &line, &col);
-    problem(ld, here ? here : base, 0, "duplicate test name '%s' (first at %d:%d)",
-            name, line, col);
+    problem(ld, here ? here : base, 0, "duplicate test name '%s' (first at %d:%d)", name,
+            line, col);
     free(fp);
     free(np);
     free(here);
@@ -478,4 +469,3 @@ int scn_check_structure(struct wsc_scenario *sc, struct wsc_diag *diag, int keep
         scn_flush(&ld.r);
     return ld.r.errors;
 }
-

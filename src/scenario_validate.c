@@ -26,8 +26,7 @@ void scn_test_problem(struct scn_test_check *tc, const char *pointer, int at_key
     free(msg);
 }
 
-static void on_schema_error(const char *msg, const char *where, int at_key,
-                            void *arg)
+static void on_schema_error(const char *msg, const char *where, int at_key, void *arg)
 {
     struct scn_test_check *tc = arg;
     char *ptr = NULL;
@@ -96,8 +95,8 @@ static void run_validate_callback(struct scn_test_check *tc,
 {
     struct json_object *params = wsc_schema_apply_defaults(lc->schema, tc->t->params);
     struct callback cb = {tc, params};
-    struct wsc_validation v = {.timeout = timeout, .vars = vars,
-                               .report = on_invalid, .arg = &cb};
+    struct wsc_validation v = {
+        .timeout = timeout, .vars = vars, .report = on_invalid, .arg = &cb};
     if (!params) {
         scn_test_problem(tc, tc->base, 0, "out of memory");
         return;
@@ -207,8 +206,7 @@ int wsc_scenario_validate_timeout(const struct wsc_scenario *sc,
     return r.errors;
 }
 
-int wsc_scenario_validate(const struct wsc_scenario *sc,
-                          const struct wsc_registry *reg,
+int wsc_scenario_validate(const struct wsc_scenario *sc, const struct wsc_registry *reg,
                           const struct wsc_vars *cli_vars, struct wsc_diag *diag)
 {
     return wsc_scenario_validate_timeout(sc, reg, cli_vars, 0, diag);

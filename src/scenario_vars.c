@@ -31,8 +31,7 @@ static int names_later_var(const struct wsc_scenario *sc, const char *after,
 }
 
 struct wsc_vars *scn_build_vars(const struct wsc_scenario *sc,
-                                const struct wsc_vars *cli_vars,
-                                struct scn_reporter *r)
+                                const struct wsc_vars *cli_vars, struct scn_reporter *r)
 {
     struct wsc_vars *v = cli_vars ? wsc_vars_copy(cli_vars) : wsc_vars_new();
     if (!v) {
@@ -70,8 +69,7 @@ struct wsc_vars *scn_build_vars(const struct wsc_scenario *sc,
 }
 
 struct wsc_vars *wsc_scenario_vars(const struct wsc_scenario *sc,
-                                   const struct wsc_vars *cli_vars,
-                                   struct wsc_diag *diag)
+                                   const struct wsc_vars *cli_vars, struct wsc_diag *diag)
 {
     struct scn_reporter r = {.sc = sc, .diag = diag};
     struct wsc_vars *v = scn_build_vars(sc, cli_vars, &r);

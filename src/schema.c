@@ -12,11 +12,14 @@
 #include "util.h"
 #include "wscheck/plugin.h"
 
+/* Not formatted: a list laid out by hand. */
+/* clang-format off */
 static const char *const keywords[] = {
     "type", "properties", "required", "enum", "default", "items",
     "additionalProperties", "minimum", "maximum", "minLength", "maxLength",
     "minItems", "maxItems", "description", "title", "examples", "$comment",
     "x-wsc-deferred", "x-wsc-expect", "oneOf", NULL};
+/* clang-format on */
 
 static struct json_object *get(const struct json_object *o, const char *key)
 {
@@ -66,8 +69,7 @@ static int type_allows(const struct json_object *schema, const char *t)
     if (json_object_is_type(type, json_type_string))
         return strcmp(json_object_get_string(type), t) == 0;
     for (size_t i = 0; i < json_object_array_length(type); i++)
-        if (strcmp(json_object_get_string(json_object_array_get_idx(type, i)),
-                   t) == 0)
+        if (strcmp(json_object_get_string(json_object_array_get_idx(type, i)), t) == 0)
             return 1;
     return 0;
 }
@@ -78,8 +80,7 @@ int wsc_schema_wants_text(const struct json_object *schema)
            !type_allows(schema, "number") && !type_allows(schema, "integer");
 }
 
-static int value_type_ok(const struct json_object *schema,
-                         const struct json_object *v)
+static int value_type_ok(const struct json_object *schema, const struct json_object *v)
 {
     struct json_object *type = get(schema, "type");
     if (!type)
@@ -87,7 +88,8 @@ static int value_type_ok(const struct json_object *schema,
     if (json_object_is_type(type, json_type_string))
         return wsc_json_has_type(v, json_object_get_string(type));
     for (size_t i = 0; i < json_object_array_length(type); i++)
-        if (wsc_json_has_type(v, json_object_get_string(json_object_array_get_idx(type, i))))
+        if (wsc_json_has_type(v,
+                              json_object_get_string(json_object_array_get_idx(type, i))))
             return 1;
     return 0;
 }
@@ -154,8 +156,7 @@ static char *check_type(const struct json_object *type, const char *path)
     return NULL;
 }
 
-static char *check_sub(const struct json_object *sub, const char *path,
-                       const char *key)
+static char *check_sub(const struct json_object *sub, const char *path, const char *key)
 {
     char *subpath = wsc_json_pointer_join(path, key);
     char *err;
@@ -177,8 +178,7 @@ static char *check_properties(const struct json_object *s, const char *path)
         return schema_error(path, "'properties' must be an object");
     if (addl && !json_object_is_type(addl, json_type_boolean) &&
         !json_object_is_type(addl, json_type_object))
-        return schema_error(path,
-                            "'additionalProperties' must be a boolean or a schema");
+        return schema_error(path, "'additionalProperties' must be a boolean or a schema");
     if (req && !json_object_is_type(req, json_type_array))
         return schema_error(path, "'required' must be an array of names");
     for (size_t i = 0; req && i < json_object_array_length(req); i++) {
@@ -215,13 +215,17 @@ static char *check_one_of(const struct json_object *s, const char *path)
     if (!alts)
         return NULL;
     if (!json_object_is_type(alts, json_type_array) || json_object_array_length(alts) < 2)
-        return schema_error(path, "'oneOf' must be an array of at least two alternatives");
+        return schema_error(path,
+                            "'oneOf' must be an array of at least two alternatives");
     for (size_t i = 0; i < json_object_array_length(alts); i++) {
         struct json_object *alt = json_object_array_get_idx(alts, i);
         struct json_object *req = get(alt, "required");
-        if (!json_object_is_type(alt, json_type_object) || json_object_object_length(alt) != 1 ||
-            !json_object_is_type(req, json_type_array) || json_object_array_length(req) == 0)
-            return schema_error(path, "each 'oneOf' alternative may only list 'required' names");
+        if (!json_object_is_type(alt, json_type_object) ||
+            json_object_object_length(alt) != 1 ||
+            !json_object_is_type(req, json_type_array) ||
+            json_object_array_length(req) == 0)
+            return schema_error(
+                path, "each 'oneOf' alternative may only list 'required' names");
         for (size_t k = 0; k < json_object_array_length(req); k++) {
             struct json_object *name = json_object_array_get_idx(req, k);
             if (!json_object_is_type(name, json_type_string) ||
@@ -235,8 +239,8 @@ static char *check_one_of(const struct json_object *s, const char *path)
 static char *check_limits(const struct json_object *s, const char *path)
 {
     static const char *const numbers[] = {"minimum", "maximum", NULL};
-    static const char *const counts[] = {"minLength", "maxLength", "minItems",
-                                         "maxItems", NULL};
+    static const char *const counts[] = {"minLength", "maxLength", "minItems", "maxItems",
+                                         NULL};
     static const char *const flags[] = {"x-wsc-deferred", "x-wsc-expect", NULL};
     for (size_t i = 0; numbers[i]; i++) {
         struct json_object *v = get(s, numbers[i]);
@@ -246,8 +250,7 @@ static char *check_limits(const struct json_object *s, const char *path)
     }
     for (size_t i = 0; counts[i]; i++) {
         struct json_object *v = get(s, counts[i]);
-        if (v && (!json_object_is_type(v, json_type_int) ||
-                  json_object_get_int64(v) < 0))
+        if (v && (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0))
             return schema_error(path, "'%s' must be an integer >= 0", counts[i]);
     }
     for (size_t i = 0; flags[i]; i++) {
@@ -335,8 +338,7 @@ static void report(struct validation *vd, const struct place *pl, int at_key,
         full = NULL;
     free(msg);
     vd->count++;
-    vd->fn(full ? full : "out of memory", where ? where : pl->pointer, at_key,
-           vd->arg);
+    vd->fn(full ? full : "out of memory", where ? where : pl->pointer, at_key, vd->arg);
     free(full);
 }
 
@@ -344,8 +346,8 @@ static void validate_node(struct validation *vd, const struct json_object *s,
                           const struct json_object *v, int lenient,
                           const struct place *pl);
 
-static int child_place(struct place *child, const struct place *parent,
-                       const char *key, size_t index)
+static int child_place(struct place *child, const struct place *parent, const char *key,
+                       size_t index)
 {
     char *name = NULL, *pointer;
     int rc;
@@ -458,7 +460,8 @@ static void validate_one_of(struct validation *vd, const struct json_object *s,
     if (present == 0)
         report(vd, pl, 0, NULL, "needs %s", names ? names : "one of its alternatives");
     else
-        report(vd, pl, 0, NULL, "%s cannot be used together", names ? names : "alternatives");
+        report(vd, pl, 0, NULL, "%s cannot be used together",
+               names ? names : "alternatives");
     free(names);
 }
 
@@ -509,8 +512,7 @@ static void validate_array(struct validation *vd, const struct json_object *s,
         report(vd, pl, 0, NULL, "expected at most %lld items, got %zu",
                (long long)json_object_get_int64(lim), n);
     for (size_t i = 0; items && i < n; i++)
-        validate_child(vd, items, json_object_array_get_idx(v, i), lenient, pl,
-                       NULL, i);
+        validate_child(vd, items, json_object_array_get_idx(v, i), lenient, pl, NULL, i);
 }
 
 static size_t utf8_chars(const char *s)
@@ -533,8 +535,8 @@ static void validate_scalar(struct validation *vd, const struct json_object *s,
             report(vd, pl, 0, NULL, "%s is less than the minimum %s", wsc_json_text(v),
                    wsc_json_text(lim));
         if ((lim = get(s, "maximum")) && d > json_object_get_double(lim))
-            report(vd, pl, 0, NULL, "%s is greater than the maximum %s",
-                   wsc_json_text(v), wsc_json_text(lim));
+            report(vd, pl, 0, NULL, "%s is greater than the maximum %s", wsc_json_text(v),
+                   wsc_json_text(lim));
     } else if (json_object_is_type(v, json_type_string)) {
         size_t n = utf8_chars(json_object_get_string((struct json_object *)v));
         if ((lim = get(s, "minLength")) && (int64_t)n < json_object_get_int64(lim))
@@ -549,8 +551,7 @@ static void validate_scalar(struct validation *vd, const struct json_object *s,
 static int in_enum(const struct json_object *en, const struct json_object *v)
 {
     for (size_t i = 0; i < json_object_array_length(en); i++)
-        if (json_object_equal(json_object_array_get_idx(en, i),
-                              (struct json_object *)v))
+        if (json_object_equal(json_object_array_get_idx(en, i), (struct json_object *)v))
             return 1;
     return 0;
 }
@@ -630,8 +631,7 @@ static void keep_first(const char *msg, const char *where, int at_key, void *arg
 }
 
 char *wsc_schema_validate(const struct json_object *schema,
-                          const struct json_object *value, int lenient_vars,
-                          char **where)
+                          const struct json_object *value, int lenient_vars, char **where)
 {
     struct first_error fe = {NULL, NULL};
     int n = wsc_schema_validate_each(schema, value, lenient_vars, keep_first, &fe);

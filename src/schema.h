@@ -38,8 +38,8 @@ char *wsc_schema_validate(const struct json_object *schema,
 /* One problem: the message, the JSON pointer (relative to the value) of the
  * offending member, and whether the member's name (an unknown key) rather
  * than its value is at fault. */
-typedef void (*wsc_schema_error_fn)(const char *msg, const char *where,
-                                    int at_key, void *arg);
+typedef void (*wsc_schema_error_fn)(const char *msg, const char *where, int at_key,
+                                    void *arg);
 /* Like wsc_schema_validate() but reports every problem. Returns their
  * number. */
 int wsc_schema_validate_each(const struct json_object *schema,

@@ -31,8 +31,8 @@ static void print_selection(const struct wsc_run_options *o, FILE *out)
 static const char **set_names(const struct json_object *set)
 {
     size_t n = 0;
-    const char **names = calloc((size_t)json_object_object_length(set) + 1,
-                                sizeof *names);
+    const char **names =
+        calloc((size_t)json_object_object_length(set) + 1, sizeof *names);
     if (!names)
         return NULL;
     json_object_object_foreach((struct json_object *)set, key, val) {
@@ -82,8 +82,8 @@ static int unused_vars(struct wsc_scenario *const *scs, size_t n,
 }
 
 int wsc_selection_check(struct wsc_scenario *const *scs, size_t n,
-                        const struct wsc_run_options *o,
-                        const struct wsc_vars *cli_vars, FILE *out)
+                        const struct wsc_run_options *o, const struct wsc_vars *cli_vars,
+                        FILE *out)
 {
     int unused;
     if ((o->n_tags || o->n_filters) && count_selected(scs, n, o) == 0) {

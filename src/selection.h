@@ -15,7 +15,7 @@
  * out by --tag still counts: it is validated, so it may need the --var).
  * Returns the number of problems, or -1 when out of memory. */
 int wsc_selection_check(struct wsc_scenario *const *scs, size_t n,
-                        const struct wsc_run_options *o,
-                        const struct wsc_vars *cli_vars, FILE *out);
+                        const struct wsc_run_options *o, const struct wsc_vars *cli_vars,
+                        FILE *out);
 
 #endif

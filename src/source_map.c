@@ -18,9 +18,9 @@
 
 struct pos_entry {
     char *pointer;
-    int line, col;          /* the value */
-    int key_line, key_col;  /* the member name, or the value */
-    size_t seq;             /* scan order: the last of equal pointers wins */
+    int line, col;         /* the value */
+    int key_line, key_col; /* the member name, or the value */
+    size_t seq;            /* scan order: the last of equal pointers wins */
 };
 
 struct pos_dup {
@@ -40,10 +40,10 @@ struct scanner {
     size_t len;
     size_t i;
     int line, col;
-    struct wsc_buf ptr;     /* the current JSON pointer */
+    struct wsc_buf ptr; /* the current JSON pointer */
     struct wsc_source_map *out;
     size_t cap_entries, cap_dups;
-    const char *err;        /* static message; NULL while all is well */
+    const char *err; /* static message; NULL while all is well */
     size_t err_off;
     int oom;
 };
@@ -55,8 +55,7 @@ static int is_continuation(unsigned char c)
     return (c & 0xC0) == 0x80;
 }
 
-void wsc_text_linecol(const char *text, size_t len, size_t off, int *line,
-                      int *col)
+void wsc_text_linecol(const char *text, size_t len, size_t off, int *line, int *col)
 {
     int l = 1, c = 1;
     if (off > len)
@@ -127,8 +126,8 @@ static int record_value(struct scanner *sc, int key_line, int key_col)
     char *copy = strdup(sc->ptr.data ? sc->ptr.data : "");
     if (!copy)
         return out_of_memory(sc);
-    p->entries[p->n_entries] = (struct pos_entry){
-        copy, sc->line, sc->col, key_line, key_col, p->n_entries};
+    p->entries[p->n_entries] =
+        (struct pos_entry){copy, sc->line, sc->col, key_line, key_col, p->n_entries};
     p->n_entries++;
     return 0;
 }
@@ -158,8 +157,7 @@ static int skip_space(struct scanner *sc)
 {
     while (!at_end(sc)) {
         char c = peek(sc, 0);
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-            c == '\v') {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
             advance(sc);
         } else if (c == '/' && peek(sc, 1) == '/') {
             while (!at_end(sc) && peek(sc, 0) != '\n')
@@ -330,9 +328,9 @@ static int read_string(struct scanner *sc, char **key)
 
 static int is_delimiter(char c)
 {
-    return c == ',' || c == ']' || c == '}' || c == ':' || c == '/' ||
-           c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
-           c == '\v' || c == '"' || c == '\'' || c == '[' || c == '{';
+    return c == ',' || c == ']' || c == '}' || c == ':' || c == '/' || c == ' ' ||
+           c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == '"' ||
+           c == '\'' || c == '[' || c == '{';
 }
 
 /* Numbers and bare words (true, null, NaN, Infinity, ... in any case). */
@@ -396,8 +394,9 @@ static int read_object(struct scanner *sc, int depth)
             advance(sc);
             rc = skip_space(sc);
         } else if (rc == 0 && peek(sc, 0) != '}') {
-            rc = fail(sc, at_end(sc) ? "unexpected end of data"
-                                     : "object value separator ',' expected",
+            rc = fail(sc,
+                      at_end(sc) ? "unexpected end of data"
+                                 : "object value separator ',' expected",
                       sc->i);
         }
     }
@@ -427,8 +426,9 @@ static int read_array(struct scanner *sc, int depth)
             advance(sc);
             rc = skip_space(sc);
         } else if (rc == 0 && peek(sc, 0) != ']') {
-            rc = fail(sc, at_end(sc) ? "unexpected end of data"
-                                     : "array value separator ',' expected",
+            rc = fail(sc,
+                      at_end(sc) ? "unexpected end of data"
+                                 : "array value separator ',' expected",
                       sc->i);
         }
     }
@@ -478,8 +478,8 @@ static void build_index(struct wsc_source_map *p)
         return;
     qsort(p->entries, p->n_entries, sizeof *p->entries, entry_cmp);
     for (size_t i = 0; i < p->n_entries; i++) {
-        if (kept > 0 && strcmp(p->entries[kept - 1].pointer,
-                               p->entries[i].pointer) == 0) {
+        if (kept > 0 &&
+            strcmp(p->entries[kept - 1].pointer, p->entries[i].pointer) == 0) {
             free(p->entries[kept - 1].pointer);
             p->entries[kept - 1] = p->entries[i];
         } else {
@@ -490,7 +490,7 @@ static void build_index(struct wsc_source_map *p)
 }
 
 struct wsc_source_map *wsc_source_map_scan(const char *text, size_t len, char **err,
-                                     size_t *err_off)
+                                           size_t *err_off)
 {
     struct scanner sc = {.s = text, .len = len, .line = 1, .col = 1};
     int rc;
@@ -538,8 +538,7 @@ void wsc_source_map_free(struct wsc_source_map *p)
     free(p);
 }
 
-static const struct pos_entry *find(const struct wsc_source_map *p,
-                                    const char *pointer)
+static const struct pos_entry *find(const struct wsc_source_map *p, const char *pointer)
 {
     if (!p || !pointer || p->n_entries == 0)
         return NULL;
@@ -558,8 +557,8 @@ static const struct pos_entry *find(const struct wsc_source_map *p,
     return NULL;
 }
 
-int wsc_source_map_value(const struct wsc_source_map *p, const char *pointer,
-                      int *line, int *col)
+int wsc_source_map_value(const struct wsc_source_map *p, const char *pointer, int *line,
+                         int *col)
 {
     const struct pos_entry *e = find(p, pointer);
     if (!e)
@@ -570,7 +569,7 @@ int wsc_source_map_value(const struct wsc_source_map *p, const char *pointer,
 }
 
 int wsc_source_map_key(const struct wsc_source_map *p, const char *pointer, int *line,
-                    int *col)
+                       int *col)
 {
     const struct pos_entry *e = find(p, pointer);
     if (!e)
@@ -586,7 +585,7 @@ size_t wsc_source_map_n_dups(const struct wsc_source_map *p)
 }
 
 const char *wsc_source_map_dup(const struct wsc_source_map *p, size_t i, int *line,
-                            int *col)
+                               int *col)
 {
     if (!p || i >= p->n_dups)
         return NULL;

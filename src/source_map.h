@@ -17,26 +17,25 @@ struct wsc_buf;
  * (byte offset of the problem) when the text is not one JSON value followed
  * only by whitespace and comments. */
 struct wsc_source_map *wsc_source_map_scan(const char *text, size_t len, char **err,
-                                     size_t *err_off);
+                                           size_t *err_off);
 void wsc_source_map_free(struct wsc_source_map *p);
 
 /* Position of the value at pointer. Returns 0, or -1 when there is none. */
-int wsc_source_map_value(const struct wsc_source_map *p, const char *pointer,
-                      int *line, int *col);
+int wsc_source_map_value(const struct wsc_source_map *p, const char *pointer, int *line,
+                         int *col);
 /* Position of the member name for an object member (of the value for an
  * array element or the root). Returns 0, or -1 when there is none. */
-int wsc_source_map_key(const struct wsc_source_map *p, const char *pointer,
-                    int *line, int *col);
+int wsc_source_map_key(const struct wsc_source_map *p, const char *pointer, int *line,
+                       int *col);
 
 /* Members whose name repeats an earlier one in the same object (json-c keeps
  * only the last). Returns the later member's pointer and its name's
  * position, or NULL when i is out of range. */
 size_t wsc_source_map_n_dups(const struct wsc_source_map *p);
 const char *wsc_source_map_dup(const struct wsc_source_map *p, size_t i, int *line,
-                            int *col);
+                               int *col);
 
 /* Line and column of byte offset off in text (off may equal len). */
-void wsc_text_linecol(const char *text, size_t len, size_t off, int *line,
-                      int *col);
+void wsc_text_linecol(const char *text, size_t len, size_t off, int *line, int *col);
 
 #endif

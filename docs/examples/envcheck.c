@@ -32,11 +32,12 @@ static void check_variable(struct wsc_ctx *ctx, struct json_object *params)
 }
 
 static const struct wsc_check checks[] = {
-    {.name = "variable", .summary = "an environment variable is set (and matches)",
-     .params_schema = "{\"type\": \"object\", \"required\": [\"name\"], \"properties\": {"
-         "\"name\": {\"type\": \"string\", \"description\": \"variable name\"},"
-         WSC_EXPECT_PARAM("What the variable must be",
-                          WSC_EXPECT_OUTPUT("value", "its value")) "}}",
+    {.name = "variable",
+     .summary = "an environment variable is set (and matches)",
+     .params_schema =
+         "{\"type\": \"object\", \"required\": [\"name\"], \"properties\": {"
+         "\"name\": {\"type\": \"string\", \"description\": \"variable name\"}," WSC_EXPECT_PARAM(
+             "What the variable must be", WSC_EXPECT_OUTPUT("value", "its value")) "}}",
      .run = check_variable},
     {.name = NULL},
 };

@@ -25,7 +25,8 @@ static char *join_url(const char *base, const char *path)
     return url;
 }
 
-static struct json_object *endpoint(const char *path, const struct wsc_http_response *resp)
+static struct json_object *endpoint(const char *path,
+                                    const struct wsc_http_response *resp)
 {
     struct json_object *e = json_object_new_object();
     struct json_object *ct = NULL;
@@ -43,7 +44,8 @@ static struct json_object *endpoint(const char *path, const struct wsc_http_resp
 /* One path; returns -1 (and fails the check) when the host cannot be
  * reached or the deadline passes. */
 static int probe(struct wsc_ctx *ctx, const struct json_object *params, const char *base,
-                 const char *path, struct json_object *endpoints, struct json_object *responding)
+                 const char *path, struct json_object *endpoints,
+                 struct json_object *responding)
 {
     char *url = join_url(base, path);
     if (!url) {

@@ -6,6 +6,8 @@
 #include "checks.h"
 
 /* The `expect` of request and health: the response's outputs. */
+/* Not formatted: schema text is laid out as the JSON it builds. */
+/* clang-format off */
 #define EXPECT_RESPONSE(STATUS_DEFAULT)                                          \
     WSC_EXPECT_PARAM("What the response must be",                               \
                      WSC_EXPECT_STATUS(STATUS_DEFAULT) "," WSC_EXPECT_HEADERS "," \
@@ -53,11 +55,22 @@ static const char discover_schema[] =
                      WSC_EXPECT_OUTPUT("responding", "Matcher on the paths that "
                                        "answered below 400, e.g. {\\\"$contains\\\": "
                                        "\\\"/health\\\"}")) "}}";
+/* clang-format on */
 
 static const struct wsc_check checks[] = {
-    {.name = "request", .summary = "send an HTTP request and check status, headers and body", .params_schema = request_schema, .run = http_check_request, .validate = http_validate_request},
-    {.name = "health", .summary = "GET a health endpoint: 2xx (or the expectation) within the timeout", .params_schema = health_schema, .run = http_check_health},
-    {.name = "discover", .summary = "GET a list of paths on a server and report which respond", .params_schema = discover_schema, .run = http_check_discover},
+    {.name = "request",
+     .summary = "send an HTTP request and check status, headers and body",
+     .params_schema = request_schema,
+     .run = http_check_request,
+     .validate = http_validate_request},
+    {.name = "health",
+     .summary = "GET a health endpoint: 2xx (or the expectation) within the timeout",
+     .params_schema = health_schema,
+     .run = http_check_health},
+    {.name = "discover",
+     .summary = "GET a list of paths on a server and report which respond",
+     .params_schema = discover_schema,
+     .run = http_check_discover},
     {.name = NULL},
 };
 

@@ -55,7 +55,8 @@ static void note_response(struct wsc_ctx *ctx, const struct wsc_http_response *r
     json_object_put(text);
 }
 
-static void run(struct wsc_ctx *ctx, struct json_object *params, enum http_status_rule rule)
+static void run(struct wsc_ctx *ctx, struct json_object *params,
+                enum http_status_rule rule)
 {
     const struct json_object *expect = wsc_param(params, "expect");
     struct wsc_http_request req = {0};

@@ -20,8 +20,8 @@ struct json_object *http_response_outputs(const struct wsc_http_response *resp)
     json_object_object_add(o, "headers", json_object_get(resp->headers));
     if (resp->json)
         json_object_object_add(o, "json", json_object_get(resp->json));
-    json_object_object_add(o, "body", wsc_http_body_text(resp->body, resp->body_len,
-                                                         HTTP_BODY_OUTPUT_MAX));
+    json_object_object_add(
+        o, "body", wsc_http_body_text(resp->body, resp->body_len, HTTP_BODY_OUTPUT_MAX));
     json_object_object_add(o, "url", json_object_new_string(resp->url));
     return o;
 }
@@ -29,8 +29,9 @@ struct json_object *http_response_outputs(const struct wsc_http_response *resp)
 /* What passes when `expect` names no status. */
 static struct json_object *status_default(enum http_status_rule rule)
 {
-    return json_tokener_parse(rule == HTTP_STATUS_2XX ? "{\"status\":{\"$gte\":200,\"$lt\":300}}"
-                                                      : "{\"status\":{\"$lt\":400}}");
+    return json_tokener_parse(rule == HTTP_STATUS_2XX
+                                  ? "{\"status\":{\"$gte\":200,\"$lt\":300}}"
+                                  : "{\"status\":{\"$lt\":400}}");
 }
 
 /* `json` expected of a body that is not JSON: say why rather than "missing". */
@@ -52,7 +53,8 @@ static struct json_object *expect_view(const struct json_object *outputs,
                                        const struct wsc_http_response *resp)
 {
     struct json_object *view = json_object_new_object();
-    struct json_object *body = wsc_http_body_text(resp->body, resp->body_len, resp->body_len);
+    struct json_object *body =
+        wsc_http_body_text(resp->body, resp->body_len, resp->body_len);
     if (!view || !body) {
         json_object_put(view);
         json_object_put(body);

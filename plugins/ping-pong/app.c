@@ -36,15 +36,17 @@ static enum wsc_ws_result send_request(struct wsc_ws *ws, struct json_object *re
 static int reply_matches(struct json_object *reply, const struct wsc_ws_msg *m,
                          struct json_object *value, struct skipped *sk)
 {
-    struct json_object *actual = value ? json_object_get(value)
-                                       : json_object_new_string_len(m->data, (int)m->len);
+    struct json_object *actual =
+        value ? json_object_get(value) : json_object_new_string_len(m->data, (int)m->len);
     char *why = NULL;
     int ok = m->kind == WSC_WS_TEXT && wsc_match(reply, actual, NULL, &why);
     if (!ok) {
         sk->count++;
         wsc_render_text_buf(sk->text, sizeof sk->text, m->data, m->len);
         snprintf(sk->why, sizeof sk->why, "%s",
-                 m->kind != WSC_WS_TEXT ? "a binary message" : why ? why : "no match");
+                 m->kind != WSC_WS_TEXT ? "a binary message"
+                 : why                  ? why
+                                        : "no match");
     }
     free(why);
     json_object_put(actual);
@@ -82,9 +84,11 @@ static void report_lost(struct wsc_ctx *ctx, const struct pp_rtt *rtt, double wi
         wsc_fail(ctx, "%d of %d replies lost: no message within %.3f s after request %s",
                  rtt->lost, rtt->sent, within, rtt->lost_list);
     else
-        wsc_fail(ctx, "%d of %d replies lost: no message matching reply within "
-                 "%.3f s after request %s (%d skipped; the last: %s: %s)", rtt->lost,
-                 rtt->sent, within, rtt->lost_list, sk->count, sk->text, sk->why);
+        wsc_fail(ctx,
+                 "%d of %d replies lost: no message matching reply within "
+                 "%.3f s after request %s (%d skipped; the last: %s: %s)",
+                 rtt->lost, rtt->sent, within, rtt->lost_list, sk->count, sk->text,
+                 sk->why);
 }
 
 void pp_app(struct wsc_ctx *ctx, struct json_object *params)
@@ -97,7 +101,8 @@ void pp_app(struct wsc_ctx *ctx, struct json_object *params)
     }
     int count = (int)wsc_param_int(params, "count", 5);
     double interval = wsc_param_number(params, "interval", 0);
-    struct app_run run = {request, reply, wsc_param_number(params, "within", 2), {0, "", ""}};
+    struct app_run run = {
+        request, reply, wsc_param_number(params, "within", 2), {0, "", ""}};
     struct pp_rtt rtt;
     struct wsc_ws *ws = pp_rounds(ctx, params, count, interval, one_round, &run, &rtt);
     if (!ws)

@@ -12,8 +12,8 @@
 static int is_late_pong(const char *payload, int seq, const char *data, size_t len)
 {
     size_t plen = strlen(payload);
-    if (len <= plen + 1 || len > plen + 12 || memcmp(data, payload, plen) != 0
-        || data[plen] != '-')
+    if (len <= plen + 1 || len > plen + 12 || memcmp(data, payload, plen) != 0 ||
+        data[plen] != '-')
         return 0;
     char digits[16];
     memcpy(digits, data + plen + 1, len - plen - 1);

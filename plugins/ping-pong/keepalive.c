@@ -14,12 +14,12 @@
 #define EPSILON_S 0.0005
 
 struct watch {
-    double start;      /* connected */
-    double end;        /* start + duration */
-    double every;      /* S, 0: no expectation */
-    double last;       /* the last ping, or start */
+    double start; /* connected */
+    double end;   /* start + duration */
+    double every; /* S, 0: no expectation */
+    double last;  /* the last ping, or start */
     int pings;
-    double max_gap;    /* seconds */
+    double max_gap; /* seconds */
 };
 
 /* How long to wait for the next ping. */
@@ -38,8 +38,10 @@ static void fail_no_ping(struct wsc_ctx *ctx, const struct watch *w, double now)
     if (w->pings == 0)
         wsc_fail(ctx, "no server ping within %.3f s of connecting", w->every);
     else
-        wsc_fail(ctx, "no server ping within %.3f s: the last came %.3f s after connecting "
-                 "(%.3f s ago)", w->every, w->last - w->start, now - w->last);
+        wsc_fail(ctx,
+                 "no server ping within %.3f s: the last came %.3f s after connecting "
+                 "(%.3f s ago)",
+                 w->every, w->last - w->start, now - w->last);
 }
 
 /* Returns 0 when the watch ran to its end, -1 after reporting a failure. */
@@ -73,11 +75,14 @@ static int watch_pings(struct wsc_ctx *ctx, struct wsc_ws *ws, struct watch *w)
             fail_no_ping(ctx, w, now);
             return -1;
         }
-        if (now >= w->end && (w->every <= 0 || w->pings > 0 || now >= w->start + w->every))
+        if (now >= w->end &&
+            (w->every <= 0 || w->pings > 0 || now >= w->start + w->every))
             return 0;
         if (wsc_remaining(ctx) <= 0) {
-            wsc_fail(ctx, "the test's timeout (%.3f s) ended the watch %.3f s after "
-                     "connecting", wsc_timeout(ctx), now - w->start);
+            wsc_fail(ctx,
+                     "the test's timeout (%.3f s) ended the watch %.3f s after "
+                     "connecting",
+                     wsc_timeout(ctx), now - w->start);
             return -1;
         }
     }
@@ -90,8 +95,8 @@ static void prove_alive(struct wsc_ctx *ctx, struct wsc_ws *ws, const struct wat
     double rtt = 0;
     double connected = wsc_now() - w->start;
     static const char payload[] = "wscheck-keepalive";
-    if (wsc_ws_ping_rtt(ws, payload, sizeof payload - 1, wsc_ws_within(ctx, within), &rtt)
-        != WSC_WS_OK) {
+    if (wsc_ws_ping_rtt(ws, payload, sizeof payload - 1, wsc_ws_within(ctx, within),
+                        &rtt) != WSC_WS_OK) {
         wsc_fail(ctx, "after %.3f s connected: %s", connected, wsc_ws_error(ws));
         return;
     }
@@ -105,9 +110,10 @@ void pp_keepalive(struct wsc_ctx *ctx, struct json_object *params)
     double within = wsc_param_number(params, "within", 2);
     double needed = (every > duration ? every : duration) + within;
     if (needed > wsc_remaining(ctx)) {
-        wsc_error(ctx, "duration %.3f s%s and within %.3f s do not fit in the test's "
-                  "timeout (%.3f s left): raise its timeout", duration,
-                  every > duration ? " (extended to server_ping_within)" : "",
+        wsc_error(ctx,
+                  "duration %.3f s%s and within %.3f s do not fit in the test's "
+                  "timeout (%.3f s left): raise its timeout",
+                  duration, every > duration ? " (extended to server_ping_within)" : "",
                   within, wsc_remaining(ctx));
         return;
     }

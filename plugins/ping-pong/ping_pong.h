@@ -47,10 +47,10 @@ int pp_out_of_time(struct wsc_ctx *ctx, const struct pp_rtt *r, int count);
 
 /* How one round trip ended. */
 enum pp_outcome {
-    PP_REPLY,  /* the reply came; its round-trip time is recorded */
-    PP_LOST,   /* none came within the check's `within` */
-    PP_CUT,    /* the test's deadline ended the wait first: not counted */
-    PP_BROKEN  /* the connection failed or closed (reported) */
+    PP_REPLY, /* the reply came; its round-trip time is recorded */
+    PP_LOST,  /* none came within the check's `within` */
+    PP_CUT,   /* the test's deadline ended the wait first: not counted */
+    PP_BROKEN /* the connection failed or closed (reported) */
 };
 
 /* One round trip under way: what was sent ("ping", "request") and what is

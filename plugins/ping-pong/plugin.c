@@ -1,6 +1,8 @@
 /* The ping-pong plugin's table: checks and their params schemas. */
 #include "ping_pong.h"
 
+/* Not formatted: schema text is laid out as the JSON it builds. */
+/* clang-format off */
 #define COUNT_PARAM                                                             \
     "\"count\": {\"type\": \"integer\", \"minimum\": 1, \"maximum\": 1000000,"  \
     " \"default\": 5, \"description\": \"Round trips to measure\"}"
@@ -52,11 +54,23 @@ static const char keepalive_schema[] =
     " counted from the connection on); unset: pings are optional\"}, "
     WITHIN_PARAM("closing ping's pong (which proves the connection still works)")
     "}}";
+/* clang-format on */
 
 static const struct wsc_check checks[] = {
-    {.name = "control", .summary = "RFC 6455 ping/pong round trips: each pong echoes its ping in time", .params_schema = control_schema, .run = pp_control},
-    {.name = "app", .summary = "application-level ping (default {\"type\":\"ping\"} -> {\"type\":\"pong\"})" " round trips", .params_schema = app_schema, .run = pp_app},
-    {.name = "keepalive", .summary = "stay connected without sending data, answering server pings", .params_schema = keepalive_schema, .run = pp_keepalive},
+    {.name = "control",
+     .summary = "RFC 6455 ping/pong round trips: each pong echoes its ping in time",
+     .params_schema = control_schema,
+     .run = pp_control},
+    {.name = "app",
+     .summary =
+         "application-level ping (default {\"type\":\"ping\"} -> {\"type\":\"pong\"})"
+         " round trips",
+     .params_schema = app_schema,
+     .run = pp_app},
+    {.name = "keepalive",
+     .summary = "stay connected without sending data, answering server pings",
+     .params_schema = keepalive_schema,
+     .run = pp_keepalive},
     {.name = NULL},
 };
 

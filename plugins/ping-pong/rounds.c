@@ -6,7 +6,8 @@
 
 #include "ping_pong.h"
 
-struct wsc_ws *pp_connect(struct wsc_ctx *ctx, struct json_object *params, int observe_pings)
+struct wsc_ws *pp_connect(struct wsc_ctx *ctx, struct json_object *params,
+                          int observe_pings)
 {
     struct wsc_ws_options opt;
     char *err = NULL;
@@ -57,8 +58,8 @@ int pp_idle(struct wsc_ctx *ctx, struct wsc_ws *ws, double seconds)
 
 void pp_close(struct wsc_ctx *ctx, struct wsc_ws *ws)
 {
-    if (!wsc_ws_is_closed(ws)
-        && wsc_ws_close(ws, 1000, NULL, wsc_ws_within(ctx, 2.0)) != WSC_WS_OK)
+    if (!wsc_ws_is_closed(ws) &&
+        wsc_ws_close(ws, 1000, NULL, wsc_ws_within(ctx, 2.0)) != WSC_WS_OK)
         wsc_note(ctx, "close: %s", wsc_ws_error(ws));
 }
 
@@ -93,12 +94,15 @@ static struct json_object *rtt_object(const struct pp_rtt *r)
     struct json_object *o = json_object_new_object();
     if (!o)
         return NULL;
-    const struct { const char *name; double p; } pct[] = {
-        {"p50", 50}, {"p90", 90}, {"p99", 99}};
+    const struct {
+        const char *name;
+        double p;
+    } pct[] = {{"p50", 50}, {"p90", 90}, {"p99", 99}};
     json_object_object_add(o, "min", json_object_new_double(wsc_hist_min(r->hist)));
     for (size_t i = 0; i < sizeof pct / sizeof *pct; i++)
-        json_object_object_add(o, pct[i].name,
-                               json_object_new_double(wsc_hist_percentile(r->hist, pct[i].p)));
+        json_object_object_add(
+            o, pct[i].name,
+            json_object_new_double(wsc_hist_percentile(r->hist, pct[i].p)));
     json_object_object_add(o, "max", json_object_new_double(wsc_hist_max(r->hist)));
     json_object_object_add(o, "mean", json_object_new_double(wsc_hist_mean(r->hist)));
     return o;

@@ -21,6 +21,8 @@
 
 /* ---- Params schemas ------------------------------------------------------- */
 
+/* Not formatted: schema text is laid out as the JSON it builds. */
+/* clang-format off */
 #define HOST_PARAM(DEFAULT_CLAUSE)                                             \
     "\"host\": {\"type\": \"string\", \"minLength\": 1," DEFAULT_CLAUSE        \
     " \"description\": \"Host name or IP address (IPv4, or IPv6 such as ::1) " \
@@ -86,6 +88,7 @@ static const char owner_schema[] =
                      WSC_EXPECT_OUTPUT("port", "The port") ","
                      WSC_EXPECT_OUTPUT("address", "The address it listens on"))
     "}}";
+/* clang-format on */
 
 /* ---- Helpers ----------------------------------------------------------------- */
 
@@ -128,9 +131,8 @@ static int run_job(struct wsc_ctx *ctx, struct json_object *params,
     char err[512];
     memset(job, 0, sizeof *job);
     job->host = wsc_param_string(params, "host", DEFAULT_HOST);
-    int rc = ports_only
-                 ? portlist_from_array(ports_only, &job->ports, err, sizeof err)
-                 : portlist_from_params(params, &job->ports, err, sizeof err);
+    int rc = ports_only ? portlist_from_array(ports_only, &job->ports, err, sizeof err)
+                        : portlist_from_params(params, &job->ports, err, sizeof err);
     if (rc != 0) {
         wsc_error(ctx, "%s", err);
         return -1;
@@ -185,8 +187,7 @@ static struct json_object *job_outputs(const struct probe_job *job, int with_clo
 
 static const char *not_open_label(const struct probe_result *r)
 {
-    return r->state == PROBE_NOT_RUN ? "not tried before the timeout"
-                                     : probe_describe(r);
+    return r->state == PROBE_NOT_RUN ? "not tried before the timeout" : probe_describe(r);
 }
 
 /* ---- listening ------------------------------------------------------------------- */
@@ -221,8 +222,8 @@ static void check_listening(struct wsc_ctx *ctx, struct json_object *params)
                  (unsigned)job.results[0].port, job.host,
                  not_open_label(&job.results[0]));
     else if (bad)
-        wsc_fail(ctx, "%zu of %zu ports on %s did not accept a connection: %s",
-                 bad, job.ports.count, job.host, list);
+        wsc_fail(ctx, "%zu of %zu ports on %s did not accept a connection: %s", bad,
+                 job.ports.count, job.host, list);
     publish_outputs(ctx, job_outputs(&job, 1));
     job_free(&job);
 }
@@ -288,11 +289,13 @@ static void check_scan(struct wsc_ctx *ctx, struct json_object *params)
     size_t scanned = job.ports.count - untried;
     struct json_object *out = job_outputs(&job, 0);
     json_object_object_add(out, "open_count", json_object_new_int64((int64_t)open));
-    json_object_object_add(out, "closed_count", json_object_new_int64((int64_t)(scanned - open)));
+    json_object_object_add(out, "closed_count",
+                           json_object_new_int64((int64_t)(scanned - open)));
     json_object_object_add(out, "scanned", json_object_new_int64((int64_t)scanned));
     wsc_metric(ctx, "scan_ms", job.elapsed_ms, "ms");
     if (untried)
-        wsc_fail(ctx, "scan of %s incomplete: %zu of %zu ports not tried before "
+        wsc_fail(ctx,
+                 "scan of %s incomplete: %zu of %zu ports not tried before "
                  "the timeout (raise the timeout or narrow the range)",
                  job.host, untried, job.ports.count);
     else
@@ -328,14 +331,18 @@ static void report_hidden(struct wsc_ctx *ctx, const struct proc_owner *o)
     procnet_user_name(o->socket_uid, owner, sizeof owner);
     procnet_user_name((unsigned)geteuid(), me, sizeof me);
     if (o->unreadable > 0 && o->socket_uid != (unsigned)geteuid())
-        wsc_error(ctx, "a process of user %s listens on port %u (%s), but "
+        wsc_error(ctx,
+                  "a process of user %s listens on port %u (%s), but "
                   "user %s may not inspect that user's processes; run wscheck "
-                  "as %s%s to identify it", owner, o->port, o->address, me,
-                  owner, o->socket_uid == 0 ? "" : " or as root");
+                  "as %s%s to identify it",
+                  owner, o->port, o->address, me, owner,
+                  o->socket_uid == 0 ? "" : " or as root");
     else
-        wsc_error(ctx, "a socket of user %s listens on port %u (%s), but no "
+        wsc_error(ctx,
+                  "a socket of user %s listens on port %u (%s), but no "
                   "visible process holds it (another PID namespace, or /proc "
-                  "mounted with hidepid)", owner, o->port, o->address);
+                  "mounted with hidepid)",
+                  owner, o->port, o->address);
 }
 
 static void check_owner(struct wsc_ctx *ctx, struct json_object *params)
@@ -362,8 +369,8 @@ static void check_owner(struct wsc_ctx *ctx, struct json_object *params)
     probe_free_addrs(addrs);
     switch (st) {
     case OWNER_NO_LISTENER:
-        wsc_fail(ctx, "no process listens on port %u%s%s", port,
-                 host ? " on " : "", host ? host : "");
+        wsc_fail(ctx, "no process listens on port %u%s%s", port, host ? " on " : "",
+                 host ? host : "");
         break;
     case OWNER_HIDDEN:
         report_hidden(ctx, &o);
@@ -391,10 +398,22 @@ static void check_owner(struct wsc_ctx *ctx, struct json_object *params)
 #endif
 
 static const struct wsc_check checks[] = {
-    {.name = "listening", .summary = "every given TCP port accepts a connection", .params_schema = listening_schema, .run = check_listening},
-    {.name = "closed", .summary = "no given TCP port accepts a connection", .params_schema = listening_schema, .run = check_closed},
-    {.name = "owner", .summary = "the process listening on a TCP port (Linux /proc)", .params_schema = owner_schema, .run = check_owner},
-    {.name = "scan", .summary = "which TCP ports of a range accept connections", .params_schema = scan_schema, .run = check_scan},
+    {.name = "listening",
+     .summary = "every given TCP port accepts a connection",
+     .params_schema = listening_schema,
+     .run = check_listening},
+    {.name = "closed",
+     .summary = "no given TCP port accepts a connection",
+     .params_schema = listening_schema,
+     .run = check_closed},
+    {.name = "owner",
+     .summary = "the process listening on a TCP port (Linux /proc)",
+     .params_schema = owner_schema,
+     .run = check_owner},
+    {.name = "scan",
+     .summary = "which TCP ports of a range accept connections",
+     .params_schema = scan_schema,
+     .run = check_scan},
     {.name = NULL},
 };
 

@@ -50,8 +50,8 @@ static const char *read_number(const char *s, unsigned long *value)
     return p;
 }
 
-int portlist_parse_spec(const char *spec, unsigned *lo, unsigned *hi,
-                        char *err, size_t errlen)
+int portlist_parse_spec(const char *spec, unsigned *lo, unsigned *hi, char *err,
+                        size_t errlen)
 {
     unsigned long a, b;
     const char *p = read_number(skip_spaces(spec), &a);
@@ -68,13 +68,12 @@ int portlist_parse_spec(const char *spec, unsigned *lo, unsigned *hi,
     if (*p != '\0')
         goto syntax;
     if (a < PORT_MIN || a > PORT_MAX || b < PORT_MIN || b > PORT_MAX) {
-        set_err(err, errlen, "\"%.40s\": ports must be between %u and %u",
-                spec, PORT_MIN, PORT_MAX);
+        set_err(err, errlen, "\"%.40s\": ports must be between %u and %u", spec, PORT_MIN,
+                PORT_MAX);
         return -1;
     }
     if (a > b) {
-        set_err(err, errlen,
-                "\"%.40s\": the range starts at %lu, after its end %lu",
+        set_err(err, errlen, "\"%.40s\": the range starts at %lu, after its end %lu",
                 spec, a, b);
         return -1;
     }
@@ -83,8 +82,7 @@ int portlist_parse_spec(const char *spec, unsigned *lo, unsigned *hi,
     return 0;
 syntax:
     set_err(err, errlen,
-            "\"%.40s\" is neither a port number nor a range like \"8678-8680\"",
-            spec);
+            "\"%.40s\" is neither a port number nor a range like \"8678-8680\"", spec);
     return -1;
 }
 
@@ -115,8 +113,8 @@ static void bits_set_range(struct portbits *bits, unsigned lo, unsigned hi)
         bits->bit[p / 8] |= (unsigned char)(1u << (p % 8));
 }
 
-static int bits_to_list(const struct portbits *bits, struct portlist *out,
-                        char *err, size_t errlen)
+static int bits_to_list(const struct portbits *bits, struct portlist *out, char *err,
+                        size_t errlen)
 {
     size_t n = 0;
     for (unsigned p = PORT_MIN; p <= PORT_MAX; p++)
@@ -143,15 +141,15 @@ static int add_entry(struct portbits *bits, struct json_object *v, size_t index,
     case json_type_int:
     case json_type_double:
         if (number_to_port(v, &lo) != 0) {
-            set_err(err, errlen, "ports[%zu]: %s is not a port (1-65535)",
-                    index, json_object_to_json_string(v));
+            set_err(err, errlen, "ports[%zu]: %s is not a port (1-65535)", index,
+                    json_object_to_json_string(v));
             return -1;
         }
         hi = lo;
         break;
     case json_type_string:
-        if (portlist_parse_spec(json_object_get_string(v), &lo, &hi, sub,
-                                sizeof sub) != 0) {
+        if (portlist_parse_spec(json_object_get_string(v), &lo, &hi, sub, sizeof sub) !=
+            0) {
             set_err(err, errlen, "ports[%zu]: %s", index, sub);
             return -1;
         }
@@ -167,8 +165,8 @@ static int add_entry(struct portbits *bits, struct json_object *v, size_t index,
     return 0;
 }
 
-int portlist_from_array(struct json_object *array, struct portlist *out,
-                        char *err, size_t errlen)
+int portlist_from_array(struct json_object *array, struct portlist *out, char *err,
+                        size_t errlen)
 {
     out->ports = NULL;
     out->count = 0;
@@ -203,8 +201,8 @@ static int single_port(struct json_object *v, struct portlist *out, char *err,
     unsigned lo, hi;
     char sub[160];
     if (json_object_is_type(v, json_type_string)) {
-        if (portlist_parse_spec(json_object_get_string(v), &lo, &hi, sub,
-                                sizeof sub) != 0) {
+        if (portlist_parse_spec(json_object_get_string(v), &lo, &hi, sub, sizeof sub) !=
+            0) {
             set_err(err, errlen, "port: %s", sub);
             return -1;
         }
@@ -232,8 +230,8 @@ static int single_port(struct json_object *v, struct portlist *out, char *err,
     return 0;
 }
 
-int portlist_from_params(struct json_object *params, struct portlist *out,
-                         char *err, size_t errlen)
+int portlist_from_params(struct json_object *params, struct portlist *out, char *err,
+                         size_t errlen)
 {
     struct json_object *port = NULL, *ports = NULL;
     out->ports = NULL;

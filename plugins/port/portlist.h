@@ -19,19 +19,19 @@ struct portlist {
 /* Parses one entry given as text: "8675" or "8678-8680" (spaces around the
  * numbers and the dash are allowed). Sets *lo and *hi (equal for a single
  * port). Returns 0, or -1 with a message in err. */
-int portlist_parse_spec(const char *spec, unsigned *lo, unsigned *hi,
-                        char *err, size_t errlen);
+int portlist_parse_spec(const char *spec, unsigned *lo, unsigned *hi, char *err,
+                        size_t errlen);
 
 /* Builds the set from the check's params: exactly one of `port` (an integer,
  * or a string holding one port) and `ports` (an array of integers and range
  * strings) must be present. Returns 0, or -1 with a message in err.
  * Release with portlist_free(). */
-int portlist_from_params(struct json_object *params, struct portlist *out,
-                         char *err, size_t errlen);
+int portlist_from_params(struct json_object *params, struct portlist *out, char *err,
+                         size_t errlen);
 
 /* Parses a `ports` array alone. Same contract as portlist_from_params(). */
-int portlist_from_array(struct json_object *array, struct portlist *out,
-                        char *err, size_t errlen);
+int portlist_from_array(struct json_object *array, struct portlist *out, char *err,
+                        size_t errlen);
 
 void portlist_free(struct portlist *list);
 
@@ -47,10 +47,10 @@ struct portgroup_writer {
     size_t size;
     size_t len;
     unsigned max_groups;
-    unsigned groups;     /* groups written */
-    unsigned omitted;    /* ports beyond max_groups */
-    unsigned lo, hi;     /* the open group; lo == 0: none */
-    const char *label;   /* its label, may be NULL */
+    unsigned groups;   /* groups written */
+    unsigned omitted;  /* ports beyond max_groups */
+    unsigned lo, hi;   /* the open group; lo == 0: none */
+    const char *label; /* its label, may be NULL */
 };
 
 void portgroup_init(struct portgroup_writer *w, char *buf, size_t size,

@@ -21,8 +21,8 @@
 
 /* One connect in flight. */
 struct attempt {
-    size_t idx;                   /* into results */
-    const struct addrinfo *ai;    /* the address being tried */
+    size_t idx;                /* into results */
+    const struct addrinfo *ai; /* the address being tried */
     double start;
     double deadline;
 };
@@ -31,13 +31,13 @@ struct engine {
     const struct addrinfo *addrs;
     struct probe_result *res;
     size_t n;
-    size_t next;                  /* next port to start */
-    double end;                   /* the budget's end */
+    size_t next; /* next port to start */
+    double end;  /* the budget's end */
     double attempt_timeout;
-    size_t cap;                   /* slots */
+    size_t cap; /* slots */
     size_t inflight;
     struct attempt *att;
-    struct pollfd *pfd;           /* parallel to att */
+    struct pollfd *pfd; /* parallel to att */
 };
 
 static double mono_now(void)
@@ -126,8 +126,7 @@ static void drop_duplicates(struct addrinfo *list)
     }
 }
 
-int probe_resolve(const char *host, struct addrinfo **addrs, char *err,
-                  size_t errlen)
+int probe_resolve(const char *host, struct addrinfo **addrs, char *err, size_t errlen)
 {
     struct addrinfo hints;
     memset(&hints, 0, sizeof hints);
@@ -344,8 +343,8 @@ static int run_engine(struct engine *e, char *err, size_t errlen)
     }
 }
 
-int probe_run(const struct addrinfo *addrs, struct probe_result *results,
-              size_t n, const struct probe_opts *opts, char *err, size_t errlen)
+int probe_run(const struct addrinfo *addrs, struct probe_result *results, size_t n,
+              const struct probe_opts *opts, char *err, size_t errlen)
 {
     for (size_t i = 0; i < n; i++) {
         results[i].state = PROBE_NOT_RUN;
@@ -359,7 +358,9 @@ int probe_run(const struct addrinfo *addrs, struct probe_result *results,
         return -1;
     }
     struct engine e = {
-        .addrs = addrs, .res = results, .n = n,
+        .addrs = addrs,
+        .res = results,
+        .n = n,
         .end = mono_now() + (opts->budget > 0 ? opts->budget : 0),
         .attempt_timeout = opts->attempt_timeout,
         .cap = slot_count(opts->max_inflight),

@@ -133,9 +133,9 @@ struct listeners {
 
 /* Adds the LISTEN sockets of one table. A missing tcp6 (IPv6 disabled) is
  * not an error; a missing tcp is. */
-static int read_table(const char *procroot, const char *name, int required,
-                      unsigned port, const struct addrinfo *addrs,
-                      struct listeners *found, char *err, size_t errlen)
+static int read_table(const char *procroot, const char *name, int required, unsigned port,
+                      const struct addrinfo *addrs, struct listeners *found, char *err,
+                      size_t errlen)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/net/%s", procroot, name);
@@ -341,9 +341,8 @@ void procnet_user_name(unsigned uid, char *buf, size_t size)
 /* ---- The lookup ------------------------------------------------------------------ */
 
 enum owner_status procnet_find_owner(const char *procroot, unsigned port,
-                                     const struct addrinfo *addrs,
-                                     struct proc_owner *out, char *err,
-                                     size_t errlen)
+                                     const struct addrinfo *addrs, struct proc_owner *out,
+                                     char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     out->port = port;

@@ -14,11 +14,11 @@ struct addrinfo;
 
 /* One socket line of /proc/net/tcp or /proc/net/tcp6. */
 struct tcp_socket {
-    int family;              /* AF_INET or AF_INET6 */
-    unsigned char addr[16];  /* local address in network byte order */
+    int family;             /* AF_INET or AF_INET6 */
+    unsigned char addr[16]; /* local address in network byte order */
     unsigned port;
-    unsigned state;          /* PROCNET_TCP_LISTEN for listeners */
-    unsigned uid;            /* the socket's owner */
+    unsigned state; /* PROCNET_TCP_LISTEN for listeners */
+    unsigned uid;   /* the socket's owner */
     unsigned long inode;
 };
 
@@ -35,25 +35,25 @@ int procnet_serves(const struct tcp_socket *s, const struct addrinfo *addrs);
 void procnet_addr_text(const struct tcp_socket *s, char *buf, size_t size);
 
 enum owner_status {
-    OWNER_FOUND,        /* out is filled in */
-    OWNER_NO_LISTENER,  /* no LISTEN socket on that port (and host) */
-    OWNER_HIDDEN,       /* a socket listens, but no visible process holds it */
-    OWNER_FAILED        /* /proc could not be read; err says why */
+    OWNER_FOUND,       /* out is filled in */
+    OWNER_NO_LISTENER, /* no LISTEN socket on that port (and host) */
+    OWNER_HIDDEN,      /* a socket listens, but no visible process holds it */
+    OWNER_FAILED       /* /proc could not be read; err says why */
 };
 
 struct proc_owner {
-    int pid;                 /* the lowest pid holding the socket */
-    int *pids;               /* all of them, ascending */
+    int pid;   /* the lowest pid holding the socket */
+    int *pids; /* all of them, ascending */
     size_t npids;
-    char command[64];        /* /proc/PID/comm */
-    char *cmdline;           /* arguments joined by spaces */
-    unsigned uid;            /* the process's effective uid */
-    char user[64];           /* its name, or the number when unknown */
+    char command[64]; /* /proc/PID/comm */
+    char *cmdline;    /* arguments joined by spaces */
+    unsigned uid;     /* the process's effective uid */
+    char user[64];    /* its name, or the number when unknown */
     unsigned port;
-    char address[64];        /* the listener's local address */
-    unsigned socket_uid;     /* from /proc/net/tcp */
+    char address[64];    /* the listener's local address */
+    unsigned socket_uid; /* from /proc/net/tcp */
     unsigned long inode;
-    unsigned unreadable;     /* processes whose fds we could not read */
+    unsigned unreadable; /* processes whose fds we could not read */
 };
 
 /* Finds the process listening on `port` (on one of `addrs` when not NULL).
@@ -61,9 +61,8 @@ struct proc_owner {
  * (port, address, socket_uid and inode for OWNER_HIDDEN). Release with
  * procnet_owner_free(). */
 enum owner_status procnet_find_owner(const char *procroot, unsigned port,
-                                     const struct addrinfo *addrs,
-                                     struct proc_owner *out, char *err,
-                                     size_t errlen);
+                                     const struct addrinfo *addrs, struct proc_owner *out,
+                                     char *err, size_t errlen);
 void procnet_owner_free(struct proc_owner *o);
 
 /* A uid's user name, or its number as text. */

@@ -11,8 +11,8 @@ static int fail_if_closed(struct wsb_convo *c, size_t index, const struct wsb_st
         return 0;
     int code = wsc_ws_peer_close_code(c->ws);
     if (code)
-        return wsb_step_fail(c, index, s, "the connection is closed (the peer's close: %d)",
-                             code);
+        return wsb_step_fail(c, index, s,
+                             "the connection is closed (the peer's close: %d)", code);
     return wsb_step_fail(c, index, s, "the connection is closed");
 }
 
@@ -102,13 +102,14 @@ static int check_close(struct wsb_convo *c, size_t index, const struct wsb_step 
     if (s->code_matcher && !json_object_is_type(s->code_matcher, json_type_object)) {
         long long want = json_object_get_int64(s->code_matcher);
         if (want != code)
-            rc = wsb_step_fail(c, index, s, "close code: expected %lld, got %d%s%s%s", want,
-                               code, *reason ? " (reason \"" : "", reason,
+            rc = wsb_step_fail(c, index, s, "close code: expected %lld, got %d%s%s%s",
+                               want, code, *reason ? " (reason \"" : "", reason,
                                *reason ? "\")" : "");
     } else if (s->code_matcher) {
         struct json_object *actual = json_object_new_int(code);
         if (!wsc_match(s->code_matcher, actual, "", &why))
-            rc = wsb_step_fail(c, index, s, "close code %d: %s", code, why ? why : "no match");
+            rc = wsb_step_fail(c, index, s, "close code %d: %s", code,
+                               why ? why : "no match");
         json_object_put(actual);
         free(why);
         why = NULL;
@@ -145,7 +146,8 @@ int wsb_run_expect_close(struct wsb_convo *c, size_t index, const struct wsb_ste
         }
         if (!s->skip_until) {
             char *seen = wsb_describe(m.kind, m.data, m.len, m.close_code);
-            wsb_step_fail(c, index, s, "expected a close, received %s", seen ? seen : "?");
+            wsb_step_fail(c, index, s, "expected a close, received %s",
+                          seen ? seen : "?");
             free(seen);
             wsb_msg_free(&m);
             return -1;
@@ -157,7 +159,7 @@ int wsb_run_expect_close(struct wsb_convo *c, size_t index, const struct wsb_ste
 int wsb_run_sleep(struct wsb_convo *c, size_t index, const struct wsb_step *s)
 {
     if (wsc_sleep(c->ctx, s->seconds) < 0)
-        return wsb_step_fail(c, index, s, "the test's timeout came during the %.3f s sleep",
-                             s->seconds);
+        return wsb_step_fail(
+            c, index, s, "the test's timeout came during the %.3f s sleep", s->seconds);
     return 0;
 }

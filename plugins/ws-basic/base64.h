@@ -8,8 +8,7 @@
 /* Decodes `text` (padding optional, no whitespace). Returns a malloc'ed
  * buffer (NUL-terminated for convenience, *len excludes the NUL), or NULL
  * with *why (static text) when the text is not base64 or memory ran out. */
-unsigned char *wsb_base64_decode(const char *text, size_t *len,
-                                 const char **why);
+unsigned char *wsb_base64_decode(const char *text, size_t *len, const char **why);
 
 /* Encodes `len` bytes; returns a malloc'ed NUL-terminated string or NULL. */
 char *wsb_base64_encode(const void *data, size_t len);

@@ -9,8 +9,8 @@
 #define DEFAULT_COUNT 10
 
 /* One connection; returns 0, or -1 after reporting the failure. */
-static int connect_once(struct wsc_ctx *ctx, const struct wsc_ws_options *opt,
-                        long i, long count, struct wsc_histogram *h)
+static int connect_once(struct wsc_ctx *ctx, const struct wsc_ws_options *opt, long i,
+                        long count, struct wsc_histogram *h)
 {
     struct wsc_ws *ws = wsc_ws_connect(ctx, opt, 0, 0);
     if (!ws) {

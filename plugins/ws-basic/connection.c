@@ -38,8 +38,7 @@ static void put_hex(FILE *f, const char *data, size_t len)
         fputs(" ...", f);
 }
 
-char *wsb_describe(enum wsc_ws_kind kind, const char *data, size_t len,
-                   int close_code)
+char *wsb_describe(enum wsc_ws_kind kind, const char *data, size_t len, int close_code)
 {
     char *out = NULL;
     size_t out_len = 0;
@@ -84,8 +83,7 @@ char *wsb_describe(enum wsc_ws_kind kind, const char *data, size_t len,
     return out;
 }
 
-enum wsc_ws_result wsb_close(const struct wsc_ctx *ctx, struct wsc_ws *ws,
-                            double seconds)
+enum wsc_ws_result wsb_close(const struct wsc_ctx *ctx, struct wsc_ws *ws, double seconds)
 {
     return wsc_ws_close(ws, 1000, "", wsc_ws_within(ctx, seconds));
 }

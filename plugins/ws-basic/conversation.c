@@ -25,8 +25,8 @@ int wsb_step_fail(struct wsb_convo *c, size_t index, const struct wsb_step *s,
     return -1;
 }
 
-double wsb_step_deadline(const struct wsb_convo *c, const struct wsb_step *s,
-                         double dflt, double *within)
+double wsb_step_deadline(const struct wsb_convo *c, const struct wsb_step *s, double dflt,
+                         double *within)
 {
     *within = s->within >= 0 ? s->within : dflt;
     return wsc_ws_within(c->ctx, *within);

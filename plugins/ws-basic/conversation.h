@@ -22,10 +22,10 @@
 /* A received message, owned (the layer's buffers only last one call). */
 struct wsb_msg {
     enum wsc_ws_kind kind;
-    char *data;       /* NUL-terminated */
+    char *data; /* NUL-terminated */
     size_t len;
-    int close_code;   /* WSC_WS_CLOSE only */
-    double at;        /* wsc_now() at arrival */
+    int close_code; /* WSC_WS_CLOSE only */
+    double at;      /* wsc_now() at arrival */
 };
 
 struct wsb_inbox {
@@ -37,12 +37,12 @@ struct wsb_convo {
     struct wsc_ctx *ctx;
     struct wsc_ws *ws;
     struct wsb_inbox inbox;
-    const char *error;          /* a failure of ours, else wsc_ws_error() */
-    int closed;                 /* the close handshake is over */
-    struct json_object *last;   /* the JSON of the last matched expect */
+    const char *error;            /* a failure of ours, else wsc_ws_error() */
+    int closed;                   /* the close handshake is over */
+    struct json_object *last;     /* the JSON of the last matched expect */
     struct json_object *captured; /* variables captured: name -> value */
-    double sent_at;             /* the last send not yet answered; 0: none */
-    double ping_at;             /* the last ping not yet answered; 0: none */
+    double sent_at;               /* the last send not yet answered; 0: none */
+    double ping_at;               /* the last ping not yet answered; 0: none */
     struct wsc_histogram *rtt;
     size_t rtt_reported;
     long sent, received;
@@ -57,8 +57,8 @@ void wsb_inbox_free(struct wsb_inbox *in);
  * A close from the peer is returned whatever `want` is (c->closed is set).
  * Returns WSC_WS_OK with *m filled (free it with wsb_msg_free), or
  * WSC_WS_TIMEOUT, WSC_WS_CLOSED or WSC_WS_ERROR (see wsb_convo_error()). */
-enum wsc_ws_result wsb_next_message(struct wsb_convo *c, unsigned want,
-                                    double deadline, struct wsb_msg *m);
+enum wsc_ws_result wsb_next_message(struct wsb_convo *c, unsigned want, double deadline,
+                                    struct wsb_msg *m);
 /* Why the last call on the connection failed. */
 const char *wsb_convo_error(const struct wsb_convo *c);
 
@@ -68,8 +68,8 @@ int wsb_step_fail(struct wsb_convo *c, size_t index, const struct wsb_step *s,
 
 /* The absolute deadline of a waiting step: its `within`, else `dflt`,
  * capped by the test's timeout. *within is the wait the step asked for. */
-double wsb_step_deadline(const struct wsb_convo *c, const struct wsb_step *s,
-                         double dflt, double *within);
+double wsb_step_deadline(const struct wsb_convo *c, const struct wsb_step *s, double dflt,
+                         double *within);
 /* Describes a timeout: "within 2.000 s", with " (cut short by the test's
  * timeout)" when the test's deadline came first. Static buffer. */
 const char *wsb_waited(double within, double started, double deadline);

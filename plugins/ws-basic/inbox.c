@@ -38,8 +38,10 @@ static int copy_msg(struct wsb_msg *dst, const struct wsc_ws_msg *src)
 static int inbox_push(struct wsb_convo *c, const struct wsc_ws_msg *src)
 {
     struct wsb_inbox *in = &c->inbox;
-    if (in->count >= WSB_INBOX_MAX_MESSAGES || in->bytes + src->len > WSB_INBOX_MAX_BYTES) {
-        c->error = "too many messages left unread by the steps (more than 1024 or 64 MiB)";
+    if (in->count >= WSB_INBOX_MAX_MESSAGES ||
+        in->bytes + src->len > WSB_INBOX_MAX_BYTES) {
+        c->error =
+            "too many messages left unread by the steps (more than 1024 or 64 MiB)";
         return -1;
     }
     if (in->count == in->cap) {
@@ -81,8 +83,8 @@ const char *wsb_convo_error(const struct wsb_convo *c)
     return c->error ? c->error : wsc_ws_error(c->ws);
 }
 
-enum wsc_ws_result wsb_next_message(struct wsb_convo *c, unsigned want,
-                                    double deadline, struct wsb_msg *m)
+enum wsc_ws_result wsb_next_message(struct wsb_convo *c, unsigned want, double deadline,
+                                    struct wsb_msg *m)
 {
     c->error = NULL;
     if (inbox_take(&c->inbox, want, m))
@@ -93,8 +95,8 @@ enum wsc_ws_result wsb_next_message(struct wsb_convo *c, unsigned want,
     }
     for (;;) {
         struct wsc_ws_msg got;
-        enum wsc_ws_result r = wsc_ws_recv(c->ws, &got, want | WSC_WS_DATA | WSC_WS_PONG,
-                                           deadline);
+        enum wsc_ws_result r =
+            wsc_ws_recv(c->ws, &got, want | WSC_WS_DATA | WSC_WS_PONG, deadline);
         if (r != WSC_WS_OK)
             return r;
         if (got.kind & WSC_WS_DATA)

@@ -14,7 +14,7 @@
 #define DEFAULT_BACKOFF_MAX 2.0
 
 struct reconnect_params {
-    double drop_after;      /* < 0: wait for the server to drop it */
+    double drop_after; /* < 0: wait for the server to drop it */
     double recover_within;
     double backoff_initial;
     double backoff_max;
@@ -31,8 +31,9 @@ static int wait_for_drop(struct wsc_ctx *ctx, struct wsc_ws *ws,
     } else {
         until = wsc_deadline(ctx) - p->recover_within;
         if (until <= wsc_now()) {
-            wsc_error(ctx, "no time left to wait for a drop: the test's timeout "
-                           "(%.3f s) must exceed recover_within (%.3f s)",
+            wsc_error(ctx,
+                      "no time left to wait for a drop: the test's timeout "
+                      "(%.3f s) must exceed recover_within (%.3f s)",
                       wsc_timeout(ctx), p->recover_within);
             return -1;
         }
@@ -54,8 +55,10 @@ static int wait_for_drop(struct wsc_ctx *ctx, struct wsc_ws *ws,
         if (r != WSC_WS_TIMEOUT)
             continue;
         if (p->drop_after < 0) {
-            wsc_fail(ctx, "the server did not drop the connection within %.3f s "
-                          "(drop_after closes it from the client)", wsc_now() - started);
+            wsc_fail(ctx,
+                     "the server did not drop the connection within %.3f s "
+                     "(drop_after closes it from the client)",
+                     wsc_now() - started);
             return -1;
         }
         wsc_output(ctx, "drop", json_object_new_string("client"));
@@ -72,7 +75,8 @@ static int attempt(struct wsc_ctx *ctx, struct wsc_ws_options *opt,
 {
     double left = end - wsc_now();
     opt->connect_timeout = user_connect_timeout > 0 && user_connect_timeout < left
-                               ? user_connect_timeout : left;
+                               ? user_connect_timeout
+                               : left;
     struct wsc_ws *ws = wsc_ws_connect(ctx, opt, 0, 0);
     if (!ws)
         return 0;
@@ -111,8 +115,10 @@ static void reconnect_with_backoff(struct wsc_ctx *ctx, struct wsc_ws_options *o
     if (ok)
         wsc_metric(ctx, "recovery_ms", (wsc_now() - dropped) * 1e3, "ms");
     else
-        wsc_fail(ctx, "no successful reconnection within %.3f s after the drop "
-                      "(%ld attempts; last: %s)", wsc_now() - dropped, attempts,
+        wsc_fail(ctx,
+                 "no successful reconnection within %.3f s after the drop "
+                 "(%ld attempts; last: %s)",
+                 wsc_now() - dropped, attempts,
                  last ? last : "none made before the test's timeout");
     free(last);
 }
@@ -121,8 +127,10 @@ void wsb_reconnect(struct wsc_ctx *ctx, struct json_object *params)
 {
     struct reconnect_params p = {
         .drop_after = wsc_param_number(params, "drop_after", -1),
-        .recover_within = wsc_param_number(params, "recover_within", DEFAULT_RECOVER_WITHIN),
-        .backoff_initial = wsc_param_number(params, "backoff_initial", DEFAULT_BACKOFF_INITIAL),
+        .recover_within =
+            wsc_param_number(params, "recover_within", DEFAULT_RECOVER_WITHIN),
+        .backoff_initial =
+            wsc_param_number(params, "backoff_initial", DEFAULT_BACKOFF_INITIAL),
         .backoff_max = wsc_param_number(params, "backoff_max", DEFAULT_BACKOFF_MAX),
     };
     if (p.backoff_initial <= 0 || p.backoff_max < p.backoff_initial) {

@@ -77,8 +77,7 @@ static unsigned modifier_by_name(const char *key)
 
 /* ---- Messages ------------------------------------------------------------ */
 
-static int fail(char **err, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static int fail(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Sets *err (NULL when out of memory: callers say so) and returns -1. */
 static int fail(char **err, const char *fmt, ...)
@@ -143,14 +142,14 @@ static int deferred(struct json_object *v, enum wsb_parse_mode mode)
 
 /* Reads a number >= min (an integer when `integer`). Returns 0 with *out set,
  * 1 when the value is deferred to the run, -1 with *err. */
-static int get_number(struct json_object *v, enum wsb_parse_mode mode,
-                      const char *what, double min, int integer, double *out,
-                      char **err)
+static int get_number(struct json_object *v, enum wsb_parse_mode mode, const char *what,
+                      double min, int integer, double *out, char **err)
 {
     if (deferred(v, mode))
         return 1;
     double x = NAN;
-    if (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)) {
+    if (json_object_is_type(v, json_type_int) ||
+        json_object_is_type(v, json_type_double)) {
         x = json_object_get_double(v);
     } else if (mode == WSB_EXPANDED && json_object_is_type(v, json_type_string)) {
         const char *s = json_object_get_string(v);
@@ -166,8 +165,8 @@ static int get_number(struct json_object *v, enum wsb_parse_mode mode,
     return 0;
 }
 
-static int get_boolean(struct json_object *v, enum wsb_parse_mode mode,
-                       const char *what, int *out, char **err)
+static int get_boolean(struct json_object *v, enum wsb_parse_mode mode, const char *what,
+                       int *out, char **err)
 {
     if (deferred(v, mode))
         return 1;
@@ -186,9 +185,8 @@ static int get_boolean(struct json_object *v, enum wsb_parse_mode mode,
 }
 
 /* A string of at most `max` bytes (0: no limit). */
-static int get_string(struct json_object *v, enum wsb_parse_mode mode,
-                      const char *what, size_t max, const char **out,
-                      size_t *len, char **err)
+static int get_string(struct json_object *v, enum wsb_parse_mode mode, const char *what,
+                      size_t max, const char **out, size_t *len, char **err)
 {
     if (!json_object_is_type(v, json_type_string))
         return fail(err, "%s: expected a string, got %s", what, show(v));
@@ -236,20 +234,24 @@ static int parse_capture(struct json_object *v, enum wsb_parse_mode mode,
                          struct wsb_step *s, char **err)
 {
     if (!json_object_is_type(v, json_type_object) || json_object_object_length(v) == 0)
-        return fail(err, "capture: expected an object {\"var\": \"/json/pointer\"}, got %s",
+        return fail(err,
+                    "capture: expected an object {\"var\": \"/json/pointer\"}, got %s",
                     show(v));
     json_object_object_foreach(v, name, ptr) {
         if (!wsc_var_name_valid(name))
-            return fail(err, "capture: '%s' is not a variable name, so ${...} could "
-                             "never use it (letters, digits, '_' and '-', not starting "
-                             "with a digit or '-')", name);
+            return fail(err,
+                        "capture: '%s' is not a variable name, so ${...} could "
+                        "never use it (letters, digits, '_' and '-', not starting "
+                        "with a digit or '-')",
+                        name);
         if (!json_object_is_type(ptr, json_type_string))
             return fail(err, "capture: %s: expected a JSON pointer string, got %s", name,
                         show(ptr));
         const char *p = json_object_get_string(ptr);
         if (!deferred(ptr, mode) && *p && *p != '/')
-            return fail(err, "capture: %s: a JSON pointer is \"\" or starts with '/', got \"%s\"",
-                        name, p);
+            return fail(
+                err, "capture: %s: a JSON pointer is \"\" or starts with '/', got \"%s\"",
+                name, p);
     }
     s->capture = v;
     return 0;
@@ -262,7 +264,8 @@ static int parse_expect_binary(struct json_object *v, enum wsb_parse_mode mode,
 {
     struct json_object *len = NULL, *b64 = NULL;
     if (!json_object_is_type(v, json_type_object))
-        return fail(err, "expected {\"len\": N} or {\"base64\": \"...\"}, got %s", show(v));
+        return fail(err, "expected {\"len\": N} or {\"base64\": \"...\"}, got %s",
+                    show(v));
     json_object_object_foreach(v, key, val) {
         (void)val;
         if (strcmp(key, "len") != 0 && strcmp(key, "base64") != 0)
@@ -289,7 +292,8 @@ static int parse_close(struct json_object *v, enum wsb_parse_mode mode,
     if (json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v))
         return 0;
     if (!json_object_is_type(v, json_type_object))
-        return fail(err, "expected true or {\"code\": N, \"reason\": \"...\"}, got %s", show(v));
+        return fail(err, "expected true or {\"code\": N, \"reason\": \"...\"}, got %s",
+                    show(v));
     json_object_object_foreach(v, key, val) {
         if (strcmp(key, "code") == 0) {
             double code = 0;
@@ -302,11 +306,14 @@ static int parse_close(struct json_object *v, enum wsb_parse_mode mode,
              * 0 sends a close frame without a status code. */
             if (!(code == 0 || (code >= 1000 && code <= 1003) ||
                   (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999)))
-                return fail(err, "code: %g cannot be sent (0, 1000-1003, 1007-1014 or "
-                                 "3000-4999)", code);
+                return fail(err,
+                            "code: %g cannot be sent (0, 1000-1003, 1007-1014 or "
+                            "3000-4999)",
+                            code);
             s->code = (int)code;
         } else if (strcmp(key, "reason") == 0) {
-            if (get_string(val, mode, "reason", MAX_CLOSE_REASON, &s->reason, NULL, err) < 0)
+            if (get_string(val, mode, "reason", MAX_CLOSE_REASON, &s->reason, NULL, err) <
+                0)
                 return -1;
         } else {
             return fail(err, "unknown key '%s' (expected code or reason)", key);
@@ -448,8 +455,8 @@ static int find_action(struct json_object *obj, struct wsb_step *s, char **err)
     return fail(err, "no action (expected one of %s)", all_action_names());
 }
 
-int wsb_step_parse(struct json_object *obj, enum wsb_parse_mode mode,
-                   struct wsb_step *s, char **err)
+int wsb_step_parse(struct json_object *obj, enum wsb_parse_mode mode, struct wsb_step *s,
+                   char **err)
 {
     memset(s, 0, sizeof(*s));
     s->action = WSB_N_ACTIONS;
@@ -490,7 +497,8 @@ char *wsb_steps_validate(struct json_object *steps)
     for (size_t i = 0; i < json_object_array_length(steps) && !msg; i++) {
         struct wsb_step s;
         char *err = NULL;
-        int rc = wsb_step_parse(json_object_array_get_idx(steps, i), WSB_TEMPLATE, &s, &err);
+        int rc =
+            wsb_step_parse(json_object_array_get_idx(steps, i), WSB_TEMPLATE, &s, &err);
         if (rc == 0 && s.action == WSB_CAPTURE && !seen_expect)
             rc = fail(&err, "no earlier expect step to capture from");
         if (rc < 0 && s.action != WSB_N_ACTIONS)

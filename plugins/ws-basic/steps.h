@@ -39,22 +39,22 @@ enum wsb_parse_mode {
 
 struct wsb_step {
     enum wsb_action action;
-    struct json_object *value;   /* the action's value (borrowed) */
-    double within;               /* seconds; < 0 when not given */
+    struct json_object *value; /* the action's value (borrowed) */
+    double within;             /* seconds; < 0 when not given */
     int skip_until;
     struct json_object *capture; /* {"var": "/pointer"} or NULL (borrowed) */
 
     /* Decoded according to the action (unset ones are zero / NULL): */
-    unsigned char *bytes;        /* send_binary, expect_binary base64: owned */
+    unsigned char *bytes; /* send_binary, expect_binary base64: owned */
     size_t n_bytes;
-    long long len;               /* expect_binary {len}: -1 when not given */
-    const char *text;            /* send (a string), ping, expect_pong */
+    long long len;    /* expect_binary {len}: -1 when not given */
+    const char *text; /* send (a string), ping, expect_pong */
     size_t text_len;
-    int code;                    /* close: 0 for no status code */
-    const char *reason;          /* close */
+    int code;                           /* close: 0 for no status code */
+    const char *reason;                 /* close */
     struct json_object *code_matcher;   /* expect_close (borrowed or NULL) */
     struct json_object *reason_matcher; /* expect_close (borrowed or NULL) */
-    double seconds;              /* sleep */
+    double seconds;                     /* sleep */
 };
 
 /* The action's name as written in scenarios ("send", "expect_close", ...). */

@@ -58,7 +58,8 @@ static int unknown_keys(struct wsc_validation *v, struct json_object *step, size
         const char *near = wsc_did_you_mean(key, keys);
         step_pointer(ptr, sizeof ptr, index, key);
         if (near)
-            wsc_invalid(v, ptr, "unknown step action '%s' (did you mean '%s'?)", key, near);
+            wsc_invalid(v, ptr, "unknown step action '%s' (did you mean '%s'?)", key,
+                        near);
         else
             wsc_invalid(v, ptr, "unknown step action '%s' (expected one of %s)", key,
                         "send, send_binary, expect, expect_text, expect_binary, "
@@ -113,8 +114,10 @@ static void check_parsed(struct wsc_validation *v, size_t index, const struct ws
     }
     if (s->within > timeout && timeout > 0) {
         step_pointer(ptr, sizeof ptr, index, "within");
-        wsc_invalid(v, ptr, "within %g s is longer than the test's timeout (%g s): "
-                            "raise the test's timeout", s->within, timeout);
+        wsc_invalid(v, ptr,
+                    "within %g s is longer than the test's timeout (%g s): "
+                    "raise the test's timeout",
+                    s->within, timeout);
     }
 }
 

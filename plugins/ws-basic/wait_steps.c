@@ -26,7 +26,8 @@ static struct json_object *parse_json(const char *text, size_t len, int *ok,
     enum json_tokener_error e = json_tokener_get_error(tok);
     size_t used = json_tokener_get_parse_end(tok);
     while (e == json_tokener_success && used < len &&
-           (text[used] == ' ' || text[used] == '\t' || text[used] == '\r' || text[used] == '\n'))
+           (text[used] == ' ' || text[used] == '\t' || text[used] == '\r' ||
+            text[used] == '\n'))
         used++;
     if (e == json_tokener_continue)
         *why = "incomplete JSON";
@@ -45,7 +46,8 @@ static struct json_object *parse_json(const char *text, size_t len, int *ok,
 }
 
 /* Sets *why for a message that does not satisfy the step; returns 0. */
-static int mismatch(char **why, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int mismatch(char **why, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static int mismatch(char **why, const char *fmt, ...)
 {
@@ -140,8 +142,8 @@ void wsb_record_rtt(struct wsb_convo *c, size_t index, double since, double at)
  * when nothing matches. */
 struct skipped {
     size_t n;
-    char *why;   /* why the last one did not match */
-    char *seen;  /* what it was */
+    char *why;  /* why the last one did not match */
+    char *seen; /* what it was */
 };
 
 static void skipped_keep(struct skipped *k, char *why, char *seen)
@@ -161,13 +163,15 @@ static void skipped_free(struct skipped *k)
 
 /* The failure when the wait ended without a match. */
 static int fail_wait(struct wsb_convo *c, size_t index, const struct wsb_step *s,
-                     enum wsc_ws_result r, double within, double started,
-                     double deadline, const struct skipped *k)
+                     enum wsc_ws_result r, double within, double started, double deadline,
+                     const struct skipped *k)
 {
     if (r == WSC_WS_TIMEOUT && k->n)
-        return wsb_step_fail(c, index, s, "no matching message %s; %zu skipped, the last: "
-                             "%s — received %s", wsb_waited(within, started, deadline),
-                             k->n, k->why ? k->why : "?", k->seen ? k->seen : "?");
+        return wsb_step_fail(c, index, s,
+                             "no matching message %s; %zu skipped, the last: "
+                             "%s — received %s",
+                             wsb_waited(within, started, deadline), k->n,
+                             k->why ? k->why : "?", k->seen ? k->seen : "?");
     if (r == WSC_WS_TIMEOUT)
         return wsb_step_fail(c, index, s, "no message %s",
                              wsb_waited(within, started, deadline));
@@ -241,8 +245,10 @@ int wsb_run_expect_none(struct wsb_convo *c, size_t index, const struct wsb_step
     enum wsc_ws_result r = wsb_next_message(c, WSC_WS_DATA, deadline, &m);
     if (r == WSC_WS_TIMEOUT) {
         if (started + within > deadline + 1e-3)
-            return wsb_step_fail(c, index, s, "the test's timeout came %.3f s into the "
-                                 "%.3f s quiet period", deadline - started, within);
+            return wsb_step_fail(c, index, s,
+                                 "the test's timeout came %.3f s into the "
+                                 "%.3f s quiet period",
+                                 deadline - started, within);
         return 0;
     }
     if (r != WSC_WS_OK)
@@ -253,8 +259,9 @@ int wsb_run_expect_none(struct wsb_convo *c, size_t index, const struct wsb_step
         wsb_step_fail(c, index, s, "the peer closed the connection (%s) after %.3f s",
                       seen ? seen : "close", after);
     else
-        wsb_step_fail(c, index, s, "expected no message for %.3f s, received %s after %.3f s",
-                      within, seen ? seen : "?", after);
+        wsb_step_fail(c, index, s,
+                      "expected no message for %.3f s, received %s after %.3f s", within,
+                      seen ? seen : "?", after);
     free(seen);
     wsb_msg_free(&m);
     return -1;

@@ -3,6 +3,8 @@
 
 #include <wscheck/expect.h>
 
+/* Not formatted: schema text is laid out as the JSON it builds. */
+/* clang-format off */
 #define OBJECT_SCHEMA(REQUIRED, PROPS)                                         \
     "{\"type\":\"object\",\"required\":[" REQUIRED "],\"properties\":{"        \
     WSC_WS_OPTION_PROPS PROPS "}}"
@@ -51,15 +53,35 @@ static const char reconnect_schema[] = OBJECT_SCHEMA(
     "doubled after each failure\"},"
     "\"backoff_max\":{\"type\":\"number\",\"minimum\":0.001,\"default\":2,"
     "\"description\":\"Longest wait between two attempts, in seconds\"}");
+/* clang-format on */
 
 static const struct wsc_check checks[] = {
-    {.name = "handshake", .summary = "upgrade, match the answer (status, headers, subprotocol) with expect, close cleanly", .params_schema = handshake_schema, .run = wsb_handshake},
-    {.name = "connect_close", .summary = "open and cleanly close `count` connections in turn", .params_schema = connect_close_schema, .run = wsb_connect_close},
-    {.name = "conversation", .summary = "a scripted exchange of messages on one connection", .params_schema = conversation_schema, .run = wsb_conversation, .validate = wsb_conversation_validate},
-    {.name = "reject", .summary = "the upgrade must be refused with an HTTP status", .params_schema = reject_schema, .run = wsb_reject},
-    {.name = "reconnect", .summary = "after a drop, a new connection succeeds within recover_within", .params_schema = reconnect_schema, .run = wsb_reconnect},
+    {.name = "handshake",
+     .summary =
+         "upgrade, match the answer (status, headers, subprotocol) with expect, close cleanly",
+     .params_schema = handshake_schema,
+     .run = wsb_handshake},
+    {.name = "connect_close",
+     .summary = "open and cleanly close `count` connections in turn",
+     .params_schema = connect_close_schema,
+     .run = wsb_connect_close},
+    {.name = "conversation",
+     .summary = "a scripted exchange of messages on one connection",
+     .params_schema = conversation_schema,
+     .run = wsb_conversation,
+     .validate = wsb_conversation_validate},
+    {.name = "reject",
+     .summary = "the upgrade must be refused with an HTTP status",
+     .params_schema = reject_schema,
+     .run = wsb_reject},
+    {.name = "reconnect",
+     .summary = "after a drop, a new connection succeeds within recover_within",
+     .params_schema = reconnect_schema,
+     .run = wsb_reconnect},
     {.name = NULL},
 };
 
-WSC_PLUGIN("ws-basic", "1.0.0", "WebSocket connections: handshake, conversation, "
-           "refusal, reconnection", checks);
+WSC_PLUGIN("ws-basic", "1.0.0",
+           "WebSocket connections: handshake, conversation, "
+           "refusal, reconnection",
+           checks);

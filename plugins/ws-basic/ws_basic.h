@@ -13,7 +13,8 @@
 void wsb_handshake(struct wsc_ctx *ctx, struct json_object *params);
 void wsb_connect_close(struct wsc_ctx *ctx, struct json_object *params);
 void wsb_conversation(struct wsc_ctx *ctx, struct json_object *params);
-void wsb_conversation_validate(struct wsc_validation *v, const struct json_object *params);
+void wsb_conversation_validate(struct wsc_validation *v,
+                               const struct json_object *params);
 void wsb_reject(struct wsc_ctx *ctx, struct json_object *params);
 void wsb_reconnect(struct wsc_ctx *ctx, struct json_object *params);
 
@@ -42,12 +43,11 @@ int wsb_expect_answer(struct wsc_ctx *ctx, const struct wsc_ws *ws,
  * bytes, rendered the library's way: wscheck/render.h), or
  * "binary, N bytes: 00 01 ..." and the like for other kinds. Returns a
  * malloc'ed string, or NULL when out of memory. */
-char *wsb_describe(enum wsc_ws_kind kind, const char *data, size_t len,
-                   int close_code);
+char *wsb_describe(enum wsc_ws_kind kind, const char *data, size_t len, int close_code);
 
 /* Closes with 1000 and waits at most `seconds` for the peer's close; the
  * result is for callers that care. Frees nothing. */
 enum wsc_ws_result wsb_close(const struct wsc_ctx *ctx, struct wsc_ws *ws,
-                            double seconds);
+                             double seconds);
 
 #endif

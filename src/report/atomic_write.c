@@ -32,8 +32,7 @@ int wsc_report_write_error(const char *path, int error, char **err)
     return -1;
 }
 
-int wsc_report_write_file(const char *path, const char *data, size_t len,
-                          char **err)
+int wsc_report_write_file(const char *path, const char *data, size_t len, char **err)
 {
     if (err)
         *err = NULL;
@@ -54,8 +53,7 @@ int wsc_report_write_file(const char *path, const char *data, size_t len,
     umask(mask);
 
     int error = 0;
-    if (write_all(fd, data, len) != 0 || fchmod(fd, 0666 & ~mask) != 0 ||
-        fsync(fd) != 0)
+    if (write_all(fd, data, len) != 0 || fchmod(fd, 0666 & ~mask) != 0 || fsync(fd) != 0)
         error = errno;
     if (close(fd) != 0 && !error)
         error = errno;

@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define INDENT "       " /* lines under a test start below its name */
+#define INDENT "       "           /* lines under a test start below its name */
 #define SEPARATOR " \xe2\x80\xba " /* U+203A between suite and test name */
 
 #define GREEN "\033[32m"
@@ -34,17 +34,21 @@
 #define RESET "\033[0m"
 
 struct status_look {
-    const char *word;  /* padded to the same width */
+    const char *word; /* padded to the same width */
     const char *color;
 };
 
 static struct status_look look(enum wsc_status s)
 {
     switch (s) {
-    case WSC_PASSED: return (struct status_look){"PASS ", GREEN};
-    case WSC_FAILED: return (struct status_look){"FAIL ", RED};
-    case WSC_ERROR: return (struct status_look){"ERROR", BOLD_RED};
-    case WSC_SKIPPED: return (struct status_look){"SKIP ", YELLOW};
+    case WSC_PASSED:
+        return (struct status_look){"PASS ", GREEN};
+    case WSC_FAILED:
+        return (struct status_look){"FAIL ", RED};
+    case WSC_ERROR:
+        return (struct status_look){"ERROR", BOLD_RED};
+    case WSC_SKIPPED:
+        return (struct status_look){"SKIP ", YELLOW};
     }
     return (struct status_look){"?    ", NULL};
 }
@@ -107,8 +111,7 @@ static void print_block_at(const struct wsc_console *c, const char *indent,
     free(safe);
 }
 
-static void print_block(const struct wsc_console *c, const char *text,
-                        const char *color)
+static void print_block(const struct wsc_console *c, const char *text, const char *color)
 {
     print_block_at(c, INDENT, text, color);
 }
@@ -136,8 +139,8 @@ static void print_verbose(const struct wsc_console *c, const struct wsc_result *
         char *name = one_line(m->name);
         char *unit = one_line(m->unit ? m->unit : "");
         if (name && unit) {
-            fprintf(out_of(c), INDENT "%s: %s%s%s\n", name, number,
-                    *unit ? " " : "", unit);
+            fprintf(out_of(c), INDENT "%s: %s%s%s\n", name, number, *unit ? " " : "",
+                    unit);
         }
         free(name);
         free(unit);
@@ -146,7 +149,10 @@ static void print_verbose(const struct wsc_console *c, const struct wsc_result *
         print_block(c, r->log, GREY);
 }
 
-static int is_bad(enum wsc_status st) { return st == WSC_FAILED || st == WSC_ERROR; }
+static int is_bad(enum wsc_status st)
+{
+    return st == WSC_FAILED || st == WSC_ERROR;
+}
 
 static void print_warnings(const struct wsc_console *c, const struct wsc_result *r)
 {
@@ -180,8 +186,7 @@ static void print_case(const struct wsc_console *c, const struct wsc_case *k)
     }
     fputc('\n', f);
     if (k->message && *k->message && k->status != WSC_PASSED)
-        print_block_at(c, INDENT INDENT, k->message,
-                       is_bad(k->status) ? lk.color : NULL);
+        print_block_at(c, INDENT INDENT, k->message, is_bad(k->status) ? lk.color : NULL);
     free(name);
 }
 
@@ -245,8 +250,8 @@ void wsc_console_summary(const struct wsc_console *c, const struct wsc_run_resul
 
     color_on(c, color);
     fprintf(f, "%zu passed, %zu failed, %zu errors, %zu skipped in %.2f s",
-            wsc_run_count(r, WSC_PASSED), failed, errors,
-            wsc_run_count(r, WSC_SKIPPED), seconds);
+            wsc_run_count(r, WSC_PASSED), failed, errors, wsc_run_count(r, WSC_SKIPPED),
+            seconds);
     color_off(c, color);
     fputc('\n', f);
     fflush(f);

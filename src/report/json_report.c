@@ -142,8 +142,8 @@ static struct json_object *safe_copy(struct json_object *v, int depth, int *fail
     return copy;
 }
 
-static int put_copy(struct json_object *obj, const char *key,
-                    struct json_object *v, struct json_object *(*empty)(void))
+static int put_copy(struct json_object *obj, const char *key, struct json_object *v,
+                    struct json_object *(*empty)(void))
 {
     int failed = 0;
     struct json_object *copy = v ? safe_copy(v, 0, &failed) : empty();
@@ -215,8 +215,7 @@ static struct json_object *cases(const struct wsc_result *t)
             put_text(o, "status", wsc_status_name(c->status)) ||
             (c->duration >= 0 ? put_number(o, "duration", c->duration, SECONDS)
                               : wsc_json_put(o, "duration", NULL, 1)) ||
-            put_text(o, "message", c->message) ||
-            json_object_array_add(arr, o) != 0) {
+            put_text(o, "message", c->message) || json_object_array_add(arr, o) != 0) {
             json_object_put(o);
             json_object_put(arr);
             return NULL;
@@ -239,8 +238,7 @@ static struct json_object *test_json(const struct wsc_result *t)
         wsc_json_put(o, "attempts", json_object_new_int(t->attempts), 0) ||
         put_text(o, "started", started) ||
         put_number(o, "duration", t->duration, SECONDS) ||
-        put_text(o, "message", t->message) ||
-        wsc_json_put(o, "metrics", metrics(t), 0) ||
+        put_text(o, "message", t->message) || wsc_json_put(o, "metrics", metrics(t), 0) ||
         wsc_json_put(o, "warnings", warnings(t), 0) ||
         wsc_json_put(o, "cases", cases(t), 0) ||
         put_copy(o, "outputs", t->outputs, json_object_new_object) ||
@@ -258,11 +256,11 @@ static struct json_object *suite_json(const struct wsc_suite_result *s)
     wsc_format_utc(started, sizeof started, s->started, 1);
     struct json_object *o = json_object_new_object();
     struct json_object *tests = json_object_new_array();
-    if (!o || !tests || put_text(o, "name", s->name) ||
-        put_text(o, "file", s->file) || put_text(o, "hostname", s->hostname) ||
-        put_text(o, "started", started) ||
+    if (!o || !tests || put_text(o, "name", s->name) || put_text(o, "file", s->file) ||
+        put_text(o, "hostname", s->hostname) || put_text(o, "started", started) ||
         put_number(o, "duration", s->duration, SECONDS) ||
-        wsc_json_put(o, "summary",
+        wsc_json_put(
+            o, "summary",
             summary(wsc_suite_count(s, WSC_PASSED), wsc_suite_count(s, WSC_FAILED),
                     wsc_suite_count(s, WSC_ERROR), wsc_suite_count(s, WSC_SKIPPED)),
             0))
@@ -290,13 +288,12 @@ static struct json_object *report_json(const struct wsc_run_result *r)
     struct json_object *o = json_object_new_object();
     struct json_object *suites = json_object_new_array();
     if (!o || !suites || put_text(o, "tool", "wscheck") ||
-        put_text(o, "version", PACKAGE_VERSION) ||
-        put_text(o, "started", started) ||
+        put_text(o, "version", PACKAGE_VERSION) || put_text(o, "started", started) ||
         put_number(o, "duration", r->duration, SECONDS) ||
         wsc_json_put(o, "summary",
-            summary(wsc_run_count(r, WSC_PASSED), wsc_run_count(r, WSC_FAILED),
-                    wsc_run_count(r, WSC_ERROR), wsc_run_count(r, WSC_SKIPPED)),
-            0))
+                     summary(wsc_run_count(r, WSC_PASSED), wsc_run_count(r, WSC_FAILED),
+                             wsc_run_count(r, WSC_ERROR), wsc_run_count(r, WSC_SKIPPED)),
+                     0))
         goto fail;
     for (size_t i = 0; i < r->n_suites; i++) {
         struct json_object *s = suite_json(&r->suites[i]);
@@ -314,13 +311,11 @@ fail:
     return NULL;
 }
 
-int wsc_json_report_write(const char *path, const struct wsc_run_result *r,
-                          char **err)
+int wsc_json_report_write(const char *path, const struct wsc_run_result *r, char **err)
 {
     struct json_object *doc = report_json(r);
     const char *text = doc ? json_object_to_json_string_ext(
-                                 doc, JSON_C_TO_STRING_PRETTY |
-                                          JSON_C_TO_STRING_SPACED |
+                                 doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
                                           JSON_C_TO_STRING_NOSLASHESCAPE)
                            : NULL;
     char *with_newline = NULL;

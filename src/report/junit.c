@@ -53,8 +53,7 @@ static int attr_seconds(xmlTextWriterPtr w, const char *name, double seconds)
 {
     if (!(seconds >= 0) || !isfinite(seconds))
         seconds = 0;
-    return xmlTextWriterWriteFormatAttribute(w, X(name), "%.3f", seconds) < 0
-               ? -1 : 0;
+    return xmlTextWriterWriteFormatAttribute(w, X(name), "%.3f", seconds) < 0 ? -1 : 0;
 }
 
 static int text_safe(xmlTextWriterPtr w, const char *text)
@@ -137,8 +136,7 @@ static int outcome(xmlTextWriterPtr w, enum wsc_status status, const char *messa
         return -1;
     if (message) {
         char *summary = summary_line(message);
-        int rc = summary ? xmlTextWriterWriteAttribute(w, X("message"), X(summary))
-                         : -1;
+        int rc = summary ? xmlTextWriterWriteAttribute(w, X("message"), X(summary)) : -1;
         free(summary);
         if (rc < 0)
             return -1;
@@ -153,16 +151,15 @@ static int outcome(xmlTextWriterPtr w, enum wsc_status status, const char *messa
 }
 
 static int testcase_element(xmlTextWriterPtr w, const char *name, const char *classname,
-                            double seconds, enum wsc_status status,
-                            const char *message, struct json_object *trace)
+                            double seconds, enum wsc_status status, const char *message,
+                            struct json_object *trace)
 {
-    return start(w, "testcase") ||
-                   attr_safe(w, "name", name) ||
+    return start(w, "testcase") || attr_safe(w, "name", name) ||
                    attr_safe(w, "classname", classname) ||
                    attr_seconds(w, "time", seconds) ||
-                   outcome(w, status, message, trace) ||
-                   end(w)
-               ? -1 : 0;
+                   outcome(w, status, message, trace) || end(w)
+               ? -1
+               : 0;
 }
 
 /* The test (when it is a test case of its own), then each of its cases. */
@@ -174,9 +171,8 @@ static int testcase(xmlTextWriterPtr w, const struct wsc_suite_result *s,
     if (asprintf(&classname, "%s.%s", s->name ? s->name : "",
                  t->plugin ? t->plugin : "") < 0)
         return -1;
-    int rc = wsc_result_is_case(t) &&
-             testcase_element(w, test, classname, t->duration, t->status, t->message,
-                              t->trace);
+    int rc = wsc_result_is_case(t) && testcase_element(w, test, classname, t->duration,
+                                                       t->status, t->message, t->trace);
     for (size_t i = 0; !rc && i < t->n_cases; i++) {
         const struct wsc_case *c = &t->cases[i];
         char *name = NULL;
@@ -196,20 +192,20 @@ static int property(xmlTextWriterPtr w, const char *name, const char *value)
 {
     return start(w, "property") || attr_safe(w, "name", name) ||
                    attr_safe(w, "value", value) || end(w)
-               ? -1 : 0;
+               ? -1
+               : 0;
 }
 
 /* Properties named "<test>.<metric>" = "1.234 ms", and "<test>.attempts"
  * for tests that needed more than one. */
-static int test_property(xmlTextWriterPtr w, const char *test,
-                         const char *suffix, const char *number,
-                         const char *unit)
+static int test_property(xmlTextWriterPtr w, const char *test, const char *suffix,
+                         const char *number, const char *unit)
 {
     char *name, *value;
     if (asprintf(&name, "%s.%s", test, suffix) < 0)
         return -1;
-    if (asprintf(&value, "%s%s%s", number, unit && *unit ? " " : "",
-                 unit ? unit : "") < 0) {
+    if (asprintf(&value, "%s%s%s", number, unit && *unit ? " " : "", unit ? unit : "") <
+        0) {
         free(name);
         return -1;
     }
@@ -274,8 +270,7 @@ static int system_out(xmlTextWriterPtr w, const struct wsc_suite_result *s)
         for (size_t k = 0; k < t->n_warnings; k++)
             fprintf(f, "warning: %s\n", t->warnings[k]);
         if (has_log)
-            fprintf(f, "%s%s", t->log,
-                    t->log[strlen(t->log) - 1] == '\n' ? "" : "\n");
+            fprintf(f, "%s%s", t->log, t->log[strlen(t->log) - 1] == '\n' ? "" : "\n");
     }
     int failed = ferror(f);
     if (fclose(f) != 0 || failed) {
@@ -287,25 +282,21 @@ static int system_out(xmlTextWriterPtr w, const struct wsc_suite_result *s)
     return rc ? -1 : 0;
 }
 
-static int testsuite(xmlTextWriterPtr w, const struct wsc_suite_result *s,
-                     size_t id)
+static int testsuite(xmlTextWriterPtr w, const struct wsc_suite_result *s, size_t id)
 {
     char timestamp[32];
     wsc_format_utc(timestamp, sizeof timestamp, s->started, 0);
     const char *name = non_blank(s->name, non_blank(s->file, "unnamed"));
 
-    if (start(w, "testsuite") ||
-        attr_safe(w, "name", name) ||
+    if (start(w, "testsuite") || attr_safe(w, "name", name) ||
         xmlTextWriterWriteAttribute(w, X("timestamp"), X(timestamp)) < 0 ||
         attr_safe(w, "hostname", non_blank(s->hostname, "localhost")) ||
         attr_count(w, "tests", wsc_suite_total(s)) ||
         attr_count(w, "failures", wsc_suite_count(s, WSC_FAILED)) ||
         attr_count(w, "errors", wsc_suite_count(s, WSC_ERROR)) ||
         attr_count(w, "skipped", wsc_suite_count(s, WSC_SKIPPED)) ||
-        attr_seconds(w, "time", s->duration) ||
-        attr_safe(w, "package", name) ||
-        attr_count(w, "id", id) ||
-        properties(w, s))
+        attr_seconds(w, "time", s->duration) || attr_safe(w, "package", name) ||
+        attr_count(w, "id", id) || properties(w, s))
         return -1;
     for (size_t i = 0; i < s->n_tests; i++)
         if (testcase(w, s, &s->tests[i]))
@@ -319,8 +310,7 @@ static int document(xmlTextWriterPtr w, const struct wsc_run_result *r)
 {
     if (xmlTextWriterSetIndent(w, 1) < 0 ||
         xmlTextWriterSetIndentString(w, X("  ")) < 0 ||
-        xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0 ||
-        start(w, "testsuites"))
+        xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0 || start(w, "testsuites"))
         return -1;
     for (size_t i = 0; i < r->n_suites; i++)
         if (testsuite(w, &r->suites[i], i))

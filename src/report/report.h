@@ -8,9 +8,9 @@
 
 struct wsc_console {
     FILE *out;
-    int color;     /* ANSI colours (TTY and NO_COLOR unset) */
-    int quiet;     /* only failures and the summary */
-    int verbose;   /* also notes, metrics */
+    int color;   /* ANSI colours (TTY and NO_COLOR unset) */
+    int quiet;   /* only failures and the summary */
+    int verbose; /* also notes, metrics */
 };
 
 /* One line per test: status, suite and test name, duration, and on failure
@@ -23,8 +23,7 @@ void wsc_console_summary(const struct wsc_console *c, const struct wsc_run_resul
 /* Both write to PATH.tmp.XXXXXX and rename; never leave a half-written file.
  * Return 0, or -1 with *err (malloc'ed) naming the path and the reason. */
 int wsc_junit_write(const char *path, const struct wsc_run_result *r, char **err);
-int wsc_json_report_write(const char *path, const struct wsc_run_result *r,
-                          char **err);
+int wsc_json_report_write(const char *path, const struct wsc_run_result *r, char **err);
 
 /* Makes text safe for XML 1.0: invalid UTF-8 bytes (and U+FFFE, U+FFFF)
  * become U+FFFD, control characters other than tab/newline/CR become "\xNN"

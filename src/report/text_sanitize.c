@@ -33,11 +33,17 @@ static size_t utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
         return 1;
     }
     if (c >= 0xC2 && c <= 0xDF) {
-        len = 2; min = 0x80; v = c & 0x1Fu;
+        len = 2;
+        min = 0x80;
+        v = c & 0x1Fu;
     } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3; min = 0x800; v = c & 0x0Fu;
+        len = 3;
+        min = 0x800;
+        v = c & 0x0Fu;
     } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4; min = 0x10000; v = c & 0x07u;
+        len = 4;
+        min = 0x10000;
+        v = c & 0x07u;
     } else {
         return 0; /* continuation byte, overlong lead, or 0xF5..0xFF */
     }

@@ -25,7 +25,8 @@ static const char *U(const char *path)
 static int start_server(void)
 {
     static const char *const schemes[] = {"http://", NULL};
-    return wsc_test_peer_start(&server, wsc_test_python(), "peer_http.py", NULL, schemes, 10);
+    return wsc_test_peer_start(&server, wsc_test_python(), "peer_http.py", NULL, schemes,
+                               10);
 }
 
 static int stop_server(void)
@@ -45,7 +46,8 @@ static int get(struct wsc_http_request *req, struct wsc_http_response *resp, cha
 static const char *header(const struct wsc_http_response *r, const char *name)
 {
     struct json_object *v = NULL;
-    return json_object_object_get_ex(r->headers, name, &v) ? json_object_get_string(v) : NULL;
+    return json_object_object_get_ex(r->headers, name, &v) ? json_object_get_string(v)
+                                                           : NULL;
 }
 
 static const char *member(struct json_object *o, const char *name)
@@ -121,10 +123,14 @@ static void test_binary_body(void)
     char *err = NULL;
     CU_ASSERT_EQUAL_FATAL(get(&req, &r, &err), 0);
     CU_ASSERT_EQUAL_FATAL(r.body_len, 9);
-    CU_ASSERT(memcmp(r.body, "ab\0c\xff\xfe" "d\xc3\xa9", 9) == 0);
+    CU_ASSERT(memcmp(r.body,
+                     "ab\0c\xff\xfe"
+                     "d\xc3\xa9",
+                     9) == 0);
     struct json_object *t = wsc_http_body_text(r.body, r.body_len, 65536);
-    CU_ASSERT_STRING_EQUAL(json_object_get_string(t),
-                           "ab\xef\xbf\xbd" "c\xef\xbf\xbd\xef\xbf\xbd" "d\xc3\xa9");
+    CU_ASSERT_STRING_EQUAL(json_object_get_string(t), "ab\xef\xbf\xbd"
+                                                      "c\xef\xbf\xbd\xef\xbf\xbd"
+                                                      "d\xc3\xa9");
     json_object_put(t);
     wsc_http_response_free(&r);
 }
@@ -193,8 +199,11 @@ static void test_put_body_and_headers(void)
     struct json_object *hdrs = json_tokener_parse(
         "{\"X-Token\":\"abc\",\"X-Num\":42,\"Content-Type\":\"text/csv\",\"User-Agent\":null,"
         "\"X-Empty\":\"\"}");
-    struct wsc_http_request req = {.method = "PUT", .url = U("/echo"), .headers = hdrs,
-                                   .body = "a,b\n1,2\n", .body_len = 8};
+    struct wsc_http_request req = {.method = "PUT",
+                                   .url = U("/echo"),
+                                   .headers = hdrs,
+                                   .body = "a,b\n1,2\n",
+                                   .body_len = 8};
     struct wsc_http_response r;
     struct json_object *e = echo(&req, &r);
     CU_ASSERT_PTR_NOT_NULL_FATAL(e);
@@ -296,7 +305,8 @@ static void test_connection_refused(void)
     CU_ASSERT_FATAL(port > 0);
     char where[64], want[128];
     snprintf(where, sizeof where, "http://127.0.0.1:%d/health", port);
-    snprintf(want, sizeof want, "connect to 127.0.0.1:%d failed: Connection refused", port);
+    snprintf(want, sizeof want, "connect to 127.0.0.1:%d failed: Connection refused",
+             port);
     struct wsc_http_request req = {.url = where};
     expect_error(&req, want);
 }
@@ -361,8 +371,8 @@ static int trace_has(const struct wsc_ctx *ctx, const char *dir, const char *dat
 {
     for (size_t i = 0; i < json_object_array_length(ctx->trace); i++) {
         struct json_object *e = json_object_array_get_idx(ctx->trace, i);
-        if (strcmp(member(e, "dir"), dir) == 0 && member(e, "data")
-            && strcmp(member(e, "data"), data) == 0)
+        if (strcmp(member(e, "dir"), dir) == 0 && member(e, "data") &&
+            strcmp(member(e, "data"), data) == 0)
             return 1;
     }
     return 0;
@@ -382,8 +392,8 @@ static void test_context_trace_and_secrets(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
     struct json_object *hdrs = json_tokener_parse(
         "{\"Authorization\":\"Bearer s3cr3t-token\",\"Cookie\":\"sid=42abc\"}");
-    struct wsc_http_request req = {.url = U("/redirect/1"), .headers = hdrs,
-                                   .follow_redirects = 1};
+    struct wsc_http_request req = {
+        .url = U("/redirect/1"), .headers = hdrs, .follow_redirects = 1};
     struct wsc_http_response r;
     char *err = NULL;
     CU_ASSERT_EQUAL_FATAL(wsc_http_request(ctx, &req, &r, &err), 0);
@@ -422,7 +432,8 @@ static void test_url_password_is_secret(void)
     struct wsc_ctx *ctx = wsc_ctx_new(10, NULL, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
     char u[128];
-    snprintf(u, sizeof(u), "http://user:pa55word@%s/health", server.url + strlen("http://"));
+    snprintf(u, sizeof(u), "http://user:pa55word@%s/health",
+             server.url + strlen("http://"));
     struct wsc_http_request req = {.url = u};
     struct wsc_http_response r;
     char *err = NULL;
@@ -489,7 +500,8 @@ static int run_expect(const char *expect, long status, const char *body,
     struct wsc_ctx *ctx = wsc_ctx_new(5, NULL, 0);
     struct json_object *e = expect ? json_tokener_parse(expect) : NULL;
     struct wsc_http_response r;
-    fake_response(&r, status, "{\"content-type\":\"application/json\",\"x-multi\":\"one, two\"}",
+    fake_response(&r, status,
+                  "{\"content-type\":\"application/json\",\"x-multi\":\"one, two\"}",
                   body);
     struct json_object *outputs = http_response_outputs(&r);
     int bad = http_expect_response(ctx, e, outputs, &r, rule);
@@ -506,11 +518,15 @@ static void test_expect_status(void)
     CU_ASSERT_EQUAL(run_expect("{\"status\":200}", 200, "{}", HTTP_STATUS_BELOW_400), 0);
     CU_ASSERT_EQUAL(run_expect("{\"status\":200}", 404, "{}", HTTP_STATUS_BELOW_400), 1);
     CU_ASSERT_STRING_EQUAL(msg, "/status: expected 200, got 404");
-    CU_ASSERT_EQUAL(run_expect("{\"status\":[200,204]}", 204, "{}", HTTP_STATUS_BELOW_400), 0);
-    CU_ASSERT_EQUAL(run_expect("{\"status\":[200,204]}", 500, "{}", HTTP_STATUS_BELOW_400), 1);
+    CU_ASSERT_EQUAL(
+        run_expect("{\"status\":[200,204]}", 204, "{}", HTTP_STATUS_BELOW_400), 0);
+    CU_ASSERT_EQUAL(
+        run_expect("{\"status\":[200,204]}", 500, "{}", HTTP_STATUS_BELOW_400), 1);
     CU_ASSERT_STRING_EQUAL(msg, "/status: expected one of [200,204], got 500");
-    CU_ASSERT_EQUAL(run_expect("{\"status\":{\"$gte\":500}}", 503, "{}", HTTP_STATUS_2XX), 0);
-    CU_ASSERT_EQUAL(run_expect("{\"status\":{\"$lt\":300}}", 503, "{}", HTTP_STATUS_2XX), 1);
+    CU_ASSERT_EQUAL(run_expect("{\"status\":{\"$gte\":500}}", 503, "{}", HTTP_STATUS_2XX),
+                    0);
+    CU_ASSERT_EQUAL(run_expect("{\"status\":{\"$lt\":300}}", 503, "{}", HTTP_STATUS_2XX),
+                    1);
     CU_ASSERT_STRING_EQUAL(msg, "/status: expected < 300, got 503");
 }
 
@@ -529,39 +545,48 @@ static void test_expect_default_rules(void)
 static void test_expect_json_headers_body(void)
 {
     const char *body = "{\"status\":\"ok\",\"items\":[1,2]}";
-    CU_ASSERT_EQUAL(run_expect("{\"json\":{\"status\":\"ok\"}}", 200, body,
-                               HTTP_STATUS_2XX), 0);
-    CU_ASSERT_EQUAL(run_expect("{\"json\":{\"status\":\"down\"}}", 200, body,
-                               HTTP_STATUS_2XX), 1);
+    CU_ASSERT_EQUAL(
+        run_expect("{\"json\":{\"status\":\"ok\"}}", 200, body, HTTP_STATUS_2XX), 0);
+    CU_ASSERT_EQUAL(
+        run_expect("{\"json\":{\"status\":\"down\"}}", 200, body, HTTP_STATUS_2XX), 1);
     CU_ASSERT_STRING_EQUAL(msg, "/json/status: expected \"down\", got \"ok\"");
     CU_ASSERT_EQUAL(run_expect("{\"headers\":{\"X-Multi\":{\"$contains\":\"two\"}}}", 200,
-                               body, HTTP_STATUS_2XX), 0);
-    CU_ASSERT_EQUAL(run_expect("{\"headers\":{\"X-Other\":{\"$exists\":true}}}", 200, body,
-                               HTTP_STATUS_2XX), 1);
+                               body, HTTP_STATUS_2XX),
+                    0);
+    CU_ASSERT_EQUAL(run_expect("{\"headers\":{\"X-Other\":{\"$exists\":true}}}", 200,
+                               body, HTTP_STATUS_2XX),
+                    1);
     CU_ASSERT_STRING_EQUAL(msg, "/headers/x-other: missing (expected to exist)");
-    CU_ASSERT_EQUAL(run_expect("{\"body\":{\"$regex\":\"\\\"ok\\\"\"}}", 200, body,
-                               HTTP_STATUS_2XX), 0);
-    CU_ASSERT_EQUAL(run_expect("{\"body\":{\"$contains\":\"down\"}}", 200, body,
-                               HTTP_STATUS_2XX), 1);
+    CU_ASSERT_EQUAL(
+        run_expect("{\"body\":{\"$regex\":\"\\\"ok\\\"\"}}", 200, body, HTTP_STATUS_2XX),
+        0);
+    CU_ASSERT_EQUAL(
+        run_expect("{\"body\":{\"$contains\":\"down\"}}", 200, body, HTTP_STATUS_2XX), 1);
     CU_ASSERT(wsc_test_contains(msg, "/body: expected to contain \"down\""));
-    CU_ASSERT_EQUAL(run_expect("{\"url\":\"http://h/x\"}", 200, body, HTTP_STATUS_2XX), 0);
+    CU_ASSERT_EQUAL(run_expect("{\"url\":\"http://h/x\"}", 200, body, HTTP_STATUS_2XX),
+                    0);
     /* every mismatch is reported, not only the first */
     CU_ASSERT_EQUAL(run_expect("{\"status\":201,\"json\":{\"items\":[1]}}", 200, body,
-                               HTTP_STATUS_2XX), 2);
+                               HTTP_STATUS_2XX),
+                    2);
     CU_ASSERT(wsc_test_contains(msg, "/status: expected 201, got 200"));
     CU_ASSERT(wsc_test_contains(msg, "; /json/items: expected 1 element, got 2"));
 }
 
 static void test_expect_json_of_text(void)
 {
-    CU_ASSERT_EQUAL(run_expect("{\"json\":{\"a\":1}}", 200, "plain words", HTTP_STATUS_2XX), 1);
-    CU_ASSERT_STRING_EQUAL(msg, "/json: the body is not JSON (content-type: application/json, "
-                                "11 bytes)");
+    CU_ASSERT_EQUAL(
+        run_expect("{\"json\":{\"a\":1}}", 200, "plain words", HTTP_STATUS_2XX), 1);
+    CU_ASSERT_STRING_EQUAL(msg,
+                           "/json: the body is not JSON (content-type: application/json, "
+                           "11 bytes)");
     /* the other members are still matched */
     CU_ASSERT_EQUAL(run_expect("{\"json\":{\"a\":1},\"status\":201}", 200, "plain words",
-                               HTTP_STATUS_2XX), 2);
-    CU_ASSERT_STRING_EQUAL(msg, "/status: expected 201, got 200; /json: the body is not JSON "
-                                "(content-type: application/json, 11 bytes)");
+                               HTTP_STATUS_2XX),
+                    2);
+    CU_ASSERT_STRING_EQUAL(msg,
+                           "/status: expected 201, got 200; /json: the body is not JSON "
+                           "(content-type: application/json, 11 bytes)");
 }
 
 static CU_TestInfo response_tests[] = {

@@ -77,12 +77,12 @@ static struct wsc_ws *connect_to(const char *url, unsigned max, int observe)
     return ws;
 }
 
-#define ASSERT_OK(ws, expr)                                                     \
-    do {                                                                        \
-        enum wsc_ws_result r_ = (expr);                                         \
-        if (r_ != WSC_WS_OK)                                                    \
-            fprintf(stderr, "# %s: %d %s\n", #expr, r_, wsc_ws_error(ws));      \
-        CU_ASSERT_EQUAL_FATAL(r_, WSC_WS_OK);                                   \
+#define ASSERT_OK(ws, expr)                                                \
+    do {                                                                   \
+        enum wsc_ws_result r_ = (expr);                                    \
+        if (r_ != WSC_WS_OK)                                               \
+            fprintf(stderr, "# %s: %d %s\n", #expr, r_, wsc_ws_error(ws)); \
+        CU_ASSERT_EQUAL_FATAL(r_, WSC_WS_OK);                              \
     } while (0)
 
 /* Sends a text command and receives the next data message. */
@@ -170,14 +170,14 @@ static void test_options_errors(void)
 
 static void test_schema_fragment_is_json(void)
 {
-    struct json_object *s = json_tokener_parse("{\"type\":\"object\",\"properties\":{"
-                                               WSC_WS_OPTION_PROPS "}}");
+    struct json_object *s = json_tokener_parse(
+        "{\"type\":\"object\",\"properties\":{" WSC_WS_OPTION_PROPS "}}");
     CU_ASSERT_PTR_NOT_NULL_FATAL(s);
     struct json_object *props, *v;
     CU_ASSERT(json_object_object_get_ex(s, "properties", &props));
-    const char *names[] = {"url", "headers", "origin", "subprotocols", "connect_timeout",
-                           "ca_file", "insecure", "client_cert", "client_key",
-                           "max_message_size"};
+    const char *names[] = {
+        "url",     "headers",  "origin",      "subprotocols", "connect_timeout",
+        "ca_file", "insecure", "client_cert", "client_key",   "max_message_size"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         CU_ASSERT(json_object_object_get_ex(props, names[i], &v));
     json_object_put(s);
@@ -309,8 +309,11 @@ static void test_node_max_message_size(void)
     ASSERT_OK(ws, wsc_ws_status(ws));
     struct wsc_ws_msg m;
     ASSERT_OK(ws, roundtrip(ws, "wsc:big 1000", &m)); /* exactly the bound */
-    CU_ASSERT_EQUAL(roundtrip(ws, "wsc:fragments 3 " "0123456789012345678901234567890123456789"
-                                  "0123456789012345678901234567890123456789", &m),
+    CU_ASSERT_EQUAL(roundtrip(ws,
+                              "wsc:fragments 3 "
+                              "0123456789012345678901234567890123456789"
+                              "0123456789012345678901234567890123456789",
+                              &m),
                     WSC_WS_OK);
     CU_ASSERT_EQUAL(roundtrip(ws, "wsc:big 1001", &m), WSC_WS_ERROR);
     CU_ASSERT_STRING_EQUAL(wsc_ws_error(ws), "message larger than max_message_size 1000");
@@ -426,9 +429,10 @@ static int has_trace(const struct wsc_ctx *ctx, const char *dir, const char *kin
 {
     for (size_t i = 0; i < json_object_array_length(ctx->trace); i++) {
         struct json_object *e = json_object_array_get_idx(ctx->trace, i), *d, *k;
-        if (json_object_object_get_ex(e, "dir", &d) && json_object_object_get_ex(e, "kind", &k)
-            && strcmp(json_object_get_string(d), dir) == 0
-            && strcmp(json_object_get_string(k), kind) == 0)
+        if (json_object_object_get_ex(e, "dir", &d) &&
+            json_object_object_get_ex(e, "kind", &k) &&
+            strcmp(json_object_get_string(d), dir) == 0 &&
+            strcmp(json_object_get_string(k), kind) == 0)
             return 1;
     }
     return 0;
@@ -441,8 +445,10 @@ static void test_node_headers_secret_and_reject(void)
     CU_ASSERT_EQUAL_FATAL(start_node(&p, args), 0);
     struct wsc_ctx *ctx = wsc_ctx_new(10, NULL, 0);
     char params[256];
-    snprintf(params, sizeof params, "{\"url\":\"%s\",\"headers\":{\"Authorization\":"
-             "\"Bearer s3cret-token\"}}", p.url);
+    snprintf(params, sizeof params,
+             "{\"url\":\"%s\",\"headers\":{\"Authorization\":"
+             "\"Bearer s3cret-token\"}}",
+             p.url);
     struct json_object *j = json_tokener_parse(params);
     struct wsc_ws_options o;
     char *err = NULL;
@@ -494,7 +500,8 @@ static int make_certificate(char dir[256], char cert[512], char key[512])
     snprintf(cmd, sizeof cmd,
              "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
              "-keyout '%s' -out '%s' -days 1 -subj /CN=127.0.0.1 "
-             "-addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1", key, cert);
+             "-addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1",
+             key, cert);
     return system(cmd) == 0 ? 0 : -1;
 }
 
@@ -552,23 +559,27 @@ static int make_pki(char dir[256])
 {
     if (wsc_test_mkdtemp(dir, 256, "wsc-ws-mtls") != 0)
         return -1;
-#define REQ "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 " \
-            "-nodes -days 1 "
-#define CA_EXT "-addext basicConstraints=critical,CA:TRUE " \
-               "-addext keyUsage=critical,keyCertSign "
+#define REQ                                                               \
+    "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 " \
+    "-nodes -days 1 "
+#define CA_EXT                                   \
+    "-addext basicConstraints=critical,CA:TRUE " \
+    "-addext keyUsage=critical,keyCertSign "
 #define LEAF_EXT "-addext basicConstraints=critical,CA:FALSE "
     char cmd[4096];
-    int n = snprintf(cmd, sizeof cmd,
-        "cd '%s' && { "
-        REQ "-keyout ca.key -out ca.pem -subj /CN=wscheck-test-ca " CA_EXT "&& "
-        REQ "-CA ca.pem -CAkey ca.key -keyout server.key -out server.pem "
-            "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 " LEAF_EXT "&& "
-        REQ "-CA ca.pem -CAkey ca.key -keyout client.key -out client.pem "
-            "-subj /CN=wscheck-test-client -addext extendedKeyUsage=clientAuth " LEAF_EXT "&& "
-        REQ "-keyout other-ca.key -out other-ca.pem -subj /CN=wscheck-other-ca " CA_EXT "&& "
-        REQ "-CA other-ca.pem -CAkey other-ca.key -keyout other.key -out other.pem "
-            "-subj /CN=wscheck-test-client -addext extendedKeyUsage=clientAuth " LEAF_EXT
-        "; } >/dev/null 2>&1", dir);
+    int n = snprintf(
+        cmd, sizeof cmd,
+        "cd '%s' && { " REQ "-keyout ca.key -out ca.pem -subj /CN=wscheck-test-ca " CA_EXT
+        "&& " REQ "-CA ca.pem -CAkey ca.key -keyout server.key -out server.pem "
+        "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 " LEAF_EXT "&& " REQ
+        "-CA ca.pem -CAkey ca.key -keyout client.key -out client.pem "
+        "-subj /CN=wscheck-test-client -addext extendedKeyUsage=clientAuth " LEAF_EXT
+        "&& " REQ
+        "-keyout other-ca.key -out other-ca.pem -subj /CN=wscheck-other-ca " CA_EXT
+        "&& " REQ "-CA other-ca.pem -CAkey other-ca.key -keyout other.key -out other.pem "
+        "-subj /CN=wscheck-test-client -addext extendedKeyUsage=clientAuth " LEAF_EXT
+        "; } >/dev/null 2>&1",
+        dir);
 #undef REQ
 #undef CA_EXT
 #undef LEAF_EXT
@@ -618,7 +629,8 @@ static void expect_mtls_failure(struct wsc_ws *ws, const char *url, const char *
     const char *err = wsc_ws_error(ws);
     int ok = starts_with(err, prefix) && (!detail || wsc_test_contains(err, detail));
     if (!ok)
-        fprintf(stderr, "# expected '%s...%s', got '%s'\n", prefix, detail ? detail : "", err);
+        fprintf(stderr, "# expected '%s...%s', got '%s'\n", prefix, detail ? detail : "",
+                err);
     CU_ASSERT(ok);
     CU_ASSERT_EQUAL(wsc_ws_send_text(ws, "x", 1), WSC_WS_ERROR);
 }
@@ -631,7 +643,8 @@ static void test_node_mutual_tls(void)
     pki_path(ca, dir, "ca.pem");
     pki_path(cert, dir, "server.pem");
     pki_path(key, dir, "server.key");
-    const char *args[] = {"--tls-cert", cert, "--tls-key", key, "--tls-client-ca", ca, NULL};
+    const char *args[] = {"--tls-cert",      cert, "--tls-key", key,
+                          "--tls-client-ca", ca,   NULL};
     struct wsc_test_peer p = WSC_TEST_PEER_INIT;
     if (start_node(&p, args) != 0) {
         wsc_test_rmtree(dir);
@@ -691,8 +704,8 @@ static void test_refused_connection(void)
 
 static int py_init(void)
 {
-    const char *args[] = {"--protocols", "chat,mcp", "--welcome", "hello from python",
-                          "--ping-interval", "0.2", NULL};
+    const char *args[] = {"--protocols",     "chat,mcp", "--welcome", "hello from python",
+                          "--ping-interval", "0.2",      NULL};
     return start_peer(&py_peer, wsc_test_python(), "peer_websockets.py", args);
 }
 
@@ -758,7 +771,8 @@ static void test_py_server_close_code(void)
 
 /* Connects to a fresh raw peer in `mode` with a 2 s deadline; checks that the
  * connect ends within the deadline + 1 s. */
-static struct wsc_ws *broken(const char *mode, struct wsc_test_peer *p, unsigned max, int flags)
+static struct wsc_ws *broken(const char *mode, struct wsc_test_peer *p, unsigned max,
+                             int flags)
 {
     if (start_raw(p, mode) != 0)
         return NULL;
@@ -801,21 +815,24 @@ static void test_no_upgrade(void)
 
 static void test_no_connection(void)
 {
-    expect_handshake_error("no-connection", "Connection header missing from the 101 answer");
+    expect_handshake_error("no-connection",
+                           "Connection header missing from the 101 answer");
 }
 
 static void test_unoffered_subprotocol(void)
 {
-    expect_handshake_error("unoffered-subprotocol",
-                           "server selected subprotocol 'unoffered', which was not offered "
-                           "(none was offered)");
+    expect_handshake_error(
+        "unoffered-subprotocol",
+        "server selected subprotocol 'unoffered', which was not offered "
+        "(none was offered)");
 }
 
 static void test_unoffered_extension(void)
 {
-    expect_handshake_error("unoffered-extension",
-                           "server accepted extension 'permessage-deflate', which was not "
-                           "offered");
+    expect_handshake_error(
+        "unoffered-extension",
+        "server accepted extension 'permessage-deflate', which was not "
+        "offered");
 }
 
 static void test_silent(void)
@@ -870,7 +887,8 @@ static void test_close_mid_frame(void)
 
 static void test_oversize_frame(void)
 {
-    expect_recv_error("oversize-frame", 0, "message larger than max_message_size 1048576");
+    expect_recv_error("oversize-frame", 0,
+                      "message larger than max_message_size 1048576");
 }
 
 static void test_oversize_fragments(void)
@@ -896,7 +914,8 @@ static void test_never_answers_close(void)
     double t0 = wsc_now();
     CU_ASSERT_EQUAL(wsc_ws_close(ws, 1000, "bye", t0 + 1), WSC_WS_TIMEOUT);
     CU_ASSERT(wsc_now() - t0 < HANG_GUARD_S); /* returned, did not hang */
-    CU_ASSERT(wsc_test_contains(wsc_ws_error(ws), "no close frame from the peer within 1.0"));
+    CU_ASSERT(
+        wsc_test_contains(wsc_ws_error(ws), "no close frame from the peer within 1.0"));
     CU_ASSERT_EQUAL(wsc_ws_send_text(ws, "after close", 11), WSC_WS_CLOSED);
     wsc_ws_free(ws);
     wsc_test_peer_stop(&p);
@@ -941,7 +960,8 @@ static CU_TestInfo node_tests[] = {
     {"node: a lost pong times out", test_node_lost_pong},
     {"node: headers, secrets, traces, rejection", test_node_headers_secret_and_reject},
     {"node: wss:// with a CA file, refused without, insecure", test_node_wss},
-    {"node: wss:// with mutual TLS, refused without or with another CA", test_node_mutual_tls},
+    {"node: wss:// with mutual TLS, refused without or with another CA",
+     test_node_mutual_tls},
     {"connection refused", test_refused_connection},
     CU_TEST_INFO_NULL,
 };

@@ -8,7 +8,8 @@
 
 #include <wscheck/plugin.h>
 
-static const char *str_param(struct json_object *params, const char *key, const char *dflt)
+static const char *str_param(struct json_object *params, const char *key,
+                             const char *dflt)
 {
     struct json_object *v;
     return json_object_object_get_ex(params, key, &v) ? json_object_get_string(v) : dflt;
@@ -50,7 +51,8 @@ static void check_hang(struct wsc_ctx *ctx, struct json_object *params)
 static void check_sleep(struct wsc_ctx *ctx, struct json_object *params)
 {
     struct json_object *v;
-    double s = json_object_object_get_ex(params, "seconds", &v) ? json_object_get_double(v) : 0;
+    double s =
+        json_object_object_get_ex(params, "seconds", &v) ? json_object_get_double(v) : 0;
     if (wsc_sleep(ctx, s) < 0)
         wsc_fail(ctx, "deadline reached before %.3f s", s);
 }
@@ -60,7 +62,8 @@ static void check_flaky(struct wsc_ctx *ctx, struct json_object *params)
 {
     const char *path = str_param(params, "counter_file", NULL);
     struct json_object *v;
-    int fail_times = json_object_object_get_ex(params, "fail_times", &v) ? json_object_get_int(v) : 1;
+    int fail_times =
+        json_object_object_get_ex(params, "fail_times", &v) ? json_object_get_int(v) : 1;
     int count = 0;
     FILE *f = fopen(path, "r");
     if (f) {
@@ -90,7 +93,8 @@ static void check_output(struct wsc_ctx *ctx, struct json_object *params)
 static void check_hostile(struct wsc_ctx *ctx, struct json_object *params)
 {
     (void)params;
-    static const char nasty[] = "<tag attr=\"x\"> & ]]> \x01\x02\x1b[31m \xff\xfe bad \xc3\x28 end";
+    static const char nasty[] =
+        "<tag attr=\"x\"> & ]]> \x01\x02\x1b[31m \xff\xfe bad \xc3\x28 end";
     wsc_note(ctx, "server said: %s", nasty);
     wsc_output(ctx, "text", json_object_new_string(nasty));
     wsc_metric(ctx, "weird<&>", 1, "<unit>");
@@ -192,24 +196,80 @@ static const struct wsc_metric_decl pass_metrics[] = {
 #define OBJ(props) "{\"type\":\"object\",\"properties\":{" props "}}"
 
 static const struct wsc_check checks[] = {
-    {.name = "pass", .summary = "always passes", .params_schema = OBJ(""), .run = check_pass,
+    {.name = "pass",
+     .summary = "always passes",
+     .params_schema = OBJ(""),
+     .run = check_pass,
      .metrics = pass_metrics},
-    {.name = "fail", .summary = "always fails", .params_schema = OBJ("\"message\":{\"type\":\"string\",\"description\":\"failure message\"}"), .run = check_fail},
-    {.name = "error", .summary = "always errors", .params_schema = OBJ("\"message\":{\"type\":\"string\",\"description\":\"error message\"}"), .run = check_error},
-    {.name = "crash", .summary = "raises a signal", .params_schema = OBJ("\"signal\":{\"type\":\"string\",\"enum\":[\"SEGV\",\"ABRT\"],\"default\":\"SEGV\",\"description\":\"signal\"}"), .run = check_crash},
-    {.name = "hang", .summary = "never returns, ignoring the deadline", .params_schema = OBJ(""), .run = check_hang},
-    {.name = "sleep", .summary = "sleeps, honouring the deadline", .params_schema = OBJ("\"seconds\":{\"type\":\"number\",\"default\":0,\"description\":\"how long\"}"), .run = check_sleep},
-    {.name = "flaky", .summary = "fails the first N times", .params_schema = "{\"type\":\"object\",\"required\":[\"counter_file\"],\"properties\":{\"counter_file\":{\"type\":\"string\",\"description\":\"counter\"},\"fail_times\":{\"type\":\"integer\",\"default\":1,\"description\":\"failures before passing\"}}}", .run = check_flaky},
-    {.name = "output", .summary = "outputs its value", .params_schema = OBJ("\"value\":{\"description\":\"any value\"}"), .run = check_output},
-    {.name = "hostile", .summary = "fails with hostile text", .params_schema = OBJ(""), .run = check_hostile},
-    {.name = "secret", .summary = "leaks a secret that must be redacted", .params_schema = OBJ("\"token\":{\"type\":\"string\",\"description\":\"secret\"}"), .run = check_secret},
-    {.name = "setvar", .summary = "sets a variable", .params_schema = OBJ("\"name\":{\"type\":\"string\",\"description\":\"name\"},\"value\":{\"description\":\"value\"}"), .run = check_setvar},
-    {.name = "deferred", .summary = "expands steps at run time", .params_schema = OBJ("\"steps\":{\"type\":\"array\",\"x-wsc-deferred\":true,\"description\":\"steps\"}"), .run = check_deferred},
-    {.name = "match", .summary = "matches actual against expect", .params_schema = OBJ("\"expect\":{\"x-wsc-expect\":true,\"description\":\"matcher\"},\"actual\":{\"description\":\"value\"}"), .run = check_match},
-    {.name = "warn", .summary = "passes with warnings", .params_schema = OBJ("\"warnings\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"warning texts\"}"), .run = check_warn},
-    {.name = "cases", .summary = "reports the cases its params list", .params_schema = OBJ("\"cases\":{\"type\":\"object\",\"description\":\"case name: passed, failed, error or skipped\"},\"fail\":{\"type\":\"string\",\"description\":\"fails the test itself too\"}"), .run = check_cases,
+    {.name = "fail",
+     .summary = "always fails",
+     .params_schema =
+         OBJ("\"message\":{\"type\":\"string\",\"description\":\"failure message\"}"),
+     .run = check_fail},
+    {.name = "error",
+     .summary = "always errors",
+     .params_schema =
+         OBJ("\"message\":{\"type\":\"string\",\"description\":\"error message\"}"),
+     .run = check_error},
+    {.name = "crash",
+     .summary = "raises a signal",
+     .params_schema = OBJ(
+         "\"signal\":{\"type\":\"string\",\"enum\":[\"SEGV\",\"ABRT\"],\"default\":\"SEGV\",\"description\":\"signal\"}"),
+     .run = check_crash},
+    {.name = "hang",
+     .summary = "never returns, ignoring the deadline",
+     .params_schema = OBJ(""),
+     .run = check_hang},
+    {.name = "sleep",
+     .summary = "sleeps, honouring the deadline",
+     .params_schema = OBJ(
+         "\"seconds\":{\"type\":\"number\",\"default\":0,\"description\":\"how long\"}"),
+     .run = check_sleep},
+    {.name = "flaky",
+     .summary = "fails the first N times",
+     .params_schema =
+         "{\"type\":\"object\",\"required\":[\"counter_file\"],\"properties\":{\"counter_file\":{\"type\":\"string\",\"description\":\"counter\"},\"fail_times\":{\"type\":\"integer\",\"default\":1,\"description\":\"failures before passing\"}}}",
+     .run = check_flaky},
+    {.name = "output",
+     .summary = "outputs its value",
+     .params_schema = OBJ("\"value\":{\"description\":\"any value\"}"),
+     .run = check_output},
+    {.name = "hostile",
+     .summary = "fails with hostile text",
+     .params_schema = OBJ(""),
+     .run = check_hostile},
+    {.name = "secret",
+     .summary = "leaks a secret that must be redacted",
+     .params_schema = OBJ("\"token\":{\"type\":\"string\",\"description\":\"secret\"}"),
+     .run = check_secret},
+    {.name = "setvar",
+     .summary = "sets a variable",
+     .params_schema = OBJ(
+         "\"name\":{\"type\":\"string\",\"description\":\"name\"},\"value\":{\"description\":\"value\"}"),
+     .run = check_setvar},
+    {.name = "deferred",
+     .summary = "expands steps at run time",
+     .params_schema = OBJ(
+         "\"steps\":{\"type\":\"array\",\"x-wsc-deferred\":true,\"description\":\"steps\"}"),
+     .run = check_deferred},
+    {.name = "match",
+     .summary = "matches actual against expect",
+     .params_schema = OBJ(
+         "\"expect\":{\"x-wsc-expect\":true,\"description\":\"matcher\"},\"actual\":{\"description\":\"value\"}"),
+     .run = check_match},
+    {.name = "warn",
+     .summary = "passes with warnings",
+     .params_schema = OBJ(
+         "\"warnings\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"description\":\"warning texts\"}"),
+     .run = check_warn},
+    {.name = "cases",
+     .summary = "reports the cases its params list",
+     .params_schema = OBJ(
+         "\"cases\":{\"type\":\"object\",\"description\":\"case name: passed, failed, error or skipped\"},\"fail\":{\"type\":\"string\",\"description\":\"fails the test itself too\"}"),
+     .run = check_cases,
      .flags = WSC_CHECK_CASES},
     {.name = NULL},
 };
 
-WSC_PLUGIN("testkit", "1.0.0", "Checks with known behaviour, for wscheck's own tests", checks);
+WSC_PLUGIN("testkit", "1.0.0", "Checks with known behaviour, for wscheck's own tests",
+           checks);

@@ -74,7 +74,8 @@ static void test_param_getters(void)
 
 /* ---- Rendering -------------------------------------------------------------- */
 
-static void render_is(int line, const char *data, size_t len, size_t size, const char *want)
+static void render_is(int line, const char *data, size_t len, size_t size,
+                      const char *want)
 {
     char out[512];
     size_t n = wsc_render_text_buf(out, size, data, len);
@@ -90,7 +91,8 @@ static void test_render_escapes(void)
     RENDER("a\nb\rc\td", 64, "a\\nb\\rc\\td");
     RENDER("nul\0and\x01\x1f\x7f", 64, "nul\\x00and\\x01\\x1f\\x7f");
     /* valid UTF-8 is kept, bytes that are not UTF-8 are escaped */
-    RENDER("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 64, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+    RENDER("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 64,
+           "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
     RENDER("bad \xff \xc3 end", 64, "bad \\xff \\xc3 end");
     RENDER("overlong \xc0\xaf", 64, "overlong \\xc0\\xaf");
     RENDER("surrogate \xed\xa0\x80", 64, "surrogate \\xed\\xa0\\x80");
@@ -118,7 +120,8 @@ static void test_render_cut(void)
     char big[WSC_RENDER_MAX * 2];
     memset(big, 'x', sizeof big);
     s = wsc_render_text(big, sizeof big, WSC_RENDER_MAX);
-    CU_ASSERT(s && strlen(s) == WSC_RENDER_MAX + 3 && strcmp(s + WSC_RENDER_MAX, "...") == 0);
+    CU_ASSERT(s && strlen(s) == WSC_RENDER_MAX + 3 &&
+              strcmp(s + WSC_RENDER_MAX, "...") == 0);
     free(s);
 }
 
@@ -158,11 +161,12 @@ static void expect_is(int line, const char *expect, const char *defaults, int ba
     char *msg = (char *)"untouched";
     int got = wsc_expect_match(e, d, o, &msg);
     if (!want)
-        report(got == 0 && msg == NULL, line, "%s should match, got %d: %s", str(expect), got,
-               str(msg));
+        report(got == 0 && msg == NULL, line, "%s should match, got %d: %s", str(expect),
+               got, str(msg));
     else
         report(got == bad && msg && strcmp(msg, want) == 0, line,
-               "%s: %d mismatches\n#   want: %s\n#   got:  %s", str(expect), got, want, str(msg));
+               "%s: %d mismatches\n#   want: %s\n#   got:  %s", str(expect), got, want,
+               str(msg));
     if (got)
         free(msg);
     json_object_put(e);
@@ -179,9 +183,11 @@ static void test_expect_codes(void)
     EXPECT_OK("{\"status\":[500,503]}");
     EXPECT_OK("{\"status\":{\"$gte\":500}}");
     EXPECT_OK("{\"close_code\":[1000,1001]}");
-    EXPECT_BAD("{\"status\":[200,204]}", 1, "/status: expected one of [200,204], got 500");
+    EXPECT_BAD("{\"status\":[200,204]}", 1,
+               "/status: expected one of [200,204], got 500");
     EXPECT_BAD("{\"status\":200}", 1, "/status: expected 200, got 500");
-    EXPECT_BAD("{\"close_code\":[1000]}", 1, "/close_code: expected one of [1000], got 1001");
+    EXPECT_BAD("{\"close_code\":[1000]}", 1,
+               "/close_code: expected one of [1000], got 1001");
     /* a list is "one of" only for codes; elsewhere it is an array */
     EXPECT_BAD("{\"body\":[\"oops\"]}", 1, "/body: expected [\"oops\"], got \"oops\"");
 }
@@ -202,10 +208,12 @@ static void test_expect_members(void)
     EXPECT_OK("{}");
     EXPECT_OK(NULL);
     EXPECT_OK("{\"subprotocol\":null,\"body\":{\"$contains\":\"oo\"}}");
-    EXPECT_BAD("{\"subprotocol\":\"chat\"}", 1, "/subprotocol: expected \"chat\", got null");
+    EXPECT_BAD("{\"subprotocol\":\"chat\"}", 1,
+               "/subprotocol: expected \"chat\", got null");
     EXPECT_BAD("{\"json\":{\"ok\":true}}", 1, "/json: missing (expected {\"ok\":true})");
     /* every mismatch is reported, in order */
-    EXPECT_BAD("{\"status\":200,\"body\":\"fine\",\"headers\":{\"content-type\":\"x\"}}", 3,
+    EXPECT_BAD("{\"status\":200,\"body\":\"fine\",\"headers\":{\"content-type\":\"x\"}}",
+               3,
                "/status: expected 200, got 500; /body: expected \"fine\", got \"oops\"; "
                "/headers/content-type: expected \"x\", got \"text/plain\"");
 }
@@ -214,7 +222,8 @@ static void test_expect_defaults(void)
 {
     const char *below_400 = "{\"status\":{\"$lt\":400}}";
     expect_is(__LINE__, NULL, below_400, 1, "/status: expected < 400, got 500");
-    expect_is(__LINE__, "{\"body\":\"oops\"}", below_400, 1, "/status: expected < 400, got 500");
+    expect_is(__LINE__, "{\"body\":\"oops\"}", below_400, 1,
+              "/status: expected < 400, got 500");
     /* a member of expect replaces the default */
     expect_is(__LINE__, "{\"status\":500}", below_400, 0, NULL);
 }
@@ -224,10 +233,11 @@ static void check_is(int line, const char *expect, const char *want)
     struct json_object *e = parse(line, expect);
     char *msg = wsc_expect_check(e);
     if (!want)
-        report(msg == NULL, line, "%s should be well formed, got %s", str(expect), str(msg));
-    else
-        report(msg && strcmp(msg, want) == 0, line, "check\n#   want: %s\n#   got:  %s", want,
+        report(msg == NULL, line, "%s should be well formed, got %s", str(expect),
                str(msg));
+    else
+        report(msg && strcmp(msg, want) == 0, line, "check\n#   want: %s\n#   got:  %s",
+               want, str(msg));
     free(msg);
     json_object_put(e);
 }
@@ -235,11 +245,14 @@ static void check_is(int line, const char *expect, const char *want)
 static void test_expect_check(void)
 {
     check_is(__LINE__, NULL, NULL);
-    check_is(__LINE__, "{\"status\":[200,{\"$gte\":500}],\"headers\":{\"A\":\"1\"}}", NULL);
-    check_is(__LINE__, "[200]", "/: expected an object whose members name outputs, got [200]");
+    check_is(__LINE__, "{\"status\":[200,{\"$gte\":500}],\"headers\":{\"A\":\"1\"}}",
+             NULL);
+    check_is(__LINE__, "[200]",
+             "/: expected an object whose members name outputs, got [200]");
     check_is(__LINE__, "{\"status\":[]}",
              "/status: $in needs a non-empty array of values, got []");
-    check_is(__LINE__, "{\"json\":{\"a\":{\"$nope\":1}}}", "/json/a: unknown operator $nope");
+    check_is(__LINE__, "{\"json\":{\"a\":{\"$nope\":1}}}",
+             "/json/a: unknown operator $nope");
     check_is(__LINE__, "{\"$in\":[1]}",
              "/$in: expect's members name outputs; an operator goes inside a member");
     check_is(__LINE__, "{\"headers\":{\"X-A\":\"1\",\"x-a\":\"2\"}}",
@@ -272,8 +285,9 @@ static void test_expect_reported(void)
     ctx = wsc_ctx_new(5, NULL, 0);
     e = parse(__LINE__, "\"x\"");
     CU_ASSERT_EQUAL(wsc_expect_valid(ctx, e), -1);
-    CU_ASSERT_STRING_EQUAL(str(ctx->message.data),
-                           "expect: expected an object whose members name outputs, got \"x\"");
+    CU_ASSERT_STRING_EQUAL(
+        str(ctx->message.data),
+        "expect: expected an object whose members name outputs, got \"x\"");
     wsc_ctx_free(ctx);
     json_object_put(e);
 

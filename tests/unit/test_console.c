@@ -52,12 +52,15 @@ static int text_is(struct capture *cap, const char *want)
 
 static struct wsc_suite_result suite = {.name = "smoke"};
 
-static struct wsc_result result(const char *name, enum wsc_status st,
-                                const char *message, double duration, int attempts)
+static struct wsc_result result(const char *name, enum wsc_status st, const char *message,
+                                double duration, int attempts)
 {
-    return (struct wsc_result){.name = (char *)name, .plugin = "port",
-                               .status = st, .message = (char *)message,
-                               .duration = duration, .attempts = attempts};
+    return (struct wsc_result){.name = (char *)name,
+                               .plugin = "port",
+                               .status = st,
+                               .message = (char *)message,
+                               .duration = duration,
+                               .attempts = attempts};
 }
 
 /* ---- tests ------------------------------------------------------------------ */
@@ -67,23 +70,23 @@ static void test_each_status(void)
     struct capture cap;
     capture_open(&cap, 0, 0, 0);
     struct wsc_result p = result("port listens", WSC_PASSED, NULL, 0.012, 1);
-    struct wsc_result f = result("echo", WSC_FAILED,
-                                 "/reply: expected \"a\", got \"b\"\nsecond line\n", 1.5, 3);
-    struct wsc_result e = result("crash", WSC_ERROR, "check crashed: signal 11", 0.0004, 1);
+    struct wsc_result f = result(
+        "echo", WSC_FAILED, "/reply: expected \"a\", got \"b\"\nsecond line\n", 1.5, 3);
+    struct wsc_result e =
+        result("crash", WSC_ERROR, "check crashed: signal 11", 0.0004, 1);
     struct wsc_result s = result("later", WSC_SKIPPED, "not ready", 0, 0);
     wsc_console_test(&cap.c, &suite, &p);
     wsc_console_test(&cap.c, &suite, &f);
     wsc_console_test(&cap.c, &suite, &e);
     wsc_console_test(&cap.c, &suite, &s);
-    CU_ASSERT(text_is(&cap,
-        "PASS   smoke" SEP "port listens  (12 ms)\n"
-        "FAIL   smoke" SEP "echo  (1.50 s, 3 attempts)\n"
-        "       /reply: expected \"a\", got \"b\"\n"
-        "       second line\n"
-        "ERROR  smoke" SEP "crash  (0.4 ms)\n"
-        "       check crashed: signal 11\n"
-        "SKIP   smoke" SEP "later\n"
-        "       not ready\n"));
+    CU_ASSERT(text_is(&cap, "PASS   smoke" SEP "port listens  (12 ms)\n"
+                            "FAIL   smoke" SEP "echo  (1.50 s, 3 attempts)\n"
+                            "       /reply: expected \"a\", got \"b\"\n"
+                            "       second line\n"
+                            "ERROR  smoke" SEP "crash  (0.4 ms)\n"
+                            "       check crashed: signal 11\n"
+                            "SKIP   smoke" SEP "later\n"
+                            "       not ready\n"));
     capture_free(&cap);
 }
 
@@ -111,13 +114,13 @@ static void test_colour(void)
     wsc_console_test(&cap.c, &suite, &f);
     wsc_console_test(&cap.c, &suite, &e);
     wsc_console_test(&cap.c, &suite, &s);
-    CU_ASSERT(text_is(&cap,
-        "\033[32mPASS \033[0m  smoke" SEP "ok\033[90m  (12 ms)\033[0m\n"
-        "\033[31mFAIL \033[0m  smoke" SEP "bad\033[90m  (12 ms)\033[0m\n"
-        "       \033[31mwhy\033[0m\n"
-        "\033[1;31mERROR\033[0m  smoke" SEP "worse\033[90m  (12 ms)\033[0m\n"
-        "       \033[1;31mhow\033[0m\n"
-        "\033[33mSKIP \033[0m  smoke" SEP "later\n"));
+    CU_ASSERT(text_is(
+        &cap, "\033[32mPASS \033[0m  smoke" SEP "ok\033[90m  (12 ms)\033[0m\n"
+              "\033[31mFAIL \033[0m  smoke" SEP "bad\033[90m  (12 ms)\033[0m\n"
+              "       \033[31mwhy\033[0m\n"
+              "\033[1;31mERROR\033[0m  smoke" SEP "worse\033[90m  (12 ms)\033[0m\n"
+              "       \033[1;31mhow\033[0m\n"
+              "\033[33mSKIP \033[0m  smoke" SEP "later\n"));
     capture_free(&cap);
 }
 
@@ -151,12 +154,11 @@ static void test_quiet(void)
     for (size_t i = 0; i < 4; i++)
         wsc_console_test(&cap.c, &s, &tests[i]);
     wsc_console_summary(&cap.c, &run);
-    CU_ASSERT(text_is(&cap,
-        "FAIL   smoke" SEP "bad  (12 ms)\n"
-        "       why\n"
-        "ERROR  smoke" SEP "worse  (12 ms)\n"
-        "       how\n"
-        "1 passed, 1 failed, 1 errors, 1 skipped in 0.50 s\n"));
+    CU_ASSERT(text_is(&cap, "FAIL   smoke" SEP "bad  (12 ms)\n"
+                            "       why\n"
+                            "ERROR  smoke" SEP "worse  (12 ms)\n"
+                            "       how\n"
+                            "1 passed, 1 failed, 1 errors, 1 skipped in 0.50 s\n"));
     capture_free(&cap);
 }
 
@@ -169,12 +171,11 @@ static void test_verbose(void)
     CU_ASSERT_EQUAL(wsc_result_add_metric(&p, "frames", 12, NULL), 0);
     p.log = "connected to 127.0.0.1:9004\nsent 12 pings\n";
     wsc_console_test(&cap.c, &suite, &p);
-    CU_ASSERT(text_is(&cap,
-        "PASS   smoke" SEP "rtt  (12 ms)\n"
-        "       rtt_ms: 0.421 ms\n"
-        "       frames: 12\n"
-        "       connected to 127.0.0.1:9004\n"
-        "       sent 12 pings\n"));
+    CU_ASSERT(text_is(&cap, "PASS   smoke" SEP "rtt  (12 ms)\n"
+                            "       rtt_ms: 0.421 ms\n"
+                            "       frames: 12\n"
+                            "       connected to 127.0.0.1:9004\n"
+                            "       sent 12 pings\n"));
     capture_free(&cap);
 
     /* without verbose, neither metrics nor notes */
@@ -197,8 +198,9 @@ static void test_warnings_and_cases(void)
     CU_ASSERT_EQUAL(wsc_result_add_warning(&w, "no close reason"), 0);
     struct wsc_result c = result("compliance", WSC_FAILED, NULL, 0.040, 1);
     CU_ASSERT_EQUAL(wsc_result_add_case(&c, "1.1.1", WSC_PASSED, 0.002, NULL), 0);
-    CU_ASSERT_EQUAL(wsc_result_add_case(&c, "1.1.2", WSC_FAILED, 0.003,
-                                        "expected a close\ngot text"), 0);
+    CU_ASSERT_EQUAL(
+        wsc_result_add_case(&c, "1.1.2", WSC_FAILED, 0.003, "expected a close\ngot text"),
+        0);
     CU_ASSERT_EQUAL(wsc_result_add_case(&c, "1.1.3", WSC_SKIPPED, -1, "n/a"), 0);
     struct wsc_result tests[] = {w, c};
     struct wsc_suite_result s = {.name = "smoke", .tests = tests, .n_tests = 2};
@@ -209,27 +211,25 @@ static void test_warnings_and_cases(void)
     for (size_t i = 0; i < 2; i++)
         wsc_console_test(&cap.c, &s, &tests[i]);
     wsc_console_summary(&cap.c, &run);
-    CU_ASSERT(text_is(&cap,
-        "PASS   smoke" SEP "close  (3.0 ms)\n"
-        "       warning: no close reason\n"
-        "FAIL   smoke" SEP "compliance  (40 ms)\n"
-        "       PASS   1.1.1  (2.0 ms)\n"
-        "       FAIL   1.1.2  (3.0 ms)\n"
-        "              expected a close\n"
-        "              got text\n"
-        "       SKIP   1.1.3\n"
-        "              n/a\n"
-        "2 passed, 1 failed, 0 errors, 1 skipped in 0.50 s\n"));
+    CU_ASSERT(text_is(&cap, "PASS   smoke" SEP "close  (3.0 ms)\n"
+                            "       warning: no close reason\n"
+                            "FAIL   smoke" SEP "compliance  (40 ms)\n"
+                            "       PASS   1.1.1  (2.0 ms)\n"
+                            "       FAIL   1.1.2  (3.0 ms)\n"
+                            "              expected a close\n"
+                            "              got text\n"
+                            "       SKIP   1.1.3\n"
+                            "              n/a\n"
+                            "2 passed, 1 failed, 0 errors, 1 skipped in 0.50 s\n"));
     capture_free(&cap);
 
     capture_open(&cap, 0, 1, 0);
     for (size_t i = 0; i < 2; i++)
         wsc_console_test(&cap.c, &s, &tests[i]);
-    CU_ASSERT(text_is(&cap,
-        "FAIL   smoke" SEP "compliance  (40 ms)\n"
-        "       FAIL   1.1.2  (3.0 ms)\n"
-        "              expected a close\n"
-        "              got text\n"));
+    CU_ASSERT(text_is(&cap, "FAIL   smoke" SEP "compliance  (40 ms)\n"
+                            "       FAIL   1.1.2  (3.0 ms)\n"
+                            "              expected a close\n"
+                            "              got text\n"));
     capture_free(&cap);
     for (size_t i = 0; i < 2; i++) {
         tests[i].name = tests[i].plugin = NULL; /* not owned */
@@ -239,9 +239,12 @@ static void test_warnings_and_cases(void)
 
 static void test_durations(void)
 {
-    static const struct { double s; const char *text; } cases[] = {
-        {0, "0.0 ms"}, {0.00004, "0.0 ms"}, {0.0094, "9.4 ms"}, {0.012, "12 ms"},
-        {0.9994, "999 ms"}, {0.9996, "1.00 s"}, {61.237, "61.24 s"}, {-1, "0.0 ms"},
+    static const struct {
+        double s;
+        const char *text;
+    } cases[] = {
+        {0, "0.0 ms"},      {0.00004, "0.0 ms"}, {0.0094, "9.4 ms"},  {0.012, "12 ms"},
+        {0.9994, "999 ms"}, {0.9996, "1.00 s"},  {61.237, "61.24 s"}, {-1, "0.0 ms"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct capture cap;
@@ -263,7 +266,8 @@ static void test_hostile_text(void)
     capture_open(&cap, 0, 0, 1);
     struct wsc_suite_result s = {.name = "evil\n\x1b]0;title\x07"};
     struct wsc_result f = result("name\nwith\tbreaks\r", WSC_FAILED,
-                                 "clear \x1b[2J bell \x07 cr \r over \xc2\x9b" "31m \xff end",
+                                 "clear \x1b[2J bell \x07 cr \r over \xc2\x9b"
+                                 "31m \xff end",
                                  0.012, 1);
     f.log = "note \x1b[1m\r";
     CU_ASSERT_EQUAL(wsc_result_add_metric(&f, "m\x1b", 1, "u\r"), 0);
@@ -272,11 +276,11 @@ static void test_hostile_text(void)
     for (const char *p = text; *p; p++)
         CU_ASSERT((unsigned char)*p >= 0x20 || *p == '\n');
     CU_ASSERT_PTR_NULL(strstr(text, "\xc2\x9b"));
-    CU_ASSERT(text_is(&cap,
-        "FAIL   evil \\x1b]0;title\\x07" SEP "name with breaks\\r  (12 ms)\n"
-        "       clear \\x1b[2J bell \\x07 cr \\r over \\u009b31m \xef\xbf\xbd end\n"
-        "       m\\x1b: 1 u\\r\n"
-        "       note \\x1b[1m\\r\n"));
+    CU_ASSERT(text_is(
+        &cap, "FAIL   evil \\x1b]0;title\\x07" SEP "name with breaks\\r  (12 ms)\n"
+              "       clear \\x1b[2J bell \\x07 cr \\r over \\u009b31m \xef\xbf\xbd end\n"
+              "       m\\x1b: 1 u\\r\n"
+              "       note \\x1b[1m\\r\n"));
     capture_free(&cap);
     free(f.metrics[0].name);
     free(f.metrics[0].unit);
@@ -286,7 +290,8 @@ static void test_hostile_text(void)
 static void test_summary(void)
 {
     struct wsc_result a[] = {
-        result("a", WSC_PASSED, NULL, 0, 1), result("b", WSC_PASSED, NULL, 0, 1),
+        result("a", WSC_PASSED, NULL, 0, 1),
+        result("b", WSC_PASSED, NULL, 0, 1),
         result("c", WSC_FAILED, "x", 0, 1),
     };
     struct wsc_result b[] = {result("d", WSC_PASSED, NULL, 0, 1)};

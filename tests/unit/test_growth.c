@@ -13,10 +13,22 @@
 #define EXTRA 32 /* bytes a later release might add */
 
 /* A struct as a later release's header might declare it. */
-struct later_options { struct wsc_ws_options known; unsigned char added[EXTRA]; };
-struct later_msg { struct wsc_ws_msg known; unsigned char added[EXTRA]; };
-struct later_request { struct wsc_http_request known; unsigned char added[EXTRA]; };
-struct later_response { struct wsc_http_response known; unsigned char added[EXTRA]; };
+struct later_options {
+    struct wsc_ws_options known;
+    unsigned char added[EXTRA];
+};
+struct later_msg {
+    struct wsc_ws_msg known;
+    unsigned char added[EXTRA];
+};
+struct later_request {
+    struct wsc_http_request known;
+    unsigned char added[EXTRA];
+};
+struct later_response {
+    struct wsc_http_response known;
+    unsigned char added[EXTRA];
+};
 
 static int all_zero(const unsigned char *p, size_t n)
 {
@@ -97,7 +109,8 @@ static void test_http_request(void)
     req.known.url = "http://127.0.0.1:1/";
     req.added[0] = 1;
     CU_ASSERT_EQUAL(wsc_http_request_sized(NULL, &req.known, sizeof req, &resp.known,
-                                           sizeof resp, &err), -1);
+                                           sizeof resp, &err),
+                    -1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(err);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "sets members this wscheck"));
     CU_ASSERT(all_zero((const unsigned char *)&resp, sizeof resp));
@@ -107,7 +120,8 @@ static void test_http_request(void)
     req.added[0] = 0;
     req.known.url = NULL;
     CU_ASSERT_EQUAL(wsc_http_request_sized(NULL, &req.known, sizeof req, &resp.known,
-                                           sizeof resp, &err), -1);
+                                           sizeof resp, &err),
+                    -1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(err);
     CU_ASSERT_STRING_EQUAL(err, "no URL given");
     free(err);
@@ -115,13 +129,15 @@ static void test_http_request(void)
     /* smaller than ABI 2's: refused */
     CU_ASSERT_EQUAL(wsc_http_request_sized(NULL, &req.known, sizeof req, &resp.known,
                                            offsetof(struct wsc_http_response, total_ms),
-                                           &err), -1);
+                                           &err),
+                    -1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(err);
     CU_ASSERT_PTR_NOT_NULL(strstr(err, "struct wsc_http_response of"));
     free(err);
 
     /* params fill the known members of a larger struct */
-    struct json_object *p = json_tokener_parse("{\"url\":\"http://h/\",\"insecure\":true}");
+    struct json_object *p =
+        json_tokener_parse("{\"url\":\"http://h/\",\"insecure\":true}");
     wsc_http_request_from_params_sized(&req.known, sizeof req, p);
     CU_ASSERT_STRING_EQUAL(req.known.url, "http://h/");
     CU_ASSERT_EQUAL(req.known.tls.insecure, 1);

@@ -26,12 +26,12 @@ static double relative_error(double estimate, double exact)
     return fabs(estimate - exact) / fabs(exact);
 }
 
-#define NEAR(estimate, exact, bound)                                                 \
-    do {                                                                             \
-        double e_ = (estimate), x_ = (exact);                                        \
-        report(relative_error(e_, x_) < (bound), __LINE__,                           \
-               "%s = %.9g, want %.9g within %g (error %.3g)", #estimate, e_, x_,     \
-               (double)(bound), relative_error(e_, x_));                             \
+#define NEAR(estimate, exact, bound)                                             \
+    do {                                                                         \
+        double e_ = (estimate), x_ = (exact);                                    \
+        report(relative_error(e_, x_) < (bound), __LINE__,                       \
+               "%s = %.9g, want %.9g within %g (error %.3g)", #estimate, e_, x_, \
+               (double)(bound), relative_error(e_, x_));                         \
     } while (0)
 
 /* A small deterministic generator (xorshift64*), so failures reproduce. */
@@ -86,9 +86,11 @@ static void check_distribution(const char *name, double (*draw)(void), size_t n)
     CU_ASSERT_EQUAL(wsc_hist_max(h), values[n - 1]);
     NEAR(wsc_hist_mean(h), sum / (double)n, 1e-9);
     double worst = 0;
-    for (size_t i = 0; i < sizeof checked_percentiles / sizeof checked_percentiles[0]; i++) {
+    for (size_t i = 0; i < sizeof checked_percentiles / sizeof checked_percentiles[0];
+         i++) {
         double p = checked_percentiles[i];
-        double exact = exact_percentile(values, n, p), estimate = wsc_hist_percentile(h, p);
+        double exact = exact_percentile(values, n, p),
+               estimate = wsc_hist_percentile(h, p);
         double err = relative_error(estimate, exact);
         report(err < PROMISED_ERROR && err <= WSC_HIST_MAX_ERROR, __LINE__,
                "%s: p%g = %.9g, exact %.9g (error %.3g)", name, p, estimate, exact, err);
@@ -220,7 +222,8 @@ static void test_error_bound_over_range(void)
     report(worst < PROMISED_ERROR && worst <= WSC_HIST_MAX_ERROR, __LINE__,
            "worst relative error %.4g at %.9g", worst, worst_at);
     report(steps > 30000, __LINE__, "%zu values tried", steps);
-    printf("# range sweep: worst relative error %.4f%% over %zu values\n", worst * 100, steps);
+    printf("# range sweep: worst relative error %.4f%% over %zu values\n", worst * 100,
+           steps);
     /* The bounds of the range themselves. */
     const double edges[] = {0.001, 3.6e6, WSC_HIST_LOWEST, WSC_HIST_HIGHEST * 0.9999999};
     for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {

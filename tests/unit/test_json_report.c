@@ -26,8 +26,8 @@ static char tmpdir[256];
 /* ---- fixtures ---------------------------------------------------------------- */
 
 /* A suite that started at a fraction of a second the report must keep. */
-static struct wsc_suite_result *add_suite(struct wsc_run_result *run,
-                                          const char *name, const char *file)
+static struct wsc_suite_result *add_suite(struct wsc_run_result *run, const char *name,
+                                          const char *file)
 {
     struct wsc_suite_result *s = wsc_sample_suite(run, name, file);
     s->started = 1700000000.25;
@@ -132,7 +132,8 @@ static int str_is(struct json_object *j, const char *path, const char *want)
 static int int_is(struct json_object *j, const char *path, int64_t want)
 {
     struct json_object *v = at(j, path);
-    int ok = v && json_object_is_type(v, json_type_int) && json_object_get_int64(v) == want;
+    int ok =
+        v && json_object_is_type(v, json_type_int) && json_object_get_int64(v) == want;
     if (!ok)
         printf("# %s: expected %lld, got %s\n", path, (long long)want,
                v ? json_object_to_json_string(v) : "(missing)");
@@ -142,8 +143,9 @@ static int int_is(struct json_object *j, const char *path, int64_t want)
 static int num_is(struct json_object *j, const char *path, double want)
 {
     struct json_object *v = at(j, path);
-    return v && (json_object_is_type(v, json_type_double) ||
-                 json_object_is_type(v, json_type_int)) &&
+    return v &&
+           (json_object_is_type(v, json_type_double) ||
+            json_object_is_type(v, json_type_int)) &&
            fabs(json_object_get_double(v) - want) < 1e-9;
 }
 
@@ -177,10 +179,12 @@ static void test_document(void)
     p->outputs = json_tokener_parse("{\"open\":[9004,9005],\"host\":\"127.0.0.1\"}");
     p->log = wsc_sample_strdup("connected\n");
     p->trace = json_tokener_parse("[\"kept only for failures\"]");
-    struct wsc_result *f = add_test(s, "echo", WSC_FAILED, "/reply: expected \"a\", got \"b\"");
+    struct wsc_result *f =
+        add_test(s, "echo", WSC_FAILED, "/reply: expected \"a\", got \"b\"");
     f->attempts = 3;
     f->duration = 1.5;
-    f->trace = json_tokener_parse("[{\"t\":0.5,\"dir\":\"recv\",\"kind\":\"text\",\"data\":\"b\"}]");
+    f->trace = json_tokener_parse(
+        "[{\"t\":0.5,\"dir\":\"recv\",\"kind\":\"text\",\"data\":\"b\"}]");
     add_test(s, "crash", WSC_ERROR, "check crashed: signal 11 (SIGSEGV)");
     add_test(s, "later", WSC_SKIPPED, "interrupted");
     struct wsc_suite_result *s2 = add_suite(&run, "second", "b.json");
@@ -221,7 +225,8 @@ static void test_document(void)
     CU_ASSERT(str_is(j, "suites.0.tests.0.metrics.0.unit", "ms"));
     CU_ASSERT(num_is(j, "suites.0.tests.0.metrics.1.value", 2));
     CU_ASSERT(is_null(j, "suites.0.tests.0.metrics.1.unit"));
-    CU_ASSERT(json_object_equal(at(j, "suites.0.tests.0.outputs"), run.suites[0].tests[0].outputs));
+    CU_ASSERT(json_object_equal(at(j, "suites.0.tests.0.outputs"),
+                                run.suites[0].tests[0].outputs));
     CU_ASSERT(!has(j, "suites.0.tests.0.trace"));
     CU_ASSERT(str_is(j, "suites.0.tests.0.log", "connected\n"));
 
@@ -229,7 +234,8 @@ static void test_document(void)
     CU_ASSERT(int_is(j, "suites.0.tests.1.attempts", 3));
     CU_ASSERT(num_is(j, "suites.0.tests.1.duration", 1.5));
     CU_ASSERT(str_is(j, "suites.0.tests.1.message", "/reply: expected \"a\", got \"b\""));
-    CU_ASSERT(json_object_equal(at(j, "suites.0.tests.1.trace"), run.suites[0].tests[1].trace));
+    CU_ASSERT(
+        json_object_equal(at(j, "suites.0.tests.1.trace"), run.suites[0].tests[1].trace));
     CU_ASSERT_EQUAL(json_object_array_length(at(j, "suites.0.tests.1.metrics")), 0);
     CU_ASSERT(json_object_is_type(at(j, "suites.0.tests.1.outputs"), json_type_object));
     CU_ASSERT(is_null(j, "suites.0.tests.1.log"));
@@ -379,7 +385,8 @@ static void test_odd_values(void)
     int levels = 0;
     for (cur = at(j, "suites.0.tests.0.outputs"); cur; levels++)
         cur = at(cur, "down.0");
-    CU_ASSERT(levels >= 10 && levels <= 16); /* cut, yet deep enough for any real output */
+    CU_ASSERT(levels >= 10 &&
+              levels <= 16); /* cut, yet deep enough for any real output */
     CU_ASSERT_PTR_NULL(strstr(text, "NaN"));
     CU_ASSERT_PTR_NULL(strstr(text, "Infinity"));
     free(text);

@@ -28,8 +28,8 @@ static char tmpdir[256];
 
 /* ---- fixtures ---------------------------------------------------------------- */
 
-static struct wsc_suite_result *add_suite(struct wsc_run_result *run,
-                                          const char *name, const char *file)
+static struct wsc_suite_result *add_suite(struct wsc_run_result *run, const char *name,
+                                          const char *file)
 {
     return wsc_sample_suite(run, name, file);
 }
@@ -179,8 +179,8 @@ static void test_schemas_reject(void)
         "id='0'><properties/><system-out/><system-err/></testsuite></testsuites>",
     };
     for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
-        xmlDocPtr doc = xmlReadMemory(invalid[i], (int)strlen(invalid[i]), "x.xml",
-                                      NULL, XML_PARSE_NONET);
+        xmlDocPtr doc = xmlReadMemory(invalid[i], (int)strlen(invalid[i]), "x.xml", NULL,
+                                      XML_PARSE_NONET);
         CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
         int rejected = 0;
         for (size_t s = 0; s < N_SCHEMAS; s++) {
@@ -286,8 +286,8 @@ static void test_cases_and_warnings(void)
     CU_ASSERT_EQUAL(wsc_result_add_case(c, "1.1.1", WSC_PASSED, 0.002, NULL), 0);
     CU_ASSERT_EQUAL(wsc_result_add_case(c, "1.1.2", WSC_FAILED, 0.25, "no close"), 0);
     CU_ASSERT_EQUAL(wsc_result_add_case(c, "1.1.3", WSC_SKIPPED, -1, "n/a"), 0);
-    struct wsc_result *k = add_test(s, "crashed", "testkit", WSC_ERROR,
-                                    "check crashed: signal 11");
+    struct wsc_result *k =
+        add_test(s, "crashed", "testkit", WSC_ERROR, "check crashed: signal 11");
     CU_ASSERT_EQUAL(wsc_result_add_case(k, "first", WSC_PASSED, 0.001, NULL), 0);
     struct wsc_result *w = add_test(s, "close", "ws-basic", WSC_PASSED, NULL);
     CU_ASSERT_EQUAL(wsc_result_add_warning(w, "no close reason"), 0);
@@ -315,8 +315,9 @@ static void test_cases_and_warnings(void)
     CU_ASSERT(xpath_is(doc, "//testcase[5]/@name", "crashed / first"));
     CU_ASSERT(xpath_is(doc, "//testcase[5]/@classname", "suite.testkit"));
     CU_ASSERT(xpath_is(doc, "//testcase[6]/@name", "close"));
-    CU_ASSERT(xpath_is(doc, "/testsuites/testsuite/system-out",
-                       "[close]\nwarning: no close reason\nwarning: odd <header> & co\n"));
+    CU_ASSERT(
+        xpath_is(doc, "/testsuites/testsuite/system-out",
+                 "[close]\nwarning: no close reason\nwarning: odd <header> & co\n"));
     xmlFreeDoc(doc);
     wsc_run_result_clear(&run);
 }
@@ -414,11 +415,15 @@ static void test_hostile_content(void)
 
 static void test_xml_safe(void)
 {
-    static const struct { const char *in, *xml, *term, *utf8; } cases[] = {
+    static const struct {
+        const char *in, *xml, *term, *utf8;
+    } cases[] = {
         {"plain", "plain", "plain", "plain"},
         {"<&>\"'", "<&>\"'", "<&>\"'", "<&>\"'"},
-        {"caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80",
-         "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80", "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80"},
+        {"caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80",
+         "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80",
+         "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80",
+         "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80"},
         {"\x01\x1f\x7f", "\\x01\\x1f\\x7f", "\\x01\\x1f\\x7f", "\x01\x1f\x7f"},
         {"t\tn\nr\r", "t\tn\nr\r", "t\tn\nr\\r", "t\tn\nr\r"},
         {"\x1b[31m", "\\x1b[31m", "\\x1b[31m", "\x1b[31m"},
@@ -430,8 +435,8 @@ static void test_xml_safe(void)
          "\xef\xbf\xbd\xef\xbf\xbd"},
         {"\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",
          "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
-        {"\xef\xbf\xbe|\xef\xbf\xbf", "\xef\xbf\xbd|\xef\xbf\xbd", "\xef\xbf\xbd|\xef\xbf\xbd",
-         "\xef\xbf\xbd|\xef\xbf\xbd"},
+        {"\xef\xbf\xbe|\xef\xbf\xbf", "\xef\xbf\xbd|\xef\xbf\xbd",
+         "\xef\xbf\xbd|\xef\xbf\xbd", "\xef\xbf\xbd|\xef\xbf\xbd"},
         {"\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf", "\xf4\x8f\xbf\xbf"},
         {"\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",
          "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",

@@ -32,8 +32,8 @@ static const char *str(const char *s)
 
 /* Matches actual (NULL: absent) against expected under path and checks the
  * outcome: want NULL means a match, else the exact message. */
-static void expect_at(int line, const char *expected, const char *actual, const char *path,
-                      const char *want)
+static void expect_at(int line, const char *expected, const char *actual,
+                      const char *path, const char *want)
 {
     int ok_e, ok_a;
     struct json_object *exp = parse(expected, &ok_e);
@@ -46,7 +46,8 @@ static void expect_at(int line, const char *expected, const char *actual, const 
                str(actual), str(msg));
     } else {
         report(!matched && msg && strcmp(msg, want) == 0, line,
-               "message\n#   want: %s\n#   got:  %s", want, matched ? "(matched)" : str(msg));
+               "message\n#   want: %s\n#   got:  %s", want,
+               matched ? "(matched)" : str(msg));
     }
     /* The result does not depend on whether a message is wanted. */
     report(wsc_match(exp, act, path, NULL) == matched, line,
@@ -68,13 +69,14 @@ static void check_at(int line, const char *expected, const char *want, int prefi
     report(ok, line, "test data parses: %s", str(expected));
     char *msg = wsc_match_check(exp);
     if (!want)
-        report(msg == NULL, line, "%s should be well formed, got: %s", str(expected), str(msg));
+        report(msg == NULL, line, "%s should be well formed, got: %s", str(expected),
+               str(msg));
     else if (prefix_only)
         report(msg && strncmp(msg, want, strlen(want)) == 0, line,
                "check message\n#   want prefix: %s\n#   got:  %s", want, str(msg));
     else
-        report(msg && strcmp(msg, want) == 0, line, "check message\n#   want: %s\n#   got:  %s",
-               want, str(msg));
+        report(msg && strcmp(msg, want) == 0, line,
+               "check message\n#   want: %s\n#   got:  %s", want, str(msg));
     free(msg);
     json_object_put(exp);
 }
@@ -94,7 +96,8 @@ static void test_strings(void)
     MISMATCH("\"\"", "\"x\"", "/: expected \"\", got \"x\"");
     /* byte-exact, embedded NUL included */
     MATCH("\"a\\u0000b\"", "\"a\\u0000b\"");
-    MISMATCH("\"a\\u0000b\"", "\"a\\u0000c\"", "/: expected \"a\\u0000b\", got \"a\\u0000c\"");
+    MISMATCH("\"a\\u0000b\"", "\"a\\u0000c\"",
+             "/: expected \"a\\u0000b\", got \"a\\u0000c\"");
     MISMATCH("\"a\"", "\"a\\u0000\"", "/: expected \"a\", got \"a\\u0000\"");
     /* slashes are shown as they are */
     MISMATCH("\"a/b\"", "\"a/c\"", "/: expected \"a/b\", got \"a/c\"");
@@ -128,7 +131,8 @@ static void test_booleans_and_null(void)
     MATCH("false", "false");
     MISMATCH("true", "false", "/: expected true, got false");
     MISMATCH("false", "0", "/: expected false, got 0");
-    MISMATCH("false", "null", "/: missing (expected false)"); /* NULL at the root: absent */
+    MISMATCH("false", "null",
+             "/: missing (expected false)"); /* NULL at the root: absent */
     MATCH("{\"a\":null}", "{\"a\":null}");
     MISMATCH("{\"a\":null}", "{}", "/a: missing (expected null)");
     MISMATCH("{\"a\":null}", "{\"a\":0}", "/a: expected null, got 0");
@@ -188,9 +192,11 @@ static void test_paths(void)
     expect_at(__LINE__, "{\"x\":1}", "{\"x\":2}", "", "/x: expected 1, got 2");
     expect_at(__LINE__, "1", "2", "/data/0", "/data/0: expected 1, got 2");
     expect_at(__LINE__, "1", "2", "", "/: expected 1, got 2");
-    expect_at(__LINE__, "{\"x\":1}", NULL, "/body", "/body: missing (expected {\"x\":1})");
+    expect_at(__LINE__, "{\"x\":1}", NULL, "/body",
+              "/body: missing (expected {\"x\":1})");
     /* RFC 6901: '~' is written ~0 and '/' ~1 */
-    MISMATCH("{\"a/b\":{\"c~d\":1}}", "{\"a/b\":{\"c~d\":2}}", "/a~1b/c~0d: expected 1, got 2");
+    MISMATCH("{\"a/b\":{\"c~d\":1}}", "{\"a/b\":{\"c~d\":2}}",
+             "/a~1b/c~0d: expected 1, got 2");
     MISMATCH("{\"~/~\":1}", "{}", "/~0~1~0: missing (expected 1)");
     MISMATCH("{\"\":1}", "{\"\":2}", "/: expected 1, got 2");
     MISMATCH("{\"a b\":{\"\":1}}", "{\"a b\":{\"\":2}}", "/a b/: expected 1, got 2");
@@ -209,8 +215,10 @@ static void test_regex(void)
     MISMATCH("{\"$regex\":\"^a+(b|c)$\"}", "\"aaad\"",
              "/: expected to match /^a+(b|c)$/, got \"aaad\"");
     MISMATCH("{\"$regex\":\"4\"}", "42", "/: expected to match /4/, got 42");
-    MISMATCH("{\"a\":{\"$regex\":\"x\"}}", "{\"a\":null}", "/a: expected to match /x/, got null");
-    MISMATCH("{\"name\":{\"$regex\":\"^py\"}}", "{}", "/name: missing (expected to match /^py/)");
+    MISMATCH("{\"a\":{\"$regex\":\"x\"}}", "{\"a\":null}",
+             "/a: expected to match /x/, got null");
+    MISMATCH("{\"name\":{\"$regex\":\"^py\"}}", "{}",
+             "/name: missing (expected to match /^py/)");
     expect_at(__LINE__, "{\"$regex\":\"x\"}", "[\"x\"]", NULL,
               "/: expected to match /x/, got [\"x\"]");
 }
@@ -240,9 +248,12 @@ static void test_type(void)
     MATCH("{\"$type\":\"object\"}", "{}");
     MATCH("{\"$type\":\"array\"}", "[]");
     MATCH("{\"a\":{\"$type\":\"null\"}}", "{\"a\":null}");
-    MISMATCH("{\"$type\":\"integer\"}", "\"x\"", "/: expected type integer, got string \"x\"");
-    MISMATCH("{\"$type\":\"integer\"}", "5.5", "/: expected type integer, got number 5.5");
-    MISMATCH("{\"$type\":\"number\"}", "\"5\"", "/: expected type number, got string \"5\"");
+    MISMATCH("{\"$type\":\"integer\"}", "\"x\"",
+             "/: expected type integer, got string \"x\"");
+    MISMATCH("{\"$type\":\"integer\"}", "5.5",
+             "/: expected type integer, got number 5.5");
+    MISMATCH("{\"$type\":\"number\"}", "\"5\"",
+             "/: expected type number, got string \"5\"");
     MISMATCH("{\"$type\":\"string\"}", "5", "/: expected type string, got integer 5");
     MISMATCH("{\"$type\":\"boolean\"}", "0", "/: expected type boolean, got integer 0");
     MISMATCH("{\"$type\":\"object\"}", "[1]", "/: expected type object, got array [1]");
@@ -250,7 +261,8 @@ static void test_type(void)
              "/: expected type array, got object {\"a\":1}");
     MISMATCH("{\"a\":{\"$type\":\"string\"}}", "{\"a\":null}",
              "/a: expected type string, got null");
-    MISMATCH("{\"a\":{\"$type\":\"null\"}}", "{\"a\":0}", "/a: expected type null, got integer 0");
+    MISMATCH("{\"a\":{\"$type\":\"null\"}}", "{\"a\":0}",
+             "/a: expected type null, got integer 0");
     MISMATCH("{\"a\":{\"$type\":\"null\"}}", "{}", "/a: missing (expected type null)");
 }
 
@@ -261,10 +273,12 @@ static void test_exists(void)
     MATCH("{\"a\":{\"$exists\":false}}", "{\"b\":1}");
     MATCH("{\"$exists\":false}", NULL);
     MISMATCH("{\"a\":{\"$exists\":true}}", "{}", "/a: missing (expected to exist)");
-    MISMATCH("{\"a\":{\"$exists\":false}}", "{\"a\":1}", "/a: expected to be absent, got 1");
+    MISMATCH("{\"a\":{\"$exists\":false}}", "{\"a\":1}",
+             "/a: expected to be absent, got 1");
     MISMATCH("{\"a\":{\"$exists\":false}}", "{\"a\":null}",
              "/a: expected to be absent, got null");
-    MISMATCH("{\"a\":{\"b\":{\"$exists\":false}}}", "{}", "/a: missing (expected {\"b\":{\"$exists\":false}})");
+    MISMATCH("{\"a\":{\"b\":{\"$exists\":false}}}", "{}",
+             "/a: missing (expected {\"b\":{\"$exists\":false}})");
 }
 
 static void test_any(void)
@@ -331,14 +345,17 @@ static void test_contains(void)
              "/tags: expected to contain \"x\", got [\"a\",\"b\"]");
     MISMATCH("{\"$contains\":{\"id\":3}}", "[{\"id\":1},{\"id\":2}]",
              "/: expected to contain {\"id\":3}, got [{\"id\":1},{\"id\":2}]");
-    MISMATCH("{\"$contains\":{\"$gt\":5}}", "[1,2]", "/: expected to contain {\"$gt\":5}, got [1,2]");
+    MISMATCH("{\"$contains\":{\"$gt\":5}}", "[1,2]",
+             "/: expected to contain {\"$gt\":5}, got [1,2]");
     MISMATCH("{\"$contains\":null}", "[]", "/: expected to contain null, got []");
     MISMATCH("{\"name\":{\"$contains\":\"py\"}}", "{\"name\":\"node\"}",
              "/name: expected to contain \"py\", got \"node\"");
     MISMATCH("{\"$contains\":1}", "\"1\"", "/: expected to contain 1, got \"1\"");
     MISMATCH("{\"$contains\":\"a\"}", "5", "/: expected to contain \"a\", got 5");
-    MISMATCH("{\"$contains\":\"a\"}", "{\"a\":1}", "/: expected to contain \"a\", got {\"a\":1}");
-    MISMATCH("{\"t\":{\"$contains\":\"a\"}}", "{}", "/t: missing (expected to contain \"a\")");
+    MISMATCH("{\"$contains\":\"a\"}", "{\"a\":1}",
+             "/: expected to contain \"a\", got {\"a\":1}");
+    MISMATCH("{\"t\":{\"$contains\":\"a\"}}", "{}",
+             "/t: missing (expected to contain \"a\")");
 }
 
 static void test_in(void)
@@ -349,7 +366,8 @@ static void test_in(void)
     MATCH("{\"c\":{\"$in\":[null]}}", "{\"c\":null}");
     /* elements are expectations themselves */
     MATCH("{\"$in\":[1000,{\"$gte\":4000}]}", "4001");
-    MATCH("{\"$in\":[{\"type\":\"pong\"},{\"type\":\"ack\"}]}", "{\"type\":\"ack\",\"n\":1}");
+    MATCH("{\"$in\":[{\"type\":\"pong\"},{\"type\":\"ack\"}]}",
+          "{\"type\":\"ack\",\"n\":1}");
     MATCH("{\"code\":{\"$in\":[{\"$exists\":false},1000]}}", "{}");
     MISMATCH("{\"status\":{\"$in\":[200,204]}}", "{\"status\":500}",
              "/status: expected one of [200,204], got 500");
@@ -357,7 +375,8 @@ static void test_in(void)
              "/: expected one of [1000,{\"$gte\":4000}], got 1006");
     MISMATCH("{\"$in\":[\"a\"]}", "[\"a\"]", "/: expected one of [\"a\"], got [\"a\"]");
     MISMATCH("{\"$in\":[1]}", "\"1\"", "/: expected one of [1], got \"1\"");
-    MISMATCH("{\"s\":{\"$in\":[200,204]}}", "{}", "/s: missing (expected one of [200,204])");
+    MISMATCH("{\"s\":{\"$in\":[200,204]}}", "{}",
+             "/s: missing (expected one of [200,204])");
     /* with another operator, both must hold */
     MISMATCH("{\"$in\":[1,2,3],\"$gt\":1}", "1", "/: expected > 1, got 1");
 }
@@ -371,7 +390,8 @@ static void test_len(void)
     MATCH("{\"$len\":3}", "[1,[2,3],null]");
     MATCH("{\"$len\":2}", "{\"a\":1,\"b\":{}}");
     MATCH("{\"$len\":0}", "{}");
-    MISMATCH("{\"items\":{\"$len\":3}}", "{\"items\":[1,2]}", "/items: expected length 3, got 2");
+    MISMATCH("{\"items\":{\"$len\":3}}", "{\"items\":[1,2]}",
+             "/items: expected length 3, got 2");
     MISMATCH("{\"$len\":3}", "\"h\\u00e9\"", "/: expected length 3, got 2");
     MISMATCH("{\"$len\":1}", "{}", "/: expected length 1, got 0");
     MISMATCH("{\"$len\":3}", "42", "/: expected length 3, got integer 42");
@@ -388,15 +408,17 @@ static void test_match_malformed(void)
     MISMATCH("{\"a\":{\"$len\":-1}}", "{\"a\":\"\"}",
              "/a: $len needs a non-negative integer, got -1");
     MISMATCH("{\"a\":{\"$gt\":\"5\"}}", "{\"a\":6}", "/a: $gt needs a number, got \"5\"");
-    MISMATCH("{\"a\":{\"$type\":\"str\"}}", "{}",
-             "/a: $type needs one of string, number, integer, boolean, object, array, null, "
-             "got \"str\"");
+    MISMATCH(
+        "{\"a\":{\"$type\":\"str\"}}", "{}",
+        "/a: $type needs one of string, number, integer, boolean, object, array, null, "
+        "got \"str\"");
     MISMATCH("{\"a\":{\"$gt\":1,\"b\":2}}", "{\"a\":{\"$gt\":1,\"b\":2}}",
              "/a: operator $gt mixed with plain keys");
     MISMATCH("{\"$contains\":{\"$bad\":1}}", "[1]", "/$contains: unknown operator $bad");
     /* A '$' key that names no operator, beside plain keys, is a plain key. */
     MATCH("{\"$schema\":\"s\",\"a\":1}", "{\"$schema\":\"s\",\"a\":1,\"b\":2}");
-    MISMATCH("{\"$schema\":\"s\",\"a\":1}", "{\"a\":1}", "/$schema: missing (expected \"s\")");
+    MISMATCH("{\"$schema\":\"s\",\"a\":1}", "{\"a\":1}",
+             "/$schema: missing (expected \"s\")");
 }
 
 /* ---- Long values, deep nesting, big inputs ------------------------------------------- */
@@ -437,7 +459,7 @@ static void test_long_values(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(msg);
     n = strlen(msg);
     CU_ASSERT(n > 4 && strcmp(msg + n - 3, "...") == 0);
-    CU_ASSERT(((unsigned char)msg[n - 4] & 0xC0) == 0x80);   /* ends a character */
+    CU_ASSERT(((unsigned char)msg[n - 4] & 0xC0) == 0x80); /* ends a character */
     CU_ASSERT((unsigned char)msg[n - 5] == 0xc3);
     free(msg);
     json_object_put(wide);
@@ -501,7 +523,8 @@ static void test_deep_nesting(void)
     free(msg);
     char *check = wsc_match_check(exp);
     CU_ASSERT_PTR_NOT_NULL(check);
-    CU_ASSERT(check && strstr(check, ": expectation nested deeper than 512 levels") != NULL);
+    CU_ASSERT(check &&
+              strstr(check, ": expectation nested deeper than 512 levels") != NULL);
     free(check);
     json_object_put(exp);
 
@@ -553,7 +576,8 @@ static void test_check_valid(void)
     VALID("\"$gt\"");
     VALID("[]");
     VALID("{}");
-    VALID("{\"type\":\"pong\",\"n\":{\"$gte\":1.5,\"$lt\":10},\"tags\":[{\"$regex\":\"^a\"}]}");
+    VALID(
+        "{\"type\":\"pong\",\"n\":{\"$gte\":1.5,\"$lt\":10},\"tags\":[{\"$regex\":\"^a\"}]}");
     VALID("{\"$regex\":\"^(a|b)+[0-9]{2}$\"}");
     VALID("{\"$type\":\"string\"}");
     VALID("{\"$type\":\"number\"}");
@@ -576,16 +600,20 @@ static void test_check_errors(void)
     INVALID("{\"$foo\":1}", "/: unknown operator $foo");
     INVALID("{\"a\":{\"$len\":-1}}", "/a: $len needs a non-negative integer, got -1");
     INVALID("{\"a\":{\"$len\":1.5}}", "/a: $len needs a non-negative integer, got 1.5");
-    INVALID("{\"a\":{\"$len\":\"3\"}}", "/a: $len needs a non-negative integer, got \"3\"");
-    INVALID("{\"a\":{\"$type\":\"str\"}}",
-            "/a: $type needs one of string, number, integer, boolean, object, array, null, "
-            "got \"str\"");
-    INVALID("{\"a\":{\"$type\":1}}",
-            "/a: $type needs one of string, number, integer, boolean, object, array, null, "
-            "got 1");
+    INVALID("{\"a\":{\"$len\":\"3\"}}",
+            "/a: $len needs a non-negative integer, got \"3\"");
+    INVALID(
+        "{\"a\":{\"$type\":\"str\"}}",
+        "/a: $type needs one of string, number, integer, boolean, object, array, null, "
+        "got \"str\"");
+    INVALID(
+        "{\"a\":{\"$type\":1}}",
+        "/a: $type needs one of string, number, integer, boolean, object, array, null, "
+        "got 1");
     INVALID("{\"a\":{\"$regex\":5}}", "/a: $regex needs a string, got 5");
     INVALID_PREFIX("{\"a\":{\"$regex\":\"a(\"}}", "/a: $regex /a(/ does not compile: ");
-    INVALID_PREFIX("{\"a\":{\"$regex\":\"[z-a]\"}}", "/a: $regex /[z-a]/ does not compile: ");
+    INVALID_PREFIX("{\"a\":{\"$regex\":\"[z-a]\"}}",
+                   "/a: $regex /[z-a]/ does not compile: ");
     INVALID("{\"a\":{\"$exists\":1}}", "/a: $exists needs true or false, got 1");
     INVALID("{\"a\":{\"$any\":\"yes\"}}", "/a: $any needs true or false, got \"yes\"");
     INVALID("{\"a\":{\"$gt\":\"5\"}}", "/a: $gt needs a number, got \"5\"");
@@ -593,16 +621,19 @@ static void test_check_errors(void)
     INVALID("{\"a\":{\"$lt\":[1]}}", "/a: $lt needs a number, got [1]");
     INVALID("{\"a\":{\"$lte\":true}}", "/a: $lte needs a number, got true");
     INVALID("{\"a\":{\"$gt\":1,\"lt\":5}}", "/a: operator $gt mixed with plain keys");
-    INVALID("{\"a\":{\"$in\":200}}", "/a: $in needs a non-empty array of values, got 200");
+    INVALID("{\"a\":{\"$in\":200}}",
+            "/a: $in needs a non-empty array of values, got 200");
     INVALID("{\"a\":{\"$in\":[]}}", "/a: $in needs a non-empty array of values, got []");
-    INVALID("{\"a\":{\"$in\":[1,{\"$lt\":\"x\"}]}}", "/a/$in/1: $lt needs a number, got \"x\"");
+    INVALID("{\"a\":{\"$in\":[1,{\"$lt\":\"x\"}]}}",
+            "/a/$in/1: $lt needs a number, got \"x\"");
 }
 
 static void test_check_paths(void)
 {
     INVALID("{\"list\":[1,{\"$x\":1}]}", "/list/1: unknown operator $x");
     INVALID("{\"a/b\":{\"c~\":{\"$x\":1}}}", "/a~1b/c~0: unknown operator $x");
-    INVALID("{\"tags\":{\"$contains\":{\"$foo\":1}}}", "/tags/$contains: unknown operator $foo");
+    INVALID("{\"tags\":{\"$contains\":{\"$foo\":1}}}",
+            "/tags/$contains: unknown operator $foo");
     INVALID("{\"$contains\":{\"$contains\":{\"k\":{\"$len\":\"x\"}}}}",
             "/$contains/$contains/k: $len needs a non-negative integer, got \"x\"");
     INVALID("[[{\"ok\":1}],[{\"a\":{\"$type\":\"int\"}}]]",

@@ -73,8 +73,8 @@ static struct addrinfo *resolve(const char *host)
     return ai;
 }
 
-static int run_one(struct addrinfo *ai, unsigned port, double budget,
-                   double attempt, struct probe_result *r)
+static int run_one(struct addrinfo *ai, unsigned port, double budget, double attempt,
+                   struct probe_result *r)
 {
     char err[256];
     struct probe_opts opts = {budget, attempt, 0};
@@ -234,7 +234,8 @@ static void test_groups(void)
     portgroup_add(&w, 8678, "timed out");
     portgroup_add(&w, 8680, "timed out");
     portgroup_end(&w);
-    CU_ASSERT_STRING_EQUAL(buf, "8675-8677 (refused), 8678 (timed out), 8680 (timed out)");
+    CU_ASSERT_STRING_EQUAL(buf,
+                           "8675-8677 (refused), 8678 (timed out), 8680 (timed out)");
 
     portgroup_init(&w, buf, sizeof buf, 10);
     portgroup_add(&w, 22, NULL);
@@ -272,8 +273,7 @@ static void test_groups_limit_and_truncation(void)
 
 /* A line as the kernel writes it, for an address given as text. */
 static int kernel_line(char *buf, size_t size, int family, const char *addr,
-                       unsigned port, unsigned state, unsigned uid,
-                       unsigned long inode)
+                       unsigned port, unsigned state, unsigned uid, unsigned long inode)
 {
     unsigned char bytes[16];
     char hex[33] = "";
@@ -287,8 +287,9 @@ static int kernel_line(char *buf, size_t size, int family, const char *addr,
     snprintf(buf, size,
              "   3: %s:%04X %s:0000 %02X 00000000:00000000 00:00000000 "
              "00000000 %5u        0 %lu 1 0000000000000000 100 0 0 10 0\n",
-             hex, port, family == AF_INET ? "00000000" : "00000000000000000000000000000000",
-             state, uid, inode);
+             hex, port,
+             family == AF_INET ? "00000000" : "00000000000000000000000000000000", state,
+             uid, inode);
     return 0;
 }
 
@@ -297,9 +298,12 @@ static void test_parse_kernel_lines(void)
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     /* Verbatim lines from x86-64 kernels. */
     struct tcp_socket s;
-    CU_ASSERT_EQUAL_FATAL(procnet_parse_line(
-        "   0: 0100007F:21E3 00000000:0000 0A 00000000:00000000 00:00000000 "
-        "00000000  1000        0 123456 1 0000000000000000 100 0 0 10 0", &s), 0);
+    CU_ASSERT_EQUAL_FATAL(
+        procnet_parse_line(
+            "   0: 0100007F:21E3 00000000:0000 0A 00000000:00000000 00:00000000 "
+            "00000000  1000        0 123456 1 0000000000000000 100 0 0 10 0",
+            &s),
+        0);
     char text[64];
     procnet_addr_text(&s, text, sizeof text);
     CU_ASSERT_EQUAL(s.family, AF_INET);
@@ -308,21 +312,25 @@ static void test_parse_kernel_lines(void)
     CU_ASSERT_EQUAL(s.state, PROCNET_TCP_LISTEN);
     CU_ASSERT_EQUAL(s.uid, 1000);
     CU_ASSERT_EQUAL(s.inode, 123456);
-    CU_ASSERT_EQUAL_FATAL(procnet_parse_line(
-        "   1: 00000000000000000000000001000000:21E4 "
-        "00000000000000000000000000000000:0000 0A 00000000:00000000 "
-        "00:00000000 00000000     0        0 98765 1 0000000000000000 100 0 0 10 0",
-        &s), 0);
+    CU_ASSERT_EQUAL_FATAL(
+        procnet_parse_line(
+            "   1: 00000000000000000000000001000000:21E4 "
+            "00000000000000000000000000000000:0000 0A 00000000:00000000 "
+            "00:00000000 00000000     0        0 98765 1 0000000000000000 100 0 0 10 0",
+            &s),
+        0);
     procnet_addr_text(&s, text, sizeof text);
     CU_ASSERT_EQUAL(s.family, AF_INET6);
     CU_ASSERT_STRING_EQUAL(text, "::1");
     CU_ASSERT_EQUAL(s.port, 8676);
     CU_ASSERT_EQUAL(s.inode, 98765);
-    CU_ASSERT_EQUAL_FATAL(procnet_parse_line(
-        "  12: 0000000000000000FFFF00000100007F:1F90 "
-        "0000000000000000FFFF00000100007F:D2F0 01 00000000:00000000 "
-        "00:00000000 00000000  1000        0 5555 1 0000000000000000 20 4 30 10 -1",
-        &s), 0);
+    CU_ASSERT_EQUAL_FATAL(
+        procnet_parse_line(
+            "  12: 0000000000000000FFFF00000100007F:1F90 "
+            "0000000000000000FFFF00000100007F:D2F0 01 00000000:00000000 "
+            "00:00000000 00000000  1000        0 5555 1 0000000000000000 20 4 30 10 -1",
+            &s),
+        0);
     procnet_addr_text(&s, text, sizeof text);
     CU_ASSERT_STRING_EQUAL(text, "::ffff:127.0.0.1");
     CU_ASSERT_EQUAL(s.port, 8080);
@@ -334,8 +342,8 @@ static void roundtrip(int family, const char *addr, unsigned port)
 {
     char line[512], text[64];
     struct tcp_socket s;
-    CU_ASSERT_EQUAL_FATAL(kernel_line(line, sizeof line, family, addr, port,
-                                      0x0A, 33, 4242), 0);
+    CU_ASSERT_EQUAL_FATAL(
+        kernel_line(line, sizeof line, family, addr, port, 0x0A, 33, 4242), 0);
     CU_ASSERT_EQUAL_FATAL(procnet_parse_line(line, &s), 0);
     procnet_addr_text(&s, text, sizeof text);
     CU_ASSERT_STRING_EQUAL(text, addr);
@@ -359,19 +367,28 @@ static void test_parse_roundtrip(void)
 static void test_parse_rejects(void)
 {
     struct tcp_socket s;
-    CU_ASSERT_EQUAL(procnet_parse_line(
-        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
-        "retrnsmt   uid  timeout inode", &s), -1);
+    CU_ASSERT_EQUAL(
+        procnet_parse_line(
+            "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
+            "retrnsmt   uid  timeout inode",
+            &s),
+        -1);
     CU_ASSERT_EQUAL(procnet_parse_line("", &s), -1);
     CU_ASSERT_EQUAL(procnet_parse_line("   0: 0100007F:21E3", &s), -1);
     /* 6 hex digits: neither IPv4 nor IPv6 */
-    CU_ASSERT_EQUAL(procnet_parse_line(
-        "   0: 00007F:21E3 00000000:0000 0A 00000000:00000000 00:00000000 "
-        "00000000  1000        0 1 1 0000000000000000 100 0 0 10 0", &s), -1);
+    CU_ASSERT_EQUAL(
+        procnet_parse_line(
+            "   0: 00007F:21E3 00000000:0000 0A 00000000:00000000 00:00000000 "
+            "00000000  1000        0 1 1 0000000000000000 100 0 0 10 0",
+            &s),
+        -1);
     /* a port above 65535 */
-    CU_ASSERT_EQUAL(procnet_parse_line(
-        "   0: 0100007F:121E3 00000000:0000 0A 00000000:00000000 00:00000000 "
-        "00000000  1000        0 1 1 0000000000000000 100 0 0 10 0", &s), -1);
+    CU_ASSERT_EQUAL(
+        procnet_parse_line(
+            "   0: 0100007F:121E3 00000000:0000 0A 00000000:00000000 00:00000000 "
+            "00000000  1000        0 1 1 0000000000000000 100 0 0 10 0",
+            &s),
+        -1);
 }
 
 static struct tcp_socket sock_at(int family, const char *addr)
@@ -443,8 +460,7 @@ static void put_link(const char *rel, const char *target)
 }
 
 static void put_listener(char *table, size_t size, int family, const char *addr,
-                         unsigned port, unsigned state, unsigned uid,
-                         unsigned long inode)
+                         unsigned port, unsigned state, unsigned uid, unsigned long inode)
 {
     char line[512];
     if (kernel_line(line, sizeof line, family, addr, port, state, uid, inode) != 0)
@@ -466,8 +482,8 @@ static void put_process(const char *pid, const char *comm, const char *cmdline,
     put_file(rel, comm, strlen(comm));
     snprintf(rel, sizeof rel, "%s/cmdline", pid);
     put_file(rel, cmdline, cmdlen);
-    snprintf(status, sizeof status, "Name:\t%s\nUmask:\t0022\nUid:\t1000\t%u\t1000\t1000\n",
-             comm, euid);
+    snprintf(status, sizeof status,
+             "Name:\t%s\nUmask:\t0022\nUid:\t1000\t%u\t1000\t1000\n", comm, euid);
     snprintf(rel, sizeof rel, "%s/status", pid);
     put_file(rel, status, strlen(status));
 }
@@ -480,7 +496,8 @@ static int fixture_setup(void)
     put_dir("net");
     /* tcp: a listener on 127.0.0.1:8675 (inode 777), a connection from
      * 8675 (not a listener), a listener on 0.0.0.0:8676 (inode 778) */
-    snprintf(table, sizeof table, "  sl  local_address rem_address   st tx_queue "
+    snprintf(table, sizeof table,
+             "  sl  local_address rem_address   st tx_queue "
              "rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
     put_listener(table, sizeof table, AF_INET, "127.0.0.1", 8675, 0x0A, 1000, 777);
     put_listener(table, sizeof table, AF_INET, "127.0.0.1", 8678, 0x01, 1000, 999);
@@ -493,7 +510,8 @@ static int fixture_setup(void)
     /* a server (4242) and its forked worker (4243) share socket 777; the
      * literal is split because a NUL escape followed by "127" would read
      * as one octal escape */
-    static const char cmd[] = "python3\0-m\0http.server\0--bind\0" "127.0.0.1\0";
+    static const char cmd[] = "python3\0-m\0http.server\0--bind\0"
+                              "127.0.0.1\0";
     put_process("4243", "python3\n", cmd, sizeof cmd - 1, 1001);
     put_link("4243/fd/5", "socket:[777]");
     put_process("4242", "python3\n", cmd, sizeof cmd - 1, 1001);
@@ -624,8 +642,14 @@ static void own_listener(int family, const char *addr)
 #endif
 }
 
-static void test_owner_self_v4(void) { own_listener(AF_INET, "127.0.0.1"); }
-static void test_owner_self_v6(void) { own_listener(AF_INET6, "::1"); }
+static void test_owner_self_v4(void)
+{
+    own_listener(AF_INET, "127.0.0.1");
+}
+static void test_owner_self_v6(void)
+{
+    own_listener(AF_INET6, "::1");
+}
 
 /* ---- the connect engine ---------------------------------------------------------- */
 
@@ -786,7 +810,8 @@ static void test_probe_timeout(void)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     CU_ASSERT_EQUAL(run_one(ai, port, 10.0, 0.3, &r), 0);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    double took =
+        (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     CU_ASSERT_EQUAL(r.state, PROBE_TIMEOUT);
     CU_ASSERT_STRING_EQUAL(probe_describe(&r), "timed out");
     CU_ASSERT(took < 5.0);

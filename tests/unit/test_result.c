@@ -91,8 +91,7 @@ static int all_zero(const struct wsc_result *r)
            r->message == NULL && r->log == NULL && r->metrics == NULL &&
            r->n_metrics == 0 && r->outputs == NULL && r->trace == NULL &&
            r->warnings == NULL && r->n_warnings == 0 && r->cases == NULL &&
-           r->n_cases == 0 &&
-           r->attempts == 0 && r->status == WSC_PASSED;
+           r->n_cases == 0 && r->attempts == 0 && r->status == WSC_PASSED;
 }
 
 /* ---- tests ------------------------------------------------------------------ */
@@ -116,8 +115,10 @@ static void test_status_names(void)
 
 static void test_counts(void)
 {
-    struct wsc_result a[] = {{.status = WSC_PASSED}, {.status = WSC_FAILED},
-                             {.status = WSC_PASSED}, {.status = WSC_SKIPPED}};
+    struct wsc_result a[] = {{.status = WSC_PASSED},
+                             {.status = WSC_FAILED},
+                             {.status = WSC_PASSED},
+                             {.status = WSC_SKIPPED}};
     struct wsc_result b[] = {{.status = WSC_ERROR}, {.status = WSC_PASSED}};
     struct wsc_suite_result suites[] = {{.tests = a, .n_tests = 4},
                                         {.tests = b, .n_tests = 2},
@@ -137,7 +138,8 @@ static void test_counts(void)
  * when its outcome is more than its cases say. */
 static void test_counts_with_cases(void)
 {
-    struct wsc_result t[4] = {{.status = WSC_FAILED}, {.status = WSC_PASSED},
+    struct wsc_result t[4] = {{.status = WSC_FAILED},
+                              {.status = WSC_PASSED},
                               {.status = WSC_ERROR, .message = "crashed"},
                               {.status = WSC_FAILED}};
     /* t[0]: failed by its cases */
@@ -278,9 +280,9 @@ static void test_from_json_copies(void)
 static void test_from_json_optional_members(void)
 {
     struct wsc_result r = {0};
-    struct json_object *j = json_tokener_parse(
-        "{\"status\":\"skipped\",\"message\":null,\"outputs\":null,"
-        "\"metrics\":[{\"name\":\"m\",\"value\":2}]}");
+    struct json_object *j =
+        json_tokener_parse("{\"status\":\"skipped\",\"message\":null,\"outputs\":null,"
+                           "\"metrics\":[{\"name\":\"m\",\"value\":2}]}");
     CU_ASSERT_EQUAL(wsc_result_from_json(&r, j), 0);
     CU_ASSERT_EQUAL(r.status, WSC_SKIPPED);
     CU_ASSERT_PTR_NULL(r.name);
@@ -298,8 +300,14 @@ static void test_from_json_optional_members(void)
 static void test_from_json_rejects_wrong_types(void)
 {
     static const char *const bad[] = {
-        "null", "[]", "\"passed\"", "42", "{}",
-        "{\"status\":\"PASS\"}", "{\"status\":1}", "{\"status\":null}",
+        "null",
+        "[]",
+        "\"passed\"",
+        "42",
+        "{}",
+        "{\"status\":\"PASS\"}",
+        "{\"status\":1}",
+        "{\"status\":null}",
         "{\"status\":\"passed\",\"name\":5}",
         "{\"status\":\"passed\",\"name\":{}}",
         "{\"status\":\"passed\",\"plugin\":[]}",

@@ -18,7 +18,8 @@ static int suite_init(void)
 {
     const char *b = getenv("top_builddir");
     snprintf(plugin_dir, sizeof(plugin_dir), "%s/tests/plugins/.libs", b ? b : ".");
-    snprintf(broken_dir, sizeof(broken_dir), "%s/tests/plugins/broken/.libs", b ? b : ".");
+    snprintf(broken_dir, sizeof(broken_dir), "%s/tests/plugins/broken/.libs",
+             b ? b : ".");
     char *dirs[] = {plugin_dir};
     char *err = NULL;
     int rc = wsc_registry_load(&reg, dirs, 1, &err);
@@ -63,7 +64,8 @@ static void test_statuses(void)
         "{\"name\":\"p\",\"plugin\":\"testkit\",\"check\":\"pass\"},"
         "{\"name\":\"f\",\"plugin\":\"testkit\",\"check\":\"fail\",\"params\":{\"message\":\"nope\"}},"
         "{\"name\":\"e\",\"plugin\":\"testkit\",\"check\":\"error\"},"
-        "{\"name\":\"k\",\"plugin\":\"testkit\",\"check\":\"pass\",\"skip\":\"later\"}]}", &o);
+        "{\"name\":\"k\",\"plugin\":\"testkit\",\"check\":\"pass\",\"skip\":\"later\"}]}",
+        &o);
     CU_ASSERT_EQUAL_FATAL(s.n_tests, 4);
     CU_ASSERT_EQUAL(s.tests[0].status, WSC_PASSED);
     CU_ASSERT_EQUAL(s.tests[0].n_metrics, 1);
@@ -83,7 +85,8 @@ static void test_crash_is_error(void)
         "{\"name\":\"s\",\"tests\":["
         "{\"name\":\"segv\",\"plugin\":\"testkit\",\"check\":\"crash\"},"
         "{\"name\":\"abrt\",\"plugin\":\"testkit\",\"check\":\"crash\",\"params\":{\"signal\":\"ABRT\"}},"
-        "{\"name\":\"after\",\"plugin\":\"testkit\",\"check\":\"pass\"}]}", &o);
+        "{\"name\":\"after\",\"plugin\":\"testkit\",\"check\":\"pass\"}]}",
+        &o);
     CU_ASSERT_EQUAL_FATAL(s.n_tests, 3);
     CU_ASSERT_EQUAL(s.tests[0].status, WSC_ERROR);
     CU_ASSERT_PTR_NOT_NULL(strstr(s.tests[0].message, "signal 11"));
@@ -99,7 +102,8 @@ static void test_hang_is_killed(void)
     struct wsc_suite_result s = run_text(
         "{\"name\":\"s\",\"tests\":["
         "{\"name\":\"h\",\"plugin\":\"testkit\",\"check\":\"hang\",\"timeout\":0.3},"
-        "{\"name\":\"after\",\"plugin\":\"testkit\",\"check\":\"pass\"}]}", &o);
+        "{\"name\":\"after\",\"plugin\":\"testkit\",\"check\":\"pass\"}]}",
+        &o);
     CU_ASSERT_EQUAL_FATAL(s.n_tests, 2);
     CU_ASSERT_EQUAL(s.tests[0].status, WSC_FAILED);
     CU_ASSERT_STRING_EQUAL(s.tests[0].message, "timed out after 0.3 s");
@@ -117,7 +121,8 @@ static void test_retries(void)
     snprintf(text, sizeof(text),
              "{\"name\":\"s\",\"tests\":[{\"name\":\"f\",\"plugin\":\"testkit\","
              "\"check\":\"flaky\",\"retries\":3,\"retry_delay\":0.01,"
-             "\"params\":{\"counter_file\":\"%s\",\"fail_times\":2}}]}", counter);
+             "\"params\":{\"counter_file\":\"%s\",\"fail_times\":2}}]}",
+             counter);
     struct wsc_run_options o = defaults();
     struct wsc_suite_result s = run_text(text, &o);
     CU_ASSERT_EQUAL(s.tests[0].status, WSC_PASSED);
@@ -148,7 +153,8 @@ static void test_interruption(void)
         "{\"name\":\"s\",\"tests\":["
         "{\"name\":\"quick\",\"plugin\":\"testkit\",\"check\":\"pass\"},"
         "{\"name\":\"long\",\"plugin\":\"testkit\",\"check\":\"hang\",\"timeout\":10},"
-        "{\"name\":\"never\",\"plugin\":\"testkit\",\"check\":\"pass\"}]}", &o);
+        "{\"name\":\"never\",\"plugin\":\"testkit\",\"check\":\"pass\"}]}",
+        &o);
     alarm(0);
     wsc_interrupted = 0;
     CU_ASSERT_EQUAL_FATAL(s.n_tests, 3);
@@ -171,7 +177,8 @@ static void test_capture_and_vars(void)
         "  \"params\":{\"value\":\"${base}-${cid}\"}},"
         "{\"name\":\"c\",\"plugin\":\"testkit\",\"check\":\"output\",\"params\":{\"value\":\"${n}\"}},"
         "{\"name\":\"d\",\"plugin\":\"testkit\",\"check\":\"output\","
-        "  \"params\":{\"value\":1},\"capture\":{\"missing\":\"/nope\"}}]}", &o);
+        "  \"params\":{\"value\":1},\"capture\":{\"missing\":\"/nope\"}}]}",
+        &o);
     CU_ASSERT_EQUAL_FATAL(s.n_tests, 4);
     struct json_object *v = NULL;
     CU_ASSERT(json_object_object_get_ex(s.tests[1].outputs, "value", &v));
@@ -191,12 +198,14 @@ static void test_setvar_and_deferred(void)
         "{\"name\":\"s\",\"tests\":["
         "{\"name\":\"a\",\"plugin\":\"testkit\",\"check\":\"setvar\",\"params\":{\"name\":\"tok\",\"value\":\"xyz\"}},"
         "{\"name\":\"b\",\"plugin\":\"testkit\",\"check\":\"deferred\","
-        "  \"params\":{\"steps\":[\"${tok}\",{\"capture\":{\"tok\":\"/x\"}}]}}]}", &o);
+        "  \"params\":{\"steps\":[\"${tok}\",{\"capture\":{\"tok\":\"/x\"}}]}}]}",
+        &o);
     CU_ASSERT_EQUAL_FATAL(s.n_tests, 2);
     CU_ASSERT_EQUAL(s.tests[1].status, WSC_PASSED);
     struct json_object *steps = NULL;
     CU_ASSERT(json_object_object_get_ex(s.tests[1].outputs, "steps", &steps));
-    CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_array_get_idx(steps, 0)), "xyz");
+    CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_array_get_idx(steps, 0)),
+                           "xyz");
     wsc_suite_result_clear(&s);
 }
 
@@ -211,7 +220,8 @@ static void test_fail_fast_and_filters(void)
         "{\"name\":\"s\",\"tests\":["
         "{\"name\":\"untagged\",\"plugin\":\"testkit\",\"check\":\"pass\"},"
         "{\"name\":\"f\",\"plugin\":\"testkit\",\"check\":\"fail\",\"tags\":[\"smoke\"]},"
-        "{\"name\":\"p\",\"plugin\":\"testkit\",\"check\":\"pass\",\"tags\":[\"smoke\"]}]}", &o);
+        "{\"name\":\"p\",\"plugin\":\"testkit\",\"check\":\"pass\",\"tags\":[\"smoke\"]}]}",
+        &o);
     CU_ASSERT_EQUAL_FATAL(s.n_tests, 2);
     CU_ASSERT_STRING_EQUAL(s.tests[0].name, "f");
     CU_ASSERT_EQUAL(s.tests[1].status, WSC_SKIPPED);
@@ -223,7 +233,8 @@ static void test_secret_redacted(void)
     struct wsc_run_options o = defaults();
     struct wsc_suite_result s = run_text(
         "{\"name\":\"s\",\"tests\":[{\"name\":\"x\",\"plugin\":\"testkit\",\"check\":\"secret\","
-        "\"params\":{\"token\":\"hunter2\"}}]}", &o);
+        "\"params\":{\"token\":\"hunter2\"}}]}",
+        &o);
     CU_ASSERT_EQUAL_FATAL(s.n_tests, 1);
     CU_ASSERT_PTR_NULL(strstr(s.tests[0].message, "hunter2"));
     CU_ASSERT_PTR_NOT_NULL(strstr(s.tests[0].message, "***"));
@@ -257,7 +268,8 @@ static void test_loader_refusals(void)
     expect_refused("nocheckname.so", "check #1 has no name");
     expect_refused("badschema.so", "invalid params schema");
     expect_refused("does-not-exist.so", "cannot load");
-    expect_refused("badmetric.so", "check 'measure' declares metric 'lost' without a unit");
+    expect_refused("badmetric.so",
+                   "check 'measure' declares metric 'lost' without a unit");
     CU_ASSERT_EQUAL(reg.n_plugins, before);
 }
 
@@ -291,8 +303,8 @@ static void test_loader_metrics(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
     CU_ASSERT_STRING_EQUAL(m->unit, "count");
     CU_ASSERT_PTR_NULL(wsc_registry_metric(c, "question"));
-    CU_ASSERT_PTR_NULL(wsc_registry_metric(wsc_registry_check(&reg, "testkit", "fail"),
-                                           "answer"));
+    CU_ASSERT_PTR_NULL(
+        wsc_registry_metric(wsc_registry_check(&reg, "testkit", "fail"), "answer"));
     CU_ASSERT_PTR_NULL(wsc_registry_metric(NULL, "answer"));
 }
 

@@ -71,8 +71,7 @@ static void parse_fails(const char *text, const char *want)
 static char *with_test(const char *members)
 {
     static char buf[4096];
-    snprintf(buf, sizeof buf,
-             "{\"name\": \"s\", \"tests\": [\n  {%s}\n]}", members);
+    snprintf(buf, sizeof buf, "{\"name\": \"s\", \"tests\": [\n  {%s}\n]}", members);
     return buf;
 }
 
@@ -85,7 +84,8 @@ static void test_syntax_error_position(void)
     parse_fails("{\n  \"name\": \"x\",\n  \"tests\" [1]\n}",
                 "t.json:3:11: syntax error: object property name separator ':' "
                 "expected\n");
-    parse_fails("[1 2]", "t.json:1:4: syntax error: array value separator ',' expected\n");
+    parse_fails("[1 2]",
+                "t.json:1:4: syntax error: array value separator ',' expected\n");
     parse_fails("{\"a\": [1,,2]}", "t.json:1:10: syntax error: unexpected character\n");
     parse_fails("{name: 1}",
                 "t.json:1:2: syntax error: quoted object property name expected\n");
@@ -113,7 +113,8 @@ static void test_syntax_error_utf8_columns(void)
     parse_fails("{\"\xf0\x9f\x98\x80\xf0\x9f\x98\x80\": 1 2}",
                 "t.json:1:10: syntax error: object value separator ',' expected\n");
     /* Invalid UTF-8 is refused where it starts. */
-    parse_fails("{\"name\": \"a\xff\"}", "t.json:1:12: syntax error: invalid utf-8 string\n");
+    parse_fails("{\"name\": \"a\xff\"}",
+                "t.json:1:12: syntax error: invalid utf-8 string\n");
 }
 
 static void test_syntax_error_at_end(void)
@@ -122,7 +123,8 @@ static void test_syntax_error_at_end(void)
     parse_fails("  \n \n", "t.json:1:1: syntax error: unexpected end of file\n");
     parse_fails("{\n  \"name\": \"x\",\n\n",
                 "t.json:2:15: syntax error: unexpected end of file\n");
-    parse_fails("{\"name\": \"abc", "t.json:1:14: syntax error: unexpected end of file\n");
+    parse_fails("{\"name\": \"abc",
+                "t.json:1:14: syntax error: unexpected end of file\n");
     parse_fails("{\"name\": \"x\", \"tests\": []} x",
                 "t.json:1:28: syntax error: unexpected text after the JSON value\n");
     parse_fails("{\"name\": \"x\"}\n/* never closed",
@@ -143,10 +145,10 @@ static void test_lenient_json(void)
 {
     /* Comments anywhere, a byte order mark, trailing commas, single quotes,
      * a final // comment without newline. */
-    struct wsc_scenario *sc = parse(
-        "\xef\xbb\xbf// head\n{'name': 'lenient', /* c */ \"tests\": [\n"
-        "  {\"name\": \"a\", \"plugin\": \"p\", \"check\": \"c\",},\n"
-        "],} // tail");
+    struct wsc_scenario *sc =
+        parse("\xef\xbb\xbf// head\n{'name': 'lenient', /* c */ \"tests\": [\n"
+              "  {\"name\": \"a\", \"plugin\": \"p\", \"check\": \"c\",},\n"
+              "],} // tail");
     CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
     CU_ASSERT_STRING_EQUAL(sc->name, "lenient");
     CU_ASSERT_EQUAL(sc->n_tests, 1);
@@ -192,8 +194,8 @@ static void test_load_from_file(void)
     struct wsc_scenario *sc = wsc_scenario_load(path, &D);
     CU_ASSERT_PTR_NULL(sc);
     char want[sizeof path + 128];
-    snprintf(want, sizeof want, "%s:2:27: test 'a': 'plugin' must be a string, got integer\n",
-             path);
+    snprintf(want, sizeof want,
+             "%s:2:27: test 'a': 'plugin' must be a string, got integer\n", path);
     CU_ASSERT_STRING_EQUAL(messages(), want);
     if (strcmp(messages(), want) != 0)
         printf("# got:  %s# want: %s", messages(), want);
@@ -206,7 +208,8 @@ static void test_top_level(void)
 {
     parse_fails("[1]", "t.json:1:1: the top level must be an object, got array\n");
     parse_fails("null", "t.json:1:1: the top level must be an object, got null\n");
-    const char *t1 = "{\"tests\": [{\"name\": \"a\", \"plugin\": \"p\", \"check\": \"c\"}]}";
+    const char *t1 =
+        "{\"tests\": [{\"name\": \"a\", \"plugin\": \"p\", \"check\": \"c\"}]}";
     parse_fails(t1, "t.json:1:1: missing required key 'name'\n");
     const char *t2 = "{\"name\": 7}";
     char want[1024];
@@ -222,25 +225,24 @@ static void test_top_level(void)
 
 static void test_unknown_and_reserved_keys(void)
 {
-    const char *t =
-        "{\"name\": \"x\", \"tets\": 1, \"include\": [\"a.json\"],\n"
-        " \"setup\": [], \"teardown\": [], \"mode\": \"load\",\n"
-        " \"tests\": [{\"name\": \"a\", \"plugin\": \"p\", \"check\": \"c\","
-        " \"mode\": {}, \"timout\": 1, \"paramz\": {}, \"xyzzy\": 0}]}";
+    const char *t = "{\"name\": \"x\", \"tets\": 1, \"include\": [\"a.json\"],\n"
+                    " \"setup\": [], \"teardown\": [], \"mode\": \"load\",\n"
+                    " \"tests\": [{\"name\": \"a\", \"plugin\": \"p\", \"check\": \"c\","
+                    " \"mode\": {}, \"timout\": 1, \"paramz\": {}, \"xyzzy\": 0}]}";
     char want[2048];
-    snprintf(want, sizeof want, "%s%s%s%s%s%s%s%s%s",
-             at(t, "\"tets\"", "unknown key 'tets' (did you mean 'tests'?)"),
-             at(t, "\"include\"", "'include' is not supported in format v1"),
-             at(t, "\"setup\"", "'setup' is not supported in format v1"),
-             at(t, "\"teardown\"", "'teardown' is not supported in format v1"),
-             at(t, "\"mode\"", "'mode' is not supported in format v1"),
-             at(t, "\"mode\": {}", "test 'a': 'mode' is not supported in format v1"),
-             at(t, "\"timout\"", "test 'a': unknown key 'timout' (did you mean 'timeout'?)"),
-             at(t, "\"paramz\"",
-                "test 'a': unknown key 'paramz' (did you mean 'params'?)"),
-             at(t, "\"xyzzy\"",
-                "test 'a': unknown key 'xyzzy' (known: name, plugin, check, params, "
-                "timeout, retries, retry_delay, tags, skip, capture)"));
+    snprintf(
+        want, sizeof want, "%s%s%s%s%s%s%s%s%s",
+        at(t, "\"tets\"", "unknown key 'tets' (did you mean 'tests'?)"),
+        at(t, "\"include\"", "'include' is not supported in format v1"),
+        at(t, "\"setup\"", "'setup' is not supported in format v1"),
+        at(t, "\"teardown\"", "'teardown' is not supported in format v1"),
+        at(t, "\"mode\"", "'mode' is not supported in format v1"),
+        at(t, "\"mode\": {}", "test 'a': 'mode' is not supported in format v1"),
+        at(t, "\"timout\"", "test 'a': unknown key 'timout' (did you mean 'timeout'?)"),
+        at(t, "\"paramz\"", "test 'a': unknown key 'paramz' (did you mean 'params'?)"),
+        at(t, "\"xyzzy\"",
+           "test 'a': unknown key 'xyzzy' (known: name, plugin, check, params, "
+           "timeout, retries, retry_delay, tags, skip, capture)"));
     parse_fails(t, want);
 }
 
@@ -262,10 +264,12 @@ static void test_vars_and_defaults_structure(void)
              at(t, "0, \"retries\"",
                 "defaults: 'timeout' must be a number > 0 and <= 1000000 (seconds), "
                 "got 0"),
-             at(t, "-1", "defaults: 'retries' must be an integer >= 0 and <= 1000000, "
-                         "got -1"),
-             at(t, "-0.5", "defaults: 'retry_delay' must be a number >= 0 and <= "
-                           "1000000 (seconds), got -0.5"),
+             at(t, "-1",
+                "defaults: 'retries' must be an integer >= 0 and <= 1000000, "
+                "got -1"),
+             at(t, "-0.5",
+                "defaults: 'retry_delay' must be a number >= 0 and <= "
+                "1000000 (seconds), got -0.5"),
              at(t, "\"retry\"",
                 "defaults: unknown key 'retry' (known: timeout, retries, retry_delay)"));
     parse_fails(t, want);
@@ -276,10 +280,12 @@ static void test_vars_and_defaults_structure(void)
     t = with_test("\"name\": \"a\", \"plugin\": \"p\", \"check\": \"c\","
                   " \"timeout\": NaN, \"retry_delay\": Infinity");
     snprintf(want, sizeof want, "%s%s",
-             at(t, "NaN", "test 'a': 'timeout' must be a number > 0 and <= 1000000 "
-                          "(seconds), got NaN"),
-             at(t, "Infinity", "test 'a': 'retry_delay' must be a number >= 0 and <= "
-                               "1000000 (seconds), got Infinity"));
+             at(t, "NaN",
+                "test 'a': 'timeout' must be a number > 0 and <= 1000000 "
+                "(seconds), got NaN"),
+             at(t, "Infinity",
+                "test 'a': 'retry_delay' must be a number >= 0 and <= "
+                "1000000 (seconds), got Infinity"));
     parse_fails(t, want);
 }
 
@@ -288,18 +294,19 @@ static void test_test_structure(void)
     const char *t = with_test("\"plugin\": 3, \"params\": [], \"tags\": \"smoke\","
                               " \"skip\": true, \"capture\": [], \"retries\": \"2\"");
     char want[2048];
-    snprintf(want, sizeof want, "%s%s%s%s%s%s%s%s",
-             at(t, "{\"plugin", "tests[0]: missing required key 'name'"),
-             at(t, "{\"plugin", "tests[0]: missing required key 'check'"),
-             at(t, "3,", "tests[0]: 'plugin' must be a string, got integer"),
-             at(t, "[],", "tests[0]: 'params' must be an object, got array"),
-             at(t, "\"smoke\"", "tests[0]: 'tags' must be an array of strings, got string"),
-             at(t, "true", "tests[0]: 'skip' must be a string, got boolean"),
-             at(t, "[], \"retries\"",
-                "tests[0]: 'capture' must be an object (variable name -> JSON pointer), "
-                "got array"),
-             at(t, "\"2\"",
-                "tests[0]: 'retries' must be an integer >= 0 and <= 1000000, got \"2\""));
+    snprintf(
+        want, sizeof want, "%s%s%s%s%s%s%s%s",
+        at(t, "{\"plugin", "tests[0]: missing required key 'name'"),
+        at(t, "{\"plugin", "tests[0]: missing required key 'check'"),
+        at(t, "3,", "tests[0]: 'plugin' must be a string, got integer"),
+        at(t, "[],", "tests[0]: 'params' must be an object, got array"),
+        at(t, "\"smoke\"", "tests[0]: 'tags' must be an array of strings, got string"),
+        at(t, "true", "tests[0]: 'skip' must be a string, got boolean"),
+        at(t, "[], \"retries\"",
+           "tests[0]: 'capture' must be an object (variable name -> JSON pointer), "
+           "got array"),
+        at(t, "\"2\"",
+           "tests[0]: 'retries' must be an integer >= 0 and <= 1000000, got \"2\""));
     parse_fails(t, want);
 
     t = "{\"name\": \"s\", \"tests\": [1, {\"name\": \"\", \"plugin\": \"\", \"check\": \"c\","
@@ -351,16 +358,16 @@ static void test_duplicates(void)
 
 static void test_fields_and_defaults(void)
 {
-    struct wsc_scenario *sc = parse(
-        "{\"name\": \"suite\", \"vars\": {\"a\": 1},\n"
-        " \"defaults\": {\"timeout\": 2.5, \"retries\": 2},\n"
-        " \"tests\": [\n"
-        "  {\"name\": \"t0\", \"plugin\": \"p\", \"check\": \"c\"},\n"
-        "  {\"name\": \"t1\", \"plugin\": \"q\", \"check\": \"d\", \"timeout\": 1,"
-        " \"retries\": 0, \"retry_delay\": 0, \"tags\": [\"x\", \"y\"],"
-        " \"skip\": \"later\", \"params\": {\"k\": \"${a}\"},"
-        " \"capture\": {\"id\": \"/id\"}}\n"
-        " ]}");
+    struct wsc_scenario *sc =
+        parse("{\"name\": \"suite\", \"vars\": {\"a\": 1},\n"
+              " \"defaults\": {\"timeout\": 2.5, \"retries\": 2},\n"
+              " \"tests\": [\n"
+              "  {\"name\": \"t0\", \"plugin\": \"p\", \"check\": \"c\"},\n"
+              "  {\"name\": \"t1\", \"plugin\": \"q\", \"check\": \"d\", \"timeout\": 1,"
+              " \"retries\": 0, \"retry_delay\": 0, \"tags\": [\"x\", \"y\"],"
+              " \"skip\": \"later\", \"params\": {\"k\": \"${a}\"},"
+              " \"capture\": {\"id\": \"/id\"}}\n"
+              " ]}");
     CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
     CU_ASSERT_STRING_EQUAL(sc->file, "t.json");
     CU_ASSERT_STRING_EQUAL(sc->name, "suite");
@@ -385,12 +392,11 @@ static void test_fields_and_defaults(void)
     CU_ASSERT_STRING_EQUAL(t1->tags[0], "x");
     CU_ASSERT_STRING_EQUAL(t1->tags[1], "y");
     CU_ASSERT_STRING_EQUAL(t1->skip, "later");
-    CU_ASSERT_STRING_EQUAL(json_object_to_json_string_ext(t1->params,
-                                                          JSON_C_TO_STRING_PLAIN),
-                           "{\"k\":\"${a}\"}");
-    CU_ASSERT_STRING_EQUAL(json_object_get_string(
-                               json_object_object_get(t1->capture, "id")),
-                           "/id");
+    CU_ASSERT_STRING_EQUAL(
+        json_object_to_json_string_ext(t1->params, JSON_C_TO_STRING_PLAIN),
+        "{\"k\":\"${a}\"}");
+    CU_ASSERT_STRING_EQUAL(
+        json_object_get_string(json_object_object_get(t1->capture, "id")), "/id");
     CU_ASSERT_EQUAL(t1->index, 1);
     wsc_scenario_free(sc);
 
@@ -408,10 +414,11 @@ static void test_fields_and_defaults(void)
 
 static void test_positions(void)
 {
-    const char *text = "{\"name\": \"s\", \"tests\": [\n"
-                       "  {\"name\": \"a\", \"plugin\": \"p\", \"check\": \"c\",\n"
-                       "   \"params\": {\"a/b~c\": [10, {\"x\": \"\xc3\xa9\", \"y\": 2}]}}\n"
-                       "]}";
+    const char *text =
+        "{\"name\": \"s\", \"tests\": [\n"
+        "  {\"name\": \"a\", \"plugin\": \"p\", \"check\": \"c\",\n"
+        "   \"params\": {\"a/b~c\": [10, {\"x\": \"\xc3\xa9\", \"y\": 2}]}}\n"
+        "]}";
     struct wsc_scenario *sc = parse(text);
     int line, col;
     CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
@@ -466,8 +473,8 @@ static void test_jsonpos_scanner(void)
 
 static void test_json_pointer(void)
 {
-    struct json_object *doc = json_tokener_parse(
-        "{\"a\": [0, {\"b/c\": null, \"~\": 5}], \"\": 1, \"10\": 2}");
+    struct json_object *doc =
+        json_tokener_parse("{\"a\": [0, {\"b/c\": null, \"~\": 5}], \"\": 1, \"10\": 2}");
     struct json_object *out;
     CU_ASSERT_PTR_EQUAL(wsc_json_pointer_get(doc, ""), doc);
     CU_ASSERT_EQUAL(json_object_get_int(wsc_json_pointer_get(doc, "/a/1/~0")), 5);
@@ -522,8 +529,8 @@ static const struct wsc_check port_checks[] = {
     {.name = NULL},
 };
 static const struct wsc_plugin port_plugin = {
-    WSC_ABI_VERSION, sizeof(struct wsc_plugin), "port", "1.0", "ports", port_checks,
-    sizeof(struct wsc_check)};
+    WSC_ABI_VERSION, sizeof(struct wsc_plugin), "port", "1.0", "ports",
+    port_checks,     sizeof(struct wsc_check)};
 
 /* A validate callback that reports what it was given, so that the tests
  * can see the params (as written, defaults filled in), the timeout, the
@@ -533,10 +540,12 @@ static void report_all(struct wsc_validation *v, const struct json_object *param
     struct json_object *items = NULL, *label = NULL, *mode = NULL;
     json_object_object_get_ex(params, "items", &items);
     for (size_t i = 0; json_object_is_type(items, json_type_array) &&
-                       i < json_object_array_length(items); i++) {
+                       i < json_object_array_length(items);
+         i++) {
         char ptr[32];
         snprintf(ptr, sizeof ptr, "/items/%zu", i);
-        if (strcmp(json_object_get_string(json_object_array_get_idx(items, i)), "bad") == 0)
+        if (strcmp(json_object_get_string(json_object_array_get_idx(items, i)), "bad") ==
+            0)
             wsc_invalid(v, ptr, "a bad item");
     }
     /* Without the leading '/': forgiven. */
@@ -550,13 +559,15 @@ static void report_all(struct wsc_validation *v, const struct json_object *param
 
 static const struct wsc_check ws_checks[] = {
     {.name = "conversation", .summary = "steps", .run = no_run},
-    {.name = "validated", .summary = "has a validate callback", .run = no_run,
+    {.name = "validated",
+     .summary = "has a validate callback",
+     .run = no_run,
      .validate = report_all},
     {.name = NULL},
 };
 static const struct wsc_plugin ws_plugin = {
-    WSC_ABI_VERSION, sizeof(struct wsc_plugin), "ws", "1.0", "ws", ws_checks,
-    sizeof(struct wsc_check)};
+    WSC_ABI_VERSION, sizeof(struct wsc_plugin), "ws", "1.0", "ws",
+    ws_checks,       sizeof(struct wsc_check)};
 
 static const char LISTENING_SCHEMA[] =
     "{\"type\": \"object\", \"properties\": {"
@@ -590,15 +601,15 @@ static struct wsc_registry REG;
 
 static int setup_registry(void)
 {
-    port_loaded[0] = (struct wsc_loaded_check){&port_checks[0],
-                                               json_tokener_parse(LISTENING_SCHEMA)};
-    port_loaded[1] = (struct wsc_loaded_check){&port_checks[1],
-                                               json_tokener_parse("{\"type\": \"object\","
-                                                                  " \"properties\": {}}")};
-    ws_loaded[0] = (struct wsc_loaded_check){&ws_checks[0],
-                                             json_tokener_parse(CONVERSATION_SCHEMA)};
-    ws_loaded[1] = (struct wsc_loaded_check){&ws_checks[1],
-                                             json_tokener_parse(VALIDATED_SCHEMA)};
+    port_loaded[0] =
+        (struct wsc_loaded_check){&port_checks[0], json_tokener_parse(LISTENING_SCHEMA)};
+    port_loaded[1] = (struct wsc_loaded_check){
+        &port_checks[1], json_tokener_parse("{\"type\": \"object\","
+                                            " \"properties\": {}}")};
+    ws_loaded[0] =
+        (struct wsc_loaded_check){&ws_checks[0], json_tokener_parse(CONVERSATION_SCHEMA)};
+    ws_loaded[1] =
+        (struct wsc_loaded_check){&ws_checks[1], json_tokener_parse(VALIDATED_SCHEMA)};
     loaded[0] = (struct wsc_loaded_plugin){&port_plugin, NULL, NULL, port_loaded, 2};
     loaded[1] = (struct wsc_loaded_plugin){&ws_plugin, NULL, NULL, ws_loaded, 2};
     REG = (struct wsc_registry){loaded, 2, NULL, 0};
@@ -663,10 +674,11 @@ static void test_valid_scenario(void)
 
 static void test_unknown_plugin_and_check(void)
 {
-    const char *t = "{\"name\": \"s\", \"tests\": [\n"
-                    "  {\"name\": \"a\", \"plugin\": \"prot\", \"check\": \"listening\"},\n"
-                    "  {\"name\": \"b\", \"plugin\": \"port\", \"check\": \"listen\"}\n"
-                    "]}";
+    const char *t =
+        "{\"name\": \"s\", \"tests\": [\n"
+        "  {\"name\": \"a\", \"plugin\": \"prot\", \"check\": \"listening\"},\n"
+        "  {\"name\": \"b\", \"plugin\": \"port\", \"check\": \"listen\"}\n"
+        "]}";
     char want[1024];
     snprintf(want, sizeof want, "%s%s",
              at(t, "\"prot\"", "test 'a': unknown plugin 'prot' (did you mean 'port'?)"),
@@ -699,23 +711,28 @@ static void test_param_errors(void)
         "]}";
     char want[2048];
     /* Reported in file order. */
-    snprintf(want, sizeof want, "%s%s%s%s%s%s",
-             at(t, "{\"prot\"", "test 'a': params: missing required param 'port'"),
-             at(t, "\"prot\"", "test 'a': params: unknown param 'prot' (did you mean "
-                               "'port'?)"),
-             at(t, "1, \"ports\"", "test 'a': params.host: expected string, got integer"),
-             at(t, "true", "test 'a': params.ports[1]: expected integer or string, "
-                           "got boolean"),
-             at(t, "\"ipv5\"", "test 'a': params.family: expected one of \"ipv4\", "
-                               "\"ipv6\", got \"ipv5\""),
-             at(t, "\"port\": 1", "test 'b': params: unknown param 'port' (known: none)"));
+    snprintf(
+        want, sizeof want, "%s%s%s%s%s%s",
+        at(t, "{\"prot\"", "test 'a': params: missing required param 'port'"),
+        at(t, "\"prot\"",
+           "test 'a': params: unknown param 'prot' (did you mean "
+           "'port'?)"),
+        at(t, "1, \"ports\"", "test 'a': params.host: expected string, got integer"),
+        at(t, "true",
+           "test 'a': params.ports[1]: expected integer or string, "
+           "got boolean"),
+        at(t, "\"ipv5\"",
+           "test 'a': params.family: expected one of \"ipv4\", "
+           "\"ipv6\", got \"ipv5\""),
+        at(t, "\"port\": 1", "test 'b': params: unknown param 'port' (known: none)"));
     validates_to(t, NULL, 6, want);
 
     /* No params at all: the missing one is shown at the test. */
     t = "{\"name\": \"s\", \"tests\": [\n"
         "  {\"name\": \"a\", \"plugin\": \"port\", \"check\": \"listening\"}]}";
-    validates_to(t, NULL, 1, at(t, "{\"name\": \"a\"",
-                                "test 'a': params: missing required param 'port'"));
+    validates_to(
+        t, NULL, 1,
+        at(t, "{\"name\": \"a\"", "test 'a': params: missing required param 'port'"));
 }
 
 static void test_variable_types_checked(void)
@@ -732,11 +749,12 @@ static void test_variable_types_checked(void)
         " \"params\": {\"port\": \"${env:WSC_T_PORT}\", \"family\": \"${word}\"}}\n"
         " ]}";
     char want[1024];
-    snprintf(want, sizeof want, "%s%s",
-             at(t, "\"${word}\"}}", "test 'a': params.port: expected integer, got string"),
-             at(t, "\"${word}\"}}\n ]",
-                "test 'c': params.family: expected one of \"ipv4\", \"ipv6\", got "
-                "\"abc\""));
+    snprintf(
+        want, sizeof want, "%s%s",
+        at(t, "\"${word}\"}}", "test 'a': params.port: expected integer, got string"),
+        at(t, "\"${word}\"}}\n ]",
+           "test 'c': params.family: expected one of \"ipv4\", \"ipv6\", got "
+           "\"abc\""));
     validates_to(t, NULL, 2, want);
 }
 
@@ -753,8 +771,9 @@ static void test_undefined_variables(void)
     /* "d" uses the failed "a" without a second message; token's type error
      * is still found. */
     snprintf(want, sizeof want, "%s%s%s%s%s",
-             at(t, "\"${b}\"", "vars.a: undefined variable 'b' (a variable can only use "
-                               "those defined before it)"),
+             at(t, "\"${b}\"",
+                "vars.a: undefined variable 'b' (a variable can only use "
+                "those defined before it)"),
              at(t, "\"${env:WSC", "vars.c: undefined environment variable 'WSC_T_UNSET'"),
              at(t, "\"ws://", "test 't': params.url: undefined variable 'host'"),
              at(t, "[\"${ok}\"]", "test 't': params.token: expected string, got array"),
@@ -777,16 +796,19 @@ static void test_cli_vars_win(void)
                  cli, 0, "");
     /* A --var that is not a number where one is needed (the capture of
      * "id" does not hide the --var: it still wins at run time). */
-    const char *t = "{\"name\": \"s\", \"tests\": [\n"
-                    "  {\"name\": \"a\", \"plugin\": \"port\", \"check\": \"listening\","
-                    " \"params\": {\"port\": \"${id}\"}, \"capture\": {\"id\": \"/x\"}},\n"
-                    "  {\"name\": \"b\", \"plugin\": \"port\", \"check\": \"listening\","
-                    " \"params\": {\"port\": \"${id}\"}}]}";
+    const char *t =
+        "{\"name\": \"s\", \"tests\": [\n"
+        "  {\"name\": \"a\", \"plugin\": \"port\", \"check\": \"listening\","
+        " \"params\": {\"port\": \"${id}\"}, \"capture\": {\"id\": \"/x\"}},\n"
+        "  {\"name\": \"b\", \"plugin\": \"port\", \"check\": \"listening\","
+        " \"params\": {\"port\": \"${id}\"}}]}";
     char want[1024];
-    snprintf(want, sizeof want, "%s%s",
-             at(t, "\"${id}\"}, \"capture", "test 'a': params.port: expected integer, "
-                                            "got string"),
-             at(t, "\"${id}\"}}]", "test 'b': params.port: expected integer, got string"));
+    snprintf(
+        want, sizeof want, "%s%s",
+        at(t, "\"${id}\"}, \"capture",
+           "test 'a': params.port: expected integer, "
+           "got string"),
+        at(t, "\"${id}\"}}]", "test 'b': params.port: expected integer, got string"));
     validates_to(t, cli, 2, want);
     wsc_vars_free(cli);
 }
@@ -804,8 +826,9 @@ static void test_captured_names_are_lenient(void)
         " \"expect\": {\"n\": {\"$gt\": \"${cport}\"}}}}\n"
         " ]}";
     validates_to(t, NULL, 1,
-                 at(t, "\"${cport}\"}},", "test 'early': params.port: undefined "
-                                          "variable 'cport'"));
+                 at(t, "\"${cport}\"}},",
+                    "test 'early': params.port: undefined "
+                    "variable 'cport'"));
 }
 
 static void test_deferred_params(void)
@@ -826,26 +849,28 @@ static void test_deferred_params(void)
     char want[1024];
     /* Not for the test's own other params, which are expanded first. */
     snprintf(want, sizeof want, "%s%s%s",
-             at(t, "\"${tok}\", \"steps", "test 'a': params.token: undefined variable "
-                                         "'tok'"),
-             at(t, "\"${nobody}\"", "test 'a': params.steps: undefined variable "
-                                    "'nobody'"),
-             at(t, "5}]", "test 'b': params.steps[0].send: expected string, got "
-                          "integer"));
+             at(t, "\"${tok}\", \"steps",
+                "test 'a': params.token: undefined variable "
+                "'tok'"),
+             at(t, "\"${nobody}\"",
+                "test 'a': params.steps: undefined variable "
+                "'nobody'"),
+             at(t, "5}]",
+                "test 'b': params.steps[0].send: expected string, got "
+                "integer"));
     validates_to(t, NULL, 3, want);
 }
 
 static void test_expectations_checked(void)
 {
-    const char *t =
-        "{\"name\": \"s\", \"tests\": [\n"
-        "  {\"name\": \"a\", \"plugin\": \"port\", \"check\": \"listening\","
-        " \"params\": {\"port\": 1,\n"
-        "   \"expect\": {\"pid\": {\"$bogus\": 1}}}},\n"
-        "  {\"name\": \"b\", \"plugin\": \"ws\", \"check\": \"conversation\","
-        " \"params\": {\"url\": \"u\", \"steps\": [\n"
-        "    {\"send\": \"x\", \"expect\": {\"expect\": {\"$nope\": 2}}}]}}\n"
-        " ]}";
+    const char *t = "{\"name\": \"s\", \"tests\": [\n"
+                    "  {\"name\": \"a\", \"plugin\": \"port\", \"check\": \"listening\","
+                    " \"params\": {\"port\": 1,\n"
+                    "   \"expect\": {\"pid\": {\"$bogus\": 1}}}},\n"
+                    "  {\"name\": \"b\", \"plugin\": \"ws\", \"check\": \"conversation\","
+                    " \"params\": {\"url\": \"u\", \"steps\": [\n"
+                    "    {\"send\": \"x\", \"expect\": {\"expect\": {\"$nope\": 2}}}]}}\n"
+                    " ]}";
     int n = validate(t, NULL);
     CU_ASSERT_EQUAL(n, 2);
     /* The matcher's own wording is its business: check where and what. */
@@ -863,9 +888,9 @@ static void test_expectations_checked(void)
 
 static void test_validate_without_registry(void)
 {
-    struct wsc_scenario *sc = parse(
-        "{\"name\": \"s\", \"tests\": [{\"name\": \"a\", \"plugin\": \"zz\","
-        " \"check\": \"c\", \"params\": {\"x\": \"${y}\"}}]}");
+    struct wsc_scenario *sc =
+        parse("{\"name\": \"s\", \"tests\": [{\"name\": \"a\", \"plugin\": \"zz\","
+              " \"check\": \"c\", \"params\": {\"x\": \"${y}\"}}]}");
     CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
     CU_ASSERT_EQUAL(wsc_scenario_validate(sc, NULL, NULL, &D), 1);
     CU_ASSERT_STRING_EQUAL(messages(),
@@ -888,11 +913,13 @@ static void test_validate_callback(void)
      * the variables of the label are not expanded; the default mode is
      * filled in; captures of earlier tests are visible. */
     snprintf(want, sizeof want, "%s%s%s%s%s",
-             at(t, "{\"items", "test 'a': params: mode fast, timeout 7, has cap: 0, has zz: 0"),
+             at(t, "{\"items",
+                "test 'a': params: mode fast, timeout 7, has cap: 0, has zz: 0"),
              at(t, "\"bad\",\n", "test 'a': params.items[1]: a bad item"),
              at(t, "\"bad\"]", "test 'a': params.items[2]: a bad item"),
              at(t, "\"${who}\"", "test 'a': params.label: as written: ${who}"),
-             at(t, "{\"mode", "test 'b': params: mode slow, timeout 5, has cap: 1, has zz: 0"));
+             at(t, "{\"mode",
+                "test 'b': params: mode slow, timeout 5, has cap: 1, has zz: 0"));
     validates_to(t, NULL, 5, want);
 
     /* --timeout replaces every test's own. */
@@ -908,12 +935,13 @@ static void test_structure_errors_then_validation(void)
 {
     /* A file with structure errors is kept by wsc_scenario_parse_all():
      * its tests are still validated as far as they go. */
-    const char *t = "{\"name\": \"s\", \"tests\": [\n"
-                    "  {\"name\": \"a\", \"plugin\": \"port\", \"chek\": \"listening\"},\n"
-                    "  {\"name\": \"b\", \"plugin\": \"port\", \"check\": \"listening\","
-                    " \"timeout\": -1, \"params\": {\"port\": \"${nope}\"}},\n"
-                    "  7\n"
-                    "]}";
+    const char *t =
+        "{\"name\": \"s\", \"tests\": [\n"
+        "  {\"name\": \"a\", \"plugin\": \"port\", \"chek\": \"listening\"},\n"
+        "  {\"name\": \"b\", \"plugin\": \"port\", \"check\": \"listening\","
+        " \"timeout\": -1, \"params\": {\"port\": \"${nope}\"}},\n"
+        "  7\n"
+        "]}";
     wsc_diag_clear(&D);
     D.quiet = 1;
     struct wsc_scenario *sc = wsc_scenario_parse_all("t.json", t, strlen(t), &D);
@@ -927,8 +955,9 @@ static void test_structure_errors_then_validation(void)
     snprintf(want, sizeof want, "%s%s%s%s%s",
              at(t, "{\"name\": \"a\"", "test 'a': missing required key 'check'"),
              at(t, "\"chek\"", "test 'a': unknown key 'chek' (did you mean 'check'?)"),
-             at(t, "-1", "test 'b': 'timeout' must be a number > 0 and <= 1000000 "
-                         "(seconds), got -1"),
+             at(t, "-1",
+                "test 'b': 'timeout' must be a number > 0 and <= 1000000 "
+                "(seconds), got -1"),
              at(t, "\"${nope}\"", "test 'b': params.port: undefined variable 'nope'"),
              at(t, "7\n", "tests[2]: a test must be an object, got integer"));
     CU_ASSERT_STRING_EQUAL(messages(), want);
@@ -961,9 +990,8 @@ static void test_var_refs(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
     CU_ASSERT_EQUAL(wsc_scenario_var_refs(sc, add_selected, "a", names), 0);
     /* Through the file's vars, env defaults included; not the others. */
-    CU_ASSERT_STRING_EQUAL(
-        json_object_to_json_string_ext(names, JSON_C_TO_STRING_PLAIN),
-        "{\"url\":null,\"base\":null,\"host\":null,\"port\":null}");
+    CU_ASSERT_STRING_EQUAL(json_object_to_json_string_ext(names, JSON_C_TO_STRING_PLAIN),
+                           "{\"url\":null,\"base\":null,\"host\":null,\"port\":null}");
     CU_ASSERT_EQUAL(wsc_scenario_var_refs(sc, NULL, NULL, names), 0);
     CU_ASSERT_TRUE(json_object_object_get_ex(names, "token", NULL));
     CU_ASSERT_FALSE(json_object_object_get_ex(names, "unused", NULL));
@@ -989,9 +1017,9 @@ static void test_scenario_vars(void)
     CU_ASSERT_EQUAL(json_object_get_int(wsc_vars_get(v, "port")), 9004);
     CU_ASSERT_STRING_EQUAL(json_object_get_string(wsc_vars_get(v, "url")), "ws://cli/");
     CU_ASSERT(json_object_is_type(wsc_vars_get(v, "text"), json_type_string));
-    CU_ASSERT_STRING_EQUAL(json_object_to_json_string_ext(wsc_vars_get(v, "list"),
-                                                          JSON_C_TO_STRING_PLAIN),
-                           "[9004]");
+    CU_ASSERT_STRING_EQUAL(
+        json_object_to_json_string_ext(wsc_vars_get(v, "list"), JSON_C_TO_STRING_PLAIN),
+        "[9004]");
     wsc_vars_free(v);
     wsc_vars_free(cli);
     wsc_scenario_free(sc);
@@ -1068,7 +1096,8 @@ static void test_capture(void)
         " \"capture\": {\"first\": \"/open/0\", \"all\": \"\", \"none\": \"/missing\","
         " \"nil\": \"/n\"}}]}");
     CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
-    struct json_object *outputs = json_tokener_parse("{\"open\": [8080, 8081], \"n\": null}");
+    struct json_object *outputs =
+        json_tokener_parse("{\"open\": [8080, 8081], \"n\": null}");
     struct wsc_vars *v = wsc_vars_new();
     wsc_vars_set(v, WSC_VARS_FILE, "first", json_object_new_string("file"));
     wsc_vars_set(v, WSC_VARS_CLI, "all", json_object_new_string("cli"));
@@ -1144,8 +1173,7 @@ static int cleanup_diag(void)
 static CU_SuiteInfo suites[] = {
     {"scenario parse", NULL, cleanup_diag, NULL, NULL, parse_tests},
     {"scenario structure", NULL, cleanup_diag, NULL, NULL, structure_tests},
-    {"scenario validate", setup_registry, teardown_registry, NULL, NULL,
-     validate_tests},
+    {"scenario validate", setup_registry, teardown_registry, NULL, NULL, validate_tests},
     CU_SUITE_INFO_NULL,
 };
 

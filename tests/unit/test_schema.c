@@ -64,11 +64,11 @@ static char *check(const char *value_text, int lenient)
     return out;
 }
 
-#define VALIDATES(value, lenient, want)                                        \
-    do {                                                                       \
-        char *got_ = check(value, lenient);                                    \
-        CU_ASSERT_STRING_EQUAL(got_, want);                                    \
-        free(got_);                                                            \
+#define VALIDATES(value, lenient, want)     \
+    do {                                    \
+        char *got_ = check(value, lenient); \
+        CU_ASSERT_STRING_EQUAL(got_, want); \
+        free(got_);                         \
     } while (0)
 
 static void test_valid_values(void)
@@ -214,11 +214,11 @@ static char *schema_problem(const char *text)
     return msg ? msg : strdup("");
 }
 
-#define SCHEMA_CHECK(text, want)                                               \
-    do {                                                                       \
-        char *got_ = schema_problem(text);                                     \
-        CU_ASSERT_STRING_EQUAL(got_, want);                                    \
-        free(got_);                                                            \
+#define SCHEMA_CHECK(text, want)            \
+    do {                                    \
+        char *got_ = schema_problem(text);  \
+        CU_ASSERT_STRING_EQUAL(got_, want); \
+        free(got_);                         \
     } while (0)
 
 static void test_schema_check(void)
@@ -286,7 +286,8 @@ static void test_helpers(void)
     CU_ASSERT_PTR_NOT_NULL(wsc_schema_items(wsc_schema_member(S, "ports")));
     CU_ASSERT_TRUE(wsc_schema_wants_text(wsc_schema_member(S, "host")));
     CU_ASSERT_FALSE(wsc_schema_wants_text(wsc_schema_member(S, "port")));
-    CU_ASSERT_FALSE(wsc_schema_wants_text(wsc_schema_items(wsc_schema_member(S, "ports"))));
+    CU_ASSERT_FALSE(
+        wsc_schema_wants_text(wsc_schema_items(wsc_schema_member(S, "ports"))));
     CU_ASSERT_FALSE(wsc_schema_wants_text(wsc_schema_member(S, "expect")));
 }
 

@@ -56,11 +56,11 @@ static char *expand(const struct wsc_vars *v, const char *tmpl_text)
     return out;
 }
 
-#define EXPANDS(tmpl, want)                                                    \
-    do {                                                                       \
-        char *got_ = expand(V, tmpl);                                          \
-        CU_ASSERT_STRING_EQUAL(got_, want);                                    \
-        free(got_);                                                            \
+#define EXPANDS(tmpl, want)                 \
+    do {                                    \
+        char *got_ = expand(V, tmpl);       \
+        CU_ASSERT_STRING_EQUAL(got_, want); \
+        free(got_);                         \
     } while (0)
 
 static void test_plain_references(void)
@@ -110,8 +110,7 @@ static void test_env_references(void)
     EXPANDS("\"${env:WSC_T_UNSET:-${host}}\"", "\"127.0.0.1\"");
     EXPANDS("\"${env:WSC_T_UNSET:-${env:WSC_T_UNSET:-${port}}}\"", "9004");
     EXPANDS("\"${env:WSC_T_UNSET:-a:-b}\"", "\"a:-b\"");
-    EXPANDS("\"${env:WSC_T_UNSET}\"",
-            "ERR:undefined environment variable 'WSC_T_UNSET'");
+    EXPANDS("\"${env:WSC_T_UNSET}\"", "ERR:undefined environment variable 'WSC_T_UNSET'");
     EXPANDS("\"${env:BAD-NAME}\"",
             "ERR:invalid environment variable reference '${env:BAD-NAME}'");
 }
@@ -140,14 +139,14 @@ static void test_errors(void)
     /* A name close to a defined one (any layer) is suggested. */
     EXPANDS("\"${hots}\"", "ERR:undefined variable 'hots' (did you mean 'host'?)");
     EXPANDS("\"${port_txt}\"", "ERR:undefined variable 'port_txt' (did you mean "
-                                "'port_text'?)");
+                               "'port_text'?)");
     EXPANDS("\"${cdi}\"", "ERR:undefined variable 'cdi' (did you mean 'cid'?)");
 }
 
 static void test_did_you_mean(void)
 {
-    static const char *const params[] = {"host", "port", "ports", "family", "listening",
-                                         NULL};
+    static const char *const params[] = {"host",   "port",      "ports",
+                                         "family", "listening", NULL};
     static const char *const none[] = {NULL};
     /* A transposition, a missing, an extra and a wrong letter: one edit. */
     CU_ASSERT_STRING_EQUAL(wsc_did_you_mean("prot", params), "port");
@@ -172,8 +171,8 @@ static void test_did_you_mean(void)
 
 static void test_error_position(void)
 {
-    struct json_object *tmpl = json_tokener_parse(
-        "{\"a\": [1, {\"b~/c\": \"${nope}\"}], \"z\": \"${host}\"}");
+    struct json_object *tmpl =
+        json_tokener_parse("{\"a\": [1, {\"b~/c\": \"${nope}\"}], \"z\": \"${host}\"}");
     char *err = NULL, *where = NULL;
     struct json_object *res = wsc_vars_expand_at(V, tmpl, &err, &where);
     CU_ASSERT_PTR_NULL(res);
@@ -249,8 +248,7 @@ static void test_copy_is_independent(void)
     wsc_vars_set(c, WSC_VARS_FILE, "host", json_object_new_string("changed"));
     wsc_vars_set_unknown(c, "later");
     CU_ASSERT_STRING_EQUAL(json_object_get_string(wsc_vars_get(c, "host")), "changed");
-    CU_ASSERT_STRING_EQUAL(json_object_get_string(wsc_vars_get(V, "host")),
-                           "127.0.0.1");
+    CU_ASSERT_STRING_EQUAL(json_object_get_string(wsc_vars_get(V, "host")), "127.0.0.1");
     CU_ASSERT_EQUAL(wsc_vars_state(V, "later"), WSC_VAR_UNDEFINED);
     CU_ASSERT_EQUAL(wsc_vars_state(c, "later"), WSC_VAR_UNKNOWN);
     CU_ASSERT_EQUAL(json_object_get_int(wsc_vars_get(c, "port")), 9004);
@@ -281,9 +279,9 @@ static int collect(const char *name, void *arg)
 static void test_each_ref(void)
 {
     char buf[256] = "";
-    struct json_object *t = json_tokener_parse(
-        "{\"a\": \"${x} $${esc} ${env:HOME}\", \"b\": [\"${y}\", 1, "
-        "\"${env:NOPE:-${z}}\"], \"${k}\": \"${bad\"}");
+    struct json_object *t =
+        json_tokener_parse("{\"a\": \"${x} $${esc} ${env:HOME}\", \"b\": [\"${y}\", 1, "
+                           "\"${env:NOPE:-${z}}\"], \"${k}\": \"${bad\"}");
     CU_ASSERT_EQUAL(wsc_vars_each_ref(t, collect, buf), 0);
     CU_ASSERT_STRING_EQUAL(buf, "x,y,z,");
     json_object_put(t);
@@ -327,8 +325,8 @@ static void test_number_text(void)
     number_is("1e3", json_type_double, "1e3");
     number_is("99999999999999999999", json_type_double, "99999999999999999999");
     static const char *const not_numbers[] = {
-        "", "01", " 1", "1 ", "1.", ".5", "+5", "0x10", "1e", "abc", "NaN",
-        "Infinity", "-", "1e999", "12abc", NULL};
+        "",   "01",  " 1",  "1 ",       "1.", ".5",    "+5",    "0x10",
+        "1e", "abc", "NaN", "Infinity", "-",  "1e999", "12abc", NULL};
     for (size_t i = 0; not_numbers[i]; i++) {
         struct json_object *n = wsc_json_number_from_text(not_numbers[i]);
         CU_ASSERT_PTR_NULL(n);

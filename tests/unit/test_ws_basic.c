@@ -59,8 +59,9 @@ static void step_bad(int line, const char *text, enum wsb_parse_mode mode,
     struct json_object *obj;
     char *err;
     int got = step_of(text, mode, &s, &err, &obj);
-    report(got < 0 && err && strstr(err, want), line, "%s: expected an error with '%s', got %s",
-           text, want, got < 0 ? (err ? err : "(no message)") : "success");
+    report(got < 0 && err && strstr(err, want), line,
+           "%s: expected an error with '%s', got %s", text, want,
+           got < 0 ? (err ? err : "(no message)") : "success");
     free(err);
     wsb_step_clear(&s);
     json_object_put(obj);
@@ -95,8 +96,8 @@ static void decodes(int line, const char *text, const char *bytes, size_t n)
     const char *why = NULL;
     unsigned char *out = wsb_base64_decode(text, &len, &why);
     report(out && len == n && memcmp(out, bytes, n) == 0 && out[len] == '\0', line,
-           "decode \"%s\": %s (length %zu, expected %zu)", text, out ? "wrong bytes" : why, len,
-           n);
+           "decode \"%s\": %s (length %zu, expected %zu)", text,
+           out ? "wrong bytes" : why, len, n);
     free(out);
 }
 
@@ -105,8 +106,8 @@ static void refuses(int line, const char *text, const char *want)
     size_t len = 0;
     const char *why = NULL;
     unsigned char *out = wsb_base64_decode(text, &len, &why);
-    report(!out && why && strstr(why, want), line, "decode \"%s\": expected '%s', got %s", text,
-           want, out ? "success" : why);
+    report(!out && why && strstr(why, want), line, "decode \"%s\": expected '%s', got %s",
+           text, want, out ? "success" : why);
     free(out);
 }
 
@@ -155,7 +156,8 @@ static void test_base64_round_trip(void)
         size_t len = 0;
         const char *why = NULL;
         unsigned char *back = text ? wsb_base64_decode(text, &len, &why) : NULL;
-        report(back && len == n && memcmp(back, data, n) == 0 && strlen(text) == (n + 2) / 3 * 4,
+        report(back && len == n && memcmp(back, data, n) == 0 &&
+                   strlen(text) == (n + 2) / 3 * 4,
                __LINE__, "round trip of %zu bytes: %s", n, back ? "differs" : why);
         free(back);
         free(text);
@@ -176,7 +178,8 @@ static void test_actions(void)
     STEP_OK("{\"send_binary\": \"AAEC\"}", WSB_SEND_BINARY);
     STEP_OK("{\"expect\": {\"type\": \"pong\"}, \"within\": 2}", WSB_EXPECT);
     STEP_OK("{\"expect\": {\"n\": {\"$gt\": 1}}, \"skip_until\": true, "
-            "\"capture\": {\"cid\": \"/client_id\"}}", WSB_EXPECT);
+            "\"capture\": {\"cid\": \"/client_id\"}}",
+            WSB_EXPECT);
     STEP_OK("{\"expect_text\": \"hello\"}", WSB_EXPECT_TEXT);
     STEP_OK("{\"expect_text\": {\"$regex\": \"^he\"}, \"within\": 0.5}", WSB_EXPECT_TEXT);
     STEP_OK("{\"expect_binary\": {\"len\": 16}}", WSB_EXPECT_BINARY);
@@ -205,13 +208,14 @@ static void test_decoded_values(void)
     char *err;
 
     step_of("{\"send_binary\": \"AAEC/w==\"}", WSB_EXPANDED, &s, &err, &obj);
-    report(s.bytes && s.n_bytes == 4 && s.bytes[3] == 0xff, __LINE__, "send_binary bytes");
+    report(s.bytes && s.n_bytes == 4 && s.bytes[3] == 0xff, __LINE__,
+           "send_binary bytes");
     wsb_step_clear(&s);
     report(s.bytes == NULL, __LINE__, "cleared");
     json_object_put(obj);
 
-    step_of("{\"close\": {\"code\": 4001, \"reason\": \"bye\"}, \"within\": 2}", WSB_EXPANDED,
-            &s, &err, &obj);
+    step_of("{\"close\": {\"code\": 4001, \"reason\": \"bye\"}, \"within\": 2}",
+            WSB_EXPANDED, &s, &err, &obj);
     report(s.code == 4001 && strcmp(s.reason, "bye") == 0 && s.within == 2, __LINE__,
            "close code %d reason %s within %g", s.code, s.reason, s.within);
     json_object_put(obj);
@@ -225,17 +229,21 @@ static void test_decoded_values(void)
     report(s.len == 5 && s.bytes == NULL, __LINE__, "expect_binary len %lld", s.len);
     json_object_put(obj);
 
-    step_of("{\"expect\": {\"a\": 1}, \"skip_until\": true}", WSB_EXPANDED, &s, &err, &obj);
+    step_of("{\"expect\": {\"a\": 1}, \"skip_until\": true}", WSB_EXPANDED, &s, &err,
+            &obj);
     report(s.skip_until == 1 && json_object_is_type(s.value, json_type_object) &&
-               s.capture == NULL, __LINE__, "expect modifiers");
+               s.capture == NULL,
+           __LINE__, "expect modifiers");
     json_object_put(obj);
 
     step_of("{\"ping\": \"p1\"}", WSB_EXPANDED, &s, &err, &obj);
-    report(s.text && strcmp(s.text, "p1") == 0 && s.text_len == 2, __LINE__, "ping payload");
+    report(s.text && strcmp(s.text, "p1") == 0 && s.text_len == 2, __LINE__,
+           "ping payload");
     json_object_put(obj);
 
     step_of("{\"send\": \"a\\u0000b\"}", WSB_EXPANDED, &s, &err, &obj);
-    report(s.text && s.text_len == 3, __LINE__, "send text keeps its length: %zu", s.text_len);
+    report(s.text && s.text_len == 3, __LINE__, "send text keeps its length: %zu",
+           s.text_len);
     json_object_put(obj);
 
     step_of("{\"sleep\": \"0.5\"}", WSB_EXPANDED, &s, &err, &obj);
@@ -252,7 +260,8 @@ static void test_shape_errors(void)
     STEP_BAD("{}", "no action (expected one of send, send_binary,");
     STEP_BAD("{\"within\": 1}", "no action");
     STEP_BAD("{\"sned\": \"x\"}", "unknown action 'sned'");
-    STEP_BAD("{\"send\": 1, \"expect\": 2}", "two actions 'send' and 'expect' (one per step)");
+    STEP_BAD("{\"send\": 1, \"expect\": 2}",
+             "two actions 'send' and 'expect' (one per step)");
     STEP_BAD("{\"send\": 1, \"colour\": 2}", "unknown key 'colour'");
     STEP_BAD("{\"send\": 1, \"within\": 2}", "'within' does not apply to send");
     STEP_BAD("{\"expect_none\": true, \"skip_until\": true}",
@@ -263,26 +272,35 @@ static void test_shape_errors(void)
 
 static void test_type_errors(void)
 {
-    STEP_BAD("{\"expect\": {}, \"within\": -1}", "within: expected a number >= 0, got -1");
-    STEP_BAD("{\"expect\": {}, \"within\": \"soon\"}", "within: expected a number >= 0, got \"soon\"");
+    STEP_BAD("{\"expect\": {}, \"within\": -1}",
+             "within: expected a number >= 0, got -1");
+    STEP_BAD("{\"expect\": {}, \"within\": \"soon\"}",
+             "within: expected a number >= 0, got \"soon\"");
     STEP_BAD("{\"expect\": {}, \"within\": \"1x\"}", "within: expected a number");
-    STEP_BAD("{\"expect\": {}, \"skip_until\": 1}", "skip_until: expected true or false, got 1");
+    STEP_BAD("{\"expect\": {}, \"skip_until\": 1}",
+             "skip_until: expected true or false, got 1");
     STEP_BAD("{\"send_binary\": 5}", "send_binary: expected a string, got 5");
-    STEP_BAD("{\"send_binary\": \"Zm9v!\"}", "send_binary: not base64: a character outside");
+    STEP_BAD("{\"send_binary\": \"Zm9v!\"}",
+             "send_binary: not base64: a character outside");
     STEP_BAD("{\"expect\": {\"a\": {\"$foo\": 1}}}", "expect: /a: unknown operator $foo");
     STEP_BAD("{\"expect_text\": {\"$regex\": \"(\"}}", "expect_text:");
-    STEP_BAD("{\"expect_binary\": 3}", "expected {\"len\": N} or {\"base64\": \"...\"}, got 3");
+    STEP_BAD("{\"expect_binary\": 3}",
+             "expected {\"len\": N} or {\"base64\": \"...\"}, got 3");
     STEP_BAD("{\"expect_binary\": {}}", "expected exactly one of len and base64");
     STEP_BAD("{\"expect_binary\": {\"len\": 1, \"base64\": \"AA==\"}}", "exactly one");
-    STEP_BAD("{\"expect_binary\": {\"size\": 1}}", "unknown key 'size' (expected len or base64)");
-    STEP_BAD("{\"expect_binary\": {\"len\": 1.5}}", "len: expected an integer >= 0, got 1.5");
+    STEP_BAD("{\"expect_binary\": {\"size\": 1}}",
+             "unknown key 'size' (expected len or base64)");
+    STEP_BAD("{\"expect_binary\": {\"len\": 1.5}}",
+             "len: expected an integer >= 0, got 1.5");
     STEP_BAD("{\"expect_binary\": {\"base64\": \"Z\"}}", "base64: not base64: truncated");
     STEP_BAD("{\"expect_none\": false}", "expect_none: expected true, got false");
     STEP_BAD("{\"expect_none\": 1}", "expect_none: expected true or false, got 1");
     STEP_BAD("{\"capture\": \"/a\"}", "capture: expected an object");
     STEP_BAD("{\"capture\": {}}", "capture: expected an object");
-    STEP_BAD("{\"capture\": {\"a\": \"b\"}}", "capture: a: a JSON pointer is \"\" or starts with '/'");
-    STEP_BAD("{\"capture\": {\"a\": 1}}", "capture: a: expected a JSON pointer string, got 1");
+    STEP_BAD("{\"capture\": {\"a\": \"b\"}}",
+             "capture: a: a JSON pointer is \"\" or starts with '/'");
+    STEP_BAD("{\"capture\": {\"a\": 1}}",
+             "capture: a: expected a JSON pointer string, got 1");
     STEP_BAD("{\"capture\": {\"a b\": \"/x\"}}", "capture: 'a b' is not a variable name");
     STEP_BAD("{\"ping\": 1}", "ping: expected a string, got 1");
     STEP_BAD("{\"expect_pong\": true}", "expect_pong: expected a string, got true");
@@ -293,8 +311,10 @@ static void test_type_errors(void)
     STEP_BAD("{\"close\": {\"code\": 0, \"reason\": \"x\"}}", "a reason needs a code");
     STEP_BAD("{\"close\": {\"why\": 1}}", "unknown key 'why' (expected code or reason)");
     STEP_BAD("{\"close\": false}", "expected true or {\"code\": N");
-    STEP_BAD("{\"expect_close\": {\"code\": 1.5}}", "code: expected an integer >= 0, got 1.5");
-    STEP_BAD("{\"expect_close\": {\"reason\": null}}", "reason: expected a string or a matcher");
+    STEP_BAD("{\"expect_close\": {\"code\": 1.5}}",
+             "code: expected an integer >= 0, got 1.5");
+    STEP_BAD("{\"expect_close\": {\"reason\": null}}",
+             "reason: expected a string or a matcher");
     STEP_BAD("{\"expect_close\": {\"reason\": {\"$len\": -1}}}", "reason:");
     STEP_BAD("{\"expect_close\": {\"codes\": 1}}", "unknown key 'codes'");
     STEP_BAD("{\"sleep\": -0.5}", "sleep: expected a number >= 0, got -0.5");
@@ -314,7 +334,8 @@ static void test_control_frame_limits(void)
     STEP_OK(step, WSB_PING);
     memset(payload, 'r', 124);
     payload[124] = '\0';
-    snprintf(step, sizeof(step), "{\"close\": {\"code\": 1000, \"reason\": \"%s\"}}", payload);
+    snprintf(step, sizeof(step), "{\"close\": {\"code\": 1000, \"reason\": \"%s\"}}",
+             payload);
     STEP_BAD(step, "reason: at most 123 bytes, got 124");
 }
 
@@ -336,7 +357,8 @@ static void test_template_leniency(void)
     TEMPLATE_BAD("{\"ping\": 5}", "ping: expected a string");
     TEMPLATE_BAD("{\"expect\": {\"a\": {\"$foo\": 1}}}", "unknown operator $foo");
     /* After expansion the same text is a type error. */
-    STEP_BAD("{\"sleep\": \"${pause}\"}", "sleep: expected a number >= 0, got \"${pause}\"");
+    STEP_BAD("{\"sleep\": \"${pause}\"}",
+             "sleep: expected a number >= 0, got \"${pause}\"");
     /* Expanded booleans may arrive as strings. */
     STEP_OK("{\"expect\": {}, \"skip_until\": \"true\"}", WSB_EXPECT);
     STEP_OK("{\"expect_none\": \"true\"}", WSB_EXPECT_NONE);
@@ -359,14 +381,16 @@ static void test_validate(void)
 {
     VALIDATE("[]", NULL);
     VALIDATE("[{\"send\": {\"type\": \"ping\"}}, {\"expect\": {\"type\": \"pong\"}},"
-             " {\"capture\": {\"cid\": \"/client_id\"}}, {\"close\": {}}]", NULL);
+             " {\"capture\": {\"cid\": \"/client_id\"}}, {\"close\": {}}]",
+             NULL);
     VALIDATE("{\"send\": 1}", "steps: expected an array of steps");
     VALIDATE("[{\"send\": 1}, {\"sleep\": 1}, {\"expect\": {}, \"within\": -2}]",
              "step 2 (expect): within: expected a number >= 0, got -2");
-    VALIDATE("[{\"send\": 1}, {\"sned\": 1}]",
-             "step 1: unknown action 'sned' (expected one of send, send_binary, expect, "
-             "expect_text, expect_binary, expect_none, capture, ping, expect_pong, close, "
-             "expect_close, sleep)");
+    VALIDATE(
+        "[{\"send\": 1}, {\"sned\": 1}]",
+        "step 1: unknown action 'sned' (expected one of send, send_binary, expect, "
+        "expect_text, expect_binary, expect_none, capture, ping, expect_pong, close, "
+        "expect_close, sleep)");
     VALIDATE("[{\"send\": 1, \"expect\": {}}]",
              "step 0: two actions 'send' and 'expect' (one per step)");
     VALIDATE("[{\"send\": 1}, {\"capture\": {\"a\": \"/a\"}}]",
@@ -376,13 +400,14 @@ static void test_validate(void)
     VALIDATE("[{\"expect\": {}}, {\"send\": 1}, {\"capture\": {\"a\": \"/a\"}}]", NULL);
     VALIDATE("[{\"send\": 1}, 7]", "step 1: expected an object with one action, got 7");
     VALIDATE("[{\"sleep\": \"${later}\"}, {\"expect\": {\"id\": \"${cid}\"}, \"within\": "
-             "\"${w}\"}]", NULL);
+             "\"${w}\"}]",
+             NULL);
 }
 
 /* ---- Helpers shared by the checks ---------------------------------------------------------- */
 
-static void describes(int line, enum wsc_ws_kind kind, const char *data, size_t len, int code,
-                      const char *want)
+static void describes(int line, enum wsc_ws_kind kind, const char *data, size_t len,
+                      int code, const char *want)
 {
     char *d = wsb_describe(kind, data, len, code);
     report(d && strcmp(d, want) == 0, line, "describe: expected '%s', got '%s'", want, d);
@@ -405,8 +430,8 @@ static const char *validated(const char *params, double timeout)
     static char all[4096];
     struct json_object *p = parse(params);
     struct wsc_vars *vars = wsc_vars_new();
-    struct wsc_validation v = {.timeout = timeout, .vars = vars, .report = collect,
-                               .arg = all};
+    struct wsc_validation v = {
+        .timeout = timeout, .vars = vars, .report = collect, .arg = all};
     all[0] = '\0';
     wsb_conversation_validate(&v, p);
     json_object_put(p);
@@ -414,9 +439,9 @@ static const char *validated(const char *params, double timeout)
     return all;
 }
 
-#define VALIDATED(params, timeout, want)                                              \
-    do {                                                                              \
-        const char *got_ = validated((params), (timeout));                            \
+#define VALIDATED(params, timeout, want)                                                \
+    do {                                                                                \
+        const char *got_ = validated((params), (timeout));                              \
         report(strcmp(got_, (want)) == 0, __LINE__, "got:\n%swant:\n%s", got_, (want)); \
     } while (0)
 
@@ -445,11 +470,12 @@ static void test_validate_callback(void)
               "/steps/1/capture|'a.b' is not a variable name, so ${...} could never use "
               "it (letters, digits, '_' and '-', not starting with a digit or '-')\n");
     /* within: longer than the timeout; deferred values are left for the run. */
-    VALIDATED("{\"steps\": [{\"expect\": 1, \"within\": 10}, {\"close\": true, \"within\": 2},"
-              " {\"expect\": 1, \"within\": \"${wait}\"}]}",
-              2.5,
-              "/steps/0/within|within 10 s is longer than the test's timeout (2.5 s): "
-              "raise the test's timeout\n");
+    VALIDATED(
+        "{\"steps\": [{\"expect\": 1, \"within\": 10}, {\"close\": true, \"within\": 2},"
+        " {\"expect\": 1, \"within\": \"${wait}\"}]}",
+        2.5,
+        "/steps/0/within|within 10 s is longer than the test's timeout (2.5 s): "
+        "raise the test's timeout\n");
     /* Values inside an action's object are placed there. */
     VALIDATED("{\"steps\": [{\"close\": {\"code\": 1005}}, {\"ping\": 5}]}", 5,
               "/steps/0/close/code|1005 cannot be sent (0, 1000-1003, 1007-1014 or "
@@ -463,7 +489,8 @@ static void test_validate_callback(void)
 
 static void test_describe(void)
 {
-    describes(__LINE__, WSC_WS_TEXT, "{\"type\":\"welcome\"}", 18, 0, "{\"type\":\"welcome\"}");
+    describes(__LINE__, WSC_WS_TEXT, "{\"type\":\"welcome\"}", 18, 0,
+              "{\"type\":\"welcome\"}");
     describes(__LINE__, WSC_WS_TEXT, "", 0, 0, "an empty text message");
     describes(__LINE__, WSC_WS_TEXT, "a\nb\x01", 4, 0, "a\\nb\\x01");
     /* valid UTF-8 is kept, other bytes escaped (the library's one rule) */

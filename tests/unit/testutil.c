@@ -105,8 +105,9 @@ void wsc_test_require_peers(const char *const *peers)
         }
     }
     if (missing[0]) {
-        printf("1..0 # SKIP missing peer: %s (scripts/install-deps installs the test peers)\n",
-               missing);
+        printf(
+            "1..0 # SKIP missing peer: %s (scripts/install-deps installs the test peers)\n",
+            missing);
         exit(0);
     }
 }
@@ -209,7 +210,9 @@ int wsc_test_mkdtemp(char *dir, size_t size, const char *name)
 static int remove_entry(const char *path, const struct stat *st, int flag,
                         struct FTW *ftw)
 {
-    (void)st; (void)flag; (void)ftw;
+    (void)st;
+    (void)flag;
+    (void)ftw;
     if (remove(path) != 0)
         printf("# cannot remove %s: %s\n", path, strerror(errno));
     return 0; /* go on: remove what can be removed */

@@ -40,7 +40,10 @@ struct wsc_test_peer {
     char url[64];
 };
 
-#define WSC_TEST_PEER_INIT {-1, ""}
+#define WSC_TEST_PEER_INIT \
+    {                      \
+        -1, ""             \
+    }
 
 /* Starts INTERP tests/integration/SCRIPT ARGS... (ARGS NULL-terminated, may
  * be NULL) and reads its first line into p->url within wait_s seconds; the

@@ -44,6 +44,8 @@ extern "C" {
  * are property schemas such as WSC_EXPECT_STATUS("2xx") "," WSC_EXPECT_JSON
  * (names not listed are refused as unknown keys, so that a typo is caught
  * before the run). */
+/* Not formatted: schema text is laid out as the JSON it builds. */
+/* clang-format off */
 #define WSC_EXPECT_PARAM(DESCRIPTION, MEMBERS)                                 \
     "\"expect\":{\"type\":\"object\",\"x-wsc-expect\":true,\"description\":\"" \
     DESCRIPTION " (each member optional; see wscheck-scenario(5))\","          \
@@ -75,6 +77,7 @@ extern "C" {
 /* Any other output, by name. */
 #define WSC_EXPECT_OUTPUT(NAME, DESCRIPTION)                                   \
     "\"" NAME "\":{\"description\":\"" DESCRIPTION "\"}"
+/* clang-format on */
 
 /* ---- Matching -------------------------------------------------------------- */
 

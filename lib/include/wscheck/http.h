@@ -71,18 +71,18 @@ struct wsc_http_request {
 };
 
 struct wsc_http_response {
-    long status;                  /* of the last response */
-    struct json_object *headers;  /* object, lower-cased names; repeated
+    long status;                 /* of the last response */
+    struct json_object *headers; /* object, lower-cased names; repeated
                                    * headers joined with ", " */
-    char *body;                   /* NUL-terminated (the NUL is not counted);
+    char *body;                  /* NUL-terminated (the NUL is not counted);
                                    * may hold NUL bytes; "" when discarded */
     size_t body_len;
-    struct json_object *json;     /* the parsed body when it is JSON, else
+    struct json_object *json; /* the parsed body when it is JSON, else
                                    * NULL */
-    char *json_error;             /* why a body declared as JSON did not
+    char *json_error;         /* why a body declared as JSON did not
                                    * parse, else NULL */
-    char *url;                    /* the URL finally fetched */
-    long redirects;               /* how many were followed */
+    char *url;                /* the URL finally fetched */
+    long redirects;           /* how many were followed */
     /* Phases in milliseconds: name lookup, TCP connect, TLS handshake (0 for
      * http://), time to first byte and total, each since the request started
      * except dns/connect/tls which are the durations of their phase. With
@@ -91,11 +91,13 @@ struct wsc_http_response {
 };
 
 /* What the inline functions below call with the plugin's sizes. */
-WSC_EXPORT int wsc_http_request_sized(struct wsc_ctx *ctx, const struct wsc_http_request *req,
-                                      size_t req_size, struct wsc_http_response *resp,
-                                      size_t resp_size, char **err);
+WSC_EXPORT int wsc_http_request_sized(struct wsc_ctx *ctx,
+                                      const struct wsc_http_request *req, size_t req_size,
+                                      struct wsc_http_response *resp, size_t resp_size,
+                                      char **err);
 WSC_EXPORT void wsc_http_response_free_sized(struct wsc_http_response *resp, size_t size);
-WSC_EXPORT void wsc_http_request_from_params_sized(struct wsc_http_request *req, size_t size,
+WSC_EXPORT void wsc_http_request_from_params_sized(struct wsc_http_request *req,
+                                                   size_t size,
                                                    const struct json_object *params);
 
 /* Sends one request and reads the whole response. ctx may be NULL (no trace,
@@ -106,7 +108,8 @@ WSC_EXPORT void wsc_http_request_from_params_sized(struct wsc_http_request *req,
  * "GET http://h/slow: no response within 2.0 s" or
  * "GET http://h/big: response body larger than 8388608 bytes"; *resp is then
  * zeroed. */
-static inline int wsc_http_request(struct wsc_ctx *ctx, const struct wsc_http_request *req,
+static inline int wsc_http_request(struct wsc_ctx *ctx,
+                                   const struct wsc_http_request *req,
                                    struct wsc_http_response *resp, char **err)
 {
     return wsc_http_request_sized(ctx, req, sizeof *req, resp, sizeof *resp, err);
@@ -127,12 +130,15 @@ static inline void wsc_http_request_from_params(struct wsc_http_request *req,
 
 /* Body text for reports: at most `max` bytes, cut on a character boundary,
  * invalid UTF-8 and NUL replaced by U+FFFD. Never NULL unless out of memory. */
-WSC_EXPORT struct json_object *wsc_http_body_text(const char *body, size_t len, size_t max);
+WSC_EXPORT struct json_object *wsc_http_body_text(const char *body, size_t len,
+                                                  size_t max);
 
 /* JSON Schema "properties" members of the params every HTTP check shares, for
  * a check's params_schema, e.g.
  *   "{\"type\":\"object\",\"required\":[\"url\"],\"properties\":{"
  *       WSC_HTTP_SCHEMA_PROPS ",\"method\":{...}}}" */
+/* Not formatted: schema text is laid out as the JSON it builds. */
+/* clang-format off */
 #define WSC_HTTP_SCHEMA_PROPS                                                    \
     "\"url\":{\"type\":\"string\",\"description\":"                            \
     "\"URL to request (http:// or https://)\"},"                               \
@@ -146,6 +152,7 @@ WSC_EXPORT struct json_object *wsc_http_body_text(const char *body, size_t len, 
     "\"PEM client certificate for mutual TLS\"},"                              \
     "\"client_key\":{\"type\":\"string\",\"description\":"                     \
     "\"PEM private key of client_cert\"}"
+/* clang-format on */
 
 #ifdef __cplusplus
 }

@@ -60,8 +60,7 @@ extern "C" {
  * A malformed expectation (see wsc_match_check()) never matches; its message
  * says what is wrong with it. On a match *msg is set to NULL. */
 WSC_EXPORT int wsc_match(const struct json_object *expected,
-                         const struct json_object *actual, const char *path,
-                         char **msg);
+                         const struct json_object *actual, const char *path, char **msg);
 
 /* Checks that an expectation is well formed: known operators, arguments of
  * the right type ($len a non-negative integer, $type a known type name,

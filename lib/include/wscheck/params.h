@@ -29,14 +29,14 @@ extern "C" {
 WSC_EXPORT struct json_object *wsc_param(const struct json_object *params,
                                          const char *key);
 /* A string (borrowed from params), else dflt. */
-WSC_EXPORT const char *wsc_param_string(const struct json_object *params,
-                                        const char *key, const char *dflt);
+WSC_EXPORT const char *wsc_param_string(const struct json_object *params, const char *key,
+                                        const char *dflt);
 /* A number, integer or not, else dflt. */
-WSC_EXPORT double wsc_param_number(const struct json_object *params,
-                                   const char *key, double dflt);
+WSC_EXPORT double wsc_param_number(const struct json_object *params, const char *key,
+                                   double dflt);
 /* An integer, else dflt (a number with a fraction is not an integer). */
-WSC_EXPORT int64_t wsc_param_int(const struct json_object *params,
-                                 const char *key, int64_t dflt);
+WSC_EXPORT int64_t wsc_param_int(const struct json_object *params, const char *key,
+                                 int64_t dflt);
 /* A boolean as 0 or 1, else dflt. */
 WSC_EXPORT int wsc_param_bool(const struct json_object *params, const char *key,
                               int dflt);

@@ -85,10 +85,10 @@ struct wsc_check {
                                 * wscheck-plugin(7)); NULL: no params */
     wsc_check_fn run;
     /* ---- ABI 2 ---- */
-    wsc_validate_fn validate;               /* NULL: the schema is enough */
-    const struct wsc_metric_decl *metrics;  /* ended by a NULL name; NULL: the
+    wsc_validate_fn validate;              /* NULL: the schema is enough */
+    const struct wsc_metric_decl *metrics; /* ended by a NULL name; NULL: the
                                              * check declares none */
-    uint32_t flags;                         /* WSC_CHECK_* */
+    uint32_t flags;                        /* WSC_CHECK_* */
 };
 
 /* Growth rule: a later release may add members at the end of struct
@@ -99,19 +99,24 @@ struct wsc_check {
  * newer feature is refused by an older wscheck, with a message, rather than
  * run without it). */
 struct wsc_plugin {
-    uint32_t abi_version;            /* WSC_ABI_VERSION */
-    uint32_t struct_size;            /* sizeof(struct wsc_plugin) */
-    const char *name;                /* unique among loaded plugins */
+    uint32_t abi_version; /* WSC_ABI_VERSION */
+    uint32_t struct_size; /* sizeof(struct wsc_plugin) */
+    const char *name;     /* unique among loaded plugins */
     const char *version;
     const char *summary;
-    const struct wsc_check *checks;  /* ended by an entry whose name is NULL */
-    uint32_t check_size;             /* sizeof(struct wsc_check) */
+    const struct wsc_check *checks; /* ended by an entry whose name is NULL */
+    uint32_t check_size;            /* sizeof(struct wsc_check) */
 };
 
-#define WSC_PLUGIN(NAME, VERSION, SUMMARY, CHECKS)                          \
-    WSC_EXPORT const struct wsc_plugin wscheck_plugin = {                   \
-        WSC_ABI_VERSION, (uint32_t)sizeof(struct wsc_plugin), (NAME),       \
-        (VERSION), (SUMMARY), (CHECKS), (uint32_t)sizeof(struct wsc_check)}
+#define WSC_PLUGIN(NAME, VERSION, SUMMARY, CHECKS)        \
+    WSC_EXPORT const struct wsc_plugin wscheck_plugin = { \
+        WSC_ABI_VERSION,                                  \
+        (uint32_t)sizeof(struct wsc_plugin),              \
+        (NAME),                                           \
+        (VERSION),                                        \
+        (SUMMARY),                                        \
+        (CHECKS),                                         \
+        (uint32_t)sizeof(struct wsc_check)}
 
 /* ---- Validating params (the validate callback) --------------------------- */
 
@@ -161,8 +166,8 @@ enum wsc_case_status {
  * (an error when one errored and none failed). Names must be unique within
  * the test; set WSC_CHECK_CASES in the check's flags. */
 WSC_EXPORT void wsc_case(struct wsc_ctx *ctx, const char *name,
-                         enum wsc_case_status status, double duration_ms,
-                         const char *fmt, ...) WSC_PRINTF(5, 6);
+                         enum wsc_case_status status, double duration_ms, const char *fmt,
+                         ...) WSC_PRINTF(5, 6);
 
 /* Informational text for the report (JUnit system-out, JSON "log") and the
  * console with --verbose. */
@@ -170,27 +175,31 @@ WSC_EXPORT void wsc_note(struct wsc_ctx *ctx, const char *fmt, ...) WSC_PRINTF(2
 
 /* A measurement, e.g. wsc_metric(ctx, "connect_ms", 0.42, "ms"). */
 WSC_EXPORT void wsc_metric(struct wsc_ctx *ctx, const char *name, double value,
-                const char *unit);
+                           const char *unit);
 /* Sets outputs[key] = value (ownership of value passes to the context).
  * Scenario `capture` pointers are resolved against the outputs object. */
-WSC_EXPORT void wsc_output(struct wsc_ctx *ctx, const char *key, struct json_object *value);
+WSC_EXPORT void wsc_output(struct wsc_ctx *ctx, const char *key,
+                           struct json_object *value);
 
 /* ---- Variables ----------------------------------------------------------- */
 
 /* Defines a variable for later steps of this check and for later tests of the
  * scenario (ownership of value passes to the context). */
-WSC_EXPORT void wsc_set_var(struct wsc_ctx *ctx, const char *name, struct json_object *value);
+WSC_EXPORT void wsc_set_var(struct wsc_ctx *ctx, const char *name,
+                            struct json_object *value);
 /* Expands ${...} references in a copy of tmpl with the current variables.
  * Returns NULL and sets *err (malloc'ed) when a variable is undefined. */
-WSC_EXPORT struct json_object *wsc_expand(struct wsc_ctx *ctx, const struct json_object *tmpl,
-                               char **err);
+WSC_EXPORT struct json_object *wsc_expand(struct wsc_ctx *ctx,
+                                          const struct json_object *tmpl, char **err);
 
 /* ---- Time ------------------------------------------------------------------ */
 
-WSC_EXPORT double wsc_now(void);                            /* monotonic seconds */
-WSC_EXPORT double wsc_deadline(const struct wsc_ctx *ctx);  /* wsc_now() value at timeout */
+WSC_EXPORT double wsc_now(void); /* monotonic seconds */
+WSC_EXPORT double wsc_deadline(
+    const struct wsc_ctx *ctx); /* wsc_now() value at timeout */
 WSC_EXPORT double wsc_remaining(const struct wsc_ctx *ctx); /* seconds left, >= 0 */
-WSC_EXPORT double wsc_timeout(const struct wsc_ctx *ctx);   /* the test's timeout, seconds */
+WSC_EXPORT double wsc_timeout(
+    const struct wsc_ctx *ctx); /* the test's timeout, seconds */
 /* Sleeps up to `seconds`, never past the deadline. Returns 0, or -1 when the
  * deadline cut the sleep short. */
 WSC_EXPORT int wsc_sleep(const struct wsc_ctx *ctx, double seconds);
@@ -203,7 +212,7 @@ WSC_EXPORT void wsc_secret(struct wsc_ctx *ctx, const char *secret);
 /* Records one frame or event: dir "send", "recv" or "info"; kind e.g. "text",
  * "binary", "ping", "pong", "close", "http". At most 64 bytes of data are kept. */
 WSC_EXPORT void wsc_trace(struct wsc_ctx *ctx, const char *dir, const char *kind,
-               const void *data, size_t len);
+                          const void *data, size_t len);
 /* Debug output on stderr when wscheck runs with --verbose. */
 WSC_EXPORT void wsc_debug(struct wsc_ctx *ctx, const char *fmt, ...) WSC_PRINTF(2, 3);
 

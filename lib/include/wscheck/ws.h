@@ -79,6 +79,8 @@ extern "C" {
  *   "{\"type\":\"object\",\"required\":[\"url\"],\"properties\":{"
  *       WSC_WS_OPTION_PROPS ",\"count\":{\"type\":\"integer\"}}}"
  */
+/* Not formatted: schema text is laid out as the JSON it builds. */
+/* clang-format off */
 #define WSC_WS_OPTION_PROPS                                                    \
     "\"url\":{\"type\":\"string\",\"description\":"                           \
     "\"The ws:// or wss:// URL to connect to\"},"                                  \
@@ -103,21 +105,22 @@ extern "C" {
     "\"max_message_size\":{\"type\":\"integer\",\"minimum\":1,"                \
     "\"default\":1048576,\"description\":"                                     \
     "\"Largest message accepted, in bytes (after reassembly)\"}"
+/* clang-format on */
 
 /* ---- Options ------------------------------------------------------------- */
 
 struct wsc_ws_options {
-    size_t struct_size;      /* set by wsc_ws_options_init/parse: the size
+    size_t struct_size; /* set by wsc_ws_options_init/parse: the size
                               * the plugin was built with */
-    char *url;               /* ws:// or wss://, required */
-    char **headers;          /* "Name: value" lines, n_headers of them */
+    char *url;          /* ws:// or wss://, required */
+    char **headers;     /* "Name: value" lines, n_headers of them */
     size_t n_headers;
-    char *origin;            /* NULL: no Origin header */
-    char **subprotocols;     /* offered, in order; n_subprotocols of them */
+    char *origin;        /* NULL: no Origin header */
+    char **subprotocols; /* offered, in order; n_subprotocols of them */
     size_t n_subprotocols;
-    double connect_timeout;  /* seconds; <= 0: only the deadline applies */
-    char *ca_file;           /* NULL: the system's CAs */
-    int insecure;            /* skip certificate and host name checks */
+    double connect_timeout; /* seconds; <= 0: only the deadline applies */
+    char *ca_file;          /* NULL: the system's CAs */
+    int insecure;           /* skip certificate and host name checks */
     char *client_cert;
     char *client_key;
     size_t max_message_size; /* bytes after reassembly */
@@ -151,8 +154,8 @@ static inline int wsc_ws_options_parse(struct wsc_ctx *ctx,
     return wsc_ws_options_parse_sized(ctx, params, opt, sizeof *opt, err);
 }
 /* Adds one request header (copied). Returns 0 or -1 (out of memory). */
-WSC_EXPORT int wsc_ws_options_add_header(struct wsc_ws_options *opt,
-                                         const char *name, const char *value);
+WSC_EXPORT int wsc_ws_options_add_header(struct wsc_ws_options *opt, const char *name,
+                                         const char *value);
 /* Frees what *opt holds and re-initialises it. */
 WSC_EXPORT void wsc_ws_options_free(struct wsc_ws_options *opt);
 
@@ -172,7 +175,8 @@ enum wsc_ws_result {
 };
 
 /* Flags for wsc_ws_connect() */
-#define WSC_WS_ALLOW_REJECT 1 /* a non-101 answer is WSC_WS_REJECTED, with
+#define WSC_WS_ALLOW_REJECT \
+    1 /* a non-101 answer is WSC_WS_REJECTED, with
                                * status and headers available, not an error */
 
 /* Connects and upgrades; verifies the handshake. Never returns NULL unless
@@ -203,8 +207,7 @@ WSC_EXPORT long wsc_ws_http_status(const struct wsc_ws *ws);
  * Borrowed; empty object when nothing was received. */
 WSC_EXPORT struct json_object *wsc_ws_response_headers(const struct wsc_ws *ws);
 /* One response header, case-insensitive name; NULL when absent. */
-WSC_EXPORT const char *wsc_ws_response_header(const struct wsc_ws *ws,
-                                              const char *name);
+WSC_EXPORT const char *wsc_ws_response_header(const struct wsc_ws *ws, const char *name);
 /* The body of a rejection as far as libcurl delivered it (at most 64 KiB,
  * NUL-terminated; often "" since libcurl stops at a refused upgrade's
  * headers). */
@@ -217,25 +220,25 @@ WSC_EXPORT double wsc_ws_handshake_ms(const struct wsc_ws *ws);
 /* ---- Sending ------------------------------------------------------------- */
 /* Each waits for the socket at most until the connection's deadline. */
 
-WSC_EXPORT enum wsc_ws_result wsc_ws_send_text(struct wsc_ws *ws,
-                                               const char *text, size_t len);
-WSC_EXPORT enum wsc_ws_result wsc_ws_send_binary(struct wsc_ws *ws,
-                                                 const void *data, size_t len);
+WSC_EXPORT enum wsc_ws_result wsc_ws_send_text(struct wsc_ws *ws, const char *text,
+                                               size_t len);
+WSC_EXPORT enum wsc_ws_result wsc_ws_send_binary(struct wsc_ws *ws, const void *data,
+                                                 size_t len);
 /* Sends a JSON value as a text message (its compact text). */
 WSC_EXPORT enum wsc_ws_result wsc_ws_send_json(struct wsc_ws *ws,
                                                const struct json_object *value);
 /* A ping; payload at most 125 bytes. */
-WSC_EXPORT enum wsc_ws_result wsc_ws_send_ping(struct wsc_ws *ws,
-                                               const void *payload, size_t len);
-WSC_EXPORT enum wsc_ws_result wsc_ws_send_pong(struct wsc_ws *ws,
-                                               const void *payload, size_t len);
+WSC_EXPORT enum wsc_ws_result wsc_ws_send_ping(struct wsc_ws *ws, const void *payload,
+                                               size_t len);
+WSC_EXPORT enum wsc_ws_result wsc_ws_send_pong(struct wsc_ws *ws, const void *payload,
+                                               size_t len);
 
 /* ---- Receiving ----------------------------------------------------------- */
 
 enum wsc_ws_kind {
     WSC_WS_TEXT = 1,
     WSC_WS_BINARY = 2,
-    WSC_WS_PING = 4,  /* only seen with opt.observe_pings (already answered) */
+    WSC_WS_PING = 4, /* only seen with opt.observe_pings (already answered) */
     WSC_WS_PONG = 8,
     WSC_WS_CLOSE = 16,
 };
@@ -244,12 +247,12 @@ enum wsc_ws_kind {
 
 struct wsc_ws_msg {
     enum wsc_ws_kind kind;
-    const char *data;     /* the whole (reassembled) payload, NUL-terminated
+    const char *data; /* the whole (reassembled) payload, NUL-terminated
                            * for convenience; for CLOSE the reason. Owned by
                            * the connection, valid until its next call. */
     size_t len;
-    int close_code;       /* CLOSE only: the peer's code, 1005 when absent */
-    double at;            /* wsc_now() when the last frame arrived */
+    int close_code; /* CLOSE only: the peer's code, 1005 when absent */
+    double at;      /* wsc_now() when the last frame arrived */
 };
 
 /* What the inline functions below call with the plugin's sizeof *msg. */
@@ -294,8 +297,7 @@ static inline enum wsc_ws_result wsc_ws_recv_json(struct wsc_ws *ws,
  * exchanged; WSC_WS_TIMEOUT ("no close frame from the peer within 2.000 s")
  * or WSC_WS_ERROR (e.g. "connection closed without a close frame"). */
 WSC_EXPORT enum wsc_ws_result wsc_ws_close(struct wsc_ws *ws, int code,
-                                           const char *reason,
-                                           double deadline);
+                                           const char *reason, double deadline);
 /* The peer's close: its code (1005 when it sent none, 0 when none arrived)
  * and reason ("" when none). */
 WSC_EXPORT int wsc_ws_peer_close_code(const struct wsc_ws *ws);
@@ -308,9 +310,9 @@ WSC_EXPORT int wsc_ws_is_closed(const struct wsc_ws *ws);
 /* Sends a ping with `payload` and waits until `deadline` for the pong that
  * echoes it, skipping other messages (pongs with another payload are noted
  * as stale). *rtt_ms: send to pong. WSC_WS_TIMEOUT: "no pong within ...". */
-WSC_EXPORT enum wsc_ws_result wsc_ws_ping_rtt(struct wsc_ws *ws,
-                                              const void *payload, size_t len,
-                                              double deadline, double *rtt_ms);
+WSC_EXPORT enum wsc_ws_result wsc_ws_ping_rtt(struct wsc_ws *ws, const void *payload,
+                                              size_t len, double deadline,
+                                              double *rtt_ms);
 
 /* ---- Lower level --------------------------------------------------------- */
 

@@ -14,7 +14,10 @@ static const struct wsc_metric_decl metrics[] = {
 };
 
 static const struct wsc_check checks[] = {
-    {.name = "measure", .summary = "declares a bad metric", .run = run, .metrics = metrics},
+    {.name = "measure",
+     .summary = "declares a bad metric",
+     .run = run,
+     .metrics = metrics},
     {.name = NULL},
 };
 

@@ -8,11 +8,16 @@ static void run(struct wsc_ctx *ctx, struct json_object *p)
     (void)p;
 }
 
-static void later(void) {}
+static void later(void)
+{
+}
 
 static const struct newer_check checks[] = {
     {.name = "plain", .summary = "nothing new", .run = run, .later_entry = NULL},
-    {.name = "later", .summary = "uses a newer entry point", .run = run, .later_entry = later},
+    {.name = "later",
+     .summary = "uses a newer entry point",
+     .run = run,
+     .later_entry = later},
     {.name = NULL, .later_entry = NULL},
 };
 

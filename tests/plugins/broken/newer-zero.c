@@ -15,8 +15,14 @@ static void second(struct wsc_ctx *ctx, struct json_object *p)
 }
 
 static const struct newer_check checks[] = {
-    {.name = "first", .summary = "outputs which=first", .run = first, .later_entry = NULL},
-    {.name = "second", .summary = "outputs which=second", .run = second, .later_entry = NULL},
+    {.name = "first",
+     .summary = "outputs which=first",
+     .run = first,
+     .later_entry = NULL},
+    {.name = "second",
+     .summary = "outputs which=second",
+     .run = second,
+     .later_entry = NULL},
     {.name = NULL, .later_entry = NULL},
 };
 

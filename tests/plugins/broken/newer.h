@@ -24,13 +24,17 @@ struct newer_plugin {
     const char *summary;
     const struct wsc_check *checks;
     uint32_t check_size;
-    uint32_t later_flags;      /* lands where ABI 2 has padding */
+    uint32_t later_flags; /* lands where ABI 2 has padding */
 };
 
-#define NEWER_PLUGIN(NAME, CHECKS, LATER)                                    \
-    WSC_EXPORT const struct newer_plugin wscheck_plugin = {                 \
-        WSC_ABI_VERSION, (uint32_t)sizeof(struct newer_plugin), (NAME),     \
-        "1.0.0", "built for a newer wscheck",                               \
-        (const struct wsc_check *)(const void *)(CHECKS),                   \
-        (uint32_t)sizeof(struct newer_check), (LATER)}
+#define NEWER_PLUGIN(NAME, CHECKS, LATER)                   \
+    WSC_EXPORT const struct newer_plugin wscheck_plugin = { \
+        WSC_ABI_VERSION,                                    \
+        (uint32_t)sizeof(struct newer_plugin),              \
+        (NAME),                                             \
+        "1.0.0",                                            \
+        "built for a newer wscheck",                        \
+        (const struct wsc_check *)(const void *)(CHECKS),   \
+        (uint32_t)sizeof(struct newer_check),               \
+        (LATER)}
 #endif
