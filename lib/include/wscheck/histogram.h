@@ -13,13 +13,7 @@
 
 #include <stdint.h>
 
-#ifndef WSC_EXPORT
-#if defined(__GNUC__)
-#define WSC_EXPORT __attribute__((visibility("default")))
-#else
-#define WSC_EXPORT
-#endif
-#endif
+#include <wscheck/export.h>
 
 #ifdef __cplusplus
 extern "C" {

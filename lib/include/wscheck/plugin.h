@@ -40,13 +40,7 @@ extern "C" {
  * in a later release: WSC_VERSION_NUM is 0xMMmmpp (major, minor, patch). */
 #include <wscheck/version.h>
 
-#if defined(__GNUC__)
-#define WSC_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#define WSC_EXPORT __attribute__((visibility("default")))
-#else
-#define WSC_PRINTF(f, a)
-#define WSC_EXPORT
-#endif
+#include <wscheck/export.h>
 
 struct wsc_ctx;
 struct wsc_validation;
