@@ -85,6 +85,10 @@ static int write_headers(struct lws *wsi, struct http_reply *r)
     if (lws_add_http_common_headers(wsi, (unsigned int)r->status, r->content_type, r->len,
                                     &p, end))
         return -1;
+    if (r->close_after &&
+        lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION,
+                                     (const unsigned char *)"close", 5, &p, end))
+        return -1;
     for (int i = 0; i < r->n_headers; i++) {
         const char *v = r->headers[i].value;
 
@@ -144,16 +148,20 @@ int http_reply_writeable(struct lws *wsi, struct http_reply *r)
 
 /* Written by hand: at this stage lws would answer as HTTP/1.0, which
  * WebSocket clients refuse to read. Returns 1: "answered, carry on". */
-int http_refuse_upgrade(struct lws *wsi, const char *message)
+int http_refuse_upgrade(struct lws *wsi, int status, const char *message)
 {
-    unsigned char buf[LWS_PRE + 512];
+    unsigned char buf[LWS_PRE + 640];
     char *p = (char *)buf + LWS_PRE;
+    bool version = status == MOCK_HTTP_UPGRADE_REQUIRED;
     int n = snprintf(p, sizeof(buf) - LWS_PRE,
-                     "HTTP/1.1 400 Bad Request\r\n"
+                     "HTTP/1.1 %d %s\r\n"
+                     "%s"
                      "content-type: text/plain\r\n"
                      "content-length: %zu\r\n"
                      "connection: close\r\n"
                      "\r\n%s\n",
+                     status, version ? "Upgrade Required" : "Bad Request",
+                     version ? "upgrade: websocket\r\nsec-websocket-version: 13\r\n" : "",
                      strlen(message) + 1, message);
 
     if (n < 0 || (size_t)n >= sizeof(buf) - LWS_PRE)

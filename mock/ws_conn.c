@@ -230,7 +230,8 @@ static int confirm_upgrade(struct mock_server *srv, struct lws *wsi)
             return 0;
     }
     mock_log(MOCK_LOG_INFO, "refused upgrade: no supported subprotocol offered");
-    return http_refuse_upgrade(wsi, "Unsupported WebSocket subprotocol");
+    return http_refuse_upgrade(wsi, HTTP_STATUS_BAD_REQUEST,
+                               "Unsupported WebSocket subprotocol");
 }
 
 static int http_callback(struct mock_server *srv, struct lws *wsi,

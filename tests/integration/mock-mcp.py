@@ -141,6 +141,29 @@ def test_errors(t, mock, c):
     t.ok(status.startswith("HTTP/1.1 400"), "a WebSocket upgrade on the MCP port: 400", status)
 
 
+def test_framing(t, mock, c):
+    """Bodies at the edges: empty, and a Content-Length that frames none."""
+    st, h, r = c.post(b"")
+    t.ok(st == 400 and r["error"]["code"] == -32700 and r["id"] is None,
+         "an empty body (Content-Length: 0): 400, -32700", (st, r))
+    st, h, r = c.post(b"", session=False)
+    t.ok(st == 400 and r["error"]["code"] == -32700, "an empty body without a session: 400, -32700",
+         (st, r))
+    for value in ["-1", "1e20", "abc", "12 34", "99999999999999999999999"]:
+        req = ("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+               "Accept: application/json\r\nContent-Length: %s\r\n\r\n" % value).encode()
+        st, h, body = lib.raw_http(mock.mcp_port, req)
+        t.ok(st == 400 and b"Content-Length" in body and h.get("connection") == "close",
+             "Content-Length: %s: 400, connection closed" % value, (st, h, body))
+    req = (b"POST /health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\n\r\n")
+    st, h, body = lib.raw_http(mock.port, req)
+    t.eq(st, 400, "Content-Length: -1 on the WebSocket port: 400")
+    req = (b"POST /health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n")
+    st, h, body = lib.raw_http(mock.port, req)
+    t.ok(st == 405 and h.get("allow", "").count("GET") == 1,
+         "an empty POST on the WebSocket port: one 405 with one Allow", (st, h, body))
+
+
 def test_origins(t, mock, other):
     for origin, status in [("http://evil.example", 403), ("null", 403),
                            ("http://localhost.evil.example", 403),
@@ -280,6 +303,7 @@ async def main(t):
     t.ok(mock.mcp_url == "http://127.0.0.1:%d/mcp" % mock.mcp_port, "the MCP URL is printed", mock.mcp_url)
     c = test_session(t, mock)
     test_errors(t, mock, c)
+    test_framing(t, mock, c)
     test_origins(t, mock, other)
     await test_tools(t, mock, c)
     await test_big_list(t, mock, c)
