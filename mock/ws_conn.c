@@ -13,6 +13,7 @@
 #include "protocol.h"
 #include "server.h"
 #include "timefmt.h"
+#include "ws_handshake.h"
 
 /* A reassembly buffer bigger than this is freed after its message, so idle
  * clients do not keep the memory of their largest message. */
@@ -214,12 +215,19 @@ void ws_conn_shutdown_all(struct mock_server *srv)
     }
 }
 
-/* Subprotocols: lws drops a connection that offers only names it does not
- * know without a word; answer 400 instead, naming what we accept. */
+/* The handshake as RFC 6455 asks, then subprotocols: lws drops a
+ * connection that offers only names it does not know without a word;
+ * answer 400 instead, naming what we accept. */
 static int confirm_upgrade(struct mock_server *srv, struct lws *wsi)
 {
     char offered[256], *save = NULL, *tok;
+    const char *why;
+    int status = ws_handshake_check(wsi, &why);
 
+    if (status) {
+        mock_log(MOCK_LOG_INFO, "refused upgrade: %s", why);
+        return http_refuse_upgrade(wsi, status, why);
+    }
     if (lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL) <= 0)
         return 0;
     if (lws_hdr_copy(wsi, offered, sizeof(offered), WSI_TOKEN_PROTOCOL) < 0)

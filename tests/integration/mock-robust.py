@@ -1,7 +1,9 @@
 """wscheck-mock against bad and many clients: close codes 1009/1007/1002,
 fragments, 200 concurrent clients, clients that vanish, keepalive pings,
-subprotocols, and plain HTTP on the WebSocket port."""
+subprotocols, invalid opening handshakes, and plain HTTP on the WebSocket
+port."""
 import asyncio
+import base64
 import importlib.util
 import json
 import os
@@ -215,6 +217,36 @@ def test_http(t, mock):
          "a malformed request is refused or closed, not left hanging", data)
 
 
+def test_handshake(t, mock):
+    """RFC 6455 section 4.2.1: what is not a valid opening handshake is
+    refused with a status, never upgraded and never just dropped."""
+    p = mock.port
+    st, h, body = lib.raw_http(p, lib.upgrade_request(p, version="99"))
+    t.ok(st == 426 and h.get("sec-websocket-version") == "13",
+         "Sec-WebSocket-Version: 99 gets 426 with Sec-WebSocket-Version: 13", (st, h, body))
+    st, h, body = lib.raw_http(p, lib.upgrade_request(p, version="8"))
+    t.eq(st, 426, "Sec-WebSocket-Version: 8 gets 426")
+    cases = [
+        ("no Sec-WebSocket-Version", dict(version=None)),
+        ("a POST upgrade", dict(method="POST")),
+        ("a 3-character Sec-WebSocket-Key", dict(key="abc")),
+        ("a Sec-WebSocket-Key of 15 bytes", dict(key=base64.b64encode(b"k" * 15).decode())),
+        ("a Sec-WebSocket-Key of 17 bytes", dict(key=base64.b64encode(b"k" * 17).decode())),
+        ("no Sec-WebSocket-Key", dict(key=None)),
+        ("no Connection: Upgrade", dict(connection="keep-alive")),
+        ("no Connection header", dict(connection=None)),
+        ("an HTTP/1.0 upgrade", dict(http="HTTP/1.0")),
+    ]
+    for name, kw in cases:
+        st, h, body = lib.raw_http(p, lib.upgrade_request(p, **kw))
+        t.ok(st == 400 and body.strip(), "%s gets 400 with a reason" % name, (st, h, body))
+    st, h, body = lib.raw_http(p, lib.upgrade_request(p, connection="keep-alive, Upgrade"))
+    t.eq(st, 101, "Connection: keep-alive, Upgrade (as Firefox sends) is upgraded")
+    st, h, body = lib.raw_http(p, lib.upgrade_request(p, key="dGhlIHNhbXBsZSBub25jZQ=="))
+    t.ok(st == 101 and h.get("sec-websocket-accept") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=",
+         "the RFC 6455 sample key gets the sample accept value", (st, h))
+
+
 async def main(t):
     mock = lib.Mock("--max-message-size", "64K", mcp=False)
     await test_sizes(t, mock)
@@ -222,6 +254,7 @@ async def main(t):
     await test_many_clients(t, mock)
     await test_vanishing(t, mock)
     test_http(t, mock)
+    test_handshake(t, mock)
     await test_keepalive(t)
     await test_subprotocols(t)
     t.eq(mock.stop(), 0, "the mock exits 0 on SIGTERM")
