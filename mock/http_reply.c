@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "header_limit.h"
 #include "jsonout.h"
 
 /* Body bytes per writeable callback: lws buffers what the socket does not
@@ -110,9 +111,11 @@ static int finish(struct lws *wsi, struct http_reply *r)
     bool close_after = r->close_after;
 
     http_reply_free(r);
-    if (close_after)
+    if (close_after || lws_http_transaction_completed(wsi))
         return -1;
-    return lws_http_transaction_completed(wsi) ? -1 : 0;
+    if (!lws_partial_buffered(wsi))
+        header_limit_awaiting(wsi); /* the next request's head */
+    return 0;
 }
 
 int http_reply_writeable(struct lws *wsi, struct http_reply *r)

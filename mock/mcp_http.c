@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "header_limit.h"
 #include "http_request.h"
 #include "jsonout.h"
 #include "log.h"
@@ -323,8 +324,11 @@ int mcp_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *u
     struct mock_server *srv = mock_server_of(wsi);
     struct mcp_pss *pss = user;
 
-    if (!srv || (!pss && reason != LWS_CALLBACK_HTTP &&
-                 reason != LWS_CALLBACK_HTTP_CONFIRM_UPGRADE))
+    if (!srv)
+        return 0;
+    header_limit_track(wsi, reason);
+    if (!pss && reason != LWS_CALLBACK_HTTP &&
+        reason != LWS_CALLBACK_HTTP_CONFIRM_UPGRADE)
         return 0;
     switch (reason) {
     case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:

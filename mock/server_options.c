@@ -20,6 +20,10 @@
 
 #define DEFAULT_MAX_MESSAGE ((size_t)1 << 20) /* as Python websockets */
 #define MAX_MAX_MESSAGE ((size_t)1 << 30)
+/* lws keeps a header's length in 16 bits: 64K is as far as it goes. */
+#define DEFAULT_MAX_HEADER ((size_t)8 << 10)
+#define MIN_MAX_HEADER ((size_t)1 << 10)
+#define MAX_MAX_HEADER ((size_t)64 << 10)
 
 static const char usage_text[] =
     "Usage: wscheck-mock [OPTION]...\n"
@@ -38,6 +42,8 @@ static const char usage_text[] =
     "      --ping-timeout SECS    close a client whose pong is this late (10)\n"
     "      --max-message-size N   bytes per message, K/M/G suffixes (1M);\n"
     "                             larger messages close with 1009\n"
+    "      --max-header-size N    bytes for an HTTP request line and headers,\n"
+    "                             1K to 64K (8K); larger requests get 431\n"
     "      --subprotocol NAME     accept and select this subprotocol (repeatable)\n"
     "\n"
     "MCP server (Streamable HTTP, JSON-RPC 2.0):\n"
@@ -89,7 +95,7 @@ static int parse_seconds(const char *s, double *out)
     return 0;
 }
 
-static int parse_size(const char *s, size_t *out)
+static int parse_size(const char *s, size_t max, size_t *out)
 {
     char *end;
     unsigned long long v;
@@ -120,7 +126,7 @@ static int parse_size(const char *s, size_t *out)
     default:
         break;
     }
-    if (*end || v == 0 || v > (MAX_MAX_MESSAGE >> shift))
+    if (*end || v == 0 || v > (max >> shift))
         return -1;
     *out = (size_t)v << shift;
     return 0;
@@ -213,7 +219,13 @@ static int set_number(struct mock_options *opt, const char *name, const char *va
         if (parse_seconds(value, &opt->ping_timeout) || opt->ping_timeout <= 0)
             return -1;
     } else if (!strcmp(name, "max-message-size")) {
-        return parse_size(value, &opt->max_message_size);
+        return parse_size(value, MAX_MAX_MESSAGE, &opt->max_message_size);
+    } else if (!strcmp(name, "max-header-size")) {
+        size_t v2;
+
+        if (parse_size(value, MAX_MAX_HEADER, &v2) || v2 < MIN_MAX_HEADER)
+            return -1;
+        opt->max_header_size = v2;
     } else if (!strcmp(name, "verbose")) {
         bool b;
 
@@ -306,6 +318,7 @@ int options_init(struct mock_options *opt)
     opt->ping_interval = 30;
     opt->ping_timeout = 10;
     opt->max_message_size = DEFAULT_MAX_MESSAGE;
+    opt->max_header_size = DEFAULT_MAX_HEADER;
     if (set_string(&opt->host, "localhost") || set_string(&opt->mcp_host, "localhost") ||
         set_string(&opt->mcp_path, "/mcp")) {
         options_free(opt);
@@ -339,6 +352,7 @@ static const struct option long_options[] = {
     {"ping-interval", required_argument, NULL, 0},
     {"ping-timeout", required_argument, NULL, 0},
     {"max-message-size", required_argument, NULL, 0},
+    {"max-header-size", required_argument, NULL, 0},
     {"allowed-origin", required_argument, NULL, 0},
     {"subprotocol", required_argument, NULL, 0},
     {"ready-file", required_argument, NULL, 0},

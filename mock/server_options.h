@@ -19,6 +19,7 @@ struct mock_options {
     double ping_interval;         /* s; 0 disables keepalive pings */
     double ping_timeout;          /* s */
     size_t max_message_size;      /* bytes */
+    size_t max_header_size;       /* bytes: request line and headers */
     char *origins[MOCK_MAX_LIST]; /* extra allowed MCP Origins */
     size_t n_origins;
     char *subprotocols[MOCK_MAX_LIST]; /* accepted WebSocket subprotocols */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "header_limit.h"
 #include "keepalive_pings.h"
 #include "log.h"
 #include "protocol.h"
@@ -269,6 +270,7 @@ int ws_conn_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
 
     if (!srv)
         return 0;
+    header_limit_track(wsi, reason);
     switch (reason) {
     case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
         return confirm_upgrade(srv, wsi);

@@ -247,6 +247,39 @@ def test_handshake(t, mock):
          "the RFC 6455 sample key gets the sample accept value", (st, h))
 
 
+def big_get(port, url_len=0, pad=0):
+    req = "GET /%s HTTP/1.1\r\nHost: 127.0.0.1\r\n" % ("a" * url_len)
+    if pad:
+        req += "X-Pad: %s\r\n" % ("p" * pad)
+    return lib.raw_http(port, (req + "\r\n").encode())
+
+
+def test_header_limit(t, mock):
+    """A request head over --max-header-size gets 431, not a silent close."""
+    st, h, body = big_get(mock.port, url_len=100000)
+    t.ok(st == 431 and b"8192" in body and h.get("connection") == "close",
+         "a 100 KB URL gets 431 naming the 8192-byte limit", (st, h, body[:200]))
+    st, h, body = big_get(mock.port, pad=20000)
+    t.eq(st, 431, "a 20 KB header gets 431")
+    st, h, body = big_get(mock.port, url_len=7000)
+    t.eq(st, 426, "a 7 KB URL is within the default limit")
+    st, h, body = lib.raw_http(mock.port, lib.upgrade_request(mock.port)[:-2] +
+                               b"X-Pad: " + b"p" * 30000 + b"\r\n\r\n")
+    t.eq(st, 431, "an upgrade request with a 30 KB header gets 431")
+    conf = os.path.join(mock.tmp, "big-headers.json")
+    with open(conf, "w") as f:
+        json.dump({"max-header-size": "64K"}, f)
+    big = lib.Mock("--config", conf)
+    st, h, body = big_get(big.port, url_len=30000)
+    t.eq(st, 426, "max-header-size 64K in the config file: a 30 KB URL is read")
+    st, h, body = big_get(big.mcp_port, pad=100000)
+    t.ok(st == 431 and b"65536" in body, "a 100 KB header on the MCP port gets 431", (st, body[:200]))
+    t.eq(big.stop(), 0, "the mock with a 64K header limit exits 0")
+    t.ok(big.sanitizer_clean(), "no sanitizer report from the 64K mock", big.log()[-2000:])
+    bad = lib.Mock("--max-header-size", "100", wait=False)
+    t.eq(bad.proc.wait(15), 2, "--max-header-size below 1K is a usage error")
+
+
 async def main(t):
     mock = lib.Mock("--max-message-size", "64K", mcp=False)
     await test_sizes(t, mock)
@@ -255,6 +288,7 @@ async def main(t):
     await test_vanishing(t, mock)
     test_http(t, mock)
     test_handshake(t, mock)
+    test_header_limit(t, mock)
     await test_keepalive(t)
     await test_subprotocols(t)
     t.eq(mock.stop(), 0, "the mock exits 0 on SIGTERM")
