@@ -179,7 +179,9 @@ static int do_delete(struct mock_server *srv, struct lws *wsi, struct mcp_pss *p
 
 static int do_post(struct mock_server *srv, struct lws *wsi, struct mcp_pss *pss)
 {
+    char client[MCP_CLIENT_LEN];
     struct mcp_request req = {
+        client,
         pss->has_session ? pss->session : NULL,
         pss->has_version ? pss->version : NULL,
         pss->body ? pss->body : "",
@@ -187,6 +189,8 @@ static int do_post(struct mock_server *srv, struct lws *wsi, struct mcp_pss *pss
     };
     struct mcp_answer ans;
 
+    if (!lws_get_peer_simple(wsi, client, sizeof(client)))
+        snprintf(client, sizeof(client), "unknown");
     if (pss->refusal)
         return send_error(wsi, pss, pss->refusal, pss->refusal_msg);
     if (pss->body_too_big)

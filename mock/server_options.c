@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "config_file.h"
+#include "mcp_sessions.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "dev"
@@ -20,6 +21,8 @@
 
 #define DEFAULT_MAX_MESSAGE ((size_t)1 << 20) /* as Python websockets */
 #define MAX_MAX_MESSAGE ((size_t)1 << 30)
+#define DEFAULT_SESSIONS_PER_CLIENT 100
+#define DEFAULT_SESSION_TIMEOUT 1800.0 /* s */
 /* lws keeps a header's length in 16 bits: 64K is as far as it goes. */
 #define DEFAULT_MAX_HEADER ((size_t)8 << 10)
 #define MIN_MAX_HEADER ((size_t)1 << 10)
@@ -51,6 +54,11 @@ static const char usage_text[] =
     "      --mcp-port PORT        port, 0 for any free one (8004)\n"
     "      --mcp-path PATH        endpoint path (/mcp)\n"
     "      --no-mcp               no MCP listener\n"
+    "      --mcp-sessions-per-client N\n"
+    "                             sessions one remote address may hold at once\n"
+    "                             (100; the server holds 1024 in all)\n"
+    "      --mcp-session-timeout SECS\n"
+    "                             end a session unused this long (1800)\n"
     "      --allowed-origin ORIG  also accept this browser Origin, \"*\" for any\n"
     "                             (repeatable; localhost origins always pass)\n"
     "\n"
@@ -213,6 +221,14 @@ static int set_number(struct mock_options *opt, const char *name, const char *va
         if (parse_int(value, 1, 1000, &v))
             return -1;
         opt->port_tries = (int)v;
+    } else if (!strcmp(name, "mcp-sessions-per-client")) {
+        if (parse_int(value, 1, MCP_MAX_SESSIONS, &v))
+            return -1;
+        opt->mcp_sessions_per_client = (size_t)v;
+    } else if (!strcmp(name, "mcp-session-timeout")) {
+        if (parse_seconds(value, &opt->mcp_session_timeout) ||
+            opt->mcp_session_timeout <= 0)
+            return -1;
     } else if (!strcmp(name, "ping-interval")) {
         return parse_seconds(value, &opt->ping_interval);
     } else if (!strcmp(name, "ping-timeout")) {
@@ -319,6 +335,8 @@ int options_init(struct mock_options *opt)
     opt->ping_timeout = 10;
     opt->max_message_size = DEFAULT_MAX_MESSAGE;
     opt->max_header_size = DEFAULT_MAX_HEADER;
+    opt->mcp_sessions_per_client = DEFAULT_SESSIONS_PER_CLIENT;
+    opt->mcp_session_timeout = DEFAULT_SESSION_TIMEOUT;
     if (set_string(&opt->host, "localhost") || set_string(&opt->mcp_host, "localhost") ||
         set_string(&opt->mcp_path, "/mcp")) {
         options_free(opt);
@@ -353,6 +371,8 @@ static const struct option long_options[] = {
     {"ping-timeout", required_argument, NULL, 0},
     {"max-message-size", required_argument, NULL, 0},
     {"max-header-size", required_argument, NULL, 0},
+    {"mcp-sessions-per-client", required_argument, NULL, 0},
+    {"mcp-session-timeout", required_argument, NULL, 0},
     {"allowed-origin", required_argument, NULL, 0},
     {"subprotocol", required_argument, NULL, 0},
     {"ready-file", required_argument, NULL, 0},

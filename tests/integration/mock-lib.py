@@ -133,9 +133,11 @@ class Mock:
         kw.setdefault("open_timeout", 10)
         return websockets.connect("ws://127.0.0.1:%d%s" % (self.port, path), **kw)
 
-    def http(self, method, path, body=None, headers=None, port=None):
-        """One HTTP request; returns (status, headers dict, body bytes)."""
-        conn = http.client.HTTPConnection("127.0.0.1", port or self.port, timeout=10)
+    def http(self, method, path, body=None, headers=None, port=None, source=None):
+        """One HTTP request (from the address source, e.g. 127.0.0.2);
+        returns (status, headers dict, body bytes)."""
+        conn = http.client.HTTPConnection("127.0.0.1", port or self.port, timeout=10,
+                                          source_address=(source, 0) if source else None)
         try:
             conn.request(method, path, body=body, headers=headers or {})
             r = conn.getresponse()
