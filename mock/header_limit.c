@@ -60,8 +60,8 @@ static void refuse(struct lws *wsi)
     char body[200], msg[600];
     int blen, n, fd = lws_get_socket_fd(wsi);
 
-    if (!srv || fd < 0)
-        return;
+    if (!srv || fd < 0 || lws_partial_buffered(wsi))
+        return; /* never into the middle of an answer */
     mock_log(MOCK_LOG_INFO, "refused a request: head over %zu bytes (431)",
              srv->opt->max_header_size);
     blen = snprintf(body, sizeof(body),

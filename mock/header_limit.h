@@ -8,7 +8,8 @@
  * wait for a request head are counted; when exactly one waits, the log
  * line can only be about it, and it gets its 431 right then. With several
  * waiting at once, which one overflowed is unknown and lws's silent close
- * stands. */
+ * stands. Every way a request of ours ends with the connection kept open
+ * (http_reply, http_refuse_upgrade) counts it as waiting again. */
 #ifndef WSCHECK_MOCK_HEADER_LIMIT_H
 #define WSCHECK_MOCK_HEADER_LIMIT_H
 

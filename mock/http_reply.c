@@ -113,8 +113,7 @@ static int finish(struct lws *wsi, struct http_reply *r)
     http_reply_free(r);
     if (close_after || lws_http_transaction_completed(wsi))
         return -1;
-    if (!lws_partial_buffered(wsi))
-        header_limit_awaiting(wsi); /* the next request's head */
+    header_limit_awaiting(wsi); /* the next request's head */
     return 0;
 }
 
@@ -171,5 +170,6 @@ int http_refuse_upgrade(struct lws *wsi, int status, const char *message)
         return -1;
     if (lws_write(wsi, buf + LWS_PRE, (size_t)n, LWS_WRITE_HTTP_HEADERS) != n)
         return -1;
+    header_limit_awaiting(wsi); /* lws reads on: the next request's head */
     return 1;
 }

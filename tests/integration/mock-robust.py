@@ -263,6 +263,23 @@ def test_header_limit(t, mock):
     t.eq(st, 431, "a 20 KB header gets 431")
     st, h, body = big_get(mock.port, url_len=7000)
     t.eq(st, 426, "a 7 KB URL is within the default limit")
+    s = socket.create_connection(("127.0.0.1", mock.port), timeout=5)
+    try:
+        s.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        first = b""
+        while not first.endswith(b"}"):     # the whole /health answer
+            d = s.recv(65536)
+            if not d:
+                break
+            first += d
+        s.sendall(b"GET /" + b"a" * 100000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        second = s.recv(65536)
+    except (socket.timeout, ConnectionResetError) as e:
+        second = repr(e).encode()
+    finally:
+        s.close()
+    t.ok(first.startswith(b"HTTP/1.1 200") and second.startswith(b"HTTP/1.1 431"),
+         "a 100 KB URL as the second request on a kept-alive connection gets 431", (first[:40], second[:80]))
     st, h, body = lib.raw_http(mock.port, lib.upgrade_request(mock.port)[:-2] +
                                b"X-Pad: " + b"p" * 30000 + b"\r\n\r\n")
     t.eq(st, 431, "an upgrade request with a 30 KB header gets 431")
