@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "header_limit.h"
 #include "jsonout.h"
 
 /* Body bytes per writeable callback: lws buffers what the socket does not
@@ -85,6 +86,10 @@ static int write_headers(struct lws *wsi, struct http_reply *r)
     if (lws_add_http_common_headers(wsi, (unsigned int)r->status, r->content_type, r->len,
                                     &p, end))
         return -1;
+    if (r->close_after &&
+        lws_add_http_header_by_token(wsi, WSI_TOKEN_CONNECTION,
+                                     (const unsigned char *)"close", 5, &p, end))
+        return -1;
     for (int i = 0; i < r->n_headers; i++) {
         const char *v = r->headers[i].value;
 
@@ -106,9 +111,10 @@ static int finish(struct lws *wsi, struct http_reply *r)
     bool close_after = r->close_after;
 
     http_reply_free(r);
-    if (close_after)
+    if (close_after || lws_http_transaction_completed(wsi))
         return -1;
-    return lws_http_transaction_completed(wsi) ? -1 : 0;
+    header_limit_awaiting(wsi); /* the next request's head */
+    return 0;
 }
 
 int http_reply_writeable(struct lws *wsi, struct http_reply *r)
@@ -144,21 +150,26 @@ int http_reply_writeable(struct lws *wsi, struct http_reply *r)
 
 /* Written by hand: at this stage lws would answer as HTTP/1.0, which
  * WebSocket clients refuse to read. Returns 1: "answered, carry on". */
-int http_refuse_upgrade(struct lws *wsi, const char *message)
+int http_refuse_upgrade(struct lws *wsi, int status, const char *message)
 {
-    unsigned char buf[LWS_PRE + 512];
+    unsigned char buf[LWS_PRE + 640];
     char *p = (char *)buf + LWS_PRE;
+    bool version = status == MOCK_HTTP_UPGRADE_REQUIRED;
     int n = snprintf(p, sizeof(buf) - LWS_PRE,
-                     "HTTP/1.1 400 Bad Request\r\n"
+                     "HTTP/1.1 %d %s\r\n"
+                     "%s"
                      "content-type: text/plain\r\n"
                      "content-length: %zu\r\n"
                      "connection: close\r\n"
                      "\r\n%s\n",
+                     status, version ? "Upgrade Required" : "Bad Request",
+                     version ? "upgrade: websocket\r\nsec-websocket-version: 13\r\n" : "",
                      strlen(message) + 1, message);
 
     if (n < 0 || (size_t)n >= sizeof(buf) - LWS_PRE)
         return -1;
     if (lws_write(wsi, buf + LWS_PRE, (size_t)n, LWS_WRITE_HTTP_HEADERS) != n)
         return -1;
+    header_limit_awaiting(wsi); /* lws reads on: the next request's head */
     return 1;
 }

@@ -8,12 +8,20 @@
 #include <libwebsockets.h>
 
 static int log_verbose;
+static mock_lws_line_hook lws_hook;
+
+void mock_log_lws_hook(mock_lws_line_hook hook)
+{
+    lws_hook = hook;
+}
 
 /* lws hands over complete lines that already end in '\n' and carry its own
  * timestamp prefix; strip neither, only label them. */
 static void lws_emit(int level, const char *line)
 {
     (void)level;
+    if (lws_hook && lws_hook(line))
+        return;
     fprintf(stderr, "wscheck-mock: lws: %s", line);
     if (line[0] && line[strlen(line) - 1] != '\n')
         fputc('\n', stderr);

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "header_limit.h"
+#include "http_request.h"
 #include "jsonout.h"
 #include "log.h"
 #include "server_options.h"
@@ -177,7 +179,9 @@ static int do_delete(struct mock_server *srv, struct lws *wsi, struct mcp_pss *p
 
 static int do_post(struct mock_server *srv, struct lws *wsi, struct mcp_pss *pss)
 {
+    char client[MCP_CLIENT_LEN];
     struct mcp_request req = {
+        client,
         pss->has_session ? pss->session : NULL,
         pss->has_version ? pss->version : NULL,
         pss->body ? pss->body : "",
@@ -185,6 +189,8 @@ static int do_post(struct mock_server *srv, struct lws *wsi, struct mcp_pss *pss
     };
     struct mcp_answer ans;
 
+    if (!lws_get_peer_simple(wsi, client, sizeof(client)))
+        snprintf(client, sizeof(client), "unknown");
     if (pss->refusal)
         return send_error(wsi, pss, pss->refusal, pss->refusal_msg);
     if (pss->body_too_big)
@@ -202,24 +208,17 @@ static int do_post(struct mock_server *srv, struct lws *wsi, struct mcp_pss *pss
 
 /* Whether lws will read a body after the headers: a POST, PUT or PATCH
  * with a Content-Length above zero. */
-static bool body_follows(struct lws *wsi, int method, unsigned long long *length)
+static bool body_follows(int method, enum http_length cl, unsigned long long length)
 {
-    char cl[32];
-
-    *length = 0;
     if (method != LWSHUMETH_POST && method != LWSHUMETH_PUT && method != LWSHUMETH_PATCH)
         return false;
-    if (!copy_token(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH, cl, sizeof(cl)))
-        return false;
-    *length = strtoull(cl, NULL, 10);
-    return *length > 0;
+    return cl == HTTP_LENGTH_OK && length > 0;
 }
 
 static int start_post(struct mock_server *srv, struct lws *wsi, struct mcp_pss *pss,
-                      unsigned long long length)
+                      enum http_length cl, unsigned long long length)
 {
-    if (!pss->expect_body &&
-        lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH) <= 0) {
+    if (cl == HTTP_LENGTH_NONE) {
         pss->reply.close_after = true; /* a body we cannot frame */
         return send_error(wsi, pss, HTTP_STATUS_LENGTH_REQUIRED,
                           "Content-Length required");
@@ -238,6 +237,8 @@ static int on_body(struct mock_server *srv, struct mcp_pss *pss, const char *in,
                        ? srv->opt->max_message_size
                        : MIN_BODY_LIMIT;
 
+    if (len == 0)
+        return 0; /* Content-Length: 0 comes as (NULL, 0) */
     if (pss->refusal || pss->body_too_big || pss->body_len + len > limit) {
         pss->body_too_big = true;
         return 0; /* read on, keep nothing */
@@ -272,11 +273,17 @@ static int on_request(struct mock_server *srv, struct lws *wsi, struct mcp_pss *
     char *uri = NULL;
     int len = 0, method = lws_http_get_uri_and_method(wsi, &uri, &len);
     unsigned long long length;
+    enum http_length cl = http_content_length(wsi, &length);
 
     memset(pss, 0, sizeof(*pss));
     pss->wsi = wsi;
-    pss->expect_body = body_follows(wsi, method, &length);
+    pss->expect_body = body_follows(method, cl, length);
     read_headers(wsi, pss);
+    if (cl == HTTP_LENGTH_INVALID) {
+        pss->reply.close_after = true; /* where the next request starts is unknown */
+        return send_error(wsi, pss, HTTP_STATUS_BAD_REQUEST,
+                          "Bad Request: invalid Content-Length");
+    }
     if (pss->has_origin && !mcp_origin_allowed(srv->opt, pss->origin)) {
         mock_log(MOCK_LOG_INFO, "MCP: refused Origin %s", pss->origin);
         pss->has_origin = false; /* no CORS for it */
@@ -303,7 +310,7 @@ static int on_request(struct mock_server *srv, struct lws *wsi, struct mcp_pss *
     if (!is_json_body(wsi))
         return refuse(wsi, pss, HTTP_STATUS_UNSUPPORTED_MEDIA_TYPE,
                       "Unsupported Media Type: Content-Type must be application/json");
-    return start_post(srv, wsi, pss, length);
+    return start_post(srv, wsi, pss, cl, length);
 }
 
 static void on_closed(struct mcp_pss *pss)
@@ -321,13 +328,17 @@ int mcp_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *u
     struct mock_server *srv = mock_server_of(wsi);
     struct mcp_pss *pss = user;
 
-    if (!srv || (!pss && reason != LWS_CALLBACK_HTTP &&
-                 reason != LWS_CALLBACK_HTTP_CONFIRM_UPGRADE))
+    if (!srv)
+        return 0;
+    header_limit_track(wsi, reason);
+    if (!pss && reason != LWS_CALLBACK_HTTP &&
+        reason != LWS_CALLBACK_HTTP_CONFIRM_UPGRADE)
         return 0;
     switch (reason) {
     case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
         return http_refuse_upgrade(
-            wsi, "This is the MCP endpoint: POST JSON-RPC messages, no WebSocket");
+            wsi, HTTP_STATUS_BAD_REQUEST,
+            "This is the MCP endpoint: POST JSON-RPC messages, no WebSocket");
     case LWS_CALLBACK_HTTP:
         return pss ? on_request(srv, wsi, pss) : -1;
     case LWS_CALLBACK_HTTP_BODY:

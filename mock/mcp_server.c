@@ -11,16 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "jsonout.h"
 #include "log.h"
+#include "mcp_sessions.h"
 #include "mcp_tools.h"
 #include "pyjson.h"
 #include "server.h"
 #include "timefmt.h"
-
-#define MAX_SESSIONS 1024
 
 #define RPC_PARSE_ERROR -32700
 #define RPC_INVALID_REQUEST -32600
@@ -31,14 +29,8 @@
 
 static const char *const versions[] = {"2025-06-18", "2025-03-26", "2024-11-05"};
 
-struct mcp_session {
-    char id[MCP_SESSION_ID_LEN + 1];
-    int64_t last_used;
-};
-
 struct mcp_state {
-    struct mcp_session sessions[MAX_SESSIONS];
-    size_t count;
+    struct mcp_sessions sessions;
 };
 
 struct mcp_state *mcp_new(void)
@@ -49,54 +41,6 @@ struct mcp_state *mcp_new(void)
 void mcp_free(struct mcp_state *st)
 {
     free(st);
-}
-
-/* ---- sessions ---- */
-
-static int random_hex(char *out, size_t nbytes)
-{
-    unsigned char raw[MCP_SESSION_ID_LEN / 2];
-
-    if (nbytes > sizeof(raw) || getentropy(raw, nbytes) != 0)
-        return -1;
-    for (size_t i = 0; i < nbytes; i++)
-        snprintf(out + 2 * i, 3, "%02x", raw[i]);
-    return 0;
-}
-
-static struct mcp_session *session_find(struct mcp_state *st, const char *id)
-{
-    for (size_t i = 0; i < st->count; i++)
-        if (strcmp(st->sessions[i].id, id) == 0)
-            return &st->sessions[i];
-    return NULL;
-}
-
-/* A new session; when the table is full the least recently used one goes
- * (a client that comes back with it gets 404 and initializes again). */
-static struct mcp_session *session_new(struct mcp_state *st)
-{
-    struct mcp_session *s;
-
-    if (st->count < MAX_SESSIONS) {
-        s = &st->sessions[st->count++];
-    } else {
-        s = &st->sessions[0];
-        for (size_t i = 1; i < st->count; i++)
-            if (st->sessions[i].last_used < s->last_used)
-                s = &st->sessions[i];
-    }
-    if (random_hex(s->id, MCP_SESSION_ID_LEN / 2) != 0) {
-        st->count--;
-        return NULL;
-    }
-    s->last_used = mock_mono_us();
-    return s;
-}
-
-static void session_delete(struct mcp_state *st, struct mcp_session *s)
-{
-    *s = st->sessions[--st->count];
 }
 
 /* ---- JSON-RPC ---- */
@@ -198,18 +142,58 @@ static const char *negotiate(json_object *params)
     return MCP_PROTOCOL_LATEST;
 }
 
-static void do_initialize(struct mock_server *srv, json_object *id, json_object *params,
-                          struct mcp_answer *ans)
+/* A new session for req's client, or why not in ans. */
+static struct mcp_session *open_session(struct mock_server *srv,
+                                        const struct mcp_request *req, json_object *id,
+                                        struct mcp_answer *ans)
 {
-    json_object *r = json_object_new_object(), *caps = json_object_new_object();
-    json_object *tools = json_object_new_object(), *info = json_object_new_object();
-    struct mcp_session *s = session_new(srv->mcp);
+    const struct mock_options *opt = srv->opt;
+    struct mcp_session *s;
+    char msg[300];
 
-    if (!r || !caps || !tools || !info || !s) {
+    switch (mcp_sessions_new(&srv->mcp->sessions, req->client,
+                             opt->mcp_sessions_per_client, &s)) {
+    case MCP_SESSION_OK:
+        return s;
+    case MCP_SESSION_CLIENT_FULL:
+        snprintf(msg, sizeof(msg),
+                 "Too many sessions: %.64s holds %zu (--mcp-sessions-per-client); end "
+                 "one with DELETE, or one unused for %g s expires",
+                 req->client, opt->mcp_sessions_per_client, opt->mcp_session_timeout);
+        answer_error(ans, 429, id, RPC_BAD_REQUEST, msg);
+        break;
+    case MCP_SESSION_TABLE_FULL:
+        snprintf(msg, sizeof(msg),
+                 "Too many sessions: the server holds %d, none unused for %g s",
+                 MCP_MAX_SESSIONS, opt->mcp_session_timeout);
+        answer_error(ans, HTTP_STATUS_SERVICE_UNAVAILABLE, id, RPC_BAD_REQUEST, msg);
+        break;
+    case MCP_SESSION_ERROR:
+        answer_error(ans, 500, id, RPC_BAD_REQUEST, "Internal error");
+        break;
+    }
+    mock_log(MOCK_LOG_INFO, "MCP: refused a session for %s", req->client);
+    return NULL;
+}
+
+static void do_initialize(struct mock_server *srv, const struct mcp_request *req,
+                          json_object *id, json_object *params, struct mcp_answer *ans)
+{
+    struct mcp_session *s = open_session(srv, req, id, ans);
+    json_object *r, *caps, *tools, *info;
+
+    if (!s)
+        return;
+    r = json_object_new_object();
+    caps = json_object_new_object();
+    tools = json_object_new_object();
+    info = json_object_new_object();
+    if (!r || !caps || !tools || !info) {
         json_object_put(r);
         json_object_put(caps);
         json_object_put(tools);
         json_object_put(info);
+        mcp_sessions_delete(&srv->mcp->sessions, s);
         answer_error(ans, 500, id, RPC_BAD_REQUEST, "Internal error");
         return;
     }
@@ -220,7 +204,7 @@ static void do_initialize(struct mock_server *srv, json_object *id, json_object 
     mock_json_add(info, "version", json_object_new_string(MOCK_SERVER_VERSION));
     mock_json_add(r, "serverInfo", info);
     snprintf(ans->session_id, sizeof(ans->session_id), "%s", s->id);
-    mock_log(MOCK_LOG_INFO, "MCP session %s started", s->id);
+    mock_log(MOCK_LOG_INFO, "MCP session %s started for %s", s->id, s->client);
     answer(ans, 200, rpc_result(id, r));
 }
 
@@ -283,6 +267,12 @@ static void dispatch(struct mock_server *srv, const char *method, json_object *i
 
 /* ---- one message ---- */
 
+static void expire_sessions(struct mock_server *srv)
+{
+    mcp_sessions_expire(&srv->mcp->sessions, mock_mono_us(),
+                        (int64_t)(srv->opt->mcp_session_timeout * 1e6));
+}
+
 enum rpc_kind { RPC_REQUEST, RPC_NOTIFICATION, RPC_RESPONSE, RPC_INVALID };
 
 static enum rpc_kind classify(json_object *msg, const char **method, json_object **id,
@@ -333,7 +323,7 @@ static bool check_session(struct mock_server *srv, const struct mcp_request *req
                      "Bad Request: Mcp-Session-Id header is required");
         return false;
     }
-    s = session_find(srv->mcp, req->session_id);
+    s = mcp_sessions_use(&srv->mcp->sessions, req->session_id, mock_mono_us());
     if (!s) {
         answer_error(ans, 404, id, RPC_NO_SESSION, "Session not found");
         return false;
@@ -346,7 +336,6 @@ static bool check_session(struct mock_server *srv, const struct mcp_request *req
         answer_error(ans, 400, id, RPC_BAD_REQUEST, msg);
         return false;
     }
-    s->last_used = mock_mono_us();
     return true;
 }
 
@@ -359,6 +348,7 @@ void mcp_handle_post(struct mock_server *srv, const struct mcp_request *req,
     char err[200];
 
     memset(ans, 0, sizeof(*ans));
+    expire_sessions(srv);
     if (pyjson_parse(req->body, req->len, false, &msg, err, sizeof(err)) != PYJSON_OK) {
         answer_error(ans, 400, NULL, RPC_PARSE_ERROR, "Parse error");
         return;
@@ -370,7 +360,7 @@ void mcp_handle_post(struct mock_server *srv, const struct mcp_request *req,
                (kind = classify(msg, &method, &id, &params)) == RPC_INVALID) {
         answer_error(ans, 400, NULL, RPC_INVALID_REQUEST, "Invalid Request");
     } else if (kind == RPC_REQUEST && strcmp(method, "initialize") == 0) {
-        do_initialize(srv, id, params, ans);
+        do_initialize(srv, req, id, params, ans);
     } else if (check_session(srv, req, kind == RPC_REQUEST ? id : NULL, ans)) {
         if (kind == RPC_REQUEST)
             dispatch(srv, method, id, params, ans, async);
@@ -386,17 +376,18 @@ void mcp_handle_delete(struct mock_server *srv, const char *session_id,
     struct mcp_session *s;
 
     memset(ans, 0, sizeof(*ans));
+    expire_sessions(srv);
     if (!session_id || !*session_id) {
         answer_error(ans, 400, NULL, RPC_BAD_REQUEST,
                      "Bad Request: Mcp-Session-Id header is required");
         return;
     }
-    s = session_find(srv->mcp, session_id);
+    s = mcp_sessions_use(&srv->mcp->sessions, session_id, mock_mono_us());
     if (!s) {
         answer_error(ans, 404, NULL, RPC_NO_SESSION, "Session not found");
         return;
     }
     mock_log(MOCK_LOG_INFO, "MCP session %s ended", s->id);
-    session_delete(srv->mcp, s);
+    mcp_sessions_delete(&srv->mcp->sessions, s);
     answer(ans, 200, NULL);
 }

@@ -11,7 +11,8 @@
 #include <json-c/json.h>
 #include <libwebsockets.h>
 
-#define MCP_SESSION_ID_LEN 32
+#include "mcp_sessions.h"
+
 #define MCP_PROTOCOL_LATEST "2025-06-18"
 
 struct mock_server;
@@ -33,6 +34,7 @@ struct mcp_async {
 };
 
 struct mcp_request {
+    const char *client;           /* remote address, sessions are counted by */
     const char *session_id;       /* Mcp-Session-Id header, or NULL */
     const char *protocol_version; /* MCP-Protocol-Version, or NULL */
     const char *body;

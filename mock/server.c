@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "jsonout.h"
+#include "header_limit.h"
 #include "keepalive_pings.h"
 #include "listen.h"
 #include "log.h"
@@ -123,6 +124,8 @@ static int create_context(struct mock_server *srv, bool ipv4_only)
     /* Header tables for handshakes in flight: a burst of clients should
      * not queue behind the default of a few dozen. */
     info.max_http_header_pool = 1024;
+    /* Request line and headers: a larger head gets 431 (header_limit.c). */
+    info.max_http_header_data2 = (unsigned int)srv->opt->max_header_size;
     srv->ctx = lws_create_context(&info);
     if (!srv->ctx) {
         mock_log(MOCK_LOG_ERR, "cannot create the libwebsockets context");
@@ -256,6 +259,7 @@ static void run_loop(struct mock_server *srv)
 static void cleanup(struct mock_server *srv)
 {
     signal_context = NULL;
+    lingering_close_free(&srv->linger);
     if (srv->ctx)
         lws_context_destroy(srv->ctx);
     srv->ctx = NULL;
@@ -277,6 +281,7 @@ int mock_server_run(const struct mock_options *opt)
     srv.stats.start_mono = mock_mono_us();
     raise_fd_limit();
     setup_protocols(opt);
+    mock_log_lws_hook(header_limit_lws_line);
     if (client_table_init(&srv.clients) != 0 || !(srv.mcp = mcp_new())) {
         mock_log(MOCK_LOG_ERR, "out of memory");
         cleanup(&srv);

@@ -9,6 +9,7 @@
 #include <libwebsockets.h>
 
 #include "client_table.h"
+#include "lingering_close.h"
 #include "server_options.h"
 
 #define MOCK_SERVER_NAME "WebSocket Mock Server"
@@ -34,6 +35,7 @@ struct mock_server {
     struct mcp_state *mcp;
     lws_sorted_usec_list_t keepalive_sul;
     lws_sorted_usec_list_t wake_sul;
+    struct lingering_close linger; /* refused connections, closing */
     bool stopping;
     int64_t stop_deadline; /* monotonic us */
 };

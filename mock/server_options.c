@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "config_file.h"
+#include "mcp_sessions.h"
 
 #ifndef PACKAGE_VERSION
 #define PACKAGE_VERSION "dev"
@@ -20,6 +21,12 @@
 
 #define DEFAULT_MAX_MESSAGE ((size_t)1 << 20) /* as Python websockets */
 #define MAX_MAX_MESSAGE ((size_t)1 << 30)
+#define DEFAULT_SESSIONS_PER_CLIENT 100
+#define DEFAULT_SESSION_TIMEOUT 1800.0 /* s */
+/* lws keeps a header's length in 16 bits: 64K is as far as it goes. */
+#define DEFAULT_MAX_HEADER ((size_t)8 << 10)
+#define MIN_MAX_HEADER ((size_t)1 << 10)
+#define MAX_MAX_HEADER ((size_t)64 << 10)
 
 static const char usage_text[] =
     "Usage: wscheck-mock [OPTION]...\n"
@@ -38,6 +45,8 @@ static const char usage_text[] =
     "      --ping-timeout SECS    close a client whose pong is this late (10)\n"
     "      --max-message-size N   bytes per message, K/M/G suffixes (1M);\n"
     "                             larger messages close with 1009\n"
+    "      --max-header-size N    bytes for an HTTP request line and headers,\n"
+    "                             1K to 64K (8K); larger requests get 431\n"
     "      --subprotocol NAME     accept and select this subprotocol (repeatable)\n"
     "\n"
     "MCP server (Streamable HTTP, JSON-RPC 2.0):\n"
@@ -45,6 +54,11 @@ static const char usage_text[] =
     "      --mcp-port PORT        port, 0 for any free one (8004)\n"
     "      --mcp-path PATH        endpoint path (/mcp)\n"
     "      --no-mcp               no MCP listener\n"
+    "      --mcp-sessions-per-client N\n"
+    "                             sessions one remote address may hold at once\n"
+    "                             (100; the server holds 1024 in all)\n"
+    "      --mcp-session-timeout SECS\n"
+    "                             end a session unused this long (1800)\n"
     "      --allowed-origin ORIG  also accept this browser Origin, \"*\" for any\n"
     "                             (repeatable; localhost origins always pass)\n"
     "\n"
@@ -89,7 +103,7 @@ static int parse_seconds(const char *s, double *out)
     return 0;
 }
 
-static int parse_size(const char *s, size_t *out)
+static int parse_size(const char *s, size_t max, size_t *out)
 {
     char *end;
     unsigned long long v;
@@ -120,7 +134,7 @@ static int parse_size(const char *s, size_t *out)
     default:
         break;
     }
-    if (*end || v == 0 || v > (MAX_MAX_MESSAGE >> shift))
+    if (*end || v == 0 || v > (max >> shift))
         return -1;
     *out = (size_t)v << shift;
     return 0;
@@ -207,13 +221,27 @@ static int set_number(struct mock_options *opt, const char *name, const char *va
         if (parse_int(value, 1, 1000, &v))
             return -1;
         opt->port_tries = (int)v;
+    } else if (!strcmp(name, "mcp-sessions-per-client")) {
+        if (parse_int(value, 1, MCP_MAX_SESSIONS, &v))
+            return -1;
+        opt->mcp_sessions_per_client = (size_t)v;
+    } else if (!strcmp(name, "mcp-session-timeout")) {
+        if (parse_seconds(value, &opt->mcp_session_timeout) ||
+            opt->mcp_session_timeout <= 0)
+            return -1;
     } else if (!strcmp(name, "ping-interval")) {
         return parse_seconds(value, &opt->ping_interval);
     } else if (!strcmp(name, "ping-timeout")) {
         if (parse_seconds(value, &opt->ping_timeout) || opt->ping_timeout <= 0)
             return -1;
     } else if (!strcmp(name, "max-message-size")) {
-        return parse_size(value, &opt->max_message_size);
+        return parse_size(value, MAX_MAX_MESSAGE, &opt->max_message_size);
+    } else if (!strcmp(name, "max-header-size")) {
+        size_t v2;
+
+        if (parse_size(value, MAX_MAX_HEADER, &v2) || v2 < MIN_MAX_HEADER)
+            return -1;
+        opt->max_header_size = v2;
     } else if (!strcmp(name, "verbose")) {
         bool b;
 
@@ -306,6 +334,9 @@ int options_init(struct mock_options *opt)
     opt->ping_interval = 30;
     opt->ping_timeout = 10;
     opt->max_message_size = DEFAULT_MAX_MESSAGE;
+    opt->max_header_size = DEFAULT_MAX_HEADER;
+    opt->mcp_sessions_per_client = DEFAULT_SESSIONS_PER_CLIENT;
+    opt->mcp_session_timeout = DEFAULT_SESSION_TIMEOUT;
     if (set_string(&opt->host, "localhost") || set_string(&opt->mcp_host, "localhost") ||
         set_string(&opt->mcp_path, "/mcp")) {
         options_free(opt);
@@ -339,6 +370,9 @@ static const struct option long_options[] = {
     {"ping-interval", required_argument, NULL, 0},
     {"ping-timeout", required_argument, NULL, 0},
     {"max-message-size", required_argument, NULL, 0},
+    {"max-header-size", required_argument, NULL, 0},
+    {"mcp-sessions-per-client", required_argument, NULL, 0},
+    {"mcp-session-timeout", required_argument, NULL, 0},
     {"allowed-origin", required_argument, NULL, 0},
     {"subprotocol", required_argument, NULL, 0},
     {"ready-file", required_argument, NULL, 0},

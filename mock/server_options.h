@@ -16,10 +16,13 @@ struct mock_options {
     int mcp_port;
     char *mcp_path;
     bool no_mcp;
-    double ping_interval;         /* s; 0 disables keepalive pings */
-    double ping_timeout;          /* s */
-    size_t max_message_size;      /* bytes */
-    char *origins[MOCK_MAX_LIST]; /* extra allowed MCP Origins */
+    size_t mcp_sessions_per_client; /* by remote address */
+    double mcp_session_timeout;     /* s; an unused session ends */
+    double ping_interval;           /* s; 0 disables keepalive pings */
+    double ping_timeout;            /* s */
+    size_t max_message_size;        /* bytes */
+    size_t max_header_size;         /* bytes: request line and headers */
+    char *origins[MOCK_MAX_LIST];   /* extra allowed MCP Origins */
     size_t n_origins;
     char *subprotocols[MOCK_MAX_LIST]; /* accepted WebSocket subprotocols */
     size_t n_subprotocols;

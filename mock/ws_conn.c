@@ -8,11 +8,13 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "header_limit.h"
 #include "keepalive_pings.h"
 #include "log.h"
 #include "protocol.h"
 #include "server.h"
 #include "timefmt.h"
+#include "ws_handshake.h"
 
 /* A reassembly buffer bigger than this is freed after its message, so idle
  * clients do not keep the memory of their largest message. */
@@ -214,12 +216,19 @@ void ws_conn_shutdown_all(struct mock_server *srv)
     }
 }
 
-/* Subprotocols: lws drops a connection that offers only names it does not
- * know without a word; answer 400 instead, naming what we accept. */
+/* The handshake as RFC 6455 asks, then subprotocols: lws drops a
+ * connection that offers only names it does not know without a word;
+ * answer 400 instead, naming what we accept. */
 static int confirm_upgrade(struct mock_server *srv, struct lws *wsi)
 {
     char offered[256], *save = NULL, *tok;
+    const char *why;
+    int status = ws_handshake_check(wsi, &why);
 
+    if (status) {
+        mock_log(MOCK_LOG_INFO, "refused upgrade: %s", why);
+        return http_refuse_upgrade(wsi, status, why);
+    }
     if (lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL) <= 0)
         return 0;
     if (lws_hdr_copy(wsi, offered, sizeof(offered), WSI_TOKEN_PROTOCOL) < 0)
@@ -230,7 +239,8 @@ static int confirm_upgrade(struct mock_server *srv, struct lws *wsi)
             return 0;
     }
     mock_log(MOCK_LOG_INFO, "refused upgrade: no supported subprotocol offered");
-    return http_refuse_upgrade(wsi, "Unsupported WebSocket subprotocol");
+    return http_refuse_upgrade(wsi, HTTP_STATUS_BAD_REQUEST,
+                               "Unsupported WebSocket subprotocol");
 }
 
 static int http_callback(struct mock_server *srv, struct lws *wsi,
@@ -260,6 +270,7 @@ int ws_conn_callback(struct lws *wsi, enum lws_callback_reasons reason, void *us
 
     if (!srv)
         return 0;
+    header_limit_track(wsi, reason);
     switch (reason) {
     case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
         return confirm_upgrade(srv, wsi);

@@ -1,9 +1,9 @@
 /* wscheck-mock: /health, /status and refusals on the WebSocket port. */
 #include "ws_port_http.h"
 
-#include <stdlib.h>
 #include <string.h>
 
+#include "http_request.h"
 #include "server.h"
 #include "server_status.h"
 
@@ -15,15 +15,11 @@ static bool path_is(const char *uri, int len, const char *path)
 /* Only a request with a body (POST, PUT, PATCH with Content-Length) makes
  * lws read on; we answer once it has, so the peer is not reset while
  * still sending. */
-static bool body_follows(struct lws *wsi, int method)
+static bool body_follows(int method, enum http_length cl, unsigned long long length)
 {
-    char cl[32];
-
     if (method != LWSHUMETH_POST && method != LWSHUMETH_PUT && method != LWSHUMETH_PATCH)
         return false;
-    if (lws_hdr_copy(wsi, cl, sizeof(cl), WSI_TOKEN_HTTP_CONTENT_LENGTH) <= 0)
-        return false;
-    return strtoull(cl, NULL, 10) > 0;
+    return cl == HTTP_LENGTH_OK && length > 0;
 }
 
 static int refuse_method(struct lws *wsi, struct ws_port_http_pss *pss)
@@ -33,6 +29,18 @@ static int refuse_method(struct lws *wsi, struct ws_port_http_pss *pss)
             "Method not allowed: use GET /health, GET /status or a WebSocket upgrade"))
         return -1;
     http_reply_header(&pss->reply, "allow:", "GET, HEAD");
+    http_reply_start(wsi, &pss->reply);
+    return 0;
+}
+
+/* An unframed body: where the next request would start is unknown, so
+ * the connection ends after the answer. */
+static int refuse_length(struct lws *wsi, struct ws_port_http_pss *pss)
+{
+    pss->reply.close_after = true;
+    if (http_reply_error(&pss->reply, HTTP_STATUS_BAD_REQUEST,
+                         "Bad Request: invalid Content-Length"))
+        return -1;
     http_reply_start(wsi, &pss->reply);
     return 0;
 }
@@ -54,10 +62,14 @@ int ws_port_http_request(struct mock_server *srv, struct lws *wsi,
 {
     char *uri = NULL;
     int len = 0, method = lws_http_get_uri_and_method(wsi, &uri, &len);
+    unsigned long long length;
+    enum http_length cl = http_content_length(wsi, &length);
 
     memset(&pss->reply, 0, sizeof(pss->reply));
+    if (cl == HTTP_LENGTH_INVALID)
+        return refuse_length(wsi, pss);
     if (method != LWSHUMETH_GET && method != LWSHUMETH_HEAD) {
-        if (body_follows(wsi, method))
+        if (body_follows(method, cl, length))
             return 0; /* answered at body completion */
         return refuse_method(wsi, pss);
     }
@@ -77,5 +89,7 @@ int ws_port_http_request(struct mock_server *srv, struct lws *wsi,
 
 int ws_port_http_body_done(struct lws *wsi, struct ws_port_http_pss *pss)
 {
+    if (pss->reply.ready)
+        return 0; /* answered with the head (an empty or unframed body) */
     return refuse_method(wsi, pss);
 }

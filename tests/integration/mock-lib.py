@@ -133,9 +133,11 @@ class Mock:
         kw.setdefault("open_timeout", 10)
         return websockets.connect("ws://127.0.0.1:%d%s" % (self.port, path), **kw)
 
-    def http(self, method, path, body=None, headers=None, port=None):
-        """One HTTP request; returns (status, headers dict, body bytes)."""
-        conn = http.client.HTTPConnection("127.0.0.1", port or self.port, timeout=10)
+    def http(self, method, path, body=None, headers=None, port=None, source=None):
+        """One HTTP request (from the address source, e.g. 127.0.0.2);
+        returns (status, headers dict, body bytes)."""
+        conn = http.client.HTTPConnection("127.0.0.1", port or self.port, timeout=10,
+                                          source_address=(source, 0) if source else None)
         try:
             conn.request(method, path, body=body, headers=headers or {})
             r = conn.getresponse()
@@ -190,6 +192,61 @@ def raw_connect(port, path="/", extra_headers="", timeout=5):
         buf += d
     head, _, rest = buf.partition(b"\r\n\r\n")
     return s, head.split(b"\r\n")[0].decode(), rest
+
+
+def raw_http(port, data, seconds=5, source=None):
+    """Sends raw request bytes and reads one response; returns (status code
+    or None, headers dict with lower-case names, body). None: the server
+    closed or reset the connection without answering (or took longer than
+    seconds)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=seconds,
+                                 source_address=(source, 0) if source else None)
+    buf = b""
+    try:
+        s.sendall(data)
+        while b"\r\n\r\n" not in buf:
+            d = s.recv(65536)
+            if not d:
+                break
+            buf += d
+        head, _, body = buf.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        m = re.match(r"HTTP/1\.[01] (\d{3}) ", lines[0] + " ")
+        if not m:
+            return None, {}, buf
+        headers = {}
+        for k, _, v in (line.partition(":") for line in lines[1:]):
+            k = k.strip().lower()   # a repeated header: values joined, as HTTP allows
+            headers[k] = headers[k] + ", " + v.strip() if k in headers else v.strip()
+        want = int(headers.get("content-length", "0"))
+        while len(body) < want:
+            d = s.recv(65536)
+            if not d:
+                break
+            body += d
+        return int(m.group(1)), headers, body
+    except (ConnectionResetError, BrokenPipeError, socket.timeout):
+        return None, {}, buf
+    finally:
+        s.close()
+
+
+def upgrade_request(port, method="GET", version="13", key="auto", http="HTTP/1.1",
+                    connection="Upgrade", host=True):
+    """A WebSocket opening handshake, with any part changed or left out (None)."""
+    lines = ["%s / %s" % (method, http)]
+    if host:
+        lines.append("Host: 127.0.0.1:%d" % port)
+    lines.append("Upgrade: websocket")
+    if connection is not None:
+        lines.append("Connection: " + connection)
+    if key == "auto":
+        key = base64.b64encode(os.urandom(16)).decode()
+    if key is not None:
+        lines.append("Sec-WebSocket-Key: " + key)
+    if version is not None:
+        lines.append("Sec-WebSocket-Version: " + version)
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
 def frame(opcode, payload=b"", fin=True, rsv=0, masked=True):

@@ -20,10 +20,11 @@ JSON_HEADERS = {"Content-Type": "application/json",
 
 
 class McpClient:
-    def __init__(self, mock, origin=None):
+    def __init__(self, mock, origin=None, source=None):
         self.mock = mock
         self.session = None
         self.origin = origin
+        self.source = source    # local address to connect from
         self.next_id = 1
 
     def post(self, body, session=True, headers=None, path="/mcp"):
@@ -36,7 +37,8 @@ class McpClient:
             h["Origin"] = self.origin
         h.update(headers or {})
         data = body if isinstance(body, (str, bytes)) else json.dumps(body)
-        st, rh, raw = self.mock.http("POST", path, body=data, headers=h, port=self.mock.mcp_port)
+        st, rh, raw = self.mock.http("POST", path, body=data, headers=h, port=self.mock.mcp_port,
+                                     source=self.source)
         return st, rh, json.loads(raw) if raw else None
 
     def rpc(self, method, params=None, **kw):
@@ -139,6 +141,29 @@ def test_errors(t, mock, c):
     s, status, rest = lib.raw_connect(mock.mcp_port, "/mcp")
     s.close()
     t.ok(status.startswith("HTTP/1.1 400"), "a WebSocket upgrade on the MCP port: 400", status)
+
+
+def test_framing(t, mock, c):
+    """Bodies at the edges: empty, and a Content-Length that frames none."""
+    st, h, r = c.post(b"")
+    t.ok(st == 400 and r["error"]["code"] == -32700 and r["id"] is None,
+         "an empty body (Content-Length: 0): 400, -32700", (st, r))
+    st, h, r = c.post(b"", session=False)
+    t.ok(st == 400 and r["error"]["code"] == -32700, "an empty body without a session: 400, -32700",
+         (st, r))
+    for value in ["-1", "1e20", "abc", "12 34", "99999999999999999999999"]:
+        req = ("POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+               "Accept: application/json\r\nContent-Length: %s\r\n\r\n" % value).encode()
+        st, h, body = lib.raw_http(mock.mcp_port, req)
+        t.ok(st == 400 and b"Content-Length" in body and h.get("connection") == "close",
+             "Content-Length: %s: 400, connection closed" % value, (st, h, body))
+    req = (b"POST /health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\n\r\n")
+    st, h, body = lib.raw_http(mock.port, req)
+    t.eq(st, 400, "Content-Length: -1 on the WebSocket port: 400")
+    req = (b"POST /health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n")
+    st, h, body = lib.raw_http(mock.port, req)
+    t.ok(st == 405 and h.get("allow", "").count("GET") == 1,
+         "an empty POST on the WebSocket port: one 405 with one Allow", (st, h, body))
 
 
 def test_origins(t, mock, other):
@@ -267,6 +292,41 @@ async def test_big_list(t, mock, c):
     await asyncio.gather(*[ws.close() for ws, _ in clients])
 
 
+def test_session_bounds(t, mock):
+    """One client opening session after session is refused once it holds
+    its share (100 by default); the sessions of others stay."""
+    victim = McpClient(mock)
+    victim.initialize()
+    greedy = McpClient(mock, source="127.0.0.2")
+    statuses = []
+    for _ in range(1100):
+        st, h, r = greedy.initialize()
+        statuses.append(st)
+        if st != 200:
+            break
+    t.ok(statuses.count(200) == 100 and st == 429 and r["error"]["code"] == -32000 and
+         "127.0.0.2" in r["error"]["message"] and "--mcp-sessions-per-client" in r["error"]["message"],
+         "the 101st session from one address: 429 with a JSON-RPC error naming the bound",
+         (statuses.count(200), st, r))
+    st, h, r = victim.rpc("ping")
+    t.eq((st, r.get("result")), (200, {}), "another client's session survives 1,000 initialize calls")
+    st, h, r = McpClient(mock).initialize()
+    t.eq(st, 200, "another address can still open sessions")
+
+
+def test_session_expiry(t):
+    mock = lib.Mock("--mcp-sessions-per-client", "2", "--mcp-session-timeout", "1")
+    a, b, c = McpClient(mock), McpClient(mock), McpClient(mock)
+    sts = [a.initialize()[0], b.initialize()[0], c.initialize()[0]]
+    t.eq(sts, [200, 200, 429], "--mcp-sessions-per-client 2: the third session is refused")
+    time.sleep(1.5)
+    st, h, r = a.rpc("ping")
+    t.eq(st, 404, "a session unused for --mcp-session-timeout has ended")
+    st, h, r = c.initialize()
+    t.eq(st, 200, "expired sessions free the client's share")
+    t.eq(mock.stop(), 0, "the session-expiry mock exits 0")
+
+
 def test_delete(t, mock, c):
     st, h, r = mock.http("DELETE", "/mcp", headers={"Mcp-Session-Id": c.session}, port=mock.mcp_port)
     t.eq(st, 200, "DELETE ends the session")
@@ -280,10 +340,13 @@ async def main(t):
     t.ok(mock.mcp_url == "http://127.0.0.1:%d/mcp" % mock.mcp_port, "the MCP URL is printed", mock.mcp_url)
     c = test_session(t, mock)
     test_errors(t, mock, c)
+    test_framing(t, mock, c)
     test_origins(t, mock, other)
     await test_tools(t, mock, c)
     await test_big_list(t, mock, c)
     test_delete(t, mock, c)
+    test_session_bounds(t, mock)
+    test_session_expiry(t)
     for m, name in [(mock, "mock"), (other, "second mock")]:
         t.eq(m.stop(), 0, "the %s exits 0 on SIGTERM" % name)
         t.ok(m.sanitizer_clean(), "no sanitizer report in the %s's output" % name, m.log()[-3000:])

@@ -1,7 +1,9 @@
 """wscheck-mock against bad and many clients: close codes 1009/1007/1002,
 fragments, 200 concurrent clients, clients that vanish, keepalive pings,
-subprotocols, and plain HTTP on the WebSocket port."""
+subprotocols, invalid opening handshakes, and plain HTTP on the WebSocket
+port."""
 import asyncio
+import base64
 import importlib.util
 import json
 import os
@@ -215,6 +217,86 @@ def test_http(t, mock):
          "a malformed request is refused or closed, not left hanging", data)
 
 
+def test_handshake(t, mock):
+    """RFC 6455 section 4.2.1: what is not a valid opening handshake is
+    refused with a status, never upgraded and never just dropped."""
+    p = mock.port
+    st, h, body = lib.raw_http(p, lib.upgrade_request(p, version="99"))
+    t.ok(st == 426 and h.get("sec-websocket-version") == "13",
+         "Sec-WebSocket-Version: 99 gets 426 with Sec-WebSocket-Version: 13", (st, h, body))
+    st, h, body = lib.raw_http(p, lib.upgrade_request(p, version="8"))
+    t.eq(st, 426, "Sec-WebSocket-Version: 8 gets 426")
+    cases = [
+        ("no Sec-WebSocket-Version", dict(version=None)),
+        ("a POST upgrade", dict(method="POST")),
+        ("a 3-character Sec-WebSocket-Key", dict(key="abc")),
+        ("a Sec-WebSocket-Key of 15 bytes", dict(key=base64.b64encode(b"k" * 15).decode())),
+        ("a Sec-WebSocket-Key of 17 bytes", dict(key=base64.b64encode(b"k" * 17).decode())),
+        ("no Sec-WebSocket-Key", dict(key=None)),
+        ("no Connection: Upgrade", dict(connection="keep-alive")),
+        ("no Connection header", dict(connection=None)),
+        ("an HTTP/1.0 upgrade", dict(http="HTTP/1.0")),
+    ]
+    for name, kw in cases:
+        st, h, body = lib.raw_http(p, lib.upgrade_request(p, **kw))
+        t.ok(st == 400 and body.strip(), "%s gets 400 with a reason" % name, (st, h, body))
+    st, h, body = lib.raw_http(p, lib.upgrade_request(p, connection="keep-alive, Upgrade"))
+    t.eq(st, 101, "Connection: keep-alive, Upgrade (as Firefox sends) is upgraded")
+    st, h, body = lib.raw_http(p, lib.upgrade_request(p, key="dGhlIHNhbXBsZSBub25jZQ=="))
+    t.ok(st == 101 and h.get("sec-websocket-accept") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=",
+         "the RFC 6455 sample key gets the sample accept value", (st, h))
+
+
+def big_get(port, url_len=0, pad=0):
+    req = "GET /%s HTTP/1.1\r\nHost: 127.0.0.1\r\n" % ("a" * url_len)
+    if pad:
+        req += "X-Pad: %s\r\n" % ("p" * pad)
+    return lib.raw_http(port, (req + "\r\n").encode())
+
+
+def test_header_limit(t, mock):
+    """A request head over --max-header-size gets 431, not a silent close."""
+    st, h, body = big_get(mock.port, url_len=100000)
+    t.ok(st == 431 and b"8192" in body and h.get("connection") == "close",
+         "a 100 KB URL gets 431 naming the 8192-byte limit", (st, h, body[:200]))
+    st, h, body = big_get(mock.port, pad=20000)
+    t.eq(st, 431, "a 20 KB header gets 431")
+    st, h, body = big_get(mock.port, url_len=7000)
+    t.eq(st, 426, "a 7 KB URL is within the default limit")
+    s = socket.create_connection(("127.0.0.1", mock.port), timeout=5)
+    try:
+        s.sendall(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        first = b""
+        while not first.endswith(b"}"):     # the whole /health answer
+            d = s.recv(65536)
+            if not d:
+                break
+            first += d
+        s.sendall(b"GET /" + b"a" * 100000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        second = s.recv(65536)
+    except (socket.timeout, ConnectionResetError) as e:
+        second = repr(e).encode()
+    finally:
+        s.close()
+    t.ok(first.startswith(b"HTTP/1.1 200") and second.startswith(b"HTTP/1.1 431"),
+         "a 100 KB URL as the second request on a kept-alive connection gets 431", (first[:40], second[:80]))
+    st, h, body = lib.raw_http(mock.port, lib.upgrade_request(mock.port)[:-2] +
+                               b"X-Pad: " + b"p" * 30000 + b"\r\n\r\n")
+    t.eq(st, 431, "an upgrade request with a 30 KB header gets 431")
+    conf = os.path.join(mock.tmp, "big-headers.json")
+    with open(conf, "w") as f:
+        json.dump({"max-header-size": "64K"}, f)
+    big = lib.Mock("--config", conf)
+    st, h, body = big_get(big.port, url_len=30000)
+    t.eq(st, 426, "max-header-size 64K in the config file: a 30 KB URL is read")
+    st, h, body = big_get(big.mcp_port, pad=100000)
+    t.ok(st == 431 and b"65536" in body, "a 100 KB header on the MCP port gets 431", (st, body[:200]))
+    t.eq(big.stop(), 0, "the mock with a 64K header limit exits 0")
+    t.ok(big.sanitizer_clean(), "no sanitizer report from the 64K mock", big.log()[-2000:])
+    bad = lib.Mock("--max-header-size", "100", wait=False)
+    t.eq(bad.proc.wait(15), 2, "--max-header-size below 1K is a usage error")
+
+
 async def main(t):
     mock = lib.Mock("--max-message-size", "64K", mcp=False)
     await test_sizes(t, mock)
@@ -222,6 +304,8 @@ async def main(t):
     await test_many_clients(t, mock)
     await test_vanishing(t, mock)
     test_http(t, mock)
+    test_handshake(t, mock)
+    test_header_limit(t, mock)
     await test_keepalive(t)
     await test_subprotocols(t)
     t.eq(mock.stop(), 0, "the mock exits 0 on SIGTERM")
