@@ -28,10 +28,12 @@ Each connection is served by MODE:
                         URL's path chooses, then echoes: /ff (bytes FF FE FD),
                         /surrogate (ED A0 80), /overlong (C0 AF), /truncated
                         (E2 82 at the end of a fragmented message), /split
-                        (valid: a character split over two fragments)
+                        (valid: a character split over two fragments);
+                        the default is /ff
   bad-close             a correct handshake, then a close frame that the
                         URL's path chooses: /1byte (a 1-byte payload),
-                        /bad-reason (1000 and the reason FF), /N (code N)
+                        /bad-reason (1000 and the reason FF), /N (code N);
+                        the default is /1005
   interleaved           a correct handshake, then the first fragment of a text
                         message and a new text message before its end
   status-1010           "HTTP/1.1 1010 Switching Protocols" (with valid headers)
@@ -168,7 +170,7 @@ def echo_loop(conn, answer_close=True, drop_on_message=False):
 
 def close_payload(path):
     """The close frame payload that bad-close sends for a URL path."""
-    what = path.strip("/")
+    what = path.strip("/") or "1005"
     if what == "1byte":
         return b"\x03"
     if what == "bad-reason":
@@ -268,7 +270,7 @@ def serve_protocol_fault(conn, mode, headers):
     """The modes that break RFC 6455 or HTTP after a well-formed request."""
     path = headers[":path"]
     if mode == "bad-text":
-        frames = BAD_TEXT[path.strip("/")]
+        frames = BAD_TEXT[path.strip("/") or "ff"]
         handshake(conn, headers, then=b"".join(frame(op, data, fin=fin)
                                                for op, data, fin in frames))
         echo_loop(conn)
