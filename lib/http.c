@@ -14,6 +14,7 @@
 
 #include "wscheck/http.h"
 #include "curl_errors.h"
+#include "http_status_line.h"
 #include "util.h"
 
 #ifndef PACKAGE_VERSION
@@ -28,6 +29,8 @@ struct transfer {
     int discard;
     int too_large;
     int out_of_memory;
+    struct wsc_status_line bad_line; /* the first malformed status line */
+    int status_line_bad;
 };
 
 /* ---- Callbacks ------------------------------------------------------------ */
@@ -66,8 +69,16 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
 {
     struct transfer *t = arg;
     size_t n = size * nmemb;
-    if (t->ctx && n > 5 && memcmp(data, "HTTP/", 5) == 0)
+    if (!wsc_is_status_line(data, n))
+        return n;
+    if (t->ctx)
         wsc_trace(t->ctx, "recv", "http", data, line_length(data, n));
+    /* libcurl reads "HTTP/1.1 2000 OK" as 200: we read the line ourselves */
+    struct wsc_status_line l;
+    if (wsc_status_line_parse(data, n, &l) != 0 && !t->status_line_bad) {
+        t->bad_line = l;
+        t->status_line_bad = 1;
+    }
     return n;
 }
 
@@ -525,6 +536,12 @@ static int perform(CURL *c, struct wsc_ctx *ctx, const struct wsc_http_request *
         goto out;
     }
     CURLcode cc = curl_easy_perform(c);
+    if (t.status_line_bad) {
+        *err = wsc_strdup_printf("%s: malformed status line '%s' (expected e.g. "
+                                 "'HTTP/1.1 200 OK')",
+                                 what, t.bad_line.text);
+        goto out;
+    }
     if (cc != CURLE_OK) {
         *err = transfer_error(c, cc, &t, what, errbuf, limit_seconds(ctx, req));
         goto out;

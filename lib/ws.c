@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "utf8.h"
 #include "ws_internal.h"
 
 /* Waits with neither a context nor an explicit deadline still end. */
@@ -297,8 +298,20 @@ static enum wsc_ws_result send_close_frame(struct wsc_ws *ws, int code,
 
 /* ---- receiving ----------------------------------------------------------- */
 
+static int fail_protocol(struct wsc_ws *ws, int code, const char *fmt, ...)
+    WSC_PRINTF(3, 4);
+
 static enum wsc_ws_result recv_failure(struct wsc_ws *ws, CURLcode rc)
 {
+    /* libcurl refuses a data frame that starts a new message in the middle
+     * of a fragmented one: the peer broke RFC 6455 5.4, it did not close */
+    if (rc == CURLE_RECV_ERROR && ws->data_open && strstr(ws->curl_err, "fragment")) {
+        fail_protocol(ws, 1002,
+                      "a new data frame started before the fragmented message ended "
+                      "(RFC 6455 5.4; libcurl: %s)",
+                      ws->curl_err);
+        return WSC_WS_ERROR;
+    }
     if (rc == CURLE_GOT_NOTHING || rc == CURLE_RECV_ERROR || rc == CURLE_PARTIAL_FILE) {
         if (ws->in_frame || ws->data_open)
             return ws_fail(ws, "connection closed by the peer in the middle of a %s",
@@ -325,21 +338,68 @@ static void fill_msg(const struct wsc_ws *ws, struct wsc_ws_msg *msg,
     msg->at = ws->chunk_at;
 }
 
-/* The peer's close arrived: remember it, echo it, report it. */
-static void on_peer_close(struct wsc_ws *ws, struct wsc_ws_msg *msg)
+/* Fails the connection for a protocol violation of the peer: tells it why
+ * with a close frame (best effort: `code` 1002 or 1007), then reports. */
+static int fail_protocol(struct wsc_ws *ws, int code, const char *fmt, ...)
+{
+    char why[ERR_MAX - 48];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    const char *reason = code == 1007 ? "invalid UTF-8" : "protocol error";
+    if (!ws->close_sent && send_close_frame(ws, code, reason) == WSC_WS_OK)
+        ws_fail(ws, "%s; closed the connection with %d", why, code);
+    else
+        ws_fail(ws, "%s", why);
+    return -1;
+}
+
+/* Fails the connection (and returns -1) when a close frame's payload breaks
+ * RFC 6455 5.5.1 or 7.4; else returns 0. */
+static int close_frame_invalid(struct wsc_ws *ws, int code)
+{
+    if (ws->control_len == 1)
+        return fail_protocol(ws, 1002,
+                             "invalid close frame: a 1-byte payload (a status code "
+                             "takes 2 bytes; RFC 6455 5.5.1)");
+    if (ws->control_len >= 2 && !wsc_ws_close_code_valid(code))
+        return fail_protocol(
+            ws, 1002,
+            "invalid close frame: code %d (%s) is not allowed on the "
+            "wire (valid: 1000-1003, 1007-1014, 3000-4999; RFC 6455 7.4)",
+            code, wsc_ws_close_code_name(code));
+    size_t bad = 0;
+    if (ws->control_len > 2 &&
+        wsc_utf8_check(ws->control + 2, ws->control_len - 2, &bad) != 1) {
+        char bytes[32];
+        wsc_utf8_describe(ws->control + 2, ws->control_len - 2, bad, bytes, sizeof bytes);
+        return fail_protocol(ws, 1007,
+                             "invalid close frame: the reason is not UTF-8 at byte "
+                             "offset %zu (%s; RFC 6455 5.5.1)",
+                             bad, bytes);
+    }
+    return 0;
+}
+
+/* The peer's close arrived: check it, remember it, echo it, report it.
+ * Returns 1, or -1 when the close frame itself broke the protocol. */
+static int on_peer_close(struct wsc_ws *ws, struct wsc_ws_msg *msg)
 {
     int code = 1005;
     const char *reason = "";
     size_t rlen = 0;
+    ws_trace(ws, "recv", "close", ws->control, ws->control_len);
     if (ws->control_len >= 2) {
         code = ((unsigned char)ws->control[0] << 8) | (unsigned char)ws->control[1];
         reason = ws->control + 2;
         rlen = ws->control_len - 2;
     }
+    if (close_frame_invalid(ws, code) < 0)
+        return -1;
     ws->peer_close_code = code;
     memcpy(ws->peer_close_reason, reason, rlen);
     ws->peer_close_reason[rlen] = '\0';
-    ws_trace(ws, "recv", "close", ws->control, ws->control_len);
     if (!ws->close_sent) {
         /* RFC 6455 5.5.1: answer with a close, echoing the status code */
         int echo = code == 1005 ? 0 : code;
@@ -348,6 +408,27 @@ static void on_peer_close(struct wsc_ws *ws, struct wsc_ws_msg *msg)
     }
     ws->state = ST_CLOSED;
     fill_msg(ws, msg, WSC_WS_CLOSE, ws->peer_close_reason, rlen, code);
+    return 1;
+}
+
+/* RFC 6455 8.1: a text message that is not UTF-8 fails the connection
+ * (1007). The whole reassembled message is checked, so a character split
+ * over fragments is fine and one truncated at the end is caught. */
+static int text_invalid(struct wsc_ws *ws)
+{
+    size_t bad = 0;
+    int ok = ws->data_kind != WSC_WS_TEXT
+                 ? 1
+                 : wsc_utf8_check(ws->data.data, ws->data.len, &bad);
+    if (ok == 1)
+        return 0;
+    char bytes[32];
+    wsc_utf8_describe(ws->data.data, ws->data.len, bad, bytes, sizeof bytes);
+    return fail_protocol(ws, 1007,
+                         "invalid UTF-8 in a text message of %zu bytes at byte offset "
+                         "%zu (%s%s; RFC 6455 8.1)",
+                         ws->data.len, bad, bytes,
+                         ok < 0 ? ", a character cut off at the end" : "");
 }
 
 /* One chunk of a text/binary frame. Returns 1 when a message is complete,
@@ -403,10 +484,8 @@ static int dispatch(struct wsc_ws *ws, const struct curl_ws_frame *meta, size_t 
 {
     int flags = meta->flags;
     if (flags & CURLWS_CLOSE) {
-        if (take_control(ws, meta, n) == 1) {
-            on_peer_close(ws, msg);
-            return 1;
-        }
+        if (take_control(ws, meta, n) == 1)
+            return on_peer_close(ws, msg);
         return 0;
     }
     if (flags & (CURLWS_PING | CURLWS_PONG)) {
@@ -429,6 +508,8 @@ static int dispatch(struct wsc_ws *ws, const struct curl_ws_frame *meta, size_t 
             return done;
         ws_trace(ws, "recv", kind_name(ws->data_kind), ws->data.data, ws->data.len);
         ws->reset_pending = 1;
+        if (text_invalid(ws) < 0)
+            return -1;
         if (!(want & ws->data_kind))
             return 0;
         fill_msg(ws, msg, ws->data_kind, ws->data.data, ws->data.len, 0);
@@ -565,8 +646,23 @@ enum wsc_ws_result wsc_ws_ping_rtt(struct wsc_ws *ws, const void *payload, size_
     if (!ws)
         return WSC_WS_ERROR;
     double until = ws_effective_deadline(ws, deadline);
+    /* Pongs already received are unsolicited (RFC 6455 5.5.3 allows them):
+     * never the answer to the ping about to be sent. */
+    struct wsc_ws_msg early;
+    enum wsc_ws_result r;
+    while ((r = wsc_ws_recv(ws, &early, WSC_WS_PONG, wsc_now())) == WSC_WS_OK &&
+           early.kind == WSC_WS_PONG)
+        if (ws->ctx)
+            wsc_debug(ws->ctx, "ignoring an unsolicited pong (%zu bytes)", early.len);
+    if (r == WSC_WS_OK) /* the peer's close */
+        return ws_set_status(ws, WSC_WS_CLOSED,
+                             "the peer closed the connection (code %d, reason '%s') "
+                             "before the ping was sent",
+                             early.close_code, early.data);
+    if (r != WSC_WS_TIMEOUT)
+        return r;
     double sent_at = wsc_now();
-    enum wsc_ws_result r = wsc_ws_send_ping(ws, payload, len);
+    r = wsc_ws_send_ping(ws, payload, len);
     if (r != WSC_WS_OK)
         return r;
     for (;;) {

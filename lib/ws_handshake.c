@@ -115,6 +115,20 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
     return n;
 }
 
+/* Keeps the status line of each answer (a 100 may come before the 101):
+ * libcurl reads "HTTP/1.1 1010 ..." as 101, we read it ourselves. */
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+    struct wsc_ws *ws = userdata;
+    size_t n = size * nmemb;
+    if (!wsc_is_status_line(ptr, n))
+        return n;
+    ws->status_lines++;
+    if (wsc_status_line_parse(ptr, n, &ws->status_line) != 0)
+        ws->status_line_bad = 1;
+    return n;
+}
+
 static int set_curl_options(struct wsc_ws *ws, double connect_deadline)
 {
     CURL *c = ws->curl;
@@ -132,6 +146,8 @@ static int set_curl_options(struct wsc_ws *ws, double connect_deadline)
     bad |= curl_easy_setopt(c, CURLOPT_ERRORBUFFER, ws->curl_err) != CURLE_OK;
     bad |= curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK;
     bad |= curl_easy_setopt(c, CURLOPT_WRITEDATA, ws) != CURLE_OK;
+    bad |= curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK;
+    bad |= curl_easy_setopt(c, CURLOPT_HEADERDATA, ws) != CURLE_OK;
     bad |= curl_easy_setopt(c, CURLOPT_WS_OPTIONS, ws_options) != CURLE_OK;
     if (ws->opt.ca_file)
         bad |= curl_easy_setopt(c, CURLOPT_CAINFO, ws->opt.ca_file) != CURLE_OK;
@@ -363,6 +379,34 @@ static enum wsc_ws_result transport_failure(struct wsc_ws *ws, CURLcode rc,
     return ws_fail(ws, "upgrade to %s failed: %s", ws->opt.url, detail);
 }
 
+/* The status line of the answer as RFC 9112 and RFC 6455 4.1 want it:
+ * well formed, and HTTP/1.1 for a 101 (HTTP/1.0 has no upgrade). Fails the
+ * connection, quoting the line, and returns -1 when it is not. */
+static int status_line_invalid(struct wsc_ws *ws)
+{
+    const struct wsc_status_line *l = &ws->status_line;
+    if (ws->status_line_bad) {
+        ws_fail(ws,
+                "malformed status line '%s' in the upgrade answer (expected "
+                "'HTTP/1.1 101 Switching Protocols')",
+                l->text);
+        return -1;
+    }
+    if (ws->http_status == 101 && ws->status_lines > 0 &&
+        (l->major != 1 || l->minor != 1)) {
+        char version[16];
+        snprintf(version, sizeof version, "HTTP/%d.%d", l->major, l->minor);
+        if (l->minor < 0)
+            snprintf(version, sizeof version, "HTTP/%d", l->major);
+        ws_fail(ws,
+                "the upgrade answer was %s ('%s'), which cannot upgrade: a "
+                "WebSocket handshake needs HTTP/1.1",
+                version, l->text);
+        return -1;
+    }
+    return 0;
+}
+
 static enum wsc_ws_result handshake(struct wsc_ws *ws, int flags)
 {
     double started = wsc_now();
@@ -381,6 +425,8 @@ static enum wsc_ws_result handshake(struct wsc_ws *ws, int flags)
     long status = 0;
     if (curl_easy_getinfo(ws->curl, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK)
         ws->http_status = status;
+    if (status_line_invalid(ws) < 0)
+        return WSC_WS_ERROR;
     if (ws->http_status == 0)
         return transport_failure(ws, rc, started, connect_deadline);
 

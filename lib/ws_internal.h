@@ -10,6 +10,7 @@
 
 #include <wscheck/ws.h>
 
+#include "http_status_line.h"
 #include "util.h"
 
 #define ERR_MAX 1024
@@ -33,6 +34,9 @@ struct wsc_ws {
     curl_socket_t sock;
 
     long http_status;
+    struct wsc_status_line status_line; /* the last one received */
+    int status_lines;                   /* how many were received */
+    int status_line_bad;                /* one of them was malformed */
     struct json_object *headers;
     struct wsc_buf body; /* of a refused upgrade, at most BODY_MAX bytes */
     char *subprotocol;

@@ -101,7 +101,11 @@ static int check_close(struct wsb_convo *c, size_t index, const struct wsb_step 
         return wsb_step_fail(c, index, s, "no close frame arrived from the peer");
     if (s->code_matcher && !json_object_is_type(s->code_matcher, json_type_object)) {
         long long want = json_object_get_int64(s->code_matcher);
-        if (want != code)
+        if (want == 0 && code != 1005) /* 0: a close without a status code */
+            rc = wsb_step_fail(c, index, s, "close code: expected none, got %d%s%s%s",
+                               code, *reason ? " (reason \"" : "", reason,
+                               *reason ? "\")" : "");
+        else if (want != 0 && want != code)
             rc = wsb_step_fail(c, index, s, "close code: expected %lld, got %d%s%s%s",
                                want, code, *reason ? " (reason \"" : "", reason,
                                *reason ? "\")" : "");

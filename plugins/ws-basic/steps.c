@@ -10,6 +10,7 @@
 #include <wscheck/match.h>
 #include <wscheck/render.h>
 #include <wscheck/plugin.h>
+#include <wscheck/ws.h>
 
 #include "base64.h"
 
@@ -284,6 +285,13 @@ static int parse_expect_binary(struct json_object *v, enum wsb_parse_mode mode,
     return rc < 0 ? -1 : 0;
 }
 
+/* 0 (no status code) or a code valid on the wire (RFC 6455 7.4). */
+static int close_code_allowed(double code)
+{
+    return code == 0 ||
+           (code >= 1000 && code <= 4999 && wsc_ws_close_code_valid((int)code));
+}
+
 static int parse_close(struct json_object *v, enum wsb_parse_mode mode,
                        struct wsb_step *s, char **err)
 {
@@ -302,10 +310,9 @@ static int parse_close(struct json_object *v, enum wsb_parse_mode mode,
                 return -1;
             if (rc > 0)
                 continue;
-            /* Codes an endpoint may send (RFC 6455 7.4, IANA registry);
+            /* Codes an endpoint may send (the library's table);
              * 0 sends a close frame without a status code. */
-            if (!(code == 0 || (code >= 1000 && code <= 1003) ||
-                  (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999)))
+            if (!close_code_allowed(code))
                 return fail(err,
                             "code: %g cannot be sent (0, 1000-1003, 1007-1014 or "
                             "3000-4999)",
@@ -339,8 +346,18 @@ static int parse_expect_close(struct json_object *v, enum wsb_parse_mode mode,
                     return -1;
             } else {
                 double code = 0;
-                if (get_number(val, mode, "code", 0, 1, &code, err) < 0)
+                int rc = get_number(val, mode, "code", 0, 1, &code, err);
+                if (rc < 0)
                     return -1;
+                /* 1005 and 1006 only say locally that no code or no close
+                 * frame came: a peer that sends them breaks the protocol */
+                if (rc == 0 && !close_code_allowed(code))
+                    return fail(
+                        err,
+                        "code: %g never appears in a close frame (%s; valid: "
+                        "1000-1003, 1007-1014, 3000-4999, or 0 for a close "
+                        "without a status code)",
+                        code, wsc_ws_close_code_name(code <= 65535 ? (int)code : 65536));
             }
             s->code_matcher = val;
         } else if (strcmp(key, "reason") == 0) {

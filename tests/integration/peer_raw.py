@@ -24,6 +24,26 @@ Each connection is served by MODE:
   close-no-frame        a correct handshake; on the first message it closes
                         TCP without a close frame
   good                  a correct handshake; echoes text and answers close
+  bad-text              a correct handshake, then one text message that the
+                        URL's path chooses, then echoes: /ff (bytes FF FE FD),
+                        /surrogate (ED A0 80), /overlong (C0 AF), /truncated
+                        (E2 82 at the end of a fragmented message), /split
+                        (valid: a character split over two fragments);
+                        the default is /ff
+  bad-close             a correct handshake, then a close frame that the
+                        URL's path chooses: /1byte (a 1-byte payload),
+                        /bad-reason (1000 and the reason FF), /N (code N);
+                        the default is /1005
+  interleaved           a correct handshake, then the first fragment of a text
+                        message and a new text message before its end
+  status-1010           "HTTP/1.1 1010 Switching Protocols" (with valid headers)
+  http10-upgrade        "HTTP/1.0 101 Switching Protocols" (with valid headers)
+  http-2000             any HTTP request gets "HTTP/1.1 2000 OK" and a body
+  early-pongs           a correct handshake sent together with pongs for the
+                        pings ping-pong control will send ("wscheck-1" to
+                        "wscheck-5"); never answers a ping
+  unsolicited-pongs     a correct handshake sent with a pong "hello"; answers
+                        each ping with a pong "unsolicited", then its pong
 
 ws-basic-peer-flaky.py imports its request reading, handshake and framing.
 """
@@ -40,7 +60,16 @@ GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 MODES = ["bad-accept", "no-upgrade", "no-connection", "unoffered-subprotocol",
          "unoffered-extension", "reject", "silent", "no-handshake-answer",
          "close-mid-frame", "oversize-frame", "oversize-fragments",
-         "never-answers-close", "close-no-frame", "good"]
+         "never-answers-close", "close-no-frame", "good", "bad-text",
+         "bad-close", "interleaved", "status-1010", "http10-upgrade",
+         "http-2000", "early-pongs", "unsolicited-pongs"]
+BAD_TEXT = {
+    "ff": [(0x1, b"ok \xff\xfe\xfd", True)],
+    "surrogate": [(0x1, b"ok \xed\xa0\x80", True)],
+    "overlong": [(0x1, b"ok \xc0\xaf", True)],
+    "truncated": [(0x1, b"ok ", False), (0x0, b"\xe2\x82", True)],
+    "split": [(0x1, b"ok \xe2", False), (0x0, b"\x82\xac", True)],
+}
 MAX_REQUEST = 65536
 
 
@@ -57,8 +86,10 @@ def read_request(conn):
         if not chunk or len(data) > MAX_REQUEST:
             return None
         data += chunk
-    headers = {}
-    for line in data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")[1:]:
+    head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    request_line = head[0].split(" ")
+    headers = {":path": request_line[1] if len(request_line) > 1 else "/"}
+    for line in head[1:]:
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
     return headers
@@ -105,8 +136,9 @@ def read_frame(conn):
 
 
 def handshake(conn, headers, accept=None, extra=(), upgrade=True,
-              connection=True):
-    lines = ["HTTP/1.1 101 Switching Protocols"]
+              connection=True, status_line="HTTP/1.1 101 Switching Protocols",
+              then=b""):
+    lines = [status_line]
     if upgrade:
         lines.append("Upgrade: websocket")
     if connection:
@@ -114,7 +146,7 @@ def handshake(conn, headers, accept=None, extra=(), upgrade=True,
     key = headers.get("sec-websocket-key", "")
     lines.append("Sec-WebSocket-Accept: " + (accept or accept_for(key)))
     lines.extend(extra)
-    conn.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+    conn.sendall(("\r\n".join(lines) + "\r\n\r\n").encode() + then)
 
 
 def echo_loop(conn, answer_close=True, drop_on_message=False):
@@ -134,6 +166,31 @@ def echo_loop(conn, answer_close=True, drop_on_message=False):
             conn.sendall(frame(0xA, payload))
         elif opcode in (0x1, 0x2):
             conn.sendall(frame(opcode, payload))
+
+
+def close_payload(path):
+    """The close frame payload that bad-close sends for a URL path."""
+    what = path.strip("/") or "1005"
+    if what == "1byte":
+        return b"\x03"
+    if what == "bad-reason":
+        return struct.pack("!H", 1000) + b"\xff"
+    return struct.pack("!H", int(what))
+
+
+def pong_loop(conn, answer=True):
+    """Reads frames: answers pings (with an unsolicited pong first) or not;
+    answers a close."""
+    while True:
+        got = read_frame(conn)
+        if got is None:
+            return
+        opcode, payload = got
+        if opcode == 0x8:
+            conn.sendall(frame(0x8, payload[:2]))
+            return
+        if opcode == 0x9 and answer:
+            conn.sendall(frame(0xA, b"unsolicited") + frame(0xA, payload))
 
 
 def idle(conn):
@@ -201,10 +258,46 @@ def serve(conn, mode, size):
         elif mode == "good":
             handshake(conn, headers)
             echo_loop(conn)
+        else:
+            serve_protocol_fault(conn, mode, headers)
     except OSError:
         pass
     finally:
         conn.close()
+
+
+def serve_protocol_fault(conn, mode, headers):
+    """The modes that break RFC 6455 or HTTP after a well-formed request."""
+    path = headers[":path"]
+    if mode == "bad-text":
+        frames = BAD_TEXT[path.strip("/") or "ff"]
+        handshake(conn, headers, then=b"".join(frame(op, data, fin=fin)
+                                               for op, data, fin in frames))
+        echo_loop(conn)
+    elif mode == "bad-close":
+        handshake(conn, headers, then=frame(0x8, close_payload(path)))
+        echo_loop(conn)
+    elif mode == "interleaved":
+        handshake(conn, headers, then=frame(0x1, b"first", fin=False)
+                  + frame(0x1, b"second"))
+        echo_loop(conn)
+    elif mode == "status-1010":
+        handshake(conn, headers, status_line="HTTP/1.1 1010 Switching Protocols")
+        echo_loop(conn)
+    elif mode == "http10-upgrade":
+        handshake(conn, headers, status_line="HTTP/1.0 101 Switching Protocols")
+        echo_loop(conn)
+    elif mode == "http-2000":
+        conn.sendall(b"HTTP/1.1 2000 OK\r\nContent-Type: text/plain\r\n"
+                     b"Content-Length: 3\r\n\r\nok\n")
+        idle(conn)
+    elif mode == "early-pongs":
+        pongs = b"".join(frame(0xA, f"wscheck-{n}".encode()) for n in range(1, 6))
+        handshake(conn, headers, then=pongs)
+        pong_loop(conn, answer=False)
+    elif mode == "unsolicited-pongs":
+        handshake(conn, headers, then=frame(0xA, b"hello"))
+        pong_loop(conn)
 
 
 def main():

@@ -921,6 +921,104 @@ static void test_never_answers_close(void)
     wsc_test_peer_stop(&p);
 }
 
+/* The one table of close codes: valid on the wire 1000-1003, 1007-1014,
+ * 3000-4999, nothing else. */
+static void test_close_code_table(void)
+{
+    for (int code = -1; code <= 70000; code++) {
+        int want = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) ||
+                   (code >= 3000 && code <= 4999);
+        if (wsc_ws_close_code_valid(code) != want)
+            fprintf(stderr, "# close code %d: valid %d\n", code,
+                    wsc_ws_close_code_valid(code));
+        CU_ASSERT_EQUAL(wsc_ws_close_code_valid(code), want);
+        CU_ASSERT_PTR_NOT_NULL(wsc_ws_close_code_name(code));
+    }
+    CU_ASSERT_STRING_EQUAL(wsc_ws_close_code_name(1000), "Normal Closure");
+    CU_ASSERT_STRING_EQUAL(wsc_ws_close_code_name(1005), "No Status Rcvd");
+    CU_ASSERT_STRING_EQUAL(wsc_ws_close_code_name(1006), "Abnormal Closure");
+    CU_ASSERT_STRING_EQUAL(wsc_ws_close_code_name(4000), "private use");
+    CU_ASSERT_STRING_EQUAL(wsc_ws_close_code_name(0),
+                           "outside the range of status codes");
+}
+
+/* A status line libcurl reads as 101 is refused, quoted; not a rejection. */
+static void test_status_line_1010(void)
+{
+    expect_handshake_error("status-1010", "malformed status line 'HTTP/1.1 1010 "
+                                          "Switching Protocols' in the upgrade answer");
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
+    struct wsc_ws *ws = broken("status-1010", &p, 0, WSC_WS_ALLOW_REJECT);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+    CU_ASSERT_EQUAL(wsc_ws_status(ws), WSC_WS_ERROR);
+    wsc_ws_free(ws);
+    wsc_test_peer_stop(&p);
+}
+
+static void test_http10_upgrade(void)
+{
+    expect_handshake_error("http10-upgrade",
+                           "the upgrade answer was HTTP/1.0 ('HTTP/1.0 101 Switching "
+                           "Protocols'), which cannot upgrade");
+}
+
+/* A message that breaks the protocol fails the connection, and the client
+ * tells the peer why with close `code` (seen by the peer, echoed back by
+ * peer_raw.py's echo loop, so not asserted here). */
+static void expect_protocol_error(const char *mode, const char *message)
+{
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
+    struct wsc_ws *ws = broken(mode, &p, 0, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    struct wsc_ws_msg m;
+    CU_ASSERT_EQUAL(wsc_ws_recv(ws, &m, WSC_WS_ANY | WSC_WS_CLOSE, wsc_now() + 2),
+                    WSC_WS_ERROR);
+    if (!wsc_test_contains(wsc_ws_error(ws), message))
+        fprintf(stderr, "# %s: got '%s'\n", mode, wsc_ws_error(ws));
+    CU_ASSERT(wsc_test_contains(wsc_ws_error(ws), message));
+    CU_ASSERT(wsc_ws_is_closed(ws));
+    wsc_ws_free(ws);
+    wsc_test_peer_stop(&p);
+}
+
+static void test_invalid_utf8(void)
+{
+    expect_protocol_error("bad-text",
+                          "invalid UTF-8 in a text message of 6 bytes at byte offset 3 "
+                          "(ff fe fd; RFC 6455 8.1); closed the connection with 1007");
+}
+
+static void test_invalid_close(void)
+{
+    expect_protocol_error("bad-close",
+                          "invalid close frame: code 1005 (No Status Rcvd) is not "
+                          "allowed on the wire");
+    CU_ASSERT_EQUAL(wsc_ws_peer_close_code(NULL), 0);
+}
+
+static void test_interleaved(void)
+{
+    expect_protocol_error("interleaved",
+                          "a new data frame started before the fragmented message ended");
+}
+
+/* Pongs received before a ping are never its answer: peer_raw.py's
+ * early-pongs sends "wscheck-1" with its handshake and answers no ping. */
+static void test_pong_before_ping(void)
+{
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
+    struct wsc_ws *ws = broken("early-pongs", &p, 0, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ws);
+    ASSERT_OK(ws, wsc_ws_status(ws));
+    double rtt = -1;
+    CU_ASSERT_EQUAL(wsc_ws_ping_rtt(ws, "wscheck-1", 9, wsc_now() + 0.3, &rtt),
+                    WSC_WS_TIMEOUT);
+    CU_ASSERT(wsc_test_contains(wsc_ws_error(ws), "no pong within"));
+    wsc_ws_free(ws);
+    wsc_test_peer_stop(&p);
+}
+
 static void test_invalid_url(void)
 {
     int port = wsc_test_closed_port();
@@ -942,6 +1040,7 @@ static CU_TestInfo options_tests[] = {
     {"bad options give precise messages", test_options_errors},
     {"WSC_WS_OPTION_PROPS is valid JSON with every option", test_schema_fragment_is_json},
     {"a non-WebSocket URL is refused", test_invalid_url},
+    {"one table of close codes", test_close_code_table},
     CU_TEST_INFO_NULL,
 };
 
@@ -986,6 +1085,12 @@ static CU_TestInfo broken_tests[] = {
     {"broken: fragments larger than max_message_size", test_oversize_fragments},
     {"broken: drops TCP without a close frame", test_close_without_frame},
     {"broken: never answers a close", test_never_answers_close},
+    {"broken: status line 'HTTP/1.1 1010'", test_status_line_1010},
+    {"broken: an HTTP/1.0 101", test_http10_upgrade},
+    {"broken: invalid UTF-8 in a text message", test_invalid_utf8},
+    {"broken: close code 1005 on the wire", test_invalid_close},
+    {"broken: a data frame inside a fragmented message", test_interleaved},
+    {"broken: pongs sent before the ping", test_pong_before_ping},
     CU_TEST_INFO_NULL,
 };
 

@@ -197,6 +197,9 @@ static void test_actions(void)
             WSB_EXPECT_CLOSE);
     STEP_OK("{\"expect_close\": {\"code\": {\"$gte\": 4000}}}", WSB_EXPECT_CLOSE);
     STEP_OK("{\"expect_close\": true}", WSB_EXPECT_CLOSE);
+    /* 0: a close frame without a status code */
+    STEP_OK("{\"expect_close\": {\"code\": 0}}", WSB_EXPECT_CLOSE);
+    STEP_OK("{\"expect_close\": {\"code\": 4999}}", WSB_EXPECT_CLOSE);
     STEP_OK("{\"sleep\": 0.25}", WSB_SLEEP);
     STEP_OK("{\"sleep\": 0}", WSB_SLEEP);
 }
@@ -317,6 +320,18 @@ static void test_type_errors(void)
              "reason: expected a string or a matcher");
     STEP_BAD("{\"expect_close\": {\"reason\": {\"$len\": -1}}}", "reason:");
     STEP_BAD("{\"expect_close\": {\"codes\": 1}}", "unknown key 'codes'");
+    /* codes that never appear in a close frame can never be expected */
+    STEP_BAD("{\"expect_close\": {\"code\": 1005}}",
+             "code: 1005 never appears in a close frame (No Status Rcvd; valid: "
+             "1000-1003, 1007-1014, 3000-4999, or 0 for a close without a status code)");
+    STEP_BAD("{\"expect_close\": {\"code\": 1006}}",
+             "code: 1006 never appears in a close frame (Abnormal Closure;");
+    STEP_BAD("{\"expect_close\": {\"code\": 1015}}", "code: 1015 never appears");
+    STEP_BAD("{\"expect_close\": {\"code\": 999}}", "code: 999 never appears");
+    STEP_BAD("{\"expect_close\": {\"code\": 5000}}", "code: 5000 never appears");
+    STEP_BAD("{\"expect_close\": {\"code\": 100000}}", "code: 100000 never appears");
+    STEP_BAD("{\"close\": {\"code\": 1015}}", "code: 1015 cannot be sent");
+    STEP_BAD("{\"close\": {\"code\": 2999}}", "code: 2999 cannot be sent");
     STEP_BAD("{\"sleep\": -0.5}", "sleep: expected a number >= 0, got -0.5");
     STEP_BAD("{\"sleep\": true}", "sleep: expected a number >= 0, got true");
 }
@@ -481,6 +496,11 @@ static void test_validate_callback(void)
               "/steps/0/close/code|1005 cannot be sent (0, 1000-1003, 1007-1014 or "
               "3000-4999)\n"
               "/steps/1/ping|expected a string, got 5\n");
+    /* expect_close with 1005: refused before anything runs */
+    VALIDATED("{\"steps\": [{\"expect_close\": {\"code\": 1005}}]}", 5,
+              "/steps/0/expect_close/code|1005 never appears in a close frame (No Status "
+              "Rcvd; valid: 1000-1003, 1007-1014, 3000-4999, or 0 for a close without a "
+              "status code)\n");
     /* What the schema reports is left to it. */
     VALIDATED("{\"steps\": 3}", 5, "");
     VALIDATED("{}", 5, "");

@@ -305,11 +305,26 @@ WSC_EXPORT const char *wsc_ws_peer_close_reason(const struct wsc_ws *ws);
 /* 1 once the connection can no longer carry messages (closed or failed). */
 WSC_EXPORT int wsc_ws_is_closed(const struct wsc_ws *ws);
 
+/* ---- Close status codes ---------------------------------------------------- */
+
+/* The one table of close codes (RFC 6455 section 7.4, IANA registry) every
+ * check uses. 1 when `code` may appear in a close frame on the wire:
+ * 1000-1003, 1007-1014 and 3000-4999. Everything else is invalid: below
+ * 1000, 1004-1006 and 1015 (reserved, never sent: 1005 and 1006 only say
+ * locally that no code or no close frame arrived), 1016-2999 and 5000 up.
+ * A close frame from the peer with an invalid code fails the connection. */
+WSC_EXPORT int wsc_ws_close_code_valid(int code);
+/* The code's registered name ("Normal Closure", "No Status Rcvd") or its
+ * range ("private use" for 4000-4999); never NULL. */
+WSC_EXPORT const char *wsc_ws_close_code_name(int code);
+
 /* ---- Round trips --------------------------------------------------------- */
 
 /* Sends a ping with `payload` and waits until `deadline` for the pong that
  * echoes it, skipping other messages (pongs with another payload are noted
- * as stale). *rtt_ms: send to pong. WSC_WS_TIMEOUT: "no pong within ...". */
+ * as stale). Pongs already received before the ping is sent are
+ * unsolicited (RFC 6455 5.5.3): consumed, never taken as the answer.
+ * *rtt_ms: send to pong. WSC_WS_TIMEOUT: "no pong within ...". */
 WSC_EXPORT enum wsc_ws_result wsc_ws_ping_rtt(struct wsc_ws *ws, const void *payload,
                                               size_t len, double deadline,
                                               double *rtt_ms);
