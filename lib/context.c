@@ -63,6 +63,8 @@ static enum wsc_status worse(enum wsc_status now, enum wsc_status st)
 }
 
 static void set_status(struct wsc_ctx *ctx, enum wsc_status st, const char *fmt,
+                       va_list ap) WSC_PRINTF(3, 0);
+static void set_status(struct wsc_ctx *ctx, enum wsc_status st, const char *fmt,
                        va_list ap)
 {
     ctx->status = worse(ctx->status, st);

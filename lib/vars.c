@@ -720,13 +720,16 @@ int wsc_vars_each_ref(const struct json_object *tmpl,
     case json_type_string:
         return each_ref_in(json_object_get_string((struct json_object *)tmpl),
                            (size_t)json_object_get_string_len(tmpl), fn, arg, 0);
-    case json_type_object:
+    case json_type_object: {
+        /* Braces: the macro starts with a declaration, which may not
+           follow a case label before C23. */
         json_object_object_foreach((struct json_object *)tmpl, key, val) {
             (void)key;
             if ((rc = wsc_vars_each_ref(val, fn, arg)) != 0)
                 return rc;
         }
         return 0;
+    }
     case json_type_array:
         for (size_t i = 0; i < json_object_array_length(tmpl); i++)
             if ((rc = wsc_vars_each_ref(json_object_array_get_idx(tmpl, i), fn, arg)) !=

@@ -18,13 +18,16 @@ static int has_template(const struct json_object *v)
     switch (json_object_get_type(v)) {
     case json_type_string:
         return strstr(json_object_get_string((struct json_object *)v), "${") != NULL;
-    case json_type_object:
+    case json_type_object: {
+        /* Braces: the macro starts with a declaration, which may not
+           follow a case label before C23. */
         json_object_object_foreach((struct json_object *)v, key, val) {
             (void)key;
             if (has_template(val))
                 return 1;
         }
         return 0;
+    }
     case json_type_array:
         for (size_t i = 0; i < json_object_array_length(v); i++)
             if (has_template(json_object_array_get_idx(v, i)))

@@ -103,7 +103,7 @@ static void test_status_names(void)
         enum wsc_status back = WSC_PASSED;
         CU_ASSERT_STRING_EQUAL(wsc_status_name((enum wsc_status)s), names[s]);
         CU_ASSERT_EQUAL(wsc_status_from_name(names[s], &back), 0);
-        CU_ASSERT_EQUAL(back, s);
+        CU_ASSERT_EQUAL(back, (enum wsc_status)s);
     }
     enum wsc_status st = WSC_SKIPPED;
     CU_ASSERT_EQUAL(wsc_status_from_name("PASSED", &st), -1);

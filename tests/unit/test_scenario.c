@@ -32,6 +32,8 @@ static const char *messages(void)
 /* "t.json:L:C: msg\n" where L:C is where needle starts in text (ASCII
  * texts only: columns are counted in bytes here). Static buffer. */
 static const char *at(const char *text, const char *needle, const char *fmt, ...)
+    WSC_PRINTF(3, 4);
+static const char *at(const char *text, const char *needle, const char *fmt, ...)
 {
     static char buf[16][1024];
     static int turn;
