@@ -24,6 +24,12 @@ Each connection is served by MODE:
   close-no-frame        a correct handshake; on the first message it closes
                         TCP without a close frame
   good                  a correct handshake; echoes text and answers close
+  ping-flood            a correct handshake, then pings as fast as it can,
+                        never reading a byte (so pongs pile up on the client)
+  text-flood            a correct handshake, then text messages as fast as
+                        it can ({"n": N}), never reading a byte
+  deep-json             a correct handshake; answers a message "N" with a
+                        JSON array nested N levels deep ([[[...]]])
 
 ws-basic-peer-flaky.py imports its request reading, handshake and framing.
 """
@@ -40,7 +46,8 @@ GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 MODES = ["bad-accept", "no-upgrade", "no-connection", "unoffered-subprotocol",
          "unoffered-extension", "reject", "silent", "no-handshake-answer",
          "close-mid-frame", "oversize-frame", "oversize-fragments",
-         "never-answers-close", "close-no-frame", "good"]
+         "never-answers-close", "close-no-frame", "good", "ping-flood",
+         "text-flood", "deep-json"]
 MAX_REQUEST = 65536
 
 
@@ -136,6 +143,24 @@ def echo_loop(conn, answer_close=True, drop_on_message=False):
             conn.sendall(frame(opcode, payload))
 
 
+def flood(conn, make):
+    """Sends frames from make(i) until the client goes away: a first batch,
+    then the same batch again and again (as fast as Python can)."""
+    batch = b"".join(make(i) for i in range(4096))
+    while True:
+        conn.sendall(batch)
+
+
+def deep_json_loop(conn):
+    while True:
+        got = read_frame(conn)
+        if got is None or got[0] == 0x8:
+            return
+        if got[0] in (0x1, 0x2):
+            depth = int(got[1].decode().strip('" ') or 1)
+            conn.sendall(frame(0x1, ("[" * depth + "]" * depth).encode()))
+
+
 def idle(conn):
     """Keeps the connection open until the client goes away."""
     conn.settimeout(None)
@@ -201,6 +226,15 @@ def serve(conn, mode, size):
         elif mode == "good":
             handshake(conn, headers)
             echo_loop(conn)
+        elif mode == "ping-flood":
+            handshake(conn, headers)
+            flood(conn, lambda i: frame(0x9, b"flood %d" % i))
+        elif mode == "text-flood":
+            handshake(conn, headers)
+            flood(conn, lambda i: frame(0x1, b'{"n": %d}' % i))
+        elif mode == "deep-json":
+            handshake(conn, headers)
+            deep_json_loop(conn)
     except OSError:
         pass
     finally:
