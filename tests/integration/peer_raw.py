@@ -154,7 +154,10 @@ def flood(conn, make):
 def deep_json_loop(conn):
     while True:
         got = read_frame(conn)
-        if got is None or got[0] == 0x8:
+        if got is None:
+            return
+        if got[0] == 0x8:
+            conn.sendall(frame(0x8, got[1]))
             return
         if got[0] in (0x1, 0x2):
             depth = int(got[1].decode().strip('" ') or 1)
