@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 
 #include "wscheck/http.h"
+#include "wscheck/json.h"
 #include "curl_errors.h"
 #include "http_status_line.h"
 #include "util.h"
@@ -315,13 +316,14 @@ static struct json_object *parse_json(const char *s, size_t len, char **why)
         *why = strdup("the body holds a NUL byte");
         return NULL;
     }
-    struct json_tokener *tok = json_tokener_new();
+    struct json_tokener *tok = wsc_json_tokener_new();
     if (!tok)
         return NULL;
     json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
     struct json_object *j = json_tokener_parse_ex(tok, s, (int)len);
     enum json_tokener_error e = json_tokener_get_error(tok);
     size_t used = json_tokener_get_parse_end(tok);
+    const char *desc = wsc_json_error_desc(tok, e);
     json_tokener_free(tok);
     if (j && e == json_tokener_success) {
         while (used < len && isspace((unsigned char)s[used]))
@@ -337,7 +339,7 @@ static struct json_object *parse_json(const char *s, size_t len, char **why)
     if (e == json_tokener_continue)
         *why = strdup("the JSON text ends early");
     else
-        *why = wsc_strdup_printf("%s at byte %zu", json_tokener_error_desc(e), used);
+        *why = wsc_strdup_printf("%s at byte %zu", desc, used);
     return NULL;
 }
 

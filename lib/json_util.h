@@ -3,7 +3,11 @@
 #ifndef WSC_JSON_UTIL_H
 #define WSC_JSON_UTIL_H
 
+#include <stddef.h>
+
 #include <json-c/json.h>
+
+#include <wscheck/json.h>
 
 /* Adds key = value to obj, taking value (it is freed when adding fails). A
  * NULL value is written as JSON null when `nullable`, and is otherwise taken
@@ -23,5 +27,15 @@ int wsc_json_has_type(const struct json_object *v, const char *name);
 /* v as compact JSON text, slashes unescaped, for messages. The text belongs
  * to v (json-c keeps it with the value). */
 const char *wsc_json_text(const struct json_object *v);
+
+/* How deep a check's report and a worker's results may nest: a value from
+ * the wire (up to WSC_JSON_MAX_DEPTH) sits a few levels down in them. */
+#define WSC_JSON_REPORT_DEPTH (WSC_JSON_MAX_DEPTH + 64)
+
+/* Parses the whole of text (len bytes) written by another wscheck process:
+ * a check's report or a worker's results. Returns the value, or NULL with
+ * *why saying what was wrong ("empty", "nested deeper than N", json-c's
+ * description; static or thread-local text). */
+struct json_object *wsc_json_parse_report(const char *text, size_t len, const char **why);
 
 #endif

@@ -322,6 +322,7 @@ struct expander {
     char *err;   /* the first error, malloc'ed */
     int unknown; /* the text refers to a value known only at run time */
     int oom;
+    size_t used; /* bytes of text the expansion produced so far */
 };
 
 static int expand_error(struct expander *x, const char *fmt, ...) WSC_PRINTF(2, 3);
@@ -343,6 +344,72 @@ static int expand_error(struct expander *x, const char *fmt, ...)
 static int expand_into(struct expander *x, const char *s, size_t len, struct wsc_buf *out,
                        int depth);
 
+/* Counts n more bytes of output before they are produced: variables that
+ * each use the previous one twice double at every step, and would take all
+ * the memory there is from a file of a few hundred bytes. `what` is the
+ * reference that brings them (NULL: the template's own text). */
+static int charge(struct expander *x, size_t n, const char *what)
+{
+    if (n <= WSC_VARS_MAX_EXPANSION - x->used) {
+        x->used += n;
+        return 0;
+    }
+    if (what)
+        return expand_error(x,
+                            "expands to more than %d MiB, the limit of one "
+                            "expanded value (at '${%s}')",
+                            WSC_VARS_MAX_EXPANSION >> 20, what);
+    return expand_error(x,
+                        "expands to more than %d MiB, the limit of one "
+                        "expanded value",
+                        WSC_VARS_MAX_EXPANSION >> 20);
+}
+
+static size_t scalar_size(struct json_object *v)
+{
+    if (json_object_is_type(v, json_type_string))
+        return (size_t)json_object_get_string_len(v) + 2;
+    const char *t = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+    return t ? strlen(t) : 4;
+}
+
+size_t wsc_vars_value_size(const struct json_object *val, size_t limit)
+{
+    /* json-c's accessors take non-const objects; nothing is modified */
+    struct json_object *v = (struct json_object *)val;
+    size_t n = 2;
+    switch (json_object_get_type(v)) {
+    case json_type_object: {
+        struct json_object_iterator it = json_object_iter_begin(v);
+        struct json_object_iterator end = json_object_iter_end(v);
+        for (; !json_object_iter_equal(&it, &end) && n <= limit;
+             json_object_iter_next(&it)) {
+            n += strlen(json_object_iter_peek_name(&it)) + 4;
+            n += wsc_vars_value_size(json_object_iter_peek_value(&it), limit - n + 1);
+        }
+        return n;
+    }
+    case json_type_array: {
+        size_t len = json_object_array_length(v);
+        for (size_t i = 0; i < len && n <= limit; i++)
+            n += wsc_vars_value_size(json_object_array_get_idx(v, i), limit - n + 1) + 1;
+        return n;
+    }
+    case json_type_null:
+        return 4;
+    default:
+        return scalar_size(v);
+    }
+}
+
+/* The bytes add_value_text() appends for val, or more than `limit`. */
+static size_t value_text_size(struct json_object *val, size_t limit)
+{
+    if (json_object_is_type(val, json_type_string))
+        return (size_t)json_object_get_string_len(val);
+    return wsc_vars_value_size(val, limit);
+}
+
 /* Appends the text of a JSON value: strings as they are, others as JSON. */
 static void add_value_text(struct wsc_buf *out, struct json_object *val)
 {
@@ -358,6 +425,8 @@ static int resolve_env(struct expander *x, const struct ref *r, struct wsc_buf *
 {
     const char *val = getenv(r->name);
     if (val && (!r->def || *val)) {
+        if (charge(x, strlen(val), r->name) < 0)
+            return -1;
         wsc_buf_puts(out, val);
         return 0;
     }
@@ -429,10 +498,14 @@ static int resolve(struct expander *x, const char *body, size_t blen, struct wsc
     } else {
         switch (lookup(x->v, r.name, &val, &layer)) {
         case WSC_VAR_KNOWN:
-            add_value_text(out, val);
+            rc = charge(x, value_text_size(val, WSC_VARS_MAX_EXPANSION), r.name);
+            if (rc == 0)
+                add_value_text(out, val);
             break;
         case WSC_VAR_UNKNOWN:
             x->unknown = 1;
+            if ((rc = charge(x, blen + 3, NULL)) < 0)
+                break;
             wsc_buf_puts(out, "${");
             wsc_buf_append(out, body, blen);
             wsc_buf_puts(out, "}");
@@ -451,6 +524,8 @@ static int expand_into(struct expander *x, const char *s, size_t len, struct wsc
     size_t i = 0;
     while (i < len) {
         if (is_escape_at(s, len, i)) {
+            if (charge(x, 2, NULL) < 0)
+                return -1;
             wsc_buf_puts(out, "${");
             i += 3;
         } else if (is_ref_at(s, len, i)) {
@@ -467,6 +542,8 @@ static int expand_into(struct expander *x, const char *s, size_t len, struct wsc
                 i++;
             if (i == start)
                 i++; /* a '$' that starts nothing */
+            if (charge(x, i - start, NULL) < 0)
+                return -1;
             wsc_buf_append(out, s + start, i - start);
         }
     }
@@ -497,6 +574,10 @@ static struct json_object *single_ref_value(struct expander *x, const char *s, s
         (!json_object_is_type(val, json_type_string) || layer == WSC_VARS_CAPTURE)) {
         /* A typed value, or a captured string (captures keep their type). */
         *handled = 1;
+        if (charge(x, wsc_vars_value_size(val, WSC_VARS_MAX_EXPANSION), r.name) < 0) {
+            free(r.name);
+            return NULL;
+        }
         copy = deep_copy(val, &ok);
         if (!ok)
             x->oom = 1;
@@ -519,7 +600,7 @@ static int expand_string_value(struct expander *x, const struct json_object *t,
         int handled;
         *out = single_ref_value(x, s, len, &handled);
         if (handled)
-            return x->oom ? -1 : 0;
+            return x->oom || x->err ? -1 : 0;
     }
     x->unknown = 0;
     if (expand_into(x, s, len, &b, 0) < 0) {

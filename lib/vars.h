@@ -54,6 +54,18 @@ const struct json_object *wsc_vars_layer_object(const struct wsc_vars *v,
 /* Is name a valid variable name? See wsc_var_name_valid() in
  * <wscheck/plugin.h>: one rule for vars, --var and captures. */
 
+/* What one expansion (one call below: a variable's value, a test's params)
+ * may produce, in bytes of text; beyond it the expansion fails with
+ * "expands to more than 1 MiB, the limit of one expanded value (at
+ * '${name}')". */
+#define WSC_VARS_MAX_EXPANSION (1 << 20)
+/* What a file's variables may hold together (see scenario_vars.c). */
+#define WSC_VARS_MAX_TOTAL (16 << 20)
+
+/* About how many bytes of JSON text val takes (exact for strings, numbers
+ * and literals); stops counting once past `limit`. */
+size_t wsc_vars_value_size(const struct json_object *val, size_t limit);
+
 /* Expands every string in a deep copy of tmpl (object member names are not
  * expanded). A string that is exactly one reference to a number (or
  * boolean) becomes that number. Returns NULL and *err = "undefined variable

@@ -6,8 +6,9 @@
  * What it leaves to us, and this file does: deadlines on every wait
  * (CURLOPT_TIMEOUT stops applying after a CONNECT_ONLY handshake), reassembly
  * of fragmented messages within a size bound, echoing a close the peer starts
- * (libcurl never does), and turning every transport failure into one precise
- * sentence. */
+ * (libcurl never does), answering pings with bounded memory (libcurl's
+ * automatic pongs are off: they pile up when the peer does not read), and
+ * turning every transport failure into one precise sentence. */
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
@@ -16,7 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <wscheck/json.h>
+
 #include "utf8.h"
+
 #include "ws_internal.h"
 
 /* Waits with neither a context nor an explicit deadline still end. */
@@ -177,6 +181,83 @@ int wsc_ws_is_closed(const struct wsc_ws *ws)
     return !ws || ws->state == ST_CLOSED || ws->state == ST_FAILED || ws->state == ST_NEW;
 }
 
+/* ---- answering pings ------------------------------------------------------ */
+
+/* Is the socket ready to take more bytes right now? */
+static int socket_writable(curl_socket_t sock)
+{
+    struct pollfd p = {.fd = sock, .events = POLLOUT, .revents = 0};
+    return poll(&p, 1, 0) > 0 && (p.revents & POLLOUT);
+}
+
+/* Moves the pong libcurl holds forward without blocking, then starts the one
+ * due when the socket has room (so libcurl never holds more than one frame).
+ * Returns 0 (sent, or still waiting for room) or -1 on failure. */
+static int pong_step(struct wsc_ws *ws)
+{
+    for (;;) {
+        if (!ws->pong_busy) {
+            if (!ws->pong_due || ws->close_sent || !socket_writable(ws->sock))
+                return 0;
+            memcpy(ws->pong, ws->pong_next, ws->pong_next_len);
+            ws->pong_len = ws->pong_next_len;
+            ws->pong_off = 0;
+            ws->pong_busy = 1;
+            ws->pong_due = 0;
+        }
+        size_t sent = 0;
+        ws->curl_err[0] = '\0';
+        CURLcode rc = curl_ws_send(ws->curl, ws->pong + ws->pong_off,
+                                   ws->pong_len - ws->pong_off, &sent, 0, CURLWS_PONG);
+        if (rc != CURLE_OK && rc != CURLE_AGAIN) {
+            ws_fail(ws, "sending a pong frame failed: %s",
+                    ws->curl_err[0] ? ws->curl_err : curl_easy_strerror(rc));
+            return -1;
+        }
+        ws->pong_off += sent;
+        if (rc == CURLE_AGAIN)
+            return 0; /* libcurl keeps the rest: pass it again later */
+        if (ws->pong_off < ws->pong_len)
+            continue;
+        ws->pong_busy = 0;
+        ws_trace(ws, "send", "pong", ws->pong, ws->pong_len);
+    }
+}
+
+/* A ping arrived: it is the one to answer, replacing any not answered yet
+ * (RFC 6455 5.5.3 allows answering only the latest). */
+static int answer_ping(struct wsc_ws *ws)
+{
+    if (ws->close_sent)
+        return 0;
+    memcpy(ws->pong_next, ws->control, ws->control_len);
+    ws->pong_next_len = ws->control_len;
+    ws->pong_due = 1;
+    return pong_step(ws);
+}
+
+/* Before any other frame: the pong libcurl holds must be finished, or the
+ * next frame would be taken for the rest of it. */
+static enum wsc_ws_result finish_pong(struct wsc_ws *ws, const char *kind,
+                                      double deadline)
+{
+    while (ws->pong_busy) {
+        if (pong_step(ws) < 0)
+            return ws->status;
+        if (!ws->pong_busy)
+            break;
+        int w = wait_socket(ws->sock, POLLOUT, deadline);
+        if (w == 0)
+            return ws_set_status(ws, WSC_WS_TIMEOUT,
+                                 "cannot send a %s frame: the peer does not read "
+                                 "(the answer to its ping is still not sent)",
+                                 kind);
+        if (w < 0)
+            return ws_fail(ws, "sending a %s frame failed: %s", kind, strerror(errno));
+    }
+    return WSC_WS_OK;
+}
+
 /* ---- sending ------------------------------------------------------------- */
 
 static enum wsc_ws_result send_frame(struct wsc_ws *ws, unsigned int flags,
@@ -186,6 +267,8 @@ static enum wsc_ws_result send_frame(struct wsc_ws *ws, unsigned int flags,
     size_t left = len;
     double deadline = ws_effective_deadline(ws, 0);
     int first = 1;
+    if (finish_pong(ws, kind, deadline) != WSC_WS_OK)
+        return ws->status;
     while (left > 0 || first) {
         size_t sent = 0;
         CURLcode rc = curl_ws_send(ws->curl, p, left, &sent, 0, flags);
@@ -493,10 +576,10 @@ static int dispatch(struct wsc_ws *ws, const struct curl_ws_frame *meta, size_t 
             return 0;
         enum wsc_ws_kind kind = (flags & CURLWS_PING) ? WSC_WS_PING : WSC_WS_PONG;
         ws_trace(ws, "recv", kind_name(kind), ws->control, ws->control_len);
-        if (kind == WSC_WS_PING && ws->opt.observe_pings && !ws->close_sent &&
-            send_frame(ws, CURLWS_PONG, "pong", ws->control, ws->control_len) !=
-                WSC_WS_OK)
+        if (kind == WSC_WS_PING && answer_ping(ws) < 0)
             return -1;
+        if (kind == WSC_WS_PING && !ws->opt.observe_pings)
+            return 0;
         if (!(want & kind))
             return 0;
         fill_msg(ws, msg, kind, ws->control, ws->control_len, 0);
@@ -529,7 +612,14 @@ static enum wsc_ws_result recv_msg(struct wsc_ws *ws, struct wsc_ws_msg *msg,
         want = WSC_WS_ANY;
     double started = wsc_now();
     double until = ws_effective_deadline(ws, deadline);
-    for (;;) {
+    for (int n_read = 0;; n_read++) {
+        /* a peer that never stops sending must not outlast the deadline */
+        if (n_read > 0 && wsc_now() >= until)
+            return ws_set_status(ws, WSC_WS_TIMEOUT, "no %s within %.1f s",
+                                 want == WSC_WS_PONG ? "pong" : "message",
+                                 until - started);
+        if (pong_step(ws) < 0)
+            return ws->status;
         if (ws->reset_pending && !ws->data_open) {
             wsc_buf_truncate(&ws->data, 0);
             ws->reset_pending = 0;
@@ -549,7 +639,9 @@ static enum wsc_ws_result recv_msg(struct wsc_ws *ws, struct wsc_ws_msg *msg,
         }
         if (rc != CURLE_AGAIN)
             return recv_failure(ws, rc);
-        int w = wait_socket(ws->sock, POLLIN, until);
+        /* with a pong to send, room on the socket wakes us too */
+        short events = POLLIN | (ws->pong_busy || ws->pong_due ? POLLOUT : 0);
+        int w = wait_socket(ws->sock, events, until);
         if (w < 0)
             return ws_fail(ws, "waiting for data failed: %s", strerror(errno));
         if (w == 0)
@@ -591,7 +683,7 @@ enum wsc_ws_result wsc_ws_recv_json_sized(struct wsc_ws *ws, struct wsc_ws_msg *
     enum wsc_ws_result r = wsc_ws_recv_sized(ws, msg, msg_size, WSC_WS_DATA, deadline);
     if (r != WSC_WS_OK || msg->kind != WSC_WS_TEXT)
         return r;
-    struct json_tokener *tok = json_tokener_new();
+    struct json_tokener *tok = wsc_json_tokener_new();
     if (!tok)
         return ws_set_status(ws, WSC_WS_ERROR, "out of memory");
     struct json_object *v = json_tokener_parse_ex(tok, msg->data, (int)msg->len);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -129,13 +130,32 @@ static size_t on_header(char *ptr, size_t size, size_t nmemb, void *userdata)
     return n;
 }
 
+/* libcurl (8.x) reads from the socket for as long as each read fills its
+ * 64 KiB buffer, growing it as it goes: a peer that sends faster than we
+ * read would have it read (and keep) without end. With a receive buffer
+ * well under 64 KiB no single read fills it, so libcurl stops after one and
+ * the memory of a connection stays bounded whatever the peer sends. */
+#define SOCKET_RCVBUF (16 * 1024)
+
+static int on_socket(void *clientp, curl_socket_t sock, curlsocktype purpose)
+{
+    (void)clientp;
+    int size = SOCKET_RCVBUF;
+    if (purpose == CURLSOCKTYPE_IPCXN &&
+        setsockopt(sock, SOL_SOCKET, SO_RCVBUF, &size, sizeof size) != 0)
+        return CURL_SOCKOPT_ERROR;
+    return CURL_SOCKOPT_OK;
+}
+
 static int set_curl_options(struct wsc_ws *ws, double connect_deadline)
 {
     CURL *c = ws->curl;
     long ms = (long)ceil((connect_deadline - wsc_now()) * 1000.0);
     if (ms < 1)
         ms = 1;
-    long ws_options = ws->opt.observe_pings ? CURLWS_NOAUTOPONG : 0;
+    /* we answer pings ourselves (ws.c): libcurl's automatic pongs pile up
+     * without limit in its send buffer when the peer does not read */
+    long ws_options = CURLWS_NOAUTOPONG;
     int bad = 0;
     bad |= curl_easy_setopt(c, CURLOPT_URL, ws->opt.url) != CURLE_OK;
     bad |= curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 2L) != CURLE_OK;
@@ -149,6 +169,7 @@ static int set_curl_options(struct wsc_ws *ws, double connect_deadline)
     bad |= curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK;
     bad |= curl_easy_setopt(c, CURLOPT_HEADERDATA, ws) != CURLE_OK;
     bad |= curl_easy_setopt(c, CURLOPT_WS_OPTIONS, ws_options) != CURLE_OK;
+    bad |= curl_easy_setopt(c, CURLOPT_SOCKOPTFUNCTION, on_socket) != CURLE_OK;
     if (ws->opt.ca_file)
         bad |= curl_easy_setopt(c, CURLOPT_CAINFO, ws->opt.ca_file) != CURLE_OK;
     if (ws->opt.insecure) {

@@ -52,6 +52,17 @@ struct wsc_ws {
     double chunk_at;   /* wsc_now() when the last chunk was read */
     int reset_pending; /* the last returned message may be dropped */
 
+    /* Pongs answer the peer's pings without ever queueing more than one:
+     * `pong` is the frame libcurl holds (part of it may be on the wire and
+     * the rest must be passed again), `pong_next` the latest ping not
+     * answered yet. A peer that pings and never reads costs no memory. */
+    char pong[CONTROL_MAX];
+    size_t pong_len, pong_off; /* pong_off: payload bytes libcurl took */
+    int pong_busy;
+    char pong_next[CONTROL_MAX];
+    size_t pong_next_len;
+    int pong_due;
+
     int close_sent;
     int peer_close_code;
     char peer_close_reason[CONTROL_MAX + 1];

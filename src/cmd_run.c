@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "json_util.h"
 #include "selection.h"
 #include "util.h"
 
@@ -370,7 +371,8 @@ static void collect_worker(struct worker *w, struct wsc_suite_result *s)
     int st;
     while (waitpid(w->pid, &st, 0) < 0 && errno == EINTR)
         ;
-    struct json_object *j = w->out.len ? json_tokener_parse(w->out.data) : NULL;
+    const char *why = NULL;
+    struct json_object *j = wsc_json_parse_report(w->out.data, w->out.len, &why);
     if (!j || suite_from_json(j, s) < 0) {
         free(s->tests);
         s->tests = calloc(1, sizeof(*s->tests));
@@ -380,8 +382,10 @@ static void collect_worker(struct worker *w, struct wsc_suite_result *s)
             s->tests[0].plugin = strdup("wscheck");
             s->tests[0].check = strdup("run");
             s->tests[0].status = WSC_ERROR;
-            s->tests[0].message =
-                strdup("the worker running this file ended without results");
+            int deep = !j && strncmp(why, "nested", 6) == 0;
+            s->tests[0].message = wsc_strdup_printf(
+                "the worker running this file ended without results%s%s",
+                deep ? ": they are " : "", deep ? why : "");
         }
     }
     json_object_put(j);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "context.h"
+#include "json_util.h"
 #include "child_report.h"
 #include "util.h"
 
@@ -151,13 +152,17 @@ static void conclude(struct attempt *a, double timeout, struct wsc_result *r,
             wsc_strdup_printf("check crashed: signal %d (%s)", sig, strsignal(sig)));
         return;
     }
-    enum json_tokener_error jerr = json_tokener_success;
-    *report = a->report.len ? json_tokener_parse_verbose(a->report.data, &jerr) : NULL;
+    const char *why = NULL;
+    *report = wsc_json_parse_report(a->report.data, a->report.len, &why);
     if (!*report || wsc_ctx_report_to_result(*report, r, NULL) < 0) {
         int code = WIFEXITED(a->status) ? WEXITSTATUS(a->status) : -1;
+        /* a report too deep to read is the one reason worth naming */
+        int deep = !*report && strncmp(why, "nested", 6) == 0;
         set_message(r, WSC_ERROR,
-                    wsc_strdup_printf(
-                        "check ended (exit status %d) without a valid result", code));
+                    wsc_strdup_printf("check ended (exit status %d) without a valid "
+                                      "result%s%s",
+                                      code, deep ? ": its report is " : "",
+                                      deep ? why : ""));
         json_object_put(*report);
         *report = NULL;
     }

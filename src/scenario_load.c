@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <wscheck/json.h>
+
 #include "source_map.h"
 #include "util.h"
 
@@ -50,7 +52,7 @@ static void syntax_error(struct wsc_scenario *sc, struct wsc_diag *diag, const c
         msg = "unexpected end of file";
         off = end_of_content(text, len);
     } else if (jerr == json_tokener_error_depth) {
-        msg = "nesting too deep";
+        msg = wsc_json_error_desc(NULL, jerr);
     }
     wsc_text_linecol(text, len, off, &line, &col);
     wsc_diag_at(diag, sc->file, line, col, "syntax error: %s", msg);
@@ -60,7 +62,7 @@ static void syntax_error(struct wsc_scenario *sc, struct wsc_diag *diag, const c
 static int parse_text(struct wsc_scenario *sc, const char *text, size_t len,
                       struct wsc_diag *diag)
 {
-    struct json_tokener *tok = json_tokener_new();
+    struct json_tokener *tok = wsc_json_tokener_new();
     char *err = NULL;
     size_t err_off = 0;
     int line, col;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "json_pointer_build.h"
+#include "util.h"
 
 /* An "undefined variable 'x'" where x is defined further down the file gets
  * a hint: vars may only refer to the ones above them. */
@@ -30,6 +31,18 @@ static int names_later_var(const struct wsc_scenario *sc, const char *after,
     return 0;
 }
 
+/* Adds the size of val to *total; is the total now over the limit? Each
+ * value is bounded by itself, but many of them copying the largest are not. */
+static int over_total(size_t *total, const struct json_object *val)
+{
+    size_t room = WSC_VARS_MAX_TOTAL - *total;
+    size_t n = wsc_vars_value_size(val, room);
+    if (n > room)
+        return 1;
+    *total += n;
+    return 0;
+}
+
 struct wsc_vars *scn_build_vars(const struct wsc_scenario *sc,
                                 const struct wsc_vars *cli_vars, struct scn_reporter *r)
 {
@@ -40,11 +53,19 @@ struct wsc_vars *scn_build_vars(const struct wsc_scenario *sc,
     }
     if (!sc->vars)
         return v;
+    size_t total = 0; /* of the values expanded so far */
     json_object_object_foreach(sc->vars, key, tmpl) {
         char *err = NULL, *where = NULL;
         if (!wsc_var_name_valid(key) || wsc_vars_layer(v, key) == WSC_VARS_CLI)
             continue; /* reported by the loader / overridden by --var */
         struct json_object *val = wsc_vars_expand_at(v, tmpl, &err, &where);
+        if (!err && over_total(&total, val)) {
+            json_object_put(val);
+            val = NULL;
+            err = wsc_strdup_printf("the file's variables expand to more than %d MiB "
+                                    "together",
+                                    WSC_VARS_MAX_TOTAL >> 20);
+        }
         if (err) {
             char *base = wsc_json_pointer_join("/vars", key);
             char *ptr = NULL;

@@ -57,6 +57,8 @@ static int watch_pings(struct wsc_ctx *ctx, struct wsc_ws *ws, struct watch *w)
                 w->max_gap = gap;
             w->last = now;
             w->pings++;
+            if (now >= w->end) /* a server that never stops pinging */
+                return 0;
             continue;
         }
         if (r == WSC_WS_OK) {

@@ -2,6 +2,7 @@
  * expect_binary, expect_none, and capture from what an expect matched. */
 #include "conversation.h"
 
+#include <wscheck/json.h>
 #include <wscheck/json_pointer.h>
 #include <wscheck/render.h>
 
@@ -17,7 +18,7 @@ static struct json_object *parse_json(const char *text, size_t len, int *ok,
                                       const char **why)
 {
     *ok = 0;
-    struct json_tokener *tok = json_tokener_new();
+    struct json_tokener *tok = wsc_json_tokener_new();
     if (!tok) {
         *why = "out of memory";
         return NULL;
@@ -32,7 +33,7 @@ static struct json_object *parse_json(const char *text, size_t len, int *ok,
     if (e == json_tokener_continue)
         *why = "incomplete JSON";
     else if (e != json_tokener_success)
-        *why = json_tokener_error_desc(e);
+        *why = wsc_json_error_desc(tok, e);
     else if (used < len)
         *why = "text after the JSON value";
     else

@@ -44,6 +44,12 @@ Each connection is served by MODE:
                         "wscheck-5"); never answers a ping
   unsolicited-pongs     a correct handshake sent with a pong "hello"; answers
                         each ping with a pong "unsolicited", then its pong
+  ping-flood            a correct handshake, then pings as fast as it can,
+                        never reading a byte (so pongs pile up on the client)
+  text-flood            a correct handshake, then text messages as fast as
+                        it can ({"n": N}), never reading a byte
+  deep-json             a correct handshake; answers a message "N" with a
+                        JSON array nested N levels deep ([[[...]]])
 
 ws-basic-peer-flaky.py imports its request reading, handshake and framing.
 """
@@ -62,7 +68,8 @@ MODES = ["bad-accept", "no-upgrade", "no-connection", "unoffered-subprotocol",
          "close-mid-frame", "oversize-frame", "oversize-fragments",
          "never-answers-close", "close-no-frame", "good", "bad-text",
          "bad-close", "interleaved", "status-1010", "http10-upgrade",
-         "http-2000", "early-pongs", "unsolicited-pongs"]
+         "http-2000", "early-pongs", "unsolicited-pongs", "ping-flood",
+         "text-flood", "deep-json"]
 BAD_TEXT = {
     "ff": [(0x1, b"ok \xff\xfe\xfd", True)],
     "surrogate": [(0x1, b"ok \xed\xa0\x80", True)],
@@ -193,6 +200,27 @@ def pong_loop(conn, answer=True):
             conn.sendall(frame(0xA, b"unsolicited") + frame(0xA, payload))
 
 
+def flood(conn, make):
+    """Sends frames from make(i) until the client goes away: a first batch,
+    then the same batch again and again (as fast as Python can)."""
+    batch = b"".join(make(i) for i in range(4096))
+    while True:
+        conn.sendall(batch)
+
+
+def deep_json_loop(conn):
+    while True:
+        got = read_frame(conn)
+        if got is None:
+            return
+        if got[0] == 0x8:
+            conn.sendall(frame(0x8, got[1]))
+            return
+        if got[0] in (0x1, 0x2):
+            depth = int(got[1].decode().strip('" ') or 1)
+            conn.sendall(frame(0x1, ("[" * depth + "]" * depth).encode()))
+
+
 def idle(conn):
     """Keeps the connection open until the client goes away."""
     conn.settimeout(None)
@@ -258,6 +286,15 @@ def serve(conn, mode, size):
         elif mode == "good":
             handshake(conn, headers)
             echo_loop(conn)
+        elif mode == "ping-flood":
+            handshake(conn, headers)
+            flood(conn, lambda i: frame(0x9, b"flood %d" % i))
+        elif mode == "text-flood":
+            handshake(conn, headers)
+            flood(conn, lambda i: frame(0x1, b'{"n": %d}' % i))
+        elif mode == "deep-json":
+            handshake(conn, headers)
+            deep_json_loop(conn)
         else:
             serve_protocol_fault(conn, mode, headers)
     except OSError:

@@ -268,6 +268,44 @@ static void test_expand_string(void)
     free(err);
 }
 
+/* Copies of a typed value count as much as text: an array that refers
+ * twice to an array of 64 KiB would double just like a string. */
+static void test_size_limits(void)
+{
+    struct wsc_vars *v = wsc_vars_new();
+    char big[65537];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    struct json_object *arr = json_object_new_array();
+    json_object_array_add(arr, json_object_new_string(big));
+    CU_ASSERT_EQUAL(wsc_vars_set(v, WSC_VARS_FILE, "big", arr), 0);
+    struct json_object *tmpl = json_object_new_array();
+    for (int i = 0; i < 15; i++)
+        json_object_array_add(tmpl, json_object_new_string("${big}"));
+    char *err = NULL;
+    struct json_object *out = wsc_vars_expand(v, tmpl, &err);
+    CU_ASSERT_PTR_NOT_NULL(out); /* 15 x 64 KiB: under 1 MiB */
+    CU_ASSERT_PTR_NULL(err);
+    json_object_put(out);
+    json_object_array_add(tmpl, json_object_new_string("${big}"));
+    json_object_array_add(tmpl, json_object_new_string("${big}"));
+    out = wsc_vars_expand(v, tmpl, &err);
+    CU_ASSERT_PTR_NULL(out);
+    CU_ASSERT_STRING_EQUAL(err, "expands to more than 1 MiB, the limit of one expanded "
+                                "value (at '${big}')");
+    free(err);
+    char *s = wsc_vars_expand_string(v,
+                                     "${big}${big}${big}${big}${big}${big}${big}${big}"
+                                     "${big}${big}${big}${big}${big}${big}${big}${big}"
+                                     "${big}",
+                                     &err);
+    CU_ASSERT_PTR_NULL(s);
+    CU_ASSERT_PTR_NOT_NULL(err);
+    free(err);
+    json_object_put(tmpl);
+    wsc_vars_free(v);
+}
+
 static int collect(const char *name, void *arg)
 {
     char *buf = arg;
@@ -347,6 +385,7 @@ static CU_TestInfo vars_tests[] = {
     {"values known only at run time", test_unknown_values},
     {"copies are independent", test_copy_is_independent},
     {"expand one string", test_expand_string},
+    {"expanded sizes are capped", test_size_limits},
     {"listing references", test_each_ref},
     {"variable names", test_names},
     {"did you mean", test_did_you_mean},

@@ -124,10 +124,11 @@ struct wsc_ws_options {
     char *client_cert;
     char *client_key;
     size_t max_message_size; /* bytes after reassembly */
-    int observe_pings;       /* 1: the layer answers server pings itself and
-                              * wsc_ws_recv() can return them (WSC_WS_PING);
-                              * 0: libcurl answers them (CURLWS_NOAUTOPONG
-                              * unset), they may never be seen */
+    int observe_pings;       /* 1: wsc_ws_recv() can return the server's
+                              * pings (WSC_WS_PING); 0: they are never
+                              * returned. Either way the layer answers them
+                              * (the latest one when the peer pings faster
+                              * than it reads: memory stays bounded) */
 };
 
 /* What the inline functions below call with the plugin's sizeof. */
