@@ -20,8 +20,8 @@ static const char run_usage[] =
     "\n"
     "Run scenario files and report the results.\n"
     "\n"
-    "  --junit FILE          write a JUnit XML report\n"
-    "  --json FILE           write a JSON report\n"
+    "  --junit FILE          write a JUnit XML report ('-': stdout)\n"
+    "  --json FILE           write a JSON report ('-': stdout)\n"
     "  --var NAME=VALUE      set a variable, overriding the file (repeatable;\n"
     "                        one that no test uses is an error)\n"
     "  --tag TAG             run only tests with this tag (repeatable)\n"
@@ -31,7 +31,7 @@ static const char run_usage[] =
     "  --retries N           retries of every failed test\n"
     "  --plugin-path DIR     look for plugins in DIR first (repeatable)\n"
     "  --jobs N              run N scenario files in parallel (default 1)\n"
-    "  --fail-fast           stop after the first failed test\n"
+    "  --fail-fast           stop after the first failed test (every file)\n"
     "  --strict              a test that passed with warnings fails\n"
     "  --quiet               print only failures and the summary\n"
     "  --verbose             also print metrics, notes and debug output\n"
@@ -43,7 +43,7 @@ static const char run_usage[] =
     "Exit status: 0 all passed or skipped, 1 a test failed or errored,\n"
     "2 usage or scenario error, a selection of no test or an unused --var\n"
     "(nothing run), 3 internal error (report not written, no plugins),\n"
-    "130/143 interrupted by SIGINT/SIGTERM.\n";
+    "129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM (reports written).\n";
 
 static const char validate_usage[] =
     "Usage: wscheck validate [--plugin-path DIR] [--var NAME=VALUE] [--timeout S]\n"

@@ -12,11 +12,16 @@ cat >"$T/ok.json" <<'JSON'
   { "name": "two", "plugin": "testkit", "check": "fail" } ] }
 JSON
 
-# ---- /dev/null stays a character device --------------------------------------
-run_wscheck run --json /dev/null --junit /dev/null "$T/ok.json"
-expect_status 1 "--json /dev/null runs and exits 1 for the failure"
-check "/dev/null is still a character device" test -c /dev/null
-check "no temporary file is left in /dev" sh -c '! ls /dev/null.tmp.* 2>/dev/null | grep -q .'
+# ---- a device stays a device ------------------------------------------------------
+# As root, a private null device: a wscheck that replaces its report path
+# must not be able to replace the real /dev/null while this test finds out.
+# Otherwise /dev/null, which such a wscheck cannot replace but fails on.
+dev=/dev/null
+if [ "$(id -u)" = 0 ] && mknod -m 666 "$T/null" c 1 3 2>/dev/null; then dev=$T/null; fi
+run_wscheck run --json "$dev" --junit "$dev" "$T/ok.json"
+expect_status 1 "--json $dev runs and exits 1 for the failure"
+check "$dev is still a character device" test -c "$dev"
+check "no temporary file is left next to it" sh -c "! ls '$dev'.tmp.* 2>/dev/null | grep -q ."
 
 # ---- a FIFO read by a reader -----------------------------------------------------
 mkfifo "$T/junit.fifo"
@@ -25,7 +30,11 @@ reader=$!
 WSC_PIDS="$WSC_PIDS $reader"
 run_wscheck run --junit "$T/junit.fifo" "$T/ok.json"
 expect_status 1 "--junit to a FIFO exits 1 for the failure"
+# Bounded: a wscheck that replaced the FIFO never opens it for the reader.
+( sleep 10; kill "$reader" 2>/dev/null ) &
+guard=$!
 wait "$reader"
+kill "$guard" 2>/dev/null; wait "$guard" 2>/dev/null
 check "the reader of the FIFO got the JUnit report" validate_junit "$T/junit.read"
 check "the FIFO is still a FIFO" test -p "$T/junit.fifo"
 
@@ -44,10 +53,10 @@ run_wscheck run --json "$T/link.json" "$T/ok.json"
 check "a link to a report file is kept" test -L "$T/link.json"
 check "the file it points to gets the report" \
     test "$(json_get "$T/real.json" "len(r['suites'][0]['tests'])")" = 2
-ln -s /dev/null "$T/null-link"
+ln -s "$dev" "$T/null-link"
 run_wscheck run --json "$T/null-link" "$T/ok.json"
-check "a link to /dev/null is kept" test -L "$T/null-link"
-check "and /dev/null is still a character device" test -c /dev/null
+check "a link to a device is kept" test -L "$T/null-link"
+check "and the device is still a character device" test -c "$dev"
 
 # ---- a closed standard output -----------------------------------------------------------
 rm -f "$T/pipe.json"
