@@ -141,8 +141,11 @@ static void supervise(pid_t pid, int fd, double kill_at, const struct wsc_run_op
 {
     int eof = 0;
     for (;;) {
-        pid_t w = waitpid(pid, &a->status, WNOHANG);
-        if (w == pid || (w < 0 && errno != EINTR))
+        /* WNOWAIT: the exited check stays a zombie, so its pid (and group
+         * id) cannot be reused before its group is killed below. */
+        siginfo_t info = {0};
+        int w = waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT);
+        if ((w == 0 && info.si_pid == pid) || (w < 0 && errno != EINTR))
             break;
         double left = kill_at - wsc_now();
         if (left <= 0 || is_interrupted(o)) {
@@ -150,8 +153,6 @@ static void supervise(pid_t pid, int fd, double kill_at, const struct wsc_run_op
             a->timed_out = !a->interrupted;
             kill(-pid, SIGKILL);
             kill(pid, SIGKILL);
-            while (waitpid(pid, &a->status, 0) < 0 && errno == EINTR)
-                ;
             break;
         }
         /* After EOF the child is about to exit: look again soon. */
@@ -164,6 +165,8 @@ static void supervise(pid_t pid, int fd, double kill_at, const struct wsc_run_op
     if (!eof)
         read_available(fd, a); /* what it wrote before exiting */
     kill(-pid, SIGKILL);
+    while (waitpid(pid, &a->status, 0) < 0 && errno == EINTR)
+        ;
 }
 
 static void set_message(struct wsc_result *r, enum wsc_status st, char *msg)
