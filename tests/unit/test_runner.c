@@ -11,6 +11,14 @@
 #include "runner.h"
 #include "scenario.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define RUNNER_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RUNNER_TEST_ASAN 1
+#endif
+#endif
+
 static struct wsc_registry reg;
 static char plugin_dir[4096], broken_dir[4096];
 
@@ -344,6 +352,13 @@ static void test_secret_fails_closed(void)
     if (r->status != WSC_ERROR)
         printf("# %s: %.200s\n", wsc_status_name(r->status),
                r->message ? r->message : "");
+#ifdef RUNNER_TEST_ASAN
+    /* ASan's allocator aborts instead of failing: the plain build tests it. */
+    CU_ASSERT_EQUAL(r->status, WSC_SKIPPED);
+    json_object_put(j);
+    wsc_suite_result_clear(&s);
+    return;
+#endif
     CU_ASSERT_EQUAL(r->status, WSC_ERROR);
     CU_ASSERT(r->message && strstr(r->message, "secret"));
     CU_ASSERT_PTR_NULL(strstr(all, "TOPSECRET"));
