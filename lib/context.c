@@ -179,7 +179,7 @@ void wsc_note(struct wsc_ctx *ctx, const char *fmt, ...)
 
 void wsc_debug(struct wsc_ctx *ctx, const char *fmt, ...)
 {
-    if (!ctx->verbose)
+    if (!ctx->verbose || ctx->secret_lost)
         return;
     va_list ap;
     va_start(ap, fmt);
@@ -264,11 +264,15 @@ void wsc_secret(struct wsc_ctx *ctx, const char *secret)
     if (!secret || !*secret)
         return;
     char **s = realloc(ctx->secrets, (ctx->n_secrets + 1) * sizeof(*s));
-    if (!s)
-        return;
-    ctx->secrets = s;
-    if ((s[ctx->n_secrets] = strdup(secret)) != NULL)
+    if (s)
+        ctx->secrets = s;
+    if (s && (s[ctx->n_secrets] = strdup(secret)) != NULL) {
         ctx->n_secrets++;
+        return;
+    }
+    /* Fail closed: a secret that cannot be redacted must never be written. */
+    ctx->secret_lost = 1;
+    ctx->status = WSC_ERROR;
 }
 
 /* Trace data is kept as text when it is printable UTF-8-ish, else as hex. */
@@ -375,8 +379,24 @@ static enum wsc_status test_status(const struct wsc_ctx *ctx)
     return cases == WSC_PASSED ? ctx->status : worse(ctx->status, cases);
 }
 
+/* After a lost secret: the error alone, none of what the check recorded. */
+static struct json_object *secret_lost_json(void)
+{
+    struct json_object *o = json_object_new_object();
+    if (!o)
+        return NULL;
+    json_object_object_add(o, "status", json_object_new_string("error"));
+    json_object_object_add(
+        o, "message",
+        json_object_new_string("out of memory registering a secret: the check's "
+                               "messages, outputs and trace are withheld"));
+    return o;
+}
+
 struct json_object *wsc_ctx_to_json(const struct wsc_ctx *ctx)
 {
+    if (ctx->secret_lost)
+        return secret_lost_json();
     struct json_object *o = json_object_new_object();
     if (!o)
         return NULL;

@@ -25,6 +25,7 @@ struct wsc_ctx {
     struct wsc_vars *vars;        /* owned copy, for wsc_expand */
     char **secrets;
     size_t n_secrets;
+    int secret_lost; /* a secret could not be kept: report nothing it could be in */
 };
 
 /* vars is copied. Returns NULL when out of memory. */

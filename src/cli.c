@@ -41,7 +41,7 @@ static void print_version(void)
            v ? v->version : "?");
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         fputs(usage, stderr);
@@ -66,4 +66,17 @@ int main(int argc, char **argv)
         return wsc_cmd_quick_checks(argc, argv);
     fprintf(stderr, "wscheck: unknown command '%s'\n\n%s", cmd, usage);
     return WSC_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    /* Once, before any check is forked: not in every child, and not lazily
+     * from a check (curl_global_init is not thread-safe). */
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+        fputs("wscheck: cannot initialise libcurl\n", stderr);
+        return WSC_EXIT_INTERNAL;
+    }
+    int status = dispatch(argc, argv);
+    curl_global_cleanup();
+    return status;
 }

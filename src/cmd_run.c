@@ -1,5 +1,6 @@
 /* `wscheck run` and `wscheck validate`. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <poll.h>
@@ -20,8 +21,8 @@ static const char run_usage[] =
     "\n"
     "Run scenario files and report the results.\n"
     "\n"
-    "  --junit FILE          write a JUnit XML report\n"
-    "  --json FILE           write a JSON report\n"
+    "  --junit FILE          write a JUnit XML report ('-': stdout)\n"
+    "  --json FILE           write a JSON report ('-': stdout)\n"
     "  --var NAME=VALUE      set a variable, overriding the file (repeatable;\n"
     "                        one that no test uses is an error)\n"
     "  --tag TAG             run only tests with this tag (repeatable)\n"
@@ -31,7 +32,7 @@ static const char run_usage[] =
     "  --retries N           retries of every failed test\n"
     "  --plugin-path DIR     look for plugins in DIR first (repeatable)\n"
     "  --jobs N              run N scenario files in parallel (default 1)\n"
-    "  --fail-fast           stop after the first failed test\n"
+    "  --fail-fast           stop after the first failed test (every file)\n"
     "  --strict              a test that passed with warnings fails\n"
     "  --quiet               print only failures and the summary\n"
     "  --verbose             also print metrics, notes and debug output\n"
@@ -43,7 +44,7 @@ static const char run_usage[] =
     "Exit status: 0 all passed or skipped, 1 a test failed or errored,\n"
     "2 usage or scenario error, a selection of no test or an unused --var\n"
     "(nothing run), 3 internal error (report not written, no plugins),\n"
-    "130/143 interrupted by SIGINT/SIGTERM.\n";
+    "129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM (reports written).\n";
 
 static const char validate_usage[] =
     "Usage: wscheck validate [--plugin-path DIR] [--var NAME=VALUE] [--timeout S]\n"
@@ -235,12 +236,16 @@ void wsc_console_setup(struct wsc_console *c, int no_color, int quiet, int verbo
 
 /* ---- reports ----------------------------------------------------------- */
 
-/* Fails before anything runs when a report could never be written. */
+/* Fails before anything runs when a report could never be written: the
+ * directory of a file to be replaced must be writable. What is written
+ * through (standard output, a device, a FIFO) is opened at the end. */
 static int check_report_dir(const char *path)
 {
-    if (!path)
+    char *target = NULL;
+    if (!path || wsc_report_target(path, &target) == WSC_REPORT_THROUGH)
         return 0;
-    char *copy = strdup(path);
+    char *copy = strdup(target ? target : path);
+    free(target);
     if (!copy)
         return -1;
     const char *dir = dirname(copy);
@@ -272,11 +277,25 @@ static int write_reports(const struct wsc_run_config *cfg,
 
 /* ---- signals ------------------------------------------------------------- */
 
+/* The signal that interrupted the run (SIGINT, SIGTERM, SIGHUP), and, with
+ * --jobs, the --fail-fast stop: in the parent "a worker failed", in a
+ * worker "stop starting tests". Both are inherited by workers. */
+static volatile sig_atomic_t interrupted, fail_fast_stop;
+
 static void on_signal(int sig)
 {
-    wsc_interrupted = sig;
+    interrupted = sig;
 }
 
+static void on_fail_fast(int sig)
+{
+    (void)sig;
+    fail_fast_stop = 1;
+}
+
+/* No SA_RESTART: a blocking call returns EINTR so the flag is seen. A
+ * closed standard output (`wscheck run ... | head -1`) must not kill the
+ * run before its reports are written: SIGPIPE is ignored. */
 static void install_signal_handlers(void)
 {
     struct sigaction sa;
@@ -285,6 +304,11 @@ static void install_signal_handlers(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = on_fail_fast;
+    sigaction(SIGUSR1, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
 }
 
 /* ---- parallel scenario files (--jobs) -------------------------------------- */
@@ -329,16 +353,34 @@ static int suite_from_json(const struct json_object *j, struct wsc_suite_result 
 
 struct worker {
     pid_t pid;
-    int fd;
+    int fd; /* -1 once read to EOF */
     struct wsc_buf out;
 };
+
+static pid_t run_pid; /* the parent of the workers */
+
+/* --fail-fast across files: a worker whose test failed tells the parent,
+ * which tells the other workers. */
+static void worker_on_result(const struct wsc_test *t, struct wsc_result *r, void *arg)
+{
+    (void)t;
+    (void)arg;
+    if (r->status == WSC_FAILED || r->status == WSC_ERROR)
+        kill(run_pid, SIGUSR1);
+}
 
 static void worker_main(int fd, const struct wsc_scenario *sc,
                         const struct wsc_registry *reg, const struct wsc_run_config *cfg)
 {
+    /* A worker killed with wscheck would go on running tests: it is told
+     * to stop as by SIGTERM, so its running check is killed too. */
+    wsc_die_with_parent(run_pid, SIGTERM);
     struct wsc_suite_result s;
     struct wsc_diag diag = {0};
-    int rc = wsc_run_scenario(sc, reg, &cfg->opts, &s, &diag);
+    struct wsc_run_options opts = cfg->opts;
+    if (opts.fail_fast)
+        opts.on_result = worker_on_result;
+    int rc = wsc_run_scenario(sc, reg, &opts, &s, &diag);
     struct json_object *j = rc == 0 ? suite_to_json(&s) : NULL;
     const char *text = j ? json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN) : "";
     size_t len = strlen(text);
@@ -354,20 +396,30 @@ static void worker_main(int fd, const struct wsc_scenario *sc,
     _exit(j ? 0 : 1);
 }
 
-/* Reads one worker's suite. On failure the suite gets one error result so
- * nothing is silently lost. */
-static void collect_worker(struct worker *w, struct wsc_suite_result *s)
+/* Reads what a worker has written so far; closes its pipe at EOF. */
+static void read_worker(struct worker *w)
 {
     char chunk[65536];
-    ssize_t n;
-    while ((n = read(w->fd, chunk, sizeof(chunk))) != 0) {
+    for (;;) {
+        ssize_t n = read(w->fd, chunk, sizeof(chunk));
+        if (n > 0) {
+            wsc_buf_append(&w->out, chunk, (size_t)n);
+            continue;
+        }
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0)
-            break;
-        wsc_buf_append(&w->out, chunk, (size_t)n);
+        if (n == 0 || errno != EAGAIN) {
+            close(w->fd);
+            w->fd = -1;
+        }
+        return;
     }
-    close(w->fd);
+}
+
+/* Turns a worker's output into its suite. On failure the suite gets one
+ * error result so nothing is silently lost. */
+static void collect_worker(struct worker *w, struct wsc_suite_result *s)
+{
     int st;
     while (waitpid(w->pid, &st, 0) < 0 && errno == EINTR)
         ;
@@ -396,7 +448,7 @@ static int start_worker(struct worker *w, const struct wsc_scenario *sc,
                         const struct wsc_registry *reg, const struct wsc_run_config *cfg)
 {
     int fds[2];
-    if (pipe(fds) < 0)
+    if (pipe2(fds, O_CLOEXEC) < 0)
         return -1;
     fflush(NULL);
     w->pid = fork();
@@ -410,12 +462,56 @@ static int start_worker(struct worker *w, const struct wsc_scenario *sc,
         worker_main(fds[1], sc, reg, cfg);
     }
     close(fds[1]);
+    fcntl(fds[0], F_SETFL, O_NONBLOCK);
     w->fd = fds[0];
     return 0;
 }
 
-/* Runs up to cfg->jobs files at once; each worker collects its pipe to EOF,
- * so they are collected in start order. */
+/* Passes an interruption or a --fail-fast stop on to the running workers,
+ * once each. */
+static void signal_workers(struct worker *ws, size_t from, size_t to, int *forwarded,
+                           int *stopped)
+{
+    if (interrupted && !*forwarded) {
+        *forwarded = 1;
+        for (size_t i = from; i < to; i++)
+            kill(ws[i].pid, (int)interrupted);
+    }
+    if (fail_fast_stop && !*stopped) {
+        *stopped = 1;
+        for (size_t i = from; i < to; i++)
+            kill(ws[i].pid, SIGUSR1);
+    }
+}
+
+/* Waits until the worker `first` has closed its pipe, reading every
+ * running worker's pipe meanwhile (a worker blocked on a full pipe would
+ * never finish) and passing signals on. */
+static void drain_until_done(struct worker *ws, size_t first, size_t started,
+                             int *forwarded, int *stopped)
+{
+    struct pollfd p[64];
+    while (ws[first].fd >= 0) {
+        signal_workers(ws, first, started, forwarded, stopped);
+        size_t n = 0;
+        for (size_t i = first; i < started && n < 64; i++)
+            p[n++] = (struct pollfd){ws[i].fd, POLLIN, 0};
+        if (poll(p, (nfds_t)n, 100) <= 0)
+            continue;
+        for (size_t i = first, k = 0; i < started && k < n; i++, k++)
+            if (ws[i].fd >= 0 && p[k].revents)
+                read_worker(&ws[i]);
+    }
+}
+
+static void hostname_of(char *host, size_t size)
+{
+    if (gethostname(host, size - 1) < 0)
+        snprintf(host, size, "localhost");
+    host[size - 1] = '\0';
+}
+
+/* Runs up to cfg->jobs files at once; results are kept in file order. */
 static int run_parallel(struct wsc_scenario **scs, size_t n,
                         const struct wsc_registry *reg, struct wsc_run_config *cfg,
                         struct wsc_run_result *rr)
@@ -423,10 +519,15 @@ static int run_parallel(struct wsc_scenario **scs, size_t n,
     struct worker *ws = calloc(n, sizeof(*ws));
     if (!ws)
         return -1;
+    char host[256];
+    hostname_of(host, sizeof(host));
+    run_pid = getpid();
     size_t started = 0, done = 0;
-    int rc = 0;
+    int rc = 0, forwarded = 0, stopped = 0;
     while (done < n) {
         while (started < n && started - done < (size_t)cfg->jobs) {
+            /* Files started after a --fail-fast stop run nothing. */
+            cfg->opts.skip_all = cfg->opts.skip_all || fail_fast_stop;
             if (start_worker(&ws[started], scs[started], reg, cfg) < 0) {
                 rc = -1;
                 break;
@@ -435,10 +536,11 @@ static int run_parallel(struct wsc_scenario **scs, size_t n,
         }
         if (rc < 0 && done == started)
             break;
+        drain_until_done(ws, done, started, &forwarded, &stopped);
         struct wsc_suite_result *s = &rr->suites[done];
         s->name = strdup(scs[done]->name);
         s->file = strdup(scs[done]->file);
-        s->hostname = strdup("localhost");
+        s->hostname = strdup(host);
         collect_worker(&ws[done], s);
         rr->n_suites++;
         done++;
@@ -471,8 +573,8 @@ static int run_sequential(struct wsc_scenario **scs, size_t n,
 
 static int exit_status(const struct wsc_run_result *rr)
 {
-    if (wsc_interrupted)
-        return 128 + (int)wsc_interrupted;
+    if (interrupted)
+        return 128 + (int)interrupted;
     return wsc_run_count(rr, WSC_FAILED) || wsc_run_count(rr, WSC_ERROR) ? WSC_EXIT_FAILED
                                                                          : WSC_EXIT_OK;
 }
@@ -518,6 +620,11 @@ int wsc_execute(struct wsc_scenario **scs, size_t n, const struct wsc_registry *
         return WSC_EXIT_INTERNAL;
     cfg->opts.cli_vars = cfg->cli_vars;
     cfg->opts.console = &cfg->console;
+    cfg->opts.interrupted = &interrupted;
+    cfg->opts.stop = &fail_fast_stop;
+    /* A report on standard output keeps it for itself. */
+    if (wsc_report_is_stdout(cfg->junit_path) || wsc_report_is_stdout(cfg->json_path))
+        cfg->console.out = stderr;
     install_signal_handlers();
     struct wsc_run_result rr = {0};
     rr.started = wsc_wallclock();

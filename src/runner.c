@@ -4,6 +4,7 @@
 #include "runner.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <poll.h>
 #include <stdio.h>
@@ -11,13 +12,14 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "context.h"
 #include "json_util.h"
 #include "child_report.h"
 #include "util.h"
-
-volatile sig_atomic_t wsc_interrupted;
 
 /* A check gets this long past its deadline to report before it is killed:
  * checks honour the deadline themselves and their own message is better
@@ -64,12 +66,31 @@ static struct json_object *run_check(const struct wsc_loaded_check *lc,
     return report;
 }
 
-static void child_main(int fd, const struct wsc_loaded_check *lc,
+void wsc_die_with_parent(pid_t parent, int sig)
+{
+#ifdef __linux__
+    if (prctl(PR_SET_PDEATHSIG, sig) < 0)
+        return;
+#else
+    (void)sig;
+#endif
+    /* The parent may have died before the request took effect. */
+    if (getppid() != parent)
+        _exit(70);
+}
+
+static void child_main(int fd, pid_t parent, const struct wsc_loaded_check *lc,
                        struct json_object *params, double timeout,
                        const struct wsc_vars *vars, int verbose)
 {
+    /* Its own process group, so that the runner can kill the check with
+     * every process it started; and it dies with the runner. */
+    setpgid(0, 0);
+    wsc_die_with_parent(parent, SIGKILL);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    signal(SIGUSR1, SIG_DFL);
     signal(SIGPIPE, SIG_IGN);
     struct json_object *report = run_check(lc, params, timeout, vars, verbose);
     if (report) {
@@ -87,40 +108,64 @@ static void child_main(int fd, const struct wsc_loaded_check *lc,
 struct attempt {
     struct wsc_buf report;
     int timed_out;
+    int interrupted;
     int status; /* waitpid status */
 };
 
-static void read_available(int fd, struct attempt *a, int *eof)
+static int is_interrupted(const struct wsc_run_options *o)
+{
+    return o->interrupted && *o->interrupted;
+}
+
+/* Reads what is in the pipe now; 1 at EOF or on an error. */
+static int read_available(int fd, struct attempt *a)
 {
     char chunk[16384];
-    ssize_t n = read(fd, chunk, sizeof(chunk));
-    if (n > 0) {
-        if (a->report.len + (size_t)n <= MAX_REPORT)
-            wsc_buf_append(&a->report, chunk, (size_t)n);
-    } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
-        *eof = 1;
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+        if (n > 0) {
+            if (a->report.len + (size_t)n <= MAX_REPORT)
+                wsc_buf_append(&a->report, chunk, (size_t)n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        return n == 0 || errno != EAGAIN;
     }
 }
 
-/* Collects the child's report until EOF, the deadline or an interruption. */
-static void supervise(pid_t pid, int fd, double kill_at, struct attempt *a)
+/* Collects the child's report until it exits (not until EOF: a helper it
+ * forked may hold the pipe open), the deadline or an interruption; then
+ * kills its process group, helpers included. */
+static void supervise(pid_t pid, int fd, double kill_at, const struct wsc_run_options *o,
+                      struct attempt *a)
 {
     int eof = 0;
-    while (!eof) {
+    for (;;) {
+        /* WNOWAIT: the exited check stays a zombie, so its pid (and group
+         * id) cannot be reused before its group is killed below. */
+        siginfo_t info = {0};
+        int w = waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT);
+        if ((w == 0 && info.si_pid == pid) || (w < 0 && errno != EINTR))
+            break;
         double left = kill_at - wsc_now();
-        if (left <= 0 || wsc_interrupted) {
-            a->timed_out = !wsc_interrupted;
+        if (left <= 0 || is_interrupted(o)) {
+            a->interrupted = is_interrupted(o);
+            a->timed_out = !a->interrupted;
+            kill(-pid, SIGKILL);
             kill(pid, SIGKILL);
             break;
         }
-        struct pollfd p = {fd, POLLIN, 0};
-        int ms = left > 0.1 ? 100 : (int)(left * 1000) + 1;
+        /* After EOF the child is about to exit: look again soon. */
+        struct pollfd p = {eof ? -1 : fd, POLLIN, 0};
+        int ms = eof ? 2 : left > 0.1 ? 100 : (int)(left * 1000) + 1;
         int r = poll(&p, 1, ms);
-        if (r > 0)
-            read_available(fd, a, &eof);
-        else if (r < 0 && errno != EINTR)
-            break;
+        if (r > 0 && !eof)
+            eof = read_available(fd, a);
     }
+    if (!eof)
+        read_available(fd, a); /* what it wrote before exiting */
+    kill(-pid, SIGKILL);
     while (waitpid(pid, &a->status, 0) < 0 && errno == EINTR)
         ;
 }
@@ -137,7 +182,7 @@ static void conclude(struct attempt *a, double timeout, struct wsc_result *r,
                      struct json_object **report)
 {
     *report = NULL;
-    if (wsc_interrupted && !a->timed_out && !a->report.len) {
+    if (a->interrupted) {
         set_message(r, WSC_SKIPPED, strdup("interrupted"));
         return;
     }
@@ -175,12 +220,14 @@ static int run_attempt_forked(const struct wsc_loaded_check *lc,
                               struct json_object **report)
 {
     int fds[2];
-    if (pipe(fds) < 0) {
+    /* Close-on-exec: a program the check runs must not hold the pipe. */
+    if (pipe2(fds, O_CLOEXEC) < 0) {
         set_message(r, WSC_ERROR, wsc_strdup_printf("pipe: %s", strerror(errno)));
         return -1;
     }
     fflush(NULL);
     double started = wsc_now();
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         close(fds[0]);
@@ -190,11 +237,15 @@ static int run_attempt_forked(const struct wsc_loaded_check *lc,
     }
     if (pid == 0) {
         close(fds[0]);
-        child_main(fds[1], lc, params, timeout, vars, o->verbose);
+        child_main(fds[1], parent, lc, params, timeout, vars, o->verbose);
     }
+    /* Both sides set the group: whichever runs first, a kill of the group
+     * reaches the check. */
+    setpgid(pid, pid);
     close(fds[1]);
+    fcntl(fds[0], F_SETFL, O_NONBLOCK);
     struct attempt a = {0};
-    supervise(pid, fds[0], started + timeout + KILL_GRACE, &a);
+    supervise(pid, fds[0], started + timeout + KILL_GRACE, o, &a);
     close(fds[0]);
     conclude(&a, timeout, r, report);
     wsc_buf_free(&a.report);
@@ -254,10 +305,10 @@ static void apply_strict(const struct wsc_run_options *o, struct wsc_result *r)
     set_message(r, WSC_FAILED, msg ? msg : strdup("warnings (--strict)"));
 }
 
-static void sleep_interruptible(double seconds)
+static void sleep_interruptible(double seconds, const struct wsc_run_options *o)
 {
     double until = wsc_now() + seconds;
-    while (!wsc_interrupted && wsc_now() < until)
+    while (!is_interrupted(o) && wsc_now() < until)
         poll(NULL, 0, 20);
 }
 
@@ -283,7 +334,7 @@ static void run_test(const struct wsc_test *t, const struct wsc_registry *reg,
         set_message(r, WSC_SKIPPED, strdup(t->skip));
         return;
     }
-    if (wsc_interrupted) {
+    if (is_interrupted(o)) {
         set_message(r, WSC_SKIPPED, strdup("interrupted"));
         return;
     }
@@ -294,8 +345,8 @@ static void run_test(const struct wsc_test *t, const struct wsc_registry *reg,
     }
     for (int attempt = 0; attempt <= retries; attempt++) {
         if (attempt > 0)
-            sleep_interruptible(t->retry_delay);
-        if (wsc_interrupted && attempt > 0)
+            sleep_interruptible(t->retry_delay, o);
+        if (is_interrupted(o) && attempt > 0)
             break;
         wsc_result_clear_attempt(r); /* a retry starts clean */
         r->attempts = attempt + 1;
@@ -351,6 +402,7 @@ int wsc_run_scenario(const struct wsc_scenario *sc, const struct wsc_registry *r
         if (!wsc_test_selected(t, o))
             continue;
         struct wsc_result *r = &out->tests[out->n_tests];
+        stop = stop || (o->stop && *o->stop);
         if (init_result(r, t) < 0) {
             wsc_result_clear(r);
             break;

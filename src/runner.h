@@ -3,6 +3,7 @@
 #define WSC_RUNNER_H
 
 #include <signal.h>
+#include <sys/types.h>
 #include "registry.h"
 #include "report.h"
 #include "result.h"
@@ -19,8 +20,15 @@ struct wsc_run_options {
     int fail_fast; /* stop after the first failed or errored test */
     int no_fork;   /* run checks in-process (debugging only) */
     int skip_all;  /* report every test as skipped (fail-fast
-                                  stopped an earlier file) */
-    int strict;    /* a test with warnings fails */
+                      stopped an earlier file) */
+    /* Set (by a signal handler) when the run is interrupted: the running
+     * test's process group is killed, it and the rest are skipped
+     * "interrupted". NULL: never. */
+    const volatile sig_atomic_t *interrupted;
+    /* Set when --fail-fast stopped another file running in parallel: the
+     * tests not started yet are skipped as after a failure. NULL: never. */
+    const volatile sig_atomic_t *stop;
+    int strict; /* a test with warnings fails */
     int verbose;
     const struct wsc_vars *cli_vars;
     const struct wsc_console *console; /* NULL: no console lines */
@@ -29,9 +37,10 @@ struct wsc_run_options {
     void *on_result_arg;
 };
 
-/* Set by the signal handlers of the CLI; the runner stops starting tests,
- * kills the running one and reports the rest as skipped "interrupted". */
-extern volatile sig_atomic_t wsc_interrupted;
+/* Makes the calling (just forked) process die with signal SIG when its
+ * parent PARENT dies (PR_SET_PDEATHSIG on Linux); exits at once when the
+ * parent is already gone. */
+void wsc_die_with_parent(pid_t parent, int sig);
 
 /* Runs one scenario; fills *out (which the caller clears). Returns 0, or -1
  * when the scenario's variables cannot be set up (reported through diag). */

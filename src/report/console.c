@@ -194,7 +194,9 @@ void wsc_console_test(const struct wsc_console *c, const struct wsc_suite_result
                       const struct wsc_result *r)
 {
     int bad = is_bad(r->status);
-    if (c->quiet && !bad)
+    /* A stream that failed (EPIPE: `| head -1` has gone) is not written
+     * again; the run and its report files go on. */
+    if ((c->quiet && !bad) || ferror(out_of(c)))
         return;
 
     FILE *f = out_of(c);
@@ -242,6 +244,8 @@ void wsc_console_test(const struct wsc_console *c, const struct wsc_suite_result
 void wsc_console_summary(const struct wsc_console *c, const struct wsc_run_result *r)
 {
     FILE *f = out_of(c);
+    if (ferror(f))
+        return;
     size_t failed = wsc_run_count(r, WSC_FAILED);
     size_t errors = wsc_run_count(r, WSC_ERROR);
     double seconds = r->duration >= 0 ? r->duration : 0;

@@ -2,11 +2,21 @@
  * and the reports (pass, fail, error, crash, hang, flaky, hostile text...). */
 #include <signal.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <wscheck/plugin.h>
+
+/* ASan's allocator aborts rather than fail a malloc under RLIMIT_AS. */
+#if defined(__SANITIZE_ADDRESS__)
+#define TESTKIT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TESTKIT_ASAN 1
+#endif
+#endif
 
 static const char *str_param(struct json_object *params, const char *key,
                              const char *dflt)
@@ -188,6 +198,98 @@ static void check_cases(struct wsc_ctx *ctx, struct json_object *params)
         wsc_fail(ctx, "%s", json_object_get_string(v));
 }
 
+/* Writes "PID PGID" of the calling process to the file `pid_file`. */
+static int record_pid(struct wsc_ctx *ctx, struct json_object *params)
+{
+    const char *path = str_param(params, "pid_file", NULL);
+    FILE *f = path ? fopen(path, "w") : NULL;
+    if (!f) {
+        wsc_error(ctx, "cannot write %s", path ? path : "(no pid_file)");
+        return -1;
+    }
+    fprintf(f, "%d %d\n", (int)getpid(), (int)getpgid(0));
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+/* Records its pid and process group, then hangs like `hang`: for tests
+ * that kill wscheck and look for the check afterwards. */
+static void check_pids(struct wsc_ctx *ctx, struct json_object *params)
+{
+    if (record_pid(ctx, params) < 0)
+        return;
+    for (;;)
+        pause();
+}
+
+/* Forks a helper that records its pid and sleeps forever, and passes at
+ * once: the helper holds the report pipe open. */
+static void check_fork_helper(struct wsc_ctx *ctx, struct json_object *params)
+{
+    pid_t pid = fork();
+    if (pid < 0) {
+        wsc_error(ctx, "fork failed");
+        return;
+    }
+    if (pid == 0) {
+        if (record_pid(ctx, params) < 0)
+            _exit(1);
+        for (;;)
+            pause();
+    }
+    wsc_note(ctx, "helper %d started", (int)pid);
+}
+
+/* Registers a secret of `megabytes` MB while the address space is too
+ * small to copy it, then fails with the secret in its message: nothing of
+ * it may be reported. */
+static void check_secret_oom(struct wsc_ctx *ctx, struct json_object *params)
+{
+#ifdef TESTKIT_ASAN
+    (void)params;
+    wsc_skip(ctx, "not under AddressSanitizer");
+    return;
+#endif
+    struct json_object *v;
+    size_t mb = json_object_object_get_ex(params, "megabytes", &v)
+                    ? (size_t)json_object_get_int(v)
+                    : 64;
+    size_t len = mb << 20;
+    char *secret = malloc(len + 1);
+    struct rlimit old, low;
+    if (!secret || getrlimit(RLIMIT_AS, &old) < 0) {
+        free(secret);
+        wsc_skip(ctx, "no memory for the test itself");
+        return;
+    }
+    memset(secret, 'k', len);
+    memcpy(secret, "TOPSECRET", 9);
+    secret[len] = '\0';
+    /* The process's size now (statm, in pages) and half a copy more. */
+    long pages = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f || fscanf(f, "%ld", &pages) != 1) {
+        if (f)
+            fclose(f);
+        free(secret);
+        wsc_skip(ctx, "no /proc/self/statm");
+        return;
+    }
+    fclose(f);
+    low = old;
+    low.rlim_cur = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + len / 2;
+    if (setrlimit(RLIMIT_AS, &low) < 0) {
+        free(secret);
+        wsc_skip(ctx, "cannot lower RLIMIT_AS");
+        return;
+    }
+    wsc_secret(ctx, secret);
+    setrlimit(RLIMIT_AS, &old);
+    wsc_note(ctx, "token %s", secret);
+    wsc_output(ctx, "token", json_object_new_string(secret));
+    wsc_fail(ctx, "rejected token %s", secret);
+    free(secret);
+}
+
 static const struct wsc_metric_decl pass_metrics[] = {
     {.name = "answer", .unit = "count", .summary = "always 42"},
     {.name = NULL},
@@ -268,6 +370,21 @@ static const struct wsc_check checks[] = {
          "\"cases\":{\"type\":\"object\",\"description\":\"case name: passed, failed, error or skipped\"},\"fail\":{\"type\":\"string\",\"description\":\"fails the test itself too\"}"),
      .run = check_cases,
      .flags = WSC_CHECK_CASES},
+    {.name = "pids",
+     .summary = "records its pid and process group to a file, then hangs",
+     .params_schema =
+         "{\"type\":\"object\",\"required\":[\"pid_file\"],\"properties\":{\"pid_file\":{\"type\":\"string\",\"description\":\"where to write PID PGID\"}}}",
+     .run = check_pids},
+    {.name = "fork_helper",
+     .summary = "forks a helper that records its pid and sleeps; passes at once",
+     .params_schema =
+         "{\"type\":\"object\",\"required\":[\"pid_file\"],\"properties\":{\"pid_file\":{\"type\":\"string\",\"description\":\"where the helper writes PID PGID\"}}}",
+     .run = check_fork_helper},
+    {.name = "secret_oom",
+     .summary = "registers a secret it has no memory to copy, then leaks it",
+     .params_schema = OBJ(
+         "\"megabytes\":{\"type\":\"integer\",\"default\":64,\"description\":\"size of the secret\"}"),
+     .run = check_secret_oom},
     {.name = NULL},
 };
 

@@ -11,6 +11,14 @@
 #include "runner.h"
 #include "scenario.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define RUNNER_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RUNNER_TEST_ASAN 1
+#endif
+#endif
+
 static struct wsc_registry reg;
 static char plugin_dir[4096], broken_dir[4096];
 
@@ -138,10 +146,12 @@ static void test_retries(void)
     unlink(counter);
 }
 
+static volatile sig_atomic_t interrupted;
+
 static void on_alarm(int sig)
 {
     (void)sig;
-    wsc_interrupted = SIGINT;
+    interrupted = SIGINT;
 }
 
 static void test_interruption(void)
@@ -149,6 +159,7 @@ static void test_interruption(void)
     signal(SIGALRM, on_alarm);
     alarm(1);
     struct wsc_run_options o = defaults();
+    o.interrupted = &interrupted;
     struct wsc_suite_result s = run_text(
         "{\"name\":\"s\",\"tests\":["
         "{\"name\":\"quick\",\"plugin\":\"testkit\",\"check\":\"pass\"},"
@@ -156,7 +167,7 @@ static void test_interruption(void)
         "{\"name\":\"never\",\"plugin\":\"testkit\",\"check\":\"pass\"}]}",
         &o);
     alarm(0);
-    wsc_interrupted = 0;
+    interrupted = 0;
     CU_ASSERT_EQUAL_FATAL(s.n_tests, 3);
     CU_ASSERT_EQUAL(s.tests[0].status, WSC_PASSED);
     CU_ASSERT_EQUAL(s.tests[1].status, WSC_SKIPPED);
@@ -240,6 +251,118 @@ static void test_secret_redacted(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(s.tests[0].message, "***"));
     CU_ASSERT_PTR_NULL(strstr(s.tests[0].log, "hunter2"));
     CU_ASSERT_PTR_NULL(strstr(json_object_to_json_string(s.tests[0].trace), "hunter2"));
+    wsc_suite_result_clear(&s);
+}
+
+/* Reads "PID PGID" written by a testkit check; 0 when absent. */
+static pid_t read_pids(const char *path, pid_t *pgid)
+{
+    int pid = 0, group = 0;
+    FILE *f = fopen(path, "r");
+    if (f) {
+        if (fscanf(f, "%d %d", &pid, &group) != 2)
+            pid = 0;
+        fclose(f);
+    }
+    *pgid = group;
+    return pid;
+}
+
+/* Is PID a live process (a zombie waiting for init is not)? Waits up to
+ * 10 s for it to go. */
+static int still_alive(pid_t pid)
+{
+    for (int i = 0; i < 1000; i++) {
+        char path[64], state = 0;
+        snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+        FILE *f = fopen(path, "r");
+        int ok = f && fscanf(f, "%*d (%*[^)]) %c", &state) == 1;
+        if (f)
+            fclose(f);
+        if (kill(pid, 0) < 0 || (ok && state == 'Z'))
+            return 0;
+        usleep(10000);
+    }
+    return 1;
+}
+
+static void pid_file_test(const char *check, double timeout, struct wsc_suite_result *s,
+                          pid_t *pid, pid_t *pgid)
+{
+    char path[] = "/tmp/wscheck-pids.XXXXXX", text[1024];
+    int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    close(fd);
+    snprintf(text, sizeof text,
+             "{\"name\":\"s\",\"tests\":[{\"name\":\"x\",\"plugin\":\"testkit\","
+             "\"check\":\"%s\",\"timeout\":%g,\"params\":{\"pid_file\":\"%s\"}}]}",
+             check, timeout, path);
+    struct wsc_run_options o = defaults();
+    *s = run_text(text, &o);
+    *pid = read_pids(path, pgid);
+    unlink(path);
+}
+
+/* The runner waits for the check's exit, not for EOF on its pipe, and
+ * kills what the check left running. */
+static void test_forked_helper(void)
+{
+    struct wsc_suite_result s;
+    pid_t pid, pgid;
+    pid_file_test("fork_helper", 5, &s, &pid, &pgid);
+    CU_ASSERT_EQUAL_FATAL(s.n_tests, 1);
+    if (s.tests[0].status != WSC_PASSED)
+        printf("# %s\n", s.tests[0].message ? s.tests[0].message : "");
+    CU_ASSERT_EQUAL(s.tests[0].status, WSC_PASSED);
+    CU_ASSERT_FATAL(pid > 0);
+    CU_ASSERT_FALSE(still_alive(pid));
+    if (still_alive(pid))
+        kill(pid, SIGKILL);
+    wsc_suite_result_clear(&s);
+}
+
+/* A check runs in its own process group, killed at the timeout. */
+static void test_own_process_group(void)
+{
+    struct wsc_suite_result s;
+    pid_t pid, pgid;
+    pid_file_test("pids", 0.3, &s, &pid, &pgid);
+    CU_ASSERT_EQUAL_FATAL(s.n_tests, 1);
+    CU_ASSERT_STRING_EQUAL(s.tests[0].message, "timed out after 0.3 s");
+    CU_ASSERT_FATAL(pid > 0);
+    CU_ASSERT_EQUAL(pgid, pid);
+    CU_ASSERT_NOT_EQUAL(pgid, getpgid(0));
+    CU_ASSERT_FALSE(still_alive(pid));
+    wsc_suite_result_clear(&s);
+}
+
+/* A secret that cannot be kept fails closed: an error, nothing of it in
+ * the result. */
+static void test_secret_fails_closed(void)
+{
+    struct wsc_run_options o = defaults();
+    struct wsc_suite_result s =
+        run_text("{\"name\":\"s\",\"tests\":[{\"name\":\"x\",\"plugin\":\"testkit\","
+                 "\"check\":\"secret_oom\",\"params\":{\"megabytes\":64}}]}",
+                 &o);
+    CU_ASSERT_EQUAL_FATAL(s.n_tests, 1);
+    struct wsc_result *r = &s.tests[0];
+    struct json_object *j = wsc_result_to_json(r);
+    const char *all = json_object_to_json_string(j);
+    if (r->status != WSC_ERROR)
+        printf("# %s: %.200s\n", wsc_status_name(r->status),
+               r->message ? r->message : "");
+#ifdef RUNNER_TEST_ASAN
+    /* ASan's allocator aborts instead of failing: the plain build tests it. */
+    CU_ASSERT_EQUAL(r->status, WSC_SKIPPED);
+    json_object_put(j);
+    wsc_suite_result_clear(&s);
+    return;
+#endif
+    CU_ASSERT_EQUAL(r->status, WSC_ERROR);
+    CU_ASSERT(r->message && strstr(r->message, "secret"));
+    CU_ASSERT_PTR_NULL(strstr(all, "TOPSECRET"));
+    json_object_put(j);
     wsc_suite_result_clear(&s);
 }
 
@@ -328,6 +451,9 @@ static CU_TestInfo runner_tests[] = {
     {"check-set variables and deferred params", test_setvar_and_deferred},
     {"fail-fast and tag selection", test_fail_fast_and_filters},
     {"secrets are redacted", test_secret_redacted},
+    {"a check's forked helper: passes, then killed", test_forked_helper},
+    {"a check runs in its own process group", test_own_process_group},
+    {"a secret that cannot be kept fails closed", test_secret_fails_closed},
     CU_TEST_INFO_NULL,
 };
 

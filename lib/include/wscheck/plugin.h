@@ -201,7 +201,8 @@ WSC_EXPORT int wsc_sleep(const struct wsc_ctx *ctx, double seconds);
 /* ---- Traces, secrets, logging -------------------------------------------- */
 
 /* Registers a secret: it is replaced by "***" in messages, notes, traces and
- * outputs from now on. */
+ * outputs from now on. Fails closed: when it cannot be kept (out of memory)
+ * the test is an error and nothing the check recorded is reported. */
 WSC_EXPORT void wsc_secret(struct wsc_ctx *ctx, const char *secret);
 /* Records one frame or event: dir "send", "recv" or "info"; kind e.g. "text",
  * "binary", "ping", "pong", "close", "http". At most 64 bytes of data are kept. */
