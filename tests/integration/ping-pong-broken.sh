@@ -6,12 +6,8 @@
 . "$top_srcdir/tests/integration/ping-pong-common.sh"
 
 T=$WSC_TMP
-VARS=()
-for mode in bad-accept no-upgrade unoffered-subprotocol silent close-mid-frame \
-            oversize-frame never-answers-close close-no-frame; do
-    start_raw_peer "$mode" || { not_ok "raw peer $mode starts"; finish; exit 1; }
-    VARS+=(--var "${mode//-/_}=$PEER_URL")
-done
+start_raw_peers bad-accept no-upgrade unoffered-subprotocol silent close-mid-frame \
+            oversize-frame never-answers-close close-no-frame
 
 cat >"$T/broken.json" <<'JSON'
 {

@@ -27,6 +27,17 @@ start_raw_peer() {
     PEER_URL=$(wait_for_line "$WSC_TMP/peer_raw.$1.log" '^ws://127\.0\.0\.1:[0-9]+')
 }
 
+# start_raw_peers MODE...: one raw peer per mode; VARS gets a
+# "--var MODE=URL" pair for each (dashes in MODE become underscores).
+start_raw_peers() {
+    local mode
+    VARS=()
+    for mode in "$@"; do
+        start_raw_peer "$mode" || { not_ok "raw peer $mode starts"; finish; exit 1; }
+        VARS+=(--var "${mode//-/_}=$PEER_URL")
+    done
+}
+
 # report_status FILE NAME STATUS: one test's status.
 report_status() {
     local got

@@ -7,11 +7,7 @@
 . "$top_srcdir/tests/integration/ping-pong-common.sh"
 
 T=$WSC_TMP
-VARS=()
-for mode in early-pongs unsolicited-pongs bad-text; do
-    start_raw_peer "$mode" || { not_ok "raw peer $mode starts"; finish; exit 1; }
-    VARS+=(--var "${mode//-/_}=$PEER_URL")
-done
+start_raw_peers early-pongs unsolicited-pongs bad-text
 
 cat >"$T/proto.json" <<'JSON'
 {
