@@ -468,27 +468,23 @@ static char *transfer_error(CURL *c, CURLcode rc, const struct transfer *t,
 
 /* ---- The request ----------------------------------------------------------- */
 
+/* The time a request may take, and in *named the limit a timeout message
+ * names: the one the user set that was the bound (the request's timeout,
+ * else the test's), not the time that happened to be left when the request
+ * started. */
 static double request_seconds(const struct wsc_ctx *ctx,
-                              const struct wsc_http_request *req)
+                              const struct wsc_http_request *req, double *named)
 {
     double s = req->timeout > 0 ? req->timeout : 0;
+    *named = s;
     if (ctx) {
         double left = wsc_remaining(ctx);
-        if (s <= 0 || left < s)
+        if (s <= 0 || left < s) {
             s = left;
+            *named = wsc_timeout(ctx);
+        }
     }
     return s;
-}
-
-/* The limit a timeout message names: the one the user set that applied
- * (the request's timeout, else the test's), not the time that happened to
- * be left when the request started. */
-static double limit_seconds(const struct wsc_ctx *ctx, const struct wsc_http_request *req)
-{
-    double s = request_seconds(ctx, req);
-    if (req->timeout > 0 && req->timeout <= s + 0.05)
-        return req->timeout;
-    return ctx ? wsc_timeout(ctx) : s;
 }
 
 static int valid_method(const char *m)
@@ -504,7 +500,8 @@ static int perform(CURL *c, struct wsc_ctx *ctx, const struct wsc_http_request *
                    const char *method, const char *what, struct wsc_http_response *resp,
                    char **err)
 {
-    double seconds = request_seconds(ctx, req);
+    double named_limit;
+    double seconds = request_seconds(ctx, req, &named_limit);
     long timeout_ms = (long)(seconds * 1000.0);
     if (timeout_ms < 1) {
         *err = wsc_strdup_printf("%s: no time left before the test's deadline", what);
@@ -545,7 +542,7 @@ static int perform(CURL *c, struct wsc_ctx *ctx, const struct wsc_http_request *
         goto out;
     }
     if (cc != CURLE_OK) {
-        *err = transfer_error(c, cc, &t, what, errbuf, limit_seconds(ctx, req));
+        *err = transfer_error(c, cc, &t, what, errbuf, named_limit);
         goto out;
     }
     if (read_response(c, &t, resp) != 0) {

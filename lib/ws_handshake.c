@@ -369,24 +369,15 @@ static void trace_answer(struct wsc_ws *ws)
     ws_trace(ws, "recv", "http", line, strlen(line));
 }
 
-/* The sentence for a failed curl_easy_perform() before any answer. */
-static enum wsc_ws_result transport_failure(struct wsc_ws *ws, CURLcode rc,
-                                            double started, double connect_deadline)
+/* The sentence for a failed curl_easy_perform() before any answer; `limit`
+ * is the wait to name in a timeout (see handshake()). */
+static enum wsc_ws_result transport_failure(struct wsc_ws *ws, CURLcode rc, double limit,
+                                            double connect_deadline)
 {
     const char *detail = ws->curl_err[0] ? ws->curl_err : curl_easy_strerror(rc);
-    if (rc == CURLE_OPERATION_TIMEDOUT || wsc_now() >= connect_deadline) {
-        /* The limit as the user set it when connect_timeout or the test's
-         * timeout was the bound; else the time that was left, to a tenth (a
-         * loaded machine starts the handshake a little after the caller
-         * computed its deadline). */
-        double limit = connect_deadline - started;
-        if (ws->opt.connect_timeout > 0 && ws->opt.connect_timeout <= limit + 0.05)
-            limit = ws->opt.connect_timeout;
-        else if (ws->ctx && wsc_deadline(ws->ctx) <= connect_deadline)
-            limit = wsc_timeout(ws->ctx); /* the test's timeout was the bound */
+    if (rc == CURLE_OPERATION_TIMEDOUT || wsc_now() >= connect_deadline)
         return ws_fail(ws, "no upgrade answer from %s within %.1f s (%s)", ws->opt.url,
                        limit, detail);
-    }
     if (rc == CURLE_COULDNT_CONNECT) {
         /* worded like the HTTP helper's: "connect to HOST:PORT failed: ..." */
         char *m = wsc_curl_connect_error(ws->curl, ws->opt.url, detail);
@@ -432,9 +423,18 @@ static enum wsc_ws_result handshake(struct wsc_ws *ws, int flags)
 {
     double started = wsc_now();
     double connect_deadline = ws_effective_deadline(ws, 0);
+    /* A timeout names the limit the user set, whichever was the bound
+     * (connect_timeout, else the test's timeout); else the time that was
+     * left, to a tenth in the message (a loaded machine starts the handshake
+     * a little after the caller computed its deadline). */
+    double limit = connect_deadline - started;
+    if (ws->ctx && wsc_deadline(ws->ctx) <= connect_deadline)
+        limit = wsc_timeout(ws->ctx);
     if (ws->opt.connect_timeout > 0 &&
-        started + ws->opt.connect_timeout < connect_deadline)
+        started + ws->opt.connect_timeout < connect_deadline) {
         connect_deadline = started + ws->opt.connect_timeout;
+        limit = ws->opt.connect_timeout;
+    }
 
     if (make_key(ws->key) != 0)
         return ws_fail(ws, "cannot make a Sec-WebSocket-Key: no randomness");
@@ -449,7 +449,7 @@ static enum wsc_ws_result handshake(struct wsc_ws *ws, int flags)
     if (status_line_invalid(ws) < 0)
         return WSC_WS_ERROR;
     if (ws->http_status == 0)
-        return transport_failure(ws, rc, started, connect_deadline);
+        return transport_failure(ws, rc, limit, connect_deadline);
 
     collect_headers(ws);
     trace_answer(ws);
