@@ -30,6 +30,22 @@ check() {
 
 finish() { echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; }
 
+# wait_bounded SECONDS PID [SIGNAL]: waits for the background job PID and
+# returns its status; sends it SIGNAL (TERM) when it still runs after
+# SECONDS. It polls rather than starting a guard subshell to kill PID: a
+# subshell signalled right after its fork can run this shell's traps, and
+# so the cleanup that removes $WSC_TMP.
+wait_bounded() {
+    local pid=$2 sig=${3:-TERM} i=0 state=""
+    while [ "$i" -lt $(($1 * 20)) ]; do
+        state=$(sed 's/^.*) \(.\).*/\1/' "/proc/$pid/stat" 2>/dev/null)
+        { [ -z "$state" ] || [ "$state" = Z ]; } && break
+        sleep 0.05; i=$((i + 1))
+    done
+    [ -n "$state" ] && [ "$state" != Z ] && kill -"$sig" "$pid" 2>/dev/null
+    wait "$pid"
+}
+
 # skip_all REASON: skips the whole script (the TAP plan "1..0 # SKIP
 # REASON"). Only before the first case.
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }

@@ -31,10 +31,7 @@ WSC_PIDS="$WSC_PIDS $reader"
 run_wscheck run --junit "$T/junit.fifo" "$T/ok.json"
 expect_status 1 "--junit to a FIFO exits 1 for the failure"
 # Bounded: a wscheck that replaced the FIFO never opens it for the reader.
-( sleep 10; kill "$reader" 2>/dev/null ) &
-guard=$!
-wait "$reader"
-kill "$guard" 2>/dev/null; wait "$guard" 2>/dev/null
+wait_bounded 10 "$reader"
 check "the reader of the FIFO got the JUnit report" validate_junit "$T/junit.read"
 check "the FIFO is still a FIFO" test -p "$T/junit.fifo"
 

@@ -56,10 +56,7 @@ for sig in TERM INT HUP; do
     check "--jobs: both checks are running ($sig)" sh -c "$(declare -f wait_file); wait_file '$T/pid-a' && wait_file '$T/pid-b'"
     kill -"$sig" "$pid"
     # Bounded: a run that ignores the signal is killed after 20 s.
-    ( sleep 20; kill -KILL "$pid" 2>/dev/null ) &
-    guard=$!
-    wait "$pid"; status=$?
-    kill "$guard" 2>/dev/null; wait "$guard" 2>/dev/null
+    wait_bounded 20 "$pid" KILL; status=$?
     out=$(cat "$T/run.log"); err=""
     expect_status "$code" "--jobs: SIG$sig ends the run with $code"
     check "--jobs: SIG$sig: the running and unstarted tests are skipped as interrupted" \
