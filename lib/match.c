@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <wscheck/json.h>
+
 #include "json_util.h"
 #include "json_pointer_build.h"
 #include "util.h"
@@ -209,6 +211,8 @@ struct op {
 static const struct op *find_op(const char *name);
 static int check_value(struct walk *w, const struct json_object *exp);
 static int match_value(struct walk *w, const struct json_object *exp,
+                       const struct json_object *act, int present);
+static int match_child(struct walk *w, size_t old, const struct json_object *exp,
                        const struct json_object *act, int present);
 
 static int check_boolean(struct walk *w, const struct op *op,
@@ -518,6 +522,70 @@ static int match_len(struct walk *w, const struct op *op, const struct json_obje
     return fail(w, "expected length %llu, got %zu", (unsigned long long)want, got);
 }
 
+/* ---- $json: a string holding JSON ------------------------------------------- */
+
+/* The argument of $json is an expectation for the parsed value, checked like
+ * any other under ".../$json". */
+static int check_json(struct walk *w, const struct op *op, const struct json_object *arg)
+{
+    return check_contains(w, op, arg);
+}
+
+/* Parses the whole of a string as one JSON value (whitespace around it is
+ * fine). Returns 1 with *out set (NULL for a JSON null), else 0 with *why. */
+static int parse_embedded(const struct json_object *s, struct json_object **out,
+                          const char **why)
+{
+    const char *text = json_object_get_string((struct json_object *)s);
+    size_t len = (size_t)json_object_get_string_len(s), used;
+    *out = NULL;
+    struct json_tokener *tok = wsc_json_tokener_new();
+    if (!tok) {
+        *why = "out of memory";
+        return 0;
+    }
+    /* The terminating NUL goes in too: it is what ends a number or a
+     * literal at the end of the text ("5"), which json-c otherwise waits on. */
+    struct json_object *v = json_tokener_parse_ex(tok, text, (int)len + 1);
+    enum json_tokener_error e = json_tokener_get_error(tok);
+    used = e == json_tokener_success ? json_tokener_get_parse_end(tok) : 0;
+    while (used < len && text[used] && strchr(" \t\r\n", text[used]))
+        used++;
+    if (len == 0)
+        *why = "empty";
+    else if (e == json_tokener_continue)
+        *why = "it ends early";
+    else if (e != json_tokener_success)
+        *why = wsc_json_error_desc(tok, e);
+    else if (used < len)
+        *why = "text after the JSON value";
+    json_tokener_free(tok);
+    if (len == 0 || e != json_tokener_success || used < len) {
+        json_object_put(v);
+        return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+static int match_json(struct walk *w, const struct op *op, const struct json_object *arg,
+                      const struct json_object *act, int present)
+{
+    struct shown s;
+    const char *why = NULL;
+    struct json_object *v = NULL;
+    if (!present)
+        return fail_missing(w, "a string holding JSON");
+    if (!json_object_is_type(act, json_type_string))
+        return fail(w, "expected a string holding JSON, got %s", show(&s, act));
+    if (!parse_embedded(act, &v, &why))
+        return fail(w, "expected a string holding JSON, got %s (not JSON: %s)",
+                    show(&s, act), why);
+    int ok = match_child(w, path_push_key(&w->path, op->name), arg, v, 1);
+    json_object_put(v);
+    return ok;
+}
+
 static const struct op operators[] = {
     {"$regex", check_regex, match_regex},
     {"$type", check_type, match_type},
@@ -530,6 +598,7 @@ static const struct op operators[] = {
     {"$len", check_len, match_len},
     {"$any", check_boolean, match_any},
     {"$in", check_in, match_in},
+    {"$json", check_json, match_json},
 };
 
 static const struct op *find_op(const char *name)

@@ -400,6 +400,46 @@ static void test_len(void)
     MISMATCH("{\"a\":{\"$len\":3}}", "{}", "/a: missing (expected length 3)");
 }
 
+static void test_json(void)
+{
+    MATCH("{\"$json\":{\"type\":\"ok\"}}", "\"{\\\"type\\\":\\\"ok\\\",\\\"n\\\":1}\"");
+    MATCH("{\"$json\":5}", "\"5\"");
+    MATCH("{\"$json\":5}", "\" 5\\n\"");
+    MATCH("{\"$json\":null}", "\"null\"");
+    MATCH("{\"$json\":[1,{\"$gt\":1}]}", "\"[1, 2]\"");
+    MATCH("{\"$json\":{\"$type\":\"string\"}}", "\"\\\"x\\\"\"");
+    /* operators beside $json apply to the string itself */
+    MATCH("{\"$json\":{\"a\":1},\"$contains\":\"a\"}", "\"{\\\"a\\\":1}\"");
+    /* nested: a string holding JSON holding a string holding JSON */
+    MATCH("{\"t\":{\"$json\":{\"u\":{\"$json\":{\"v\":true}}}}}",
+          "{\"t\":\"{\\\"u\\\":\\\"{\\\\\\\"v\\\\\\\":true}\\\"}\"}");
+    MISMATCH("{\"text\":{\"$json\":{\"type\":\"ok\"}}}",
+             "{\"text\":\"{\\\"type\\\":\\\"error\\\"}\"}",
+             "/text/$json/type: expected \"ok\", got \"error\"");
+    MISMATCH("{\"$json\":{\"type\":\"ok\"}}", "\"[]\"",
+             "/$json: expected {\"type\":\"ok\"}, got []");
+    MISMATCH("{\"$json\":{\"a\":1}}", "{\"a\":1}",
+             "/: expected a string holding JSON, got {\"a\":1}");
+    MISMATCH("{\"$json\":1}", "1", "/: expected a string holding JSON, got 1");
+    MISMATCH("{\"t\":{\"$json\":1}}", "{\"t\":null}",
+             "/t: expected a string holding JSON, got null");
+    MISMATCH("{\"t\":{\"$json\":1}}", "{}",
+             "/t: missing (expected a string holding JSON)");
+    MISMATCH(
+        "{\"$json\":{}}", "\"hello\"",
+        "/: expected a string holding JSON, got \"hello\" (not JSON: unexpected character)");
+    MISMATCH(
+        "{\"$json\":{}}", "\"{\\\"a\\\":\"",
+        "/: expected a string holding JSON, got \"{\\\"a\\\":\" (not JSON: unexpected end of data)");
+    MISMATCH("{\"$json\":{}}", "\"\"",
+             "/: expected a string holding JSON, got \"\" (not JSON: empty)");
+    MISMATCH(
+        "{\"$json\":1}", "\"1 2\"",
+        "/: expected a string holding JSON, got \"1 2\" (not JSON: text after the JSON value)");
+    /* a malformed argument is reported whatever the string holds */
+    MISMATCH("{\"$json\":{\"$nope\":1}}", "\"1\"", "/$json: unknown operator $nope");
+}
+
 /* ---- Malformed expectations while matching ------------------------------------------ */
 
 static void test_match_malformed(void)
@@ -592,6 +632,8 @@ static void test_check_valid(void)
     VALID("{\"$contains\":{\"id\":{\"$gt\":1}}}");
     VALID("{\"$contains\":null}");
     VALID("{\"$schema\":1,\"a\":2}");
+    VALID("{\"$json\":{\"type\":\"ok\",\"n\":{\"$gt\":1}}}");
+    VALID("{\"$json\":null}");
 }
 
 static void test_check_errors(void)
@@ -626,6 +668,8 @@ static void test_check_errors(void)
     INVALID("{\"a\":{\"$in\":[]}}", "/a: $in needs a non-empty array of values, got []");
     INVALID("{\"a\":{\"$in\":[1,{\"$lt\":\"x\"}]}}",
             "/a/$in/1: $lt needs a number, got \"x\"");
+    INVALID("{\"text\":{\"$json\":{\"n\":{\"$gt\":\"1\"}}}}",
+            "/text/$json/n: $gt needs a number, got \"1\"");
 }
 
 static void test_check_paths(void)
@@ -670,6 +714,7 @@ static CU_TestInfo operator_tests[] = {
     {"$contains", test_contains},
     {"$len", test_len},
     {"$in", test_in},
+    {"$json", test_json},
     {"malformed while matching", test_match_malformed},
     CU_TEST_INFO_NULL,
 };

@@ -19,6 +19,10 @@
  *   {"$in": [200, 204]}    one of these: each element is an expectation
  *                          (a value or an operator object) and one must
  *                          match, e.g. {"$in": [1000, 1001, {"$gte": 4000}]}
+ *   {"$json": e}           a string holding one JSON value (whitespace
+ *                          around it allowed) whose parsed value matches the
+ *                          expectation e; paths inside continue after
+ *                          "$json": /text/$json/type
  * A key that the actual value lacks fails unless its expectation accepts an
  * absent value ({"$exists": false}, {"$any": false}).
  *
@@ -32,6 +36,7 @@
  *   /tags: expected 2 elements, got 3
  *   /: expected type integer, got string "x"
  *   /status: expected one of [200,204], got 500
+ *   /text: expected a string holding JSON, got "hi" (not JSON: unexpected character)
  * Shown values follow wscheck/render.h (control characters escaped).
  */
 #ifndef WSCHECK_MATCH_H
@@ -59,7 +64,7 @@ WSC_EXPORT int wsc_match(const struct json_object *expected,
 /* Checks that an expectation is well formed: known operators, arguments of
  * the right type ($len a non-negative integer, $type a known type name,
  * $regex a string that compiles, $exists and $any booleans, comparisons
- * numbers, $in a non-empty array), no operator mixed with plain keys,
+ * numbers, $in a non-empty array, $json any expectation), no operator mixed with plain keys,
  * recursively (the values of $contains and $in included). Returns NULL when
  * it is, else a malloc'ed message naming the JSON Pointer of the offending
  * object in the expectation, e.g. `/a: unknown operator $foo`. */
