@@ -1,5 +1,6 @@
 /* The conversation steps that act on the connection or wait for control
- * frames: send, send_binary, ping, expect_pong, close, expect_close, sleep. */
+ * frames: send, send_binary, ping, expect_pong, close, expect_close, sleep,
+ * connect. */
 #include "conversation.h"
 
 #include <stdlib.h>
@@ -7,9 +8,9 @@
 
 static int fail_if_closed(struct wsb_convo *c, size_t index, const struct wsb_step *s)
 {
-    if (!c->closed && !wsc_ws_is_closed(c->ws))
+    if (!c->cur->closed && !wsc_ws_is_closed(c->cur->ws))
         return 0;
-    int code = wsc_ws_peer_close_code(c->ws);
+    int code = wsc_ws_peer_close_code(c->cur->ws);
     if (code)
         return wsb_step_fail(c, index, s,
                              "the connection is closed (the peer's close: %d)", code);
@@ -23,15 +24,15 @@ int wsb_run_send(struct wsb_convo *c, size_t index, const struct wsb_step *s)
     double t = wsc_now();
     enum wsc_ws_result r;
     if (s->action == WSB_SEND_BINARY)
-        r = wsc_ws_send_binary(c->ws, s->bytes, s->n_bytes);
+        r = wsc_ws_send_binary(c->cur->ws, s->bytes, s->n_bytes);
     else if (s->text)
-        r = wsc_ws_send_text(c->ws, s->text, s->text_len);
+        r = wsc_ws_send_text(c->cur->ws, s->text, s->text_len);
     else
-        r = wsc_ws_send_json(c->ws, s->value);
+        r = wsc_ws_send_json(c->cur->ws, s->value);
     if (r != WSC_WS_OK)
-        return wsb_step_fail(c, index, s, "%s", wsc_ws_error(c->ws));
-    c->sent++;
-    c->sent_at = t;
+        return wsb_step_fail(c, index, s, "%s", wsc_ws_error(c->cur->ws));
+    c->cur->sent++;
+    c->cur->sent_at = t;
     return 0;
 }
 
@@ -40,9 +41,9 @@ int wsb_run_ping(struct wsb_convo *c, size_t index, const struct wsb_step *s)
     if (fail_if_closed(c, index, s) < 0)
         return -1;
     double t = wsc_now();
-    if (wsc_ws_send_ping(c->ws, s->text, s->text_len) != WSC_WS_OK)
-        return wsb_step_fail(c, index, s, "%s", wsc_ws_error(c->ws));
-    c->ping_at = t;
+    if (wsc_ws_send_ping(c->cur->ws, s->text, s->text_len) != WSC_WS_OK)
+        return wsb_step_fail(c, index, s, "%s", wsc_ws_error(c->cur->ws));
+    c->cur->ping_at = t;
     return 0;
 }
 
@@ -61,8 +62,8 @@ int wsb_run_expect_pong(struct wsb_convo *c, size_t index, const struct wsb_step
         int same = m.kind == WSC_WS_PONG && m.len == s->text_len &&
                    memcmp(m.data, s->text, m.len) == 0;
         if (same) {
-            wsb_record_rtt(c, index, c->ping_at, m.at);
-            c->ping_at = 0;
+            wsb_record_rtt(c, index, c->cur->ping_at, m.at);
+            c->cur->ping_at = 0;
             wsb_msg_free(&m);
             return 0;
         }
@@ -84,10 +85,10 @@ int wsb_run_close(struct wsb_convo *c, size_t index, const struct wsb_step *s)
         return -1;
     double within;
     double deadline = wsb_step_deadline(c, s, WSB_DEFAULT_WITHIN, &within);
-    enum wsc_ws_result r = wsc_ws_close(c->ws, s->code, s->reason, deadline);
-    c->closed = 1;
+    enum wsc_ws_result r = wsc_ws_close(c->cur->ws, s->code, s->reason, deadline);
+    c->cur->closed = 1;
     if (r != WSC_WS_OK)
-        return wsb_step_fail(c, index, s, "%s", wsc_ws_error(c->ws));
+        return wsb_step_fail(c, index, s, "%s", wsc_ws_error(c->cur->ws));
     return 0;
 }
 
@@ -135,9 +136,9 @@ int wsb_run_expect_close(struct wsb_convo *c, size_t index, const struct wsb_ste
     for (;;) {
         struct wsb_msg m;
         enum wsc_ws_result r = wsb_next_message(c, WSC_WS_DATA, deadline, &m);
-        if (r == WSC_WS_CLOSED && wsc_ws_peer_close_code(c->ws))
-            return check_close(c, index, s, wsc_ws_peer_close_code(c->ws),
-                               wsc_ws_peer_close_reason(c->ws));
+        if (r == WSC_WS_CLOSED && wsc_ws_peer_close_code(c->cur->ws))
+            return check_close(c, index, s, wsc_ws_peer_close_code(c->cur->ws),
+                               wsc_ws_peer_close_reason(c->cur->ws));
         if (r == WSC_WS_TIMEOUT)
             return wsb_step_fail(c, index, s, "no close frame %s",
                                  wsb_waited(within, started, deadline));
@@ -148,7 +149,7 @@ int wsb_run_expect_close(struct wsb_convo *c, size_t index, const struct wsb_ste
             wsb_msg_free(&m);
             return rc;
         }
-        if (!s->skip_until) {
+        if (!s->skip_until && !wsb_ignored(c, s, &m)) {
             char *seen = wsb_describe(m.kind, m.data, m.len, m.close_code);
             wsb_step_fail(c, index, s, "expected a close, received %s",
                           seen ? seen : "?");
@@ -166,4 +167,15 @@ int wsb_run_sleep(struct wsb_convo *c, size_t index, const struct wsb_step *s)
         return wsb_step_fail(
             c, index, s, "the test's timeout came during the %.3f s sleep", s->seconds);
     return 0;
+}
+
+/* connect: opens the step's connection, for the first time (a connection
+ * whose first step is connect is not opened at the start) or again after a
+ * close (a new connection; what the old one left unread is dropped). */
+int wsb_run_connect(struct wsb_convo *c, size_t index, const struct wsb_step *s)
+{
+    struct wsb_conn *conn = c->cur;
+    if (conn->ws && !conn->closed && !wsc_ws_is_closed(conn->ws))
+        return wsb_step_fail(c, index, s, "already connected (close it first)");
+    return wsb_conn_open(c, conn, index, s);
 }

@@ -1,8 +1,9 @@
-/* conversation: a scripted exchange on one connection. The steps are
- * validated up front, then each is expanded (so values captured by earlier
- * steps can be used), parsed again and run in turn. The first failing step
- * ends the conversation; the connection is closed cleanly at the end unless
- * the steps closed it. */
+/* conversation: a scripted exchange on one connection, or on several named
+ * in `connections` (connections.c). The steps are validated up front, then
+ * each is expanded (so values captured by earlier steps can be used),
+ * parsed again and run in turn on its connection. The first failing step
+ * ends the conversation; the connections are closed cleanly at the end
+ * unless the steps closed them. */
 #include "conversation.h"
 
 #include <stdarg.h>
@@ -19,8 +20,12 @@ int wsb_step_fail(struct wsb_convo *c, size_t index, const struct wsb_step *s,
     if (vasprintf(&msg, fmt, ap) < 0)
         msg = NULL;
     va_end(ap);
-    wsc_fail(c->ctx, "step %zu (%s): %s", index, wsb_action_name(s->action),
-             msg ? msg : "out of memory");
+    if (c->multi)
+        wsc_fail(c->ctx, "step %zu (%s) %s: %s", index, wsb_action_name(s->action),
+                 c->cur->name, msg ? msg : "out of memory");
+    else
+        wsc_fail(c->ctx, "step %zu (%s): %s", index, wsb_action_name(s->action),
+                 msg ? msg : "out of memory");
     free(msg);
     return -1;
 }
@@ -67,6 +72,8 @@ static int run_step(struct wsb_convo *c, size_t index, const struct wsb_step *s)
         return wsb_run_expect_close(c, index, s);
     case WSB_SLEEP:
         return wsb_run_sleep(c, index, s);
+    case WSB_CONNECT:
+        return wsb_run_connect(c, index, s);
     case WSB_N_ACTIONS:
         break;
     }
@@ -89,41 +96,78 @@ static int expand_and_run(struct wsb_convo *c, size_t index, struct json_object 
         wsc_error(c->ctx, "step %zu (%s): %s", index, wsb_action_name(s.action),
                   err ? err : "out of memory");
         free(err);
+    } else if (!(c->cur = wsb_conn_find(c, s.conn))) {
+        wsc_error(c->ctx, "step %zu (%s): unknown connection '%s'", index,
+                  wsb_action_name(s.action), s.conn);
+        rc = -1;
     } else {
-        wsc_debug(c->ctx, "step %zu (%s)", index, wsb_action_name(s.action));
-        rc = run_step(c, index, &s);
+        wsb_use(c, c->cur);
+        if (c->multi)
+            wsc_debug(c->ctx, "step %zu (%s) %s", index, wsb_action_name(s.action),
+                      c->cur->name);
+        else
+            wsc_debug(c->ctx, "step %zu (%s)", index, wsb_action_name(s.action));
+        rc = s.action != WSB_CONNECT && !c->cur->ws
+                 ? wsb_step_fail(c, index, &s,
+                                 "not connected yet (its first step is connect)")
+                 : run_step(c, index, &s);
     }
     wsb_step_clear(&s);
     json_object_put(step);
     return rc;
 }
 
+/* Per connection: what it sent, received and ignored. */
+static struct json_object *conn_outputs(const struct wsb_convo *c)
+{
+    struct json_object *all = json_object_new_object();
+    for (size_t i = 0; all && i < c->n_conns; i++) {
+        const struct wsb_conn *conn = &c->conns[i];
+        struct json_object *o = json_object_new_object();
+        if (!o || !conn->ws)
+            continue; /* never opened */
+        json_object_object_add(o, "sent", json_object_new_int64(conn->sent));
+        json_object_object_add(o, "received", json_object_new_int64(conn->received));
+        json_object_object_add(o, "ignored", json_object_new_int64(conn->ignored));
+        json_object_object_add(all, conn->name, o);
+    }
+    return all;
+}
+
 static void report(struct wsb_convo *c)
 {
     struct wsc_ctx *ctx = c->ctx;
+    long sent = 0, received = 0, ignored = 0;
+    for (size_t i = 0; i < c->n_conns; i++) {
+        sent += c->conns[i].sent;
+        received += c->conns[i].received;
+        ignored += c->conns[i].ignored;
+    }
     if (wsc_hist_count(c->rtt) > 0) {
         wsc_metric(ctx, "rtt_min_ms", wsc_hist_min(c->rtt), "ms");
         wsc_metric(ctx, "rtt_p50_ms", wsc_hist_percentile(c->rtt, 50), "ms");
         wsc_metric(ctx, "rtt_max_ms", wsc_hist_max(c->rtt), "ms");
     }
-    wsc_output(ctx, "sent", json_object_new_int64(c->sent));
-    wsc_output(ctx, "received", json_object_new_int64(c->received));
+    wsc_output(ctx, "sent", json_object_new_int64(sent));
+    wsc_output(ctx, "received", json_object_new_int64(received));
+    if (ignored)
+        wsc_output(ctx, "ignored", json_object_new_int64(ignored));
     wsc_output(ctx, "captured", json_object_get(c->captured));
     wsc_output(ctx, "last", json_object_get(c->last));
+    if (c->multi) {
+        wsc_output(ctx, "connections", conn_outputs(c));
+        wsc_output(ctx, "captured_on", json_object_get(c->captured_on));
+    }
 }
 
-/* The clean close after the last step; after a failure it is only a
- * courtesy to the server and its outcome is not reported. */
-static void close_at_end(struct wsb_convo *c)
+/* Opens what must be open before the first step. */
+static int open_at_start(struct wsb_convo *c)
 {
-    if (c->closed || wsc_ws_is_closed(c->ws))
-        return;
-    if (wsc_failed(c->ctx)) {
-        wsb_close(c->ctx, c->ws, 1.0);
-        return;
-    }
-    if (wsb_close(c->ctx, c->ws, WSB_CLOSE_WAIT) != WSC_WS_OK)
-        wsc_fail(c->ctx, "after the last step: close handshake: %s", wsc_ws_error(c->ws));
+    for (size_t i = 0; i < c->n_conns; i++)
+        if (c->conns[i].used && !c->conns[i].lazy &&
+            wsb_conn_open(c, &c->conns[i], 0, NULL) < 0)
+            return -1;
+    return 0;
 }
 
 static void converse(struct wsb_convo *c, struct json_object *steps)
@@ -132,7 +176,7 @@ static void converse(struct wsb_convo *c, struct json_object *steps)
     for (size_t i = 0; i < n; i++)
         if (expand_and_run(c, i, json_object_array_get_idx(steps, i)) < 0)
             break;
-    close_at_end(c);
+    wsb_conns_close_all(c);
     report(c);
 }
 
@@ -146,25 +190,20 @@ void wsb_conversation(struct wsc_ctx *ctx, struct json_object *params)
         free(bad);
         return;
     }
-    struct wsc_ws_options opt;
-    if (wsb_options(ctx, params, &opt) < 0)
-        return;
     struct wsb_convo c = {.ctx = ctx};
+    json_object_object_get_ex(params, "ignore", &c.ignore);
     c.rtt = wsc_hist_new();
     c.captured = json_object_new_object();
-    c.ws = c.rtt && c.captured ? wsc_ws_connect(ctx, &opt, 0, 0) : NULL;
-    wsc_ws_options_free(&opt);
-    if (!c.ws)
+    c.captured_on = json_object_new_object();
+    if (!c.rtt || !c.captured || !c.captured_on)
         wsc_error(ctx, "out of memory");
-    else if (wsc_ws_status(c.ws) != WSC_WS_OK)
-        wsc_fail(ctx, "connect: %s", wsc_ws_error(c.ws));
-    else {
-        wsc_metric(ctx, "handshake_ms", wsc_ws_handshake_ms(c.ws), "ms");
+    else if (wsb_conns_setup(&c, params, steps) == 0 && open_at_start(&c) == 0)
         converse(&c, steps);
-    }
-    wsc_ws_free(c.ws);
-    wsb_inbox_free(&c.inbox);
+    else
+        wsb_conns_close_all(&c);
+    wsb_conns_free(&c);
     json_object_put(c.last);
     json_object_put(c.captured);
+    json_object_put(c.captured_on);
     wsc_hist_free(c.rtt);
 }

@@ -33,19 +33,35 @@ struct wsb_inbox {
     size_t count, cap, bytes;
 };
 
+/* One connection of a conversation: the default one (steps without `conn`)
+ * or one named in `connections`. */
+struct wsb_conn {
+    char *name;                 /* "default" for the default connection */
+    struct json_object *params; /* its options: the conversation's, then its own */
+    struct wsc_ws *ws;          /* NULL until opened */
+    struct wsb_inbox inbox;
+    const char *error; /* a failure of ours, else wsc_ws_error() */
+    int closed;        /* the close handshake is over */
+    int used;          /* a step names it */
+    int lazy;          /* its first step is `connect`: not opened at the start */
+    double sent_at;    /* the last send not yet answered; 0: none */
+    double ping_at;    /* the last ping not yet answered; 0: none */
+    long sent, received, ignored;
+};
+
 struct wsb_convo {
     struct wsc_ctx *ctx;
-    struct wsc_ws *ws;
-    struct wsb_inbox inbox;
-    const char *error;            /* a failure of ours, else wsc_ws_error() */
-    int closed;                   /* the close handshake is over */
-    struct json_object *last;     /* the JSON of the last matched expect */
-    struct json_object *captured; /* variables captured: name -> value */
-    double sent_at;               /* the last send not yet answered; 0: none */
-    double ping_at;               /* the last ping not yet answered; 0: none */
+    struct wsb_conn *conns; /* the default connection first */
+    size_t n_conns;
+    int multi;                       /* `connections` given: messages name connections */
+    struct wsb_conn *cur;            /* the connection of the running step */
+    struct wsb_conn *traced;         /* the one the trace last said frames belong to */
+    struct json_object *ignore;      /* the conversation's ignore matchers, or NULL */
+    struct json_object *last;        /* the JSON of the last matched expect */
+    struct json_object *captured;    /* variables captured: name -> value */
+    struct json_object *captured_on; /* variable name -> connection (multi) */
     struct wsc_histogram *rtt;
     size_t rtt_reported;
-    long sent, received;
 };
 
 void wsb_msg_free(struct wsb_msg *m);
@@ -59,8 +75,24 @@ void wsb_inbox_free(struct wsb_inbox *in);
  * WSC_WS_TIMEOUT, WSC_WS_CLOSED or WSC_WS_ERROR (see wsb_convo_error()). */
 enum wsc_ws_result wsb_next_message(struct wsb_convo *c, unsigned want, double deadline,
                                     struct wsb_msg *m);
-/* Why the last call on the connection failed. */
+/* Why the last call on the current connection failed. */
 const char *wsb_convo_error(const struct wsb_convo *c);
+/* Takes m into the current connection's inbox (after the messages already
+ * there), for later steps. Returns 0, or -1 (c->cur->error set; m freed). */
+int wsb_inbox_keep(struct wsb_convo *c, struct wsb_msg *m);
+/* Like wsb_next_message() but only from the connection, not the inbox. */
+enum wsc_ws_result wsb_recv_new(struct wsb_convo *c, unsigned want, double deadline,
+                                struct wsb_msg *m);
+/* Should a data message be dropped before the step judges it (it matches
+ * one of the conversation's or the step's `ignore` matchers)? Counts it. */
+int wsb_ignored(struct wsb_convo *c, const struct wsb_step *s, const struct wsb_msg *m);
+/* Does a received message match the matcher? A text message is matched as
+ * its JSON value when it parses, else as a string; other kinds never match.
+ * `ignore` lists and expect_none's matcher use this. */
+int wsb_matcher_hits(struct json_object *matcher, const struct wsb_msg *m);
+/* Makes `conn` the current connection; with several connections, a trace
+ * entry (dir "info", kind "conn", data its name) says whose frames follow. */
+void wsb_use(struct wsb_convo *c, struct wsb_conn *conn);
 
 /* Reports "step N (action): ..." and returns -1. */
 int wsb_step_fail(struct wsb_convo *c, size_t index, const struct wsb_step *s,
@@ -88,5 +120,22 @@ int wsb_run_expect_pong(struct wsb_convo *c, size_t index, const struct wsb_step
 int wsb_run_close(struct wsb_convo *c, size_t index, const struct wsb_step *s);
 int wsb_run_expect_close(struct wsb_convo *c, size_t index, const struct wsb_step *s);
 int wsb_run_sleep(struct wsb_convo *c, size_t index, const struct wsb_step *s);
+int wsb_run_connect(struct wsb_convo *c, size_t index, const struct wsb_step *s);
+
+/* Connections (connections.c). */
+/* Builds c->conns from params (the default connection, then `connections`
+ * in the order written) and marks which the steps use. Returns 0, or -1
+ * after reporting an error. */
+int wsb_conns_setup(struct wsb_convo *c, struct json_object *params,
+                    struct json_object *steps);
+/* Opens the connection now; 0, or -1 after reporting the failure (step
+ * index for a `connect` step's message, (size_t)-1 at the start). */
+int wsb_conn_open(struct wsb_convo *c, struct wsb_conn *conn, size_t index,
+                  const struct wsb_step *s);
+/* The connection a step names (NULL name: the default one), or NULL. */
+struct wsb_conn *wsb_conn_find(struct wsb_convo *c, const char *name);
+/* Closes every open connection cleanly after the steps. */
+void wsb_conns_close_all(struct wsb_convo *c);
+void wsb_conns_free(struct wsb_convo *c);
 
 #endif

@@ -34,13 +34,13 @@ static int copy_msg(struct wsb_msg *dst, const struct wsc_ws_msg *src)
     return 0;
 }
 
-/* Keeps a message for later; -1 when the inbox is full. */
-static int inbox_push(struct wsb_convo *c, const struct wsc_ws_msg *src)
+/* Room for one more message of `len` bytes; -1 (with the reason) when the
+ * inbox is full or out of memory. */
+static int inbox_room(struct wsb_conn *conn, size_t len)
 {
-    struct wsb_inbox *in = &c->inbox;
-    if (in->count >= WSB_INBOX_MAX_MESSAGES ||
-        in->bytes + src->len > WSB_INBOX_MAX_BYTES) {
-        c->error =
+    struct wsb_inbox *in = &conn->inbox;
+    if (in->count >= WSB_INBOX_MAX_MESSAGES || in->bytes + len > WSB_INBOX_MAX_BYTES) {
+        conn->error =
             "too many messages left unread by the steps (more than 1024 or 64 MiB)";
         return -1;
     }
@@ -48,18 +48,40 @@ static int inbox_push(struct wsb_convo *c, const struct wsc_ws_msg *src)
         size_t cap = in->cap ? in->cap * 2 : 16;
         struct wsb_msg *items = realloc(in->items, cap * sizeof(*items));
         if (!items) {
-            c->error = "out of memory";
+            conn->error = "out of memory";
             return -1;
         }
         in->items = items;
         in->cap = cap;
     }
+    return 0;
+}
+
+/* Keeps a message for later; -1 when the inbox is full. */
+static int inbox_push(struct wsb_conn *conn, const struct wsc_ws_msg *src)
+{
+    struct wsb_inbox *in = &conn->inbox;
+    if (inbox_room(conn, src->len) < 0)
+        return -1;
     if (copy_msg(&in->items[in->count], src) < 0) {
-        c->error = "out of memory";
+        conn->error = "out of memory";
         return -1;
     }
     in->bytes += src->len;
     in->count++;
+    return 0;
+}
+
+int wsb_inbox_keep(struct wsb_convo *c, struct wsb_msg *m)
+{
+    struct wsb_inbox *in = &c->cur->inbox;
+    if (inbox_room(c->cur, m->len) < 0) {
+        wsb_msg_free(m);
+        return -1;
+    }
+    in->items[in->count++] = *m;
+    in->bytes += m->len;
+    m->data = NULL;
     return 0;
 }
 
@@ -80,39 +102,47 @@ static int inbox_take(struct wsb_inbox *in, unsigned want, struct wsb_msg *m)
 
 const char *wsb_convo_error(const struct wsb_convo *c)
 {
-    return c->error ? c->error : wsc_ws_error(c->ws);
+    return c->cur->error ? c->cur->error : wsc_ws_error(c->cur->ws);
 }
 
-enum wsc_ws_result wsb_next_message(struct wsb_convo *c, unsigned want, double deadline,
-                                    struct wsb_msg *m)
+enum wsc_ws_result wsb_recv_new(struct wsb_convo *c, unsigned want, double deadline,
+                                struct wsb_msg *m)
 {
-    c->error = NULL;
-    if (inbox_take(&c->inbox, want, m))
-        return WSC_WS_OK;
-    if (c->closed) {
-        c->error = "the connection is closed";
+    struct wsb_conn *conn = c->cur;
+    conn->error = NULL;
+    if (conn->closed) {
+        conn->error = "the connection is closed";
         return WSC_WS_CLOSED;
     }
     for (;;) {
         struct wsc_ws_msg got;
         enum wsc_ws_result r =
-            wsc_ws_recv(c->ws, &got, want | WSC_WS_DATA | WSC_WS_PONG, deadline);
+            wsc_ws_recv(conn->ws, &got, want | WSC_WS_DATA | WSC_WS_PONG, deadline);
         if (r != WSC_WS_OK)
             return r;
         if (got.kind & WSC_WS_DATA)
-            c->received++;
+            conn->received++;
         if (got.kind == WSC_WS_CLOSE)
-            c->closed = 1;
+            conn->closed = 1;
         if ((got.kind & want) || got.kind == WSC_WS_CLOSE) {
             if (copy_msg(m, &got) < 0) {
-                c->error = "out of memory";
+                conn->error = "out of memory";
                 return WSC_WS_ERROR;
             }
             return WSC_WS_OK;
         }
         if (got.kind == WSC_WS_PING)
             continue;
-        if (inbox_push(c, &got) < 0)
+        if (inbox_push(conn, &got) < 0)
             return WSC_WS_ERROR;
     }
+}
+
+enum wsc_ws_result wsb_next_message(struct wsb_convo *c, unsigned want, double deadline,
+                                    struct wsb_msg *m)
+{
+    c->cur->error = NULL;
+    if (inbox_take(&c->cur->inbox, want, m))
+        return WSC_WS_OK;
+    return wsb_recv_new(c, want, deadline, m);
 }

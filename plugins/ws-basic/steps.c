@@ -18,6 +18,8 @@
 #define MOD_WITHIN 1u
 #define MOD_SKIP_UNTIL 2u
 #define MOD_CAPTURE 4u
+#define MOD_CONN 8u /* every action takes it */
+#define MOD_IGNORE 16u
 
 /* RFC 6455 limits on control frame payloads. */
 #define MAX_PING_PAYLOAD 125
@@ -29,25 +31,25 @@ static const struct {
 } actions[WSB_N_ACTIONS] = {
     [WSB_SEND] = {"send", 0},
     [WSB_SEND_BINARY] = {"send_binary", 0},
-    [WSB_EXPECT] = {"expect", MOD_WITHIN | MOD_SKIP_UNTIL | MOD_CAPTURE},
-    [WSB_EXPECT_TEXT] = {"expect_text", MOD_WITHIN | MOD_SKIP_UNTIL},
-    [WSB_EXPECT_BINARY] = {"expect_binary", MOD_WITHIN | MOD_SKIP_UNTIL},
-    [WSB_EXPECT_NONE] = {"expect_none", MOD_WITHIN},
+    [WSB_EXPECT] = {"expect", MOD_WITHIN | MOD_SKIP_UNTIL | MOD_CAPTURE | MOD_IGNORE},
+    [WSB_EXPECT_TEXT] = {"expect_text", MOD_WITHIN | MOD_SKIP_UNTIL | MOD_IGNORE},
+    [WSB_EXPECT_BINARY] = {"expect_binary", MOD_WITHIN | MOD_SKIP_UNTIL | MOD_IGNORE},
+    [WSB_EXPECT_NONE] = {"expect_none", MOD_WITHIN | MOD_IGNORE},
     [WSB_CAPTURE] = {"capture", 0},
     [WSB_PING] = {"ping", 0},
     [WSB_EXPECT_PONG] = {"expect_pong", MOD_WITHIN | MOD_SKIP_UNTIL},
     [WSB_CLOSE] = {"close", MOD_WITHIN},
-    [WSB_EXPECT_CLOSE] = {"expect_close", MOD_WITHIN | MOD_SKIP_UNTIL},
+    [WSB_EXPECT_CLOSE] = {"expect_close", MOD_WITHIN | MOD_SKIP_UNTIL | MOD_IGNORE},
     [WSB_SLEEP] = {"sleep", 0},
+    [WSB_CONNECT] = {"connect", 0},
 };
 
 static const struct {
     const char *name;
     unsigned bit;
 } modifiers[] = {
-    {"within", MOD_WITHIN},
-    {"skip_until", MOD_SKIP_UNTIL},
-    {"capture", MOD_CAPTURE},
+    {"within", MOD_WITHIN}, {"skip_until", MOD_SKIP_UNTIL}, {"capture", MOD_CAPTURE},
+    {"conn", MOD_CONN},     {"ignore", MOD_IGNORE},
 };
 
 const char *wsb_action_name(enum wsb_action a)
@@ -103,7 +105,7 @@ static const char *show(struct json_object *v)
 static const char *all_action_names(void)
 {
     return "send, send_binary, expect, expect_text, expect_binary, expect_none, "
-           "capture, ping, expect_pong, close, expect_close, sleep";
+           "capture, ping, expect_pong, close, expect_close, sleep, connect";
 }
 
 /* ---- Variable references ------------------------------------------------- */
@@ -373,6 +375,62 @@ static int parse_expect_close(struct json_object *v, enum wsb_parse_mode mode,
     return 0;
 }
 
+/* true (no message at all), or a matcher: only a message it matches fails
+ * the step. */
+static int parse_expect_none(struct json_object *v, enum wsb_parse_mode mode,
+                             struct wsb_step *s, char **err)
+{
+    int flag = 0;
+    if (deferred(v, mode))
+        return 0;
+    if (json_object_is_type(v, json_type_boolean) ||
+        (mode == WSB_EXPANDED && json_object_is_type(v, json_type_string) &&
+         (strcmp(json_object_get_string(v), "true") == 0 ||
+          strcmp(json_object_get_string(v), "false") == 0))) {
+        if (get_boolean(v, mode, "expect_none", &flag, err) < 0)
+            return -1;
+        if (!flag)
+            return fail(err, "expect_none: expected true or a matcher, got false");
+        return 0;
+    }
+    if (check_matcher(v, mode, "expect_none", err) < 0)
+        return -1;
+    s->none_matcher = v;
+    return 0;
+}
+
+/* An array of matchers. */
+static int parse_ignore(struct json_object *v, enum wsb_parse_mode mode,
+                        struct wsb_step *s, char **err)
+{
+    if (!json_object_is_type(v, json_type_array))
+        return fail(err, "ignore: expected an array of matchers, got %s", show(v));
+    for (size_t i = 0; i < json_object_array_length(v); i++) {
+        struct json_object *m = json_object_array_get_idx(v, i);
+        char *bad =
+            mode == WSB_TEMPLATE && wsb_has_var_ref(m) ? NULL : wsc_match_check(m);
+        if (bad) {
+            fail(err, "ignore: matcher %zu: %s", i, bad);
+            free(bad);
+            return -1;
+        }
+    }
+    s->ignore = v;
+    return 0;
+}
+
+/* A connection's name, written out: names are checked before anything
+ * runs, so a variable cannot stand for one. */
+static int parse_conn(struct json_object *v, struct wsb_step *s, char **err)
+{
+    if (!json_object_is_type(v, json_type_string) || json_object_get_string_len(v) == 0)
+        return fail(err, "conn: expected the name of a connection, got %s", show(v));
+    if (strstr(json_object_get_string(v), "${"))
+        return fail(err, "conn: a connection's name is written out, not a variable");
+    s->conn = json_object_get_string(v);
+    return 0;
+}
+
 static int parse_action(struct json_object *v, enum wsb_parse_mode mode,
                         struct wsb_step *s, char **err)
 {
@@ -394,10 +452,7 @@ static int parse_action(struct json_object *v, enum wsb_parse_mode mode,
     case WSB_EXPECT_BINARY:
         return parse_expect_binary(v, mode, s, err);
     case WSB_EXPECT_NONE:
-        rc = get_boolean(v, mode, "expect_none", &flag, err);
-        if (rc == 0 && !flag)
-            return fail(err, "expect_none: expected true, got false");
-        return rc < 0 ? -1 : 0;
+        return parse_expect_none(v, mode, s, err);
     case WSB_CAPTURE:
         return parse_capture(v, mode, s, err);
     case WSB_PING:
@@ -414,6 +469,11 @@ static int parse_action(struct json_object *v, enum wsb_parse_mode mode,
         if (rc == 0)
             s->seconds = x;
         return rc < 0 ? -1 : 0;
+    case WSB_CONNECT:
+        rc = get_boolean(v, mode, "connect", &flag, err);
+        if (rc == 0 && !flag)
+            return fail(err, "connect: expected true, got false");
+        return rc < 0 ? -1 : 0;
     case WSB_N_ACTIONS:
         break;
     }
@@ -423,6 +483,8 @@ static int parse_action(struct json_object *v, enum wsb_parse_mode mode,
 static int parse_modifier(const char *key, unsigned bit, struct json_object *v,
                           enum wsb_parse_mode mode, struct wsb_step *s, char **err)
 {
+    if (bit == MOD_CONN)
+        return parse_conn(v, s, err);
     if (!(actions[s->action].modifiers & bit))
         return fail(err, "'%s' does not apply to %s", key, actions[s->action].name);
     double x = 0;
@@ -435,6 +497,8 @@ static int parse_modifier(const char *key, unsigned bit, struct json_object *v,
         return rc < 0 ? -1 : 0;
     case MOD_SKIP_UNTIL:
         return get_boolean(v, mode, "skip_until", &s->skip_until, err) < 0 ? -1 : 0;
+    case MOD_IGNORE:
+        return parse_ignore(v, mode, s, err);
     default:
         return parse_capture(v, mode, s, err);
     }

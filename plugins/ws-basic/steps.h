@@ -25,6 +25,7 @@ enum wsb_action {
     WSB_CLOSE,
     WSB_EXPECT_CLOSE,
     WSB_SLEEP,
+    WSB_CONNECT,
     WSB_N_ACTIONS
 };
 
@@ -43,6 +44,8 @@ struct wsb_step {
     double within;             /* seconds; < 0 when not given */
     int skip_until;
     struct json_object *capture; /* {"var": "/pointer"} or NULL (borrowed) */
+    const char *conn;            /* the connection's name; NULL: the default one */
+    struct json_object *ignore;  /* array of matchers, or NULL (borrowed) */
 
     /* Decoded according to the action (unset ones are zero / NULL): */
     unsigned char *bytes; /* send_binary, expect_binary base64: owned */
@@ -55,6 +58,7 @@ struct wsb_step {
     struct json_object *code_matcher;   /* expect_close (borrowed or NULL) */
     struct json_object *reason_matcher; /* expect_close (borrowed or NULL) */
     double seconds;                     /* sleep */
+    struct json_object *none_matcher;   /* expect_none with a matcher (borrowed) */
 };
 
 /* The action's name as written in scenarios ("send", "expect_close", ...). */

@@ -4,7 +4,9 @@
  * is checked, each problem placed at the member at fault: unknown actions
  * (with a "did you mean"), values of the wrong type, capture names that
  * ${...} could never reference, a `within` longer than the test's timeout,
- * a capture step with nothing to capture from. */
+ * a capture step with nothing to capture from, a `conn` that names no
+ * connection (with a "did you mean"). Duplicate connection names are
+ * duplicate keys, which the scenario loader reports. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,13 +16,17 @@
 
 /* Every key a step may have: the actions, then the other modifiers
  * ("capture" is both). */
-static void step_keys(const char *keys[WSB_N_ACTIONS + 3])
+#define N_STEP_KEYS (WSB_N_ACTIONS + 5)
+
+static void step_keys(const char *keys[N_STEP_KEYS])
 {
     size_t n = 0;
     for (int a = 0; a < WSB_N_ACTIONS; a++)
         keys[n++] = wsb_action_name((enum wsb_action)a);
     keys[n++] = "within";
     keys[n++] = "skip_until";
+    keys[n++] = "conn";
+    keys[n++] = "ignore";
     keys[n] = NULL;
 }
 
@@ -44,7 +50,7 @@ static void step_pointer(char *buf, size_t size, size_t index, const char *key)
 /* Reports the keys that are neither actions nor modifiers; their number. */
 static int unknown_keys(struct wsc_validation *v, struct json_object *step, size_t index)
 {
-    const char *keys[WSB_N_ACTIONS + 3];
+    const char *keys[N_STEP_KEYS];
     char ptr[512];
     int bad = 0;
     step_keys(keys);
@@ -64,7 +70,8 @@ static int unknown_keys(struct wsc_validation *v, struct json_object *step, size
             wsc_invalid(v, ptr, "unknown step action '%s' (expected one of %s)", key,
                         "send, send_binary, expect, expect_text, expect_binary, "
                         "expect_none, capture, ping, expect_pong, close, "
-                        "expect_close, sleep; modifiers within, skip_until, capture");
+                        "expect_close, sleep, connect; modifiers within, "
+                        "skip_until, capture, conn, ignore");
         bad++;
     }
     return bad;
@@ -121,6 +128,72 @@ static void check_parsed(struct wsc_validation *v, size_t index, const struct ws
     }
 }
 
+/* The names a step's `conn` may use: "default" and those of
+ * `connections`, NULL-terminated in a malloc'ed array (NULL when out of
+ * memory). */
+static const char **conn_names(const struct json_object *params)
+{
+    struct json_object *named = NULL;
+    json_object_object_get_ex(params, "connections", &named);
+    size_t n = json_object_is_type(named, json_type_object)
+                   ? (size_t)json_object_object_length(named)
+                   : 0;
+    const char **names = calloc(n + 2, sizeof(*names));
+    if (!names)
+        return NULL;
+    size_t k = 0;
+    names[k++] = "default";
+    if (n) {
+        json_object_object_foreach(named, key, val) {
+            (void)val;
+            if (strcmp(key, "default") != 0)
+                names[k++] = key;
+        }
+    }
+    return names;
+}
+
+/* "default, alice, bob" (cut with "..." when long). */
+static const char *known_list(const char **names, char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; names[i]; i++) {
+        int w = snprintf(buf + n, size - n, "%s%s", i ? ", " : "", names[i]);
+        if (w < 0 || (size_t)w >= size - n) {
+            snprintf(buf + (n < size - 6 ? n : size - 6), 6, ", ...");
+            break;
+        }
+        n += (size_t)w;
+    }
+    return buf;
+}
+
+/* A step's `conn` must name a connection. */
+static void check_conn(struct wsc_validation *v, size_t index, const struct wsb_step *s,
+                       const char **names)
+{
+    char ptr[512], buf[256];
+    if (!s->conn || !names)
+        return;
+    for (size_t i = 0; names[i]; i++)
+        if (strcmp(names[i], s->conn) == 0)
+            return;
+    step_pointer(ptr, sizeof ptr, index, "conn");
+    const char *near = wsc_did_you_mean(s->conn, names);
+    if (!names[1])
+        wsc_invalid(v, ptr,
+                    "unknown connection '%s' (the conversation declares no "
+                    "connections)",
+                    s->conn);
+    else if (near)
+        wsc_invalid(v, ptr, "unknown connection '%s' (did you mean '%s'?)", s->conn,
+                    near);
+    else
+        wsc_invalid(v, ptr, "unknown connection '%s' (known: %s)", s->conn,
+                    known_list(names, buf, sizeof buf));
+}
+
 void wsb_conversation_validate(struct wsc_validation *v, const struct json_object *params)
 {
     struct json_object *steps = NULL;
@@ -129,18 +202,22 @@ void wsb_conversation_validate(struct wsc_validation *v, const struct json_objec
     if (!json_object_object_get_ex(params, "steps", &steps) ||
         !json_object_is_type(steps, json_type_array))
         return;
+    const char **names = conn_names(params);
     for (size_t i = 0; i < json_object_array_length(steps); i++) {
         struct json_object *step = json_object_array_get_idx(steps, i);
         struct wsb_step s;
         char *err = NULL;
         if (!json_object_is_type(step, json_type_object) || unknown_keys(v, step, i) > 0)
             continue;
-        if (wsb_step_parse(step, WSB_TEMPLATE, &s, &err) < 0)
+        if (wsb_step_parse(step, WSB_TEMPLATE, &s, &err) < 0) {
             parse_error(v, step, i, &s, err ? err : "out of memory");
-        else
+        } else {
             check_parsed(v, i, &s, seen_expect);
+            check_conn(v, i, &s, names);
+        }
         seen_expect |= s.action == WSB_EXPECT;
         free(err);
         wsb_step_clear(&s);
     }
+    free(names);
 }

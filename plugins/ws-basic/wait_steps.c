@@ -125,6 +125,41 @@ static int matches(const struct wsb_step *s, const struct wsb_msg *m,
     }
 }
 
+int wsb_matcher_hits(struct json_object *matcher, const struct wsb_msg *m)
+{
+    if (m->kind != WSC_WS_TEXT || m->len > (size_t)INT32_MAX)
+        return 0;
+    int ok = 0;
+    const char *perr = NULL;
+    struct json_object *v = parse_json(m->data, m->len, &ok, &perr);
+    if (!ok)
+        v = json_object_new_string_len(m->data, (int)m->len);
+    int hit = (ok || v) && wsc_match(matcher, v, "", NULL);
+    json_object_put(v);
+    return hit;
+}
+
+/* Does any matcher of the array hit m? */
+static int any_hits(struct json_object *list, const struct wsb_msg *m)
+{
+    for (size_t i = 0; list && i < json_object_array_length(list); i++)
+        if (wsb_matcher_hits(json_object_array_get_idx(list, i), m))
+            return 1;
+    return 0;
+}
+
+int wsb_ignored(struct wsb_convo *c, const struct wsb_step *s, const struct wsb_msg *m)
+{
+    if (!(m->kind & WSC_WS_DATA) || !(any_hits(c->ignore, m) || any_hits(s->ignore, m)))
+        return 0;
+    c->cur->ignored++;
+    if (c->multi)
+        wsc_debug(c->ctx, "%s: ignored a message", c->cur->name);
+    else
+        wsc_debug(c->ctx, "ignored a message");
+    return 1;
+}
+
 void wsb_record_rtt(struct wsb_convo *c, size_t index, double since, double at)
 {
     if (since <= 0 || at < since)
@@ -184,8 +219,8 @@ static int fail_wait(struct wsb_convo *c, size_t index, const struct wsb_step *s
 static int matched(struct wsb_convo *c, size_t index, const struct wsb_step *s,
                    const struct wsb_msg *m, struct json_object *value)
 {
-    wsb_record_rtt(c, index, c->sent_at, m->at);
-    c->sent_at = 0;
+    wsb_record_rtt(c, index, c->cur->sent_at, m->at);
+    c->cur->sent_at = 0;
     if (s->action != WSB_EXPECT)
         return 0;
     json_object_put(c->last);
@@ -231,41 +266,102 @@ int wsb_run_expect(struct wsb_convo *c, size_t index, const struct wsb_step *s)
             rc = fail_wait(c, index, s, r, within, started, deadline, &k);
             break;
         }
-        rc = judge(c, index, s, &m, &k);
+        if (!wsb_ignored(c, s, &m))
+            rc = judge(c, index, s, &m, &k);
         wsb_msg_free(&m);
     }
     skipped_free(&k);
     return rc < 0 ? -1 : 0;
 }
 
-int wsb_run_expect_none(struct wsb_convo *c, size_t index, const struct wsb_step *s)
+/* The failure of expect_none: m arrived `after` seconds into the wait. */
+static int fail_none(struct wsb_convo *c, size_t index, const struct wsb_step *s,
+                     const struct wsb_msg *m, double within, double after)
 {
-    double within, started = wsc_now();
-    double deadline = wsb_step_deadline(c, s, WSB_DEFAULT_NONE_WITHIN, &within);
-    struct wsb_msg m;
-    enum wsc_ws_result r = wsb_next_message(c, WSC_WS_DATA, deadline, &m);
-    if (r == WSC_WS_TIMEOUT) {
-        if (started + within > deadline + 1e-3)
-            return wsb_step_fail(c, index, s,
-                                 "the test's timeout came %.3f s into the "
-                                 "%.3f s quiet period",
-                                 deadline - started, within);
-        return 0;
-    }
-    if (r != WSC_WS_OK)
-        return wsb_step_fail(c, index, s, "%s", wsb_convo_error(c));
-    char *seen = wsb_describe(m.kind, m.data, m.len, m.close_code);
-    double after = m.at > started ? m.at - started : 0;
-    if (m.kind == WSC_WS_CLOSE)
+    char *seen = wsb_describe(m->kind, m->data, m->len, m->close_code);
+    if (m->kind == WSC_WS_CLOSE)
         wsb_step_fail(c, index, s, "the peer closed the connection (%s) after %.3f s",
                       seen ? seen : "close", after);
+    else if (s->none_matcher && after < 0)
+        wsb_step_fail(c, index, s,
+                      "expected no matching message for %.3f s, one had already "
+                      "arrived: %s",
+                      within, seen ? seen : "?");
+    else if (s->none_matcher)
+        wsb_step_fail(c, index, s,
+                      "expected no matching message for %.3f s, received %s after "
+                      "%.3f s",
+                      within, seen ? seen : "?", after);
     else
         wsb_step_fail(c, index, s,
                       "expected no message for %.3f s, received %s after %.3f s", within,
                       seen ? seen : "?", after);
     free(seen);
-    wsb_msg_free(&m);
     return -1;
+}
+
+/* What m means for the quiet period. */
+enum silence { DROP, BREAKS, KEEP };
+
+static enum silence silence_verdict(struct wsb_convo *c, const struct wsb_step *s,
+                                    const struct wsb_msg *m)
+{
+    if (m->kind == WSC_WS_CLOSE)
+        return BREAKS;
+    if (wsb_ignored(c, s, m))
+        return DROP;
+    if (!s->none_matcher || wsb_matcher_hits(s->none_matcher, m))
+        return BREAKS;
+    return KEEP;
+}
+
+/* With a matcher, a matching message kept from earlier also fails. */
+static int check_kept(struct wsb_convo *c, size_t index, const struct wsb_step *s,
+                      double within)
+{
+    struct wsb_inbox *in = &c->cur->inbox;
+    for (size_t i = 0; s->none_matcher && i < in->count; i++)
+        if (in->items[i].kind & WSC_WS_DATA && !any_hits(c->ignore, &in->items[i]) &&
+            !any_hits(s->ignore, &in->items[i]) &&
+            wsb_matcher_hits(s->none_matcher, &in->items[i]))
+            return fail_none(c, index, s, &in->items[i], within, -1);
+    return 0;
+}
+
+/* expect_none: true fails on any message (one kept from earlier included);
+ * with a matcher only a matching one fails, and the others that arrive
+ * during the wait are kept for the next steps. */
+int wsb_run_expect_none(struct wsb_convo *c, size_t index, const struct wsb_step *s)
+{
+    double within, started = wsc_now();
+    double deadline = wsb_step_deadline(c, s, WSB_DEFAULT_NONE_WITHIN, &within);
+    if (check_kept(c, index, s, within) < 0)
+        return -1;
+    for (;;) {
+        struct wsb_msg m;
+        enum wsc_ws_result r = s->none_matcher
+                                   ? wsb_recv_new(c, WSC_WS_DATA, deadline, &m)
+                                   : wsb_next_message(c, WSC_WS_DATA, deadline, &m);
+        if (r == WSC_WS_TIMEOUT) {
+            if (started + within > deadline + 1e-3)
+                return wsb_step_fail(c, index, s,
+                                     "the test's timeout came %.3f s into the "
+                                     "%.3f s quiet period",
+                                     deadline - started, within);
+            return 0;
+        }
+        if (r != WSC_WS_OK)
+            return wsb_step_fail(c, index, s, "%s", wsb_convo_error(c));
+        enum silence v = silence_verdict(c, s, &m);
+        if (v == BREAKS) {
+            fail_none(c, index, s, &m, within, m.at > started ? m.at - started : 0);
+            wsb_msg_free(&m);
+            return -1;
+        }
+        if (v == KEEP && wsb_inbox_keep(c, &m) < 0)
+            return wsb_step_fail(c, index, s, "%s", wsb_convo_error(c));
+        wsb_msg_free(&m);
+    }
 }
 
 int wsb_run_capture(struct wsb_convo *c, size_t index, const struct wsb_step *s,
@@ -282,6 +378,9 @@ int wsb_run_capture(struct wsb_convo *c, size_t index, const struct wsb_step *s,
         }
         wsc_set_var(c->ctx, name, json_object_get(found));
         json_object_object_add(c->captured, name, json_object_get(found));
+        if (c->multi)
+            json_object_object_add(c->captured_on, name,
+                                   json_object_new_string(c->cur->name));
     }
     return 0;
 }

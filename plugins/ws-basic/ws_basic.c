@@ -33,9 +33,17 @@ static const char conversation_schema[] = OBJECT_SCHEMA(
     "\"x-wsc-deferred\":true,\"description\":"
     "\"The exchange, in order; each step is an object with one action: send, "
     "send_binary, expect, expect_text, expect_binary, expect_none, capture, "
-    "ping, expect_pong, close, expect_close, sleep (modifiers: within, "
-    "skip_until, capture). Variables are expanded as each step runs, so "
-    "values captured by earlier steps can be used\"}");
+    "ping, expect_pong, close, expect_close, sleep, connect (modifiers: "
+    "within, skip_until, capture, conn, ignore). Variables are expanded as "
+    "each step runs, so values captured by earlier steps can be used\"},"
+    "\"connections\":{\"type\":\"object\",\"additionalProperties\":"
+    "{\"type\":\"object\",\"properties\":{" WSC_WS_OPTION_PROPS "}},"
+    "\"description\":\"More connections, by name: each takes the options "
+    "above with its own on top; a step with \\\"conn\\\": NAME runs on it, "
+    "one without on the default connection (\\\"default\\\")\"},"
+    "\"ignore\":{\"type\":\"array\",\"items\":{\"x-wsc-expect\":true},"
+    "\"description\":\"Matchers of messages every waiting step drops "
+    "unseen (heartbeats, unrelated pushes)\"}");
 
 static const char reject_schema[] = OBJECT_SCHEMA(
     "\"url\"", EXPECT_ANSWER("What the refusal must be", "any 4xx or 5xx"));
@@ -66,7 +74,7 @@ static const struct wsc_check checks[] = {
      .params_schema = connect_close_schema,
      .run = wsb_connect_close},
     {.name = "conversation",
-     .summary = "a scripted exchange of messages on one connection",
+     .summary = "a scripted exchange of messages on one or more connections",
      .params_schema = conversation_schema,
      .run = wsb_conversation,
      .validate = wsb_conversation_validate},

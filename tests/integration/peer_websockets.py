@@ -12,11 +12,15 @@ Options (the same as peer-ws.js where they exist):
   --close-after S --close-code N --close-reason TEXT
                         closes every connection S seconds after it opens
   --reject-status N     refuses every upgrade with this HTTP status
+  --heartbeat TEXT      sent before every reply (a heartbeat that tests
+                        must ignore, at a place known in advance)
 
 Every message is echoed except the text commands
   wsc:close CODE [REASON], wsc:ping [PAYLOAD], wsc:fragments N TEXT,
   wsc:big N, wsc:binary N
-(see peer-ws.js).
+(see peer-ws.js), and
+  wsc:broadcast TEXT    TEXT to every other client; the sender gets
+                        "wsc:sent N" (N: how many received it).
 """
 import argparse
 import asyncio
@@ -38,14 +42,30 @@ def parse_args():
     p.add_argument("--close-code", type=int, default=1000)
     p.add_argument("--close-reason", default="")
     p.add_argument("--reject-status", type=int, default=0)
+    p.add_argument("--heartbeat")
     return p.parse_args()
+
+
+CLIENTS = set()
+
+
+async def broadcast(ws, text):
+    others = [c for c in CLIENTS if c is not ws]
+    for other in others:
+        try:
+            await other.send(text)
+        except websockets.ConnectionClosed:
+            pass
+    await ws.send(f"wsc:sent {len(others)}")
 
 
 async def command(ws, text):
     """Runs a wsc: command; returns False when text is not one."""
     parts = text.split(" ")
     name = parts[0]
-    if name == "wsc:close":
+    if name == "wsc:broadcast":
+        await broadcast(ws, " ".join(parts[1:]))
+    elif name == "wsc:close":
         await ws.close(int(parts[1]), " ".join(parts[2:]))
     elif name == "wsc:ping":
         await ws.ping(" ".join(parts[1:]))
@@ -71,16 +91,20 @@ def make_handler(opts):
                 await asyncio.sleep(opts.close_after)
                 await ws.close(opts.close_code, opts.close_reason)
             closer = asyncio.ensure_future(close_later())
+        CLIENTS.add(ws)
         try:
             if opts.welcome is not None:
                 await ws.send(opts.welcome)
             async for msg in ws:
+                if opts.heartbeat is not None:
+                    await ws.send(opts.heartbeat)
                 if isinstance(msg, str) and await command(ws, msg):
                     continue
                 await ws.send(msg)
         except websockets.ConnectionClosed:
             pass
         finally:
+            CLIENTS.discard(ws)
             if closer:
                 closer.cancel()
     return handler
