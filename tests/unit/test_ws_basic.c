@@ -249,6 +249,24 @@ static void test_decoded_values(void)
            s.text_len);
     json_object_put(obj);
 
+    step_of("{\"expect_none\": {\"type\": \"error\"}, \"conn\": \"bob\","
+            " \"ignore\": [{\"type\": \"hb\"}]}",
+            WSB_EXPANDED, &s, &err, &obj);
+    report(s.action == WSB_EXPECT_NONE && s.none_matcher && s.conn &&
+               strcmp(s.conn, "bob") == 0 && json_object_array_length(s.ignore) == 1,
+           __LINE__, "expect_none with a matcher, on bob, ignoring heartbeats");
+    json_object_put(obj);
+
+    step_of("{\"expect_none\": true}", WSB_EXPANDED, &s, &err, &obj);
+    report(s.none_matcher == NULL && s.conn == NULL, __LINE__,
+           "expect_none true: no matcher, the default connection");
+    json_object_put(obj);
+
+    step_of("{\"connect\": true, \"conn\": \"carol\"}", WSB_EXPANDED, &s, &err, &obj);
+    report(s.action == WSB_CONNECT && strcmp(s.conn, "carol") == 0, __LINE__,
+           "connect on carol");
+    json_object_put(obj);
+
     step_of("{\"sleep\": \"0.5\"}", WSB_EXPANDED, &s, &err, &obj);
     report(s.seconds == 0.5, __LINE__, "numeric string after expansion: %g", s.seconds);
     json_object_put(obj);
@@ -296,8 +314,21 @@ static void test_type_errors(void)
     STEP_BAD("{\"expect_binary\": {\"len\": 1.5}}",
              "len: expected an integer >= 0, got 1.5");
     STEP_BAD("{\"expect_binary\": {\"base64\": \"Z\"}}", "base64: not base64: truncated");
-    STEP_BAD("{\"expect_none\": false}", "expect_none: expected true, got false");
-    STEP_BAD("{\"expect_none\": 1}", "expect_none: expected true or false, got 1");
+    STEP_BAD("{\"expect_none\": false}",
+             "expect_none: expected true or a matcher, got false");
+    STEP_BAD("{\"expect_none\": {\"type\": {\"$nope\": 1}}}",
+             "expect_none: /type: unknown operator $nope");
+    STEP_BAD("{\"connect\": false}", "connect: expected true, got false");
+    STEP_BAD("{\"send\": 1, \"conn\": 5}",
+             "conn: expected the name of a connection, got 5");
+    STEP_BAD("{\"send\": 1, \"conn\": \"\"}", "conn: expected the name of a connection");
+    STEP_BAD("{\"send\": 1, \"conn\": \"${who}\"}",
+             "conn: a connection's name is written out, not a variable");
+    STEP_BAD("{\"expect\": 1, \"ignore\": {\"type\": \"hb\"}}",
+             "ignore: expected an array of matchers, got {\"type\":\"hb\"}");
+    STEP_BAD("{\"expect\": 1, \"ignore\": [{\"type\": \"hb\"}, {\"$gt\": \"x\"}]}",
+             "ignore: matcher 1: /: $gt needs a number, got \"x\"");
+    STEP_BAD("{\"send\": 1, \"ignore\": []}", "'ignore' does not apply to send");
     STEP_BAD("{\"capture\": \"/a\"}", "capture: expected an object");
     STEP_BAD("{\"capture\": {}}", "capture: expected an object");
     STEP_BAD("{\"capture\": {\"a\": \"b\"}}",
@@ -405,7 +436,7 @@ static void test_validate(void)
         "[{\"send\": 1}, {\"sned\": 1}]",
         "step 1: unknown action 'sned' (expected one of send, send_binary, expect, "
         "expect_text, expect_binary, expect_none, capture, ping, expect_pong, close, "
-        "expect_close, sleep)");
+        "expect_close, sleep, connect)");
     VALIDATE("[{\"send\": 1, \"expect\": {}}]",
              "step 0: two actions 'send' and 'expect' (one per step)");
     VALIDATE("[{\"send\": 1}, {\"capture\": {\"a\": \"/a\"}}]",
@@ -474,8 +505,8 @@ static void test_validate_callback(void)
               "/steps/3/wihtin|unknown step action 'wihtin' (did you mean 'within'?)\n"
               "/steps/4/xyzzy|unknown step action 'xyzzy' (expected one of send, "
               "send_binary, expect, expect_text, expect_binary, expect_none, capture, "
-              "ping, expect_pong, close, expect_close, sleep; modifiers within, "
-              "skip_until, capture)\n");
+              "ping, expect_pong, close, expect_close, sleep, connect; modifiers "
+              "within, skip_until, capture, conn, ignore)\n");
     /* Capture names follow the one rule; a capture needs an earlier expect. */
     VALIDATED("{\"steps\": [{\"capture\": {\"ok\": \"/a\"}},"
               " {\"expect\": 1, \"capture\": {\"a.b\": \"/a\"}},"
@@ -501,6 +532,24 @@ static void test_validate_callback(void)
               "/steps/0/expect_close/code|1005 never appears in a close frame (No Status "
               "Rcvd; valid: 1000-1003, 1007-1014, 3000-4999, or 0 for a close without a "
               "status code)\n");
+    /* conn names a connection: "default" or one of `connections`. */
+    VALIDATED("{\"connections\": {\"alice\": {}, \"bob\": {}}, \"steps\": ["
+              " {\"send\": 1, \"conn\": \"alice\"}, {\"send\": 1, \"conn\": \"default\"},"
+              " {\"send\": 1, \"conn\": \"bbo\"}, {\"send\": 1, \"conn\": \"zed\"},"
+              " {\"expect\": 1, \"con\": \"bob\"}]}",
+              5,
+              "/steps/2/conn|unknown connection 'bbo' (did you mean 'bob'?)\n"
+              "/steps/3/conn|unknown connection 'zed' (known: default, alice, bob)\n"
+              "/steps/4/con|unknown step action 'con' (did you mean 'conn'?)\n");
+    VALIDATED("{\"steps\": [{\"send\": 1, \"conn\": \"bob\"}]}", 5,
+              "/steps/0/conn|unknown connection 'bob' (the conversation declares no "
+              "connections)\n");
+    /* ignore and expect_none matchers are checked; a bad one is placed there */
+    VALIDATED("{\"steps\": [{\"expect\": 1, \"ignore\": [{\"$len\": -1}]},"
+              " {\"expect_none\": {\"$regex\": 5}}]}",
+              5,
+              "/steps/0/ignore|matcher 0: /: $len needs a non-negative integer, got -1\n"
+              "/steps/1/expect_none|/: $regex needs a string, got 5\n");
     /* What the schema reports is left to it. */
     VALIDATED("{\"steps\": 3}", 5, "");
     VALIDATED("{}", 5, "");
