@@ -50,7 +50,7 @@ CLIENTS = set()
 
 
 async def broadcast(ws, text):
-    others = [c for c in CLIENTS if c is not ws]
+    others = [c for c in CLIENTS if c is not ws and c.open]
     for other in others:
         try:
             await other.send(text)

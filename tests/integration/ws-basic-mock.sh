@@ -16,12 +16,16 @@ fi
 cp "$top_srcdir/scenarios/mock-server.json" "$WSC_TMP/mock-server.json"
 run_scenario mock-server
 expect_reports mock-server 0 "scenarios/mock-server.json with MOCK_PORT"
-report_true mock-server "len(t) == 17 and all(x['status'] == 'passed' for x in t.values())" \
-    "mock-server.json: all 17 tests passed"
+report_true mock-server "len(t) == 18 and all(x['status'] == 'passed' for x in t.values())" \
+    "mock-server.json: all 18 tests passed"
 report_true mock-server "all(set(x) == {'name', 'value', 'unit'} for n in t for x in t[n].get('metrics') or [])" \
     "metrics are {name, value, unit}"
 report_true mock-server "o('welcome')['captured']['client_id'] == o('welcome')['last']['client_id']" \
     "the welcome's client id captured"
+report_true mock-server "o('broadcast between two clients')['captured_on'] == {'alice_id': 'alice', 'bob_id': 'bob'} and o('broadcast between two clients')['captured']['alice_id'] != o('broadcast between two clients')['captured']['bob_id']" \
+    "broadcast between two clients: each client's id captured on its connection"
+report_true mock-server "o('broadcast between two clients')['connections'] == {'alice': {'sent': 1, 'received': 3, 'ignored': 0}, 'bob': {'sent': 1, 'received': 3, 'ignored': 0}}" \
+    "broadcast between two clients: what each connection sent and received"
 
 # ---- scenarios/ws-basic.json, port from --var ----------------------------------------
 cp "$top_srcdir/scenarios/ws-basic.json" "$WSC_TMP/ws-basic.json"
