@@ -48,7 +48,7 @@ expect_json "$R" "t['upgrade']['outputs']['status'] == 101" "the mock upgrades t
 run_wscheck run --junit "$T/example.xml" --json "$T/example.out.json" "$top_srcdir/scenarios/http.json"
 expect_status 0 "scenarios/http.json passes against wscheck-mock"
 check "its JUnit report is valid" validate_junit "$T/example.xml"
-expect_json "$T/example.out.json" "all(x['status'] == 'passed' for x in t.values()) and len(t) == 7" "every example test passed"
+expect_json "$T/example.out.json" "all(x['status'] == 'passed' for x in t.values()) and len(t) == 8" "every example test passed"
 
 stop_pid "$MOCK_PID"
 run_wscheck run --junit "$T/gone.xml" --json "$T/gone.out.json" --filter health "$T/mock.json"
