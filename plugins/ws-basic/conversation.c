@@ -123,9 +123,11 @@ static struct json_object *conn_outputs(const struct wsb_convo *c)
     struct json_object *all = json_object_new_object();
     for (size_t i = 0; all && i < c->n_conns; i++) {
         const struct wsb_conn *conn = &c->conns[i];
-        struct json_object *o = json_object_new_object();
-        if (!o || !conn->ws)
+        if (!conn->ws)
             continue; /* never opened */
+        struct json_object *o = json_object_new_object();
+        if (!o)
+            break;
         json_object_object_add(o, "sent", json_object_new_int64(conn->sent));
         json_object_object_add(o, "received", json_object_new_int64(conn->received));
         json_object_object_add(o, "ignored", json_object_new_int64(conn->ignored));
