@@ -107,6 +107,8 @@ static int expand_and_run(struct wsb_convo *c, size_t index, struct json_object 
                       c->cur->name);
         else
             wsc_debug(c->ctx, "step %zu (%s)", index, wsb_action_name(s.action));
+        /* Cannot happen while connections open as connections.c says;
+         * kept so that a change there fails a step, not the process. */
         rc = s.action != WSB_CONNECT && !c->cur->ws
                  ? wsb_step_fail(c, index, &s,
                                  "not connected yet (its first step is connect)")

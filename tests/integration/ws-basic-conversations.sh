@@ -75,8 +75,8 @@ cat >"$WSC_TMP/conv.json" <<'EOF'
     {"name": "no error: a kept error fails", "plugin": "ws-basic", "check": "conversation",
      "params": {"url": "${plain}", "steps": [
         {"send": {"type": "error"}},
-        {"ping": "p"},
-        {"expect_pong": "p"},
+        {"expect_none": {"type": "fatal"}, "within": 1},
+        {"sleep": 0},
         {"expect_none": {"type": "error"}, "within": 0.3}
      ]}},
     {"name": "nothing at all, heartbeats aside", "plugin": "ws-basic", "check": "conversation",
@@ -94,6 +94,11 @@ cat >"$WSC_TMP/conv.json" <<'EOF'
     {"name": "a refused connection is named", "plugin": "ws-basic", "check": "conversation",
      "params": {"url": "${plain}", "connections": {"alice": {}, "bob": {"url": "${refusing}"}},
        "steps": [{"conn": "alice", "send": "x"}]}},
+    {"name": "connect on an open connection", "plugin": "ws-basic", "check": "conversation",
+     "params": {"url": "${plain}", "connections": {"alice": {}}, "steps": [
+        {"conn": "alice", "send": "x"},
+        {"conn": "alice", "connect": true}
+     ]}},
     {"name": "json in a string", "plugin": "ws-basic", "check": "conversation",
      "params": {"url": "${plain}", "steps": [
         {"send": {"content": [{"type": "text", "text": "{\"status\": \"sent\", \"n\": 2}"}]}},
@@ -135,6 +140,8 @@ report_true conv "[(e['dir'], e['kind']) for e in trace('the connection is named
 report_true conv "o('the connection is named')['connections']['bob'] == {'sent': 0, 'received': 0, 'ignored': 0}" \
     "outputs per connection of a failed conversation"
 expect_test conv "a refused connection is named" failed '^bob: connect: .*403'
+expect_test conv "connect on an open connection" failed \
+    '^step 1 \(connect\) alice: already connected \(close it first\)$'
 expect_test conv "json in a string" failed \
     '^step 3 \(expect\): /content/0/text/\$json/status: expected "sent", got "no_clients" — received '
 
