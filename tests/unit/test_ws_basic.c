@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "../../plugins/ws-basic/base64.h"
+#include "../../plugins/ws-basic/conversation.h"
 #include "../../plugins/ws-basic/steps.h"
 #include "../../plugins/ws-basic/ws_basic.h"
 #include "validation.h"
@@ -588,6 +589,34 @@ static void test_describe(void)
     free(d);
 }
 
+/* ---- Matchers on received messages (ignore, expect_none) ---------------------------- */
+
+static void hits(int line, const char *matcher, enum wsc_ws_kind kind, const char *data,
+                 int want)
+{
+    struct json_object *mt = parse(matcher);
+    struct wsb_msg m = {.kind = kind, .data = (char *)data, .len = strlen(data)};
+    int got = wsb_matcher_hits(mt, &m);
+    report(got == want, line, "%s on %s: expected %d, got %d", matcher, data, want, got);
+    json_object_put(mt);
+}
+
+static void test_matcher_hits(void)
+{
+    /* JSON text is matched as its value */
+    hits(__LINE__, "{\"type\": \"heartbeat\"}", WSC_WS_TEXT,
+         "{\"type\":\"heartbeat\",\"n\":3}", 1);
+    hits(__LINE__, "{\"type\": \"heartbeat\"}", WSC_WS_TEXT, "{\"type\":\"news\"}", 0);
+    hits(__LINE__, "5", WSC_WS_TEXT, " 5 ", 1);
+    /* other text as a string */
+    hits(__LINE__, "{\"$regex\": \"^keepalive\"}", WSC_WS_TEXT, "keepalive 17", 1);
+    hits(__LINE__, "\"ping\"", WSC_WS_TEXT, "ping", 1);
+    hits(__LINE__, "{\"type\": \"heartbeat\"}", WSC_WS_TEXT, "heartbeat", 0);
+    /* binary messages and control frames never match */
+    hits(__LINE__, "{\"$regex\": \"\"}", WSC_WS_BINARY, "abc", 0);
+    hits(__LINE__, "{\"$any\": true}", WSC_WS_PONG, "p", 0);
+}
+
 static CU_TestInfo base64_tests[] = {
     {"RFC 4648 vectors", test_base64_vectors},
     {"unpadded and binary", test_base64_unpadded_and_binary},
@@ -611,6 +640,7 @@ static CU_TestInfo step_tests[] = {
 
 static CU_TestInfo helper_tests[] = {
     {"describing messages", test_describe},
+    {"matchers on received messages", test_matcher_hits},
     CU_TEST_INFO_NULL,
 };
 
