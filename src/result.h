@@ -57,6 +57,7 @@ struct wsc_run_result {
     size_t n_suites;
     double started;
     double duration;
+    unsigned shard_index, shard_total; /* --shard I/N; 0/0: not sharded */
 };
 
 /* A test with cases is reported as its cases; it is a test case of its own

@@ -281,6 +281,20 @@ fail:
     return NULL;
 }
 
+/* {"index": I, "total": N} for a run of --shard I/N, else null. */
+static int put_shard(struct json_object *o, const struct wsc_run_result *r)
+{
+    if (!r->shard_total)
+        return wsc_json_put(o, "shard", NULL, 1);
+    struct json_object *s = json_object_new_object();
+    if (!s || put_count(s, "index", r->shard_index) ||
+        put_count(s, "total", r->shard_total)) {
+        json_object_put(s);
+        return -1;
+    }
+    return wsc_json_put(o, "shard", s, 0);
+}
+
 static struct json_object *report_json(const struct wsc_run_result *r)
 {
     char started[32];
@@ -288,7 +302,10 @@ static struct json_object *report_json(const struct wsc_run_result *r)
     struct json_object *o = json_object_new_object();
     struct json_object *suites = json_object_new_array();
     if (!o || !suites || put_text(o, "tool", "wscheck") ||
-        put_text(o, "version", PACKAGE_VERSION) || put_text(o, "started", started) ||
+        put_text(o, "version", PACKAGE_VERSION) ||
+        wsc_json_put(o, "report_version", json_object_new_int(WSC_JSON_REPORT_VERSION),
+                     0) ||
+        put_shard(o, r) || put_text(o, "started", started) ||
         put_number(o, "duration", r->duration, SECONDS) ||
         wsc_json_put(o, "summary",
                      summary(wsc_run_count(r, WSC_PASSED), wsc_run_count(r, WSC_FAILED),
