@@ -161,6 +161,8 @@ void wsc_result_clear_attempt(struct wsc_result *r)
     r->outputs = NULL;
     json_object_put(r->trace);
     r->trace = NULL;
+    json_object_put(r->histograms);
+    r->histograms = NULL;
 }
 
 void wsc_result_clear(struct wsc_result *r)
@@ -295,7 +297,10 @@ struct json_object *wsc_result_to_json(const struct wsc_result *r)
         wsc_json_put(j, "warnings", warnings_to_json(r), 0) ||
         wsc_json_put(j, "cases", cases_to_json(r), 0) ||
         wsc_json_put(j, "outputs", copy_json(r->outputs, &failed), 1) || failed ||
-        wsc_json_put(j, "trace", copy_json(r->trace, &failed), 1) || failed) {
+        wsc_json_put(j, "trace", copy_json(r->trace, &failed), 1) || failed ||
+        (r->histograms &&
+         (wsc_json_put(j, "histograms", copy_json(r->histograms, &failed), 1) ||
+          failed))) {
         json_object_put(j);
         return NULL;
     }
@@ -460,7 +465,8 @@ int wsc_result_from_json(struct wsc_result *r, const struct json_object *j)
         get_number(j, "duration", &tmp.duration) || get_attempts(j, &tmp.attempts) ||
         get_metrics(j, &tmp) || get_warnings(j, &tmp) || get_cases(j, &tmp) ||
         get_container(j, "outputs", json_type_object, &tmp.outputs) ||
-        get_container(j, "trace", json_type_array, &tmp.trace)) {
+        get_container(j, "trace", json_type_array, &tmp.trace) ||
+        get_container(j, "histograms", json_type_object, &tmp.histograms)) {
         wsc_result_clear(&tmp);
         return -1;
     }

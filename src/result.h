@@ -40,6 +40,9 @@ struct wsc_result {
     size_t n_warnings;
     struct wsc_case *cases; /* wsc_case() outcomes, in order */
     size_t n_cases;
+    /* wsc_metric_histogram(): object name -> JSON form of the histogram
+     * (lib/histogram_internal.h) with its "unit"; NULL when none */
+    struct json_object *histograms;
 };
 
 struct wsc_suite_result {
@@ -82,7 +85,7 @@ int wsc_result_add_warning(struct wsc_result *r, const char *text);
 int wsc_result_add_case(struct wsc_result *r, const char *name, enum wsc_status st,
                         double duration, const char *message);
 /* Frees what one attempt produced (message, log, metrics, outputs, trace,
- * warnings, cases), keeping the test's identity, timing and attempts. */
+ * warnings, cases, histograms), keeping the test's identity, timing and attempts. */
 void wsc_result_clear_attempt(struct wsc_result *r);
 void wsc_result_clear(struct wsc_result *r); /* frees members, zeroes */
 void wsc_suite_result_clear(struct wsc_suite_result *s);

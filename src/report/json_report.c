@@ -243,6 +243,8 @@ static struct json_object *test_json(const struct wsc_result *t)
         wsc_json_put(o, "cases", cases(t), 0) ||
         put_copy(o, "outputs", t->outputs, json_object_new_object) ||
         (with_trace && put_copy(o, "trace", t->trace, json_object_new_array)) ||
+        (t->histograms &&
+         put_copy(o, "histograms", t->histograms, json_object_new_object)) ||
         put_text(o, "log", t->log)) {
         json_object_put(o);
         return NULL;
@@ -310,7 +312,8 @@ static struct json_object *report_json(const struct wsc_run_result *r)
         wsc_json_put(o, "summary",
                      summary(wsc_run_count(r, WSC_PASSED), wsc_run_count(r, WSC_FAILED),
                              wsc_run_count(r, WSC_ERROR), wsc_run_count(r, WSC_SKIPPED)),
-                     0))
+                     0) ||
+        wsc_json_put(o, "histograms", wsc_report_histograms(r), 0))
         goto fail;
     for (size_t i = 0; i < r->n_suites; i++) {
         struct json_object *s = suite_json(&r->suites[i]);

@@ -119,7 +119,12 @@ static int read_test(const struct json_object *j, struct wsc_result *r, char **e
     json_object_object_add(copy, "started", json_object_new_double(started));
     int rc = wsc_result_from_json(r, copy);
     json_object_put(copy);
-    return rc < 0 ? fail(err, "test '%s': a member has the wrong type", name) : 0;
+    if (rc < 0)
+        return fail(err, "test '%s': a member has the wrong type", name);
+    const char *hist = "", *why = "";
+    if (wsc_result_histograms_valid(r, &hist, &why) < 0)
+        return fail(err, "test '%s': histogram '%s': %s", name, hist, why);
+    return 0;
 }
 
 static int dup_member(const struct json_object *o, const char *key, char **out)

@@ -27,6 +27,16 @@ int wsc_json_report_write(const char *path, const struct wsc_run_result *r, char
 /* TAP version 13 (prove, Test::Harness): one test point per test case. */
 int wsc_tap_write(const char *path, const struct wsc_run_result *r, char **err);
 
+/* The JSON report's top-level "histograms": for each name a check gave to
+ * wsc_metric_histogram(), the histograms of every test added up (JSON form
+ * plus "unit", "tests", "mean", "p50", "p90", "p95", "p99"). NULL when out
+ * of memory. */
+struct json_object *wsc_report_histograms(const struct wsc_run_result *r);
+/* Are the histograms of t in the JSON form with this wscheck's layout?
+ * Returns 0, or -1 with *name and *why (static text) saying which is not. */
+int wsc_result_histograms_valid(const struct wsc_result *t, const char **name,
+                                const char **why);
+
 /* The version of the JSON report's layout ("report_version"): `wscheck
  * merge` reads only reports of this version. */
 #define WSC_JSON_REPORT_VERSION 1
