@@ -187,6 +187,7 @@ int wsc_shard_apply(struct wsc_scenario *const *scs, size_t n, const struct wsc_
         for (size_t i = 0; i < sc->n_tests; i++) {
             struct wsc_test *t = &sc->tests[i];
             const char *group = sc->tests[find(parent, i)].name;
+            t->other_shard = 0; /* a shard applied before counts for nothing */
             if (!wsc_test_selected(t, o))
                 continue;
             (*selected)++;
