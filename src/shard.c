@@ -1,10 +1,9 @@
 /* Splitting a run across CI jobs (see shard.h).
  *
  * The unit of the split is a group: the tests of one scenario linked by
- * captures (a test referencing, directly or through the file's vars, a
- * variable another test captures joins that test's group). A group is
- * assigned by a hash of its scenario's and its first test's names, not by
- * its position: a test added elsewhere leaves every other assignment as it
+ * captures (a test referencing a variable an earlier test captures joins
+ * that test's group). A group is assigned by a hash of its scenario's and
+ * its first test's names, not by its position: a test added elsewhere leaves every other assignment as it
  * was, which keeps the history of a CI job comparable. The price is a
  * balance that is statistical (about equal shares with many groups), not
  * exact. */
