@@ -169,13 +169,20 @@ static int by_shard(const void *a, const void *b)
 }
 
 /* A shard missing from the inputs is worth a warning: its tests are not
- * in the merged report. */
+ * in the merged report. So are reports of runs split differently (4 and 3
+ * shards): their union is unlikely to be one run. */
 static void warn_missing_shards(const struct wsc_run_result *in, size_t n)
 {
     unsigned total = 0;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        if (in[i].shard_total && total && in[i].shard_total != total)
+            fprintf(stderr,
+                    "wscheck: warning: merge: reports of runs split in %u and in %u "
+                    "shards\n",
+                    total, in[i].shard_total);
         if (in[i].shard_total > total)
             total = in[i].shard_total;
+    }
     for (unsigned k = 1; k <= total; k++) {
         int have = 0;
         for (size_t i = 0; i < n && !have; i++)

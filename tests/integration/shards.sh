@@ -118,6 +118,10 @@ expect_status 2 "a missing report: exit 2"
 expect_match "absent.json: cannot read: No such file" "$err" "the missing report is named"
 run_wscheck merge --json "$T/three.json" "$T/shard1.json" "$T/shard2.json" "$T/shard3.json"
 expect_match "warning: merge: no report of shard 4/4" "$err" "a missing shard is warned about"
+py 'json.dump(dict(d[0], shard={"index": 3, "total": 3}), open(sys.argv[2] + ".of3", "w"))' "$T/shard3.json" >/dev/null
+run_wscheck merge --json "$T/mixed.json" "$T/shard1.json" "$T/shard3.json.of3"
+expect_match "warning: merge: reports of runs split in 4 and in 3 shards" "$err" \
+    "reports of runs split differently are warned about"
 run_wscheck merge --help
 expect_status 0 "merge --help exits 0"
 expect_match "Usage: wscheck merge" "$out" "merge --help prints the usage"
