@@ -244,31 +244,41 @@ static int read_reports(char **paths, size_t n, struct wsc_run_result *in)
     return bad;
 }
 
+/* Prints the summary and writes the reports; returns the exit status. */
+static int finish_merge(const struct merge_args *a, const struct wsc_run_result *merged)
+{
+    struct wsc_console console;
+    wsc_console_setup(&console, a->no_color, a->quiet, 0);
+    if (wsc_report_is_stdout(a->junit) || wsc_report_is_stdout(a->json) ||
+        wsc_report_is_stdout(a->tap))
+        console.out = stderr;
+    if (!a->quiet)
+        wsc_console_summary(&console, merged);
+    if (write_merged(a, merged) < 0)
+        return WSC_EXIT_INTERNAL;
+    return wsc_run_count(merged, WSC_FAILED) || wsc_run_count(merged, WSC_ERROR)
+               ? WSC_EXIT_FAILED
+               : WSC_EXIT_OK;
+}
+
 static int merge_files(const struct merge_args *a, char **paths, size_t n)
 {
     struct wsc_run_result *in = calloc(n, sizeof *in), merged = {0};
-    struct wsc_console console;
-    int status;
+    int status, dups;
     if (!in)
         return WSC_EXIT_INTERNAL;
     if (read_reports(paths, n, in) > 0) {
         status = WSC_EXIT_USAGE;
-    } else if ((status = check_duplicates(in, paths, n)) != 0) {
-        status = status < 0 ? WSC_EXIT_INTERNAL : WSC_EXIT_USAGE;
-    } else if (warn_missing_shards(in, n), merge_runs(in, n, &merged) < 0) {
-        fputs("wscheck: out of memory\n", stderr);
-        status = WSC_EXIT_INTERNAL;
+    } else if ((dups = check_duplicates(in, paths, n)) != 0) {
+        status = dups < 0 ? WSC_EXIT_INTERNAL : WSC_EXIT_USAGE;
     } else {
-        wsc_console_setup(&console, a->no_color, a->quiet, 0);
-        if (wsc_report_is_stdout(a->junit) || wsc_report_is_stdout(a->json) ||
-            wsc_report_is_stdout(a->tap))
-            console.out = stderr;
-        if (!a->quiet)
-            wsc_console_summary(&console, &merged);
-        status = write_merged(a, &merged) < 0 ? WSC_EXIT_INTERNAL
-                 : wsc_run_count(&merged, WSC_FAILED) || wsc_run_count(&merged, WSC_ERROR)
-                     ? WSC_EXIT_FAILED
-                     : WSC_EXIT_OK;
+        warn_missing_shards(in, n);
+        if (merge_runs(in, n, &merged) < 0) {
+            fputs("wscheck: out of memory\n", stderr);
+            status = WSC_EXIT_INTERNAL;
+        } else {
+            status = finish_merge(a, &merged);
+        }
     }
     for (size_t i = 0; i < n; i++)
         wsc_run_result_clear(&in[i]);

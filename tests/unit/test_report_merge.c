@@ -271,8 +271,15 @@ static void test_tap(void)
         printf("# got:\n%s", text);
     CU_ASSERT_STRING_EQUAL(text, want);
     free(text);
-    free(path);
     wsc_run_result_clear(&run);
+
+    /* An empty run (an empty shard) skips the whole plan. */
+    struct wsc_run_result none = {0};
+    CU_ASSERT_EQUAL_FATAL(wsc_tap_write(path, &none, &err), 0);
+    text = wsc_sample_read(path);
+    CU_ASSERT_STRING_EQUAL(text, "TAP version 13\n1..0 # SKIP no test was run\n");
+    free(text);
+    free(path);
 }
 
 static CU_TestInfo merge_tests[] = {
