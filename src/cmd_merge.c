@@ -129,7 +129,15 @@ static int check_duplicates(struct wsc_run_result *in, char **paths, size_t n)
     return dups;
 }
 
-/* Moves the tests of `from` to the end of `into` (same scenario). */
+static int by_index(const void *a, const void *b)
+{
+    const struct wsc_result *x = a, *y = b;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Moves the tests of `from` to the end of `into` (same scenario), then
+ * puts them in file order, as an unsharded run lists them (a test is in
+ * one report only, so no two have the same index). */
 static int join_suite(struct wsc_suite_result *into, struct wsc_suite_result *from)
 {
     struct wsc_result *grown =
@@ -143,6 +151,7 @@ static int join_suite(struct wsc_suite_result *into, struct wsc_suite_result *fr
     if (from->started > 0 && (into->started <= 0 || from->started < into->started))
         into->started = from->started;
     into->duration += from->duration;
+    qsort(into->tests, into->n_tests, sizeof *into->tests, by_index);
     return 0;
 }
 
@@ -202,8 +211,8 @@ static int merge_runs(struct wsc_run_result *in, size_t n, struct wsc_run_result
     out->suites = calloc(cap ? cap : 1, sizeof *out->suites);
     if (!out->suites)
         return -1;
-    /* Shard order first, so the merged suites list their tests as the
-     * shards ran them whatever the order on the command line. */
+    /* Shard order first, so the suites come in the order of the first
+     * shard's files whatever the order on the command line. */
     qsort(in, n, sizeof *in, by_shard);
     for (size_t i = 0; i < n; i++) {
         if (in[i].started > 0 && (out->started <= 0 || in[i].started < out->started))

@@ -32,6 +32,8 @@ struct wsc_result {
     double started;  /* wall clock, epoch seconds */
     double duration; /* seconds, all attempts together */
     int attempts;    /* 0 when skipped without running */
+    size_t index;    /* position in its scenario's "tests" (merged reports
+                        list tests in file order by it) */
     struct wsc_metric *metrics;
     size_t n_metrics;
     struct json_object *outputs; /* object, may be NULL */

@@ -320,6 +320,7 @@ static int init_result(struct wsc_result *r, const struct wsc_test *t)
     r->name = strdup(t->name);
     r->plugin = strdup(t->plugin);
     r->check = strdup(t->check);
+    r->index = t->index;
     r->started = wsc_wallclock();
     return r->name && r->plugin && r->check ? 0 : -1;
 }
