@@ -476,8 +476,8 @@ int wsc_result_from_json(struct wsc_result *r, const struct json_object *j)
         get_string(j, "message", &tmp.message) || get_string(j, "log", &tmp.log) ||
         get_number(j, "started", &tmp.started) ||
         get_number(j, "duration", &tmp.duration) || get_attempts(j, &tmp.attempts) ||
-        get_index(j, &tmp.index) ||
-        get_metrics(j, &tmp) || get_warnings(j, &tmp) || get_cases(j, &tmp) ||
+        get_index(j, &tmp.index) || get_metrics(j, &tmp) || get_warnings(j, &tmp) ||
+        get_cases(j, &tmp) ||
         get_container(j, "outputs", json_type_object, &tmp.outputs) ||
         get_container(j, "trace", json_type_array, &tmp.trace) ||
         get_container(j, "histograms", json_type_object, &tmp.histograms)) {

@@ -236,8 +236,7 @@ static struct json_object *test_json(const struct wsc_result *t)
         put_text(o, "check", t->check) ||
         put_text(o, "status", wsc_status_name(t->status)) ||
         wsc_json_put(o, "attempts", json_object_new_int(t->attempts), 0) ||
-        put_count(o, "index", t->index) ||
-        put_text(o, "started", started) ||
+        put_count(o, "index", t->index) || put_text(o, "started", started) ||
         put_number(o, "duration", t->duration, SECONDS) ||
         put_text(o, "message", t->message) || wsc_json_put(o, "metrics", metrics(t), 0) ||
         wsc_json_put(o, "warnings", warnings(t), 0) ||
