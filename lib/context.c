@@ -46,6 +46,7 @@ void wsc_ctx_free(struct wsc_ctx *ctx)
     json_object_put(ctx->new_vars);
     json_object_put(ctx->warnings);
     json_object_put(ctx->cases);
+    json_object_put(ctx->histograms);
     if (ctx->vars)
         wsc_vars_free(ctx->vars);
     for (size_t i = 0; i < ctx->n_secrets; i++)
@@ -410,5 +411,7 @@ struct json_object *wsc_ctx_to_json(const struct wsc_ctx *ctx)
     json_object_object_add(o, "warnings", redact_json(ctx, ctx->warnings));
     json_object_object_add(o, "cases", redact_json(ctx, ctx->cases));
     json_object_object_add(o, "vars", json_object_get(ctx->new_vars));
+    if (ctx->histograms)
+        json_object_object_add(o, "histograms", json_object_get(ctx->histograms));
     return o;
 }

@@ -16,13 +16,14 @@ struct wsc_ctx {
     double deadline; /* monotonic */
     double timeout;  /* seconds */
     int verbose;
-    struct json_object *metrics;  /* array of {name, value, unit} */
-    struct json_object *outputs;  /* object */
-    struct json_object *trace;    /* array */
-    struct json_object *new_vars; /* object: variables set by the check */
-    struct json_object *warnings; /* array of strings (wsc_warn) */
-    struct json_object *cases;    /* array of {name, status, duration, message} */
-    struct wsc_vars *vars;        /* owned copy, for wsc_expand */
+    struct json_object *metrics;    /* array of {name, value, unit} */
+    struct json_object *outputs;    /* object */
+    struct json_object *trace;      /* array */
+    struct json_object *new_vars;   /* object: variables set by the check */
+    struct json_object *warnings;   /* array of strings (wsc_warn) */
+    struct json_object *cases;      /* array of {name, status, duration, message} */
+    struct json_object *histograms; /* object name -> JSON form, or NULL */
+    struct wsc_vars *vars;          /* owned copy, for wsc_expand */
     char **secrets;
     size_t n_secrets;
     int secret_lost; /* a secret could not be kept: report nothing it could be in */
@@ -33,7 +34,7 @@ struct wsc_ctx *wsc_ctx_new(double timeout, const struct wsc_vars *vars, int ver
 void wsc_ctx_free(struct wsc_ctx *ctx);
 
 /* The child's report: {"status","message","log","metrics","outputs","trace",
- * "warnings","cases","vars"}, with every registered secret redacted. The
+ * "warnings","cases","vars"} (and "histograms" when there are any), with every registered secret redacted. The
  * status is the test's: what the check said, made worse by its cases. */
 struct json_object *wsc_ctx_to_json(const struct wsc_ctx *ctx);
 #endif

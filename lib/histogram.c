@@ -7,29 +7,11 @@
  * costs one frexp(), no log(); memory is one fixed array of counts. */
 #include <wscheck/histogram.h>
 
+#include "histogram_internal.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define SUB_BUCKETS 64
-/* frexp() exponents of the first and last binades: [2^-11, 2^23). */
-#define EXP_MIN (-10)
-#define EXP_MAX 23
-#define BINADES (EXP_MAX - EXP_MIN + 1)
-/* Bucket 0 holds values under WSC_HIST_LOWEST, the last one values from
- * WSC_HIST_HIGHEST up; the binades lie between. */
-#define UNDERFLOW 0
-#define OVERFLOW (1 + BINADES * SUB_BUCKETS)
-#define BUCKETS (OVERFLOW + 1)
-
-struct wsc_histogram {
-    uint64_t count;
-    double min, max;
-    /* Neumaier-compensated sum, so the mean stays exact to the last digits
-     * over billions of samples. */
-    double sum, sum_error;
-    uint64_t counts[BUCKETS];
-};
 
 struct wsc_histogram *wsc_hist_new(void)
 {

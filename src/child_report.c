@@ -17,6 +17,8 @@ static void move_attempt(struct wsc_result *to, struct wsc_result *from)
     to->n_warnings = from->n_warnings;
     to->cases = from->cases;
     to->n_cases = from->n_cases;
+    to->histograms = from->histograms;
+    from->histograms = NULL;
     from->warnings = NULL;
     from->n_warnings = 0;
     from->cases = NULL;

@@ -17,6 +17,8 @@ static const char usage[] =
     "  run SCENARIO...        run scenario files (see 'wscheck run --help')\n"
     "  validate SCENARIO...   check scenario files, run nothing\n"
     "  plugins [--json]       list plugins, their checks and params\n"
+    "  merge REPORT.json...   merge the JSON reports of shards (see\n"
+    "                         'wscheck merge --help')\n"
     "\n"
     "Quick checks (compatible with check_websocket.py):\n"
     "  --check-port PORT      is PORT listening, and which process owns it\n"
@@ -52,6 +54,8 @@ static int dispatch(int argc, char **argv)
         return wsc_cmd_run(argc - 1, argv + 1, 0);
     if (!strcmp(cmd, "validate"))
         return wsc_cmd_run(argc - 1, argv + 1, 1);
+    if (!strcmp(cmd, "merge"))
+        return wsc_cmd_merge(argc - 1, argv + 1);
     if (!strcmp(cmd, "plugins"))
         return wsc_cmd_plugins(argc - 1, argv + 1);
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {

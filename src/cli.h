@@ -6,6 +6,7 @@
 #include "registry.h"
 #include "runner.h"
 #include "scenario.h"
+#include "shard.h"
 
 enum wsc_exit {
     WSC_EXIT_OK = 0,       /* every test passed or was skipped */
@@ -20,6 +21,8 @@ struct wsc_run_config {
     struct wsc_console console;
     const char *junit_path;
     const char *json_path;
+    const char *tap_path;
+    struct wsc_shard shard; /* --shard I/N; total 0: none */
     int jobs;
     char **plugin_paths;
     size_t n_plugin_paths;
@@ -31,6 +34,7 @@ struct wsc_run_config {
 
 int wsc_cmd_run(int argc, char **argv, int validate_only);
 int wsc_cmd_plugins(int argc, char **argv);
+int wsc_cmd_merge(int argc, char **argv);
 int wsc_cmd_quick_checks(int argc, char **argv);
 int wsc_is_quick_check_option(const char *arg);
 

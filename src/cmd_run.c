@@ -23,6 +23,11 @@ static const char run_usage[] =
     "\n"
     "  --junit FILE          write a JUnit XML report ('-': stdout)\n"
     "  --json FILE           write a JSON report ('-': stdout)\n"
+    "  --tap FILE            write a TAP report ('-': stdout)\n"
+    "                        (with a report on stdout, the console goes to stderr)\n"
+    "  --shard I/N           run only shard I (1-based) of N: a stable split of\n"
+    "                        the selected tests for N CI jobs (merge the JSON\n"
+    "                        reports with 'wscheck merge')\n"
     "  --var NAME=VALUE      set a variable, overriding the file (repeatable;\n"
     "                        one that no test uses is an error)\n"
     "  --tag TAG             run only tests with this tag (repeatable)\n"
@@ -80,12 +85,16 @@ enum {
     OPT_VERBOSE,
     OPT_NO_COLOR,
     OPT_NO_FORK,
-    OPT_STRICT
+    OPT_STRICT,
+    OPT_TAP,
+    OPT_SHARD
 };
 
 static const struct option run_options[] = {
     {"junit", required_argument, NULL, OPT_JUNIT},
     {"json", required_argument, NULL, OPT_JSON},
+    {"tap", required_argument, NULL, OPT_TAP},
+    {"shard", required_argument, NULL, OPT_SHARD},
     {"var", required_argument, NULL, OPT_VAR},
     {"tag", required_argument, NULL, OPT_TAG},
     {"filter", required_argument, NULL, OPT_FILTER},
@@ -168,6 +177,13 @@ static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg, int
             break;
         case OPT_JSON:
             cfg->json_path = optarg;
+            break;
+        case OPT_TAP:
+            cfg->tap_path = optarg;
+            break;
+        case OPT_SHARD:
+            if (wsc_shard_parse(optarg, &cfg->shard) < 0)
+                return usage_error("--shard needs I/N with 1 <= I <= N, got:", optarg);
             break;
         case OPT_VAR:
             if ((rc = wsc_parse_var(cfg->cli_vars, optarg)) == -2)
@@ -269,6 +285,12 @@ static int write_reports(const struct wsc_run_config *cfg,
     err = NULL;
     if (cfg->json_path && wsc_json_report_write(cfg->json_path, rr, &err) < 0) {
         fprintf(stderr, "wscheck: %s\n", err ? err : "cannot write the JSON report");
+        status = -1;
+    }
+    free(err);
+    err = NULL;
+    if (cfg->tap_path && wsc_tap_write(cfg->tap_path, rr, &err) < 0) {
+        fprintf(stderr, "wscheck: %s\n", err ? err : "cannot write the TAP report");
         status = -1;
     }
     free(err);
@@ -611,20 +633,41 @@ static int check_all(struct wsc_scenario *const *scs, size_t n,
     return problems;
 }
 
+/* Leaves the tests of the other shards out; says how many this one runs
+ * (an empty shard is a clean run of nothing). */
+static int apply_shard(struct wsc_scenario **scs, size_t n,
+                       const struct wsc_run_config *cfg)
+{
+    size_t selected, kept;
+    if (wsc_shard_apply(scs, n, &cfg->shard, &cfg->opts, &selected, &kept) < 0) {
+        fprintf(stderr, "wscheck: out of memory\n");
+        return -1;
+    }
+    if (!cfg->console.quiet)
+        fprintf(cfg->console.out, "shard %u/%u: %zu of %zu selected test%s\n",
+                cfg->shard.index, cfg->shard.total, kept, selected,
+                selected == 1 ? "" : "s");
+    return 0;
+}
+
 int wsc_execute(struct wsc_scenario **scs, size_t n, const struct wsc_registry *reg,
                 struct wsc_run_config *cfg)
 {
     if (check_all(scs, n, reg, cfg, NULL))
         return WSC_EXIT_USAGE;
-    if (check_report_dir(cfg->junit_path) < 0 || check_report_dir(cfg->json_path) < 0)
+    if (check_report_dir(cfg->junit_path) < 0 || check_report_dir(cfg->json_path) < 0 ||
+        check_report_dir(cfg->tap_path) < 0)
         return WSC_EXIT_INTERNAL;
     cfg->opts.cli_vars = cfg->cli_vars;
     cfg->opts.console = &cfg->console;
     cfg->opts.interrupted = &interrupted;
     cfg->opts.stop = &fail_fast_stop;
     /* A report on standard output keeps it for itself. */
-    if (wsc_report_is_stdout(cfg->junit_path) || wsc_report_is_stdout(cfg->json_path))
+    if (wsc_report_is_stdout(cfg->junit_path) || wsc_report_is_stdout(cfg->json_path) ||
+        wsc_report_is_stdout(cfg->tap_path))
         cfg->console.out = stderr;
+    if (cfg->shard.total && apply_shard(scs, n, cfg) < 0)
+        return WSC_EXIT_INTERNAL;
     install_signal_handlers();
     struct wsc_run_result rr = {0};
     rr.started = wsc_wallclock();
@@ -635,6 +678,8 @@ int wsc_execute(struct wsc_scenario **scs, size_t n, const struct wsc_registry *
     int rc = cfg->jobs > 1 && n > 1 ? run_parallel(scs, n, reg, cfg, &rr)
                                     : run_sequential(scs, n, reg, cfg, &rr);
     rr.duration = wsc_now() - t0;
+    rr.shard_index = cfg->shard.index;
+    rr.shard_total = cfg->shard.total;
     wsc_console_summary(&cfg->console, &rr);
     int written = write_reports(cfg, &rr);
     int status = rc < 0 || written < 0 ? WSC_EXIT_INTERNAL : exit_status(&rr);

@@ -161,6 +161,8 @@ void wsc_result_clear_attempt(struct wsc_result *r)
     r->outputs = NULL;
     json_object_put(r->trace);
     r->trace = NULL;
+    json_object_put(r->histograms);
+    r->histograms = NULL;
 }
 
 void wsc_result_clear(struct wsc_result *r)
@@ -291,11 +293,15 @@ struct json_object *wsc_result_to_json(const struct wsc_result *r)
         wsc_json_put(j, "started", json_object_new_double(r->started), 0) ||
         wsc_json_put(j, "duration", json_object_new_double(r->duration), 0) ||
         wsc_json_put(j, "attempts", json_object_new_int(r->attempts), 0) ||
+        wsc_json_put(j, "index", json_object_new_int64((int64_t)r->index), 0) ||
         wsc_json_put(j, "metrics", metrics_to_json(r), 0) ||
         wsc_json_put(j, "warnings", warnings_to_json(r), 0) ||
         wsc_json_put(j, "cases", cases_to_json(r), 0) ||
         wsc_json_put(j, "outputs", copy_json(r->outputs, &failed), 1) || failed ||
-        wsc_json_put(j, "trace", copy_json(r->trace, &failed), 1) || failed) {
+        wsc_json_put(j, "trace", copy_json(r->trace, &failed), 1) || failed ||
+        (r->histograms &&
+         (wsc_json_put(j, "histograms", copy_json(r->histograms, &failed), 1) ||
+          failed))) {
         json_object_put(j);
         return NULL;
     }
@@ -352,6 +358,18 @@ static int get_attempts(const struct json_object *j, int *out)
     if (n < 0 || n > INT_MAX)
         return -1;
     *out = (int)n;
+    return 0;
+}
+
+static int get_index(const struct json_object *j, size_t *out)
+{
+    struct json_object *v = member(j, "index");
+    *out = 0;
+    if (!v)
+        return 0;
+    if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0)
+        return -1;
+    *out = (size_t)json_object_get_int64(v);
     return 0;
 }
 
@@ -458,9 +476,11 @@ int wsc_result_from_json(struct wsc_result *r, const struct json_object *j)
         get_string(j, "message", &tmp.message) || get_string(j, "log", &tmp.log) ||
         get_number(j, "started", &tmp.started) ||
         get_number(j, "duration", &tmp.duration) || get_attempts(j, &tmp.attempts) ||
-        get_metrics(j, &tmp) || get_warnings(j, &tmp) || get_cases(j, &tmp) ||
+        get_index(j, &tmp.index) || get_metrics(j, &tmp) || get_warnings(j, &tmp) ||
+        get_cases(j, &tmp) ||
         get_container(j, "outputs", json_type_object, &tmp.outputs) ||
-        get_container(j, "trace", json_type_array, &tmp.trace)) {
+        get_container(j, "trace", json_type_array, &tmp.trace) ||
+        get_container(j, "histograms", json_type_object, &tmp.histograms)) {
         wsc_result_clear(&tmp);
         return -1;
     }

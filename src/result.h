@@ -32,6 +32,8 @@ struct wsc_result {
     double started;  /* wall clock, epoch seconds */
     double duration; /* seconds, all attempts together */
     int attempts;    /* 0 when skipped without running */
+    size_t index;    /* position in its scenario's "tests" (merged reports
+                        list tests in file order by it) */
     struct wsc_metric *metrics;
     size_t n_metrics;
     struct json_object *outputs; /* object, may be NULL */
@@ -40,6 +42,9 @@ struct wsc_result {
     size_t n_warnings;
     struct wsc_case *cases; /* wsc_case() outcomes, in order */
     size_t n_cases;
+    /* wsc_metric_histogram(): object name -> JSON form of the histogram
+     * (lib/histogram_internal.h) with its "unit"; NULL when none */
+    struct json_object *histograms;
 };
 
 struct wsc_suite_result {
@@ -57,6 +62,7 @@ struct wsc_run_result {
     size_t n_suites;
     double started;
     double duration;
+    unsigned shard_index, shard_total; /* --shard I/N; 0/0: not sharded */
 };
 
 /* A test with cases is reported as its cases; it is a test case of its own
@@ -81,7 +87,7 @@ int wsc_result_add_warning(struct wsc_result *r, const char *text);
 int wsc_result_add_case(struct wsc_result *r, const char *name, enum wsc_status st,
                         double duration, const char *message);
 /* Frees what one attempt produced (message, log, metrics, outputs, trace,
- * warnings, cases), keeping the test's identity, timing and attempts. */
+ * warnings, cases, histograms), keeping the test's identity, timing and attempts. */
 void wsc_result_clear_attempt(struct wsc_result *r);
 void wsc_result_clear(struct wsc_result *r); /* frees members, zeroes */
 void wsc_suite_result_clear(struct wsc_suite_result *s);

@@ -30,6 +30,8 @@
 int wsc_test_selected(const struct wsc_test *t, const struct wsc_run_options *o)
 {
     int tag_ok = o->n_tags == 0, name_ok = o->n_filters == 0;
+    if (t->other_shard)
+        return 0;
     for (size_t i = 0; i < o->n_tags && !tag_ok; i++)
         for (size_t k = 0; k < t->n_tags && !tag_ok; k++)
             tag_ok = strcmp(o->tags[i], t->tags[k]) == 0;
@@ -318,6 +320,7 @@ static int init_result(struct wsc_result *r, const struct wsc_test *t)
     r->name = strdup(t->name);
     r->plugin = strdup(t->plugin);
     r->check = strdup(t->check);
+    r->index = t->index;
     r->started = wsc_wallclock();
     return r->name && r->plugin && r->check ? 0 : -1;
 }

@@ -32,6 +32,7 @@ struct wsc_test {
     char *skip;                  /* NULL, or the reason */
     struct json_object *capture; /* object name -> JSON pointer, or NULL */
     size_t index;                /* position in "tests" */
+    int other_shard;             /* left to another job by --shard */
 };
 
 struct wsc_scenario {

@@ -117,6 +117,7 @@ void pp_rtt_report(struct wsc_ctx *ctx, const struct pp_rtt *r)
         wsc_metric(ctx, "rtt_p90_ms", wsc_hist_percentile(r->hist, 90), "ms");
         wsc_metric(ctx, "rtt_p99_ms", wsc_hist_percentile(r->hist, 99), "ms");
         wsc_metric(ctx, "rtt_max_ms", wsc_hist_max(r->hist), "ms");
+        wsc_metric_histogram(ctx, "rtt_ms", r->hist, "ms");
     }
     wsc_metric(ctx, "lost", r->lost, "count");
     wsc_output(ctx, "sent", json_object_new_int(r->sent));

@@ -55,6 +55,7 @@ void wsb_connect_close(struct wsc_ctx *ctx, struct json_object *params)
         wsc_metric(ctx, "handshake_min_ms", wsc_hist_min(h), "ms");
         wsc_metric(ctx, "handshake_p50_ms", wsc_hist_percentile(h, 50), "ms");
         wsc_metric(ctx, "handshake_max_ms", wsc_hist_max(h), "ms");
+        wsc_metric_histogram(ctx, "handshake_ms", h, "ms");
     }
     wsc_hist_free(h);
     wsc_ws_options_free(&opt);

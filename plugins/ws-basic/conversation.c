@@ -151,6 +151,7 @@ static void report(struct wsb_convo *c)
         wsc_metric(ctx, "rtt_min_ms", wsc_hist_min(c->rtt), "ms");
         wsc_metric(ctx, "rtt_p50_ms", wsc_hist_percentile(c->rtt, 50), "ms");
         wsc_metric(ctx, "rtt_max_ms", wsc_hist_max(c->rtt), "ms");
+        wsc_metric_histogram(ctx, "rtt_ms", c->rtt, "ms");
     }
     wsc_output(ctx, "sent", json_object_new_int64(sent));
     wsc_output(ctx, "received", json_object_new_int64(received));

@@ -236,13 +236,15 @@ static struct json_object *test_json(const struct wsc_result *t)
         put_text(o, "check", t->check) ||
         put_text(o, "status", wsc_status_name(t->status)) ||
         wsc_json_put(o, "attempts", json_object_new_int(t->attempts), 0) ||
-        put_text(o, "started", started) ||
+        put_count(o, "index", t->index) || put_text(o, "started", started) ||
         put_number(o, "duration", t->duration, SECONDS) ||
         put_text(o, "message", t->message) || wsc_json_put(o, "metrics", metrics(t), 0) ||
         wsc_json_put(o, "warnings", warnings(t), 0) ||
         wsc_json_put(o, "cases", cases(t), 0) ||
         put_copy(o, "outputs", t->outputs, json_object_new_object) ||
         (with_trace && put_copy(o, "trace", t->trace, json_object_new_array)) ||
+        (t->histograms &&
+         put_copy(o, "histograms", t->histograms, json_object_new_object)) ||
         put_text(o, "log", t->log)) {
         json_object_put(o);
         return NULL;
@@ -281,6 +283,20 @@ fail:
     return NULL;
 }
 
+/* {"index": I, "total": N} for a run of --shard I/N, else null. */
+static int put_shard(struct json_object *o, const struct wsc_run_result *r)
+{
+    if (!r->shard_total)
+        return wsc_json_put(o, "shard", NULL, 1);
+    struct json_object *s = json_object_new_object();
+    if (!s || put_count(s, "index", r->shard_index) ||
+        put_count(s, "total", r->shard_total)) {
+        json_object_put(s);
+        return -1;
+    }
+    return wsc_json_put(o, "shard", s, 0);
+}
+
 static struct json_object *report_json(const struct wsc_run_result *r)
 {
     char started[32];
@@ -288,12 +304,16 @@ static struct json_object *report_json(const struct wsc_run_result *r)
     struct json_object *o = json_object_new_object();
     struct json_object *suites = json_object_new_array();
     if (!o || !suites || put_text(o, "tool", "wscheck") ||
-        put_text(o, "version", PACKAGE_VERSION) || put_text(o, "started", started) ||
+        put_text(o, "version", PACKAGE_VERSION) ||
+        wsc_json_put(o, "report_version", json_object_new_int(WSC_JSON_REPORT_VERSION),
+                     0) ||
+        put_shard(o, r) || put_text(o, "started", started) ||
         put_number(o, "duration", r->duration, SECONDS) ||
         wsc_json_put(o, "summary",
                      summary(wsc_run_count(r, WSC_PASSED), wsc_run_count(r, WSC_FAILED),
                              wsc_run_count(r, WSC_ERROR), wsc_run_count(r, WSC_SKIPPED)),
-                     0))
+                     0) ||
+        wsc_json_put(o, "histograms", wsc_report_histograms(r), 0))
         goto fail;
     for (size_t i = 0; i < r->n_suites; i++) {
         struct json_object *s = suite_json(&r->suites[i]);

@@ -234,11 +234,17 @@ static int test_properties(xmlTextWriterPtr w, const struct wsc_result *t)
     return 0;
 }
 
-static int properties(xmlTextWriterPtr w, const struct wsc_suite_result *s)
+/* A sharded run's suites say which shard they are: "shard" = "I/N". */
+static int properties(xmlTextWriterPtr w, const struct wsc_suite_result *s,
+                      const struct wsc_run_result *r)
 {
+    char shard[48];
+    snprintf(shard, sizeof shard, "%u/%u", r->shard_index, r->shard_total);
     if (start(w, "properties"))
         return -1;
     if (s->file && property(w, "file", s->file))
+        return -1;
+    if (r->shard_total && property(w, "shard", shard))
         return -1;
     for (size_t i = 0; i < s->n_tests; i++)
         if (test_properties(w, &s->tests[i]))
@@ -282,7 +288,8 @@ static int system_out(xmlTextWriterPtr w, const struct wsc_suite_result *s)
     return rc ? -1 : 0;
 }
 
-static int testsuite(xmlTextWriterPtr w, const struct wsc_suite_result *s, size_t id)
+static int testsuite(xmlTextWriterPtr w, const struct wsc_suite_result *s, size_t id,
+                     const struct wsc_run_result *r)
 {
     char timestamp[32];
     wsc_format_utc(timestamp, sizeof timestamp, s->started, 0);
@@ -296,7 +303,7 @@ static int testsuite(xmlTextWriterPtr w, const struct wsc_suite_result *s, size_
         attr_count(w, "errors", wsc_suite_count(s, WSC_ERROR)) ||
         attr_count(w, "skipped", wsc_suite_count(s, WSC_SKIPPED)) ||
         attr_seconds(w, "time", s->duration) || attr_safe(w, "package", name) ||
-        attr_count(w, "id", id) || properties(w, s))
+        attr_count(w, "id", id) || properties(w, s, r))
         return -1;
     for (size_t i = 0; i < s->n_tests; i++)
         if (testcase(w, s, &s->tests[i]))
@@ -313,7 +320,7 @@ static int document(xmlTextWriterPtr w, const struct wsc_run_result *r)
         xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0 || start(w, "testsuites"))
         return -1;
     for (size_t i = 0; i < r->n_suites; i++)
-        if (testsuite(w, &r->suites[i], i))
+        if (testsuite(w, &r->suites[i], i, r))
             return -1;
     return xmlTextWriterEndDocument(w) < 0 ? -1 : 0;
 }

@@ -24,6 +24,26 @@ void wsc_console_summary(const struct wsc_console *c, const struct wsc_run_resul
  * Return 0, or -1 with *err (malloc'ed) naming the path and the reason. */
 int wsc_junit_write(const char *path, const struct wsc_run_result *r, char **err);
 int wsc_json_report_write(const char *path, const struct wsc_run_result *r, char **err);
+/* TAP version 13 (prove, Test::Harness): one test point per test case. */
+int wsc_tap_write(const char *path, const struct wsc_run_result *r, char **err);
+
+/* The JSON report's top-level "histograms": for each name a check gave to
+ * wsc_metric_histogram(), the histograms of every test added up (JSON form
+ * plus "unit", "tests", "mean", "p50", "p90", "p95", "p99"). NULL when out
+ * of memory. */
+struct json_object *wsc_report_histograms(const struct wsc_run_result *r);
+/* Are the histograms of t in the JSON form with this wscheck's layout?
+ * Returns 0, or -1 with *name and *why (static text) saying which is not. */
+int wsc_result_histograms_valid(const struct wsc_result *t, const char **name,
+                                const char **why);
+
+/* The version of the JSON report's layout ("report_version"): `wscheck
+ * merge` reads only reports of this version. */
+#define WSC_JSON_REPORT_VERSION 1
+/* Reads a JSON report written by wsc_json_report_write() into *r (which
+ * the caller clears). Returns 0, or -1 with *err (malloc'ed) saying what is
+ * wrong, without the path. */
+int wsc_json_report_read(const char *path, struct wsc_run_result *r, char **err);
 
 /* Makes text safe for XML 1.0: invalid UTF-8 bytes (and U+FFFE, U+FFFF)
  * become U+FFFD, control characters other than tab/newline/CR become "\xNN"

@@ -170,6 +170,16 @@ WSC_EXPORT void wsc_note(struct wsc_ctx *ctx, const char *fmt, ...) WSC_PRINTF(2
 /* A measurement, e.g. wsc_metric(ctx, "connect_ms", 0.42, "ms"). */
 WSC_EXPORT void wsc_metric(struct wsc_ctx *ctx, const char *name, double value,
                            const char *unit);
+/* Attaches the distribution behind percentile metrics, e.g.
+ * wsc_metric_histogram(ctx, "rtt_ms", h, "ms") next to the rtt_p50_ms ...
+ * metrics computed from h (a copy is taken; h stays the caller's). The JSON
+ * report keeps its bucket counts, so that `wscheck merge` adds the
+ * histograms of several runs exactly and recomputes their percentiles.
+ * Names must be unique within the test (a second call replaces the first);
+ * an empty histogram is not attached. */
+struct wsc_histogram;
+WSC_EXPORT void wsc_metric_histogram(struct wsc_ctx *ctx, const char *name,
+                                     const struct wsc_histogram *h, const char *unit);
 /* Sets outputs[key] = value (ownership of value passes to the context).
  * Scenario `capture` pointers are resolved against the outputs object. */
 WSC_EXPORT void wsc_output(struct wsc_ctx *ctx, const char *key,
