@@ -14,6 +14,9 @@
  * A test's cases are listed under it (with --quiet, only those that failed
  * or errored), and the summary counts each case as a test.
  *
+ * A test's lines are written at once through the live part (progress.c),
+ * which clears the status line first when one is drawn.
+ *
  * Names and messages may carry server text, so they go through
  * wsc_term_safe(): an escape sequence in a server reply must not recolour,
  * move or clear the user's terminal. */
