@@ -52,6 +52,7 @@ void wsc_ctx_free(struct wsc_ctx *ctx)
     for (size_t i = 0; i < ctx->n_secrets; i++)
         free(ctx->secrets[i]);
     free(ctx->secrets);
+    free(ctx->live_label);
     free(ctx);
 }
 
@@ -189,7 +190,7 @@ void wsc_debug(struct wsc_ctx *ctx, const char *fmt, ...)
     if (!s)
         return;
     char *safe = wsc_redact(s, ctx->secrets, ctx->n_secrets);
-    fprintf(stderr, "  debug: %s\n", safe ? safe : "");
+    wsc_ctx_print_debug(ctx, safe ? safe : "");
     free(safe);
     free(s);
 }
@@ -311,8 +312,11 @@ void wsc_trace(struct wsc_ctx *ctx, const char *dir, const char *kind, const voi
     json_object_object_add(e, "len", json_object_new_int64((int64_t)len));
     if (data && len)
         json_object_object_add(e, "data", trace_data(data, len));
-    if (json_object_array_add(ctx->trace, e) != 0)
+    if (json_object_array_add(ctx->trace, e) != 0) {
         json_object_put(e);
+        return;
+    }
+    wsc_ctx_print_trace(ctx, e);
 }
 
 /* Deep copy with every string redacted. */

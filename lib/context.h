@@ -3,6 +3,8 @@
 #ifndef WSC_CONTEXT_H
 #define WSC_CONTEXT_H
 
+#include <stdio.h>
+
 #include "wscheck/plugin.h"
 #include "status.h"
 #include "util.h"
@@ -27,11 +29,25 @@ struct wsc_ctx {
     char **secrets;
     size_t n_secrets;
     int secret_lost; /* a secret could not be kept: report nothing it could be in */
+    /* Live lines (--verbose): where, the test's label, and whether a status
+     * line may be on that terminal (context_live.c). NULL out: stderr. */
+    FILE *live_out;
+    char *live_label;
+    int live_clear;
 };
 
 /* vars is copied. Returns NULL when out of memory. */
 struct wsc_ctx *wsc_ctx_new(double timeout, const struct wsc_vars *vars, int verbose);
 void wsc_ctx_free(struct wsc_ctx *ctx);
+
+/* Where debug lines and (verbose >= 2) trace entries are printed as they
+ * happen, labelled "[label]"; with clear_line, each starts by clearing the
+ * terminal line (an interactive status line is there). label is copied. */
+void wsc_ctx_set_live(struct wsc_ctx *ctx, FILE *out, const char *label, int clear_line);
+/* One debug line (already redacted text), from wsc_debug(). */
+void wsc_ctx_print_debug(const struct wsc_ctx *ctx, const char *text);
+/* A trace entry as stored, at verbose >= 2, from wsc_trace(). */
+void wsc_ctx_print_trace(const struct wsc_ctx *ctx, struct json_object *entry);
 
 /* The child's report: {"status","message","log","metrics","outputs","trace",
  * "warnings","cases","vars"} (and "histograms" when there are any), with every registered secret redacted. The

@@ -49,7 +49,8 @@ int wsc_load_plugins(struct wsc_registry *reg, char *const *extra, size_t n_extr
  * Takes ownership of nothing. Returns the exit status. */
 int wsc_execute(struct wsc_scenario **scs, size_t n, const struct wsc_registry *reg,
                 struct wsc_run_config *cfg);
-/* Fills the console settings from the flags and the environment. */
+/* Fills the console settings from the flags; colours and the status line
+ * are decided by wsc_console_open() once the console stream is known. */
 void wsc_console_setup(struct wsc_console *c, int no_color, int quiet, int verbose);
 /* Adds NAME=VALUE to vars; -1 when there is no '=', -2 when NAME breaks the
  * name rule of variables (wsc_var_name_valid()). */

@@ -40,8 +40,15 @@ static const char run_usage[] =
     "  --fail-fast           stop after the first failed test (every file)\n"
     "  --strict              a test that passed with warnings fails\n"
     "  --quiet               print only failures and the summary\n"
-    "  --verbose             also print metrics, notes and debug output\n"
-    "  --no-color            no colours (also when NO_COLOR is set)\n"
+    "  -v, --verbose         also print metrics, notes and debug lines, each\n"
+    "                        labelled with its test; twice (-vv): also every\n"
+    "                        frame as it is sent or received\n"
+    "  --color WHEN          colours: auto (on a terminal, unless NO_COLOR;\n"
+    "                        FORCE_COLOR forces them), always or never\n"
+    "  --no-color            same as --color never\n"
+    "  --progress WHEN       status line of the running tests: auto (on a\n"
+    "                        terminal; elsewhere a line for a test still\n"
+    "                        running after 30 s), always or never\n"
     "  --no-fork             run checks inside wscheck, without isolation\n"
     "                        (debugging and benchmarks only)\n"
     "  -h, --help            this help\n"
@@ -87,7 +94,9 @@ enum {
     OPT_NO_FORK,
     OPT_STRICT,
     OPT_TAP,
-    OPT_SHARD
+    OPT_SHARD,
+    OPT_COLOR,
+    OPT_PROGRESS
 };
 
 static const struct option run_options[] = {
@@ -107,6 +116,8 @@ static const struct option run_options[] = {
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"color", required_argument, NULL, OPT_COLOR},
+    {"progress", required_argument, NULL, OPT_PROGRESS},
     {"no-fork", no_argument, NULL, OPT_NO_FORK},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -163,13 +174,29 @@ static int parse_number_option(int opt, const char *arg, struct wsc_run_config *
     return 0;
 }
 
+/* --color WHEN, --progress WHEN */
+static int parse_when(int opt, const char *arg, struct wsc_console *c)
+{
+    enum wsc_when when;
+    if (wsc_when_parse(arg, &when) < 0)
+        return usage_error(opt == OPT_COLOR
+                               ? "--color must be auto, always or never, got:"
+                               : "--progress must be auto, always or never, got:",
+                           arg);
+    if (opt == OPT_COLOR)
+        c->color_mode = when;
+    else
+        c->progress_mode = when;
+    return 0;
+}
+
 /* Returns -1 to go on, else an exit status. */
 static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg, int validate,
                           int *no_color, int *quiet, int *verbose)
 {
     int opt;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", run_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "hv", run_options, NULL)) != -1) {
         int rc = 0;
         switch (opt) {
         case OPT_JUNIT:
@@ -218,10 +245,16 @@ static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg, int
             *quiet = 1;
             break;
         case OPT_VERBOSE:
-            *verbose = 1;
+        case 'v':
+            (*verbose)++;
             break;
         case OPT_NO_COLOR:
             *no_color = 1;
+            break;
+        case OPT_COLOR:
+        case OPT_PROGRESS:
+            if ((rc = parse_when(opt, optarg, &cfg->console)) != 0)
+                return rc;
             break;
         case OPT_NO_FORK:
             cfg->opts.no_fork = 1;
@@ -243,9 +276,9 @@ static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg, int
 
 void wsc_console_setup(struct wsc_console *c, int no_color, int quiet, int verbose)
 {
-    const char *nc = getenv("NO_COLOR");
     c->out = stdout;
-    c->color = !no_color && !(nc && *nc) && isatty(STDOUT_FILENO);
+    if (no_color)
+        c->color_mode = WSC_WHEN_NEVER;
     c->quiet = quiet;
     c->verbose = verbose;
 }
@@ -397,6 +430,7 @@ static void worker_main(int fd, const struct wsc_scenario *sc,
     /* A worker killed with wscheck would go on running tests: it is told
      * to stop as by SIGTERM, so its running check is killed too. */
     wsc_die_with_parent(run_pid, SIGTERM);
+    wsc_progress_worker(cfg->console.progress);
     struct wsc_suite_result s;
     struct wsc_diag diag = {0};
     struct wsc_run_options opts = cfg->opts;
@@ -510,11 +544,12 @@ static void signal_workers(struct worker *ws, size_t from, size_t to, int *forwa
  * running worker's pipe meanwhile (a worker blocked on a full pipe would
  * never finish) and passing signals on. */
 static void drain_until_done(struct worker *ws, size_t first, size_t started,
-                             int *forwarded, int *stopped)
+                             int *forwarded, int *stopped, struct wsc_progress *progress)
 {
     struct pollfd p[64];
     while (ws[first].fd >= 0) {
         signal_workers(ws, first, started, forwarded, stopped);
+        wsc_progress_tick(progress);
         size_t n = 0;
         for (size_t i = first; i < started && n < 64; i++)
             p[n++] = (struct pollfd){ws[i].fd, POLLIN, 0};
@@ -544,6 +579,8 @@ static int run_parallel(struct wsc_scenario **scs, size_t n,
     char host[256];
     hostname_of(host, sizeof(host));
     run_pid = getpid();
+    /* Workers tell this process what they run; it alone draws. */
+    wsc_progress_share(cfg->console.progress);
     size_t started = 0, done = 0;
     int rc = 0, forwarded = 0, stopped = 0;
     while (done < n) {
@@ -558,7 +595,7 @@ static int run_parallel(struct wsc_scenario **scs, size_t n,
         }
         if (rc < 0 && done == started)
             break;
-        drain_until_done(ws, done, started, &forwarded, &stopped);
+        drain_until_done(ws, done, started, &forwarded, &stopped, cfg->console.progress);
         struct wsc_suite_result *s = &rr->suites[done];
         s->name = strdup(scs[done]->name);
         s->file = strdup(scs[done]->file);
@@ -584,8 +621,10 @@ static int run_sequential(struct wsc_scenario **scs, size_t n,
         }
         rr->n_suites++;
         wsc_diag_clear(&diag);
-        if (cfg->on_suite)
+        if (cfg->on_suite) {
+            wsc_progress_clear(cfg->console.progress);
             cfg->on_suite(&rr->suites[i], cfg->on_suite_arg);
+        }
         if (cfg->opts.fail_fast && (wsc_suite_count(&rr->suites[i], WSC_FAILED) ||
                                     wsc_suite_count(&rr->suites[i], WSC_ERROR)))
             cfg->opts.skip_all = 1;
@@ -668,12 +707,15 @@ int wsc_execute(struct wsc_scenario **scs, size_t n, const struct wsc_registry *
         cfg->console.out = stderr;
     if (cfg->shard.total && apply_shard(scs, n, cfg) < 0)
         return WSC_EXIT_INTERNAL;
+    wsc_console_open(&cfg->console);
     install_signal_handlers();
     struct wsc_run_result rr = {0};
     rr.started = wsc_wallclock();
     rr.suites = calloc(n ? n : 1, sizeof(*rr.suites));
-    if (!rr.suites)
+    if (!rr.suites) {
+        wsc_console_close(&cfg->console);
         return WSC_EXIT_INTERNAL;
+    }
     double t0 = wsc_now();
     int rc = cfg->jobs > 1 && n > 1 ? run_parallel(scs, n, reg, cfg, &rr)
                                     : run_sequential(scs, n, reg, cfg, &rr);
@@ -681,6 +723,7 @@ int wsc_execute(struct wsc_scenario **scs, size_t n, const struct wsc_registry *
     rr.shard_index = cfg->shard.index;
     rr.shard_total = cfg->shard.total;
     wsc_console_summary(&cfg->console, &rr);
+    wsc_console_close(&cfg->console);
     int written = write_reports(cfg, &rr);
     int status = rc < 0 || written < 0 ? WSC_EXIT_INTERNAL : exit_status(&rr);
     wsc_run_result_clear(&rr);

@@ -55,13 +55,30 @@ static void write_all(int fd, const char *p, size_t n)
     }
 }
 
+static struct wsc_progress *progress_of(const struct wsc_run_options *o)
+{
+    return o->console ? o->console->progress : NULL;
+}
+
+/* --verbose lines of the check go to the console, labelled with the test. */
+static void set_live_output(struct wsc_ctx *ctx, const struct wsc_run_options *o)
+{
+    if (!o->verbose || !o->console)
+        return;
+    const struct wsc_progress *p = progress_of(o);
+    wsc_ctx_set_live(ctx, o->console->out ? o->console->out : stdout,
+                     wsc_progress_label(p), wsc_progress_live(p));
+}
+
 static struct json_object *run_check(const struct wsc_loaded_check *lc,
                                      struct json_object *params, double timeout,
-                                     const struct wsc_vars *vars, int verbose)
+                                     const struct wsc_vars *vars,
+                                     const struct wsc_run_options *o)
 {
-    struct wsc_ctx *ctx = wsc_ctx_new(timeout, vars, verbose);
+    struct wsc_ctx *ctx = wsc_ctx_new(timeout, vars, o->verbose);
     if (!ctx)
         return NULL;
+    set_live_output(ctx, o);
     lc->check->run(ctx, params);
     struct json_object *report = wsc_ctx_to_json(ctx);
     wsc_ctx_free(ctx);
@@ -83,7 +100,7 @@ void wsc_die_with_parent(pid_t parent, int sig)
 
 static void child_main(int fd, pid_t parent, const struct wsc_loaded_check *lc,
                        struct json_object *params, double timeout,
-                       const struct wsc_vars *vars, int verbose)
+                       const struct wsc_vars *vars, const struct wsc_run_options *o)
 {
     /* Its own process group, so that the runner can kill the check with
      * every process it started; and it dies with the runner. */
@@ -94,7 +111,7 @@ static void child_main(int fd, pid_t parent, const struct wsc_loaded_check *lc,
     signal(SIGHUP, SIG_DFL);
     signal(SIGUSR1, SIG_DFL);
     signal(SIGPIPE, SIG_IGN);
-    struct json_object *report = run_check(lc, params, timeout, vars, verbose);
+    struct json_object *report = run_check(lc, params, timeout, vars, o);
     if (report) {
         const char *text = json_object_to_json_string_ext(report, JSON_C_TO_STRING_PLAIN);
         write_all(fd, text, strlen(text));
@@ -150,6 +167,7 @@ static void supervise(pid_t pid, int fd, double kill_at, const struct wsc_run_op
         int w = waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT);
         if ((w == 0 && info.si_pid == pid) || (w < 0 && errno != EINTR))
             break;
+        wsc_progress_tick(progress_of(o));
         double left = kill_at - wsc_now();
         if (left <= 0 || is_interrupted(o)) {
             a->interrupted = is_interrupted(o);
@@ -239,7 +257,7 @@ static int run_attempt_forked(const struct wsc_loaded_check *lc,
     }
     if (pid == 0) {
         close(fds[0]);
-        child_main(fds[1], parent, lc, params, timeout, vars, o->verbose);
+        child_main(fds[1], parent, lc, params, timeout, vars, o);
     }
     /* Both sides set the group: whichever runs first, a kill of the group
      * reaches the check. */
@@ -261,7 +279,7 @@ static int run_attempt(const struct wsc_loaded_check *lc, struct json_object *pa
 {
     if (!o->no_fork)
         return run_attempt_forked(lc, params, timeout, vars, o, r, report);
-    *report = run_check(lc, params, timeout, vars, o->verbose);
+    *report = run_check(lc, params, timeout, vars, o);
     if (!*report || wsc_ctx_report_to_result(*report, r, NULL) < 0) {
         set_message(r, WSC_ERROR, strdup("check produced no result"));
         json_object_put(*report);
@@ -310,8 +328,10 @@ static void apply_strict(const struct wsc_run_options *o, struct wsc_result *r)
 static void sleep_interruptible(double seconds, const struct wsc_run_options *o)
 {
     double until = wsc_now() + seconds;
-    while (!is_interrupted(o) && wsc_now() < until)
+    while (!is_interrupted(o) && wsc_now() < until) {
+        wsc_progress_tick(progress_of(o));
         poll(NULL, 0, 20);
+    }
 }
 
 static int init_result(struct wsc_result *r, const struct wsc_test *t)
@@ -414,8 +434,11 @@ int wsc_run_scenario(const struct wsc_scenario *sc, const struct wsc_registry *r
         if (stop)
             set_message(r, WSC_SKIPPED,
                         strdup("not run: an earlier test failed (--fail-fast)"));
-        else
+        else {
+            wsc_progress_begin(progress_of(o), sc->name, t->name);
             run_test(t, reg, o, vars, r);
+        }
+        wsc_progress_end(progress_of(o), r);
         if (o->on_result)
             o->on_result(t, r, o->on_result_arg);
         if (o->console)

@@ -14,6 +14,9 @@
  * A test's cases are listed under it (with --quiet, only those that failed
  * or errored), and the summary counts each case as a test.
  *
+ * A test's lines are written at once through the live part (progress.c),
+ * which clears the status line first when one is drawn.
+ *
  * Names and messages may carry server text, so they go through
  * wsc_term_safe(): an escape sequence in a server reply must not recolour,
  * move or clear the user's terminal. */
@@ -190,15 +193,10 @@ static void print_case(const struct wsc_console *c, const struct wsc_case *k)
     free(name);
 }
 
-void wsc_console_test(const struct wsc_console *c, const struct wsc_suite_result *s,
-                      const struct wsc_result *r)
+static void print_test(const struct wsc_console *c, const struct wsc_suite_result *s,
+                       const struct wsc_result *r)
 {
     int bad = is_bad(r->status);
-    /* A stream that failed (EPIPE: `| head -1` has gone) is not written
-     * again; the run and its report files go on. */
-    if ((c->quiet && !bad) || ferror(out_of(c)))
-        return;
-
     FILE *f = out_of(c);
     struct status_look lk = look(r->status);
     char *suite = one_line(s && s->name ? s->name : "");
@@ -238,7 +236,32 @@ void wsc_console_test(const struct wsc_console *c, const struct wsc_suite_result
         print_verbose(c, r);
     free(suite);
     free(test);
-    fflush(f);
+}
+
+void wsc_console_test(const struct wsc_console *c, const struct wsc_suite_result *s,
+                      const struct wsc_result *r)
+{
+    /* A stream that failed (EPIPE: `| head -1` has gone) is not written
+     * again; the run and its report files go on. */
+    if ((c->quiet && !is_bad(r->status)) || ferror(out_of(c)))
+        return;
+    /* The test's lines are made in memory and written at once, replacing
+     * the status line: they never mix with it or with another worker's. */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem) {
+        wsc_progress_clear(c->progress);
+        print_test(c, s, r);
+        fflush(out_of(c));
+        return;
+    }
+    struct wsc_console in_memory = *c;
+    in_memory.out = mem;
+    print_test(&in_memory, s, r);
+    if (fclose(mem) == 0)
+        wsc_progress_print(c->progress, out_of(c), text, len);
+    free(text);
 }
 
 void wsc_console_summary(const struct wsc_console *c, const struct wsc_run_result *r)
@@ -246,6 +269,7 @@ void wsc_console_summary(const struct wsc_console *c, const struct wsc_run_resul
     FILE *f = out_of(c);
     if (ferror(f))
         return;
+    wsc_progress_clear(c->progress);
     size_t failed = wsc_run_count(r, WSC_FAILED);
     size_t errors = wsc_run_count(r, WSC_ERROR);
     double seconds = r->duration >= 0 ? r->duration : 0;

@@ -5,13 +5,24 @@
 #include <stdio.h>
 #include "result.h"
 #include "atomic_write.h" /* wsc_report_write_file(), which both use */
+#include "progress.h"
 
 struct wsc_console {
     FILE *out;
-    int color;   /* ANSI colours (TTY and NO_COLOR unset) */
-    int quiet;   /* only failures and the summary */
-    int verbose; /* also notes, metrics */
+    int color;                     /* ANSI colours (wsc_console_open() decides) */
+    int quiet;                     /* only failures and the summary */
+    int verbose;                   /* also notes, metrics; 2: frames as they go (-vv) */
+    enum wsc_when color_mode;      /* --color */
+    enum wsc_when progress_mode;   /* --progress */
+    struct wsc_progress *progress; /* from wsc_console_open(); may be NULL */
 };
+
+/* Once the console stream is known: decides colours (--color; with auto,
+ * NO_COLOR set and not empty disables them, else FORCE_COLOR enables them
+ * unless it is empty, "0" or "false", else only on a terminal) and starts
+ * the live part (--progress). wsc_console_close() clears and frees it. */
+void wsc_console_open(struct wsc_console *c);
+void wsc_console_close(struct wsc_console *c);
 
 /* One line per test: status, suite and test name, duration, and on failure
  * the message. */

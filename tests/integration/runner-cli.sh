@@ -77,15 +77,16 @@ check "secrets never reach the JUnit report" sh -c "test -s '$T/mixed.xml' && ! 
 check "secrets never reach the JSON report" sh -c "test -s '$T/mixed.json.out' && ! grep -q s3cr3t-t0ken '$T/mixed.json.out'"
 check "secrets never reach the console" sh -c "test -s '$WSC_TMP/stdout' && ! grep -q s3cr3t-t0ken '$WSC_TMP/stdout'"
 check "no colour codes when stdout is not a terminal" sh -c "test -s '$WSC_TMP/stdout' && ! grep -q \$(printf '\\033') '$WSC_TMP/stdout'"
-# On a terminal (script(1) gives wscheck a pty): colours, unless NO_COLOR or --no-color.
+# On a terminal (script(1) gives wscheck a pty): colours, unless NO_COLOR or
+# --no-color (the status line's clear-line sequences are no colours).
 if command -v script >/dev/null 2>&1; then
     tty_run() { script -qec "$*" /dev/null </dev/null >"$T/tty.out" 2>&1; }
     tty_run "'$WSCHECK' run '$T/mixed.json'"
     check "colours on a terminal" grep -q "$(printf '\033')\[" "$T/tty.out"
     tty_run "NO_COLOR=1 '$WSCHECK' run '$T/mixed.json'"
-    check "NO_COLOR turns colours off on a terminal" sh -c "grep -q 'passes' '$T/tty.out' && ! grep -q \$(printf '\\033') '$T/tty.out'"
+    check "NO_COLOR turns colours off on a terminal" sh -c "grep -q 'passes' '$T/tty.out' && ! grep -q \"\$(printf '\\033')\[[0-9;]*m\" '$T/tty.out'"
     tty_run "'$WSCHECK' run --no-color '$T/mixed.json'"
-    check "--no-color turns colours off on a terminal" sh -c "grep -q 'passes' '$T/tty.out' && ! grep -q \$(printf '\\033') '$T/tty.out'"
+    check "--no-color turns colours off on a terminal" sh -c "grep -q 'passes' '$T/tty.out' && ! grep -q \"\$(printf '\\033')\[[0-9;]*m\" '$T/tty.out'"
 else
     not_ok "script(1) is needed to test colours on a terminal"
 fi

@@ -22,7 +22,8 @@ static void capture_open(struct capture *cap, int color, int quiet, int verbose)
     memset(cap, 0, sizeof *cap);
     cap->f = open_memstream(&cap->text, &cap->len);
     CU_ASSERT_PTR_NOT_NULL_FATAL(cap->f);
-    cap->c = (struct wsc_console){cap->f, color, quiet, verbose};
+    cap->c = (struct wsc_console){
+        .out = cap->f, .color = color, .quiet = quiet, .verbose = verbose};
 }
 
 /* Ends the capture and returns the text (freed by capture_free). */

@@ -218,7 +218,9 @@ WSC_EXPORT void wsc_secret(struct wsc_ctx *ctx, const char *secret);
  * "binary", "ping", "pong", "close", "http". At most 64 bytes of data are kept. */
 WSC_EXPORT void wsc_trace(struct wsc_ctx *ctx, const char *dir, const char *kind,
                           const void *data, size_t len);
-/* Debug output on stderr when wscheck runs with --verbose. */
+/* Debug output when wscheck runs with --verbose: a line on the console,
+ * labelled with the test, printed as it happens (the trace entries too with
+ * -vv). */
 WSC_EXPORT void wsc_debug(struct wsc_ctx *ctx, const char *fmt, ...) WSC_PRINTF(2, 3);
 
 #ifdef __cplusplus
