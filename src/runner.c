@@ -19,6 +19,7 @@
 #include "context.h"
 #include "json_util.h"
 #include "child_report.h"
+#include "thresholds.h"
 #include "util.h"
 
 /* A check gets this long past its deadline to report before it is killed:
@@ -357,6 +358,8 @@ static void run_test(const struct wsc_test *t, const struct wsc_registry *reg,
             set_message(r, WSC_ERROR, err ? err : strdup("out of memory"));
         else
             run_attempt(lc, params, timeout, vars, o, r, &report);
+        if (wsc_thresholds_apply(t->expect_metrics, r) < 0)
+            set_message(r, WSC_ERROR, strdup("out of memory (expect_metrics)"));
         apply_strict(o, r);
         apply_captures(t, report, vars, r);
         json_object_put(report);
