@@ -20,6 +20,7 @@
 #include "json_util.h"
 #include "child_report.h"
 #include "thresholds.h"
+#include "var_origin.h"
 #include "util.h"
 
 /* A check gets this long past its deadline to report before it is killed:
@@ -379,6 +380,42 @@ static int is_bad(enum wsc_status st)
     return st == WSC_FAILED || st == WSC_ERROR;
 }
 
+/* ---- undefined variables explained ------------------------------------------ */
+
+struct origin_arg {
+    const struct wsc_run_options *o;
+    const struct wsc_suite_result *out;
+};
+
+static int origin_status(const struct wsc_test *capturer, void *arg, enum wsc_status *st)
+{
+    const struct origin_arg *a = arg;
+    if (!wsc_test_selected(capturer, a->o))
+        return 0;
+    for (size_t i = 0; i < a->out->n_tests; i++)
+        if (strcmp(a->out->tests[i].name, capturer->name) == 0) {
+            *st = a->out->tests[i].status;
+            return 1;
+        }
+    return -1;
+}
+
+/* An "undefined variable 'x'" in a failed or errored test's message says
+ * what became of the test that captures x. */
+static void explain_undefined(const struct wsc_scenario *sc, const struct wsc_test *t,
+                              const struct wsc_run_options *o,
+                              const struct wsc_suite_result *out, struct wsc_result *r)
+{
+    struct origin_arg a = {o, out};
+    if (!is_bad(r->status))
+        return;
+    char *why = wsc_explain_undefined(sc, t, r->message, origin_status, &a);
+    if (why) {
+        free(r->message);
+        r->message = why;
+    }
+}
+
 int wsc_run_scenario(const struct wsc_scenario *sc, const struct wsc_registry *reg,
                      const struct wsc_run_options *o, struct wsc_suite_result *out,
                      struct wsc_diag *diag)
@@ -416,6 +453,7 @@ int wsc_run_scenario(const struct wsc_scenario *sc, const struct wsc_registry *r
                         strdup("not run: an earlier test failed (--fail-fast)"));
         else
             run_test(t, reg, o, vars, r);
+        explain_undefined(sc, t, o, out, r);
         if (o->on_result)
             o->on_result(t, r, o->on_result_arg);
         if (o->console)
