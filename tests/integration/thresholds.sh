@@ -69,6 +69,31 @@ if printf '%s' "$out" | grep -q ' count$'; then
 else ok "no console line ends in 'count'"; fi
 check "JUnit shows a count without a unit" grep -q 'name="rtt within bounds.lost" value="0"' "$T/t.xml"
 
+# A plugin built apart from the checks above (tests/plugins/testkit): the
+# runner judges its metrics the same way.
+cat >"$T/testkit.json" <<'JSON'
+{ "name": "testkit thresholds", "tests": [
+  { "name": "answer holds", "plugin": "testkit", "check": "pass",
+    "expect_metrics": { "answer": 42 } },
+  { "name": "answer too small", "plugin": "testkit", "check": "pass",
+    "expect_metrics": { "answer": { "$gt": 50 } } },
+  { "name": "failed, nothing recorded", "plugin": "testkit", "check": "fail",
+    "expect_metrics": { "answer": 42 } },
+  { "name": "errored", "plugin": "testkit", "check": "error",
+    "expect_metrics": { "answer": 42 } }
+] }
+JSON
+run_wscheck run --plugin-path "$top_builddir/tests/plugins/.libs" --json "$T/k.json" "$T/testkit.json"
+expect_status 1 "testkit: a breach fails the run"
+K=$T/k.json
+expect_json "$K" "t['answer holds']['status'] == 'passed' and t['answer holds']['thresholds'][0]['ok']" \
+    "testkit: a plain value as the matcher holds"
+report_message "$K" "answer too small" '^metric answer = 42, expected \$gt 50$'
+report_message "$K" "failed, nothing recorded" \
+    '^failed on purpose; metric answer was not recorded \(recorded: none\)$'
+expect_json "$K" "t['errored']['status'] == 'error' and t['errored']['thresholds'] == []" \
+    "testkit: an errored test is not judged by its metrics"
+
 # Unknown metric names are scenario errors when the check declares its
 # metrics; a check that declares none is not second-guessed.
 cat >"$T/bad.json" <<'JSON'
