@@ -56,8 +56,12 @@ static void recorded_names(struct wsc_buf *b, const struct wsc_result *r)
     size_t shown = 0;
     for (size_t i = 0; i < r->n_metrics; i++) {
         const char *name = r->metrics[i].name;
-        if (!name || find_metric(r, name) != &r->metrics[i])
-            continue; /* shown once, at its last value */
+        size_t first = 0;
+        while (name && first < i &&
+               !(r->metrics[first].name && strcmp(r->metrics[first].name, name) == 0))
+            first++;
+        if (!name || first < i)
+            continue; /* shown once, where it first came */
         wsc_buf_printf(b, "%s%s", shown++ ? ", " : "", name);
     }
     if (!shown)
