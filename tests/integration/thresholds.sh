@@ -27,11 +27,12 @@ cat >"$T/thresholds.json" <<'JSON'
       "params": { "url": "${env:MOCK_URL}", "count": 2, "within": 0.5,
                   "reply": { "type": "pong", "sequence": { "$exists": true } } },
       "expect_metrics": { "lost": 0 } },
-    { "name": "undeclared metrics pass", "plugin": "ws-basic", "check": "handshake",
-      "params": { "url": "${env:MOCK_URL}" },
-      "expect_metrics": { "handshake_ms": { "$lt": 5000 } } },
-    { "name": "metric never recorded", "plugin": "ws-basic", "check": "handshake",
-      "params": { "url": "${env:MOCK_URL}" },
+    { "name": "undeclared metrics pass", "plugin": "ws-basic", "check": "conversation",
+      "params": { "url": "${env:MOCK_URL}", "steps": [ { "send": { "type": "ping" } },
+                  { "expect": { "type": "pong" }, "skip_until": true } ] },
+      "expect_metrics": { "handshake_ms": { "$lt": 5000 }, "rtt_ms.1": { "$lt": 5000 } } },
+    { "name": "metric never recorded", "plugin": "ws-basic", "check": "conversation",
+      "params": { "url": "${env:MOCK_URL}", "steps": [ { "close": {} } ] },
       "expect_metrics": { "rtt_p99_ms": { "$lt": 5 } } }
   ]
 }
@@ -110,8 +111,8 @@ cat >"$T/bad.json" <<'JSON'
   { "name": "not an object", "plugin": "ping-pong", "check": "control",
     "params": { "url": "ws://127.0.0.1:1" },
     "expect_metrics": [ "lost" ] },
-  { "name": "free names", "plugin": "ws-basic", "check": "handshake",
-    "params": { "url": "ws://127.0.0.1:1" },
+  { "name": "free names", "plugin": "ws-basic", "check": "conversation",
+    "params": { "url": "ws://127.0.0.1:1", "steps": [ { "close": {} } ] },
     "expect_metrics": { "anything_ms": { "$lt": 5 } } }
 ] }
 JSON
