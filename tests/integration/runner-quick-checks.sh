@@ -142,6 +142,16 @@ run_wscheck --check-http "$HTTP_URL/echo" --header 'X-Team: blue' --header 'X-Ot
 expect_status 0 "--check-http with --header passes"
 expect_json "$T/http.json" "(lambda h: (h.get('x-team'), h.get('x-other')))(o('HTTP endpoint: $HTTP_URL/echo')['json']['headers']) == ('blue', 'a: b')" \
     "--header reaches the HTTP server, the value after the first colon whole"
+# Credentials given with --header stay out of every output, passing or not.
+run_wscheck --test-websocket "$AUTH_URL" --check-http "$HTTP_URL/no-such-path" \
+    --header 'X-Team: blue' --header 'Authorization: Bearer s3cr3t-t0ken' \
+    --header 'Cookie: sid=c00kie-value' --verbose --timeout 2 \
+    --json "$T/secret.json" --junit "$T/secret.xml"
+expect_status 1 "the 404 fails the run (its trace is kept)"
+if cat "$T/secret.json" "$T/secret.xml" "$WSC_TMP/stdout" "$WSC_TMP/stderr" |
+    grep -q 's3cr3t-t0ken\|c00kie-value'; then
+    not_ok "Authorization and Cookie values from --header are in no output"
+else ok "Authorization and Cookie values from --header are in no output"; fi
 for bad in 'no colon' ': empty name' 'Two Words: x'; do
     run_wscheck --check-http "$HTTP_URL/echo" --header "$bad"
     expect_status 2 "--header '$bad' is a usage error"
