@@ -32,8 +32,10 @@ static int params_capture(const struct json_object *v, const char *name)
 
 static int captures(const struct wsc_test *t, const char *name)
 {
-    return (t->capture && json_object_object_get_ex(t->capture, name, NULL)) ||
-           params_capture(t->params, name);
+    /* a test without a usable name (a structure error) cannot be named */
+    return t->name &&
+           ((t->capture && json_object_object_get_ex(t->capture, name, NULL)) ||
+            params_capture(t->params, name));
 }
 
 /* The test that should have defined name for t: the nearest one before t,
