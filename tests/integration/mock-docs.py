@@ -5,6 +5,7 @@ that is not JSON and to a message of an unknown type."""
 import importlib.util
 import os
 import re
+import shutil
 import subprocess
 
 spec = importlib.util.spec_from_file_location(
@@ -43,4 +44,6 @@ async def main(t):
     t.eq(mock.stop(), 0, "the mock exits 0 on SIGTERM")
 
 
+if not shutil.which("groff"):
+    lib.skip_all("groff is not installed")
 lib.run(main)
