@@ -126,7 +126,11 @@ static int cause(struct wsc_buf *b, const struct wsc_scenario *sc,
 char *wsc_explain_undefined(const struct wsc_scenario *sc, const struct wsc_test *t,
                             const char *msg, wsc_origin_fn fn, void *arg)
 {
+    /* Only wscheck's own phrase, starting the message or a clause of it
+     * ("params.url: undefined ..."), not a server's text quoted in it. */
     const char *at = msg ? strstr(msg, UNDEFINED) : NULL;
+    while (at && at != msg && !(at - msg >= 2 && at[-2] == ':' && at[-1] == ' '))
+        at = strstr(at + 1, UNDEFINED);
     if (!at)
         return NULL;
     const char *start = at + strlen(UNDEFINED);
@@ -135,7 +139,7 @@ char *wsc_explain_undefined(const struct wsc_scenario *sc, const struct wsc_test
         return NULL;
     const char *rest = start + n + 1;
     char *name = strndup(start, n), *hint = NULL;
-    if (!name || captures(t, name)) {
+    if (!name || !wsc_var_name_valid(name) || captures(t, name)) {
         free(name);
         return NULL;
     }

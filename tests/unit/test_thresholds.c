@@ -198,6 +198,9 @@ static void test_explain_undefined(void)
     /* Validation (no run yet): an earlier capture counts as defined. */
     CU_ASSERT_PTR_NULL(wsc_explain_undefined(sc, &sc->tests[1], m, NULL, NULL));
     CU_ASSERT_PTR_NULL(explain(sc, 1, "connection refused", 1, WSC_FAILED));
+    /* A server's text quoted in a message is not wscheck's phrase. */
+    CU_ASSERT_PTR_NULL(explain(
+        sc, 1, "/error: expected null, got \"undefined variable 'sid'\"", 1, WSC_FAILED));
     CU_ASSERT_PTR_NULL(explain(sc, 1, NULL, 1, WSC_FAILED));
     wsc_scenario_free(sc);
     wsc_diag_clear(&d);
