@@ -292,6 +292,24 @@ static void apply_captures(const struct wsc_test *t, struct json_object *report,
         free(err);
 }
 
+/* expect_metrics, its variables expanded now (a bound may be a capture). */
+static void apply_thresholds(const struct wsc_test *t, const struct wsc_vars *vars,
+                             struct wsc_result *r)
+{
+    char *err = NULL;
+    struct json_object *em = NULL;
+    if (!t->expect_metrics || (r->status != WSC_PASSED && r->status != WSC_FAILED))
+        return;
+    if (!(em = wsc_vars_expand(vars, t->expect_metrics, &err))) {
+        set_message(r, WSC_ERROR,
+                    wsc_strdup_printf("expect_metrics: %s", err ? err : "out of memory"));
+    } else if (wsc_thresholds_apply(em, r) < 0) {
+        set_message(r, WSC_ERROR, strdup("out of memory (expect_metrics)"));
+    }
+    free(err);
+    json_object_put(em);
+}
+
 /* --strict: a test that passed with warnings fails, its message listing them. */
 static void apply_strict(const struct wsc_run_options *o, struct wsc_result *r)
 {
@@ -359,8 +377,7 @@ static void run_test(const struct wsc_test *t, const struct wsc_registry *reg,
             set_message(r, WSC_ERROR, err ? err : strdup("out of memory"));
         else
             run_attempt(lc, params, timeout, vars, o, r, &report);
-        if (wsc_thresholds_apply(t->expect_metrics, r) < 0)
-            set_message(r, WSC_ERROR, strdup("out of memory (expect_metrics)"));
+        apply_thresholds(t, vars, r);
         apply_strict(o, r);
         apply_captures(t, report, vars, r);
         json_object_put(report);

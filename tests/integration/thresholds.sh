@@ -70,6 +70,39 @@ if printf '%s' "$out" | grep -q ' count$'; then
 else ok "no console line ends in 'count'"; fi
 check "JUnit shows a count without a unit" grep -q 'name="rtt within bounds.lost" value="0"' "$T/t.xml"
 
+# Bounds from variables: --var, the environment, a capture of an earlier
+# test (a --var used only by a threshold counts as used).
+cat >"$T/vars.json" <<'JSON'
+{ "name": "variable bounds", "tests": [
+  { "name": "budget", "plugin": "ping-pong", "check": "control",
+    "params": { "url": "${env:MOCK_URL}", "count": 2 },
+    "capture": { "sent": "/sent" } },
+  { "name": "bounded by variables", "plugin": "ping-pong", "check": "control",
+    "params": { "url": "${env:MOCK_URL}", "count": 2 },
+    "expect_metrics": { "lost": { "$lte": "${max_lost}", "$lt": "${sent}" },
+                        "rtt_p99_ms": { "$lt": "${env:WSC_RTT_BUDGET:-5000}" } } },
+  { "name": "bounded by a capture", "plugin": "ping-pong", "check": "control",
+    "params": { "url": "${env:MOCK_URL}", "count": 2 },
+    "expect_metrics": { "lost": { "$gte": "${sent}" } } }
+] }
+JSON
+run_wscheck run --var max_lost=0 --json "$T/v.json" "$T/vars.json"
+expect_status 1 "variable bounds: the run judges with the values"
+expect_json "$T/v.json" "[(x['metric'], x['expect'], x['ok']) for x in t['bounded by variables']['thresholds']] == [('lost', {'\$lte': 0, '\$lt': 2}, True), ('rtt_p99_ms', {'\$lt': 5000}, True)]" \
+    "--var, capture and environment bounds are expanded (to numbers) before matching"
+report_message "$T/v.json" "bounded by a capture" '^metric lost = 0, expected \$gte 2$'
+WSC_RTT_BUDGET=0 run_wscheck run --var max_lost=0 --json "$T/v0.json" "$T/vars.json"
+report_message "$T/v0.json" "bounded by variables" '^metric rtt_p99_ms = [0-9.e-]+ ms, expected \$lt 0$'
+run_wscheck run --var max_lost=0 --filter 'bounded*' --json "$T/vf.json" "$T/vars.json"
+report_message "$T/vf.json" "bounded by a capture" \
+    "^expect_metrics: undefined variable 'sent' \\(captured by test 'budget', which was not selected\\)$"
+expect_json "$T/vf.json" "t['bounded by a capture']['status'] == 'error'" \
+    "a bound whose capture is missing makes the test an error"
+run_wscheck validate "$T/vars.json"
+expect_status 2 "validate: a threshold's undefined variable is an error"
+expect_match "vars\.json:[0-9]+:[0-9]+: test 'bounded by variables': expect_metrics\.lost: undefined variable 'max_lost'" \
+    "$err" "the undefined variable of a threshold is reported at its place"
+
 # A plugin built apart from the checks above (tests/plugins/testkit): the
 # runner judges its metrics the same way.
 cat >"$T/testkit.json" <<'JSON'
