@@ -68,7 +68,9 @@ static int dispatch(int argc, char **argv)
     }
     if (wsc_is_quick_check_option(cmd))
         return wsc_cmd_quick_checks(argc, argv);
-    fprintf(stderr, "wscheck: unknown command '%s'\n\n%s", cmd, usage);
+    /* One line: the whole help would bury the word that is wrong. */
+    fprintf(stderr, "wscheck: unknown %s '%s'; see 'wscheck --help'\n",
+            cmd[0] == '-' ? "option" : "command", cmd);
     return WSC_EXIT_USAGE;
 }
 

@@ -37,6 +37,14 @@ int wsc_cmd_plugins(int argc, char **argv);
 int wsc_cmd_merge(int argc, char **argv);
 int wsc_cmd_quick_checks(int argc, char **argv);
 int wsc_is_quick_check_option(const char *arg);
+/* Reports, in one line, the option getopt_long() refused with opt ('?':
+ * unknown, ':' a value missing; call it with opterr = 0 and an optstring
+ * starting with ':'), naming `wscheck CMD --help` (cmd "" for the quick
+ * checks); longopts tells a flag given a value ("--strict=1") from an
+ * unknown option. Returns WSC_EXIT_USAGE. */
+struct option;
+int wsc_option_error(const char *cmd, int opt, char *const *argv,
+                     const struct option *longopts);
 
 /* Search path: --plugin-path dirs, WSCHECK_PLUGIN_PATH, the build tree when
  * running from it (else the installed plugin directory). */

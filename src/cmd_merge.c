@@ -49,7 +49,8 @@ static int parse_merge_args(int argc, char **argv, struct merge_args *a)
 {
     int opt;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "h", merge_options, NULL)) != -1) {
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":h", merge_options, NULL)) != -1) {
         switch (opt) {
         case OPT_JUNIT:
             a->junit = optarg;
@@ -70,8 +71,7 @@ static int parse_merge_args(int argc, char **argv, struct merge_args *a)
             fputs(merge_usage, stdout);
             return WSC_EXIT_OK;
         default:
-            fputs("Try 'wscheck merge --help'.\n", stderr);
-            return WSC_EXIT_USAGE;
+            return wsc_option_error("merge", opt, argv, merge_options);
         }
     }
     if (optind >= argc) {

@@ -151,8 +151,9 @@ int wsc_cmd_plugins(int argc, char **argv)
     size_t n_paths = 0;
     int json = 0, opt, status = 0;
     optind = 1;
+    opterr = 0;
     while (status == 0 && paths &&
-           (opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+           (opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         if (opt == 'j')
             json = 1;
         else if (opt == 'p')
@@ -160,7 +161,7 @@ int wsc_cmd_plugins(int argc, char **argv)
         else if (opt == 'h')
             status = (fputs(plugins_usage, stdout), -1);
         else
-            status = (fputs("Try 'wscheck plugins --help'.\n", stderr), WSC_EXIT_USAGE);
+            status = wsc_option_error("plugins", opt, argv, opts);
     }
     if (!paths)
         return WSC_EXIT_INTERNAL;

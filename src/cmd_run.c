@@ -196,7 +196,8 @@ static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg, int
 {
     int opt;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "hv", run_options, NULL)) != -1) {
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":hv", run_options, NULL)) != -1) {
         int rc = 0;
         switch (opt) {
         case OPT_JUNIT:
@@ -263,8 +264,8 @@ static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg, int
             fputs(validate ? validate_usage : run_usage, stdout);
             return WSC_EXIT_OK;
         default:
-            fputs("Try 'wscheck run --help'.\n", stderr);
-            return WSC_EXIT_USAGE;
+            return wsc_option_error(validate ? "validate" : "run", opt, argv,
+                                    run_options);
         }
         if (rc < 0)
             return WSC_EXIT_INTERNAL;

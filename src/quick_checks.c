@@ -26,6 +26,10 @@ static const char quick_check_usage[] =
     "  --test-endpoint URL      --test-websocket for ws:// and wss://, else --check-http\n"
     "\n"
     "Options:\n"
+    "  --header 'NAME: VALUE'   send this request header with the HTTP and WebSocket\n"
+    "                           checks (repeatable; Authorization and Cookie values\n"
+    "                           are kept out of every report)\n"
+    "  --subprotocol NAME       offer this WebSocket subprotocol (repeatable)\n"
     "  --timeout S              timeout of each test (default 5)\n"
     "  --ci-mode                no colours; failures are reported, exit 0 unless\n"
     "                           --fail-on-error is also given\n"
@@ -54,7 +58,9 @@ enum {
     OPT_QUIET,
     OPT_VERBOSE,
     OPT_NO_COLOR,
-    OPT_STRICT
+    OPT_STRICT,
+    OPT_HEADER,
+    OPT_SUBPROTOCOL
 };
 
 static const struct option quick_check_options[] = {
@@ -67,6 +73,8 @@ static const struct option quick_check_options[] = {
     {"ci-mode", no_argument, NULL, OPT_CI},
     {"fail-on-error", no_argument, NULL, OPT_FAIL_ON_ERROR},
     {"strict", no_argument, NULL, OPT_STRICT},
+    {"header", required_argument, NULL, OPT_HEADER},
+    {"subprotocol", required_argument, NULL, OPT_SUBPROTOCOL},
     {"output-junit-xml", required_argument, NULL, OPT_JUNIT},
     {"junit", required_argument, NULL, OPT_JUNIT},
     {"json", required_argument, NULL, OPT_JSON},
@@ -90,7 +98,9 @@ int wsc_is_quick_check_option(const char *arg)
 }
 
 struct quick_checks {
-    struct json_object *tests; /* the scenario's "tests" array */
+    struct json_object *tests;        /* the scenario's "tests" array */
+    struct json_object *headers;      /* --header: name -> value, or NULL */
+    struct json_object *subprotocols; /* --subprotocol: array, or NULL */
     const char *host;
     double timeout;
     int ci_mode;
@@ -118,10 +128,24 @@ static void add_test(struct quick_checks *s, const char *plugin, const char *che
     free(name);
 }
 
-static struct json_object *url_params(const char *url)
+/* A deep copy of v into p[key], when v is set. */
+static void add_copy(struct json_object *p, const char *key, struct json_object *v)
+{
+    struct json_object *copy = NULL;
+    if (v && json_object_deep_copy(v, &copy, NULL) == 0)
+        json_object_object_add(p, key, copy);
+}
+
+/* The url, with the --header and (for WebSocket checks) --subprotocol
+ * options. */
+static struct json_object *url_params(const struct quick_checks *s, const char *url,
+                                      int websocket)
 {
     struct json_object *p = json_object_new_object();
     json_object_object_add(p, "url", json_object_new_string(url));
+    add_copy(p, "headers", s->headers);
+    if (websocket)
+        add_copy(p, "subprotocols", s->subprotocols);
     return p;
 }
 
@@ -165,11 +189,12 @@ static struct json_object *echo_steps(double timeout)
 
 static void add_websocket_checks(struct quick_checks *s, const char *url)
 {
-    add_test(s, "ws-basic", "handshake", url_params(url), "WebSocket handshake", url);
-    struct json_object *p = url_params(url);
+    add_test(s, "ws-basic", "handshake", url_params(s, url, 1), "WebSocket handshake",
+             url);
+    struct json_object *p = url_params(s, url, 1);
     json_object_object_add(p, "steps", echo_steps(s->timeout));
     add_test(s, "ws-basic", "conversation", p, "WebSocket echo", url);
-    p = url_params(url);
+    p = url_params(s, url, 1);
     json_object_object_add(p, "count", json_object_new_int(3));
     add_test(s, "ping-pong", "control", p, "WebSocket ping/pong", url);
 }
@@ -179,7 +204,7 @@ static void add_endpoint_checks(struct quick_checks *s, const char *url)
     if (strncmp(url, "ws://", 5) == 0 || strncmp(url, "wss://", 6) == 0)
         add_websocket_checks(s, url);
     else
-        add_test(s, "http", "health", url_params(url), "HTTP endpoint", url);
+        add_test(s, "http", "health", url_params(s, url, 0), "HTTP endpoint", url);
 }
 
 /* ---- options --------------------------------------------------------------- */
@@ -207,14 +232,58 @@ static int parse_timeout(struct quick_checks *s, const char *arg)
     return 0;
 }
 
-/* Two passes: --host and --timeout may come after the checks they affect. */
+/* --header 'Name: value': the name as given, the value without the blanks
+ * around it. */
+static int add_header(struct quick_checks *s, const char *arg)
+{
+    const char *colon = strchr(arg, ':');
+    size_t n = colon ? (size_t)(colon - arg) : 0;
+    if (!colon || n == 0 || strcspn(arg, " \t") < n) {
+        fprintf(stderr, "wscheck: --header needs 'Name: value', got '%s'\n", arg);
+        return WSC_EXIT_USAGE;
+    }
+    const char *value = colon + 1 + strspn(colon + 1, " \t");
+    size_t vn = strlen(value);
+    while (vn > 0 && (value[vn - 1] == ' ' || value[vn - 1] == '\t'))
+        vn--;
+    char *name = strndup(arg, n);
+    if (!s->headers)
+        s->headers = json_object_new_object();
+    int rc = name && s->headers
+                 ? json_object_object_add(s->headers, name,
+                                          json_object_new_string_len(value, (int)vn))
+                 : -1;
+    free(name);
+    return rc == 0 ? -1 : WSC_EXIT_INTERNAL;
+}
+
+static int add_subprotocol(struct quick_checks *s, const char *arg)
+{
+    if (!s->subprotocols)
+        s->subprotocols = json_object_new_array();
+    if (!s->subprotocols ||
+        json_object_array_add(s->subprotocols, json_object_new_string(arg)) != 0)
+        return WSC_EXIT_INTERNAL;
+    return -1;
+}
+
+/* Two passes: --host, --timeout, --header and --subprotocol may come after
+ * the checks they affect. */
 static int parse_settings(int argc, char **argv, struct quick_checks *s)
 {
-    int opt;
+    int opt, rc;
     optind = 1;
-    opterr = 1;
-    while ((opt = getopt_long(argc, argv, "h", quick_check_options, NULL)) != -1) {
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":h", quick_check_options, NULL)) != -1) {
         switch (opt) {
+        case OPT_HEADER:
+            if ((rc = add_header(s, optarg)) != -1)
+                return rc;
+            break;
+        case OPT_SUBPROTOCOL:
+            if ((rc = add_subprotocol(s, optarg)) != -1)
+                return rc;
+            break;
         case OPT_HOST:
             s->host = optarg;
             break;
@@ -254,8 +323,8 @@ static int parse_settings(int argc, char **argv, struct quick_checks *s)
             fputs(quick_check_usage, stdout);
             return WSC_EXIT_OK;
         case '?':
-            fputs("Try 'wscheck --help'.\n", stderr);
-            return WSC_EXIT_USAGE;
+        case ':':
+            return wsc_option_error("", opt, argv, quick_check_options);
         default:
             break;
         }
@@ -268,7 +337,7 @@ static int parse_checks(int argc, char **argv, struct quick_checks *s)
     int opt;
     optind = 1;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, "h", quick_check_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":h", quick_check_options, NULL)) != -1) {
         switch (opt) {
         case OPT_CHECK_PORT:
             if (add_port_checks(s, optarg) < 0)
@@ -327,33 +396,36 @@ static void soften_echo(const struct wsc_test *t, struct wsc_result *r, void *ar
     r->status = WSC_SKIPPED;
 }
 
-static void diagnose(const struct wsc_result *r)
+/* What a result adds to the lines above it: the owning process, the
+ * handshake's time and subprotocol, the round trip. A bare "ok" or a failure
+ * message would only repeat the result line, so they are left out. */
+static void diagnose(struct wsc_buf *b, const struct wsc_result *r)
 {
-    const char *st = r->status == WSC_PASSED ? "ok" : wsc_status_name(r->status);
     const struct wsc_metric *m;
-    if (!strcmp(r->check, "owner") && r->status == WSC_PASSED)
-        printf("  %s: pid %s (%s) %s\n", r->name, output_string(r, "pid"),
-               output_string(r, "command"), output_string(r, "cmdline"));
+    const char *sub = output_string(r, "subprotocol");
+    if (r->status != WSC_PASSED)
+        return;
+    if (!strcmp(r->check, "owner"))
+        wsc_buf_printf(b, "  %s: pid %s (%s) %s\n", r->name, output_string(r, "pid"),
+                       output_string(r, "command"), output_string(r, "cmdline"));
     else if (!strcmp(r->check, "handshake") && (m = find_metric(r, "handshake_ms")))
-        printf("  %s: %s in %.1f ms, subprotocol %s\n", r->name, st, m->value,
-               output_string(r, "subprotocol") ? output_string(r, "subprotocol")
-                                               : "none");
+        wsc_buf_printf(b, "  %s: handshake in %.1f ms, subprotocol %s\n", r->name,
+                       m->value, sub ? sub : "none");
     else if (!strcmp(r->check, "control") && (m = find_metric(r, "rtt_p50_ms")))
-        printf("  %s: %s, rtt p50 %.2f ms\n", r->name, st, m->value);
-    else
-        printf("  %s: %s%s%s\n", r->name, st, r->message ? " - " : "",
-               r->message ? r->message : "");
+        wsc_buf_printf(b, "  %s: rtt p50 %.2f ms\n", r->name, m->value);
 }
 
 static void on_suite(const struct wsc_suite_result *s, void *arg)
 {
+    struct wsc_buf b = {0};
     (void)arg;
     if (strcmp(s->file, QUICK_CHECK_FILE) != 0)
         return;
-    printf("\nDiagnosis:\n");
     for (size_t i = 0; i < s->n_tests; i++)
-        diagnose(&s->tests[i]);
-    printf("\n");
+        diagnose(&b, &s->tests[i]);
+    if (b.len && !b.failed)
+        printf("\nDiagnosis:\n%s\n", b.data);
+    wsc_buf_free(&b);
 }
 
 /* ---- running --------------------------------------------------------------- */
@@ -442,6 +514,8 @@ int wsc_cmd_quick_checks(int argc, char **argv)
     if (status == -1)
         status = run_quick_checks(&s, argv + optind, (size_t)(argc - optind));
     json_object_put(s.tests);
+    json_object_put(s.headers);
+    json_object_put(s.subprotocols);
     free(s.plugin_paths);
     return status;
 }

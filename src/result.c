@@ -132,8 +132,37 @@ int wsc_result_add_case(struct wsc_result *r, const char *name, enum wsc_status 
     return 0;
 }
 
+int wsc_result_add_threshold(struct wsc_result *r, const char *metric,
+                             struct json_object *expect, int recorded, double value,
+                             int ok)
+{
+    struct wsc_threshold *grown =
+        realloc(r->thresholds, (r->n_thresholds + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    r->thresholds = grown;
+    char *name = strdup(metric);
+    if (!name)
+        return -1;
+    r->thresholds[r->n_thresholds++] =
+        (struct wsc_threshold){name, json_object_get(expect), recorded, value, ok};
+    return 0;
+}
+
+static void clear_thresholds(struct wsc_result *r)
+{
+    for (size_t i = 0; i < r->n_thresholds; i++) {
+        free(r->thresholds[i].metric);
+        json_object_put(r->thresholds[i].expect);
+    }
+    free(r->thresholds);
+    r->thresholds = NULL;
+    r->n_thresholds = 0;
+}
+
 void wsc_result_clear_attempt(struct wsc_result *r)
 {
+    clear_thresholds(r);
     for (size_t i = 0; i < r->n_warnings; i++)
         free(r->warnings[i]);
     free(r->warnings);
@@ -502,6 +531,23 @@ void wsc_format_number(char *buf, size_t size, double v)
         snprintf(buf, size, "%.3g", v);
     else
         snprintf(buf, size, "%.3f", v);
+}
+
+int wsc_unit_is_count(const char *unit)
+{
+    return !unit || !*unit || strcmp(unit, "count") == 0;
+}
+
+void wsc_format_metric(char *buf, size_t size, double value, const char *unit)
+{
+    char number[64];
+    if (!size)
+        return;
+    wsc_format_number(number, sizeof number, value);
+    if (wsc_unit_is_count(unit))
+        snprintf(buf, size, "%s", number);
+    else
+        snprintf(buf, size, "%s %s", number, unit);
 }
 
 void wsc_format_utc(char *buf, size_t size, double epoch, int precise)

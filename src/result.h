@@ -13,6 +13,15 @@ struct wsc_metric {
     char *unit; /* may be NULL */
 };
 
+/* One `expect_metrics` threshold as the runner evaluated it. */
+struct wsc_threshold {
+    char *metric;               /* the metric it names */
+    struct json_object *expect; /* the matcher, as written */
+    int recorded;               /* did the check record the metric? */
+    double value;               /* the value matched (the last recorded) */
+    int ok;                     /* did it hold? */
+};
+
 /* One case of a test that reports several (wsc_case()): each is a test case
  * of its own in every report, named "TEST / CASE". */
 struct wsc_case {
@@ -45,6 +54,8 @@ struct wsc_result {
     /* wsc_metric_histogram(): object name -> JSON form of the histogram
      * (lib/histogram_internal.h) with its "unit"; NULL when none */
     struct json_object *histograms;
+    struct wsc_threshold *thresholds; /* expect_metrics, in file order */
+    size_t n_thresholds;
 };
 
 struct wsc_suite_result {
@@ -86,8 +97,13 @@ int wsc_result_add_metric(struct wsc_result *r, const char *name, double value,
 int wsc_result_add_warning(struct wsc_result *r, const char *text);
 int wsc_result_add_case(struct wsc_result *r, const char *name, enum wsc_status st,
                         double duration, const char *message);
+/* Adds an evaluated threshold (copies metric, takes a reference to
+ * expect). Returns 0 or -1. */
+int wsc_result_add_threshold(struct wsc_result *r, const char *metric,
+                             struct json_object *expect, int recorded, double value,
+                             int ok);
 /* Frees what one attempt produced (message, log, metrics, outputs, trace,
- * warnings, cases, histograms), keeping the test's identity, timing and attempts. */
+ * warnings, cases, histograms, thresholds), keeping the test's identity, timing and attempts. */
 void wsc_result_clear_attempt(struct wsc_result *r);
 void wsc_result_clear(struct wsc_result *r); /* frees members, zeroes */
 void wsc_suite_result_clear(struct wsc_suite_result *s);
@@ -105,6 +121,12 @@ int wsc_result_from_json(struct wsc_result *r, const struct json_object *j);
 /* Formats a number for people: integers without decimals, others with three
  * ("1.234"), tiny ones in %g form. Always NUL-terminates buf. */
 void wsc_format_number(char *buf, size_t size, double v);
+/* Is unit one that counts things ("count", or none)? Such values are shown
+ * as bare numbers: "lost: 0", not "lost: 0 count". */
+int wsc_unit_is_count(const char *unit);
+/* A metric's value for people: "1.234 ms", "3" for a count. Always
+ * NUL-terminates buf. */
+void wsc_format_metric(char *buf, size_t size, double value, const char *unit);
 /* Formats epoch seconds as UTC "YYYY-MM-DDTHH:MM:SS" (the JUnit timestamp);
  * with `precise`, as "YYYY-MM-DDTHH:MM:SS.mmmZ". Times before 1970 or past
  * year 9999 are clamped. buf needs 25 bytes. */

@@ -19,6 +19,8 @@
 #include "context.h"
 #include "json_util.h"
 #include "child_report.h"
+#include "thresholds.h"
+#include "var_origin.h"
 #include "util.h"
 
 /* A check gets this long past its deadline to report before it is killed:
@@ -310,6 +312,24 @@ static void apply_captures(const struct wsc_test *t, struct json_object *report,
         free(err);
 }
 
+/* expect_metrics, its variables expanded now (a bound may be a capture). */
+static void apply_thresholds(const struct wsc_test *t, const struct wsc_vars *vars,
+                             struct wsc_result *r)
+{
+    char *err = NULL;
+    struct json_object *em = NULL;
+    if (!t->expect_metrics || (r->status != WSC_PASSED && r->status != WSC_FAILED))
+        return;
+    if (!(em = wsc_vars_expand(vars, t->expect_metrics, &err))) {
+        set_message(r, WSC_ERROR,
+                    wsc_strdup_printf("expect_metrics: %s", err ? err : "out of memory"));
+    } else if (wsc_thresholds_apply(em, r) < 0) {
+        set_message(r, WSC_ERROR, strdup("out of memory (expect_metrics)"));
+    }
+    free(err);
+    json_object_put(em);
+}
+
 /* --strict: a test that passed with warnings fails, its message listing them. */
 static void apply_strict(const struct wsc_run_options *o, struct wsc_result *r)
 {
@@ -380,6 +400,7 @@ static void run_test(const struct wsc_test *t, const struct wsc_registry *reg,
             set_message(r, WSC_ERROR, err ? err : strdup("out of memory"));
         else
             run_attempt(lc, params, timeout, vars, o, r, &report);
+        apply_thresholds(t, vars, r);
         apply_strict(o, r);
         apply_captures(t, report, vars, r);
         json_object_put(report);
@@ -397,6 +418,42 @@ static void run_test(const struct wsc_test *t, const struct wsc_registry *reg,
 static int is_bad(enum wsc_status st)
 {
     return st == WSC_FAILED || st == WSC_ERROR;
+}
+
+/* ---- undefined variables explained ------------------------------------------ */
+
+struct origin_arg {
+    const struct wsc_run_options *o;
+    const struct wsc_suite_result *out;
+};
+
+static int origin_status(const struct wsc_test *capturer, void *arg, enum wsc_status *st)
+{
+    const struct origin_arg *a = arg;
+    if (!wsc_test_selected(capturer, a->o))
+        return 0;
+    for (size_t i = 0; i < a->out->n_tests; i++)
+        if (strcmp(a->out->tests[i].name, capturer->name) == 0) {
+            *st = a->out->tests[i].status;
+            return 1;
+        }
+    return -1;
+}
+
+/* An "undefined variable 'x'" in a failed or errored test's message says
+ * what became of the test that captures x. */
+static void explain_undefined(const struct wsc_scenario *sc, const struct wsc_test *t,
+                              const struct wsc_run_options *o,
+                              const struct wsc_suite_result *out, struct wsc_result *r)
+{
+    struct origin_arg a = {o, out};
+    if (!is_bad(r->status))
+        return;
+    char *why = wsc_explain_undefined(sc, t, r->message, origin_status, &a);
+    if (why) {
+        free(r->message);
+        r->message = why;
+    }
 }
 
 int wsc_run_scenario(const struct wsc_scenario *sc, const struct wsc_registry *reg,
@@ -438,6 +495,7 @@ int wsc_run_scenario(const struct wsc_scenario *sc, const struct wsc_registry *r
             wsc_progress_begin(progress_of(o), sc->name, t->name);
             run_test(t, reg, o, vars, r);
         }
+        explain_undefined(sc, t, o, out, r);
         wsc_progress_end(progress_of(o), r);
         if (o->on_result)
             o->on_result(t, r, o->on_result_arg);

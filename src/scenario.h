@@ -29,10 +29,12 @@ struct wsc_test {
     double retry_delay;
     char **tags;
     size_t n_tags;
-    char *skip;                  /* NULL, or the reason */
-    struct json_object *capture; /* object name -> JSON pointer, or NULL */
-    size_t index;                /* position in "tests" */
-    int other_shard;             /* left to another job by --shard */
+    char *skip;                         /* NULL, or the reason */
+    struct json_object *capture;        /* object name -> JSON pointer, or NULL */
+    struct json_object *expect_metrics; /* object metric name -> matcher, or
+                                           NULL (thresholds) */
+    size_t index;                       /* position in "tests" */
+    int other_shard;                    /* left to another job by --shard */
 };
 
 struct wsc_scenario {

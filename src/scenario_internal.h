@@ -119,4 +119,14 @@ int scn_declare_test_captures(const struct wsc_test *t, struct wsc_vars *into);
 void scn_check_expectations(struct scn_test_check *tc, const struct json_object *schema,
                             const struct json_object *full);
 
+/* ---- thresholds (scenario_metrics.c) ---------------------------------------- */
+
+/* Checks a test's `expect_metrics`: its variables defined, each matcher well
+ * formed, and, when the check declares its metrics (lc not NULL and
+ * lc->check->metrics set), each name one it declares (with a "did you
+ * mean"). test_ptr: "/tests/N". */
+void scn_check_expect_metrics(struct scn_test_check *tc,
+                              const struct wsc_loaded_check *lc,
+                              const struct wsc_vars *vars, const char *test_ptr);
+
 #endif

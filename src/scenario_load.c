@@ -191,6 +191,7 @@ void wsc_scenario_free(struct wsc_scenario *sc)
         free(t->skip);
         json_object_put(t->params);
         json_object_put(t->capture);
+        json_object_put(t->expect_metrics);
         for (size_t k = 0; k < t->n_tags; k++)
             free(t->tags[k]);
         free(t->tags);

@@ -2,6 +2,7 @@
  * (deferred params stay as written for the check), strings given back their
  * text where the schema wants one, defaults filled in. */
 #include "scenario_internal.h"
+#include "var_origin.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,7 +141,10 @@ int scn_expand_params(struct scn_test_check *tc, const struct json_object *schem
             char *base = wsc_json_pointer_join(tc->base, key), *ptr = NULL;
             if (base && asprintf(&ptr, "%s%s", base, where ? where : "") < 0)
                 ptr = NULL;
-            scn_test_problem(tc, ptr ? ptr : tc->base, 0, "params.%s: %s", key, err);
+            char *why = wsc_explain_undefined(tc->sc, tc->t, err, NULL, NULL);
+            scn_test_problem(tc, ptr ? ptr : tc->base, 0, "params.%s: %s", key,
+                             why ? why : err);
+            free(why);
             free(base);
             free(ptr);
             free(err);

@@ -22,9 +22,9 @@ static const char *const top_keys[] = {"name", "vars", "defaults", "tests", NULL
 static const char *const reserved_top_keys[] = {"include", "setup", "teardown", "mode",
                                                 NULL};
 static const char *const default_keys[] = {"timeout", "retries", "retry_delay", NULL};
-static const char *const test_keys[] = {"name",    "plugin",  "check",       "params",
-                                        "timeout", "retries", "retry_delay", "tags",
-                                        "skip",    "capture", NULL};
+static const char *const test_keys[] = {"name",    "plugin",  "check",          "params",
+                                        "timeout", "retries", "retry_delay",    "tags",
+                                        "skip",    "capture", "expect_metrics", NULL};
 static const char *const reserved_test_keys[] = {"mode", NULL};
 /* Is s a well-formed JSON pointer ("" or "/..." with only ~0 ~1 escapes)? */
 static int valid_pointer(const char *s)
@@ -276,6 +276,22 @@ static void load_capture(struct loader *ld, struct wsc_test *t, struct json_obje
     t->capture = json_object_get(v);
 }
 
+/* The matchers themselves are checked with the test (scenario_metrics.c),
+ * where the check's declared metrics are known. */
+static void load_expect_metrics(struct loader *ld, struct wsc_test *t,
+                                struct json_object *v, const char *ptr,
+                                const char *prefix)
+{
+    if (!json_object_is_type(v, json_type_object)) {
+        problem(ld, ptr, 0,
+                "%s'expect_metrics' must be an object (metric name -> matcher), "
+                "got %s",
+                prefix, wsc_json_type_name(v));
+        return;
+    }
+    t->expect_metrics = json_object_get(v);
+}
+
 /* "test 'NAME': " or "tests[3]: ". Malloc'ed. */
 static char *test_prefix(struct json_object *obj, size_t index)
 {
@@ -308,7 +324,8 @@ static void load_test_options(struct loader *ld, struct wsc_test *t,
     char *ptr;
     json_object_object_foreach(obj, key, val) {
         (void)val;
-        if (strcmp(key, "params") && strcmp(key, "tags") && strcmp(key, "capture"))
+        if (strcmp(key, "params") && strcmp(key, "tags") && strcmp(key, "capture") &&
+            strcmp(key, "expect_metrics"))
             continue;
         if (!(ptr = wsc_json_pointer_join(base, key))) {
             problem(ld, base, 0, "out of memory");
@@ -323,6 +340,8 @@ static void load_test_options(struct loader *ld, struct wsc_test *t,
                         wsc_json_type_name(v));
         } else if (strcmp(key, "tags") == 0) {
             load_tags(ld, t, v, ptr, prefix);
+        } else if (strcmp(key, "expect_metrics") == 0) {
+            load_expect_metrics(ld, t, v, ptr, prefix);
         } else {
             load_capture(ld, t, v, ptr, prefix);
         }

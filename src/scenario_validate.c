@@ -175,6 +175,7 @@ static void validate_test(struct validate_run *run, const struct wsc_test *t)
         if (run->reg && t->plugin && t->check)
             lc = scn_find_check(&tc, run->reg, test_ptr);
         validate_params(&tc, lc ? lc->schema : NULL, run->vars);
+        scn_check_expect_metrics(&tc, lc, run->vars, test_ptr);
         if (lc && lc->check->validate)
             run_validate_callback(&tc, lc, run->vars,
                                   run->timeout > 0 ? run->timeout : t->timeout);

@@ -138,7 +138,9 @@ int wsc_scenario_var_refs(const struct wsc_scenario *sc,
         const struct wsc_test *t = &sc->tests[i];
         if (!t->params || (selected && !selected(t, arg)))
             continue;
-        if (wsc_vars_each_ref(t->params, add_ref, names) != 0)
+        if (wsc_vars_each_ref(t->params, add_ref, names) != 0 ||
+            (t->expect_metrics &&
+             wsc_vars_each_ref(t->expect_metrics, add_ref, names) != 0))
             return -1;
     }
     return add_var_refs(sc, names);

@@ -57,20 +57,39 @@ static const char discover_schema[] =
                                        "\\\"/health\\\"}")) "}}";
 /* clang-format on */
 
+/* What the checks record, so that expect_metrics thresholds naming them are
+ * validated before the run. */
+static const struct wsc_metric_decl timing_metrics[] = {
+    {"dns_ms", "ms", "name lookup"},
+    {"connect_ms", "ms", "TCP connect"},
+    {"tls_ms", "ms", "TLS handshake (0 without TLS)"},
+    {"ttfb_ms", "ms", "time to the first byte of the answer"},
+    {"total_ms", "ms", "the whole request"},
+    {NULL, NULL, NULL},
+};
+
+static const struct wsc_metric_decl discover_metrics[] = {
+    {"responding", "count", "paths that answered below 400"},
+    {NULL, NULL, NULL},
+};
+
 static const struct wsc_check checks[] = {
     {.name = "request",
      .summary = "send an HTTP request and check status, headers and body",
      .params_schema = request_schema,
      .run = http_check_request,
-     .validate = http_validate_request},
+     .validate = http_validate_request,
+     .metrics = timing_metrics},
     {.name = "health",
      .summary = "GET a health endpoint: 2xx (or the expectation) within the timeout",
      .params_schema = health_schema,
-     .run = http_check_health},
+     .run = http_check_health,
+     .metrics = timing_metrics},
     {.name = "discover",
      .summary = "GET a list of paths on a server and report which respond",
      .params_schema = discover_schema,
-     .run = http_check_discover},
+     .run = http_check_discover,
+     .metrics = discover_metrics},
     {.name = NULL},
 };
 

@@ -56,21 +56,49 @@ static const char keepalive_schema[] =
     "}}";
 /* clang-format on */
 
+/* What the checks record, so that expect_metrics thresholds naming them are
+ * validated before the run. */
+#define RTT_METRICS                                                             \
+    {"handshake_ms", "ms", "time from connecting to the end of the handshake"}, \
+        {"rtt_min_ms", "ms", "fastest round trip"},                             \
+        {"rtt_p50_ms", "ms", "median round trip"},                              \
+        {"rtt_p90_ms", "ms", "90th percentile round trip"},                     \
+        {"rtt_p99_ms", "ms", "99th percentile round trip"},                     \
+        {"rtt_max_ms", "ms", "slowest round trip"},                             \
+        {"lost", "count", "pings without an answer in time"},                   \
+    {                                                                           \
+        NULL, NULL, NULL                                                        \
+    }
+
+static const struct wsc_metric_decl rounds_metrics[] = {RTT_METRICS};
+
+static const struct wsc_metric_decl keepalive_metrics[] = {
+    {"handshake_ms", "ms", "time from connecting to the end of the handshake"},
+    {"rtt_ms", "ms", "round trip of the closing ping"},
+    {"server_pings", "count", "pings the server sent"},
+    {"max_ping_gap_ms", "ms", "longest time between two server pings"},
+    {"connected_ms", "ms", "time the connection was held"},
+    {NULL, NULL, NULL},
+};
+
 static const struct wsc_check checks[] = {
     {.name = "control",
      .summary = "RFC 6455 ping/pong round trips: each pong echoes its ping in time",
      .params_schema = control_schema,
-     .run = pp_control},
+     .run = pp_control,
+     .metrics = rounds_metrics},
     {.name = "app",
      .summary =
          "application-level ping (default {\"type\":\"ping\"} -> {\"type\":\"pong\"})"
          " round trips",
      .params_schema = app_schema,
-     .run = pp_app},
+     .run = pp_app,
+     .metrics = rounds_metrics},
     {.name = "keepalive",
      .summary = "stay connected without sending data, answering server pings",
      .params_schema = keepalive_schema,
-     .run = pp_keepalive},
+     .run = pp_keepalive,
+     .metrics = keepalive_metrics},
     {.name = NULL},
 };
 

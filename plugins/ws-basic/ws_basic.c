@@ -63,16 +63,33 @@ static const char reconnect_schema[] = OBJECT_SCHEMA(
     "\"description\":\"Longest wait between two attempts, in seconds\"}");
 /* clang-format on */
 
+/* What the checks that record fixed names record, so that expect_metrics
+ * thresholds naming them are validated before the run (conversation and
+ * reconnect name some of theirs after their steps, so declare none). */
+static const struct wsc_metric_decl handshake_metrics[] = {
+    {"handshake_ms", "ms", "time from connecting to the end of the handshake"},
+    {NULL, NULL, NULL},
+};
+
+static const struct wsc_metric_decl connect_close_metrics[] = {
+    {"handshake_min_ms", "ms", "fastest handshake"},
+    {"handshake_p50_ms", "ms", "median handshake"},
+    {"handshake_max_ms", "ms", "slowest handshake"},
+    {NULL, NULL, NULL},
+};
+
 static const struct wsc_check checks[] = {
     {.name = "handshake",
      .summary =
          "upgrade, match the answer (status, headers, subprotocol) with expect, close cleanly",
      .params_schema = handshake_schema,
-     .run = wsb_handshake},
+     .run = wsb_handshake,
+     .metrics = handshake_metrics},
     {.name = "connect_close",
      .summary = "open and cleanly close `count` connections in turn",
      .params_schema = connect_close_schema,
-     .run = wsb_connect_close},
+     .run = wsb_connect_close,
+     .metrics = connect_close_metrics},
     {.name = "conversation",
      .summary = "a scripted exchange of messages on one or more connections",
      .params_schema = conversation_schema,

@@ -140,7 +140,8 @@ static void print_verbose(const struct wsc_console *c, const struct wsc_result *
         char number[64];
         wsc_format_number(number, sizeof number, m->value);
         char *name = one_line(m->name);
-        char *unit = one_line(m->unit ? m->unit : "");
+        /* a count reads "lost: 0", not "lost: 0 count" */
+        char *unit = one_line(wsc_unit_is_count(m->unit) ? "" : m->unit);
         if (name && unit) {
             fprintf(out_of(c), INDENT "%s: %s%s%s\n", name, number, *unit ? " " : "",
                     unit);

@@ -204,6 +204,29 @@ static struct json_object *warnings(const struct wsc_result *t)
     return arr;
 }
 
+/* {"metric", "expect" (the matcher as written), "value" (null when the
+ * check did not record the metric), "ok"}: the test's expect_metrics, as
+ * evaluated. */
+static struct json_object *thresholds(const struct wsc_result *t)
+{
+    struct json_object *arr = json_object_new_array();
+    for (size_t i = 0; arr && i < t->n_thresholds; i++) {
+        const struct wsc_threshold *th = &t->thresholds[i];
+        struct json_object *o = json_object_new_object();
+        if (!o || put_text(o, "metric", th->metric) ||
+            put_copy(o, "expect", th->expect, json_object_new_object) ||
+            (th->recorded ? put_number(o, "value", th->value, VALUE)
+                          : wsc_json_put(o, "value", NULL, 1)) ||
+            wsc_json_put(o, "ok", json_object_new_boolean(th->ok), 0) ||
+            json_object_array_add(arr, o) != 0) {
+            json_object_put(o);
+            json_object_put(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
 /* {"name", "status", "duration" (seconds, null when unknown), "message"} */
 static struct json_object *cases(const struct wsc_result *t)
 {
@@ -241,6 +264,7 @@ static struct json_object *test_json(const struct wsc_result *t)
         put_text(o, "message", t->message) || wsc_json_put(o, "metrics", metrics(t), 0) ||
         wsc_json_put(o, "warnings", warnings(t), 0) ||
         wsc_json_put(o, "cases", cases(t), 0) ||
+        wsc_json_put(o, "thresholds", thresholds(t), 0) ||
         put_copy(o, "outputs", t->outputs, json_object_new_object) ||
         (with_trace && put_copy(o, "trace", t->trace, json_object_new_array)) ||
         (t->histograms &&

@@ -223,7 +223,8 @@ static int test_properties(xmlTextWriterPtr w, const struct wsc_result *t)
     for (size_t i = 0; i < t->n_metrics; i++) {
         const struct wsc_metric *m = &t->metrics[i];
         wsc_format_number(number, sizeof number, m->value);
-        if (test_property(w, test, m->name ? m->name : "", number, m->unit))
+        if (test_property(w, test, m->name ? m->name : "", number,
+                          wsc_unit_is_count(m->unit) ? NULL : m->unit))
             return -1;
     }
     if (t->attempts > 1) {

@@ -22,6 +22,8 @@ expect_json "$R" "o('application ping: {type: ping} gets {type: pong}')['skipped
 expect_json "$R" "m('an idle connection stays open while the server pings it')['server_pings'] >= 2" \
     "keepalive: the mock's pings were seen and answered"
 check "JUnit carries the RTT metrics as properties" grep -q 'name="[^"]*rtt_p99_ms' "$T/mock.xml"
+expect_json "$R" "[(x['metric'], x['ok']) for x in t['control frames, paced']['thresholds']] == [('lost', True), ('handshake_ms', True)]" \
+    "the example's thresholds were evaluated and held"
 
 # A matcher the mock's pong never satisfies: lost replies, exit 1.
 cat >"$T/wrong.json" <<'JSON'

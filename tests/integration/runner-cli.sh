@@ -20,6 +20,25 @@ for cmd in "--help=COMMAND" "run --help=run" "validate --help=validate" "plugins
 done
 run_wscheck frobnicate
 expect_status 2 "an unknown command exits 2"
+check "an unknown command is one line naming it and --help" \
+    test "$err" = "wscheck: unknown command 'frobnicate'; see 'wscheck --help'"
+# An unknown or misused option: one line naming it and the command's --help,
+# for every command (not the whole help text).
+for cmd in run validate plugins; do
+    run_wscheck $cmd --frobnicate "$T/none.json"
+    expect_status 2 "wscheck $cmd --frobnicate exits 2"
+    check "wscheck $cmd: the unknown option in one line" \
+        test "$err" = "wscheck $cmd: unknown option '--frobnicate'; see 'wscheck $cmd --help'"
+done
+run_wscheck run -x "$T/none.json"
+check "an unknown short option is named" \
+    test "$err" = "wscheck run: unknown option '-x'; see 'wscheck run --help'"
+run_wscheck run "$T/none.json" --json
+check "a missing value names the option" \
+    test "$err" = "wscheck run: option '--json' needs a value; see 'wscheck run --help'"
+run_wscheck run --fail-fast=yes "$T/none.json"
+check "a value given to a flag names the flag" \
+    test "$err" = "wscheck run: option '--fail-fast' takes no value; see 'wscheck run --help'"
 run_wscheck run
 expect_status 2 "run without a scenario exits 2"
 run_wscheck run --retries x "$T/none.json"

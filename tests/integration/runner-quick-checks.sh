@@ -48,8 +48,11 @@ for peer in "wscheck-mock=$MOCK_URL" "node ws=$NODE_URL"; do
     url=${peer#*=}; name=${peer%%=*}
     run_wscheck --test-websocket "$url" --json "$T/ws.json"
     expect_status 0 "--test-websocket passes against $name"
-    expect_match "WebSocket handshake: .*: ok in [0-9.]+ ms" "$out" "the diagnosis reports the handshake ($name)"
-    expect_match "WebSocket ping/pong: .*: ok, rtt p50" "$out" "the diagnosis reports ping/pong ($name)"
+    expect_match "WebSocket handshake: .*: handshake in [0-9.]+ ms, subprotocol none" "$out" "the diagnosis reports the handshake ($name)"
+    expect_match "WebSocket ping/pong: .*: rtt p50 [0-9.]+ ms" "$out" "the diagnosis reports ping/pong ($name)"
+    if printf '%s' "$out" | grep -q "WebSocket echo: .*: ok"; then
+        not_ok "the diagnosis leaves out a bare 'ok' ($name)"
+    else ok "the diagnosis leaves out a bare 'ok' ($name)"; fi
     check "handshake, echo and ping/pong all passed ($name)" \
         test "$(json_get "$T/ws.json" "[t['status'] for t in r['suites'][0]['tests']]")" = "['passed', 'passed', 'passed']"
 done
@@ -94,4 +97,65 @@ check "quick checks and the scenario are two suites" \
     test "$(grep -c '<testsuite ' "$T/ci.xml")" = 2
 run_wscheck --bogus-option
 expect_status 2 "an unknown option exits 2"
+check "an unknown option is one line naming it and --help" \
+    test "$err" = "wscheck: unknown option '--bogus-option'; see 'wscheck --help'"
+run_wscheck --check-port "$MOCK_PORT" --frobnicate
+expect_status 2 "an unknown option after a quick check exits 2"
+check "... in one line naming it" \
+    test "$err" = "wscheck: unknown option '--frobnicate'; see 'wscheck --help'"
+run_wscheck --check-port "$MOCK_PORT" --timeout
+check "a missing value is one line naming the option" \
+    test "$err" = "wscheck: option '--timeout' needs a value; see 'wscheck --help'"
+
+# A failure is not repeated by a diagnosis: the result lines say it all.
+CLOSED=$(free_port) || { not_ok "a free port is found"; finish; exit 1; }
+run_wscheck --test-websocket "ws://127.0.0.1:$CLOSED/" --timeout 1
+expect_status 1 "--test-websocket fails against a closed port"
+if printf '%s' "$out" | grep -q "Diagnosis"; then
+    not_ok "no diagnosis when it would only repeat the failures"; printf '%s\n' "$out" | diag
+else ok "no diagnosis when it would only repeat the failures"; fi
+
+# --header reaches the server (node ws refuses the upgrade without it, the
+# HTTP peer echoes it); --subprotocol is offered and selected.
+start_bg "$T/auth.log" "$NODE" "$top_srcdir/tests/integration/peer-ws.js" \
+    --require-header x-team:blue --protocols chat,superchat
+AUTH_URL=$(wait_for_line "$T/auth.log" '^ws://[^ ]+') || { not_ok "node ws peer starts"; finish; exit 1; }
+run_wscheck --test-websocket "$AUTH_URL" --timeout 2 --json "$T/noheader.json"
+expect_status 1 "without --header the peer refuses the upgrade"
+expect_json "$T/noheader.json" "'401' in msg('WebSocket handshake: $AUTH_URL')" \
+    "the refusal is the peer's 401"
+run_wscheck --test-websocket "$AUTH_URL" --header 'X-Team:  blue ' --subprotocol superchat \
+    --subprotocol chat --timeout 2 --json "$T/header.json"
+expect_status 0 "--header reaches the WebSocket server (every check passes)"
+expect_json "$T/header.json" "[t['status'] for t in r['suites'][0]['tests']] == ['passed', 'passed', 'passed']" \
+    "handshake, echo and ping/pong all carry the header"
+expect_json "$T/header.json" "o('WebSocket handshake: $AUTH_URL').get('subprotocol') == 'superchat'" \
+    "--subprotocol offers the subprotocols in order and the server selects one"
+expect_match "handshake in [0-9.]+ ms, subprotocol superchat" "$out" \
+    "the diagnosis shows the subprotocol selected"
+run_wscheck --header 'X-Team: blue' --test-websocket "$AUTH_URL" --subprotocol nope --timeout 2
+expect_status 0 "--header and --subprotocol may come before the checks"
+start_bg "$T/http.log" "$PYTHON_WS" "$top_srcdir/tests/integration/peer_http.py"
+HTTP_URL=$(wait_for_line "$T/http.log" '^http://127\.0\.0\.1:[0-9]+') || { not_ok "HTTP peer starts"; finish; exit 1; }
+run_wscheck --check-http "$HTTP_URL/echo" --header 'X-Team: blue' --header 'X-Other: a: b' \
+    --json "$T/http.json"
+expect_status 0 "--check-http with --header passes"
+expect_json "$T/http.json" "(lambda h: (h.get('x-team'), h.get('x-other')))(o('HTTP endpoint: $HTTP_URL/echo')['json']['headers']) == ('blue', 'a: b')" \
+    "--header reaches the HTTP server, the value after the first colon whole"
+# Credentials given with --header stay out of every output, passing or not.
+run_wscheck --test-websocket "$AUTH_URL" --check-http "$HTTP_URL/no-such-path" \
+    --header 'X-Team: blue' --header 'Authorization: Bearer s3cr3t-t0ken' \
+    --header 'Cookie: sid=c00kie-value' --verbose --timeout 2 \
+    --json "$T/secret.json" --junit "$T/secret.xml"
+expect_status 1 "the 404 fails the run (its trace is kept)"
+if cat "$T/secret.json" "$T/secret.xml" "$WSC_TMP/stdout" "$WSC_TMP/stderr" |
+    grep -q 's3cr3t-t0ken\|c00kie-value'; then
+    not_ok "Authorization and Cookie values from --header are in no output"
+else ok "Authorization and Cookie values from --header are in no output"; fi
+for bad in 'no colon' ': empty name' 'Two Words: x'; do
+    run_wscheck --check-http "$HTTP_URL/echo" --header "$bad"
+    expect_status 2 "--header '$bad' is a usage error"
+    expect_match "^wscheck: --header needs 'Name: value', got '$bad'$" "$err" \
+        "--header '$bad' says what it needs in one line"
+done
 finish

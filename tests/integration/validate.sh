@@ -17,7 +17,7 @@ $T/m1.json:7:44: test 'misspelt plugin': unknown plugin 'ws-basik' (did you mean
 $T/m1.json:9:64: test 'misspelt check': plugin 'ws-basic' has no check 'handshak' (did you mean 'handshake'?)
 $T/m1.json:12:53: test 'misspelt param': params: unknown param 'subprotocls' (did you mean 'subprotocols'?)
 $T/m1.json:14:62: test 'wrong param type': params.count: expected integer, got string
-$T/m1.json:16:26: test 'undefined variable': params.url: undefined variable 'prot' (did you mean 'port'?)
+$T/m1.json:16:26: test 'undefined variable': params.url: undefined variable 'prot' (no test captures it; did you mean 'port'?)
 $T/m2.json:8:19: test 'steps': params.steps[0].sned: unknown step action 'sned' (did you mean 'send'?)
 $T/m2.json:9:49: test 'steps': params.steps[1].within: expected a number >= 0, got "2s"
 $T/m2.json:10:41: test 'steps': params.steps[2].within: within 10 s is longer than the test's timeout (2 s): raise the test's timeout

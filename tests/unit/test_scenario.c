@@ -13,6 +13,9 @@
 #include "schema.h"
 #include "tap.h"
 
+/* The cause an undefined variable that nothing defines is reported with. */
+#define NOWHERE " (not in vars or --var, and no test captures it)"
+
 /* ---- helpers ------------------------------------------------------------------ */
 
 static struct wsc_diag D = {.quiet = 1};
@@ -244,7 +247,7 @@ static void test_unknown_and_reserved_keys(void)
         at(t, "\"paramz\"", "test 'a': unknown key 'paramz' (did you mean 'params'?)"),
         at(t, "\"xyzzy\"",
            "test 'a': unknown key 'xyzzy' (known: name, plugin, check, params, "
-           "timeout, retries, retry_delay, tags, skip, capture)"));
+           "timeout, retries, retry_delay, tags, skip, capture, expect_metrics)"));
     parse_fails(t, want);
 }
 
@@ -772,14 +775,15 @@ static void test_undefined_variables(void)
     char want[2048];
     /* "d" uses the failed "a" without a second message; token's type error
      * is still found. */
-    snprintf(want, sizeof want, "%s%s%s%s%s",
-             at(t, "\"${b}\"",
-                "vars.a: undefined variable 'b' (a variable can only use "
-                "those defined before it)"),
-             at(t, "\"${env:WSC", "vars.c: undefined environment variable 'WSC_T_UNSET'"),
-             at(t, "\"ws://", "test 't': params.url: undefined variable 'host'"),
-             at(t, "[\"${ok}\"]", "test 't': params.token: expected string, got array"),
-             at(t, "\"${ok}\"", "test 't': params.token: undefined variable 'ok'"));
+    snprintf(
+        want, sizeof want, "%s%s%s%s%s",
+        at(t, "\"${b}\"",
+           "vars.a: undefined variable 'b' (a variable can only use "
+           "those defined before it)"),
+        at(t, "\"${env:WSC", "vars.c: undefined environment variable 'WSC_T_UNSET'"),
+        at(t, "\"ws://", "test 't': params.url: undefined variable 'host'" NOWHERE),
+        at(t, "[\"${ok}\"]", "test 't': params.token: expected string, got array"),
+        at(t, "\"${ok}\"", "test 't': params.token: undefined variable 'ok'" NOWHERE));
     validates_to(t, NULL, 5, want);
 }
 
@@ -830,7 +834,7 @@ static void test_captured_names_are_lenient(void)
     validates_to(t, NULL, 1,
                  at(t, "\"${cport}\"}},",
                     "test 'early': params.port: undefined "
-                    "variable 'cport'"));
+                    "variable 'cport' (captured by test 'cap' later in the file)"));
 }
 
 static void test_deferred_params(void)
@@ -856,7 +860,7 @@ static void test_deferred_params(void)
                 "'tok'"),
              at(t, "\"${nobody}\"",
                 "test 'a': params.steps: undefined variable "
-                "'nobody'"),
+                "'nobody'" NOWHERE),
              at(t, "5}]",
                 "test 'b': params.steps[0].send: expected string, got "
                 "integer"));
@@ -895,8 +899,9 @@ static void test_validate_without_registry(void)
               " \"check\": \"c\", \"params\": {\"x\": \"${y}\"}}]}");
     CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
     CU_ASSERT_EQUAL(wsc_scenario_validate(sc, NULL, NULL, &D), 1);
-    CU_ASSERT_STRING_EQUAL(messages(),
-                           "t.json:1:85: test 'a': params.x: undefined variable 'y'\n");
+    CU_ASSERT_STRING_EQUAL(
+        messages(),
+        "t.json:1:85: test 'a': params.x: undefined variable 'y'" NOWHERE "\n");
     wsc_scenario_free(sc);
 }
 
@@ -954,14 +959,15 @@ static void test_structure_errors_then_validation(void)
     CU_ASSERT_STRING_EQUAL(messages(), "");
     CU_ASSERT_EQUAL(wsc_scenario_validate(sc, &REG, NULL, &D), 1);
     char want[2048];
-    snprintf(want, sizeof want, "%s%s%s%s%s",
-             at(t, "{\"name\": \"a\"", "test 'a': missing required key 'check'"),
-             at(t, "\"chek\"", "test 'a': unknown key 'chek' (did you mean 'check'?)"),
-             at(t, "-1",
-                "test 'b': 'timeout' must be a number > 0 and <= 1000000 "
-                "(seconds), got -1"),
-             at(t, "\"${nope}\"", "test 'b': params.port: undefined variable 'nope'"),
-             at(t, "7\n", "tests[2]: a test must be an object, got integer"));
+    snprintf(
+        want, sizeof want, "%s%s%s%s%s",
+        at(t, "{\"name\": \"a\"", "test 'a': missing required key 'check'"),
+        at(t, "\"chek\"", "test 'a': unknown key 'chek' (did you mean 'check'?)"),
+        at(t, "-1",
+           "test 'b': 'timeout' must be a number > 0 and <= 1000000 "
+           "(seconds), got -1"),
+        at(t, "\"${nope}\"", "test 'b': params.port: undefined variable 'nope'" NOWHERE),
+        at(t, "7\n", "tests[2]: a test must be an object, got integer"));
     CU_ASSERT_STRING_EQUAL(messages(), want);
     if (strcmp(messages(), want) != 0)
         printf("# got:  %s# want: %s", messages(), want);
