@@ -343,7 +343,7 @@ static void test_secret_fails_closed(void)
     struct wsc_run_options o = defaults();
     struct wsc_suite_result s =
         run_text("{\"name\":\"s\",\"tests\":[{\"name\":\"x\",\"plugin\":\"testkit\","
-                 "\"check\":\"secret_oom\",\"params\":{\"megabytes\":64}}]}",
+                 "\"check\":\"secret_oom\",\"timeout\":60,\"params\":{\"megabytes\":64}}]}",
                  &o);
     CU_ASSERT_EQUAL_FATAL(s.n_tests, 1);
     struct wsc_result *r = &s.tests[0];
