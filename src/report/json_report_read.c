@@ -104,6 +104,29 @@ static int started_member(const struct json_object *o, double *out)
     return text ? parse_utc(text, out) : 0;
 }
 
+/* The evaluated expect_metrics: the parent computes them, so results carry
+ * them outside wsc_result_from_json(); a merged report keeps them. */
+static int read_thresholds(const struct json_object *j, struct wsc_result *r)
+{
+    struct json_object *arr;
+    if (!json_object_object_get_ex(j, "thresholds", &arr) ||
+        !json_object_is_type(arr, json_type_array))
+        return 0;
+    for (size_t i = 0; i < json_object_array_length(arr); i++) {
+        struct json_object *th = json_object_array_get_idx(arr, i), *expect, *value, *ok;
+        const char *metric = string_member(th, "metric");
+        if (!metric || !json_object_object_get_ex(th, "expect", &expect) ||
+            !json_object_object_get_ex(th, "ok", &ok))
+            return -1;
+        int recorded = json_object_object_get_ex(th, "value", &value) && value != NULL;
+        if (wsc_result_add_threshold(r, metric, expect, recorded,
+                                     recorded ? json_object_get_double(value) : 0,
+                                     json_object_get_boolean(ok)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int read_test(const struct json_object *j, struct wsc_result *r, char **err)
 {
     struct json_object *copy = NULL;
@@ -119,7 +142,7 @@ static int read_test(const struct json_object *j, struct wsc_result *r, char **e
     json_object_object_add(copy, "started", json_object_new_double(started));
     int rc = wsc_result_from_json(r, copy);
     json_object_put(copy);
-    if (rc < 0)
+    if (rc < 0 || read_thresholds(j, r) < 0)
         return fail(err, "test '%s': a member has the wrong type", name);
     const char *hist = "", *why = "";
     if (wsc_result_histograms_valid(r, &hist, &why) < 0)

@@ -159,6 +159,10 @@ static void test_read_back(void)
         wsc_sample_result(s, "bad", "ws-basic", "echo", WSC_FAILED, "expected 1, got 2");
     CU_ASSERT_EQUAL(wsc_result_add_metric(bad, "rtt_p50_ms", 1.5, "ms"), 0);
     CU_ASSERT_EQUAL(wsc_result_add_case(bad, "one", WSC_SKIPPED, 0.5, "not here"), 0);
+    struct json_object *bound = json_tokener_parse("{\"$lt\": 1}");
+    CU_ASSERT_EQUAL(wsc_result_add_threshold(bad, "rtt_p50_ms", bound, 1, 1.5, 0), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_threshold(bad, "lost", bound, 0, 0, 0), 0);
+    json_object_put(bound);
     struct wsc_histogram *h = wsc_hist_new();
     wsc_hist_record(h, 1.5);
     attach(bad, "rtt_ms", h);
@@ -183,6 +187,14 @@ static void test_read_back(void)
     CU_ASSERT_EQUAL(bs->tests[1].n_metrics, 1);
     CU_ASSERT_EQUAL(bs->tests[1].n_cases, 1);
     CU_ASSERT_PTR_NOT_NULL(bs->tests[1].histograms);
+    /* thresholds are evaluated by the parent: merge keeps them as written */
+    CU_ASSERT_EQUAL_FATAL(bs->tests[1].n_thresholds, 2);
+    CU_ASSERT_STRING_EQUAL(bs->tests[1].thresholds[0].metric, "rtt_p50_ms");
+    CU_ASSERT(bs->tests[1].thresholds[0].recorded && !bs->tests[1].thresholds[0].ok);
+    CU_ASSERT_DOUBLE_EQUAL(bs->tests[1].thresholds[0].value, 1.5, 1e-9);
+    CU_ASSERT_STRING_EQUAL(json_object_to_json_string(bs->tests[1].thresholds[0].expect),
+                           "{ \"$lt\": 1 }");
+    CU_ASSERT(!bs->tests[1].thresholds[1].recorded);
     CU_ASSERT_EQUAL(wsc_suite_total(bs), wsc_suite_total(s));
     CU_ASSERT_EQUAL(wsc_suite_count(bs, WSC_SKIPPED), 1);
     wsc_run_result_clear(&back);
