@@ -44,7 +44,8 @@ static int put_text(struct json_object *obj, const char *key, const char *s)
 
 enum number_style { SECONDS, VALUE };
 
-/* Seconds are written with three decimals ("0.012"), measured values with
+/* Seconds (and trace times in milliseconds) are written with three
+ * decimals ("0.012"), measured values with
  * up to 15 significant digits; not finite numbers, which JSON cannot
  * express, as null. */
 static int put_number(struct json_object *obj, const char *key, double v,
@@ -154,6 +155,23 @@ static int put_copy(struct json_object *obj, const char *key, struct json_object
     return wsc_json_put(obj, key, copy, 0);
 }
 
+/* The trace, its times ("t_ms") written to the microsecond: three decimals. */
+static int put_trace(struct json_object *obj, struct json_object *trace)
+{
+    if (put_copy(obj, "trace", trace, json_object_new_array))
+        return -1;
+    struct json_object *copy = json_object_object_get(obj, "trace");
+    for (size_t i = 0; i < json_object_array_length(copy); i++) {
+        struct json_object *e = json_object_array_get_idx(copy, i), *t;
+        if (json_object_is_type(e, json_type_object) &&
+            json_object_object_get_ex(e, "t_ms", &t) &&
+            json_object_is_type(t, json_type_double) &&
+            put_number(e, "t_ms", json_object_get_double(t), SECONDS))
+            return -1;
+    }
+    return 0;
+}
+
 static struct json_object *summary(size_t passed, size_t failed, size_t errors,
                                    size_t skipped)
 {
@@ -242,8 +260,7 @@ static struct json_object *test_json(const struct wsc_result *t)
         wsc_json_put(o, "warnings", warnings(t), 0) ||
         wsc_json_put(o, "cases", cases(t), 0) ||
         put_copy(o, "outputs", t->outputs, json_object_new_object) ||
-        (with_trace && put_copy(o, "trace", t->trace, json_object_new_array)) ||
-        put_text(o, "log", t->log)) {
+        (with_trace && put_trace(o, t->trace)) || put_text(o, "log", t->log)) {
         json_object_put(o);
         return NULL;
     }

@@ -19,6 +19,7 @@
  * wsc_xml_safe(): libxml2 escapes markup but would pass control characters
  * and broken UTF-8 through into a file no parser accepts. */
 #include "report.h"
+#include "trace_text.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -105,7 +106,7 @@ static char *summary_line(const char *message)
 }
 
 /* The element text of a failure or error: the whole message, then the
- * trace of frames that led to it. */
+ * trace of frames that led to it, one line each (trace_text.h). */
 static int failure_text(xmlTextWriterPtr w, const char *message,
                         struct json_object *trace_json)
 {
@@ -113,14 +114,11 @@ static int failure_text(xmlTextWriterPtr w, const char *message,
         return -1;
     if (!trace_json || json_object_array_length(trace_json) == 0)
         return 0;
-    const char *trace = json_object_to_json_string_ext(
-        trace_json, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                        JSON_C_TO_STRING_NOSLASHESCAPE);
-    if (!trace)
-        return -1;
-    if (text_safe(w, message ? "\n\ntrace:\n" : "trace:\n"))
-        return -1;
-    return text_safe(w, trace);
+    char *trace = wsc_trace_text(trace_json);
+    int rc = !trace || text_safe(w, message ? "\n\ntrace:\n" : "trace:\n") ||
+             text_safe(w, trace);
+    free(trace);
+    return rc ? -1 : 0;
 }
 
 static int outcome(xmlTextWriterPtr w, enum wsc_status status, const char *message,
