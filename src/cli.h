@@ -19,6 +19,7 @@ struct wsc_run_config {
     struct wsc_run_options opts;
     struct wsc_console console;
     const char *junit_path;
+    struct wsc_junit_options junit; /* --junit-flaky */
     const char *json_path;
     int jobs;
     char **plugin_paths;

@@ -22,6 +22,11 @@ static const char run_usage[] =
     "Run scenario files and report the results.\n"
     "\n"
     "  --junit FILE          write a JUnit XML report ('-': stdout)\n"
+    "  --junit-flaky FORM    how JUnit shows the failed attempts of retried\n"
+    "                        tests: 'portable' (default; in <system-err>, valid\n"
+    "                        on the Ant and Jenkins schemas) or 'surefire'\n"
+    "                        (also flakyFailure/rerunFailure elements, which\n"
+    "                        Jenkins shows; not valid on the Ant schema)\n"
     "  --json FILE           write a JSON report ('-': stdout)\n"
     "  --var NAME=VALUE      set a variable, overriding the file (repeatable;\n"
     "                        one that no test uses is an error)\n"
@@ -80,12 +85,14 @@ enum {
     OPT_VERBOSE,
     OPT_NO_COLOR,
     OPT_NO_FORK,
-    OPT_STRICT
+    OPT_STRICT,
+    OPT_JUNIT_FLAKY
 };
 
 static const struct option run_options[] = {
     {"junit", required_argument, NULL, OPT_JUNIT},
     {"json", required_argument, NULL, OPT_JSON},
+    {"junit-flaky", required_argument, NULL, OPT_JUNIT_FLAKY},
     {"var", required_argument, NULL, OPT_VAR},
     {"tag", required_argument, NULL, OPT_TAG},
     {"filter", required_argument, NULL, OPT_FILTER},
@@ -168,6 +175,16 @@ static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg, int
             break;
         case OPT_JSON:
             cfg->json_path = optarg;
+            break;
+        case OPT_JUNIT_FLAKY:
+            if (strcmp(optarg, "portable") == 0)
+                cfg->junit.flaky = WSC_JUNIT_FLAKY_PORTABLE;
+            else if (strcmp(optarg, "surefire") == 0)
+                cfg->junit.flaky = WSC_JUNIT_FLAKY_SUREFIRE;
+            else
+                return usage_error("--junit-flaky: expected 'portable' or 'surefire', "
+                                   "got:",
+                                   optarg);
             break;
         case OPT_VAR:
             if ((rc = wsc_parse_var(cfg->cli_vars, optarg)) == -2)
@@ -261,7 +278,8 @@ static int write_reports(const struct wsc_run_config *cfg,
 {
     int status = 0;
     char *err = NULL;
-    if (cfg->junit_path && wsc_junit_write(cfg->junit_path, rr, &err) < 0) {
+    if (cfg->junit_path &&
+        wsc_junit_write_with(cfg->junit_path, rr, &cfg->junit, &err) < 0) {
         fprintf(stderr, "wscheck: %s\n", err ? err : "cannot write the JUnit report");
         status = -1;
     }

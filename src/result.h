@@ -22,6 +22,14 @@ struct wsc_case {
     char *message;   /* why it did not pass; may be NULL */
 };
 
+/* One attempt of a test: a test retried until it passed keeps the attempts
+ * that failed, so that reports can say it is flaky. */
+struct wsc_attempt {
+    enum wsc_status status;
+    double duration; /* seconds */
+    char *message;   /* may be NULL */
+};
+
 struct wsc_result {
     char *name;   /* test name */
     char *plugin; /* plugin name; classname = <suite>.<plugin> */
@@ -40,6 +48,8 @@ struct wsc_result {
     size_t n_warnings;
     struct wsc_case *cases; /* wsc_case() outcomes, in order */
     size_t n_cases;
+    struct wsc_attempt *attempt_log; /* every attempt, in order */
+    size_t n_attempt_log;
 };
 
 struct wsc_suite_result {
@@ -80,8 +90,17 @@ int wsc_result_add_metric(struct wsc_result *r, const char *name, double value,
 int wsc_result_add_warning(struct wsc_result *r, const char *text);
 int wsc_result_add_case(struct wsc_result *r, const char *name, enum wsc_status st,
                         double duration, const char *message);
+/* Records an attempt (copying the message). Returns 0 or -1. */
+int wsc_result_add_attempt(struct wsc_result *r, enum wsc_status st, double duration,
+                           const char *message);
+/* How many attempts failed or errored before the test passed: 0 unless the
+ * test passed after retries (is flaky). */
+size_t wsc_result_flaky(const struct wsc_result *r);
+/* Tests (not cases) of a run that passed after retries. */
+size_t wsc_run_flaky(const struct wsc_run_result *r);
 /* Frees what one attempt produced (message, log, metrics, outputs, trace,
- * warnings, cases), keeping the test's identity, timing and attempts. */
+ * warnings, cases), keeping the test's identity, timing and attempts
+ * (their count and their log). */
 void wsc_result_clear_attempt(struct wsc_result *r);
 void wsc_result_clear(struct wsc_result *r); /* frees members, zeroes */
 void wsc_suite_result_clear(struct wsc_suite_result *s);

@@ -14,7 +14,8 @@ struct entry {
     double t_ms;
     const char *dir, *kind, *data;
     int64_t len;
-    int hex; /* data holds the payload as hex digits */
+    int has_len; /* the entry says how long its payload was */
+    int hex;     /* data holds the payload as hex digits */
 };
 
 static const char *string_member(const struct json_object *o, const char *key)
@@ -32,8 +33,10 @@ static void read_entry(const struct json_object *o, struct entry *e)
     memset(e, 0, sizeof *e);
     if (json_object_object_get_ex(o, "t_ms", &v))
         e->t_ms = json_object_get_double(v);
-    if (json_object_object_get_ex(o, "len", &v))
+    if (json_object_object_get_ex(o, "len", &v)) {
         e->len = json_object_get_int64(v);
+        e->has_len = 1;
+    }
     if (json_object_object_get_ex(o, "hex", &v))
         e->hex = json_object_get_boolean(v);
     e->dir = string_member(o, "dir");
@@ -194,9 +197,10 @@ char *wsc_trace_entry_text(const struct json_object *o)
     read_entry(o, &e);
     wsc_buf_printf(&b, "+%.3f ms  %s %s", e.t_ms, arrow(e.dir),
                    e.kind && *e.kind ? e.kind : "event");
-    if (e.len > 0 || e.data)
+    if (e.has_len)
         wsc_buf_printf(&b, " %lld B", (long long)e.len);
-    if (e.data && *e.data) {
+    /* a close without a payload says so: it has no status code */
+    if ((e.data && *e.data) || (e.has_len && is_kind(&e, "close"))) {
         wsc_buf_puts(&b, "  ");
         put_payload(&b, &e, b.data ? columns(b.data, b.len) : 0);
     }
