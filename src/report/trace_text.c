@@ -194,6 +194,10 @@ char *wsc_trace_entry_text(const struct json_object *o)
 {
     struct entry e;
     struct wsc_buf b = {0};
+    if (!json_object_is_type(o, json_type_object)) { /* not wsc_trace()'s: as is */
+        const char *s = json_object_get_string((struct json_object *)o);
+        return strdup(s ? s : "null");
+    }
     read_entry(o, &e);
     wsc_buf_printf(&b, "+%.3f ms  %s %s", e.t_ms, arrow(e.dir),
                    e.kind && *e.kind ? e.kind : "event");

@@ -103,6 +103,14 @@ static void test_whole_trace(void)
                                  "+2.000 ms  \xe2\x86\x92 text 2 B  hi\n");
     free(text);
     json_object_put(t);
+    /* entries that are not objects (not wsc_trace()'s) are shown as they are */
+    t = json_tokener_parse("[\"free text\", 3]");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+    text = wsc_trace_text(t);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+    CU_ASSERT_STRING_EQUAL(text, "free text\n3\n");
+    free(text);
+    json_object_put(t);
     text = wsc_trace_text(NULL);
     CU_ASSERT_PTR_NOT_NULL_FATAL(text);
     CU_ASSERT_STRING_EQUAL(text, "");
