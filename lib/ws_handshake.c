@@ -448,6 +448,10 @@ static enum wsc_ws_result handshake(struct wsc_ws *ws, int flags)
 
     CURLcode rc = curl_easy_perform(ws->curl);
     wsc_trace_head_flush(ws->ctx, &ws->head); /* an answer cut short */
+    /* The request is traced: frames are traced by ws.c, and libcurl's
+     * verbose messages would only cost time on every frame from now on. */
+    if (ws->ctx && curl_easy_setopt(ws->curl, CURLOPT_VERBOSE, 0L) != CURLE_OK)
+        return ws_fail(ws, "cannot set up the connection (out of memory?)");
     long status = 0;
     if (curl_easy_getinfo(ws->curl, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK)
         ws->http_status = status;
