@@ -192,6 +192,8 @@ static int reruns(xmlTextWriterPtr w, const struct wsc_result *t,
     return 0;
 }
 
+/* Starts a <testcase> with its outcome; the caller ends it (after
+ * Surefire's elements, when asked for). */
 static int testcase_element(xmlTextWriterPtr w, const char *name, const char *classname,
                             double seconds, enum wsc_status status, const char *message,
                             struct json_object *trace)
@@ -337,7 +339,7 @@ static int system_out(xmlTextWriterPtr w, const struct wsc_suite_result *s)
  * ended and the outcome of every attempt (valid on both schemas, unlike
  * Surefire's elements):
  *   [name] flaky: passed on attempt 3 after 2 failed attempts
- *   attempt 1 failed (12 ms): ...
+ *   attempt 1 failed (0.012 s): ...
  */
 static void attempts_text(FILE *f, const struct wsc_result *t)
 {
