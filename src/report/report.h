@@ -14,7 +14,8 @@ struct wsc_console {
 };
 
 /* One line per test: status, suite and test name, duration, and on failure
- * the message. */
+ * the message; a test that passed after failed attempts says "flaky: N
+ * failed attempts", with why each failed under it. */
 void wsc_console_test(const struct wsc_console *c, const struct wsc_suite_result *s,
                       const struct wsc_result *r);
 /* "N passed, N failed, N errors, N skipped in T s"; "N passed (M flaky)"
