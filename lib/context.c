@@ -1,4 +1,5 @@
 #include "context.h"
+#include "trace_head.h"
 
 #include <errno.h>
 #include <math.h>
@@ -8,7 +9,10 @@
 #include <time.h>
 
 #define TRACE_MAX_ENTRIES 1000
-#define TRACE_MAX_BYTES 64
+#define TRACE_MAX_BYTES WSC_TRACE_DATA_MAX
+/* Header blocks (kind "http") are kept whole up to this size: a person
+ * debugging a refused upgrade needs every header, not the first line. */
+#define TRACE_MAX_HTTP_BYTES WSC_TRACE_HEAD_MAX
 
 struct wsc_ctx *wsc_ctx_new(double timeout, const struct wsc_vars *vars, int verbose)
 {
@@ -277,10 +281,12 @@ void wsc_secret(struct wsc_ctx *ctx, const char *secret)
     ctx->status = WSC_ERROR;
 }
 
-/* Trace data is kept as text when it is printable UTF-8-ish, else as hex. */
-static struct json_object *trace_data(const unsigned char *p, size_t len)
+/* Trace data is kept as text when it is printable UTF-8-ish, else as hex
+ * (*hex set), at most `max` bytes of it. */
+static struct json_object *trace_data(const unsigned char *p, size_t len, size_t max,
+                                      int *hex)
 {
-    size_t n = len < TRACE_MAX_BYTES ? len : TRACE_MAX_BYTES;
+    size_t n = len < max ? len : max;
     int printable = 1;
     for (size_t i = 0; i < n && printable; i++)
         printable = p[i] >= 0x20 || p[i] == '\t' || p[i] == '\n' || p[i] == '\r';
@@ -291,6 +297,7 @@ static struct json_object *trace_data(const unsigned char *p, size_t len)
         for (size_t i = 0; i < n; i++)
             wsc_buf_printf(&b, "%02x", p[i]);
     }
+    *hex = !printable;
     char *s = wsc_buf_take(&b);
     struct json_object *j = s ? json_object_new_string(s) : NULL;
     free(s);
@@ -305,13 +312,20 @@ void wsc_trace(struct wsc_ctx *ctx, const char *dir, const char *kind, const voi
     struct json_object *e = json_object_new_object();
     if (!e)
         return;
-    json_object_object_add(e, "t_ms",
-                           json_object_new_double((wsc_now() - ctx->started) * 1e3));
+    /* to the microsecond: finer digits are noise, not measurement */
+    double t_ms = round((wsc_now() - ctx->started) * 1e6) / 1e3;
+    json_object_object_add(e, "t_ms", json_object_new_double(t_ms));
     json_object_object_add(e, "dir", json_object_new_string(dir ? dir : "info"));
     json_object_object_add(e, "kind", json_object_new_string(kind ? kind : ""));
     json_object_object_add(e, "len", json_object_new_int64((int64_t)len));
-    if (data && len)
-        json_object_object_add(e, "data", trace_data(data, len));
+    if (data && len) {
+        int http = kind && strcmp(kind, "http") == 0, hex = 0;
+        json_object_object_add(
+            e, "data",
+            trace_data(data, len, http ? TRACE_MAX_HTTP_BYTES : TRACE_MAX_BYTES, &hex));
+        if (hex) /* so that a reader can tell hex from text that looks like it */
+            json_object_object_add(e, "hex", json_object_new_boolean(1));
+    }
     if (json_object_array_add(ctx->trace, e) != 0) {
         json_object_put(e);
         return;

@@ -16,6 +16,7 @@
 #include "wscheck/json.h"
 #include "curl_errors.h"
 #include "http_status_line.h"
+#include "trace_head.h"
 #include "util.h"
 
 #ifndef PACKAGE_VERSION
@@ -32,6 +33,7 @@ struct transfer {
     int out_of_memory;
     struct wsc_status_line bad_line; /* the first malformed status line */
     int status_line_bad;
+    struct wsc_buf head; /* the answer's header block so far, for the trace */
 };
 
 /* ---- Callbacks ------------------------------------------------------------ */
@@ -57,23 +59,15 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *arg)
     return n;
 }
 
-static size_t line_length(const char *s, size_t n)
-{
-    while (n > 0 && (s[n - 1] == '\r' || s[n - 1] == '\n'))
-        n--;
-    return n;
-}
-
-/* Status lines (of every response: 1xx, redirects, the final one) go to the
- * trace; the headers themselves are read after the transfer. */
+/* The header block of every response (1xx, redirects, the final one) goes
+ * to the trace; the headers themselves are read after the transfer. */
 static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
 {
     struct transfer *t = arg;
     size_t n = size * nmemb;
+    wsc_trace_head_line(t->ctx, &t->head, data, n);
     if (!wsc_is_status_line(data, n))
         return n;
-    if (t->ctx)
-        wsc_trace(t->ctx, "recv", "http", data, line_length(data, n));
     /* libcurl reads "HTTP/1.1 2000 OK" as 200: we read the line ourselves */
     struct wsc_status_line l;
     if (wsc_status_line_parse(data, n, &l) != 0 && !t->status_line_bad) {
@@ -83,16 +77,14 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
     return n;
 }
 
-/* The request line as sent (one per request when redirects are followed). */
+/* The request line and headers as sent (one block per request when
+ * redirects are followed). */
 static int on_debug(CURL *curl, curl_infotype type, char *data, size_t n, void *arg)
 {
     (void)curl;
     struct transfer *t = arg;
-    if (type != CURLINFO_HEADER_OUT || !t->ctx)
-        return 0;
-    const char *eol = memchr(data, '\n', n);
-    wsc_trace(t->ctx, "send", "http", data,
-              line_length(data, eol ? (size_t)(eol - data) : n));
+    if (type == CURLINFO_HEADER_OUT)
+        wsc_trace_head_sent(t->ctx, data, n);
     return 0;
 }
 
@@ -551,6 +543,8 @@ static int perform(CURL *c, struct wsc_ctx *ctx, const struct wsc_http_request *
     }
     rc = 0;
 out:
+    wsc_trace_head_flush(ctx, &t.head); /* an answer cut short */
+    wsc_buf_free(&t.head);
     wsc_buf_free(&t.body);
     free(json_body);
     curl_slist_free_all(headers);

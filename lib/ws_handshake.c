@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 
 #include "curl_errors.h"
+#include "trace_head.h"
 #include "ws_internal.h"
 
 #define BODY_MAX 65536
@@ -117,17 +118,29 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 }
 
 /* Keeps the status line of each answer (a 100 may come before the 101):
- * libcurl reads "HTTP/1.1 1010 ..." as 101, we read it ourselves. */
+ * libcurl reads "HTTP/1.1 1010 ..." as 101, we read it ourselves. Every
+ * line goes to the trace, each answer's block as one entry. */
 static size_t on_header(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
     struct wsc_ws *ws = userdata;
     size_t n = size * nmemb;
+    wsc_trace_head_line(ws->ctx, &ws->head, ptr, n);
     if (!wsc_is_status_line(ptr, n))
         return n;
     ws->status_lines++;
     if (wsc_status_line_parse(ptr, n, &ws->status_line) != 0)
         ws->status_line_bad = 1;
     return n;
+}
+
+/* The upgrade request as libcurl sends it: request line and every header. */
+static int on_debug(CURL *curl, curl_infotype type, char *data, size_t n, void *userdata)
+{
+    (void)curl;
+    struct wsc_ws *ws = userdata;
+    if (type == CURLINFO_HEADER_OUT)
+        wsc_trace_head_sent(ws->ctx, data, n);
+    return 0;
 }
 
 /* libcurl (8.x) reads from the socket for as long as each read fills its
@@ -170,6 +183,12 @@ static int set_curl_options(struct wsc_ws *ws, double connect_deadline)
     bad |= curl_easy_setopt(c, CURLOPT_HEADERDATA, ws) != CURLE_OK;
     bad |= curl_easy_setopt(c, CURLOPT_WS_OPTIONS, ws_options) != CURLE_OK;
     bad |= curl_easy_setopt(c, CURLOPT_SOCKOPTFUNCTION, on_socket) != CURLE_OK;
+    if (ws->ctx) {
+        /* Verbose output goes to on_debug only, never to stderr. */
+        bad |= curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug) != CURLE_OK;
+        bad |= curl_easy_setopt(c, CURLOPT_DEBUGDATA, ws) != CURLE_OK;
+        bad |= curl_easy_setopt(c, CURLOPT_VERBOSE, 1L) != CURLE_OK;
+    }
     if (ws->opt.ca_file)
         bad |= curl_easy_setopt(c, CURLOPT_CAINFO, ws->opt.ca_file) != CURLE_OK;
     if (ws->opt.insecure) {
@@ -355,20 +374,6 @@ static void verify_upgrade(struct wsc_ws *ws, char *v, size_t size)
         verify_extensions(ws, ext, v, size);
 }
 
-static void trace_request(struct wsc_ws *ws)
-{
-    char line[256];
-    snprintf(line, sizeof line, "GET %s (upgrade, key %s)", ws->opt.url, ws->key);
-    ws_trace(ws, "send", "http", line, strlen(line));
-}
-
-static void trace_answer(struct wsc_ws *ws)
-{
-    char line[128];
-    snprintf(line, sizeof line, "HTTP %ld", ws->http_status);
-    ws_trace(ws, "recv", "http", line, strlen(line));
-}
-
 /* The sentence for a failed curl_easy_perform() before any answer; `limit`
  * is the wait to name in a timeout (see handshake()). */
 static enum wsc_ws_result transport_failure(struct wsc_ws *ws, CURLcode rc, double limit,
@@ -441,8 +446,12 @@ static enum wsc_ws_result handshake(struct wsc_ws *ws, int flags)
     if (build_request_headers(ws) != 0 || set_curl_options(ws, connect_deadline) != 0)
         return ws_fail(ws, "cannot set up the request (out of memory?)");
 
-    trace_request(ws);
     CURLcode rc = curl_easy_perform(ws->curl);
+    wsc_trace_head_flush(ws->ctx, &ws->head); /* an answer cut short */
+    /* The request is traced: frames are traced by ws.c, and libcurl's
+     * verbose messages would only cost time on every frame from now on. */
+    if (ws->ctx && curl_easy_setopt(ws->curl, CURLOPT_VERBOSE, 0L) != CURLE_OK)
+        return ws_fail(ws, "cannot set up the connection (out of memory?)");
     long status = 0;
     if (curl_easy_getinfo(ws->curl, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK)
         ws->http_status = status;
@@ -452,7 +461,6 @@ static enum wsc_ws_result handshake(struct wsc_ws *ws, int flags)
         return transport_failure(ws, rc, limit, connect_deadline);
 
     collect_headers(ws);
-    trace_answer(ws);
     if (ws->http_status != 101) {
         if (flags & WSC_WS_ALLOW_REJECT) {
             ws->state = ST_FAILED;
@@ -524,6 +532,7 @@ void wsc_ws_free(struct wsc_ws *ws)
     wsc_ws_options_free(&ws->opt);
     json_object_put(ws->headers);
     wsc_buf_free(&ws->body);
+    wsc_buf_free(&ws->head);
     free(ws->subprotocol);
     free(ws->chunk);
     wsc_buf_free(&ws->data);

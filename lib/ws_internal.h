@@ -39,6 +39,7 @@ struct wsc_ws {
     int status_line_bad;                /* one of them was malformed */
     struct json_object *headers;
     struct wsc_buf body; /* of a refused upgrade, at most BODY_MAX bytes */
+    struct wsc_buf head; /* the answer's header block so far, for the trace */
     char *subprotocol;
     double handshake_ms;
 

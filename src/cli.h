@@ -20,6 +20,7 @@ struct wsc_run_config {
     struct wsc_run_options opts;
     struct wsc_console console;
     const char *junit_path;
+    struct wsc_junit_options junit; /* --junit-flaky */
     const char *json_path;
     const char *tap_path;
     struct wsc_shard shard; /* --shard I/N; total 0: none */

@@ -22,6 +22,11 @@ static const char run_usage[] =
     "Run scenario files and report the results.\n"
     "\n"
     "  --junit FILE          write a JUnit XML report ('-': stdout)\n"
+    "  --junit-flaky FORM    how JUnit shows the failed attempts of retried\n"
+    "                        tests: 'portable' (default; in <system-err>, valid\n"
+    "                        on the Ant and Jenkins schemas) or 'surefire'\n"
+    "                        (also flakyFailure/rerunFailure elements, which\n"
+    "                        Jenkins shows; not valid on the Ant schema)\n"
     "  --json FILE           write a JSON report ('-': stdout)\n"
     "  --tap FILE            write a TAP report ('-': stdout)\n"
     "                        (with a report on stdout, the console goes to stderr)\n"
@@ -96,7 +101,8 @@ enum {
     OPT_TAP,
     OPT_SHARD,
     OPT_COLOR,
-    OPT_PROGRESS
+    OPT_PROGRESS,
+    OPT_JUNIT_FLAKY
 };
 
 static const struct option run_options[] = {
@@ -104,6 +110,7 @@ static const struct option run_options[] = {
     {"json", required_argument, NULL, OPT_JSON},
     {"tap", required_argument, NULL, OPT_TAP},
     {"shard", required_argument, NULL, OPT_SHARD},
+    {"junit-flaky", required_argument, NULL, OPT_JUNIT_FLAKY},
     {"var", required_argument, NULL, OPT_VAR},
     {"tag", required_argument, NULL, OPT_TAG},
     {"filter", required_argument, NULL, OPT_FILTER},
@@ -213,6 +220,16 @@ static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg, int
             if (wsc_shard_parse(optarg, &cfg->shard) < 0)
                 return usage_error("--shard needs I/N with 1 <= I <= N, got:", optarg);
             break;
+        case OPT_JUNIT_FLAKY:
+            if (strcmp(optarg, "portable") == 0)
+                cfg->junit.flaky = WSC_JUNIT_FLAKY_PORTABLE;
+            else if (strcmp(optarg, "surefire") == 0)
+                cfg->junit.flaky = WSC_JUNIT_FLAKY_SUREFIRE;
+            else
+                return usage_error("--junit-flaky: expected 'portable' or 'surefire', "
+                                   "got:",
+                                   optarg);
+            break;
         case OPT_VAR:
             if ((rc = wsc_parse_var(cfg->cli_vars, optarg)) == -2)
                 return usage_error("--var: invalid variable name (letters, digits, "
@@ -311,7 +328,8 @@ static int write_reports(const struct wsc_run_config *cfg,
 {
     int status = 0;
     char *err = NULL;
-    if (cfg->junit_path && wsc_junit_write(cfg->junit_path, rr, &err) < 0) {
+    if (cfg->junit_path &&
+        wsc_junit_write_with(cfg->junit_path, rr, &cfg->junit, &err) < 0) {
         fprintf(stderr, "wscheck: %s\n", err ? err : "cannot write the JUnit report");
         status = -1;
     }

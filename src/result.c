@@ -160,6 +160,51 @@ static void clear_thresholds(struct wsc_result *r)
     r->n_thresholds = 0;
 }
 
+int wsc_result_add_attempt(struct wsc_result *r, enum wsc_status st, double duration,
+                           const char *message)
+{
+    struct wsc_attempt *grown =
+        realloc(r->attempt_log, (r->n_attempt_log + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    r->attempt_log = grown;
+    int failed = 0;
+    struct wsc_attempt a = {st, duration, dup_or_null(message, &failed)};
+    if (failed)
+        return -1;
+    r->attempt_log[r->n_attempt_log++] = a;
+    return 0;
+}
+
+size_t wsc_result_flaky(const struct wsc_result *r)
+{
+    if (r->status != WSC_PASSED)
+        return 0;
+    size_t bad = 0;
+    for (size_t i = 0; i < r->n_attempt_log; i++)
+        bad += r->attempt_log[i].status == WSC_FAILED ||
+               r->attempt_log[i].status == WSC_ERROR;
+    return bad;
+}
+
+size_t wsc_run_flaky(const struct wsc_run_result *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_suites; i++)
+        for (size_t k = 0; k < r->suites[i].n_tests; k++)
+            n += wsc_result_flaky(&r->suites[i].tests[k]) > 0;
+    return n;
+}
+
+static void clear_attempt_log(struct wsc_result *r)
+{
+    for (size_t i = 0; i < r->n_attempt_log; i++)
+        free(r->attempt_log[i].message);
+    free(r->attempt_log);
+    r->attempt_log = NULL;
+    r->n_attempt_log = 0;
+}
+
 void wsc_result_clear_attempt(struct wsc_result *r)
 {
     clear_thresholds(r);
@@ -202,6 +247,7 @@ void wsc_result_clear(struct wsc_result *r)
     free(r->plugin);
     free(r->check);
     wsc_result_clear_attempt(r);
+    clear_attempt_log(r);
     memset(r, 0, sizeof *r);
 }
 
@@ -308,6 +354,28 @@ static struct json_object *cases_to_json(const struct wsc_result *r)
     return arr;
 }
 
+/* [{"status", "duration" (seconds), "message"}] */
+static struct json_object *attempt_log_to_json(const struct wsc_result *r)
+{
+    struct json_object *arr = json_object_new_array();
+    for (size_t i = 0; arr && i < r->n_attempt_log; i++) {
+        const struct wsc_attempt *a = &r->attempt_log[i];
+        struct json_object *o = json_object_new_object();
+        if (!o || json_object_array_add(arr, o) != 0) {
+            json_object_put(o);
+            json_object_put(arr);
+            return NULL;
+        }
+        if (put_string(o, "status", wsc_status_name(a->status)) ||
+            wsc_json_put(o, "duration", json_object_new_double(a->duration), 0) ||
+            put_string(o, "message", a->message)) {
+            json_object_put(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
 struct json_object *wsc_result_to_json(const struct wsc_result *r)
 {
     struct json_object *j = json_object_new_object();
@@ -326,6 +394,7 @@ struct json_object *wsc_result_to_json(const struct wsc_result *r)
         wsc_json_put(j, "metrics", metrics_to_json(r), 0) ||
         wsc_json_put(j, "warnings", warnings_to_json(r), 0) ||
         wsc_json_put(j, "cases", cases_to_json(r), 0) ||
+        wsc_json_put(j, "attempt_log", attempt_log_to_json(r), 0) ||
         wsc_json_put(j, "outputs", copy_json(r->outputs, &failed), 1) || failed ||
         wsc_json_put(j, "trace", copy_json(r->trace, &failed), 1) || failed ||
         (r->histograms &&
@@ -494,6 +563,32 @@ static int get_cases(const struct json_object *j, struct wsc_result *r)
     return 0;
 }
 
+static int get_attempt(const struct json_object *a, struct wsc_result *r)
+{
+    enum wsc_status st;
+    double duration = 0;
+    char *message = NULL;
+    if (!json_object_is_type(a, json_type_object) || get_status(a, &st) ||
+        get_number(a, "duration", &duration) || get_string(a, "message", &message))
+        return -1;
+    int rc = wsc_result_add_attempt(r, st, duration, message);
+    free(message);
+    return rc;
+}
+
+static int get_attempt_log(const struct json_object *j, struct wsc_result *r)
+{
+    struct json_object *arr = member(j, "attempt_log");
+    if (!arr)
+        return 0;
+    if (!json_object_is_type(arr, json_type_array))
+        return -1;
+    for (size_t i = 0; i < json_object_array_length(arr); i++)
+        if (get_attempt(json_object_array_get_idx(arr, i), r) < 0)
+            return -1;
+    return 0;
+}
+
 int wsc_result_from_json(struct wsc_result *r, const struct json_object *j)
 {
     struct wsc_result tmp = {0};
@@ -506,7 +601,7 @@ int wsc_result_from_json(struct wsc_result *r, const struct json_object *j)
         get_number(j, "started", &tmp.started) ||
         get_number(j, "duration", &tmp.duration) || get_attempts(j, &tmp.attempts) ||
         get_index(j, &tmp.index) || get_metrics(j, &tmp) || get_warnings(j, &tmp) ||
-        get_cases(j, &tmp) ||
+        get_cases(j, &tmp) || get_attempt_log(j, &tmp) ||
         get_container(j, "outputs", json_type_object, &tmp.outputs) ||
         get_container(j, "trace", json_type_array, &tmp.trace) ||
         get_container(j, "histograms", json_type_object, &tmp.histograms)) {

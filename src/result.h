@@ -31,6 +31,14 @@ struct wsc_case {
     char *message;   /* why it did not pass; may be NULL */
 };
 
+/* One attempt of a test: a test retried until it passed keeps the attempts
+ * that failed, so that reports can say it is flaky. */
+struct wsc_attempt {
+    enum wsc_status status;
+    double duration; /* seconds */
+    char *message;   /* may be NULL */
+};
+
 struct wsc_result {
     char *name;   /* test name */
     char *plugin; /* plugin name; classname = <suite>.<plugin> */
@@ -56,6 +64,8 @@ struct wsc_result {
     struct json_object *histograms;
     struct wsc_threshold *thresholds; /* expect_metrics, in file order */
     size_t n_thresholds;
+    struct wsc_attempt *attempt_log; /* every attempt, in order */
+    size_t n_attempt_log;
 };
 
 struct wsc_suite_result {
@@ -102,8 +112,17 @@ int wsc_result_add_case(struct wsc_result *r, const char *name, enum wsc_status 
 int wsc_result_add_threshold(struct wsc_result *r, const char *metric,
                              struct json_object *expect, int recorded, double value,
                              int ok);
+/* Records an attempt (copying the message). Returns 0 or -1. */
+int wsc_result_add_attempt(struct wsc_result *r, enum wsc_status st, double duration,
+                           const char *message);
+/* How many attempts failed or errored before the test passed: 0 unless the
+ * test passed after retries (is flaky). */
+size_t wsc_result_flaky(const struct wsc_result *r);
+/* Tests (not cases) of a run that passed after retries. */
+size_t wsc_run_flaky(const struct wsc_run_result *r);
 /* Frees what one attempt produced (message, log, metrics, outputs, trace,
- * warnings, cases, histograms, thresholds), keeping the test's identity, timing and attempts. */
+ * warnings, cases, histograms, thresholds), keeping the test's identity, timing and attempts
+ * (their count and their log). */
 void wsc_result_clear_attempt(struct wsc_result *r);
 void wsc_result_clear(struct wsc_result *r); /* frees members, zeroes */
 void wsc_suite_result_clear(struct wsc_suite_result *s);

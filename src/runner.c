@@ -365,6 +365,15 @@ static int init_result(struct wsc_result *r, const struct wsc_test *t)
     return r->name && r->plugin && r->check ? 0 : -1;
 }
 
+/* Keeps the attempt's outcome for the reports (a flaky test shows the
+ * attempts that failed); without memory for it the test is an error, as a
+ * report that hid a failed attempt would claim a clean pass. */
+static void record_attempt(struct wsc_result *r, double seconds)
+{
+    if (wsc_result_add_attempt(r, r->status, seconds, r->message) < 0)
+        set_message(r, WSC_ERROR, strdup("out of memory recording an attempt"));
+}
+
 static void run_test(const struct wsc_test *t, const struct wsc_registry *reg,
                      const struct wsc_run_options *o, struct wsc_vars *vars,
                      struct wsc_result *r)
@@ -393,6 +402,7 @@ static void run_test(const struct wsc_test *t, const struct wsc_registry *reg,
             break;
         wsc_result_clear_attempt(r); /* a retry starts clean */
         r->attempts = attempt + 1;
+        double a0 = wsc_now();
         char *err = NULL;
         struct json_object *params = wsc_scenario_test_params(t, lc->schema, vars, &err);
         struct json_object *report = NULL;
@@ -405,6 +415,7 @@ static void run_test(const struct wsc_test *t, const struct wsc_registry *reg,
         apply_captures(t, report, vars, r);
         json_object_put(report);
         json_object_put(params);
+        record_attempt(r, wsc_now() - a0);
         if (r->status != WSC_FAILED && r->status != WSC_ERROR)
             break;
     }

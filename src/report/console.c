@@ -9,7 +9,9 @@
  *          PASS   1.1.1  (2 ms)
  *          FAIL   1.1.2  (3 ms)
  *                 expected a close, got text
- *   3 passed, 1 failed, 0 errors, 0 skipped in 1.42 s
+ *   PASS   mock server smoke › login  (40 ms, flaky: 1 failed attempt)
+ *          attempt 1 failed (12 ms): step 2 (expect_text): ...
+ *   4 passed (1 flaky), 1 failed, 0 errors, 0 skipped in 1.42 s
  *
  * A test's cases are listed under it (with --quiet, only those that failed
  * or errored), and the summary counts each case as a test.
@@ -168,6 +170,26 @@ static void print_warnings(const struct wsc_console *c, const struct wsc_result 
     }
 }
 
+/* Under a flaky test, why each attempt before the last failed:
+ * "attempt 1 failed (12 ms): ..." */
+static void print_failed_attempts(const struct wsc_console *c, const struct wsc_result *r)
+{
+    for (size_t i = 0; i < r->n_attempt_log; i++) {
+        const struct wsc_attempt *a = &r->attempt_log[i];
+        if (!is_bad(a->status))
+            continue;
+        char when[32];
+        format_duration(when, sizeof when, a->duration);
+        char *text =
+            wsc_strdup_printf("attempt %zu %s (%s)%s%s", i + 1,
+                              a->status == WSC_ERROR ? "errored" : "failed", when,
+                              a->message ? ": " : "", a->message ? a->message : "");
+        if (text)
+            print_block(c, text, YELLOW);
+        free(text);
+    }
+}
+
 /* "PASS   name  (2 ms)" under the test, and the case's message under it. */
 static void print_case(const struct wsc_console *c, const struct wsc_case *k)
 {
@@ -213,10 +235,15 @@ static void print_test(const struct wsc_console *c, const struct wsc_suite_resul
     color_off(c, lk.color);
     fprintf(f, "  %s%s%s", suite, *suite ? SEPARATOR : "", test);
 
-    /* "(12 ms)", "(1.20 s, 3 attempts)"; nothing for a test never run */
-    char when[32], details[64] = "";
+    /* "(12 ms)", "(1.20 s, 3 attempts)", "(1.20 s, flaky: 2 failed
+     * attempts)"; nothing for a test never run */
+    char when[32], details[96] = "";
+    size_t flaky = wsc_result_flaky(r);
     format_duration(when, sizeof when, r->duration);
-    if (r->attempts > 1)
+    if (flaky)
+        snprintf(details, sizeof details, "  (%s, flaky: %zu failed attempt%s)", when,
+                 flaky, flaky == 1 ? "" : "s");
+    else if (r->attempts > 1)
         snprintf(details, sizeof details, "  (%s, %d attempts)", when, r->attempts);
     else if (r->status != WSC_SKIPPED || r->attempts > 0)
         snprintf(details, sizeof details, "  (%s)", when);
@@ -229,6 +256,8 @@ static void print_test(const struct wsc_console *c, const struct wsc_suite_resul
 
     if (r->message && *r->message && r->status != WSC_PASSED)
         print_block(c, r->message, bad ? lk.color : NULL);
+    if (flaky)
+        print_failed_attempts(c, r);
     print_warnings(c, r);
     for (size_t i = 0; i < r->n_cases; i++)
         if (!c->quiet || is_bad(r->cases[i].status))
@@ -277,10 +306,14 @@ void wsc_console_summary(const struct wsc_console *c, const struct wsc_run_resul
 
     const char *color = failed || errors ? BOLD_RED : GREEN;
 
+    size_t flaky = wsc_run_flaky(r);
+    char flaky_note[48] = "";
+    if (flaky)
+        snprintf(flaky_note, sizeof flaky_note, " (%zu flaky)", flaky);
     color_on(c, color);
-    fprintf(f, "%zu passed, %zu failed, %zu errors, %zu skipped in %.2f s",
-            wsc_run_count(r, WSC_PASSED), failed, errors, wsc_run_count(r, WSC_SKIPPED),
-            seconds);
+    fprintf(f, "%zu passed%s, %zu failed, %zu errors, %zu skipped in %.2f s",
+            wsc_run_count(r, WSC_PASSED), flaky_note, failed, errors,
+            wsc_run_count(r, WSC_SKIPPED), seconds);
     color_off(c, color);
     fputc('\n', f);
     fflush(f);

@@ -1,6 +1,7 @@
 /* JSON report.
  *
- * The report repeats every result in full (status, attempts, duration,
+ * The report repeats every result in full (status, attempts and the outcome
+ * of each, whether it passed only after retries ("flaky"), duration,
  * message, metrics, outputs, notes, warnings, cases) and the trace of the
  * tests that failed or errored. Summaries count test cases as the JUnit
  * report has them: each case of a test counts as one. Strings from servers may hold any bytes; json-c escapes
@@ -44,7 +45,8 @@ static int put_text(struct json_object *obj, const char *key, const char *s)
 
 enum number_style { SECONDS, VALUE };
 
-/* Seconds are written with three decimals ("0.012"), measured values with
+/* Seconds (and trace times in milliseconds) are written with three
+ * decimals ("0.012"), measured values with
  * up to 15 significant digits; not finite numbers, which JSON cannot
  * express, as null. */
 static int put_number(struct json_object *obj, const char *key, double v,
@@ -154,15 +156,34 @@ static int put_copy(struct json_object *obj, const char *key, struct json_object
     return wsc_json_put(obj, key, copy, 0);
 }
 
+/* The trace, its times ("t_ms") written to the microsecond: three decimals. */
+static int put_trace(struct json_object *obj, struct json_object *trace)
+{
+    if (put_copy(obj, "trace", trace, json_object_new_array))
+        return -1;
+    struct json_object *copy = json_object_object_get(obj, "trace");
+    for (size_t i = 0; i < json_object_array_length(copy); i++) {
+        struct json_object *e = json_object_array_get_idx(copy, i), *t;
+        if (json_object_is_type(e, json_type_object) &&
+            json_object_object_get_ex(e, "t_ms", &t) &&
+            json_object_is_type(t, json_type_double) &&
+            put_number(e, "t_ms", json_object_get_double(t), SECONDS))
+            return -1;
+    }
+    return 0;
+}
+
+/* The counts of test cases, and of the tests that passed after retries. */
 static struct json_object *summary(size_t passed, size_t failed, size_t errors,
-                                   size_t skipped)
+                                   size_t skipped, size_t flaky)
 {
     struct json_object *o = json_object_new_object();
     if (!o)
         return NULL;
     if (put_count(o, "passed", passed) || put_count(o, "failed", failed) ||
         put_count(o, "errors", errors) || put_count(o, "skipped", skipped) ||
-        put_count(o, "total", passed + failed + errors + skipped)) {
+        put_count(o, "total", passed + failed + errors + skipped) ||
+        put_count(o, "flaky", flaky)) {
         json_object_put(o);
         return NULL;
     }
@@ -227,6 +248,25 @@ static struct json_object *thresholds(const struct wsc_result *t)
     return arr;
 }
 
+/* Every attempt, in order: {"attempt", "status", "duration", "message"}. */
+static struct json_object *attempt_log(const struct wsc_result *t)
+{
+    struct json_object *arr = json_object_new_array();
+    for (size_t i = 0; arr && i < t->n_attempt_log; i++) {
+        const struct wsc_attempt *a = &t->attempt_log[i];
+        struct json_object *o = json_object_new_object();
+        if (!o || put_count(o, "attempt", i + 1) ||
+            put_text(o, "status", wsc_status_name(a->status)) ||
+            put_number(o, "duration", a->duration, SECONDS) ||
+            put_text(o, "message", a->message) || json_object_array_add(arr, o) != 0) {
+            json_object_put(o);
+            json_object_put(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
 /* {"name", "status", "duration" (seconds, null when unknown), "message"} */
 static struct json_object *cases(const struct wsc_result *t)
 {
@@ -259,6 +299,8 @@ static struct json_object *test_json(const struct wsc_result *t)
         put_text(o, "check", t->check) ||
         put_text(o, "status", wsc_status_name(t->status)) ||
         wsc_json_put(o, "attempts", json_object_new_int(t->attempts), 0) ||
+        wsc_json_put(o, "flaky", json_object_new_boolean(wsc_result_flaky(t) > 0), 0) ||
+        wsc_json_put(o, "attempt_log", attempt_log(t), 0) ||
         put_count(o, "index", t->index) || put_text(o, "started", started) ||
         put_number(o, "duration", t->duration, SECONDS) ||
         put_text(o, "message", t->message) || wsc_json_put(o, "metrics", metrics(t), 0) ||
@@ -266,7 +308,7 @@ static struct json_object *test_json(const struct wsc_result *t)
         wsc_json_put(o, "cases", cases(t), 0) ||
         wsc_json_put(o, "thresholds", thresholds(t), 0) ||
         put_copy(o, "outputs", t->outputs, json_object_new_object) ||
-        (with_trace && put_copy(o, "trace", t->trace, json_object_new_array)) ||
+        (with_trace && put_trace(o, t->trace)) ||
         (t->histograms &&
          put_copy(o, "histograms", t->histograms, json_object_new_object)) ||
         put_text(o, "log", t->log)) {
@@ -274,6 +316,14 @@ static struct json_object *test_json(const struct wsc_result *t)
         return NULL;
     }
     return o;
+}
+
+static size_t suite_flaky(const struct wsc_suite_result *s)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_tests; i++)
+        n += wsc_result_flaky(&s->tests[i]) > 0;
+    return n;
 }
 
 static struct json_object *suite_json(const struct wsc_suite_result *s)
@@ -285,11 +335,12 @@ static struct json_object *suite_json(const struct wsc_suite_result *s)
     if (!o || !tests || put_text(o, "name", s->name) || put_text(o, "file", s->file) ||
         put_text(o, "hostname", s->hostname) || put_text(o, "started", started) ||
         put_number(o, "duration", s->duration, SECONDS) ||
-        wsc_json_put(
-            o, "summary",
-            summary(wsc_suite_count(s, WSC_PASSED), wsc_suite_count(s, WSC_FAILED),
-                    wsc_suite_count(s, WSC_ERROR), wsc_suite_count(s, WSC_SKIPPED)),
-            0))
+        wsc_json_put(o, "summary",
+                     summary(wsc_suite_count(s, WSC_PASSED),
+                             wsc_suite_count(s, WSC_FAILED),
+                             wsc_suite_count(s, WSC_ERROR),
+                             wsc_suite_count(s, WSC_SKIPPED), suite_flaky(s)),
+                     0))
         goto fail;
     for (size_t i = 0; i < s->n_tests; i++) {
         struct json_object *t = test_json(&s->tests[i]);
@@ -335,7 +386,8 @@ static struct json_object *report_json(const struct wsc_run_result *r)
         put_number(o, "duration", r->duration, SECONDS) ||
         wsc_json_put(o, "summary",
                      summary(wsc_run_count(r, WSC_PASSED), wsc_run_count(r, WSC_FAILED),
-                             wsc_run_count(r, WSC_ERROR), wsc_run_count(r, WSC_SKIPPED)),
+                             wsc_run_count(r, WSC_ERROR), wsc_run_count(r, WSC_SKIPPED),
+                             wsc_run_flaky(r)),
                      0) ||
         wsc_json_put(o, "histograms", wsc_report_histograms(r), 0))
         goto fail;

@@ -12,6 +12,10 @@
  *     <system-out>;
  *   - <skipped> takes only a message, <failure> and <error> need a type;
  *   - times are plain decimals with three places.
+ * A test retried before it passed or failed for good has the outcome of
+ * each attempt in the suite's <system-err>; with --junit-flaky=surefire its
+ * test case carries Surefire's <flakyFailure>/<rerunFailure> elements too,
+ * which Jenkins reads and its schema accepts but Ant's does not.
  * A test's cases are test cases of their own, named "TEST / CASE" with the
  * test's classname; the test itself is one too only when its outcome is
  * more than its cases say (wsc_result_is_case()).
@@ -19,6 +23,7 @@
  * wsc_xml_safe(): libxml2 escapes markup but would pass control characters
  * and broken UTF-8 through into a file no parser accepts. */
 #include "report.h"
+#include "trace_text.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -105,7 +110,7 @@ static char *summary_line(const char *message)
 }
 
 /* The element text of a failure or error: the whole message, then the
- * trace of frames that led to it. */
+ * trace of frames that led to it, one line each (trace_text.h). */
 static int failure_text(xmlTextWriterPtr w, const char *message,
                         struct json_object *trace_json)
 {
@@ -113,14 +118,11 @@ static int failure_text(xmlTextWriterPtr w, const char *message,
         return -1;
     if (!trace_json || json_object_array_length(trace_json) == 0)
         return 0;
-    const char *trace = json_object_to_json_string_ext(
-        trace_json, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                        JSON_C_TO_STRING_NOSLASHESCAPE);
-    if (!trace)
-        return -1;
-    if (text_safe(w, message ? "\n\ntrace:\n" : "trace:\n"))
-        return -1;
-    return text_safe(w, trace);
+    char *trace = wsc_trace_text(trace_json);
+    int rc = !trace || text_safe(w, message ? "\n\ntrace:\n" : "trace:\n") ||
+             text_safe(w, trace);
+    free(trace);
+    return rc ? -1 : 0;
 }
 
 static int outcome(xmlTextWriterPtr w, enum wsc_status status, const char *message,
@@ -150,29 +152,72 @@ static int outcome(xmlTextWriterPtr w, enum wsc_status status, const char *messa
     return end(w);
 }
 
+/* Surefire's record of one earlier attempt: <flakyFailure> (or
+ * flakyError) when the test passed in the end, <rerunFailure> (or
+ * rerunError) when it did not; the message whole in <stackTrace>. */
+static int rerun_element(xmlTextWriterPtr w, const struct wsc_attempt *a, int flaky)
+{
+    const char *element = flaky
+                              ? (a->status == WSC_ERROR ? "flakyError" : "flakyFailure")
+                              : (a->status == WSC_ERROR ? "rerunError" : "rerunFailure");
+    if (start(w, element))
+        return -1;
+    if (a->message) {
+        char *summary = summary_line(a->message);
+        int rc = summary ? xmlTextWriterWriteAttribute(w, X("message"), X(summary)) : -1;
+        free(summary);
+        if (rc < 0)
+            return -1;
+    }
+    if (xmlTextWriterWriteAttribute(w, X("type"), X(wsc_status_name(a->status))) < 0)
+        return -1;
+    if (a->message && (start(w, "stackTrace") || text_safe(w, a->message) || end(w)))
+        return -1;
+    return end(w);
+}
+
+/* With --junit-flaky=surefire, the attempts before the last that failed. */
+static int reruns(xmlTextWriterPtr w, const struct wsc_result *t,
+                  const struct wsc_junit_options *o)
+{
+    if (!o || o->flaky != WSC_JUNIT_FLAKY_SUREFIRE || t->status == WSC_SKIPPED)
+        return 0;
+    int flaky = t->status == WSC_PASSED;
+    for (size_t i = 0; i + 1 < t->n_attempt_log; i++) {
+        const struct wsc_attempt *a = &t->attempt_log[i];
+        if ((a->status == WSC_FAILED || a->status == WSC_ERROR) &&
+            rerun_element(w, a, flaky))
+            return -1;
+    }
+    return 0;
+}
+
+/* Starts a <testcase> with its outcome; the caller ends it (after
+ * Surefire's elements, when asked for). */
 static int testcase_element(xmlTextWriterPtr w, const char *name, const char *classname,
                             double seconds, enum wsc_status status, const char *message,
                             struct json_object *trace)
 {
     return start(w, "testcase") || attr_safe(w, "name", name) ||
                    attr_safe(w, "classname", classname) ||
-                   attr_seconds(w, "time", seconds) ||
-                   outcome(w, status, message, trace) || end(w)
+                   attr_seconds(w, "time", seconds) || outcome(w, status, message, trace)
                ? -1
                : 0;
 }
 
 /* The test (when it is a test case of its own), then each of its cases. */
 static int testcase(xmlTextWriterPtr w, const struct wsc_suite_result *s,
-                    const struct wsc_result *t)
+                    const struct wsc_result *t, const struct wsc_junit_options *o)
 {
     const char *test = t->name ? t->name : "";
     char *classname = NULL;
     if (asprintf(&classname, "%s.%s", s->name ? s->name : "",
                  t->plugin ? t->plugin : "") < 0)
         return -1;
-    int rc = wsc_result_is_case(t) && testcase_element(w, test, classname, t->duration,
-                                                       t->status, t->message, t->trace);
+    int rc =
+        wsc_result_is_case(t) && (testcase_element(w, test, classname, t->duration,
+                                                   t->status, t->message, t->trace) ||
+                                  reruns(w, t, o) || end(w));
     for (size_t i = 0; !rc && i < t->n_cases; i++) {
         const struct wsc_case *c = &t->cases[i];
         char *name = NULL;
@@ -181,7 +226,8 @@ static int testcase(xmlTextWriterPtr w, const struct wsc_suite_result *s,
             break;
         }
         rc = testcase_element(w, name, classname, c->duration, c->status, c->message,
-                              NULL);
+                              NULL) ||
+             end(w);
         free(name);
     }
     free(classname);
@@ -230,6 +276,13 @@ static int test_properties(xmlTextWriterPtr w, const struct wsc_result *t)
     if (t->attempts > 1) {
         snprintf(number, sizeof number, "%d", t->attempts);
         if (test_property(w, test, "attempts", number, NULL))
+            return -1;
+    }
+    size_t flaky = wsc_result_flaky(t);
+    if (flaky) {
+        snprintf(number, sizeof number, "%zu", flaky);
+        if (test_property(w, test, "flaky", number,
+                          flaky == 1 ? "failed attempt" : "failed attempts"))
             return -1;
     }
     return 0;
@@ -289,8 +342,58 @@ static int system_out(xmlTextWriterPtr w, const struct wsc_suite_result *s)
     return rc ? -1 : 0;
 }
 
+/* The suite's <system-err>: for each test that ran more than once, how it
+ * ended and the outcome of every attempt (valid on both schemas, unlike
+ * Surefire's elements):
+ *   [name] flaky: passed on attempt 3 after 2 failed attempts
+ *   attempt 1 failed (0.012 s): ...
+ */
+static void attempts_text(FILE *f, const struct wsc_result *t)
+{
+    size_t flaky = wsc_result_flaky(t);
+    fprintf(f, "[%s] ", t->name ? t->name : "");
+    if (flaky)
+        fprintf(f, "flaky: passed on attempt %zu after %zu failed attempt%s\n",
+                t->n_attempt_log, flaky, flaky == 1 ? "" : "s");
+    else
+        fprintf(f, "%s after %zu attempts\n", wsc_status_name(t->status),
+                t->n_attempt_log);
+    for (size_t i = 0; i < t->n_attempt_log; i++) {
+        const struct wsc_attempt *a = &t->attempt_log[i];
+        fprintf(f, "attempt %zu %s (%.3f s)%s%s\n", i + 1, wsc_status_name(a->status),
+                a->duration >= 0 ? a->duration : 0, a->message ? ": " : "",
+                a->message ? a->message : "");
+    }
+}
+
+static int system_err(xmlTextWriterPtr w, const struct wsc_suite_result *s)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (!f)
+        return -1;
+    int first = 1;
+    for (size_t i = 0; i < s->n_tests; i++) {
+        if (s->tests[i].n_attempt_log < 2)
+            continue;
+        if (!first)
+            fputc('\n', f);
+        first = 0;
+        attempts_text(f, &s->tests[i]);
+    }
+    int failed = ferror(f);
+    if (fclose(f) != 0 || failed) {
+        free(text);
+        return -1;
+    }
+    int rc = start(w, "system-err") || (len && text_safe(w, text)) || end(w);
+    free(text);
+    return rc ? -1 : 0;
+}
+
 static int testsuite(xmlTextWriterPtr w, const struct wsc_suite_result *s, size_t id,
-                     const struct wsc_run_result *r)
+                     const struct wsc_run_result *r, const struct wsc_junit_options *o)
 {
     char timestamp[32];
     wsc_format_utc(timestamp, sizeof timestamp, s->started, 0);
@@ -307,30 +410,37 @@ static int testsuite(xmlTextWriterPtr w, const struct wsc_suite_result *s, size_
         attr_count(w, "id", id) || properties(w, s, r))
         return -1;
     for (size_t i = 0; i < s->n_tests; i++)
-        if (testcase(w, s, &s->tests[i]))
+        if (testcase(w, s, &s->tests[i], o))
             return -1;
-    if (system_out(w, s) || start(w, "system-err") || end(w))
+    if (system_out(w, s) || system_err(w, s))
         return -1;
     return end(w);
 }
 
-static int document(xmlTextWriterPtr w, const struct wsc_run_result *r)
+static int document(xmlTextWriterPtr w, const struct wsc_run_result *r,
+                    const struct wsc_junit_options *o)
 {
     if (xmlTextWriterSetIndent(w, 1) < 0 ||
         xmlTextWriterSetIndentString(w, X("  ")) < 0 ||
         xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0 || start(w, "testsuites"))
         return -1;
     for (size_t i = 0; i < r->n_suites; i++)
-        if (testsuite(w, &r->suites[i], i, r))
+        if (testsuite(w, &r->suites[i], i, r, o))
             return -1;
     return xmlTextWriterEndDocument(w) < 0 ? -1 : 0;
 }
 
 int wsc_junit_write(const char *path, const struct wsc_run_result *r, char **err)
 {
+    return wsc_junit_write_with(path, r, NULL, err);
+}
+
+int wsc_junit_write_with(const char *path, const struct wsc_run_result *r,
+                         const struct wsc_junit_options *o, char **err)
+{
     xmlBufferPtr buf = xmlBufferCreate();
     xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
-    int rc = w ? document(w, r) : -1;
+    int rc = w ? document(w, r, o) : -1;
     xmlFreeTextWriter(w); /* flushes into buf */
 
     if (rc == 0)

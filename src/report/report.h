@@ -25,15 +25,27 @@ void wsc_console_open(struct wsc_console *c);
 void wsc_console_close(struct wsc_console *c);
 
 /* One line per test: status, suite and test name, duration, and on failure
- * the message. */
+ * the message; a test that passed after failed attempts says "flaky: N
+ * failed attempts", with why each failed under it. */
 void wsc_console_test(const struct wsc_console *c, const struct wsc_suite_result *s,
                       const struct wsc_result *r);
-/* "N passed, N failed, N errors, N skipped in T s" */
+/* "N passed, N failed, N errors, N skipped in T s"; "N passed (M flaky)"
+ * when tests passed only after retries. */
 void wsc_console_summary(const struct wsc_console *c, const struct wsc_run_result *r);
 
 /* Both write to PATH.tmp.XXXXXX and rename; never leave a half-written file.
  * Return 0, or -1 with *err (malloc'ed) naming the path and the reason. */
 int wsc_junit_write(const char *path, const struct wsc_run_result *r, char **err);
+/* How JUnit shows the attempts of a retried test: in the suite's
+ * <system-err> only (valid on the Ant and Jenkins schemas), or there and as
+ * Surefire's flakyFailure/rerunFailure elements (Jenkins' schema only). */
+enum wsc_junit_flaky { WSC_JUNIT_FLAKY_PORTABLE, WSC_JUNIT_FLAKY_SUREFIRE };
+struct wsc_junit_options {
+    enum wsc_junit_flaky flaky;
+};
+/* wsc_junit_write() with options (NULL: the defaults). */
+int wsc_junit_write_with(const char *path, const struct wsc_run_result *r,
+                         const struct wsc_junit_options *o, char **err);
 int wsc_json_report_write(const char *path, const struct wsc_run_result *r, char **err);
 /* TAP version 13 (prove, Test::Harness): one test point per test case. */
 int wsc_tap_write(const char *path, const struct wsc_run_result *r, char **err);

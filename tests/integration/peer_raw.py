@@ -50,6 +50,9 @@ Each connection is served by MODE:
                         it can ({"n": N}), never reading a byte
   deep-json             a correct handshake; answers a message "N" with a
                         JSON array nested N levels deep ([[[...]]])
+  fail-first            a correct handshake; the first --fail N connections
+                        (default 2) answer their first message with a close
+                        4000 "bad input", later ones echo (for retries)
 
 ws-basic-peer-flaky.py imports its request reading, handshake and framing.
 """
@@ -69,7 +72,7 @@ MODES = ["bad-accept", "no-upgrade", "no-connection", "unoffered-subprotocol",
          "never-answers-close", "close-no-frame", "good", "bad-text",
          "bad-close", "interleaved", "status-1010", "http10-upgrade",
          "http-2000", "early-pongs", "unsolicited-pongs", "ping-flood",
-         "text-flood", "deep-json"]
+         "text-flood", "deep-json", "fail-first"]
 BAD_TEXT = {
     "ff": [(0x1, b"ok \xff\xfe\xfd", True)],
     "surrogate": [(0x1, b"ok \xed\xa0\x80", True)],
@@ -228,7 +231,18 @@ def idle(conn):
         pass
 
 
-def serve(conn, mode, size):
+def fail_first(conn, failing):
+    """Closes with 4000 "bad input" on the first message, or echoes."""
+    if not failing:
+        echo_loop(conn)
+        return
+    got = read_frame(conn)
+    if got is not None:
+        conn.sendall(frame(0x8, struct.pack("!H", 4000) + b"bad input"))
+        read_frame(conn)  # the client's answer to the close
+
+
+def serve(conn, mode, size, failing=False):
     try:
         if mode == "silent":
             idle(conn)
@@ -295,6 +309,9 @@ def serve(conn, mode, size):
         elif mode == "deep-json":
             handshake(conn, headers)
             deep_json_loop(conn)
+        elif mode == "fail-first":
+            handshake(conn, headers)
+            fail_first(conn, failing)
         else:
             serve_protocol_fault(conn, mode, headers)
     except OSError:
@@ -343,6 +360,7 @@ def main():
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--size", type=int, default=2 * 1024 * 1024)
+    p.add_argument("--fail", type=int, default=2)
     opts = p.parse_args()
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -352,7 +370,10 @@ def main():
     try:
         while True:
             conn, _ = srv.accept()
-            threading.Thread(target=serve, args=(conn, opts.mode, opts.size),
+            # fail-first counts connections in the order they are accepted
+            failing = opts.mode == "fail-first" and opts.fail > 0
+            opts.fail -= failing
+            threading.Thread(target=serve, args=(conn, opts.mode, opts.size, failing),
                              daemon=True).start()
     except KeyboardInterrupt:
         pass

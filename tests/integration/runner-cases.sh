@@ -59,7 +59,7 @@ expect_json "$T/cases.out" "t['suite']['cases'][1]['message'] == 'case 1.1.2 fai
     "JSON: a case's message and duration (seconds)"
 expect_json "$T/cases.out" "[t[n]['status'] for n in ('suite', 'all good', 'errs', 'own failure')] == ['failed', 'passed', 'error', 'failed']" \
     "a test fails when a case failed, errors when one errored"
-expect_json "$T/cases.out" "r['summary'] == {'passed': 6, 'failed': 2, 'errors': 1, 'skipped': 1, 'total': 10}" \
+expect_json "$T/cases.out" "r['summary'] == {'passed': 6, 'failed': 2, 'errors': 1, 'skipped': 1, 'total': 10, 'flaky': 0}" \
     "JSON: the summary counts cases as tests"
 
 # Through forked workers, the cases and warnings survive.

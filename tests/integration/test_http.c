@@ -367,13 +367,25 @@ static void test_discard_body(void)
 
 /* ---- With a context: deadline, trace, secrets ---------------------------- */
 
-static int trace_has(const struct wsc_ctx *ctx, const char *dir, const char *data)
+/* A header block (kind "http") of that direction whose first line is
+ * `first` and that holds the header line `header` (NULL: any). */
+static int trace_has(const struct wsc_ctx *ctx, const char *dir, const char *first,
+                     const char *header)
 {
+    size_t n = strlen(first);
     for (size_t i = 0; i < json_object_array_length(ctx->trace); i++) {
         struct json_object *e = json_object_array_get_idx(ctx->trace, i);
-        if (strcmp(member(e, "dir"), dir) == 0 && member(e, "data") &&
-            strcmp(member(e, "data"), data) == 0)
+        const char *data = member(e, "data");
+        if (strcmp(member(e, "dir"), dir) != 0 ||
+            strcmp(member(e, "kind"), "http") != 0 || !data ||
+            strncmp(data, first, n) != 0 || (data[n] && data[n] != '\r'))
+            continue;
+        if (!header)
             return 1;
+        for (const char *p = strstr(data, "\r\n"); p; p = strstr(p + 2, "\r\n"))
+            if (strncmp(p + 2, header, strlen(header)) == 0 &&
+                (p[2 + strlen(header)] == '\0' || p[2 + strlen(header)] == '\r'))
+                return 1;
     }
     return 0;
 }
@@ -397,10 +409,11 @@ static void test_context_trace_and_secrets(void)
     struct wsc_http_response r;
     char *err = NULL;
     CU_ASSERT_EQUAL_FATAL(wsc_http_request(ctx, &req, &r, &err), 0);
-    CU_ASSERT(trace_has(ctx, "send", "GET /redirect/1 HTTP/1.1"));
-    CU_ASSERT(trace_has(ctx, "recv", "HTTP/1.1 302 Found"));
-    CU_ASSERT(trace_has(ctx, "send", "GET /redirect/0 HTTP/1.1"));
-    CU_ASSERT(trace_has(ctx, "recv", "HTTP/1.1 200 OK"));
+    /* each request and answer whole: request or status line, every header */
+    CU_ASSERT(trace_has(ctx, "send", "GET /redirect/1 HTTP/1.1", "Cookie: sid=42abc"));
+    CU_ASSERT(trace_has(ctx, "recv", "HTTP/1.1 302 Found", "Location: /redirect/0"));
+    CU_ASSERT(trace_has(ctx, "send", "GET /redirect/0 HTTP/1.1", NULL));
+    CU_ASSERT(trace_has(ctx, "recv", "HTTP/1.1 200 OK", NULL));
     CU_ASSERT(has_secret(ctx, "Bearer s3cr3t-token"));
     CU_ASSERT(has_secret(ctx, "s3cr3t-token"));
     CU_ASSERT(has_secret(ctx, "sid=42abc"));
@@ -629,7 +642,8 @@ static CU_TestInfo failure_tests[] = {
 };
 
 static CU_TestInfo context_tests[] = {
-    {"trace of request and status lines, header secrets", test_context_trace_and_secrets},
+    {"trace of request and answer header blocks, header secrets",
+     test_context_trace_and_secrets},
     {"the context's deadline bounds the request", test_context_deadline},
     {"a password in the URL is a secret", test_url_password_is_secret},
     CU_TEST_INFO_NULL,

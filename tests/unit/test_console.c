@@ -288,6 +288,48 @@ static void test_hostile_text(void)
     free(f.metrics);
 }
 
+/* A test that passed after retries says so, with why each attempt failed;
+ * the summary counts it. */
+static void test_flaky(void)
+{
+    struct wsc_attempt log[] = {{WSC_FAILED, 0.021, "close 4000 \"bad input\""},
+                                {WSC_ERROR, 0.0042, NULL},
+                                {WSC_PASSED, 0.012, NULL}};
+    struct wsc_result r = result("login", WSC_PASSED, NULL, 1.25, 3);
+    r.attempt_log = log;
+    r.n_attempt_log = 3;
+    struct capture cap;
+    capture_open(&cap, 0, 0, 0);
+    wsc_console_test(&cap.c, &suite, &r);
+    CU_ASSERT(text_is(&cap,
+                      "PASS   smoke" SEP "login  (1.25 s, flaky: 2 failed attempts)\n"
+                      "       attempt 1 failed (21 ms): close 4000 \"bad input\"\n"
+                      "       attempt 2 errored (4.2 ms)\n"));
+    capture_free(&cap);
+
+    struct wsc_suite_result s = {.tests = &r, .n_tests = 1};
+    struct wsc_run_result run = {.suites = &s, .n_suites = 1, .duration = 1.25};
+    capture_open(&cap, 0, 0, 0);
+    wsc_console_summary(&cap.c, &run);
+    CU_ASSERT(
+        text_is(&cap, "1 passed (1 flaky), 0 failed, 0 errors, 0 skipped in 1.25 s\n"));
+    capture_free(&cap);
+
+    /* one failed attempt; quiet mode hides passing tests, flaky or not */
+    r.attempt_log = log + 1;
+    r.n_attempt_log = 2;
+    capture_open(&cap, 0, 0, 0);
+    wsc_console_test(&cap.c, &suite, &r);
+    CU_ASSERT(text_is(&cap,
+                      "PASS   smoke" SEP "login  (1.25 s, flaky: 1 failed attempt)\n"
+                      "       attempt 1 errored (4.2 ms)\n"));
+    capture_free(&cap);
+    capture_open(&cap, 0, 1, 0);
+    wsc_console_test(&cap.c, &suite, &r);
+    CU_ASSERT(text_is(&cap, ""));
+    capture_free(&cap);
+}
+
 static void test_summary(void)
 {
     struct wsc_result a[] = {
@@ -338,6 +380,7 @@ static CU_TestInfo console_tests[] = {
     {"durations", test_durations},
     {"hostile text cannot drive the terminal", test_hostile_text},
     {"summary line", test_summary},
+    {"flaky: the attempts that failed, counted", test_flaky},
     CU_TEST_INFO_NULL,
 };
 

@@ -445,7 +445,59 @@ static void test_write_file(void)
     free(path);
 }
 
+/* A test that passed after retries is flaky, counted in the summaries; it
+ * and a test that failed every attempt keep each attempt's outcome. */
+static void test_attempts(void)
+{
+    struct wsc_run_result run = {0};
+    struct wsc_suite_result *s = add_suite(&run, "retried", "r.json");
+    struct wsc_result *f = add_test(s, "flaky", WSC_PASSED, NULL);
+    f->attempts = 3;
+    CU_ASSERT_EQUAL(wsc_result_add_attempt(f, WSC_FAILED, 0.0214, "close 4000"), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_attempt(f, WSC_ERROR, 0.5, "crashed"), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_attempt(f, WSC_PASSED, 0.01, NULL), 0);
+    struct wsc_result *b = add_test(s, "broken", WSC_FAILED, "no reply");
+    b->attempts = 2;
+    CU_ASSERT_EQUAL(wsc_result_add_attempt(b, WSC_FAILED, 1, "timed out"), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_attempt(b, WSC_FAILED, 1, "no reply"), 0);
+    b->trace = json_tokener_parse("[{\"t_ms\": 0.1, \"dir\": \"send\"},"
+                                  " {\"t_ms\": 12.3456789, \"dir\": \"recv\"}]");
+    struct wsc_result *ok = add_test(s, "steady", WSC_PASSED, NULL);
+    CU_ASSERT_EQUAL(wsc_result_add_attempt(ok, WSC_PASSED, 0.012, NULL), 0);
+
+    char *text = NULL;
+    struct json_object *j = write_and_parse(&run, "attempts.json", &text);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+    CU_ASSERT(int_is(j, "summary.flaky", 1));
+    CU_ASSERT(int_is(j, "summary.passed", 2));
+    CU_ASSERT(int_is(j, "suites.0.summary.flaky", 1));
+    CU_ASSERT(json_object_get_boolean(at(j, "suites.0.tests.0.flaky")));
+    CU_ASSERT_EQUAL(json_object_array_length(at(j, "suites.0.tests.0.attempt_log")), 3);
+    CU_ASSERT(int_is(j, "suites.0.tests.0.attempt_log.0.attempt", 1));
+    CU_ASSERT(str_is(j, "suites.0.tests.0.attempt_log.0.status", "failed"));
+    CU_ASSERT(num_is(j, "suites.0.tests.0.attempt_log.0.duration", 0.021));
+    CU_ASSERT(str_is(j, "suites.0.tests.0.attempt_log.0.message", "close 4000"));
+    CU_ASSERT(str_is(j, "suites.0.tests.0.attempt_log.1.status", "error"));
+    CU_ASSERT(str_is(j, "suites.0.tests.0.attempt_log.2.status", "passed"));
+    CU_ASSERT(is_null(j, "suites.0.tests.0.attempt_log.2.message"));
+
+    CU_ASSERT(!json_object_get_boolean(at(j, "suites.0.tests.1.flaky")));
+    CU_ASSERT_EQUAL(json_object_array_length(at(j, "suites.0.tests.1.attempt_log")), 2);
+    CU_ASSERT(str_is(j, "suites.0.tests.1.attempt_log.0.message", "timed out"));
+    CU_ASSERT(str_is(j, "suites.0.tests.1.attempt_log.1.status", "failed"));
+    CU_ASSERT(!json_object_get_boolean(at(j, "suites.0.tests.2.flaky")));
+    CU_ASSERT_EQUAL(json_object_array_length(at(j, "suites.0.tests.2.attempt_log")), 1);
+
+    /* trace times to the microsecond, three decimals of a millisecond */
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"t_ms\": 0.100,"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"t_ms\": 12.346,"));
+    free(text);
+    json_object_put(j);
+    wsc_run_result_clear(&run);
+}
+
 static CU_TestInfo json_tests[] = {
+    {"attempts of retried tests, flaky count, trace times", test_attempts},
     {"warnings and cases", test_warnings_and_cases},
     {"document members", test_document},
     {"no suites and an empty suite", test_empty},

@@ -109,6 +109,21 @@ static xmlDocPtr write_and_load(const struct wsc_run_result *run, const char *na
     return doc;
 }
 
+/* Parses the file and validates it against one schema; returns whether it
+ * is valid (the document is freed). */
+static int valid_on(const char *path, size_t schema)
+{
+    xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(schemas[schema]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+    xmlSchemaSetValidErrors(v, NULL, NULL, NULL); /* an expected rejection is quiet */
+    int rc = xmlSchemaValidateDoc(v, doc);
+    xmlSchemaFreeValidCtxt(v);
+    xmlFreeDoc(doc);
+    return rc == 0;
+}
+
 /* ---- suite set-up ---------------------------------------------------------------- */
 
 static const char *xsd_dir(char *buf, size_t size)
@@ -275,6 +290,83 @@ static void test_metrics_attempts_notes(void)
     wsc_run_result_clear(&run);
 }
 
+/* A test that passed on its third attempt, and one that failed all two. */
+static void add_retried(struct wsc_suite_result *s)
+{
+    struct wsc_result *f = add_test(s, "login", "ws-basic", WSC_PASSED, NULL);
+    f->attempts = 3;
+    CU_ASSERT_EQUAL(wsc_result_add_attempt(f, WSC_FAILED, 0.021, "close 4000 \"bad\""),
+                    0);
+    CU_ASSERT_EQUAL(wsc_result_add_attempt(f, WSC_ERROR, 0.5, "crashed <here>"), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_attempt(f, WSC_PASSED, 0.01, NULL), 0);
+    struct wsc_result *b = add_test(s, "echo", "ws-basic", WSC_FAILED, "no reply");
+    b->attempts = 2;
+    CU_ASSERT_EQUAL(wsc_result_add_attempt(b, WSC_FAILED, 1, "timed out"), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_attempt(b, WSC_FAILED, 1, "no reply"), 0);
+}
+
+/* By default the attempts are in the suite's <system-err> and a property,
+ * and the file is valid on both schemas. */
+static void test_flaky_portable(void)
+{
+    struct wsc_run_result run = {0};
+    add_retried(add_suite(&run, "retried", "r.json"));
+    xmlDocPtr doc = write_and_load(&run, "flaky.xml");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    CU_ASSERT(
+        xpath_is(doc, "//property[@name='login.flaky']/@value", "2 failed attempts"));
+    CU_ASSERT(xpath_is(doc, "count(//property[@name='echo.flaky'])", "0"));
+    CU_ASSERT(xpath_is(doc, "count(//testcase[@name='login']/*)", "0")); /* passed */
+    CU_ASSERT(xpath_is(doc, "/testsuites/testsuite/system-err",
+                       "[login] flaky: passed on attempt 3 after 2 failed attempts\n"
+                       "attempt 1 failed (0.021 s): close 4000 \"bad\"\n"
+                       "attempt 2 error (0.500 s): crashed <here>\n"
+                       "attempt 3 passed (0.010 s)\n"
+                       "\n[echo] failed after 2 attempts\n"
+                       "attempt 1 failed (1.000 s): timed out\n"
+                       "attempt 2 failed (1.000 s): no reply\n"));
+    CU_ASSERT(xpath_is(doc, "count(//flakyFailure | //rerunFailure)", "0"));
+    xmlFreeDoc(doc);
+    wsc_run_result_clear(&run);
+}
+
+/* --junit-flaky=surefire: Surefire's elements, valid on Jenkins' schema
+ * (and, as documented, not on Ant's). */
+static void test_flaky_surefire(void)
+{
+    struct wsc_run_result run = {0};
+    add_retried(add_suite(&run, "retried", "r.json"));
+    char *path = path_in_tmp("surefire.xml");
+    char *err = NULL;
+    struct wsc_junit_options o = {WSC_JUNIT_FLAKY_SUREFIRE};
+    CU_ASSERT_EQUAL_FATAL(wsc_junit_write_with(path, &run, &o, &err), 0);
+    CU_ASSERT(valid_on(path, 1));  /* jenkins-junit-10.xsd */
+    CU_ASSERT(!valid_on(path, 0)); /* ant-junit.xsd */
+    xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    CU_ASSERT(xpath_is(doc, "count(//testcase[@name='login']/flakyFailure)", "1"));
+    CU_ASSERT(xpath_is(doc, "//testcase[@name='login']/flakyFailure/@message",
+                       "close 4000 \"bad\""));
+    CU_ASSERT(xpath_is(doc, "//testcase[@name='login']/flakyFailure/@type", "failed"));
+    CU_ASSERT(xpath_is(doc, "//testcase[@name='login']/flakyFailure/stackTrace",
+                       "close 4000 \"bad\""));
+    CU_ASSERT(
+        xpath_is(doc, "//testcase[@name='login']/flakyError/@message", "crashed <here>"));
+    CU_ASSERT(xpath_is(doc, "count(//testcase[@name='login']/failure)", "0"));
+    /* failed for good: the last attempt is the failure, the earlier reruns */
+    CU_ASSERT(xpath_is(doc, "//testcase[@name='echo']/failure/@message", "no reply"));
+    CU_ASSERT(xpath_is(doc, "count(//testcase[@name='echo']/rerunFailure)", "1"));
+    CU_ASSERT(
+        xpath_is(doc, "//testcase[@name='echo']/rerunFailure/@message", "timed out"));
+    CU_ASSERT(xpath_is(doc, "count(//testcase[@name='echo']/flakyFailure)", "0"));
+    /* the portable record is there too */
+    CU_ASSERT(xpath_is(
+        doc, "starts-with(/testsuites/testsuite/system-err, '[login] flaky')", "true"));
+    xmlFreeDoc(doc);
+    free(path);
+    wsc_run_result_clear(&run);
+}
+
 /* Cases are test cases "TEST / CASE" of the test's class; the test itself
  * is one only when its outcome is more than its cases; warnings are in
  * <system-out> under the test; both schemas still accept the file. */
@@ -328,14 +420,19 @@ static void test_failure_trace(void)
     struct wsc_run_result run = {0};
     struct wsc_suite_result *s = add_suite(&run, "ws", "ws.json");
     struct wsc_result *t = add_test(s, "echo", "ws-basic", WSC_FAILED, "no reply");
-    t->trace = json_tokener_parse("[{\"dir\":\"send\",\"kind\":\"text\","
-                                  "\"data\":\"<ping & \\u0001 ]]>\"}]");
+    t->trace = json_tokener_parse("[{\"t_ms\":1.25,\"dir\":\"send\",\"kind\":\"text\","
+                                  "\"len\":13,\"data\":\"<ping & \\u0001 ]]>\"},"
+                                  "{\"t_ms\":2.5,\"dir\":\"recv\",\"kind\":\"close\","
+                                  "\"len\":5,\"data\":\"0fa0626164\",\"hex\":true}]");
     CU_ASSERT_PTR_NOT_NULL_FATAL(t->trace);
     xmlDocPtr doc = write_and_load(&run, "trace.xml");
     CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
     char *text = xpath(doc, "//failure");
-    CU_ASSERT(strncmp(text, "no reply\n\ntrace:\n", 17) == 0);
-    CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"data\": \"<ping & \\u0001 ]]>\""));
+    /* plain lines, not JSON: the XML-unsafe byte shown as "\x01" */
+    CU_ASSERT_STRING_EQUAL(text, "no reply\n\ntrace:\n"
+                                 "+1.250 ms  \xe2\x86\x92 text 13 B  <ping & \\x01 ]]>\n"
+                                 "+2.500 ms  \xe2\x86\x90 close 5 B  4000 (private use) "
+                                 "\"bad\"\n");
     free(text);
     xmlFreeDoc(doc);
     wsc_run_result_clear(&run);
@@ -727,6 +824,8 @@ static CU_TestInfo junit_tests[] = {
     {"all statuses", test_all_statuses},
     {"metrics, attempts and notes", test_metrics_attempts_notes},
     {"failure text holds the trace", test_failure_trace},
+    {"flaky tests: attempts in system-err, both schemas", test_flaky_portable},
+    {"flaky tests: Surefire elements on request", test_flaky_surefire},
     {"hostile text everywhere stays valid", test_hostile_text},
     {"hostile text arrives readable", test_hostile_content},
     {"xml_safe, term_safe, utf8_safe", test_xml_safe},

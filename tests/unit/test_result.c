@@ -33,6 +33,8 @@ static void full_result(struct wsc_result *r)
     CU_ASSERT_EQUAL(wsc_result_add_case(r, "1.1.1", WSC_PASSED, 0.002, NULL), 0);
     CU_ASSERT_EQUAL(wsc_result_add_case(r, "1.1.2", WSC_FAILED, -1, "no close"), 0);
     CU_ASSERT_EQUAL(wsc_result_add_case(r, "1.1.3", WSC_SKIPPED, 0, "not supported"), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_attempt(r, WSC_ERROR, 0.25, "crashed"), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_attempt(r, WSC_FAILED, 0.5, NULL), 0);
 }
 
 static int same_string(const char *a, const char *b)
@@ -69,6 +71,12 @@ static void assert_same(const struct wsc_result *a, const struct wsc_result *b)
         CU_ASSERT(a->cases[i].duration == b->cases[i].duration ||
                   (a->cases[i].duration < 0 && b->cases[i].duration < 0));
         CU_ASSERT(same_string(a->cases[i].message, b->cases[i].message));
+    }
+    CU_ASSERT_EQUAL_FATAL(a->n_attempt_log, b->n_attempt_log);
+    for (size_t i = 0; i < a->n_attempt_log; i++) {
+        CU_ASSERT_EQUAL(a->attempt_log[i].status, b->attempt_log[i].status);
+        CU_ASSERT(a->attempt_log[i].duration == b->attempt_log[i].duration);
+        CU_ASSERT(same_string(a->attempt_log[i].message, b->attempt_log[i].message));
     }
 }
 
@@ -224,6 +232,31 @@ static void test_round_trip_full(void)
     assert_same(&in, &out);
     wsc_result_clear(&in);
     wsc_result_clear(&out);
+}
+
+/* Flaky: passed after attempts that failed or errored, counted per run. */
+static void test_flaky(void)
+{
+    struct wsc_result r = {0};
+    r.status = WSC_PASSED;
+    CU_ASSERT_EQUAL(wsc_result_add_attempt(&r, WSC_PASSED, 0.1, NULL), 0);
+    CU_ASSERT_EQUAL(wsc_result_flaky(&r), 0);
+    wsc_result_clear(&r);
+    r.status = WSC_PASSED;
+    CU_ASSERT_EQUAL(wsc_result_add_attempt(&r, WSC_FAILED, 0.1, "x"), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_attempt(&r, WSC_ERROR, 0.1, "y"), 0);
+    CU_ASSERT_EQUAL(wsc_result_add_attempt(&r, WSC_PASSED, 0.1, NULL), 0);
+    CU_ASSERT_EQUAL(wsc_result_flaky(&r), 2);
+    /* a retry clears the attempt's outcome, not the log */
+    wsc_result_clear_attempt(&r);
+    CU_ASSERT_EQUAL(r.n_attempt_log, 3);
+    struct wsc_suite_result s = {.tests = &r, .n_tests = 1};
+    struct wsc_run_result run = {.suites = &s, .n_suites = 1};
+    CU_ASSERT_EQUAL(wsc_run_flaky(&run), 1);
+    r.status = WSC_FAILED; /* failed every time: not flaky */
+    CU_ASSERT_EQUAL(wsc_result_flaky(&r), 0);
+    CU_ASSERT_EQUAL(wsc_run_flaky(&run), 0);
+    wsc_result_clear(&r);
 }
 
 static void test_round_trip_each_status(void)
@@ -445,6 +478,7 @@ static CU_TestInfo result_tests[] = {
     {"add_metric copies name and unit", test_add_metric_copies},
     {"clear frees a whole run", test_clear_everything},
     {"round trip: every member", test_round_trip_full},
+    {"flaky: passed after failed attempts", test_flaky},
     {"round trip: each status", test_round_trip_each_status},
     {"round trip: empty result", test_round_trip_empty},
     {"round trip: extreme values", test_round_trip_extremes},

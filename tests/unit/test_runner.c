@@ -135,6 +135,13 @@ static void test_retries(void)
     struct wsc_suite_result s = run_text(text, &o);
     CU_ASSERT_EQUAL(s.tests[0].status, WSC_PASSED);
     CU_ASSERT_EQUAL(s.tests[0].attempts, 3);
+    /* every attempt is kept: the test is flaky */
+    CU_ASSERT_EQUAL_FATAL(s.tests[0].n_attempt_log, 3);
+    CU_ASSERT_EQUAL(s.tests[0].attempt_log[0].status, WSC_FAILED);
+    CU_ASSERT_PTR_NOT_NULL(s.tests[0].attempt_log[0].message);
+    CU_ASSERT(s.tests[0].attempt_log[0].duration >= 0);
+    CU_ASSERT_EQUAL(s.tests[0].attempt_log[2].status, WSC_PASSED);
+    CU_ASSERT_EQUAL(wsc_result_flaky(&s.tests[0]), 2);
     wsc_suite_result_clear(&s);
     /* Not enough retries: still failed after 2 attempts. */
     unlink(counter);
@@ -142,6 +149,8 @@ static void test_retries(void)
     s = run_text(text, &o);
     CU_ASSERT_EQUAL(s.tests[0].status, WSC_FAILED);
     CU_ASSERT_EQUAL(s.tests[0].attempts, 2);
+    CU_ASSERT_EQUAL(s.tests[0].n_attempt_log, 2);
+    CU_ASSERT_EQUAL(wsc_result_flaky(&s.tests[0]), 0);
     wsc_suite_result_clear(&s);
     unlink(counter);
 }

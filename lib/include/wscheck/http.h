@@ -13,7 +13,8 @@
  *
  * The request never outlives the check's deadline, the response body is
  * bounded in memory, Authorization/Cookie values are registered as secrets and
- * each request and status line is traced ("send"/"recv", kind "http").
+ * the header block of each request and answer (the request or status line
+ * and every header) is traced ("send"/"recv", kind "http").
  *
  * Growth (wscheck-plugin(7)): struct wsc_http_request and struct
  * wsc_http_response may gain members at their end in a later release. The

@@ -215,7 +215,9 @@ WSC_EXPORT int wsc_sleep(const struct wsc_ctx *ctx, double seconds);
  * the test is an error and nothing the check recorded is reported. */
 WSC_EXPORT void wsc_secret(struct wsc_ctx *ctx, const char *secret);
 /* Records one frame or event: dir "send", "recv" or "info"; kind e.g. "text",
- * "binary", "ping", "pong", "close", "http". At most 64 bytes of data are kept. */
+ * "binary", "ping", "pong", "close", "http". At most 64 bytes of data are
+ * kept (of kind "http", a header block, 8 KiB); data that is not printable
+ * is kept as hex. */
 WSC_EXPORT void wsc_trace(struct wsc_ctx *ctx, const char *dir, const char *kind,
                           const void *data, size_t len);
 /* Debug output when wscheck runs with --verbose: a line on the console,

@@ -27,7 +27,8 @@
  *
  * Context: every function takes the check's context or NULL. With a context,
  * frames are traced with wsc_trace() (dir "send"/"recv", kind "text",
- * "binary", "ping", "pong", "close"; the handshake as kind "http"), header
+ * "binary", "ping", "pong", "close"; the upgrade request and answer, each
+ * header block whole, as kind "http"), header
  * secrets are registered with wsc_secret(), and waits never go past
  * wsc_deadline(ctx). Without one (unit tests, benchmarks) nothing is traced
  * and deadlines come from the explicit arguments.
