@@ -177,6 +177,9 @@ int mcp_options_copy(struct wsc_mcp_options *dst, const struct wsc_mcp_options *
 /* The transport for the options: opt->transport, else from the URL;
  * WSC_MCP_AUTO when the URL fits none. */
 enum wsc_mcp_transport mcp_transport_for(const struct wsc_mcp_options *opt);
+/* Registers the values of credential headers (Authorization, Cookie,
+ * X-Api-Key, ...) and their tokens as secrets of ctx (NULL: nothing). */
+void mcp_register_secrets(struct wsc_ctx *ctx, const struct wsc_mcp_options *opt);
 
 int mcp_ws_open(struct wsc_mcp *m);
 int mcp_http_open(struct wsc_mcp *m);

@@ -158,8 +158,28 @@ static int is_credential(const char *name)
     return 0;
 }
 
-static int parse_headers(struct wsc_ctx *ctx, const struct json_object *params,
-                         struct wsc_mcp_options *opt, char **err)
+void mcp_register_secrets(struct wsc_ctx *ctx, const struct wsc_mcp_options *opt)
+{
+    if (!ctx)
+        return;
+    for (size_t i = 0; i < opt->n_headers; i++) {
+        const char *line = opt->headers[i], *colon = strchr(line, ':');
+        if (!colon)
+            continue;
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(colon - line), line);
+        const char *value = colon + 1 + strspn(colon + 1, " ");
+        if (!is_credential(name) || !*value)
+            continue;
+        wsc_secret(ctx, value);
+        const char *sp = strchr(value, ' ');
+        if (sp && strlen(sp + 1) >= 4)
+            wsc_secret(ctx, sp + 1);
+    }
+}
+
+static int parse_headers(const struct json_object *params, struct wsc_mcp_options *opt,
+                         char **err)
 {
     struct json_object *h;
     if (!json_object_object_get_ex(params, "headers", &h) || !h)
@@ -173,12 +193,6 @@ static int parse_headers(struct wsc_ctx *ctx, const struct json_object *params,
         if (strpbrk(s, "\r\n") || strpbrk(name, "\r\n: "))
             return parse_error(err, "headers/%s: the name or value contains a line break",
                                name);
-        if (ctx && is_credential(name)) {
-            wsc_secret(ctx, s);
-            const char *sp = strchr(s, ' ');
-            if (sp && strlen(sp + 1) >= 4)
-                wsc_secret(ctx, sp + 1);
-        }
         if (wsc_mcp_options_add_header(opt, name, s) != 0)
             return parse_error(err, "out of memory");
     }
@@ -228,8 +242,8 @@ static struct json_object *take_json(const struct json_object *params, const cha
     return json_object_get(v);
 }
 
-static int parse_members(struct wsc_ctx *ctx, const struct json_object *params,
-                         struct wsc_mcp_options *opt, char **err)
+static int parse_members(const struct json_object *params, struct wsc_mcp_options *opt,
+                         char **err)
 {
     struct json_object *v;
     if (get_string(params, "url", &opt->url, err) ||
@@ -237,7 +251,7 @@ static int parse_members(struct wsc_ctx *ctx, const struct json_object *params,
         get_string(params, "protocol_version", &opt->protocol_version, err) ||
         get_string(params, "ca_file", &opt->ca_file, err) ||
         parse_transport(params, opt, err) || parse_command(params, opt, err) ||
-        parse_headers(ctx, params, opt, err))
+        parse_headers(params, opt, err))
         return -1;
     if (opt->protocol_version && !mcp_version_known(opt->protocol_version))
         return parse_error(err,
@@ -276,9 +290,10 @@ int wsc_mcp_options_parse_sized(struct wsc_ctx *ctx, const struct json_object *p
     wsc_mcp_options_init_sized(opt, size);
     if (opt->struct_size == 0)
         return parse_error(err, "%s", mcp_options_unusable(opt));
-    if (parse_members(ctx, params, opt, err) != 0) {
+    if (parse_members(params, opt, err) != 0) {
         wsc_mcp_options_free(opt);
         return -1;
     }
+    mcp_register_secrets(ctx, opt);
     return 0;
 }

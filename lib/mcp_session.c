@@ -517,10 +517,11 @@ enum wsc_mcp_result wsc_mcp_take(struct wsc_mcp *m, int64_t id,
         return m->status;
     struct mcp_pending *p = find_pending(m, id);
     if (!p)
-        return set_status(m, WSC_MCP_ERROR, "no request with id %lld was sent",
+        return set_status(m, WSC_MCP_INVALID, "no request with id %lld was sent",
                           (long long)id);
     if (!p->done)
-        return set_status(m, WSC_MCP_PENDING, "%s: no response yet", p->method);
+        return set_status(m, WSC_MCP_PENDING, "%s: %s", p->method,
+                          p->cancelled ? "cancelled" : "no response yet");
     return collect(m, p, response);
 }
 
@@ -745,6 +746,7 @@ struct wsc_mcp *wsc_mcp_open(struct wsc_ctx *ctx, const struct wsc_mcp_options *
         mcp_fail(m, "out of memory");
         return m;
     }
+    mcp_register_secrets(ctx, &m->opt);
     m->kind = mcp_transport_for(&m->opt);
     switch (m->kind) {
     case WSC_MCP_WEBSOCKET:

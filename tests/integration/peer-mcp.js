@@ -17,7 +17,8 @@
 // notification and one log message per step (when the request carries a
 // progress token), then "done"; roots -> asks the client roots/list and
 // returns its answer as JSON text; announce -> a log message not tied to
-// the request (Streamable HTTP: on the GET stream); fail -> isError: true.
+// the request (Streamable HTTP: on the GET stream); sleep {ms} -> "slept"
+// after ms milliseconds unless cancelled; fail -> isError: true.
 'use strict';
 const http = require('http');
 const { randomUUID } = require('crypto');
@@ -64,6 +65,13 @@ function makeServer() {
             await server.server.sendLoggingMessage({ level: 'info', data: 'announced' });
             return { content: [{ type: 'text', text: 'ok' }] };
         });
+    server.registerTool('sleep', {
+        description: 'Answers after ms milliseconds, or never once cancelled',
+        inputSchema: { ms: z.number().int() },
+    }, ({ ms }, extra) => new Promise((resolve) => {
+        const t = setTimeout(() => resolve({ content: [{ type: 'text', text: 'slept' }] }), ms);
+        extra.signal.addEventListener('abort', () => clearTimeout(t));
+    }));
     server.registerTool('fail', { description: 'Always fails' }, async () => ({
         content: [{ type: 'text', text: 'failed on purpose' }], isError: true,
     }));

@@ -139,7 +139,7 @@ static void basic_round(struct wsc_mcp *m, const char *expect_version)
     ASSERT_MCP(m, wsc_mcp_initialize(m, 0));
     CU_ASSERT_STRING_EQUAL(wsc_mcp_protocol_version(m), expect_version);
     ASSERT_MCP(m, wsc_mcp_request(m, "tools/list", NULL, 0, &resp));
-    CU_ASSERT_EQUAL(tool_count(resp), 5);
+    CU_ASSERT_EQUAL(tool_count(resp), 6);
     json_object_put(resp);
     ASSERT_MCP(m,
                wsc_mcp_request(m, "tools/call",
@@ -277,7 +277,7 @@ static void test_sdk_event_loop(void)
             done++;
         }
         if (sent && b && wsc_mcp_take(m, b, &resp) == WSC_MCP_OK) {
-            CU_ASSERT_EQUAL(tool_count(resp), 5);
+            CU_ASSERT_EQUAL(tool_count(resp), 6);
             json_object_put(resp);
             b = 0;
             done++;
@@ -354,6 +354,64 @@ static void test_sdk_stdio(void)
     const char *trace = json_object_to_json_string(ctx->trace);
     ASSERT_CONTAINS(trace, "\"mcp\"");
     wsc_ctx_free(ctx);
+}
+
+/* A cancelled request: no answer is expected, one that still comes is
+ * dropped, and the session goes on. */
+static void test_sdk_cancel(void)
+{
+    struct wsc_mcp *m = open_url(NULL, ws_peer.url, WSC_MCP_AUTO);
+    ASSERT_MCP(m, wsc_mcp_initialize(m, 0));
+    int64_t id;
+    struct json_object *resp = NULL;
+    ASSERT_MCP(m,
+               wsc_mcp_send(m, "tools/call",
+                            obj("{\"name\":\"sleep\",\"arguments\":{\"ms\":300}}"), &id));
+    ASSERT_MCP(m, wsc_mcp_cancel(m, id, "no longer needed"));
+    CU_ASSERT_EQUAL(wsc_mcp_take(m, id, &resp), WSC_MCP_PENDING);
+    ASSERT_CONTAINS(wsc_mcp_error(m), "tools/call: cancelled");
+    CU_ASSERT_EQUAL(wsc_mcp_take(m, id + 100, &resp), WSC_MCP_INVALID);
+    ASSERT_MCP(m, wsc_mcp_request(m, "tools/call",
+                                  obj("{\"name\":\"sleep\",\"arguments\":{\"ms\":600}}"),
+                                  0, &resp));
+    CU_ASSERT_STRING_EQUAL(first_text(resp), "slept");
+    json_object_put(resp);
+    CU_ASSERT_EQUAL(wsc_mcp_violation_count(m), 0);
+    wsc_mcp_free(m);
+}
+
+/* A server that never answers: the wait ends at its deadline, and closing
+ * ends the process (SIGTERM after the grace period). */
+static void test_stdio_silent_server(void)
+{
+    struct wsc_mcp *m = open_url(NULL, "stdio:sleep 30", WSC_MCP_AUTO);
+    double started = wsc_now();
+    CU_ASSERT_EQUAL(wsc_mcp_initialize(m, wsc_now() + 1.0), WSC_MCP_TIMEOUT);
+    ASSERT_CONTAINS(wsc_mcp_error(m), "initialize: no response within 1.0");
+    CU_ASSERT(wsc_now() - started < 2.0);
+    started = wsc_now();
+    wsc_mcp_close(m, wsc_now() + 0.5);
+    CU_ASSERT(wsc_now() - started < HANG_GUARD_S);
+    wsc_mcp_free(m);
+}
+
+/* stdout closed: the session fails saying so; stderr is kept up to
+ * max_stderr bytes; the command runs through the shell when asked. */
+static void test_stdio_exit_and_stderr_bound(void)
+{
+    struct wsc_mcp_options o;
+    wsc_mcp_options_init(&o);
+    o.url = strdup("stdio:head -c 300000 /dev/zero | tr '\\0' e >&2; exit 3");
+    o.shell = 1;
+    o.max_stderr = 1000;
+    struct wsc_mcp *m = wsc_mcp_open(NULL, &o, wsc_now() + WAIT_S);
+    wsc_mcp_options_free(&o);
+    CU_ASSERT_EQUAL(wsc_mcp_initialize(m, 0), WSC_MCP_ERROR);
+    ASSERT_CONTAINS(wsc_mcp_error(m), "the server process ");
+    wsc_mcp_close(m, 0);
+    CU_ASSERT_EQUAL(strlen(wsc_mcp_stderr(m)), 1000);
+    CU_ASSERT_EQUAL(wsc_mcp_stderr(m)[0], 'e');
+    wsc_mcp_free(m);
 }
 
 static void test_sdk_stdio_missing_command(void)
@@ -663,6 +721,9 @@ static CU_TestInfo sdk_tests[] = {
     {"sdk: legacy HTTP+SSE", test_sdk_legacy_sse},
     {"sdk: stdio, stderr in the notes", test_sdk_stdio},
     {"stdio: a command that cannot run", test_sdk_stdio_missing_command},
+    {"stdio: a server that never answers", test_stdio_silent_server},
+    {"stdio: exit, stderr bounded, shell", test_stdio_exit_and_stderr_bound},
+    {"sdk: cancellation", test_sdk_cancel},
     {"sdk: bearer token, 401 with WWW-Authenticate", test_sdk_bearer},
     CU_TEST_INFO_NULL,
 };

@@ -193,6 +193,8 @@ enum wsc_mcp_result {
                               * 200 (e.g. 401, 404); wsc_mcp_http_status() */
     WSC_MCP_PROTOCOL = -4,   /* a MUST broken: the session is over */
     WSC_MCP_ERROR = -5,      /* transport failure: the session is over */
+    WSC_MCP_INVALID = -6,    /* a wrong call (an id never sent); the session
+                              * is usable */
 };
 
 /* Opens the transport (WebSocket: the upgrade; stdio: starts the process).
@@ -260,7 +262,8 @@ WSC_EXPORT enum wsc_mcp_result wsc_mcp_wait(struct wsc_mcp *m, int64_t id,
                                             double deadline,
                                             struct json_object **response);
 /* notifications/cancelled for request id (reason may be NULL); its
- * response, if one still comes, is dropped without a violation. */
+ * response, if one still comes, is dropped without a violation, and
+ * wsc_mcp_take() on it stays WSC_MCP_PENDING. */
 WSC_EXPORT enum wsc_mcp_result wsc_mcp_cancel(struct wsc_mcp *m, int64_t id,
                                               const char *reason);
 /* logging/setLevel (a request; waits for its answer). */
