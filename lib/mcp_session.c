@@ -539,7 +539,7 @@ enum wsc_mcp_result wsc_mcp_wait(struct wsc_mcp *m, int64_t id, double deadline,
         pump(m, until);
     }
     struct mcp_pending *p = find_pending(m, id);
-    return set_status(m, WSC_MCP_TIMEOUT, "%s: no response within %.3f s",
+    return set_status(m, WSC_MCP_TIMEOUT, "%s: no response within %.1f s",
                       p ? p->method : "request", until - started);
 }
 
@@ -565,7 +565,7 @@ enum wsc_mcp_result wsc_mcp_wait_event(struct wsc_mcp *m, size_t count, double d
         pump(m, until);
     if (dead(m) || m->n_events > count)
         return m->status;
-    return set_status(m, WSC_MCP_TIMEOUT, "no message from the server within %.3f s",
+    return set_status(m, WSC_MCP_TIMEOUT, "no message from the server within %.1f s",
                       until - started);
 }
 
@@ -690,6 +690,8 @@ const struct wsc_mcp_event *wsc_mcp_event(const struct wsc_mcp *m, size_t i)
 
 void wsc_mcp_events_clear(struct wsc_mcp *m)
 {
+    if (!m)
+        return;
     for (size_t i = 0; i < m->n_events; i++)
         json_object_put(m->events[i].message);
     m->n_events = 0;
@@ -719,7 +721,7 @@ const char *wsc_mcp_error(const struct wsc_mcp *m)
 
 enum wsc_mcp_transport wsc_mcp_transport_of(const struct wsc_mcp *m)
 {
-    return m->kind;
+    return m ? m->kind : WSC_MCP_AUTO;
 }
 
 long wsc_mcp_http_status(const struct wsc_mcp *m)

@@ -17,9 +17,11 @@ answer to initialize (every other POST gets 202):
   unauthorized        401 with WWW-Authenticate: Bearer realm="mcp"
   notification-200    a correct answer; notifications get 200, not 202
   old-version         a correct answer choosing protocolVersion 1999-01-01
+  batch               the answer wrapped in a JSON array (a batch)
 WebSocket modes print "ws://127.0.0.1:PORT/mcp":
   ws-no-subprotocol   101 without Sec-WebSocket-Protocol
   ws-binary           101 with "mcp", then every answer in a binary frame
+  ws-unauthorized     401 with WWW-Authenticate: Bearer realm="mcp"
 """
 import json
 import socket
@@ -32,8 +34,8 @@ from peer_raw import frame, handshake, read_frame, read_request
 
 HTTP_MODES = ["wrong-id", "result-and-error", "no-jsonrpc", "error-code-string",
               "result-array", "unknown-id", "session-id-spaces", "silent",
-              "unauthorized", "notification-200", "old-version"]
-WS_MODES = ["ws-no-subprotocol", "ws-binary"]
+              "unauthorized", "notification-200", "old-version", "batch"]
+WS_MODES = ["ws-no-subprotocol", "ws-binary", "ws-unauthorized"]
 
 INIT_RESULT = {"protocolVersion": "2025-06-18", "capabilities": {"tools": {}},
                "serverInfo": {"name": "broken", "version": "0"}}
@@ -57,6 +59,8 @@ def initialize_answer(mode, req_id):
         return {}, dict(ok, id=99)
     if mode == "session-id-spaces":
         return {"Mcp-Session-Id": "a b"}, ok
+    if mode == "batch":
+        return {}, [ok]
     if mode == "old-version":
         return {}, dict(ok, result=dict(INIT_RESULT, protocolVersion="1999-01-01"))
     return {}, ok
@@ -105,6 +109,10 @@ def serve_ws(conn, mode):
     try:
         headers = read_request(conn)
         if headers is None:
+            return
+        if mode == "ws-unauthorized":
+            conn.sendall(b'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm="mcp"'
+                         b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
             return
         extra = () if mode == "ws-no-subprotocol" else ("Sec-WebSocket-Protocol: mcp",)
         handshake(conn, headers, extra=extra)

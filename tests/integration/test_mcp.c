@@ -699,6 +699,21 @@ static void test_broken_ws_binary(void)
     expect_broken("ws-binary", 5, WSC_MCP_PROTOCOL, "rule ws-text-frames");
 }
 
+static void test_broken_batch(void)
+{
+    expect_broken(
+        "batch", 5, WSC_MCP_PROTOCOL,
+        "rule batch (basic#messages) at /: a JSON array (batch) is only allowed in "
+        "protocol 2025-03-26");
+}
+
+static void test_broken_ws_unauthorized(void)
+{
+    expect_broken("ws-unauthorized", 5, WSC_MCP_ERROR,
+                  "the server requires authorization: HTTP 401, WWW-Authenticate: Bearer "
+                  "realm=\"mcp\"");
+}
+
 static void test_refused(void)
 {
     char url[64];
@@ -753,6 +768,8 @@ static CU_TestInfo broken_tests[] = {
     {"broken: unknown protocol version chosen", test_broken_old_version},
     {"broken: WebSocket without the mcp subprotocol", test_broken_ws_subprotocol},
     {"broken: WebSocket binary frames", test_broken_ws_binary},
+    {"broken: a batch outside 2025-03-26", test_broken_batch},
+    {"broken: WebSocket upgrade refused with 401", test_broken_ws_unauthorized},
     {"connection refused", test_refused},
     CU_TEST_INFO_NULL,
 };
