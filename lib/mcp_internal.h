@@ -105,6 +105,7 @@ struct mcp_pending {
     char method[64];
     double sent_at;
     int cancelled;
+    int raw;                      /* wsc_mcp_send_raw(): answered by a null-id error */
     int done;                     /* the response (or a failure) is in */
     enum wsc_mcp_result result;   /* when done */
     struct json_object *response; /* when done, may be NULL */

@@ -210,26 +210,53 @@ static int send_call(struct wsc_mcp *m, const char *method, struct json_object *
     return rc;
 }
 
-enum wsc_mcp_result wsc_mcp_send(struct wsc_mcp *m, const char *method,
-                                 struct json_object *params, int64_t *id)
+static struct mcp_pending *add_pending(struct wsc_mcp *m, const char *method)
 {
-    if (begin(m) != WSC_MCP_OK) {
-        json_object_put(params);
-        return m->status;
-    }
     struct mcp_pending *p = calloc(1, sizeof *p);
     if (!p) {
-        json_object_put(params);
         mcp_fail(m, "out of memory");
-        return m->status;
+        return NULL;
     }
     p->id = ++m->next_id;
     p->sent_at = wsc_now();
     snprintf(p->method, sizeof p->method, "%s", method);
     p->next = m->pending;
     m->pending = p;
+    return p;
+}
+
+enum wsc_mcp_result wsc_mcp_send(struct wsc_mcp *m, const char *method,
+                                 struct json_object *params, int64_t *id)
+{
+    struct mcp_pending *p = begin(m) == WSC_MCP_OK ? add_pending(m, method) : NULL;
+    if (!p) {
+        json_object_put(params);
+        return m->status;
+    }
     *id = p->id;
     send_call(m, method, params, p->id);
+    return m->status;
+}
+
+enum wsc_mcp_result wsc_mcp_send_raw(struct wsc_mcp *m, const char *text, size_t len,
+                                     int64_t *id)
+{
+    if (begin(m) != WSC_MCP_OK)
+        return m->status;
+    struct mcp_pending *p = NULL;
+    if (id) {
+        if (!(p = add_pending(m, "raw message")))
+            return m->status;
+        p->raw = 1;
+        *id = p->id;
+    }
+    if (len > m->opt.max_message_size) {
+        mcp_fail(m, "message of %zu bytes is larger than max_message_size %zu", len,
+                 m->opt.max_message_size);
+        return m->status;
+    }
+    mcp_trace(m, "send", text, len);
+    m->tp->send(m, text, len, p ? p->id : -1);
     return m->status;
 }
 
@@ -371,8 +398,12 @@ static void take_response(struct wsc_mcp *m, struct json_object *msg, int64_t id
 {
     add_event(m, WSC_MCP_EV_RESPONSE, msg, id);
     struct mcp_pending *p = id >= 0 ? find_pending(m, id) : NULL;
+    if (id < 0) /* an error with a null id answers the oldest raw message */
+        for (struct mcp_pending *q = m->pending; q; q = q->next)
+            if (q->raw && !q->done && (!p || q->id < p->id))
+                p = q;
     if (!p)
-        return; /* an error with a null id: kept as an event only */
+        return; /* kept as an event only */
     if (p->cancelled) {
         pending_remove(m, p);
         return;

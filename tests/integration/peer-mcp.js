@@ -157,7 +157,8 @@ function legacySse() {
 }
 
 // The SDK has no WebSocket server transport: this adapter carries one
-// JSON-RPC message per text frame.
+// JSON-RPC message per text frame, and answers text that is not JSON with
+// error -32700 (id null).
 class WebSocketServerTransport {
     constructor(socket) {
         this.socket = socket;
@@ -166,13 +167,16 @@ class WebSocketServerTransport {
         this.socket.on('message', (data, isBinary) => {
             if (isBinary)
                 return;
+            let message;
             try {
-                if (this.onmessage)
-                    this.onmessage(JSON.parse(data.toString()));
+                message = JSON.parse(data.toString());
             } catch (e) {
-                if (this.onerror)
-                    this.onerror(e);
+                this.socket.send(JSON.stringify({ jsonrpc: '2.0', id: null,
+                                                  error: { code: -32700, message: 'Parse error' } }));
+                return;
             }
+            if (this.onmessage)
+                this.onmessage(message);
         });
         this.socket.on('close', () => this.onclose && this.onclose());
     }

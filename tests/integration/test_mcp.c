@@ -356,6 +356,33 @@ static void test_sdk_stdio(void)
     wsc_ctx_free(ctx);
 }
 
+/* Malformed JSON: over HTTP a 400 with a JSON-RPC error body, over WebSocket
+ * an error with a null id; the session goes on. */
+static void test_sdk_malformed_json(void)
+{
+    const char *urls[] = {http_peer.url, ws_peer.url};
+    enum wsc_mcp_result want[] = {WSC_MCP_HTTP_ERROR, WSC_MCP_RPC_ERROR};
+    const char *message[] = {"HTTP 400: JSON-RPC error -32700", "JSON-RPC error -32700"};
+    for (int i = 0; i < 2; i++) {
+        struct wsc_mcp *m = open_url(NULL, urls[i], WSC_MCP_AUTO);
+        ASSERT_MCP(m, wsc_mcp_initialize(m, 0));
+        int64_t id;
+        struct json_object *resp = NULL;
+        ASSERT_MCP(m, wsc_mcp_send_raw(m, "{\"jsonrpc\":\"2.0\",", 13, &id));
+        CU_ASSERT_EQUAL(wsc_mcp_wait(m, id, 0, &resp), want[i]);
+        ASSERT_CONTAINS(wsc_mcp_error(m), message[i]);
+        struct json_object *err, *code;
+        CU_ASSERT(json_object_object_get_ex(resp, "error", &err) &&
+                  json_object_object_get_ex(err, "code", &code) &&
+                  json_object_get_int(code) == -32700);
+        json_object_put(resp);
+        ASSERT_MCP(m, wsc_mcp_request(m, "ping", NULL, 0, &resp));
+        json_object_put(resp);
+        CU_ASSERT_EQUAL(wsc_mcp_violation_count(m), 0);
+        wsc_mcp_free(m);
+    }
+}
+
 /* A cancelled request: no answer is expected, one that still comes is
  * dropped, and the session goes on. */
 static void test_sdk_cancel(void)
@@ -739,6 +766,7 @@ static CU_TestInfo sdk_tests[] = {
     {"stdio: a server that never answers", test_stdio_silent_server},
     {"stdio: exit, stderr bounded, shell", test_stdio_exit_and_stderr_bound},
     {"sdk: cancellation", test_sdk_cancel},
+    {"sdk: malformed JSON", test_sdk_malformed_json},
     {"sdk: bearer token, 401 with WWW-Authenticate", test_sdk_bearer},
     CU_TEST_INFO_NULL,
 };

@@ -261,6 +261,16 @@ WSC_EXPORT enum wsc_mcp_result wsc_mcp_take(struct wsc_mcp *m, int64_t id,
 WSC_EXPORT enum wsc_mcp_result wsc_mcp_wait(struct wsc_mcp *m, int64_t id,
                                             double deadline,
                                             struct json_object **response);
+/* Sends `text` exactly as given (malformed JSON, a message of the wrong
+ * shape, a request before initialize...) as one message, for checks of a
+ * server's error handling. With `id` non-NULL an answer is expected and
+ * collected with wsc_mcp_take()/wsc_mcp_wait(): over HTTP the POST's answer
+ * (a 400 with a JSON-RPC error body is WSC_MCP_HTTP_ERROR with that body),
+ * elsewhere the next error response with a null id (WSC_MCP_RPC_ERROR).
+ * With `id` NULL nothing is expected (HTTP: like a notification). Text that
+ * carries an integer id of its own gets its answer as an unknown id. */
+WSC_EXPORT enum wsc_mcp_result wsc_mcp_send_raw(struct wsc_mcp *m, const char *text,
+                                                size_t len, int64_t *id);
 /* notifications/cancelled for request id (reason may be NULL); its
  * response, if one still comes, is dropped without a violation, and
  * wsc_mcp_take() on it stays WSC_MCP_PENDING. */
