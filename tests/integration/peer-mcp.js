@@ -26,6 +26,7 @@ const { McpServer } = require('@modelcontextprotocol/sdk/server/mcp.js');
 const { StreamableHTTPServerTransport } = require('@modelcontextprotocol/sdk/server/streamableHttp.js');
 const { SSEServerTransport } = require('@modelcontextprotocol/sdk/server/sse.js');
 const { StdioServerTransport } = require('@modelcontextprotocol/sdk/server/stdio.js');
+const { ListRootsResultSchema } = require('@modelcontextprotocol/sdk/types.js');
 const z = require('zod/v4');
 
 const mode = process.argv[2] || 'http';
@@ -55,9 +56,10 @@ function makeServer() {
         }
         return { content: [{ type: 'text', text: 'done' }] };
     });
+    // sent as part of the call: over Streamable HTTP on the call's stream
     server.registerTool('roots', { description: 'Asks the client for its roots' },
-        async () => {
-            const r = await server.server.listRoots();
+        async (extra) => {
+            const r = await extra.sendRequest({ method: 'roots/list' }, ListRootsResultSchema);
             return { content: [{ type: 'text', text: JSON.stringify(r) }] };
         });
     server.registerTool('announce', { description: 'Logs "announced" outside any request' },

@@ -288,11 +288,13 @@ static void test_sdk_event_loop(void)
     wsc_mcp_free(m);
 }
 
-static void test_sdk_websocket_roots(void)
+/* The server asks roots/list in the middle of a tool call; the answer comes
+ * from the options. */
+static void roots_round(const char *url)
 {
     struct wsc_mcp_options o;
     wsc_mcp_options_init(&o);
-    o.url = strdup(ws_peer.url);
+    o.url = strdup(url);
     o.roots = obj("[{\"uri\":\"file:///srv/project\",\"name\":\"project\"}]");
     struct wsc_mcp *m = wsc_mcp_open(NULL, &o, wsc_now() + WAIT_S);
     wsc_mcp_options_free(&o);
@@ -311,6 +313,16 @@ static void test_sdk_websocket_roots(void)
     CU_ASSERT(asked);
     CU_ASSERT_EQUAL(wsc_mcp_close(m, 0), WSC_MCP_OK);
     wsc_mcp_free(m);
+}
+
+static void test_sdk_websocket_roots(void)
+{
+    roots_round(ws_peer.url);
+}
+
+static void test_sdk_http_sse_roots(void)
+{
+    roots_round(sse_peer.url);
 }
 
 /* Without configured roots the server's request gets a JSON-RPC error, which
@@ -759,6 +771,7 @@ static CU_TestInfo sdk_tests[] = {
     {"sdk: driven by an event loop", test_sdk_event_loop},
     {"sdk: the GET stream with listen", test_sdk_http_listen},
     {"sdk: WebSocket, roots/list answered", test_sdk_websocket_roots},
+    {"sdk: Streamable HTTP, roots/list on the event stream", test_sdk_http_sse_roots},
     {"sdk: unconfigured server request", test_sdk_unconfigured_server_request},
     {"sdk: legacy HTTP+SSE", test_sdk_legacy_sse},
     {"sdk: stdio, stderr in the notes", test_sdk_stdio},
