@@ -25,7 +25,10 @@ struct xfer {
     struct curl_slist *hdrs;
     char *out; /* the POST body */
     enum xfer_kind kind;
-    int64_t req_id; /* a POSTed request's id, else -1 */
+    int64_t req_id;        /* a POSTed request's id (or, for a GET that resumes
+                     * its stream, that request's), else -1 */
+    char resume_from[256]; /* GET: the Last-Event-ID to send */
+    int resumes;           /* how many times the request's stream resumed */
     long status;
     char ctype[128];
     char session[256];
@@ -106,6 +109,9 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
 }
 
 static int resolve_endpoint(struct wsc_mcp *m, const char *rel);
+static struct xfer *start_prepared(struct wsc_mcp *m, struct xfer *x, enum xfer_kind kind,
+                                   const char *url, const char *text, size_t len,
+                                   int64_t req_id);
 static void flush_queue(struct wsc_mcp *m);
 
 static int on_event(void *arg, const char *event, const char *data, size_t len,
@@ -182,6 +188,10 @@ static int build_headers(struct wsc_mcp *m, struct xfer *x)
                                         : "Accept: text/event-stream");
     if (x->kind == X_POST)
         bad |= add_header(x, "Content-Type: application/json");
+    if (x->resume_from[0]) {
+        snprintf(line, sizeof line, "Last-Event-ID: %s", x->resume_from);
+        bad |= add_header(x, line);
+    }
     if (m->session_id && !st(m)->legacy) {
         snprintf(line, sizeof line, "Mcp-Session-Id: %s", m->session_id);
         bad |= add_header(x, line);
@@ -228,12 +238,11 @@ static int setup(struct wsc_mcp *m, struct xfer *x, const char *url)
     return bad ? -1 : 0;
 }
 
-static struct xfer *start(struct wsc_mcp *m, enum xfer_kind kind, const char *url,
-                          const char *text, size_t len, int64_t req_id)
+/* Starts transfer x (allocated by the caller, freed here on failure). */
+static struct xfer *start_prepared(struct wsc_mcp *m, struct xfer *x, enum xfer_kind kind,
+                                   const char *url, const char *text, size_t len,
+                                   int64_t req_id)
 {
-    struct xfer *x = calloc(1, sizeof *x);
-    if (!x)
-        return NULL;
     x->m = m;
     x->kind = kind;
     x->req_id = req_id;
@@ -256,6 +265,33 @@ fail:
     free(x->out);
     free(x);
     return NULL;
+}
+
+static struct xfer *start(struct wsc_mcp *m, enum xfer_kind kind, const char *url,
+                          const char *text, size_t len, int64_t req_id)
+{
+    struct xfer *x = calloc(1, sizeof *x);
+    return x ? start_prepared(m, x, kind, url, text, len, req_id) : NULL;
+}
+
+static int post(struct wsc_mcp *m, const char *text, size_t len, int64_t req_id);
+
+/* The event stream answering a request ended before its response: resume
+ * it with a GET carrying Last-Event-ID (the server replays what followed),
+ * up to MCP_RESUME_MAX times; without an event id it cannot resume. Returns
+ * 0 when resumed. */
+static int resume(struct wsc_mcp *m, const struct xfer *x)
+{
+    if (!x->sse.last_id[0] || x->resumes >= MCP_RESUME_MAX)
+        return -1;
+    struct xfer *g = calloc(1, sizeof *g);
+    if (!g)
+        return mcp_fail(m, "out of memory");
+    snprintf(g->resume_from, sizeof g->resume_from, "%s", x->sse.last_id);
+    g->resumes = x->resumes + 1;
+    if (!start_prepared(m, g, X_GET, m->opt.url, NULL, 0, x->req_id))
+        return mcp_fail(m, "out of memory");
+    return 0;
 }
 
 static int post(struct wsc_mcp *m, const char *text, size_t len, int64_t req_id)
@@ -341,15 +377,23 @@ static char *error_detail(struct xfer *x, struct json_object **rpc)
     return wsc_buf_take(&b);
 }
 
+/* A request's event stream (the POST's, or a GET resuming it) ended. */
+static void stream_ended(struct wsc_mcp *m, struct xfer *x)
+{
+    if (!mcp_request_waiting(m, x->req_id) || resume(m, x) == 0)
+        return;
+    mcp_fail(m, "the event stream answering request %lld ended without its response%s",
+             (long long)x->req_id,
+             x->sse.last_id[0] ? " (resumed with Last-Event-ID as often as allowed)"
+                               : " (no event id to resume from)");
+}
+
 static void request_done(struct wsc_mcp *m, struct xfer *x)
 {
     if (x->has_session && x->req_id == m->init_id && !m->session_id)
         mcp_set_session_id(m, x->session);
     if (x->status == 200 && x->is_sse) {
-        if (mcp_request_waiting(m, x->req_id))
-            mcp_fail(m,
-                     "the event stream answering request %lld ended without its response",
-                     (long long)x->req_id);
+        stream_ended(m, x);
         return;
     }
     if (x->status == 200 && is_type(x->ctype, "application/json")) {
@@ -398,6 +442,16 @@ static void notification_done(struct wsc_mcp *m, struct xfer *x)
 
 static void stream_done(struct wsc_mcp *m, struct xfer *x)
 {
+    if (x->req_id >= 0) { /* resuming a request's stream */
+        if (x->status == 200 && x->is_sse)
+            stream_ended(m, x);
+        else if (mcp_request_waiting(m, x->req_id))
+            mcp_fail(m,
+                     "GET %s with Last-Event-ID %s: HTTP %ld; the response to request "
+                     "%lld is lost",
+                     m->opt.url, x->resume_from, x->status, (long long)x->req_id);
+        return;
+    }
     if (st(m)->legacy) {
         if (x->status != 200)
             mcp_fail(m, "GET %s: HTTP %ld; expected an event stream", m->opt.url,

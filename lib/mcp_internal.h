@@ -18,6 +18,7 @@
 #define MCP_ERR_MAX 1024
 #define MCP_WAIT_DEFAULT_S 30.0
 #define MCP_CLOSE_WAIT_S 2.0
+#define MCP_RESUME_MAX 3 /* resumptions of one request's event stream */
 
 /* ---- Rules (mcp_rules.c) ------------------------------------------------- */
 

@@ -18,6 +18,11 @@ answer to initialize (every other POST gets 202):
   notification-200    a correct answer; notifications get 200, not 202
   old-version         a correct answer choosing protocolVersion 1999-01-01
   batch               the answer wrapped in a JSON array (a batch)
+  resumable           (not broken) answers initialize with an event stream
+                      that ends after a priming event "id: e1"; a GET with
+                      Last-Event-ID: e1 replays the response
+  stream-ends         an event stream without event ids that ends before
+                      the response
 WebSocket modes print "ws://127.0.0.1:PORT/mcp":
   ws-no-subprotocol   101 without Sec-WebSocket-Protocol
   ws-binary           101 with "mcp", then every answer in a binary frame
@@ -34,7 +39,8 @@ from peer_raw import frame, handshake, read_frame, read_request
 
 HTTP_MODES = ["wrong-id", "result-and-error", "no-jsonrpc", "error-code-string",
               "result-array", "unknown-id", "session-id-spaces", "silent",
-              "unauthorized", "notification-200", "old-version", "batch"]
+              "unauthorized", "notification-200", "old-version", "batch",
+              "resumable", "stream-ends"]
 WS_MODES = ["ws-no-subprotocol", "ws-binary", "ws-unauthorized"]
 
 INIT_RESULT = {"protocolVersion": "2025-06-18", "capabilities": {"tools": {}},
@@ -83,6 +89,21 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def event_stream(self, text):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(text.encode())
+        self.close_connection = True
+
+    def do_GET(self):
+        if self.server.mode == "resumable" and self.headers.get("Last-Event-ID") == "e1":
+            answer = {"jsonrpc": "2.0", "id": 1, "result": INIT_RESULT}
+            self.event_stream("id: e2\ndata: " + json.dumps(answer) + "\n\n")
+            return
+        self.reply(405, {})
+
     def do_POST(self):
         mode = self.server.mode
         n = int(self.headers.get("Content-Length", "0"))
@@ -97,6 +118,12 @@ class Handler(BaseHTTPRequestHandler):
             return
         if mode == "silent":
             time.sleep(60)
+            return
+        if mode == "resumable":
+            self.event_stream("id: e1\ndata: \n\n")
+            return
+        if mode == "stream-ends":
+            self.event_stream(": nothing to say\n\n")
             return
         headers, body = initialize_answer(mode, msg.get("id"))
         self.reply(200, headers, body)

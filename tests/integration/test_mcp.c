@@ -753,6 +753,29 @@ static void test_broken_ws_unauthorized(void)
                   "realm=\"mcp\"");
 }
 
+static void test_broken_stream_ends(void)
+{
+    expect_broken("stream-ends", 5, WSC_MCP_ERROR,
+                  "the event stream answering request 1 ended without its response (no "
+                  "event id to resume from)");
+}
+
+/* A stream that ends after an event id resumes with Last-Event-ID. */
+static void test_resumed_stream(void)
+{
+    static const char *const schemes[] = {"http://", NULL};
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
+    const char *args[] = {"resumable", NULL};
+    CU_ASSERT_EQUAL_FATAL(wsc_test_peer_start(&p, wsc_test_python(), "peer_mcp_broken.py",
+                                              args, schemes, PEER_START_S),
+                          0);
+    struct wsc_mcp *m = open_url(NULL, p.url, WSC_MCP_AUTO);
+    ASSERT_MCP(m, wsc_mcp_initialize(m, wsc_now() + 5));
+    CU_ASSERT_STRING_EQUAL(wsc_mcp_protocol_version(m), "2025-06-18");
+    wsc_mcp_free(m);
+    wsc_test_peer_stop(&p);
+}
+
 static void test_refused(void)
 {
     char url[64];
@@ -811,6 +834,8 @@ static CU_TestInfo broken_tests[] = {
     {"broken: WebSocket binary frames", test_broken_ws_binary},
     {"broken: a batch outside 2025-03-26", test_broken_batch},
     {"broken: WebSocket upgrade refused with 401", test_broken_ws_unauthorized},
+    {"broken: an event stream ends before the response", test_broken_stream_ends},
+    {"an event stream resumed with Last-Event-ID", test_resumed_stream},
     {"connection refused", test_refused},
     CU_TEST_INFO_NULL,
 };

@@ -22,7 +22,8 @@
  * Transports, chosen by the URL: ws:// and wss:// (subprotocol "mcp" offered
  * and required in the answer, one message per text frame), http:// and
  * https:// (Streamable HTTP: POST with both Accept types, JSON or SSE
- * answers, Mcp-Session-Id, MCP-Protocol-Version after initialize, the GET
+ * answers, a stream that ends before its response resumed with
+ * Last-Event-ID, Mcp-Session-Id, MCP-Protocol-Version after initialize, the GET
  * stream with opt.listen, DELETE on close), "stdio:COMMAND" (the command is
  * split on blanks and run without a shell unless opt.shell; one message per
  * line on its stdin and stdout; stderr kept, up to opt.max_stderr bytes, and
