@@ -1,7 +1,8 @@
 /* MCP over HTTP, on a libcurl multi handle so that nothing blocks:
  * - Streamable HTTP: every message is a POST (Accept: application/json,
  *   text/event-stream); a request's answer is JSON or an event stream that
- *   may carry notifications and server requests before the response;
+ *   may carry notifications and server requests before the response (and
+ *   that is resumed with a GET carrying Last-Event-ID if it ends first);
  *   Mcp-Session-Id and MCP-Protocol-Version after initialize; the GET stream
  *   with opt.listen; DELETE on close.
  * - the legacy HTTP+SSE transport (2024-11-05): a GET event stream whose
