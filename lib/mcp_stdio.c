@@ -325,13 +325,16 @@ oom:
     return NULL;
 }
 
-/* In the child: wire the pipes, die with the parent, exec; on failure
- * report errno through the close-on-exec pipe. */
+/* In the child: wire the pipes, die with the parent, keep none of the
+ * parent's other descriptors (other sessions' sockets and pipes), exec; on
+ * failure report errno through the close-on-exec pipe. */
 static void child(char **argv, int pin[2], int pout[2], int perr[2], int report)
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (dup2(pin[0], 0) < 0 || dup2(pout[1], 1) < 0 || dup2(perr[1], 2) < 0)
         _exit(127);
+    /* best effort: an older kernel without close_range leaves them open */
+    (void)close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
     execvp(argv[0], argv);
     int e = errno;
     if (write(report, &e, sizeof e) < 0)
