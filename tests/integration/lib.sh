@@ -52,13 +52,19 @@ skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 
 # require_peers PEER...: skips the whole script unless every test peer can
 # run: node-ws (node with its ws package, installed by scripts/install-deps
-# into tests/peers/node_modules) or python-websockets. The reason starts
+# into tests/peers/node_modules), node-mcp (node with the MCP SDK and
+# server-everything, installed the same way) or python-websockets. The reason starts
 # with "missing peer:", which scripts/test (and so CI) turns into a failure.
 require_peers() {
     local peer missing=""
     for peer in "$@"; do
         case $peer in
         node-ws) "$NODE" -e 'require("ws")' >/dev/null 2>&1 || missing="$missing, node ws" ;;
+        node-mcp)
+            "$NODE" -e 'require("@modelcontextprotocol/sdk/server/mcp.js");
+                require.resolve("@modelcontextprotocol/server-everything/package.json")' \
+                >/dev/null 2>&1 ||
+                missing="$missing, node @modelcontextprotocol/sdk and server-everything" ;;
         python-websockets)
             "$PYTHON_WS" -c 'import websockets' >/dev/null 2>&1 ||
                 missing="$missing, python3 websockets" ;;

@@ -80,12 +80,23 @@ static int runs_ok(const char *const *argv)
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+/* The MCP peers: the SDK and the "everything" server, both from npm. */
+#define NODE_MCP_PROBE                                          \
+    "require('@modelcontextprotocol/sdk/server/mcp.js');"       \
+    "require.resolve('@modelcontextprotocol/server-everything/" \
+    "package.json')"
+
 /* The peer's name as a skip reason says it, or NULL when it can run. */
 static const char *peer_missing(const char *peer)
 {
     if (strcmp(peer, "node-ws") == 0) {
         const char *argv[] = {wsc_test_node(), "-e", "require('ws')", NULL};
         return runs_ok(argv) ? NULL : "node ws";
+    }
+    if (strcmp(peer, "node-mcp") == 0) {
+        const char *argv[] = {wsc_test_node(), "-e", NODE_MCP_PROBE, NULL};
+        return runs_ok(argv) ? NULL
+                             : "node @modelcontextprotocol/sdk and server-everything";
     }
     if (strcmp(peer, "python-websockets") == 0) {
         const char *argv[] = {wsc_test_python(), "-c", "import websockets", NULL};

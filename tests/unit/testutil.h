@@ -28,8 +28,9 @@ const char *wsc_test_node(void);
 
 /* Skips the whole program unless every test peer named in the
  * NULL-terminated list can run: "node-ws" (node with its ws package, which
- * scripts/install-deps installs) and "python-websockets" (Python with
- * websockets). A missing one prints the TAP plan "1..0 # SKIP missing peer:
+ * scripts/install-deps installs), "node-mcp" (node with
+ * @modelcontextprotocol/sdk and @modelcontextprotocol/server-everything,
+ * installed the same way) and "python-websockets" (Python with websockets). A missing one prints the TAP plan "1..0 # SKIP missing peer:
  * NAME" and exits 0, as tests/integration/lib.sh's require_peers does;
  * scripts/test fails a run that has such a skip. */
 void wsc_test_require_peers(const char *const *peers);

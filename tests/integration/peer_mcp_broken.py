@@ -1,0 +1,186 @@
+"""A deliberately broken MCP server, for testing that wscheck's MCP client
+reports each fault precisely and within its deadline. Standard library only
+(the WebSocket modes reuse peer_raw.py's framing).
+
+    peer_mcp_broken.py MODE
+
+Streamable HTTP modes print "http://127.0.0.1:PORT/mcp"; each breaks the
+answer to initialize (every other POST gets 202):
+  wrong-id            the id echoed as the string "1" for the integer 1
+  result-and-error    a response with both result and error
+  no-jsonrpc          a response without "jsonrpc"
+  error-code-string   an error whose code is the string "-32000"
+  result-array        a result that is an array
+  unknown-id          a response to id 99, which was never sent
+  session-id-spaces   a correct answer with the header Mcp-Session-Id "a b"
+  silent              reads the request and never answers
+  unauthorized        401 with WWW-Authenticate: Bearer realm="mcp"
+  notification-200    a correct answer; notifications get 200, not 202
+  old-version         a correct answer choosing protocolVersion 1999-01-01
+  batch               the answer wrapped in a JSON array (a batch)
+  resumable           (not broken) answers initialize with an event stream
+                      that ends after a priming event "id: e1"; a GET with
+                      Last-Event-ID: e1 replays the response
+  stream-ends         an event stream without event ids that ends before
+                      the response
+WebSocket modes print "ws://127.0.0.1:PORT/mcp":
+  ws-no-subprotocol   101 without Sec-WebSocket-Protocol
+  ws-binary           101 with "mcp", then every answer in a binary frame
+  ws-unauthorized     401 with WWW-Authenticate: Bearer realm="mcp"
+"""
+import json
+import socket
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from peer_raw import frame, handshake, read_frame, read_request
+
+HTTP_MODES = ["wrong-id", "result-and-error", "no-jsonrpc", "error-code-string",
+              "result-array", "unknown-id", "session-id-spaces", "silent",
+              "unauthorized", "notification-200", "old-version", "batch",
+              "resumable", "stream-ends"]
+WS_MODES = ["ws-no-subprotocol", "ws-binary", "ws-unauthorized"]
+
+INIT_RESULT = {"protocolVersion": "2025-06-18", "capabilities": {"tools": {}},
+               "serverInfo": {"name": "broken", "version": "0"}}
+
+
+def initialize_answer(mode, req_id):
+    """The (broken) answer to initialize: (headers, body)."""
+    ok = {"jsonrpc": "2.0", "id": req_id, "result": INIT_RESULT}
+    if mode == "wrong-id":
+        return {}, dict(ok, id=str(req_id))
+    if mode == "result-and-error":
+        return {}, dict(ok, error={"code": -32000, "message": "both"})
+    if mode == "no-jsonrpc":
+        return {}, {"id": req_id, "result": INIT_RESULT}
+    if mode == "error-code-string":
+        return {}, {"jsonrpc": "2.0", "id": req_id,
+                    "error": {"code": "-32000", "message": "string code"}}
+    if mode == "result-array":
+        return {}, dict(ok, result=[1, 2])
+    if mode == "unknown-id":
+        return {}, dict(ok, id=99)
+    if mode == "session-id-spaces":
+        return {"Mcp-Session-Id": "a b"}, ok
+    if mode == "batch":
+        return {}, [ok]
+    if mode == "old-version":
+        return {}, dict(ok, result=dict(INIT_RESULT, protocolVersion="1999-01-01"))
+    return {}, ok
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):
+        pass
+
+    def reply(self, status, headers, body=None):
+        data = json.dumps(body).encode() if body is not None else b""
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        if body is not None:
+            self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def event_stream(self, text):
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.wfile.write(text.encode())
+        self.close_connection = True
+
+    def do_GET(self):
+        if self.server.mode == "resumable" and self.headers.get("Last-Event-ID") == "e1":
+            answer = {"jsonrpc": "2.0", "id": 1, "result": INIT_RESULT}
+            self.event_stream("id: e2\ndata: " + json.dumps(answer) + "\n\n")
+            return
+        self.reply(405, {})
+
+    def do_POST(self):
+        mode = self.server.mode
+        n = int(self.headers.get("Content-Length", "0"))
+        msg = json.loads(self.rfile.read(n) or b"{}")
+        if mode == "unauthorized":
+            self.reply(401, {"WWW-Authenticate": 'Bearer realm="mcp"'})
+            return
+        if msg.get("method") != "initialize":
+            is_note = "id" not in msg
+            status = 200 if mode == "notification-200" and is_note else 202
+            self.reply(status, {})
+            return
+        if mode == "silent":
+            time.sleep(60)
+            return
+        if mode == "resumable":
+            self.event_stream("id: e1\ndata: \n\n")
+            return
+        if mode == "stream-ends":
+            self.event_stream(": nothing to say\n\n")
+            return
+        headers, body = initialize_answer(mode, msg.get("id"))
+        self.reply(200, headers, body)
+
+    def do_DELETE(self):
+        self.reply(200, {})
+
+
+def serve_ws(conn, mode):
+    try:
+        headers = read_request(conn)
+        if headers is None:
+            return
+        if mode == "ws-unauthorized":
+            conn.sendall(b'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer realm="mcp"'
+                         b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            return
+        extra = () if mode == "ws-no-subprotocol" else ("Sec-WebSocket-Protocol: mcp",)
+        handshake(conn, headers, extra=extra)
+        while True:
+            f = read_frame(conn)
+            if f is None or f[0] == 8:
+                return
+            msg = json.loads(f[1])
+            if msg.get("method") == "initialize":
+                answer = {"jsonrpc": "2.0", "id": msg["id"], "result": INIT_RESULT}
+                conn.sendall(frame(2, json.dumps(answer).encode()))
+    except (OSError, ValueError):
+        pass
+    finally:
+        conn.close()
+
+
+def main():
+    mode = sys.argv[1] if len(sys.argv) > 1 else ""
+    if mode in HTTP_MODES:
+        srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        srv.daemon_threads = True
+        srv.mode = mode
+        print(f"http://127.0.0.1:{srv.server_address[1]}/mcp", flush=True)
+        srv.serve_forever()
+        return 0
+    if mode in WS_MODES:
+        srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(16)
+        print(f"ws://127.0.0.1:{srv.getsockname()[1]}/mcp", flush=True)
+        while True:
+            conn, _ = srv.accept()
+            threading.Thread(target=serve_ws, args=(conn, mode), daemon=True).start()
+    print(f"unknown mode {mode!r}; modes: {', '.join(HTTP_MODES + WS_MODES)}",
+          file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(0)
