@@ -7,6 +7,7 @@
 #include "status.h"
 #include "util.h"
 #include "vars.h"
+#include "redact.h"
 
 struct wsc_ctx {
     enum wsc_status status;
@@ -23,17 +24,26 @@ struct wsc_ctx {
     struct json_object *warnings; /* array of strings (wsc_warn) */
     struct json_object *cases;    /* array of {name, status, duration, message} */
     struct wsc_vars *vars;        /* owned copy, for wsc_expand */
-    char **secrets;
-    size_t n_secrets;
+    /* Every string recorded goes through it when stored (a live printer
+     * sees it redacted) and again when the report is made (secrets
+     * registered later count too). */
+    struct wsc_redactor *redactor;
     int secret_lost; /* a secret could not be kept: report nothing it could be in */
 };
 
 /* vars is copied. Returns NULL when out of memory. */
 struct wsc_ctx *wsc_ctx_new(double timeout, const struct wsc_vars *vars, int verbose);
+/* The same, redacting with a copy of `redactor` (the run's names and
+ * secrets; NULL: the default names). NULL when out of memory. */
+struct wsc_ctx *wsc_ctx_new_redacting(double timeout, const struct wsc_vars *vars,
+                                      int verbose, const struct wsc_redactor *redactor);
 void wsc_ctx_free(struct wsc_ctx *ctx);
 
 /* The child's report: {"status","message","log","metrics","outputs","trace",
- * "warnings","cases","vars"}, with every registered secret redacted. The
- * status is the test's: what the check said, made worse by its cases. */
+ * "warnings","cases","vars"}, redacted, plus what only the runner may read:
+ * "raw_outputs" (for captures) and "secrets" (the literal secrets, for later
+ * tests). The status is the test's: what the check said, made worse by its
+ * cases. When redaction cannot be done, an error report withholding
+ * everything the check recorded. */
 struct json_object *wsc_ctx_to_json(const struct wsc_ctx *ctx);
 #endif
