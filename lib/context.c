@@ -264,6 +264,10 @@ void wsc_output(struct wsc_ctx *ctx, const char *key, struct json_object *value)
 
 void wsc_set_var(struct wsc_ctx *ctx, const char *name, struct json_object *value)
 {
+    /* A variable declared secret keeps its value out of every report. */
+    if (wsc_vars_is_secret(ctx->vars, name) &&
+        wsc_redactor_add_value(ctx->redactor, value) < 0)
+        redaction_failed(ctx);
     json_object_object_add(ctx->new_vars, name, json_object_get(value));
     wsc_vars_set(ctx->vars, WSC_VARS_CAPTURE, name, value);
 }

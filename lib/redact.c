@@ -88,6 +88,30 @@ int wsc_redactor_add_name(struct wsc_redactor *r, const char *name)
     return wsc_strv_push(&r->names, &r->n_names, name);
 }
 
+int wsc_redactor_add_value(struct wsc_redactor *r, const struct json_object *value)
+{
+    struct json_object *v = (struct json_object *)value;
+    switch (json_object_get_type(v)) {
+    case json_type_null:
+        return 0;
+    case json_type_array:
+        for (size_t i = 0; i < json_object_array_length(v); i++)
+            if (wsc_redactor_add_value(r, json_object_array_get_idx(v, i)) < 0)
+                return -1;
+        return 0;
+    case json_type_object: {
+        json_object_object_foreach(v, key, member) {
+            (void)key;
+            if (wsc_redactor_add_value(r, member) < 0)
+                return -1;
+        }
+        return 0;
+    }
+    default:
+        return wsc_redactor_add_secret(r, json_object_get_string(v));
+    }
+}
+
 size_t wsc_redactor_n_secrets(const struct wsc_redactor *r)
 {
     return r->n_secrets;

@@ -46,6 +46,9 @@ void wsc_redactor_free(struct wsc_redactor *r);
  * name. 0, or -1 when out of memory: the caller must fail closed. */
 int wsc_redactor_add_secret(struct wsc_redactor *r, const char *value);
 int wsc_redactor_add_name(struct wsc_redactor *r, const char *name);
+/* Adds the value of a secret variable: a string, the text of a number or
+ * boolean, every such leaf of an array or object (null adds nothing). */
+int wsc_redactor_add_value(struct wsc_redactor *r, const struct json_object *value);
 /* The literal secrets, in the order they were added. */
 size_t wsc_redactor_n_secrets(const struct wsc_redactor *r);
 const char *wsc_redactor_secret(const struct wsc_redactor *r, size_t i);

@@ -19,6 +19,7 @@
 #include "context.h"
 #include "json_util.h"
 #include "child_report.h"
+#include "result_redact.h"
 #include "util.h"
 
 /* A check gets this long past its deadline to report before it is killed:
@@ -53,11 +54,21 @@ static void write_all(int fd, const char *p, size_t n)
     }
 }
 
+/* What one attempt needs besides the check and its params. */
+struct attempt_env {
+    double timeout;
+    const struct wsc_vars *vars;
+    const struct wsc_redactor *red; /* the run's names and secrets */
+};
+
 static struct json_object *run_check(const struct wsc_loaded_check *lc,
-                                     struct json_object *params, double timeout,
-                                     const struct wsc_vars *vars, int verbose)
+                                     struct json_object *params,
+                                     const struct attempt_env *env, int verbose)
 {
-    struct wsc_ctx *ctx = wsc_ctx_new(timeout, vars, verbose);
+    /* No context without its redactor: the child then reports nothing and
+     * the test is an error (fail closed). */
+    struct wsc_ctx *ctx =
+        wsc_ctx_new_redacting(env->timeout, env->vars, verbose, env->red);
     if (!ctx)
         return NULL;
     lc->check->run(ctx, params);
@@ -80,8 +91,8 @@ void wsc_die_with_parent(pid_t parent, int sig)
 }
 
 static void child_main(int fd, pid_t parent, const struct wsc_loaded_check *lc,
-                       struct json_object *params, double timeout,
-                       const struct wsc_vars *vars, int verbose)
+                       struct json_object *params, const struct attempt_env *env,
+                       int verbose)
 {
     /* Its own process group, so that the runner can kill the check with
      * every process it started; and it dies with the runner. */
@@ -92,7 +103,7 @@ static void child_main(int fd, pid_t parent, const struct wsc_loaded_check *lc,
     signal(SIGHUP, SIG_DFL);
     signal(SIGUSR1, SIG_DFL);
     signal(SIGPIPE, SIG_IGN);
-    struct json_object *report = run_check(lc, params, timeout, vars, verbose);
+    struct json_object *report = run_check(lc, params, env, verbose);
     if (report) {
         const char *text = json_object_to_json_string_ext(report, JSON_C_TO_STRING_PLAIN);
         write_all(fd, text, strlen(text));
@@ -214,11 +225,11 @@ static void conclude(struct attempt *a, double timeout, struct wsc_result *r,
 }
 
 static int run_attempt_forked(const struct wsc_loaded_check *lc,
-                              struct json_object *params, double timeout,
-                              const struct wsc_vars *vars,
+                              struct json_object *params, const struct attempt_env *env,
                               const struct wsc_run_options *o, struct wsc_result *r,
                               struct json_object **report)
 {
+    double timeout = env->timeout;
     int fds[2];
     /* Close-on-exec: a program the check runs must not hold the pipe. */
     if (pipe2(fds, O_CLOEXEC) < 0) {
@@ -237,7 +248,7 @@ static int run_attempt_forked(const struct wsc_loaded_check *lc,
     }
     if (pid == 0) {
         close(fds[0]);
-        child_main(fds[1], parent, lc, params, timeout, vars, o->verbose);
+        child_main(fds[1], parent, lc, params, env, o->verbose);
     }
     /* Both sides set the group: whichever runs first, a kill of the group
      * reaches the check. */
@@ -253,13 +264,12 @@ static int run_attempt_forked(const struct wsc_loaded_check *lc,
 }
 
 static int run_attempt(const struct wsc_loaded_check *lc, struct json_object *params,
-                       double timeout, const struct wsc_vars *vars,
-                       const struct wsc_run_options *o, struct wsc_result *r,
-                       struct json_object **report)
+                       const struct attempt_env *env, const struct wsc_run_options *o,
+                       struct wsc_result *r, struct json_object **report)
 {
     if (!o->no_fork)
-        return run_attempt_forked(lc, params, timeout, vars, o, r, report);
-    *report = run_check(lc, params, timeout, vars, o->verbose);
+        return run_attempt_forked(lc, params, env, o, r, report);
+    *report = run_check(lc, params, env, o->verbose);
     if (!*report || wsc_ctx_report_to_result(*report, r, NULL) < 0) {
         set_message(r, WSC_ERROR, strdup("check produced no result"));
         json_object_put(*report);
@@ -283,8 +293,12 @@ static void apply_captures(const struct wsc_test *t, struct json_object *report,
     }
     if (!t->capture || r->status != WSC_PASSED)
         return;
+    /* the outputs as the check made them: the result's are redacted */
+    struct json_object *raw = NULL;
+    if (!report || !json_object_object_get_ex(report, "raw_outputs", &raw))
+        raw = r->outputs;
     char *err = NULL;
-    if (wsc_scenario_capture(t, r->outputs, vars, &err) < 0)
+    if (wsc_scenario_capture(t, raw, vars, &err) < 0)
         set_message(r, WSC_FAILED, err ? err : strdup("capture failed"));
     else
         free(err);
@@ -322,9 +336,22 @@ static int init_result(struct wsc_result *r, const struct wsc_test *t)
     return r->name && r->plugin && r->check ? 0 : -1;
 }
 
+/* The secrets an attempt revealed (registered by the check, or captured
+ * into secret variables) are redacted from here on, in later tests too. */
+static void learn_secrets(struct wsc_redactor *red, const struct json_object *report,
+                          const struct wsc_vars *vars, struct wsc_result *r)
+{
+    if (wsc_redactor_add_report_secrets(red, report) < 0 ||
+        wsc_redactor_add_var_secrets(red, vars) < 0) {
+        wsc_result_clear_attempt(r);
+        set_message(r, WSC_ERROR,
+                    strdup("out of memory registering a secret: the result is withheld"));
+    }
+}
+
 static void run_test(const struct wsc_test *t, const struct wsc_registry *reg,
                      const struct wsc_run_options *o, struct wsc_vars *vars,
-                     struct wsc_result *r)
+                     struct wsc_redactor *red, struct wsc_result *r)
 {
     double t0 = wsc_now();
     const struct wsc_loaded_check *lc = wsc_registry_check(reg, t->plugin, t->check);
@@ -356,9 +383,11 @@ static void run_test(const struct wsc_test *t, const struct wsc_registry *reg,
         if (!params)
             set_message(r, WSC_ERROR, err ? err : strdup("out of memory"));
         else
-            run_attempt(lc, params, timeout, vars, o, r, &report);
+            run_attempt(lc, params, &(struct attempt_env){timeout, vars, red}, o, r,
+                        &report);
         apply_strict(o, r);
         apply_captures(t, report, vars, r);
+        learn_secrets(red, report, vars, r);
         json_object_put(report);
         json_object_put(params);
         if (r->status != WSC_FAILED && r->status != WSC_ERROR)
@@ -369,6 +398,16 @@ static void run_test(const struct wsc_test *t, const struct wsc_registry *reg,
         r->trace = NULL;
     }
     r->duration = wsc_now() - t0;
+}
+
+static int redact_name(char **name, const struct wsc_redactor *red)
+{
+    char *safe = wsc_redactor_text(red, *name);
+    if (!safe)
+        return -1;
+    free(*name);
+    *name = safe;
+    return 0;
 }
 
 static int is_bad(enum wsc_status st)
@@ -390,9 +429,12 @@ int wsc_run_scenario(const struct wsc_scenario *sc, const struct wsc_registry *r
     out->started = wsc_wallclock();
     out->tests = calloc(sc->n_tests ? sc->n_tests : 1, sizeof(*out->tests));
     struct wsc_vars *vars = wsc_scenario_vars(sc, o->cli_vars, diag);
-    if (!out->name || !out->file || !out->hostname || !out->tests || !vars) {
+    struct wsc_redactor *red = wsc_scenario_redactor(sc, o->redactor);
+    if (!out->name || !out->file || !out->hostname || !out->tests || !vars || !red ||
+        wsc_redactor_add_var_secrets(red, vars) < 0 || redact_name(&out->name, red) < 0) {
         if (vars)
             wsc_vars_free(vars);
+        wsc_redactor_free(red);
         return -1;
     }
     double t0 = wsc_now();
@@ -412,7 +454,9 @@ int wsc_run_scenario(const struct wsc_scenario *sc, const struct wsc_registry *r
             set_message(r, WSC_SKIPPED,
                         strdup("not run: an earlier test failed (--fail-fast)"));
         else
-            run_test(t, reg, o, vars, r);
+            run_test(t, reg, o, vars, red, r);
+        /* the result boundary: no reporter sees a secret */
+        wsc_result_redact(r, red);
         if (o->on_result)
             o->on_result(t, r, o->on_result_arg);
         if (o->console)
@@ -421,5 +465,6 @@ int wsc_run_scenario(const struct wsc_scenario *sc, const struct wsc_registry *r
     }
     out->duration = wsc_now() - t0;
     wsc_vars_free(vars);
+    wsc_redactor_free(red);
     return 0;
 }
