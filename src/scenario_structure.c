@@ -232,6 +232,8 @@ static void load_redact(struct loader *ld, struct json_object *root)
     }
     check_keys(ld, obj, "/redact", "redact: ", keys, NULL);
     FOR_MEMBERS(obj, "/redact", key, list, ptr) {
+        if (!wsc_str_in_list(keys, key))
+            continue; /* reported by check_keys */
         if (!json_object_is_type(list, json_type_array)) {
             problem(ld, ptr, 0, "redact: '%s' must be an array of strings, got %s", key,
                     wsc_json_type_name(list));
