@@ -9,6 +9,12 @@
 
 #define TRACE_MAX_ENTRIES 1000
 #define TRACE_MAX_BYTES 64
+/* How much of a frame is redacted before it is cut: a rule's match that
+ * starts in the kept bytes ends within this (a URL's userinfo, a header
+ * line), or is redacted to the end of the window (an unterminated JSON
+ * string); a literal secret gets its own length on top. Bounded, so that
+ * tracing large frames stays cheap. */
+#define TRACE_REDACT_WINDOW 4096
 
 struct wsc_ctx *wsc_ctx_new(double timeout, const struct wsc_vars *vars, int verbose)
 {
@@ -352,8 +358,9 @@ static int is_printable(const unsigned char *p, size_t len)
 static struct json_object *trace_data(const struct wsc_ctx *ctx, const unsigned char *p,
                                       size_t len)
 {
-    size_t n = 0;
-    unsigned char *raw = wsc_redactor_bytes(ctx->redactor, p, len, &n);
+    size_t n = 0, window = TRACE_REDACT_WINDOW + wsc_redactor_longest(ctx->redactor);
+    unsigned char *raw =
+        wsc_redactor_bytes(ctx->redactor, p, len < window ? len : window, &n);
     if (!raw)
         return NULL;
     struct wsc_buf b = {0};

@@ -112,6 +112,16 @@ int wsc_redactor_add_value(struct wsc_redactor *r, const struct json_object *val
     }
 }
 
+size_t wsc_redactor_longest(const struct wsc_redactor *r)
+{
+    size_t longest = 0;
+    for (size_t i = 0; i < r->n_secrets; i++) {
+        size_t n = strlen(r->secrets[i]);
+        longest = n > longest ? n : longest;
+    }
+    return longest;
+}
+
 size_t wsc_redactor_n_secrets(const struct wsc_redactor *r)
 {
     return r->n_secrets;
@@ -173,7 +183,7 @@ int wsc_redactor_secret_name(const struct wsc_redactor *r, const char *name, siz
         strncasecmp(name, ws_prefix, sizeof(ws_prefix) - 1) == 0)
         return 0;
     if (in_list(name, n, credential_headers, (size_t)-1))
-        return 1;
+        return 2; /* a credential header: secret wherever it stands */
     const char *const *names = (const char *const *)r->names;
     if (in_list(name, n, names, r->n_names))
         return 1;

@@ -9,9 +9,10 @@
  *    there is no password);
  *  - name=value where name is secret; after '?', '&' or ';' (a URL query)
  *    "code" counts too;
- *  - header-style "Name: value" to the end of the line, for the credential
+ *  - header lines "Name: value", to the end of the line, for the credential
  *    headers (Authorization, Proxy-Authorization, Cookie, Set-Cookie) and
- *    secret names (X-API-Key, X-Auth-Token, ...);
+ *    secret names (X-API-Key, X-Auth-Token, ...); within a line (after a
+ *    space or a bracket) only credential headers and names with a '-';
  *  - JSON text "name": value (also with escaped quotes, JSON inside a JSON
  *    string): the value, whatever its type, becomes "***";
  *  - in JSON values, a member with a secret name: its value becomes "***".
@@ -53,8 +54,11 @@ int wsc_redactor_add_value(struct wsc_redactor *r, const struct json_object *val
 size_t wsc_redactor_n_secrets(const struct wsc_redactor *r);
 const char *wsc_redactor_secret(const struct wsc_redactor *r, size_t i);
 int wsc_redactor_has_secret(const struct wsc_redactor *r, const char *value);
+/* The length of the longest literal secret (0 when there is none). */
+size_t wsc_redactor_longest(const struct wsc_redactor *r);
 
-/* Is this name secret (the rule above)? n: its length. */
+/* Is this name secret (the rule above)? n: its length. 0: no; 1: yes; 2:
+ * yes, it is a credential header (Authorization, Cookie, ...). */
 int wsc_redactor_secret_name(const struct wsc_redactor *r, const char *name, size_t n,
                              enum wsc_name_place place);
 

@@ -244,11 +244,18 @@ static int header_name_char(char c)
     return isalnum((unsigned char)c) || c == '_' || c == '-';
 }
 
-/* A header name starts a line, or follows a space or an opening bracket
- * ("request failed (Authorization: Bearer ...)"). */
-static int header_start(const char *s, size_t b)
+/* A header line starts a line. Within a line ("request failed
+ * (Authorization: Bearer ...)") only what can only be a header counts: a
+ * credential header, or a name with a '-' (X-API-Key): "capture session:
+ * nothing at /session/id" is a message, not a header. */
+static int header_start(const struct wsc_redactor *r, const char *s, size_t b, size_t i)
 {
-    return b == 0 || strchr(" \t\r\n([{,;", s[b - 1]) != NULL;
+    if (b == 0 || s[b - 1] == '\n')
+        return 1;
+    if (!strchr(" \t\r([{,;", s[b - 1]))
+        return 0;
+    return memchr(s + b, '-', i - b) != NULL ||
+           wsc_redactor_secret_name(r, s + b, i - b, WSC_NAME_TEXT) == 2;
 }
 
 static void header_pass(const struct wsc_redactor *r, const char *s, size_t len,
@@ -261,7 +268,7 @@ static void header_pass(const struct wsc_redactor *r, const char *s, size_t len,
         size_t b = i;
         while (b > 0 && i - b < MAX_NAME && header_name_char(s[b - 1]))
             b--;
-        if (b == i || !header_start(s, b) ||
+        if (b == i || !header_start(r, s, b, i) ||
             !wsc_redactor_secret_name(r, s + b, i - b, WSC_NAME_TEXT))
             continue;
         size_t v = i + 1;

@@ -139,6 +139,11 @@ static void test_headers(void)
     expect_text("X-API-Key: k-123\nSec-WebSocket-Key: dGhlIHNhbXBsZQ==",
                 "X-API-Key: ***\nSec-WebSocket-Key: dGhlIHNhbXBsZQ==");
     expect_text("refused (Cookie: a=b)", "refused (Cookie: ***");
+    expect_text("sent X-Auth-Token: t1", "sent X-Auth-Token: ***");
+    expect_text("token: t2\nok", "token: ***\nok");
+    /* within a line, a secret word before ':' is a message, not a header */
+    expect_text("capture session: nothing at /session/id",
+                "capture session: nothing at /session/id");
 }
 
 static void test_json_text(void)
@@ -235,6 +240,29 @@ static void test_context_stores_redacted(void)
     wsc_ctx_free(ctx);
 }
 
+/* A large frame is redacted in a bounded window: a value running past it
+ * is redacted to its end, never shown in part. */
+static void test_large_frame_window(void)
+{
+    struct wsc_ctx *ctx = wsc_ctx_new(5, NULL, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+    size_t n = 1 << 20;
+    char *big = malloc(n + 1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+    memset(big, 'a', n);
+    memcpy(big, "{\"password\":\"", 13);
+    memcpy(big + n - 2, "\"}", 2);
+    big[n] = '\0';
+    wsc_trace(ctx, "send", "text", big, n);
+    struct json_object *e = json_object_array_get_idx(ctx->trace, 0), *d, *len;
+    CU_ASSERT_FATAL(json_object_object_get_ex(e, "data", &d));
+    CU_ASSERT_STRING_EQUAL(json_object_get_string(d), "{\"password\":\"***\"");
+    CU_ASSERT_FATAL(json_object_object_get_ex(e, "len", &len));
+    CU_ASSERT_EQUAL(json_object_get_int64(len), (int64_t)n);
+    free(big);
+    wsc_ctx_free(ctx);
+}
+
 static CU_TestInfo redact_tests[] = {
     {"names match whole, not as substrings", test_names_match_whole},
     {"names can be added", test_added_names},
@@ -245,6 +273,7 @@ static CU_TestInfo redact_tests[] = {
     {"literal secrets, longest first, in raw bytes", test_literal_secrets},
     {"JSON values", test_json_values},
     {"the context stores redacted text", test_context_stores_redacted},
+    {"large frames: a bounded window, nothing shown in part", test_large_frame_window},
     CU_TEST_INFO_NULL,
 };
 
