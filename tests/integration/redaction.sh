@@ -52,9 +52,9 @@ cat >"$T/secrets.json" <<EOF
      "params": {"url": "ws://user:$S_USERINFO@$HOSTPORT/chat?token=$S_QUERY&room=1",
                 "headers": {"Authorization": "Bearer $S_AUTH", "Cookie": "sid=$S_COOKIE"},
                 "steps": [
-       {"expect": {"type": "welcome"}},
+       {"expect": {"type": "welcome"}, "capture": {"cid": {"\$secret": "/client_id"}}},
        {"send": {"type": "echo", "password": "$S_JSON", "note": "\${apitok}",
-                 "jwt": "\${jwt}", "ticket": "\${ticket}"}},
+                 "jwt": "\${jwt}", "ticket": "\${ticket}", "client": "\${cid}"}},
        {"expect": {"type": "echo_response"}, "capture": {"echoed": "/original_message"}}
      ]}},
     {"name": "the same, failing", "plugin": "ws-basic", "check": "conversation",
@@ -137,6 +137,8 @@ expect_json "$J" "len(trace('the same, failing')) > 2 and len(trace('a secret in
     "failed tests keep their traces"
 expect_json "$J" "'***' in str(o('login')) and '***' in str(o('userinfo, query and headers'))" \
     "outputs show the redaction"
+expect_json "$J" "o('userinfo, query and headers')['captured']['cid'] == '***' and o('userinfo, query and headers')['captured']['echoed']['client'] == '***'" \
+    "a step's secret capture: its value is redacted where it is kept and where it is echoed"
 expect_json "$J" "any(e.get('kind') == 'binary' and e.get('data') for e in trace('a secret in a binary frame'))" \
     "the binary frame is traced"
 expect_json "$OUT/2.json" "len(t) == 6 and sum(x['status'] == 'passed' for x in t.values()) == 3" \
