@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <strings.h>
 
 #include "util.h"
@@ -14,7 +15,15 @@ struct wsc_redactor {
     size_t n_secrets;
     char **names; /* words compared without case */
     size_t n_names;
+    /* What is searched for: each secret, and for one of 4 bytes or more
+     * its hex forms too ("6869", "68 69": binary data shown as hex). */
+    char **forms;
+    size_t n_forms;
 };
+
+/* Below this length the hex form of a secret is too short to be told from
+ * other hex digits. */
+#define MIN_HEX_SECRET 4
 
 static const char *const default_names[] = {
     "token", "key", "secret", "password", "passwd", "auth", "session", "signature", NULL};
@@ -46,7 +55,7 @@ struct wsc_redactor *wsc_redactor_copy(const struct wsc_redactor *src)
         if (wsc_strv_push(&r->names, &r->n_names, src->names[i]) < 0)
             goto oom;
     for (size_t i = 0; i < src->n_secrets; i++)
-        if (wsc_strv_push(&r->secrets, &r->n_secrets, src->secrets[i]) < 0)
+        if (wsc_redactor_add_secret(r, src->secrets[i]) < 0)
             goto oom;
     return r;
 oom:
@@ -60,6 +69,7 @@ void wsc_redactor_free(struct wsc_redactor *r)
         return;
     wsc_strv_free(r->secrets, r->n_secrets);
     wsc_strv_free(r->names, r->n_names);
+    wsc_strv_free(r->forms, r->n_forms);
     free(r);
 }
 
@@ -71,11 +81,52 @@ int wsc_redactor_has_secret(const struct wsc_redactor *r, const char *value)
     return 0;
 }
 
+/* The hex of value, bytes separated by `sep` (0: none). NULL: no memory. */
+static char *hex_form(const char *value, char sep)
+{
+    size_t n = strlen(value);
+    char *out = malloc(n * 3 + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (sep && i)
+            *o++ = sep;
+        o += sprintf(o, "%02x", (unsigned char)value[i]);
+    }
+    *o = '\0';
+    return out;
+}
+
+static int add_hex_forms(struct wsc_redactor *r, const char *value)
+{
+    if (strlen(value) < MIN_HEX_SECRET)
+        return 0;
+    int rc = 0;
+    for (int spaced = 0; spaced < 2 && rc == 0; spaced++) {
+        char *hex = hex_form(value, spaced ? ' ' : 0);
+        rc = hex ? wsc_strv_push(&r->forms, &r->n_forms, hex) : -1;
+        free(hex);
+    }
+    return rc;
+}
+
 int wsc_redactor_add_secret(struct wsc_redactor *r, const char *value)
 {
     if (!value || !*value || wsc_redactor_has_secret(r, value))
         return 0;
+    if (wsc_strv_push(&r->forms, &r->n_forms, value) < 0 || add_hex_forms(r, value) < 0)
+        return -1; /* forms may hold more than secrets: harmless */
     return wsc_strv_push(&r->secrets, &r->n_secrets, value);
+}
+
+size_t wsc_redactor_n_forms(const struct wsc_redactor *r)
+{
+    return r->n_forms;
+}
+
+const char *wsc_redactor_form(const struct wsc_redactor *r, size_t i)
+{
+    return i < r->n_forms ? r->forms[i] : NULL;
 }
 
 int wsc_redactor_add_name(struct wsc_redactor *r, const char *name)

@@ -4,7 +4,9 @@
  * context, the runner's results) passes its text through it.
  *
  * Rules, all replacing with "***":
- *  - every literal secret, anywhere (in raw bytes too, before hex encoding);
+ *  - every literal secret, anywhere (in raw bytes too, before hex encoding),
+ *    its hex forms ("6869", "68 69") for one of 4 bytes or more, and the
+ *    start of one cut by a renderer (a prefix followed by "...");
  *  - URL userinfo: the password of user:password@host (a user alone when
  *    there is no password);
  *  - name=value where name is secret; after '?', '&' or ';' (a URL query)
@@ -54,6 +56,9 @@ int wsc_redactor_add_value(struct wsc_redactor *r, const struct json_object *val
 size_t wsc_redactor_n_secrets(const struct wsc_redactor *r);
 const char *wsc_redactor_secret(const struct wsc_redactor *r, size_t i);
 int wsc_redactor_has_secret(const struct wsc_redactor *r, const char *value);
+/* What the text rules search for: every secret and its hex forms. */
+size_t wsc_redactor_n_forms(const struct wsc_redactor *r);
+const char *wsc_redactor_form(const struct wsc_redactor *r, size_t i);
 /* The length of the longest literal secret (0 when there is none). */
 size_t wsc_redactor_longest(const struct wsc_redactor *r);
 

@@ -17,16 +17,42 @@ typedef void (*pass_fn)(const struct wsc_redactor *r, const char *s, size_t len,
 
 /* ---- literal secrets -------------------------------------------------------- */
 
-/* The longest secret that starts at p: a shorter one must not leave the
- * tail of a longer one behind. */
+/* A message that shows a value cut ("...", wscheck/render.h) may have cut
+ * a secret: its start, at least this long (or whole), before the "..."
+ * is redacted too. */
+#define MIN_CUT_PREFIX 4
+
+/* The length of a secret's start at p that a cut ended: p holds
+ * sec[0..k) then "..." (or " ..."); 0 when not. */
+static size_t cut_prefix_at(const unsigned char *p, size_t left, const char *sec,
+                            size_t n)
+{
+    size_t k = 0;
+    while (k < n && k < left && p[k] == (unsigned char)sec[k])
+        k++;
+    if (k < MIN_CUT_PREFIX && k < n)
+        return 0;
+    if (k + 3 <= left && memcmp(p + k, "...", 3) == 0)
+        return k;
+    if (k + 4 <= left && memcmp(p + k, " ...", 4) == 0)
+        return k;
+    return 0;
+}
+
+/* The longest secret (or a hex form of one, or its cut start) at p: a
+ * shorter one must not leave the tail of a longer one behind. */
 static size_t secret_at(const struct wsc_redactor *r, const unsigned char *p, size_t left)
 {
     size_t best = 0;
-    for (size_t i = 0; i < wsc_redactor_n_secrets(r); i++) {
-        const char *sec = wsc_redactor_secret(r, i);
+    for (size_t i = 0; i < wsc_redactor_n_forms(r); i++) {
+        const char *sec = wsc_redactor_form(r, i);
         size_t n = strlen(sec);
+        if (p[0] != (unsigned char)sec[0])
+            continue;
         if (n > best && n <= left && memcmp(p, sec, n) == 0)
             best = n;
+        size_t cut = cut_prefix_at(p, left, sec, n);
+        best = cut > best ? cut : best;
     }
     return best;
 }

@@ -17,6 +17,8 @@ mkdir -p "$OUT"
 
 start_mock || { not_ok "wscheck-mock starts"; finish; exit 1; }
 start_peer || { not_ok "the HTTP peer starts"; finish; exit 1; }
+start_bg "$T/echo.log" "$PYTHON_WS" "$top_srcdir/tests/integration/peer_websockets.py"
+ECHO_URL=$(wait_for_line "$T/echo.log" '^ws://[^ ]+') || { not_ok "the echo peer starts"; finish; exit 1; }
 
 S_USERINFO=pw-userinfo-S1q
 S_QUERY=qtok-S2q
@@ -31,6 +33,8 @@ S_JWT=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJTOXEtand0LXN1YmplY3QtbG9uZyJ9.S9q-c2lnbmF0
 S_BINARY=bin-secret-S10q
 S_QUICK=quick-pw-S11q
 ALL="$S_USERINFO $S_QUERY $S_AUTH $S_COOKIE $S_JSON $S_SETCOOKIE $S_CAPTURED $S_ENV $S_JWT $S_BINARY $S_QUICK"
+# the JWT starts before the 200 bytes a message shows and ends after them
+PAD=$(printf '%0180d' 0)
 BIN_B64=$(printf 'head-%s-tail\001\002' "$S_BINARY" | base64 | tr -d '\n')
 HOSTPORT=127.0.0.1:$MOCK_PORT
 CLOSED_PORT=$(free_port)
@@ -77,6 +81,16 @@ cat >"$T/secrets.json" <<EOF
        {"expect": {"type": "welcome"}},
        {"send_binary": "$BIN_B64"},
        {"expect": {"type": "never"}, "within": 0.5}
+     ]}},
+    {"name": "a binary frame echoed", "plugin": "ws-basic", "check": "conversation",
+     "params": {"url": "$ECHO_URL", "steps": [
+       {"send_binary": "$BIN_B64"},
+       {"expect_binary": {"len": 1}, "within": 1}
+     ]}},
+    {"name": "a long text echoed, cut in the message", "plugin": "ws-basic", "check": "conversation",
+     "params": {"url": "$ECHO_URL", "steps": [
+       {"send": "$PAD \${jwt}"},
+       {"expect_binary": {"len": 1}, "within": 1}
      ]}},
     {"name": "a refused connection", "plugin": "ws-basic", "check": "handshake",
      "params": {"url": "ws://user:$S_USERINFO@127.0.0.1:$CLOSED_PORT/?token=$S_QUERY"}},
@@ -131,7 +145,7 @@ done
 J=$OUT/1.json
 expect_json "$J" "t['login']['status'] == 'passed' and t['userinfo, query and headers']['status'] == 'passed'" \
     "the passing tests passed (their outputs are in the report)"
-expect_json "$J" "all(t[n]['status'] in ('failed', 'error') for n in ['login fails', 'the same, failing', 'a JWT alone in a frame', 'a secret in a binary frame', 'a refused connection', 'an http error'])" \
+expect_json "$J" "all(t[n]['status'] in ('failed', 'error') for n in ['login fails', 'the same, failing', 'a JWT alone in a frame', 'a secret in a binary frame', 'a binary frame echoed', 'a long text echoed, cut in the message', 'a refused connection', 'an http error'])" \
     "the failing tests failed (their messages and traces are in the report)"
 expect_json "$J" "len(trace('the same, failing')) > 2 and len(trace('a secret in a binary frame')) > 2" \
     "failed tests keep their traces"
@@ -139,6 +153,8 @@ expect_json "$J" "'***' in str(o('login')) and '***' in str(o('userinfo, query a
     "outputs show the redaction"
 expect_json "$J" "o('userinfo, query and headers')['captured']['cid'] == '***' and o('userinfo, query and headers')['captured']['echoed']['client'] == '***'" \
     "a step's secret capture: its value is redacted where it is kept and where it is echoed"
+expect_json "$J" "'binary' in msg('a binary frame echoed') and msg('a long text echoed, cut in the message').endswith('...')" \
+    "echoed frames are shown in the messages (binary as hex, long text cut)"
 expect_json "$J" "any(e.get('kind') == 'binary' and e.get('data') for e in trace('a secret in a binary frame'))" \
     "the binary frame is traced"
 expect_json "$OUT/2.json" "len(t) == 6 and sum(x['status'] == 'passed' for x in t.values()) == 3" \
@@ -146,16 +162,20 @@ expect_json "$OUT/2.json" "len(t) == 6 and sum(x['status'] == 'passed' for x in 
 expect_json "$J" "msg('the wrong scheme').startswith('url: expected a ws:// or wss:// URL, got') and ':***@' in msg('the wrong scheme')" \
     "the wrong scheme's error shows the URL without its password"
 
-# Every byte written: zero hits for every secret (and for its hex form).
+# Every byte written: zero hits for every secret, its hex forms (plain and
+# spaced), its first and its last 10 characters (a secret cut in half).
 for secret in $ALL; do
     hex=$(printf '%s' "$secret" | od -An -tx1 | tr -d ' \n')
-    hits=$(grep -lF -e "$secret" -e "$hex" "$OUT"/* 2>/dev/null)
+    spaced=$(printf '%s' "$secret" | od -An -tx1 -w1000 | sed 's/^ //')
+    head=$(printf '%s' "$secret" | cut -c1-10)
+    tail=$(printf '%s' "$secret" | rev | cut -c1-10 | rev)
+    hits=$(grep -lF -e "$secret" -e "$hex" -e "$spaced" -e "$head" -e "$tail" "$OUT"/* 2>/dev/null)
     if [ -z "$hits" ]; then
         ok "no output holds $secret"
     else
         not_ok "no output holds $secret"
         for f in $hits; do
-            grep -nF -e "$secret" -e "$hex" "$f" | head -3 | sed "s|^|$(basename "$f"): |"
+            grep -nF -e "$secret" -e "$hex" -e "$spaced" -e "$head" -e "$tail" "$f" | head -3 | sed "s|^|$(basename "$f"): |"
         done | diag
     fi
 done

@@ -175,6 +175,15 @@ static void test_literal_secrets(void)
     char *got = wsc_redactor_text(r, "x abcdef y abc z");
     CU_ASSERT_STRING_EQUAL(got, "x *** y *** z"); /* the longer one whole */
     free(got);
+    /* hex forms, and the start of a secret a renderer cut */
+    got = wsc_redactor_text(r, "binary: 61 62 63 64 65 66, hex 616263646566; "
+                               "received \"xx abcd...\" and 61 62 63 64 ...");
+    CU_ASSERT_STRING_EQUAL(got,
+                           "binary: ***, hex ***; received \"xx ***...\" and ***...");
+    free(got);
+    got = wsc_redactor_text(r, "abc is short: 616263 stays");
+    CU_ASSERT_STRING_EQUAL(got, "*** is short: 616263 stays");
+    free(got);
     unsigned char bin[] = {0x00, 0x01, 'a', 'b', 'c', 0xff};
     size_t n = 0;
     unsigned char *b = wsc_redactor_bytes(r, bin, sizeof bin, &n);
