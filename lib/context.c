@@ -13,8 +13,20 @@
 /* Header blocks (kind "http") are kept whole up to this size: a person
  * debugging a refused upgrade needs every header, not the first line. */
 #define TRACE_MAX_HTTP_BYTES WSC_TRACE_HEAD_MAX
+/* How much of a frame is redacted before it is cut: a rule's match that
+ * starts in the kept bytes ends within this (a URL's userinfo, a header
+ * line), or is redacted to the end of the window (an unterminated JSON
+ * string); a literal secret gets its own length on top. Bounded, so that
+ * tracing large frames stays cheap. */
+#define TRACE_REDACT_WINDOW (TRACE_MAX_HTTP_BYTES + 4096)
 
 struct wsc_ctx *wsc_ctx_new(double timeout, const struct wsc_vars *vars, int verbose)
+{
+    return wsc_ctx_new_redacting(timeout, vars, verbose, NULL);
+}
+
+struct wsc_ctx *wsc_ctx_new_redacting(double timeout, const struct wsc_vars *vars,
+                                      int verbose, const struct wsc_redactor *redactor)
 {
     struct wsc_ctx *ctx = calloc(1, sizeof(*ctx));
     if (!ctx)
@@ -30,8 +42,9 @@ struct wsc_ctx *wsc_ctx_new(double timeout, const struct wsc_vars *vars, int ver
     ctx->warnings = json_object_new_array();
     ctx->cases = json_object_new_array();
     ctx->vars = vars ? wsc_vars_copy(vars) : wsc_vars_new();
+    ctx->redactor = redactor ? wsc_redactor_copy(redactor) : wsc_redactor_new();
     if (!ctx->metrics || !ctx->outputs || !ctx->trace || !ctx->new_vars ||
-        !ctx->warnings || !ctx->cases || !ctx->vars) {
+        !ctx->warnings || !ctx->cases || !ctx->vars || !ctx->redactor) {
         wsc_ctx_free(ctx);
         return NULL;
     }
@@ -53,11 +66,47 @@ void wsc_ctx_free(struct wsc_ctx *ctx)
     json_object_put(ctx->histograms);
     if (ctx->vars)
         wsc_vars_free(ctx->vars);
-    for (size_t i = 0; i < ctx->n_secrets; i++)
-        free(ctx->secrets[i]);
-    free(ctx->secrets);
+    wsc_redactor_free(ctx->redactor);
     free(ctx->live_label);
     free(ctx);
+}
+
+/* Fail closed: what cannot be redacted is not kept, and the test errors. */
+static void redaction_failed(struct wsc_ctx *ctx)
+{
+    ctx->secret_lost = 1;
+    ctx->status = WSC_ERROR;
+}
+
+char *wsc_redacted(const struct wsc_ctx *ctx, const char *text)
+{
+    return wsc_redactor_text(ctx->redactor, text);
+}
+
+/* A formatted text, redacted (malloc'ed); NULL (the test then errors) when
+ * out of memory. */
+static char *redacted_vprintf(struct wsc_ctx *ctx, const char *fmt, va_list ap)
+    WSC_PRINTF(2, 0);
+static char *redacted_vprintf(struct wsc_ctx *ctx, const char *fmt, va_list ap)
+{
+    if (ctx->secret_lost)
+        return NULL; /* nothing recorded will be reported */
+    char *raw = wsc_strdup_vprintf(fmt, ap);
+    char *safe = raw ? wsc_redactor_text(ctx->redactor, raw) : NULL;
+    free(raw);
+    if (!safe)
+        redaction_failed(ctx);
+    return safe;
+}
+
+static char *redacted_printf(struct wsc_ctx *ctx, const char *fmt, ...) WSC_PRINTF(2, 3);
+static char *redacted_printf(struct wsc_ctx *ctx, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = redacted_vprintf(ctx, fmt, ap);
+    va_end(ap);
+    return s;
 }
 
 /* Later calls never downgrade: error outranks failure, both outrank skip. */
@@ -74,9 +123,11 @@ static void set_status(struct wsc_ctx *ctx, enum wsc_status st, const char *fmt,
                        va_list ap)
 {
     ctx->status = worse(ctx->status, st);
+    char *text = redacted_vprintf(ctx, fmt, ap);
     if (ctx->message.len)
         wsc_buf_puts(&ctx->message, "; ");
-    wsc_buf_vprintf(&ctx->message, fmt, ap);
+    wsc_buf_puts(&ctx->message, text ? text : "(message withheld: out of memory)");
+    free(text);
 }
 
 void wsc_fail(struct wsc_ctx *ctx, const char *fmt, ...)
@@ -112,7 +163,7 @@ void wsc_warn(struct wsc_ctx *ctx, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *text = wsc_strdup_vprintf(fmt, ap);
+    char *text = redacted_vprintf(ctx, fmt, ap);
     va_end(ap);
     struct json_object *w = text ? json_object_new_string(text) : NULL;
     if (!w || json_object_array_add(ctx->warnings, w) != 0)
@@ -164,12 +215,15 @@ void wsc_case(struct wsc_ctx *ctx, const char *name, enum wsc_case_status status
     if (fmt) {
         va_list ap;
         va_start(ap, fmt);
-        message = wsc_strdup_vprintf(fmt, ap);
+        message = redacted_vprintf(ctx, fmt, ap);
         va_end(ap);
     }
-    struct json_object *c = case_json(name, statuses[status], duration_ms, message);
+    char *safe_name = redacted_printf(ctx, "%s", name);
+    struct json_object *c =
+        safe_name ? case_json(safe_name, statuses[status], duration_ms, message) : NULL;
     if (!c || json_object_array_add(ctx->cases, c) != 0)
         json_object_put(c);
+    free(safe_name);
     free(message);
 }
 
@@ -177,10 +231,14 @@ void wsc_note(struct wsc_ctx *ctx, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    char *text = redacted_vprintf(ctx, fmt, ap);
+    va_end(ap);
+    if (!text)
+        return;
     if (ctx->log.len)
         wsc_buf_puts(&ctx->log, "\n");
-    wsc_buf_vprintf(&ctx->log, fmt, ap);
-    va_end(ap);
+    wsc_buf_puts(&ctx->log, text);
+    free(text);
 }
 
 void wsc_debug(struct wsc_ctx *ctx, const char *fmt, ...)
@@ -189,14 +247,11 @@ void wsc_debug(struct wsc_ctx *ctx, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
-    char *s = wsc_strdup_vprintf(fmt, ap);
+    char *safe = redacted_vprintf(ctx, fmt, ap);
     va_end(ap);
-    if (!s)
-        return;
-    char *safe = wsc_redact(s, ctx->secrets, ctx->n_secrets);
-    wsc_ctx_print_debug(ctx, safe ? safe : "");
+    if (safe)
+        wsc_ctx_print_debug(ctx, safe);
     free(safe);
-    free(s);
 }
 
 void wsc_metric(struct wsc_ctx *ctx, const char *name, double value, const char *unit)
@@ -221,6 +276,10 @@ void wsc_output(struct wsc_ctx *ctx, const char *key, struct json_object *value)
 
 void wsc_set_var(struct wsc_ctx *ctx, const char *name, struct json_object *value)
 {
+    /* A variable declared secret keeps its value out of every report. */
+    if (wsc_vars_is_secret(ctx->vars, name) &&
+        wsc_redactor_add_value(ctx->redactor, value) < 0)
+        redaction_failed(ctx);
     json_object_object_add(ctx->new_vars, name, json_object_get(value));
     wsc_vars_set(ctx->vars, WSC_VARS_CAPTURE, name, value);
 }
@@ -267,37 +326,65 @@ int wsc_sleep(const struct wsc_ctx *ctx, double seconds)
 
 void wsc_secret(struct wsc_ctx *ctx, const char *secret)
 {
-    if (!secret || !*secret)
-        return;
-    char **s = realloc(ctx->secrets, (ctx->n_secrets + 1) * sizeof(*s));
-    if (s)
-        ctx->secrets = s;
-    if (s && (s[ctx->n_secrets] = strdup(secret)) != NULL) {
-        ctx->n_secrets++;
-        return;
-    }
     /* Fail closed: a secret that cannot be redacted must never be written. */
-    ctx->secret_lost = 1;
-    ctx->status = WSC_ERROR;
+    if (wsc_redactor_add_secret(ctx->redactor, secret) < 0)
+        redaction_failed(ctx);
 }
 
-/* Trace data is kept as text when it is printable UTF-8-ish, else as hex
- * (*hex set), at most `max` bytes of it. */
-static struct json_object *trace_data(const unsigned char *p, size_t len, size_t max,
-                                      int *hex)
+void wsc_secret_name(struct wsc_ctx *ctx, const char *name)
 {
-    size_t n = len < max ? len : max;
-    int printable = 1;
-    for (size_t i = 0; i < n && printable; i++)
-        printable = p[i] >= 0x20 || p[i] == '\t' || p[i] == '\n' || p[i] == '\r';
+    if (wsc_redactor_add_name(ctx->redactor, name) < 0)
+        redaction_failed(ctx);
+}
+
+/* At most max bytes of text, not cutting a UTF-8 sequence in half. */
+static size_t utf8_cut(const char *s, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    size_t n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+/* Printable text (UTF-8 allowed), not binary. */
+static int is_printable(const unsigned char *p, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r')
+            return 0;
+    return 1;
+}
+
+/* Trace data is kept as text when it is printable, else as hex; redacted
+ * whole BEFORE it is cut (a secret cut in half would no longer match, and
+ * half of it would be printed) and before hex encoding (a secret in binary
+ * data is a run of bytes, not of hex digits). */
+static struct json_object *trace_data(const struct wsc_ctx *ctx, const unsigned char *p,
+                                      size_t len, size_t max, int *hex)
+{
+    size_t n = 0, window = TRACE_REDACT_WINDOW + wsc_redactor_longest(ctx->redactor);
+    unsigned char *raw =
+        wsc_redactor_bytes(ctx->redactor, p, len < window ? len : window, &n);
+    if (!raw)
+        return NULL;
     struct wsc_buf b = {0};
-    if (printable) {
-        wsc_buf_append(&b, (const char *)p, n);
+    *hex = !is_printable(raw, n);
+    if (!*hex) {
+        char *text = wsc_redactor_text(ctx->redactor, (const char *)raw);
+        if (text) {
+            size_t cut = utf8_cut(text, strlen(text), max);
+            wsc_buf_append(&b, text, cut);
+        } else {
+            b.failed = 1;
+        }
+        free(text);
     } else {
-        for (size_t i = 0; i < n; i++)
-            wsc_buf_printf(&b, "%02x", p[i]);
+        for (size_t i = 0; i < n && i < max; i++)
+            wsc_buf_printf(&b, "%02x", raw[i]);
     }
-    *hex = !printable;
+    free(raw);
     char *s = wsc_buf_take(&b);
     struct json_object *j = s ? json_object_new_string(s) : NULL;
     free(s);
@@ -320,9 +407,14 @@ void wsc_trace(struct wsc_ctx *ctx, const char *dir, const char *kind, const voi
     json_object_object_add(e, "len", json_object_new_int64((int64_t)len));
     if (data && len) {
         int http = kind && strcmp(kind, "http") == 0, hex = 0;
-        json_object_object_add(
-            e, "data",
-            trace_data(data, len, http ? TRACE_MAX_HTTP_BYTES : TRACE_MAX_BYTES, &hex));
+        struct json_object *d =
+            trace_data(ctx, data, len, http ? TRACE_MAX_HTTP_BYTES : TRACE_MAX_BYTES, &hex);
+        if (!d) {
+            json_object_put(e);
+            redaction_failed(ctx);
+            return;
+        }
+        json_object_object_add(e, "data", d);
         if (hex) /* so that a reader can tell hex from text that looks like it */
             json_object_object_add(e, "hex", json_object_new_boolean(1));
     }
@@ -333,44 +425,23 @@ void wsc_trace(struct wsc_ctx *ctx, const char *dir, const char *kind, const voi
     wsc_ctx_print_trace(ctx, e);
 }
 
-/* Deep copy with every string redacted. */
-static struct json_object *redact_json(const struct wsc_ctx *ctx, struct json_object *j)
+/* Adds a redacted copy of j to o; sets *failed when it cannot be made. */
+static void add_redacted_json(const struct wsc_ctx *ctx, struct json_object *o,
+                              const char *key, const struct json_object *j, int *failed)
 {
-    if (!ctx->n_secrets || !j)
-        return json_object_get(j);
-    switch (json_object_get_type(j)) {
-    case json_type_string: {
-        char *s = wsc_redact(json_object_get_string(j), ctx->secrets, ctx->n_secrets);
-        struct json_object *r = s ? json_object_new_string(s) : NULL;
-        free(s);
-        return r;
-    }
-    case json_type_array: {
-        struct json_object *a = json_object_new_array();
-        for (size_t i = 0; a && i < json_object_array_length(j); i++)
-            json_object_array_add(a, redact_json(ctx, json_object_array_get_idx(j, i)));
-        return a;
-    }
-    case json_type_object: {
-        struct json_object *o = json_object_new_object();
-        json_object_object_foreach(j, k, v)
-            if (o)
-                json_object_object_add(o, k, redact_json(ctx, v));
-        return o;
-    }
-    default:
-        return json_object_get(j);
-    }
+    json_object_object_add(o, key, wsc_redactor_json(ctx->redactor, j, failed));
 }
 
 static void add_redacted_string(const struct wsc_ctx *ctx, struct json_object *o,
-                                const char *key, const struct wsc_buf *b)
+                                const char *key, const struct wsc_buf *b, int *failed)
 {
     if (!b->len)
         return;
-    char *s = wsc_redact(b->data, ctx->secrets, ctx->n_secrets);
+    char *s = wsc_redactor_text(ctx->redactor, b->data);
     if (s)
         json_object_object_add(o, key, json_object_new_string(s));
+    else
+        *failed = 1;
     free(s);
 }
 
@@ -407,9 +478,29 @@ static struct json_object *secret_lost_json(void)
     json_object_object_add(o, "status", json_object_new_string("error"));
     json_object_object_add(
         o, "message",
-        json_object_new_string("out of memory registering a secret: the check's "
-                               "messages, outputs and trace are withheld"));
+        json_object_new_string("out of memory registering or redacting a secret: the "
+                               "check's messages, outputs and trace are withheld"));
     return o;
+}
+
+/* What only the runner reads: the literal secrets (redacted in later tests
+ * too) and the outputs as they are (captures need the real values). */
+static int add_runner_only(const struct wsc_ctx *ctx, struct json_object *o)
+{
+    struct json_object *secrets = json_object_new_array();
+    if (!secrets)
+        return -1;
+    json_object_object_add(o, "secrets", secrets);
+    for (size_t i = 0; i < wsc_redactor_n_secrets(ctx->redactor); i++) {
+        struct json_object *s =
+            json_object_new_string(wsc_redactor_secret(ctx->redactor, i));
+        if (!s || json_object_array_add(secrets, s) != 0) {
+            json_object_put(s);
+            return -1;
+        }
+    }
+    json_object_object_add(o, "raw_outputs", json_object_get(ctx->outputs));
+    return 0;
 }
 
 struct json_object *wsc_ctx_to_json(const struct wsc_ctx *ctx)
@@ -419,17 +510,22 @@ struct json_object *wsc_ctx_to_json(const struct wsc_ctx *ctx)
     struct json_object *o = json_object_new_object();
     if (!o)
         return NULL;
+    int failed = 0;
     json_object_object_add(o, "status",
                            json_object_new_string(wsc_status_name(test_status(ctx))));
-    add_redacted_string(ctx, o, "message", &ctx->message);
-    add_redacted_string(ctx, o, "log", &ctx->log);
+    add_redacted_string(ctx, o, "message", &ctx->message, &failed);
+    add_redacted_string(ctx, o, "log", &ctx->log, &failed);
     json_object_object_add(o, "metrics", json_object_get(ctx->metrics));
-    json_object_object_add(o, "outputs", redact_json(ctx, ctx->outputs));
-    json_object_object_add(o, "trace", redact_json(ctx, ctx->trace));
-    json_object_object_add(o, "warnings", redact_json(ctx, ctx->warnings));
-    json_object_object_add(o, "cases", redact_json(ctx, ctx->cases));
+    add_redacted_json(ctx, o, "outputs", ctx->outputs, &failed);
+    add_redacted_json(ctx, o, "trace", ctx->trace, &failed);
+    add_redacted_json(ctx, o, "warnings", ctx->warnings, &failed);
+    add_redacted_json(ctx, o, "cases", ctx->cases, &failed);
     json_object_object_add(o, "vars", json_object_get(ctx->new_vars));
     if (ctx->histograms)
         json_object_object_add(o, "histograms", json_object_get(ctx->histograms));
+    if (failed || add_runner_only(ctx, o) < 0) {
+        json_object_put(o);
+        return secret_lost_json();
+    }
     return o;
 }

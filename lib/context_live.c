@@ -77,7 +77,7 @@ static void write_all(int fd, const char *p, size_t n)
 /* Prints "  [label] " + what + the visible, redacted text, in one write. */
 static void print_line(const struct wsc_ctx *ctx, const char *what, const char *text)
 {
-    char *safe = wsc_redact(text, ctx->secrets, ctx->n_secrets);
+    char *safe = wsc_redactor_text(ctx->redactor, text);
     if (!safe)
         return;
     FILE *out = ctx->live_out ? ctx->live_out : stderr;

@@ -178,28 +178,6 @@ char *wsc_read_file(const char *path, size_t max, size_t *len)
     return wsc_buf_take(&b);
 }
 
-char *wsc_redact(const char *s, char *const *secrets, size_t n_secrets)
-{
-    struct wsc_buf b = {0};
-    const char *p = s;
-    while (*p) {
-        size_t hit = 0;
-        for (size_t i = 0; i < n_secrets && !hit; i++) {
-            size_t sl = strlen(secrets[i]);
-            if (sl && strncmp(p, secrets[i], sl) == 0)
-                hit = sl;
-        }
-        if (hit) {
-            wsc_buf_puts(&b, "***");
-            p += hit;
-        } else {
-            wsc_buf_append(&b, p, 1);
-            p++;
-        }
-    }
-    return wsc_buf_take(&b);
-}
-
 int wsc_all_zero(const void *p, size_t from, size_t to)
 {
     const unsigned char *b = p;

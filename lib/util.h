@@ -53,8 +53,4 @@ double wsc_wallclock(void); /* epoch seconds */
  * on failure; an empty file is "". */
 char *wsc_read_file(const char *path, size_t max, size_t *len);
 
-/* Replaces every occurrence of each secret in s (in place semantics: returns
- * a new malloc'ed string) with "***". */
-char *wsc_redact(const char *s, char *const *secrets, size_t n_secrets);
-
 #endif

@@ -20,6 +20,7 @@
 struct wsc_vars {
     struct json_object *layer[N_LAYERS]; /* name -> value, per layer */
     struct json_object *unknown;         /* names known only at run time */
+    struct json_object *secret;          /* names whose values are secrets */
 };
 
 /* ---- the store -------------------------------------------------------------- */
@@ -37,7 +38,8 @@ struct wsc_vars *wsc_vars_new(void)
         }
     }
     v->unknown = json_object_new_object();
-    if (!v->unknown) {
+    v->secret = json_object_new_object();
+    if (!v->unknown || !v->secret) {
         wsc_vars_free(v);
         return NULL;
     }
@@ -51,6 +53,7 @@ void wsc_vars_free(struct wsc_vars *v)
     for (int i = 0; i < N_LAYERS; i++)
         json_object_put(v->layer[i]);
     json_object_put(v->unknown);
+    json_object_put(v->secret);
     free(v);
 }
 
@@ -81,11 +84,32 @@ struct wsc_vars *wsc_vars_copy(const struct wsc_vars *v)
         }
     }
     c->unknown = deep_copy(v->unknown, &ok);
+    if (ok)
+        c->secret = deep_copy(v->secret, &ok);
     if (!ok) {
         wsc_vars_free(c);
         return NULL;
     }
     return c;
+}
+
+int wsc_vars_mark_secret(struct wsc_vars *v, const char *name)
+{
+    if (!v || !name)
+        return -1;
+    if (json_object_object_get_ex(v->secret, name, NULL))
+        return 0;
+    return json_object_object_add(v->secret, name, NULL) == 0 ? 0 : -1;
+}
+
+int wsc_vars_is_secret(const struct wsc_vars *v, const char *name)
+{
+    return v && name && json_object_object_get_ex(v->secret, name, NULL);
+}
+
+const struct json_object *wsc_vars_secret_names(const struct wsc_vars *v)
+{
+    return v ? v->secret : NULL;
 }
 
 /* The one rule for the names of file vars, --var and captures (the

@@ -51,6 +51,13 @@ int wsc_vars_layer(const struct wsc_vars *v, const char *name);
  * is NULL): e.g. the --var names. */
 const struct json_object *wsc_vars_layer_object(const struct wsc_vars *v,
                                                 enum wsc_var_layer layer);
+/* Secret variables ({"$secret": ...}, --secret, redact.vars): their values
+ * are registered as secrets wherever wscheck prints. mark: 0 or -1 (out of
+ * memory). The names are an object name -> null (borrowed). A copy keeps
+ * the marks. */
+int wsc_vars_mark_secret(struct wsc_vars *v, const char *name);
+int wsc_vars_is_secret(const struct wsc_vars *v, const char *name);
+const struct json_object *wsc_vars_secret_names(const struct wsc_vars *v);
 /* Is name a valid variable name? See wsc_var_name_valid() in
  * <wscheck/plugin.h>: one rule for vars, --var and captures. */
 

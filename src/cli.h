@@ -28,6 +28,7 @@ struct wsc_run_config {
     char **plugin_paths;
     size_t n_plugin_paths;
     struct wsc_vars *cli_vars;
+    struct wsc_redactor *redactor; /* --secret-name names; opts.redactor */
     /* called with each finished suite (quick checks print a diagnosis) */
     void (*on_suite)(const struct wsc_suite_result *s, void *arg);
     void *on_suite_arg;

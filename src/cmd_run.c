@@ -35,6 +35,11 @@ static const char run_usage[] =
     "                        reports with 'wscheck merge')\n"
     "  --var NAME=VALUE      set a variable, overriding the file (repeatable;\n"
     "                        one that no test uses is an error)\n"
+    "  --secret NAME         the value of variable NAME (a --var, a file var,\n"
+    "                        a capture, else the environment variable NAME)\n"
+    "                        is a secret: \"***\" in every output (repeatable)\n"
+    "  --secret-name NAME    values named NAME (JSON members, query and form\n"
+    "                        parameters, headers) are secret too (repeatable)\n"
     "  --tag TAG             run only tests with this tag (repeatable)\n"
     "  --filter GLOB         run only tests whose name matches (repeatable;\n"
     "                        selecting no test at all is an error)\n"
@@ -102,7 +107,9 @@ enum {
     OPT_SHARD,
     OPT_COLOR,
     OPT_PROGRESS,
-    OPT_JUNIT_FLAKY
+    OPT_JUNIT_FLAKY,
+    OPT_SECRET,
+    OPT_SECRET_NAME
 };
 
 static const struct option run_options[] = {
@@ -126,6 +133,8 @@ static const struct option run_options[] = {
     {"color", required_argument, NULL, OPT_COLOR},
     {"progress", required_argument, NULL, OPT_PROGRESS},
     {"no-fork", no_argument, NULL, OPT_NO_FORK},
+    {"secret", required_argument, NULL, OPT_SECRET},
+    {"secret-name", required_argument, NULL, OPT_SECRET_NAME},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -237,6 +246,16 @@ static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg, int
                                    optarg);
             if (rc < 0)
                 return usage_error("--var needs NAME=VALUE, got:", optarg);
+            break;
+        case OPT_SECRET:
+            if (!wsc_var_name_valid(optarg))
+                return usage_error("--secret: invalid variable name:", optarg);
+            rc = wsc_vars_mark_secret(cfg->cli_vars, optarg);
+            break;
+        case OPT_SECRET_NAME:
+            if (!*optarg)
+                return usage_error("--secret-name needs a name", NULL);
+            rc = wsc_redactor_add_name(cfg->redactor, optarg);
             break;
         case OPT_TAG:
             rc = wsc_strv_push(&cfg->opts.tags, &cfg->opts.n_tags, optarg);
@@ -824,10 +843,13 @@ int wsc_cmd_run(int argc, char **argv, int validate)
     cfg.opts.retries = -1;
     cfg.jobs = 1;
     cfg.cli_vars = wsc_vars_new();
+    cfg.redactor = wsc_redactor_new();
+    cfg.opts.redactor = cfg.redactor;
     int no_color = 0, quiet = 0, verbose = 0;
-    int status = cfg.cli_vars ? parse_run_args(argc, argv, &cfg, validate, &no_color,
-                                               &quiet, &verbose)
-                              : WSC_EXIT_INTERNAL;
+    int status =
+        cfg.cli_vars && cfg.redactor
+            ? parse_run_args(argc, argv, &cfg, validate, &no_color, &quiet, &verbose)
+            : WSC_EXIT_INTERNAL;
     if (status == -1) {
         wsc_console_setup(&cfg.console, no_color, quiet, verbose);
         cfg.opts.verbose = verbose;
@@ -853,6 +875,7 @@ int wsc_cmd_run(int argc, char **argv, int validate)
     }
     if (cfg.cli_vars)
         wsc_vars_free(cfg.cli_vars);
+    wsc_redactor_free(cfg.redactor);
     wsc_strv_free(cfg.opts.tags, cfg.opts.n_tags);
     wsc_strv_free(cfg.opts.filters, cfg.opts.n_filters);
     wsc_strv_free(cfg.plugin_paths, cfg.n_plugin_paths);

@@ -6,7 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "redact.h"
 #include "util.h"
+
+/* A message about a scenario may quote a URL or a header from it: it is
+ * redacted like every output (the default names). NULL when out of memory. */
+static char *redacted(const char *msg)
+{
+    struct wsc_redactor *r = msg ? wsc_redactor_new() : NULL;
+    char *safe = r ? wsc_redactor_text(r, msg) : NULL;
+    wsc_redactor_free(r);
+    return safe;
+}
 
 /* Appends line and a newline to *all; leaves *all as it was on failure. */
 static void append_line(char **all, const char *line)
@@ -25,8 +36,10 @@ static void append_line(char **all, const char *line)
 void wsc_diag_vat(struct wsc_diag *d, const char *file, int line, int col,
                   const char *fmt, va_list ap)
 {
-    char *msg = wsc_strdup_vprintf(fmt, ap);
+    char *raw = wsc_strdup_vprintf(fmt, ap);
+    char *msg = redacted(raw);
     char *full = NULL;
+    free(raw);
     int rc;
 
     if (!file)

@@ -21,6 +21,7 @@
 #include "child_report.h"
 #include "thresholds.h"
 #include "var_origin.h"
+#include "result_redact.h"
 #include "util.h"
 
 /* A check gets this long past its deadline to report before it is killed:
@@ -72,12 +73,22 @@ static void set_live_output(struct wsc_ctx *ctx, const struct wsc_run_options *o
                      wsc_progress_label(p), wsc_progress_live(p));
 }
 
+/* What one attempt needs besides the check and its params. */
+struct attempt_env {
+    double timeout;
+    const struct wsc_vars *vars;
+    const struct wsc_redactor *red; /* the run's names and secrets */
+};
+
 static struct json_object *run_check(const struct wsc_loaded_check *lc,
-                                     struct json_object *params, double timeout,
-                                     const struct wsc_vars *vars,
+                                     struct json_object *params,
+                                     const struct attempt_env *env,
                                      const struct wsc_run_options *o)
 {
-    struct wsc_ctx *ctx = wsc_ctx_new(timeout, vars, o->verbose);
+    /* No context without its redactor: the child then reports nothing and
+     * the test is an error (fail closed). */
+    struct wsc_ctx *ctx =
+        wsc_ctx_new_redacting(env->timeout, env->vars, o->verbose, env->red);
     if (!ctx)
         return NULL;
     set_live_output(ctx, o);
@@ -101,8 +112,8 @@ void wsc_die_with_parent(pid_t parent, int sig)
 }
 
 static void child_main(int fd, pid_t parent, const struct wsc_loaded_check *lc,
-                       struct json_object *params, double timeout,
-                       const struct wsc_vars *vars, const struct wsc_run_options *o)
+                       struct json_object *params, const struct attempt_env *env,
+                       const struct wsc_run_options *o)
 {
     /* Its own process group, so that the runner can kill the check with
      * every process it started; and it dies with the runner. */
@@ -113,7 +124,7 @@ static void child_main(int fd, pid_t parent, const struct wsc_loaded_check *lc,
     signal(SIGHUP, SIG_DFL);
     signal(SIGUSR1, SIG_DFL);
     signal(SIGPIPE, SIG_IGN);
-    struct json_object *report = run_check(lc, params, timeout, vars, o);
+    struct json_object *report = run_check(lc, params, env, o);
     if (report) {
         const char *text = json_object_to_json_string_ext(report, JSON_C_TO_STRING_PLAIN);
         write_all(fd, text, strlen(text));
@@ -236,11 +247,11 @@ static void conclude(struct attempt *a, double timeout, struct wsc_result *r,
 }
 
 static int run_attempt_forked(const struct wsc_loaded_check *lc,
-                              struct json_object *params, double timeout,
-                              const struct wsc_vars *vars,
+                              struct json_object *params, const struct attempt_env *env,
                               const struct wsc_run_options *o, struct wsc_result *r,
                               struct json_object **report)
 {
+    double timeout = env->timeout;
     int fds[2];
     /* Close-on-exec: a program the check runs must not hold the pipe. */
     if (pipe2(fds, O_CLOEXEC) < 0) {
@@ -259,7 +270,7 @@ static int run_attempt_forked(const struct wsc_loaded_check *lc,
     }
     if (pid == 0) {
         close(fds[0]);
-        child_main(fds[1], parent, lc, params, timeout, vars, o);
+        child_main(fds[1], parent, lc, params, env, o);
     }
     /* Both sides set the group: whichever runs first, a kill of the group
      * reaches the check. */
@@ -275,13 +286,12 @@ static int run_attempt_forked(const struct wsc_loaded_check *lc,
 }
 
 static int run_attempt(const struct wsc_loaded_check *lc, struct json_object *params,
-                       double timeout, const struct wsc_vars *vars,
-                       const struct wsc_run_options *o, struct wsc_result *r,
-                       struct json_object **report)
+                       const struct attempt_env *env, const struct wsc_run_options *o,
+                       struct wsc_result *r, struct json_object **report)
 {
     if (!o->no_fork)
-        return run_attempt_forked(lc, params, timeout, vars, o, r, report);
-    *report = run_check(lc, params, timeout, vars, o);
+        return run_attempt_forked(lc, params, env, o, r, report);
+    *report = run_check(lc, params, env, o);
     if (!*report || wsc_ctx_report_to_result(*report, r, NULL) < 0) {
         set_message(r, WSC_ERROR, strdup("check produced no result"));
         json_object_put(*report);
@@ -305,8 +315,12 @@ static void apply_captures(const struct wsc_test *t, struct json_object *report,
     }
     if (!t->capture || r->status != WSC_PASSED)
         return;
+    /* the outputs as the check made them: the result's are redacted */
+    struct json_object *raw = NULL;
+    if (!report || !json_object_object_get_ex(report, "raw_outputs", &raw))
+        raw = r->outputs;
     char *err = NULL;
-    if (wsc_scenario_capture(t, r->outputs, vars, &err) < 0)
+    if (wsc_scenario_capture(t, raw, vars, &err) < 0)
         set_message(r, WSC_FAILED, err ? err : strdup("capture failed"));
     else
         free(err);
@@ -374,9 +388,37 @@ static void record_attempt(struct wsc_result *r, double seconds)
         set_message(r, WSC_ERROR, strdup("out of memory recording an attempt"));
 }
 
+/* The status line names the running test: redacted, as a quick check's
+ * name holds its URL (and a password there). */
+static void begin_progress(const struct wsc_run_options *o, const struct wsc_redactor *red,
+                           const struct wsc_scenario *sc, const struct wsc_test *t)
+{
+    struct wsc_progress *p = progress_of(o);
+    if (!p)
+        return;
+    char *suite = wsc_redactor_text(red, sc->name ? sc->name : "");
+    char *test = wsc_redactor_text(red, t->name ? t->name : "");
+    wsc_progress_begin(p, suite ? suite : "(name withheld)", test ? test : "(name withheld)");
+    free(suite);
+    free(test);
+}
+
+/* The secrets an attempt revealed (registered by the check, or captured
+ * into secret variables) are redacted from here on, in later tests too. */
+static void learn_secrets(struct wsc_redactor *red, const struct json_object *report,
+                          const struct wsc_vars *vars, struct wsc_result *r)
+{
+    if (wsc_redactor_add_report_secrets(red, report) < 0 ||
+        wsc_redactor_add_var_secrets(red, vars) < 0) {
+        wsc_result_clear_attempt(r);
+        set_message(r, WSC_ERROR,
+                    strdup("out of memory registering a secret: the result is withheld"));
+    }
+}
+
 static void run_test(const struct wsc_test *t, const struct wsc_registry *reg,
                      const struct wsc_run_options *o, struct wsc_vars *vars,
-                     struct wsc_result *r)
+                     struct wsc_redactor *red, struct wsc_result *r)
 {
     double t0 = wsc_now();
     const struct wsc_loaded_check *lc = wsc_registry_check(reg, t->plugin, t->check);
@@ -409,10 +451,12 @@ static void run_test(const struct wsc_test *t, const struct wsc_registry *reg,
         if (!params)
             set_message(r, WSC_ERROR, err ? err : strdup("out of memory"));
         else
-            run_attempt(lc, params, timeout, vars, o, r, &report);
+            run_attempt(lc, params, &(struct attempt_env){timeout, vars, red}, o, r,
+                        &report);
         apply_thresholds(t, vars, r);
         apply_strict(o, r);
         apply_captures(t, report, vars, r);
+        learn_secrets(red, report, vars, r);
         json_object_put(report);
         json_object_put(params);
         record_attempt(r, wsc_now() - a0);
@@ -424,6 +468,16 @@ static void run_test(const struct wsc_test *t, const struct wsc_registry *reg,
         r->trace = NULL;
     }
     r->duration = wsc_now() - t0;
+}
+
+static int redact_name(char **name, const struct wsc_redactor *red)
+{
+    char *safe = wsc_redactor_text(red, *name);
+    if (!safe)
+        return -1;
+    free(*name);
+    *name = safe;
+    return 0;
 }
 
 static int is_bad(enum wsc_status st)
@@ -481,9 +535,12 @@ int wsc_run_scenario(const struct wsc_scenario *sc, const struct wsc_registry *r
     out->started = wsc_wallclock();
     out->tests = calloc(sc->n_tests ? sc->n_tests : 1, sizeof(*out->tests));
     struct wsc_vars *vars = wsc_scenario_vars(sc, o->cli_vars, diag);
-    if (!out->name || !out->file || !out->hostname || !out->tests || !vars) {
+    struct wsc_redactor *red = wsc_scenario_redactor(sc, o->redactor);
+    if (!out->name || !out->file || !out->hostname || !out->tests || !vars || !red ||
+        wsc_redactor_add_var_secrets(red, vars) < 0 || redact_name(&out->name, red) < 0) {
         if (vars)
             wsc_vars_free(vars);
+        wsc_redactor_free(red);
         return -1;
     }
     double t0 = wsc_now();
@@ -503,10 +560,12 @@ int wsc_run_scenario(const struct wsc_scenario *sc, const struct wsc_registry *r
             set_message(r, WSC_SKIPPED,
                         strdup("not run: an earlier test failed (--fail-fast)"));
         else {
-            wsc_progress_begin(progress_of(o), sc->name, t->name);
-            run_test(t, reg, o, vars, r);
+            begin_progress(o, red, sc, t);
+            run_test(t, reg, o, vars, red, r);
         }
         explain_undefined(sc, t, o, out, r);
+        /* the result boundary: no reporter sees a secret */
+        wsc_result_redact(r, red);
         wsc_progress_end(progress_of(o), r);
         if (o->on_result)
             o->on_result(t, r, o->on_result_arg);
@@ -516,5 +575,6 @@ int wsc_run_scenario(const struct wsc_scenario *sc, const struct wsc_registry *r
     }
     out->duration = wsc_now() - t0;
     wsc_vars_free(vars);
+    wsc_redactor_free(red);
     return 0;
 }

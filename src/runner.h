@@ -9,6 +9,7 @@
 #include "result.h"
 #include "scenario.h"
 #include "vars.h"
+#include "redact.h"
 
 struct wsc_run_options {
     double timeout; /* > 0: overrides every test's timeout */
@@ -31,6 +32,9 @@ struct wsc_run_options {
     int strict; /* a test with warnings fails */
     int verbose;
     const struct wsc_vars *cli_vars;
+    /* What every scenario's redactor starts from: --secret-name names
+     * (NULL: the default names). Results are redacted before on_result. */
+    const struct wsc_redactor *redactor;
     const struct wsc_console *console; /* NULL: no console lines */
     /* Called with each finished result before it is printed or kept. */
     void (*on_result)(const struct wsc_test *t, struct wsc_result *r, void *arg);

@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "registry.h"
 #include "vars.h"
+#include "redact.h"
 #include "json_pointer_build.h"
 
 struct
@@ -129,5 +130,20 @@ struct json_object *wsc_scenario_test_params(const struct wsc_test *t,
  * others are still set. */
 int wsc_scenario_capture(const struct wsc_test *t, const struct json_object *outputs,
                          struct wsc_vars *vars, char **err);
+
+/* ---- secrets (scenario_redact.c) ------------------------------------------- */
+
+/* The value X of {"$secret": X} (borrowed), or NULL when v is not that. */
+const struct json_object *wsc_secret_wrapped(const struct json_object *v);
+/* The JSON pointer of a capture target ("/ptr" or {"$secret": "/ptr"}),
+ * NULL when it is neither; *secret says which. */
+const char *wsc_capture_pointer(const struct json_object *target, int *secret);
+/* A copy of base (NULL: the default names) with the file's redact.names.
+ * NULL when out of memory. */
+struct wsc_redactor *wsc_scenario_redactor(const struct wsc_scenario *sc,
+                                           const struct wsc_redactor *base);
+/* Registers the value of every secret variable of v (one that is not
+ * defined: the environment variable of that name, if any). 0 or -1. */
+int wsc_redactor_add_var_secrets(struct wsc_redactor *r, const struct wsc_vars *v);
 
 #endif

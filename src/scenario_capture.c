@@ -17,11 +17,15 @@ int wsc_scenario_capture(const struct wsc_test *t, const struct json_object *out
     if (!t->capture)
         return 0;
     json_object_object_foreach(t->capture, name, target) {
-        const char *ptr = json_object_get_string(target);
+        int secret = 0;
+        const char *ptr = wsc_capture_pointer(target, &secret);
         struct json_object *val = NULL, *copy = NULL;
         char *msg = NULL;
-        int found = wsc_json_pointer_find(outputs, ptr, &val);
+        int found = ptr ? wsc_json_pointer_find(outputs, ptr, &val) : 0;
         if (found == 1 && val && json_object_deep_copy(val, &copy, NULL) != 0)
+            found = -2;
+        /* {"$secret": "/ptr"}: the value is redacted from now on */
+        if (found == 1 && secret && wsc_vars_mark_secret(vars, name) < 0)
             found = -2;
         if (found == 1 && wsc_vars_set(vars, WSC_VARS_CAPTURE, name, copy) < 0)
             found = -2;
@@ -30,7 +34,7 @@ int wsc_scenario_capture(const struct wsc_test *t, const struct json_object *out
         if (found == -2)
             msg = strdup("out of memory");
         else if (asprintf(&msg, "capture '%s': the outputs have nothing at '%s'", name,
-                          ptr) < 0)
+                          ptr ? ptr : "") < 0)
             msg = NULL;
         if (!*err)
             *err = msg ? msg : strdup("out of memory");

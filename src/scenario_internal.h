@@ -103,6 +103,9 @@ int scn_restore_text(const struct json_object *schema, struct json_object *value
 int scn_expand_params(struct scn_test_check *tc, const struct json_object *schema,
                       const struct wsc_vars *vars, int deferred, struct json_object *out);
 
+/* Marks the variables the file's redact.vars names as secret. 0 or -1. */
+int scn_mark_secret_vars(const struct wsc_scenario *sc, struct wsc_vars *v);
+
 /* ---- captures (scenario_capture.c) ------------------------------------------ */
 
 /* Declares (value unknown) the names that "capture" objects anywhere inside

@@ -16,7 +16,8 @@
 #define MAX_SECONDS 1000000.0 /* keeps milliseconds within an int */
 #define MAX_RETRIES 1000000
 
-static const char *const top_keys[] = {"name", "vars", "defaults", "tests", NULL};
+static const char *const top_keys[] = {"name",  "vars",   "defaults",
+                                       "tests", "redact", NULL};
 /* Keys later format versions use: refused by name so nobody mistakes them
  * for typos, and so the parser has a place for them. */
 static const char *const reserved_top_keys[] = {"include", "setup", "teardown", "mode",
@@ -217,6 +218,42 @@ static void load_vars(struct loader *ld, struct json_object *root)
     ld->sc->vars = obj;
 }
 
+/* "redact": {"names": [...], "vars": [...]}: strings; vars are valid names. */
+static void load_redact(struct loader *ld, struct json_object *root)
+{
+    static const char *const keys[] = {"names", "vars", NULL};
+    struct json_object *obj;
+    if (!json_object_object_get_ex(root, "redact", &obj))
+        return;
+    if (!json_object_is_type(obj, json_type_object)) {
+        problem(ld, "/redact", 0, "'redact' must be an object, got %s",
+                wsc_json_type_name(obj));
+        return;
+    }
+    check_keys(ld, obj, "/redact", "redact: ", keys, NULL);
+    FOR_MEMBERS(obj, "/redact", key, list, ptr) {
+        if (!wsc_str_in_list(keys, key))
+            continue; /* reported by check_keys */
+        if (!json_object_is_type(list, json_type_array)) {
+            problem(ld, ptr, 0, "redact: '%s' must be an array of strings, got %s", key,
+                    wsc_json_type_name(list));
+            continue;
+        }
+        for (size_t i = 0; i < json_object_array_length(list); i++) {
+            struct json_object *s = json_object_array_get_idx(list, i);
+            int is_var = strcmp(key, "vars") == 0;
+            if (json_object_is_type(s, json_type_string) &&
+                json_object_get_string_len(s) > 0 &&
+                (!is_var || wsc_var_name_valid(json_object_get_string(s))))
+                continue;
+            char *ip = wsc_json_pointer_index(ptr, i);
+            problem(ld, ip ? ip : ptr, 0, "redact: '%s' must hold %s, got %s", key,
+                    is_var ? "variable names" : "non-empty strings", wsc_json_text(s));
+            free(ip);
+        }
+    }
+}
+
 static int load_tags(struct loader *ld, struct wsc_test *t, struct json_object *v,
                      const char *ptr, const char *prefix)
 {
@@ -259,7 +296,11 @@ static void load_capture(struct loader *ld, struct wsc_test *t, struct json_obje
                 prefix, wsc_json_type_name(v));
         return;
     }
-    FOR_MEMBERS(v, ptr, name, target, cptr) {
+    FOR_MEMBERS(v, ptr, name, written, cptr) {
+        /* {"$secret": "/ptr"} captures a secret */
+        struct json_object *target = (struct json_object *)wsc_secret_wrapped(written);
+        if (!target)
+            target = written;
         if (!wsc_var_name_valid(name)) {
             problem(ld, cptr, 1, "%sinvalid variable name '%s' in 'capture'", prefix,
                     name);
@@ -479,6 +520,7 @@ int scn_check_structure(struct wsc_scenario *sc, struct wsc_diag *diag, int keep
         if (name && !(sc->name = strdup(name)))
             problem(&ld, "", 0, "out of memory");
         load_vars(&ld, root);
+        load_redact(&ld, root);
         load_defaults(&ld, root, &d);
         load_tests(&ld, root, &d);
     }

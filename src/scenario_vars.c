@@ -51,11 +51,19 @@ struct wsc_vars *scn_build_vars(const struct wsc_scenario *sc,
         scn_collect(r, "", 0, "out of memory");
         return NULL;
     }
+    if (scn_mark_secret_vars(sc, v) < 0)
+        scn_collect(r, "/redact", 0, "out of memory");
     if (!sc->vars)
         return v;
     size_t total = 0; /* of the values expanded so far */
-    json_object_object_foreach(sc->vars, key, tmpl) {
+    json_object_object_foreach(sc->vars, key, written) {
         char *err = NULL, *where = NULL;
+        /* {"$secret": X}: the variable is X, and its value a secret */
+        const struct json_object *tmpl = wsc_secret_wrapped(written);
+        if (tmpl && wsc_vars_mark_secret(v, key) < 0)
+            scn_collect(r, "/vars", 0, "out of memory");
+        if (!tmpl)
+            tmpl = written;
         if (!wsc_var_name_valid(key) || wsc_vars_layer(v, key) == WSC_VARS_CLI)
             continue; /* reported by the loader / overridden by --var */
         struct json_object *val = wsc_vars_expand_at(v, tmpl, &err, &where);
@@ -68,6 +76,11 @@ struct wsc_vars *scn_build_vars(const struct wsc_scenario *sc,
         }
         if (err) {
             char *base = wsc_json_pointer_join("/vars", key);
+            if (base && tmpl != written) {
+                char *inner = wsc_json_pointer_join(base, "$secret");
+                free(base);
+                base = inner;
+            }
             char *ptr = NULL;
             if (base && asprintf(&ptr, "%s%s", base, where ? where : "") < 0)
                 ptr = NULL;

@@ -232,7 +232,17 @@ static int decode_base64(struct json_object *v, enum wsb_parse_mode mode,
     return 0;
 }
 
-/* {"var": "/json/pointer", ...} */
+struct json_object *wsb_capture_target(struct json_object *target, int *secret)
+{
+    struct json_object *inner;
+    *secret = json_object_is_type(target, json_type_object) &&
+              json_object_object_length(target) == 1 &&
+              json_object_object_get_ex(target, "$secret", &inner);
+    return *secret ? inner : target;
+}
+
+/* {"var": "/json/pointer", ...}; {"var": {"$secret": "/json/pointer"}}
+ * captures a secret. */
 static int parse_capture(struct json_object *v, enum wsb_parse_mode mode,
                          struct wsb_step *s, char **err)
 {
@@ -240,7 +250,9 @@ static int parse_capture(struct json_object *v, enum wsb_parse_mode mode,
         return fail(err,
                     "capture: expected an object {\"var\": \"/json/pointer\"}, got %s",
                     show(v));
-    json_object_object_foreach(v, name, ptr) {
+    json_object_object_foreach(v, name, target) {
+        int secret;
+        struct json_object *ptr = wsb_capture_target(target, &secret);
         if (!wsc_var_name_valid(name))
             return fail(err,
                         "capture: '%s' is not a variable name, so ${...} could "

@@ -86,4 +86,8 @@ char *wsb_steps_validate(struct json_object *steps);
 /* Does any string inside v contain "${"? */
 int wsb_has_var_ref(const struct json_object *v);
 
+/* The pointer of a capture target: "/pointer", or {"$secret": "/pointer"}
+ * (*secret set: the captured value is registered as a secret). Borrowed. */
+struct json_object *wsb_capture_target(struct json_object *target, int *secret);
+
 #endif

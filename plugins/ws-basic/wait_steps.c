@@ -367,8 +367,9 @@ int wsb_run_expect_none(struct wsb_convo *c, size_t index, const struct wsb_step
 int wsb_run_capture(struct wsb_convo *c, size_t index, const struct wsb_step *s,
                     struct json_object *value)
 {
-    json_object_object_foreach(s->capture, name, ptr) {
-        const char *pointer = json_object_get_string(ptr);
+    json_object_object_foreach(s->capture, name, target) {
+        int secret;
+        const char *pointer = json_object_get_string(wsb_capture_target(target, &secret));
         struct json_object *found = NULL;
         if (wsc_json_pointer_find(value, pointer, &found) != 1) {
             char shown[WSC_RENDER_MAX + 4];
@@ -376,6 +377,9 @@ int wsb_run_capture(struct wsb_convo *c, size_t index, const struct wsb_step *s,
             return wsb_step_fail(c, index, s, "capture %s: nothing at %s in %s", name,
                                  *pointer ? pointer : "\"\"", shown);
         }
+        /* a secret capture is redacted before anything can show it */
+        if (secret)
+            wsc_secret(c->ctx, json_object_get_string(found));
         wsc_set_var(c->ctx, name, json_object_get(found));
         json_object_object_add(c->captured, name, json_object_get(found));
         if (c->multi)

@@ -14,6 +14,8 @@ then requires a client certificate signed by CA) once ready. Routes:
   /slow?s=S               waits S seconds, then 200 "slow"
   /stall                  sends the headers, then waits 30 s before the body
   /headers                repeated headers (X-Multi, Set-Cookie)
+  /login                  200 {"user":"bob","ticket":T} and Set-Cookie sid=C,
+                          T and C fixed values the redaction test looks for
   /echo                   any method: {"method","path","headers","body"}
   /big?n=N[&chunked=1]    N bytes of "x" (Content-Length, or chunked)
   /upgrade                WebSocket upgrade; query: status=N rejects with N,
@@ -100,6 +102,10 @@ class Handler(BaseHTTPRequestHandler):
                 ("X-Multi", "one"), ("X-Multi", "two"),
                 ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2"),
                 ("X-Single", "Value With Case")])
+        if url.path == "/login":
+            return self.reply(200, json.dumps({"user": "bob", "ticket": "srv-ticket-S7q"}),
+                              "application/json",
+                              headers=[("Set-Cookie", "sid=srv-cookie-S6q; HttpOnly")])
         if url.path == "/echo":
             return self.reply_json(200, {
                 "method": self.command, "path": self.path,

@@ -392,10 +392,7 @@ static int trace_has(const struct wsc_ctx *ctx, const char *dir, const char *fir
 
 static int has_secret(const struct wsc_ctx *ctx, const char *s)
 {
-    for (size_t i = 0; i < ctx->n_secrets; i++)
-        if (strcmp(ctx->secrets[i], s) == 0)
-            return 1;
-    return 0;
+    return wsc_redactor_has_secret(ctx->redactor, s);
 }
 
 static void test_context_trace_and_secrets(void)

@@ -263,6 +263,43 @@ static void test_secret_redacted(void)
     wsc_suite_result_clear(&s);
 }
 
+/* Secret variables ($secret vars and captures, redact.vars, a check's
+ * wsc_secret()) are redacted from then on, in later tests' results too;
+ * redact.names adds names; test names are redacted. */
+static void test_secret_variables(void)
+{
+    struct wsc_run_options o = defaults();
+    struct wsc_suite_result s = run_text(
+        "{\"name\":\"s\",\"vars\":{\"pw\":{\"$secret\":\"p4ss-word\"}},"
+        "\"redact\":{\"names\":[\"pin\"],\"vars\":[\"stepvar\"]},\"tests\":["
+        "{\"name\":\"a\",\"plugin\":\"testkit\",\"check\":\"output\",\"params\":{\"value\":"
+        "  {\"ticket\":\"T1CKET-1\",\"pin\":\"1234\",\"id\":\"ok\"}},"
+        "  \"capture\":{\"tk\":{\"$secret\":\"/value/ticket\"},\"plain\":\"/value/id\"}},"
+        "{\"name\":\"b\",\"plugin\":\"testkit\",\"check\":\"fail\","
+        "  \"params\":{\"message\":\"${pw} ${tk} ${plain}\"}},"
+        "{\"name\":\"c\",\"plugin\":\"testkit\",\"check\":\"secret\","
+        "  \"params\":{\"token\":\"reg-secret-9\"}},"
+        "{\"name\":\"d\",\"plugin\":\"testkit\",\"check\":\"fail\","
+        "  \"params\":{\"message\":\"reg-secret-9 leaked\"}},"
+        "{\"name\":\"e\",\"plugin\":\"testkit\",\"check\":\"setvar\","
+        "  \"params\":{\"name\":\"stepvar\",\"value\":\"stp-v4l\"}},"
+        "{\"name\":\"f\",\"plugin\":\"testkit\",\"check\":\"fail\","
+        "  \"params\":{\"message\":\"stp-v4l\"}},"
+        "{\"name\":\"ws://u:pw9@h/\",\"plugin\":\"testkit\",\"check\":\"pass\"}]}",
+        &o);
+    CU_ASSERT_EQUAL_FATAL(s.n_tests, 7);
+    CU_ASSERT_EQUAL(s.tests[0].status, WSC_PASSED);
+    const char *out = json_object_to_json_string(s.tests[0].outputs);
+    CU_ASSERT_PTR_NULL(strstr(out, "T1CKET-1"));
+    CU_ASSERT_PTR_NULL(strstr(out, "1234"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "ok"));
+    CU_ASSERT_STRING_EQUAL(s.tests[1].message, "*** *** ok");
+    CU_ASSERT_STRING_EQUAL(s.tests[3].message, "*** leaked");
+    CU_ASSERT_STRING_EQUAL(s.tests[5].message, "***");
+    CU_ASSERT_STRING_EQUAL(s.tests[6].name, "ws://u:***@h/");
+    wsc_suite_result_clear(&s);
+}
+
 /* Reads "PID PGID" written by a testkit check; 0 when absent. */
 static pid_t read_pids(const char *path, pid_t *pgid)
 {
@@ -460,6 +497,7 @@ static CU_TestInfo runner_tests[] = {
     {"check-set variables and deferred params", test_setvar_and_deferred},
     {"fail-fast and tag selection", test_fail_fast_and_filters},
     {"secrets are redacted", test_secret_redacted},
+    {"secret variables, captures and names, in later tests", test_secret_variables},
     {"a check's forked helper: passes, then killed", test_forked_helper},
     {"a check runs in its own process group", test_own_process_group},
     {"a secret that cannot be kept fails closed", test_secret_fails_closed},

@@ -228,6 +228,29 @@ static void test_top_level(void)
                 "t.json:1:24: 'tests' must be a non-empty array, got []\n");
 }
 
+/* "redact" and {"$secret": ...} captures: shapes checked, positions given. */
+static void test_redact_structure(void)
+{
+    const char *t =
+        "{\"name\": \"s\", \"redact\": {\"names\": [\"pin\", 1], \"vars\": [\"9x\"],"
+        " \"nmes\": []},\n \"tests\": [{\"name\": \"a\", \"plugin\": \"p\","
+        " \"check\": \"c\", \"capture\": {\"ok\": {\"$secret\": \"/a\"},"
+        " \"bad\": {\"$secret\": 5}}}]}";
+    char want[2048];
+    snprintf(want, sizeof want, "%s%s%s%s",
+             at(t, "1]", "redact: 'names' must hold non-empty strings, got 1"),
+             at(t, "\"9x\"", "redact: 'vars' must hold variable names, got \"9x\""),
+             at(t, "\"nmes\"", "redact: unknown key 'nmes' (did you mean 'names'?)"),
+             at(t, "{\"$secret\": 5}",
+                "test 'a': capture 'bad': expected a JSON pointer string, got integer"));
+    parse_fails(t, want);
+    struct wsc_scenario *sc =
+        parse("{\"name\": \"s\", \"redact\": {\"names\": [\"pin\"], \"vars\": [\"v\"]},"
+              " \"tests\": [{\"name\": \"a\", \"plugin\": \"p\", \"check\": \"c\"}]}");
+    CU_ASSERT_PTR_NOT_NULL(sc);
+    wsc_scenario_free(sc);
+}
+
 static void test_unknown_and_reserved_keys(void)
 {
     const char *t = "{\"name\": \"x\", \"tets\": 1, \"include\": [\"a.json\"],\n"
@@ -1143,6 +1166,7 @@ static CU_TestInfo structure_tests[] = {
     {"vars and defaults", test_vars_and_defaults_structure},
     {"test members", test_test_structure},
     {"capture", test_capture_structure},
+    {"redact and secret captures", test_redact_structure},
     {"duplicate names and keys", test_duplicates},
     {"fields and defaults", test_fields_and_defaults},
     {"positions with fallback", test_positions},

@@ -210,14 +210,27 @@ WSC_EXPORT int wsc_sleep(const struct wsc_ctx *ctx, double seconds);
 
 /* ---- Traces, secrets, logging -------------------------------------------- */
 
-/* Registers a secret: it is replaced by "***" in messages, notes, traces and
- * outputs from now on. Fails closed: when it cannot be kept (out of memory)
+/* Everything a check records (messages, notes, warnings, cases, outputs,
+ * trace data, debug lines) is redacted: registered secrets, URL passwords,
+ * secret query parameters, credential headers, JSON members and name=value
+ * pairs whose names look secret all become "***" (wscheck-plugin(7),
+ * "Secrets and redaction"). */
+
+/* Registers a secret: it is replaced by "***" everywhere from now on, in
+ * later tests too. Fails closed: when it cannot be kept (out of memory)
  * the test is an error and nothing the check recorded is reported. */
 WSC_EXPORT void wsc_secret(struct wsc_ctx *ctx, const char *secret);
+/* Adds a secret-looking name (e.g. "pin"): values of JSON members, query
+ * parameters, name=value pairs and headers so named become "***". Fails
+ * closed like wsc_secret(). */
+WSC_EXPORT void wsc_secret_name(struct wsc_ctx *ctx, const char *name);
+/* text as every report would show it (malloc'ed; NULL when out of memory):
+ * for a check that writes somewhere of its own (a file, a socket log). */
+WSC_EXPORT char *wsc_redacted(const struct wsc_ctx *ctx, const char *text);
 /* Records one frame or event: dir "send", "recv" or "info"; kind e.g. "text",
- * "binary", "ping", "pong", "close", "http". At most 64 bytes of data are
- * kept (of kind "http", a header block, 8 KiB); data that is not printable
- * is kept as hex. */
+ * "binary", "ping", "pong", "close", "http". The data is redacted whole, then
+ * at most 64 bytes of it are kept (of kind "http", a header block, 8 KiB), as
+ * text, or as hex when it is not printable. */
 WSC_EXPORT void wsc_trace(struct wsc_ctx *ctx, const char *dir, const char *kind,
                           const void *data, size_t len);
 /* Debug output when wscheck runs with --verbose: a line on the console,
