@@ -406,8 +406,13 @@ static void test_context_trace_and_secrets(void)
     struct wsc_http_response r;
     char *err = NULL;
     CU_ASSERT_EQUAL_FATAL(wsc_http_request(ctx, &req, &r, &err), 0);
-    /* each request and answer whole: request or status line, every header */
-    CU_ASSERT(trace_has(ctx, "send", "GET /redirect/1 HTTP/1.1", "Cookie: sid=42abc"));
+    /* each request and answer whole: request or status line, every header,
+     * the credential headers redacted where the trace stores them */
+    CU_ASSERT(trace_has(ctx, "send", "GET /redirect/1 HTTP/1.1", "Cookie: ***"));
+    CU_ASSERT(trace_has(ctx, "send", "GET /redirect/1 HTTP/1.1", "Authorization: ***"));
+    const char *all = json_object_to_json_string(ctx->trace);
+    CU_ASSERT_PTR_NULL(strstr(all, "42abc"));
+    CU_ASSERT_PTR_NULL(strstr(all, "s3cr3t"));
     CU_ASSERT(trace_has(ctx, "recv", "HTTP/1.1 302 Found", "Location: /redirect/0"));
     CU_ASSERT(trace_has(ctx, "send", "GET /redirect/0 HTTP/1.1", NULL));
     CU_ASSERT(trace_has(ctx, "recv", "HTTP/1.1 200 OK", NULL));
