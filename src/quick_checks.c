@@ -238,8 +238,14 @@ static int add_header(struct quick_checks *s, const char *arg)
 {
     const char *colon = strchr(arg, ':');
     size_t n = colon ? (size_t)(colon - arg) : 0;
-    if (!colon || n == 0 || strcspn(arg, " \t") < n) {
-        fprintf(stderr, "wscheck: --header needs 'Name: value', got '%s'\n", arg);
+    /* The argument is not echoed: a malformed credential header
+     * ("Authorization Bearer ...") would print the credential. */
+    const char *why = !colon                    ? "no ':' after the name"
+                      : n == 0                  ? "no name before ':'"
+                      : strcspn(arg, " \t") < n ? "a space in the name"
+                                                : NULL;
+    if (why) {
+        fprintf(stderr, "wscheck: --header needs 'Name: value': %s\n", why);
         return WSC_EXIT_USAGE;
     }
     const char *value = colon + 1 + strspn(colon + 1, " \t");

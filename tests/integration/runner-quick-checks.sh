@@ -152,10 +152,17 @@ if cat "$T/secret.json" "$T/secret.xml" "$WSC_TMP/stdout" "$WSC_TMP/stderr" |
     grep -q 's3cr3t-t0ken\|c00kie-value'; then
     not_ok "Authorization and Cookie values from --header are in no output"
 else ok "Authorization and Cookie values from --header are in no output"; fi
-for bad in 'no colon' ': empty name' 'Two Words: x'; do
-    run_wscheck --check-http "$HTTP_URL/echo" --header "$bad"
-    expect_status 2 "--header '$bad' is a usage error"
-    expect_match "^wscheck: --header needs 'Name: value', got '$bad'$" "$err" \
-        "--header '$bad' says what it needs in one line"
+for bad in "no colon|no ':' after the name" ": empty name|no name before ':'" \
+    'Two Words: x|a space in the name'; do
+    run_wscheck --check-http "$HTTP_URL/echo" --header "${bad%%|*}"
+    expect_status 2 "--header '${bad%%|*}' is a usage error"
+    expect_match "^wscheck: --header needs 'Name: value': ${bad#*|}$" "$err" \
+        "--header '${bad%%|*}' says what is wrong in one line"
 done
+run_wscheck --check-http "$HTTP_URL/echo" --header 'Authorization Bearer s3cr3t-t0ken'
+expect_status 2 "a credential header without its colon is a usage error"
+case "$out$err" in
+*s3cr3t-t0ken*) not_ok "the malformed header's credential is not echoed" ;;
+*) ok "the malformed header's credential is not echoed" ;;
+esac
 finish
