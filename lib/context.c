@@ -407,8 +407,8 @@ void wsc_trace(struct wsc_ctx *ctx, const char *dir, const char *kind, const voi
     json_object_object_add(e, "len", json_object_new_int64((int64_t)len));
     if (data && len) {
         int http = kind && strcmp(kind, "http") == 0, hex = 0;
-        struct json_object *d =
-            trace_data(ctx, data, len, http ? TRACE_MAX_HTTP_BYTES : TRACE_MAX_BYTES, &hex);
+        struct json_object *d = trace_data(
+            ctx, data, len, http ? TRACE_MAX_HTTP_BYTES : TRACE_MAX_BYTES, &hex);
         if (!d) {
             json_object_put(e);
             redaction_failed(ctx);

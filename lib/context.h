@@ -19,14 +19,14 @@ struct wsc_ctx {
     double deadline; /* monotonic */
     double timeout;  /* seconds */
     int verbose;
-    struct json_object *metrics;  /* array of {name, value, unit} */
-    struct json_object *outputs;  /* object */
-    struct json_object *trace;    /* array */
-    struct json_object *new_vars; /* object: variables set by the check */
-    struct json_object *warnings; /* array of strings (wsc_warn) */
-    struct json_object *cases;    /* array of {name, status, duration, message} */
+    struct json_object *metrics;    /* array of {name, value, unit} */
+    struct json_object *outputs;    /* object */
+    struct json_object *trace;      /* array */
+    struct json_object *new_vars;   /* object: variables set by the check */
+    struct json_object *warnings;   /* array of strings (wsc_warn) */
+    struct json_object *cases;      /* array of {name, status, duration, message} */
     struct json_object *histograms; /* object name -> JSON form, or NULL */
-    struct wsc_vars *vars;        /* owned copy, for wsc_expand */
+    struct wsc_vars *vars;          /* owned copy, for wsc_expand */
     /* Every string recorded goes through it when stored (a live printer
      * sees it redacted) and again when the report is made (secrets
      * registered later count too). */

@@ -390,15 +390,17 @@ static void record_attempt(struct wsc_result *r, double seconds)
 
 /* The status line names the running test: redacted, as a quick check's
  * name holds its URL (and a password there). */
-static void begin_progress(const struct wsc_run_options *o, const struct wsc_redactor *red,
-                           const struct wsc_scenario *sc, const struct wsc_test *t)
+static void begin_progress(const struct wsc_run_options *o,
+                           const struct wsc_redactor *red, const struct wsc_scenario *sc,
+                           const struct wsc_test *t)
 {
     struct wsc_progress *p = progress_of(o);
     if (!p)
         return;
     char *suite = wsc_redactor_text(red, sc->name ? sc->name : "");
     char *test = wsc_redactor_text(red, t->name ? t->name : "");
-    wsc_progress_begin(p, suite ? suite : "(name withheld)", test ? test : "(name withheld)");
+    wsc_progress_begin(p, suite ? suite : "(name withheld)",
+                       test ? test : "(name withheld)");
     free(suite);
     free(test);
 }

@@ -387,10 +387,10 @@ static void test_own_process_group(void)
 static void test_secret_fails_closed(void)
 {
     struct wsc_run_options o = defaults();
-    struct wsc_suite_result s =
-        run_text("{\"name\":\"s\",\"tests\":[{\"name\":\"x\",\"plugin\":\"testkit\","
-                 "\"check\":\"secret_oom\",\"timeout\":60,\"params\":{\"megabytes\":64}}]}",
-                 &o);
+    struct wsc_suite_result s = run_text(
+        "{\"name\":\"s\",\"tests\":[{\"name\":\"x\",\"plugin\":\"testkit\","
+        "\"check\":\"secret_oom\",\"timeout\":60,\"params\":{\"megabytes\":64}}]}",
+        &o);
     CU_ASSERT_EQUAL_FATAL(s.n_tests, 1);
     struct wsc_result *r = &s.tests[0];
     struct json_object *j = wsc_result_to_json(r);
