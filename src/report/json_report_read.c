@@ -142,12 +142,18 @@ static int read_test(const struct json_object *j, struct wsc_result *r, char **e
     json_object_object_add(copy, "started", json_object_new_double(started));
     int rc = wsc_result_from_json(r, copy);
     json_object_put(copy);
-    if (rc < 0 || read_thresholds(j, r) < 0)
+    if (rc < 0)
         return fail(err, "test '%s': a member has the wrong type", name);
+    /* From here on r holds the test: a refusal frees it, as the suite counts
+     * only the tests read whole. */
     const char *hist = "", *why = "";
-    if (wsc_result_histograms_valid(r, &hist, &why) < 0)
-        return fail(err, "test '%s': histogram '%s': %s", name, hist, why);
-    return 0;
+    if (read_thresholds(j, r) < 0)
+        rc = fail(err, "test '%s': a member has the wrong type", name);
+    else if (wsc_result_histograms_valid(r, &hist, &why) < 0)
+        rc = fail(err, "test '%s': histogram '%s': %s", name, hist, why);
+    if (rc < 0)
+        wsc_result_clear(r);
+    return rc;
 }
 
 static int dup_member(const struct json_object *o, const char *key, char **out)
