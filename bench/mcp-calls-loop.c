@@ -51,7 +51,8 @@ int main(int argc, char **argv)
     for (long i = 0; i < calls; i++) {
         json_object *resp = NULL;
 
-        if (wsc_mcp_request(m, "tools/call", call_params(argv[2]), 0, &resp) != WSC_MCP_OK) {
+        if (wsc_mcp_request(m, "tools/call", call_params(argv[2]), 0, &resp) !=
+            WSC_MCP_OK) {
             fprintf(stderr, "call %ld: %s\n", i, wsc_mcp_error(m));
             json_object_put(resp);
             goto out;
