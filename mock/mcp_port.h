@@ -14,6 +14,11 @@ union mcp_port_pss {
     struct mcp_ws_pss ws;
 };
 
+/* An upgrade to an MCP session from a browser Origin that is not allowed
+ * (mcp_origin_allowed) gets 403, as the HTTP endpoint's requests do.
+ * Returns 0 to go on, else what LWS_CALLBACK_HTTP_CONFIRM_UPGRADE returns. */
+int mcp_ws_check_origin(struct lws *wsi);
+
 int mcp_port_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
                       void *in, size_t len);
 

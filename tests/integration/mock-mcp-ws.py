@@ -110,6 +110,13 @@ async def test_seed_port(t, mock):
     ws, welcome = await lib.connect_client(mock)
     t.eq(welcome["type"], "welcome", "without the subprotocol: the seed protocol, welcome first")
     await ws.close()
+    try:
+        async with mock.ws("/", subprotocols=["mcp"], origin="http://evil.example"):
+            t.ok(False, "an MCP upgrade from a foreign Origin is refused")
+    except websockets.InvalidStatusCode as e:
+        t.eq(e.status_code, 403, "an MCP upgrade from a foreign Origin: 403")
+    async with mock.ws("/", subprotocols=["mcp"], origin="http://localhost:3000") as ws:
+        t.eq(ws.subprotocol, "mcp", "an MCP upgrade from a localhost Origin is accepted")
 
 
 async def run_call(c, args, token=None):
@@ -327,6 +334,8 @@ async def main(t):
             t.ok(False, "dev-toolkit: a WebSocket offering only another subprotocol is refused")
     except websockets.InvalidStatusCode as e:
         t.eq(e.status_code, 400, "dev-toolkit: only another subprotocol: 400")
+    st, h, body = kit.http("GET", "/health", port=kit.mcp_port)
+    t.ok(st == 200 and json.loads(body)["status"] == "ok", "dev-toolkit: GET /health", (st, body))
     await asyncio.to_thread(test_http, t, kit)
     t.eq(kit.stop(), 0, "the dev-toolkit mock exits 0 on SIGTERM")
     t.ok(kit.sanitizer_clean(), "no sanitizer report", kit.log()[-3000:])
