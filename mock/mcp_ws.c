@@ -70,6 +70,11 @@ static int on_established(struct mock_server *srv, struct lws *wsi, struct mcp_w
     snprintf(p->session.key, sizeof(p->session.key), "ws-%" PRIu64,
              ++srv->mcp_ws_sessions);
     p->live = true;
+    p->next = srv->mcp_ws_head;
+    if (p->next)
+        p->next->prev = p;
+    srv->mcp_ws_head = p;
+    srv->mcp_ws_live++;
     mock_log(MOCK_LOG_INFO, "MCP WebSocket session %s connected", p->session.key);
     return 0;
 }
@@ -79,6 +84,13 @@ static void on_closed(struct mcp_ws_pss *p)
     if (!p->live)
         return;
     p->live = false;
+    if (p->prev)
+        p->prev->next = p->next;
+    else
+        p->srv->mcp_ws_head = p->next;
+    if (p->next)
+        p->next->prev = p->prev;
+    p->srv->mcp_ws_live--;
     mcp_runs_detach(p->srv, &p->sink);
     if (p->async.active || p->async.rpc_id)
         mcp_async_cancel(&p->async);
@@ -179,6 +191,12 @@ static int on_writeable(struct mcp_ws_pss *p)
     if (p->out.head)
         lws_callback_on_writable(p->wsi);
     return 0;
+}
+
+void mcp_ws_shutdown_all(struct mock_server *srv)
+{
+    for (struct mcp_ws_pss *p = srv->mcp_ws_head; p; p = p->next)
+        drop(p, LWS_CLOSE_STATUS_GOINGAWAY, "server shutting down");
 }
 
 int mcp_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,

@@ -27,8 +27,12 @@ struct mcp_ws_pss {
     size_t partial_len, partial_cap;
     bool discarding; /* an oversize or binary message: close once read */
     bool closing;
-    bool live; /* established, not yet closed */
+    bool live;                      /* established, not yet closed */
+    struct mcp_ws_pss *prev, *next; /* the server's open sessions */
 };
+
+/* Server exit: every MCP session is closed with 1001. */
+void mcp_ws_shutdown_all(struct mock_server *srv);
 
 /* The WebSocket reasons of an MCP connection; others return 0. */
 int mcp_ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,

@@ -281,6 +281,7 @@ static void begin_shutdown(struct mock_server *srv)
     srv->stop_deadline = mock_mono_us() + SHUTDOWN_GRACE_US;
     keepalive_stop(srv);
     ws_conn_shutdown_all(srv);
+    mcp_ws_shutdown_all(srv);
     lws_sul_schedule(srv->ctx, 0, &srv->wake_sul, wake, SHUTDOWN_GRACE_US);
 }
 
@@ -291,8 +292,8 @@ static void run_loop(struct mock_server *srv)
             break;
         if (stop_signal && !srv->stopping)
             begin_shutdown(srv);
-        if (srv->stopping &&
-            (srv->clients.count == 0 || mock_mono_us() >= srv->stop_deadline))
+        if (srv->stopping && ((srv->clients.count == 0 && srv->mcp_ws_live == 0) ||
+                              mock_mono_us() >= srv->stop_deadline))
             break;
     }
 }

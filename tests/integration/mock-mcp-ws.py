@@ -7,6 +7,7 @@ import http.client
 import importlib.util
 import json
 import os
+import signal
 
 spec = importlib.util.spec_from_file_location(
     "mocklib", os.path.join(os.path.dirname(os.path.abspath(__file__)), "mock-lib.py"))
@@ -337,6 +338,14 @@ async def main(t):
     st, h, body = kit.http("GET", "/health", port=kit.mcp_port)
     t.ok(st == 200 and json.loads(body)["status"] == "ok", "dev-toolkit: GET /health", (st, body))
     await asyncio.to_thread(test_http, t, kit)
+    async with ws_connect(kit, "/") as ws:
+        await WsMcp(ws).initialize()
+        kit.proc.send_signal(signal.SIGTERM)
+        try:
+            await lib.recv_json(ws, 10)
+            t.ok(False, "SIGTERM closes an open MCP session")
+        except websockets.ConnectionClosed as e:
+            t.eq(e.rcvd.code if e.rcvd else None, 1001, "SIGTERM closes an open MCP session with 1001")
     t.eq(kit.stop(), 0, "the dev-toolkit mock exits 0 on SIGTERM")
     t.ok(kit.sanitizer_clean(), "no sanitizer report", kit.log()[-3000:])
 
