@@ -162,7 +162,10 @@ int http_refuse_upgrade(struct lws *wsi, int status, const char *message)
                      "content-length: %zu\r\n"
                      "connection: close\r\n"
                      "\r\n%s\n",
-                     status, version ? "Upgrade Required" : "Bad Request",
+                     status,
+                     version         ? "Upgrade Required"
+                     : status == 403 ? "Forbidden"
+                                     : "Bad Request",
                      version ? "upgrade: websocket\r\nsec-websocket-version: 13\r\n" : "",
                      strlen(message) + 1, message);
 

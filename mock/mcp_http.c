@@ -10,8 +10,11 @@
 #include "http_request.h"
 #include "jsonout.h"
 #include "log.h"
+#include "mcp_runs.h"
+#include "msg_queue.h"
 #include "server_options.h"
 #include "server.h"
+#include "server_status.h"
 
 /* Smallest body limit, so a tiny --max-message-size cannot break MCP. */
 #define MIN_BODY_LIMIT 65536
@@ -87,6 +90,14 @@ static bool accepts_json(struct lws *wsi)
            strcasestr(accept, "application/*");
 }
 
+static bool accepts_sse(struct lws *wsi)
+{
+    char accept[256];
+
+    return copy_token(wsi, WSI_TOKEN_HTTP_ACCEPT, accept, sizeof(accept)) &&
+           strcasestr(accept, "text/event-stream");
+}
+
 static bool is_json_body(struct lws *wsi)
 {
     char ct[128];
@@ -155,6 +166,160 @@ static void async_finished(struct mcp_async *a, json_object *response)
         lws_set_timeout(pss->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
 }
 
+/* ---- SSE: a POST's streamed answer, or the GET stream ---- */
+
+static void sse_start(struct lws *wsi, struct mcp_pss *pss)
+{
+    if (pss->streaming)
+        return;
+    pss->streaming = true;
+    /* A stream may be quiet for long: lws' idle timeouts must not end it. */
+    lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
+    lws_callback_on_writable(wsi);
+}
+
+static int sse_head(struct lws *wsi, struct mcp_pss *pss)
+{
+    unsigned char hdr[LWS_PRE + 1024];
+    unsigned char *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof(hdr) - 1;
+    static const struct {
+        const char *name, *value;
+    } fixed[] = {{"cache-control:", "no-cache"}, {"connection:", "close"}};
+
+    if (lws_add_http_common_headers(wsi, HTTP_STATUS_OK, "text/event-stream",
+                                    LWS_ILLEGAL_HTTP_CONTENT_LEN, &p, end))
+        return -1;
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(*fixed); i++)
+        if (lws_add_http_header_by_name(wsi, (const unsigned char *)fixed[i].name,
+                                        (const unsigned char *)fixed[i].value,
+                                        (int)strlen(fixed[i].value), &p, end))
+            return -1;
+    if (pss->has_origin &&
+        lws_add_http_header_by_name(
+            wsi, (const unsigned char *)"access-control-allow-origin:",
+            (const unsigned char *)pss->origin, (int)strlen(pss->origin), &p, end))
+        return -1;
+    if (lws_finalize_write_http_header(wsi, start, &p, end))
+        return -1;
+    pss->sse_head_sent = true;
+    return 0;
+}
+
+/* Headers, then the queued events; the stream ends with the connection
+ * (no Content-Length: the body is delimited by the close). */
+static int sse_writeable(struct lws *wsi, struct mcp_pss *pss)
+{
+    struct mock_outbuf *buf;
+
+    if (!pss->sse_head_sent && sse_head(wsi, pss))
+        return -1;
+    for (int i = 0; i < 32 && !lws_partial_buffered(wsi) &&
+                    (buf = msg_queue_pop(&pss->sse_out)) != NULL;
+         i++) {
+        int n = lws_write(wsi, buf->bytes + LWS_PRE, buf->len, LWS_WRITE_HTTP);
+
+        outbuf_unref(buf);
+        if (n < 0)
+            return -1;
+    }
+    if (pss->sse_out.head || lws_partial_buffered(wsi)) {
+        lws_callback_on_writable(wsi);
+        return 0;
+    }
+    return pss->sse_end ? -1 : 0;
+}
+
+static bool is_response(json_object *msg)
+{
+    json_object *v;
+
+    return !json_object_object_get_ex(msg, "method", &v) &&
+           json_object_object_get_ex(msg, "id", &v);
+}
+
+/* SSE: every message as an event. JSON: the response only (notifications
+ * have nowhere to go). */
+static int sink_send(struct mcp_sink *s, json_object *msg)
+{
+    struct mcp_pss *pss = lws_container_of(s, struct mcp_pss, sink);
+    struct mcp_answer ans;
+    char *event;
+    size_t len;
+    const char *text = json_object_to_json_string_length(msg, MOCK_JSON_FLAGS, &len);
+    int rc;
+
+    if (!text || pss->sse_end)
+        return -1;
+    if (!pss->sse_ok) {
+        if (!is_response(msg) || pss->reply.ready)
+            return 0;
+        memset(&ans, 0, sizeof(ans));
+        ans.status = 200;
+        ans.body = json_object_get(msg);
+        return send_answer(pss->wsi, pss, &ans);
+    }
+    event = malloc(len + 32);
+    if (!event)
+        return -1;
+    len = (size_t)snprintf(event, len + 32, "event: message\ndata: %s\n\n", text);
+    rc = msg_queue_push(&pss->sse_out, event, len);
+    free(event);
+    if (rc == 0) {
+        sse_start(pss->wsi, pss);
+        lws_callback_on_writable(pss->wsi);
+    }
+    return rc;
+}
+
+/* The streamed call is over. A JSON answer that never came (cancelled)
+ * leaves nothing to say: the connection closes. */
+static void sink_done(struct mcp_sink *s, bool responded)
+{
+    struct mcp_pss *pss = lws_container_of(s, struct mcp_pss, sink);
+
+    if (pss->streaming) {
+        pss->sse_end = true;
+        lws_callback_on_writable(pss->wsi);
+    } else if (!responded || !pss->reply.ready) {
+        lws_set_timeout(pss->wsi, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+    }
+}
+
+/* GET: the session's stream for server-initiated messages (status
+ * updates); one per session, as the SDK allows. */
+static int do_get(struct mock_server *srv, struct lws *wsi, struct mcp_pss *pss)
+{
+    struct mcp_answer ans;
+
+    if (!pss->sse_ok)
+        return send_error(wsi, pss, HTTP_STATUS_NOT_ACCEPTABLE,
+                          "Not Acceptable: Accept must allow text/event-stream");
+    if (!mcp_check_stream(srv, pss->has_session ? pss->session : NULL,
+                          pss->has_version ? pss->version : NULL, &ans))
+        return send_answer(wsi, pss, &ans);
+    if (mcp_streams_has(srv, pss->session))
+        return send_error(wsi, pss, HTTP_STATUS_CONFLICT,
+                          "Conflict: the session already has a GET stream");
+    if (mcp_streams_add(srv, pss->session, &pss->sink, NULL) != 0)
+        return send_error(wsi, pss, HTTP_STATUS_SERVICE_UNAVAILABLE, "Too many streams");
+    mock_log(MOCK_LOG_INFO, "MCP session %s: GET stream opened", pss->session);
+    sse_start(wsi, pss);
+    return 0;
+}
+
+static int send_health(struct mock_server *srv, struct lws *wsi, struct mcp_pss *pss)
+{
+    json_object *o = status_health(srv);
+    int rc = http_reply_json(&pss->reply, HTTP_STATUS_OK, o);
+
+    json_object_put(o);
+    if (rc)
+        return -1;
+    http_reply_header(&pss->reply, "cache-control:", "no-store");
+    http_reply_start(wsi, &pss->reply);
+    return 0;
+}
+
 static int preflight(struct lws *wsi, struct mcp_pss *pss)
 {
     if (http_reply_set(&pss->reply, 204, NULL, "", 0))
@@ -186,6 +351,7 @@ static int do_post(struct mock_server *srv, struct lws *wsi, struct mcp_pss *pss
         pss->has_version ? pss->version : NULL,
         pss->body ? pss->body : "",
         pss->body_len,
+        &pss->sink,
     };
     struct mcp_answer ans;
 
@@ -201,8 +367,10 @@ static int do_post(struct mock_server *srv, struct lws *wsi, struct mcp_pss *pss
     free(pss->body);
     pss->body = NULL;
     pss->body_len = pss->body_cap = 0;
-    if (ans.deferred)
+    if (ans.deferred) {
+        lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0); /* a command may be slow */
         return 0;
+    }
     return send_answer(wsi, pss, &ans);
 }
 
@@ -277,6 +445,9 @@ static int on_request(struct mock_server *srv, struct lws *wsi, struct mcp_pss *
 
     memset(pss, 0, sizeof(*pss));
     pss->wsi = wsi;
+    pss->sink.send = sink_send;
+    pss->sink.done = sink_done;
+    pss->sse_ok = accepts_sse(wsi);
     pss->expect_body = body_follows(method, cl, length);
     read_headers(wsi, pss);
     if (cl == HTTP_LENGTH_INVALID) {
@@ -289,6 +460,9 @@ static int on_request(struct mock_server *srv, struct lws *wsi, struct mcp_pss *
         pss->has_origin = false; /* no CORS for it */
         return refuse(wsi, pss, HTTP_STATUS_FORBIDDEN, "Forbidden: Origin not allowed");
     }
+    if (uri && method == LWSHUMETH_GET && path_is(uri, len, "/health") &&
+        srv->opt->profile == MOCK_PROFILE_DEV_TOOLKIT)
+        return send_health(srv, wsi, pss); /* the port's only one */
     if (!uri || !path_is(uri, len, srv->opt->mcp_path))
         return refuse(wsi, pss, HTTP_STATUS_NOT_FOUND, "Not found");
     switch (method) {
@@ -296,13 +470,14 @@ static int on_request(struct mock_server *srv, struct lws *wsi, struct mcp_pss *
         break;
     case LWSHUMETH_DELETE:
         return do_delete(srv, wsi, pss);
+    case LWSHUMETH_GET:
+        return do_get(srv, wsi, pss);
     case LWSHUMETH_OPTIONS:
         return preflight(wsi, pss);
     default:
-        /* No server-initiated SSE stream is offered: the spec's 405. */
-        http_reply_header(&pss->reply, "allow:", "POST, DELETE, OPTIONS");
+        http_reply_header(&pss->reply, "allow:", "GET, POST, DELETE, OPTIONS");
         return refuse(wsi, pss, HTTP_STATUS_METHOD_NOT_ALLOWED,
-                      "Method not allowed: POST JSON-RPC messages");
+                      "Method not allowed: POST JSON-RPC messages, GET a stream");
     }
     if (!accepts_json(wsi))
         return refuse(wsi, pss, HTTP_STATUS_NOT_ACCEPTABLE,
@@ -313,8 +488,10 @@ static int on_request(struct mock_server *srv, struct lws *wsi, struct mcp_pss *
     return start_post(srv, wsi, pss, cl, length);
 }
 
-static void on_closed(struct mcp_pss *pss)
+static void on_closed(struct mock_server *srv, struct mcp_pss *pss)
 {
+    mcp_runs_detach(srv, &pss->sink);
+    msg_queue_clear(&pss->sse_out);
     if (pss->async.active || pss->async.rpc_id)
         mcp_async_cancel(&pss->async);
     free(pss->body);
@@ -348,9 +525,11 @@ int mcp_http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *u
             return 0;
         return do_post(srv, wsi, pss);
     case LWS_CALLBACK_HTTP_WRITEABLE:
+        if (pss->streaming)
+            return sse_writeable(wsi, pss);
         return http_reply_writeable(wsi, &pss->reply);
     case LWS_CALLBACK_CLOSED_HTTP:
-        on_closed(pss);
+        on_closed(srv, pss);
         return 0;
     default:
         return 0;

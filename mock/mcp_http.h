@@ -8,8 +8,10 @@
 
 #include <libwebsockets.h>
 
+#include "clients.h"
 #include "http_reply.h"
 #include "mcp_server.h"
+#include "mcp_sink.h"
 
 struct mock_options;
 
@@ -23,6 +25,13 @@ struct mcp_pss {
     bool expect_body; /* lws will read a request body */
     int refusal;      /* HTTP status to answer after the body */
     const char *refusal_msg;
+    /* Streamed answers: a POST answered with SSE, or the GET stream. */
+    struct mcp_sink sink;
+    struct mock_outq sse_out;
+    bool sse_ok;        /* Accept allows text/event-stream */
+    bool streaming;     /* answering with an SSE stream */
+    bool sse_head_sent; /* its headers are out */
+    bool sse_end;       /* close once the queue is written */
     char session[80];
     char version[40];
     char origin[256];

@@ -14,7 +14,9 @@
 
 #include "jsonout.h"
 #include "log.h"
+#include "mcp_runs.h"
 #include "mcp_sessions.h"
+#include "mcp_toolkit.h"
 #include "mcp_tools.h"
 #include "pyjson.h"
 #include "server.h"
@@ -97,6 +99,11 @@ static void answer_error(struct mcp_answer *ans, int status, json_object *id, in
 
 json_object *mcp_tool_response(json_object *id, json_object *result)
 {
+    return mcp_tool_response_ex(id, result, false);
+}
+
+json_object *mcp_tool_response_ex(json_object *id, json_object *result, bool is_error)
+{
     json_object *r = json_object_new_object(), *content = json_object_new_array();
     json_object *item = json_object_new_object();
     const char *text =
@@ -113,7 +120,7 @@ json_object *mcp_tool_response(json_object *id, json_object *result)
     mock_json_add(item, "text", json_object_new_string(text));
     mock_json_append(content, item);
     mock_json_add(r, "content", content);
-    mock_json_add(r, "isError", json_object_new_boolean(0));
+    mock_json_add(r, "isError", json_object_new_boolean(is_error));
     json_object_put(result);
     return rpc_result(id, r);
 }
@@ -176,42 +183,76 @@ static struct mcp_session *open_session(struct mock_server *srv,
     return NULL;
 }
 
+static bool toolkit(const struct mock_server *srv)
+{
+    return srv->opt->profile == MOCK_PROFILE_DEV_TOOLKIT;
+}
+
+/* initialize's result; the toolkit streams log lines, so it declares
+ * logging as well. */
+static json_object *initialize_result(const struct mock_server *srv, json_object *params)
+{
+    json_object *r = json_object_new_object(), *caps = json_object_new_object();
+    json_object *info = json_object_new_object();
+
+    if (!r || !caps || !info) {
+        json_object_put(r);
+        json_object_put(caps);
+        json_object_put(info);
+        return NULL;
+    }
+    mock_json_add(r, "protocolVersion", json_object_new_string(negotiate(params)));
+    mock_json_add(caps, "tools", json_object_new_object());
+    if (toolkit(srv))
+        mock_json_add(caps, "logging", json_object_new_object());
+    mock_json_add(r, "capabilities", caps);
+    mock_json_add(info, "name", json_object_new_string(MCP_SERVER_NAME));
+    mock_json_add(info, "version", json_object_new_string(MOCK_SERVER_VERSION));
+    mock_json_add(r, "serverInfo", info);
+    return r;
+}
+
 static void do_initialize(struct mock_server *srv, const struct mcp_request *req,
                           json_object *id, json_object *params, struct mcp_answer *ans)
 {
     struct mcp_session *s = open_session(srv, req, id, ans);
-    json_object *r, *caps, *tools, *info;
+    json_object *r;
 
     if (!s)
         return;
-    r = json_object_new_object();
-    caps = json_object_new_object();
-    tools = json_object_new_object();
-    info = json_object_new_object();
-    if (!r || !caps || !tools || !info) {
-        json_object_put(r);
-        json_object_put(caps);
-        json_object_put(tools);
-        json_object_put(info);
+    r = initialize_result(srv, params);
+    if (!r) {
         mcp_sessions_delete(&srv->mcp->sessions, s);
         answer_error(ans, 500, id, RPC_BAD_REQUEST, "Internal error");
         return;
     }
-    mock_json_add(r, "protocolVersion", json_object_new_string(negotiate(params)));
-    mock_json_add(caps, "tools", tools);
-    mock_json_add(r, "capabilities", caps);
-    mock_json_add(info, "name", json_object_new_string("WebSocketMockMCP"));
-    mock_json_add(info, "version", json_object_new_string(MOCK_SERVER_VERSION));
-    mock_json_add(r, "serverInfo", info);
     snprintf(ans->session_id, sizeof(ans->session_id), "%s", s->id);
     mock_log(MOCK_LOG_INFO, "MCP session %s started for %s", s->id, s->client);
     answer(ans, 200, rpc_result(id, r));
 }
 
-static void do_tools_call(struct mock_server *srv, json_object *id, json_object *params,
-                          struct mcp_answer *ans, struct mcp_async *async)
+static enum mcp_tool_status call_tool(struct mock_server *srv,
+                                      const struct mcp_peer *peer, json_object *id,
+                                      json_object *params, json_object **result,
+                                      struct mcp_async *async, char *err, size_t errlen)
+{
+    json_object *name = NULL, *args = NULL;
+
+    json_object_object_get_ex(params, "name", &name);
+    json_object_object_get_ex(params, "arguments", &args);
+    if (toolkit(srv))
+        return mcp_toolkit_call(srv, peer, json_object_get_string(name), id, params,
+                                result, err, errlen);
+    return mcp_tool_call(srv, json_object_get_string(name), args, result,
+                         async->active ? NULL : async, err, errlen);
+}
+
+static void do_tools_call(struct mock_server *srv, const struct mcp_peer *peer,
+                          json_object *id, json_object *params, struct mcp_answer *ans,
+                          struct mcp_async *async)
 {
     json_object *name = NULL, *args = NULL, *result = NULL;
+    bool busy = async->active; /* one async job per connection at a time */
     char err[200], msg[300];
 
     if (!json_object_is_type(params, json_type_object) ||
@@ -227,12 +268,14 @@ static void do_tools_call(struct mock_server *srv, json_object *id, json_object 
                      "Invalid params: arguments must be an object");
         return;
     }
-    async->rpc_id = json_object_get(id);
-    switch (mcp_tool_call(srv, json_object_get_string(name), args, &result,
-                          async->active ? NULL : async, err, sizeof(err))) {
+    if (!busy)
+        async->rpc_id = json_object_get(id);
+    switch (call_tool(srv, peer, id, params, &result, async, err, sizeof(err))) {
     case MCP_TOOL_DEFERRED:
         ans->deferred = true;
-        return;
+        if (async->active && !busy)
+            return; /* the job took the id */
+        break;
     case MCP_TOOL_DONE:
         answer(ans, 200, mcp_tool_response(id, result));
         break;
@@ -244,25 +287,79 @@ static void do_tools_call(struct mock_server *srv, json_object *id, json_object 
         answer_error(ans, 200, id, RPC_INVALID_PARAMS, err);
         break;
     }
-    json_object_put(async->rpc_id);
-    async->rpc_id = NULL;
+    if (!busy) {
+        json_object_put(async->rpc_id);
+        async->rpc_id = NULL;
+    }
 }
 
-static void dispatch(struct mock_server *srv, const char *method, json_object *id,
-                     json_object *params, struct mcp_answer *ans, struct mcp_async *async)
+static json_object *tools_list(const struct mock_server *srv)
+{
+    json_object *r = json_object_new_object(), *list;
+
+    if (!r)
+        return NULL;
+    if (toolkit(srv)) {
+        list = json_object_new_array();
+        mcp_toolkit_list(list);
+    } else {
+        list = mcp_tools_list();
+    }
+    mock_json_add(r, "tools", list);
+    return r;
+}
+
+static void set_level(struct mock_server *srv, const struct mcp_peer *peer,
+                      json_object *id, json_object *params, struct mcp_answer *ans)
+{
+    json_object *v;
+    int level = -1;
+
+    if (json_object_object_get_ex(params, "level", &v) &&
+        json_object_is_type(v, json_type_string))
+        level = mcp_log_level(json_object_get_string(v));
+    if (level < 0) {
+        answer_error(ans, 200, id, RPC_INVALID_PARAMS,
+                     "Invalid params: level must be debug, info, notice, warning, "
+                     "error, critical, alert or emergency");
+        return;
+    }
+    if (peer->log_level)
+        *peer->log_level = level;
+    if (peer->level_subscribes && !mcp_streams_has(srv, peer->session) &&
+        mcp_streams_add(srv, peer->session, peer->sink, peer->log_level) != 0) {
+        answer_error(ans, 200, id, RPC_BAD_REQUEST, "Too many streams");
+        return;
+    }
+    answer(ans, 200, rpc_result(id, json_object_new_object()));
+}
+
+static void dispatch(struct mock_server *srv, const struct mcp_peer *peer,
+                     const char *method, json_object *id, json_object *params,
+                     struct mcp_answer *ans, struct mcp_async *async)
 {
     if (strcmp(method, "ping") == 0)
         answer(ans, 200, rpc_result(id, json_object_new_object()));
-    else if (strcmp(method, "tools/list") == 0) {
-        json_object *r = json_object_new_object();
-
-        if (r)
-            mock_json_add(r, "tools", mcp_tools_list());
-        answer(ans, 200, rpc_result(id, r));
-    } else if (strcmp(method, "tools/call") == 0)
-        do_tools_call(srv, id, params, ans, async);
+    else if (strcmp(method, "tools/list") == 0)
+        answer(ans, 200, rpc_result(id, tools_list(srv)));
+    else if (strcmp(method, "tools/call") == 0)
+        do_tools_call(srv, peer, id, params, ans, async);
+    else if (strcmp(method, "logging/setLevel") == 0 && toolkit(srv))
+        set_level(srv, peer, id, params, ans);
     else
         answer_error(ans, 200, id, RPC_METHOD_NOT_FOUND, "Method not found");
+}
+
+/* notifications/cancelled stops a running command; other notifications
+ * need nothing. */
+static void notified(struct mock_server *srv, const struct mcp_peer *peer,
+                     const char *method, json_object *params)
+{
+    json_object *rid;
+
+    if (strcmp(method, "notifications/cancelled") == 0 &&
+        json_object_object_get_ex(params, "requestId", &rid))
+        mcp_runs_cancel(srv, peer->session, rid);
 }
 
 /* ---- one message ---- */
@@ -312,8 +409,9 @@ static bool version_supported(const char *v)
 
 /* Session and protocol version checks for everything but initialize.
  * Returns false with ans filled in when the request is refused. */
-static bool check_session(struct mock_server *srv, const struct mcp_request *req,
-                          json_object *id, struct mcp_answer *ans)
+static struct mcp_session *check_session(struct mock_server *srv,
+                                         const struct mcp_request *req, json_object *id,
+                                         struct mcp_answer *ans)
 {
     struct mcp_session *s;
     char msg[160];
@@ -321,12 +419,12 @@ static bool check_session(struct mock_server *srv, const struct mcp_request *req
     if (!req->session_id || !*req->session_id) {
         answer_error(ans, 400, id, RPC_BAD_REQUEST,
                      "Bad Request: Mcp-Session-Id header is required");
-        return false;
+        return NULL;
     }
     s = mcp_sessions_use(&srv->mcp->sessions, req->session_id, mock_mono_us());
     if (!s) {
         answer_error(ans, 404, id, RPC_NO_SESSION, "Session not found");
-        return false;
+        return NULL;
     }
     if (req->protocol_version && !version_supported(req->protocol_version)) {
         snprintf(
@@ -334,15 +432,26 @@ static bool check_session(struct mock_server *srv, const struct mcp_request *req
             "Bad Request: Unsupported protocol version: %.60s (supported: %s, %s, %s)",
             req->protocol_version, versions[0], versions[1], versions[2]);
         answer_error(ans, 400, id, RPC_BAD_REQUEST, msg);
-        return false;
+        return NULL;
     }
-    return true;
+    return s;
+}
+
+bool mcp_check_stream(struct mock_server *srv, const char *session_id,
+                      const char *protocol_version, struct mcp_answer *ans)
+{
+    struct mcp_request req = {"", session_id, protocol_version, "", 0, NULL};
+
+    memset(ans, 0, sizeof(*ans));
+    expire_sessions(srv);
+    return check_session(srv, &req, NULL, ans) != NULL;
 }
 
 void mcp_handle_post(struct mock_server *srv, const struct mcp_request *req,
                      struct mcp_answer *ans, struct mcp_async *async)
 {
     json_object *msg = NULL, *id = NULL, *params = NULL;
+    struct mcp_session *s;
     const char *method;
     enum rpc_kind kind;
     char err[200];
@@ -361,10 +470,14 @@ void mcp_handle_post(struct mock_server *srv, const struct mcp_request *req,
         answer_error(ans, 400, NULL, RPC_INVALID_REQUEST, "Invalid Request");
     } else if (kind == RPC_REQUEST && strcmp(method, "initialize") == 0) {
         do_initialize(srv, req, id, params, ans);
-    } else if (check_session(srv, req, kind == RPC_REQUEST ? id : NULL, ans)) {
+    } else if ((s = check_session(srv, req, kind == RPC_REQUEST ? id : NULL, ans))) {
+        struct mcp_peer peer = {s->id, &s->log_level, req->sink, false};
+
         if (kind == RPC_REQUEST)
-            dispatch(srv, method, id, params, ans, async);
-        else
+            dispatch(srv, &peer, method, id, params, ans, async);
+        else if (kind == RPC_NOTIFICATION)
+            notified(srv, &peer, method, params);
+        if (kind != RPC_REQUEST)
             answer(ans, 202, NULL);
     }
     json_object_put(msg);
@@ -390,4 +503,55 @@ void mcp_handle_delete(struct mock_server *srv, const char *session_id,
     mock_log(MOCK_LOG_INFO, "MCP session %s ended", s->id);
     mcp_sessions_delete(&srv->mcp->sessions, s);
     answer(ans, 200, NULL);
+}
+
+/* ---- WebSocket ---- */
+
+static json_object *ws_request(struct mock_server *srv, struct mcp_ws_session *ws,
+                               const char *method, json_object *id, json_object *params,
+                               struct mcp_sink *sink, struct mcp_async *async)
+{
+    struct mcp_peer peer = {ws->key, &ws->log_level, sink, true};
+    struct mcp_answer ans;
+
+    memset(&ans, 0, sizeof(ans));
+    if (strcmp(method, "initialize") == 0) {
+        json_object *r = initialize_result(srv, params);
+
+        ws->initialized = r != NULL;
+        mock_log(MOCK_LOG_INFO, "MCP WebSocket session %s initialized", ws->key);
+        return r ? rpc_result(id, r) : rpc_error(id, RPC_BAD_REQUEST, "Internal error");
+    }
+    if (!ws->initialized && strcmp(method, "ping") != 0)
+        return rpc_error(id, RPC_INVALID_REQUEST,
+                         "Invalid Request: the session is not initialized (send "
+                         "initialize first)");
+    dispatch(srv, &peer, method, id, params, &ans, async);
+    return ans.deferred ? NULL : ans.body;
+}
+
+json_object *mcp_handle_ws(struct mock_server *srv, struct mcp_ws_session *ws,
+                           const char *text, size_t len, struct mcp_sink *sink,
+                           struct mcp_async *async)
+{
+    json_object *msg = NULL, *id = NULL, *params = NULL, *reply = NULL;
+    struct mcp_peer peer = {ws->key, &ws->log_level, sink, true};
+    const char *method;
+    enum rpc_kind kind;
+    char err[200];
+
+    if (pyjson_parse(text, len, false, &msg, err, sizeof(err)) != PYJSON_OK)
+        return rpc_error(NULL, RPC_PARSE_ERROR, "Parse error");
+    if (json_object_is_type(msg, json_type_array))
+        reply = rpc_error(NULL, RPC_INVALID_REQUEST,
+                          "Invalid Request: batches are not supported");
+    else if (!json_object_is_type(msg, json_type_object) ||
+             (kind = classify(msg, &method, &id, &params)) == RPC_INVALID)
+        reply = rpc_error(NULL, RPC_INVALID_REQUEST, "Invalid Request");
+    else if (kind == RPC_REQUEST)
+        reply = ws_request(srv, ws, method, id, params, sink, async);
+    else if (kind == RPC_NOTIFICATION)
+        notified(srv, &peer, method, params);
+    json_object_put(msg);
+    return reply;
 }

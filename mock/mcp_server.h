@@ -14,9 +14,11 @@
 #include "mcp_sessions.h"
 
 #define MCP_PROTOCOL_LATEST "2025-06-18"
+#define MCP_SERVER_NAME "WebSocketMockMCP"
 
 struct mock_server;
 struct mcp_state;
+struct mcp_sink;
 
 /* A tool call that answers later (the stress test sends five pings 0.1 s
  * apart on a timer). It lives in the HTTP connection's memory and is
@@ -39,6 +41,22 @@ struct mcp_request {
     const char *protocol_version; /* MCP-Protocol-Version, or NULL */
     const char *body;
     size_t len;
+    struct mcp_sink *sink; /* where a streaming tool call writes */
+};
+
+/* Who a message comes from, whatever the transport. */
+struct mcp_peer {
+    const char *session;   /* the key runs and streams are filed under */
+    int *log_level;        /* set by logging/setLevel (mcp_log_level) */
+    struct mcp_sink *sink; /* NULL: no streaming tool calls */
+    bool level_subscribes; /* logging/setLevel subscribes sink to status */
+};
+
+/* An MCP session over WebSocket: the connection is the session. */
+struct mcp_ws_session {
+    char key[48];
+    bool initialized;
+    int log_level;
 };
 
 struct mcp_answer {
@@ -55,6 +73,17 @@ void mcp_free(struct mcp_state *st);
 void mcp_handle_post(struct mock_server *srv, const struct mcp_request *req,
                      struct mcp_answer *ans, struct mcp_async *async);
 
+/* One text frame of an MCP WebSocket session. Returns the reply to send
+ * (NULL: none now; a deferred tool call answers through sink or async). */
+json_object *mcp_handle_ws(struct mock_server *srv, struct mcp_ws_session *ws,
+                           const char *text, size_t len, struct mcp_sink *sink,
+                           struct mcp_async *async);
+
+/* A GET stream for server-initiated messages: checks the session and
+ * protocol version (ans filled in and false when refused). */
+bool mcp_check_stream(struct mock_server *srv, const char *session_id,
+                      const char *protocol_version, struct mcp_answer *ans);
+
 /* DELETE: ends a session. */
 void mcp_handle_delete(struct mock_server *srv, const char *session_id,
                        struct mcp_answer *ans);
@@ -62,6 +91,9 @@ void mcp_handle_delete(struct mock_server *srv, const char *session_id,
 /* {"jsonrpc":"2.0","id":id,"result":{"content":[text],"isError":false}}
  * for a tool's result object (taken). */
 json_object *mcp_tool_response(json_object *id, json_object *result);
+
+/* The same, with isError set as asked. */
+json_object *mcp_tool_response_ex(json_object *id, json_object *result, bool is_error);
 
 void mcp_async_cancel(struct mcp_async *a);
 

@@ -62,6 +62,7 @@ enum mcp_session_status mcp_sessions_new(struct mcp_sessions *t, const char *cli
         return MCP_SESSION_ERROR;
     snprintf(s->client, sizeof(s->client), "%s", client);
     s->last_used = mock_mono_us();
+    s->log_level = 0;
     t->count++;
     *out = s;
     return MCP_SESSION_OK;

@@ -19,6 +19,7 @@ struct mcp_session {
     char id[MCP_SESSION_ID_LEN + 1];
     char client[MCP_CLIENT_LEN];
     int64_t last_used; /* monotonic us */
+    int log_level;     /* logging/setLevel; 0 (debug) sends all */
 };
 
 struct mcp_sessions {

@@ -19,6 +19,9 @@
 #include "log.h"
 #include "mcp_server.h"
 #include "mcp_http.h"
+#include "mcp_port.h"
+#include "mcp_runs.h"
+#include "mcp_ws.h"
 #include "timefmt.h"
 #include "ws_conn.h"
 
@@ -79,8 +82,11 @@ static void raise_fd_limit(void)
 
 /* ---- protocols ---- */
 
-static struct lws_protocols ws_protocols[MOCK_MAX_LIST + 2];
+static struct lws_protocols ws_protocols[MOCK_MAX_LIST + 3];
 static struct lws_protocols mcp_protocols[2];
+static struct lws_protocols toolkit_protocols[2];
+
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
 
 /* Every name accepted as a subprotocol is an alias of the one handler; the
  * first entry also takes connections that ask for none. */
@@ -91,13 +97,21 @@ static void setup_protocols(const struct mock_options *opt)
 
     memset(&p, 0, sizeof(p));
     p.callback = ws_conn_callback;
-    p.per_session_data_size = sizeof(union ws_conn_pss);
+    /* Room for an MCP session too, whether or not lws reallocates it when
+     * a connection moves to the "mcp" protocol. */
+    p.per_session_data_size = MAX(sizeof(union ws_conn_pss), sizeof(struct mcp_ws_pss));
     /* lws gives every connection a receive buffer this big: small keeps
      * 10,000 idle clients cheap; larger messages come in more pieces. */
     p.rx_buffer_size = WS_RX_BUFFER;
     p.name = "wscheck-mock";
     ws_protocols[n++] = p;
-    for (size_t i = 0; i < opt->n_subprotocols && n < MOCK_MAX_LIST + 1; i++) {
+    p.name = MCP_WS_SUBPROTOCOL;
+    p.callback = mcp_ws_callback;
+    ws_protocols[n++] = p;
+    p.callback = ws_conn_callback;
+    for (size_t i = 0; i < opt->n_subprotocols && n < MOCK_MAX_LIST + 2; i++) {
+        if (strcmp(opt->subprotocols[i], MCP_WS_SUBPROTOCOL) == 0)
+            continue; /* MCP's already */
         p.name = opt->subprotocols[i];
         ws_protocols[n++] = p;
     }
@@ -106,6 +120,11 @@ static void setup_protocols(const struct mock_options *opt)
     mcp_protocols[0].name = "mcp-http";
     mcp_protocols[0].callback = mcp_http_callback;
     mcp_protocols[0].per_session_data_size = sizeof(struct mcp_pss);
+    memset(toolkit_protocols, 0, sizeof(toolkit_protocols));
+    toolkit_protocols[0].name = MCP_WS_SUBPROTOCOL;
+    toolkit_protocols[0].callback = mcp_port_callback;
+    toolkit_protocols[0].per_session_data_size = sizeof(union mcp_port_pss);
+    toolkit_protocols[0].rx_buffer_size = WS_RX_BUFFER;
 }
 
 /* ---- start ---- */
@@ -197,6 +216,28 @@ static int announce(const struct mock_server *srv, const struct listen_spec *ws,
     return 0;
 }
 
+/* dev-toolkit: one listener for both MCP transports. */
+static int start_toolkit(struct mock_server *srv)
+{
+    const struct mock_options *opt = srv->opt;
+    struct listen_spec spec = {
+        "MCP", opt->host, opt->port, opt->port_tries, toolkit_protocols, "", 0};
+    unsigned long long vopts = LWS_SERVER_OPTION_VALIDATE_UTF8;
+
+    if (listen_resolve(&spec) != 0)
+        return -1;
+    if (spec.family == AF_INET)
+        vopts |= LWS_SERVER_OPTION_DISABLE_IPV6;
+    if (create_context(srv, spec.family == AF_INET) != 0)
+        return -1;
+    srv->mcp_vhost = listen_start(srv->ctx, &spec, vopts, &srv->mcp_port);
+    if (!srv->mcp_vhost)
+        return -1;
+    srv->ws_vhost = srv->mcp_vhost;
+    srv->ws_port = srv->mcp_port;
+    return announce(srv, &spec, &spec);
+}
+
 static int start_listeners(struct mock_server *srv)
 {
     const struct mock_options *opt = srv->opt;
@@ -240,6 +281,7 @@ static void begin_shutdown(struct mock_server *srv)
     srv->stop_deadline = mock_mono_us() + SHUTDOWN_GRACE_US;
     keepalive_stop(srv);
     ws_conn_shutdown_all(srv);
+    mcp_ws_shutdown_all(srv);
     lws_sul_schedule(srv->ctx, 0, &srv->wake_sul, wake, SHUTDOWN_GRACE_US);
 }
 
@@ -250,8 +292,8 @@ static void run_loop(struct mock_server *srv)
             break;
         if (stop_signal && !srv->stopping)
             begin_shutdown(srv);
-        if (srv->stopping &&
-            (srv->clients.count == 0 || mock_mono_us() >= srv->stop_deadline))
+        if (srv->stopping && ((srv->clients.count == 0 && srv->mcp_ws_live == 0) ||
+                              mock_mono_us() >= srv->stop_deadline))
             break;
     }
 }
@@ -260,6 +302,7 @@ static void cleanup(struct mock_server *srv)
 {
     signal_context = NULL;
     lingering_close_free(&srv->linger);
+    mcp_runs_free_all(srv); /* their timers live in the context */
     if (srv->ctx)
         lws_context_destroy(srv->ctx);
     srv->ctx = NULL;
@@ -287,7 +330,9 @@ int mock_server_run(const struct mock_options *opt)
         cleanup(&srv);
         return 1;
     }
-    if (install_signals() == 0 && start_listeners(&srv) == 0) {
+    if (install_signals() == 0 &&
+        (opt->profile == MOCK_PROFILE_DEV_TOOLKIT ? start_toolkit(&srv)
+                                                  : start_listeners(&srv)) == 0) {
         signal_context = srv.ctx;
         keepalive_start(&srv);
         run_loop(&srv);

@@ -24,6 +24,14 @@ struct mock_stats {
 };
 
 struct mcp_state;
+struct mcp_run;
+struct mcp_stream;
+struct mcp_ws_pss;
+
+/* Counts of the development toolkit's simulated commands. */
+struct mcp_counts {
+    uint64_t started, completed, failed, cancelled;
+};
 
 struct mock_server {
     const struct mock_options *opt;
@@ -33,6 +41,12 @@ struct mock_server {
     struct mock_stats stats;
     struct mock_client_table clients;
     struct mcp_state *mcp;
+    struct mcp_run *mcp_runs;       /* toolkit commands running */
+    struct mcp_stream *mcp_streams; /* sessions' standing streams */
+    struct mcp_counts mcp_counts;
+    uint64_t mcp_ws_sessions;       /* MCP WebSocket sessions so far */
+    struct mcp_ws_pss *mcp_ws_head; /* the open ones */
+    size_t mcp_ws_live;
     lws_sorted_usec_list_t keepalive_sul;
     lws_sorted_usec_list_t wake_sul;
     struct lingering_close linger; /* refused connections, closing */

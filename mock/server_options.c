@@ -62,6 +62,15 @@ static const char usage_text[] =
     "      --allowed-origin ORIG  also accept this browser Origin, \"*\" for any\n"
     "                             (repeatable; localhost origins always pass)\n"
     "\n"
+    "Profiles:\n"
+    "      --profile NAME         default: the WebSocket server above, with MCP\n"
+    "                             over WebSocket (subprotocol \"mcp\", any path)\n"
+    "                             beside the seed protocol, and the MCP server;\n"
+    "                             dev-toolkit: one port (--port, 8676) serving MCP\n"
+    "                             over Streamable HTTP (--mcp-path) and WebSocket\n"
+    "                             with the toolkit tools run_command (simulated,\n"
+    "                             streaming) and get_status\n"
+    "\n"
     "General:\n"
     "      --config FILE          JSON object of these options, e.g.\n"
     "                             {\"port\": 9100, \"no-mcp\": true}\n"
@@ -217,6 +226,7 @@ static int set_number(struct mock_options *opt, const char *name, const char *va
         if (parse_int(value, 0, 65535, &v))
             return -1;
         *(!strcmp(name, "port") ? &opt->port : &opt->mcp_port) = (int)v;
+        opt->port_set |= !strcmp(name, "port");
     } else if (!strcmp(name, "port-tries")) {
         if (parse_int(value, 1, 1000, &v))
             return -1;
@@ -269,6 +279,15 @@ static int set_text(struct mock_options *opt, const char *name, const char *valu
         return value[0] == '/' && !strpbrk(value, " ?#") && strlen(value) < 200
                    ? set_string(&opt->mcp_path, value)
                    : -1;
+    if (!strcmp(name, "profile")) {
+        if (!strcmp(value, "default"))
+            opt->profile = MOCK_PROFILE_DEFAULT;
+        else if (!strcmp(value, "dev-toolkit"))
+            opt->profile = MOCK_PROFILE_DEV_TOOLKIT;
+        else
+            return -1;
+        return 0;
+    }
     if (!strcmp(name, "no-mcp"))
         return parse_bool(value, &opt->no_mcp);
     if (!strcmp(name, "allowed-origin"))
@@ -363,6 +382,7 @@ static const struct option long_options[] = {
     {"host", required_argument, NULL, 0},
     {"port", required_argument, NULL, 0},
     {"port-tries", required_argument, NULL, 0},
+    {"profile", required_argument, NULL, 0},
     {"mcp-host", required_argument, NULL, 0},
     {"mcp-port", required_argument, NULL, 0},
     {"mcp-path", required_argument, NULL, 0},
@@ -470,7 +490,9 @@ int options_parse(struct mock_options *opt, int argc, char **argv)
         return 2;
     }
     rc = apply_env(opt);
-    if (rc != 0)
-        return rc;
-    return second_pass(opt, argc, argv);
+    if (rc == 0)
+        rc = second_pass(opt, argc, argv);
+    if (rc == 0 && opt->profile == MOCK_PROFILE_DEV_TOOLKIT && !opt->port_set)
+        opt->port = MOCK_TOOLKIT_PORT;
+    return rc;
 }

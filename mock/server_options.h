@@ -8,9 +8,17 @@
 
 #define MOCK_MAX_LIST 32
 
+/* What the server serves. dev-toolkit: one port (8676 unless --port says
+ * otherwise) with MCP over Streamable HTTP and WebSocket and the
+ * development toolkit's tools, like the seed's toolkit server. */
+enum mock_profile { MOCK_PROFILE_DEFAULT, MOCK_PROFILE_DEV_TOOLKIT };
+#define MOCK_TOOLKIT_PORT 8676
+
 struct mock_options {
     char *host;     /* WebSocket (and /health) listener */
     int port;       /* 0: any free port */
+    bool port_set;  /* given by some source, not the default */
+    int profile;    /* enum mock_profile */
     int port_tries; /* ports tried from port upwards */
     char *mcp_host;
     int mcp_port;

@@ -11,6 +11,7 @@
 #include "header_limit.h"
 #include "keepalive_pings.h"
 #include "log.h"
+#include "mcp_port.h"
 #include "protocol.h"
 #include "server.h"
 #include "timefmt.h"
@@ -235,6 +236,8 @@ static int confirm_upgrade(struct mock_server *srv, struct lws *wsi)
         offered[0] = '\0';
     for (tok = strtok_r(offered, ", \t", &save); tok;
          tok = strtok_r(NULL, ", \t", &save)) {
+        if (strcmp(tok, MCP_WS_SUBPROTOCOL) == 0)
+            return mcp_ws_check_origin(wsi); /* lws picks "mcp" too */
         if (lws_vhost_name_to_protocol(srv->ws_vhost, tok))
             return 0;
     }

@@ -42,6 +42,22 @@ run_mock --max-message-size 0
 expect_status 2 "a zero message size exits 2"
 run_mock stray-argument
 expect_status 2 "a stray argument exits 2"
+run_mock --profile nope
+expect_status 2 "an unknown profile exits 2"
+expect_match "invalid value for profile: 'nope'" "$err" "the message names the profile"
+run_mock --help
+expect_match '--profile NAME' "$out" "--help describes --profile"
+
+# ---- the dev-toolkit profile: one port for both MCP transports --------------
+if start_mock --profile dev-toolkit; then
+    ok "--profile dev-toolkit starts (--port 0)"
+    check "dev-toolkit: the MCP URL is on the WebSocket listener's port" \
+        test "$MOCK_MCP_URL" = "http://127.0.0.1:$MOCK_PORT/mcp"
+    kill -TERM "$MOCK_PID"; wait "$MOCK_PID"; status=$?
+    expect_status 0 "dev-toolkit: SIGTERM: exit 0"
+else
+    not_ok "--profile dev-toolkit starts (--port 0)"
+fi
 
 # ---- listener lines and ready file ------------------------------------------
 if start_mock; then

@@ -131,7 +131,7 @@ def test_errors(t, mock, c):
     st, h, r = c.post({"jsonrpc": "2.0", "method": "notifications/initialized"}, session=False)
     t.eq(st, 400, "a notification without a session: 400")
     st, h, raw = mock.http("GET", "/mcp", headers={"Accept": "text/event-stream"}, port=mock.mcp_port)
-    t.eq(st, 405, "GET /mcp (no server stream offered): 405")
+    t.eq(st, 400, "GET /mcp without a session: 400")
     st, h, r = c.post({"jsonrpc": "2.0", "id": 1, "method": "ping"}, path="/other")
     t.eq(st, 404, "another path: 404")
     st, h, r = c.post({"jsonrpc": "2.0", "id": 1, "method": "ping"}, headers={"Content-Type": "text/plain"})
