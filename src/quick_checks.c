@@ -37,8 +37,11 @@ static const char quick_check_usage[] =
     "  --strict                 a test that passed with warnings fails\n"
     "  --output-junit-xml FILE  write a JUnit report (also --junit FILE)\n"
     "  --json FILE              write a JSON report\n"
+    "  --tap FILE               write a TAP report ('-': stdout; the console and\n"
+    "                           the diagnosis then go to stderr)\n"
     "  --plugin-path DIR        look for plugins in DIR first (repeatable)\n"
     "  --quiet, --verbose, --no-color\n"
+    "  --color WHEN, --progress WHEN  auto, always or never (as for 'wscheck run')\n"
     "  -h, --help               this help\n"
     "\n"
     "SCENARIO files given too are run in the same invocation.\n";
@@ -58,6 +61,9 @@ enum {
     OPT_QUIET,
     OPT_VERBOSE,
     OPT_NO_COLOR,
+    OPT_TAP,
+    OPT_COLOR,
+    OPT_PROGRESS,
     OPT_STRICT,
     OPT_HEADER,
     OPT_SUBPROTOCOL
@@ -82,6 +88,9 @@ static const struct option quick_check_options[] = {
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"tap", required_argument, NULL, OPT_TAP},
+    {"color", required_argument, NULL, OPT_COLOR},
+    {"progress", required_argument, NULL, OPT_PROGRESS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -107,7 +116,8 @@ struct quick_checks {
     int fail_on_error;
     int strict;
     int quiet, verbose, no_color;
-    const char *junit, *json;
+    enum wsc_when color, progress;
+    const char *junit, *json, *tap;
     char **plugin_paths;
     size_t n_plugin_paths;
 };
@@ -325,6 +335,17 @@ static int parse_settings(int argc, char **argv, struct quick_checks *s)
         case OPT_NO_COLOR:
             s->no_color = 1;
             break;
+        case OPT_TAP:
+            s->tap = optarg;
+            break;
+        case OPT_COLOR:
+        case OPT_PROGRESS:
+            if (wsc_when_parse(optarg, opt == OPT_COLOR ? &s->color : &s->progress) < 0) {
+                fprintf(stderr, "wscheck: --%s must be auto, always or never, got '%s'\n",
+                        opt == OPT_COLOR ? "color" : "progress", optarg);
+                return WSC_EXIT_USAGE;
+            }
+            break;
         case 'h':
             fputs(quick_check_usage, stdout);
             return WSC_EXIT_OK;
@@ -421,16 +442,18 @@ static void diagnose(struct wsc_buf *b, const struct wsc_result *r)
         wsc_buf_printf(b, "  %s: rtt p50 %.2f ms\n", r->name, m->value);
 }
 
+/* arg: the console, whose stream the diagnosis shares (stderr when a
+ * report takes stdout). */
 static void on_suite(const struct wsc_suite_result *s, void *arg)
 {
+    const struct wsc_console *console = arg;
     struct wsc_buf b = {0};
-    (void)arg;
     if (strcmp(s->file, QUICK_CHECK_FILE) != 0)
         return;
     for (size_t i = 0; i < s->n_tests; i++)
         diagnose(&b, &s->tests[i]);
     if (b.len && !b.failed)
-        printf("\nDiagnosis:\n%s\n", b.data);
+        fprintf(console->out ? console->out : stdout, "\nDiagnosis:\n%s\n", b.data);
     wsc_buf_free(&b);
 }
 
@@ -478,11 +501,16 @@ static int run_quick_checks(struct quick_checks *s, char **files, size_t n_files
         cfg.jobs = 1;
         cfg.junit_path = s->junit;
         cfg.json_path = s->json;
+        cfg.tap_path = s->tap;
         cfg.cli_vars = wsc_vars_new();
         cfg.on_suite = on_suite;
+        cfg.on_suite_arg = &cfg.console;
         cfg.opts.on_result = soften_echo;
         cfg.opts.on_result_arg = json_object_array_length(s->tests) > 0 ? scs[0] : NULL;
         wsc_console_setup(&cfg.console, s->no_color || s->ci_mode, s->quiet, s->verbose);
+        if (s->color != WSC_WHEN_AUTO)
+            cfg.console.color_mode = s->color;
+        cfg.console.progress_mode = s->progress;
         status = cfg.cli_vars ? wsc_execute(scs, n, &reg, &cfg) : WSC_EXIT_INTERNAL;
         if (cfg.cli_vars)
             wsc_vars_free(cfg.cli_vars);

@@ -135,6 +135,19 @@ expect_match "handshake in [0-9.]+ ms, subprotocol superchat" "$out" \
     "the diagnosis shows the subprotocol selected"
 run_wscheck --header 'X-Team: blue' --test-websocket "$AUTH_URL" --subprotocol nope --timeout 2
 expect_status 0 "--header and --subprotocol may come before the checks"
+# A report on stdout keeps it for itself: the console and the diagnosis go
+# to stderr, so stdout is the JUnit file alone.
+run_wscheck --test-websocket "$AUTH_URL" --header 'X-Team: blue' --subprotocol superchat \
+    --timeout 2 --output-junit-xml - --color never --progress never
+expect_status 0 "quick checks with the JUnit report on stdout pass"
+printf '%s\n' "$out" >"$T/stdout.xml"
+check "with the JUnit report on stdout, stdout is valid JUnit alone" validate_junit "$T/stdout.xml"
+expect_match "Diagnosis:" "$err" "the diagnosis goes to stderr with the console"
+run_wscheck --test-websocket "$AUTH_URL" --header 'X-Team: blue' --timeout 2 --tap -
+expect_status 0 "quick checks write TAP to stdout"
+expect_match "^1\.\.3$" "$out" "the TAP plan counts the three quick checks"
+run_wscheck --test-websocket "$AUTH_URL" --color sometimes
+expect_status 2 "--color takes auto, always or never"
 start_bg "$T/http.log" "$PYTHON_WS" "$top_srcdir/tests/integration/peer_http.py"
 HTTP_URL=$(wait_for_line "$T/http.log" '^http://127\.0\.0\.1:[0-9]+') || { not_ok "HTTP peer starts"; finish; exit 1; }
 run_wscheck --check-http "$HTTP_URL/echo" --header 'X-Team: blue' --header 'X-Other: a: b' \
