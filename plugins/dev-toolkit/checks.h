@@ -12,6 +12,7 @@ void dt_check_tool_discovery(struct wsc_ctx *ctx, struct json_object *params);
 void dt_check_call(struct wsc_ctx *ctx, struct json_object *params);
 void dt_check_resource(struct wsc_ctx *ctx, struct json_object *params);
 void dt_check_prompt(struct wsc_ctx *ctx, struct json_object *params);
+void dt_check_command_streaming(struct wsc_ctx *ctx, struct json_object *params);
 void dt_validate_endpoint(struct wsc_validation *v, const struct json_object *params);
 
 /* ---- session.c ------------------------------------------------------------ */
@@ -28,6 +29,32 @@ void dt_close(struct wsc_ctx *ctx, struct wsc_mcp *m);
 void dt_fail(struct wsc_ctx *ctx, struct wsc_mcp *m, const char *what);
 /* Milliseconds between two wsc_now() values. */
 double dt_ms(double from, double to);
+
+/* ---- request.c ---------------------------------------------------------- */
+
+/* An answer as outputs: the result's members (and `text`, the text items
+ * of content or contents joined with newlines), or {"error": ...}. */
+struct dt_answer {
+    struct json_object *outputs;
+    int is_rpc_error;
+};
+
+/* Fills *a from a response that wsc_mcp_request/take returned with r;
+ * -1 after reporting a failure that leaves nothing to match (a->outputs
+ * is then still to be put). */
+int dt_answer_from(struct wsc_ctx *ctx, struct wsc_mcp *m, const char *method,
+                   enum wsc_mcp_result r, struct json_object *resp, struct dt_answer *a);
+/* What holds unless `expect` says otherwise: no JSON-RPC error unless
+ * `error` is expected, and then one; for tools/call no isError: true
+ * unless `isError` is expected. */
+void dt_default_rules(struct wsc_ctx *ctx, struct wsc_mcp *m, const char *method,
+                      const struct json_object *expect, const struct dt_answer *a);
+/* Every output published, then `expect` matched against them. */
+void dt_publish(struct wsc_ctx *ctx, const struct json_object *expect,
+                struct json_object *outputs);
+/* Request params: the check's `name_param` as `name_key`, its `arguments`. */
+struct json_object *dt_request_params(const struct json_object *params,
+                                      const char *name_key, const char *name_param);
 
 /* ---- list.c ------------------------------------------------------------- */
 

@@ -66,6 +66,34 @@ static const char prompt_schema[] = DT_SCHEMA("\"required\":[\"name\"],",
         WSC_EXPECT_OUTPUT("description", "The prompt's description") ","
         WSC_EXPECT_OUTPUT("messages", "Matcher on the messages ({role, content})") ","
         RPC_ERROR));
+static const char streaming_schema[] = DT_SCHEMA("\"required\":[\"tool\"],",
+    "\"tool\":{\"type\":\"string\",\"minLength\":1,\"description\":\"The tool to call\"},"
+    ARGUMENTS("The tool's arguments")
+    "\"progress_token\":{\"type\":[\"string\",\"integer\"],\"default\":"
+    "\"wscheck-progress\",\"description\":\"The progressToken sent in _meta\"},"
+    "\"min_updates\":{\"type\":\"integer\",\"minimum\":0,\"default\":1,"
+    "\"description\":\"Fewest progress notifications that pass\"},"
+    "\"cancel_after\":{\"type\":\"integer\",\"minimum\":1,\"description\":"
+    "\"Cancel the call after this many progress notifications\"},"
+    "\"stop_within\":{\"type\":\"number\",\"minimum\":0,\"default\":2,"
+    "\"description\":\"Seconds after a cancel by which progress must stop "
+    "(watched for twice as long)\"},"
+    "\"linger\":{\"type\":\"number\",\"minimum\":0,\"default\":0.2,"
+    "\"description\":\"Seconds to keep listening after the response for "
+    "notifications that must not come\"},"
+    "\"log_level\":{\"enum\":[\"debug\",\"info\",\"notice\",\"warning\","
+    "\"error\",\"critical\",\"alert\",\"emergency\"],\"description\":"
+    "\"logging/setLevel before the call\"},",
+    WSC_EXPECT_PARAM("What the stream and the tools/call result must be",
+        WSC_EXPECT_OUTPUT("updates", "Number of progress notifications") ","
+        WSC_EXPECT_OUTPUT("progress", "The progress values, in order") ","
+        WSC_EXPECT_OUTPUT("logs", "Params of the notifications/message received "
+                          "({level, logger, data})") ","
+        WSC_EXPECT_OUTPUT("content", "Matcher on the content items") ","
+        WSC_EXPECT_OUTPUT("text", "The text items joined with newlines") ","
+        WSC_EXPECT_OUTPUT("structuredContent", "Matcher on the structured result") ","
+        WSC_EXPECT_OUTPUT("isError", "true: the tool must report an error") ","
+        RPC_ERROR));
 /* clang-format on */
 
 static const struct wsc_metric_decl initialize_metrics[] = {
@@ -84,6 +112,14 @@ static const struct wsc_metric_decl discovery_metrics[] = {
 
 static const struct wsc_metric_decl request_metrics[] = {
     {"request_ms", "ms", "the request to its answer"},
+    {NULL, NULL, NULL},
+};
+
+static const struct wsc_metric_decl streaming_metrics[] = {
+    {"first_progress_ms", "ms", "the call to its first progress notification"},
+    {"max_progress_gap_ms", "ms", "longest time between two progress notifications"},
+    {"call_ms", "ms", "the call to its response"},
+    {"updates", "count", "progress notifications"},
     {NULL, NULL, NULL},
 };
 
@@ -118,9 +154,15 @@ static const struct wsc_check checks[] = {
      .run = dt_check_prompt,
      .validate = dt_validate_endpoint,
      .metrics = request_metrics},
+    {.name = "command_streaming",
+     .summary = "call a tool with a progress token and check its progress and logs",
+     .params_schema = streaming_schema,
+     .run = dt_check_command_streaming,
+     .validate = dt_validate_endpoint,
+     .metrics = streaming_metrics},
     {.name = NULL},
 };
 
 WSC_PLUGIN("dev-toolkit", "1.0.0",
-           "MCP servers: handshake, tool discovery, tool calls, resources, prompts",
+           "MCP servers: handshake, tool discovery, calls, streaming, resources, prompts",
            checks);

@@ -10,11 +10,6 @@
 
 #include "checks.h"
 
-struct dt_answer {
-    struct json_object *outputs; /* result members, or {"error": ...} */
-    int is_rpc_error;
-};
-
 static int expects(const struct json_object *expect, const char *key)
 {
     struct json_object *v = NULL;
@@ -52,20 +47,26 @@ static struct json_object *content_text(const struct json_object *content)
     return acc;
 }
 
-/* Sends the request and turns its answer into outputs; -1 after reporting
- * a failure that leaves nothing to match. */
-static int ask(struct wsc_ctx *ctx, struct wsc_mcp *m, const char *method,
-               struct json_object *rparams, struct dt_answer *a)
+int dt_answer_from(struct wsc_ctx *ctx, struct wsc_mcp *m, const char *method,
+                   enum wsc_mcp_result r, struct json_object *resp, struct dt_answer *a)
 {
-    struct json_object *resp = NULL, *v = NULL;
-    double t0 = wsc_now();
-    enum wsc_mcp_result r = wsc_mcp_request(m, method, rparams, 0, &resp);
-    wsc_metric(ctx, "request_ms", dt_ms(t0, wsc_now()), "ms");
+    struct json_object *v = NULL;
     a->outputs = json_object_new_object();
     a->is_rpc_error = 0;
+    if (!a->outputs) {
+        wsc_error(ctx, "out of memory");
+        return -1;
+    }
     if (r == WSC_MCP_OK && json_object_object_get_ex(resp, "result", &v)) {
         json_object_object_foreach(v, key, val)
             json_object_object_add(a->outputs, key, json_object_get(val));
+        struct json_object *items = NULL;
+        if (json_object_object_get_ex(v, "content", &items) ||
+            json_object_object_get_ex(v, "contents", &items)) {
+            struct json_object *text = content_text(items);
+            if (text)
+                json_object_object_add(a->outputs, "text", text);
+        }
     } else if ((r == WSC_MCP_RPC_ERROR || r == WSC_MCP_HTTP_ERROR) &&
                json_object_object_get_ex(resp, "error", &v)) {
         json_object_object_add(a->outputs, "error", json_object_get(v));
@@ -73,17 +74,29 @@ static int ask(struct wsc_ctx *ctx, struct wsc_mcp *m, const char *method,
         wsc_note(ctx, "%s: %s", method, wsc_mcp_error(m));
     } else {
         dt_fail(ctx, m, method);
-        json_object_put(resp);
         return -1;
     }
-    json_object_put(resp);
     return 0;
+}
+
+/* Sends the request and turns its answer into outputs; -1 after reporting
+ * a failure that leaves nothing to match. */
+static int ask(struct wsc_ctx *ctx, struct wsc_mcp *m, const char *method,
+               struct json_object *rparams, struct dt_answer *a)
+{
+    struct json_object *resp = NULL;
+    double t0 = wsc_now();
+    enum wsc_mcp_result r = wsc_mcp_request(m, method, rparams, 0, &resp);
+    wsc_metric(ctx, "request_ms", dt_ms(t0, wsc_now()), "ms");
+    int rc = dt_answer_from(ctx, m, method, r, resp, a);
+    json_object_put(resp);
+    return rc;
 }
 
 /* The rules `expect` may override: no JSON-RPC error unless `error` is
  * expected, and then one; for tools/call no isError unless named. */
-static void default_rules(struct wsc_ctx *ctx, struct wsc_mcp *m, const char *method,
-                          const struct json_object *expect, const struct dt_answer *a)
+void dt_default_rules(struct wsc_ctx *ctx, struct wsc_mcp *m, const char *method,
+                      const struct json_object *expect, const struct dt_answer *a)
 {
     if (a->is_rpc_error && !expects(expect, "error"))
         dt_fail(ctx, m, method);
@@ -100,8 +113,8 @@ static void default_rules(struct wsc_ctx *ctx, struct wsc_mcp *m, const char *me
     }
 }
 
-static void publish(struct wsc_ctx *ctx, const struct json_object *expect,
-                    struct json_object *outputs)
+void dt_publish(struct wsc_ctx *ctx, const struct json_object *expect,
+                struct json_object *outputs)
 {
     json_object_object_foreach(outputs, key, val)
         wsc_output(ctx, key, json_object_get(val));
@@ -110,8 +123,8 @@ static void publish(struct wsc_ctx *ctx, const struct json_object *expect,
 
 /* The request's params from the check's: `name_param` copied as `name_key`,
  * `arguments` as is. */
-static struct json_object *request_params(const struct json_object *params,
-                                          const char *name_key, const char *name_param)
+struct json_object *dt_request_params(const struct json_object *params,
+                                      const char *name_key, const char *name_param)
 {
     struct json_object *p = json_object_new_object();
     if (!p)
@@ -199,17 +212,11 @@ void dt_check_call(struct wsc_ctx *ctx, struct json_object *params)
     struct json_object *schema = call_schema(ctx, m, params, tool);
     struct dt_answer a = {0};
     if (!wsc_failed(ctx) &&
-        ask(ctx, m, "tools/call", request_params(params, "name", "tool"), &a) == 0) {
-        struct json_object *content = NULL;
-        if (json_object_object_get_ex(a.outputs, "content", &content)) {
-            struct json_object *text = content_text(content);
-            if (text)
-                json_object_object_add(a.outputs, "text", text);
-        }
-        default_rules(ctx, m, "tools/call", expect, &a);
+        ask(ctx, m, "tools/call", dt_request_params(params, "name", "tool"), &a) == 0) {
+        dt_default_rules(ctx, m, "tools/call", expect, &a);
         if (schema)
             validate_structured(ctx, schema, tool, &a);
-        publish(ctx, expect, a.outputs);
+        dt_publish(ctx, expect, a.outputs);
     }
     json_object_put(a.outputs);
     json_object_put(schema);
@@ -217,7 +224,7 @@ void dt_check_call(struct wsc_ctx *ctx, struct json_object *params)
 }
 
 static void simple(struct wsc_ctx *ctx, struct json_object *params, const char *method,
-                   const char *key, const char *param, const char *text_of)
+                   const char *key, const char *param)
 {
     const struct json_object *expect = wsc_param(params, "expect");
     if (wsc_expect_valid(ctx, expect) != 0)
@@ -226,15 +233,9 @@ static void simple(struct wsc_ctx *ctx, struct json_object *params, const char *
     if (!m)
         return;
     struct dt_answer a = {0};
-    if (ask(ctx, m, method, request_params(params, key, param), &a) == 0) {
-        struct json_object *items = NULL;
-        if (text_of && json_object_object_get_ex(a.outputs, text_of, &items)) {
-            struct json_object *text = content_text(items);
-            if (text)
-                json_object_object_add(a.outputs, "text", text);
-        }
-        default_rules(ctx, m, method, expect, &a);
-        publish(ctx, expect, a.outputs);
+    if (ask(ctx, m, method, dt_request_params(params, key, param), &a) == 0) {
+        dt_default_rules(ctx, m, method, expect, &a);
+        dt_publish(ctx, expect, a.outputs);
     }
     json_object_put(a.outputs);
     dt_close(ctx, m);
@@ -242,10 +243,10 @@ static void simple(struct wsc_ctx *ctx, struct json_object *params, const char *
 
 void dt_check_resource(struct wsc_ctx *ctx, struct json_object *params)
 {
-    simple(ctx, params, "resources/read", "uri", "uri", "contents");
+    simple(ctx, params, "resources/read", "uri", "uri");
 }
 
 void dt_check_prompt(struct wsc_ctx *ctx, struct json_object *params)
 {
-    simple(ctx, params, "prompts/get", "name", "name", NULL);
+    simple(ctx, params, "prompts/get", "name", "name");
 }

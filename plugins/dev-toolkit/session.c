@@ -1,5 +1,6 @@
 /* Opening, initializing and closing the MCP session of a check. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "checks.h"
 
@@ -10,7 +11,13 @@ double dt_ms(double from, double to)
 
 void dt_fail(struct wsc_ctx *ctx, struct wsc_mcp *m, const char *what)
 {
-    wsc_fail(ctx, "%s: %s", what, wsc_mcp_error(m));
+    const char *err = wsc_mcp_error(m);
+    size_t n = strlen(what);
+    /* the library's messages often name the method already */
+    if (strncmp(err, what, n) == 0 && err[n] == ':')
+        wsc_fail(ctx, "%s", err);
+    else
+        wsc_fail(ctx, "%s: %s", what, err);
 }
 
 struct wsc_mcp *dt_open(struct wsc_ctx *ctx, const struct json_object *params,
