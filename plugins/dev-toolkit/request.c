@@ -67,6 +67,10 @@ int dt_answer_from(struct wsc_ctx *ctx, struct wsc_mcp *m, const char *method,
             if (text)
                 json_object_object_add(a->outputs, "text", text);
         }
+        /* an absent isError means false (server/tools#calling-tools) */
+        if (strcmp(method, "tools/call") == 0 &&
+            !json_object_object_get_ex(a->outputs, "isError", NULL))
+            json_object_object_add(a->outputs, "isError", json_object_new_boolean(0));
     } else if ((r == WSC_MCP_RPC_ERROR || r == WSC_MCP_HTTP_ERROR) &&
                json_object_object_get_ex(resp, "error", &v)) {
         json_object_object_add(a->outputs, "error", json_object_get(v));

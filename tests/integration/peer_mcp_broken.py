@@ -23,6 +23,10 @@ answer to initialize (every other POST gets 202):
                       Last-Event-ID: e1 replays the response
   stream-ends         an event stream without event ids that ends before
                       the response
+  progress-backwards  a correct answer; tools/call streams progress 1, 3, 2
+                      then its result
+  progress-after-result  a correct answer; tools/call streams progress 1,
+                      its result, then progress 2
 WebSocket modes print "ws://127.0.0.1:PORT/mcp":
   ws-no-subprotocol   101 without Sec-WebSocket-Protocol
   ws-binary           101 with "mcp", then every answer in a binary frame
@@ -40,11 +44,28 @@ from peer_raw import frame, handshake, read_frame, read_request
 HTTP_MODES = ["wrong-id", "result-and-error", "no-jsonrpc", "error-code-string",
               "result-array", "unknown-id", "session-id-spaces", "silent",
               "unauthorized", "notification-200", "old-version", "batch",
-              "resumable", "stream-ends"]
+              "resumable", "stream-ends", "progress-backwards",
+              "progress-after-result"]
 WS_MODES = ["ws-no-subprotocol", "ws-binary", "ws-unauthorized"]
 
 INIT_RESULT = {"protocolVersion": "2025-06-18", "capabilities": {"tools": {}},
                "serverInfo": {"name": "broken", "version": "0"}}
+
+
+def progress_stream(mode, msg):
+    """The event stream answering tools/call in the progress modes."""
+    token = msg.get("params", {}).get("_meta", {}).get("progressToken")
+
+    def progress(n):
+        return {"jsonrpc": "2.0", "method": "notifications/progress",
+                "params": {"progressToken": token, "progress": n, "total": 3}}
+    result = {"jsonrpc": "2.0", "id": msg.get("id"),
+              "result": {"content": [{"type": "text", "text": "done"}]}}
+    if mode == "progress-backwards":
+        messages = [progress(1), progress(3), progress(2), result]
+    else:
+        messages = [progress(1), result, progress(2)]
+    return "".join("data: " + json.dumps(m) + "\n\n" for m in messages)
 
 
 def initialize_answer(mode, req_id):
@@ -110,6 +131,9 @@ class Handler(BaseHTTPRequestHandler):
         msg = json.loads(self.rfile.read(n) or b"{}")
         if mode == "unauthorized":
             self.reply(401, {"WWW-Authenticate": 'Bearer realm="mcp"'})
+            return
+        if msg.get("method") == "tools/call" and mode.startswith("progress-"):
+            self.event_stream(progress_stream(mode, msg))
             return
         if msg.get("method") != "initialize":
             is_note = "id" not in msg

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# dev-toolkit plugin against independent MCP servers: the official
+# TypeScript SDK (peer-mcp.js over Streamable HTTP, WebSocket and stdio),
+# @modelcontextprotocol/server-everything, and the broken peer
+# (peer_mcp_broken.py) for progress that goes backwards or comes after the
+# result.
+. "$top_srcdir/tests/integration/lib.sh"
+require_peers node-mcp
+
+T=$WSC_TMP
+PEERS=$top_srcdir/tests/integration
+
+# start_peer NAME CMD...: starts an MCP peer and exports its URL as NAME.
+start_peer() {
+    local name=$1 url
+    shift
+    start_bg "$T/$name.log" "$@"
+    url=$(wait_for_line "$T/$name.log" '^(http|ws)://[^ ]+') || return 1
+    export "$name=$url"
+}
+
+start_peer SDK_HTTP "$NODE" "$PEERS/peer-mcp.js" http-sse &&
+    start_peer SDK_WS "$NODE" "$PEERS/peer-mcp.js" ws &&
+    start_peer EVERYTHING "$NODE" "$PEERS/peer-mcp-everything.js" &&
+    start_peer BACKWARDS "$PYTHON_WS" "$PEERS/peer_mcp_broken.py" progress-backwards &&
+    start_peer AFTER "$PYTHON_WS" "$PEERS/peer_mcp_broken.py" progress-after-result ||
+    { not_ok "the MCP peers start"; finish; exit 1; }
+export SDK_STDIO="stdio:$NODE $PEERS/peer-mcp.js stdio"
+
+# ---- everything passes ---------------------------------------------------------
+cat >"$T/pass.json" <<'JSON'
+{
+  "name": "mcp peers",
+  "defaults": { "timeout": 10 },
+  "tests": [
+    { "name": "sdk initialize", "plugin": "dev-toolkit", "check": "initialize",
+      "params": { "url": "${env:SDK_HTTP}",
+                  "expect": { "protocolVersion": "2025-11-25",
+                              "serverInfo": { "name": "peer-mcp" },
+                              "capabilities": { "tools": { "$type": "object" } },
+                              "transport": "http",
+                              "session_id": { "$regex": "^[!-~]+$" } } },
+      "capture": { "negotiated": "/protocolVersion" } },
+    { "name": "sdk initialize 2025-03-26 over websocket", "plugin": "dev-toolkit",
+      "check": "initialize",
+      "params": { "url": "${env:SDK_WS}", "protocol_version": "2025-03-26",
+                  "expect": { "protocolVersion": "2025-03-26", "transport": "websocket" } } },
+    { "name": "sdk tools", "plugin": "dev-toolkit", "check": "tool_discovery",
+      "params": { "url": "${env:SDK_HTTP}",
+                  "expect": { "tool_names": { "$contains": "progress" },
+                              "tools": { "$len": 6 } } },
+      "capture": { "names": "/tool_names" } },
+    { "name": "sdk tools over stdio", "plugin": "dev-toolkit", "check": "tool_discovery",
+      "params": { "url": "${env:SDK_STDIO}",
+                  "expect": { "tool_names": { "$contains": "echo" } } } },
+    { "name": "sdk echo", "plugin": "dev-toolkit", "check": "call",
+      "params": { "url": "${env:SDK_WS}", "tool": "echo",
+                  "arguments": { "text": "{\"n\": 1}" },
+                  "expect": { "text": { "$json": { "n": 1 } }, "isError": false } } },
+    { "name": "sdk fail is expected", "plugin": "dev-toolkit", "check": "call",
+      "params": { "url": "${env:SDK_HTTP}", "tool": "fail",
+                  "expect": { "isError": true, "text": "failed on purpose" } } },
+    { "name": "sdk streaming", "plugin": "dev-toolkit", "check": "command_streaming",
+      "params": { "url": "${env:SDK_HTTP}", "tool": "progress", "arguments": { "steps": 3 },
+                  "expect": { "updates": 3, "progress": [1, 2, 3],
+                              "logs": { "$contains": { "data": "step 2" } },
+                              "text": "done" } } },
+    { "name": "sdk streaming over websocket", "plugin": "dev-toolkit",
+      "check": "command_streaming",
+      "params": { "url": "${env:SDK_WS}", "tool": "progress", "arguments": { "steps": 2 },
+                  "progress_token": 7, "expect": { "updates": 2 } } },
+    { "name": "everything discovery", "plugin": "dev-toolkit", "check": "tool_discovery",
+      "params": { "url": "${env:EVERYTHING}",
+                  "expect": { "tool_names": { "$contains": "trigger-long-running-operation" },
+                              "prompt_names": { "$contains": "simple-prompt" },
+                              "resource_uris": { "$contains": { "$regex": "^demo://" } } } } },
+    { "name": "everything structured", "plugin": "dev-toolkit", "check": "call",
+      "params": { "url": "${env:EVERYTHING}", "tool": "get-structured-content",
+                  "arguments": { "location": "Chicago" },
+                  "expect": { "structuredContent": { "temperature": { "$type": "number" } } } } },
+    { "name": "everything long running", "plugin": "dev-toolkit", "check": "command_streaming",
+      "params": { "url": "${env:EVERYTHING}", "tool": "trigger-long-running-operation",
+                  "arguments": { "duration": 1, "steps": 3 },
+                  "expect": { "updates": 3, "progress": [1, 2, 3] } } },
+    { "name": "everything resource", "plugin": "dev-toolkit", "check": "resource",
+      "params": { "url": "${env:EVERYTHING}",
+                  "uri": "demo://resource/static/document/features.md",
+                  "expect": { "contents": { "$len": 1 }, "text": { "$contains": "#" } } } },
+    { "name": "everything prompt", "plugin": "dev-toolkit", "check": "prompt",
+      "params": { "url": "${env:EVERYTHING}", "name": "simple-prompt",
+                  "expect": { "messages": { "$type": "array" } } } },
+    { "name": "everything unknown method", "plugin": "dev-toolkit", "check": "prompt",
+      "params": { "url": "${env:EVERYTHING}", "name": "no-such-prompt",
+                  "expect": { "error": { "code": { "$type": "integer" } } } } }
+  ]
+}
+JSON
+run_wscheck run --json "$T/pass.out.json" "$T/pass.json"
+expect_status 0 "every check passes against the SDK and server-everything"
+R=$T/pass.out.json
+expect_json "$R" 'o("sdk initialize")["protocolVersion"] == "2025-11-25"' \
+    "the negotiated version is an output"
+expect_json "$R" '"initialize_ms" in m("sdk initialize")' "initialize_ms is measured"
+expect_json "$R" 'sorted(o("sdk tools")["tool_names"]) == ["announce", "echo", "fail", "progress", "roots", "sleep"]' \
+    "the tool names are an output"
+expect_json "$R" 'm("sdk tools")["tools"] == 6' "the tools are counted"
+expect_json "$R" 'm("sdk streaming")["updates"] == 3 and "first_progress_ms" in m("sdk streaming") and "max_progress_gap_ms" in m("sdk streaming") and "call_ms" in m("sdk streaming")' \
+    "command_streaming measures its updates, first progress, gaps and call"
+expect_json "$R" '[x["data"] for x in o("sdk streaming")["logs"]] == ["step 1", "step 2", "step 3"]' \
+    "the log messages are collected in order"
+
+# ---- failures ------------------------------------------------------------------------
+cat >"$T/fail.json" <<'JSON'
+{
+  "name": "mcp failures",
+  "defaults": { "timeout": 5 },
+  "tests": [
+    { "name": "tool error", "plugin": "dev-toolkit", "check": "call",
+      "params": { "url": "${env:SDK_HTTP}", "tool": "fail" } },
+    { "name": "missing tool", "plugin": "dev-toolkit", "check": "tool_discovery",
+      "params": { "url": "${env:SDK_HTTP}",
+                  "expect": { "tool_names": { "$contains": "run_command" } } } },
+    { "name": "no progress", "plugin": "dev-toolkit", "check": "command_streaming",
+      "params": { "url": "${env:SDK_HTTP}", "tool": "echo", "arguments": { "text": "x" } } },
+    { "name": "backwards", "plugin": "dev-toolkit", "check": "command_streaming",
+      "params": { "url": "${env:BACKWARDS}", "tool": "run" } },
+    { "name": "after result", "plugin": "dev-toolkit", "check": "command_streaming",
+      "params": { "url": "${env:AFTER}", "tool": "run" } },
+    { "name": "wrong expected error", "plugin": "dev-toolkit", "check": "call",
+      "params": { "url": "${env:SDK_HTTP}", "tool": "echo", "arguments": { "text": "x" },
+                  "expect": { "error": { "code": -32602 } } } },
+    { "name": "cancelled", "plugin": "dev-toolkit", "check": "command_streaming",
+      "params": { "url": "${env:SDK_HTTP}", "tool": "sleep", "arguments": { "ms": 60000 } } }
+  ]
+}
+JSON
+run_wscheck run --json "$T/fail.out.json" "$T/fail.json"
+expect_status 1 "the failures fail the run"
+R=$T/fail.out.json
+expect_json "$R" 't["tool error"]["status"] == "failed" and "isError: true" in msg("tool error") and "failed on purpose" in msg("tool error")' \
+    "isError: true fails unless expected, quoting the tool's text"
+expect_json "$R" '"/tool_names" in msg("missing tool") and "run_command" in msg("missing tool")' \
+    "a missing tool name is named"
+expect_json "$R" '"0 progress notifications, expected at least 1" in msg("no progress")' \
+    "a call without progress fails command_streaming"
+expect_json "$R" '"progress 2 after 3 does not increase" in msg("backwards")' \
+    "progress going backwards fails"
+expect_json "$R" '"after the tools/call response" in msg("after result")' \
+    "progress after the result fails"
+expect_json "$R" '"expected a JSON-RPC error, got a result" in msg("wrong expected error")' \
+    "an expected JSON-RPC error that does not come fails"
+expect_json "$R" 't["cancelled"]["status"] == "failed" and "no response within the timeout (5 s)" in msg("cancelled")' \
+    "a call that never answers fails naming the timeout"
+
+# ---- params checked before the run ------------------------------------------------
+cat >"$T/bad.json" <<'JSON'
+{ "name": "bad", "tests": [
+  { "name": "no endpoint", "plugin": "dev-toolkit", "check": "initialize", "params": {} },
+  { "name": "no tool", "plugin": "dev-toolkit", "check": "call",
+    "params": { "url": "http://127.0.0.1:1/mcp" } } ] }
+JSON
+run_wscheck validate "$T/bad.json"
+expect_status 2 "a check without endpoint or tool is refused"
+expect_match "give the server's url" "$out$err" "the missing endpoint is explained"
+expect_match "tool" "$out$err" "the missing tool is named"
+
+finish
