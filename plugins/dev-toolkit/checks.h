@@ -13,6 +13,7 @@ void dt_check_call(struct wsc_ctx *ctx, struct json_object *params);
 void dt_check_resource(struct wsc_ctx *ctx, struct json_object *params);
 void dt_check_prompt(struct wsc_ctx *ctx, struct json_object *params);
 void dt_check_command_streaming(struct wsc_ctx *ctx, struct json_object *params);
+void dt_check_protocol(struct wsc_ctx *ctx, struct json_object *params);
 void dt_validate_endpoint(struct wsc_validation *v, const struct json_object *params);
 
 /* ---- session.c ------------------------------------------------------------ */
@@ -25,6 +26,8 @@ struct wsc_mcp *dt_open(struct wsc_ctx *ctx, const struct json_object *params,
 /* Closes and frees the session; the violations that were only SHOULDs
  * become warnings. NULL is fine. */
 void dt_close(struct wsc_ctx *ctx, struct wsc_mcp *m);
+/* The same for a session already closed: warnings, then free. */
+void dt_release(struct wsc_ctx *ctx, struct wsc_mcp *m);
 /* Reports the session's last error: "WHAT: message". */
 void dt_fail(struct wsc_ctx *ctx, struct wsc_mcp *m, const char *what);
 /* Milliseconds between two wsc_now() values. */

@@ -94,6 +94,10 @@ static const char streaming_schema[] = DT_SCHEMA("\"required\":[\"tool\"],",
         WSC_EXPECT_OUTPUT("structuredContent", "Matcher on the structured result") ","
         WSC_EXPECT_OUTPUT("isError", "true: the tool must report an error") ","
         RPC_ERROR));
+static const char protocol_schema[] = DT_SCHEMA("",
+    "\"check_origin\":{\"type\":\"boolean\",\"default\":true,\"description\":"
+    "\"Streamable HTTP: a foreign Origin must be refused with 403\"}",
+    "");
 /* clang-format on */
 
 static const struct wsc_metric_decl initialize_metrics[] = {
@@ -160,6 +164,11 @@ static const struct wsc_check checks[] = {
      .run = dt_check_command_streaming,
      .validate = dt_validate_endpoint,
      .metrics = streaming_metrics},
+    {.name = "protocol",
+     .summary = "MCP protocol validation: ping, version header, Origin, session end",
+     .params_schema = protocol_schema,
+     .run = dt_check_protocol,
+     .validate = dt_validate_endpoint},
     {.name = NULL},
 };
 

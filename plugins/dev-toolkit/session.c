@@ -59,11 +59,17 @@ static void warn_shoulds(struct wsc_ctx *ctx, const struct wsc_mcp *m)
     }
 }
 
-void dt_close(struct wsc_ctx *ctx, struct wsc_mcp *m)
+void dt_release(struct wsc_ctx *ctx, struct wsc_mcp *m)
 {
     if (!m)
         return;
     warn_shoulds(ctx, m);
-    wsc_mcp_close(m, 0);
     wsc_mcp_free(m);
+}
+
+void dt_close(struct wsc_ctx *ctx, struct wsc_mcp *m)
+{
+    if (m)
+        wsc_mcp_close(m, 0);
+    dt_release(ctx, m);
 }

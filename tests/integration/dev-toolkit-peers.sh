@@ -23,7 +23,8 @@ start_peer SDK_HTTP "$NODE" "$PEERS/peer-mcp.js" http-sse &&
     start_peer SDK_WS "$NODE" "$PEERS/peer-mcp.js" ws &&
     start_peer EVERYTHING "$NODE" "$PEERS/peer-mcp-everything.js" &&
     start_peer BACKWARDS "$PYTHON_WS" "$PEERS/peer_mcp_broken.py" progress-backwards &&
-    start_peer AFTER "$PYTHON_WS" "$PEERS/peer_mcp_broken.py" progress-after-result ||
+    start_peer AFTER "$PYTHON_WS" "$PEERS/peer_mcp_broken.py" progress-after-result &&
+    start_peer SPACES "$PYTHON_WS" "$PEERS/peer_mcp_broken.py" session-id-spaces ||
     { not_ok "the MCP peers start"; finish; exit 1; }
 export SDK_STDIO="stdio:$NODE $PEERS/peer-mcp.js stdio"
 
@@ -89,6 +90,12 @@ cat >"$T/pass.json" <<'JSON'
     { "name": "everything prompt", "plugin": "dev-toolkit", "check": "prompt",
       "params": { "url": "${env:EVERYTHING}", "name": "simple-prompt",
                   "expect": { "messages": { "$type": "array" } } } },
+    { "name": "sdk protocol", "plugin": "dev-toolkit", "check": "protocol",
+      "params": { "url": "${env:SDK_HTTP}", "check_origin": false } },
+    { "name": "sdk protocol over websocket", "plugin": "dev-toolkit", "check": "protocol",
+      "params": { "url": "${env:SDK_WS}" } },
+    { "name": "sdk protocol over stdio", "plugin": "dev-toolkit", "check": "protocol",
+      "params": { "url": "${env:SDK_STDIO}" } },
     { "name": "everything unknown method", "plugin": "dev-toolkit", "check": "prompt",
       "params": { "url": "${env:EVERYTHING}", "name": "no-such-prompt",
                   "expect": { "error": { "code": { "$type": "integer" } } } } }
@@ -129,6 +136,10 @@ cat >"$T/fail.json" <<'JSON'
     { "name": "wrong expected error", "plugin": "dev-toolkit", "check": "call",
       "params": { "url": "${env:SDK_HTTP}", "tool": "echo", "arguments": { "text": "x" },
                   "expect": { "error": { "code": -32602 } } } },
+    { "name": "foreign origin accepted", "plugin": "dev-toolkit", "check": "protocol",
+      "params": { "url": "${env:SDK_HTTP}" } },
+    { "name": "session id with spaces", "plugin": "dev-toolkit", "check": "protocol",
+      "params": { "url": "${env:SPACES}" } },
     { "name": "cancelled", "plugin": "dev-toolkit", "check": "command_streaming",
       "params": { "url": "${env:SDK_HTTP}", "tool": "sleep", "arguments": { "ms": 60000 } } }
   ]
@@ -149,6 +160,10 @@ expect_json "$R" '"after the tools/call response" in msg("after result")' \
     "progress after the result fails"
 expect_json "$R" '"expected a JSON-RPC error, got a result" in msg("wrong expected error")' \
     "an expected JSON-RPC error that does not come fails"
+expect_json "$R" '"Origin http://wscheck-foreign-origin.invalid got HTTP 200" in msg("foreign origin accepted") and "(transports#security-warning)" in msg("foreign origin accepted")' \
+    "protocol: a server accepting a foreign Origin fails, naming the spec section"
+expect_json "$R" 't["session id with spaces"]["status"] == "failed" and msg("session id with spaces").startswith("initialize: ")' \
+    "protocol: a session id with spaces fails the handshake"
 expect_json "$R" 't["cancelled"]["status"] == "failed" and "no response within the timeout (5 s)" in msg("cancelled")' \
     "a call that never answers fails naming the timeout"
 
