@@ -98,6 +98,21 @@ static const char protocol_schema[] = DT_SCHEMA("",
     "\"check_origin\":{\"type\":\"boolean\",\"default\":true,\"description\":"
     "\"Streamable HTTP: a foreign Origin must be refused with 403\"}",
     "");
+static const char errors_schema[] = DT_SCHEMA("",
+    "\"tool\":{\"type\":\"string\",\"minLength\":1,\"description\":"
+    "\"A tool to call with bad arguments (without it that case is skipped)\"},"
+    "\"bad_arguments\":{\"type\":\"object\",\"default\":{},\"description\":"
+    "\"The bad arguments (default: none, when the tool requires some)\"},"
+    "\"tool_errors\":{\"enum\":[\"either\",\"rpc\",\"isError\"],"
+    "\"default\":\"either\",\"description\":\"How an unknown tool and bad "
+    "arguments must be answered: a JSON-RPC error, isError: true, or either\"},"
+    "\"malformed\":{\"type\":\"boolean\",\"default\":true,\"description\":"
+    "\"Send malformed JSON (must get -32700)\"},"
+    "\"strict_lifecycle\":{\"type\":\"boolean\",\"default\":false,\"description\":"
+    "\"A request before initialize must get an error (else: a warning)\"},"
+    "\"case_timeout\":{\"type\":\"number\",\"minimum\":0,\"default\":2,"
+    "\"description\":\"Seconds each case waits for its answer\"}",
+    "");
 /* clang-format on */
 
 static const struct wsc_metric_decl initialize_metrics[] = {
@@ -169,6 +184,12 @@ static const struct wsc_check checks[] = {
      .params_schema = protocol_schema,
      .run = dt_check_protocol,
      .validate = dt_validate_endpoint},
+    {.name = "error_propagation",
+     .summary = "unknown method and tool, bad arguments, malformed JSON, no initialize",
+     .params_schema = errors_schema,
+     .run = dt_check_error_propagation,
+     .validate = dt_validate_endpoint,
+     .flags = WSC_CHECK_CASES},
     {.name = NULL},
 };
 

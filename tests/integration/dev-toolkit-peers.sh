@@ -96,6 +96,11 @@ cat >"$T/pass.json" <<'JSON'
       "params": { "url": "${env:SDK_WS}" } },
     { "name": "sdk protocol over stdio", "plugin": "dev-toolkit", "check": "protocol",
       "params": { "url": "${env:SDK_STDIO}" } },
+    { "name": "sdk errors", "plugin": "dev-toolkit", "check": "error_propagation",
+      "params": { "url": "${env:SDK_HTTP}", "tool": "echo", "strict_lifecycle": true } },
+    { "name": "sdk errors over websocket", "plugin": "dev-toolkit",
+      "check": "error_propagation",
+      "params": { "url": "${env:SDK_WS}", "tool": "echo", "tool_errors": "isError" } },
     { "name": "everything unknown method", "plugin": "dev-toolkit", "check": "prompt",
       "params": { "url": "${env:EVERYTHING}", "name": "no-such-prompt",
                   "expect": { "error": { "code": { "$type": "integer" } } } } }
@@ -115,6 +120,10 @@ expect_json "$R" 'm("sdk streaming")["updates"] == 3 and "first_progress_ms" in 
     "command_streaming measures its updates, first progress, gaps and call"
 expect_json "$R" '[x["data"] for x in o("sdk streaming")["logs"]] == ["step 1", "step 2", "step 3"]' \
     "the log messages are collected in order"
+expect_json "$R" '[c["name"] for c in t["sdk errors"]["cases"]] == ["unknown method", "unknown tool", "bad arguments", "malformed JSON", "before initialize"]' \
+    "error_propagation reports one case per error"
+expect_json "$R" 'any("request before initialize" in w for w in t["sdk errors over websocket"].get("warnings", []))' \
+    "a request answered before initialize is a warning by default"
 
 # ---- failures ------------------------------------------------------------------------
 cat >"$T/fail.json" <<'JSON'
@@ -140,6 +149,11 @@ cat >"$T/fail.json" <<'JSON'
       "params": { "url": "${env:SDK_HTTP}" } },
     { "name": "session id with spaces", "plugin": "dev-toolkit", "check": "protocol",
       "params": { "url": "${env:SPACES}" } },
+    { "name": "stdio errors", "plugin": "dev-toolkit", "check": "error_propagation",
+      "params": { "url": "${env:SDK_STDIO}", "case_timeout": 1 } },
+    { "name": "rpc errors required", "plugin": "dev-toolkit", "check": "error_propagation",
+      "params": { "url": "${env:SDK_HTTP}", "tool": "echo", "tool_errors": "rpc",
+                  "malformed": false } },
     { "name": "cancelled", "plugin": "dev-toolkit", "check": "command_streaming",
       "params": { "url": "${env:SDK_HTTP}", "tool": "sleep", "arguments": { "ms": 60000 } } }
   ]
@@ -164,6 +178,12 @@ expect_json "$R" '"Origin http://wscheck-foreign-origin.invalid got HTTP 200" in
     "protocol: a server accepting a foreign Origin fails, naming the spec section"
 expect_json "$R" 't["session id with spaces"]["status"] == "failed" and msg("session id with spaces").startswith("initialize: ")' \
     "protocol: a session id with spaces fails the handshake"
+expect_json "$R" '{c["name"]: c["status"] for c in t["stdio errors"]["cases"]}["malformed JSON"] == "failed" and "expected error -32700" in str(t["stdio errors"]["cases"])' \
+    "error_propagation: malformed JSON without a -32700 answer fails"
+expect_json "$R" '{c["name"]: c["status"] for c in t["stdio errors"]["cases"]}["bad arguments"] == "skipped"' \
+    "error_propagation: bad arguments without a tool is skipped"
+expect_json "$R" '"tool_errors asks for a JSON-RPC error" in str(t["rpc errors required"]["cases"])' \
+    "error_propagation: isError where a JSON-RPC error is required fails"
 expect_json "$R" 't["cancelled"]["status"] == "failed" and "no response within the timeout (5 s)" in msg("cancelled")' \
     "a call that never answers fails naming the timeout"
 
