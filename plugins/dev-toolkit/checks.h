@@ -14,6 +14,7 @@ void dt_check_resource(struct wsc_ctx *ctx, struct json_object *params);
 void dt_check_prompt(struct wsc_ctx *ctx, struct json_object *params);
 void dt_check_command_streaming(struct wsc_ctx *ctx, struct json_object *params);
 void dt_check_protocol(struct wsc_ctx *ctx, struct json_object *params);
+void dt_check_status_updates(struct wsc_ctx *ctx, struct json_object *params);
 void dt_check_error_propagation(struct wsc_ctx *ctx, struct json_object *params);
 void dt_validate_endpoint(struct wsc_validation *v, const struct json_object *params);
 

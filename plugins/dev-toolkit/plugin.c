@@ -113,6 +113,22 @@ static const char errors_schema[] = DT_SCHEMA("",
     "\"case_timeout\":{\"type\":\"number\",\"minimum\":0,\"default\":2,"
     "\"description\":\"Seconds each case waits for its answer\"}",
     "");
+static const char status_schema[] = DT_SCHEMA("",
+    "\"subscribe\":{\"type\":\"string\",\"description\":"
+    "\"resources/subscribe to this URI first\"},"
+    "\"log_level\":{\"enum\":[\"debug\",\"info\",\"notice\",\"warning\","
+    "\"error\",\"critical\",\"alert\",\"emergency\"],\"description\":"
+    "\"logging/setLevel first\"},"
+    "\"trigger\":{\"type\":\"object\",\"description\":\"A tool call that causes "
+    "updates: {tool, arguments}; its answer is not awaited\"},"
+    "\"match\":{\"description\":\"Matcher on each notification message, e.g. "
+    "{\\\"method\\\": \\\"notifications/resources/updated\\\"} (default: any)\"},"
+    "\"count\":{\"type\":\"integer\",\"minimum\":1,\"default\":1,"
+    "\"description\":\"How many matching notifications must come\"},"
+    "\"within\":{\"type\":\"number\",\"minimum\":0,\"default\":5,"
+    "\"description\":\"Seconds they must come within\"},",
+    WSC_EXPECT_PARAM("What the notifications must be",
+        WSC_EXPECT_OUTPUT("notifications", "Matcher on the matching notifications")));
 /* clang-format on */
 
 static const struct wsc_metric_decl initialize_metrics[] = {
@@ -139,6 +155,13 @@ static const struct wsc_metric_decl streaming_metrics[] = {
     {"max_progress_gap_ms", "ms", "longest time between two progress notifications"},
     {"call_ms", "ms", "the call to its response"},
     {"updates", "count", "progress notifications"},
+    {NULL, NULL, NULL},
+};
+
+static const struct wsc_metric_decl status_metrics[] = {
+    {"notifications", "count", "matching notifications"},
+    {"first_update_ms", "ms", "subscription to the first matching notification"},
+    {"max_update_gap_ms", "ms", "longest time between two matching notifications"},
     {NULL, NULL, NULL},
 };
 
@@ -190,6 +213,12 @@ static const struct wsc_check checks[] = {
      .run = dt_check_error_propagation,
      .validate = dt_validate_endpoint,
      .flags = WSC_CHECK_CASES},
+    {.name = "status_updates",
+     .summary = "subscribe, then wait for matching notifications within a time",
+     .params_schema = status_schema,
+     .run = dt_check_status_updates,
+     .validate = dt_validate_endpoint,
+     .metrics = status_metrics},
     {.name = NULL},
 };
 

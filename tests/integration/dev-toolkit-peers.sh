@@ -101,6 +101,15 @@ cat >"$T/pass.json" <<'JSON'
     { "name": "sdk errors over websocket", "plugin": "dev-toolkit",
       "check": "error_propagation",
       "params": { "url": "${env:SDK_WS}", "tool": "echo", "tool_errors": "isError" } },
+    { "name": "sdk log updates", "plugin": "dev-toolkit", "check": "status_updates",
+      "params": { "url": "${env:SDK_WS}", "log_level": "info",
+                  "trigger": { "tool": "progress", "arguments": { "steps": 3 } },
+                  "match": { "method": "notifications/message" }, "count": 3,
+                  "expect": { "notifications": { "$len": 3 } } } },
+    { "name": "sdk updates on the GET stream", "plugin": "dev-toolkit",
+      "check": "status_updates",
+      "params": { "url": "${env:SDK_HTTP}", "listen": true, "trigger": { "tool": "announce" },
+                  "match": { "params": { "data": "announced" } } } },
     { "name": "everything unknown method", "plugin": "dev-toolkit", "check": "prompt",
       "params": { "url": "${env:EVERYTHING}", "name": "no-such-prompt",
                   "expect": { "error": { "code": { "$type": "integer" } } } } }
@@ -120,6 +129,8 @@ expect_json "$R" 'm("sdk streaming")["updates"] == 3 and "first_progress_ms" in 
     "command_streaming measures its updates, first progress, gaps and call"
 expect_json "$R" '[x["data"] for x in o("sdk streaming")["logs"]] == ["step 1", "step 2", "step 3"]' \
     "the log messages are collected in order"
+expect_json "$R" 'm("sdk log updates")["notifications"] == 3 and "max_update_gap_ms" in m("sdk log updates")' \
+    "status_updates counts the notifications and their gaps"
 expect_json "$R" '[c["name"] for c in t["sdk errors"]["cases"]] == ["unknown method", "unknown tool", "bad arguments", "malformed JSON", "before initialize"]' \
     "error_propagation reports one case per error"
 expect_json "$R" 'any("request before initialize" in w for w in t["sdk errors over websocket"].get("warnings", []))' \
@@ -154,6 +165,9 @@ cat >"$T/fail.json" <<'JSON'
     { "name": "rpc errors required", "plugin": "dev-toolkit", "check": "error_propagation",
       "params": { "url": "${env:SDK_HTTP}", "tool": "echo", "tool_errors": "rpc",
                   "malformed": false } },
+    { "name": "no updates", "plugin": "dev-toolkit", "check": "status_updates",
+      "params": { "url": "${env:SDK_WS}", "within": 0.5,
+                  "match": { "method": "notifications/resources/updated" } } },
     { "name": "cancelled", "plugin": "dev-toolkit", "check": "command_streaming",
       "params": { "url": "${env:SDK_HTTP}", "tool": "sleep", "arguments": { "ms": 60000 } } }
   ]
@@ -184,6 +198,8 @@ expect_json "$R" '{c["name"]: c["status"] for c in t["stdio errors"]["cases"]}["
     "error_propagation: bad arguments without a tool is skipped"
 expect_json "$R" '"tool_errors asks for a JSON-RPC error" in str(t["rpc errors required"]["cases"])' \
     "error_propagation: isError where a JSON-RPC error is required fails"
+expect_json "$R" 'msg("no updates") == "0 of 1 notifications matching {\"method\":\"notifications/resources/updated\"} within 0.5 s"' \
+    "status_updates: missing notifications fail naming the matcher and the time"
 expect_json "$R" 't["cancelled"]["status"] == "failed" and "no response within the timeout (5 s)" in msg("cancelled")' \
     "a call that never answers fails naming the timeout"
 
