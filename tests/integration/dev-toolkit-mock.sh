@@ -14,7 +14,7 @@ run_wscheck run --junit "$T/example.xml" --json "$T/example.out.json" \
 expect_status 0 "scenarios/dev-toolkit.json passes against wscheck-mock"
 check "its JUnit report is valid" validate_junit "$T/example.xml"
 R=$T/example.out.json
-expect_json "$R" 'all(x["status"] == "passed" for x in t.values()) and len(t) == 6' \
+expect_json "$R" 'all(x["status"] == "passed" for x in t.values()) and len(t) == 7' \
     "every example test passed"
 expect_json "$R" 'o("tool discovery")["tool_names"][0] == "get_websocket_server_status"' \
     "the tool names are an output, in the server's order"
