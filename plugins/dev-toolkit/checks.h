@@ -79,6 +79,8 @@ int dt_list_all(struct wsc_ctx *ctx, struct wsc_mcp *m, const char *method,
  * except a missing description (optional in the schema): a warning.
  * Returns the number of failures. */
 int dt_check_tool(struct wsc_ctx *ctx, const struct json_object *tool, size_t i);
+/* 1 when a tool name is 1 to 64 characters of [A-Za-z0-9_./-]. */
+int dt_tool_name_ok(const char *s);
 /* Validates structuredContent against a tool's outputSchema (type, the
  * required members, the types of the declared properties, recursively).
  * Returns NULL, or a malloc'ed "POINTER: problem" message. */

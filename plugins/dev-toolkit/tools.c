@@ -18,7 +18,7 @@ static struct json_object *member(const struct json_object *o, const char *key)
 }
 
 /* 1 to 64 characters of [A-Za-z0-9_./-] (server/tools#tool-names). */
-static int tool_name_ok(const char *s)
+int dt_tool_name_ok(const char *s)
 {
     size_t n = strlen(s);
     if (n < 1 || n > DT_TOOL_NAME_MAX)
@@ -74,7 +74,7 @@ int dt_check_tool(struct wsc_ctx *ctx, const struct json_object *tool, size_t i)
     }
     const char *name = json_object_get_string((struct json_object *)jname);
     int failures = 0;
-    if (!tool_name_ok(name)) {
+    if (!dt_tool_name_ok(name)) {
         wsc_fail(ctx,
                  "/tools/%zu/name: \"%s\" is not 1 to 64 characters of "
                  "[A-Za-z0-9_./-] (server/tools#tool-names)",
