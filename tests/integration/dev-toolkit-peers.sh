@@ -24,7 +24,10 @@ start_peer SDK_HTTP "$NODE" "$PEERS/peer-mcp.js" http-sse &&
     start_peer EVERYTHING "$NODE" "$PEERS/peer-mcp-everything.js" &&
     start_peer BACKWARDS "$PYTHON_WS" "$PEERS/peer_mcp_broken.py" progress-backwards &&
     start_peer AFTER "$PYTHON_WS" "$PEERS/peer_mcp_broken.py" progress-after-result &&
-    start_peer SPACES "$PYTHON_WS" "$PEERS/peer_mcp_broken.py" session-id-spaces ||
+    start_peer SPACES "$PYTHON_WS" "$PEERS/peer_mcp_broken.py" session-id-spaces &&
+    start_peer LOOP "$PYTHON_WS" "$PEERS/peer_mcp_broken.py" cursor-loop &&
+    start_peer DUP "$PYTHON_WS" "$PEERS/peer_mcp_broken.py" duplicate-tool &&
+    start_peer BADTOOLS "$PYTHON_WS" "$PEERS/peer_mcp_broken.py" bad-tools ||
     { not_ok "the MCP peers start"; finish; exit 1; }
 export SDK_STDIO="stdio:$NODE $PEERS/peer-mcp.js stdio"
 
@@ -165,6 +168,14 @@ cat >"$T/fail.json" <<'JSON'
     { "name": "rpc errors required", "plugin": "dev-toolkit", "check": "error_propagation",
       "params": { "url": "${env:SDK_HTTP}", "tool": "echo", "tool_errors": "rpc",
                   "malformed": false } },
+    { "name": "cursor loop", "plugin": "dev-toolkit", "check": "tool_discovery",
+      "params": { "url": "${env:LOOP}" } },
+    { "name": "duplicate tool", "plugin": "dev-toolkit", "check": "tool_discovery",
+      "params": { "url": "${env:DUP}" } },
+    { "name": "bad tools", "plugin": "dev-toolkit", "check": "tool_discovery",
+      "params": { "url": "${env:BADTOOLS}" } },
+    { "name": "bad structured content", "plugin": "dev-toolkit", "check": "call",
+      "params": { "url": "${env:BADTOOLS}", "tool": "weather" } },
     { "name": "no updates", "plugin": "dev-toolkit", "check": "status_updates",
       "params": { "url": "${env:SDK_WS}", "within": 0.5,
                   "match": { "method": "notifications/resources/updated" } } },
@@ -198,6 +209,14 @@ expect_json "$R" '{c["name"]: c["status"] for c in t["stdio errors"]["cases"]}["
     "error_propagation: bad arguments without a tool is skipped"
 expect_json "$R" '"tool_errors asks for a JSON-RPC error" in str(t["rpc errors required"]["cases"])' \
     "error_propagation: isError where a JSON-RPC error is required fails"
+expect_json "$R" '"nextCursor \"c1\" was given before: the pages loop" in msg("cursor loop")' \
+    "tool_discovery: a cursor loop fails"
+expect_json "$R" '"name \"a\" is listed twice" in msg("duplicate tool")' \
+    "tool_discovery: a tool listed twice fails"
+expect_json "$R" '"/tools/0/name: \"bad name\" is not 1 to 64 characters" in msg("bad tools") and "inputSchema is not an object schema" in msg("bad tools")' \
+    "tool_discovery: a bad tool name and a non-object inputSchema fail"
+expect_json "$R" '"structuredContent/temperature: expected type \"number\"" in msg("bad structured content") and "(server/tools#output-schema)" in msg("bad structured content")' \
+    "call: structuredContent not conforming to the outputSchema fails"
 expect_json "$R" 'msg("no updates") == "0 of 1 notifications matching {\"method\":\"notifications/resources/updated\"} within 0.5 s"' \
     "status_updates: missing notifications fail naming the matcher and the time"
 expect_json "$R" 't["cancelled"]["status"] == "failed" and "no response within the timeout (5 s)" in msg("cancelled")' \

@@ -27,6 +27,11 @@ answer to initialize (every other POST gets 202):
                       then its result
   progress-after-result  a correct answer; tools/call streams progress 1,
                       its result, then progress 2
+  cursor-loop         tools/list pages: "a" then "c1", "b" then "c1" again
+  duplicate-tool      tools/list pages: "a" then "p2", "a" again
+  bad-tools           tools/list: "bad name" whose inputSchema is a string
+                      schema, "weather" with an outputSchema; calling
+                      weather gives structuredContent {"temperature": "hot"}
 WebSocket modes print "ws://127.0.0.1:PORT/mcp":
   ws-no-subprotocol   101 without Sec-WebSocket-Protocol
   ws-binary           101 with "mcp", then every answer in a binary frame
@@ -45,7 +50,7 @@ HTTP_MODES = ["wrong-id", "result-and-error", "no-jsonrpc", "error-code-string",
               "result-array", "unknown-id", "session-id-spaces", "silent",
               "unauthorized", "notification-200", "old-version", "batch",
               "resumable", "stream-ends", "progress-backwards",
-              "progress-after-result"]
+              "progress-after-result", "cursor-loop", "duplicate-tool", "bad-tools"]
 WS_MODES = ["ws-no-subprotocol", "ws-binary", "ws-unauthorized"]
 
 INIT_RESULT = {"protocolVersion": "2025-06-18", "capabilities": {"tools": {}},
@@ -66,6 +71,27 @@ def progress_stream(mode, msg):
     else:
         messages = [progress(1), result, progress(2)]
     return "".join("data: " + json.dumps(m) + "\n\n" for m in messages)
+
+
+def tool(name, **extra):
+    return dict({"name": name, "description": "a tool",
+                 "inputSchema": {"type": "object"}}, **extra)
+
+
+def tools_answer(mode, msg):
+    """The result of tools/list or tools/call in the tools modes."""
+    cursor = msg.get("params", {}).get("cursor")
+    if msg["method"] == "tools/call":
+        return {"content": [{"type": "text", "text": "{}"}],
+                "structuredContent": {"temperature": "hot"}}
+    if mode == "cursor-loop":
+        return {"tools": [tool("b" if cursor else "a")], "nextCursor": "c1"}
+    if mode == "duplicate-tool":
+        return {"tools": [tool("a")], **({} if cursor else {"nextCursor": "p2"})}
+    schema = {"type": "object", "required": ["temperature"],
+              "properties": {"temperature": {"type": "number"}}}
+    return {"tools": [tool("bad name", inputSchema={"type": "string"}),
+                      tool("weather", outputSchema=schema)]}
 
 
 def initialize_answer(mode, req_id):
@@ -134,6 +160,11 @@ class Handler(BaseHTTPRequestHandler):
             return
         if msg.get("method") == "tools/call" and mode.startswith("progress-"):
             self.event_stream(progress_stream(mode, msg))
+            return
+        if msg.get("method") in ("tools/list", "tools/call") and \
+                mode in ("cursor-loop", "duplicate-tool", "bad-tools"):
+            self.reply(200, {}, {"jsonrpc": "2.0", "id": msg["id"],
+                                 "result": tools_answer(mode, msg)})
             return
         if msg.get("method") != "initialize":
             is_note = "id" not in msg
