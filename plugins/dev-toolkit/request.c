@@ -185,8 +185,8 @@ static void validate_structured(struct wsc_ctx *ctx, const struct json_object *s
     char *msg = dt_output_schema_mismatch(schema, sc);
     if (msg) {
         wsc_fail(ctx,
-                 "tools/call %s: structuredContent%s does not conform to the "
-                 "tool's outputSchema (server/tools#output-schema)",
+                 "tools/call %s: structuredContent does not conform to the tool's "
+                 "outputSchema (server/tools#output-schema): %s",
                  tool, msg);
         free(msg);
     }

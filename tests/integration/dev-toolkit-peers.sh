@@ -215,7 +215,7 @@ expect_json "$R" '"name \"a\" is listed twice" in msg("duplicate tool")' \
     "tool_discovery: a tool listed twice fails"
 expect_json "$R" '"/tools/0/name: \"bad name\" is not 1 to 64 characters" in msg("bad tools") and "inputSchema is not an object schema" in msg("bad tools")' \
     "tool_discovery: a bad tool name and a non-object inputSchema fail"
-expect_json "$R" '"structuredContent/temperature: expected type \"number\"" in msg("bad structured content") and "(server/tools#output-schema)" in msg("bad structured content")' \
+expect_json "$R" '"outputSchema (server/tools#output-schema): /temperature: expected type \"number\"" in msg("bad structured content") and "(server/tools#output-schema)" in msg("bad structured content")' \
     "call: structuredContent not conforming to the outputSchema fails"
 expect_json "$R" 'msg("no updates") == "0 of 1 notifications matching {\"method\":\"notifications/resources/updated\"} within 0.5 s"' \
     "status_updates: missing notifications fail naming the matcher and the time"
