@@ -77,7 +77,7 @@ static const char streaming_schema[] = DT_SCHEMA("\"required\":[\"tool\"],",
     "\"Cancel the call after this many progress notifications\"},"
     "\"stop_within\":{\"type\":\"number\",\"minimum\":0,\"default\":2,"
     "\"description\":\"Seconds after a cancel by which progress must stop "
-    "(watched for twice as long)\"},"
+    "(then watched for twice the pace of the updates, at least as long)\"},"
     "\"linger\":{\"type\":\"number\",\"minimum\":0,\"default\":0.2,"
     "\"description\":\"Seconds to keep listening after the response for "
     "notifications that must not come\"},"

@@ -129,16 +129,26 @@ static int on_event(struct wsc_ctx *ctx, struct wsc_mcp *m, struct dt_stream *s,
     return 0;
 }
 
+/* How long to keep watching once progress should have stopped: at least
+ * stop_within, and twice the server's pace (the longest gap between
+ * updates, or the wait for the first), so that a server that just goes
+ * on at its own pace is seen doing so. */
+static double watch_after_cancel(const struct dt_stream *s)
+{
+    double pace = s->max_gap > s->first - s->sent ? s->max_gap : s->first - s->sent;
+    return 2 * pace > s->stop_within ? 2 * pace : s->stop_within;
+}
+
 /* Until when to wait for the next event: the response (the test's
  * deadline), then `linger` for notifications that would come after it;
- * after a cancel, twice stop_within (a response may never come). */
+ * after a cancel, stop_within and then some (a response may never come). */
 static double wait_until(const struct dt_stream *s, double deadline)
 {
     double until = deadline;
     if (s->done)
         until = s->answered + s->linger;
     else if (s->cancelled > 0)
-        until = s->cancelled + 2 * s->stop_within;
+        until = s->cancelled + s->stop_within + watch_after_cancel(s);
     return until < deadline ? until : deadline;
 }
 

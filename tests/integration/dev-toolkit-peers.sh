@@ -86,6 +86,11 @@ cat >"$T/pass.json" <<'JSON'
       "params": { "url": "${env:EVERYTHING}", "tool": "trigger-long-running-operation",
                   "arguments": { "duration": 1, "steps": 3 },
                   "expect": { "updates": 3, "progress": [1, 2, 3] } } },
+    { "name": "everything cancel after the last update", "plugin": "dev-toolkit",
+      "check": "command_streaming",
+      "params": { "url": "${env:EVERYTHING}", "tool": "trigger-long-running-operation",
+                  "arguments": { "duration": 0.6, "steps": 3 }, "cancel_after": 3,
+                  "stop_within": 0.5, "expect": { "updates": 3 } } },
     { "name": "everything resource", "plugin": "dev-toolkit", "check": "resource",
       "params": { "url": "${env:EVERYTHING}",
                   "uri": "demo://resource/static/document/features.md",
@@ -176,6 +181,10 @@ cat >"$T/fail.json" <<'JSON'
       "params": { "url": "${env:BADTOOLS}" } },
     { "name": "bad structured content", "plugin": "dev-toolkit", "check": "call",
       "params": { "url": "${env:BADTOOLS}", "tool": "weather" } },
+    { "name": "goes on after cancel", "plugin": "dev-toolkit", "check": "command_streaming",
+      "params": { "url": "${env:EVERYTHING}", "tool": "trigger-long-running-operation",
+                  "arguments": { "duration": 3, "steps": 3 },
+                  "cancel_after": 1, "stop_within": 0.3 } },
     { "name": "no updates", "plugin": "dev-toolkit", "check": "status_updates",
       "params": { "url": "${env:SDK_WS}", "within": 0.5,
                   "match": { "method": "notifications/resources/updated" } } },
@@ -217,6 +226,8 @@ expect_json "$R" '"/tools/0/name: \"bad name\" is not 1 to 64 characters" in msg
     "tool_discovery: a bad tool name and a non-object inputSchema fail"
 expect_json "$R" '"outputSchema (server/tools#output-schema): /temperature: expected type \"number\"" in msg("bad structured content") and "(server/tools#output-schema)" in msg("bad structured content")' \
     "call: structuredContent not conforming to the outputSchema fails"
+expect_json "$R" '"after the call was cancelled: the server did not stop within 0.3 s (basic/utilities/cancellation)" in msg("goes on after cancel")' \
+    "command_streaming: progress going on after a cancel fails"
 expect_json "$R" 'msg("no updates") == "0 of 1 notifications matching {\"method\":\"notifications/resources/updated\"} within 0.5 s"' \
     "status_updates: missing notifications fail naming the matcher and the time"
 expect_json "$R" 't["cancelled"]["status"] == "failed" and "no response within the timeout (5 s)" in msg("cancelled")' \
