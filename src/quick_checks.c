@@ -23,7 +23,18 @@ static const char quick_check_usage[] =
     "  --check-http URL         the HTTP endpoint answers 2xx\n"
     "  --test-websocket URL     handshake, echo (when the server echoes),\n"
     "                           ping/pong and a clean close\n"
-    "  --test-endpoint URL      --test-websocket for ws:// and wss://, else --check-http\n"
+    "  --test-endpoint URL      --test-websocket for ws:// and wss://, else --check-http;\n"
+    "                           stdio:COMMAND is an MCP server (handshake)\n"
+    "  --test-dev-toolkit       the MCP development toolkit server at\n"
+    "                           ws://localhost:PORT: handshake\n"
+    "  --port PORT              port for --test-dev-toolkit (default 8676)\n"
+    "  --verify-tool-discovery  with --test-dev-toolkit: list and check every tool\n"
+    "  --test-command-streaming with --test-dev-toolkit: call a tool that streams\n"
+    "                           progress (--streaming-tool NAME, default run_command;\n"
+    "                           --streaming-arguments JSON, default {\"command\":\"lint\"})\n"
+    "  --validate-mcp-protocol  MCP protocol validation of the --test-dev-toolkit\n"
+    "                           server and of --test-endpoint URL (then an MCP\n"
+    "                           endpoint: ws, wss, http, https or stdio:COMMAND)\n"
     "\n"
     "Options:\n"
     "  --header 'NAME: VALUE'   send this request header with the HTTP and WebSocket\n"
@@ -66,7 +77,14 @@ enum {
     OPT_PROGRESS,
     OPT_STRICT,
     OPT_HEADER,
-    OPT_SUBPROTOCOL
+    OPT_SUBPROTOCOL,
+    OPT_TEST_DEV_TOOLKIT,
+    OPT_TOOLKIT_PORT,
+    OPT_VERIFY_TOOLS,
+    OPT_TEST_STREAMING,
+    OPT_STREAMING_TOOL,
+    OPT_STREAMING_ARGS,
+    OPT_VALIDATE_MCP
 };
 
 static const struct option quick_check_options[] = {
@@ -75,6 +93,13 @@ static const struct option quick_check_options[] = {
     {"check-http", required_argument, NULL, OPT_CHECK_HTTP},
     {"test-websocket", required_argument, NULL, OPT_TEST_WS},
     {"test-endpoint", required_argument, NULL, OPT_TEST_ENDPOINT},
+    {"test-dev-toolkit", no_argument, NULL, OPT_TEST_DEV_TOOLKIT},
+    {"port", required_argument, NULL, OPT_TOOLKIT_PORT},
+    {"verify-tool-discovery", no_argument, NULL, OPT_VERIFY_TOOLS},
+    {"test-command-streaming", no_argument, NULL, OPT_TEST_STREAMING},
+    {"streaming-tool", required_argument, NULL, OPT_STREAMING_TOOL},
+    {"streaming-arguments", required_argument, NULL, OPT_STREAMING_ARGS},
+    {"validate-mcp-protocol", no_argument, NULL, OPT_VALIDATE_MCP},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"ci-mode", no_argument, NULL, OPT_CI},
     {"fail-on-error", no_argument, NULL, OPT_FAIL_ON_ERROR},
@@ -111,6 +136,12 @@ struct quick_checks {
     struct json_object *headers;      /* --header: name -> value, or NULL */
     struct json_object *subprotocols; /* --subprotocol: array, or NULL */
     const char *host;
+    int host_given;
+    /* MCP: --test-dev-toolkit and --validate-mcp-protocol */
+    long toolkit_port;
+    int verify_tools, test_streaming, validate_mcp;
+    const char *streaming_tool;
+    struct json_object *streaming_args;
     double timeout;
     int ci_mode;
     int fail_on_error;
@@ -209,6 +240,79 @@ static void add_websocket_checks(struct quick_checks *s, const char *url)
     add_test(s, "ping-pong", "control", p, "WebSocket ping/pong", url);
 }
 
+/* ---- MCP endpoints ------------------------------------------------------------ */
+
+static void add_mcp_test(struct quick_checks *s, const char *check, const char *url,
+                         const char *label, struct json_object *extra)
+{
+    struct json_object *p = url_params(s, url, 0);
+    if (extra) {
+        json_object_object_foreach(extra, key, val)
+            json_object_object_add(p, key, json_object_get(val));
+        json_object_put(extra);
+    }
+    add_test(s, "dev-toolkit", check, p, label, url);
+}
+
+static void add_mcp_endpoint_checks(struct quick_checks *s, const char *url)
+{
+    add_mcp_test(s, "initialize", url, "MCP handshake", NULL);
+    if (s->validate_mcp)
+        add_mcp_test(s, "protocol", url, "MCP protocol", NULL);
+}
+
+static struct json_object *streaming_params(const struct quick_checks *s)
+{
+    struct json_object *p = json_object_new_object();
+    json_object_object_add(p, "tool", json_object_new_string(s->streaming_tool));
+    if (s->streaming_args)
+        add_copy(p, "arguments", s->streaming_args);
+    else
+        json_object_object_add(p, "arguments",
+                               json_tokener_parse("{\"command\":\"lint\"}"));
+    return p;
+}
+
+/* The seed's development toolkit server: MCP over WebSocket on 8676. */
+static void add_toolkit_checks(struct quick_checks *s)
+{
+    char *url = wsc_strdup_printf("ws://%s:%ld", s->host_given ? s->host : "localhost",
+                                  s->toolkit_port);
+    if (!url)
+        return;
+    add_mcp_endpoint_checks(s, url);
+    if (s->verify_tools)
+        add_mcp_test(s, "tool_discovery", url, "MCP tool discovery", NULL);
+    if (s->test_streaming)
+        add_mcp_test(s, "command_streaming", url, "MCP command streaming",
+                     streaming_params(s));
+    free(url);
+}
+
+static int parse_toolkit_port(struct quick_checks *s, const char *arg)
+{
+    char *end;
+    errno = 0;
+    s->toolkit_port = strtol(arg, &end, 10);
+    if (errno || *end || s->toolkit_port < 1 || s->toolkit_port > 65535) {
+        fprintf(stderr, "wscheck: --port needs a port number 1-65535, got '%s'\n", arg);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_streaming_args(struct quick_checks *s, const char *arg)
+{
+    json_object_put(s->streaming_args);
+    s->streaming_args = json_tokener_parse(arg);
+    if (!json_object_is_type(s->streaming_args, json_type_object)) {
+        fprintf(stderr, "wscheck: --streaming-arguments needs a JSON object, got '%s'\n",
+                arg);
+        return -1;
+    }
+    return 0;
+}
+
 static void add_endpoint_checks(struct quick_checks *s, const char *url)
 {
     if (strncmp(url, "ws://", 5) == 0 || strncmp(url, "wss://", 6) == 0)
@@ -302,6 +406,27 @@ static int parse_settings(int argc, char **argv, struct quick_checks *s)
             break;
         case OPT_HOST:
             s->host = optarg;
+            s->host_given = 1;
+            break;
+        case OPT_TOOLKIT_PORT:
+            if (parse_toolkit_port(s, optarg) < 0)
+                return WSC_EXIT_USAGE;
+            break;
+        case OPT_VERIFY_TOOLS:
+            s->verify_tools = 1;
+            break;
+        case OPT_TEST_STREAMING:
+            s->test_streaming = 1;
+            break;
+        case OPT_STREAMING_TOOL:
+            s->streaming_tool = optarg;
+            break;
+        case OPT_STREAMING_ARGS:
+            if (parse_streaming_args(s, optarg) < 0)
+                return WSC_EXIT_USAGE;
+            break;
+        case OPT_VALIDATE_MCP:
+            s->validate_mcp = 1;
             break;
         case OPT_TIMEOUT:
             if (parse_timeout(s, optarg) < 0)
@@ -377,7 +502,13 @@ static int parse_checks(int argc, char **argv, struct quick_checks *s)
             add_websocket_checks(s, optarg);
             break;
         case OPT_TEST_ENDPOINT:
-            add_endpoint_checks(s, optarg);
+            if (strncmp(optarg, "stdio:", 6) == 0 || s->validate_mcp)
+                add_mcp_endpoint_checks(s, optarg);
+            else
+                add_endpoint_checks(s, optarg);
+            break;
+        case OPT_TEST_DEV_TOOLKIT:
+            add_toolkit_checks(s);
             break;
         default:
             break;
@@ -440,6 +571,10 @@ static void diagnose(struct wsc_buf *b, const struct wsc_result *r)
                        m->value, sub ? sub : "none");
     else if (!strcmp(r->check, "control") && (m = find_metric(r, "rtt_p50_ms")))
         wsc_buf_printf(b, "  %s: rtt p50 %.2f ms\n", r->name, m->value);
+    else if (!strcmp(r->check, "initialize") && (m = find_metric(r, "initialize_ms")))
+        wsc_buf_printf(b, "  %s: MCP %s over %s in %.1f ms\n", r->name,
+                       output_string(r, "protocolVersion"), output_string(r, "transport"),
+                       m->value);
 }
 
 /* arg: the console, whose stream the diagnosis shares (stderr when a
@@ -530,6 +665,8 @@ int wsc_cmd_quick_checks(int argc, char **argv)
     memset(&s, 0, sizeof(s));
     s.host = "127.0.0.1";
     s.timeout = 5.0;
+    s.toolkit_port = 8676;
+    s.streaming_tool = "run_command";
     s.tests = json_object_new_array();
     if (!s.tests)
         return WSC_EXIT_INTERNAL;
@@ -550,6 +687,7 @@ int wsc_cmd_quick_checks(int argc, char **argv)
     json_object_put(s.tests);
     json_object_put(s.headers);
     json_object_put(s.subprotocols);
+    json_object_put(s.streaming_args);
     free(s.plugin_paths);
     return status;
 }

@@ -23,6 +23,15 @@ answer to initialize (every other POST gets 202):
                       Last-Event-ID: e1 replays the response
   stream-ends         an event stream without event ids that ends before
                       the response
+  progress-backwards  a correct answer; tools/call streams progress 1, 3, 2
+                      then its result
+  progress-after-result  a correct answer; tools/call streams progress 1,
+                      its result, then progress 2
+  cursor-loop         tools/list pages: "a" then "c1", "b" then "c1" again
+  duplicate-tool      tools/list pages: "a" then "p2", "a" again
+  bad-tools           tools/list: "bad name" whose inputSchema is a string
+                      schema, "weather" with an outputSchema; calling
+                      weather gives structuredContent {"temperature": "hot"}
 WebSocket modes print "ws://127.0.0.1:PORT/mcp":
   ws-no-subprotocol   101 without Sec-WebSocket-Protocol
   ws-binary           101 with "mcp", then every answer in a binary frame
@@ -40,11 +49,49 @@ from peer_raw import frame, handshake, read_frame, read_request
 HTTP_MODES = ["wrong-id", "result-and-error", "no-jsonrpc", "error-code-string",
               "result-array", "unknown-id", "session-id-spaces", "silent",
               "unauthorized", "notification-200", "old-version", "batch",
-              "resumable", "stream-ends"]
+              "resumable", "stream-ends", "progress-backwards",
+              "progress-after-result", "cursor-loop", "duplicate-tool", "bad-tools"]
 WS_MODES = ["ws-no-subprotocol", "ws-binary", "ws-unauthorized"]
 
 INIT_RESULT = {"protocolVersion": "2025-06-18", "capabilities": {"tools": {}},
                "serverInfo": {"name": "broken", "version": "0"}}
+
+
+def progress_stream(mode, msg):
+    """The event stream answering tools/call in the progress modes."""
+    token = msg.get("params", {}).get("_meta", {}).get("progressToken")
+
+    def progress(n):
+        return {"jsonrpc": "2.0", "method": "notifications/progress",
+                "params": {"progressToken": token, "progress": n, "total": 3}}
+    result = {"jsonrpc": "2.0", "id": msg.get("id"),
+              "result": {"content": [{"type": "text", "text": "done"}]}}
+    if mode == "progress-backwards":
+        messages = [progress(1), progress(3), progress(2), result]
+    else:
+        messages = [progress(1), result, progress(2)]
+    return "".join("data: " + json.dumps(m) + "\n\n" for m in messages)
+
+
+def tool(name, **extra):
+    return dict({"name": name, "description": "a tool",
+                 "inputSchema": {"type": "object"}}, **extra)
+
+
+def tools_answer(mode, msg):
+    """The result of tools/list or tools/call in the tools modes."""
+    cursor = msg.get("params", {}).get("cursor")
+    if msg["method"] == "tools/call":
+        return {"content": [{"type": "text", "text": "{}"}],
+                "structuredContent": {"temperature": "hot"}}
+    if mode == "cursor-loop":
+        return {"tools": [tool("b" if cursor else "a")], "nextCursor": "c1"}
+    if mode == "duplicate-tool":
+        return {"tools": [tool("a")], **({} if cursor else {"nextCursor": "p2"})}
+    schema = {"type": "object", "required": ["temperature"],
+              "properties": {"temperature": {"type": "number"}}}
+    return {"tools": [tool("bad name", inputSchema={"type": "string"}),
+                      tool("weather", outputSchema=schema)]}
 
 
 def initialize_answer(mode, req_id):
@@ -110,6 +157,14 @@ class Handler(BaseHTTPRequestHandler):
         msg = json.loads(self.rfile.read(n) or b"{}")
         if mode == "unauthorized":
             self.reply(401, {"WWW-Authenticate": 'Bearer realm="mcp"'})
+            return
+        if msg.get("method") == "tools/call" and mode.startswith("progress-"):
+            self.event_stream(progress_stream(mode, msg))
+            return
+        if msg.get("method") in ("tools/list", "tools/call") and \
+                mode in ("cursor-loop", "duplicate-tool", "bad-tools"):
+            self.reply(200, {}, {"jsonrpc": "2.0", "id": msg["id"],
+                                 "result": tools_answer(mode, msg)})
             return
         if msg.get("method") != "initialize":
             is_note = "id" not in msg
