@@ -1,5 +1,6 @@
 /* testkit: checks with known behaviour, for testing the runner, the loader
  * and the reports (pass, fail, error, crash, hang, flaky, hostile text...). */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/resource.h>
@@ -221,22 +222,44 @@ static void check_pids(struct wsc_ctx *ctx, struct json_object *params)
         pause();
 }
 
-/* Forks a helper that records its pid and sleeps forever, and passes at
- * once: the helper holds the report pipe open. */
+/* Forks a helper that records its pid and sleeps forever, and passes once
+ * the pid is recorded (not before: on a loaded machine the runner could
+ * otherwise kill the helper before it ran, and the test would find no pid):
+ * the helper holds the report pipe open. */
 static void check_fork_helper(struct wsc_ctx *ctx, struct json_object *params)
 {
+    int ready[2];
+    if (pipe(ready) < 0) {
+        wsc_error(ctx, "pipe failed");
+        return;
+    }
     pid_t pid = fork();
     if (pid < 0) {
+        close(ready[0]);
+        close(ready[1]);
         wsc_error(ctx, "fork failed");
         return;
     }
     if (pid == 0) {
+        close(ready[0]);
         if (record_pid(ctx, params) < 0)
             _exit(1);
+        if (write(ready[1], "r", 1) != 1)
+            _exit(1);
+        close(ready[1]);
         for (;;)
             pause();
     }
-    wsc_note(ctx, "helper %d started", (int)pid);
+    close(ready[1]);
+    char byte;
+    ssize_t n;
+    while ((n = read(ready[0], &byte, 1)) < 0 && errno == EINTR)
+        ;
+    close(ready[0]);
+    if (n != 1)
+        wsc_error(ctx, "helper %d did not record its pid", (int)pid);
+    else
+        wsc_note(ctx, "helper %d started", (int)pid);
 }
 
 /* Registers a secret of `megabytes` MB while the address space is too
