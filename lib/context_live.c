@@ -61,19 +61,6 @@ static void append_visible(struct wsc_buf *b, const char *text)
     }
 }
 
-static void write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return;
-        p += w;
-        n -= (size_t)w;
-    }
-}
-
 /* Prints "  [label] " + what + the visible, redacted text, in one write. */
 static void print_line(const struct wsc_ctx *ctx, const char *what, const char *text)
 {
@@ -96,7 +83,7 @@ static void print_line(const struct wsc_ctx *ctx, const char *what, const char *
     free(safe);
     if (!b.failed) {
         fflush(out); /* what stdio holds goes first */
-        write_all(fileno(out), b.data, b.len);
+        wsc_write_all(fileno(out), b.data, b.len);
     }
     wsc_buf_free(&b);
 }

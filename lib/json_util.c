@@ -107,3 +107,15 @@ struct json_object *wsc_json_parse_report(const char *text, size_t len, const ch
     }
     return v;
 }
+
+int wsc_json_is_operator_object(const struct json_object *v)
+{
+    if (!json_object_is_type(v, json_type_object) || json_object_object_length(v) == 0)
+        return 0;
+    json_object_object_foreach((struct json_object *)v, key, val) {
+        (void)val;
+        if (key[0] != '$')
+            return 0;
+    }
+    return 1;
+}

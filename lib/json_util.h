@@ -38,4 +38,8 @@ const char *wsc_json_text(const struct json_object *v);
  * description; static or thread-local text). */
 struct json_object *wsc_json_parse_report(const char *text, size_t len, const char **why);
 
+/* A matcher written as operators only ({"$lt": 5}, {"$in": [...]}): a
+ * non-empty object whose every key starts with '$'. */
+int wsc_json_is_operator_object(const struct json_object *v);
+
 #endif

@@ -1,6 +1,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,4 +186,23 @@ int wsc_all_zero(const void *p, size_t from, size_t to)
         if (b[i])
             return 0;
     return 1;
+}
+
+int wsc_write_all(int fd, const void *p, size_t n)
+{
+    const char *s = p;
+    while (n > 0) {
+        ssize_t w = write(fd, s, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        if (w == 0) {
+            errno = EIO;
+            return -1;
+        }
+        s += w;
+        n -= (size_t)w;
+    }
+    return 0;
 }

@@ -53,4 +53,8 @@ double wsc_wallclock(void); /* epoch seconds */
  * on failure; an empty file is "". */
 char *wsc_read_file(const char *path, size_t max, size_t *len);
 
+/* Writes all n bytes to fd, going on after EINTR and short writes.
+ * Returns 0, or -1 with errno set. */
+int wsc_write_all(int fd, const void *p, size_t n);
+
 #endif

@@ -47,19 +47,6 @@ int wsc_test_selected(const struct wsc_test *t, const struct wsc_run_options *o)
 
 /* ---- the child ---------------------------------------------------------- */
 
-static void write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return;
-        p += w;
-        n -= (size_t)w;
-    }
-}
-
 static struct wsc_progress *progress_of(const struct wsc_run_options *o)
 {
     return o->console ? o->console->progress : NULL;
@@ -129,7 +116,7 @@ static void child_main(int fd, pid_t parent, const struct wsc_loaded_check *lc,
     struct json_object *report = run_check(lc, params, env, o);
     if (report) {
         const char *text = json_object_to_json_string_ext(report, JSON_C_TO_STRING_PLAIN);
-        write_all(fd, text, strlen(text));
+        wsc_write_all(fd, text, strlen(text));
         json_object_put(report);
     }
     close(fd);

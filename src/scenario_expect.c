@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "json_pointer_build.h"
+#include "json_util.h"
 #include "schema.h"
 #include "source_map.h"
 #include "wscheck/match.h"
@@ -38,25 +39,13 @@ static int has_template(const struct json_object *v)
     }
 }
 
-static int is_operator_object(const struct json_object *v)
-{
-    if (!json_object_is_type(v, json_type_object) || json_object_object_length(v) == 0)
-        return 0;
-    json_object_object_foreach((struct json_object *)v, key, val) {
-        (void)val;
-        if (key[0] != '$')
-            return 0;
-    }
-    return 1;
-}
-
 /* An operator whose argument is only known at run time ({"$gt": "${min}"})
  * cannot be checked now: it becomes {"$any": true} in the copy checked. */
 static int mask_templates(struct json_object *v)
 {
     if (json_object_is_type(v, json_type_object)) {
         json_object_object_foreach(v, key, val) {
-            if (is_operator_object(val) && has_template(val)) {
+            if (wsc_json_is_operator_object(val) && has_template(val)) {
                 struct json_object *any = json_object_new_object();
                 if (!any ||
                     json_object_object_add(any, "$any", json_object_new_boolean(1)) !=
@@ -72,7 +61,7 @@ static int mask_templates(struct json_object *v)
     } else if (json_object_is_type(v, json_type_array)) {
         for (size_t i = 0; i < json_object_array_length(v); i++) {
             struct json_object *el = json_object_array_get_idx(v, i);
-            if (is_operator_object(el) && has_template(el)) {
+            if (wsc_json_is_operator_object(el) && has_template(el)) {
                 struct json_object *any = json_object_new_object();
                 if (!any ||
                     json_object_object_add(any, "$any", json_object_new_boolean(1)) !=
@@ -101,7 +90,7 @@ static void check_expectation(struct scn_test_check *tc, const struct json_objec
         scn_test_problem(tc, tc->base, 0, "out of memory");
         return;
     }
-    if (is_operator_object(copy) && has_template(copy)) {
+    if (wsc_json_is_operator_object(copy) && has_template(copy)) {
         json_object_put(copy);
         return;
     }

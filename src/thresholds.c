@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_util.h"
 #include "util.h"
 #include "wscheck/match.h"
 
@@ -14,21 +15,9 @@ static const char *json_text(const struct json_object *v)
         (struct json_object *)v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
-static int is_operator_object(const struct json_object *v)
-{
-    if (!json_object_is_type(v, json_type_object) || json_object_object_length(v) == 0)
-        return 0;
-    json_object_object_foreach((struct json_object *)v, key, val) {
-        (void)val;
-        if (key[0] != '$')
-            return 0;
-    }
-    return 1;
-}
-
 char *wsc_threshold_text(const struct json_object *matcher)
 {
-    if (!is_operator_object(matcher))
+    if (!wsc_json_is_operator_object(matcher))
         return strdup(matcher ? json_text(matcher) : "null");
     struct wsc_buf b = {0};
     const char *sep = "";

@@ -14,20 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        data += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
+#include "util.h"
 
 int wsc_report_write_error(const char *path, int error, char **err)
 {
@@ -72,7 +59,7 @@ static int write_through(const char *path, const char *data, size_t len, char **
                  : open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
     if (fd < 0)
         return wsc_report_write_error(path, errno, err);
-    int error = write_all(fd, data, len) != 0 ? errno : 0;
+    int error = wsc_write_all(fd, data, len) != 0 ? errno : 0;
     if (fd != STDOUT_FILENO && close(fd) != 0 && !error)
         error = errno;
     return error ? wsc_report_write_error(path, error, err) : 0;
@@ -98,7 +85,8 @@ static int write_atomic(const char *shown, const char *path, const char *data, s
     umask(mask);
 
     int error = 0;
-    if (write_all(fd, data, len) != 0 || fchmod(fd, 0666 & ~mask) != 0 || fsync(fd) != 0)
+    if (wsc_write_all(fd, data, len) != 0 || fchmod(fd, 0666 & ~mask) != 0 ||
+        fsync(fd) != 0)
         error = errno;
     if (close(fd) != 0 && !error)
         error = errno;

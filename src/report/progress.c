@@ -118,24 +118,11 @@ const char *wsc_progress_label(const struct wsc_progress *p)
 
 /* ---- output -------------------------------------------------------------- */
 
-static void write_all(int fd, const char *s, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, s, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return;
-        s += w;
-        n -= (size_t)w;
-    }
-}
-
 /* One write of the text, behind what stdio holds for the stream. */
 static void put(FILE *out, const char *s, size_t n)
 {
     fflush(out);
-    write_all(fileno(out), s, n);
+    wsc_write_all(fileno(out), s, n);
 }
 
 void wsc_progress_print(struct wsc_progress *p, FILE *out, const char *text, size_t len)
@@ -211,7 +198,7 @@ static void send_event(struct wsc_progress *p, const char *line)
 {
     size_t n = strlen(line);
     if (n < 4096)
-        write_all(p->event_wr, line, n);
+        wsc_write_all(p->event_wr, line, n);
 }
 
 void wsc_progress_begin(struct wsc_progress *p, const char *suite, const char *test)
