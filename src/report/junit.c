@@ -306,16 +306,34 @@ static int properties(xmlTextWriterPtr w, const struct wsc_suite_result *s,
     return end(w);
 }
 
-/* The suite's <system-out>: for each test with notes, warnings or retries,
- * a header line "[test name] (N attempts)" followed by its warnings
- * ("warning: ...") and notes. */
-static int system_out(xmlTextWriterPtr w, const struct wsc_suite_result *s)
+/* An element of text the suite's tests make: fill() writes it to a memory
+ * stream, which is written escaped (empty: an empty element). */
+typedef void (*text_fill)(FILE *f, const struct wsc_suite_result *s);
+
+static int text_element(xmlTextWriterPtr w, const char *element, text_fill fill,
+                        const struct wsc_suite_result *s)
 {
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
     if (!f)
         return -1;
+    fill(f, s);
+    int failed = ferror(f);
+    if (fclose(f) != 0 || failed) {
+        free(text);
+        return -1;
+    }
+    int rc = start(w, element) || (len && text_safe(w, text)) || end(w);
+    free(text);
+    return rc ? -1 : 0;
+}
+
+/* The suite's <system-out>: for each test with notes, warnings or retries,
+ * a header line "[test name] (N attempts)" followed by its warnings
+ * ("warning: ...") and notes. */
+static void system_out_text(FILE *f, const struct wsc_suite_result *s)
+{
     int first = 1;
     for (size_t i = 0; i < s->n_tests; i++) {
         const struct wsc_result *t = &s->tests[i];
@@ -332,14 +350,6 @@ static int system_out(xmlTextWriterPtr w, const struct wsc_suite_result *s)
         if (has_log)
             fprintf(f, "%s%s", t->log, t->log[strlen(t->log) - 1] == '\n' ? "" : "\n");
     }
-    int failed = ferror(f);
-    if (fclose(f) != 0 || failed) {
-        free(text);
-        return -1;
-    }
-    int rc = start(w, "system-out") || (len && text_safe(w, text)) || end(w);
-    free(text);
-    return rc ? -1 : 0;
 }
 
 /* The suite's <system-err>: for each test that ran more than once, how it
@@ -366,13 +376,8 @@ static void attempts_text(FILE *f, const struct wsc_result *t)
     }
 }
 
-static int system_err(xmlTextWriterPtr w, const struct wsc_suite_result *s)
+static void system_err_text(FILE *f, const struct wsc_suite_result *s)
 {
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    if (!f)
-        return -1;
     int first = 1;
     for (size_t i = 0; i < s->n_tests; i++) {
         if (s->tests[i].n_attempt_log < 2)
@@ -382,14 +387,6 @@ static int system_err(xmlTextWriterPtr w, const struct wsc_suite_result *s)
         first = 0;
         attempts_text(f, &s->tests[i]);
     }
-    int failed = ferror(f);
-    if (fclose(f) != 0 || failed) {
-        free(text);
-        return -1;
-    }
-    int rc = start(w, "system-err") || (len && text_safe(w, text)) || end(w);
-    free(text);
-    return rc ? -1 : 0;
 }
 
 static int testsuite(xmlTextWriterPtr w, const struct wsc_suite_result *s, size_t id,
@@ -412,7 +409,8 @@ static int testsuite(xmlTextWriterPtr w, const struct wsc_suite_result *s, size_
     for (size_t i = 0; i < s->n_tests; i++)
         if (testcase(w, s, &s->tests[i], o))
             return -1;
-    if (system_out(w, s) || system_err(w, s))
+    if (text_element(w, "system-out", system_out_text, s) ||
+        text_element(w, "system-err", system_err_text, s))
         return -1;
     return end(w);
 }
