@@ -38,4 +38,47 @@ expect_json "$T/fail.out.json" 'msg("foreign origin").startswith("initialize: ")
 expect_json "$T/fail.out.json" '"/text" in msg("wrong status") and "is_running" in msg("wrong status")' \
     "a JSON result that does not match names where"
 
+# ---- the mock's development toolkit, over MCP on WebSocket ------------------
+# Streaming, a cancellation the server honours, and the misbehaviours the
+# mock can be told to show: each must be seen by command_streaming.
+stop_pid "$MOCK_PID"
+start_mock --profile dev-toolkit || { not_ok "wscheck-mock --profile dev-toolkit starts"; finish; exit 1; }
+TK="ws://127.0.0.1:$MOCK_PORT/"
+cat >"$T/toolkit.json" <<JSON
+{ "name": "toolkit", "defaults": { "timeout": 10 },
+  "tests": [
+    { "name": "lint streams", "plugin": "dev-toolkit", "check": "command_streaming",
+      "params": { "url": "$TK", "tool": "run_command",
+                  "arguments": { "command": "lint", "lines": 4, "interval_ms": 20 },
+                  "log_level": "debug",
+                  "expect": { "updates": 4, "progress": [1, 2, 3, 4],
+                              "text": { "\$json": { "command": "lint", "exit_code": 0 } } } } },
+    { "name": "cancelled build stops", "plugin": "dev-toolkit", "check": "command_streaming",
+      "params": { "url": "$TK", "tool": "run_command",
+                  "arguments": { "command": "build", "lines": 200, "interval_ms": 50 },
+                  "cancel_after": 2, "stop_within": 1 } },
+    { "name": "progress backwards", "plugin": "dev-toolkit", "check": "command_streaming",
+      "params": { "url": "$TK", "tool": "run_command",
+                  "arguments": { "command": "test", "interval_ms": 10,
+                                 "misbehave": "progress_backwards" } } },
+    { "name": "notification after result", "plugin": "dev-toolkit", "check": "command_streaming",
+      "params": { "url": "$TK", "tool": "run_command", "linger": 1,
+                  "arguments": { "command": "lint", "interval_ms": 10,
+                                 "misbehave": "notification_after_result" } } }
+  ] }
+JSON
+run_wscheck run --json "$T/toolkit.out.json" "$T/toolkit.json"
+expect_status 1 "the misbehaving commands fail the run"
+R=$T/toolkit.out.json
+expect_json "$R" 't["lint streams"]["status"] == "passed"' "lint streams: passed"
+expect_json "$R" 'len([x for x in o("lint streams")["logs"] if x["logger"] == "run_command" and x["data"]["line"].startswith("lint: ")]) == 4' \
+    "the four lint lines arrive as log messages, in the logs output"
+expect_json "$R" 't["cancelled build stops"]["status"] == "passed"' "cancelled build stops: passed"
+expect_json "$R" 't["progress backwards"]["status"] == "failed"' "progress backwards: failed"
+expect_json "$R" '"progress" in msg("progress backwards")' \
+    "progress going backwards fails, naming progress: $(json_get "$R" 'msg("progress backwards")')"
+expect_json "$R" 't["notification after result"]["status"] == "failed"' "notification after result: failed"
+expect_json "$R" '"after the tools/call response" in msg("notification after result")' \
+    "a notification after the result fails: $(json_get "$R" 'msg("notification after result")')"
+
 finish
