@@ -366,8 +366,14 @@ struct json_object *wsc_redactor_json(const struct wsc_redactor *r,
                 wsc_redactor_secret_name(r, k, strlen(k), WSC_NAME_TEXT)
                     ? json_object_new_string(WSC_REDACTED)
                     : wsc_redactor_json(r, v, failed);
-            if (c && json_object_object_add(c, k, e) != 0)
+            /* Keys are text too: a server may key a map by token. Two keys
+             * that redact alike keep the later member. */
+            char *key = wsc_redactor_text(r, k);
+            if (!key || !c || json_object_object_add(c, key, e) != 0) {
+                json_object_put(e);
                 *failed = 1;
+            }
+            free(key);
         }
         break;
     case json_type_null:

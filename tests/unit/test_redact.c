@@ -200,7 +200,8 @@ static void test_json_values(void)
     wsc_redactor_add_secret(r, "s3cr3t");
     struct json_object *in =
         json_tokener_parse("{\"token\":{\"a\":1},\"list\":[\"x s3cr3t\",\"ws://u:p@h/\"],"
-                           "\"code\":1000,\"n\":null,\"headers\":{\"Cookie\":\"a=b\"}}");
+                           "\"code\":1000,\"n\":null,\"headers\":{\"Cookie\":\"a=b\"},"
+                           "\"rooms\":{\"s3cr3t\":1}}");
     int failed = 0;
     struct json_object *out = wsc_redactor_json(r, in, &failed);
     CU_ASSERT_FALSE(failed);
@@ -208,7 +209,8 @@ static void test_json_values(void)
         json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN |
                                                 JSON_C_TO_STRING_NOSLASHESCAPE),
         "{\"token\":\"***\",\"list\":[\"x ***\",\"ws://u:***@h/\"],"
-        "\"code\":1000,\"n\":null,\"headers\":{\"Cookie\":\"***\"}}");
+        "\"code\":1000,\"n\":null,\"headers\":{\"Cookie\":\"***\"},"
+        "\"rooms\":{\"***\":1}}");
     json_object_put(in);
     json_object_put(out);
     wsc_redactor_free(r);
