@@ -206,3 +206,14 @@ int wsc_write_all(int fd, const void *p, size_t n)
     }
     return 0;
 }
+
+int wsc_hex_value(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}

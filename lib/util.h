@@ -53,6 +53,9 @@ double wsc_wallclock(void); /* epoch seconds */
  * on failure; an empty file is "". */
 char *wsc_read_file(const char *path, size_t max, size_t *len);
 
+/* The value of hex digit c (either case), or -1. */
+int wsc_hex_value(int c);
+
 /* Writes all n bytes to fd, going on after EINTR and short writes.
  * Returns 0, or -1 with errno set. */
 int wsc_write_all(int fd, const void *p, size_t n);

@@ -47,6 +47,18 @@ int http_reply_json(struct http_reply *r, int status, json_object *obj)
     return http_reply_set(r, status, "application/json", text, len);
 }
 
+int http_reply_send_fresh_json(struct lws *wsi, struct http_reply *r, json_object *obj)
+{
+    int rc = http_reply_json(r, HTTP_STATUS_OK, obj);
+
+    json_object_put(obj);
+    if (rc)
+        return -1;
+    http_reply_header(r, "cache-control:", "no-store");
+    http_reply_start(wsi, r);
+    return 0;
+}
+
 int http_reply_error(struct http_reply *r, int status, const char *message)
 {
     json_object *o = json_object_new_object();

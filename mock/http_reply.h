@@ -43,6 +43,10 @@ int http_reply_set(struct http_reply *r, int status, const char *content_type,
 /* Prepares an application/json reply from obj (not taken). */
 int http_reply_json(struct http_reply *r, int status, json_object *obj);
 
+/* Answers 200 with obj (taken, may be NULL: -1), not to be cached
+ * (status snapshots such as /health), and starts writing it. */
+int http_reply_send_fresh_json(struct lws *wsi, struct http_reply *r, json_object *obj);
+
 /* Prepares {"error": message} with the status. */
 int http_reply_error(struct http_reply *r, int status, const char *message);
 

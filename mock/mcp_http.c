@@ -307,19 +307,6 @@ static int do_get(struct mock_server *srv, struct lws *wsi, struct mcp_pss *pss)
     return 0;
 }
 
-static int send_health(struct mock_server *srv, struct lws *wsi, struct mcp_pss *pss)
-{
-    json_object *o = status_health(srv);
-    int rc = http_reply_json(&pss->reply, HTTP_STATUS_OK, o);
-
-    json_object_put(o);
-    if (rc)
-        return -1;
-    http_reply_header(&pss->reply, "cache-control:", "no-store");
-    http_reply_start(wsi, &pss->reply);
-    return 0;
-}
-
 static int preflight(struct lws *wsi, struct mcp_pss *pss)
 {
     if (http_reply_set(&pss->reply, 204, NULL, "", 0))
@@ -462,7 +449,8 @@ static int on_request(struct mock_server *srv, struct lws *wsi, struct mcp_pss *
     }
     if (uri && method == LWSHUMETH_GET && path_is(uri, len, "/health") &&
         srv->opt->profile == MOCK_PROFILE_DEV_TOOLKIT)
-        return send_health(srv, wsi, pss); /* the port's only one */
+        return http_reply_send_fresh_json(wsi, &pss->reply,
+                                          status_health(srv)); /* the port's only one */
     if (!uri || !path_is(uri, len, srv->opt->mcp_path))
         return refuse(wsi, pss, HTTP_STATUS_NOT_FOUND, "Not found");
     switch (method) {

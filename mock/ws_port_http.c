@@ -45,18 +45,6 @@ static int refuse_length(struct lws *wsi, struct ws_port_http_pss *pss)
     return 0;
 }
 
-static int reply_json(struct lws *wsi, struct ws_port_http_pss *pss, json_object *o)
-{
-    int rc = http_reply_json(&pss->reply, HTTP_STATUS_OK, o);
-
-    json_object_put(o);
-    if (rc)
-        return -1;
-    http_reply_header(&pss->reply, "cache-control:", "no-store");
-    http_reply_start(wsi, &pss->reply);
-    return 0;
-}
-
 int ws_port_http_request(struct mock_server *srv, struct lws *wsi,
                          struct ws_port_http_pss *pss)
 {
@@ -75,9 +63,9 @@ int ws_port_http_request(struct mock_server *srv, struct lws *wsi,
     }
     pss->reply.head_only = method == LWSHUMETH_HEAD;
     if (path_is(uri, len, "/health"))
-        return reply_json(wsi, pss, status_health(srv));
+        return http_reply_send_fresh_json(wsi, &pss->reply, status_health(srv));
     if (path_is(uri, len, "/status"))
-        return reply_json(wsi, pss, status_server(srv));
+        return http_reply_send_fresh_json(wsi, &pss->reply, status_server(srv));
     if (http_reply_error(&pss->reply, MOCK_HTTP_UPGRADE_REQUIRED,
                          "This is a WebSocket endpoint: connect with a WebSocket client"))
         return -1;

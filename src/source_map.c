@@ -181,23 +181,12 @@ static int skip_space(struct scanner *sc)
     return 0;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Reads the 4 hex digits after "\u"; -1 when they are not there. */
 static long read_hex4(struct scanner *sc)
 {
     long v = 0;
     for (int k = 0; k < 4; k++) {
-        int h = hex_value(peek(sc, 0));
+        int h = wsc_hex_value(peek(sc, 0));
         if (at_end(sc) || h < 0)
             return -1;
         v = v * 16 + h;

@@ -53,17 +53,6 @@ static const char *arrow(const char *dir)
     return "\xc2\xb7";         /* U+00B7 · */
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* The payload's bytes: decoded from hex, or the text itself. Malloc'ed. */
 static unsigned char *payload(const struct entry *e, size_t *n)
 {
@@ -79,7 +68,7 @@ static unsigned char *payload(const struct entry *e, size_t *n)
     }
     *n = 0;
     for (size_t i = 0; i + 1 < len; i += 2) {
-        int hi = hex_digit(d[i]), lo = hex_digit(d[i + 1]);
+        int hi = wsc_hex_value(d[i]), lo = wsc_hex_value(d[i + 1]);
         if (hi < 0 || lo < 0)
             break;
         out[(*n)++] = (unsigned char)(hi << 4 | lo);
