@@ -56,7 +56,7 @@ cat >"$T/toolkit.json" <<JSON
     { "name": "cancelled build stops", "plugin": "dev-toolkit", "check": "command_streaming",
       "params": { "url": "$TK", "tool": "run_command",
                   "arguments": { "command": "build", "lines": 200, "interval_ms": 50 },
-                  "cancel_after": 2, "stop_within": 1 } },
+                  "cancel_after": 2, "stop_within": 3 } },
     { "name": "progress backwards", "plugin": "dev-toolkit", "check": "command_streaming",
       "params": { "url": "$TK", "tool": "run_command",
                   "arguments": { "command": "test", "interval_ms": 10,
