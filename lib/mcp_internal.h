@@ -183,7 +183,10 @@ enum wsc_mcp_transport mcp_transport_for(const struct wsc_mcp_options *opt);
  * X-Api-Key, ...) and their tokens as secrets of ctx (NULL: nothing). */
 void mcp_register_secrets(struct wsc_ctx *ctx, const struct wsc_mcp_options *opt);
 
+/* Starts the upgrade without blocking; 0, or -1 when the session failed. */
 int mcp_ws_open(struct wsc_mcp *m);
+/* 1 while the upgrade is in progress. */
+int mcp_ws_connecting(struct wsc_mcp *m);
 int mcp_http_open(struct wsc_mcp *m);
 int mcp_stdio_open(struct wsc_mcp *m);
 
