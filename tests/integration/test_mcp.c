@@ -966,6 +966,23 @@ static void test_resumed_stream(void)
     wsc_test_peer_stop(&p);
 }
 
+/* A stream that ends after "retry: 500" resumes no sooner: the peer
+ * answers the resumption with an error if it came early (by its clock). */
+static void test_resumed_after_retry(void)
+{
+    static const char *const schemes[] = {"http://", NULL};
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
+    const char *args[] = {"retry", NULL};
+    CU_ASSERT_EQUAL_FATAL(wsc_test_peer_start(&p, wsc_test_python(), "peer_mcp_broken.py",
+                                              args, schemes, PEER_START_S),
+                          0);
+    struct wsc_mcp *m = open_url(NULL, p.url, WSC_MCP_AUTO);
+    ASSERT_MCP(m, wsc_mcp_initialize(m, wsc_now() + 5));
+    CU_ASSERT_STRING_EQUAL(wsc_mcp_protocol_version(m), "2025-06-18");
+    wsc_mcp_free(m);
+    wsc_test_peer_stop(&p);
+}
+
 static void test_refused(void)
 {
     char url[64];
@@ -1034,6 +1051,8 @@ static CU_TestInfo broken_tests[] = {
      test_broken_ws_subprotocol_start},
     {"broken: an event stream ends before the response", test_broken_stream_ends},
     {"an event stream resumed with Last-Event-ID", test_resumed_stream},
+    {"an event stream resumed no sooner than its retry field asks",
+     test_resumed_after_retry},
     {"connection refused", test_refused},
     CU_TEST_INFO_NULL,
 };
