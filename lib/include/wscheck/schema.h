@@ -86,17 +86,17 @@ WSC_EXPORT int wsc_schema_wants_text(const struct json_object *schema);
  * minContains, maxContains; properties, required, additionalProperties,
  * patternProperties, propertyNames, minProperties, maxProperties,
  * dependentRequired. "format" is an annotation. A "pattern" is an
- * ECMA-262 regular expression; it is matched as a POSIX extended one
- * (regcomp REG_EXTENDED, unanchored), which covers the usual anchors,
- * classes and quantifiers; \d, \w, \s and lookarounds are ECMA-only, and
- * a pattern that does not compile is reported as such.
+ * ECMA-262 regular expression, approximated by a POSIX extended one
+ * (regcomp REG_EXTENDED, matched anywhere): the class escapes \d \w \s
+ * and their negations are translated; a pattern that still does not
+ * compile (a lookaround, say) is not applied rather than guessed at.
  *
  * Each problem names the JSON Pointer of the offending member (relative to
  * the instance; "" is the instance itself) and the keyword:
- *   /items/0/id: type: expected integer, got string
+ *   /items/0/id: type: expected "integer", got string
  *   /status: enum: expected one of "ok", "failed", got "done"
  * A $ref that refers back to a schema already being applied to the same
- * member is reported ("$ref cycle"), and nesting deeper than
+ * member is reported as a cycle, and nesting deeper than
  * WSC_SCHEMA_MAX_DEPTH schemas stops with a problem, so no schema loops. */
 #define WSC_SCHEMA_MAX_DEPTH 64
 
