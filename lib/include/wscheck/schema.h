@@ -26,6 +26,10 @@
 
 #include "wscheck/export.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Checks that a schema uses only the supported subset, and that its
  * defaults satisfy it. NULL or a malloc'ed message. */
 WSC_EXPORT char *wsc_schema_check(const struct json_object *schema);
@@ -100,8 +104,9 @@ WSC_EXPORT int wsc_schema_wants_text(const struct json_object *schema);
  * WSC_SCHEMA_MAX_DEPTH schemas stops with a problem, so no schema loops. */
 #define WSC_SCHEMA_MAX_DEPTH 64
 
-/* Reports every problem through fn (at_key: an unknown member's name is at
- * fault); returns their number. */
+/* Reports every problem through fn (at_key: a member's name is at fault,
+ * additionalProperties or propertyNames, and `where` is the pointer of the
+ * object holding it); returns their number. */
 WSC_EXPORT int wsc_schema_validate_instance_each(const struct json_object *schema,
                                                  const struct json_object *instance,
                                                  wsc_schema_error_fn fn, void *arg);
@@ -109,5 +114,9 @@ WSC_EXPORT int wsc_schema_validate_instance_each(const struct json_object *schem
  * problem, "POINTER: KEYWORD: what", and "(and N more)" when there are. */
 WSC_EXPORT char *wsc_schema_validate_instance(const struct json_object *schema,
                                               const struct json_object *instance);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
