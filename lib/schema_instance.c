@@ -62,7 +62,7 @@ static void keep_first(const char *msg, const char *where, int at_key, void *arg
 int wsc_si_quiet(struct wsc_si *vd, const struct json_object *s,
                  const struct json_object *v, const char *ptr, int depth, char **first)
 {
-    struct wsc_si sub = {vd->root, keep_first, first, 0, vd->refs};
+    struct wsc_si sub = {vd->root, keep_first, first, 0, vd->refs, vd->steps};
     if (first)
         *first = NULL;
     wsc_si_node(&sub, s, v, ptr, depth);
@@ -195,6 +195,8 @@ void wsc_si_node(struct wsc_si *vd, const struct json_object *s,
     }
     if (!json_object_is_type(s, json_type_object))
         return; /* not a schema: nothing to apply */
+    if (++*vd->steps > WSC_SCHEMA_MAX_STEPS)
+        return; /* reported once, by the entry point */
     if (depth > WSC_SCHEMA_MAX_DEPTH) {
         wsc_si_report(vd, ptr, 0, "schema", "nested deeper than %d schemas",
                       WSC_SCHEMA_MAX_DEPTH);
@@ -212,20 +214,45 @@ void wsc_si_node(struct wsc_si *vd, const struct json_object *s,
 
 /* ---- entry points ---------------------------------------------------------------- */
 
+#define GAVE_UP                                                                \
+    "gave up after applying %d schemas (the schema or the value is too large " \
+    "to validate)"
+
+/* The walk; *steps tells whether it gave up. */
+static int validate(const struct json_object *schema, const struct json_object *instance,
+                    wsc_schema_error_fn fn, void *arg, long *steps)
+{
+    struct wsc_si vd = {schema, fn, arg, 0, NULL, steps};
+    wsc_si_node(&vd, schema, instance, "", 0);
+    return vd.count;
+}
+
 int wsc_schema_validate_instance_each(const struct json_object *schema,
                                       const struct json_object *instance,
                                       wsc_schema_error_fn fn, void *arg)
 {
-    struct wsc_si vd = {schema, fn, arg, 0, NULL};
-    wsc_si_node(&vd, schema, instance, "", 0);
-    return vd.count;
+    long steps = 0;
+    int n = validate(schema, instance, fn, arg, &steps);
+    if (steps > WSC_SCHEMA_MAX_STEPS) {
+        struct wsc_si vd = {schema, fn, arg, n, NULL, &steps};
+        wsc_si_report(&vd, "", 0, "schema", GAVE_UP, WSC_SCHEMA_MAX_STEPS);
+        n = vd.count;
+    }
+    return n;
 }
 
 char *wsc_schema_validate_instance(const struct json_object *schema,
                                    const struct json_object *instance)
 {
     char *first = NULL, *out = NULL;
-    int n = wsc_schema_validate_instance_each(schema, instance, keep_first, &first);
+    long steps = 0;
+    int n = validate(schema, instance, keep_first, &first, &steps);
+    if (steps > WSC_SCHEMA_MAX_STEPS) {
+        /* what it found on the way is not the point */
+        free(first);
+        out = wsc_strdup_printf("(root): schema: " GAVE_UP, WSC_SCHEMA_MAX_STEPS);
+        return out ? out : strdup("out of memory");
+    }
     if (n == 0) {
         free(first);
         return NULL;

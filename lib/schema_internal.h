@@ -19,13 +19,16 @@ struct wsc_si_ref {
     const struct wsc_si_ref *up;
 };
 
-/* One validation: where problems go and the $ref chain being followed. */
+/* One validation: where problems go, the $ref chain being followed, and
+ * the schemas applied so far (shared with the quiet validations inside it:
+ * past WSC_SCHEMA_MAX_STEPS the validation gives up). */
 struct wsc_si {
     const struct json_object *root;
     wsc_schema_error_fn fn;
     void *arg;
     int count;
     const struct wsc_si_ref *refs;
+    long *steps;
 };
 
 /* Applies schema s to v, the member at JSON pointer ptr; depth counts the

@@ -227,6 +227,22 @@ static void test_depth(void)
     check(__LINE__, schema, value, "schema: nested deeper than");
 }
 
+/* A schema whose alternatives branch at every level of a deep value
+ * would take exponential time: validation gives up instead. */
+static void test_steps(void)
+{
+    char value[512] = "";
+    for (int i = 0; i < 40; i++)
+        strcat(value, "[");
+    strcat(value, "1");
+    for (int i = 0; i < 40; i++)
+        strcat(value, "]");
+    check(__LINE__,
+          "{\"anyOf\":[{\"items\":{\"$ref\":\"#\"}},{\"items\":{\"$ref\":\"#\"}},"
+          "{\"type\":\"string\"}]}",
+          value, "schema: gave up after applying 1000000 schemas");
+}
+
 /* Every problem is reported, with its pointer, and the count returned. */
 static void collect(const char *msg, const char *where, int at_key, void *arg)
 {
@@ -266,6 +282,7 @@ static CU_TestInfo keyword_tests[] = {
     {"allOf anyOf oneOf not if", test_combinators},
     {"$ref, $defs, cycles", test_refs},
     {"depth limit", test_depth},
+    {"step limit", test_steps},
     {"every problem reported", test_each},
     CU_TEST_INFO_NULL,
 };

@@ -101,8 +101,12 @@ WSC_EXPORT int wsc_schema_wants_text(const struct json_object *schema);
  *   /status: enum: expected one of "ok", "failed", got "done"
  * A $ref that refers back to a schema already being applied to the same
  * member is reported as a cycle, and nesting deeper than
- * WSC_SCHEMA_MAX_DEPTH schemas stops with a problem, so no schema loops. */
+ * WSC_SCHEMA_MAX_DEPTH schemas stops with a problem, so no schema loops;
+ * nor does one that branches at every level (anyOf of $refs over a deep
+ * value): after WSC_SCHEMA_MAX_STEPS schemas applied in all, validation
+ * gives up with a problem saying so. */
 #define WSC_SCHEMA_MAX_DEPTH 64
+#define WSC_SCHEMA_MAX_STEPS 1000000
 
 /* Reports every problem through fn (at_key: a member's name is at fault,
  * additionalProperties or propertyNames, and `where` is the pointer of the
