@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schema.h"
+#include "wscheck/schema.h"
 #include "util.h"
 
 #define PLUGIN_KNOWN WSC_END_OF(struct wsc_plugin, check_size)

@@ -9,7 +9,7 @@
 
 #include "json_pointer_build.h"
 #include "json_util.h"
-#include "schema.h"
+#include "wscheck/schema.h"
 #include "source_map.h"
 #include "wscheck/match.h"
 

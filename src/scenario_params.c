@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "json_util.h"
-#include "schema.h"
+#include "wscheck/schema.h"
 
 /* One member or element: child, expanded from template t, under schema sub.
  * When a number stands where sub wants text, *text is the template's text

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "json_pointer_build.h"
-#include "schema.h"
+#include "wscheck/schema.h"
 #include "util.h"
 #include "validation.h"
 

@@ -57,6 +57,14 @@ void dt_default_rules(struct wsc_ctx *ctx, struct wsc_mcp *m, const char *method
 /* Every output published, then `expect` matched against them. */
 void dt_publish(struct wsc_ctx *ctx, const struct json_object *expect,
                 struct json_object *outputs);
+/* The outputSchema of `tool` from tools/list when the check's
+ * validate_output is true (a new reference; NULL when the tool has none). */
+struct json_object *dt_call_schema(struct wsc_ctx *ctx, struct wsc_mcp *m,
+                                   const struct json_object *params, const char *tool);
+/* server/tools#output-schema: a successful result's structuredContent
+ * validated against the tool's outputSchema (JSON Schema semantics). */
+void dt_validate_structured(struct wsc_ctx *ctx, const struct json_object *schema,
+                            const char *tool, const struct dt_answer *a);
 /* Request params: the check's `name_param` as `name_key`, its `arguments`. */
 struct json_object *dt_request_params(const struct json_object *params,
                                       const char *name_key, const char *name_param);
@@ -81,10 +89,5 @@ int dt_list_all(struct wsc_ctx *ctx, struct wsc_mcp *m, const char *method,
 int dt_check_tool(struct wsc_ctx *ctx, const struct json_object *tool, size_t i);
 /* 1 when a tool name is 1 to 64 characters of [A-Za-z0-9_./-]. */
 int dt_tool_name_ok(const char *s);
-/* Validates structuredContent against a tool's outputSchema (type, the
- * required members, the types of the declared properties, recursively).
- * Returns NULL, or a malloc'ed "POINTER: problem" message. */
-char *dt_output_schema_mismatch(const struct json_object *schema,
-                                const struct json_object *value);
 
 #endif

@@ -69,6 +69,8 @@ static const char prompt_schema[] = DT_SCHEMA("\"required\":[\"name\"],",
 static const char streaming_schema[] = DT_SCHEMA("\"required\":[\"tool\"],",
     "\"tool\":{\"type\":\"string\",\"minLength\":1,\"description\":\"The tool to call\"},"
     ARGUMENTS("The tool's arguments")
+    "\"validate_output\":{\"type\":\"boolean\",\"default\":true,\"description\":"
+    "\"Check structuredContent against the tool's outputSchema (from tools/list)\"},"
     "\"progress_token\":{\"type\":[\"string\",\"integer\"],\"default\":"
     "\"wscheck-progress\",\"description\":\"The progressToken sent in _meta\"},"
     "\"min_updates\":{\"type\":\"integer\",\"minimum\":0,\"default\":1,"

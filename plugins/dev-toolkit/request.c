@@ -7,6 +7,7 @@
 
 #include <wscheck/expect.h>
 #include <wscheck/params.h>
+#include <wscheck/schema.h>
 
 #include "checks.h"
 
@@ -168,8 +169,8 @@ static struct json_object *output_schema(struct wsc_ctx *ctx, struct wsc_mcp *m,
 
 /* server/tools#structured-content: with an outputSchema, a successful
  * result MUST carry structuredContent that conforms to it. */
-static void validate_structured(struct wsc_ctx *ctx, const struct json_object *schema,
-                                const char *tool, const struct dt_answer *a)
+void dt_validate_structured(struct wsc_ctx *ctx, const struct json_object *schema,
+                            const char *tool, const struct dt_answer *a)
 {
     struct json_object *sc = NULL, *is_error = NULL;
     if (a->is_rpc_error || (json_object_object_get_ex(a->outputs, "isError", &is_error) &&
@@ -182,7 +183,7 @@ static void validate_structured(struct wsc_ctx *ctx, const struct json_object *s
                  tool);
         return;
     }
-    char *msg = dt_output_schema_mismatch(schema, sc);
+    char *msg = wsc_schema_validate_instance(schema, sc);
     if (msg) {
         wsc_fail(ctx,
                  "tools/call %s: structuredContent does not conform to the tool's "
@@ -192,8 +193,8 @@ static void validate_structured(struct wsc_ctx *ctx, const struct json_object *s
     }
 }
 
-static struct json_object *call_schema(struct wsc_ctx *ctx, struct wsc_mcp *m,
-                                       const struct json_object *params, const char *tool)
+struct json_object *dt_call_schema(struct wsc_ctx *ctx, struct wsc_mcp *m,
+                                   const struct json_object *params, const char *tool)
 {
     if (!wsc_param_bool(params, "validate_output", 1))
         return NULL;
@@ -213,13 +214,13 @@ void dt_check_call(struct wsc_ctx *ctx, struct json_object *params)
     struct wsc_mcp *m = dt_open(ctx, params, 1);
     if (!m)
         return;
-    struct json_object *schema = call_schema(ctx, m, params, tool);
+    struct json_object *schema = dt_call_schema(ctx, m, params, tool);
     struct dt_answer a = {0};
     if (!wsc_failed(ctx) &&
         ask(ctx, m, "tools/call", dt_request_params(params, "name", "tool"), &a) == 0) {
         dt_default_rules(ctx, m, "tools/call", expect, &a);
         if (schema)
-            validate_structured(ctx, schema, tool, &a);
+            dt_validate_structured(ctx, schema, tool, &a);
         dt_publish(ctx, expect, a.outputs);
     }
     json_object_put(a.outputs);

@@ -22,6 +22,7 @@ struct dt_stream {
     int updates, cancel_after, done;
     enum wsc_mcp_result result;
     struct json_object *response;
+    struct json_object *schema; /* the tool's outputSchema, or NULL */
 };
 
 static const struct json_object *get(const struct json_object *o, const char *key)
@@ -225,6 +226,9 @@ static void conclude(struct wsc_ctx *ctx, struct wsc_mcp *m,
             return;
         }
         dt_default_rules(ctx, m, "tools/call", expect, &a);
+        if (s->schema)
+            dt_validate_structured(ctx, s->schema, wsc_param_string(params, "tool", ""),
+                                   &a);
     } else if (!(a.outputs = json_object_new_object())) {
         wsc_error(ctx, "out of memory");
         return;
@@ -259,6 +263,7 @@ static void stream_free(struct dt_stream *s)
     json_object_put(s->token);
     json_object_put(s->logs);
     json_object_put(s->values);
+    json_object_put(s->schema);
 }
 
 void dt_check_command_streaming(struct wsc_ctx *ctx, struct json_object *params)
@@ -275,6 +280,8 @@ void dt_check_command_streaming(struct wsc_ctx *ctx, struct json_object *params)
     struct wsc_mcp *m = dt_open(ctx, params, 1);
     if (m && level && wsc_mcp_set_log_level(m, level, 0) != WSC_MCP_OK)
         dt_fail(ctx, m, "logging/setLevel");
+    if (m && !wsc_failed(ctx))
+        s.schema = dt_call_schema(ctx, m, params, wsc_param_string(params, "tool", ""));
     if (m && !wsc_failed(ctx)) {
         wsc_mcp_events_clear(m);
         s.sent = wsc_now();

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # dev-toolkit plugin against wscheck-mock's MCP endpoint (Streamable HTTP):
 # the example suite scenarios/dev-toolkit.json, and a session refused for a
-# foreign Origin.
+# foreign Origin; against its development toolkit (--profile dev-toolkit,
+# MCP on WebSocket): the example suite scenarios/dev-toolkit-ws.json and the
+# misbehaving commands.
 . "$top_srcdir/tests/integration/lib.sh"
 require_mock
 
@@ -44,6 +46,17 @@ expect_json "$T/fail.out.json" '"/text" in msg("wrong status") and "is_running" 
 stop_pid "$MOCK_PID"
 start_mock --profile dev-toolkit || { not_ok "wscheck-mock --profile dev-toolkit starts"; finish; exit 1; }
 TK="ws://127.0.0.1:$MOCK_PORT/"
+MOCK_TOOLKIT_URL=$TK run_wscheck run --json "$T/toolkit-example.out.json" \
+    "$top_srcdir/scenarios/dev-toolkit-ws.json"
+expect_status 0 "scenarios/dev-toolkit-ws.json passes against wscheck-mock --profile dev-toolkit"
+R=$T/toolkit-example.out.json
+expect_json "$R" 'all(x["status"] == "passed" for x in t.values()) and len(t) == 8' \
+    "every example test passed"
+expect_json "$R" 'm("lint streams its output")["updates"] == 4 and m("status updates")["notifications"] == 1' \
+    "the streamed updates and the status update are counted"
+expect_json "$R" 'o("failing test command")["isError"] is True' \
+    "the failing command is a tool error, as the example expects"
+
 cat >"$T/toolkit.json" <<JSON
 { "name": "toolkit", "defaults": { "timeout": 10 },
   "tests": [

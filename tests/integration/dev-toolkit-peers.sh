@@ -27,7 +27,8 @@ start_peer SDK_HTTP "$NODE" "$PEERS/peer-mcp.js" http-sse &&
     start_peer SPACES "$PYTHON_WS" "$PEERS/peer_mcp_broken.py" session-id-spaces &&
     start_peer LOOP "$PYTHON_WS" "$PEERS/peer_mcp_broken.py" cursor-loop &&
     start_peer DUP "$PYTHON_WS" "$PEERS/peer_mcp_broken.py" duplicate-tool &&
-    start_peer BADTOOLS "$PYTHON_WS" "$PEERS/peer_mcp_broken.py" bad-tools ||
+    start_peer BADTOOLS "$PYTHON_WS" "$PEERS/peer_mcp_broken.py" bad-tools &&
+    start_peer DELETE405 "$PYTHON_WS" "$PEERS/peer_mcp_broken.py" delete-405 ||
     { not_ok "the MCP peers start"; finish; exit 1; }
 export SDK_STDIO="stdio:$NODE $PEERS/peer-mcp.js stdio"
 
@@ -52,7 +53,7 @@ cat >"$T/pass.json" <<'JSON'
     { "name": "sdk tools", "plugin": "dev-toolkit", "check": "tool_discovery",
       "params": { "url": "${env:SDK_HTTP}",
                   "expect": { "tool_names": { "$contains": "progress" },
-                              "tools": { "$len": 6 } } },
+                              "tools": { "$len": 7 } } },
       "capture": { "names": "/tool_names" } },
     { "name": "sdk tools over stdio", "plugin": "dev-toolkit", "check": "tool_discovery",
       "params": { "url": "${env:SDK_STDIO}",
@@ -118,6 +119,19 @@ cat >"$T/pass.json" <<'JSON'
       "check": "status_updates",
       "params": { "url": "${env:SDK_HTTP}", "listen": true, "trigger": { "tool": "announce" },
                   "match": { "params": { "data": "announced" } } } },
+    { "name": "sdk structured content", "plugin": "dev-toolkit", "check": "call",
+      "params": { "url": "${env:SDK_HTTP}", "tool": "inventory",
+                  "arguments": { "broken": false },
+                  "expect": { "structuredContent": { "tree": { "name": "root" } } } } },
+    { "name": "everything resource updates", "plugin": "dev-toolkit",
+      "check": "status_updates",
+      "params": { "url": "${env:EVERYTHING}", "listen": true,
+                  "subscribe": "demo://resource/static/document/features.md",
+                  "trigger": { "tool": "toggle-subscriber-updates" },
+                  "match": { "method": "notifications/resources/updated",
+                             "params": { "uri": "demo://resource/static/document/features.md" } } } },
+    { "name": "protocol with DELETE refused", "plugin": "dev-toolkit", "check": "protocol",
+      "params": { "url": "${env:DELETE405}" } },
     { "name": "everything unknown method", "plugin": "dev-toolkit", "check": "prompt",
       "params": { "url": "${env:EVERYTHING}", "name": "no-such-prompt",
                   "expect": { "error": { "code": { "$type": "integer" } } } } }
@@ -130,15 +144,19 @@ R=$T/pass.out.json
 expect_json "$R" 'o("sdk initialize")["protocolVersion"] == "2025-11-25"' \
     "the negotiated version is an output"
 expect_json "$R" '"initialize_ms" in m("sdk initialize")' "initialize_ms is measured"
-expect_json "$R" 'sorted(o("sdk tools")["tool_names"]) == ["announce", "echo", "fail", "progress", "roots", "sleep"]' \
+expect_json "$R" 'sorted(o("sdk tools")["tool_names"]) == ["announce", "echo", "fail", "inventory", "progress", "roots", "sleep"]' \
     "the tool names are an output"
-expect_json "$R" 'm("sdk tools")["tools"] == 6' "the tools are counted"
+expect_json "$R" 'm("sdk tools")["tools"] == 7' "the tools are counted"
 expect_json "$R" 'm("sdk streaming")["updates"] == 3 and "first_progress_ms" in m("sdk streaming") and "max_progress_gap_ms" in m("sdk streaming") and "call_ms" in m("sdk streaming")' \
     "command_streaming measures its updates, first progress, gaps and call"
 expect_json "$R" '[x["data"] for x in o("sdk streaming")["logs"]] == ["step 1", "step 2", "step 3"]' \
     "the log messages are collected in order"
 expect_json "$R" 'm("sdk log updates")["notifications"] == 3 and "max_update_gap_ms" in m("sdk log updates")' \
     "status_updates counts the notifications and their gaps"
+expect_json "$R" 'o("everything resource updates")["notifications"][0]["params"]["uri"] == "demo://resource/static/document/features.md"' \
+    "status_updates: resources/subscribe on server-everything brings notifications/resources/updated"
+expect_json "$R" 't["protocol with DELETE refused"]["status"] == "passed" and "DELETE of the session got 405" in t["protocol with DELETE refused"].get("log", "")' \
+    "protocol: a DELETE answered with 405 passes, with a note in the report"
 expect_json "$R" '[c["name"] for c in t["sdk errors"]["cases"]] == ["unknown method", "unknown tool", "bad arguments", "malformed JSON", "before initialize"]' \
     "error_propagation reports one case per error"
 expect_json "$R" 'any("request before initialize" in w for w in t["sdk errors over websocket"].get("warnings", []))' \
@@ -188,6 +206,21 @@ cat >"$T/fail.json" <<'JSON'
     { "name": "no updates", "plugin": "dev-toolkit", "check": "status_updates",
       "params": { "url": "${env:SDK_WS}", "within": 0.5,
                   "match": { "method": "notifications/resources/updated" } } },
+    { "name": "sdk nonconforming structured content", "plugin": "dev-toolkit",
+      "check": "call",
+      "params": { "url": "${env:SDK_WS}", "tool": "inventory",
+                  "arguments": { "broken": true } } },
+    { "name": "streamed nonconforming structured content", "plugin": "dev-toolkit",
+      "check": "command_streaming",
+      "params": { "url": "${env:SDK_HTTP}", "tool": "inventory",
+                  "arguments": { "broken": true }, "min_updates": 0 } },
+    { "name": "no update for that resource", "plugin": "dev-toolkit",
+      "check": "status_updates",
+      "params": { "url": "${env:EVERYTHING}", "listen": true,
+                  "subscribe": "demo://resource/static/document/features.md",
+                  "trigger": { "tool": "toggle-subscriber-updates" },
+                  "match": { "params": { "uri": "demo://no-such-resource" } },
+                  "count": 2, "within": 1 } },
     { "name": "cancelled", "plugin": "dev-toolkit", "check": "command_streaming",
       "params": { "url": "${env:SDK_HTTP}", "tool": "sleep", "arguments": { "ms": 60000 } } }
   ]
@@ -224,8 +257,14 @@ expect_json "$R" '"name \"a\" is listed twice" in msg("duplicate tool")' \
     "tool_discovery: a tool listed twice fails"
 expect_json "$R" '"/tools/0/name: \"bad name\" is not 1 to 64 characters" in msg("bad tools") and "inputSchema is not an object schema" in msg("bad tools")' \
     "tool_discovery: a bad tool name and a non-object inputSchema fail"
-expect_json "$R" '"outputSchema (server/tools#output-schema): /temperature: expected type \"number\"" in msg("bad structured content") and "(server/tools#output-schema)" in msg("bad structured content")' \
+expect_json "$R" '"outputSchema (server/tools#output-schema): /temperature: type: expected \"number\"" in msg("bad structured content") and "(server/tools#output-schema)" in msg("bad structured content")' \
     "call: structuredContent not conforming to the outputSchema fails"
+expect_json "$R" '"outputSchema (server/tools#output-schema): /tree/children/0/name: type: expected \"string\", got integer" in msg("sdk nonconforming structured content")' \
+    "call: structuredContent breaking a \$ref'd definition fails, naming the pointer and keyword"
+expect_json "$R" '"/tree/children/0/name: type: expected \"string\", got integer" in msg("streamed nonconforming structured content")' \
+    "command_streaming: structuredContent is validated against the outputSchema too"
+expect_json "$R" 'msg("no update for that resource") == "0 of 2 notifications matching {\"params\":{\"uri\":\"demo://no-such-resource\"}} within 1 s"' \
+    "status_updates: a matcher no update fits fails naming the count and the time"
 expect_json "$R" '"after the call was cancelled: the server did not stop within 0.3 s (basic/utilities/cancellation)" in msg("goes on after cancel")' \
     "command_streaming: progress going on after a cancel fails"
 expect_json "$R" 'msg("no updates") == "0 of 1 notifications matching {\"method\":\"notifications/resources/updated\"} within 0.5 s"' \

@@ -31,6 +31,29 @@ const z = require('zod/v4');
 
 const mode = process.argv[2] || 'http';
 
+// zod turns this outputSchema into JSON Schema with "$defs"/"$ref" (the
+// recursive Node), "anyOf" (nullable, union), "const" and "enum".
+const Item = z.object({ id: z.number().int().min(1), tag: z.enum(['a', 'b']) });
+const Node = z.object({ name: z.string(), get children() { return z.array(Node); } });
+
+function registerInventory(server) {
+    server.registerTool('inventory', {
+        description: 'Structured content; with broken: true, not what its outputSchema says',
+        inputSchema: { broken: z.boolean() },
+        outputSchema: { items: z.array(Item), owner: Item.nullable(), tree: Node,
+                        kind: z.union([z.literal('x'), z.number()]) },
+    }, async ({ broken }) => {
+        const leaf = { name: 'leaf', children: [] };
+        // The SDK validates structuredContent before sending it; toJSON
+        // changes what goes on the wire after that validation.
+        if (broken)
+            leaf.toJSON = () => ({ name: 7, children: [] });
+        const sc = { items: [{ id: 1, tag: 'a' }], owner: null,
+                     tree: { name: 'root', children: [leaf] }, kind: 'x' };
+        return { content: [{ type: 'text', text: JSON.stringify(sc) }], structuredContent: sc };
+    });
+}
+
 function makeServer() {
     const server = new McpServer({ name: 'peer-mcp', version: '1.0.0' },
                                  { capabilities: { logging: {} } });
@@ -77,6 +100,7 @@ function makeServer() {
     server.registerTool('fail', { description: 'Always fails' }, async () => ({
         content: [{ type: 'text', text: 'failed on purpose' }], isError: true,
     }));
+    registerInventory(server);
     return server;
 }
 

@@ -28,8 +28,8 @@ answer to initialize (every other POST gets 202):
                       JSON-RPC error saying how early it was
   stream-ends         an event stream without event ids that ends before
                       the response
-  progress-backwards  a correct answer; tools/call streams progress 1, 3, 2
-                      then its result
+  progress-backwards  a correct answer; tools/list lists "run"; tools/call
+                      streams progress 1, 3, 2 then its result
   progress-after-result  a correct answer; tools/call streams progress 1,
                       its result, then progress 2
   cursor-loop         tools/list pages: "a" then "c1", "b" then "c1" again
@@ -37,6 +37,10 @@ answer to initialize (every other POST gets 202):
   bad-tools           tools/list: "bad name" whose inputSchema is a string
                       schema, "weather" with an outputSchema; calling
                       weather gives structuredContent {"temperature": "hot"}
+  delete-405          (not broken) a session "s-405" whose DELETE gets 405
+                      (the server does not let clients end sessions);
+                      ping answered with {}, an unsupported
+                      MCP-Protocol-Version with 400, any Origin with 403
 WebSocket modes print "ws://127.0.0.1:PORT/mcp":
   ws-no-subprotocol   101 without Sec-WebSocket-Protocol
   ws-binary           101 with "mcp", then every answer in a binary frame
@@ -55,7 +59,8 @@ HTTP_MODES = ["wrong-id", "result-and-error", "no-jsonrpc", "error-code-string",
               "result-array", "unknown-id", "session-id-spaces", "silent",
               "unauthorized", "notification-200", "old-version", "batch",
               "resumable", "retry", "stream-ends", "progress-backwards",
-              "progress-after-result", "cursor-loop", "duplicate-tool", "bad-tools"]
+              "progress-after-result", "cursor-loop", "duplicate-tool", "bad-tools",
+              "delete-405"]
 WS_MODES = ["ws-no-subprotocol", "ws-binary", "ws-unauthorized"]
 
 RETRY_MS = 500
@@ -121,6 +126,8 @@ def initialize_answer(mode, req_id):
         return {"Mcp-Session-Id": "a b"}, ok
     if mode == "batch":
         return {}, [ok]
+    if mode == "delete-405":
+        return {"Mcp-Session-Id": "s-405"}, ok
     if mode == "old-version":
         return {}, dict(ok, result=dict(INIT_RESULT, protocolVersion="1999-01-01"))
     return {}, ok
@@ -179,8 +186,14 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "unauthorized":
             self.reply(401, {"WWW-Authenticate": 'Bearer realm="mcp"'})
             return
+        if mode == "delete-405" and self.conforming_refusal(msg):
+            return
         if msg.get("method") == "tools/call" and mode.startswith("progress-"):
             self.event_stream(progress_stream(mode, msg))
+            return
+        if msg.get("method") == "tools/list" and mode.startswith("progress-"):
+            self.reply(200, {}, {"jsonrpc": "2.0", "id": msg["id"],
+                                 "result": {"tools": [tool("run")]}})
             return
         if msg.get("method") in ("tools/list", "tools/call") and \
                 mode in ("cursor-loop", "duplicate-tool", "bad-tools"):
@@ -209,8 +222,21 @@ class Handler(BaseHTTPRequestHandler):
         headers, body = initialize_answer(mode, msg.get("id"))
         self.reply(200, headers, body)
 
+    def conforming_refusal(self, msg):
+        """delete-405: what a conforming server answers besides initialize;
+        True when it answered."""
+        if self.headers.get("Origin"):
+            self.reply(403, {})
+        elif self.headers.get("MCP-Protocol-Version") == "1999-01-01":
+            self.reply(400, {})
+        elif msg.get("method") == "ping":
+            self.reply(200, {}, {"jsonrpc": "2.0", "id": msg.get("id"), "result": {}})
+        else:
+            return False
+        return True
+
     def do_DELETE(self):
-        self.reply(200, {})
+        self.reply(405 if self.server.mode == "delete-405" else 200, {})
 
 
 def serve_ws(conn, mode):

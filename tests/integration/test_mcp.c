@@ -139,7 +139,7 @@ static void basic_round(struct wsc_mcp *m, const char *expect_version)
     ASSERT_MCP(m, wsc_mcp_initialize(m, 0));
     CU_ASSERT_STRING_EQUAL(wsc_mcp_protocol_version(m), expect_version);
     ASSERT_MCP(m, wsc_mcp_request(m, "tools/list", NULL, 0, &resp));
-    CU_ASSERT_EQUAL(tool_count(resp), 6);
+    CU_ASSERT_EQUAL(tool_count(resp), 7);
     json_object_put(resp);
     ASSERT_MCP(m,
                wsc_mcp_request(m, "tools/call",
@@ -277,7 +277,7 @@ static void test_sdk_event_loop(void)
             done++;
         }
         if (sent && b && wsc_mcp_take(m, b, &resp) == WSC_MCP_OK) {
-            CU_ASSERT_EQUAL(tool_count(resp), 6);
+            CU_ASSERT_EQUAL(tool_count(resp), 7);
             json_object_put(resp);
             b = 0;
             done++;

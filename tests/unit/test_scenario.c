@@ -10,7 +10,7 @@
 
 #include "source_map.h"
 #include "scenario.h"
-#include "schema.h"
+#include "wscheck/schema.h"
 #include "tap.h"
 
 /* The cause an undefined variable that nothing defines is reported with. */

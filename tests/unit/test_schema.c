@@ -4,7 +4,7 @@
 
 #include <CUnit/CUnit.h>
 
-#include "schema.h"
+#include "wscheck/schema.h"
 #include "tap.h"
 
 static const char PORT_SCHEMA[] =

@@ -1,5 +1,5 @@
 /* Params validation against the JSON Schema subset checks declare. */
-#include "schema.h"
+#include "wscheck/schema.h"
 
 #include <stdint.h>
 #include <stdarg.h>
