@@ -172,12 +172,12 @@ enum wsc_stream_unknown {
 };
 
 struct wsc_stream_options {
-    size_t struct_size;           /* set by wsc_stream_options_init/parse */
+    size_t struct_size;            /* set by wsc_stream_options_init/parse */
     struct json_object *subscribe; /* NULL: nothing sent first */
     struct json_object *match;     /* NULL: any message */
     struct json_object *ignore;    /* NULL: nothing skipped */
     struct json_object *terminal;  /* NULL: no terminal message */
-    int require_terminal;          /* resolved by parse: default terminal != NULL */
+    int require_terminal;          /* 1, 0, or -1: when terminal is given */
     char **non_decreasing;         /* JSON Pointers */
     size_t n_non_decreasing;
     char **increasing; /* JSON Pointers (strictly) */
@@ -201,8 +201,8 @@ WSC_EXPORT void wsc_stream_options_init_sized(struct wsc_stream_options *opt,
                                               size_t size);
 WSC_EXPORT int wsc_stream_options_parse_sized(struct wsc_ctx *ctx,
                                               const struct json_object *params,
-                                              struct wsc_stream_options *opt,
-                                              size_t size, char **err);
+                                              struct wsc_stream_options *opt, size_t size,
+                                              char **err);
 
 /* Defaults: no rule at all. */
 static inline void wsc_stream_options_init(struct wsc_stream_options *opt)
@@ -219,6 +219,17 @@ static inline int wsc_stream_options_parse(struct wsc_ctx *ctx,
 {
     return wsc_stream_options_parse_sized(ctx, params, opt, sizeof *opt, err);
 }
+/* Rules a check adds to what the user wrote (its defaults), copied. Each
+ * returns 0, or -1 (out of memory, or `pointer` is not a JSON Pointer). A
+ * pointer the user already gave a rule of the same kind is left as the
+ * user wrote it (the call returns 0). */
+WSC_EXPORT int wsc_stream_options_add_non_decreasing(struct wsc_stream_options *opt,
+                                                     const char *pointer);
+WSC_EXPORT int wsc_stream_options_add_range(struct wsc_stream_options *opt,
+                                            const char *pointer, double min, double max);
+WSC_EXPORT int wsc_stream_options_add_allowed(struct wsc_stream_options *opt,
+                                              const char *pointer,
+                                              const struct json_object *values);
 /* Frees what *opt holds and re-initialises it. */
 WSC_EXPORT void wsc_stream_options_free(struct wsc_stream_options *opt);
 
