@@ -599,6 +599,42 @@ static void test_validate(void)
               "");
 }
 
+/* The growth rule: options from a later release's header (larger, with
+ * unknown members zero) work; set unknown members, or a struct never
+ * initialised, make a stream that fails at once, saying why. */
+struct later_options {
+    struct wsc_stream_options known;
+    unsigned char added[32];
+};
+
+static void test_growth(void)
+{
+    struct later_options lo;
+    struct json_object *p = parse("{\"min_messages\": 1}");
+    char *err = NULL;
+    CU_ASSERT_EQUAL(wsc_stream_options_parse_sized(NULL, p, &lo.known, sizeof lo, &err),
+                    0);
+    CU_ASSERT_EQUAL(lo.known.struct_size, sizeof lo);
+    struct wsc_stream *s = wsc_stream_new(NULL, &lo.known, T0);
+    CU_ASSERT_EQUAL(wsc_stream_finish(s, T0 + 1), WSC_STREAM_FAILED);
+    EXPECT_ERROR(s, "0 messages, expected at least 1 (min_messages)");
+    wsc_stream_free(s);
+    lo.added[3] = 1;
+    s = wsc_stream_new(NULL, &lo.known, T0);
+    CU_ASSERT_EQUAL(wsc_stream_verdict(s), WSC_STREAM_FAILED);
+    CU_ASSERT_PTR_NOT_NULL(strstr(wsc_stream_error(s), "does not know"));
+    CU_ASSERT_EQUAL(feed(s, "{}", 0.1), WSC_STREAM_FAILED);
+    wsc_stream_free(s);
+    lo.added[3] = 0;
+    wsc_stream_options_free(&lo.known);
+
+    struct wsc_stream_options small;
+    CU_ASSERT_EQUAL(wsc_stream_options_parse_sized(NULL, p, &small, 8, &err), -1);
+    CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "was not initialised"));
+    free(err);
+    json_object_put(p);
+}
+
 static CU_TestInfo matcher_tests[] = {
     {"progress to a terminal message", test_terminal_pass},
     {"match names the message, its time and the mismatch", test_match_fails},
@@ -635,6 +671,7 @@ static CU_TestInfo option_tests[] = {
     {"parse errors", test_options_errors},
     {"the schema fragment and metric declarations", test_schema},
     {"the validate helper", test_validate},
+    {"the growth rule", test_growth},
     CU_TEST_INFO_NULL,
 };
 
