@@ -5,10 +5,8 @@
 #include <string.h>
 
 #include "stream_internal.h"
+#include "ws_internal.h"
 #include "wscheck/render.h"
-
-/* Without a context or a deadline a follow is bounded all the same. */
-#define DEFAULT_WAIT 30.0
 
 enum wsc_ws_result wsc_stream_send(struct wsc_ws *ws, const struct json_object *value)
 {
@@ -40,13 +38,13 @@ static void connection_ended(struct wsc_stream *s, struct wsc_ws *ws,
     }
 }
 
-static void deadline_came(struct wsc_stream *s)
+static void deadline_came(struct wsc_stream *s, double deadline)
 {
-    if (s->ctx)
+    if (s->ctx && deadline >= wsc_deadline(s->ctx))
         wsc_stream_end_cause(s, 0, "the test's timeout of %g s ran out",
                              wsc_timeout(s->ctx));
     else
-        wsc_stream_end_cause(s, 0, "the deadline came");
+        wsc_stream_end_cause(s, 0, "the check's deadline passed");
 }
 
 /* Sends the keep-alive when it is due: 0, or -1 when the connection broke. */
@@ -86,7 +84,7 @@ static enum wsc_stream_verdict receive(struct wsc_stream *s, struct wsc_ws *ws,
             return WSC_STREAM_MORE;
         }
         if (now >= deadline) {
-            deadline_came(s);
+            deadline_came(s, deadline);
             return WSC_STREAM_MORE;
         }
         if (keep_alive(s, ws, now) != 0)
@@ -112,12 +110,12 @@ enum wsc_stream_verdict wsc_stream_follow_ws(struct wsc_stream *s, struct wsc_ws
 {
     if (s->verdict != WSC_STREAM_MORE || s->finished)
         return s->verdict;
-    if (deadline <= 0)
-        deadline = s->ctx ? wsc_deadline(s->ctx) : wsc_now() + DEFAULT_WAIT;
     if (!ws || wsc_ws_is_closed(ws)) {
         connection_ended(s, ws, ws ? wsc_ws_status(ws) : WSC_WS_ERROR, NULL);
         return WSC_STREAM_MORE;
     }
+    /* Never past what the connection's waits allow: the loop would spin. */
+    deadline = ws_effective_deadline(ws, deadline);
     if (s->opt.subscribe) {
         enum wsc_ws_result r = wsc_stream_send(ws, s->opt.subscribe);
         if (r != WSC_WS_OK) {
