@@ -16,25 +16,33 @@ enum wsc_ws_result wsc_stream_send(struct wsc_ws *ws, const struct json_object *
     return wsc_ws_send_json(ws, value);
 }
 
-/* Records that the connection ended under the stream. */
+static void closed_by_peer(struct wsc_stream *s, int code, const char *data, size_t len)
+{
+    char reason[WSC_RENDER_MAX + 4];
+    wsc_render_text_buf(reason, sizeof reason, data ? data : "", data ? len : 0);
+    if (code == 1005)
+        wsc_stream_end_cause(s, 1, "the server closed the connection without a code");
+    else
+        wsc_stream_end_cause(s, 1, "the server closed the connection with %d (%s)%s%s%s",
+                             code, wsc_ws_close_code_name(code), *reason ? " \"" : "",
+                             reason, *reason ? "\"" : "");
+}
+
+/* Records that the connection ended under the stream: r is the last result
+ * on ws, msg (may be NULL) what it received. */
 static void connection_ended(struct wsc_stream *s, struct wsc_ws *ws,
                              enum wsc_ws_result r, const struct wsc_ws_msg *msg)
 {
-    if (r == WSC_WS_OK && msg->kind == WSC_WS_CLOSE) {
-        char reason[WSC_RENDER_MAX + 4];
-        wsc_render_text_buf(reason, sizeof reason, msg->data, msg->len);
-        if (msg->close_code == 1005)
-            wsc_stream_end_cause(s, 1, "the server closed the connection without a code");
-        else
-            wsc_stream_end_cause(s, 1,
-                                 "the server closed the connection with %d (%s)%s%s%s",
-                                 msg->close_code, wsc_ws_close_code_name(msg->close_code),
-                                 *reason ? " \"" : "", reason, *reason ? "\"" : "");
-    } else if (r == WSC_WS_CLOSED) {
+    const char *why = ws ? wsc_ws_error(ws) : "out of memory";
+    if (r == WSC_WS_OK && msg && msg->kind == WSC_WS_CLOSE) {
+        closed_by_peer(s, msg->close_code, msg->data, msg->len);
+    } else if (ws && wsc_ws_peer_close_code(ws)) {
+        const char *reason = wsc_ws_peer_close_reason(ws);
+        closed_by_peer(s, wsc_ws_peer_close_code(ws), reason, strlen(reason));
+    } else if (r == WSC_WS_CLOSED || r == WSC_WS_OK || !*why) {
         wsc_stream_end_cause(s, 1, "the connection was closed");
     } else {
-        wsc_stream_end_cause(s, 1, "the connection failed: %s",
-                             ws ? wsc_ws_error(ws) : "out of memory");
+        wsc_stream_end_cause(s, 1, "the connection failed: %s", why);
     }
 }
 

@@ -11,6 +11,8 @@ a connection gets (messages INTERVAL seconds apart, --interval, 0.05):
   /backwards   progress 0, 20, 60, 40, then the terminal object
   /silent      progress 0, 20, 40, then nothing (the connection stays open)
   /close       progress 0, 20, then a close with 1011 "Internal error"
+  /drop        progress 0, 20, then the TCP connection is dropped without a
+               close frame (as a crashed server's)
   /text        progress 0, then the text "hello" (not JSON)
   /subscribe   nothing until the client sends {"op": "subscribe"}, then as
                /good; any other first message: close 1008 "subscribe first"
@@ -104,6 +106,9 @@ async def handler(ws, path=None):
         elif path == "/close":
             await send_all(ws, steps([0, 20]))
             await ws.close(1011, "Internal error")
+        elif path == "/drop":
+            await send_all(ws, steps([0, 20]))
+            ws.transport.abort()
         elif path == "/text":
             await send_all(ws, steps([0]) + ["hello"])
             await ws.wait_closed()

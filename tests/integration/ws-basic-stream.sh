@@ -2,8 +2,9 @@
 # ws-basic stream (libwscheck's stream engine through
 # wsc_stream_follow_ws()) against a Python `websockets` server that streams
 # progress objects: a stream that reaches its terminal message, one going
-# backwards, one going silent, one closed early, text that is not JSON, a
-# subscription, and keep-alives a server needs to keep the client.
+# backwards, one going silent, one closed early, one dropped, text that is
+# not JSON, a subscription, and keep-alives a server needs to keep the
+# client.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/ws-basic-common.sh"
 require_peers python-websockets
@@ -35,6 +36,8 @@ cat >"$WSC_TMP/stream.json" <<'EOF_SCENARIO'
                 "terminal": {"current_stage": "completed"}}},
     {"name": "closed early", "plugin": "ws-basic", "check": "stream",
      "params": {"url": "${url}/close", "terminal": {"current_stage": "completed"}}},
+    {"name": "dropped", "plugin": "ws-basic", "check": "stream",
+     "params": {"url": "${url}/drop", "duration": 2}},
     {"name": "not JSON", "plugin": "ws-basic", "check": "stream",
      "params": {"url": "${url}/text", "duration": 1}},
     {"name": "not JSON ignored", "plugin": "ws-basic", "check": "stream",
@@ -76,6 +79,8 @@ expect_test stream silent failed \
     '^no message for 0\.8 s after message 3 at \+[0-9.]+ s \(max_gap 0\.8 s\)$'
 expect_test stream "closed early" failed \
     '^the server closed the connection with 1011 \(Internal Error\) "Internal error" after message 2 at \+[0-9.]+ s, before a terminal message \(require_terminal\)$'
+expect_test stream dropped failed \
+    '^the connection failed: .+ after message 2 at \+[0-9.]+ s, before the end of duration 2\.0 s \(allow_close\)$'
 expect_test stream "not JSON" failed '^message 2 at \+[0-9.]+ s: not JSON: "hello" \(non_json\)$'
 expect_test stream "not JSON ignored" passed ""
 expect_test stream subscribed passed ""
