@@ -73,8 +73,7 @@ static void check_duration(struct wsc_validation *v, const struct json_object *p
     double timeout = wsc_validation_timeout(v);
     if (json_object_object_get_ex(params, "duration", &d) && is_number(d) &&
         timeout > 0 && json_object_get_double(d) > timeout)
-        wsc_invalid(v, "/duration",
-                    "duration %g s does not fit in the test's timeout of %g s",
+        wsc_invalid(v, "/duration", "%g s does not fit in the test's timeout of %g s",
                     json_object_get_double(d), timeout);
 }
 

@@ -93,4 +93,22 @@ expect_test stream "dropped without keep-alives" failed \
     '^the server closed the connection with 1000 \(Normal Closure\) after message 1 at \+[0-9.]+ s, before the end of duration 2\.0 s \(allow_close\)$'
 expect_test stream "terminal never came" failed \
     "^the test's timeout of 1 s ran out after message 3 at \+[0-9.]+ s, before a terminal message \(require_terminal\)$"
+# What the schema cannot say is reported before anything runs.
+cat >"$WSC_TMP/invalid.json" <<'EOF_SCENARIO'
+{
+  "name": "invalid",
+  "tests": [
+    {"name": "bad", "plugin": "ws-basic", "check": "stream", "timeout": 5,
+     "params": {"url": "ws://127.0.0.1:1/x", "non_decreasing": ["progress"],
+                "ranges": {"/p": [10, 0]}, "duration": 9}}
+  ]
+}
+EOF_SCENARIO
+run_wscheck validate "$WSC_TMP/invalid.json"
+expect_status 2 "validate: invalid stream options"
+expect_match "invalid.json:[0-9]+:[0-9]+: test 'bad': params.non_decreasing\[0\]: 'progress' is not a JSON Pointer" \
+    "$err" "validate: a pointer that is not one"
+expect_match "params.ranges./p: min 10 is above max 0" "$err" "validate: a range upside down"
+expect_match "params.duration: 9 s does not fit in the test's timeout of 5 s" "$err" \
+    "validate: a duration beyond the timeout"
 finish

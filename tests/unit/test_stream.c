@@ -594,7 +594,7 @@ static void test_validate(void)
               "/ranges/~1p|min 100 is above max 0\n"
               "/ranges/q|'q' is not a JSON Pointer (\"/a/b\")\n"
               "/allowed/s|'s' is not a JSON Pointer (\"/a/b\")\n"
-              "/duration|duration 30 s does not fit in the test's timeout of 10 s\n");
+              "/duration|30 s does not fit in the test's timeout of 10 s\n");
     VALIDATED("{\"duration\": \"${d}\", \"increasing\": [\"/t\"], \"max_gap\": 99}", 10,
               "");
 }
