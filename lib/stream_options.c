@@ -311,12 +311,13 @@ static int parse_ranges(const struct json_object *params, struct wsc_stream_opti
     if (!json_object_is_type(v, json_type_object))
         return parse_error(err, "ranges: expected an object of JSON Pointer: [min, max]");
     json_object_object_foreach(v, ptr, r) {
-        struct json_object *lo = json_object_array_get_idx(r, 0);
-        struct json_object *hi = json_object_array_get_idx(r, 1);
+        int pair =
+            json_object_is_type(r, json_type_array) && json_object_array_length(r) == 2;
+        struct json_object *lo = pair ? json_object_array_get_idx(r, 0) : NULL;
+        struct json_object *hi = pair ? json_object_array_get_idx(r, 1) : NULL;
         if (!stream_pointer_valid(ptr))
             return parse_error(err, "ranges: '%s' is not a JSON Pointer", ptr);
-        if (!json_object_is_type(r, json_type_array) ||
-            json_object_array_length(r) != 2 || !is_number(lo) || !is_number(hi) ||
+        if (!pair || !is_number(lo) || !is_number(hi) ||
             json_object_get_double(lo) > json_object_get_double(hi))
             return parse_error(err, "ranges %s: expected [min, max] with min <= max",
                                ptr);

@@ -37,10 +37,12 @@ static void check_pointer_list(struct wsc_validation *v, const struct json_objec
 static void check_range(struct wsc_validation *v, const char *where, const char *key,
                         const struct json_object *r)
 {
-    struct json_object *lo = json_object_array_get_idx(r, 0);
-    struct json_object *hi = json_object_array_get_idx(r, 1);
     if (!stream_pointer_valid(key))
         wsc_invalid(v, where, "'%s' is not a JSON Pointer (\"/a/b\")", key);
+    if (!json_object_is_type(r, json_type_array))
+        return; /* the schema says what is wrong */
+    struct json_object *lo = json_object_array_get_idx(r, 0);
+    struct json_object *hi = json_object_array_get_idx(r, 1);
     if (is_number(lo) && is_number(hi) &&
         json_object_get_double(lo) > json_object_get_double(hi))
         wsc_invalid(v, where, "min %g is above max %g", json_object_get_double(lo),

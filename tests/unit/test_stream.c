@@ -516,6 +516,8 @@ static void test_options_errors(void)
                 "ranges /p: expected [min, max] with min <= max");
     parse_error(__LINE__, "{\"ranges\": {\"p\": [0, 1]}}",
                 "ranges: 'p' is not a JSON Pointer");
+    parse_error(__LINE__, "{\"ranges\": {\"/p\": {}}}",
+                "ranges /p: expected [min, max] with min <= max");
     parse_error(__LINE__, "{\"allowed\": {\"/s\": []}}",
                 "allowed /s: expected a non-empty array of values");
     parse_error(__LINE__, "{\"allowed\": {\"/s\": [{\"$nope\": 1}]}}",
@@ -604,6 +606,10 @@ static void test_validate(void)
               "/duration|30 s does not fit in the test's timeout of 10 s\n");
     VALIDATED("{\"duration\": \"${d}\", \"increasing\": [\"/t\"], \"max_gap\": 99}", 10,
               "");
+    /* Wrong types are the schema's to report; validate must not trip on them. */
+    VALIDATED("{\"ranges\": {\"/p\": {}, \"/q\": [1]}, \"allowed\": [1],"
+              " \"non_decreasing\": {}, \"duration\": \"x\"}",
+              10, "");
 }
 
 /* The growth rule: options from a later release's header (larger, with
