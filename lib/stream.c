@@ -154,6 +154,11 @@ static enum wsc_stream_verdict counted(struct wsc_stream *s,
     s->last = NULL;
     if (msg && json_object_deep_copy((struct json_object *)msg, &s->last, NULL) != 0)
         return stream_fail(s, "out of memory");
+    if (s->counted == 1 && s->opt.first && !wsc_match(s->opt.first, msg, NULL, &why)) {
+        stream_fail_msg(s, "%s (first)", why ? why : "out of memory");
+        free(why);
+        return WSC_STREAM_FAILED;
+    }
     if (s->opt.match && !wsc_match(s->opt.match, msg, NULL, &why)) {
         stream_fail_msg(s, "%s (match)", why ? why : "out of memory");
         free(why);

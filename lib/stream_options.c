@@ -7,7 +7,7 @@
 
 #include "stream_internal.h"
 
-#define OPTIONS_KNOWN WSC_END_OF(struct wsc_stream_options, allow_close)
+#define OPTIONS_KNOWN WSC_END_OF(struct wsc_stream_options, first)
 
 void wsc_stream_options_init_sized(struct wsc_stream_options *opt, size_t size)
 {
@@ -54,6 +54,7 @@ void wsc_stream_options_free(struct wsc_stream_options *opt)
     json_object_put(opt->match);
     json_object_put(opt->ignore);
     json_object_put(opt->terminal);
+    json_object_put(opt->first);
     wsc_strv_free(opt->non_decreasing, opt->n_non_decreasing);
     wsc_strv_free(opt->increasing, opt->n_increasing);
     free_ranges(opt->ranges, opt->n_ranges);
@@ -188,6 +189,7 @@ int stream_options_copy(struct wsc_stream_options *dst,
     if (copy_value(&dst->subscribe, src->subscribe) ||
         copy_value(&dst->match, src->match) || copy_value(&dst->ignore, src->ignore) ||
         copy_value(&dst->terminal, src->terminal) ||
+        copy_value(&dst->first, src->first) ||
         copy_value(&dst->keepalive_message, src->keepalive_message) ||
         copy_rules(dst, src)) {
         wsc_stream_options_free(dst);
@@ -395,6 +397,7 @@ static int parse_all(const struct json_object *params, struct wsc_stream_options
     if (parse_matcher(params, "match", &opt->match, err) ||
         parse_matcher(params, "ignore", &opt->ignore, err) ||
         parse_matcher(params, "terminal", &opt->terminal, err) ||
+        parse_matcher(params, "first", &opt->first, err) ||
         parse_bool(params, "require_terminal", &opt->require_terminal, err) ||
         parse_pointers(params, "non_decreasing", opt, 0, err) ||
         parse_pointers(params, "increasing", opt, 1, err) ||

@@ -18,6 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const rule_sets[] = {
     "{\"match\": {\"type\": {\"$type\": \"string\"}}, \"ignore\": {\"type\": \"heartbeat\"},"
+    " \"first\": {\"overall_progress\": {\"$lte\": 100}},"
     " \"terminal\": {\"current_stage\": {\"$in\": [\"completed\", \"failed\"]}},"
     " \"non_decreasing\": [\"/overall_progress\", \"/timestamp\"],"
     " \"increasing\": [\"/seq\"], \"ranges\": {\"/overall_progress\": [0, 100]},"

@@ -20,6 +20,7 @@ cat >"$WSC_TMP/stream.json" <<'EOF_SCENARIO'
     {"name": "good", "plugin": "ws-basic", "check": "stream",
      "params": {"url": "${url}/good",
                 "ignore": {"type": "heartbeat"},
+                "first": {"overall_progress": 0, "status": "running"},
                 "match": {"job_id": "0badc0de", "status": {"$type": "string"}},
                 "terminal": {"current_stage": {"$in": ["completed", "failed"]}},
                 "ranges": {"/overall_progress": [0, 100]},
@@ -28,6 +29,8 @@ cat >"$WSC_TMP/stream.json" <<'EOF_SCENARIO'
                 "max_gap": 2, "min_messages": 6,
                 "expect": {"last": {"status": "completed"}, "messages": 6, "received": 7}},
      "capture": {"final": "/last/status"}},
+    {"name": "first message", "plugin": "ws-basic", "check": "stream",
+     "params": {"url": "${url}/good", "first": {"status": "waiting"}}},
     {"name": "backwards", "plugin": "ws-basic", "check": "stream",
      "params": {"url": "${url}/backwards", "non_decreasing": ["/overall_progress"],
                 "terminal": {"current_stage": "completed"}}},
@@ -71,6 +74,8 @@ report_true stream "m('good')['messages'] == 6 and m('good')['ignored_messages']
     "good: messages counted, the heartbeat ignored, time to terminal and gaps measured"
 report_true stream "o('good')['last']['status'] == 'completed' and o('good')['messages'] == 6" \
     "good: the last message and the counts are outputs"
+expect_test stream "first message" failed \
+    '^message 1 at \+[0-9.]+ s: /status: expected "waiting", got "running" \(first\)$'
 expect_test stream backwards failed \
     '^message 4 at \+[0-9.]+ s: /overall_progress went from 60 to 40 \(non_decreasing\)$'
 report_true stream "sum(1 for e in trace('backwards') if e.get('dir') == 'recv' and e.get('kind') == 'text') >= 4" \

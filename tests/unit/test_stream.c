@@ -98,6 +98,24 @@ static void test_match_fails(void)
     wsc_stream_free(s);
 }
 
+static void test_first(void)
+{
+    /* The first counted message (ignored ones do not count) has its own
+     * matcher; later messages need not match it. */
+    struct wsc_stream *s = stream(NULL, "{\"first\": {\"type\": \"initial\"},"
+                                        " \"ignore\": {\"type\": \"heartbeat\"}}");
+    CU_ASSERT_EQUAL(feed(s, "{\"type\":\"heartbeat\"}", 0.1), WSC_STREAM_MORE);
+    CU_ASSERT_EQUAL(feed(s, "{\"type\":\"initial\"}", 0.2), WSC_STREAM_MORE);
+    CU_ASSERT_EQUAL(feed(s, "{\"type\":\"update\"}", 0.3), WSC_STREAM_MORE);
+    wsc_stream_free(s);
+
+    s = stream(NULL, "{\"first\": {\"type\": \"initial\"}}");
+    CU_ASSERT_EQUAL(feed(s, "{\"type\":\"update\"}", 0.2), WSC_STREAM_FAILED);
+    EXPECT_ERROR(
+        s, "message 1 at +0.2 s: /type: expected \"initial\", got \"update\" (first)");
+    wsc_stream_free(s);
+}
+
 static void test_ignore(void)
 {
     /* Ignored messages are not counted and no rule applies to them, but
@@ -445,6 +463,7 @@ static void test_options_parse(void)
     struct wsc_stream_options o;
     options(&o,
             "{\"subscribe\": {\"op\": \"sub\"}, \"terminal\": {\"s\": \"done\"},"
+            " \"first\": {\"s\": \"start\"},"
             " \"non_decreasing\": [\"/a\", \"/a~1b\"], \"increasing\": [\"\"],"
             " \"ranges\": {\"/p\": [0, 100]}, \"allowed\": {\"/s\": [\"x\"]},"
             " \"unknown_values\": \"note\", \"non_json\": \"ignore\", \"max_gap\": 2.5,"
@@ -454,6 +473,7 @@ static void test_options_parse(void)
     CU_ASSERT_PTR_NOT_NULL(o.subscribe);
     CU_ASSERT_PTR_NOT_NULL(o.terminal);
     CU_ASSERT_PTR_NULL(o.match);
+    CU_ASSERT_PTR_NOT_NULL(o.first);
     CU_ASSERT_EQUAL(o.require_terminal, -1);
     CU_ASSERT_EQUAL(o.n_non_decreasing, 2);
     CU_ASSERT_STRING_EQUAL(o.non_decreasing[1], "/a~1b");
@@ -652,6 +672,7 @@ static CU_TestInfo matcher_tests[] = {
     {"progress to a terminal message", test_terminal_pass},
     {"match names the message, its time and the mismatch", test_match_fails},
     {"ignored messages are indexed, not counted", test_ignore},
+    {"first: the first counted message", test_first},
     CU_TEST_INFO_NULL,
 };
 

@@ -37,6 +37,7 @@
  *   non-JSON text          fails unless "non_json": "ignore"
  *   "ignore" matcher       the message is skipped (not counted, no rule
  *                          applies) but still resets the gap
+ *   "first" matcher        the first counted message must match
  *   "match" matcher        every counted message must match
  *   "ranges"               numbers at JSON Pointers within [min, max]
  *   "allowed"              values at JSON Pointers in a set; unknown ones
@@ -93,6 +94,9 @@ extern "C" {
     "\"subscribe\":{\"description\":"                                          \
     "\"Sent first on the WebSocket: a string as text, anything else as JSON "  \
     "text\"},"                                                                 \
+    "\"first\":{\"x-wsc-expect\":true,\"description\":"                        \
+    "\"Expectation the first counted message must match (a snapshot, a "       \
+    "welcome)\"},"                                                             \
     "\"match\":{\"x-wsc-expect\":true,\"description\":"                        \
     "\"Expectation every counted message must match\"},"                       \
     "\"ignore\":{\"x-wsc-expect\":true,\"description\":"                       \
@@ -112,8 +116,8 @@ extern "C" {
     "\"maxItems\":2},\"description\":"                                         \
     "\"JSON Pointer -> [min, max] the number there must lie in\"},"            \
     "\"allowed\":{\"type\":\"object\",\"additionalProperties\":"               \
-    "{\"type\":\"array\",\"minItems\":1,\"items\":{\"x-wsc-expect\":true}},"\
-    "\"description\":"                                    \
+    "{\"type\":\"array\",\"minItems\":1,\"items\":{\"x-wsc-expect\":true}},"   \
+    "\"description\":"                                                         \
     "\"JSON Pointer -> the values allowed there\"},"                           \
     "\"unknown_values\":{\"enum\":[\"fail\",\"note\"],\"default\":\"fail\","   \
     "\"description\":\"A value outside allowed fails, or is noted once\"},"    \
@@ -196,6 +200,7 @@ struct wsc_stream_options {
     struct json_object *keepalive_message; /* a string is sent as text */
     double duration;                       /* seconds; 0: until the deadline */
     int allow_close;                       /* a close by the peer is no failure */
+    struct json_object *first;             /* NULL: any first message */
 };
 
 WSC_EXPORT void wsc_stream_options_init_sized(struct wsc_stream_options *opt,
