@@ -359,11 +359,12 @@ static void step(lws_sorted_usec_list_t *sul)
         stop(sim);
         return;
     }
-    /* Heartbeats run while the iterations do. */
-    if (!sim->updates[sim->next_update].in_loop) {
+    /* Heartbeats run while the iterations do: from the first running
+     * update to cancelled. */
+    if (!u->in_loop) {
         lws_sul_cancel(&sim->beat_sul);
         sim->beating = false;
-    } else if (u->in_loop && !sim->beating) {
+    } else if (!sim->beating) {
         sim->beating = true;
         lws_sul_schedule(sim->cj->srv->ctx, 0, &sim->beat_sul, beat,
                          (lws_usec_t)sim->p.heartbeat_ms * 1000);
