@@ -241,8 +241,8 @@ static int on_receive(struct cj_sock *s, const char *in, size_t len)
     struct lws *wsi = s->wsi;
     bool first = lws_is_first_fragment(wsi), final = lws_is_final_fragment(wsi);
 
-    if (s->closing)
-        return 0;
+    if (s->closing || s->close_after)
+        return 0; /* the server's loop has ended */
     idle_restart(s);
     if (first) {
         s->partial_len = 0;
