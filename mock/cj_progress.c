@@ -64,6 +64,13 @@ int cj_progress_confirm(struct mock_server *srv, struct lws *wsi)
         mock_log(MOCK_LOG_INFO, "refused upgrade: %s", why);
         return http_refuse_upgrade(wsi, status, why);
     }
+    /* crackerjack selects none; lws would drop the connection without a
+     * word rather than accept one it does not know. */
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL) > 0) {
+        mock_log(MOCK_LOG_INFO, "refused upgrade: a subprotocol was offered");
+        return http_refuse_upgrade(wsi, HTTP_STATUS_BAD_REQUEST,
+                                   "crackerjack's progress sockets take no subprotocol");
+    }
     if (lws_http_get_uri_and_method(wsi, &uri, &len) < 0)
         uri = NULL;
     id = uri ? path_id(uri, len) : NULL;

@@ -77,6 +77,11 @@ def test_handshakes(t, cj):
     s, status, _ = lib.raw_connect(cj.port, "/ws/progress/abc12345")
     s.close()
     t.ok(status.startswith("HTTP/1.1 101"), "a valid id is accepted (101)", status)
+    s, status, _ = lib.raw_connect(cj.port, "/ws/progress/abc12345",
+                                   "Sec-WebSocket-Protocol: chat\r\n")
+    s.close()
+    t.ok(status.startswith("HTTP/1.1 400"), "a subprotocol offered gets 400, not a silent drop",
+         status)
 
 
 async def test_socket(t, cj):
