@@ -15,6 +15,7 @@
 #include "jsonout.h"
 #include "log.h"
 #include "cj_tools.h"
+#include "mon_tools.h"
 #include "mcp_runs.h"
 #include "mcp_sessions.h"
 #include "mcp_toolkit.h"
@@ -195,6 +196,11 @@ static bool toolkit(const struct mock_server *srv)
     return (srv->opt->profile & MOCK_PROFILE_DEV_TOOLKIT) != 0;
 }
 
+static bool monitoring(const struct mock_server *srv)
+{
+    return (srv->opt->profile & MOCK_PROFILE_MONITORING) != 0;
+}
+
 static bool crackerjack(const struct mock_server *srv)
 {
     return (srv->opt->profile & MOCK_PROFILE_CRACKERJACK) != 0;
@@ -260,6 +266,13 @@ static enum mcp_tool_status call_tool(struct mock_server *srv,
 
     json_object_object_get_ex(params, "name", &name);
     json_object_object_get_ex(params, "arguments", &args);
+    if (monitoring(srv)) {
+        enum mcp_tool_status st =
+            mon_tools_call(srv, json_object_get_string(name), args, result, err, errlen);
+
+        if (st != MCP_TOOL_UNKNOWN || !(toolkit(srv) || crackerjack(srv)))
+            return st;
+    }
     if (crackerjack(srv)) {
         enum mcp_tool_status st =
             cj_tools_call(srv, json_object_get_string(name), id, args, result);
@@ -329,12 +342,14 @@ static json_object *tools_list(const struct mock_server *srv)
 
     if (!r)
         return NULL;
-    if (toolkit(srv) || crackerjack(srv)) {
+    if (toolkit(srv) || crackerjack(srv) || monitoring(srv)) {
         list = json_object_new_array();
         if (toolkit(srv))
             mcp_toolkit_list(list);
         if (crackerjack(srv))
             cj_tools_list(list);
+        if (monitoring(srv))
+            mon_tools_list(list);
     } else {
         list = mcp_tools_list();
     }

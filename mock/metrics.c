@@ -115,6 +115,38 @@ void metrics_register_gauge(const char *endpoint, metrics_gauge_fn fn)
         m.gauges[m.n_gauges++] = (struct gauge_src){endpoint, fn};
 }
 
+uint64_t metrics_connections_now(const struct mock_server *srv)
+{
+    uint64_t n = srv->clients.count + srv->mcp_ws_live;
+
+    for (size_t i = 0; i < m.n_gauges; i++)
+        n += m.gauges[i].fn(srv);
+    return n;
+}
+
+uint64_t metrics_connections_total(const struct mock_server *srv)
+{
+    uint64_t n = srv->stats.total_connections + srv->mcp_ws_sessions;
+
+    for (size_t i = 0; i < m.opened.n; i++)
+        n += m.opened.s[i].n;
+    return n;
+}
+
+uint64_t metrics_messages_received(void)
+{
+    uint64_t n = 0;
+
+    for (size_t i = 0; i < m.received.n; i++)
+        n += m.received.s[i].n;
+    return n;
+}
+
+uint64_t metrics_mcp_requests(void)
+{
+    return m.latency_count;
+}
+
 /* ---- rendering ---- */
 
 /* A label value as the format wants it: backslash, quote and newline

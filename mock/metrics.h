@@ -48,6 +48,12 @@ void metrics_alert_delivered(void);
 typedef uint64_t (*metrics_gauge_fn)(const struct mock_server *srv);
 void metrics_register_gauge(const char *endpoint, metrics_gauge_fn fn);
 
+/* Sums for the monitoring profile's counter series. */
+uint64_t metrics_connections_now(const struct mock_server *srv);
+uint64_t metrics_connections_total(const struct mock_server *srv);
+uint64_t metrics_messages_received(void);
+uint64_t metrics_mcp_requests(void);
+
 /* The exposition text (malloc'ed, *len bytes), or NULL if out of memory. */
 char *metrics_render(const struct mock_server *srv, size_t *len);
 

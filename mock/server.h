@@ -28,6 +28,7 @@ struct mcp_run;
 struct mcp_stream;
 struct mcp_ws_pss;
 struct cj_state;
+struct mon_state;
 
 /* Counts of the development toolkit's simulated commands. */
 struct mcp_counts {
@@ -42,6 +43,9 @@ struct mock_server {
     struct lws_vhost *cj_vhost; /* crackerjack profile: its port */
     int cj_port;
     struct cj_state *cj;
+    struct lws_vhost *mon_vhost; /* monitoring profile: its port */
+    int mon_port;
+    struct mon_state *mon;
     struct mock_stats stats;
     struct mock_client_table clients;
     struct mcp_state *mcp;
