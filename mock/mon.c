@@ -111,7 +111,9 @@ static int member(json_object *req, const char *name, json_type type, json_objec
         snprintf(err, errlen, "%s: wrong type", name);
         return -1;
     }
-    *out = json_object_get(v);
+    /* QualityAlert's values are floats, as pydantic makes them */
+    *out = type == json_type_double ? pyjson_new_float(json_object_get_double(v))
+                                    : json_object_get(v);
     return 0;
 }
 
