@@ -270,8 +270,8 @@ static int start_monitoring(struct mock_server *srv, struct listen_spec *spec)
     return srv->mon_vhost ? 0 : -1;
 }
 
-/* dev-toolkit and crackerjack: one listener for both MCP transports,
- * and crackerjack's port. */
+/* dev-toolkit, crackerjack and monitoring: one listener for both MCP
+ * transports, and the crackerjack and monitoring ports. */
 static int start_toolkit(struct mock_server *srv)
 {
     const struct mock_options *opt = srv->opt;
