@@ -14,6 +14,7 @@
 #include "cj_sim.h"
 #include "header_limit.h"
 #include "log.h"
+#include "metrics.h"
 #include "server.h"
 
 /* Per-connection memory of the port: HTTP requests, or a progress
@@ -62,6 +63,11 @@ static int make_dir(struct cj_state *cj, const char *configured)
     return 0;
 }
 
+static uint64_t open_sockets(const struct mock_server *srv)
+{
+    return cj_live(srv);
+}
+
 int cj_init(struct mock_server *srv)
 {
     struct cj_state *cj = calloc(1, sizeof(*cj));
@@ -72,6 +78,7 @@ int cj_init(struct mock_server *srv)
     }
     srv->cj = cj;
     cj->srv = srv;
+    metrics_register_gauge("crackerjack", open_sockets);
     cj->bugs = srv->opt->cj_bugs;
     for (size_t i = 0; i < 4; i++)
         cj->session.stages[i] = "pending";

@@ -11,6 +11,7 @@
 #include "cj_sanitize.h"
 #include "http_request.h"
 #include "jsonout.h"
+#include "metrics.h"
 #include "server.h"
 
 #define HTML "text/html; charset=utf-8"
@@ -262,6 +263,9 @@ static int answer(struct mock_server *srv, struct lws *wsi, struct cj_http_pss *
     enum route r = uri ? route_of(uri, len, &id, &idlen) : ROUTE_NONE;
 
     pss->reply.head_only = method == LWSHUMETH_HEAD; /* its headers only */
+    if (method == LWSHUMETH_GET && metrics_path(uri, len))
+        return metrics_http_reply(srv, wsi,
+                                  &pss->reply); /* the mock's own, not crackerjack's */
     if (r == ROUTE_NONE)
         return detail(wsi, pss, HTTP_STATUS_NOT_FOUND, "Not Found");
     if (method != LWSHUMETH_GET)

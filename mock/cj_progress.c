@@ -12,6 +12,7 @@
 #include "http_reply.h"
 #include "jsonout.h"
 #include "log.h"
+#include "metrics.h"
 #include "msg_queue.h"
 #include "server.h"
 #include "ws_handshake.h"
@@ -175,6 +176,7 @@ static int on_established(struct mock_server *srv, struct lws *wsi, struct cj_so
         s->next->prev = s;
     srv->cj->socks = s;
     srv->cj->n_socks++;
+    metrics_connection_opened("crackerjack");
     mock_log(MOCK_LOG_INFO, "crackerjack: progress socket for %s", s->id);
     queue_json(s, cj_job_read(srv->cj, s->id, &doc) == 0 ? doc : waiting(s->id));
     idle_restart(s);

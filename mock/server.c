@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "cj.h"
+#include "mon.h"
 #include "jsonout.h"
 #include "header_limit.h"
 #include "keepalive_pings.h"
@@ -87,6 +88,7 @@ static struct lws_protocols ws_protocols[MOCK_MAX_LIST + 3];
 static struct lws_protocols mcp_protocols[2];
 static struct lws_protocols toolkit_protocols[2];
 static struct lws_protocols cj_protocols[2];
+static struct lws_protocols mon_protocols[2];
 
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
@@ -132,6 +134,11 @@ static void setup_protocols(const struct mock_options *opt)
     cj_protocols[0].callback = cj_port_callback;
     cj_protocols[0].per_session_data_size = cj_pss_size;
     cj_protocols[0].rx_buffer_size = WS_RX_BUFFER;
+    memset(mon_protocols, 0, sizeof(mon_protocols));
+    mon_protocols[0].name = "monitoring";
+    mon_protocols[0].callback = mon_port_callback;
+    mon_protocols[0].per_session_data_size = mon_pss_size;
+    mon_protocols[0].rx_buffer_size = WS_RX_BUFFER;
 }
 
 /* ---- start ---- */
@@ -185,6 +192,11 @@ static int write_ready_file(const struct mock_server *srv, const char *ws_url,
         mock_json_add(o, "crackerjack_url", json_object_new_string(url));
         mock_json_add(o, "crackerjack_port", json_object_new_int(srv->cj_port));
     }
+    if (srv->mon_vhost) {
+        snprintf(url, sizeof(url), "ws://%s:%d", srv->mon_url_host, srv->mon_port);
+        mock_json_add(o, "monitoring_url", json_object_new_string(url));
+        mock_json_add(o, "monitoring_port", json_object_new_int(srv->mon_port));
+    }
     /* Written aside and renamed: a reader never sees half a file. */
     snprintf(tmp, sizeof(tmp), "%s.tmp", path);
     f = fopen(tmp, "w");
@@ -213,6 +225,8 @@ static int announce(const struct mock_server *srv, const struct listen_spec *ws,
      * its line. */
     if (srv->cj_vhost)
         printf("http://%s:%d/\n", srv->cj_url_host, srv->cj_port);
+    if (srv->mon_vhost)
+        printf("http://%s:%d/metrics\n", srv->mon_url_host, srv->mon_port);
     listen_url_host(ws, host, sizeof(host));
     snprintf(ws_url, sizeof(ws_url), "ws://%s:%d", host, srv->ws_port);
     snprintf(http_base, sizeof(http_base), "http://%s:%d", host, srv->ws_port);
@@ -244,8 +258,20 @@ static int start_crackerjack(struct mock_server *srv, struct listen_spec *spec)
     return srv->cj_vhost ? 0 : -1;
 }
 
-/* dev-toolkit and crackerjack: one listener for both MCP transports,
- * and crackerjack's port. */
+/* monitoring: its WebSockets' own port. */
+static int start_monitoring(struct mock_server *srv, struct listen_spec *spec)
+{
+    unsigned long long vopts = LWS_SERVER_OPTION_VALIDATE_UTF8;
+
+    if (spec->family == AF_INET)
+        vopts |= LWS_SERVER_OPTION_DISABLE_IPV6;
+    listen_url_host(spec, srv->mon_url_host, sizeof(srv->mon_url_host));
+    srv->mon_vhost = listen_start(srv->ctx, spec, vopts, &srv->mon_port);
+    return srv->mon_vhost ? 0 : -1;
+}
+
+/* dev-toolkit, crackerjack and monitoring: one listener for both MCP
+ * transports, and the crackerjack and monitoring ports. */
 static int start_toolkit(struct mock_server *srv)
 {
     const struct mock_options *opt = srv->opt;
@@ -253,18 +279,29 @@ static int start_toolkit(struct mock_server *srv)
         "MCP", opt->host, opt->port, opt->port_tries, toolkit_protocols, "", 0};
     struct listen_spec cj = {
         "crackerjack", opt->cj_host, opt->cj_port, opt->port_tries, cj_protocols, "", 0};
+    struct listen_spec mon = {"monitoring",
+                              opt->mon.host,
+                              opt->mon.port,
+                              opt->port_tries,
+                              mon_protocols,
+                              "",
+                              0};
     bool with_cj = (opt->profile & MOCK_PROFILE_CRACKERJACK) != 0;
+    bool with_mon = (opt->profile & MOCK_PROFILE_MONITORING) != 0;
     unsigned long long vopts = LWS_SERVER_OPTION_VALIDATE_UTF8;
 
-    if (listen_resolve(&spec) != 0 || (with_cj && listen_resolve(&cj) != 0))
+    if (listen_resolve(&spec) != 0 || (with_cj && listen_resolve(&cj) != 0) ||
+        (with_mon && listen_resolve(&mon) != 0))
         return -1;
     if (spec.family == AF_INET)
         vopts |= LWS_SERVER_OPTION_DISABLE_IPV6;
-    if (create_context(srv,
-                       spec.family == AF_INET && (!with_cj || cj.family == AF_INET)) != 0)
+    if (create_context(srv, spec.family == AF_INET &&
+                                (!with_cj || cj.family == AF_INET) &&
+                                (!with_mon || mon.family == AF_INET)) != 0)
         return -1;
     srv->mcp_vhost = listen_start(srv->ctx, &spec, vopts, &srv->mcp_port);
-    if (!srv->mcp_vhost || (with_cj && start_crackerjack(srv, &cj) != 0))
+    if (!srv->mcp_vhost || (with_cj && start_crackerjack(srv, &cj) != 0) ||
+        (with_mon && start_monitoring(srv, &mon) != 0))
         return -1;
     srv->ws_vhost = srv->mcp_vhost;
     srv->ws_port = srv->mcp_port;
@@ -315,6 +352,7 @@ static void begin_shutdown(struct mock_server *srv)
     keepalive_stop(srv);
     ws_conn_shutdown_all(srv);
     cj_shutdown(srv);
+    mon_shutdown(srv);
     mcp_ws_shutdown_all(srv);
     lws_sul_schedule(srv->ctx, 0, &srv->wake_sul, wake, SHUTDOWN_GRACE_US);
 }
@@ -326,9 +364,9 @@ static void run_loop(struct mock_server *srv)
             break;
         if (stop_signal && !srv->stopping)
             begin_shutdown(srv);
-        if (srv->stopping &&
-            ((srv->clients.count == 0 && srv->mcp_ws_live == 0 && cj_live(srv) == 0) ||
-             mock_mono_us() >= srv->stop_deadline))
+        if (srv->stopping && ((srv->clients.count == 0 && srv->mcp_ws_live == 0 &&
+                               cj_live(srv) == 0 && mon_live(srv) == 0) ||
+                              mock_mono_us() >= srv->stop_deadline))
             break;
     }
 }
@@ -339,10 +377,12 @@ static void cleanup(struct mock_server *srv)
     lingering_close_free(&srv->linger);
     mcp_runs_free_all(srv); /* their timers live in the context */
     cj_free(srv);
+    mon_free(srv);
     if (srv->ctx)
         lws_context_destroy(srv->ctx);
     srv->ctx = NULL;
     cj_free_final(srv);
+    mon_free_final(srv);
     client_table_free(&srv->clients);
     mcp_free(srv->mcp);
     srv->mcp = NULL;
@@ -371,12 +411,17 @@ int mock_server_run(const struct mock_options *opt)
         cleanup(&srv);
         return 1;
     }
+    if ((opt->profile & MOCK_PROFILE_MONITORING) && mon_init(&srv) != 0) {
+        cleanup(&srv);
+        return 1;
+    }
     if (install_signals() == 0 &&
         (opt->profile != MOCK_PROFILE_DEFAULT ? start_toolkit(&srv)
                                               : start_listeners(&srv)) == 0) {
         signal_context = srv.ctx;
         if (srv.cj)
             cj_start(&srv);
+        mon_start(&srv);
         keepalive_start(&srv);
         run_loop(&srv);
         status = 0;

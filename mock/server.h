@@ -28,6 +28,7 @@ struct mcp_run;
 struct mcp_stream;
 struct mcp_ws_pss;
 struct cj_state;
+struct mon_state;
 
 /* Counts of the development toolkit's simulated commands. */
 struct mcp_counts {
@@ -43,6 +44,10 @@ struct mock_server {
     int cj_port;
     char cj_url_host[80]; /* its address as URLs write it */
     struct cj_state *cj;
+    struct lws_vhost *mon_vhost; /* monitoring profile: its port */
+    int mon_port;
+    char mon_url_host[80]; /* its address as URLs write it */
+    struct mon_state *mon;
     struct mock_stats stats;
     struct mock_client_table clients;
     struct mcp_state *mcp;

@@ -72,7 +72,10 @@ static const char usage_text[] =
     "                             streaming) and get_status;\n"
     "                             crackerjack: crackerjack's progress server\n"
     "                             (HTTP + WebSocket on --crackerjack-port) and its\n"
-    "                             MCP tools on that MCP port (--port, 8676).\n"
+    "                             MCP tools on that MCP port (--port, 8676);\n"
+    "                             monitoring: crackerjack's monitoring WebSockets\n"
+    "                             (--monitoring-port, 8677) and the MCP tool\n"
+    "                             trigger_alert on that MCP port.\n"
     "                             Profiles add up: a list, or the option repeated\n"
     "\n"
     "crackerjack profile:\n"
@@ -88,6 +91,25 @@ static const char usage_text[] =
     "      --crackerjack-bug NAME    behave like a broken release (repeatable):\n"
     "                                route-spaces, prefix, no-push, stage-status,\n"
     "                                next-action, sanitize\n"
+    "\n"
+    "monitoring profile:\n"
+    "      --monitoring-host HOST    listen address (127.0.0.1)\n"
+    "      --monitoring-port PORT    port, 0 for any free one (8677)\n"
+    "      --metrics-interval SECS   client silence before a metrics_update on\n"
+    "                                /ws/metrics/live (30)\n"
+    "      --dashboard-interval SECS time between dashboard_update frames (10)\n"
+    "      --historical-per-day N    records per day of /ws/metrics/historical (24)\n"
+    "      --series NAME=EXPR        a UnifiedMetrics member's values (repeatable):\n"
+    "                                NUMBER, ramp:START,SLOPE[,MIN,MAX],\n"
+    "                                sine:MID,AMPLITUDE,PERIOD, walk:START,STEP[,SEED]\n"
+    "                                or counter:connections|connections_total|\n"
+    "                                messages|errors|mcp_calls\n"
+    "      --alert-threshold NAME<VALUE[:SEVERITY]  (or >)\n"
+    "                                raise an alert when a series crosses VALUE\n"
+    "                                (repeatable; severity warning by default)\n"
+    "      --monitoring-fault NAME   misbehave on every socket (repeatable): stall,\n"
+    "                                duplicate, out-of-order, missing-metric,\n"
+    "                                alert-dropped, panel-missing\n"
     "\n"
     "General:\n"
     "      --config FILE          JSON object of these options, e.g.\n"
@@ -242,7 +264,7 @@ static int parse_flags(const char *value, const char *const *table, size_t n,
  * "default" clears them. */
 static int parse_profiles(const char *value, int *profile)
 {
-    static const char *const names[] = {"dev-toolkit", "crackerjack"};
+    static const char *const names[] = {"dev-toolkit", "crackerjack", "monitoring"};
     unsigned flags = (unsigned)*profile;
 
     if (strcmp(value, "default") == 0) {
@@ -395,6 +417,8 @@ int options_set(struct mock_options *opt, const char *name, const char *value, c
     rc = set_number(opt, canon, value, &known);
     if (!known)
         rc = set_text(opt, canon, value, &known);
+    if (!known)
+        rc = mon_options_set(&opt->mon, canon, value, &known);
     if (!known) {
         snprintf(err, errlen, "unknown option '%s'", name);
         return -1;
@@ -422,6 +446,10 @@ void options_clear_list(struct mock_options *opt, const char *name)
         free_list(opt->origins, &opt->n_origins);
     else if (!strcmp(canon, "subprotocol"))
         free_list(opt->subprotocols, &opt->n_subprotocols);
+    else if (!strcmp(canon, "series"))
+        free_list(opt->mon.series, &opt->mon.n_series);
+    else if (!strcmp(canon, "alert-threshold"))
+        free_list(opt->mon.thresholds, &opt->mon.n_thresholds);
 }
 
 int options_init(struct mock_options *opt)
@@ -440,7 +468,8 @@ int options_init(struct mock_options *opt)
     opt->cj_poll_interval = 1;
     opt->cj_idle_timeout = 25;
     if (set_string(&opt->host, "localhost") || set_string(&opt->mcp_host, "localhost") ||
-        set_string(&opt->mcp_path, "/mcp") || set_string(&opt->cj_host, "127.0.0.1")) {
+        set_string(&opt->mcp_path, "/mcp") || set_string(&opt->cj_host, "127.0.0.1") ||
+        mon_options_init(&opt->mon)) {
         options_free(opt);
         return -1;
     }
@@ -458,6 +487,7 @@ void options_free(struct mock_options *opt)
     free(opt->config_file);
     free_list(opt->origins, &opt->n_origins);
     free_list(opt->subprotocols, &opt->n_subprotocols);
+    mon_options_free(&opt->mon);
     memset(opt, 0, sizeof(*opt));
 }
 
@@ -485,6 +515,14 @@ static const struct option long_options[] = {
     {"crackerjack-poll-interval", required_argument, NULL, 0},
     {"crackerjack-idle-timeout", required_argument, NULL, 0},
     {"crackerjack-bug", required_argument, NULL, 0},
+    {"monitoring-host", required_argument, NULL, 0},
+    {"monitoring-port", required_argument, NULL, 0},
+    {"metrics-interval", required_argument, NULL, 0},
+    {"dashboard-interval", required_argument, NULL, 0},
+    {"historical-per-day", required_argument, NULL, 0},
+    {"series", required_argument, NULL, 0},
+    {"alert-threshold", required_argument, NULL, 0},
+    {"monitoring-fault", required_argument, NULL, 0},
     {"progress-dir", required_argument, NULL, 0},
     {"ready-file", required_argument, NULL, 0},
     {"config", required_argument, NULL, 0},

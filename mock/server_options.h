@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "mon_options.h"
+
 #define MOCK_MAX_LIST 32
 
 /* What the server serves: flags, several profiles can run at once.
@@ -13,11 +15,14 @@
  * Streamable HTTP and WebSocket and the development toolkit's tools, like
  * the seed's toolkit server. crackerjack: crackerjack's progress server
  * (HTTP and WebSocket, --crackerjack-port, 8675) and its MCP tools on that
+ * same MCP port. monitoring: crackerjack's monitoring WebSockets on their
+ * own port (--monitoring-port, 8677) and the MCP tool trigger_alert on that
  * same MCP port. None of them: the default profile. */
 enum mock_profile {
     MOCK_PROFILE_DEFAULT = 0,
     MOCK_PROFILE_DEV_TOOLKIT = 1,
     MOCK_PROFILE_CRACKERJACK = 2,
+    MOCK_PROFILE_MONITORING = 4,
 };
 #define MOCK_TOOLKIT_PORT 8676
 #define MOCK_CRACKERJACK_PORT 8675
@@ -59,6 +64,7 @@ struct mock_options {
     double cj_poll_interval; /* s, reading the progress directory */
     double cj_idle_timeout;  /* s without a client frame on a progress socket; 0: none */
     unsigned cj_bugs;        /* enum cj_bug flags */
+    struct mon_options mon;  /* monitoring profile */
     char *ready_file;
     char *config_file;
     int verbose;

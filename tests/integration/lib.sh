@@ -53,7 +53,8 @@ skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 # require_peers PEER...: skips the whole script unless every test peer can
 # run: node-ws (node with its ws package, installed by scripts/install-deps
 # into tests/peers/node_modules), node-mcp (node with the MCP SDK and
-# server-everything, installed the same way) or python-websockets. The reason starts
+# server-everything, installed the same way), python-websockets or promtool
+# (Prometheus' checker, from the Debian package prometheus). The reason starts
 # with "missing peer:", which scripts/test (and so CI) turns into a failure.
 require_peers() {
     local peer missing=""
@@ -68,6 +69,8 @@ require_peers() {
         python-websockets)
             "$PYTHON_WS" -c 'import websockets' >/dev/null 2>&1 ||
                 missing="$missing, python3 websockets" ;;
+        promtool) command -v promtool >/dev/null 2>&1 ||
+            missing="$missing, promtool (Debian package prometheus)" ;;
         *) missing="$missing, $peer" ;;
         esac
     done
@@ -161,6 +164,21 @@ start_crackerjack_mock() {
     CJ_PORT=${CJ_URL%/}
     CJ_PORT=${CJ_PORT##*:}
     export CJ_PORT CJ_URL CJ_PROGRESS_DIR
+}
+
+# start_monitoring_mock [ARGS...]: starts wscheck-mock --profile monitoring
+# on free ports; sets what start_mock sets (MOCK_MCP_URL has the tool
+# trigger_alert) and MON_PORT, MON_URL (ws://127.0.0.1:PORT, add a socket
+# path such as /ws/metrics/live) and MON_METRICS_URL (.../metrics).
+start_monitoring_mock() {
+    start_mock --profile monitoring --monitoring-port 0 "$@" || return 1
+    # printed before the ws:// line start_mock waited for
+    MON_METRICS_URL=$(grep -Eom1 '^http://[^ ]+:[0-9]+/metrics$' \
+        "$WSC_TMP/mock.$$.$TAP_N.log") || return 1
+    MON_PORT=${MON_METRICS_URL%/metrics}
+    MON_PORT=${MON_PORT##*:}
+    MON_URL=ws://127.0.0.1:$MON_PORT
+    export MON_PORT MON_URL MON_METRICS_URL
 }
 
 # free_port: a TCP port that was free a moment ago on 127.0.0.1.
