@@ -12,7 +12,7 @@
 #include <wscheck/stream.h>
 
 #include "context.h"
-#include "schema.h"
+#include <wscheck/schema.h>
 #include "validation.h"
 
 #define report(passed, line, ...) wsc_tap_assert((passed), __FILE__, (line), __VA_ARGS__)
