@@ -112,7 +112,8 @@ extern "C" {
     "\"maxItems\":2},\"description\":"                                         \
     "\"JSON Pointer -> [min, max] the number there must lie in\"},"            \
     "\"allowed\":{\"type\":\"object\",\"additionalProperties\":"               \
-    "{\"type\":\"array\"},\"description\":"                                    \
+    "{\"type\":\"array\",\"minItems\":1,\"items\":{\"x-wsc-expect\":true}},"\
+    "\"description\":"                                    \
     "\"JSON Pointer -> the values allowed there\"},"                           \
     "\"unknown_values\":{\"enum\":[\"fail\",\"note\"],\"default\":\"fail\","   \
     "\"description\":\"A value outside allowed fails, or is noted once\"},"    \
