@@ -32,12 +32,12 @@
     "pushes on one socket, a fresh first frame of a new socket, MCP "         \
     "get_job_progress, or auto: pushes, and a new socket's first frame after "\
     "each interval without one\"},"                                           \
-    "\"interval\":{\"type\":\"number\",\"exclusiveMinimum\":0,\"default\":1,"  \
+    "\"interval\":{\"type\":\"number\",\"minimum\":0.01,\"default\":1,"  \
     "\"description\":\"Seconds between two reconnects or polls\"},"           \
-    "\"keepalive\":{\"type\":\"number\",\"exclusiveMinimum\":0,\"default\":20,"\
+    "\"keepalive\":{\"type\":\"number\",\"minimum\":0.01,\"default\":20,"\
     "\"description\":\"Seconds between the texts sent so that the server "    \
     "(25 s) does not drop the client\"},"                                      \
-    "\"max_gap\":{\"type\":\"number\",\"exclusiveMinimum\":0,\"default\":90,"  \
+    "\"max_gap\":{\"type\":\"number\",\"minimum\":0.01,\"default\":90,"  \
     "\"description\":\"Longest time without a new state (heartbeats come "    \
     "every 60 s upstream)\"},"                                                 \
     "\"monotonic_iteration\":{\"type\":\"boolean\",\"default\":false,"         \

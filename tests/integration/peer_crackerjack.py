@@ -23,7 +23,7 @@ on the WebSocket port through process_request. Run it with $PYTHON_WS.
       crackerjack's MCP server on stdio (one JSON-RPC message a line): the
       seven stable tools of §10; execute_crackerjack writes job-<id>.json
       into DIR (step 1 before it answers) and advances it through the §4
-      sequence, one step every N ms (default 30). Its kwargs: max_iterations
+      sequence, one step every N ms (default 100). Its kwargs: max_iterations
       (default 5), peer_iterations (iterations run, default 2: the ones
       before the last retry), peer_script: backwards (overall_progress
       100 then 40), stall (stops after creating_orchestrator), range
@@ -53,12 +53,17 @@ def job_path(directory, job_id):
 
 
 def read_job(directory, job_id):
-    """The job file, or None (absent, or caught mid-write: not atomic)."""
-    try:
-        with open(job_path(directory, job_id), encoding="utf-8") as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
+    """The job file, or None when absent. Writes are not atomic: a file
+    caught mid-write is read again."""
+    for _ in range(50):
+        try:
+            with open(job_path(directory, job_id), encoding="utf-8") as f:
+                return json.load(f)
+        except OSError:
+            return None
+        except ValueError:
+            time.sleep(0.002)
+    return None
 
 
 def list_jobs(directory):
@@ -203,7 +208,7 @@ class Server:
 
     async def pusher(self, ws, job_id, sent):
         while True:
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.01)
             job = read_job(self.dir, job_id)
             if job is not None and job != sent[0]:
                 sent[0] = job
@@ -450,7 +455,7 @@ def main():
     p.add_argument("--port", type=int, default=0)
     p.add_argument("--bug", action="append", default=[])
     p.add_argument("--idle", type=float, default=25)
-    p.add_argument("--step-ms", type=float, default=30)
+    p.add_argument("--step-ms", type=float, default=100)
     opts = p.parse_args()
     if opts.mode == "serve":
         asyncio.run(serve(opts))
