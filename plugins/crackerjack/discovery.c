@@ -175,29 +175,28 @@ static void look_streamed(struct wsc_ctx *ctx, const struct json_object *params,
 }
 
 static void verdict(struct wsc_ctx *ctx, const struct json_object *params,
-                    const struct discovery *d, double within)
+                    const struct discovery *d, const char *within)
 {
     if (d->streamed < 0)
         return; /* the socket's failure is reported */
     if (!d->streamed && !d->listed_in)
-        wsc_fail(
-            ctx,
-            "job \"%s\": not visible within %g s: neither / nor /latest lists it and "
-            "its progress socket sends the waiting object%s",
-            d->job_id, within,
-            d->file ? " (is progress_dir the server's progress directory?)" : "");
+        wsc_fail(ctx,
+                 "job \"%s\": not visible within %s: neither / nor /latest lists it and "
+                 "its progress socket sends the waiting object%s",
+                 d->job_id, within,
+                 d->file ? " (is progress_dir the server's progress directory?)" : "");
     else if (!d->streamed)
         wsc_fail(ctx,
                  "job \"%s\": listed in %s, but its progress socket still sends the "
-                 "waiting object after %g s",
+                 "waiting object after %s",
                  d->job_id, d->listed_in, within);
     else if (!d->listed_in && wsc_param_bool(params, "listed", 1))
         wsc_fail(ctx,
                  "job \"%s\": its progress socket sends it, but neither / nor /latest "
-                 "lists it within %g s; %s",
+                 "lists it within %s; %s",
                  d->job_id, within, cj_known_bug(CJ_BUG_PREFIX));
     else if (!d->listed_in)
-        wsc_warn(ctx, "job \"%s\": not listed in / or /latest within %g s; %s", d->job_id,
+        wsc_warn(ctx, "job \"%s\": not listed in / or /latest within %s; %s", d->job_id,
                  within, cj_known_bug(CJ_BUG_PREFIX));
 }
 
@@ -207,6 +206,13 @@ void cj_check_job_discovery(struct wsc_ctx *ctx, struct json_object *params)
         return;
     struct discovery d = {.t0 = wsc_now()};
     double within = wsc_param_number(params, "within", 10);
+    char limit[64];
+    snprintf(limit, sizeof limit, "%g s", within);
+    /* the test's timeout may be shorter: the message says what applied */
+    if (within > wsc_remaining(ctx)) {
+        within = wsc_remaining(ctx);
+        snprintf(limit, sizeof limit, "the test's timeout (%g s)", wsc_timeout(ctx));
+    }
     double until = d.t0 + within;
     if (start(ctx, params, &d) == 0) {
         for (;;) {
@@ -220,7 +226,7 @@ void cj_check_job_discovery(struct wsc_ctx *ctx, struct json_object *params)
                 break;
         }
         if (!wsc_failed(ctx))
-            verdict(ctx, params, &d, within);
+            verdict(ctx, params, &d, limit);
         if (d.listed_in)
             wsc_metric(ctx, "listed_ms", cj_ms(d.t0, d.listed_at), "ms");
         if (d.streamed > 0)
