@@ -84,6 +84,15 @@ check "the job file written by the check is removed" test ! -e "$JOBS/job-cafe00
 expect_json "$R" 'm("auto fix")["iterations_used"] == 3 and o("auto fix")["stages"][-1] == "completed" and "retrying" in o("auto fix")["statuses"]' \
     "auto_fix reports the iterations used, stages and statuses"
 
+# ---- the example suite, against the peer --------------------------------------
+CRACKERJACK_BASE=$CJ_BASE CRACKERJACK_MCP=$CJ_MCP \
+    run_wscheck run --json "$T/example.out.json" "$top_srcdir/scenarios/crackerjack.json"
+expect_status 0 "scenarios/crackerjack.json passes against the peer"
+expect_json "$T/example.out.json" 'len(t) == 8 and all(x["status"] == "passed" for x in t.values())' \
+    "every example test passed"
+expect_json "$T/example.out.json" 'm("auto-fix workflow")["iterations_used"] == 2' \
+    "the auto-fix run used the peer's two iterations"
+
 # ---- misbehaving jobs (the peer's MCP server scripts them) -----------------
 suite jobs '[
   { "name": "backwards", "plugin": "crackerjack", "check": "progress_stream",
