@@ -193,6 +193,9 @@ static enum wsc_stream_verdict wait_step(struct follower *f)
         verdict = handle(f, v, msg.at, 1, "pushed");
         if (f->res->updates > before)
             f->next_snapshot = wsc_now() + f->interval;
+    } else if (r == WSC_WS_OK && msg.kind == WSC_WS_TEXT) {
+        /* a text frame that is not JSON: the engine's non_json rule */
+        verdict = wsc_stream_feed_text(f->s, msg.data, msg.len, msg.at);
     } else if (r == WSC_WS_CLOSED || r == WSC_WS_ERROR ||
                (r == WSC_WS_OK && msg.kind == WSC_WS_CLOSE)) {
         verdict = socket_ended(f);
