@@ -29,8 +29,7 @@ static void check_pointer_list(struct wsc_validation *v, const struct json_objec
             !stream_pointer_valid(s)) {
             char at[64];
             snprintf(at, sizeof at, "/%s/%zu", key, i);
-            wsc_invalid(v, at, "%s/%zu: '%s' is not a JSON Pointer (\"/a/b\")", key, i,
-                        s);
+            wsc_invalid(v, at, "'%s' is not a JSON Pointer (\"/a/b\")", s);
         }
     }
 }
@@ -41,11 +40,11 @@ static void check_range(struct wsc_validation *v, const char *where, const char 
     struct json_object *lo = json_object_array_get_idx(r, 0);
     struct json_object *hi = json_object_array_get_idx(r, 1);
     if (!stream_pointer_valid(key))
-        wsc_invalid(v, where, "ranges: '%s' is not a JSON Pointer (\"/a/b\")", key);
+        wsc_invalid(v, where, "'%s' is not a JSON Pointer (\"/a/b\")", key);
     if (is_number(lo) && is_number(hi) &&
         json_object_get_double(lo) > json_object_get_double(hi))
-        wsc_invalid(v, where, "ranges %s: min %g is above max %g", key,
-                    json_object_get_double(lo), json_object_get_double(hi));
+        wsc_invalid(v, where, "min %g is above max %g", json_object_get_double(lo),
+                    json_object_get_double(hi));
 }
 
 static void check_pointer_keys(struct wsc_validation *v, const struct json_object *params,
@@ -62,7 +61,7 @@ static void check_pointer_keys(struct wsc_validation *v, const struct json_objec
         if (strcmp(key, "ranges") == 0)
             check_range(v, at, ptr, value);
         else if (!stream_pointer_valid(ptr))
-            wsc_invalid(v, at, "%s: '%s' is not a JSON Pointer (\"/a/b\")", key, ptr);
+            wsc_invalid(v, at, "'%s' is not a JSON Pointer (\"/a/b\")", ptr);
         free(where);
         free(base);
     }
@@ -74,8 +73,7 @@ static void check_duration(struct wsc_validation *v, const struct json_object *p
     double timeout = wsc_validation_timeout(v);
     if (json_object_object_get_ex(params, "duration", &d) && is_number(d) &&
         timeout > 0 && json_object_get_double(d) > timeout)
-        wsc_invalid(v, "/duration",
-                    "duration %g s does not fit in the test's timeout of %g s",
+        wsc_invalid(v, "/duration", "%g s does not fit in the test's timeout of %g s",
                     json_object_get_double(d), timeout);
 }
 

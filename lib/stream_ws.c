@@ -5,10 +5,8 @@
 #include <string.h>
 
 #include "stream_internal.h"
+#include "ws_internal.h"
 #include "wscheck/render.h"
-
-/* Without a context or a deadline a follow is bounded all the same. */
-#define DEFAULT_WAIT 30.0
 
 enum wsc_ws_result wsc_stream_send(struct wsc_ws *ws, const struct json_object *value)
 {
@@ -18,35 +16,43 @@ enum wsc_ws_result wsc_stream_send(struct wsc_ws *ws, const struct json_object *
     return wsc_ws_send_json(ws, value);
 }
 
-/* Records that the connection ended under the stream. */
+static void closed_by_peer(struct wsc_stream *s, int code, const char *data, size_t len)
+{
+    char reason[WSC_RENDER_MAX + 4];
+    wsc_render_text_buf(reason, sizeof reason, data ? data : "", data ? len : 0);
+    if (code == 1005)
+        wsc_stream_end_cause(s, 1, "the server closed the connection without a code");
+    else
+        wsc_stream_end_cause(s, 1, "the server closed the connection with %d (%s)%s%s%s",
+                             code, wsc_ws_close_code_name(code), *reason ? " \"" : "",
+                             reason, *reason ? "\"" : "");
+}
+
+/* Records that the connection ended under the stream: r is the last result
+ * on ws, msg (may be NULL) what it received. */
 static void connection_ended(struct wsc_stream *s, struct wsc_ws *ws,
                              enum wsc_ws_result r, const struct wsc_ws_msg *msg)
 {
-    if (r == WSC_WS_OK && msg->kind == WSC_WS_CLOSE) {
-        char reason[WSC_RENDER_MAX + 4];
-        wsc_render_text_buf(reason, sizeof reason, msg->data, msg->len);
-        if (msg->close_code == 1005)
-            wsc_stream_end_cause(s, 1, "the server closed the connection without a code");
-        else
-            wsc_stream_end_cause(s, 1,
-                                 "the server closed the connection with %d (%s)%s%s%s",
-                                 msg->close_code, wsc_ws_close_code_name(msg->close_code),
-                                 *reason ? " \"" : "", reason, *reason ? "\"" : "");
-    } else if (r == WSC_WS_CLOSED) {
+    const char *why = ws ? wsc_ws_error(ws) : "out of memory";
+    if (r == WSC_WS_OK && msg && msg->kind == WSC_WS_CLOSE) {
+        closed_by_peer(s, msg->close_code, msg->data, msg->len);
+    } else if (ws && wsc_ws_peer_close_code(ws)) {
+        const char *reason = wsc_ws_peer_close_reason(ws);
+        closed_by_peer(s, wsc_ws_peer_close_code(ws), reason, strlen(reason));
+    } else if (r == WSC_WS_CLOSED || r == WSC_WS_OK || !*why) {
         wsc_stream_end_cause(s, 1, "the connection was closed");
     } else {
-        wsc_stream_end_cause(s, 1, "the connection failed: %s",
-                             ws ? wsc_ws_error(ws) : "out of memory");
+        wsc_stream_end_cause(s, 1, "the connection failed: %s", why);
     }
 }
 
-static void deadline_came(struct wsc_stream *s)
+static void deadline_came(struct wsc_stream *s, double deadline)
 {
-    if (s->ctx)
+    if (s->ctx && deadline >= wsc_deadline(s->ctx))
         wsc_stream_end_cause(s, 0, "the test's timeout of %g s ran out",
                              wsc_timeout(s->ctx));
     else
-        wsc_stream_end_cause(s, 0, "the deadline came");
+        wsc_stream_end_cause(s, 0, "the check's deadline passed");
 }
 
 /* Sends the keep-alive when it is due: 0, or -1 when the connection broke. */
@@ -86,7 +92,7 @@ static enum wsc_stream_verdict receive(struct wsc_stream *s, struct wsc_ws *ws,
             return WSC_STREAM_MORE;
         }
         if (now >= deadline) {
-            deadline_came(s);
+            deadline_came(s, deadline);
             return WSC_STREAM_MORE;
         }
         if (keep_alive(s, ws, now) != 0)
@@ -112,12 +118,12 @@ enum wsc_stream_verdict wsc_stream_follow_ws(struct wsc_stream *s, struct wsc_ws
 {
     if (s->verdict != WSC_STREAM_MORE || s->finished)
         return s->verdict;
-    if (deadline <= 0)
-        deadline = s->ctx ? wsc_deadline(s->ctx) : wsc_now() + DEFAULT_WAIT;
     if (!ws || wsc_ws_is_closed(ws)) {
         connection_ended(s, ws, ws ? wsc_ws_status(ws) : WSC_WS_ERROR, NULL);
         return WSC_STREAM_MORE;
     }
+    /* Never past what the connection's waits allow: the loop would spin. */
+    deadline = ws_effective_deadline(ws, deadline);
     if (s->opt.subscribe) {
         enum wsc_ws_result r = wsc_stream_send(ws, s->opt.subscribe);
         if (r != WSC_WS_OK) {

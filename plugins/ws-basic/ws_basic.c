@@ -2,6 +2,7 @@
 #include "ws_basic.h"
 
 #include <wscheck/expect.h>
+#include <wscheck/stream.h>
 
 /* Not formatted: schema text is laid out as the JSON it builds. */
 /* clang-format off */
@@ -61,6 +62,16 @@ static const char reconnect_schema[] = OBJECT_SCHEMA(
     "doubled after each failure\"},"
     "\"backoff_max\":{\"type\":\"number\",\"minimum\":0.001,\"default\":2,"
     "\"description\":\"Longest wait between two attempts, in seconds\"}");
+static const char stream_schema[] = OBJECT_SCHEMA(
+    "\"url\"",
+    "," WSC_STREAM_OPTION_PROPS ","
+    WSC_EXPECT_PARAM("What the stream must have left",
+                     WSC_EXPECT_OUTPUT("messages", "Messages counted") ","
+                     WSC_EXPECT_OUTPUT("received", "Messages received, "
+                                       "ignored ones included") ","
+                     WSC_EXPECT_OUTPUT("last", "The last counted message") ","
+                     WSC_EXPECT_OUTPUT("close_code", "The server's close "
+                                       "code, when it closed")));
 /* clang-format on */
 
 /* What the checks that record fixed names record, so that expect_metrics
@@ -75,6 +86,11 @@ static const struct wsc_metric_decl connect_close_metrics[] = {
     {"handshake_min_ms", "ms", "fastest handshake"},
     {"handshake_p50_ms", "ms", "median handshake"},
     {"handshake_max_ms", "ms", "slowest handshake"},
+    {NULL, NULL, NULL},
+};
+
+static const struct wsc_metric_decl stream_metrics[] = {
+    WSC_STREAM_METRIC_DECLS,
     {NULL, NULL, NULL},
 };
 
@@ -103,10 +119,17 @@ static const struct wsc_check checks[] = {
      .summary = "after a drop, a new connection succeeds within recover_within",
      .params_schema = reconnect_schema,
      .run = wsb_reconnect},
+    {.name = "stream",
+     .summary = "follow a stream of JSON messages: per-message rules, terminal message, "
+                "gaps, keep-alives",
+     .params_schema = stream_schema,
+     .run = wsb_stream,
+     .validate = wsb_stream_validate,
+     .metrics = stream_metrics},
     {.name = NULL},
 };
 
 WSC_PLUGIN("ws-basic", "1.0.0",
            "WebSocket connections: handshake, conversation, "
-           "refusal, reconnection",
+           "refusal, reconnection, streams",
            checks);

@@ -1,5 +1,5 @@
 /* The ws-basic plugin: WebSocket connection checks (handshake,
- * connect_close, conversation, reject, reconnect) on libwscheck's
+ * connect_close, conversation, reject, reconnect, stream) on libwscheck's
  * WebSocket layer. */
 #ifndef WSB_WS_BASIC_H
 #define WSB_WS_BASIC_H
@@ -17,6 +17,8 @@ void wsb_conversation_validate(struct wsc_validation *v,
                                const struct json_object *params);
 void wsb_reject(struct wsc_ctx *ctx, struct json_object *params);
 void wsb_reconnect(struct wsc_ctx *ctx, struct json_object *params);
+void wsb_stream(struct wsc_ctx *ctx, struct json_object *params);
+void wsb_stream_validate(struct wsc_validation *v, const struct json_object *params);
 
 /* ---- Helpers shared by the checks (common.c) ------------------------------ */
 

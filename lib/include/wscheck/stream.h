@@ -319,7 +319,8 @@ WSC_EXPORT enum wsc_ws_result wsc_stream_send(struct wsc_ws *ws,
 
 /* Follows the stream on a connected WebSocket: sends subscribe (if any and
  * not yet sent on this stream), then receives until the terminal message,
- * a failure, the end of duration, `deadline` (0: the context's) or the
+ * a failure, the end of duration, `deadline` (0: the connection's; never
+ * past the test's) or the
  * peer's close; sends keep-alives when due; feeds every text frame (binary
  * frames are non-JSON messages); pings are answered by the WebSocket layer.
  * Returns TERMINAL, FAILED, or MORE when the stream ended otherwise, with
