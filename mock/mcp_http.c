@@ -448,7 +448,7 @@ static int on_request(struct mock_server *srv, struct lws *wsi, struct mcp_pss *
         return refuse(wsi, pss, HTTP_STATUS_FORBIDDEN, "Forbidden: Origin not allowed");
     }
     if (uri && method == LWSHUMETH_GET && path_is(uri, len, "/health") &&
-        srv->opt->profile == MOCK_PROFILE_DEV_TOOLKIT)
+        srv->opt->profile != MOCK_PROFILE_DEFAULT)
         return http_reply_send_fresh_json(wsi, &pss->reply,
                                           status_health(srv)); /* the port's only one */
     if (!uri || !path_is(uri, len, srv->opt->mcp_path))

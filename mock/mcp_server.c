@@ -14,6 +14,7 @@
 
 #include "jsonout.h"
 #include "log.h"
+#include "cj_tools.h"
 #include "mcp_runs.h"
 #include "mcp_sessions.h"
 #include "mcp_toolkit.h"
@@ -95,6 +96,11 @@ static void answer_error(struct mcp_answer *ans, int status, json_object *id, in
                          const char *message)
 {
     answer(ans, status, rpc_error(id, code, message));
+}
+
+json_object *mcp_rpc_result(json_object *id, json_object *result)
+{
+    return rpc_result(id, result);
 }
 
 json_object *mcp_tool_response(json_object *id, json_object *result)
@@ -185,7 +191,20 @@ static struct mcp_session *open_session(struct mock_server *srv,
 
 static bool toolkit(const struct mock_server *srv)
 {
-    return srv->opt->profile == MOCK_PROFILE_DEV_TOOLKIT;
+    return (srv->opt->profile & MOCK_PROFILE_DEV_TOOLKIT) != 0;
+}
+
+static bool crackerjack(const struct mock_server *srv)
+{
+    return (srv->opt->profile & MOCK_PROFILE_CRACKERJACK) != 0;
+}
+
+/* crackerjack's own name when it is the only profile, as its clients may
+ * look for it; the mock's otherwise. */
+static const char *server_name(const struct mock_server *srv)
+{
+    return srv->opt->profile == MOCK_PROFILE_CRACKERJACK ? CJ_MCP_SERVER_NAME
+                                                         : MCP_SERVER_NAME;
 }
 
 /* initialize's result; the toolkit streams log lines, so it declares
@@ -206,7 +225,7 @@ static json_object *initialize_result(const struct mock_server *srv, json_object
     if (toolkit(srv))
         mock_json_add(caps, "logging", json_object_new_object());
     mock_json_add(r, "capabilities", caps);
-    mock_json_add(info, "name", json_object_new_string(MCP_SERVER_NAME));
+    mock_json_add(info, "name", json_object_new_string(server_name(srv)));
     mock_json_add(info, "version", json_object_new_string(MOCK_SERVER_VERSION));
     mock_json_add(r, "serverInfo", info);
     return r;
@@ -240,6 +259,13 @@ static enum mcp_tool_status call_tool(struct mock_server *srv,
 
     json_object_object_get_ex(params, "name", &name);
     json_object_object_get_ex(params, "arguments", &args);
+    if (crackerjack(srv)) {
+        enum mcp_tool_status st =
+            cj_tools_call(srv, json_object_get_string(name), id, args, result);
+
+        if (st != MCP_TOOL_UNKNOWN || !toolkit(srv))
+            return st;
+    }
     if (toolkit(srv))
         return mcp_toolkit_call(srv, peer, json_object_get_string(name), id, params,
                                 result, err, errlen);
@@ -279,6 +305,9 @@ static void do_tools_call(struct mock_server *srv, const struct mcp_peer *peer,
     case MCP_TOOL_DONE:
         answer(ans, 200, mcp_tool_response(id, result));
         break;
+    case MCP_TOOL_RESPONSE:
+        answer(ans, 200, result);
+        break;
     case MCP_TOOL_UNKNOWN:
         snprintf(msg, sizeof(msg), "Unknown tool: %s", json_object_get_string(name));
         answer_error(ans, 200, id, RPC_INVALID_PARAMS, msg);
@@ -299,9 +328,12 @@ static json_object *tools_list(const struct mock_server *srv)
 
     if (!r)
         return NULL;
-    if (toolkit(srv)) {
+    if (toolkit(srv) || crackerjack(srv)) {
         list = json_object_new_array();
-        mcp_toolkit_list(list);
+        if (toolkit(srv))
+            mcp_toolkit_list(list);
+        if (crackerjack(srv))
+            cj_tools_list(list);
     } else {
         list = mcp_tools_list();
     }

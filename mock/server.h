@@ -27,6 +27,7 @@ struct mcp_state;
 struct mcp_run;
 struct mcp_stream;
 struct mcp_ws_pss;
+struct cj_state;
 
 /* Counts of the development toolkit's simulated commands. */
 struct mcp_counts {
@@ -37,7 +38,10 @@ struct mock_server {
     const struct mock_options *opt;
     struct lws_context *ctx;
     struct lws_vhost *ws_vhost, *mcp_vhost;
-    int ws_port, mcp_port; /* ports actually bound */
+    int ws_port, mcp_port;      /* ports actually bound */
+    struct lws_vhost *cj_vhost; /* crackerjack profile: its port */
+    int cj_port;
+    struct cj_state *cj;
     struct mock_stats stats;
     struct mock_client_table clients;
     struct mcp_state *mcp;
