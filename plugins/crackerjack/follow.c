@@ -150,9 +150,10 @@ static enum wsc_stream_verdict socket_ended(struct follower *f)
         return f->ws ? WSC_STREAM_MORE : (f->reported = 1, WSC_STREAM_FAILED);
     }
     if (code == 0 || code == 1011)
-        wsc_fail(f->ctx, "progress socket of job \"%s\": %s after %ld updates; %s",
+        wsc_fail(f->ctx, "progress socket of job \"%s\": %s after %ld update%s; %s",
                  f->job_id, code ? "closed with 1011" : wsc_ws_error(f->ws),
-                 f->res->updates, cj_known_bug(CJ_BUG_SOCKET_DROP));
+                 f->res->updates, f->res->updates == 1 ? "" : "s",
+                 cj_known_bug(CJ_BUG_SOCKET_DROP));
     else
         wsc_fail(
             f->ctx,
@@ -250,9 +251,10 @@ static void report(struct follower *f, enum wsc_stream_verdict v)
     else if (v != WSC_STREAM_TERMINAL)
         wsc_fail(f->ctx,
                  "job \"%s\" did not reach completed or failed within the test's timeout "
-                 "(%g s): %ld updates, the last %s/%s%s%s",
+                 "(%g s): %ld update%s, the last %s/%s%s%s",
                  f->job_id, wsc_timeout(f->ctx), f->res->updates,
-                 status ? status : "(none)", stage ? stage : "(none)",
+                 f->res->updates == 1 ? "" : "s", status ? status : "(none)",
+                 stage ? stage : "(none)",
                  f->mode == FOLLOW_PUSH && f->res->pushes == 0 ? "; no push came: " : "",
                  f->mode == FOLLOW_PUSH && f->res->pushes == 0
                      ? cj_known_bug(CJ_BUG_NO_PUSH)
