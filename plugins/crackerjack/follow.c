@@ -157,9 +157,10 @@ static enum wsc_stream_verdict socket_ended(struct follower *f)
     else
         wsc_fail(
             f->ctx,
-            "progress socket of job \"%s\": closed with %d \"%s\" after %ld updates, "
+            "progress socket of job \"%s\": closed with %d \"%s\" after %ld update%s, "
             "before the job ended",
-            f->job_id, code, wsc_ws_peer_close_reason(f->ws), f->res->updates);
+            f->job_id, code, wsc_ws_peer_close_reason(f->ws), f->res->updates,
+            f->res->updates == 1 ? "" : "s");
     f->reported = 1;
     return WSC_STREAM_FAILED;
 }
