@@ -218,4 +218,23 @@ expect_json "$T/drop.out.json" '"crackerjack drops a progress socket with 1011 o
     "the drop is explained: $(json_get "$T/drop.out.json" 'msg("dropped")')"
 stop_pid "$PEER_PID"
 
+# ---- what validate refuses before any run ------------------------------------
+cat >"$T/bad.json" <<'JSON'
+{ "name": "bad", "tests": [
+  { "name": "a", "plugin": "crackerjack", "check": "echo",
+    "params": { "job_id": "bad--id", "base": "ws://x" } },
+  { "name": "b", "plugin": "crackerjack", "check": "progress_stream",
+    "params": { "keepalive": 30, "mcp": "ftp://x" } }
+]}
+JSON
+run_wscheck validate "$T/bad.json"
+expect_status 2 "wscheck validate refuses bad crackerjack params"
+expect_match "params.job_id: 'bad--id' is not a job id crackerjack accepts" "$err" \
+    "an id crackerjack refuses is named"
+expect_match "params.base: base must be an http:// or https:// URL" "$err" "a ws:// base is refused"
+expect_match "params.keepalive: keepalive 30 s: crackerjack drops a client silent for 25 s" \
+    "$err" "a keep-alive slower than the server's 25 s is refused"
+expect_match "params.mcp: mcp must be an http\(s\)://, ws\(s\):// or stdio:COMMAND endpoint" \
+    "$err" "an MCP endpoint of another scheme is refused"
+
 finish
