@@ -152,7 +152,7 @@ static enum wsc_stream_verdict counted(struct wsc_stream *s,
     s->counted++;
     json_object_put(s->last);
     s->last = NULL;
-    if (json_object_deep_copy((struct json_object *)msg, &s->last, NULL) != 0)
+    if (msg && json_object_deep_copy((struct json_object *)msg, &s->last, NULL) != 0)
         return stream_fail(s, "out of memory");
     if (s->opt.match && !wsc_match(s->opt.match, msg, NULL, &why)) {
         stream_fail_msg(s, "%s (match)", why ? why : "out of memory");
@@ -183,24 +183,31 @@ enum wsc_stream_verdict wsc_stream_feed(struct wsc_stream *s,
 }
 
 /* Parses the whole of text as one JSON value (whitespace around it
- * allowed); NULL when it is not. */
-static struct json_object *parse_json(const char *text, size_t len)
+ * allowed) into *out (NULL for JSON null). Returns 1, or 0 when the text is
+ * not one JSON value. */
+static int parse_json(const char *text, size_t len, struct json_object **out)
 {
+    *out = NULL;
     if (len > (size_t)INT32_MAX)
-        return NULL;
+        return 0;
     struct json_tokener *tok = wsc_json_tokener_new();
     if (!tok)
-        return NULL;
+        return 0;
     struct json_object *v = json_tokener_parse_ex(tok, text, (int)len);
-    size_t end = (size_t)tok->char_offset;
-    while (v && end < len && strchr(" \t\r\n", text[end]) && text[end])
+    size_t end = json_tokener_get_parse_end(tok);
+    /* A number or null at the very end waits for more: a NUL ends it. */
+    if (!v && json_tokener_get_error(tok) == json_tokener_continue && end == len)
+        v = json_tokener_parse_ex(tok, "", 1);
+    int ok = json_tokener_get_error(tok) == json_tokener_success;
+    while (ok && end < len && text[end] && strchr(" \t\r\n", text[end]))
         end++;
-    if (v && (json_tokener_get_error(tok) != json_tokener_success || end != len)) {
-        json_object_put(v);
-        v = NULL;
-    }
     json_tokener_free(tok);
-    return v;
+    if (!ok || end != len) {
+        json_object_put(v);
+        return 0;
+    }
+    *out = v;
+    return 1;
 }
 
 enum wsc_stream_verdict wsc_stream_feed_text(struct wsc_stream *s, const char *text,
@@ -208,8 +215,8 @@ enum wsc_stream_verdict wsc_stream_feed_text(struct wsc_stream *s, const char *t
 {
     if (s->verdict != WSC_STREAM_MORE || s->finished)
         return s->verdict;
-    struct json_object *v = parse_json(text, len);
-    if (v) {
+    struct json_object *v;
+    if (parse_json(text, len, &v)) {
         enum wsc_stream_verdict r = wsc_stream_feed(s, v, t);
         json_object_put(v);
         return r;
@@ -289,7 +296,9 @@ void wsc_stream_end_cause(struct wsc_stream *s, int by_peer, const char *fmt, ..
 
 const char *wsc_stream_error(const struct wsc_stream *s)
 {
-    return s->error ? s->error : "";
+    if (s->error)
+        return s->error;
+    return s->verdict == WSC_STREAM_FAILED ? "out of memory" : "";
 }
 
 enum wsc_stream_verdict wsc_stream_verdict(const struct wsc_stream *s)

@@ -16,6 +16,10 @@ a connection gets (messages INTERVAL seconds apart, --interval, 0.05):
   /text        progress 0, then the text "hello" (not JSON)
   /subscribe   nothing until the client sends {"op": "subscribe"}, then as
                /good; any other first message: close 1008 "subscribe first"
+  /snapshot/KEY  one progress object, 25 more than the previous connection
+               to the same KEY got (from 25), with stage "completed" at 100;
+               the connection then stays open, as a server that pushes
+               only a first frame (followed by reconnecting)
   /idle        one waiting object, then an echo of each client text
                ({"type": "echo", "message": "Received: TEXT"}); a client
                silent for --idle seconds (1.0) is closed with 1000, as
@@ -39,6 +43,7 @@ def parse_args():
 
 
 OPTS = None
+SNAPSHOTS = {}
 
 
 def progress(pct, n):
@@ -92,6 +97,14 @@ async def subscribe(ws):
     await good(ws)
 
 
+async def snapshot(ws, key):
+    pct = min(100, SNAPSHOTS.get(key, 0) + 25)
+    SNAPSHOTS[key] = pct
+    await ws.send(json.dumps({"job_id": key, "overall_progress": pct,
+                              "current_stage": "completed" if pct == 100 else "iteration"}))
+    await ws.wait_closed()
+
+
 async def handler(ws, path=None):
     path = path if path is not None else ws.path
     try:
@@ -114,6 +127,8 @@ async def handler(ws, path=None):
             await ws.wait_closed()
         elif path == "/subscribe":
             await subscribe(ws)
+        elif path.startswith("/snapshot/"):
+            await snapshot(ws, path[len("/snapshot/"):])
         elif path == "/idle":
             await idle(ws)
         else:

@@ -236,6 +236,13 @@ static void test_non_json(void)
     CU_ASSERT_EQUAL(wsc_stream_count(s), 0);
     CU_ASSERT_EQUAL(wsc_stream_feed_text(s, "[1]", 3, T0 + 0.2), WSC_STREAM_MORE);
     CU_ASSERT_EQUAL(wsc_stream_count(s), 1);
+    /* JSON null and numbers are JSON, at the very end of the text too. */
+    CU_ASSERT_EQUAL(wsc_stream_feed_text(s, "null ", 5, T0 + 0.3), WSC_STREAM_MORE);
+    CU_ASSERT_EQUAL(wsc_stream_feed_text(s, "null", 4, T0 + 0.3), WSC_STREAM_MORE);
+    CU_ASSERT_EQUAL(wsc_stream_feed_text(s, "12.5", 4, T0 + 0.3), WSC_STREAM_MORE);
+    CU_ASSERT_EQUAL(wsc_stream_count(s), 4);
+    CU_ASSERT_EQUAL(wsc_stream_feed_text(s, "[1", 2, T0 + 0.3), WSC_STREAM_MORE);
+    CU_ASSERT_EQUAL(wsc_stream_count(s), 4);
     CU_ASSERT_EQUAL(wsc_stream_finish(s, T0 + 1), WSC_STREAM_MORE);
     wsc_stream_free(s);
 }
