@@ -261,6 +261,7 @@ static int answer(struct mock_server *srv, struct lws *wsi, struct cj_http_pss *
     const char *id = NULL;
     enum route r = uri ? route_of(uri, len, &id, &idlen) : ROUTE_NONE;
 
+    pss->reply.head_only = method == LWSHUMETH_HEAD; /* its headers only */
     if (r == ROUTE_NONE)
         return detail(wsi, pss, HTTP_STATUS_NOT_FOUND, "Not Found");
     if (method != LWSHUMETH_GET)
