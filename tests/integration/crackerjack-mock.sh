@@ -8,18 +8,14 @@
 require_mock
 
 T=$WSC_TMP
-mkdir -p "$T/progress"
 
-# start_cj [ARGS...]: the mock with the crackerjack profile on free ports;
-# sets CRACKERJACK_BASE and CRACKERJACK_MCP (exported for the scenarios).
+# start_cj [ARGS...]: the mock with the crackerjack profile on free ports
+# (start_crackerjack_mock); sets CRACKERJACK_BASE and CRACKERJACK_MCP
+# (exported for the scenarios).
 start_cj() {
-    rm -f "$T/mock.ready"
-    start_mock --profile crackerjack --crackerjack-port 0 --progress-dir "$T/progress" \
-        --crackerjack-poll-interval 0.05 "$@" || return 1
-    wait_for_line "$T/mock.ready" crackerjack_url >/dev/null || return 1
-    CRACKERJACK_BASE=$(json_get "$T/mock.ready" 'r["crackerjack_url"]')
-    CRACKERJACK_MCP=$(json_get "$T/mock.ready" 'r["mcp_url"]')
-    CJ_PORT=$(json_get "$T/mock.ready" 'r["crackerjack_port"]')
+    start_crackerjack_mock --crackerjack-poll-interval 0.05 "$@" || return 1
+    CRACKERJACK_BASE=$CJ_URL
+    CRACKERJACK_MCP=$MOCK_MCP_URL
     export CRACKERJACK_BASE CRACKERJACK_MCP
 }
 
@@ -51,7 +47,7 @@ suite good '[
                 "kwargs": { "max_iterations": 5, "mock_iterations": 3, "mock_step_ms": 20 },
                 "expect": { "iterations_used": 3 } } },
   { "name": "discovery of a file", "plugin": "crackerjack", "check": "job_discovery",
-    "params": { "base": "${base}", "via": "file", "progress_dir": "'"$T/progress"'" } }
+    "params": { "base": "${base}", "via": "file", "progress_dir": "'"$CJ_PROGRESS_DIR"'" } }
 ]'
 run_wscheck run --json "$T/good.out.json" "$T/good.json"
 expect_status 0 "mcp end to end, auto_fix and a job file discovered pass"
