@@ -27,6 +27,8 @@ static const char usage[] =
     "  --test-endpoint URL    --check-http or --test-websocket, by URL scheme\n"
     "  --test-dev-toolkit [--port P] [--verify-tool-discovery] [--test-command-streaming]\n"
     "                         the MCP development toolkit server (ws://localhost:8676)\n"
+    "  --test-crackerjack-mcp [--verify-progress-streaming] [--test-job-monitoring]\n"
+    "                         crackerjack's progress server (8675) and MCP server (8676)\n"
     "  --validate-mcp-protocol  MCP protocol validation of those MCP endpoints\n"
     "  --ci-mode --fail-on-error --output-junit-xml FILE\n"
     "                         CI friendly output and a JUnit report\n"

@@ -256,7 +256,7 @@ static int read_reports(char **paths, size_t n, struct wsc_run_result *in)
 /* Prints the summary and writes the reports; returns the exit status. */
 static int finish_merge(const struct merge_args *a, const struct wsc_run_result *merged)
 {
-    struct wsc_console console;
+    struct wsc_console console = {0}; /* setup sets only what it is given */
     wsc_console_setup(&console, a->no_color, a->quiet, 0);
     if (wsc_report_is_stdout(a->junit) || wsc_report_is_stdout(a->json) ||
         wsc_report_is_stdout(a->tap))

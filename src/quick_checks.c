@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "quick_crackerjack.h"
 #include "util.h"
 
 #define QUICK_CHECK_FILE "(command line)"
@@ -33,8 +34,23 @@ static const char quick_check_usage[] =
     "                           progress (--streaming-tool NAME, default run_command;\n"
     "                           --streaming-arguments JSON, default {\"command\":\"lint\"})\n"
     "  --validate-mcp-protocol  MCP protocol validation of the --test-dev-toolkit\n"
-    "                           server and of --test-endpoint URL (then an MCP\n"
-    "                           endpoint: ws, wss, http, https or stdio:COMMAND)\n"
+    "                           server, of --test-crackerjack-mcp's MCP endpoint and\n"
+    "                           of --test-endpoint URL (then an MCP endpoint: ws,\n"
+    "                           wss, http, https or stdio:COMMAND)\n"
+    "  --test-crackerjack-mcp   crackerjack: its progress server at\n"
+    "                           http://HOST:8675 (GET /) and its MCP server at\n"
+    "                           http://HOST:8676/mcp (tools, a job started and its\n"
+    "                           first progress frame)\n"
+    "  --crackerjack-port PORT  progress server port (default 8675); --port sets\n"
+    "                           the MCP port (default 8676)\n"
+    "  --crackerjack-mcp URL    the MCP server instead: http(s)://, ws(s):// or\n"
+    "                           stdio:COMMAND\n"
+    "  --verify-progress-streaming  with --test-crackerjack-mcp: the echo of a\n"
+    "                           progress socket, and a job followed to its end\n"
+    "                           (real runs take minutes: raise --timeout)\n"
+    "  --test-job-monitoring    with --test-crackerjack-mcp: /latest, the /monitor\n"
+    "                           page, and a new job visible in / or /latest and on\n"
+    "                           its progress socket\n"
     "\n"
     "Options:\n"
     "  --header 'NAME: VALUE'   send this request header with the HTTP and WebSocket\n"
@@ -84,7 +100,12 @@ enum {
     OPT_TEST_STREAMING,
     OPT_STREAMING_TOOL,
     OPT_STREAMING_ARGS,
-    OPT_VALIDATE_MCP
+    OPT_VALIDATE_MCP,
+    OPT_TEST_CRACKERJACK,
+    OPT_CRACKERJACK_PORT,
+    OPT_CRACKERJACK_MCP,
+    OPT_VERIFY_STREAMING,
+    OPT_TEST_JOB_MONITORING
 };
 
 static const struct option quick_check_options[] = {
@@ -100,6 +121,11 @@ static const struct option quick_check_options[] = {
     {"streaming-tool", required_argument, NULL, OPT_STREAMING_TOOL},
     {"streaming-arguments", required_argument, NULL, OPT_STREAMING_ARGS},
     {"validate-mcp-protocol", no_argument, NULL, OPT_VALIDATE_MCP},
+    {"test-crackerjack-mcp", no_argument, NULL, OPT_TEST_CRACKERJACK},
+    {"crackerjack-port", required_argument, NULL, OPT_CRACKERJACK_PORT},
+    {"crackerjack-mcp", required_argument, NULL, OPT_CRACKERJACK_MCP},
+    {"verify-progress-streaming", no_argument, NULL, OPT_VERIFY_STREAMING},
+    {"test-job-monitoring", no_argument, NULL, OPT_TEST_JOB_MONITORING},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"ci-mode", no_argument, NULL, OPT_CI},
     {"fail-on-error", no_argument, NULL, OPT_FAIL_ON_ERROR},
@@ -142,6 +168,10 @@ struct quick_checks {
     int verify_tools, test_streaming, validate_mcp;
     const char *streaming_tool;
     struct json_object *streaming_args;
+    /* --test-crackerjack-mcp */
+    long crackerjack_port;
+    const char *crackerjack_mcp;
+    int verify_streaming, test_job_monitoring;
     double timeout;
     int ci_mode;
     int fail_on_error;
@@ -289,13 +319,14 @@ static void add_toolkit_checks(struct quick_checks *s)
     free(url);
 }
 
-static int parse_toolkit_port(struct quick_checks *s, const char *arg)
+static int parse_port(long *port, const char *option, const char *arg)
 {
     char *end;
     errno = 0;
-    s->toolkit_port = strtol(arg, &end, 10);
-    if (errno || *end || s->toolkit_port < 1 || s->toolkit_port > 65535) {
-        fprintf(stderr, "wscheck: --port needs a port number 1-65535, got '%s'\n", arg);
+    *port = strtol(arg, &end, 10);
+    if (errno || *end || *port < 1 || *port > 65535) {
+        fprintf(stderr, "wscheck: --%s needs a port number 1-65535, got '%s'\n", option,
+                arg);
         return -1;
     }
     return 0;
@@ -311,6 +342,22 @@ static int parse_streaming_args(struct quick_checks *s, const char *arg)
         return -1;
     }
     return 0;
+}
+
+/* crackerjack: the progress server on 8675 and its MCP server on 8676
+ * (quick_crackerjack.c builds the tests). */
+static int add_crackerjack_checks(struct quick_checks *s)
+{
+    struct wsc_quick_crackerjack q = {
+        .host = s->host,
+        .port = s->crackerjack_port,
+        .mcp_port = s->toolkit_port,
+        .mcp = s->crackerjack_mcp,
+        .streaming = s->verify_streaming,
+        .monitoring = s->test_job_monitoring,
+        .validate_mcp = s->validate_mcp,
+    };
+    return wsc_quick_crackerjack(s->tests, &q);
 }
 
 static void add_endpoint_checks(struct quick_checks *s, const char *url)
@@ -409,8 +456,21 @@ static int parse_settings(int argc, char **argv, struct quick_checks *s)
             s->host_given = 1;
             break;
         case OPT_TOOLKIT_PORT:
-            if (parse_toolkit_port(s, optarg) < 0)
+            if (parse_port(&s->toolkit_port, "port", optarg) < 0)
                 return WSC_EXIT_USAGE;
+            break;
+        case OPT_CRACKERJACK_PORT:
+            if (parse_port(&s->crackerjack_port, "crackerjack-port", optarg) < 0)
+                return WSC_EXIT_USAGE;
+            break;
+        case OPT_CRACKERJACK_MCP:
+            s->crackerjack_mcp = optarg;
+            break;
+        case OPT_VERIFY_STREAMING:
+            s->verify_streaming = 1;
+            break;
+        case OPT_TEST_JOB_MONITORING:
+            s->test_job_monitoring = 1;
             break;
         case OPT_VERIFY_TOOLS:
             s->verify_tools = 1;
@@ -510,6 +570,10 @@ static int parse_checks(int argc, char **argv, struct quick_checks *s)
         case OPT_TEST_DEV_TOOLKIT:
             add_toolkit_checks(s);
             break;
+        case OPT_TEST_CRACKERJACK:
+            if (add_crackerjack_checks(s) != 0)
+                return WSC_EXIT_INTERNAL;
+            break;
         default:
             break;
         }
@@ -571,6 +635,10 @@ static void diagnose(struct wsc_buf *b, const struct wsc_result *r)
                        m->value, sub ? sub : "none");
     else if (!strcmp(r->check, "control") && (m = find_metric(r, "rtt_p50_ms")))
         wsc_buf_printf(b, "  %s: rtt p50 %.2f ms\n", r->name, m->value);
+    else if (!strcmp(r->check, "progress_stream") &&
+             (m = find_metric(r, "time_to_completion_ms")))
+        wsc_buf_printf(b, "  %s: job %s ended in %.0f ms after %s updates\n", r->name,
+                       output_string(r, "job_id"), m->value, output_string(r, "updates"));
     else if (!strcmp(r->check, "initialize") && (m = find_metric(r, "initialize_ms")))
         wsc_buf_printf(b, "  %s: MCP %s over %s in %.1f ms\n", r->name,
                        output_string(r, "protocolVersion"), output_string(r, "transport"),
@@ -666,6 +734,7 @@ int wsc_cmd_quick_checks(int argc, char **argv)
     s.host = "127.0.0.1";
     s.timeout = 5.0;
     s.toolkit_port = 8676;
+    s.crackerjack_port = 8675;
     s.streaming_tool = "run_command";
     s.tests = json_object_new_array();
     if (!s.tests)
