@@ -136,6 +136,8 @@ static const char dashboard_feed_schema[] = MON_SCHEMA(
     TYPE("update_type", "dashboard_update", "Type of a dashboard message")
     TYPE("panels_pointer", "/data", "JSON Pointer of the object whose members "
          "are the panels")
+    TYPE("timestamp_pointer", "/timestamp", "JSON Pointer of a message's "
+         "timestamp (never going back); empty: none")
     "\"panels\":{\"type\":\"array\",\"items\":{\"type\":\"string\","
     "\"minLength\":1},\"default\":[\"current_metrics\",\"historical_data\","
     "\"active_alerts\",\"system_health\",\"recommendations\",\"last_updated\"],"
