@@ -65,8 +65,8 @@ static struct json_object *fields_of(const struct json_object *params,
     return o;
 }
 
-/* Type, required panels and fields of one dashboard message. */
-static int judge(struct dash *d, struct json_object *msg)
+/* The message's type, and its panels: an object. */
+static struct json_object *panels_of(struct dash *d, struct json_object *msg)
 {
     const char *type = mon_string_at(msg, d->type_ptr);
     char buf[WSC_RENDER_MAX + 8];
@@ -74,14 +74,20 @@ static int judge(struct dash *d, struct json_object *msg)
         mon_feed_fail(&d->f, "%s is %s, expected \"%s\"", d->type_ptr,
                       mon_render(buf, sizeof buf, wsc_json_pointer_get(msg, d->type_ptr)),
                       d->update_type);
-        return -1;
+        return NULL;
     }
     struct json_object *panels = wsc_json_pointer_get(msg, d->panels_ptr);
     if (!json_object_is_type(panels, json_type_object)) {
         mon_feed_fail(&d->f, "%s is %s, not an object of panels", d->panels_ptr,
                       panels ? mon_type_name(panels) : "missing");
-        return -1;
+        return NULL;
     }
+    return panels;
+}
+
+/* The required panels, and the fields with their types. */
+static int judge(struct dash *d, struct json_object *msg, struct json_object *panels)
+{
     size_t n = d->panels ? json_object_array_length(d->panels) : 0;
     for (size_t i = 0; i < n; i++) {
         const char *name =
@@ -102,9 +108,8 @@ static int judge(struct dash *d, struct json_object *msg)
 }
 
 /* The first message's panels and their types. */
-static int take_shape(struct dash *d, struct json_object *msg)
+static int take_shape(struct dash *d, struct json_object *msg, struct json_object *panels)
 {
-    struct json_object *panels = wsc_json_pointer_get(msg, d->panels_ptr);
     d->shape = json_object_new_object();
     if (!d->shape) {
         mon_feed_fail_plain(&d->f, "out of memory");
@@ -119,9 +124,9 @@ static int take_shape(struct dash *d, struct json_object *msg)
 }
 
 /* A refresh keeps every panel of the first message, with its type. */
-static int same_shape(struct dash *d, struct json_object *msg)
+static int same_shape(struct dash *d, struct json_object *panels)
 {
-    struct json_object *panels = wsc_json_pointer_get(msg, d->panels_ptr), *v = NULL;
+    struct json_object *v = NULL;
     json_object_object_foreach(d->shape, name, was) {
         const char *before = json_object_get_string(was);
         if (!json_object_object_get_ex(panels, name, &v)) {
@@ -144,14 +149,19 @@ static int same_shape(struct dash *d, struct json_object *msg)
 
 static int on_message(struct dash *d, struct json_object *msg)
 {
-    if (judge(d, msg) != 0)
+    struct json_object *panels = panels_of(d, msg);
+    if (!panels)
         return -1;
     if (!d->first) {
+        if (judge(d, msg, panels) != 0)
+            return -1;
         wsc_metric(d->f.ctx, "first_ms", (d->f.t - d->f.start) * 1000.0, "ms");
         mon_pace_restart(&d->pace, &d->f);
-        return take_shape(d, msg);
+        return take_shape(d, msg, panels);
     }
-    if (same_shape(d, msg) != 0 || mon_pace_message(&d->pace, &d->f) != 0)
+    /* A panel that went away is named as such before any other rule. */
+    if (same_shape(d, panels) != 0 || judge(d, msg, panels) != 0 ||
+        mon_pace_message(&d->pace, &d->f) != 0)
         return -1;
     json_object_put(d->last);
     d->last = json_object_get(msg);

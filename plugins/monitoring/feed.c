@@ -291,7 +291,7 @@ static void report(struct mon_feed *f, const char *error)
 {
     const char *known = f->dropped ? mon_known_drop(f->kind) : NULL;
     if (known)
-        wsc_fail(f->ctx, "%s (a known upstream breakage: %s)", error, known);
+        wsc_fail(f->ctx, "%s; a known upstream breakage: %s", error, known);
     else
         wsc_fail(f->ctx, "%s", error);
 }

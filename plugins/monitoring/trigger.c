@@ -95,6 +95,47 @@ static int tool_failed(struct wsc_ctx *ctx, const char *tool, struct json_object
     return -1;
 }
 
+/* tools/call's params: {name, arguments}. NULL when out of memory. */
+static struct json_object *call_params(const char *tool, const struct json_object *args)
+{
+    struct json_object *p = json_object_new_object();
+    if (p && json_object_object_add(p, "name", json_object_new_string(tool)) == 0 &&
+        json_object_object_add(p, "arguments",
+                               args ? json_object_get((struct json_object *)args)
+                                    : json_object_new_object()) == 0)
+        return p;
+    json_object_put(p);
+    return NULL;
+}
+
+static int call_tool(struct wsc_ctx *ctx, struct wsc_mcp *m, const char *tool,
+                     const struct json_object *args, struct json_object **answer)
+{
+    struct json_object *p = call_params(tool, args), *resp = NULL;
+    if (!p) {
+        wsc_error(ctx, "out of memory");
+        return -1;
+    }
+    if (wsc_mcp_initialize(m, 0) != WSC_MCP_OK) {
+        json_object_put(p);
+        wsc_fail(ctx, "trigger: %s", wsc_mcp_error(m));
+        return -1;
+    }
+    /* The request takes p. */
+    if (wsc_mcp_request(m, "tools/call", p, 0, &resp) != WSC_MCP_OK) {
+        json_object_put(resp);
+        wsc_fail(ctx, "trigger: tools/call %s: %s", tool, wsc_mcp_error(m));
+        return -1;
+    }
+    struct json_object *result = json_object_object_get(resp, "result");
+    int rc = tool_failed(ctx, tool, result);
+    *answer = json_object_new_object();
+    if (*answer && result)
+        json_object_object_add(*answer, "result", json_object_get(result));
+    json_object_put(resp);
+    return rc;
+}
+
 static int mcp_trigger(struct wsc_ctx *ctx, const struct json_object *t,
                        struct json_object **answer)
 {
@@ -103,38 +144,13 @@ static int mcp_trigger(struct wsc_ctx *ctx, const struct json_object *t,
         return -1;
     struct wsc_mcp *m = wsc_mcp_open(ctx, &opt, 0);
     wsc_mcp_options_free(&opt);
-    const char *tool = wsc_param_string(t, "tool", "");
-    struct json_object *args = wsc_param_object(t, "arguments");
-    struct json_object *p = json_object_new_object(), *resp = NULL;
-    int rc = -1;
-    if (!m || !p) {
+    if (!m) {
         wsc_error(ctx, "out of memory");
-    } else if (json_object_object_add(p, "name", json_object_new_string(tool)) != 0 ||
-               json_object_object_add(p, "arguments",
-                                      args ? json_object_get(args)
-                                           : json_object_new_object())) {
-        wsc_error(ctx, "out of memory");
-    } else if (wsc_mcp_initialize(m, 0) != WSC_MCP_OK ||
-               wsc_mcp_request(m, "tools/call", p, 0, &resp) != WSC_MCP_OK) {
-        wsc_fail(ctx, "trigger: %s", wsc_mcp_error(m));
-    } else {
-        struct json_object *result = json_object_object_get(resp, "result");
-        if (!result) {
-            char text[WSC_RENDER_MAX + 8];
-            wsc_fail(
-                ctx, "trigger: tools/call %s answered an error: %s", tool,
-                mon_render(text, sizeof text, json_object_object_get(resp, "error")));
-        } else if (tool_failed(ctx, tool, result) == 0) {
-            rc = 0;
-        }
-        *answer = json_object_new_object();
-        if (*answer && result)
-            json_object_object_add(*answer, "result", json_object_get(result));
+        return -1;
     }
-    json_object_put(p);
-    json_object_put(resp);
-    if (m)
-        wsc_mcp_close(m, wsc_ws_within(ctx, 2.0));
+    int rc = call_tool(ctx, m, wsc_param_string(t, "tool", ""),
+                       wsc_param_object(t, "arguments"), answer);
+    wsc_mcp_close(m, wsc_ws_within(ctx, 2.0));
     wsc_mcp_free(m);
     return rc;
 }
