@@ -166,6 +166,7 @@ static const struct wsc_metric_decl metrics_stream_metrics[] = {
 };
 
 static const struct wsc_metric_decl historical_metrics[] = {
+    WSC_STREAM_METRIC_DECLS,
     {"chunks", "count", "Chunks received"},
     {"records", "count", "Records in all the chunks"},
     {"complete_ms", "ms", "Connection to the completion message"},
@@ -173,6 +174,7 @@ static const struct wsc_metric_decl historical_metrics[] = {
 };
 
 static const struct wsc_metric_decl alert_metrics[] = {
+    WSC_STREAM_METRIC_DECLS,
     {"delivery_ms", "ms", "Trigger to the alert message"},
     {"ack_ms", "ms", "Acknowledgement to its answer"},
     {NULL, NULL, NULL},

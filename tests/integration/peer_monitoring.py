@@ -25,7 +25,7 @@ Prints "ws://127.0.0.1:PORT" once listening. Endpoints, as crackerjack's:
 
 A first path segment before /ws picks a fault for that connection:
 
-  /stall       live: one update, then nothing; dashboard: the first message,
+  /stall       live: two updates, then nothing; dashboard: the first message,
                then nothing
   /duplicate   live: the first update is sent twice
   /backwards   live: the second update's timestamp goes back
@@ -40,6 +40,7 @@ A first path segment before /ws picks a fault for that connection:
   /panel       dashboard: the first refresh lacks active_alerts
   /gap         historical: chunk 1 is never sent
   /total       historical: total_records is one more than the records
+  /anydays     historical: any DAYS is accepted (no 403)
 """
 import argparse
 import asyncio
@@ -224,12 +225,12 @@ async def mcp(ws):
         await ws.send(json.dumps({"jsonrpc": "2.0", "id": mid, "result": result}))
 
 
-def days_of(path):
+def days_of(path, fault=""):
     try:
         days = int(path.rsplit("/", 1)[1])
     except ValueError:
         return None
-    return days if 0 <= days <= 365 else None
+    return days if 0 <= days <= 365 or fault == "anydays" else None
 
 
 async def process_request(path, headers):
@@ -240,7 +241,7 @@ async def process_request(path, headers):
         n = await raise_alert(query.get("metric", ["error_count"])[0])
         body = json.dumps({"triggered": n}).encode()
         return http.HTTPStatus.OK, [("Content-Type", "application/json")], body
-    if route.startswith("/ws/metrics/historical/") and days_of(route) is None:
+    if route.startswith("/ws/metrics/historical/") and days_of(route, fault) is None:
         return http.HTTPStatus.FORBIDDEN, [], b""
     return None
 
@@ -254,7 +255,7 @@ async def handler(ws, path=None):
         elif route == "/ws/metrics/live":
             await live(ws, fault)
         elif route.startswith("/ws/metrics/historical/"):
-            await historical(ws, fault, days_of(route))
+            await historical(ws, fault, min(days_of(route, fault), 7))
         elif route == "/ws/alerts/subscribe":
             await alerts(ws, fault)
         elif route == "/ws/dashboard/overview":
