@@ -118,7 +118,15 @@ static int send_request(struct live *l)
     return 0;
 }
 
-/* One counted message. Returns 1 when the stream has what it needs. */
+/* 1 when the stream has what it needs: the updates asked for, the
+ * request answered (without a duration, which is then watched whole). */
+static int enough(const struct live *l)
+{
+    return !l->has_duration && l->request_at == 0 && l->periodic >= l->want_updates;
+}
+
+/* One counted message. Returns 1 when the stream has what it needs, -1
+ * after a failure. */
 static int on_message(struct live *l, struct json_object *msg)
 {
     if (!l->first) {
@@ -126,7 +134,9 @@ static int on_message(struct live *l, struct json_object *msg)
             return -1;
         keep(&l->first, msg);
         mon_pace_restart(&l->pace, &l->f);
-        return send_request(l);
+        if (send_request(l) != 0)
+            return -1;
+        return enough(l);
     }
     if (shape(l, msg, l->update_type, "an update") != 0)
         return -1;
@@ -137,12 +147,12 @@ static int on_message(struct live *l, struct json_object *msg)
         wsc_metric(l->f.ctx, "request_ms", (l->f.t - l->request_at) * 1000.0, "ms");
         l->request_at = 0;
         mon_pace_restart(&l->pace, &l->f);
-        return 0;
+        return enough(l);
     }
     if (mon_pace_message(&l->pace, &l->f) != 0)
         return -1;
     l->periodic++;
-    return !l->has_duration && l->periodic >= l->want_updates;
+    return enough(l);
 }
 
 static void on_due(struct live *l)
