@@ -53,7 +53,8 @@ skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 # require_peers PEER...: skips the whole script unless every test peer can
 # run: node-ws (node with its ws package, installed by scripts/install-deps
 # into tests/peers/node_modules), node-mcp (node with the MCP SDK and
-# server-everything, installed the same way) or python-websockets. The reason starts
+# server-everything, installed the same way), python-websockets or promtool
+# (Prometheus' checker, from the Debian package prometheus). The reason starts
 # with "missing peer:", which scripts/test (and so CI) turns into a failure.
 require_peers() {
     local peer missing=""
@@ -68,6 +69,8 @@ require_peers() {
         python-websockets)
             "$PYTHON_WS" -c 'import websockets' >/dev/null 2>&1 ||
                 missing="$missing, python3 websockets" ;;
+        promtool) command -v promtool >/dev/null 2>&1 ||
+            missing="$missing, promtool (Debian package prometheus)" ;;
         *) missing="$missing, $peer" ;;
         esac
     done
@@ -146,6 +149,21 @@ start_mock() {
     MOCK_PORT=${MOCK_URL##*:}
     MOCK_MCP_URL=$(grep -Eom1 '^http://[^ ]+/mcp' "$WSC_TMP/mock.$$.$TAP_N.log" || true)
     export MOCK_PORT MOCK_URL MOCK_MCP_URL
+}
+
+# start_crackerjack_mock [ARGS...]: starts wscheck-mock --profile crackerjack
+# on free ports with its own progress directory; sets what start_mock sets
+# (MOCK_MCP_URL is crackerjack's MCP endpoint) and CJ_PORT, CJ_URL
+# (http://127.0.0.1:PORT/) and CJ_PROGRESS_DIR.
+start_crackerjack_mock() {
+    CJ_PROGRESS_DIR=$WSC_TMP/cj-progress.$TAP_N
+    start_mock --profile crackerjack --crackerjack-port 0 \
+        --progress-dir "$CJ_PROGRESS_DIR" "$@" || return 1
+    # printed before the ws:// line start_mock waited for
+    CJ_URL=$(grep -Eom1 '^http://[^ ]+:[0-9]+/$' "$WSC_TMP/mock.$$.$TAP_N.log") || return 1
+    CJ_PORT=${CJ_URL%/}
+    CJ_PORT=${CJ_PORT##*:}
+    export CJ_PORT CJ_URL CJ_PROGRESS_DIR
 }
 
 # free_port: a TCP port that was free a moment ago on 127.0.0.1.
