@@ -27,6 +27,12 @@
     "\"" NAME "\":{\"type\":\"string\",\"default\":\"" DEFAULT "\","           \
     "\"description\":\"" DESCRIPTION "\"},"
 
+/* crackerjack sends metrics_update to every metrics subscriber: the
+ * historical and dashboard sockets too. */
+#define BROADCAST                                                              \
+    TYPE("broadcast_type", "metrics_update", "Type of the metrics broadcasts " \
+         "every metrics subscriber gets; skipped (empty: none)")
+
 #define PERIOD(DEFAULT, WHAT)                                                  \
     "\"interval\":{\"type\":\"number\",\"minimum\":0.01,\"default\":"    \
     DEFAULT ",\"description\":\"Seconds expected between two " WHAT "\"},"     \
@@ -68,6 +74,7 @@ static const char historical_schema[] = MON_SCHEMA(
     FEED("/ws/metrics/historical/{days}")
     "\"days\":{\"type\":\"integer\",\"minimum\":0,\"default\":7,"
     "\"description\":\"Replaces {days} in path\"},"
+    BROADCAST
     TYPE("chunk_type", "historical_chunk", "Type of a chunk")
     TYPE("complete_type", "historical_complete", "Type of the completion message")
     TYPE("data_pointer", "/data", "JSON Pointer of a chunk's records (an array)")
@@ -134,6 +141,7 @@ static const char dashboard_feed_schema[] = MON_SCHEMA(
     FEED("/ws/dashboard/overview")
     WSC_STREAM_OPTION_PROPS ","
     TYPE("update_type", "dashboard_update", "Type of a dashboard message")
+    BROADCAST
     TYPE("panels_pointer", "/data", "JSON Pointer of the object whose members "
          "are the panels")
     TYPE("timestamp_pointer", "/timestamp", "JSON Pointer of a message's "
