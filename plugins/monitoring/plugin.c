@@ -118,7 +118,7 @@ static const char alert_delivery_schema[] = MON_SCHEMA(
     "\"fields\":{\"type\":\"object\",\"additionalProperties\":{\"type\":"
     "[\"string\",\"array\"]},\"description\":\"JSON Pointer -> the JSON type "
     "(or types) the alert message must have there (default: QualityAlert's)\"},"
-    "\"within\":{\"type\":\"number\",\"minimum\":0,\"default\":5,"
+    "\"within\":{\"type\":\"number\",\"minimum\":0,\"default\":3,"
     "\"description\":\"Seconds from the trigger to the alert\"},"
     "\"linger\":{\"type\":\"number\",\"minimum\":0,\"default\":1,"
     "\"description\":\"Seconds to keep listening for the same alert again "
@@ -128,7 +128,7 @@ static const char alert_delivery_schema[] = MON_SCHEMA(
     "\"required\":[\"send\"],\"additionalProperties\":false,\"description\":"
     "\"An acknowledgement round trip: send (strings \\\"$alert/POINTER\\\" "
     "are replaced by the alert's value there), then a message matching "
-    "expect within seconds (default 5)\"},"
+    "expect within seconds (default 2)\"},"
     WSC_EXPECT_PARAM("What the channel must show",
         WSC_EXPECT_OUTPUT("first", "The first message") ","
         WSC_EXPECT_OUTPUT("alert", "The alert message") ","
