@@ -108,7 +108,12 @@ int mon_feed_open(struct mon_feed *f, struct wsc_ctx *ctx,
         return -1;
     }
     if (wsc_ws_status(f->ws) != WSC_WS_OK) {
-        wsc_fail(ctx, "%s", wsc_ws_error(f->ws));
+        long status = wsc_ws_http_status(f->ws);
+        /* crackerjack answers 403 to a WebSocket route it does not have. */
+        wsc_fail(ctx, "%s%s", wsc_ws_error(f->ws),
+                 status == 403 || status == 404
+                     ? " (crackerjack serves its monitoring sockets from 0.33.1 on)"
+                     : "");
         return -1;
     }
     /* The stream starts once connected: the handshake is not a gap. */

@@ -38,6 +38,8 @@ cat >"$WSC_TMP/mon.json" <<'EOF_SCENARIO'
      "params": {"base": "${url}/burst", "interval": 0.2, "updates": 3}},
     {"name": "live dropped", "plugin": "monitoring", "check": "metrics_stream",
      "params": {"base": "${url}/drop", "interval": 0.2}},
+    {"name": "live refused", "plugin": "monitoring", "check": "metrics_stream",
+     "params": {"base": "${url}", "path": "/ws/metrics/historical/never", "interval": 0.2}},
     {"name": "live too short", "plugin": "monitoring", "check": "metrics_stream", "timeout": 0.5,
      "params": {"base": "${url}", "interval": 0.2, "updates": 5, "request_within": 0.2}},
     {"name": "historical", "plugin": "monitoring", "check": "historical",
@@ -118,6 +120,8 @@ expect_test mon "live burst" failed \
     '^message 4 at \+[0-9.]+ s: this update came 0\.[0-9]+ s after message 3, sooner than interval 0\.2 s - tolerance 0\.1 s$'
 expect_test mon "live dropped" failed \
     '^the connection failed: .*before any message, with 0 of 2 updates \(interval 0\.2 s\); a known upstream breakage: crackerjack 0\.44\.29 to 0\.46\.4 accept /ws/metrics/live and then drop it'
+expect_test mon "live refused" failed \
+    '403.*\(crackerjack serves its monitoring sockets from 0\.33\.1 on\)$'
 expect_test mon "live too short" failed \
     "^the test's timeout of 0\.5 s ran out after message [0-9]+ at \+[0-9.]+ s, with [0-9] of 5 updates \(interval 0\.2 s\)$"
 
