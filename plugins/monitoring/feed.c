@@ -212,8 +212,10 @@ enum mon_event mon_feed_next(struct mon_feed *f, double due, struct json_object 
         double now = wsc_now();
         if (f->error || wsc_stream_tick(f->s, now) == WSC_STREAM_FAILED)
             return MON_FAILED;
-        if (wsc_stream_verdict(f->s) == WSC_STREAM_TERMINAL)
+        if (wsc_stream_verdict(f->s) == WSC_STREAM_TERMINAL) {
+            end_cause(f, 0, "the terminal message came");
             return MON_END;
+        }
         if (due > 0 && now >= due)
             return MON_DUE;
         if (wsc_stream_duration_over(f->s, now)) {
