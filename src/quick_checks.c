@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "quick_crackerjack.h"
+#include "quick_monitoring.h"
 #include "util.h"
 
 #define QUICK_CHECK_FILE "(command line)"
@@ -51,6 +52,17 @@ static const char quick_check_usage[] =
     "  --test-job-monitoring    with --test-crackerjack-mcp: /latest, the /monitor\n"
     "                           page, and a new job visible in / or /latest and on\n"
     "                           its progress socket\n"
+    "  --test-monitoring        a monitoring server's WebSocket feeds at\n"
+    "                           ws://localhost:8677: the live metrics snapshot and\n"
+    "                           request_update, the historical stream\n"
+    "  --monitoring-port PORT   port for --test-monitoring (default 8677)\n"
+    "  --verify-metrics-streaming  with --test-monitoring: metrics updates every\n"
+    "                           --metrics-interval S (default 30, as crackerjack)\n"
+    "  --test-alert-delivery    with --test-monitoring: an alert raised through\n"
+    "                           POST /alerts/trigger arrives on /ws/alerts/subscribe\n"
+    "                           (a mock's extension: crackerjack never sends alerts)\n"
+    "  --validate-dashboard-feeds  with --test-monitoring: the dashboard's panels\n"
+    "                           and a refresh after --dashboard-interval S (default 11)\n"
     "\n"
     "Options:\n"
     "  --header 'NAME: VALUE'   send this request header with the HTTP and WebSocket\n"
@@ -105,7 +117,14 @@ enum {
     OPT_CRACKERJACK_PORT,
     OPT_CRACKERJACK_MCP,
     OPT_VERIFY_STREAMING,
-    OPT_TEST_JOB_MONITORING
+    OPT_TEST_JOB_MONITORING,
+    OPT_TEST_MONITORING,
+    OPT_MONITORING_PORT,
+    OPT_VERIFY_METRICS,
+    OPT_TEST_ALERTS,
+    OPT_VALIDATE_DASHBOARDS,
+    OPT_METRICS_INTERVAL,
+    OPT_DASHBOARD_INTERVAL
 };
 
 static const struct option quick_check_options[] = {
@@ -126,6 +145,13 @@ static const struct option quick_check_options[] = {
     {"crackerjack-mcp", required_argument, NULL, OPT_CRACKERJACK_MCP},
     {"verify-progress-streaming", no_argument, NULL, OPT_VERIFY_STREAMING},
     {"test-job-monitoring", no_argument, NULL, OPT_TEST_JOB_MONITORING},
+    {"test-monitoring", no_argument, NULL, OPT_TEST_MONITORING},
+    {"monitoring-port", required_argument, NULL, OPT_MONITORING_PORT},
+    {"verify-metrics-streaming", no_argument, NULL, OPT_VERIFY_METRICS},
+    {"test-alert-delivery", no_argument, NULL, OPT_TEST_ALERTS},
+    {"validate-dashboard-feeds", no_argument, NULL, OPT_VALIDATE_DASHBOARDS},
+    {"metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL},
+    {"dashboard-interval", required_argument, NULL, OPT_DASHBOARD_INTERVAL},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"ci-mode", no_argument, NULL, OPT_CI},
     {"fail-on-error", no_argument, NULL, OPT_FAIL_ON_ERROR},
@@ -172,6 +198,8 @@ struct quick_checks {
     long crackerjack_port;
     const char *crackerjack_mcp;
     int verify_streaming, test_job_monitoring;
+    /* --test-monitoring */
+    struct wsc_quick_monitoring monitoring;
     double timeout;
     int ci_mode;
     int fail_on_error;
@@ -360,6 +388,60 @@ static int add_crackerjack_checks(struct quick_checks *s)
     return wsc_quick_crackerjack(s->tests, &q);
 }
 
+/* A monitoring server's feeds on 8677 (quick_monitoring.c builds the
+ * tests). */
+static int add_monitoring_checks(struct quick_checks *s)
+{
+    s->monitoring.host = s->host_given ? s->host : "localhost";
+    s->monitoring.timeout = s->timeout;
+    return wsc_quick_monitoring(s->tests, &s->monitoring);
+}
+
+/* A positive number of seconds for --OPTION. */
+static int parse_seconds(double *out, const char *option, const char *arg)
+{
+    char *end;
+    errno = 0;
+    *out = strtod(arg, &end);
+    if (errno || *end || *out <= 0) {
+        fprintf(stderr, "wscheck: --%s needs a positive number of seconds, got '%s'\n",
+                option, arg);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_monitoring_setting(struct quick_checks *s, int opt, const char *arg)
+{
+    struct wsc_quick_monitoring *q = &s->monitoring;
+    char *end;
+    switch (opt) {
+    case OPT_MONITORING_PORT:
+        errno = 0;
+        q->port = strtol(arg, &end, 10);
+        if (errno || *end || q->port < 1 || q->port > 65535) {
+            fprintf(stderr,
+                    "wscheck: --monitoring-port needs a port number 1-65535, got '%s'\n",
+                    arg);
+            return -1;
+        }
+        return 0;
+    case OPT_METRICS_INTERVAL:
+        return parse_seconds(&q->metrics_interval, "metrics-interval", arg);
+    case OPT_DASHBOARD_INTERVAL:
+        return parse_seconds(&q->dashboard_interval, "dashboard-interval", arg);
+    case OPT_VERIFY_METRICS:
+        q->streaming = 1;
+        return 0;
+    case OPT_TEST_ALERTS:
+        q->alerts = 1;
+        return 0;
+    default:
+        q->dashboards = 1;
+        return 0;
+    }
+}
+
 static void add_endpoint_checks(struct quick_checks *s, const char *url)
 {
     if (strncmp(url, "ws://", 5) == 0 || strncmp(url, "wss://", 6) == 0)
@@ -488,6 +570,15 @@ static int parse_settings(int argc, char **argv, struct quick_checks *s)
         case OPT_VALIDATE_MCP:
             s->validate_mcp = 1;
             break;
+        case OPT_MONITORING_PORT:
+        case OPT_VERIFY_METRICS:
+        case OPT_TEST_ALERTS:
+        case OPT_VALIDATE_DASHBOARDS:
+        case OPT_METRICS_INTERVAL:
+        case OPT_DASHBOARD_INTERVAL:
+            if (parse_monitoring_setting(s, opt, optarg) < 0)
+                return WSC_EXIT_USAGE;
+            break;
         case OPT_TIMEOUT:
             if (parse_timeout(s, optarg) < 0)
                 return WSC_EXIT_USAGE;
@@ -574,6 +665,10 @@ static int parse_checks(int argc, char **argv, struct quick_checks *s)
             if (add_crackerjack_checks(s) != 0)
                 return WSC_EXIT_INTERNAL;
             break;
+        case OPT_TEST_MONITORING:
+            if (add_monitoring_checks(s) != 0)
+                return WSC_EXIT_INTERNAL;
+            break;
         default:
             break;
         }
@@ -639,6 +734,8 @@ static void diagnose(struct wsc_buf *b, const struct wsc_result *r)
              (m = find_metric(r, "time_to_completion_ms")))
         wsc_buf_printf(b, "  %s: job %s ended in %.0f ms after %s updates\n", r->name,
                        output_string(r, "job_id"), m->value, output_string(r, "updates"));
+    else if (!strcmp(r->check, "alert_delivery") && (m = find_metric(r, "delivery_ms")))
+        wsc_buf_printf(b, "  %s: alert delivered in %.1f ms\n", r->name, m->value);
     else if (!strcmp(r->check, "initialize") && (m = find_metric(r, "initialize_ms")))
         wsc_buf_printf(b, "  %s: MCP %s over %s in %.1f ms\n", r->name,
                        output_string(r, "protocolVersion"), output_string(r, "transport"),
@@ -736,6 +833,9 @@ int wsc_cmd_quick_checks(int argc, char **argv)
     s.toolkit_port = 8676;
     s.crackerjack_port = 8675;
     s.streaming_tool = "run_command";
+    s.monitoring.port = 8677;
+    s.monitoring.metrics_interval = 30;
+    s.monitoring.dashboard_interval = 11;
     s.tests = json_object_new_array();
     if (!s.tests)
         return WSC_EXIT_INTERNAL;
