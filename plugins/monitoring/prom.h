@@ -86,6 +86,10 @@ struct json_object *prom_api_get(struct wsc_ctx *ctx, const struct json_object *
  * memory). */
 char *prom_url_escape(const char *s);
 
+/* A sample value as JSON: an integer when it is one (so that messages show
+ * 2, not 2.0), else a double. */
+struct json_object *prom_number(double v);
+
 /* ---- Labels -------------------------------------------------------------- */
 
 /* The label expectation of an alert check: `labels` with `alert` added as

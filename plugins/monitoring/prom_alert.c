@@ -158,7 +158,7 @@ static struct json_object *alert_outputs(const struct alert_watch *w)
     char *end = NULL;
     double v = value ? strtod(value, &end) : 0;
     if (value && end != value && *end == '\0')
-        json_object_object_add(out, "value", json_object_new_double(v));
+        json_object_object_add(out, "value", prom_number(v));
     else if (value)
         json_object_object_add(out, "value", json_object_new_string(value));
     return out;

@@ -1,5 +1,6 @@
 /* What the alert checks share: the label expectation, label sets in
  * messages, and polling a server until a state is reached. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,11 +11,24 @@
 
 #include "prom.h"
 
+struct json_object *prom_number(double v)
+{
+    if (v >= -9007199254740992.0 && v <= 9007199254740992.0 && v == (double)(int64_t)v)
+        return json_object_new_int64((int64_t)v);
+    return json_object_new_double(v);
+}
+
 struct json_object *prom_label_expectation(const struct json_object *params)
 {
     struct json_object *labels = json_object_new_object();
     if (!labels)
         return NULL;
+    const char *alert = wsc_param_string(params, "alert", NULL);
+    if (alert &&
+        json_object_object_add(labels, "alertname", json_object_new_string(alert)) != 0) {
+        json_object_put(labels);
+        return NULL;
+    }
     const struct json_object *given = wsc_param_object(params, "labels");
     if (given) {
         json_object_object_foreach((struct json_object *)given, key, val) {
@@ -23,12 +37,6 @@ struct json_object *prom_label_expectation(const struct json_object *params)
                 return NULL;
             }
         }
-    }
-    const char *alert = wsc_param_string(params, "alert", NULL);
-    if (alert &&
-        json_object_object_add(labels, "alertname", json_object_new_string(alert)) != 0) {
-        json_object_put(labels);
-        return NULL;
     }
     return labels;
 }

@@ -38,7 +38,7 @@ static struct json_object *sample_value(struct summary *s,
     if (!s->have_number || v > s->max)
         s->max = v;
     s->have_number = 1;
-    return json_object_new_double(v);
+    return prom_number(v);
 }
 
 static struct json_object *range_values(struct summary *s, struct json_object *samples)
@@ -100,8 +100,8 @@ static struct json_object *query_outputs(struct json_object *data)
                            json_object_new_int64((int64_t)prom_len(s.series)));
     json_object_object_add(out, "series", s.series);
     if (s.have_number) {
-        json_object_object_add(out, "min", json_object_new_double(s.min));
-        json_object_object_add(out, "max", json_object_new_double(s.max));
+        json_object_object_add(out, "min", prom_number(s.min));
+        json_object_object_add(out, "max", prom_number(s.max));
     }
     return out;
 }

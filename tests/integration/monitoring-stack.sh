@@ -1,0 +1,133 @@
+# Shared by the monitoring-*.sh tests (sourced after lib.sh): a real
+# Prometheus and Alertmanager (Debian's prometheus and
+# prometheus-alertmanager, installed by scripts/install-deps --peers),
+# started on free loopback ports with generated configuration and storage in
+# $WSC_TMP, and stopped by pid with everything else the test started.
+
+PROMETHEUS=${PROMETHEUS:-prometheus}
+ALERTMANAGER=${ALERTMANAGER:-prometheus-alertmanager}
+PROMTOOL=${PROMTOOL:-promtool}
+
+# require_prometheus [promtool]: skips the whole script unless Prometheus and
+# Alertmanager (or only promtool) can run. The reason starts with "missing
+# peer:", which scripts/test (and so CI) turns into a failure.
+require_prometheus() {
+    local missing="" tool
+    if [ "${1:-}" = promtool ]; then set -- "$PROMTOOL"
+    else set -- "$PROMETHEUS" "$ALERTMANAGER"; fi
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null 2>&1 || missing="$missing, $tool"
+    done
+    [ -z "$missing" ] ||
+        skip_all "missing peer: ${missing#, } (scripts/install-deps --peers installs Debian's prometheus and prometheus-alertmanager)"
+}
+
+# wait_http_ok URL [SECONDS]: waits until GET URL answers 2xx (default 30 s).
+wait_http_ok() {
+    "$PYTHON_WS" - "$1" "${2:-30}" <<'PY'
+import sys, time, urllib.request
+url, limit = sys.argv[1], float(sys.argv[2])
+end = time.monotonic() + limit
+while True:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            if 200 <= r.status < 300:
+                sys.exit(0)
+    except Exception as e:
+        last = e
+    if time.monotonic() > end:
+        sys.exit(f"{url} not ready within {limit:g} s: {last}")
+    time.sleep(0.1)
+PY
+}
+
+# http_post URL: a POST without a body; fails unless the answer is 2xx.
+http_post() {
+    "$PYTHON_WS" -c 'import sys, urllib.request
+urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=b"", method="POST"), timeout=5)' "$1"
+}
+
+# start_exposition: starts tests/integration/peer_exposition.py; sets
+# EXPO_URL (http://127.0.0.1:PORT) and EXPO_HOSTPORT.
+start_exposition() {
+    start_bg "$WSC_TMP/exposition.log" "$PYTHON_WS" "$top_srcdir/tests/integration/peer_exposition.py"
+    EXPO_URL=$(wait_for_line "$WSC_TMP/exposition.log" '^http://127\.0\.0\.1:[0-9]+') || return 1
+    EXPO_HOSTPORT=${EXPO_URL#http://}
+}
+
+# set_gauge VALUE: sets the exposition's test_gauge.
+set_gauge() { http_post "$EXPO_URL/gauge?value=$1"; }
+
+# start_alertmanager: starts Alertmanager on a free port (no cluster
+# listener) with one receiver, wscheck-test; sets AM_URL.
+start_alertmanager() {
+    local port
+    port=$(free_port) || return 1
+    cat >"$WSC_TMP/alertmanager.yml" <<'YAML'
+route:
+  receiver: wscheck-test
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: wscheck-test
+YAML
+    mkdir -p "$WSC_TMP/am-data"
+    start_bg "$WSC_TMP/alertmanager.log" "$ALERTMANAGER" \
+        --config.file="$WSC_TMP/alertmanager.yml" --storage.path="$WSC_TMP/am-data" \
+        --web.listen-address="127.0.0.1:$port" --cluster.listen-address=
+    AM_PID=$last_pid
+    AM_URL="http://127.0.0.1:$port"
+    wait_http_ok "$AM_URL/-/ready" 30 || { cat "$WSC_TMP/alertmanager.log" >&2; return 1; }
+}
+
+# start_prometheus TARGET RULES...: starts Prometheus on a free port,
+# scraping TARGET (host:port, job "expo") every second, evaluating the rule
+# files every second and sending alerts to $AM_URL; sets PROM_URL.
+start_prometheus() {
+    local port target=$1 rules="" f
+    shift
+    for f in "$@"; do rules="$rules    - $f
+"; done
+    port=$(free_port) || return 1
+    cat >"$WSC_TMP/prometheus.yml" <<YAML
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+rule_files:
+$rules
+alerting:
+  alertmanagers:
+    - static_configs:
+        - targets: ['${AM_URL#http://}']
+scrape_configs:
+  - job_name: expo
+    static_configs:
+      - targets: ['$target']
+YAML
+    mkdir -p "$WSC_TMP/prom-data"
+    start_bg "$WSC_TMP/prometheus.log" "$PROMETHEUS" \
+        --config.file="$WSC_TMP/prometheus.yml" --storage.tsdb.path="$WSC_TMP/prom-data" \
+        --web.listen-address="127.0.0.1:$port"
+    PROM_PID=$last_pid
+    PROM_URL="http://127.0.0.1:$port"
+    wait_http_ok "$PROM_URL/-/ready" 30 || { cat "$WSC_TMP/prometheus.log" >&2; return 1; }
+}
+
+# expect_result FILE NAME STATUS [MESSAGE]: a test's status in a JSON report
+# (and its exact message).
+expect_result() {
+    local got want=$3${4+:$4}
+    if [ $# -ge 4 ]; then got=$(json_get "$1" "t['$2']['status'] + ':' + (t['$2'].get('message') or '')" 2>&1)
+    else got=$(json_get "$1" "t['$2']['status']" 2>&1); fi
+    if [ "$got" = "$want" ]; then ok "$2: $want"
+    else not_ok "$2: $want"; echo "got: $got" | diag; fi
+}
+
+# expect_message FILE NAME REGEX: a failed test whose message matches REGEX.
+expect_message() {
+    local got
+    got=$(json_get "$1" "t['$2']['status'] + ':' + (t['$2'].get('message') or '')" 2>&1)
+    if printf '%s' "$got" | grep -Eq -- "^failed:$3"; then ok "$2 fails: $3"
+    else not_ok "$2 fails: $3"; echo "got: $got" | diag; fi
+}
