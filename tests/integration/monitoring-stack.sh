@@ -1,6 +1,6 @@
 # Shared by the monitoring-*.sh tests (sourced after lib.sh): a real
 # Prometheus and Alertmanager (Debian's prometheus and
-# prometheus-alertmanager, installed by scripts/install-deps --peers),
+# prometheus-alertmanager, installed by scripts/install-deps),
 # started on free loopback ports with generated configuration and storage in
 # $WSC_TMP, and stopped by pid with everything else the test started.
 
@@ -19,7 +19,7 @@ require_prometheus() {
         command -v "$tool" >/dev/null 2>&1 || missing="$missing, $tool"
     done
     [ -z "$missing" ] ||
-        skip_all "missing peer: ${missing#, } (scripts/install-deps --peers installs Debian's prometheus and prometheus-alertmanager)"
+        skip_all "missing peer: ${missing#, } (scripts/install-deps installs Debian's prometheus and prometheus-alertmanager)"
 }
 
 # wait_http_ok URL [SECONDS]: waits until GET URL answers 2xx (default 30 s).
