@@ -2,7 +2,9 @@
  * - Streamable HTTP: every message is a POST (Accept: application/json,
  *   text/event-stream); a request's answer is JSON or an event stream that
  *   may carry notifications and server requests before the response (and
- *   that is resumed with a GET carrying Last-Event-ID if it ends first);
+ *   that is resumed with a GET carrying Last-Event-ID if it ends first, no
+ *   sooner than the stream's "retry" field asked: the GET is scheduled,
+ *   never waited for);
  *   Mcp-Session-Id and MCP-Protocol-Version after initialize; the GET stream
  *   with opt.listen; DELETE on close.
  * - the legacy HTTP+SSE transport (2024-11-05): a GET event stream whose
@@ -30,6 +32,8 @@ struct xfer {
                      * its stream, that request's), else -1 */
     char resume_from[256]; /* GET: the Last-Event-ID to send */
     int resumes;           /* how many times the request's stream resumed */
+    long retry_ms;         /* the retry of the stream this GET resumes (0: none) */
+    double start_at;       /* a resumption waiting for its time: when to start */
     long status;
     char ctype[128];
     char session[256];
@@ -53,6 +57,7 @@ struct queued {
 struct http {
     CURLM *multi;
     struct xfer *xfers;
+    struct xfer *scheduled; /* resumptions not started yet (not in multi) */
     int legacy;
     char *post_url; /* where to POST: the URL, or the legacy endpoint */
     struct queued *queue, **queue_end;
@@ -251,8 +256,14 @@ static struct xfer *start_prepared(struct wsc_mcp *m, struct xfer *x, enum xfer_
     x->easy = curl_easy_init();
     if (text && !(x->out = strndup(text, len)))
         goto fail;
-    if (!x->easy || build_headers(m, x) != 0 || setup(m, x, url) != 0 ||
-        curl_multi_add_handle(st(m)->multi, x->easy) != CURLM_OK)
+    if (!x->easy || build_headers(m, x) != 0 || setup(m, x, url) != 0)
+        goto fail;
+    if (x->start_at > wsc_now()) {
+        x->next = st(m)->scheduled;
+        st(m)->scheduled = x;
+        return x;
+    }
+    if (curl_multi_add_handle(st(m)->multi, x->easy) != CURLM_OK)
         goto fail;
     x->next = st(m)->xfers;
     st(m)->xfers = x;
@@ -277,10 +288,28 @@ static struct xfer *start(struct wsc_mcp *m, enum xfer_kind kind, const char *ur
 
 static int post(struct wsc_mcp *m, const char *text, size_t len, int64_t req_id);
 
+/* When a resumption of x's stream may start: after the stream's retry (the
+ * last "retry" field it or a stream it resumed carried), but never past the
+ * session's deadline, when the wait for the answer ends anyway. */
+static double resume_at(struct wsc_mcp *m, const struct xfer *x, long *retry_ms)
+{
+    *retry_ms = x->sse.retry_ms >= 0 ? x->sse.retry_ms : x->retry_ms;
+    if (*retry_ms <= 0)
+        return 0;
+    double at = wsc_now() + (double)*retry_ms / 1000.0;
+    double until = mcp_effective_deadline(m, 0);
+    if (m->ctx)
+        wsc_debug(m->ctx,
+                  "resuming the event stream of request %lld in %ld ms, as its retry "
+                  "field asks",
+                  (long long)x->req_id, *retry_ms);
+    return at < until ? at : until;
+}
+
 /* The event stream answering a request ended before its response: resume
  * it with a GET carrying Last-Event-ID (the server replays what followed),
- * up to MCP_RESUME_MAX times; without an event id it cannot resume. Returns
- * 0 when resumed. */
+ * up to MCP_RESUME_MAX times, once its retry time has passed; without an
+ * event id it cannot resume. Returns 0 when resumed (or scheduled). */
 static int resume(struct wsc_mcp *m, const struct xfer *x)
 {
     if (!x->sse.last_id[0] || x->resumes >= MCP_RESUME_MAX)
@@ -290,6 +319,7 @@ static int resume(struct wsc_mcp *m, const struct xfer *x)
         return mcp_fail(m, "out of memory");
     snprintf(g->resume_from, sizeof g->resume_from, "%s", x->sse.last_id);
     g->resumes = x->resumes + 1;
+    g->start_at = resume_at(m, x, &g->retry_ms);
     if (!start_prepared(m, g, X_GET, m->opt.url, NULL, 0, x->req_id))
         return mcp_fail(m, "out of memory");
     return 0;
@@ -514,10 +544,34 @@ static void start_listening(struct wsc_mcp *m)
         mcp_fail(m, "out of memory");
 }
 
+/* Starts the scheduled resumptions whose time has come. */
+static int start_due(struct wsc_mcp *m)
+{
+    double now = wsc_now();
+    struct xfer **pp = &st(m)->scheduled;
+    while (*pp) {
+        struct xfer *x = *pp;
+        if (x->start_at > now) {
+            pp = &x->next;
+            continue;
+        }
+        *pp = x->next;
+        if (curl_multi_add_handle(st(m)->multi, x->easy) != CURLM_OK) {
+            xfer_free(x);
+            return mcp_fail(m, "out of memory");
+        }
+        x->next = st(m)->xfers;
+        st(m)->xfers = x;
+    }
+    return 0;
+}
+
 static int http_perform(struct wsc_mcp *m)
 {
     struct http *h = st(m);
     int running;
+    if (start_due(m) != 0)
+        return -1;
     h->in_perform = 1;
     CURLMcode mc = curl_multi_perform(h->multi, &running);
     h->in_perform = 0;
@@ -578,11 +632,23 @@ static long http_timeout_ms(struct wsc_mcp *m)
     /* a transfer that has not reached its socket yet shows no fd: poll soon */
     if (st(m)->xfers && (t < 0 || t > 100))
         t = 100;
+    /* a scheduled resumption is due at its time */
+    for (struct xfer *x = st(m)->scheduled; x; x = x->next) {
+        double ms = (x->start_at - wsc_now()) * 1000.0;
+        long due = ms > 0 ? (long)ms + 1 : 0;
+        if (t < 0 || due < t)
+            t = due;
+    }
     return t;
 }
 
 static void drop_streams(struct wsc_mcp *m)
 {
+    while (st(m)->scheduled) {
+        struct xfer *x = st(m)->scheduled;
+        st(m)->scheduled = x->next;
+        xfer_free(x);
+    }
     struct xfer **pp = &st(m)->xfers;
     while (*pp) {
         struct xfer *x = *pp;
@@ -619,6 +685,7 @@ static void http_free(struct wsc_mcp *m)
     struct http *h = st(m);
     if (!h)
         return;
+    drop_streams(m);
     while (h->xfers) {
         struct xfer *x = h->xfers;
         h->xfers = x->next;

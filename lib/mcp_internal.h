@@ -19,6 +19,9 @@
 #define MCP_WAIT_DEFAULT_S 30.0
 #define MCP_CLOSE_WAIT_S 2.0
 #define MCP_RESUME_MAX 3 /* resumptions of one request's event stream */
+/* The longest wait a server's SSE "retry" field can ask before resuming a
+ * stream (the session's deadline bounds it too). */
+#define MCP_RETRY_MAX_MS 60000L
 
 /* ---- Rules (mcp_rules.c) ------------------------------------------------- */
 
@@ -72,6 +75,8 @@ struct mcp_sse {
     struct wsc_buf data; /* the event's data so far */
     char event[64];      /* "" means "message" */
     char last_id[256];   /* the last event id (for Last-Event-ID) */
+    long retry_ms;       /* the last "retry" field, at most MCP_RETRY_MAX_MS;
+                          * -1: none */
     size_t max;          /* bytes of one line and of one event's data */
     int started;         /* a first byte was seen (BOM handling) */
     int cr;              /* the last byte was a CR */
@@ -183,7 +188,10 @@ enum wsc_mcp_transport mcp_transport_for(const struct wsc_mcp_options *opt);
  * X-Api-Key, ...) and their tokens as secrets of ctx (NULL: nothing). */
 void mcp_register_secrets(struct wsc_ctx *ctx, const struct wsc_mcp_options *opt);
 
+/* Starts the upgrade without blocking; 0, or -1 when the session failed. */
 int mcp_ws_open(struct wsc_mcp *m);
+/* 1 while the upgrade is in progress. */
+int mcp_ws_connecting(struct wsc_mcp *m);
 int mcp_http_open(struct wsc_mcp *m);
 int mcp_stdio_open(struct wsc_mcp *m);
 

@@ -760,8 +760,8 @@ long wsc_mcp_http_status(const struct wsc_mcp *m)
     return m ? m->http_status : 0;
 }
 
-struct wsc_mcp *wsc_mcp_open(struct wsc_ctx *ctx, const struct wsc_mcp_options *opt,
-                             double deadline)
+struct wsc_mcp *wsc_mcp_start(struct wsc_ctx *ctx, const struct wsc_mcp_options *opt,
+                              double deadline)
 {
     struct wsc_mcp *m = calloc(1, sizeof *m);
     if (!m)
@@ -798,6 +798,22 @@ struct wsc_mcp *wsc_mcp_open(struct wsc_ctx *ctx, const struct wsc_mcp_options *
                  "'%.200s'",
                  m->opt.url ? m->opt.url : "");
     }
+    return m;
+}
+
+int wsc_mcp_connecting(struct wsc_mcp *m)
+{
+    return m && !dead(m) && m->kind == WSC_MCP_WEBSOCKET && mcp_ws_connecting(m);
+}
+
+/* The blocking open waits for the transport: the WebSocket upgrade ends by
+ * its own deadline (the session's), so the loop always ends. */
+struct wsc_mcp *wsc_mcp_open(struct wsc_ctx *ctx, const struct wsc_mcp_options *opt,
+                             double deadline)
+{
+    struct wsc_mcp *m = wsc_mcp_start(ctx, opt, deadline);
+    while (wsc_mcp_connecting(m))
+        pump(m, mcp_effective_deadline(m, 0));
     return m;
 }
 

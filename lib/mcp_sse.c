@@ -11,6 +11,7 @@ void mcp_sse_init(struct mcp_sse *p, size_t max, mcp_sse_fn fn, void *arg)
 {
     memset(p, 0, sizeof *p);
     p->max = max;
+    p->retry_ms = -1;
     p->fn = fn;
     p->arg = arg;
 }
@@ -46,6 +47,23 @@ static int dispatch(struct mcp_sse *p)
     return rc;
 }
 
+/* "retry": the reconnection time in milliseconds when the value is ASCII
+ * digits only, else ignored (WHATWG). Kept bounded: a huge value is the
+ * longest wait allowed, not an overflow. */
+static void retry_field(struct mcp_sse *p, const char *value, size_t vlen)
+{
+    long ms = 0;
+    if (vlen == 0)
+        return;
+    for (size_t i = 0; i < vlen; i++) {
+        if (value[i] < '0' || value[i] > '9')
+            return;
+        if (ms < MCP_RETRY_MAX_MS)
+            ms = ms * 10 + (value[i] - '0');
+    }
+    p->retry_ms = ms < MCP_RETRY_MAX_MS ? ms : MCP_RETRY_MAX_MS;
+}
+
 /* One complete line, without its end. */
 static int field(struct mcp_sse *p, const char *line, size_t len)
 {
@@ -74,8 +92,10 @@ static int field(struct mcp_sse *p, const char *line, size_t len)
     } else if (nlen == 2 && memcmp(line, "id", 2) == 0) {
         if (!memchr(value, '\0', vlen))
             snprintf(p->last_id, sizeof p->last_id, "%.*s", (int)vlen, value);
+    } else if (nlen == 5 && memcmp(line, "retry", 5) == 0) {
+        retry_field(p, value, vlen);
     }
-    /* "retry" and unknown fields are ignored */
+    /* unknown fields are ignored */
     return 0;
 }
 

@@ -1,6 +1,6 @@
 /* The WebSocket client layer (see <wscheck/ws.h>): frames over an open
  * connection. Options are in ws_options.c, connecting and the upgrade in
- * ws_handshake.c.
+ * ws_connect.c and ws_handshake.c.
  *
  * libcurl does the TCP/TLS connection, the upgrade request and the framing.
  * What it leaves to us, and this file does: deadlines on every wait
@@ -86,6 +86,9 @@ static enum wsc_ws_result refuse_if_done(struct wsc_ws *ws)
         return ws_set_status(ws, WSC_WS_CLOSED, "the connection is closed");
     if (ws->state == ST_NEW)
         return ws_set_status(ws, WSC_WS_ERROR, "not connected");
+    if (ws->state == ST_CONNECTING)
+        return ws_set_status(ws, WSC_WS_PENDING,
+                             "the WebSocket upgrade is still in progress");
     return WSC_WS_OK;
 }
 
@@ -158,7 +161,10 @@ double wsc_ws_within(const struct wsc_ctx *ctx, double seconds)
 
 int wsc_ws_socket(const struct wsc_ws *ws)
 {
-    return ws && ws->state != ST_NEW && ws->state != ST_FAILED ? (int)ws->sock : -1;
+    return ws && ws->state != ST_NEW && ws->state != ST_CONNECTING &&
+                   ws->state != ST_FAILED
+               ? (int)ws->sock
+               : -1;
 }
 
 CURL *wsc_ws_curl(const struct wsc_ws *ws)

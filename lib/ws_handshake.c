@@ -1,4 +1,4 @@
-/* Connecting and freeing a WebSocket connection (see <wscheck/ws.h>): the
+/* The WebSocket upgrade (see <wscheck/ws.h>; ws_connect.c drives it): the
  * upgrade request with a Sec-WebSocket-Key of our own, so that we can verify
  * the Accept (libcurl does not), verification of the rest of the 101 answer,
  * and the accessors of what the answer held. */
@@ -424,7 +424,7 @@ static int status_line_invalid(struct wsc_ws *ws)
     return 0;
 }
 
-static enum wsc_ws_result handshake(struct wsc_ws *ws, int flags)
+int ws_handshake_begin(struct wsc_ws *ws, int flags)
 {
     double started = wsc_now();
     double connect_deadline = ws_effective_deadline(ws, 0);
@@ -440,13 +440,24 @@ static enum wsc_ws_result handshake(struct wsc_ws *ws, int flags)
         connect_deadline = started + ws->opt.connect_timeout;
         limit = ws->opt.connect_timeout;
     }
+    ws->connect_flags = flags;
+    ws->connect_started = started;
+    ws->connect_deadline = connect_deadline;
+    ws->connect_limit = limit;
 
-    if (make_key(ws->key) != 0)
-        return ws_fail(ws, "cannot make a Sec-WebSocket-Key: no randomness");
-    if (build_request_headers(ws) != 0 || set_curl_options(ws, connect_deadline) != 0)
-        return ws_fail(ws, "cannot set up the request (out of memory?)");
+    if (make_key(ws->key) != 0) {
+        ws_fail(ws, "cannot make a Sec-WebSocket-Key: no randomness");
+        return -1;
+    }
+    if (build_request_headers(ws) != 0 || set_curl_options(ws, connect_deadline) != 0) {
+        ws_fail(ws, "cannot set up the request (out of memory?)");
+        return -1;
+    }
+    return 0;
+}
 
-    CURLcode rc = curl_easy_perform(ws->curl);
+enum wsc_ws_result ws_handshake_finish(struct wsc_ws *ws, CURLcode rc)
+{
     wsc_trace_head_flush(ws->ctx, &ws->head); /* an answer cut short */
     /* The request is traced: frames are traced by ws.c, and libcurl's
      * verbose messages would only cost time on every frame from now on. */
@@ -458,11 +469,11 @@ static enum wsc_ws_result handshake(struct wsc_ws *ws, int flags)
     if (status_line_invalid(ws) < 0)
         return WSC_WS_ERROR;
     if (ws->http_status == 0)
-        return transport_failure(ws, rc, limit, connect_deadline);
+        return transport_failure(ws, rc, ws->connect_limit, ws->connect_deadline);
 
     collect_headers(ws);
     if (ws->http_status != 101) {
-        if (flags & WSC_WS_ALLOW_REJECT) {
+        if (ws->connect_flags & WSC_WS_ALLOW_REJECT) {
             ws->state = ST_FAILED;
             return ws_set_status(ws, WSC_WS_REJECTED, "upgrade refused with HTTP %ld",
                                  ws->http_status);
@@ -483,51 +494,23 @@ static enum wsc_ws_result handshake(struct wsc_ws *ws, int flags)
         sock == CURL_SOCKET_BAD)
         return ws_fail(ws, "upgrade to %s: no socket after the handshake", ws->opt.url);
     ws->sock = sock;
-    ws->handshake_ms = (wsc_now() - started) * 1000.0;
+    ws->handshake_ms = (wsc_now() - ws->connect_started) * 1000.0;
     ws->state = ST_OPEN;
     return ws_ok(ws);
-}
-
-struct wsc_ws *wsc_ws_connect(struct wsc_ctx *ctx, const struct wsc_ws_options *opt,
-                              double deadline, int flags)
-{
-    struct wsc_ws *ws = calloc(1, sizeof *ws);
-    if (!ws)
-        return NULL;
-    ws->ctx = ctx;
-    ws->deadline = deadline;
-    ws->sock = CURL_SOCKET_BAD;
-    ws->state = ST_NEW;
-    ws->headers = json_object_new_object();
-    ws->chunk = malloc(CHUNK_SIZE);
-    const char *unusable = ws_options_unusable(opt);
-    if (unusable && ws->headers && ws->chunk) {
-        ws_fail(ws, "%s", unusable);
-        return ws;
-    }
-    if (!ws->headers || !ws->chunk || ws_options_copy(&ws->opt, opt) != 0) {
-        wsc_ws_free(ws);
-        return NULL;
-    }
-    if (!ws->opt.url || !ws_is_url(ws->opt.url)) {
-        ws_fail(ws, "url: expected a ws:// or wss:// URL, got '%s'",
-                ws->opt.url ? ws->opt.url : "");
-        return ws;
-    }
-    if (!(ws->curl = curl_easy_init())) {
-        ws_fail(ws, "cannot initialise libcurl");
-        return ws;
-    }
-    handshake(ws, flags);
-    return ws;
 }
 
 void wsc_ws_free(struct wsc_ws *ws)
 {
     if (!ws)
         return;
+    /* the easy handle stays in its multi handle for the connection's life
+     * (libcurl's rule for CONNECT_ONLY transfers on a multi handle) */
+    if (ws->multi && ws->curl)
+        curl_multi_remove_handle(ws->multi, ws->curl);
     if (ws->curl)
         curl_easy_cleanup(ws->curl);
+    if (ws->multi)
+        curl_multi_cleanup(ws->multi);
     curl_slist_free_all(ws->request_headers);
     wsc_ws_options_free(&ws->opt);
     json_object_put(ws->headers);

@@ -1,7 +1,9 @@
 /* What the files of the WebSocket layer share; not installed.
  *
- * ws_options.c parses and copies the options, ws_handshake.c connects and
- * verifies the upgrade, ws.c carries frames over the open connection. They
+ * ws_options.c parses and copies the options, ws_connect.c drives the
+ * connection and the upgrade on a libcurl multi handle without blocking,
+ * ws_handshake.c builds the upgrade request and verifies the answer, ws.c
+ * carries frames over the open connection. They
  * share the connection's state and the helpers that set its status. */
 #ifndef WSC_WS_INTERNAL_H
 #define WSC_WS_INTERNAL_H
@@ -17,11 +19,12 @@
 #define CHUNK_SIZE 65536
 #define CONTROL_MAX 125
 
-enum conn_state { ST_NEW, ST_OPEN, ST_CLOSING, ST_CLOSED, ST_FAILED };
+enum conn_state { ST_NEW, ST_CONNECTING, ST_OPEN, ST_CLOSING, ST_CLOSED, ST_FAILED };
 
 struct wsc_ws {
     struct wsc_ctx *ctx;
     CURL *curl;
+    CURLM *multi; /* the easy handle's, for the connection's whole life */
     struct curl_slist *request_headers;
     struct wsc_ws_options opt;
     char key[32];
@@ -31,6 +34,9 @@ struct wsc_ws {
     enum wsc_ws_result status;
     char err[ERR_MAX];
     double deadline; /* of the whole connection, 0: the context's */
+    int connect_flags;
+    double connect_started, connect_deadline;
+    double connect_limit; /* the wait a timeout of the upgrade names */
     curl_socket_t sock;
 
     long http_status;
@@ -83,6 +89,15 @@ enum wsc_ws_result ws_fail(struct wsc_ws *ws, const char *fmt, ...) WSC_PRINTF(2
 /* wsc_trace() when the connection has a context. */
 void ws_trace(struct wsc_ws *ws, const char *dir, const char *kind, const void *data,
               size_t len);
+
+/* ---- ws_handshake.c -------------------------------------------------------- */
+
+/* Sets the deadlines of the upgrade, the key, the request headers and the
+ * easy handle's options. 0, or -1 with the connection failed. */
+int ws_handshake_begin(struct wsc_ws *ws, int flags);
+/* The transfer of the upgrade ended with rc: verifies the answer and opens
+ * (ST_OPEN) or fails the connection; returns its status. */
+enum wsc_ws_result ws_handshake_finish(struct wsc_ws *ws, CURLcode rc);
 
 /* ---- ws_options.c ---------------------------------------------------------- */
 

@@ -11,6 +11,7 @@
 #include "jsonout.h"
 #include "log.h"
 #include "mcp_runs.h"
+#include "metrics.h"
 #include "msg_queue.h"
 #include "server_options.h"
 #include "server.h"
@@ -448,9 +449,11 @@ static int on_request(struct mock_server *srv, struct lws *wsi, struct mcp_pss *
         return refuse(wsi, pss, HTTP_STATUS_FORBIDDEN, "Forbidden: Origin not allowed");
     }
     if (uri && method == LWSHUMETH_GET && path_is(uri, len, "/health") &&
-        srv->opt->profile == MOCK_PROFILE_DEV_TOOLKIT)
+        srv->opt->profile != MOCK_PROFILE_DEFAULT)
         return http_reply_send_fresh_json(wsi, &pss->reply,
                                           status_health(srv)); /* the port's only one */
+    if (method == LWSHUMETH_GET && metrics_path(uri, len))
+        return metrics_http_reply(srv, wsi, &pss->reply);
     if (!uri || !path_is(uri, len, srv->opt->mcp_path))
         return refuse(wsi, pss, HTTP_STATUS_NOT_FOUND, "Not found");
     switch (method) {

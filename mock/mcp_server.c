@@ -14,9 +14,12 @@
 
 #include "jsonout.h"
 #include "log.h"
+#include "cj_tools.h"
+#include "mon_tools.h"
 #include "mcp_runs.h"
 #include "mcp_sessions.h"
 #include "mcp_toolkit.h"
+#include "metrics.h"
 #include "mcp_tools.h"
 #include "pyjson.h"
 #include "server.h"
@@ -95,6 +98,11 @@ static void answer_error(struct mcp_answer *ans, int status, json_object *id, in
                          const char *message)
 {
     answer(ans, status, rpc_error(id, code, message));
+}
+
+json_object *mcp_rpc_result(json_object *id, json_object *result)
+{
+    return rpc_result(id, result);
 }
 
 json_object *mcp_tool_response(json_object *id, json_object *result)
@@ -185,7 +193,25 @@ static struct mcp_session *open_session(struct mock_server *srv,
 
 static bool toolkit(const struct mock_server *srv)
 {
-    return srv->opt->profile == MOCK_PROFILE_DEV_TOOLKIT;
+    return (srv->opt->profile & MOCK_PROFILE_DEV_TOOLKIT) != 0;
+}
+
+static bool monitoring(const struct mock_server *srv)
+{
+    return (srv->opt->profile & MOCK_PROFILE_MONITORING) != 0;
+}
+
+static bool crackerjack(const struct mock_server *srv)
+{
+    return (srv->opt->profile & MOCK_PROFILE_CRACKERJACK) != 0;
+}
+
+/* crackerjack's own name when it is the only profile, as its clients may
+ * look for it; the mock's otherwise. */
+static const char *server_name(const struct mock_server *srv)
+{
+    return srv->opt->profile == MOCK_PROFILE_CRACKERJACK ? CJ_MCP_SERVER_NAME
+                                                         : MCP_SERVER_NAME;
 }
 
 /* initialize's result; the toolkit streams log lines, so it declares
@@ -206,7 +232,7 @@ static json_object *initialize_result(const struct mock_server *srv, json_object
     if (toolkit(srv))
         mock_json_add(caps, "logging", json_object_new_object());
     mock_json_add(r, "capabilities", caps);
-    mock_json_add(info, "name", json_object_new_string(MCP_SERVER_NAME));
+    mock_json_add(info, "name", json_object_new_string(server_name(srv)));
     mock_json_add(info, "version", json_object_new_string(MOCK_SERVER_VERSION));
     mock_json_add(r, "serverInfo", info);
     return r;
@@ -240,6 +266,20 @@ static enum mcp_tool_status call_tool(struct mock_server *srv,
 
     json_object_object_get_ex(params, "name", &name);
     json_object_object_get_ex(params, "arguments", &args);
+    if (monitoring(srv)) {
+        enum mcp_tool_status st =
+            mon_tools_call(srv, json_object_get_string(name), args, result, err, errlen);
+
+        if (st != MCP_TOOL_UNKNOWN || !(toolkit(srv) || crackerjack(srv)))
+            return st;
+    }
+    if (crackerjack(srv)) {
+        enum mcp_tool_status st =
+            cj_tools_call(srv, json_object_get_string(name), id, args, result);
+
+        if (st != MCP_TOOL_UNKNOWN || !toolkit(srv))
+            return st;
+    }
     if (toolkit(srv))
         return mcp_toolkit_call(srv, peer, json_object_get_string(name), id, params,
                                 result, err, errlen);
@@ -279,6 +319,9 @@ static void do_tools_call(struct mock_server *srv, const struct mcp_peer *peer,
     case MCP_TOOL_DONE:
         answer(ans, 200, mcp_tool_response(id, result));
         break;
+    case MCP_TOOL_RESPONSE:
+        answer(ans, 200, result);
+        break;
     case MCP_TOOL_UNKNOWN:
         snprintf(msg, sizeof(msg), "Unknown tool: %s", json_object_get_string(name));
         answer_error(ans, 200, id, RPC_INVALID_PARAMS, msg);
@@ -299,9 +342,14 @@ static json_object *tools_list(const struct mock_server *srv)
 
     if (!r)
         return NULL;
-    if (toolkit(srv)) {
+    if (toolkit(srv) || crackerjack(srv) || monitoring(srv)) {
         list = json_object_new_array();
-        mcp_toolkit_list(list);
+        if (toolkit(srv))
+            mcp_toolkit_list(list);
+        if (crackerjack(srv))
+            cj_tools_list(list);
+        if (monitoring(srv))
+            mon_tools_list(list);
     } else {
         list = mcp_tools_list();
     }
@@ -363,6 +411,45 @@ static void notified(struct mock_server *srv, const struct mcp_peer *peer,
 }
 
 /* ---- one message ---- */
+
+/* Known methods by name, others as "other": the metric's label set stays
+ * bounded whatever clients send. */
+static const char *method_label(const char *method)
+{
+    static const char *const known[] = {"initialize", "ping", "tools/list", "tools/call",
+                                        "logging/setLevel"};
+
+    for (size_t i = 0; i < sizeof(known) / sizeof(*known); i++)
+        if (strcmp(method, known[i]) == 0)
+            return known[i];
+    return "other";
+}
+
+/* A tool that does not exist is "unknown"; its name is the client's. */
+static const char *tool_label(json_object *params, json_object *reply)
+{
+    json_object *name = NULL, *err, *msg;
+
+    if (!json_object_object_get_ex(params, "name", &name) ||
+        !json_object_is_type(name, json_type_string))
+        return "";
+    if (json_object_object_get_ex(reply, "error", &err) &&
+        json_object_object_get_ex(err, "message", &msg) &&
+        strncmp(json_object_get_string(msg), "Unknown tool", 12) == 0)
+        return "unknown";
+    return json_object_get_string(name);
+}
+
+/* Counts a request and the time it took to answer (or defer). */
+static void count_request(const char *method, json_object *params, json_object *reply,
+                          int64_t t0)
+{
+    const char *m = method_label(method);
+    bool error = reply && json_object_object_get_ex(reply, "error", NULL);
+
+    metrics_mcp_request(m, strcmp(m, "tools/call") == 0 ? tool_label(params, reply) : "",
+                        error, mock_mono_us() - t0);
+}
 
 static void expire_sessions(struct mock_server *srv)
 {
@@ -453,8 +540,9 @@ void mcp_handle_post(struct mock_server *srv, const struct mcp_request *req,
     json_object *msg = NULL, *id = NULL, *params = NULL;
     struct mcp_session *s;
     const char *method;
-    enum rpc_kind kind;
+    enum rpc_kind kind = RPC_INVALID;
     char err[200];
+    int64_t t0 = mock_mono_us();
 
     memset(ans, 0, sizeof(*ans));
     expire_sessions(srv);
@@ -480,6 +568,8 @@ void mcp_handle_post(struct mock_server *srv, const struct mcp_request *req,
         if (kind != RPC_REQUEST)
             answer(ans, 202, NULL);
     }
+    if (kind == RPC_REQUEST)
+        count_request(method, params, ans->body, t0);
     json_object_put(msg);
 }
 
@@ -548,9 +638,12 @@ json_object *mcp_handle_ws(struct mock_server *srv, struct mcp_ws_session *ws,
     else if (!json_object_is_type(msg, json_type_object) ||
              (kind = classify(msg, &method, &id, &params)) == RPC_INVALID)
         reply = rpc_error(NULL, RPC_INVALID_REQUEST, "Invalid Request");
-    else if (kind == RPC_REQUEST)
+    else if (kind == RPC_REQUEST) {
+        int64_t t0 = mock_mono_us();
+
         reply = ws_request(srv, ws, method, id, params, sink, async);
-    else if (kind == RPC_NOTIFICATION)
+        count_request(method, params, reply, t0);
+    } else if (kind == RPC_NOTIFICATION)
         notified(srv, &peer, method, params);
     json_object_put(msg);
     return reply;

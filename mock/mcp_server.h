@@ -88,6 +88,9 @@ bool mcp_check_stream(struct mock_server *srv, const char *session_id,
 void mcp_handle_delete(struct mock_server *srv, const char *session_id,
                        struct mcp_answer *ans);
 
+/* {"jsonrpc":"2.0","id":id,"result":result} (result taken). */
+json_object *mcp_rpc_result(json_object *id, json_object *result);
+
 /* {"jsonrpc":"2.0","id":id,"result":{"content":[text],"isError":false}}
  * for a tool's result object (taken). */
 json_object *mcp_tool_response(json_object *id, json_object *result);

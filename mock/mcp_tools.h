@@ -11,6 +11,7 @@ struct mcp_async;
 
 enum mcp_tool_status {
     MCP_TOOL_DONE,     /* *result is the tool's result object */
+    MCP_TOOL_RESPONSE, /* *result is the whole JSON-RPC response */
     MCP_TOOL_DEFERRED, /* the result comes through the async job */
     MCP_TOOL_UNKNOWN,  /* no such tool */
     MCP_TOOL_BAD_ARGS  /* err says which argument */

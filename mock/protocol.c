@@ -14,6 +14,7 @@
 #include "clients.h"
 #include "jsonout.h"
 #include "log.h"
+#include "metrics.h"
 #include "pyjson.h"
 #include "server.h"
 #include "server_status.h"
@@ -356,6 +357,17 @@ static handler_fn *find_handler(json_object *type)
     return NULL;
 }
 
+/* The type as a metric label: one of the handlers' names, or "unknown";
+ * never the client's own text, so the label set stays bounded. */
+static const char *type_label(json_object *type)
+{
+    if (json_object_is_type(type, json_type_string))
+        for (size_t i = 0; i < sizeof(handlers) / sizeof(*handlers); i++)
+            if (is_string(type, handlers[i].name))
+                return handlers[i].name;
+    return "unknown";
+}
+
 static void reply_error(struct mock_client *c, const char *prefix, json_object *value,
                         const char *detail, bool with_types)
 {
@@ -414,6 +426,7 @@ static void process_message(struct mock_client *c, const char *data, size_t len,
     case PYJSON_OK:
         break;
     case PYJSON_SYNTAX:
+        metrics_message_received("websocket", "invalid");
         reply_error(c, "Invalid JSON: ", NULL, err, false);
         return;
     default:
@@ -422,12 +435,14 @@ static void process_message(struct mock_client *c, const char *data, size_t len,
     }
     srv->stats.total_messages++;
     if (!json_object_is_type(msg, json_type_object)) {
+        metrics_message_received("websocket", "invalid");
         srv->stats.errors++; /* data.get() on a list or str */
         json_object_put(msg);
         return;
     }
     has_type = json_object_object_get_ex(msg, "type", &type);
     c->last_ping = mock_wall_us();
+    metrics_message_received("websocket", type_label(type));
     if (json_object_is_type(type, json_type_array) ||
         json_object_is_type(type, json_type_object)) {
         srv->stats.errors++; /* unhashable: dict lookup raises */

@@ -12,6 +12,8 @@
 
 #include <json-c/json.h>
 
+#include "cj.h"
+#include "mon.h"
 #include "jsonout.h"
 #include "header_limit.h"
 #include "keepalive_pings.h"
@@ -85,6 +87,8 @@ static void raise_fd_limit(void)
 static struct lws_protocols ws_protocols[MOCK_MAX_LIST + 3];
 static struct lws_protocols mcp_protocols[2];
 static struct lws_protocols toolkit_protocols[2];
+static struct lws_protocols cj_protocols[2];
+static struct lws_protocols mon_protocols[2];
 
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 
@@ -125,6 +129,16 @@ static void setup_protocols(const struct mock_options *opt)
     toolkit_protocols[0].callback = mcp_port_callback;
     toolkit_protocols[0].per_session_data_size = sizeof(union mcp_port_pss);
     toolkit_protocols[0].rx_buffer_size = WS_RX_BUFFER;
+    memset(cj_protocols, 0, sizeof(cj_protocols));
+    cj_protocols[0].name = "crackerjack";
+    cj_protocols[0].callback = cj_port_callback;
+    cj_protocols[0].per_session_data_size = cj_pss_size;
+    cj_protocols[0].rx_buffer_size = WS_RX_BUFFER;
+    memset(mon_protocols, 0, sizeof(mon_protocols));
+    mon_protocols[0].name = "monitoring";
+    mon_protocols[0].callback = mon_port_callback;
+    mon_protocols[0].per_session_data_size = mon_pss_size;
+    mon_protocols[0].rx_buffer_size = WS_RX_BUFFER;
 }
 
 /* ---- start ---- */
@@ -173,6 +187,16 @@ static int write_ready_file(const struct mock_server *srv, const char *ws_url,
     mock_json_add(o, "status_url", json_object_new_string(url));
     mock_json_add(o, "mcp_url", mcp_url ? json_object_new_string(mcp_url) : NULL);
     mock_json_add(o, "mcp_port", mcp_url ? json_object_new_int(srv->mcp_port) : NULL);
+    if (srv->cj_vhost) {
+        snprintf(url, sizeof(url), "http://%s:%d/", srv->opt->cj_host, srv->cj_port);
+        mock_json_add(o, "crackerjack_url", json_object_new_string(url));
+        mock_json_add(o, "crackerjack_port", json_object_new_int(srv->cj_port));
+    }
+    if (srv->mon_vhost) {
+        snprintf(url, sizeof(url), "ws://%s:%d", srv->opt->mon.host, srv->mon_port);
+        mock_json_add(o, "monitoring_url", json_object_new_string(url));
+        mock_json_add(o, "monitoring_port", json_object_new_int(srv->mon_port));
+    }
     /* Written aside and renamed: a reader never sees half a file. */
     snprintf(tmp, sizeof(tmp), "%s.tmp", path);
     f = fopen(tmp, "w");
@@ -197,6 +221,12 @@ static int announce(const struct mock_server *srv, const struct listen_spec *ws,
 {
     char host[80], ws_url[128], http_base[128], mcp_url[512];
 
+    /* crackerjack's server first: once the ws:// line is there, so is
+     * its line. */
+    if (srv->cj_vhost)
+        printf("http://%s:%d/\n", srv->opt->cj_host, srv->cj_port);
+    if (srv->mon_vhost)
+        printf("http://%s:%d/metrics\n", srv->opt->mon.host, srv->mon_port);
     listen_url_host(ws, host, sizeof(host));
     snprintf(ws_url, sizeof(ws_url), "ws://%s:%d", host, srv->ws_port);
     snprintf(http_base, sizeof(http_base), "http://%s:%d", host, srv->ws_port);
@@ -216,22 +246,60 @@ static int announce(const struct mock_server *srv, const struct listen_spec *ws,
     return 0;
 }
 
-/* dev-toolkit: one listener for both MCP transports. */
+/* crackerjack: its progress server's own port. */
+static int start_crackerjack(struct mock_server *srv, struct listen_spec *spec)
+{
+    unsigned long long vopts = LWS_SERVER_OPTION_VALIDATE_UTF8;
+
+    if (spec->family == AF_INET)
+        vopts |= LWS_SERVER_OPTION_DISABLE_IPV6;
+    srv->cj_vhost = listen_start(srv->ctx, spec, vopts, &srv->cj_port);
+    return srv->cj_vhost ? 0 : -1;
+}
+
+/* monitoring: its WebSockets' own port. */
+static int start_monitoring(struct mock_server *srv, struct listen_spec *spec)
+{
+    unsigned long long vopts = LWS_SERVER_OPTION_VALIDATE_UTF8;
+
+    if (spec->family == AF_INET)
+        vopts |= LWS_SERVER_OPTION_DISABLE_IPV6;
+    srv->mon_vhost = listen_start(srv->ctx, spec, vopts, &srv->mon_port);
+    return srv->mon_vhost ? 0 : -1;
+}
+
+/* dev-toolkit and crackerjack: one listener for both MCP transports,
+ * and crackerjack's port. */
 static int start_toolkit(struct mock_server *srv)
 {
     const struct mock_options *opt = srv->opt;
     struct listen_spec spec = {
         "MCP", opt->host, opt->port, opt->port_tries, toolkit_protocols, "", 0};
+    struct listen_spec cj = {
+        "crackerjack", opt->cj_host, opt->cj_port, opt->port_tries, cj_protocols, "", 0};
+    struct listen_spec mon = {"monitoring",
+                              opt->mon.host,
+                              opt->mon.port,
+                              opt->port_tries,
+                              mon_protocols,
+                              "",
+                              0};
+    bool with_cj = (opt->profile & MOCK_PROFILE_CRACKERJACK) != 0;
+    bool with_mon = (opt->profile & MOCK_PROFILE_MONITORING) != 0;
     unsigned long long vopts = LWS_SERVER_OPTION_VALIDATE_UTF8;
 
-    if (listen_resolve(&spec) != 0)
+    if (listen_resolve(&spec) != 0 || (with_cj && listen_resolve(&cj) != 0) ||
+        (with_mon && listen_resolve(&mon) != 0))
         return -1;
     if (spec.family == AF_INET)
         vopts |= LWS_SERVER_OPTION_DISABLE_IPV6;
-    if (create_context(srv, spec.family == AF_INET) != 0)
+    if (create_context(srv, spec.family == AF_INET &&
+                                (!with_cj || cj.family == AF_INET) &&
+                                (!with_mon || mon.family == AF_INET)) != 0)
         return -1;
     srv->mcp_vhost = listen_start(srv->ctx, &spec, vopts, &srv->mcp_port);
-    if (!srv->mcp_vhost)
+    if (!srv->mcp_vhost || (with_cj && start_crackerjack(srv, &cj) != 0) ||
+        (with_mon && start_monitoring(srv, &mon) != 0))
         return -1;
     srv->ws_vhost = srv->mcp_vhost;
     srv->ws_port = srv->mcp_port;
@@ -281,6 +349,8 @@ static void begin_shutdown(struct mock_server *srv)
     srv->stop_deadline = mock_mono_us() + SHUTDOWN_GRACE_US;
     keepalive_stop(srv);
     ws_conn_shutdown_all(srv);
+    cj_shutdown(srv);
+    mon_shutdown(srv);
     mcp_ws_shutdown_all(srv);
     lws_sul_schedule(srv->ctx, 0, &srv->wake_sul, wake, SHUTDOWN_GRACE_US);
 }
@@ -292,7 +362,8 @@ static void run_loop(struct mock_server *srv)
             break;
         if (stop_signal && !srv->stopping)
             begin_shutdown(srv);
-        if (srv->stopping && ((srv->clients.count == 0 && srv->mcp_ws_live == 0) ||
+        if (srv->stopping && ((srv->clients.count == 0 && srv->mcp_ws_live == 0 &&
+                               cj_live(srv) == 0 && mon_live(srv) == 0) ||
                               mock_mono_us() >= srv->stop_deadline))
             break;
     }
@@ -303,9 +374,13 @@ static void cleanup(struct mock_server *srv)
     signal_context = NULL;
     lingering_close_free(&srv->linger);
     mcp_runs_free_all(srv); /* their timers live in the context */
+    cj_free(srv);
+    mon_free(srv);
     if (srv->ctx)
         lws_context_destroy(srv->ctx);
     srv->ctx = NULL;
+    cj_free_final(srv);
+    mon_free_final(srv);
     client_table_free(&srv->clients);
     mcp_free(srv->mcp);
     srv->mcp = NULL;
@@ -330,10 +405,21 @@ int mock_server_run(const struct mock_options *opt)
         cleanup(&srv);
         return 1;
     }
+    if ((opt->profile & MOCK_PROFILE_CRACKERJACK) && cj_init(&srv) != 0) {
+        cleanup(&srv);
+        return 1;
+    }
+    if ((opt->profile & MOCK_PROFILE_MONITORING) && mon_init(&srv) != 0) {
+        cleanup(&srv);
+        return 1;
+    }
     if (install_signals() == 0 &&
-        (opt->profile == MOCK_PROFILE_DEV_TOOLKIT ? start_toolkit(&srv)
-                                                  : start_listeners(&srv)) == 0) {
+        (opt->profile != MOCK_PROFILE_DEFAULT ? start_toolkit(&srv)
+                                              : start_listeners(&srv)) == 0) {
         signal_context = srv.ctx;
+        if (srv.cj)
+            cj_start(&srv);
+        mon_start(&srv);
         keepalive_start(&srv);
         run_loop(&srv);
         status = 0;

@@ -27,6 +27,8 @@ struct mcp_state;
 struct mcp_run;
 struct mcp_stream;
 struct mcp_ws_pss;
+struct cj_state;
+struct mon_state;
 
 /* Counts of the development toolkit's simulated commands. */
 struct mcp_counts {
@@ -37,7 +39,13 @@ struct mock_server {
     const struct mock_options *opt;
     struct lws_context *ctx;
     struct lws_vhost *ws_vhost, *mcp_vhost;
-    int ws_port, mcp_port; /* ports actually bound */
+    int ws_port, mcp_port;      /* ports actually bound */
+    struct lws_vhost *cj_vhost; /* crackerjack profile: its port */
+    int cj_port;
+    struct cj_state *cj;
+    struct lws_vhost *mon_vhost; /* monitoring profile: its port */
+    int mon_port;
+    struct mon_state *mon;
     struct mock_stats stats;
     struct mock_client_table clients;
     struct mcp_state *mcp;

@@ -63,13 +63,53 @@ static const char usage_text[] =
     "                             (repeatable; localhost origins always pass)\n"
     "\n"
     "Profiles:\n"
-    "      --profile NAME         default: the WebSocket server above, with MCP\n"
+    "      --profile NAME[,NAME]  default: the WebSocket server above, with MCP\n"
     "                             over WebSocket (subprotocol \"mcp\", any path)\n"
     "                             beside the seed protocol, and the MCP server;\n"
     "                             dev-toolkit: one port (--port, 8676) serving MCP\n"
     "                             over Streamable HTTP (--mcp-path) and WebSocket\n"
     "                             with the toolkit tools run_command (simulated,\n"
-    "                             streaming) and get_status\n"
+    "                             streaming) and get_status;\n"
+    "                             crackerjack: crackerjack's progress server\n"
+    "                             (HTTP + WebSocket on --crackerjack-port) and its\n"
+    "                             MCP tools on that MCP port (--port, 8676);\n"
+    "                             monitoring: crackerjack's monitoring WebSockets\n"
+    "                             (--monitoring-port, 8677) and the MCP tool\n"
+    "                             trigger_alert on that MCP port.\n"
+    "                             Profiles add up: a list, or the option repeated\n"
+    "\n"
+    "crackerjack profile:\n"
+    "      --crackerjack-host HOST   listen address (127.0.0.1)\n"
+    "      --crackerjack-port PORT   port, 0 for any free one (8675)\n"
+    "      --progress-dir DIR        job files (TMPDIR or /tmp, then\n"
+    "                                /crackerjack-mcp-progress)\n"
+    "      --crackerjack-poll-interval SECS\n"
+    "                                how often the directory is read (1)\n"
+    "      --crackerjack-idle-timeout SECS\n"
+    "                                close a silent progress socket with 1000\n"
+    "                                after this long, 0 never (25)\n"
+    "      --crackerjack-bug NAME    behave like a broken release (repeatable):\n"
+    "                                route-spaces, prefix, no-push, stage-status,\n"
+    "                                next-action, sanitize\n"
+    "\n"
+    "monitoring profile:\n"
+    "      --monitoring-host HOST    listen address (127.0.0.1)\n"
+    "      --monitoring-port PORT    port, 0 for any free one (8677)\n"
+    "      --metrics-interval SECS   client silence before a metrics_update on\n"
+    "                                /ws/metrics/live (30)\n"
+    "      --dashboard-interval SECS time between dashboard_update frames (10)\n"
+    "      --historical-per-day N    records per day of /ws/metrics/historical (24)\n"
+    "      --series NAME=EXPR        a UnifiedMetrics member's values (repeatable):\n"
+    "                                NUMBER, ramp:START,SLOPE[,MIN,MAX],\n"
+    "                                sine:MID,AMPLITUDE,PERIOD, walk:START,STEP[,SEED]\n"
+    "                                or counter:connections|connections_total|\n"
+    "                                messages|errors|mcp_calls\n"
+    "      --alert-threshold NAME<VALUE[:SEVERITY]  (or >)\n"
+    "                                raise an alert when a series crosses VALUE\n"
+    "                                (repeatable; severity warning by default)\n"
+    "      --monitoring-fault NAME   misbehave on every socket (repeatable): stall,\n"
+    "                                duplicate, out-of-order, missing-metric,\n"
+    "                                alert-dropped, panel-missing\n"
     "\n"
     "General:\n"
     "      --config FILE          JSON object of these options, e.g.\n"
@@ -195,6 +235,59 @@ static int add_to_list(char **list, size_t *n, const char *value)
     return 0;
 }
 
+/* A comma-separated list of names from table (n entries) or "default"
+ * (none): the flags of the names are added to *flags. */
+static int parse_flags(const char *value, const char *const *table, size_t n,
+                       unsigned *flags)
+{
+    char copy[256], *save = NULL, *tok;
+    unsigned add = 0;
+
+    if (snprintf(copy, sizeof(copy), "%s", value) >= (int)sizeof(copy))
+        return -1;
+    for (tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+        size_t i;
+
+        for (i = 0; i < n && strcmp(tok, table[i]) != 0; i++)
+            ;
+        if (i == n)
+            return -1;
+        add |= 1u << i;
+    }
+    if (!add && strcmp(value, "default") != 0)
+        return -1;
+    *flags |= add;
+    return 0;
+}
+
+/* Profiles add up ("dev-toolkit,crackerjack", or the option repeated);
+ * "default" clears them. */
+static int parse_profiles(const char *value, int *profile)
+{
+    static const char *const names[] = {"dev-toolkit", "crackerjack", "monitoring"};
+    unsigned flags = (unsigned)*profile;
+
+    if (strcmp(value, "default") == 0) {
+        *profile = MOCK_PROFILE_DEFAULT;
+        return 0;
+    }
+    if (parse_flags(value, names, sizeof(names) / sizeof(*names), &flags))
+        return -1;
+    *profile = (int)flags;
+    return 0;
+}
+
+/* Bug names in the order of enum cj_bug. */
+static int parse_bugs(const char *value, unsigned *bugs)
+{
+    static const char *const names[] = {"route-spaces", "prefix",      "no-push",
+                                        "stage-status", "next-action", "sanitize"};
+
+    return strcmp(value, "default") == 0
+               ? -1
+               : parse_flags(value, names, sizeof(names) / sizeof(*names), bugs);
+}
+
 /* ---- options by name ---- */
 
 /* "mcp_port" and "mcp-port" are the same option; the seed's config keys
@@ -227,6 +320,16 @@ static int set_number(struct mock_options *opt, const char *name, const char *va
             return -1;
         *(!strcmp(name, "port") ? &opt->port : &opt->mcp_port) = (int)v;
         opt->port_set |= !strcmp(name, "port");
+    } else if (!strcmp(name, "crackerjack-port")) {
+        if (parse_int(value, 0, 65535, &v))
+            return -1;
+        opt->cj_port = (int)v;
+    } else if (!strcmp(name, "crackerjack-poll-interval")) {
+        if (parse_seconds(value, &opt->cj_poll_interval) ||
+            opt->cj_poll_interval < 0.01 || opt->cj_poll_interval > 3600)
+            return -1;
+    } else if (!strcmp(name, "crackerjack-idle-timeout")) {
+        return parse_seconds(value, &opt->cj_idle_timeout);
     } else if (!strcmp(name, "port-tries")) {
         if (parse_int(value, 1, 1000, &v))
             return -1;
@@ -279,15 +382,14 @@ static int set_text(struct mock_options *opt, const char *name, const char *valu
         return value[0] == '/' && !strpbrk(value, " ?#") && strlen(value) < 200
                    ? set_string(&opt->mcp_path, value)
                    : -1;
-    if (!strcmp(name, "profile")) {
-        if (!strcmp(value, "default"))
-            opt->profile = MOCK_PROFILE_DEFAULT;
-        else if (!strcmp(value, "dev-toolkit"))
-            opt->profile = MOCK_PROFILE_DEV_TOOLKIT;
-        else
-            return -1;
-        return 0;
-    }
+    if (!strcmp(name, "profile"))
+        return parse_profiles(value, &opt->profile);
+    if (!strcmp(name, "crackerjack-bug"))
+        return parse_bugs(value, &opt->cj_bugs);
+    if (!strcmp(name, "crackerjack-host"))
+        return *value ? set_string(&opt->cj_host, value) : -1;
+    if (!strcmp(name, "progress-dir"))
+        return *value ? set_string(&opt->progress_dir, value) : -1;
     if (!strcmp(name, "no-mcp"))
         return parse_bool(value, &opt->no_mcp);
     if (!strcmp(name, "allowed-origin"))
@@ -315,6 +417,8 @@ int options_set(struct mock_options *opt, const char *name, const char *value, c
     rc = set_number(opt, canon, value, &known);
     if (!known)
         rc = set_text(opt, canon, value, &known);
+    if (!known)
+        rc = mon_options_set(&opt->mon, canon, value, &known);
     if (!known) {
         snprintf(err, errlen, "unknown option '%s'", name);
         return -1;
@@ -342,6 +446,10 @@ void options_clear_list(struct mock_options *opt, const char *name)
         free_list(opt->origins, &opt->n_origins);
     else if (!strcmp(canon, "subprotocol"))
         free_list(opt->subprotocols, &opt->n_subprotocols);
+    else if (!strcmp(canon, "series"))
+        free_list(opt->mon.series, &opt->mon.n_series);
+    else if (!strcmp(canon, "alert-threshold"))
+        free_list(opt->mon.thresholds, &opt->mon.n_thresholds);
 }
 
 int options_init(struct mock_options *opt)
@@ -356,8 +464,12 @@ int options_init(struct mock_options *opt)
     opt->max_header_size = DEFAULT_MAX_HEADER;
     opt->mcp_sessions_per_client = DEFAULT_SESSIONS_PER_CLIENT;
     opt->mcp_session_timeout = DEFAULT_SESSION_TIMEOUT;
+    opt->cj_port = MOCK_CRACKERJACK_PORT;
+    opt->cj_poll_interval = 1;
+    opt->cj_idle_timeout = 25;
     if (set_string(&opt->host, "localhost") || set_string(&opt->mcp_host, "localhost") ||
-        set_string(&opt->mcp_path, "/mcp")) {
+        set_string(&opt->mcp_path, "/mcp") || set_string(&opt->cj_host, "127.0.0.1") ||
+        mon_options_init(&opt->mon)) {
         options_free(opt);
         return -1;
     }
@@ -369,10 +481,13 @@ void options_free(struct mock_options *opt)
     free(opt->host);
     free(opt->mcp_host);
     free(opt->mcp_path);
+    free(opt->cj_host);
+    free(opt->progress_dir);
     free(opt->ready_file);
     free(opt->config_file);
     free_list(opt->origins, &opt->n_origins);
     free_list(opt->subprotocols, &opt->n_subprotocols);
+    mon_options_free(&opt->mon);
     memset(opt, 0, sizeof(*opt));
 }
 
@@ -395,6 +510,20 @@ static const struct option long_options[] = {
     {"mcp-session-timeout", required_argument, NULL, 0},
     {"allowed-origin", required_argument, NULL, 0},
     {"subprotocol", required_argument, NULL, 0},
+    {"crackerjack-host", required_argument, NULL, 0},
+    {"crackerjack-port", required_argument, NULL, 0},
+    {"crackerjack-poll-interval", required_argument, NULL, 0},
+    {"crackerjack-idle-timeout", required_argument, NULL, 0},
+    {"crackerjack-bug", required_argument, NULL, 0},
+    {"monitoring-host", required_argument, NULL, 0},
+    {"monitoring-port", required_argument, NULL, 0},
+    {"metrics-interval", required_argument, NULL, 0},
+    {"dashboard-interval", required_argument, NULL, 0},
+    {"historical-per-day", required_argument, NULL, 0},
+    {"series", required_argument, NULL, 0},
+    {"alert-threshold", required_argument, NULL, 0},
+    {"monitoring-fault", required_argument, NULL, 0},
+    {"progress-dir", required_argument, NULL, 0},
     {"ready-file", required_argument, NULL, 0},
     {"config", required_argument, NULL, 0},
     {"verbose", no_argument, NULL, 'v'},
@@ -492,7 +621,7 @@ int options_parse(struct mock_options *opt, int argc, char **argv)
     rc = apply_env(opt);
     if (rc == 0)
         rc = second_pass(opt, argc, argv);
-    if (rc == 0 && opt->profile == MOCK_PROFILE_DEV_TOOLKIT && !opt->port_set)
+    if (rc == 0 && opt->profile != MOCK_PROFILE_DEFAULT && !opt->port_set)
         opt->port = MOCK_TOOLKIT_PORT;
     return rc;
 }

@@ -6,19 +6,42 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "mon_options.h"
+
 #define MOCK_MAX_LIST 32
 
-/* What the server serves. dev-toolkit: one port (8676 unless --port says
- * otherwise) with MCP over Streamable HTTP and WebSocket and the
- * development toolkit's tools, like the seed's toolkit server. */
-enum mock_profile { MOCK_PROFILE_DEFAULT, MOCK_PROFILE_DEV_TOOLKIT };
+/* What the server serves: flags, several profiles can run at once.
+ * dev-toolkit: one port (8676 unless --port says otherwise) with MCP over
+ * Streamable HTTP and WebSocket and the development toolkit's tools, like
+ * the seed's toolkit server. crackerjack: crackerjack's progress server
+ * (HTTP and WebSocket, --crackerjack-port, 8675) and its MCP tools on that
+ * same MCP port. monitoring: crackerjack's monitoring WebSockets on their
+ * own port (--monitoring-port, 8677) and the MCP tool trigger_alert on that
+ * same MCP port. None of them: the default profile. */
+enum mock_profile {
+    MOCK_PROFILE_DEFAULT = 0,
+    MOCK_PROFILE_DEV_TOOLKIT = 1,
+    MOCK_PROFILE_CRACKERJACK = 2,
+    MOCK_PROFILE_MONITORING = 4,
+};
 #define MOCK_TOOLKIT_PORT 8676
+#define MOCK_CRACKERJACK_PORT 8675
+
+/* Known crackerjack bugs the profile can reproduce (--crackerjack-bug). */
+enum cj_bug {
+    CJ_BUG_ROUTE_SPACES = 1 << 0, /* v0.31.0-v0.31.10: progress handshakes 403 */
+    CJ_BUG_PREFIX = 1 << 1,       /* v0.31.12+: no job list, no housekeeping */
+    CJ_BUG_NO_PUSH = 1 << 2,      /* job files never pushed on sockets */
+    CJ_BUG_STAGE_STATUS = 1 << 3, /* get_stage_status always an error */
+    CJ_BUG_NEXT_ACTION = 1 << 4,  /* get_next_action always an error */
+    CJ_BUG_SANITIZE = 1 << 5,     /* v0.31.12+: sanitised / and /latest */
+};
 
 struct mock_options {
     char *host;     /* WebSocket (and /health) listener */
     int port;       /* 0: any free port */
     bool port_set;  /* given by some source, not the default */
-    int profile;    /* enum mock_profile */
+    int profile;    /* enum mock_profile flags */
     int port_tries; /* ports tried from port upwards */
     char *mcp_host;
     int mcp_port;
@@ -34,6 +57,14 @@ struct mock_options {
     size_t n_origins;
     char *subprotocols[MOCK_MAX_LIST]; /* accepted WebSocket subprotocols */
     size_t n_subprotocols;
+    /* crackerjack profile */
+    char *cj_host;
+    int cj_port;
+    char *progress_dir;      /* NULL: the system temp dir's crackerjack-mcp-progress */
+    double cj_poll_interval; /* s, reading the progress directory */
+    double cj_idle_timeout;  /* s without a client frame on a progress socket; 0: none */
+    unsigned cj_bugs;        /* enum cj_bug flags */
+    struct mon_options mon;  /* monitoring profile */
     char *ready_file;
     char *config_file;
     int verbose;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "http_request.h"
+#include "metrics.h"
 #include "server.h"
 #include "server_status.h"
 
@@ -26,7 +27,7 @@ static int refuse_method(struct lws *wsi, struct ws_port_http_pss *pss)
 {
     if (http_reply_error(
             &pss->reply, HTTP_STATUS_METHOD_NOT_ALLOWED,
-            "Method not allowed: use GET /health, GET /status or a WebSocket upgrade"))
+            "Method not allowed: use GET /health, GET /status, GET /metrics or a WebSocket upgrade"))
         return -1;
     http_reply_header(&pss->reply, "allow:", "GET, HEAD");
     http_reply_start(wsi, &pss->reply);
@@ -64,6 +65,8 @@ int ws_port_http_request(struct mock_server *srv, struct lws *wsi,
     pss->reply.head_only = method == LWSHUMETH_HEAD;
     if (path_is(uri, len, "/health"))
         return http_reply_send_fresh_json(wsi, &pss->reply, status_health(srv));
+    if (metrics_path(uri, len))
+        return metrics_http_reply(srv, wsi, &pss->reply);
     if (path_is(uri, len, "/status"))
         return http_reply_send_fresh_json(wsi, &pss->reply, status_server(srv));
     if (http_reply_error(&pss->reply, MOCK_HTTP_UPGRADE_REQUIRED,

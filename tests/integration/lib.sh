@@ -53,7 +53,8 @@ skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 # require_peers PEER...: skips the whole script unless every test peer can
 # run: node-ws (node with its ws package, installed by scripts/install-deps
 # into tests/peers/node_modules), node-mcp (node with the MCP SDK and
-# server-everything, installed the same way) or python-websockets. The reason starts
+# server-everything, installed the same way), python-websockets or promtool
+# (Prometheus' checker, from the Debian package prometheus). The reason starts
 # with "missing peer:", which scripts/test (and so CI) turns into a failure.
 require_peers() {
     local peer missing=""
@@ -68,6 +69,8 @@ require_peers() {
         python-websockets)
             "$PYTHON_WS" -c 'import websockets' >/dev/null 2>&1 ||
                 missing="$missing, python3 websockets" ;;
+        promtool) command -v promtool >/dev/null 2>&1 ||
+            missing="$missing, promtool (Debian package prometheus)" ;;
         *) missing="$missing, $peer" ;;
         esac
     done

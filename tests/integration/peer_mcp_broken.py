@@ -21,6 +21,11 @@ answer to initialize (every other POST gets 202):
   resumable           (not broken) answers initialize with an event stream
                       that ends after a priming event "id: e1"; a GET with
                       Last-Event-ID: e1 replays the response
+  retry               (not broken) answers initialize with an event stream
+                      "retry: 500", "id: r1" that ends before the response;
+                      a GET with Last-Event-ID: r1 gets the response if it
+                      came at least 500 ms after that stream ended, else a
+                      JSON-RPC error saying how early it was
   stream-ends         an event stream without event ids that ends before
                       the response
   progress-backwards  a correct answer; tools/call streams progress 1, 3, 2
@@ -49,9 +54,11 @@ from peer_raw import frame, handshake, read_frame, read_request
 HTTP_MODES = ["wrong-id", "result-and-error", "no-jsonrpc", "error-code-string",
               "result-array", "unknown-id", "session-id-spaces", "silent",
               "unauthorized", "notification-200", "old-version", "batch",
-              "resumable", "stream-ends", "progress-backwards",
+              "resumable", "retry", "stream-ends", "progress-backwards",
               "progress-after-result", "cursor-loop", "duplicate-tool", "bad-tools"]
 WS_MODES = ["ws-no-subprotocol", "ws-binary", "ws-unauthorized"]
+
+RETRY_MS = 500
 
 INIT_RESULT = {"protocolVersion": "2025-06-18", "capabilities": {"tools": {}},
                "serverInfo": {"name": "broken", "version": "0"}}
@@ -149,7 +156,21 @@ class Handler(BaseHTTPRequestHandler):
             answer = {"jsonrpc": "2.0", "id": 1, "result": INIT_RESULT}
             self.event_stream("id: e2\ndata: " + json.dumps(answer) + "\n\n")
             return
+        if self.server.mode == "retry" and self.headers.get("Last-Event-ID") == "r1":
+            self.event_stream("id: r2\ndata: " + json.dumps(self.retry_answer()) + "\n\n")
+            return
         self.reply(405, {})
+
+    def retry_answer(self):
+        """The response, or an error when the resumption came before the
+        retry the ended stream asked for (measured from when it ended)."""
+        waited_ms = (time.monotonic() - self.server.stream_ended) * 1000
+        if waited_ms < RETRY_MS:
+            return {"jsonrpc": "2.0", "id": 1, "error": {
+                "code": -32000,
+                "message": f"resumed {waited_ms:.0f} ms after the stream ended; "
+                           f"its retry field asked for {RETRY_MS} ms"}}
+        return {"jsonrpc": "2.0", "id": 1, "result": INIT_RESULT}
 
     def do_POST(self):
         mode = self.server.mode
@@ -176,6 +197,11 @@ class Handler(BaseHTTPRequestHandler):
             return
         if mode == "resumable":
             self.event_stream("id: e1\ndata: \n\n")
+            return
+        if mode == "retry":
+            self.event_stream(f"retry: {RETRY_MS}\nid: r1\ndata: \n\n")
+            self.wfile.flush()
+            self.server.stream_ended = time.monotonic()
             return
         if mode == "stream-ends":
             self.event_stream(": nothing to say\n\n")

@@ -288,6 +288,122 @@ static void test_sdk_event_loop(void)
     wsc_mcp_free(m);
 }
 
+/* ---- many sessions in one event loop ------------------------------------------ */
+
+#define MANY 50
+#define MANY_FDS (MANY * 4)
+
+/* What each session of many_sessions() calls, and whether its answer fits. */
+struct many_call {
+    struct json_object *(*params)(int i);
+    int (*answer_ok)(int i, const char *text);
+};
+
+/* One session's next step once its pending request may be answered:
+ * initialize answered -> the tool call; tool call answered -> checked.
+ * Returns 1 when the session is through, 0 while it waits. */
+static int many_step(struct wsc_mcp *m, int i, int64_t *id, int *calling,
+                     const struct many_call *call)
+{
+    struct json_object *resp = NULL;
+    enum wsc_mcp_result r = wsc_mcp_take(m, *id, &resp);
+    if (r == WSC_MCP_PENDING)
+        return 0;
+    if (r != WSC_MCP_OK) {
+        printf("# session %d: %d %s\n", i, r, wsc_mcp_error(m));
+        CU_FAIL("a session failed");
+        return 1;
+    }
+    if (!*calling) {
+        json_object_put(resp);
+        *calling = 1;
+        ASSERT_MCP(m, wsc_mcp_send(m, "tools/call", call->params(i), id));
+        return 0;
+    }
+    const char *text = first_text(resp);
+    if (!call->answer_ok(i, text))
+        printf("# session %d: unexpected answer '%s'\n", i, text ? text : "(none)");
+    CU_ASSERT(call->answer_ok(i, text));
+    json_object_put(resp);
+    return 1;
+}
+
+/* Opens n WebSocket sessions at once with wsc_mcp_start() in this thread,
+ * sends each its initialize while its upgrade is still in progress (the
+ * session queues it), and its tool call once initialize is answered; one
+ * poll() over the descriptors of every session drives them all. */
+static void many_sessions(const char *url, int n, const struct many_call *call)
+{
+    struct wsc_mcp *m[MANY];
+    int64_t id[MANY];
+    int calling[MANY] = {0}, through[MANY] = {0};
+    struct wsc_mcp_options o;
+    wsc_mcp_options_init(&o);
+    o.url = strdup(url);
+    double until = wsc_now() + 2 * WAIT_S;
+    int connecting = 0, left = n;
+    for (int i = 0; i < n; i++) {
+        m[i] = wsc_mcp_start(NULL, &o, until);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(m[i]);
+        connecting += wsc_mcp_connecting(m[i]);
+        ASSERT_MCP(m[i], wsc_mcp_begin_initialize(m[i], &id[i]));
+    }
+    wsc_mcp_options_free(&o);
+    CU_ASSERT_EQUAL(connecting, n); /* none of them waited for its upgrade */
+    while (left > 0 && wsc_now() < until) {
+        struct pollfd fds[MANY_FDS];
+        size_t nfds = 0;
+        long t = 100;
+        for (int i = 0; i < n; i++) {
+            if (through[i])
+                continue;
+            size_t k = wsc_mcp_pollfds(m[i], fds + nfds, MANY_FDS - nfds);
+            nfds += k < MANY_FDS - nfds ? k : MANY_FDS - nfds;
+            long ti = wsc_mcp_timeout_ms(m[i]);
+            if (ti >= 0 && ti < t)
+                t = ti;
+        }
+        CU_ASSERT_FATAL(poll(fds, nfds, (int)t) >= 0 || errno == EINTR);
+        for (int i = 0; i < n; i++) {
+            if (through[i])
+                continue;
+            wsc_mcp_perform(m[i]);
+            if (many_step(m[i], i, &id[i], &calling[i], call)) {
+                through[i] = 1;
+                left--;
+            }
+        }
+    }
+    CU_ASSERT_EQUAL(left, 0);
+    for (int i = 0; i < n; i++) {
+        CU_ASSERT_EQUAL(wsc_mcp_violation_count(m[i]), 0);
+        wsc_mcp_close(m[i], 0);
+        wsc_mcp_free(m[i]);
+    }
+}
+
+static struct json_object *echo_params(int i)
+{
+    char json[96];
+    snprintf(json, sizeof json,
+             "{\"name\":\"echo\",\"arguments\":{\"text\":\"session %d\"}}", i);
+    return obj(json);
+}
+
+static int echo_ok(int i, const char *text)
+{
+    char want[32];
+    snprintf(want, sizeof want, "session %d", i);
+    return text && strcmp(text, want) == 0;
+}
+
+/* Fifty SDK sessions over WebSocket, each echoing its own text. */
+static void test_sdk_websocket_many(void)
+{
+    static const struct many_call call = {echo_params, echo_ok};
+    many_sessions(ws_peer.url, MANY, &call);
+}
+
 /* The server asks roots/list in the middle of a tool call; the answer comes
  * from the options. */
 static void roots_round(const char *url)
@@ -541,6 +657,7 @@ static void test_everything_stdio(void)
 static pid_t mock_pid = -1;
 static int mock_out = -1;
 static char mock_url[128];
+static char mock_ws_url[128]; /* its WebSocket port: MCP with subprotocol mcp */
 
 /* Starts $WSCHECK_MOCK on free ports and reads its MCP URL from stdout
  * (the pipe stays open while it runs). */
@@ -574,8 +691,10 @@ static int mock_init(void)
         len += (size_t)n;
         buf[len] = '\0';
         char *u = strstr(buf, "http://"), *end = u ? strstr(u, "/mcp") : NULL;
-        if (end) {
+        char *w = strstr(buf, "ws://"), *wend = w ? strchr(w, '\n') : NULL;
+        if (end && wend) {
             snprintf(mock_url, sizeof mock_url, "%.*s", (int)(end + 4 - u), u);
+            snprintf(mock_ws_url, sizeof mock_ws_url, "%.*s/mcp", (int)(wend - w), w);
             return 0;
         }
     }
@@ -617,6 +736,25 @@ static void test_mock_http(void)
     CU_ASSERT_EQUAL(wsc_mcp_violation_count(m), 0);
     CU_ASSERT_EQUAL(wsc_mcp_close(m, 0), WSC_MCP_OK);
     wsc_mcp_free(m);
+}
+
+static struct json_object *clients_params(int i)
+{
+    (void)i;
+    return obj("{\"name\":\"get_websocket_clients\",\"arguments\":{}}");
+}
+
+static int clients_ok(int i, const char *text)
+{
+    (void)i;
+    return text && strstr(text, "\"status\"") != NULL;
+}
+
+/* Fifty sessions on the mock's WebSocket port (subprotocol mcp). */
+static void test_mock_websocket_many(void)
+{
+    static const struct many_call call = {clients_params, clients_ok};
+    many_sessions(mock_ws_url, MANY, &call);
 }
 
 /* ---- broken servers ------------------------------------------------------------ */
@@ -750,6 +888,61 @@ static void test_broken_ws_unauthorized(void)
                   "realm=\"mcp\"");
 }
 
+/* The same refusals with wsc_mcp_start(): the session is connecting, takes
+ * a request (queued), and fails in wsc_mcp_perform() with the message of a
+ * blocking open; the queued request gets that failure. */
+static void expect_broken_start(const char *mode, enum wsc_mcp_result result,
+                                const char *message)
+{
+    static const char *const schemes[] = {"ws://", NULL};
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
+    const char *args[] = {mode, NULL};
+    CU_ASSERT_EQUAL_FATAL(wsc_test_peer_start(&p, wsc_test_python(), "peer_mcp_broken.py",
+                                              args, schemes, PEER_START_S),
+                          0);
+    struct wsc_mcp_options o;
+    wsc_mcp_options_init(&o);
+    o.url = strdup(p.url);
+    double until = wsc_now() + 5;
+    struct wsc_mcp *m = wsc_mcp_start(NULL, &o, until);
+    wsc_mcp_options_free(&o);
+    CU_ASSERT_EQUAL(wsc_mcp_status(m), WSC_MCP_OK);
+    CU_ASSERT(wsc_mcp_connecting(m));
+    int64_t id;
+    ASSERT_MCP(m, wsc_mcp_send(m, "ping", NULL, &id));
+    while (wsc_mcp_connecting(m) && wsc_now() < until) {
+        struct pollfd fds[8];
+        size_t n = wsc_mcp_pollfds(m, fds, 8);
+        long t = wsc_mcp_timeout_ms(m);
+        poll(fds, n < 8 ? n : 8, t < 0 || t > 100 ? 100 : (int)t);
+        wsc_mcp_perform(m);
+    }
+    CU_ASSERT(!wsc_mcp_connecting(m));
+    CU_ASSERT_EQUAL(wsc_mcp_status(m), result);
+    ASSERT_CONTAINS(wsc_mcp_error(m), message);
+    struct json_object *resp = NULL;
+    CU_ASSERT_EQUAL(wsc_mcp_take(m, id, &resp), result);
+    CU_ASSERT_PTR_NULL(resp);
+    ASSERT_CONTAINS(wsc_mcp_error(m), message);
+    wsc_mcp_free(m);
+    wsc_test_peer_stop(&p);
+}
+
+static void test_broken_ws_unauthorized_start(void)
+{
+    expect_broken_start("ws-unauthorized", WSC_MCP_ERROR,
+                        "the server requires authorization: HTTP 401, "
+                        "WWW-Authenticate: Bearer realm=\"mcp\"");
+}
+
+static void test_broken_ws_subprotocol_start(void)
+{
+    expect_broken_start(
+        "ws-no-subprotocol", WSC_MCP_PROTOCOL,
+        "rule ws-subprotocol (basic/transports#websocket) at "
+        "Sec-WebSocket-Protocol: the server did not echo the subprotocol 'mcp'");
+}
+
 static void test_broken_stream_ends(void)
 {
     expect_broken("stream-ends", 5, WSC_MCP_ERROR,
@@ -763,6 +956,23 @@ static void test_resumed_stream(void)
     static const char *const schemes[] = {"http://", NULL};
     struct wsc_test_peer p = WSC_TEST_PEER_INIT;
     const char *args[] = {"resumable", NULL};
+    CU_ASSERT_EQUAL_FATAL(wsc_test_peer_start(&p, wsc_test_python(), "peer_mcp_broken.py",
+                                              args, schemes, PEER_START_S),
+                          0);
+    struct wsc_mcp *m = open_url(NULL, p.url, WSC_MCP_AUTO);
+    ASSERT_MCP(m, wsc_mcp_initialize(m, wsc_now() + 5));
+    CU_ASSERT_STRING_EQUAL(wsc_mcp_protocol_version(m), "2025-06-18");
+    wsc_mcp_free(m);
+    wsc_test_peer_stop(&p);
+}
+
+/* A stream that ends after "retry: 500" resumes no sooner: the peer
+ * answers the resumption with an error if it came early (by its clock). */
+static void test_resumed_after_retry(void)
+{
+    static const char *const schemes[] = {"http://", NULL};
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
+    const char *args[] = {"retry", NULL};
     CU_ASSERT_EQUAL_FATAL(wsc_test_peer_start(&p, wsc_test_python(), "peer_mcp_broken.py",
                                               args, schemes, PEER_START_S),
                           0);
@@ -789,6 +999,8 @@ static CU_TestInfo sdk_tests[] = {
     {"sdk: Streamable HTTP, event streams with progress and logs",
      test_sdk_http_sse_progress},
     {"sdk: driven by an event loop", test_sdk_event_loop},
+    {"sdk: 50 WebSocket sessions opened and driven by one poll loop",
+     test_sdk_websocket_many},
     {"sdk: the GET stream with listen", test_sdk_http_listen},
     {"sdk: WebSocket, roots/list answered", test_sdk_websocket_roots},
     {"sdk: Streamable HTTP, roots/list on the event stream", test_sdk_http_sse_roots},
@@ -812,6 +1024,8 @@ static CU_TestInfo everything_tests[] = {
 
 static CU_TestInfo mock_tests[] = {
     {"wscheck-mock: Streamable HTTP", test_mock_http},
+    {"wscheck-mock: 50 WebSocket sessions opened and driven by one poll loop",
+     test_mock_websocket_many},
     CU_TEST_INFO_NULL,
 };
 
@@ -831,8 +1045,14 @@ static CU_TestInfo broken_tests[] = {
     {"broken: WebSocket binary frames", test_broken_ws_binary},
     {"broken: a batch outside 2025-03-26", test_broken_batch},
     {"broken: WebSocket upgrade refused with 401", test_broken_ws_unauthorized},
+    {"broken: WebSocket upgrade refused with 401, without blocking",
+     test_broken_ws_unauthorized_start},
+    {"broken: WebSocket without the mcp subprotocol, without blocking",
+     test_broken_ws_subprotocol_start},
     {"broken: an event stream ends before the response", test_broken_stream_ends},
     {"an event stream resumed with Last-Event-ID", test_resumed_stream},
+    {"an event stream resumed no sooner than its retry field asks",
+     test_resumed_after_retry},
     {"connection refused", test_refused},
     CU_TEST_INFO_NULL,
 };

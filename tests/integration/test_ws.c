@@ -212,6 +212,74 @@ static void test_node_subprotocol(void)
     wsc_ws_options_free(&o);
 }
 
+#define STARTED 8
+
+/* Drives connections started with wsc_ws_connect_start() from one poll()
+ * until none is pending; returns how many ended WSC_WS_OK. */
+static int drive_connects(struct wsc_ws **ws, int n, double until)
+{
+    int pending = n;
+    while (pending > 0 && wsc_now() < until) {
+        struct pollfd fds[STARTED * 4];
+        size_t nfds = 0;
+        long t = 100;
+        for (int i = 0; i < n; i++) {
+            if (wsc_ws_status(ws[i]) != WSC_WS_PENDING)
+                continue;
+            size_t k = wsc_ws_connect_pollfds(ws[i], fds + nfds, STARTED * 4 - nfds);
+            nfds += k < STARTED * 4 - nfds ? k : STARTED * 4 - nfds;
+            long ti = wsc_ws_connect_timeout_ms(ws[i]);
+            if (ti >= 0 && ti < t)
+                t = ti;
+        }
+        CU_ASSERT_FATAL(poll(fds, nfds, (int)t) >= 0 || errno == EINTR);
+        pending = 0;
+        for (int i = 0; i < n; i++)
+            pending += wsc_ws_connect_perform(ws[i]) == WSC_WS_PENDING;
+    }
+    int ok = 0;
+    for (int i = 0; i < n; i++)
+        ok += wsc_ws_status(ws[i]) == WSC_WS_OK;
+    return ok;
+}
+
+/* Several upgrades in flight at once from one thread: nothing is usable
+ * before its upgrade is over, everything after it is as after
+ * wsc_ws_connect(). */
+static void test_node_connect_start(void)
+{
+    struct wsc_ws *ws[STARTED];
+    struct wsc_ws_options o;
+    opts_for(&o, node_peer.url);
+    add_subprotocol(&o, "mcp");
+    for (int i = 0; i < STARTED; i++) {
+        ws[i] = wsc_ws_connect_start(NULL, &o, wsc_now() + 10, 0);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(ws[i]);
+        CU_ASSERT_EQUAL(wsc_ws_status(ws[i]), WSC_WS_PENDING);
+    }
+    wsc_ws_options_free(&o);
+    /* not usable yet, and saying why */
+    CU_ASSERT_EQUAL(wsc_ws_socket(ws[0]), -1);
+    CU_ASSERT(!wsc_ws_is_closed(ws[0]));
+    CU_ASSERT_EQUAL(wsc_ws_send_text(ws[0], "early", 5), WSC_WS_PENDING);
+    CU_ASSERT_STRING_EQUAL(wsc_ws_error(ws[0]),
+                           "the WebSocket upgrade is still in progress");
+    CU_ASSERT_EQUAL(drive_connects(ws, STARTED, wsc_now() + 10), STARTED);
+    for (int i = 0; i < STARTED; i++) {
+        char text[32];
+        struct wsc_ws_msg m;
+        snprintf(text, sizeof text, "connection %d", i);
+        CU_ASSERT_EQUAL(wsc_ws_http_status(ws[i]), 101);
+        CU_ASSERT_STRING_EQUAL(wsc_ws_subprotocol(ws[i]), "mcp");
+        CU_ASSERT(wsc_ws_socket(ws[i]) >= 0);
+        CU_ASSERT_EQUAL(wsc_ws_connect_timeout_ms(ws[i]), -1);
+        ASSERT_OK(ws[i], roundtrip(ws[i], text, &m));
+        CU_ASSERT_STRING_EQUAL(m.data, text);
+        ASSERT_OK(ws[i], wsc_ws_close(ws[i], 1000, "done", wsc_now() + 5));
+        wsc_ws_free(ws[i]);
+    }
+}
+
 static void test_node_no_common_subprotocol(void)
 {
     struct wsc_ws_options o;
@@ -853,6 +921,35 @@ static void test_reject_tolerated(void)
     wsc_test_peer_stop(&p);
 }
 
+/* The same refusal and the same failure, without blocking. */
+static void test_reject_started(void)
+{
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
+    CU_ASSERT_EQUAL_FATAL(start_raw(&p, "reject"), 0);
+    struct wsc_ws_options o;
+    opts_for(&o, p.url);
+    o.connect_timeout = 2.0;
+    struct wsc_ws *ws[2];
+    ws[0] = wsc_ws_connect_start(NULL, &o, wsc_now() + 30, WSC_WS_ALLOW_REJECT);
+    ws[1] = wsc_ws_connect_start(NULL, &o, wsc_now() + 30, 0);
+    wsc_ws_options_free(&o);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ws[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ws[1]);
+    CU_ASSERT_EQUAL(drive_connects(ws, 2, wsc_now() + 10), 0);
+    CU_ASSERT_EQUAL(wsc_ws_status(ws[0]), WSC_WS_REJECTED);
+    CU_ASSERT_EQUAL(wsc_ws_http_status(ws[0]), 403);
+    CU_ASSERT_STRING_EQUAL(wsc_ws_response_header(ws[0], "X-Reason"), "testing");
+    CU_ASSERT_STRING_EQUAL(wsc_ws_error(ws[0]), "upgrade refused with HTTP 403");
+    CU_ASSERT_EQUAL(wsc_ws_status(ws[1]), WSC_WS_ERROR);
+    CU_ASSERT_STRING_EQUAL(wsc_ws_error(ws[1]),
+                           "upgrade refused: HTTP 403, expected 101");
+    /* over: perform keeps saying so */
+    CU_ASSERT_EQUAL(wsc_ws_connect_perform(ws[1]), WSC_WS_ERROR);
+    wsc_ws_free(ws[0]);
+    wsc_ws_free(ws[1]);
+    wsc_test_peer_stop(&p);
+}
+
 /* After a good handshake: the next receive must fail with `message`
  * within its 2 s deadline + 1 s. */
 static void expect_recv_error(const char *mode, unsigned max, const char *message)
@@ -1045,6 +1142,8 @@ static CU_TestInfo options_tests[] = {
 
 static CU_TestInfo node_tests[] = {
     {"node: subprotocol negotiated, clean close", test_node_subprotocol},
+    {"node: upgrades started without blocking, driven by one poll loop",
+     test_node_connect_start},
     {"node: no common subprotocol is fine", test_node_no_common_subprotocol},
     {"node: text, binary and JSON echoed", test_node_echo_kinds},
     {"node: fragments reassembled, big messages", test_node_fragments_and_big},
@@ -1079,6 +1178,7 @@ static CU_TestInfo broken_tests[] = {
     {"broken: unoffered extension", test_unoffered_extension},
     {"broken: silent server", test_silent},
     {"broken: rejection tolerated on request", test_reject_tolerated},
+    {"broken: rejection without blocking", test_reject_started},
     {"broken: closes in the middle of a frame", test_close_mid_frame},
     {"broken: frame larger than max_message_size", test_oversize_frame},
     {"broken: fragments larger than max_message_size", test_oversize_fragments},

@@ -297,6 +297,30 @@ static void test_sse_bounds(void)
     mcp_sse_free(&p);
 }
 
+/* The retry field after feeding `text`, or -2 when the stream failed. */
+static long retry_after(const char *text)
+{
+    struct got g;
+    memset(&g, 0, sizeof g);
+    struct mcp_sse p;
+    mcp_sse_init(&p, 1024, collect, &g);
+    long r = mcp_sse_feed(&p, text, strlen(text)) == 0 ? p.retry_ms : -2;
+    mcp_sse_free(&p);
+    return r;
+}
+
+static void test_sse_retry(void)
+{
+    CU_ASSERT_EQUAL(retry_after("data: x\n\n"), -1);
+    CU_ASSERT_EQUAL(retry_after("retry: 300\nid: 1\ndata: \n\n"), 300);
+    CU_ASSERT_EQUAL(retry_after("retry:0\n"), 0);
+    /* the last valid one counts; anything but ASCII digits is ignored */
+    CU_ASSERT_EQUAL(retry_after("retry: 300\nretry: 2s\nretry: -1\nretry:\n"), 300);
+    CU_ASSERT_EQUAL(retry_after("retry: 300\nretry: 1500\n"), 1500);
+    /* bounded, never overflowing */
+    CU_ASSERT_EQUAL(retry_after("retry: 99999999999999999999999999\n"), MCP_RETRY_MAX_MS);
+}
+
 static void test_sse_reader_stops(void)
 {
     struct got g;
@@ -374,6 +398,7 @@ static CU_TestInfo sse_tests[] = {
     {"no data, no event", test_sse_no_data_no_event},
     {"lines and events are bounded", test_sse_bounds},
     {"the reader can stop the stream", test_sse_reader_stops},
+    {"the retry field, bounded", test_sse_retry},
     CU_TEST_INFO_NULL,
 };
 

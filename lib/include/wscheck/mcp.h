@@ -54,9 +54,17 @@
  * Event loops: the session never blocks except in the calls that take a
  * deadline. wsc_mcp_send() starts a request, wsc_mcp_pollfds() and
  * wsc_mcp_timeout_ms() say what to wait for, wsc_mcp_perform() processes
- * what is ready, wsc_mcp_take() collects a response. Opening a WebSocket
- * session blocks for its handshake; the other transports connect in the
- * background.
+ * what is ready, wsc_mcp_take() collects a response. wsc_mcp_start() opens
+ * without blocking on any transport (wsc_mcp_open() waits for a WebSocket
+ * upgrade): the upgrade is driven by the same pollfds/timeout/perform, and
+ * what is sent before it completes is queued and goes out, in order, once
+ * it has. So one thread with one poll() loop can open, initialize and use
+ * many sessions at once:
+ *
+ *   m[i] = wsc_mcp_start(NULL, &opt, deadline);      (for each i)
+ *   wsc_mcp_begin_initialize(m[i], &init[i]);
+ *   loop: wsc_mcp_pollfds() and wsc_mcp_timeout_ms() of every session,
+ *         one poll(), wsc_mcp_perform() on each, wsc_mcp_take() answers.
  *
  * Growth (wscheck-plugin(7)): struct wsc_mcp_options may gain members at its
  * end; initialise it with wsc_mcp_options_init() or wsc_mcp_options_parse().
@@ -200,10 +208,26 @@ enum wsc_mcp_result {
 
 /* Opens the transport (WebSocket: the upgrade; stdio: starts the process).
  * Never NULL unless out of memory: check wsc_mcp_status(). `deadline`
- * bounds the session (0: the context's). *opt is copied. */
+ * bounds the session (0: the context's). *opt is copied. This is
+ * wsc_mcp_start() followed by waiting while wsc_mcp_connecting(). */
 WSC_EXPORT struct wsc_mcp *wsc_mcp_open(struct wsc_ctx *ctx,
                                         const struct wsc_mcp_options *opt,
                                         double deadline);
+/* Like wsc_mcp_open() but never waits: a WebSocket session is "connecting"
+ * until its upgrade completes in wsc_mcp_perform() (wsc_mcp_pollfds() and
+ * wsc_mcp_timeout_ms() cover it). Meanwhile wsc_mcp_status() is
+ * WSC_MCP_OK, requests and notifications can be sent (they are queued and
+ * go out in order after the upgrade) and the upgrade's deadline is the
+ * session's. An upgrade that fails (a refusal, 401 with WWW-Authenticate,
+ * no "mcp" subprotocol echoed, a timeout) fails the session in
+ * wsc_mcp_perform() with the same result and message as wsc_mcp_open(),
+ * and every request queued gets that failure from wsc_mcp_take(). */
+WSC_EXPORT struct wsc_mcp *wsc_mcp_start(struct wsc_ctx *ctx,
+                                         const struct wsc_mcp_options *opt,
+                                         double deadline);
+/* 1 while the session's transport is still opening (a WebSocket upgrade in
+ * progress), else 0 (open, failed, or a transport that has no such step). */
+WSC_EXPORT int wsc_mcp_connecting(struct wsc_mcp *m);
 /* Ends the session politely: HTTP DELETE of the session, WebSocket close,
  * stdio: stdin closed, then SIGTERM and SIGKILL if the process lingers.
  * Waits at most until `deadline` (0: the session's, at most 2 s). */

@@ -47,6 +47,12 @@
  * Once a connection has failed (transport or protocol error), later calls
  * return WSC_WS_ERROR with the same message and never block.
  *
+ * Event loops: wsc_ws_connect() blocks for the upgrade; wsc_ws_connect_start()
+ * does not, and wsc_ws_connect_pollfds(), wsc_ws_connect_timeout_ms() and
+ * wsc_ws_connect_perform() drive the upgrade from a poll() loop of many
+ * connections. Once open, wsc_ws_socket() is the socket to poll and
+ * wsc_ws_recv() with a deadline of wsc_now() drains without waiting.
+ *
  * Growth (wscheck-plugin(7)): struct wsc_ws_options and struct wsc_ws_msg
  * may gain members at their end in a later release. The plugin's size of
  * each reaches the library from inline functions compiled into the plugin:
@@ -59,6 +65,7 @@
 #ifndef WSCHECK_WS_H
 #define WSCHECK_WS_H
 
+#include <poll.h>
 #include <stddef.h>
 
 #include <curl/curl.h>
@@ -174,6 +181,8 @@ enum wsc_ws_result {
                            * dead */
     WSC_WS_REJECTED = -4, /* the server answered the upgrade with another
                            * status than 101 (only with WSC_WS_ALLOW_REJECT) */
+    WSC_WS_PENDING = 1,   /* wsc_ws_connect_start(): the upgrade is still in
+                           * progress */
 };
 
 /* Flags for wsc_ws_connect() */
@@ -188,6 +197,32 @@ enum wsc_ws_result {
 WSC_EXPORT struct wsc_ws *wsc_ws_connect(struct wsc_ctx *ctx,
                                          const struct wsc_ws_options *opt,
                                          double deadline, int flags);
+/* The same connection without blocking, for event loops that drive many at
+ * once: starts the TCP/TLS connection and the upgrade on a libcurl multi
+ * handle of the connection's own and returns at once (NULL only when out of
+ * memory). wsc_ws_status() is WSC_WS_PENDING until the upgrade is over;
+ * wsc_ws_connect_pollfds() and wsc_ws_connect_timeout_ms() say what to wait
+ * for, wsc_ws_connect_perform() moves the upgrade on. When it is over the
+ * connection is exactly what wsc_ws_connect() returns (same verification,
+ * tracing, messages; wsc_ws_connect() is this loop). Other calls on a
+ * connection still connecting return WSC_WS_PENDING. The deadlines are
+ * computed at the start. */
+WSC_EXPORT struct wsc_ws *wsc_ws_connect_start(struct wsc_ctx *ctx,
+                                               const struct wsc_ws_options *opt,
+                                               double deadline, int flags);
+/* Fills at most `max` pollfds with the sockets the upgrade waits on and
+ * returns how many it needs (0 when none yet, or when not connecting: rely
+ * on the timeout then). */
+WSC_EXPORT size_t wsc_ws_connect_pollfds(struct wsc_ws *ws, struct pollfd *fds,
+                                         size_t max);
+/* Milliseconds until wsc_ws_connect_perform() is due anyway (at most 100
+ * while connecting); -1 when the connection is not connecting. */
+WSC_EXPORT long wsc_ws_connect_timeout_ms(struct wsc_ws *ws);
+/* Processes whatever is ready, never waiting: WSC_WS_PENDING while the
+ * upgrade goes on, then the result of the connect (WSC_WS_OK,
+ * WSC_WS_REJECTED or WSC_WS_ERROR, with wsc_ws_error() as for
+ * wsc_ws_connect()); on a connection that is not connecting, its status. */
+WSC_EXPORT enum wsc_ws_result wsc_ws_connect_perform(struct wsc_ws *ws);
 /* Closes the socket without a close handshake (use wsc_ws_close() first for
  * a clean close) and frees everything. NULL is fine. */
 WSC_EXPORT void wsc_ws_free(struct wsc_ws *ws);
