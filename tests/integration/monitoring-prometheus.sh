@@ -5,7 +5,7 @@
 # when it falls back; failures name the limit the scenario set and why.
 . "$top_srcdir/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/monitoring-stack.sh"
-require_prometheus
+require_peers prometheus alertmanager
 
 T=$WSC_TMP
 cat >"$T/rules.yml" <<'YAML'

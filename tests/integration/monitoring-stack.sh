@@ -1,26 +1,12 @@
 # Shared by the monitoring-*.sh tests (sourced after lib.sh): a real
 # Prometheus and Alertmanager (Debian's prometheus and
 # prometheus-alertmanager, installed by scripts/install-deps),
-# started on free loopback ports with generated configuration and storage in
+# started on free loopback ports (`require_peers prometheus alertmanager`
+# first) with generated configuration and storage in
 # $WSC_TMP, and stopped by pid with everything else the test started.
 
 PROMETHEUS=${PROMETHEUS:-prometheus}
 ALERTMANAGER=${ALERTMANAGER:-prometheus-alertmanager}
-PROMTOOL=${PROMTOOL:-promtool}
-
-# require_prometheus [promtool]: skips the whole script unless Prometheus and
-# Alertmanager (or only promtool) can run. The reason starts with "missing
-# peer:", which scripts/test (and so CI) turns into a failure.
-require_prometheus() {
-    local missing="" tool
-    if [ "${1:-}" = promtool ]; then set -- "$PROMTOOL"
-    else set -- "$PROMETHEUS" "$ALERTMANAGER"; fi
-    for tool in "$@"; do
-        command -v "$tool" >/dev/null 2>&1 || missing="$missing, $tool"
-    done
-    [ -z "$missing" ] ||
-        skip_all "missing peer: ${missing#, } (scripts/install-deps installs Debian's prometheus and prometheus-alertmanager)"
-}
 
 # wait_http_ok URL [SECONDS]: waits until GET URL answers 2xx (default 30 s).
 wait_http_ok() {
@@ -82,12 +68,14 @@ YAML
 }
 
 # start_prometheus TARGET RULES...: starts Prometheus on a free port,
-# scraping TARGET (host:port, job "expo") every second, evaluating the rule
+# scraping TARGET (host:port, job $PROM_JOB: "expo" unless set) every second, evaluating the rule
 # files every second and sending alerts to $AM_URL; sets PROM_URL.
 start_prometheus() {
     local port target=$1 rules="" f
     shift
-    for f in "$@"; do rules="$rules    - $f
+    # Absolute: Prometheus reads rule files relative to its configuration's
+    # directory, and a pattern that matches nothing is no error.
+    for f in "$@"; do rules="$rules    - $(cd "$(dirname "$f")" && pwd)/$(basename "$f")
 "; done
     port=$(free_port) || return 1
     cat >"$WSC_TMP/prometheus.yml" <<YAML
@@ -101,7 +89,7 @@ alerting:
     - static_configs:
         - targets: ['${AM_URL#http://}']
 scrape_configs:
-  - job_name: expo
+  - job_name: ${PROM_JOB:-expo}
     static_configs:
       - targets: ['$target']
 YAML
