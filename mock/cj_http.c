@@ -262,6 +262,7 @@ static int answer(struct mock_server *srv, struct lws *wsi, struct cj_http_pss *
     const char *id = NULL;
     enum route r = uri ? route_of(uri, len, &id, &idlen) : ROUTE_NONE;
 
+    pss->reply.head_only = method == LWSHUMETH_HEAD; /* its headers only */
     if (method == LWSHUMETH_GET && metrics_path(uri, len))
         return metrics_http_reply(srv, wsi,
                                   &pss->reply); /* the mock's own, not crackerjack's */

@@ -65,6 +65,13 @@ int cj_progress_confirm(struct mock_server *srv, struct lws *wsi)
         mock_log(MOCK_LOG_INFO, "refused upgrade: %s", why);
         return http_refuse_upgrade(wsi, status, why);
     }
+    /* crackerjack selects none; lws would drop the connection without a
+     * word rather than accept one it does not know. */
+    if (lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL) > 0) {
+        mock_log(MOCK_LOG_INFO, "refused upgrade: a subprotocol was offered");
+        return http_refuse_upgrade(wsi, HTTP_STATUS_BAD_REQUEST,
+                                   "crackerjack's progress sockets take no subprotocol");
+    }
     if (lws_http_get_uri_and_method(wsi, &uri, &len) < 0)
         uri = NULL;
     id = uri ? path_id(uri, len) : NULL;
@@ -243,8 +250,8 @@ static int on_receive(struct cj_sock *s, const char *in, size_t len)
     struct lws *wsi = s->wsi;
     bool first = lws_is_first_fragment(wsi), final = lws_is_final_fragment(wsi);
 
-    if (s->closing)
-        return 0;
+    if (s->closing || s->close_after)
+        return 0; /* the server's loop has ended */
     idle_restart(s);
     if (first) {
         s->partial_len = 0;

@@ -21,8 +21,7 @@ static bool listed(const char *key, const char *const *list, size_t n)
     return false;
 }
 
-/* First two and last two characters, stars between. */
-static json_object *mask(const char *s)
+json_object *cj_mask(const char *s)
 {
     size_t n = strlen(s);
     struct printbuf *pb = printbuf_new();
@@ -99,7 +98,7 @@ static void walk_object(json_object *obj, const char *root)
 
             mock_json_add(obj, key,
                           listed(key, masked, sizeof(masked) / sizeof(*masked))
-                              ? mask(s)
+                              ? cj_mask(s)
                               : redact(s, root));
         } else {
             walk(val, root);

@@ -10,6 +10,9 @@
 /* Sanitises obj (an object, changed in place); paths under root stay. */
 void cj_sanitize(json_object *obj, const char *root);
 
+/* A masked value: the first and last two characters, stars between. */
+json_object *cj_mask(const char *s);
+
 /* The _security member alone, for results that carry it. */
 json_object *cj_security_member(void);
 

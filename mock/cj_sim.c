@@ -45,6 +45,7 @@ struct cj_sim {
     struct cj_params p;
     struct cj_update *updates;
     int n_updates, next_update, written;
+    int last_overall; /* of the last sequence update */
     lws_sorted_usec_list_t step_sul, beat_sul;
     bool running;
     bool beating; /* heartbeat timer scheduled */
@@ -336,6 +337,8 @@ static void beat(lws_sorted_usec_list_t *sul)
     hb.stage = "keep_alive";
     hb.iteration = 1;
     hb.max_iterations = DEFAULT_MAX_ITER;
+    /* With mock_backwards the drop comes from the sequence alone. */
+    hb.overall = sim->p.backwards == BACK_PROGRESS ? sim->last_overall : 0;
     snprintf(hb.message, sizeof(hb.message),
              "Keep-alive heartbeat to prevent connection timeout");
     write_update(sim, &hb);
@@ -351,6 +354,7 @@ static void step(lws_sorted_usec_list_t *sul)
     const struct cj_update *u = &sim->updates[sim->next_update++];
 
     write_update(sim, u);
+    sim->last_overall = u->overall;
     session_follow(sim, u);
     if (stalled(sim))
         return;

@@ -1,6 +1,7 @@
 /* wscheck-mock: crackerjack's MCP tools. */
 #include "cj_tools.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -283,14 +284,17 @@ static json_object *server_stats(struct mock_server *srv, json_object *id)
     json_object *rl = json_object_new_object(), *cfg = json_object_new_object();
     json_object *res = json_object_new_object(), *sm = json_object_new_object();
     json_object *sec = json_object_new_object();
+    char cwd[PATH_MAX];
 
+    if (!getcwd(cwd, sizeof(cwd)))
+        snprintf(cwd, sizeof(cwd), "/");
     if (!o || !info || !rl || !cfg || !res || !sm || !sec) {
         json_object_put(o), json_object_put(info), json_object_put(rl);
         json_object_put(cfg), json_object_put(res), json_object_put(sm);
         json_object_put(sec);
         return NULL;
     }
-    mock_json_add(info, "project_path", json_object_new_string("/p**********t"));
+    mock_json_add(info, "project_path", cj_mask(cwd));
     mock_json_add(info, "websocket_port", json_object_new_int(srv->cj_port));
     mock_json_add(info, "websocket_active", json_object_new_boolean(1));
     mock_json_add(o, "server_info", info);

@@ -46,6 +46,7 @@ int mon_http_request(struct mock_server *srv, struct lws *wsi, struct mon_http_p
     enum http_length cl = http_content_length(wsi, &length);
     const char *v;
 
+    free(pss->body); /* a keep-alive connection's earlier request */
     memset(pss, 0, sizeof(*pss));
     if (cl == HTTP_LENGTH_INVALID) {
         pss->reply.close_after = true; /* the body cannot be framed */
@@ -137,6 +138,8 @@ static int trigger(struct mock_server *srv, struct lws *wsi, struct mon_http_pss
 
 int mon_http_body_done(struct mock_server *srv, struct lws *wsi, struct mon_http_pss *pss)
 {
+    int rc;
+
     if (pss->answered)
         return 0;
     if (!pss->trigger)
@@ -144,7 +147,11 @@ int mon_http_body_done(struct mock_server *srv, struct lws *wsi, struct mon_http
     if (pss->too_big)
         return detail(wsi, pss, HTTP_STATUS_REQ_ENTITY_TOO_LARGE,
                       "Request body too large");
-    return trigger(srv, wsi, pss);
+    rc = trigger(srv, wsi, pss);
+    free(pss->body);
+    pss->body = NULL;
+    pss->body_len = pss->body_cap = 0;
+    return rc;
 }
 
 void mon_http_closed(struct mon_http_pss *pss)

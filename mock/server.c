@@ -188,12 +188,12 @@ static int write_ready_file(const struct mock_server *srv, const char *ws_url,
     mock_json_add(o, "mcp_url", mcp_url ? json_object_new_string(mcp_url) : NULL);
     mock_json_add(o, "mcp_port", mcp_url ? json_object_new_int(srv->mcp_port) : NULL);
     if (srv->cj_vhost) {
-        snprintf(url, sizeof(url), "http://%s:%d/", srv->opt->cj_host, srv->cj_port);
+        snprintf(url, sizeof(url), "http://%s:%d/", srv->cj_url_host, srv->cj_port);
         mock_json_add(o, "crackerjack_url", json_object_new_string(url));
         mock_json_add(o, "crackerjack_port", json_object_new_int(srv->cj_port));
     }
     if (srv->mon_vhost) {
-        snprintf(url, sizeof(url), "ws://%s:%d", srv->opt->mon.host, srv->mon_port);
+        snprintf(url, sizeof(url), "ws://%s:%d", srv->mon_url_host, srv->mon_port);
         mock_json_add(o, "monitoring_url", json_object_new_string(url));
         mock_json_add(o, "monitoring_port", json_object_new_int(srv->mon_port));
     }
@@ -224,9 +224,9 @@ static int announce(const struct mock_server *srv, const struct listen_spec *ws,
     /* crackerjack's server first: once the ws:// line is there, so is
      * its line. */
     if (srv->cj_vhost)
-        printf("http://%s:%d/\n", srv->opt->cj_host, srv->cj_port);
+        printf("http://%s:%d/\n", srv->cj_url_host, srv->cj_port);
     if (srv->mon_vhost)
-        printf("http://%s:%d/metrics\n", srv->opt->mon.host, srv->mon_port);
+        printf("http://%s:%d/metrics\n", srv->mon_url_host, srv->mon_port);
     listen_url_host(ws, host, sizeof(host));
     snprintf(ws_url, sizeof(ws_url), "ws://%s:%d", host, srv->ws_port);
     snprintf(http_base, sizeof(http_base), "http://%s:%d", host, srv->ws_port);
@@ -254,6 +254,7 @@ static int start_crackerjack(struct mock_server *srv, struct listen_spec *spec)
     if (spec->family == AF_INET)
         vopts |= LWS_SERVER_OPTION_DISABLE_IPV6;
     srv->cj_vhost = listen_start(srv->ctx, spec, vopts, &srv->cj_port);
+    listen_url_host(spec, srv->cj_url_host, sizeof(srv->cj_url_host));
     return srv->cj_vhost ? 0 : -1;
 }
 
@@ -264,12 +265,13 @@ static int start_monitoring(struct mock_server *srv, struct listen_spec *spec)
 
     if (spec->family == AF_INET)
         vopts |= LWS_SERVER_OPTION_DISABLE_IPV6;
+    listen_url_host(spec, srv->mon_url_host, sizeof(srv->mon_url_host));
     srv->mon_vhost = listen_start(srv->ctx, spec, vopts, &srv->mon_port);
     return srv->mon_vhost ? 0 : -1;
 }
 
-/* dev-toolkit and crackerjack: one listener for both MCP transports,
- * and crackerjack's port. */
+/* dev-toolkit, crackerjack and monitoring: one listener for both MCP
+ * transports, and the crackerjack and monitoring ports. */
 static int start_toolkit(struct mock_server *srv)
 {
     const struct mock_options *opt = srv->opt;

@@ -42,9 +42,11 @@ struct mock_server {
     int ws_port, mcp_port;      /* ports actually bound */
     struct lws_vhost *cj_vhost; /* crackerjack profile: its port */
     int cj_port;
+    char cj_url_host[80]; /* its address as URLs write it */
     struct cj_state *cj;
     struct lws_vhost *mon_vhost; /* monitoring profile: its port */
     int mon_port;
+    char mon_url_host[80]; /* its address as URLs write it */
     struct mon_state *mon;
     struct mock_stats stats;
     struct mock_client_table clients;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "quick_monitoring.h"
 #include "util.h"
 
 #define QUICK_CHECK_FILE "(command line)"
@@ -35,6 +36,17 @@ static const char quick_check_usage[] =
     "  --validate-mcp-protocol  MCP protocol validation of the --test-dev-toolkit\n"
     "                           server and of --test-endpoint URL (then an MCP\n"
     "                           endpoint: ws, wss, http, https or stdio:COMMAND)\n"
+    "  --test-monitoring        a monitoring server's WebSocket feeds at\n"
+    "                           ws://localhost:8677: the live metrics snapshot and\n"
+    "                           request_update, the historical stream\n"
+    "  --monitoring-port PORT   port for --test-monitoring (default 8677)\n"
+    "  --verify-metrics-streaming  with --test-monitoring: metrics updates every\n"
+    "                           --metrics-interval S (default 30, as crackerjack)\n"
+    "  --test-alert-delivery    with --test-monitoring: an alert raised through\n"
+    "                           POST /alerts/trigger arrives on /ws/alerts/subscribe\n"
+    "                           (a mock's extension: crackerjack never sends alerts)\n"
+    "  --validate-dashboard-feeds  with --test-monitoring: the dashboard's panels\n"
+    "                           and a refresh after --dashboard-interval S (default 11)\n"
     "\n"
     "Options:\n"
     "  --header 'NAME: VALUE'   send this request header with the HTTP and WebSocket\n"
@@ -84,7 +96,14 @@ enum {
     OPT_TEST_STREAMING,
     OPT_STREAMING_TOOL,
     OPT_STREAMING_ARGS,
-    OPT_VALIDATE_MCP
+    OPT_VALIDATE_MCP,
+    OPT_TEST_MONITORING,
+    OPT_MONITORING_PORT,
+    OPT_VERIFY_METRICS,
+    OPT_TEST_ALERTS,
+    OPT_VALIDATE_DASHBOARDS,
+    OPT_METRICS_INTERVAL,
+    OPT_DASHBOARD_INTERVAL
 };
 
 static const struct option quick_check_options[] = {
@@ -100,6 +119,13 @@ static const struct option quick_check_options[] = {
     {"streaming-tool", required_argument, NULL, OPT_STREAMING_TOOL},
     {"streaming-arguments", required_argument, NULL, OPT_STREAMING_ARGS},
     {"validate-mcp-protocol", no_argument, NULL, OPT_VALIDATE_MCP},
+    {"test-monitoring", no_argument, NULL, OPT_TEST_MONITORING},
+    {"monitoring-port", required_argument, NULL, OPT_MONITORING_PORT},
+    {"verify-metrics-streaming", no_argument, NULL, OPT_VERIFY_METRICS},
+    {"test-alert-delivery", no_argument, NULL, OPT_TEST_ALERTS},
+    {"validate-dashboard-feeds", no_argument, NULL, OPT_VALIDATE_DASHBOARDS},
+    {"metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL},
+    {"dashboard-interval", required_argument, NULL, OPT_DASHBOARD_INTERVAL},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"ci-mode", no_argument, NULL, OPT_CI},
     {"fail-on-error", no_argument, NULL, OPT_FAIL_ON_ERROR},
@@ -142,6 +168,8 @@ struct quick_checks {
     int verify_tools, test_streaming, validate_mcp;
     const char *streaming_tool;
     struct json_object *streaming_args;
+    /* --test-monitoring */
+    struct wsc_quick_monitoring monitoring;
     double timeout;
     int ci_mode;
     int fail_on_error;
@@ -313,6 +341,60 @@ static int parse_streaming_args(struct quick_checks *s, const char *arg)
     return 0;
 }
 
+/* A monitoring server's feeds on 8677 (quick_monitoring.c builds the
+ * tests). */
+static int add_monitoring_checks(struct quick_checks *s)
+{
+    s->monitoring.host = s->host_given ? s->host : "localhost";
+    s->monitoring.timeout = s->timeout;
+    return wsc_quick_monitoring(s->tests, &s->monitoring);
+}
+
+/* A positive number of seconds for --OPTION. */
+static int parse_seconds(double *out, const char *option, const char *arg)
+{
+    char *end;
+    errno = 0;
+    *out = strtod(arg, &end);
+    if (errno || *end || *out <= 0) {
+        fprintf(stderr, "wscheck: --%s needs a positive number of seconds, got '%s'\n",
+                option, arg);
+        return -1;
+    }
+    return 0;
+}
+
+static int parse_monitoring_setting(struct quick_checks *s, int opt, const char *arg)
+{
+    struct wsc_quick_monitoring *q = &s->monitoring;
+    char *end;
+    switch (opt) {
+    case OPT_MONITORING_PORT:
+        errno = 0;
+        q->port = strtol(arg, &end, 10);
+        if (errno || *end || q->port < 1 || q->port > 65535) {
+            fprintf(stderr,
+                    "wscheck: --monitoring-port needs a port number 1-65535, got '%s'\n",
+                    arg);
+            return -1;
+        }
+        return 0;
+    case OPT_METRICS_INTERVAL:
+        return parse_seconds(&q->metrics_interval, "metrics-interval", arg);
+    case OPT_DASHBOARD_INTERVAL:
+        return parse_seconds(&q->dashboard_interval, "dashboard-interval", arg);
+    case OPT_VERIFY_METRICS:
+        q->streaming = 1;
+        return 0;
+    case OPT_TEST_ALERTS:
+        q->alerts = 1;
+        return 0;
+    default:
+        q->dashboards = 1;
+        return 0;
+    }
+}
+
 static void add_endpoint_checks(struct quick_checks *s, const char *url)
 {
     if (strncmp(url, "ws://", 5) == 0 || strncmp(url, "wss://", 6) == 0)
@@ -428,6 +510,15 @@ static int parse_settings(int argc, char **argv, struct quick_checks *s)
         case OPT_VALIDATE_MCP:
             s->validate_mcp = 1;
             break;
+        case OPT_MONITORING_PORT:
+        case OPT_VERIFY_METRICS:
+        case OPT_TEST_ALERTS:
+        case OPT_VALIDATE_DASHBOARDS:
+        case OPT_METRICS_INTERVAL:
+        case OPT_DASHBOARD_INTERVAL:
+            if (parse_monitoring_setting(s, opt, optarg) < 0)
+                return WSC_EXIT_USAGE;
+            break;
         case OPT_TIMEOUT:
             if (parse_timeout(s, optarg) < 0)
                 return WSC_EXIT_USAGE;
@@ -510,6 +601,10 @@ static int parse_checks(int argc, char **argv, struct quick_checks *s)
         case OPT_TEST_DEV_TOOLKIT:
             add_toolkit_checks(s);
             break;
+        case OPT_TEST_MONITORING:
+            if (add_monitoring_checks(s) != 0)
+                return WSC_EXIT_INTERNAL;
+            break;
         default:
             break;
         }
@@ -571,6 +666,8 @@ static void diagnose(struct wsc_buf *b, const struct wsc_result *r)
                        m->value, sub ? sub : "none");
     else if (!strcmp(r->check, "control") && (m = find_metric(r, "rtt_p50_ms")))
         wsc_buf_printf(b, "  %s: rtt p50 %.2f ms\n", r->name, m->value);
+    else if (!strcmp(r->check, "alert_delivery") && (m = find_metric(r, "delivery_ms")))
+        wsc_buf_printf(b, "  %s: alert delivered in %.1f ms\n", r->name, m->value);
     else if (!strcmp(r->check, "initialize") && (m = find_metric(r, "initialize_ms")))
         wsc_buf_printf(b, "  %s: MCP %s over %s in %.1f ms\n", r->name,
                        output_string(r, "protocolVersion"), output_string(r, "transport"),
@@ -667,6 +764,9 @@ int wsc_cmd_quick_checks(int argc, char **argv)
     s.timeout = 5.0;
     s.toolkit_port = 8676;
     s.streaming_tool = "run_command";
+    s.monitoring.port = 8677;
+    s.monitoring.metrics_interval = 30;
+    s.monitoring.dashboard_interval = 11;
     s.tests = json_object_new_array();
     if (!s.tests)
         return WSC_EXIT_INTERNAL;

@@ -137,6 +137,8 @@ static const char dashboard_feed_schema[] = MON_SCHEMA(
     TYPE("update_type", "dashboard_update", "Type of a dashboard message")
     TYPE("panels_pointer", "/data", "JSON Pointer of the object whose members "
          "are the panels")
+    TYPE("timestamp_pointer", "/timestamp", "JSON Pointer of a message's "
+         "timestamp (never going back); empty: none")
     "\"panels\":{\"type\":\"array\",\"items\":{\"type\":\"string\","
     "\"minLength\":1},\"default\":[\"current_metrics\",\"historical_data\","
     "\"active_alerts\",\"system_health\",\"recommendations\",\"last_updated\"],"
@@ -165,6 +167,7 @@ static const struct wsc_metric_decl metrics_stream_metrics[] = {
 };
 
 static const struct wsc_metric_decl historical_metrics[] = {
+    WSC_STREAM_METRIC_DECLS,
     {"chunks", "count", "Chunks received"},
     {"records", "count", "Records in all the chunks"},
     {"complete_ms", "ms", "Connection to the completion message"},
@@ -172,6 +175,7 @@ static const struct wsc_metric_decl historical_metrics[] = {
 };
 
 static const struct wsc_metric_decl alert_metrics[] = {
+    WSC_STREAM_METRIC_DECLS,
     {"delivery_ms", "ms", "Trigger to the alert message"},
     {"ack_ms", "ms", "Acknowledgement to its answer"},
     {NULL, NULL, NULL},

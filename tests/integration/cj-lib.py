@@ -8,6 +8,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import tempfile
 import time
 
@@ -30,8 +31,8 @@ class Cj:
     """wscheck-mock --profile crackerjack (plus extra arguments)."""
 
     def __init__(self, *args, profile="crackerjack"):
-        tmp = tempfile.mkdtemp(prefix="wscheck-cj-test.")
-        self.dir = os.path.join(tmp, "progress")
+        self.tmp = tempfile.mkdtemp(prefix="wscheck-cj-test.")
+        self.dir = os.path.join(self.tmp, "progress")
         self.mock = lib.Mock("--profile", profile, "--crackerjack-port", "0",
                              "--progress-dir", self.dir, "--crackerjack-poll-interval",
                              "0.1", *args)
@@ -41,7 +42,9 @@ class Cj:
         self.mcp = Mcp(self.mock)
 
     def stop(self):
-        return self.mock.stop()
+        rc = self.mock.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        return rc
 
     def get(self, path, method="GET", body=None, headers=None):
         """(status, headers, body text)"""

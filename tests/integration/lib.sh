@@ -157,6 +157,21 @@ start_mock() {
     export MOCK_PORT MOCK_URL MOCK_MCP_URL
 }
 
+# start_crackerjack_mock [ARGS...]: starts wscheck-mock --profile crackerjack
+# on free ports with its own progress directory; sets what start_mock sets
+# (MOCK_MCP_URL is crackerjack's MCP endpoint) and CJ_PORT, CJ_URL
+# (http://127.0.0.1:PORT/) and CJ_PROGRESS_DIR.
+start_crackerjack_mock() {
+    CJ_PROGRESS_DIR=$WSC_TMP/cj-progress.$TAP_N
+    start_mock --profile crackerjack --crackerjack-port 0 \
+        --progress-dir "$CJ_PROGRESS_DIR" "$@" || return 1
+    # printed before the ws:// line start_mock waited for
+    CJ_URL=$(grep -Eom1 '^http://[^ ]+:[0-9]+/$' "$WSC_TMP/mock.$$.$TAP_N.log") || return 1
+    CJ_PORT=${CJ_URL%/}
+    CJ_PORT=${CJ_PORT##*:}
+    export CJ_PORT CJ_URL CJ_PROGRESS_DIR
+}
+
 # free_port: a TCP port that was free a moment ago on 127.0.0.1.
 free_port() {
     "$PYTHON_WS" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'

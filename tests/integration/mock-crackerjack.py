@@ -57,6 +57,8 @@ def test_http(t, cj):
          "an unknown path gets 404 with FastAPI's detail")
     t.eq(cj.get("/ws/progress/abc12345")[::2], (404, '{"detail":"Not Found"}'),
          "a plain GET of a progress path gets 404")
+    st, h, text = cj.get("/test", method="HEAD")
+    t.eq((st, text), (405, ""), "HEAD gets 405 without a body, as FastAPI")
     st, h, text = cj.get("/", method="POST", body="x=1",
                          headers={"Content-Type": "application/x-www-form-urlencoded"})
     t.eq((st, text), (405, '{"detail":"Method Not Allowed"}'),
@@ -75,6 +77,11 @@ def test_handshakes(t, cj):
     s, status, _ = lib.raw_connect(cj.port, "/ws/progress/abc12345")
     s.close()
     t.ok(status.startswith("HTTP/1.1 101"), "a valid id is accepted (101)", status)
+    s, status, _ = lib.raw_connect(cj.port, "/ws/progress/abc12345",
+                                   "Sec-WebSocket-Protocol: chat\r\n")
+    s.close()
+    t.ok(status.startswith("HTTP/1.1 400"), "a subprotocol offered gets 400, not a silent drop",
+         status)
 
 
 async def test_socket(t, cj):
@@ -100,6 +107,20 @@ async def test_socket(t, cj):
                  "a binary frame ends the socket with close 1000 and no echo")
 
 
+async def test_message_limit(t, cj):
+    async with cj.ws("feed0004") as ws:
+        await lib.recv_json(ws)
+        for i in range(10000):
+            await ws.send("m")
+        last = None
+        try:
+            while True:
+                last = json.loads(await asyncio.wait_for(ws.recv(), 10))
+        except websockets.ConnectionClosed as e:
+            t.ok(last and last["message_count"] == 10000 and e.rcvd and e.rcvd.code == 1000,
+                 "after 10000 messages the socket closes with 1000", (last, repr(e)))
+
+
 async def test_idle(t):
     cj = cjl.Cj("--crackerjack-idle-timeout", "1")
     async with cj.ws("feed0002") as ws:
@@ -114,7 +135,15 @@ async def test_idle(t):
         except websockets.ConnectionClosed as e:
             t.eq(e.rcvd.code if e.rcvd else None, 1000,
                  "a client silent for --crackerjack-idle-timeout is closed with 1000")
-    t.eq(cj.stop(), 0, "the mock exits 0")
+    async with cj.ws("feed0003") as ws:
+        await lib.recv_json(ws)
+        rc = await asyncio.to_thread(cj.stop)
+        try:
+            await asyncio.wait_for(ws.recv(), 10)
+        except websockets.ConnectionClosed as e:
+            t.eq(e.rcvd.code if e.rcvd else None, 1001,
+                 "SIGTERM closes open progress sockets with 1001")
+    t.eq(rc, 0, "the mock exits 0")
 
 
 EXPECTED = [("started", "initialization", 1, 5, 0, 0, "Crackerjack execution started"),
@@ -357,6 +386,7 @@ async def main(t):
     test_http(t, cj)
     test_handshakes(t, cj)
     await test_socket(t, cj)
+    await test_message_limit(t, cj)
     test_mcp(t, cj)
     await test_job(t, cj)
     await test_faults(t, cj)

@@ -2,7 +2,9 @@
 // Streamable HTTP: an implementation independent of ours proves the mock's
 // MCP right - initialize, tools, the streamed run_command (progress through
 // the SDK's onprogress, log lines as notifications/message), cancellation
-// through an AbortSignal, and the GET stream the SDK opens. Prints TAP.
+// through an AbortSignal, and the GET stream the SDK opens; and the
+// crackerjack profile's tools, whose results the SDK checks against their
+// outputSchema. Prints TAP.
 'use strict';
 const { spawn } = require('child_process');
 const fs = require('fs');
@@ -111,20 +113,52 @@ async function testToolkit(url) {
   await client.close();
 }
 
+// crackerjack's tools declare an outputSchema: the SDK checks each result's
+// structuredContent against it.
+async function testCrackerjack(url) {
+  const { client } = await connect(url);
+  eq(client.getServerVersion().name, 'crackerjack-mcp-server', 'crackerjack: the SDK reads serverInfo');
+  const { tools } = await client.listTools();
+  const names = tools.map(t => t.name);
+  ok(['execute_crackerjack', 'get_job_progress', 'get_comprehensive_status', 'get_server_stats',
+    'get_stage_status', 'get_next_action', 'session_management'].every(x => names.includes(x)),
+  'crackerjack: the SDK lists the stable tools', names);
+  const missing = await client.callTool({ name: 'get_job_progress', arguments: { job_id: 'deadbeef' } });
+  eq([missing.isError, JSON.parse(missing.structuredContent.result)],
+    [false, { error: 'Job deadbeef not found', job_id: 'deadbeef' }],
+    'crackerjack: the SDK accepts a result with structuredContent {result}');
+  const started = toolJson(await client.callTool({ name: 'execute_crackerjack',
+    arguments: { args: '', kwargs: JSON.stringify({ mock_step_ms: 20 }) } }));
+  ok(/^[0-9a-f]{8}$/.test(started.job_id), 'crackerjack: execute_crackerjack through the SDK', started);
+  let job;
+  for (let i = 0; i < 100; i++) {
+    job = toolJson(await client.callTool({ name: 'get_job_progress', arguments: { job_id: started.job_id } }));
+    if (job.current_stage === 'completed' || job.current_stage === 'failed') break;
+    await new Promise(res => setTimeout(res, 100));
+  }
+  eq([job.status, job.current_stage, job.overall_progress], ['completed', 'completed', 100],
+    'crackerjack: get_job_progress follows the job to completed');
+  await client.close();
+}
+
 (async () => {
+  const cjDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wscheck-mock-sdk-cj.'));
   const mock = startMock([]), kit = startMock(['--profile', 'dev-toolkit']);
+  const cj = startMock(['--profile', 'crackerjack', '--crackerjack-port', '0', '--progress-dir', cjDir]);
   try {
     await testDefault(await withTimeout(mock.ready, 15000, 'the mock'));
     await testToolkit(await withTimeout(kit.ready, 15000, 'the dev-toolkit mock'));
+    await testCrackerjack(await withTimeout(cj.ready, 15000, 'the crackerjack mock'));
   } catch (e) {
     ok(false, 'test script ran to the end', e.stack);
   }
-  for (const [m, name] of [[mock, 'mock'], [kit, 'dev-toolkit mock']]) {
+  for (const [m, name] of [[mock, 'mock'], [kit, 'dev-toolkit mock'], [cj, 'crackerjack mock']]) {
     m.proc.kill('SIGTERM');
     const { code } = await withTimeout(m.exited, 15000, 'exit').catch(() => ({ code: -1 }));
     eq(code, 0, `the ${name} exits 0 on SIGTERM`);
     ok(!/AddressSanitizer|LeakSanitizer|runtime error:/.test(m.log()), `no sanitizer report from the ${name}`, m.log());
   }
+  fs.rmSync(cjDir, { recursive: true, force: true });
   console.log(`1..${n}`);
   process.exit(failed ? 1 : 0);
 })();
