@@ -66,6 +66,13 @@ expect_status 0 "Prometheus scrapes the mock, the contrib rules stay quiet, the 
 expect_json "$T/scraped.out.json" "m('contrib dashboard')['queries_validated'] == m('contrib dashboard')['targets'] > 0" \
     "every query of the contrib dashboard went to Prometheus"
 
+# The example suite runs as is against this stack.
+run_wscheck run "$top_srcdir/scenarios/prometheus-stack.json" "${PROM[@]}" \
+    --var "dashboard=$CONTRIB/grafana/wscheck-mock-dashboard.json" --json "$T/example.out.json"
+expect_status 0 "scenarios/prometheus-stack.json passes"
+expect_json "$T/example.out.json" "len(t) == 5 and all(x['status'] == 'passed' for x in t.values())" \
+    "every test of scenarios/prometheus-stack.json ran and passed"
+
 # The contrib rules are loaded: Prometheus knows their names.
 cat >"$T/rules-loaded.json" <<'JSON'
 {
