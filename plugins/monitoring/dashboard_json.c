@@ -76,6 +76,8 @@ static const char *str(struct json_object *o, const char *key)
 
 /* ---- Reading the file ---------------------------------------------------- */
 
+/* The whole file, NUL-terminated, read in growing steps (a dashboard is
+ * usually small) up to DASHBOARD_MAX_SIZE. */
 static char *read_file(struct wsc_ctx *ctx, const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -83,23 +85,41 @@ static char *read_file(struct wsc_ctx *ctx, const char *path, size_t *len)
         wsc_fail(ctx, "cannot read %s: %s", path, strerror(errno));
         return NULL;
     }
-    char *data = malloc(DASHBOARD_MAX_SIZE + 1);
-    size_t n = data ? fread(data, 1, DASHBOARD_MAX_SIZE + 1, f) : 0;
-    int bad = data && ferror(f);
-    fclose(f);
-    if (!data) {
-        wsc_error(ctx, "out of memory");
-    } else if (bad) {
-        wsc_fail(ctx, "cannot read %s: read error", path);
-    } else if (n > DASHBOARD_MAX_SIZE) {
-        wsc_fail(ctx, "%s is larger than %u bytes", path, DASHBOARD_MAX_SIZE);
-    } else {
-        data[n] = '\0';
-        *len = n;
-        return data;
+    char *data = NULL;
+    size_t n = 0, cap = 0;
+    int failed = 0;
+    while (!failed && n <= DASHBOARD_MAX_SIZE) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64 * 1024;
+            char *more = realloc(data, cap + 1);
+            if (!more) {
+                wsc_error(ctx, "out of memory");
+                failed = 1;
+                break;
+            }
+            data = more;
+        }
+        size_t got = fread(data + n, 1, cap - n, f);
+        n += got;
+        if (got == 0 && ferror(f)) {
+            wsc_fail(ctx, "cannot read %s: read error", path);
+            failed = 1;
+        } else if (got == 0) {
+            break;
+        }
     }
-    free(data);
-    return NULL;
+    fclose(f);
+    if (!failed && n > DASHBOARD_MAX_SIZE) {
+        wsc_fail(ctx, "%s is larger than %u bytes", path, DASHBOARD_MAX_SIZE);
+        failed = 1;
+    }
+    if (failed) {
+        free(data);
+        return NULL;
+    }
+    data[n] = '\0';
+    *len = n;
+    return data;
 }
 
 /* Line and column (from 1) of a byte offset, for a parse error. */
@@ -130,24 +150,26 @@ static struct json_object *parse_file(struct wsc_ctx *ctx, const char *path)
         return NULL;
     }
     /* As Grafana reads it (JSON.parse): no trailing commas, UTF-8 only. */
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    int flags = JSON_TOKENER_STRICT;
+#ifdef JSON_TOKENER_VALIDATE_UTF8
+    flags |= JSON_TOKENER_VALIDATE_UTF8;
+#endif
+    json_tokener_set_flags(tok, flags);
     struct json_object *doc = json_tokener_parse_ex(tok, text, (int)len);
     enum json_tokener_error e = json_tokener_get_error(tok);
-    if (!doc || e != json_tokener_success || tok->char_offset < (int)len) {
+    size_t end = (size_t)tok->char_offset;
+    const char *why = NULL;
+    if (len == 0)
+        why = "the file is empty";
+    else if (!doc && e == json_tokener_continue)
+        why = "the file ends inside the JSON value";
+    else if (!doc)
+        why = wsc_json_error_desc(tok, e);
+    else if (end + strspn(text + end, " \t\r\n") != len)
+        why = "more data after the JSON value";
+    if (why) {
         long line, col;
-        size_t at = (size_t)tok->char_offset;
-        line_col(text, at, &line, &col);
-        const char *why = e == json_tokener_success ? "more data after the JSON value"
-                          : e == json_tokener_continue
-                              ? "the file ends inside the JSON value"
-                              : wsc_json_error_desc(tok, e);
-        /* json-c stops after the whole value: only whitespace may follow. */
-        if (doc && e == json_tokener_success &&
-            strspn(text + at, " \t\r\n") == len - at) {
-            json_tokener_free(tok);
-            free(text);
-            return doc;
-        }
+        line_col(text, end, &line, &col);
         wsc_fail(ctx, "%s is not valid JSON: line %ld, column %ld: %s", path, line, col,
                  why);
         json_object_put(doc);

@@ -9,6 +9,9 @@ T=$WSC_TMP
 FIX="$top_srcdir/tests/integration/fixtures/dashboards"
 printf '{"title": "Not UTF-8 \xff", "panels": []}' >"$T/latin1.json"
 printf '[1, 2]' >"$T/array.json"
+: >"$T/empty.json"
+printf '{"title": "Cut", "panels": [\n' >"$T/cut.json"
+printf '{"title": "Twice", "panels": []}\n{}\n' >"$T/twice.json"
 
 cat >"$T/dash.json" <<'JSON'
 {
@@ -28,6 +31,12 @@ cat >"$T/dash.json" <<'JSON'
       "params": { "file": "${fix}/bad-json.json" } },
     { "name": "not utf-8", "plugin": "monitoring", "check": "dashboard_json",
       "params": { "file": "${tmp}/latin1.json" } },
+    { "name": "empty file", "plugin": "monitoring", "check": "dashboard_json",
+      "params": { "file": "${tmp}/empty.json" } },
+    { "name": "cut short", "plugin": "monitoring", "check": "dashboard_json",
+      "params": { "file": "${tmp}/cut.json" } },
+    { "name": "two values", "plugin": "monitoring", "check": "dashboard_json",
+      "params": { "file": "${tmp}/twice.json" } },
     { "name": "not an object", "plugin": "monitoring", "check": "dashboard_json",
       "params": { "file": "${tmp}/array.json" } },
     { "name": "no title", "plugin": "monitoring", "check": "dashboard_json",
@@ -60,6 +69,12 @@ expect_result "$T/dash.out.json" "title expected" failed \
 expect_result "$T/dash.out.json" "trailing comma" failed \
     "$FIX/bad-json.json is not valid JSON: line 5, column 3: unexpected character"
 expect_message "$T/dash.out.json" "not utf-8" "$T/latin1.json is not valid JSON: line 1, column 2[0-9]: "
+expect_result "$T/dash.out.json" "empty file" failed \
+    "$T/empty.json is not valid JSON: line 1, column 1: the file is empty"
+expect_result "$T/dash.out.json" "cut short" failed \
+    "$T/cut.json is not valid JSON: line 2, column 1: the file ends inside the JSON value"
+expect_result "$T/dash.out.json" "two values" failed \
+    "$T/twice.json is not valid JSON: line 2, column 1: unexpected character"
 expect_result "$T/dash.out.json" "not an object" failed \
     "$T/array.json: a dashboard is a JSON object, not array"
 expect_result "$T/dash.out.json" "no title" failed "the dashboard has no title"
