@@ -206,7 +206,7 @@ static int acknowledge(struct alerts *a)
     if (!a->ack)
         return 0;
     struct json_object *send = substitute(wsc_param(a->ack, "send"), a->alert);
-    double within = wsc_param_number(a->ack, "within", 5);
+    double within = wsc_param_number(a->ack, "within", 2);
     enum wsc_ws_result r = send ? wsc_stream_send(a->f.ws, send) : WSC_WS_ERROR;
     json_object_put(send);
     if (r != WSC_WS_OK) {
@@ -278,7 +278,7 @@ static void configure(struct json_object *params, struct alerts *a)
     a->match = wsc_param(params, "alert");
     a->trigger = wsc_param_object(params, "trigger");
     a->ack = wsc_param_object(params, "ack");
-    a->within = wsc_param_number(params, "within", 5);
+    a->within = wsc_param_number(params, "within", 3);
     a->linger = wsc_param_number(params, "linger", 1);
     a->fields = fields_of(params);
 }

@@ -34,7 +34,7 @@ static const char *const default_fields[][2] = {
 struct dash {
     struct mon_feed f;
     struct mon_pace pace;
-    const char *type_ptr, *update_type, *panels_ptr;
+    const char *type_ptr, *update_type, *broadcast_type, *panels_ptr;
     const struct json_object *panels;
     struct json_object *fields; /* owned */
     size_t want;
@@ -149,6 +149,9 @@ static int same_shape(struct dash *d, struct json_object *panels)
 
 static int on_message(struct dash *d, struct json_object *msg)
 {
+    const char *type = mon_string_at(msg, d->type_ptr);
+    if (type && d->broadcast_type[0] && strcmp(type, d->broadcast_type) == 0)
+        return 0;
     struct json_object *panels = panels_of(d, msg);
     if (!panels)
         return -1;
@@ -180,7 +183,7 @@ static void follow(struct dash *d)
         json_object_put(msg);
         if (e == MON_DUE && !d->first)
             mon_feed_fail_plain(&d->f,
-                                "no %s message within %.1f s of connecting (interval "
+                                "no %s message within %g s of connecting (interval "
                                 "%g s, tolerance %g s)",
                                 d->update_type, d->pace.interval + d->pace.tolerance,
                                 d->pace.interval, d->pace.tolerance);
@@ -203,6 +206,7 @@ static int configure(struct wsc_ctx *ctx, struct json_object *params, struct das
 {
     d->type_ptr = wsc_param_string(params, "type_pointer", "/type");
     d->update_type = wsc_param_string(params, "update_type", "dashboard_update");
+    d->broadcast_type = wsc_param_string(params, "broadcast_type", "metrics_update");
     d->panels_ptr = wsc_param_string(params, "panels_pointer", "/data");
     d->panels = wsc_param_array(params, "panels");
     d->want = (size_t)wsc_param_int(params, "refreshes", 1);

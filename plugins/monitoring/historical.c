@@ -17,8 +17,8 @@
 
 struct hist {
     struct mon_feed f;
-    const char *type_ptr, *chunk_type, *complete_type, *data_ptr, *index_ptr, *total_ptr,
-        *records_ptr, *record_order;
+    const char *type_ptr, *broadcast_type, *chunk_type, *complete_type, *data_ptr,
+        *index_ptr, *total_ptr, *records_ptr, *record_order;
     const struct json_object *metrics;
     int64_t max_chunk, min_records;
     /* state */
@@ -148,6 +148,8 @@ static int completion(struct hist *h, struct json_object *msg)
 static int on_message(struct hist *h, struct json_object *msg)
 {
     const char *type = mon_string_at(msg, h->type_ptr);
+    if (type && h->broadcast_type[0] && strcmp(type, h->broadcast_type) == 0)
+        return 0;
     if (type && strcmp(type, h->chunk_type) == 0)
         return chunk(h, msg);
     if (type && strcmp(type, h->complete_type) == 0)
@@ -220,6 +222,7 @@ static void invalid_days(struct wsc_ctx *ctx, struct json_object *params)
 static void configure(struct json_object *params, struct hist *h)
 {
     h->type_ptr = wsc_param_string(params, "type_pointer", "/type");
+    h->broadcast_type = wsc_param_string(params, "broadcast_type", "metrics_update");
     h->chunk_type = wsc_param_string(params, "chunk_type", "historical_chunk");
     h->complete_type = wsc_param_string(params, "complete_type", "historical_complete");
     h->data_ptr = wsc_param_string(params, "data_pointer", "/data");

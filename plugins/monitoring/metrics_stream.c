@@ -160,7 +160,7 @@ static void on_due(struct live *l)
     char buf[WSC_RENDER_MAX + 8];
     if (!l->first)
         mon_feed_fail_plain(&l->f,
-                            "no %s message within %.1f s of connecting (interval %g s, "
+                            "no %s message within %g s of connecting (interval %g s, "
                             "tolerance %g s)",
                             l->initial_type, l->pace.interval + l->pace.tolerance,
                             l->pace.interval, l->pace.tolerance);

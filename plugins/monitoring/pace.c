@@ -55,7 +55,7 @@ int mon_pace_message(struct mon_pace *p, struct mon_feed *f)
 void mon_pace_stalled(struct mon_pace *p, struct mon_feed *f)
 {
     mon_feed_fail_plain(f,
-                        "no %s for %.1f s after message %zu at +%.1f s: the stream "
+                        "no %s for %g s after message %zu at +%.1f s: the stream "
                         "stalled (interval %g s, tolerance %g s)",
                         p->what, p->interval + p->tolerance, p->last_index,
                         p->last - f->start, p->interval, p->tolerance);

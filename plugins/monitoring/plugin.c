@@ -28,6 +28,12 @@
     "\"" NAME "\":{\"type\":\"string\",\"default\":\"" DEFAULT "\","           \
     "\"description\":\"" DESCRIPTION "\"},"
 
+/* crackerjack sends metrics_update to every metrics subscriber: the
+ * historical and dashboard sockets too. */
+#define BROADCAST                                                              \
+    TYPE("broadcast_type", "metrics_update", "Type of the metrics broadcasts " \
+         "every metrics subscriber gets; skipped (empty: none)")
+
 #define PERIOD(DEFAULT, WHAT)                                                  \
     "\"interval\":{\"type\":\"number\",\"minimum\":0.01,\"default\":"    \
     DEFAULT ",\"description\":\"Seconds expected between two " WHAT "\"},"     \
@@ -69,6 +75,7 @@ static const char historical_schema[] = MON_SCHEMA(
     FEED("/ws/metrics/historical/{days}")
     "\"days\":{\"type\":\"integer\",\"minimum\":0,\"default\":7,"
     "\"description\":\"Replaces {days} in path\"},"
+    BROADCAST
     TYPE("chunk_type", "historical_chunk", "Type of a chunk")
     TYPE("complete_type", "historical_complete", "Type of the completion message")
     TYPE("data_pointer", "/data", "JSON Pointer of a chunk's records (an array)")
@@ -112,7 +119,7 @@ static const char alert_delivery_schema[] = MON_SCHEMA(
     "\"fields\":{\"type\":\"object\",\"additionalProperties\":{\"type\":"
     "[\"string\",\"array\"]},\"description\":\"JSON Pointer -> the JSON type "
     "(or types) the alert message must have there (default: QualityAlert's)\"},"
-    "\"within\":{\"type\":\"number\",\"minimum\":0,\"default\":5,"
+    "\"within\":{\"type\":\"number\",\"minimum\":0,\"default\":3,"
     "\"description\":\"Seconds from the trigger to the alert\"},"
     "\"linger\":{\"type\":\"number\",\"minimum\":0,\"default\":1,"
     "\"description\":\"Seconds to keep listening for the same alert again "
@@ -122,7 +129,7 @@ static const char alert_delivery_schema[] = MON_SCHEMA(
     "\"required\":[\"send\"],\"additionalProperties\":false,\"description\":"
     "\"An acknowledgement round trip: send (strings \\\"$alert/POINTER\\\" "
     "are replaced by the alert's value there), then a message matching "
-    "expect within seconds (default 5)\"},"
+    "expect within seconds (default 2)\"},"
     WSC_EXPECT_PARAM("What the channel must show",
         WSC_EXPECT_OUTPUT("first", "The first message") ","
         WSC_EXPECT_OUTPUT("alert", "The alert message") ","
@@ -135,6 +142,7 @@ static const char dashboard_feed_schema[] = MON_SCHEMA(
     FEED("/ws/dashboard/overview")
     WSC_STREAM_OPTION_PROPS ","
     TYPE("update_type", "dashboard_update", "Type of a dashboard message")
+    BROADCAST
     TYPE("panels_pointer", "/data", "JSON Pointer of the object whose members "
          "are the panels")
     TYPE("timestamp_pointer", "/timestamp", "JSON Pointer of a message's "

@@ -96,7 +96,7 @@ void mon_validate_alert_delivery(struct wsc_validation *v,
     const struct json_object *trigger = wsc_param_object(params, "trigger");
     if (trigger && json_object_is_type(trigger, json_type_object))
         validate_trigger(v, trigger);
-    double within = wsc_param_number(params, "within", 5);
+    double within = wsc_param_number(params, "within", 3);
     double timeout = wsc_validation_timeout(v);
     if (timeout > 0 && within >= timeout)
         wsc_invalid(v, "/within",

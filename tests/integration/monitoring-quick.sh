@@ -1,7 +1,8 @@
 #!/bin/sh
 # The quick check --test-monitoring (with --monitoring-port, the three
 # feature options and the intervals) against the independent monitoring
-# peer, a refused alert trigger, nothing listening, and bad options.
+# peer, wscheck-mock's monitoring profile, a refused alert trigger, nothing
+# listening, and bad options.
 . "$top_srcdir/tests/integration/lib.sh"
 require_peers python-websockets
 
@@ -35,6 +36,23 @@ run_wscheck --test-monitoring --test-alert-delivery --host 127.0.0.1 \
 expect_status 1 "--test-alert-delivery fails when the trigger is refused"
 expect_json "$T/alerts.json" '[msg(n) for n in t if "alert" in n][0].startswith("trigger: POST http://127.0.0.1:'"$PORT"'/alerts/trigger answered 400")' \
     "the failure names the trigger and its answer"
+
+# Against wscheck-mock's monitoring profile, alerts are delivered.
+if [ -n "${WSCHECK_MOCK:-}" ]; then
+    start_mock --profile monitoring --monitoring-port 0 --metrics-interval 0.3 \
+        --dashboard-interval 0.3 || { not_ok "wscheck-mock starts"; finish; exit 1; }
+    MON_URL=$(json_get "$T/mock.ready" 'r["monitoring_url"]')
+    run_wscheck --test-monitoring --verify-metrics-streaming --test-alert-delivery \
+        --validate-dashboard-feeds --host 127.0.0.1 --monitoring-port "${MON_URL##*:}" \
+        --metrics-interval 0.3 --dashboard-interval 0.3 --json "$T/mock.json"
+    expect_status 0 "every monitoring quick check passes against wscheck-mock"
+    expect_json "$T/mock.json" 'len(t) == 5 and "delivery_ms" in m([n for n in t if "alert" in n][0])' \
+        "the alert's delivery time is measured"
+    expect_match "alert delivered in [0-9.]+ ms" "$out" "the diagnosis gives the delivery time"
+    stop_pid "$MOCK_PID"
+else
+    ok "alert delivery against wscheck-mock # SKIP wscheck-mock not built"
+fi
 
 CLOSED_PORT=$(free_port) || { not_ok "a free port is found"; finish; exit 1; }
 run_wscheck --test-monitoring --host 127.0.0.1 --monitoring-port "$CLOSED_PORT"
