@@ -452,7 +452,8 @@ static int on_request(struct mock_server *srv, struct lws *wsi, struct mcp_pss *
         srv->opt->profile != MOCK_PROFILE_DEFAULT)
         return http_reply_send_fresh_json(wsi, &pss->reply,
                                           status_health(srv)); /* the port's only one */
-    if (method == LWSHUMETH_GET && metrics_path(uri, len))
+    if (method == LWSHUMETH_GET && metrics_path(uri, len) &&
+        strcmp(srv->opt->mcp_path, "/metrics") != 0) /* the MCP path wins */
         return metrics_http_reply(srv, wsi, &pss->reply);
     if (!uri || !path_is(uri, len, srv->opt->mcp_path))
         return refuse(wsi, pss, HTTP_STATUS_NOT_FOUND, "Not found");

@@ -193,7 +193,9 @@ static double raw_value(struct mon_series *s, const struct mock_server *srv, dou
 double mon_series_value(struct mon_series *s, enum mon_metric m,
                         const struct mock_server *srv, double t)
 {
-    double v = raw_value(s, srv, t < 0 ? 0 : t);
+    /* Before the start (history) a ramp or a sine goes on backwards; a
+     * walk has no past and gives its latest value. */
+    double v = raw_value(s, srv, t < 0 && s->kind == SERIES_WALK ? 0 : t);
 
     if (v < 0)
         v = 0;

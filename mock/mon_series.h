@@ -68,8 +68,9 @@ void mon_series_default(enum mon_metric m, struct mon_series *s);
 int mon_series_parse(const char *text, enum mon_metric *m, struct mon_series *s);
 int mon_series_check(const char *text);
 
-/* The value at t seconds since the start (clamped to what the member can
- * hold: scores and coverage within 0-100, the others not negative). */
+/* The value at t seconds since the start, negative for history (clamped
+ * to what the member can hold: scores and coverage within 0-100, the
+ * others not negative). */
 double mon_series_value(struct mon_series *s, enum mon_metric m,
                         const struct mock_server *srv, double t);
 

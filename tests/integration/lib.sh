@@ -172,6 +172,21 @@ start_crackerjack_mock() {
     export CJ_PORT CJ_URL CJ_PROGRESS_DIR
 }
 
+# start_monitoring_mock [ARGS...]: starts wscheck-mock --profile monitoring
+# on free ports; sets what start_mock sets (MOCK_MCP_URL has the tool
+# trigger_alert) and MON_PORT, MON_URL (ws://127.0.0.1:PORT, add a socket
+# path such as /ws/metrics/live) and MON_METRICS_URL (.../metrics).
+start_monitoring_mock() {
+    start_mock --profile monitoring --monitoring-port 0 "$@" || return 1
+    # printed before the ws:// line start_mock waited for
+    MON_METRICS_URL=$(grep -Eom1 '^http://[^ ]+:[0-9]+/metrics$' \
+        "$WSC_TMP/mock.$$.$TAP_N.log") || return 1
+    MON_PORT=${MON_METRICS_URL%/metrics}
+    MON_PORT=${MON_PORT##*:}
+    MON_URL=ws://127.0.0.1:$MON_PORT
+    export MON_PORT MON_URL MON_METRICS_URL
+}
+
 # free_port: a TCP port that was free a moment ago on 127.0.0.1.
 free_port() {
     "$PYTHON_WS" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'

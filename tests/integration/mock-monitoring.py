@@ -227,6 +227,16 @@ async def test_series(t):
         t.eq((d["quality_score"], d["test_coverage"], d["hook_duration"], d["error_count"],
               d["active_jobs"]), (33, 10.0, 5.0, 7, 4), "--series sets each member")
     t.eq(mon.stop(), 0, "the mock exits 0")
+    conf = os.path.join(mon.mock.tmp, "mock.json")
+    with open(conf, "w") as f:
+        json.dump({"series": ["quality_score=12", "error_count=counter:mcp_calls"],
+                   "monitoring-fault": "missing-metric", "metrics-interval": 60}, f)
+    mon = Mon("--config", conf)
+    async with mon.ws("/ws/metrics/live?after=0") as ws:
+        d = (await recv(ws))["data"]
+        t.ok(d["quality_score"] == 12 and d["error_count"] == 0 and
+             "test_coverage" not in d, "series and faults can come from --config", d)
+    t.eq(mon.stop(), 0, "the mock exits 0")
 
 
 async def test_dashboard(t):

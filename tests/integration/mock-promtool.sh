@@ -77,6 +77,20 @@ check_metrics "http://127.0.0.1:$cj_port/metrics" "promtool accepts /metrics of 
 check_metrics "http://127.0.0.1:$mon_port/metrics" "promtool accepts /metrics of the monitoring port"
 stop_pid "$MOCK_PID"
 
+# ---- the shell tests' helper: the monitoring profile alone -----------------------
+if start_monitoring_mock --historical-per-day 1; then
+    check_metrics "$MON_METRICS_URL" "promtool accepts /metrics of start_monitoring_mock's port"
+    curl -fsS -d '{"severity":"critical"}' "http://127.0.0.1:$MON_PORT/alerts/trigger" \
+        >"$T/trigger.json" 2>&1
+    check "POST /alerts/trigger on MON_PORT raises an alert" grep -q '"status":"triggered"' \
+        "$T/trigger.json"
+    check "the alert is counted" sh -c 'curl -fsS "$1" | grep -qx "$2"' sh "$MON_METRICS_URL" \
+        'wscheck_mock_alerts_raised_total{severity="critical"} 1'
+    stop_pid "$MOCK_PID"
+else
+    not_ok "start_monitoring_mock starts the profile"
+fi
+
 # ---- contrib: rules ---------------------------------------------------------------
 check "promtool check rules accepts contrib/prometheus/wscheck-mock-rules.yml" \
     promtool check rules "$CONTRIB/prometheus/wscheck-mock-rules.yml"
