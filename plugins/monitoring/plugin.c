@@ -7,6 +7,7 @@
 #include <wscheck/ws.h>
 
 #include "checks.h"
+#include "prom.h"
 
 /* Not formatted: schema text is laid out as the JSON it builds. */
 /* clang-format off */
@@ -225,6 +226,7 @@ static const struct wsc_check checks[] = {
      .run = mon_dashboard_feed,
      .validate = mon_validate_stream_feed,
      .metrics = dashboard_metrics},
+    PROM_CHECK_ROWS,
     {.name = NULL},
 };
 

@@ -53,8 +53,10 @@ skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 # require_peers PEER...: skips the whole script unless every test peer can
 # run: node-ws (node with its ws package, installed by scripts/install-deps
 # into tests/peers/node_modules), node-mcp (node with the MCP SDK and
-# server-everything, installed the same way), python-websockets or promtool
-# (Prometheus' checker, from the Debian package prometheus). The reason starts
+# server-everything, installed the same way), python-websockets, promtool
+# (Prometheus' checker, from the Debian package prometheus), prometheus or
+# alertmanager (the servers, from the Debian packages prometheus and
+# prometheus-alertmanager). The reason starts
 # with "missing peer:", which scripts/test (and so CI) turns into a failure.
 require_peers() {
     local peer missing=""
@@ -71,6 +73,10 @@ require_peers() {
                 missing="$missing, python3 websockets" ;;
         promtool) command -v promtool >/dev/null 2>&1 ||
             missing="$missing, promtool (Debian package prometheus)" ;;
+        prometheus) command -v "${PROMETHEUS:-prometheus}" >/dev/null 2>&1 ||
+            missing="$missing, prometheus (Debian package prometheus)" ;;
+        alertmanager) command -v "${ALERTMANAGER:-prometheus-alertmanager}" >/dev/null 2>&1 ||
+            missing="$missing, prometheus-alertmanager (Debian package prometheus-alertmanager)" ;;
         *) missing="$missing, $peer" ;;
         esac
     done
