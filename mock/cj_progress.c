@@ -197,8 +197,7 @@ static void on_closed(struct cj_sock *s)
         s->next->prev = s->prev;
     s->cj->n_socks--;
     msg_queue_clear(&s->out);
-    free(s->partial);
-    s->partial = NULL;
+    mock_reassembly_free(&s->partial);
 }
 
 static void echo(struct cj_sock *s, const char *text, size_t len)
@@ -224,25 +223,6 @@ static void echo(struct cj_sock *s, const char *text, size_t len)
         s->close_after = true;
 }
 
-static int append(struct cj_sock *s, const char *in, size_t len)
-{
-    if (s->partial_len + len > s->partial_cap) {
-        size_t cap = s->partial_cap ? s->partial_cap : 4096;
-        char *p;
-
-        while (cap < s->partial_len + len)
-            cap *= 2;
-        p = realloc(s->partial, cap);
-        if (!p)
-            return -1;
-        s->partial = p;
-        s->partial_cap = cap;
-    }
-    memcpy(s->partial + s->partial_len, in, len);
-    s->partial_len += len;
-    return 0;
-}
-
 /* Any client frame counts as life. A binary one ends the server's
  * receive loop: close 1000, no echo. */
 static int on_receive(struct cj_sock *s, const char *in, size_t len)
@@ -254,7 +234,7 @@ static int on_receive(struct cj_sock *s, const char *in, size_t len)
         return 0; /* the server's loop has ended */
     idle_restart(s);
     if (first) {
-        s->partial_len = 0;
+        mock_reassembly_reset(&s->partial);
         s->binary = lws_frame_is_binary(wsi);
     }
     if (s->binary) {
@@ -262,7 +242,7 @@ static int on_receive(struct cj_sock *s, const char *in, size_t len)
             close_with(s, LWS_CLOSE_STATUS_NORMAL, "");
         return 0;
     }
-    if (s->partial_len + len + lws_remaining_packet_payload(wsi) > MAX_MESSAGE) {
+    if (s->partial.len + len + lws_remaining_packet_payload(wsi) > MAX_MESSAGE) {
         close_with(s, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "");
         return 0;
     }
@@ -270,10 +250,10 @@ static int on_receive(struct cj_sock *s, const char *in, size_t len)
         echo(s, in, len);
         return 0;
     }
-    if (append(s, in, len) != 0)
+    if (mock_reassembly_append(&s->partial, in, len) != 0)
         return -1;
     if (final)
-        echo(s, s->partial, s->partial_len);
+        echo(s, s->partial.data, s->partial.len);
     return 0;
 }
 

@@ -11,6 +11,7 @@
 
 #include <libwebsockets.h>
 
+#include "reassembly.h"
 #include "cj.h"
 #include "clients.h"
 
@@ -21,8 +22,7 @@ struct cj_sock {
     uint64_t count; /* text frames echoed */
     struct mock_outq out;
     lws_sorted_usec_list_t idle; /* the client's silence */
-    char *partial;
-    size_t partial_len, partial_cap;
+    struct mock_reassembly partial;
     bool binary;      /* the message being read is binary */
     bool drop;        /* cut without a close frame after the first frame */
     bool live;        /* established, not yet closed */

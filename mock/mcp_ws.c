@@ -95,8 +95,7 @@ static void on_closed(struct mcp_ws_pss *p)
     if (p->async.active || p->async.rpc_id)
         mcp_async_cancel(&p->async);
     msg_queue_clear(&p->out);
-    free(p->partial);
-    p->partial = NULL;
+    mock_reassembly_free(&p->partial);
     mock_log(MOCK_LOG_INFO, "MCP WebSocket session %s closed", p->session.key);
 }
 
@@ -108,25 +107,6 @@ static void handle(struct mcp_ws_pss *p, const char *text, size_t len)
     if (reply)
         sink_send(&p->sink, reply);
     json_object_put(reply);
-}
-
-static int append(struct mcp_ws_pss *p, const char *in, size_t len)
-{
-    if (p->partial_len + len + 1 > p->partial_cap) {
-        size_t cap = p->partial_cap ? p->partial_cap : 4096;
-        char *b;
-
-        while (cap < p->partial_len + len + 1)
-            cap *= 2;
-        b = realloc(p->partial, cap);
-        if (!b)
-            return -1;
-        p->partial = b;
-        p->partial_cap = cap;
-    }
-    memcpy(p->partial + p->partial_len, in, len);
-    p->partial_len += len;
-    return 0;
 }
 
 /* Messages come in pieces; MCP messages are text frames, and one bigger
@@ -142,11 +122,11 @@ static int on_receive(struct mcp_ws_pss *p, const char *in, size_t len)
     if (p->closing)
         return 0;
     if (first) {
-        p->partial_len = 0;
+        mock_reassembly_reset(&p->partial);
         p->discarding = lws_frame_is_binary(wsi);
     }
     if (!p->discarding &&
-        p->partial_len + len + lws_remaining_packet_payload(wsi) > max) {
+        p->partial.len + len + lws_remaining_packet_payload(wsi) > max) {
         p->discarding = true;
         lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
                          (unsigned char *)"message too big", 15);
@@ -164,11 +144,11 @@ static int on_receive(struct mcp_ws_pss *p, const char *in, size_t len)
         handle(p, in, len);
         return 0;
     }
-    if (append(p, in, len) != 0)
+    if (mock_reassembly_append(&p->partial, in, len) != 0)
         return -1;
     if (final) {
-        handle(p, p->partial, p->partial_len);
-        p->partial_len = 0;
+        handle(p, p->partial.data, p->partial.len);
+        mock_reassembly_reset(&p->partial);
     }
     return 0;
 }

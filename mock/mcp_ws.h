@@ -10,6 +10,7 @@
 
 #include <libwebsockets.h>
 
+#include "reassembly.h"
 #include "clients.h"
 #include "mcp_server.h"
 #include "mcp_sink.h"
@@ -23,8 +24,7 @@ struct mcp_ws_pss {
     struct mcp_async async;
     struct mcp_ws_session session;
     struct mock_outq out;
-    char *partial;
-    size_t partial_len, partial_cap;
+    struct mock_reassembly partial;
     bool discarding; /* an oversize or binary message: close once read */
     bool closing;
     bool live;                      /* established, not yet closed */

@@ -412,8 +412,7 @@ static void on_closed(struct mon_sock *s)
         s->next->prev = s->prev;
     s->mon->n_socks--;
     msg_queue_clear(&s->out);
-    free(s->partial);
-    s->partial = NULL;
+    mock_reassembly_free(&s->partial);
 }
 
 /* A frame that is not a JSON object makes crackerjack's handler raise:
@@ -462,25 +461,6 @@ static int on_message(struct mon_sock *s, const char *text, size_t len)
     return 0;
 }
 
-static int append(struct mon_sock *s, const char *in, size_t len)
-{
-    if (s->partial_len + len > s->partial_cap) {
-        size_t cap = s->partial_cap ? s->partial_cap : 4096;
-        char *p;
-
-        while (cap < s->partial_len + len)
-            cap *= 2;
-        p = realloc(s->partial, cap);
-        if (!p)
-            return -1;
-        s->partial = p;
-        s->partial_cap = cap;
-    }
-    memcpy(s->partial + s->partial_len, in, len);
-    s->partial_len += len;
-    return 0;
-}
-
 static int on_receive(struct mon_sock *s, const char *in, size_t len)
 {
     struct lws *wsi = s->wsi;
@@ -493,21 +473,21 @@ static int on_receive(struct mon_sock *s, const char *in, size_t len)
         lws_sul_schedule(lws_get_context(wsi), 0, &s->timer, silence,
                          (lws_usec_t)(s->mon->srv->opt->mon.metrics_interval * 1e6));
     if (first) {
-        s->partial_len = 0;
+        mock_reassembly_reset(&s->partial);
         s->binary = lws_frame_is_binary(wsi);
     }
-    if (s->partial_len + len + lws_remaining_packet_payload(wsi) > MAX_MESSAGE) {
+    if (s->partial.len + len + lws_remaining_packet_payload(wsi) > MAX_MESSAGE) {
         close_with(s, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE, "");
         return 0;
     }
     if (first && final)
         return on_message(s, in, len);
-    if (append(s, in, len) != 0)
+    if (mock_reassembly_append(&s->partial, in, len) != 0)
         return -1;
     if (!final)
         return 0;
-    rc = on_message(s, s->partial, s->partial_len);
-    s->partial_len = 0;
+    rc = on_message(s, s->partial.data, s->partial.len);
+    mock_reassembly_reset(&s->partial);
     return rc;
 }
 

@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 #include <libwebsockets.h>
 
+#include "reassembly.h"
 #include "clients.h"
 
 struct mock_server;
@@ -37,8 +38,7 @@ struct mon_sock {
     int64_t records, sent, span_us;
     int chunk, chunks;
     /* a message in several pieces */
-    char *partial;
-    size_t partial_len, partial_cap;
+    struct mock_reassembly partial;
     bool binary;
 };
 

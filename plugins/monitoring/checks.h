@@ -120,9 +120,6 @@ void mon_pace_stalled(struct mon_pace *p, struct mon_feed *f);
 
 /* pointer + "/" + name (name escaped as a JSON Pointer token). Malloc'ed. */
 char *mon_pointer_join(const char *pointer, const char *name);
-/* The type of v as JSON Schema names it: "null", "boolean", "integer",
- * "number", "string", "array", "object". */
-const char *mon_type_name(const struct json_object *v);
 /* 1 when `type` (a name, or an array of names) admits v ("number" admits
  * integers). */
 int mon_type_ok(const struct json_object *type, const struct json_object *v);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <wscheck/expect.h>
+#include <wscheck/json.h>
 #include <wscheck/json_pointer.h>
 #include <wscheck/params.h>
 #include <wscheck/render.h>
@@ -79,7 +80,7 @@ static struct json_object *panels_of(struct dash *d, struct json_object *msg)
     struct json_object *panels = wsc_json_pointer_get(msg, d->panels_ptr);
     if (!json_object_is_type(panels, json_type_object)) {
         mon_feed_fail(&d->f, "%s is %s, not an object of panels", d->panels_ptr,
-                      panels ? mon_type_name(panels) : "missing");
+                      panels ? wsc_json_type_name(panels) : "missing");
         return NULL;
     }
     return panels;
@@ -117,7 +118,7 @@ static int take_shape(struct dash *d, struct json_object *msg, struct json_objec
     }
     json_object_object_foreach(panels, name, value)
         json_object_object_add(d->shape, name,
-                               json_object_new_string(mon_type_name(value)));
+                               json_object_new_string(wsc_json_type_name(value)));
     d->first = json_object_get(msg);
     d->first_index = d->f.index;
     return 0;
@@ -134,12 +135,12 @@ static int same_shape(struct dash *d, struct json_object *panels)
                           name, d->panels_ptr, name, d->first_index);
             return -1;
         }
-        if (strcmp(before, mon_type_name(v)) != 0 &&
+        if (strcmp(before, wsc_json_type_name(v)) != 0 &&
             !(strcmp(before, "number") == 0 && json_object_is_type(v, json_type_int)) &&
             !(strcmp(before, "integer") == 0 &&
               json_object_is_type(v, json_type_double))) {
             mon_feed_fail(&d->f, "panel %s (%s/%s) is now %s, it was %s in message %zu",
-                          name, d->panels_ptr, name, mon_type_name(v), before,
+                          name, d->panels_ptr, name, wsc_json_type_name(v), before,
                           d->first_index);
             return -1;
         }

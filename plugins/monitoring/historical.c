@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <wscheck/expect.h>
+#include <wscheck/json.h>
 #include <wscheck/json_pointer.h>
 #include <wscheck/params.h>
 #include <wscheck/render.h>
@@ -109,7 +110,7 @@ static int chunk(struct hist *h, struct json_object *msg)
     struct json_object *data = wsc_json_pointer_get(msg, h->data_ptr);
     if (!json_object_is_type(data, json_type_array)) {
         mon_feed_fail(&h->f, "%s is %s, not an array of records", h->data_ptr,
-                      data ? mon_type_name(data) : "missing");
+                      data ? wsc_json_type_name(data) : "missing");
         return -1;
     }
     size_t n = json_object_array_length(data);

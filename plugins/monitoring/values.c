@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <wscheck/expect.h>
+#include <wscheck/json.h>
 #include <wscheck/json_pointer.h>
 #include <wscheck/render.h>
 
@@ -34,44 +35,16 @@ char *mon_pointer_join(const char *pointer, const char *name)
     return out;
 }
 
-const char *mon_type_name(const struct json_object *v)
-{
-    switch (json_object_get_type(v)) {
-    case json_type_null:
-        return "null";
-    case json_type_boolean:
-        return "boolean";
-    case json_type_int:
-        return "integer";
-    case json_type_double:
-        return "number";
-    case json_type_string:
-        return "string";
-    case json_type_array:
-        return "array";
-    case json_type_object:
-        return "object";
-    }
-    return "null";
-}
-
-static int one_type_ok(const char *want, const struct json_object *v)
-{
-    const char *got = mon_type_name(v);
-    return strcmp(want, got) == 0 ||
-           (strcmp(want, "number") == 0 && strcmp(got, "integer") == 0);
-}
-
 int mon_type_ok(const struct json_object *type, const struct json_object *v)
 {
     if (json_object_is_type(type, json_type_string))
-        return one_type_ok(json_object_get_string((struct json_object *)type), v);
+        return wsc_json_has_type(v, json_object_get_string((struct json_object *)type));
     size_t n =
         json_object_is_type(type, json_type_array) ? json_object_array_length(type) : 0;
     for (size_t i = 0; i < n; i++) {
         struct json_object *t = json_object_array_get_idx(type, i);
         if (json_object_is_type(t, json_type_string) &&
-            one_type_ok(json_object_get_string(t), v))
+            wsc_json_has_type(v, json_object_get_string(t)))
             return 1;
     }
     return 0;
@@ -127,7 +100,7 @@ char *mon_metrics_problem(const struct json_object *metrics, const char *data_po
         int r = 0;
         if (found != 1)
             r = asprintf(&out, "metric %s (%s) is missing (metrics)", name, ptr);
-        else if (!one_type_ok("number", v))
+        else if (!wsc_json_has_type(v, "number"))
             r = asprintf(&out, "metric %s (%s) is %s, not a number (metrics)", name, ptr,
                          mon_render(buf, sizeof buf, v));
         free(ptr);

@@ -41,6 +41,13 @@ static inline struct json_tokener *wsc_json_tokener_new(void)
 WSC_EXPORT const char *wsc_json_error_desc(const struct json_tokener *tok,
                                            enum json_tokener_error e);
 
+/* The type of a value as schemas, $type and messages name it: "string",
+ * "integer", "number" (a double), "boolean", "object", "array" or "null"
+ * (NULL is JSON null). */
+WSC_EXPORT const char *wsc_json_type_name(const struct json_object *v);
+/* Is v of the type called name? "number" takes integers too. */
+WSC_EXPORT int wsc_json_has_type(const struct json_object *v, const char *name);
+
 #ifdef __cplusplus
 }
 #endif
