@@ -248,6 +248,7 @@ enum mon_event mon_feed_next(struct mon_feed *f, double due, struct json_object 
     }
 }
 
+WSC_PRINTF(3, 0)
 static void vfail(struct mon_feed *f, int with_message, const char *fmt, va_list ap)
 {
     if (f->error)
