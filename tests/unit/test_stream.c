@@ -663,7 +663,7 @@ static void test_growth(void)
 
     struct wsc_stream_options small;
     CU_ASSERT_EQUAL(wsc_stream_options_parse_sized(NULL, p, &small, 8, &err), -1);
-    CU_ASSERT_PTR_NOT_NULL(err && strstr(err, "was not initialised"));
+    CU_ASSERT(err != NULL && strstr(err, "was not initialised") != NULL);
     free(err);
     json_object_put(p);
 }
