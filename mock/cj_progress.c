@@ -267,21 +267,15 @@ static int cut(struct cj_sock *s)
 
 static int on_writeable(struct cj_sock *s)
 {
-    struct mock_outbuf *buf;
-
     if (s->closing)
         return -1;
-    for (int i = 0; i < WRITE_BATCH && !lws_partial_buffered(s->wsi) &&
-                    (buf = msg_queue_pop(&s->out)) != NULL;
-         i++) {
-        int n = lws_write(s->wsi, buf->bytes + LWS_PRE, buf->len, LWS_WRITE_TEXT);
-
-        outbuf_unref(buf);
-        if (n < 0)
-            return -1;
-        if (s->drop)
-            return cut(s);
-    }
+    /* a job told to drop its sockets sends one frame, then goes */
+    int written =
+        msg_queue_write(s->wsi, &s->out, s->drop ? 1 : WRITE_BATCH, LWS_WRITE_TEXT);
+    if (written < 0)
+        return -1;
+    if (s->drop && written > 0)
+        return cut(s);
     if (s->out.head) {
         lws_callback_on_writable(s->wsi);
     } else if (s->close_after) {

@@ -210,19 +210,10 @@ static int sse_head(struct lws *wsi, struct mcp_pss *pss)
  * (no Content-Length: the body is delimited by the close). */
 static int sse_writeable(struct lws *wsi, struct mcp_pss *pss)
 {
-    struct mock_outbuf *buf;
-
     if (!pss->sse_head_sent && sse_head(wsi, pss))
         return -1;
-    for (int i = 0; i < 32 && !lws_partial_buffered(wsi) &&
-                    (buf = msg_queue_pop(&pss->sse_out)) != NULL;
-         i++) {
-        int n = lws_write(wsi, buf->bytes + LWS_PRE, buf->len, LWS_WRITE_HTTP);
-
-        outbuf_unref(buf);
-        if (n < 0)
-            return -1;
-    }
+    if (msg_queue_write(wsi, &pss->sse_out, 32, LWS_WRITE_HTTP) < 0)
+        return -1;
     if (pss->sse_out.head || lws_partial_buffered(wsi)) {
         lws_callback_on_writable(wsi);
         return 0;

@@ -155,19 +155,10 @@ static int on_receive(struct mcp_ws_pss *p, const char *in, size_t len)
 
 static int on_writeable(struct mcp_ws_pss *p)
 {
-    struct mock_outbuf *buf;
-
     if (p->closing)
         return -1;
-    for (int i = 0; i < WRITE_BATCH && !lws_partial_buffered(p->wsi) &&
-                    (buf = msg_queue_pop(&p->out)) != NULL;
-         i++) {
-        int n = lws_write(p->wsi, buf->bytes + LWS_PRE, buf->len, LWS_WRITE_TEXT);
-
-        outbuf_unref(buf);
-        if (n < 0)
-            return -1;
-    }
+    if (msg_queue_write(p->wsi, &p->out, WRITE_BATCH, LWS_WRITE_TEXT) < 0)
+        return -1;
     if (p->out.head)
         lws_callback_on_writable(p->wsi);
     return 0;

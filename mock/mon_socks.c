@@ -493,19 +493,10 @@ static int on_receive(struct mon_sock *s, const char *in, size_t len)
 
 static int on_writeable(struct mon_sock *s)
 {
-    struct mock_outbuf *buf;
-
     if (s->closing)
         return -1;
-    for (int i = 0; i < WRITE_BATCH && !lws_partial_buffered(s->wsi) &&
-                    (buf = msg_queue_pop(&s->out)) != NULL;
-         i++) {
-        int n = lws_write(s->wsi, buf->bytes + LWS_PRE, buf->len, LWS_WRITE_TEXT);
-
-        outbuf_unref(buf);
-        if (n < 0)
-            return -1;
-    }
+    if (msg_queue_write(s->wsi, &s->out, WRITE_BATCH, LWS_WRITE_TEXT) < 0)
+        return -1;
     if (s->out.head) {
         lws_callback_on_writable(s->wsi);
     } else if (s->shutting_down) {

@@ -52,3 +52,21 @@ void msg_queue_clear(struct mock_outq *q)
     while ((buf = msg_queue_pop(q)))
         outbuf_unref(buf);
 }
+
+int msg_queue_write(struct lws *wsi, struct mock_outq *q, int batch,
+                    enum lws_write_protocol protocol)
+{
+    struct mock_outbuf *buf;
+    int written = 0;
+
+    while (written < batch && !lws_partial_buffered(wsi) &&
+           (buf = msg_queue_pop(q)) != NULL) {
+        int n = lws_write(wsi, buf->bytes + LWS_PRE, buf->len, protocol);
+
+        outbuf_unref(buf);
+        if (n < 0)
+            return -1;
+        written++;
+    }
+    return written;
+}

@@ -20,4 +20,11 @@ struct mock_outbuf *msg_queue_pop(struct mock_outq *q);
 
 void msg_queue_clear(struct mock_outq *q);
 
+/* Writes up to `batch` queued messages as `protocol` frames (or HTTP body
+ * bytes), stopping early while lws still holds part of one: at most a
+ * batch per writeable callback, so one busy connection cannot starve the
+ * others. Returns how many were written, or -1 when a write failed. */
+int msg_queue_write(struct lws *wsi, struct mock_outq *q, int batch,
+                    enum lws_write_protocol protocol);
+
 #endif
