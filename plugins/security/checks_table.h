@@ -105,31 +105,32 @@ static const struct wsc_metric_decl sec_secrets_metrics[] = {
     {NULL, NULL, NULL},
 };
 
-#define SEC_HARDENING_CHECKS                                                     \
-    {.name = "tls",                                                             \
-     .summary = "wss/https: chain, host name, expiry, TLS >= 1.2, plain refused", \
-     .params_schema = sec_tls_schema,                                           \
-     .run = sec_check_tls,                                                      \
-     .validate = sec_validate_tls,                                              \
-     .metrics = sec_tls_metrics,                                                \
-     .flags = WSC_CHECK_CASES},                                                 \
-        {.name = "limits",                                                      \
-         .summary = "oversize messages, connections and floods refused; serving goes on", \
-         .params_schema = sec_limits_schema,                                    \
-         .run = sec_check_limits,                                               \
-         .validate = sec_validate_ws_url,                                       \
-         .flags = WSC_CHECK_CASES},                                             \
-        {.name = "input_robustness",                                            \
+#define SEC_HARDENING_CHECKS                                                        \
+    {.name = "tls",                                                                 \
+     .summary = "wss/https: chain, host name, expiry, TLS >= 1.2, plain refused",   \
+     .params_schema = sec_tls_schema,                                               \
+     .run = sec_check_tls,                                                          \
+     .validate = sec_validate_tls,                                                  \
+     .metrics = sec_tls_metrics,                                                    \
+     .flags = WSC_CHECK_CASES},                                                     \
+        {.name = "limits",                                                          \
+         .summary =                                                                 \
+             "oversize messages, connections and floods refused; serving goes on",  \
+         .params_schema = sec_limits_schema,                                        \
+         .run = sec_check_limits,                                                   \
+         .validate = sec_validate_ws_url,                                           \
+         .flags = WSC_CHECK_CASES},                                                 \
+        {.name = "input_robustness",                                                \
          .summary = "hostile input answered by an error or a close, never a crash", \
-         .params_schema = sec_robustness_schema,                                \
-         .run = sec_check_input_robustness,                                     \
-         .validate = sec_validate_ws_url,                                       \
-         .flags = WSC_CHECK_CASES},                                             \
-        {.name = "secrets_in_logs",                                             \
-         .summary = "log files or an HTTP endpoint hold no secrets",            \
-         .params_schema = sec_secrets_schema,                                   \
-         .run = sec_check_secrets_in_logs,                                      \
-         .validate = sec_validate_secrets_in_logs,                              \
-         .metrics = sec_secrets_metrics}
+         .params_schema = sec_robustness_schema,                                    \
+         .run = sec_check_input_robustness,                                         \
+         .validate = sec_validate_ws_url,                                           \
+         .flags = WSC_CHECK_CASES},                                                 \
+    {                                                                               \
+        .name = "secrets_in_logs",                                                  \
+        .summary = "log files or an HTTP endpoint hold no secrets",                 \
+        .params_schema = sec_secrets_schema, .run = sec_check_secrets_in_logs,      \
+        .validate = sec_validate_secrets_in_logs, .metrics = sec_secrets_metrics    \
+    }
 
 #endif

@@ -19,7 +19,8 @@ void sec_codes_get(const struct json_object *params, const char *key, const long
     if (v && json_object_is_type(v, json_type_array)) {
         size_t n = json_object_array_length(v);
         for (size_t i = 0; i < n && out->n < SEC_MAX_LIST; i++)
-            out->v[out->n++] = (long)json_object_get_int64(json_object_array_get_idx(v, i));
+            out->v[out->n++] =
+                (long)json_object_get_int64(json_object_array_get_idx(v, i));
         return;
     }
     for (size_t i = 0; i < n_dflt && out->n < SEC_MAX_LIST; i++)
@@ -81,7 +82,8 @@ int sec_fresh_ping(struct wsc_ctx *ctx, const struct json_object *params, double
     }
     double rtt = 0;
     int rc = 0;
-    if (wsc_ws_ping_rtt(ws, "wscheck", 7, wsc_ws_within(ctx, within), &rtt) != WSC_WS_OK) {
+    if (wsc_ws_ping_rtt(ws, "wscheck", 7, wsc_ws_within(ctx, within), &rtt) !=
+        WSC_WS_OK) {
         snprintf(why, size, "a fresh connection's ping failed afterwards: %s",
                  wsc_ws_error(ws));
         rc = -1;

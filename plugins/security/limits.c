@@ -91,7 +91,7 @@ static int connections_refused(struct wsc_ctx *ctx, const struct json_object *pa
     struct sec_codes codes;
     sec_codes_get(params, "connection_statuses", dflt_status, 3, &statuses);
     sec_codes_get(params, "connection_close_codes", dflt_codes, 2, &codes);
-    char why[WHY_LEN];
+    char why[WHY_LEN / 2];
     for (size_t i = 0; i < n; i++) {
         open[i] = sec_open(ctx, params, WSC_WS_ALLOW_REJECT, why, sizeof why);
         if (!open[i]) {

@@ -63,8 +63,8 @@ static void hostile_case(struct wsc_ctx *ctx, const struct json_object *params,
     struct wsc_ws *ws = sec_open(ctx, params, 0, why, sizeof why);
     if (!ws) {
         snprintf(fail, sizeof fail, "no connection: %s", why);
-    } else if (wsc_ws_send_text(ws, data, len) != WSC_WS_OK
-               && wsc_ws_peer_close_code(ws) <= 0) {
+    } else if (wsc_ws_send_text(ws, data, len) != WSC_WS_OK &&
+               wsc_ws_peer_close_code(ws) <= 0) {
         snprintf(fail, sizeof fail, "sending failed: %s", wsc_ws_error(ws));
     } else {
         const char *bad = answer_of(ctx, ws, params, why, sizeof why);
@@ -132,8 +132,7 @@ static void wrong_types_cases(struct wsc_ctx *ctx, const struct json_object *par
     size_t n = templates ? json_object_array_length(templates) : 0;
     for (size_t i = 0; i < n; i++) {
         struct json_object *t = json_object_array_get_idx(templates, i);
-        json_object_object_foreach(t, key, val)
-        {
+        json_object_object_foreach(t, key, val) {
             struct json_object *copy = NULL;
             if (json_object_deep_copy(t, &copy, NULL) != 0 || !copy) {
                 wsc_case(ctx, "wrong_type", WSC_CASE_ERROR, -1, "out of memory");
@@ -142,7 +141,8 @@ static void wrong_types_cases(struct wsc_ctx *ctx, const struct json_object *par
             json_object_object_add(copy, key, wrong_value(val));
             char name[160];
             snprintf(name, sizeof name, "wrong_type:%zu/%s", i, key);
-            const char *text = json_object_to_json_string_ext(copy, JSON_C_TO_STRING_PLAIN);
+            const char *text =
+                json_object_to_json_string_ext(copy, JSON_C_TO_STRING_PLAIN);
             hostile_case(ctx, params, name, text, strlen(text));
             json_object_put(copy);
         }

@@ -63,7 +63,8 @@ static void expiry_case(struct wsc_ctx *ctx, const struct sec_tls_info *info,
                         double min_days)
 {
     if (!info->has_days)
-        wsc_case(ctx, "expiry", WSC_CASE_ERROR, -1, "the certificate's expiry is unknown");
+        wsc_case(ctx, "expiry", WSC_CASE_ERROR, -1,
+                 "the certificate's expiry is unknown");
     else if (info->days_left < min_days)
         wsc_case(ctx, "expiry", WSC_CASE_FAILED, -1,
                  "the certificate expires in %.1f days (%s), expected at least %g",

@@ -18,8 +18,8 @@ struct sec_tls_probe {
 struct sec_tls_info {
     char *subject;
     char *issuer;
-    char *expires; /* as OpenSSL prints notAfter */
-    char *sans;    /* "DNS:localhost, IP Address:127.0.0.1" */
+    char *expires;  /* as OpenSSL prints notAfter */
+    char *sans;     /* "DNS:localhost, IP Address:127.0.0.1" */
     char *protocol; /* "TLSv1.3" */
     char *cipher;
     int chain_length;

@@ -98,8 +98,8 @@ void sec_plain_case(struct wsc_ctx *ctx, const struct json_object *params,
         ms = (wsc_now() - t0) * 1000.0;
         if (status > 0 && status < 400)
             wsc_case(ctx, "plain_refused", WSC_CASE_FAILED, ms,
-                     "plain %s answered HTTP %ld; require_tls expects it refused",
-                     plain, status);
+                     "plain %s answered HTTP %ld; require_tls expects it refused", plain,
+                     status);
         else
             wsc_case(ctx, "plain_refused", WSC_CASE_PASSED, ms, NULL);
     }

@@ -38,8 +38,8 @@ char *sec_http_url(const char *url)
 static void take_certinfo(CURL *c, struct sec_tls_info *info)
 {
     struct curl_certinfo *ci = NULL;
-    if (curl_easy_getinfo(c, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci
-        || ci->num_of_certs < 1)
+    if (curl_easy_getinfo(c, CURLINFO_CERTINFO, &ci) != CURLE_OK || !ci ||
+        ci->num_of_certs < 1)
         return;
     static const struct {
         const char *prefix;
@@ -61,14 +61,20 @@ static void take_certinfo(CURL *c, struct sec_tls_info *info)
     info->chain_length = ci->num_of_certs;
 }
 
-/* Protocol, cipher and the leaf's days left, from the OpenSSL session. */
-static void take_session(CURL *c, struct sec_tls_info *info)
+/* Protocol, cipher and the leaf's days left, from the OpenSSL session.
+ * libcurl gives no SSL pointer after a CONNECT_ONLY transfer: they are
+ * read when the handshake is done, from an info callback installed on the
+ * SSL_CTX, which carries *info as ex_data. */
+static int info_index = -1;
+
+static void take_session(const SSL *ssl, int where, int ret)
 {
-    struct curl_tlssessioninfo *ti = NULL;
-    if (curl_easy_getinfo(c, CURLINFO_TLS_SSL_PTR, &ti) != CURLE_OK || !ti
-        || ti->backend != CURLSSLBACKEND_OPENSSL || !ti->internals)
+    (void)ret;
+    if (!(where & SSL_CB_HANDSHAKE_DONE))
         return;
-    SSL *ssl = ti->internals;
+    struct sec_tls_info *info = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), info_index);
+    if (!info || info->protocol)
+        return;
     info->protocol = strdup(SSL_get_version(ssl));
     const char *cipher = SSL_get_cipher_name(ssl);
     info->cipher = cipher ? strdup(cipher) : NULL;
@@ -84,14 +90,27 @@ static void take_session(CURL *c, struct sec_tls_info *info)
     X509_free(leaf);
 }
 
-static void set_common(CURL *c, const char *url, const struct sec_tls_probe *p,
-                       char *errbuf)
+static CURLcode on_ssl_ctx(CURL *c, void *ssl_ctx, void *user)
 {
+    (void)c;
+    if (info_index < 0)
+        info_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+    if (info_index < 0 || SSL_CTX_set_ex_data(ssl_ctx, info_index, user) != 1)
+        return CURLE_OUT_OF_MEMORY;
+    SSL_CTX_set_info_callback(ssl_ctx, take_session);
+    return CURLE_OK;
+}
+
+static void set_common(CURL *c, const char *url, const struct sec_tls_probe *p,
+                       struct sec_tls_info *info, char *errbuf)
+{
+    curl_easy_setopt(c, CURLOPT_SSL_CTX_DATA, info);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(c, CURLOPT_CERTINFO, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_CTX_FUNCTION, on_ssl_ctx);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, p->verify_peer ? 1L : 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, p->verify_host ? 2L : 0L);
     if (p->ca_file)
@@ -120,11 +139,10 @@ int sec_tls_probe(const char *url, const struct sec_tls_probe *p,
         return -1;
     }
     char errbuf[CURL_ERROR_SIZE] = "";
-    set_common(c, http, p, errbuf);
+    set_common(c, http, p, info, errbuf);
     CURLcode rc = curl_easy_perform(c);
     if (rc == CURLE_OK) {
         take_certinfo(c, info);
-        take_session(c, info);
     } else {
         snprintf(err, errlen, "%s", errbuf[0] ? errbuf : curl_easy_strerror(rc));
     }
