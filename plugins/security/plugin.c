@@ -2,6 +2,7 @@
  * origins, missing or wrong credentials, actions a role may not perform)
  * and what it must still allow. */
 #include "checks.h"
+#include "checks_table.h"
 
 /* Not formatted: schema text is laid out as the JSON it builds. */
 /* clang-format off */
@@ -91,8 +92,11 @@ static const struct wsc_check checks[] = {
      .run = sec_check_authorization,
      .validate = sec_validate_authorization,
      .flags = WSC_CHECK_CASES},
+    SEC_HARDENING_CHECKS,
     {.name = NULL},
 };
 
 WSC_PLUGIN("security", "1.0.0",
-           "WebSocket endpoints: origin, authentication, authorization", checks);
+           "WebSocket endpoints: origin, authentication, authorization, TLS, "
+           "limits, input robustness, secrets in logs",
+           checks);
