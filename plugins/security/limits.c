@@ -42,9 +42,20 @@ static int await_close(struct wsc_ctx *ctx, struct wsc_ws *ws, double within,
             continue;
         if (wsc_ws_peer_close_code(ws) > 0)
             return wsc_ws_peer_close_code(ws);
-        snprintf(how, size, "%s", wsc_ws_error(ws));
+        if (r == WSC_WS_TIMEOUT)
+            snprintf(how, size, "no close within %g s", within);
+        else
+            snprintf(how, size, "%s", wsc_ws_error(ws));
         return 0;
     }
+}
+
+/* Ends a connection politely when it is still open. */
+static void release(struct wsc_ctx *ctx, struct wsc_ws *ws)
+{
+    if (ws && !wsc_ws_is_closed(ws))
+        wsc_ws_close(ws, 1000, NULL, wsc_ws_within(ctx, 1.0));
+    wsc_ws_free(ws);
 }
 
 static void oversize_case(struct wsc_ctx *ctx, const struct json_object *params)
@@ -77,7 +88,7 @@ static void oversize_case(struct wsc_ctx *ctx, const struct json_object *params)
                      "a %zu-byte message got close %d; expected close %s", n, code, want);
     }
     free(big);
-    wsc_ws_free(ws);
+    release(ctx, ws);
     sec_case_end(ctx, params, "oversize", t0, fail[0] ? fail : NULL);
 }
 
@@ -129,7 +140,7 @@ static void connections_case(struct wsc_ctx *ctx, const struct json_object *para
         snprintf(fail, sizeof fail,
                  "%s; expected a refusal within %zu connections from one client", how, n);
     for (size_t i = 0; open && i < n; i++)
-        wsc_ws_free(open[i]);
+        release(ctx, open[i]);
     free(open);
     sec_case_end(ctx, params, "connections", t0, fail[0] ? fail : NULL);
 }
@@ -166,7 +177,7 @@ static void flood_case(struct wsc_ctx *ctx, const struct json_object *params)
             snprintf(fail, sizeof fail, "%zu messages got close %d; expected close %s",
                      sent, code, want);
     }
-    wsc_ws_free(ws);
+    release(ctx, ws);
     sec_case_end(ctx, params, "flood", t0, fail[0] ? fail : NULL);
 }
 

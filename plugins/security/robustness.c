@@ -71,6 +71,8 @@ static void hostile_case(struct wsc_ctx *ctx, const struct json_object *params,
         if (bad)
             snprintf(fail, sizeof fail, "%s: %s", name, bad);
     }
+    if (ws && !wsc_ws_is_closed(ws))
+        wsc_ws_close(ws, 1000, NULL, wsc_ws_within(ctx, 1.0));
     wsc_ws_free(ws);
     sec_case_end(ctx, params, name, t0, fail[0] ? fail : NULL);
 }

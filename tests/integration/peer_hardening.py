@@ -11,7 +11,9 @@ Options:
   --max-conns N      upgrades beyond N open connections get HTTP 503
   --rate N           more than N messages within a second: close 1008
   --strict-json      every message must be a JSON object whose "type" is a
-                     string; anything else gets {"type": "error", ...}
+                     string of at most 64 characters and whose "channel",
+                     if any, is a string; anything else gets
+                     {"type": "error", ...}
   --weak             dies (exit 3) on the first message that is not JSON
 Every other message is echoed.
 """
@@ -65,6 +67,8 @@ def judge(args, text):
         return {"type": "error", "error": "malformed JSON"}
     if args.strict_json and not (isinstance(msg, dict) and isinstance(msg.get("type"), str)):
         return {"type": "error", "error": "bad message"}
+    if args.strict_json and len(msg["type"]) > 64:
+        return {"type": "error", "error": "type too long"}
     if args.strict_json and not isinstance(msg.get("channel", ""), str):
         return {"type": "error", "error": "channel must be a string"}
     return None
