@@ -40,7 +40,7 @@ static void kind_of(const struct scan *s, const char *line, char *out, size_t si
             return;
         }
     }
-    snprintf(out, size, "a redaction rule (credential or secret-named value)");
+    snprintf(out, size, "redaction rule");
 }
 
 static void scan_line(struct scan *s, const char *where, size_t lineno, const char *line)
@@ -56,10 +56,9 @@ static void scan_line(struct scan *s, const char *where, size_t lineno, const ch
         kind_of(s, line, kind, sizeof kind);
         if (strlen(red) > EXCERPT_LEN)
             strcpy(red + EXCERPT_LEN - 3, "...");
-        if (s->count < s->max_reported)
-            wsc_fail(s->ctx, "%s:%zu: %s: %s", where, lineno, kind, red);
-        else if (s->count == s->max_reported)
-            wsc_fail(s->ctx, "more findings (see the findings output)");
+        /* the excerpt goes to a note of its own: the header rule hides a
+         * line's rest, so in the message it would swallow what follows */
+        wsc_note(s->ctx, "%s:%zu: %s: %s", where, lineno, kind, red);
         struct json_object *f = json_object_new_object();
         json_object_object_add(f, "file", json_object_new_string(where));
         json_object_object_add(f, "line", json_object_new_int64((int64_t)lineno));
@@ -185,6 +184,38 @@ static void scan_url(struct scan *s, const char *url, size_t max_bytes)
     free(b.data);
 }
 
+/* One failure for all findings: "N lines hold secrets: FILE:LINE
+ * (PATTERN), ..." (the first max_reported; excerpts are in the notes and
+ * the findings output). */
+static void report(const struct scan *s)
+{
+    if (s->count == 0)
+        return;
+    char list[4096] = "";
+    size_t used = 0;
+    size_t shown = s->count < s->max_reported ? s->count : s->max_reported;
+    for (size_t i = 0; i < shown && used < sizeof list; i++) {
+        struct json_object *f = json_object_array_get_idx(s->findings, i);
+        struct json_object *file, *line, *pattern;
+        json_object_object_get_ex(f, "file", &file);
+        json_object_object_get_ex(f, "line", &line);
+        json_object_object_get_ex(f, "pattern", &pattern);
+        int w = snprintf(list + used, sizeof list - used, "%s%s:%d (%s)", i ? ", " : "",
+                         json_object_get_string(file), json_object_get_int(line),
+                         json_object_get_string(pattern));
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+    if (shown < s->count)
+        wsc_fail(s->ctx,
+                 "%zu lines hold secrets: %s and %zu more (see the findings output)",
+                 s->count, list, s->count - shown);
+    else
+        wsc_fail(s->ctx, "%zu line%s hold%s secrets: %s", s->count,
+                 s->count == 1 ? "" : "s", s->count == 1 ? "s" : "", list);
+}
+
 void sec_check_secrets_in_logs(struct wsc_ctx *ctx, struct json_object *params)
 {
     struct scan s = {
@@ -205,6 +236,7 @@ void sec_check_secrets_in_logs(struct wsc_ctx *ctx, struct json_object *params)
     const char *url = wsc_param_string(params, "log_url", NULL);
     if (url)
         scan_url(&s, url, (size_t)wsc_param_int(params, "max_bytes", 67108864));
+    report(&s);
     wsc_metric(ctx, "findings", (double)s.count, "count");
     wsc_metric(ctx, "lines", (double)s.lines, "count");
     wsc_output(ctx, "findings", s.findings);
