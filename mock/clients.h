@@ -85,6 +85,9 @@ struct mock_client {
     bool awaiting_auth; /* --auth-via message: no login yet */
     double rate_tokens; /* --rate-limit bucket */
     int64_t rate_at;    /* monotonic us of its last refill */
+    bool rate_closing;  /* over the limit: close once the flood pauses */
+    size_t rate_ignored;
+    lws_sorted_usec_list_t rate_sul;
 
     /* Keepalive (monotonic us). */
     int64_t next_ping_at, ping_deadline;

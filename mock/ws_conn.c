@@ -70,6 +70,7 @@ static void on_gone(struct mock_client *c)
     if (!c->srv)
         return;
     c->closing = true;
+    ws_security_client_gone(c);
     if (c->in_table) {
         client_table_remove(&c->srv->clients, c);
         mock_log(MOCK_LOG_INFO, "client %s disconnected", c->id);

@@ -200,6 +200,36 @@ bool ws_security_client_init(struct mock_server *srv, struct lws *wsi,
 
 /* ---- messages ---- */
 
+/* Over the rate limit the 1008 close waits until the client pauses this
+ * long: a socket closed while the peer is still sending is reset, and the
+ * reset can overtake the close frame. After RATE_IGNORE_MAX more messages
+ * the client gets no more patience. */
+#define RATE_QUIET_US 100000
+#define RATE_IGNORE_MAX 100000
+
+static void rate_close(lws_sorted_usec_list_t *sul)
+{
+    struct mock_client *c = lws_container_of(sul, struct mock_client, rate_sul);
+
+    client_drop(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "rate limit");
+}
+
+static void rate_refuse(struct mock_client *c)
+{
+    if (!c->rate_closing)
+        mock_log(MOCK_LOG_INFO, "client %s: over %g messages/s, closing", c->id,
+                 c->srv->opt->rate_limit);
+    c->rate_closing = true;
+    if (c->rate_ignored++ < RATE_IGNORE_MAX || !c->rate_sul.list.owner)
+        lws_sul_schedule(lws_get_context(c->wsi), 0, &c->rate_sul, rate_close,
+                         RATE_QUIET_US);
+}
+
+void ws_security_client_gone(struct mock_client *c)
+{
+    lws_sul_cancel(&c->rate_sul);
+}
+
 /* A token bucket of rate_limit messages, refilled at that rate. */
 static bool over_rate(struct mock_client *c)
 {
@@ -274,10 +304,8 @@ bool ws_security_message(struct mock_client *c, const char *data, size_t len, bo
     json_object *msg = NULL;
     bool consumed = false;
 
-    if (over_rate(c)) {
-        mock_log(MOCK_LOG_INFO, "client %s: over %g messages/s, closing", c->id,
-                 opt->rate_limit);
-        client_drop(c, LWS_CLOSE_STATUS_POLICY_VIOLATION, "rate limit");
+    if (c->rate_closing || over_rate(c)) {
+        rate_refuse(c);
         return true;
     }
     if (!c->awaiting_auth && c->role < 0)

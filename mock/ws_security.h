@@ -34,4 +34,7 @@ bool ws_security_client_init(struct mock_server *srv, struct lws *wsi,
 bool ws_security_message(struct mock_client *c, const char *data, size_t len,
                          bool binary);
 
+/* The client is gone: its timer goes too. */
+void ws_security_client_gone(struct mock_client *c);
+
 #endif

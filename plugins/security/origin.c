@@ -19,7 +19,11 @@ static void attempt(struct wsc_ctx *ctx, const struct json_object *params,
         snprintf(name, sizeof name, "%s Origin %s%s",
                  want_refused ? "foreign" : "allowed", origin,
                  want_refused && creds ? " with credentials" : "");
-    snprintf(what, sizeof what, "%s%s%s", origin ? "a " : "an upgrade with ", name,
+    snprintf(what, sizeof what, "%s%s%s",
+             !origin        ? "an upgrade with "
+             : want_refused ? "a "
+                            : "an ",
+             name,
              origin && want_refused && creds ? " (cross-site WebSocket hijacking)" : "");
     double started = wsc_now();
     struct sec_probe p;
