@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# security tls: a CA and server certificates made here (valid, expiring
+# security tls: a CA and server certificates made here (valid, expired, expiring
 # soon, for another host), Python websockets servers over TLS (one that
 # still accepts TLS 1.0/1.1) and a plain one, each flagged precisely.
 . "$top_srcdir/tests/integration/lib.sh"
@@ -20,7 +20,20 @@ make_certs() {
         -keyout "$T/ca.key" -out "$T/ca.pem" 2>/dev/null &&
         cert good 90 "IP:127.0.0.1,DNS:localhost" &&
         cert soon 5 "IP:127.0.0.1" &&
-        cert other 90 "DNS:other.example"
+        cert other 90 "DNS:other.example" &&
+        expired
+}
+# expired: expired.pem/key, valid in January 2020 only (openssl ca sets the
+# dates that openssl x509 cannot).
+expired() {
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=expired" \
+        -keyout "$T/expired.key" -out "$T/expired.csr" 2>/dev/null &&
+        : >"$T/index.txt" && echo 01 >"$T/serial" &&
+        printf '[ca]\ndefault_ca = d\n[d]\ndatabase = %s/index.txt\nnew_certs_dir = %s\nserial = %s/serial\ndefault_md = sha256\npolicy = p\n[p]\ncommonName = supplied\n' \
+            "$T" "$T" "$T" >"$T/ca.cnf" &&
+        openssl ca -batch -config "$T/ca.cnf" -cert "$T/ca.pem" -keyfile "$T/ca.key" \
+            -in "$T/expired.csr" -out "$T/expired.pem" -extfile "$T/good.ext" \
+            -startdate 20200101000000Z -enddate 20200201000000Z >/dev/null 2>&1
 }
 check "test certificates are made" make_certs
 
@@ -34,6 +47,7 @@ serve() {
 serve good --tls "$T/good.pem" "$T/good.key"; GOOD=$url
 serve soon --tls "$T/soon.pem" "$T/soon.key"; SOON=$url
 serve other --tls "$T/other.pem" "$T/other.key"; OTHER=$url
+serve expired --tls "$T/expired.pem" "$T/expired.key"; EXPIRED=$url
 serve old --tls "$T/good.pem" "$T/good.key" --old-tls; OLD=$url
 serve plain; PLAIN=$url
 
@@ -45,6 +59,7 @@ cat >"$T/tls.json" <<'JSON'
                                   "require_tls": true } },
     { "name": "unknown CA", "plugin": "security", "check": "tls", "params": { "url": "${good}" } },
     { "name": "expires soon", "plugin": "security", "check": "tls", "params": { "url": "${soon}", "ca_file": "${dir}/ca.pem" } },
+    { "name": "expired", "plugin": "security", "check": "tls", "params": { "url": "${expired}", "ca_file": "${dir}/ca.pem" } },
     { "name": "other host", "plugin": "security", "check": "tls", "params": { "url": "${other}", "ca_file": "${dir}/ca.pem" } },
     { "name": "old protocols", "plugin": "security", "check": "tls", "params": { "url": "${old}", "ca_file": "${dir}/ca.pem" } },
     { "name": "plain served", "plugin": "security", "check": "tls", "params": { "url": "${good}", "ca_file": "${dir}/ca.pem",
@@ -52,7 +67,7 @@ cat >"$T/tls.json" <<'JSON'
   ] }
 JSON
 run_wscheck run --junit "$T/tls.xml" --json "$T/tls.out" --var "good=$GOOD" \
-    --var "soon=$SOON" --var "other=$OTHER" --var "old=$OLD" --var "plain=$PLAIN" \
+    --var "soon=$SOON" --var "other=$OTHER" --var "expired=$EXPIRED" --var "old=$OLD" --var "plain=$PLAIN" \
     --var "dir=$T" "$T/tls.json"
 expect_status 1 "the TLS suite (with insecure servers) exits 1"
 check "its JUnit report is valid" validate_junit "$T/tls.xml"
@@ -67,6 +82,8 @@ expect_json "$R" "($(c 'unknown CA'))['chain'][0] == 'failed' and 'the certifica
     "a chain to an unknown CA fails the chain case only, with libcurl's reason"
 expect_json "$R" "($(c 'expires soon'))['expiry'][0] == 'failed' and ($(c 'expires soon'))['expiry'][1].startswith('the certificate expires in 5.0 days (') and ($(c 'expires soon'))['expiry'][1].endswith('expected at least 14')" \
     "a certificate expiring in 5 days fails min_days 14"
+expect_json "$R" "($(c 'expired'))['chain'] == ('failed', 'the certificate chain is not valid: SSL certificate problem: certificate has expired') and ($(c 'expired'))['expiry'][1].startswith('the certificate expired ') and ($(c 'expired'))['expiry'][1].endswith(' days ago (Feb  1 00:00:00 2020 GMT), expected at least 14 days left')" \
+    "an expired certificate fails the chain and expiry cases, named"
 expect_json "$R" "($(c 'other host'))['host_name'][0] == 'failed' and 'the host name does not match' in ($(c 'other host'))['host_name'][1] and ($(c 'other host'))['chain'][0] == 'passed'" \
     "a certificate for another host fails the host name case"
 expect_json "$R" "($(c 'good'))['protocol'][0] == 'passed'" "a server refusing TLS 1.0/1.1 passes the protocol case"
