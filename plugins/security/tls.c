@@ -66,9 +66,10 @@ static void expiry_case(struct wsc_ctx *ctx, const struct sec_tls_info *info,
         wsc_case(ctx, "expiry", WSC_CASE_ERROR, -1,
                  "the certificate's expiry is unknown");
     else if (info->days_left < 0)
-        wsc_case(ctx, "expiry", WSC_CASE_FAILED, -1,
-                 "the certificate expired %.1f days ago (%s), expected at least %g days left",
-                 -info->days_left, info->expires ? info->expires : "?", min_days);
+        wsc_case(
+            ctx, "expiry", WSC_CASE_FAILED, -1,
+            "the certificate expired %.1f days ago (%s), expected at least %g days left",
+            -info->days_left, info->expires ? info->expires : "?", min_days);
     else if (info->days_left < min_days)
         wsc_case(ctx, "expiry", WSC_CASE_FAILED, -1,
                  "the certificate expires in %.1f days (%s), expected at least %g",
