@@ -88,8 +88,8 @@ static const char sec_secrets_schema[] =
     "\"minLength\":1},\"default\":[],\"description\":\"Values that must not "
     "appear (registered as secrets: never reported)\"},"
     "\"max_reported\":{\"type\":\"integer\",\"minimum\":1,\"default\":10,"
-    "\"description\":\"Findings named in the failure message (all are in the "
-    "findings output)\"},"
+    "\"description\":\"Findings named in the failure message and the notes (all are "
+    "in the findings output)\"},"
     "\"max_bytes\":{\"type\":\"integer\",\"minimum\":1,\"default\":67108864,"
     "\"description\":\"Largest log_url body read\"}}}";
 /* clang-format on */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <wscheck/match.h>
 #include <wscheck/params.h>
 
 void sec_codes_get(const struct json_object *params, const char *key, const long *dflt,
@@ -45,6 +46,14 @@ void sec_codes_describe(const struct sec_codes *c, char *out, size_t size)
             break;
         used += (size_t)w;
     }
+}
+
+int sec_msg_matches(const struct json_object *match, const char *text)
+{
+    struct json_object *j = json_tokener_parse(text);
+    int hit = j && wsc_match(match, j, "", NULL) == 1;
+    json_object_put(j);
+    return hit;
 }
 
 struct wsc_ws *sec_open(struct wsc_ctx *ctx, const struct json_object *params, int flags,

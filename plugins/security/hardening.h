@@ -25,6 +25,9 @@ int sec_codes_has(const struct sec_codes *c, long v);
 /* "1009" or "1008/1013" */
 void sec_codes_describe(const struct sec_codes *c, char *out, size_t size);
 
+/* 1 when a message's text is JSON that `match` (a matcher) accepts. */
+int sec_msg_matches(const struct json_object *match, const char *text);
+
 /* A connection with the check's WebSocket options; NULL after reporting
  * why in `why` (the connection is then freed). */
 struct wsc_ws *sec_open(struct wsc_ctx *ctx, const struct json_object *params, int flags,

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <wscheck/match.h>
 #include <wscheck/params.h>
 
 #define WHY_LEN 512
@@ -30,14 +29,8 @@ static int await_close(struct wsc_ctx *ctx, struct wsc_ws *ws, double within,
         enum wsc_ws_result r = wsc_ws_recv(ws, &m, WSC_WS_DATA | WSC_WS_CLOSE, deadline);
         if (r == WSC_WS_OK && m.kind == WSC_WS_CLOSE)
             return m.close_code;
-        if (r == WSC_WS_OK && error_match) {
-            struct json_object *j = json_tokener_parse(m.data);
-            int hit = j && wsc_match(error_match, j, "", NULL) == 1;
-            json_object_put(j);
-            if (hit)
-                return -1;
-            continue;
-        }
+        if (r == WSC_WS_OK && error_match && sec_msg_matches(error_match, m.data))
+            return -1;
         if (r == WSC_WS_OK)
             continue;
         if (wsc_ws_peer_close_code(ws) > 0)
@@ -160,10 +153,7 @@ static size_t flood_send(struct wsc_ws *ws, const char *msg, size_t n,
         while (wsc_ws_recv(ws, &m, WSC_WS_DATA | WSC_WS_CLOSE, wsc_now()) == WSC_WS_OK) {
             if (m.kind == WSC_WS_CLOSE)
                 return sent;
-            struct json_object *j = error_match ? json_tokener_parse(m.data) : NULL;
-            int hit = j && wsc_match(error_match, j, "", NULL) == 1;
-            json_object_put(j);
-            if (hit) {
+            if (error_match && sec_msg_matches(error_match, m.data)) {
                 *matched = 1;
                 return sent;
             }

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <wscheck/match.h>
 #include <wscheck/params.h>
 
 #define WHY_LEN 512
@@ -34,14 +33,10 @@ static const char *answer_of(struct wsc_ctx *ctx, struct wsc_ws *ws,
             return NULL;
         if (r == WSC_WS_OK && !error)
             return NULL;
-        if (r == WSC_WS_OK) {
-            struct json_object *j = json_tokener_parse(m.data);
-            int hit = j && wsc_match(error, j, "", NULL) == 1;
-            json_object_put(j);
-            if (hit)
-                return NULL;
+        if (r == WSC_WS_OK && sec_msg_matches(error, m.data))
+            return NULL;
+        if (r == WSC_WS_OK)
             continue;
-        }
         if (r == WSC_WS_TIMEOUT)
             snprintf(buf, size, "no error message and no close within %g s", within);
         else if (wsc_ws_peer_close_code(ws) > 0)

@@ -58,7 +58,8 @@ static void scan_line(struct scan *s, const char *where, size_t lineno, const ch
             strcpy(red + EXCERPT_LEN - 3, "...");
         /* the excerpt goes to a note of its own: the header rule hides a
          * line's rest, so in the message it would swallow what follows */
-        wsc_note(s->ctx, "%s:%zu: %s: %s", where, lineno, kind, red);
+        if (s->count < s->max_reported)
+            wsc_note(s->ctx, "%s:%zu: %s: %s", where, lineno, kind, red);
         struct json_object *f = json_object_new_object();
         json_object_object_add(f, "file", json_object_new_string(where));
         json_object_object_add(f, "line", json_object_new_int64((int64_t)lineno));
