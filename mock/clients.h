@@ -80,6 +80,15 @@ struct mock_client {
     size_t pending_count;
     bool rx_paused;
 
+    /* Security options (ws_security.c). */
+    int role;           /* index in --role, -1: every message type */
+    bool awaiting_auth; /* --auth-via message: no login yet */
+    double rate_tokens; /* --rate-limit bucket */
+    int64_t rate_at;    /* monotonic us of its last refill */
+    bool rate_closing;  /* over the limit: close once the flood pauses */
+    size_t rate_ignored;
+    lws_sorted_usec_list_t rate_sul;
+
     /* Keepalive (monotonic us). */
     int64_t next_ping_at, ping_deadline;
     bool ping_due, ping_outstanding;

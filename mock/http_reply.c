@@ -162,6 +162,22 @@ int http_reply_writeable(struct lws *wsi, struct http_reply *r)
 
 /* Written by hand: at this stage lws would answer as HTTP/1.0, which
  * WebSocket clients refuse to read. Returns 1: "answered, carry on". */
+static const char *refusal_text(int status)
+{
+    switch (status) {
+    case MOCK_HTTP_UPGRADE_REQUIRED:
+        return "Upgrade Required";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Bad Request";
+    }
+}
+
 int http_refuse_upgrade(struct lws *wsi, int status, const char *message)
 {
     unsigned char buf[LWS_PRE + 640];
@@ -174,11 +190,10 @@ int http_refuse_upgrade(struct lws *wsi, int status, const char *message)
                      "content-length: %zu\r\n"
                      "connection: close\r\n"
                      "\r\n%s\n",
-                     status,
-                     version         ? "Upgrade Required"
-                     : status == 403 ? "Forbidden"
-                                     : "Bad Request",
-                     version ? "upgrade: websocket\r\nsec-websocket-version: 13\r\n" : "",
+                     status, refusal_text(status),
+                     version ? "upgrade: websocket\r\nsec-websocket-version: 13\r\n"
+                     : status == 401 ? "www-authenticate: Bearer\r\n"
+                                     : "",
                      strlen(message) + 1, message);
 
     if (n < 0 || (size_t)n >= sizeof(buf) - LWS_PRE)

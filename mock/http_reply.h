@@ -62,7 +62,7 @@ int http_reply_writeable(struct lws *wsi, struct http_reply *r);
 
 void http_reply_free(struct http_reply *r);
 
-/* Answers a WebSocket upgrade request with status (400, 403, or 426 with
+/* Answers a WebSocket upgrade request with status (400, 401, 403, 503, or 426 with
  * Sec-WebSocket-Version: 13) and message, from
  * LWS_CALLBACK_HTTP_CONFIRM_UPGRADE; returns what that callback returns. */
 int http_refuse_upgrade(struct lws *wsi, int status, const char *message);

@@ -95,6 +95,12 @@ static struct lws_vhost *create(struct lws_context *ctx, const struct listen_spe
     info.protocols = spec->protocols;
     info.options = vhost_options;
     info.keepalive_timeout = 30; /* idle HTTP keep-alive, seconds */
+    if (spec->tls_cert) {
+        /* lws reads the vhost's options too: without this it stays plain */
+        info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+        info.ssl_cert_filepath = spec->tls_cert;
+        info.ssl_private_key_filepath = spec->tls_key;
+    }
     return lws_create_vhost(ctx, &info);
 }
 

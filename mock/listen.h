@@ -17,6 +17,8 @@ struct listen_spec {
     /* filled in by listen_resolve() */
     char addr[64]; /* numeric address */
     int family;
+    /* PEM files for TLS on this port, or NULL: plain */
+    const char *tls_cert, *tls_key;
 };
 
 /* Resolves spec->host (a name such as localhost, or an address), IPv4

@@ -152,6 +152,8 @@ static int create_context(struct mock_server *srv, bool ipv4_only)
                    LWS_SERVER_OPTION_SKIP_SERVER_CANONICAL_NAME;
     if (ipv4_only)
         info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
+    if (srv->opt->tls_cert)
+        info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
     info.user = srv;
     info.timeout_secs = 10;
     /* Header tables for handshakes in flight: a burst of clients should
@@ -220,6 +222,7 @@ static int announce(const struct mock_server *srv, const struct listen_spec *ws,
                     const struct listen_spec *mcp)
 {
     char host[80], ws_url[128], http_base[128], mcp_url[512];
+    bool tls = ws->tls_cert != NULL;
 
     /* crackerjack's server first: once the ws:// line is there, so is
      * its line. */
@@ -228,12 +231,15 @@ static int announce(const struct mock_server *srv, const struct listen_spec *ws,
     if (srv->mon_vhost)
         printf("http://%s:%d/metrics\n", srv->mon_url_host, srv->mon_port);
     listen_url_host(ws, host, sizeof(host));
-    snprintf(ws_url, sizeof(ws_url), "ws://%s:%d", host, srv->ws_port);
-    snprintf(http_base, sizeof(http_base), "http://%s:%d", host, srv->ws_port);
+    snprintf(ws_url, sizeof(ws_url), "%s://%s:%d", tls ? "wss" : "ws", host,
+             srv->ws_port);
+    snprintf(http_base, sizeof(http_base), "%s://%s:%d", tls ? "https" : "http", host,
+             srv->ws_port);
     printf("%s\n", ws_url);
     if (mcp) {
         listen_url_host(mcp, host, sizeof(host));
-        snprintf(mcp_url, sizeof(mcp_url), "http://%s:%d%s", host, srv->mcp_port,
+        snprintf(mcp_url, sizeof(mcp_url), "%s://%s:%d%s",
+                 mcp->tls_cert ? "https" : "http", host, srv->mcp_port,
                  srv->opt->mcp_path);
         printf("%s\n", mcp_url);
     }
@@ -275,17 +281,16 @@ static int start_monitoring(struct mock_server *srv, struct listen_spec *spec)
 static int start_toolkit(struct mock_server *srv)
 {
     const struct mock_options *opt = srv->opt;
+    /* TLS (--tls-cert) on the WebSocket port, here the MCP one */
     struct listen_spec spec = {
-        "MCP", opt->host, opt->port, opt->port_tries, toolkit_protocols, "", 0};
+        "MCP", opt->host, opt->port,     opt->port_tries, toolkit_protocols,
+        "",    0,         opt->tls_cert, opt->tls_key};
     struct listen_spec cj = {
-        "crackerjack", opt->cj_host, opt->cj_port, opt->port_tries, cj_protocols, "", 0};
-    struct listen_spec mon = {"monitoring",
-                              opt->mon.host,
-                              opt->mon.port,
-                              opt->port_tries,
-                              mon_protocols,
-                              "",
-                              0};
+        "crackerjack", opt->cj_host, opt->cj_port, opt->port_tries, cj_protocols, "", 0,
+        NULL,          NULL};
+    struct listen_spec mon = {
+        "monitoring", opt->mon.host, opt->mon.port, opt->port_tries, mon_protocols, "", 0,
+        NULL,         NULL};
     bool with_cj = (opt->profile & MOCK_PROFILE_CRACKERJACK) != 0;
     bool with_mon = (opt->profile & MOCK_PROFILE_MONITORING) != 0;
     unsigned long long vopts = LWS_SERVER_OPTION_VALIDATE_UTF8;
@@ -312,9 +317,11 @@ static int start_listeners(struct mock_server *srv)
 {
     const struct mock_options *opt = srv->opt;
     struct listen_spec ws = {"WebSocket",  opt->host, opt->port, opt->port_tries,
-                             ws_protocols, "",        0};
+                             ws_protocols, "",        0,         opt->tls_cert,
+                             opt->tls_key};
     struct listen_spec mcp = {
-        "MCP", opt->mcp_host, opt->mcp_port, opt->port_tries, mcp_protocols, "", 0};
+        "MCP", opt->mcp_host, opt->mcp_port, opt->port_tries, mcp_protocols, "",
+        0,     NULL,          NULL};
     unsigned long long vopts = LWS_SERVER_OPTION_VALIDATE_UTF8;
     bool ipv4_only;
 

@@ -49,6 +49,27 @@ static const char usage_text[] =
     "                             1K to 64K (8K); larger requests get 431\n"
     "      --subprotocol NAME     accept and select this subprotocol (repeatable)\n"
     "\n"
+    "WebSocket port security (see SECURITY OPTIONS in wscheck-mock(1)):\n"
+    "      --allowed-origin ORIG  given at least once, upgrades with any other\n"
+    "                             Origin header get 403 (localhost origins pass)\n"
+    "      --auth-token TOKEN     upgrades without it get 401 (or, with\n"
+    "                             --auth-via message, a close 4001)\n"
+    "      --auth-via WHERE       header (Authorization: Bearer TOKEN), query\n"
+    "                             (?token=TOKEN), cookie (token=TOKEN), message\n"
+    "                             (first message {\"type\":\"auth\",\"token\":TOKEN},\n"
+    "                             answered {\"type\":\"auth_ok\"}) or subprotocol\n"
+    "                             (offer \"bearer.TOKEN\" beside an accepted one)\n"
+    "      --role NAME:TOKEN:TYPE[,TYPE]...\n"
+    "                             a token for a role that may send only messages\n"
+    "                             of these JSON types; others close with 4003\n"
+    "                             (repeatable)\n"
+    "      --max-connections-per-ip N\n"
+    "                             more upgrades from one address get 503\n"
+    "      --rate-limit N[/s]     more messages per second from a client close\n"
+    "                             it with 1008 \"rate limit\"\n"
+    "      --tls-cert FILE        PEM certificate (chain): wss and https\n"
+    "      --tls-key FILE         its PEM private key (both or neither)\n"
+    "\n"
     "MCP server (Streamable HTTP, JSON-RPC 2.0):\n"
     "      --mcp-host HOST        listen address (localhost)\n"
     "      --mcp-port PORT        port, 0 for any free one (8004)\n"
@@ -60,7 +81,8 @@ static const char usage_text[] =
     "      --mcp-session-timeout SECS\n"
     "                             end a session unused this long (1800)\n"
     "      --allowed-origin ORIG  also accept this browser Origin, \"*\" for any\n"
-    "                             (repeatable; localhost origins always pass)\n"
+    "                             (repeatable; localhost origins always pass;\n"
+    "                             applies to the WebSocket port as well)\n"
     "\n"
     "Profiles:\n"
     "      --profile NAME[,NAME]  default: the WebSocket server above, with MCP\n"
@@ -288,6 +310,78 @@ static int parse_bugs(const char *value, unsigned *bugs)
                : parse_flags(value, names, sizeof(names) / sizeof(*names), bugs);
 }
 
+/* "NAME:TOKEN:type1,type2": three non-empty parts, no blanks. */
+static bool role_valid(const char *s)
+{
+    const char *a = strchr(s, ':'), *b = a ? strchr(a + 1, ':') : NULL;
+
+    return a && b && a > s && b > a + 1 && b[1] && !strpbrk(s, " \t") && strlen(s) < 512;
+}
+
+static int parse_auth_via(const char *value, int *via)
+{
+    static const char *const names[] = {"header", "query", "cookie", "message",
+                                        "subprotocol"};
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+        if (!strcmp(value, names[i])) {
+            *via = (int)i;
+            return 0;
+        }
+    return -1;
+}
+
+/* "N" or "N/s": messages per second. */
+static int parse_rate(const char *value, double *out)
+{
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(value, &end);
+    if (errno || end == value || (*end && strcmp(end, "/s") != 0) || !isfinite(v) ||
+        v <= 0 || v > 1e6)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* A token goes into headers, URLs, cookies and subprotocol names: printable
+ * ASCII without blanks, separators or quotes. */
+static bool token_valid(const char *s)
+{
+    return is_token(s) && !strchr(s, ':');
+}
+
+static int set_security(struct mock_options *opt, const char *name, const char *value,
+                        bool *known)
+{
+    long v;
+
+    *known = true;
+    if (!strcmp(name, "auth-token"))
+        return token_valid(value) ? set_string(&opt->auth_token, value) : -1;
+    if (!strcmp(name, "auth-via"))
+        return parse_auth_via(value, &opt->auth_via);
+    if (!strcmp(name, "role"))
+        return role_valid(value) ? add_to_list(opt->roles, &opt->n_roles, value) : -1;
+    if (!strcmp(name, "max-connections-per-ip")) {
+        if (parse_int(value, 1, 1000000, &v))
+            return -1;
+        opt->max_conn_per_ip = (size_t)v;
+        return 0;
+    }
+    if (!strcmp(name, "rate-limit"))
+        return parse_rate(value, &opt->rate_limit);
+    if (!strcmp(name, "tls-cert") || !strcmp(name, "tls-key"))
+        return *value ? set_string(!strcmp(name, "tls-cert") ? &opt->tls_cert
+                                                             : &opt->tls_key,
+                                   value)
+                      : -1;
+    *known = false;
+    return 0;
+}
+
 /* ---- options by name ---- */
 
 /* "mcp_port" and "mcp-port" are the same option; the seed's config keys
@@ -418,6 +512,8 @@ int options_set(struct mock_options *opt, const char *name, const char *value, c
     if (!known)
         rc = set_text(opt, canon, value, &known);
     if (!known)
+        rc = set_security(opt, canon, value, &known);
+    if (!known)
         rc = mon_options_set(&opt->mon, canon, value, &known);
     if (!known) {
         snprintf(err, errlen, "unknown option '%s'", name);
@@ -446,6 +542,8 @@ void options_clear_list(struct mock_options *opt, const char *name)
         free_list(opt->origins, &opt->n_origins);
     else if (!strcmp(canon, "subprotocol"))
         free_list(opt->subprotocols, &opt->n_subprotocols);
+    else if (!strcmp(canon, "role"))
+        free_list(opt->roles, &opt->n_roles);
     else if (!strcmp(canon, "series"))
         free_list(opt->mon.series, &opt->mon.n_series);
     else if (!strcmp(canon, "alert-threshold"))
@@ -487,6 +585,10 @@ void options_free(struct mock_options *opt)
     free(opt->config_file);
     free_list(opt->origins, &opt->n_origins);
     free_list(opt->subprotocols, &opt->n_subprotocols);
+    free_list(opt->roles, &opt->n_roles);
+    free(opt->auth_token);
+    free(opt->tls_cert);
+    free(opt->tls_key);
     mon_options_free(&opt->mon);
     memset(opt, 0, sizeof(*opt));
 }
@@ -510,6 +612,13 @@ static const struct option long_options[] = {
     {"mcp-session-timeout", required_argument, NULL, 0},
     {"allowed-origin", required_argument, NULL, 0},
     {"subprotocol", required_argument, NULL, 0},
+    {"auth-token", required_argument, NULL, 0},
+    {"auth-via", required_argument, NULL, 0},
+    {"role", required_argument, NULL, 0},
+    {"max-connections-per-ip", required_argument, NULL, 0},
+    {"rate-limit", required_argument, NULL, 0},
+    {"tls-cert", required_argument, NULL, 0},
+    {"tls-key", required_argument, NULL, 0},
     {"crackerjack-host", required_argument, NULL, 0},
     {"crackerjack-port", required_argument, NULL, 0},
     {"crackerjack-poll-interval", required_argument, NULL, 0},
@@ -623,5 +732,9 @@ int options_parse(struct mock_options *opt, int argc, char **argv)
         rc = second_pass(opt, argc, argv);
     if (rc == 0 && opt->profile != MOCK_PROFILE_DEFAULT && !opt->port_set)
         opt->port = MOCK_TOOLKIT_PORT;
+    if (rc == 0 && !opt->tls_cert != !opt->tls_key) {
+        fprintf(stderr, "wscheck-mock: --tls-cert and --tls-key go together\n");
+        rc = 2;
+    }
     return rc;
 }

@@ -37,6 +37,15 @@ enum cj_bug {
     CJ_BUG_SANITIZE = 1 << 5,     /* v0.31.12+: sanitised / and /latest */
 };
 
+/* Where a client carries the token of --auth-token or --role. */
+enum mock_auth_via {
+    MOCK_AUTH_HEADER = 0, /* Authorization: Bearer TOKEN */
+    MOCK_AUTH_QUERY,      /* ?token=TOKEN */
+    MOCK_AUTH_COOKIE,     /* Cookie: token=TOKEN */
+    MOCK_AUTH_MESSAGE,    /* first message {"type":"auth","token":TOKEN} */
+    MOCK_AUTH_SUBPROTOCOL /* offered subprotocol "bearer.TOKEN" */
+};
+
 struct mock_options {
     char *host;     /* WebSocket (and /health) listener */
     int port;       /* 0: any free port */
@@ -57,6 +66,14 @@ struct mock_options {
     size_t n_origins;
     char *subprotocols[MOCK_MAX_LIST]; /* accepted WebSocket subprotocols */
     size_t n_subprotocols;
+    /* WebSocket port security (ws_security.c) */
+    char *auth_token;           /* NULL: no authentication unless roles */
+    int auth_via;               /* enum mock_auth_via */
+    char *roles[MOCK_MAX_LIST]; /* "NAME:TOKEN:type1,type2" */
+    size_t n_roles;
+    size_t max_conn_per_ip;   /* 0: no limit */
+    double rate_limit;        /* messages per second per client, 0: none */
+    char *tls_cert, *tls_key; /* PEM files: wss and https on the port */
     /* crackerjack profile */
     char *cj_host;
     int cj_port;

@@ -16,6 +16,7 @@
 #include "server.h"
 #include "timefmt.h"
 #include "ws_handshake.h"
+#include "ws_security.h"
 
 /* A reassembly buffer bigger than this is freed after its message, so idle
  * clients do not keep the memory of their largest message. */
@@ -56,7 +57,8 @@ static int on_established(struct mock_server *srv, struct lws *wsi, struct mock_
         return -1;
     srv->stats.total_connections++;
     keepalive_client_init(srv, c);
-    protocol_welcome(c); /* queued: no writing inside ESTABLISHED */
+    if (ws_security_client_init(srv, wsi, c))
+        protocol_welcome(c); /* queued: no writing inside ESTABLISHED */
     c->direct_ok = true;
     mock_log(MOCK_LOG_INFO, "client %s connected from %s", c->id, c->remote);
     return 0;
@@ -68,6 +70,7 @@ static void on_gone(struct mock_client *c)
     if (!c->srv)
         return;
     c->closing = true;
+    ws_security_client_gone(c);
     if (c->in_table) {
         client_table_remove(&c->srv->clients, c);
         mock_log(MOCK_LOG_INFO, "client %s disconnected", c->id);
@@ -111,6 +114,13 @@ static int discard(struct mock_client *c, size_t len, bool final)
     return 0;
 }
 
+/* A whole message: the security options' say first (login, role, rate). */
+static void deliver(struct mock_client *c, const char *data, size_t len, bool binary)
+{
+    if (!ws_security_message(c, data, len, binary))
+        protocol_deliver(c, data, len, binary);
+}
+
 /* lws hands over a message in pieces (frames, and chunks of a frame); a
  * message in one piece is handled in place, others are reassembled. The
  * size limit counts what is still to come in the current frame, so an
@@ -134,7 +144,7 @@ static int on_receive(struct mock_client *c, const char *in, size_t len)
         return discard(c, len + 1, final); /* +1: never zero */
     }
     if (first && final) {
-        protocol_deliver(c, in, len, c->partial_binary);
+        deliver(c, in, len, c->partial_binary);
         return 0;
     }
     if (append_partial(c, in, len) != 0) {
@@ -143,7 +153,7 @@ static int on_receive(struct mock_client *c, const char *in, size_t len)
         return -1;
     }
     if (final) {
-        protocol_deliver(c, c->partial, c->partial_len, c->partial_binary);
+        deliver(c, c->partial, c->partial_len, c->partial_binary);
         c->partial_len = 0;
         if (c->partial_cap > PARTIAL_KEEP) {
             free(c->partial);
@@ -230,6 +240,9 @@ static int confirm_upgrade(struct mock_server *srv, struct lws *wsi)
         mock_log(MOCK_LOG_INFO, "refused upgrade: %s", why);
         return http_refuse_upgrade(wsi, status, why);
     }
+    status = ws_security_upgrade(srv, wsi);
+    if (status)
+        return status;
     if (lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL) <= 0)
         return 0;
     if (lws_hdr_copy(wsi, offered, sizeof(offered), WSI_TOKEN_PROTOCOL) < 0)

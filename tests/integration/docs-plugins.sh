@@ -10,7 +10,8 @@
 #   .BR <param> " (<type>, ...)"   each param is an item tagged with its name
 # A check's section may instead name a shared section in bold,
 # \fBWEBSOCKET OPTIONS\fR, \fBHTTP OPTIONS\fR, \fBMCP OPTIONS\fR,
-# \fBSTREAM OPTIONS\fR, \fBCRACKERJACK OPTIONS\fR or \fBMONITORING FEED OPTIONS\fR, whose items
+# \fBSTREAM OPTIONS\fR, \fBCRACKERJACK OPTIONS\fR, \fBMONITORING FEED OPTIONS\fR or
+# \fBREFUSAL OPTIONS\fR, whose items
 # then count too.
 # The steps of ws-basic.conversation (the actions and modifiers its schema
 # lists) are items of the same form in the section CONVERSATION STEPS.
@@ -19,7 +20,7 @@
 PAGE=$top_srcdir/docs/wscheck-plugins.7
 PY=${PYTHON_WS:-python3}
 SHARED_SECTIONS=("WEBSOCKET OPTIONS" "HTTP OPTIONS" "MCP OPTIONS" "STREAM OPTIONS"
-    "CRACKERJACK OPTIONS" "MONITORING FEED OPTIONS")
+    "CRACKERJACK OPTIONS" "MONITORING FEED OPTIONS" "REFUSAL OPTIONS")
 
 # section LEVEL TITLE < page: the lines of the section (LEVEL SH) or
 # subsection (LEVEL SS) titled TITLE, up to the next heading of that level or
@@ -100,7 +101,7 @@ fi
 
 # Without this, a plugin that failed to load would simply not be checked.
 plugins=$(awk -F'\t' '$1 == "plugin" { print $2 }' "$WSC_TMP/facts")
-gone=$(printf '%s\n' "$plugins" | missing port http ws-basic ping-pong dev-toolkit crackerjack monitoring)
+gone=$(printf '%s\n' "$plugins" | missing port http ws-basic ping-pong dev-toolkit crackerjack monitoring security)
 if [ -z "$gone" ]; then ok "the shipped plugins are all loaded"
 else not_ok "the shipped plugins are all loaded (missing: $gone)"; fi
 

@@ -99,7 +99,7 @@ class Mock:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             text = self.log()
-            m = re.search(r"^ws://[^ \n]+:(\d+)$", text, re.M)
+            m = re.search(r"^wss?://[^ \n]+:(\d+)$", text, re.M)
             if m and (self.proc.poll() is not None or os.path.exists(self.ready)):
                 self.url = m.group(0)
                 self.port = int(m.group(1))

@@ -22,6 +22,7 @@
 //   --require-header N:V  refuses (401) an upgrade without this header value
 //   --tls-cert FILE --tls-key FILE
 //                         serves wss:// (prints "wss://127.0.0.1:PORT")
+//   --max-payload N       largest message (ws' maxPayload; larger: close 1009)
 //   --tls-client-ca FILE  with --tls-cert: requires a client certificate
 //                         signed by this CA (PEM); a client without one gets
 //                         a TLS alert, one with another CA's is disconnected
@@ -44,7 +45,8 @@ function parseArgs(argv) {
     const opt = { host: '127.0.0.1', port: 0, protocols: [], welcome: null,
                   pingInterval: 0, noPong: false, reportPongs: false, closeAfter: 0,
                   closeCode: 1000, closeReason: '', rejectStatus: 0,
-                  requireHeader: null, tlsCert: null, tlsKey: null, tlsClientCa: null };
+                  requireHeader: null, tlsCert: null, tlsKey: null, tlsClientCa: null,
+                  maxPayload: 100 * 1024 * 1024 };
     for (let i = 2; i < argv.length; i++) {
         const a = argv[i];
         const next = () => {
@@ -66,6 +68,7 @@ function parseArgs(argv) {
         case '--tls-cert': opt.tlsCert = next(); break;
         case '--tls-key': opt.tlsKey = next(); break;
         case '--tls-client-ca': opt.tlsClientCa = next(); break;
+        case '--max-payload': opt.maxPayload = Number(next()); break;
         case '--require-header': {
             const v = next();
             const colon = v.indexOf(':');
@@ -146,6 +149,7 @@ function main() {
         : http.createServer(onRequest);
     const wss = new WebSocket.Server({
         server,
+        maxPayload: opt.maxPayload,
         autoPong: !opt.noPong,
         handleProtocols: (offered) => {
             for (const p of offered) if (opt.protocols.includes(p)) return p;
