@@ -29,6 +29,32 @@ static int listed(const struct json_object *patterns, const char *id, int absent
     return 0;
 }
 
+/* Drops the c->skip data messages a server sends on every new connection
+ * (a welcome) before the case starts. */
+static int skip_greeting(struct cc *c)
+{
+    for (int i = 0; i < c->skip; i++) {
+        unsigned op;
+        const unsigned char *data;
+        size_t len;
+        int code = -1;
+        int r = cc_next(c, &op, &data, &len, c->case_wait, &code);
+        if (r == 0)
+            return cc_grade(c, CC_FAILED,
+                            "message %d of skip_on_connect %d did not come "
+                            "within %.3g s",
+                            i + 1, c->skip, c->case_wait);
+        if (r < 0 || op == WSC_WS_OP_CLOSE)
+            return cc_grade(c, CC_FAILED,
+                            "the connection ended before message %d of "
+                            "skip_on_connect %d",
+                            i + 1, c->skip);
+        if (op == WSC_WS_OP_PING || op == WSC_WS_OP_PONG)
+            i--; /* only data messages count */
+    }
+    return 0;
+}
+
 /* Runs one case on a fresh connection; fills c->behaviour and c->why. */
 static void run_case(struct cc *c, const struct wsc_ws_options *opt,
                      const struct cc_case *k)
@@ -40,7 +66,7 @@ static void run_case(struct cc *c, const struct wsc_ws_options *opt,
     }
     if (wsc_ws_status(c->ws) != WSC_WS_OK)
         cc_grade(c, CC_FAILED, "could not connect: %s", wsc_ws_error(c->ws));
-    else
+    else if (skip_greeting(c) == 0)
         k->run(c, k);
     wsc_ws_free(c->ws);
     c->ws = NULL;
@@ -102,7 +128,10 @@ void wsb_compliance(struct wsc_ctx *ctx, struct json_object *params)
     const struct json_object *cases = wsc_param(params, "cases");
     const struct json_object *expected = wsc_param(params, "expected_failures");
     double wait = json_object_get_double(wsc_param(params, "case_timeout"));
-    struct cc c = {.ctx = ctx, .case_wait = wait, .max_frame = opt.max_message_size};
+    struct cc c = {.ctx = ctx,
+                   .case_wait = wait,
+                   .max_frame = opt.max_message_size,
+                   .skip = json_object_get_int(wsc_param(params, "skip_on_connect"))};
     struct tally t = {.behaviours = json_object_new_object()};
     srand((unsigned)(wsc_now() * 1e6) ^ (unsigned)getpid());
     for (const struct cc_case *k = wsb_cc_cases; k->id; k++) {

@@ -20,6 +20,7 @@ struct cc {
     double deadline;   /* of the case */
     double case_wait;  /* its timeout in seconds, for messages */
     size_t max_frame;  /* largest payload accepted from the server */
+    int skip;          /* data messages to drop after connecting */
     unsigned char *in; /* bytes received and not parsed yet */
     size_t in_len, in_cap;
     unsigned char *msg; /* the message being reassembled */

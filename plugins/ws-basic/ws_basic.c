@@ -80,6 +80,9 @@ static const char compliance_schema[] = OBJECT_SCHEMA(
     "\"expected_failures\":{\"type\":\"array\",\"items\":{\"type\":"
     "\"string\"},\"description\":\"Case ids or globs whose failure does not "
     "fail the test (reported as expected failures)\"},"
+    "\"skip_on_connect\":{\"type\":\"integer\",\"minimum\":0,\"default\":0,"
+    "\"description\":\"Data messages the server sends on every new connection "
+    "(a welcome), dropped before each case starts\"},"
     "\"case_timeout\":{\"type\":\"number\",\"minimum\":0.01,\"default\":2,"
     "\"description\":\"Seconds each case may take, connection included\"}");
 /* clang-format on */
