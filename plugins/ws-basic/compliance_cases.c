@@ -357,7 +357,7 @@ const struct cc_case wsb_cc_cases[] = {
     {"7.2.11", "close 4000 echoed", close_code, 0, 1, 4000, NULL},
     {"7.2.12", "close 4999 echoed", close_code, 0, 1, 4999, NULL},
     {"7.3.1", "close 0 refused with 1002", close_code, 0, 1, 0, NULL},
-    {"7.3.2", "close 999 refused with 1002", close_code, 0, 0, 999, NULL},
+    {"7.3.2", "close 999 refused with 1002", close_code, 0, 1, 999, NULL},
     {"7.3.3", "close 1004 refused with 1002", close_code, 0, 1, 1004, NULL},
     {"7.3.4", "close 1005 refused with 1002", close_code, 0, 1, 1005, NULL},
     {"7.3.5", "close 1006 refused with 1002", close_code, 0, 1, 1006, NULL},

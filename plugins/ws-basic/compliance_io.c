@@ -146,6 +146,39 @@ static const char *server_fault(const struct wsc_ws_frame *f, int data_open)
     return NULL;
 }
 
+/* Is p well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates,
+ * nothing above U+10FFFF)? */
+static int utf8_valid(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char b = p[i];
+        size_t k = b < 0x80                 ? 0
+                   : b >= 0xC2 && b <= 0xDF ? 1
+                   : (b & 0xF0) == 0xE0     ? 2
+                   : b >= 0xF0 && b <= 0xF4 ? 3
+                                            : 4;
+        if (k == 4 || n - i - 1 < k)
+            return 0;
+        unsigned lo = 0x80, hi = 0xBF;
+        if (b == 0xE0)
+            lo = 0xA0;
+        else if (b == 0xED)
+            hi = 0x9F;
+        else if (b == 0xF0)
+            lo = 0x90;
+        else if (b == 0xF4)
+            hi = 0x8F;
+        for (size_t j = 1; j <= k; j++) {
+            unsigned c = p[i + j];
+            if (c < (j == 1 ? lo : 0x80) || c > (j == 1 ? hi : 0xBF))
+                return 0;
+        }
+        i += k + 1;
+    }
+    return 1;
+}
+
 /* The code of a close frame's payload: 1005 when empty, -1 when the payload
  * is not a valid close (graded). */
 static int close_code_of(struct cc *c, const unsigned char *p, size_t len)
@@ -156,6 +189,10 @@ static int close_code_of(struct cc *c, const unsigned char *p, size_t len)
     if (code < 0 || !wsc_ws_close_code_valid(code)) {
         cc_grade(c, CC_FAILED, "the server sent a close frame with %s",
                  code < 0 ? "a one-byte payload" : "a code not allowed on the wire");
+        return -1;
+    }
+    if (!utf8_valid(p + 2, len - 2)) {
+        cc_grade(c, CC_FAILED, "the server sent a close reason that is not valid UTF-8");
         return -1;
     }
     return code;
