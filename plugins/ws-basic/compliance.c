@@ -147,6 +147,8 @@ void wsb_compliance(struct wsc_ctx *ctx, struct json_object *params)
         }
         c.behaviour = CC_OK;
         c.why[0] = '\0';
+        c.traced = 0;
+        wsc_trace(ctx, "info", "case", k->id, strlen(k->id));
         c.deadline = wsc_ws_within(ctx, wait);
         run_case(&c, &opt, k);
         report_case(ctx, &c, k, listed(expected, k->id, 0), (wsc_now() - t0) * 1e3, &t);

@@ -10,6 +10,11 @@
 
 #include "ws_basic.h"
 
+/* Frames traced per case: the test's trace holds 1000 entries (each case
+ * adds its id and the upgrade's two header blocks too), and every
+ * case, the last ones included, must show how it began. */
+#define CC_TRACE_FRAMES 6
+
 /* Autobahn's behaviours. */
 enum cc_behaviour { CC_OK, CC_NON_STRICT, CC_INFORMATIONAL, CC_FAILED };
 
@@ -27,6 +32,7 @@ struct cc {
     size_t msg_len, msg_cap;
     unsigned char ctl[125]; /* the last control frame's payload */
     size_t ctl_len;
+    int traced; /* frames traced in this case */
     enum cc_behaviour behaviour;
     char why[512];
 };

@@ -43,6 +43,8 @@ static const char *op_name(unsigned op)
 static void trace_frame(struct cc *c, const char *dir, unsigned op, const void *p,
                         size_t len)
 {
+    if (c->traced++ >= CC_TRACE_FRAMES)
+        return;
     const char *kind = op == WSC_WS_OP_TEXT     ? "text"
                        : op == WSC_WS_OP_BINARY ? "binary"
                        : op == WSC_WS_OP_PING   ? "ping"

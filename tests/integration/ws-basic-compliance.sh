@@ -89,6 +89,8 @@ cases lax "'expected a close 1002 (Protocol Error)' in c['8.1']['message'] and '
 cases lax "'not allowed on the wire' in c['7.3.10']['message']" \
     "lax-echo: an echoed invalid close code is named"
 cases lax "'reserved opcode' in c['4.2.1']['message']" "lax-echo: an echoed reserved opcode is named"
+report_true lax "(lambda tr: [e.get('kind') for e in tr[[e.get('data') for e in tr].index('8.1'):]][:5] == ['case', 'http', 'http', 'text', 'text'])(trace('suite'))" \
+    "lax-echo: the trace still shows the last case's frames"
 stop_pid "$PEER_PID"
 
 # ---- a server that drops every connection: each case fails, the suite goes on ----------
