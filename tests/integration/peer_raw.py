@@ -56,6 +56,9 @@ Each connection is served by MODE:
                         checks nothing (RSV bits, opcodes, masking, UTF-8,
                         fragmentation, close codes), for the compliance
                         cases it must fail
+  latest-pong           a correct handshake; echoes messages and answers
+                        only the latest of pings that arrive together (as
+                        RFC 6455 5.5.3 allows), once 0.1 s pass without more
   fail-first            a correct handshake; the first --fail N connections
                         (default 2) answer their first message with a close
                         4000 "bad input", later ones echo (for retries)
@@ -78,7 +81,7 @@ MODES = ["bad-accept", "no-upgrade", "no-connection", "unoffered-subprotocol",
          "never-answers-close", "close-no-frame", "good", "bad-text",
          "bad-close", "interleaved", "status-1010", "http10-upgrade",
          "http-2000", "early-pongs", "unsolicited-pongs", "ping-flood",
-         "text-flood", "deep-json", "fail-first", "lax-echo"]
+         "text-flood", "deep-json", "fail-first", "lax-echo", "latest-pong"]
 BAD_TEXT = {
     "ff": [(0x1, b"ok \xff\xfe\xfd", True)],
     "surrogate": [(0x1, b"ok \xed\xa0\x80", True)],
@@ -208,6 +211,29 @@ def lax_echo_loop(conn):
             return
 
 
+def latest_pong_loop(conn):
+    """Echoes; of pings read back to back, pongs only the latest."""
+    pending = None
+    while True:
+        conn.settimeout(0.1 if pending is not None else None)
+        try:
+            got = read_frame(conn)
+        except socket.timeout:
+            conn.sendall(frame(0xA, pending))
+            pending = None
+            continue
+        if got is None:
+            return
+        opcode, payload = got
+        if opcode == 0x9:
+            pending = payload
+        elif opcode == 0x8:
+            conn.sendall(frame(0x8, payload))
+            return
+        elif opcode in (0x1, 0x2):
+            conn.sendall(frame(opcode, payload))
+
+
 def close_payload(path):
     """The close frame payload that bad-close sends for a URL path."""
     what = path.strip("/") or "1005"
@@ -333,6 +359,9 @@ def serve(conn, mode, size, failing=False):
         elif mode == "lax-echo":
             handshake(conn, headers)
             lax_echo_loop(conn)
+        elif mode == "latest-pong":
+            handshake(conn, headers)
+            latest_pong_loop(conn)
         elif mode == "ping-flood":
             handshake(conn, headers)
             flood(conn, lambda i: frame(0x9, b"flood %d" % i))

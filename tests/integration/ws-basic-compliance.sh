@@ -93,6 +93,17 @@ report_true lax "(lambda tr: [e.get('kind') for e in tr[[e.get('data') for e in 
     "lax-echo: the trace still shows the last case's frames"
 stop_pid "$PEER_PID"
 
+# ---- pings answered only by the latest: allowed, INFORMATIONAL ---------------------------
+start_raw_peer latest-pong
+suite latest "$PEER_URL" '"cases": ["2.6"]'
+run_scenario latest
+expect_reports latest 0 "latest-pong"
+cases latest "c['2.6']['status'] == 'passed' and c['2.6']['message'] == '10 pings in a row answered, the last one at least: INFORMATIONAL: 1 of 10 pings answered (the most recent one always)'" \
+    "latest-pong: 2.6 is INFORMATIONAL and says how many were answered"
+report_true latest "o('suite')['behaviours'] == {'2.6': 'INFORMATIONAL'} and o('suite')['counts']['informational'] == 1" \
+    "latest-pong: outputs count it"
+stop_pid "$PEER_PID"
+
 # ---- a server that drops every connection: each case fails, the suite goes on ----------
 start_raw_peer close-no-frame
 suite drop "$PEER_URL" '"case_timeout": 0.5, "cases": ["1.1.1", "1.2.*", "8.1"]'
