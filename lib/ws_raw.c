@@ -146,8 +146,9 @@ static int adopt_buffered(struct wsc_ws *ws)
                 return -1;
             continue;
         }
+        /* a connection that ended is for the next raw read to report */
         if (rc != CURLE_OK || !meta)
-            return rc == CURLE_GOT_NOTHING ? 0 : -1;
+            return frame_open ? -1 : 0;
         if (meta->offset == 0) {
             unsigned char head[14];
             unsigned op = decoded_opcode(meta->flags, in_msg);
