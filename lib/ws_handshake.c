@@ -519,6 +519,7 @@ void wsc_ws_free(struct wsc_ws *ws)
     free(ws->subprotocol);
     free(ws->chunk);
     wsc_buf_free(&ws->data);
+    wsc_buf_free(&ws->raw_pending);
     free(ws);
 }
 

@@ -73,6 +73,12 @@ struct wsc_ws {
     int close_sent;
     int peer_close_code;
     char peer_close_reason[CONTROL_MAX + 1];
+
+    /* Raw mode (ws_raw.c): frames libcurl had already taken in with the
+     * upgrade's answer, encoded again, served before the socket's bytes. */
+    int raw;
+    struct wsc_buf raw_pending;
+    size_t raw_off;
 };
 
 /* ---- ws.c: status, deadlines, tracing ------------------------------------- */

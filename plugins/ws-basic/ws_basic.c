@@ -72,6 +72,19 @@ static const char stream_schema[] = OBJECT_SCHEMA(
                      WSC_EXPECT_OUTPUT("last", "The last counted message") ","
                      WSC_EXPECT_OUTPUT("close_code", "The server's close "
                                        "code, when it closed")));
+static const char compliance_schema[] = OBJECT_SCHEMA(
+    "\"url\"",
+    ",\"cases\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},"
+    "\"description\":\"Case ids or globs to run (\\\"1.1.*\\\", "
+    "\\\"7.3.1\\\"); default: all\"},"
+    "\"expected_failures\":{\"type\":\"array\",\"items\":{\"type\":"
+    "\"string\"},\"description\":\"Case ids or globs whose failure does not "
+    "fail the test (reported as expected failures)\"},"
+    "\"skip_on_connect\":{\"type\":\"integer\",\"minimum\":0,\"default\":0,"
+    "\"description\":\"Data messages the server sends on every new connection "
+    "(a welcome), dropped before each case starts\"},"
+    "\"case_timeout\":{\"type\":\"number\",\"minimum\":0.01,\"default\":2,"
+    "\"description\":\"Seconds each case may take, connection included\"}");
 /* clang-format on */
 
 /* What the checks that record fixed names record, so that expect_metrics
@@ -126,10 +139,17 @@ static const struct wsc_check checks[] = {
      .run = wsb_stream,
      .validate = wsb_stream_validate,
      .metrics = stream_metrics},
+    {.name = "compliance",
+     .summary = "RFC 6455 compliance of an echo endpoint: Autobahn-style cases on raw "
+                "frames, one test case each",
+     .params_schema = compliance_schema,
+     .run = wsb_compliance,
+     .validate = wsb_compliance_validate,
+     .flags = WSC_CHECK_CASES},
     {.name = NULL},
 };
 
 WSC_PLUGIN("ws-basic", "1.0.0",
            "WebSocket connections: handshake, conversation, "
-           "refusal, reconnection, streams",
+           "refusal, reconnection, streams, RFC 6455 compliance",
            checks);

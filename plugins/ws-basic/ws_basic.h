@@ -19,6 +19,8 @@ void wsb_reject(struct wsc_ctx *ctx, struct json_object *params);
 void wsb_reconnect(struct wsc_ctx *ctx, struct json_object *params);
 void wsb_stream(struct wsc_ctx *ctx, struct json_object *params);
 void wsb_stream_validate(struct wsc_validation *v, const struct json_object *params);
+void wsb_compliance(struct wsc_ctx *ctx, struct json_object *params);
+void wsb_compliance_validate(struct wsc_validation *v, const struct json_object *params);
 
 /* ---- Helpers shared by the checks (common.c) ------------------------------ */
 

@@ -50,6 +50,15 @@ Each connection is served by MODE:
                         it can ({"n": N}), never reading a byte
   deep-json             a correct handshake; answers a message "N" with a
                         JSON array nested N levels deep ([[[...]]])
+  lax-echo              a correct handshake; echoes every frame as it came
+                        (fin bit and opcode, reserved ones included), pongs
+                        pings of any size, echoes any close payload: it
+                        checks nothing (RSV bits, opcodes, masking, UTF-8,
+                        fragmentation, close codes), for the compliance
+                        cases it must fail
+  latest-pong           a correct handshake; echoes messages and answers
+                        only the latest of pings that arrive together (as
+                        RFC 6455 5.5.3 allows), once 0.1 s pass without more
   fail-first            a correct handshake; the first --fail N connections
                         (default 2) answer their first message with a close
                         4000 "bad input", later ones echo (for retries)
@@ -72,7 +81,7 @@ MODES = ["bad-accept", "no-upgrade", "no-connection", "unoffered-subprotocol",
          "never-answers-close", "close-no-frame", "good", "bad-text",
          "bad-close", "interleaved", "status-1010", "http10-upgrade",
          "http-2000", "early-pongs", "unsolicited-pongs", "ping-flood",
-         "text-flood", "deep-json", "fail-first"]
+         "text-flood", "deep-json", "fail-first", "lax-echo", "latest-pong"]
 BAD_TEXT = {
     "ff": [(0x1, b"ok \xff\xfe\xfd", True)],
     "surrogate": [(0x1, b"ok \xed\xa0\x80", True)],
@@ -174,6 +183,53 @@ def echo_loop(conn, answer_close=True, drop_on_message=False):
             continue
         if opcode == 0x9:
             conn.sendall(frame(0xA, payload))
+        elif opcode in (0x1, 0x2):
+            conn.sendall(frame(opcode, payload))
+
+
+def lax_echo_loop(conn):
+    """Echoes every frame with its fin bit and opcode, validating nothing."""
+    while True:
+        head = read_exact(conn, 2)
+        if head is None:
+            return
+        fin, opcode, n = bool(head[0] & 0x80), head[0] & 0x0F, head[1] & 0x7F
+        if n == 126:
+            n = struct.unpack("!H", read_exact(conn, 2) or b"\0\0")[0]
+        elif n == 127:
+            n = struct.unpack("!Q", read_exact(conn, 8) or b"\0" * 8)[0]
+        mask = read_exact(conn, 4) if head[1] & 0x80 else b"\0\0\0\0"
+        payload = read_exact(conn, n) if n else b""
+        if mask is None or payload is None:
+            return
+        payload = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        if opcode == 0x9:
+            conn.sendall(frame(0xA, payload))
+            continue
+        conn.sendall(frame(opcode, payload, fin))
+        if opcode == 0x8:
+            return
+
+
+def latest_pong_loop(conn):
+    """Echoes; of pings read back to back, pongs only the latest."""
+    pending = None
+    while True:
+        conn.settimeout(0.1 if pending is not None else None)
+        try:
+            got = read_frame(conn)
+        except socket.timeout:
+            conn.sendall(frame(0xA, pending))
+            pending = None
+            continue
+        if got is None:
+            return
+        opcode, payload = got
+        if opcode == 0x9:
+            pending = payload
+        elif opcode == 0x8:
+            conn.sendall(frame(0x8, payload))
+            return
         elif opcode in (0x1, 0x2):
             conn.sendall(frame(opcode, payload))
 
@@ -300,6 +356,12 @@ def serve(conn, mode, size, failing=False):
         elif mode == "good":
             handshake(conn, headers)
             echo_loop(conn)
+        elif mode == "lax-echo":
+            handshake(conn, headers)
+            lax_echo_loop(conn)
+        elif mode == "latest-pong":
+            handshake(conn, headers)
+            latest_pong_loop(conn)
         elif mode == "ping-flood":
             handshake(conn, headers)
             flood(conn, lambda i: frame(0x9, b"flood %d" % i))

@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "../../plugins/ws-basic/base64.h"
+#include "../../plugins/ws-basic/compliance.h"
 #include "../../plugins/ws-basic/conversation.h"
 #include "../../plugins/ws-basic/steps.h"
 #include "../../plugins/ws-basic/ws_basic.h"
@@ -617,6 +618,105 @@ static void test_matcher_hits(void)
     hits(__LINE__, "{\"$any\": true}", WSC_WS_PONG, "p", 0);
 }
 
+/* ---- Raw frames (libwscheck) and the compliance case table -------------------- */
+
+static void test_frame_encode_lengths(void)
+{
+    static unsigned char out[70000], payload[65536];
+    static const struct {
+        size_t len, header;
+        unsigned char len7;
+    } sizes[] = {
+        {0, 2, 0}, {125, 2, 125}, {126, 4, 126}, {65535, 4, 126}, {65536, 10, 127}};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        size_t n = wsc_ws_frame_encode(out, sizeof out, 1, 0, WSC_WS_OP_BINARY, NULL,
+                                       payload, sizes[i].len);
+        report(n == sizes[i].header + sizes[i].len && (out[1] & 0x7f) == sizes[i].len7,
+               __LINE__, "%zu bytes: frame of %zu, length byte %u", sizes[i].len, n,
+               out[1] & 0x7fu);
+        struct wsc_ws_frame f;
+        long h = wsc_ws_frame_parse(out, n, &f);
+        report(h == (long)sizes[i].header && f.len == sizes[i].len && f.fin &&
+                   f.opcode == WSC_WS_OP_BINARY && !f.masked,
+               __LINE__, "%zu bytes parsed back: header %ld, len %llu", sizes[i].len, h,
+               (unsigned long long)f.len);
+    }
+    report(wsc_ws_frame_encode(out, 5, 1, 0, 1, NULL, "abcd", 4) == 0, __LINE__,
+           "a frame larger than the buffer is refused");
+}
+
+static void test_frame_bits_and_mask(void)
+{
+    unsigned char out[32];
+    static const unsigned char mask[4] = {1, 2, 3, 4};
+    size_t n = wsc_ws_frame_encode(out, sizeof out, 0, 5, 0xB, mask, "abcdef", 6);
+    struct wsc_ws_frame f;
+    long h = wsc_ws_frame_parse(out, n, &f);
+    report(n == 12 && h == 6 && !f.fin && f.rsv == 5 && f.opcode == 0xB && f.masked &&
+               memcmp(f.mask, mask, 4) == 0,
+           __LINE__, "fin, RSV bits, opcode and mask round trip (n %zu, h %ld)", n, h);
+    report(out[6] == ('a' ^ 1) && out[9] == ('d' ^ 4) && out[10] == ('e' ^ 1), __LINE__,
+           "the payload is masked");
+    wsc_ws_mask(out + 6, 6, mask, 0);
+    report(memcmp(out + 6, "abcdef", 6) == 0, __LINE__, "masking twice restores it");
+    char part[3] = {'c' ^ 3, 'd' ^ 4, 'e' ^ 1};
+    wsc_ws_mask(part, 3, mask, 2);
+    report(memcmp(part, "cde", 3) == 0, __LINE__, "masking from an offset");
+}
+
+static void test_frame_parse_incomplete_and_bad(void)
+{
+    struct wsc_ws_frame f;
+    static const unsigned char short16[] = {0x81, 126, 0x00};
+    static const unsigned char nonminimal16[] = {0x81, 126, 0x00, 0x05};
+    static const unsigned char nonminimal64[] = {0x82, 127, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    static const unsigned char top_bit[] = {0x82, 127, 0x80, 0, 0, 0, 0, 1, 0, 0};
+    report(wsc_ws_frame_parse(short16, 1, &f) == 0 &&
+               wsc_ws_frame_parse(short16, 3, &f) == 0,
+           __LINE__, "an incomplete header asks for more");
+    report(wsc_ws_frame_parse(nonminimal16, 4, &f) == -1, __LINE__,
+           "a 16-bit length under 126 is malformed");
+    report(wsc_ws_frame_parse(nonminimal64, 10, &f) == -1, __LINE__,
+           "a 64-bit length under 65536 is malformed");
+    report(wsc_ws_frame_parse(top_bit, 10, &f) == -1, __LINE__,
+           "a 64-bit length with its top bit set is malformed");
+}
+
+static void test_case_table(void)
+{
+    size_t n = 0;
+    for (const struct cc_case *k = wsb_cc_cases; k->id; k++, n++) {
+        for (const struct cc_case *j = wsb_cc_cases; j < k; j++)
+            report(strcmp(j->id, k->id) != 0, __LINE__, "case id %s twice", k->id);
+        report(k->title && *k->title && k->run, __LINE__, "case %s has a title and a run",
+               k->id);
+        /* 7.2 closes are valid codes, 7.3 invalid ones: the library's table says */
+        if (strncmp(k->id, "7.2.", 4) == 0 || strncmp(k->id, "7.3.", 4) == 0)
+            report(wsc_ws_close_code_valid(k->code) == (k->id[2] == '2'), __LINE__,
+                   "case %s: close %d agrees with the table", k->id, k->code);
+    }
+    report(n >= 90, __LINE__, "%zu cases", n);
+}
+
+static void test_compliance_validate(void)
+{
+    static char all[4096];
+    struct json_object *p =
+        parse("{\"url\": \"ws://x/\", \"cases\": [\"1.1.*\", \"9.*\"], "
+              "\"expected_failures\": [\"8.1\", \"7.3.99\"]}");
+    struct wsc_vars *vars = wsc_vars_new();
+    struct wsc_validation v = {.timeout = 5, .vars = vars, .report = collect, .arg = all};
+    all[0] = '\0';
+    wsb_compliance_validate(&v, p);
+    static const char want[] =
+        "/cases/1|'9.*' matches no case id (ids such as 1.1.1, globs such as 7.*)\n"
+        "/expected_failures/1|'7.3.99' matches no case id (ids such as 1.1.1, globs such "
+        "as 7.*)\n";
+    report(strcmp(all, want) == 0, __LINE__, "got:\n%swant:\n%s", all, want);
+    wsc_vars_free(vars);
+    json_object_put(p);
+}
+
 static CU_TestInfo base64_tests[] = {
     {"RFC 4648 vectors", test_base64_vectors},
     {"unpadded and binary", test_base64_unpadded_and_binary},
@@ -644,10 +744,20 @@ static CU_TestInfo helper_tests[] = {
     CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo raw_tests[] = {
+    {"frame lengths", test_frame_encode_lengths},
+    {"bits and masking", test_frame_bits_and_mask},
+    {"incomplete and malformed headers", test_frame_parse_incomplete_and_bad},
+    {"the compliance case table", test_case_table},
+    {"compliance params validation", test_compliance_validate},
+    CU_TEST_INFO_NULL,
+};
+
 static CU_SuiteInfo suites[] = {
     {"ws-basic base64", NULL, NULL, NULL, NULL, base64_tests},
     {"ws-basic steps", NULL, NULL, NULL, NULL, step_tests},
     {"ws-basic helpers", NULL, NULL, NULL, NULL, helper_tests},
+    {"raw frames and compliance", NULL, NULL, NULL, NULL, raw_tests},
     CU_SUITE_INFO_NULL,
 };
 

@@ -67,6 +67,7 @@
 
 #include <poll.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <curl/curl.h>
 #include <json-c/json.h>
@@ -378,6 +379,61 @@ WSC_EXPORT CURL *wsc_ws_curl(const struct wsc_ws *ws);
 /* Sec-WebSocket-Accept for a key: base64(SHA-1(key + GUID)). Writes at most
  * 29 bytes with the NUL into out; returns 0, or -1 on failure. */
 WSC_EXPORT int wsc_ws_accept_for_key(const char *key, char out[29]);
+
+/* ---- Raw frames (conformance tests) ---------------------------------------- */
+
+/* Frames of any shape, for checks that test how a peer handles frames this
+ * layer would never send (reserved bits and opcodes, oversized or fragmented
+ * control frames, unmasked client frames). After the first raw call on a
+ * connection, libcurl neither frames, answers pings nor echoes closes
+ * (CURLWS_RAW_MODE | CURLWS_NOAUTOPONG): the caller encodes, masks and
+ * answers everything itself, and must not mix raw calls with
+ * wsc_ws_send_*() and wsc_ws_recv() on that connection. */
+#define WSC_WS_OP_CONT 0x0u
+#define WSC_WS_OP_TEXT 0x1u
+#define WSC_WS_OP_BINARY 0x2u
+#define WSC_WS_OP_CLOSE 0x8u
+#define WSC_WS_OP_PING 0x9u
+#define WSC_WS_OP_PONG 0xAu
+
+/* A frame header as parsed by wsc_ws_frame_parse(). */
+struct wsc_ws_frame {
+    int fin;
+    unsigned rsv;    /* RSV1..RSV3 as bits 2..0 (RSV1 = 4) */
+    unsigned opcode; /* 0x0-0xF, reserved ones included */
+    int masked;
+    unsigned char mask[4];
+    uint64_t len; /* payload length */
+};
+
+/* XORs len bytes with mask, the first byte being byte `offset` of the
+ * payload (masking and unmasking are the same operation). */
+WSC_EXPORT void wsc_ws_mask(void *data, size_t len, const unsigned char mask[4],
+                            uint64_t offset);
+/* Writes one frame into out (cap bytes): FIN, RSV bits (rsv & 7, RSV1 = 4),
+ * opcode (& 0xF), the shortest length encoding, and the payload masked with
+ * `mask` (4 bytes) or unmasked when mask is NULL. Returns the frame's size,
+ * 0 when it does not fit in cap. */
+WSC_EXPORT size_t wsc_ws_frame_encode(void *out, size_t cap, int fin, unsigned rsv,
+                                      unsigned opcode, const unsigned char *mask,
+                                      const void *payload, size_t len);
+/* Parses the frame header at the start of buf (len bytes available): returns
+ * the header's size (payload starts there), 0 when more bytes are needed, -1
+ * when the header is malformed (a length not in its shortest encoding, or a
+ * 64-bit length with its top bit set). */
+WSC_EXPORT long wsc_ws_frame_parse(const void *buf, size_t len, struct wsc_ws_frame *f);
+/* Sends bytes as they are over the open connection (TLS included), waiting
+ * for the socket until `deadline` (as for wsc_ws_recv()). WSC_WS_OK,
+ * WSC_WS_TIMEOUT ("the peer stopped reading: N bytes not sent") or
+ * WSC_WS_ERROR. */
+WSC_EXPORT enum wsc_ws_result wsc_ws_raw_send(struct wsc_ws *ws, const void *data,
+                                              size_t len, double deadline);
+/* Receives at most cap bytes as they arrive, *n set to how many: WSC_WS_OK
+ * (*n > 0), WSC_WS_TIMEOUT ("nothing received"), WSC_WS_CLOSED (the peer
+ * closed or reset the TCP connection: "the peer closed the TCP connection")
+ * or WSC_WS_ERROR. */
+WSC_EXPORT enum wsc_ws_result wsc_ws_raw_recv(struct wsc_ws *ws, void *buf, size_t cap,
+                                              size_t *n, double deadline);
 
 #ifdef __cplusplus
 }
