@@ -118,6 +118,7 @@ static void ws_action(struct wsc_ctx *ctx, const struct json_object *params,
     json_object_object_get_ex(action, "expect", &expect);
     if (sec_options(ctx, params, &opt) != 0) {
         vd->refused = -2;
+        snprintf(vd->why, sizeof vd->why, "the WebSocket options are invalid");
         return;
     }
     struct wsc_ws *ws = wsc_ws_connect(ctx, &opt, 0, WSC_WS_ALLOW_REJECT);
