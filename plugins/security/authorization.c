@@ -16,6 +16,7 @@ struct authz {
     struct sec_refusal refusal;
     double reply_within;
     const struct json_object *error_match; /* NULL: the default test */
+    const struct json_object *ignore;      /* answers to skip (a welcome) */
     const char *tool_refusal;              /* "either", "rpc", "isError" */
     char refusals[200];                    /* how a refusal may look */
 };
@@ -91,6 +92,10 @@ static void await_answer(struct wsc_ctx *ctx, struct wsc_ws *ws, const struct au
             snprintf(vd->why, sizeof vd->why, "close %d", m.close_code);
             return;
         }
+        if (az->ignore && wsc_match(az->ignore, v, NULL, NULL)) {
+            json_object_put(v);
+            continue;
+        }
         shown(v, m.data, seen, sizeof seen);
         int error = is_error_answer(az, v);
         int matches = !expect || wsc_match(expect, v, NULL, NULL);
@@ -113,6 +118,7 @@ static void ws_action(struct wsc_ctx *ctx, const struct json_object *params,
     json_object_object_get_ex(action, "expect", &expect);
     if (sec_options(ctx, params, &opt) != 0) {
         vd->refused = -2;
+        snprintf(vd->why, sizeof vd->why, "the WebSocket options are invalid");
         return;
     }
     struct wsc_ws *ws = wsc_ws_connect(ctx, &opt, 0, WSC_WS_ALLOW_REJECT);
@@ -270,6 +276,8 @@ void sec_check_authorization(struct wsc_ctx *ctx, struct json_object *params)
         az.reply_within = json_object_get_double(v);
     if (json_object_object_get_ex(params, "error_match", &v))
         az.error_match = v;
+    if (json_object_object_get_ex(params, "ignore", &v))
+        az.ignore = v;
     if (json_object_object_get_ex(params, "tool_refusal", &v))
         az.tool_refusal = json_object_get_string(v);
     sec_refusal_describe(&az.refusal, codes, sizeof codes);

@@ -66,6 +66,8 @@ static const char authorization_schema[] = SEC_SCHEMA(",\"denied\"",
     "\"error_match\":{\"description\":\"Matcher on an answer that refuses an "
     "action (default: a JSON object with an error member or type "
     "\\\"error\\\")\"},"
+    "\"ignore\":{\"description\":\"Matcher on answers that decide nothing "
+    "and are skipped, e.g. a welcome: {\\\"type\\\": \\\"welcome\\\"}\"},"
     "\"tool_refusal\":{\"enum\":[\"either\",\"rpc\",\"isError\"],"
     "\"default\":\"either\",\"description\":\"MCP tools: how a refused call "
     "must be answered: a JSON-RPC error, isError: true, or either\"},"

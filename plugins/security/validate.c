@@ -131,6 +131,7 @@ void sec_validate_authorization(struct wsc_validation *v,
 {
     sec_refusal_validate(v, params);
     matcher(v, params, "error_match", "/error_match");
+    matcher(v, params, "ignore", "/ignore");
     static const char *const lists[] = {"denied", "allowed"};
     for (size_t l = 0; l < 2; l++) {
         struct json_object *list = NULL;

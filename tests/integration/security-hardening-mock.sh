@@ -56,7 +56,7 @@ expect_json "$R" "($(c 'no limits'))['connections'] == ('failed', 'all 5 connect
 expect_json "$R" "($(c 'no limits'))['flood'][0] == 'failed' and ($(c 'no limits'))['flood'][1].startswith('100 messages were not rate-limited')" \
     "without --rate-limit the flood case fails, named"
 
-# scenarios/security.json as a user runs it: a mock with a token, verbose,
+# scenarios/security-hardening.json as a user runs it: a mock with a token, verbose,
 # its log scanned for that token
 TOKEN=tok-$$-s3cr3t
 start_bg "$T/scenario.log" "$WSCHECK_MOCK" --host 127.0.0.1 --port 0 --mcp-host 127.0.0.1 \
@@ -66,8 +66,8 @@ URL=$(wait_for_line "$T/scenario.log" '^wss://[^ ]+') ||
     { not_ok "the scenario's mock starts"; finish; exit 1; }
 MOCK_SECURE_URL=$URL MOCK_CA=$T/cert.pem MOCK_LOG=$T/scenario.log \
     run_wscheck run --json "$T/scenario.out" --var "token=$TOKEN" --secret token \
-    "$top_srcdir/scenarios/security.json"
-expect_status 0 "scenarios/security.json passes against wscheck-mock"
+    "$top_srcdir/scenarios/security-hardening.json"
+expect_status 0 "scenarios/security-hardening.json passes against wscheck-mock"
 expect_json "$T/scenario.out" "len(t) == 4 and all(x['status'] == 'passed' for x in t.values()) and m('no secrets in the log')['lines'] > 10" \
     "every test passed, the mock's verbose log scanned"
 check "no report holds the token" sh -c "! grep -q -- '$TOKEN' '$T/scenario.out' '$WSC_TMP/stdout'"

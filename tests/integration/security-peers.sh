@@ -6,7 +6,7 @@
 # fail with a message that names what was accepted; no credential may reach
 # a report.
 . "$top_srcdir/tests/integration/lib.sh"
-require_peers node-ws python-websockets
+require_peers node-ws node-mcp python-websockets
 . "$top_srcdir/tests/integration/ping-pong-common.sh"
 
 T=$WSC_TMP
@@ -174,6 +174,55 @@ expect_match 'testcase[^>]*name="node bearer / right credentials"' "$(cat "$T/se
 leaks=$(grep -l -e 's3cret' -e 'YWxpY2U6' "$T/security.out.json" "$T/security.xml" "$T/stdout")
 if [ -z "$leaks" ]; then ok "no credential in the JSON, JUnit or console output"
 else not_ok "no credential in the reports"; echo "$leaks" | diag; fi
+
+# MCP tools, against the TypeScript SDK (peer-mcp.js) over Streamable HTTP
+# behind a bearer token and over WebSocket. The SDK peer has no roles: its
+# tool `fail` answers isError: true, which stands for a refused call, and
+# `echo` for one performed.
+MCP_PEER_TOKEN=1 start_bg "$T/mcp-http.log" "$NODE" "$top_srcdir/tests/integration/peer-mcp.js" http
+MCP_HTTP=$(wait_for_line "$T/mcp-http.log" '^http://127\.0\.0\.1:[0-9]+/mcp') ||
+    { not_ok "MCP peer over HTTP starts"; finish; exit 1; }
+start_bg "$T/mcp-ws.log" "$NODE" "$top_srcdir/tests/integration/peer-mcp.js" ws
+MCP_WS=$(wait_for_line "$T/mcp-ws.log" '^ws://127\.0\.0\.1:[0-9]+/mcp') ||
+    { not_ok "MCP peer over WebSocket starts"; finish; exit 1; }
+cat >"$T/tools.json" <<'JSON'
+{
+  "name": "MCP tools",
+  "tests": [
+    { "name": "tool refused", "plugin": "security", "check": "authorization",
+      "params": { "url": "${http}", "headers": { "Authorization": "Bearer peer-token" },
+                  "denied": [ { "tool": "fail" } ],
+                  "allowed": [ { "tool": "echo", "arguments": { "text": "hi" },
+                                 "expect": { "content": [ { "text": "hi" } ] } } ] } },
+    { "name": "tool refused over websocket", "plugin": "security", "check": "authorization",
+      "params": { "url": "${ws}", "tool_refusal": "isError", "denied": [ { "tool": "fail" } ] } },
+    { "name": "tool refusal must be a JSON-RPC error", "plugin": "security",
+      "check": "authorization",
+      "params": { "url": "${ws}", "tool_refusal": "rpc", "denied": [ { "tool": "fail" } ] } },
+    { "name": "tool performed", "plugin": "security", "check": "authorization",
+      "params": { "url": "${ws}",
+                  "denied": [ { "name": "echo", "tool": "echo", "arguments": { "text": "hi" } } ] } },
+    { "name": "role credentials refused", "plugin": "security", "check": "authorization",
+      "params": { "url": "${http}", "headers": { "Authorization": "Bearer s3cret-nope" },
+                  "denied": [ { "tool": "fail" } ] } }
+  ]
+}
+JSON
+run_wscheck run --json "$T/tools.out.json" --var "http=$MCP_HTTP" --var "ws=$MCP_WS" "$T/tools.json"
+expect_status 1 "the MCP suite with a performed tool exits 1"
+R=$T/tools.out.json
+report_status "$R" "tool refused" passed
+report_status "$R" "tool refused over websocket" passed
+report_status "$R" "tool refusal must be a JSON-RPC error" failed
+report_status "$R" "tool performed" failed
+report_status "$R" "role credentials refused" error
+case_message "$R" "tool refusal must be a JSON-RPC error" "denied: tool fail" \
+    '^the denied action tool fail was not refused \(answered isError: true'
+case_message "$R" "tool performed" "denied: echo" \
+    '^the denied action echo was performed \(answered \{"content":\[\{"type":"text","text":"hi"\}\]'
+case_message "$R" "role credentials refused" "denied: tool fail" "the role's MCP session failed: .*401"
+if grep -qe 'peer-token' -e 's3cret' "$R" "$T/stdout"; then not_ok "no MCP credential in the reports"
+else ok "no MCP credential in the reports"; fi
 
 # Params the schema cannot judge are refused before anything runs.
 cat >"$T/invalid.json" <<'JSON'
