@@ -118,7 +118,7 @@ static const char *kind_name(enum wsc_ws_kind k)
 
 /* Waits until the socket is ready for `events` or the deadline passes.
  * Returns 1 ready, 0 deadline, -1 error (errno). */
-static int wait_socket(curl_socket_t sock, short events, double deadline)
+int ws_wait_socket(curl_socket_t sock, short events, double deadline)
 {
     for (;;) {
         double left = deadline - wsc_now();
@@ -252,7 +252,7 @@ static enum wsc_ws_result finish_pong(struct wsc_ws *ws, const char *kind,
             return ws->status;
         if (!ws->pong_busy)
             break;
-        int w = wait_socket(ws->sock, POLLOUT, deadline);
+        int w = ws_wait_socket(ws->sock, POLLOUT, deadline);
         if (w == 0)
             return ws_set_status(ws, WSC_WS_TIMEOUT,
                                  "cannot send a %s frame: the peer does not read "
@@ -288,7 +288,7 @@ static enum wsc_ws_result send_frame(struct wsc_ws *ws, unsigned int flags,
             return ws_fail(ws, "sending a %s frame failed: %s", kind,
                            ws->curl_err[0] ? ws->curl_err : curl_easy_strerror(rc));
         }
-        int w = wait_socket(ws->sock, POLLOUT, deadline);
+        int w = ws_wait_socket(ws->sock, POLLOUT, deadline);
         if (w == 0)
             return ws_set_status(ws, WSC_WS_TIMEOUT,
                                  "cannot send a %s frame: the peer "
@@ -647,7 +647,7 @@ static enum wsc_ws_result recv_msg(struct wsc_ws *ws, struct wsc_ws_msg *msg,
             return recv_failure(ws, rc);
         /* with a pong to send, room on the socket wakes us too */
         short events = POLLIN | (ws->pong_busy || ws->pong_due ? POLLOUT : 0);
-        int w = wait_socket(ws->sock, events, until);
+        int w = ws_wait_socket(ws->sock, events, until);
         if (w < 0)
             return ws_fail(ws, "waiting for data failed: %s", strerror(errno));
         if (w == 0)

@@ -119,5 +119,8 @@ const char *ws_options_unusable(const struct wsc_ws_options *opt);
 int ws_options_copy(struct wsc_ws_options *dst, const struct wsc_ws_options *src);
 /* Does url start with ws:// or wss:// (any case)? */
 int ws_is_url(const char *url);
+/* Waits until sock is ready for `events` (POLLIN/POLLOUT) or the deadline
+ * (wsc_now() seconds) passes. 1 ready, 0 deadline, -1 error (errno). */
+int ws_wait_socket(curl_socket_t sock, short events, double deadline);
 
 #endif

@@ -10,7 +10,6 @@
  * decodes frames even with CURLWS_RAW_MODE, so it is used only once, for
  * the frames libcurl read together with the upgrade's answer. */
 #include <errno.h>
-#include <math.h>
 #include <poll.h>
 #include <string.h>
 
@@ -94,23 +93,6 @@ long wsc_ws_frame_parse(const void *buf, size_t len, struct wsc_ws_frame *f)
     return (long)h;
 }
 
-/* 1 ready, 0 deadline passed, -1 error. */
-static int raw_wait(curl_socket_t sock, short events, double deadline)
-{
-    for (;;) {
-        double left = deadline - wsc_now();
-        if (left <= 0)
-            return 0;
-        struct pollfd p = {.fd = sock, .events = events, .revents = 0};
-        int ms = (int)ceil(left * 1000.0);
-        int n = poll(&p, 1, ms > 0 ? ms : 1);
-        if (n > 0)
-            return 1;
-        if (n < 0 && errno != EINTR)
-            return -1;
-    }
-}
-
 /* The opcode of a frame libcurl decoded; `in_msg`: a fragmented message
  * was going on, so a data frame is a continuation. */
 static unsigned decoded_opcode(int flags, int in_msg)
@@ -142,7 +124,7 @@ static int adopt_buffered(struct wsc_ws *ws)
         if (rc == CURLE_AGAIN && !frame_open)
             return 0;
         if (rc == CURLE_AGAIN) {
-            if (raw_wait(ws->sock, POLLIN, d) <= 0)
+            if (ws_wait_socket(ws->sock, POLLIN, d) <= 0)
                 return -1;
             continue;
         }
@@ -200,7 +182,7 @@ enum wsc_ws_result wsc_ws_raw_send(struct wsc_ws *ws, const void *data, size_t l
         size_t sent = 0;
         CURLcode rc = curl_easy_send(ws->curl, p, len, &sent);
         if (rc == CURLE_AGAIN) {
-            int w = raw_wait(ws->sock, POLLOUT, d);
+            int w = ws_wait_socket(ws->sock, POLLOUT, d);
             if (w == 0)
                 return ws_set_status(ws, WSC_WS_TIMEOUT,
                                      "the peer stopped reading: %zu bytes not sent", len);
@@ -241,7 +223,7 @@ enum wsc_ws_result wsc_ws_raw_recv(struct wsc_ws *ws, void *buf, size_t cap, siz
         if (rc != CURLE_AGAIN)
             return ws_set_status(ws, WSC_WS_CLOSED, "the connection broke: %s",
                                  curl_easy_strerror(rc));
-        int w = raw_wait(ws->sock, POLLIN, d);
+        int w = ws_wait_socket(ws->sock, POLLIN, d);
         if (w == 0)
             return ws_set_status(ws, WSC_WS_TIMEOUT, "nothing received");
         if (w < 0)

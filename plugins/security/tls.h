@@ -27,8 +27,11 @@ struct sec_tls_info {
     int has_days;
 };
 
-/* "wss://" -> "https://", "ws://" -> "http://" (malloc'ed; NULL: out of
- * memory). */
+/* url with its scheme replaced by the first pair of map (n pairs
+ * {from, to}) that matches, or copied when none does (malloc'ed; NULL: out
+ * of memory). */
+char *sec_rescheme(const char *url, const char *const (*map)[2], size_t n);
+/* "wss://" -> "https://", "ws://" -> "http://"; others copied. */
 char *sec_http_url(const char *url);
 /* One handshake with url's host and port. 0 with *info filled, or -1 with
  * libcurl's sentence in err (e.g. "SSL certificate problem: certificate has

@@ -15,22 +15,9 @@
 /* The default plain URL: the scheme without its "s". */
 static char *plain_of(const char *url)
 {
-    const char *rest = NULL;
-    const char *scheme = NULL;
-    if (strncmp(url, "wss://", 6) == 0) {
-        rest = url + 6;
-        scheme = "ws://";
-    } else if (strncmp(url, "https://", 8) == 0) {
-        rest = url + 8;
-        scheme = "http://";
-    }
-    if (!rest)
-        return strdup(url);
-    size_t n = strlen(scheme) + strlen(rest) + 1;
-    char *out = malloc(n);
-    if (out)
-        snprintf(out, n, "%s%s", scheme, rest);
-    return out;
+    static const char *const to_plain[][2] = {{"wss://", "ws://"},
+                                              {"https://", "http://"}};
+    return sec_rescheme(url, to_plain, 2);
 }
 
 /* 1: the plain WebSocket upgrade succeeded. */

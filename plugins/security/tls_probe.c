@@ -13,25 +13,26 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-/* "wss://h:p/x" -> "https://h:p/x", "ws://" -> "http://"; others copied. */
+char *sec_rescheme(const char *url, const char *const (*map)[2], size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t from = strlen(map[i][0]);
+        if (strncmp(url, map[i][0], from) != 0)
+            continue;
+        size_t size = strlen(map[i][1]) + strlen(url + from) + 1;
+        char *out = malloc(size);
+        if (out)
+            snprintf(out, size, "%s%s", map[i][1], url + from);
+        return out;
+    }
+    return strdup(url);
+}
+
 char *sec_http_url(const char *url)
 {
-    const char *rest = NULL;
-    const char *scheme = NULL;
-    if (strncmp(url, "wss://", 6) == 0) {
-        rest = url + 6;
-        scheme = "https://";
-    } else if (strncmp(url, "ws://", 5) == 0) {
-        rest = url + 5;
-        scheme = "http://";
-    }
-    if (!rest)
-        return strdup(url);
-    size_t n = strlen(scheme) + strlen(rest) + 1;
-    char *out = malloc(n);
-    if (out)
-        snprintf(out, n, "%s%s", scheme, rest);
-    return out;
+    static const char *const to_http[][2] = {{"wss://", "https://"},
+                                             {"ws://", "http://"}};
+    return sec_rescheme(url, to_http, 2);
 }
 
 /* "Name:value" lines of the first certificate -> outputs. */
