@@ -93,13 +93,13 @@ static int endpoint_vars(const struct wsc_config *cfg, const struct wsc_endpoint
         set_one(&cfg->doc, ptr, url, u, WSC_VARS_FILE, vars, diag) == 0 &&
         wsc_vars_set(vars, WSC_VARS_FILE, kind,
                      json_object_new_string(wsc_endpoint_kind_name(e->kind))) == 0) {
-        struct json_object *h = NULL;
+        char *hp = e->headers ? wsc_json_pointer_join(base, "headers") : NULL;
         rc = 0;
-        if (e->headers &&
-            json_object_deep_copy((struct json_object *)e->headers, &h, NULL) != 0)
+        /* expanded like the URL: a token from ${env:...} */
+        if (e->headers && (!hp || set_one(&cfg->doc, hp, headers, e->headers,
+                                          WSC_VARS_FILE, vars, diag) < 0))
             rc = -1;
-        if (h && wsc_vars_set(vars, WSC_VARS_FILE, headers, h) < 0)
-            rc = -1;
+        free(hp);
     }
     json_object_put(u);
     free(base);

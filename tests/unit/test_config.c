@@ -243,9 +243,15 @@ static void test_vars(void)
                          "{\"vars\": {\"host\": \"127.0.0.1\", \"tok\": {\"$secret\": "
                          "\"s3\"}},\n"
                          " \"mcp_server_endpoints\": {\"monitoring\": {\"url\": "
-                         "\"ws://${host}:8677/\"}}}"),
+                         "\"ws://${host}:8677/\", \"headers\": {\"Authorization\": "
+                         "\"Bearer ${env:WSC_TEST_TOKEN}\"}}}}"),
                     0);
+    setenv("WSC_TEST_TOKEN", "t0k", 1);
     CU_ASSERT_EQUAL(wsc_config_apply(&c, v, r, &D), 0);
+    unsetenv("WSC_TEST_TOKEN");
+    const struct json_object *h = wsc_vars_get(v, "endpoint-monitoring-headers");
+    CU_ASSERT_STRING_EQUAL(
+        json_object_get_string(json_object_object_get(h, "Authorization")), "Bearer t0k");
     CU_ASSERT_STRING_EQUAL(
         json_object_get_string(wsc_vars_get(v, "endpoint-monitoring-url")),
         "ws://127.0.0.1:8677/");
@@ -254,6 +260,7 @@ static void test_vars(void)
         "monitoring");
     CU_ASSERT_EQUAL(wsc_vars_layer(v, "host"), WSC_VARS_FILE);
     CU_ASSERT(wsc_vars_is_secret(v, "tok"));
+    CU_ASSERT_STRING_EQUAL(json_object_get_string(wsc_vars_get(v, "tok")), "s3");
     wsc_config_free(&c);
 
     /* --vars-file: command-line layer, --var (args) wins, errors placed */
