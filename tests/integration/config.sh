@@ -9,7 +9,6 @@
 . "$top_srcdir/tests/integration/lib.sh"
 
 T=$WSC_TMP
-unset WSCHECK_TIMEOUT WSCHECK_RETRIES
 export XDG_CONFIG_HOME=$T/xdg HOME=$T/home
 mkdir -p "$T/home" "$T/xdg/wscheck" "$T/cwd" "$T/empty"
 CLOSED=$(free_port) || { not_ok "a free port is found"; finish; exit 1; }
