@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "config_file.h"
 #include "json_util.h"
+#include "redact.h"
 #include "util.h"
 #include "vars_file.h"
 
@@ -62,7 +63,8 @@ static void origin_of(const struct wsc_config *c, unsigned bit, const char *poin
     }
 }
 
-static void print_defaults(const struct wsc_config *c, const struct wsc_settings *s)
+static void print_defaults(struct wsc_buf *b, const struct wsc_config *c,
+                           const struct wsc_settings *s)
 {
     struct wsc_origin o;
     const char *iv = "/defaults/health_check_interval";
@@ -70,41 +72,44 @@ static void print_defaults(const struct wsc_config *c, const struct wsc_settings
     if (json_object_object_get_ex(c->doc.root, "defaults", &d) &&
         json_object_object_get_ex(d, "interval", NULL))
         iv = "/defaults/interval";
-    printf("defaults.timeout = %g (%s)\n", s->timeout, s->timeout_from.where);
-    printf("defaults.retry_attempts = %d (%s)\n", s->retries, s->retries_from.where);
+    wsc_buf_printf(b, "defaults.timeout = %g (%s)\n", s->timeout, s->timeout_from.where);
+    wsc_buf_printf(b, "defaults.retry_attempts = %d (%s)\n", s->retries,
+                   s->retries_from.where);
     origin_of(c, WSC_CFG_INTERVAL, iv, &o);
-    printf("defaults.health_check_interval = %g (%s)\n", c->interval, o.where);
+    wsc_buf_printf(b, "defaults.health_check_interval = %g (%s)\n", c->interval, o.where);
     origin_of(c, WSC_CFG_PERF, "/defaults/performance_monitoring", &o);
-    printf("defaults.performance_monitoring = %s (%s)\n",
-           c->performance_monitoring ? "true" : "false", o.where);
+    wsc_buf_printf(b, "defaults.performance_monitoring = %s (%s)\n",
+                   c->performance_monitoring ? "true" : "false", o.where);
 }
 
-static void print_text(const char *key, const char *value, const struct wsc_config *c,
-                       const char *pointer)
+static void print_text(struct wsc_buf *b, const char *key, const char *value,
+                       const struct wsc_config *c, const char *pointer)
 {
     struct wsc_origin o;
     if (!value)
         return;
     wsc_config_origin(c, pointer, &o);
-    printf("%s = %s (%s)\n", key, value, o.where);
+    wsc_buf_printf(b, "%s = %s (%s)\n", key, value, o.where);
 }
 
-static void print_alerts(const struct wsc_config *c)
+static void print_alerts(struct wsc_buf *b, const struct wsc_config *c)
 {
     struct wsc_origin o;
-    print_text("alerts.command", c->alerts.command, c, "/alerts/command");
-    print_text("alerts.webhook", c->alerts.webhook, c, "/alerts/webhook");
-    print_text("alerts.alertmanager", c->alerts.alertmanager, c, "/alerts/alertmanager");
+    print_text(b, "alerts.command", c->alerts.command, c, "/alerts/command");
+    print_text(b, "alerts.webhook", c->alerts.webhook, c, "/alerts/webhook");
+    print_text(b, "alerts.alertmanager", c->alerts.alertmanager, c,
+               "/alerts/alertmanager");
     origin_of(c, WSC_CFG_DOWN_AFTER, "/alerts/down_after", &o);
-    printf("alerts.down_after = %d (%s)\n", c->alerts.down_after, o.where);
+    wsc_buf_printf(b, "alerts.down_after = %d (%s)\n", c->alerts.down_after, o.where);
     origin_of(c, WSC_CFG_RECOVER_AFTER, "/alerts/recover_after", &o);
-    printf("alerts.recover_after = %d (%s)\n", c->alerts.recover_after, o.where);
+    wsc_buf_printf(b, "alerts.recover_after = %d (%s)\n", c->alerts.recover_after,
+                   o.where);
     origin_of(c, WSC_CFG_ON_FAILURE, "/alerts/on_failure", &o);
-    printf("alerts.on_failure = %s (%s)\n", c->alerts.on_failure ? "true" : "false",
-           o.where);
+    wsc_buf_printf(b, "alerts.on_failure = %s (%s)\n",
+                   c->alerts.on_failure ? "true" : "false", o.where);
 }
 
-static void print_endpoints(const struct wsc_config *c)
+static void print_endpoints(struct wsc_buf *b, const struct wsc_config *c)
 {
     for (size_t i = 0; i < c->n_endpoints; i++) {
         const struct wsc_endpoint *e = &c->endpoints[i];
@@ -112,15 +117,16 @@ static void print_endpoints(const struct wsc_config *c)
         char *ptr = wsc_strdup_printf("/mcp_server_endpoints/%s", e->name);
         char *var = wsc_endpoint_var(e->name, "url");
         wsc_config_origin(c, ptr ? ptr : "", &o);
-        printf("endpoint %s: %s, kind %s, ${%s} (%s)\n", e->name, e->url ? e->url : "?",
-               wsc_endpoint_kind_name(e->kind), var ? var : "?", o.where);
+        wsc_buf_printf(b, "endpoint %s: %s, kind %s, ${%s} (%s)\n", e->name,
+                       e->url ? e->url : "?", wsc_endpoint_kind_name(e->kind),
+                       var ? var : "?", o.where);
         if (e->headers) {
-            printf("endpoint %s: headers", e->name);
+            wsc_buf_printf(b, "endpoint %s: headers", e->name);
             json_object_object_foreach((struct json_object *)e->headers, k, v) {
                 (void)v;
-                printf(" %s", k);
+                wsc_buf_printf(b, " %s", k);
             }
-            putchar('\n');
+            wsc_buf_puts(b, "\n");
         }
         free(ptr);
         free(var);
@@ -129,7 +135,7 @@ static void print_endpoints(const struct wsc_config *c)
 
 /* Values of secret variables (and every variable the redaction names) are
  * shown as "***". */
-static void print_vars(const struct wsc_config *c)
+static void print_vars(struct wsc_buf *b, const struct wsc_config *c)
 {
     if (!c->vars)
         return;
@@ -142,24 +148,45 @@ static void print_vars(const struct wsc_config *c)
                        name) == 0)
                 secret = 1;
         wsc_config_origin(c, ptr ? ptr : "/vars", &o);
-        printf("vars.%s = %s (%s)\n", name, secret ? "\"***\"" : wsc_json_text(val),
-               o.where);
+        wsc_buf_printf(b, "vars.%s = %s (%s)\n", name,
+                       secret ? "\"***\"" : wsc_json_text(val), o.where);
         free(ptr);
     }
 }
 
-static void print_redaction(const struct wsc_config *c)
+static void print_redaction(struct wsc_buf *b, const struct wsc_config *c)
 {
     const struct json_object *lists[] = {c->secrets, c->names};
     const char *keys[] = {"secrets", "names"};
     for (size_t k = 0; k < 2; k++) {
         if (!lists[k])
             continue;
-        printf("redaction.%s =", keys[k]);
+        wsc_buf_printf(b, "redaction.%s =", keys[k]);
         for (size_t i = 0; i < json_object_array_length(lists[k]); i++)
-            printf(" %s", json_object_get_string(json_object_array_get_idx(lists[k], i)));
-        putchar('\n');
+            wsc_buf_printf(
+                b, " %s", json_object_get_string(json_object_array_get_idx(lists[k], i)));
+        wsc_buf_puts(b, "\n");
     }
+}
+
+/* Like every output: secrets in URLs (userinfo, token parameters) and the
+ * names the configuration declares secret are hidden. */
+static int print_redacted(struct wsc_buf *out, const struct wsc_config *c)
+{
+    struct wsc_redactor *r = wsc_redactor_new();
+    int ok = r && !out->failed;
+    for (size_t i = 0; ok && c->names && i < json_object_array_length(c->names); i++)
+        ok = wsc_redactor_add_name(
+                 r, json_object_get_string(json_object_array_get_idx(c->names, i))) == 0;
+    char *safe = ok ? wsc_redactor_text(r, out->data ? out->data : "") : NULL;
+    wsc_redactor_free(r);
+    if (!safe) {
+        fputs("wscheck config: out of memory\n", stderr);
+        return WSC_EXIT_INTERNAL;
+    }
+    fputs(safe, stdout);
+    free(safe);
+    return WSC_EXIT_OK;
 }
 
 static const struct option config_options[] = {
@@ -198,12 +225,15 @@ int wsc_cmd_config(int argc, char **argv)
     if (rc == WSC_EXIT_OK && wsc_settings_resolve(&s, &c, &diag) < 0)
         rc = WSC_EXIT_USAGE;
     if (rc == WSC_EXIT_OK) {
-        printf("config file: %s\n", c.doc.file ? c.doc.file : "(none)");
-        print_defaults(&c, &s);
-        print_alerts(&c);
-        print_endpoints(&c);
-        print_vars(&c);
-        print_redaction(&c);
+        struct wsc_buf out = {0};
+        wsc_buf_printf(&out, "config file: %s\n", c.doc.file ? c.doc.file : "(none)");
+        print_defaults(&out, &c, &s);
+        print_alerts(&out, &c);
+        print_endpoints(&out, &c);
+        print_vars(&out, &c);
+        print_redaction(&out, &c);
+        rc = print_redacted(&out, &c);
+        wsc_buf_free(&out);
     }
     wsc_config_free(&c);
     wsc_diag_clear(&diag);

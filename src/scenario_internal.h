@@ -18,6 +18,8 @@
  * falling back to the nearest parent. 0, or -1 (1:1) when unknown. */
 int scn_find_pos(const struct wsc_scenario *sc, const char *pointer, int at_key,
                  int *line, int *col);
+/* Is there a value at exactly pointer (no fallback)? */
+int scn_has_pos(const struct wsc_scenario *sc, const char *pointer);
 /* Same, with the file the position is in (an included file for its tests
  * and vars) and its rank (the order files are reported in). */
 int scn_find_pos_in(const struct wsc_scenario *sc, const char *pointer, int at_key,

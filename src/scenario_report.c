@@ -79,6 +79,18 @@ int scn_find_pos_in(const struct wsc_scenario *sc, const char *pointer, int at_k
     return rc;
 }
 
+int scn_has_pos(const struct wsc_scenario *sc, const char *pointer)
+{
+    const struct scn_part *part = NULL;
+    size_t rank;
+    int line, col;
+    char *local = scn_part_pointer(sc, pointer, &part, &rank);
+    int rc =
+        local ? wsc_source_map_value(part ? part->pos : sc->pos, local, &line, &col) : -1;
+    free(local);
+    return rc == 0;
+}
+
 int scn_find_pos(const struct wsc_scenario *sc, const char *pointer, int at_key,
                  int *line, int *col)
 {

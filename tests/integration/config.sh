@@ -67,6 +67,20 @@ expect_match "bad\.json:3:53: endpoint 'crackerjack': 'url' must be a ws\(s\)://
 expect_match "bad\.json:4:29: alerts: 'on_failure' must be true or false, got \"yes\"" "$err" \
     "a wrong type is placed"
 
+# ---- wscheck config prints no secret ---------------------------------------------------
+cat >"$T/secret.json" <<'JSON'
+{ "mcp_server_endpoints": {
+    "api": { "url": "wss://bob:pw-s3cr3t@127.0.0.1:1/?token=tk-s3cr3t",
+             "headers": { "Authorization": "Bearer hd-s3cr3t" } } },
+  "vars": { "key": { "$secret": "var-s3cr3t" } } }
+JSON
+run_wscheck config --config "$T/secret.json"
+expect_status 0 "a configuration with secrets is valid"
+check "wscheck config prints none of them" sh -c "! printf '%s' \"\$1\" | grep -q s3cr3t" sh "$out$err"
+expect_match 'endpoint api: wss://bob:\*\*\*@127\.0\.0\.1:1/\?token=\*\*\*, kind websocket' "$out" \
+    "a URL's password and token are redacted"
+expect_match 'vars\.key = "\*\*\*"' "$out" "a secret variable is shown as \"***\""
+
 # ---- precedence of the retries (attempts in the JSON report) --------------------------
 cat >"$T/r.json" <<JSON
 { "name": "retries", "defaults": { "retry_delay": 0 }, "tests": [
