@@ -19,6 +19,8 @@ static const char usage[] =
     "  plugins [--json]       list plugins, their checks and params\n"
     "  merge REPORT.json...   merge the JSON reports of shards (see\n"
     "                         'wscheck merge --help')\n"
+    "  config                 print the effective configuration and where each\n"
+    "                         value came from (see wscheck-config(5))\n"
     "\n"
     "Quick checks (compatible with check_websocket.py):\n"
     "  --check-port PORT      is PORT listening, and which process owns it\n"
@@ -42,7 +44,8 @@ static const char usage[] =
     "\n"
     "Exit status: 0 all tests passed or were skipped, 1 a test failed or\n"
     "errored, 2 usage or scenario error, 3 internal error.\n"
-    "Documentation: wscheck(1), wscheck-scenario(5), wscheck-plugin(7).\n";
+    "Documentation: wscheck(1), wscheck-scenario(5), wscheck-config(5),\n"
+    "wscheck-plugin(7).\n";
 
 static void print_version(void)
 {
@@ -62,6 +65,8 @@ static int dispatch(int argc, char **argv)
         return wsc_cmd_run(argc - 1, argv + 1, 0);
     if (!strcmp(cmd, "validate"))
         return wsc_cmd_run(argc - 1, argv + 1, 1);
+    if (!strcmp(cmd, "config"))
+        return wsc_cmd_config(argc - 1, argv + 1);
     if (!strcmp(cmd, "merge"))
         return wsc_cmd_merge(argc - 1, argv + 1);
     if (!strcmp(cmd, "plugins"))

@@ -29,6 +29,11 @@ struct wsc_run_config {
     size_t n_plugin_paths;
     struct wsc_vars *cli_vars;
     struct wsc_redactor *redactor; /* --secret-name names; opts.redactor */
+    const char *config_path;       /* --config FILE, or NULL: searched */
+    char **vars_files;             /* --vars-file FILE..., in order */
+    size_t n_vars_files;
+    struct wsc_vars *arg_vars; /* the --var ones only (unused-var check);
+                                      NULL: cli_vars */
     /* called with each finished suite (quick checks print a diagnosis) */
     void (*on_suite)(const struct wsc_suite_result *s, void *arg);
     void *on_suite_arg;
@@ -37,6 +42,14 @@ struct wsc_run_config {
 int wsc_cmd_run(int argc, char **argv, int validate_only);
 int wsc_cmd_plugins(int argc, char **argv);
 int wsc_cmd_merge(int argc, char **argv);
+int wsc_cmd_config(int argc, char **argv);
+/* Loads the configuration file (cfg->config_path, else the one found), the
+ * environment's defaults and the --vars-file files into cfg (variables,
+ * redaction) and *base; the scenarios' tests then take base's timeout and
+ * retries where they set none. Returns -1 to go on, else an exit status
+ * (problems reported). */
+struct wsc_settings;
+int wsc_setup_config(struct wsc_run_config *cfg, struct wsc_settings *base);
 int wsc_cmd_quick_checks(int argc, char **argv);
 int wsc_is_quick_check_option(const char *arg);
 /* Reports, in one line, the option getopt_long() refused with opt ('?':

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config_file.h"
 #include "json_util.h"
 #include "selection.h"
 #include "util.h"
@@ -35,6 +36,10 @@ static const char run_usage[] =
     "                        reports with 'wscheck merge')\n"
     "  --var NAME=VALUE      set a variable, overriding the file (repeatable;\n"
     "                        one that no test uses is an error)\n"
+    "  --vars-file FILE      set the variables of a JSON object, overriding the\n"
+    "                        file (repeatable, a later file wins; --var wins)\n"
+    "  --config FILE         the configuration file (default: ./wscheck.json,\n"
+    "                        else $XDG_CONFIG_HOME/wscheck/config.json)\n"
     "  --secret NAME         the value of variable NAME (a --var, a file var,\n"
     "                        a capture, else the environment variable NAME)\n"
     "                        is a secret: \"***\" in every output (repeatable)\n"
@@ -43,8 +48,11 @@ static const char run_usage[] =
     "  --tag TAG             run only tests with this tag (repeatable)\n"
     "  --filter GLOB         run only tests whose name matches (repeatable;\n"
     "                        selecting no test at all is an error)\n"
-    "  --timeout S           timeout of every test, in seconds\n"
-    "  --retries N           retries of every failed test\n"
+    "  --timeout S           timeout of every test, in seconds (over the\n"
+    "                        test's, the file's defaults, WSCHECK_TIMEOUT and\n"
+    "                        the configuration file's)\n"
+    "  --retries N           retries of every failed test (same order,\n"
+    "                        WSCHECK_RETRIES)\n"
     "  --plugin-path DIR     look for plugins in DIR first (repeatable)\n"
     "  --jobs N              run N scenario files in parallel (default 1)\n"
     "  --fail-fast           stop after the first failed test (every file)\n"
@@ -70,7 +78,7 @@ static const char run_usage[] =
 
 static const char validate_usage[] =
     "Usage: wscheck validate [--plugin-path DIR] [--var NAME=VALUE] [--timeout S]\n"
-    "                        SCENARIO...\n"
+    "                        [--vars-file FILE] [--config FILE] SCENARIO...\n"
     "\n"
     "Check scenario files without running anything: JSON syntax, plugins and\n"
     "checks, params against each check's schema, variables, expectations, and\n"
@@ -80,6 +88,8 @@ static const char validate_usage[] =
     "\n"
     "  --var NAME=VALUE      set a variable (repeatable; one that no test uses\n"
     "                        is an error)\n"
+    "  --vars-file FILE      set the variables of a JSON object (repeatable)\n"
+    "  --config FILE         the configuration file (also checked)\n"
     "  --timeout S           compare durations with this timeout instead of\n"
     "                        each test's\n"
     "  --plugin-path DIR     look for plugins in DIR first (repeatable)\n"
@@ -109,7 +119,9 @@ enum {
     OPT_PROGRESS,
     OPT_JUNIT_FLAKY,
     OPT_SECRET,
-    OPT_SECRET_NAME
+    OPT_SECRET_NAME,
+    OPT_CONFIG,
+    OPT_VARS_FILE
 };
 
 static const struct option run_options[] = {
@@ -135,6 +147,8 @@ static const struct option run_options[] = {
     {"no-fork", no_argument, NULL, OPT_NO_FORK},
     {"secret", required_argument, NULL, OPT_SECRET},
     {"secret-name", required_argument, NULL, OPT_SECRET_NAME},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"vars-file", required_argument, NULL, OPT_VARS_FILE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -256,6 +270,12 @@ static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg, int
             if (!*optarg)
                 return usage_error("--secret-name needs a name", NULL);
             rc = wsc_redactor_add_name(cfg->redactor, optarg);
+            break;
+        case OPT_CONFIG:
+            cfg->config_path = optarg;
+            break;
+        case OPT_VARS_FILE:
+            rc = wsc_strv_push(&cfg->vars_files, &cfg->n_vars_files, optarg);
             break;
         case OPT_TAG:
             rc = wsc_strv_push(&cfg->opts.tags, &cfg->opts.n_tags, optarg);
@@ -704,8 +724,9 @@ static int check_all(struct wsc_scenario *const *scs, size_t n,
     }
     wsc_diag_clear(&diag);
     /* A file that did not load may hold what --tag or --var name. */
-    if (all_loaded &&
-        (sel = wsc_selection_check(scs, n, &cfg->opts, cfg->cli_vars, stderr)) != 0)
+    if (all_loaded && (sel = wsc_selection_check(
+                           scs, n, &cfg->opts,
+                           cfg->arg_vars ? cfg->arg_vars : cfg->cli_vars, stderr)) != 0)
         problems += sel > 0 ? sel : 1;
     return problems;
 }
@@ -846,10 +867,13 @@ int wsc_cmd_run(int argc, char **argv, int validate)
     cfg.redactor = wsc_redactor_new();
     cfg.opts.redactor = cfg.redactor;
     int no_color = 0, quiet = 0, verbose = 0;
+    struct wsc_settings base;
     int status =
         cfg.cli_vars && cfg.redactor
             ? parse_run_args(argc, argv, &cfg, validate, &no_color, &quiet, &verbose)
             : WSC_EXIT_INTERNAL;
+    if (status == -1)
+        status = wsc_setup_config(&cfg, &base);
     if (status == -1) {
         wsc_console_setup(&cfg.console, no_color, quiet, verbose);
         cfg.opts.verbose = verbose;
@@ -859,6 +883,9 @@ int wsc_cmd_run(int argc, char **argv, int validate)
         int unloaded = 0;
         struct wsc_scenario **scs =
             status ? NULL : load_scenarios(argv + optind, n, &unloaded);
+        for (size_t i = 0; scs && i < n; i++)
+            if (scs[i])
+                wsc_scenario_set_base(scs[i], base.timeout, base.retries);
         if (!status && !scs)
             status = WSC_EXIT_INTERNAL;
         else if (scs && validate)
@@ -875,6 +902,9 @@ int wsc_cmd_run(int argc, char **argv, int validate)
     }
     if (cfg.cli_vars)
         wsc_vars_free(cfg.cli_vars);
+    if (cfg.arg_vars)
+        wsc_vars_free(cfg.arg_vars);
+    wsc_strv_free(cfg.vars_files, cfg.n_vars_files);
     wsc_redactor_free(cfg.redactor);
     wsc_strv_free(cfg.opts.tags, cfg.opts.n_tags);
     wsc_strv_free(cfg.opts.filters, cfg.opts.n_filters);

@@ -13,6 +13,7 @@
 struct
     wsc_source_map; /* JSON pointer -> line/column index of the source text (source_map.h) */
 struct scn_reporter; /* problems not reported yet (scenario_internal.h) */
+struct scn_part;     /* an included file (scenario_internal.h) */
 
 /* Built-in defaults when neither the test nor "defaults" set a value. */
 #define WSC_DEFAULT_TIMEOUT 5.0
@@ -36,7 +37,13 @@ struct wsc_test {
                                            NULL (thresholds) */
     size_t index;                       /* position in "tests" */
     int other_shard;                    /* left to another job by --shard */
+    unsigned inherits;                  /* WSC_INHERITS_*: set by neither the
+                                           test nor the file's "defaults" */
 };
+
+/* What a test takes from below the file (wsc_scenario_set_base()). */
+#define WSC_INHERITS_TIMEOUT 1u
+#define WSC_INHERITS_RETRIES 2u
 
 struct wsc_scenario {
     char *file;
@@ -52,6 +59,12 @@ struct wsc_scenario {
                                      file) */
     struct scn_reporter *pending; /* those problems, until
                                      wsc_scenario_validate() reports them */
+    struct scn_part *parts;       /* the files "include" brought in, in the
+                                     order of their tests (scenario_include.c) */
+    size_t n_parts;
+    size_t own_first;              /* index of the file's own first test */
+    struct json_object *var_parts; /* var name -> index of the part that
+                                      defines it, or NULL */
 };
 
 /* Reads and parses a file (comments allowed), checks the structure of format
@@ -72,6 +85,11 @@ struct wsc_scenario *wsc_scenario_load_all(const char *path, struct wsc_diag *di
 struct wsc_scenario *wsc_scenario_parse_all(const char *file, const char *text,
                                             size_t len, struct wsc_diag *diag);
 void wsc_scenario_free(struct wsc_scenario *sc);
+
+/* The timeout and retries of the tests that neither set them nor get them
+ * from the file's "defaults": the built-in values, the configuration file
+ * or the environment (wsc_settings_resolve()). */
+void wsc_scenario_set_base(struct wsc_scenario *sc, double timeout, int retries);
 
 /* Position of the value at a JSON pointer ("/tests/2/params/port"); falls back
  * to the nearest existing parent. Returns 0, or -1 when unknown (1:1 then). */

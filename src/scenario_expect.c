@@ -10,7 +10,6 @@
 #include "json_pointer_build.h"
 #include "json_util.h"
 #include "wscheck/schema.h"
-#include "source_map.h"
 #include "wscheck/match.h"
 
 /* Does any string inside v still hold a reference? */
@@ -85,7 +84,6 @@ static void check_expectation(struct scn_test_check *tc, const struct json_objec
 {
     struct json_object *copy = NULL;
     char *msg, *full = NULL, *at = NULL;
-    int line, col;
     if (exp && json_object_deep_copy((struct json_object *)exp, &copy, NULL) != 0) {
         scn_test_problem(tc, tc->base, 0, "out of memory");
         return;
@@ -109,7 +107,7 @@ static void check_expectation(struct scn_test_check *tc, const struct json_objec
         size_t n = strcspn(msg, ":");
         if (asprintf(&at, "%s%.*s", full, (int)n, msg) < 0)
             at = NULL;
-        if (at && wsc_source_map_value(tc->sc->pos, at, &line, &col) != 0) {
+        if (at && !scn_has_pos(tc->sc, at)) {
             free(at);
             at = NULL;
         }

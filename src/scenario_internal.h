@@ -18,11 +18,19 @@
  * falling back to the nearest parent. 0, or -1 (1:1) when unknown. */
 int scn_find_pos(const struct wsc_scenario *sc, const char *pointer, int at_key,
                  int *line, int *col);
+/* Is there a value at exactly pointer (no fallback)? */
+int scn_has_pos(const struct wsc_scenario *sc, const char *pointer);
+/* Same, with the file the position is in (an included file for its tests
+ * and vars) and its rank (the order files are reported in). */
+int scn_find_pos_in(const struct wsc_scenario *sc, const char *pointer, int at_key,
+                    int *line, int *col, const char **file, size_t *rank);
 
 struct scn_msg {
     int line, col;
     size_t seq;
     char *text;
+    const char *file; /* NULL: the scenario file */
+    size_t rank;      /* files are reported in this order */
 };
 
 /* Problems of one file, kept until flushed so they come out in file order. */
@@ -36,6 +44,9 @@ struct scn_reporter {
 
 /* Takes ownership of text (NULL: out of memory). */
 void scn_add_msg(struct scn_reporter *r, int line, int col, char *text);
+/* Same, in another file of the scenario (file NULL: its own). */
+void scn_add_msg_in(struct scn_reporter *r, const char *file, size_t rank, int line,
+                    int col, char *text);
 /* Reports what was collected, in file order, through the diag. */
 void scn_flush(struct scn_reporter *r);
 /* Moves the messages of `from` into r, without counting them again. */
@@ -50,6 +61,26 @@ void scn_collect(struct scn_reporter *r, const char *pointer, int at_key, const 
 
 /* "a, b, c". Malloc'ed; NULL when out of memory. */
 char *scn_join_list(const char *const *list);
+
+/* ---- include (scenario_include.c) ------------------------------------------- */
+
+struct scn_part {
+    char *file;                 /* as reached: relative to the including file */
+    struct wsc_source_map *pos; /* owned */
+    size_t first, n;            /* its own tests in the merged "tests" */
+};
+
+/* Reads the files sc->root's "include" names (recursively; relative to the
+ * including file), and merges their vars and tests into sc->root: included
+ * tests come first, in include order, and the file's own vars win over
+ * included ones. Missing files, cycles and unknown keys are reported with
+ * their positions. Returns the number of problems. */
+int scn_resolve_includes(struct wsc_scenario *sc, struct wsc_diag *diag);
+void scn_free_parts(struct wsc_scenario *sc);
+/* The pointer in the file where the value at pointer (in the merged tree)
+ * is written, and that file's source map; NULL pos means sc's own. */
+char *scn_part_pointer(const struct wsc_scenario *sc, const char *pointer,
+                       const struct scn_part **part, size_t *rank);
 
 /* ---- structure (scenario_structure.c) ------------------------------------- */
 

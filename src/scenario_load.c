@@ -130,6 +130,10 @@ static struct wsc_scenario *parse_scenario(const char *file, const char *text, s
     copy[len] = '\0';
     if (parse_text(sc, copy, len, diag) < 0)
         goto fail;
+    /* Problems of included files are reported at once: their tests would
+     * otherwise be missing from what is checked next. */
+    if (scn_resolve_includes(sc, diag) > 0)
+        goto fail;
     sc->structure_errors = scn_check_structure(sc, diag, keep_bad);
     if (sc->structure_errors > 0 && !keep_bad)
         goto fail;
@@ -201,6 +205,7 @@ void wsc_scenario_free(struct wsc_scenario *sc)
     free(sc->name);
     json_object_put(sc->root);
     wsc_source_map_free(sc->pos);
+    scn_free_parts(sc);
     if (sc->pending)
         scn_discard(sc->pending);
     free(sc->pending);

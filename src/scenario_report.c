@@ -39,26 +39,64 @@ static int pointer_parent(char *p)
     return 1;
 }
 
-int scn_find_pos(const struct wsc_scenario *sc, const char *pointer, int at_key,
-                 int *line, int *col)
+static int map_find(const struct wsc_source_map *map, const char *pointer, int at_key,
+                    int *line, int *col)
 {
     char *p;
-    *line = 1;
-    *col = 1;
-    if (!sc || !sc->pos || !pointer)
+    if (!map || !pointer)
         return -1;
-    if (at_key && wsc_source_map_key(sc->pos, pointer, line, col) == 0)
+    if (at_key && wsc_source_map_key(map, pointer, line, col) == 0)
         return 0;
     if (!(p = strdup(pointer)))
         return -1;
     do {
-        if (wsc_source_map_value(sc->pos, p, line, col) == 0) {
+        if (wsc_source_map_value(map, p, line, col) == 0) {
             free(p);
             return 0;
         }
     } while (pointer_parent(p));
     free(p);
     return -1;
+}
+
+int scn_find_pos_in(const struct wsc_scenario *sc, const char *pointer, int at_key,
+                    int *line, int *col, const char **file, size_t *rank)
+{
+    const struct scn_part *part = NULL;
+    size_t rk = sc ? sc->n_parts : 0;
+    *line = 1;
+    *col = 1;
+    *file = NULL;
+    *rank = rk;
+    if (!sc || !pointer)
+        return -1;
+    char *local = scn_part_pointer(sc, pointer, &part, &rk);
+    *rank = rk;
+    *file = part ? part->file : NULL;
+    int rc =
+        map_find(part ? part->pos : sc->pos, local ? local : pointer, at_key, line, col);
+    free(local);
+    return rc;
+}
+
+int scn_has_pos(const struct wsc_scenario *sc, const char *pointer)
+{
+    const struct scn_part *part = NULL;
+    size_t rank;
+    int line, col;
+    char *local = scn_part_pointer(sc, pointer, &part, &rank);
+    int rc =
+        local ? wsc_source_map_value(part ? part->pos : sc->pos, local, &line, &col) : -1;
+    free(local);
+    return rc == 0;
+}
+
+int scn_find_pos(const struct wsc_scenario *sc, const char *pointer, int at_key,
+                 int *line, int *col)
+{
+    const char *file;
+    size_t rank;
+    return scn_find_pos_in(sc, pointer, at_key, line, col, &file, &rank);
 }
 
 int wsc_scenario_pos(const struct wsc_scenario *sc, const char *pointer, int *line,
@@ -77,6 +115,12 @@ int wsc_scenario_key_pos(const struct wsc_scenario *sc, const char *pointer, int
 
 void scn_add_msg(struct scn_reporter *ld, int line, int col, char *text)
 {
+    scn_add_msg_in(ld, NULL, ld->sc ? ld->sc->n_parts : 0, line, col, text);
+}
+
+void scn_add_msg_in(struct scn_reporter *ld, const char *file, size_t rank, int line,
+                    int col, char *text)
+{
     ld->errors++;
     if (text && ld->n_msgs == ld->cap_msgs) {
         size_t cap = ld->cap_msgs ? ld->cap_msgs * 2 : 16;
@@ -87,18 +131,20 @@ void scn_add_msg(struct scn_reporter *ld, int line, int col, char *text)
         }
     }
     if (!text || ld->n_msgs == ld->cap_msgs) {
-        wsc_diag_at(ld->diag, ld->sc->file, line, col, "%s",
+        wsc_diag_at(ld->diag, file ? file : ld->sc->file, line, col, "%s",
                     text ? text : "out of memory");
         free(text);
         return;
     }
-    ld->msgs[ld->n_msgs] = (struct scn_msg){line, col, ld->n_msgs, text};
+    ld->msgs[ld->n_msgs] = (struct scn_msg){line, col, ld->n_msgs, text, file, rank};
     ld->n_msgs++;
 }
 
 static int msg_cmp(const void *a, const void *b)
 {
     const struct scn_msg *x = a, *y = b;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
     if (x->line != y->line)
         return x->line < y->line ? -1 : 1;
     if (x->col != y->col)
@@ -111,7 +157,7 @@ void scn_take(struct scn_reporter *r, struct scn_reporter *from)
     for (size_t i = 0; i < from->n_msgs; i++) {
         struct scn_msg *m = &from->msgs[i];
         int errors = r->errors;
-        scn_add_msg(r, m->line, m->col, m->text);
+        scn_add_msg_in(r, m->file, m->rank, m->line, m->col, m->text);
         r->errors = errors; /* counted where they were found */
     }
     free(from->msgs);
@@ -133,8 +179,8 @@ void scn_flush(struct scn_reporter *ld)
     if (ld->n_msgs)
         qsort(ld->msgs, ld->n_msgs, sizeof *ld->msgs, msg_cmp);
     for (size_t i = 0; i < ld->n_msgs; i++) {
-        wsc_diag_at(ld->diag, ld->sc->file, ld->msgs[i].line, ld->msgs[i].col, "%s",
-                    ld->msgs[i].text);
+        wsc_diag_at(ld->diag, ld->msgs[i].file ? ld->msgs[i].file : ld->sc->file,
+                    ld->msgs[i].line, ld->msgs[i].col, "%s", ld->msgs[i].text);
         free(ld->msgs[i].text);
     }
     free(ld->msgs);
@@ -147,8 +193,10 @@ void scn_vcollect(struct scn_reporter *r, const char *pointer, int at_key,
 {
     char *msg = wsc_strdup_vprintf(fmt, ap);
     int line, col;
-    scn_find_pos(r->sc, pointer, at_key, &line, &col);
-    scn_add_msg(r, line, col, msg);
+    const char *file;
+    size_t rank;
+    scn_find_pos_in(r->sc, pointer, at_key, &line, &col, &file, &rank);
+    scn_add_msg_in(r, file, rank, line, col, msg);
 }
 
 void scn_collect(struct scn_reporter *r, const char *pointer, int at_key, const char *fmt,

@@ -16,12 +16,11 @@
 #define MAX_SECONDS 1000000.0 /* keeps milliseconds within an int */
 #define MAX_RETRIES 1000000
 
-static const char *const top_keys[] = {"name",  "vars",   "defaults",
-                                       "tests", "redact", NULL};
+static const char *const top_keys[] = {"name",   "vars",    "defaults", "tests",
+                                       "redact", "include", NULL};
 /* Keys later format versions use: refused by name so nobody mistakes them
  * for typos, and so the parser has a place for them. */
-static const char *const reserved_top_keys[] = {"include", "setup", "teardown", "mode",
-                                                NULL};
+static const char *const reserved_top_keys[] = {"setup", "teardown", "mode", NULL};
 static const char *const default_keys[] = {"timeout", "retries", "retry_delay", NULL};
 static const char *const test_keys[] = {"name",    "plugin",  "check",          "params",
                                         "timeout", "retries", "retry_delay",    "tags",
@@ -52,6 +51,7 @@ struct defaults {
     double timeout;
     int retries;
     double retry_delay;
+    int timeout_set, retries_set; /* by the file's "defaults" */
 };
 struct loader {
     struct wsc_scenario *sc; /* being filled in */
@@ -184,6 +184,7 @@ static void load_defaults(struct loader *ld, struct json_object *root, struct de
     d->timeout = WSC_DEFAULT_TIMEOUT;
     d->retries = WSC_DEFAULT_RETRIES;
     d->retry_delay = WSC_DEFAULT_RETRY_DELAY;
+    d->timeout_set = d->retries_set = 0;
     if (!json_object_object_get_ex(root, "defaults", &obj))
         return;
     if (!json_object_is_type(obj, json_type_object)) {
@@ -192,6 +193,8 @@ static void load_defaults(struct loader *ld, struct json_object *root, struct de
         return;
     }
     check_keys(ld, obj, "/defaults", "defaults: ", default_keys, NULL);
+    d->timeout_set = json_object_object_get_ex(obj, "timeout", NULL);
+    d->retries_set = json_object_object_get_ex(obj, "retries", NULL);
     get_seconds(ld, obj, "/defaults", "timeout", "defaults: ", 0, &d->timeout);
     get_retries(ld, obj, "/defaults", "defaults: ", &d->retries);
     get_seconds(ld, obj, "/defaults", "retry_delay", "defaults: ", 1, &d->retry_delay);
@@ -406,9 +409,17 @@ static void check_unique_name(struct loader *ld, const char *name, size_t index,
     char *fp = wsc_json_pointer_index("/tests", (size_t)json_object_get_int64(first));
     char *np = fp ? wsc_json_pointer_join(fp, "name") : NULL;
     char *here = wsc_json_pointer_join(base, "name");
-    wsc_scenario_pos(ld->sc, np, &line, &col);
-    problem(ld, here ? here : base, 0, "duplicate test name '%s' (first at %d:%d)", name,
-            line, col);
+    const char *file, *here_file;
+    size_t rank, here_rank;
+    scn_find_pos_in(ld->sc, np, 0, &line, &col, &file, &rank);
+    scn_find_pos_in(ld->sc, here ? here : base, 0, &(int){0}, &(int){0}, &here_file,
+                    &here_rank);
+    if (rank != here_rank)
+        problem(ld, here ? here : base, 0, "duplicate test name '%s' (first at %s:%d:%d)",
+                name, file ? file : ld->sc->file, line, col);
+    else
+        problem(ld, here ? here : base, 0, "duplicate test name '%s' (first at %d:%d)",
+                name, line, col);
     free(fp);
     free(np);
     free(here);
@@ -448,6 +459,12 @@ static void load_test(struct loader *ld, struct json_object *obj, size_t index,
     t->timeout = d->timeout;
     t->retries = d->retries;
     t->retry_delay = d->retry_delay;
+    if (json_object_is_type(obj, json_type_object)) {
+        if (!d->timeout_set && !json_object_object_get_ex(obj, "timeout", NULL))
+            t->inherits |= WSC_INHERITS_TIMEOUT;
+        if (!d->retries_set && !json_object_object_get_ex(obj, "retries", NULL))
+            t->inherits |= WSC_INHERITS_RETRIES;
+    }
     if (!base || !prefix)
         problem(ld, "/tests", 0, "out of memory");
     else if (!json_object_is_type(obj, json_type_object))
@@ -529,4 +546,14 @@ int scn_check_structure(struct wsc_scenario *sc, struct wsc_diag *diag, int keep
     else
         scn_flush(&ld.r);
     return ld.r.errors;
+}
+
+void wsc_scenario_set_base(struct wsc_scenario *sc, double timeout, int retries)
+{
+    for (size_t i = 0; i < sc->n_tests; i++) {
+        if (sc->tests[i].inherits & WSC_INHERITS_TIMEOUT)
+            sc->tests[i].timeout = timeout;
+        if (sc->tests[i].inherits & WSC_INHERITS_RETRIES)
+            sc->tests[i].retries = retries;
+    }
 }

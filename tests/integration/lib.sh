@@ -7,6 +7,10 @@ TAP_N=0
 TAP_FAILED=0
 WSC_PIDS=""
 WSC_TMP=$(mktemp -d "${TMPDIR:-/tmp}/wscheck-test.XXXXXX")
+# wscheck reads a configuration file (wscheck-config(5)) and
+# WSCHECK_TIMEOUT/WSCHECK_RETRIES: none of the user's may change a test.
+export XDG_CONFIG_HOME="$WSC_TMP/no-config"
+unset WSCHECK_TIMEOUT WSCHECK_RETRIES
 
 cleanup() {
     for pid in $WSC_PIDS; do
