@@ -95,7 +95,9 @@ static json_object *case_json(size_t n, const struct grade_result *r)
     mock_json_add(o, "description", json_object_new_string(c->description));
     mock_json_add(o, "behavior", json_object_new_string(grade_behavior_name(r->behavior)));
     mock_json_add(o, "behavior_close", json_object_new_string(r->behavior_close));
-    mock_json_add(o, "duration_ms", json_object_new_double(r->duration_ms));
+    char ms[32];
+    snprintf(ms, sizeof ms, "%.3f", r->duration_ms);
+    mock_json_add(o, "duration_ms", json_object_new_double_s(r->duration_ms, ms));
     mock_json_add(o, "reason", json_object_new_string(r->reason));
     mock_json_add(o, "expected", json_object_new_string(r->expected));
     mock_json_add(o, "received", json_object_new_string(r->received));

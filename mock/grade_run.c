@@ -184,6 +184,12 @@ static void judge_close(struct grade_run *r, int code, double now)
 {
     const struct grade_case *c = r->c;
     int want = r->plan.close_code;
+    if (code < 0) {
+        judge(r, c->expect == GX_FAIL ? GRADE_FAILED : GRADE_NON_STRICT, now,
+              "answered with a malformed close (a 1-byte payload)%s",
+              c->expect == GX_FAIL ? ", not the close expected" : "");
+        return;
+    }
     switch (c->expect) {
     case GX_FAIL:
         if (code == c->fail_code)
