@@ -41,7 +41,7 @@ struct grade_result {
     /* the closing handshake: "OK" (close frames both ways), "UNCLEAN" (the
      * TCP connection ended without the client's close frame) */
     const char *behavior_close;
-    int remote_close_code; /* the client's close code, 1005 none, 0 no close frame */
+    int remote_close_code;     /* the client's close code, 1005 none, 0 no close frame */
     const char *tcp_closed_by; /* "server" or "client" */
     double duration_ms;
     int done; /* the case ran to its end (else the entry is empty) */
@@ -63,14 +63,14 @@ const struct grade_case *grade_case_get(size_t n);
 struct grade_plan {
     unsigned char *out; /* the frames to send, unmasked (malloc'd) */
     size_t out_len;
-    unsigned echo_opcode;  /* GX_ECHO: text or binary */
-    unsigned char *echo;   /* GX_ECHO: the message expected back (malloc'd) */
+    unsigned echo_opcode; /* GX_ECHO: text or binary */
+    unsigned char *echo;  /* GX_ECHO: the message expected back (malloc'd) */
     size_t echo_len;
-    char pong[126];        /* GX_ECHO with pings / GX_PONG: the pong payload */
+    char pong[126]; /* GX_ECHO with pings / GX_PONG: the pong payload */
     size_t pong_len;
-    int pongs;             /* how many pongs are expected */
-    int server_close;      /* the plan ends with the server's close frame */
-    int close_code;        /* GX_CLOSE_ECHO: the code to echo */
+    int pongs;        /* how many pongs are expected */
+    int server_close; /* the plan ends with the server's close frame */
+    int close_code;   /* GX_CLOSE_ECHO: the code to echo */
 };
 
 /* Builds the plan of case n. Returns 0, or -1 when out of memory. */

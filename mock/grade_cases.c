@@ -20,9 +20,9 @@
 
 struct builder_args {
     size_t size;
-    unsigned op;  /* opcode, or a frame script's first opcode */
+    unsigned op; /* opcode, or a frame script's first opcode */
     unsigned rsv;
-    int n;        /* fragments, pings, a close code */
+    int n; /* fragments, pings, a close code */
     const char *data;
 };
 
@@ -45,7 +45,8 @@ static int put_frame(struct grade_plan *p, int fin, unsigned rsv, unsigned op,
     if (!grown)
         return -1;
     p->out = grown;
-    size_t n = wsc_ws_frame_encode(p->out + p->out_len, cap, fin, rsv, op, mask, data, len);
+    size_t n =
+        wsc_ws_frame_encode(p->out + p->out_len, cap, fin, rsv, op, mask, data, len);
     if (n == 0)
         return -1;
     p->out_len += n;
@@ -90,13 +91,15 @@ static int echo_message(const struct builder_args *a, struct grade_plan *p)
 static int fragments(const struct builder_args *a, struct grade_plan *p)
 {
     size_t size = a->data ? strlen(a->data) : a->size;
-    unsigned char *msg = a->data ? (unsigned char *)strdup(a->data) : payload(size, a->op);
+    unsigned char *msg =
+        a->data ? (unsigned char *)strdup(a->data) : payload(size, a->op);
     if (!msg)
         return -1;
     size_t per = size / (size_t)a->n, off = 0;
     for (int i = 0; i < a->n; i++) {
         size_t len = i == a->n - 1 ? size - off : per;
-        if (put_frame(p, i == a->n - 1, 0, i ? WSC_WS_OP_CONT : a->op, NULL, msg + off, len)) {
+        if (put_frame(p, i == a->n - 1, 0, i ? WSC_WS_OP_CONT : a->op, NULL, msg + off,
+                      len)) {
             free(msg);
             return -1;
         }
@@ -215,15 +218,37 @@ static int server_close(const struct builder_args *a, struct grade_plan *p)
 
 /* ---- the table ---- */
 
-#define ECHO(id, d, fn, size, op, n, data)                                      \
-    {{id, d, GX_ECHO, 0}, fn, {size, op, 0, n, data}}
-#define FAIL(id, d, code, fn, size, op, rsv, n, data)                           \
-    {{id, d, GX_FAIL, code}, fn, {size, op, rsv, n, data}}
-#define CLOSE_OK(id, d, code)                                                   \
-    {{id, d, GX_CLOSE_ECHO, 0}, server_close, {0, 0, 0, code, NULL}}
-#define CLOSE_BAD(id, d, code)                                                  \
-    {{id, d, GX_FAIL, 1002}, server_close, {0, 0, 0, code, NULL}}
+#define ECHO(id, d, fn, size, op, n, data) \
+    {                                      \
+        {id, d, GX_ECHO, 0}, fn,           \
+        {                                  \
+            size, op, 0, n, data           \
+        }                                  \
+    }
+#define FAIL(id, d, code, fn, size, op, rsv, n, data) \
+    {                                                 \
+        {id, d, GX_FAIL, code}, fn,                   \
+        {                                             \
+            size, op, rsv, n, data                    \
+        }                                             \
+    }
+#define CLOSE_OK(id, d, code)                    \
+    {                                            \
+        {id, d, GX_CLOSE_ECHO, 0}, server_close, \
+        {                                        \
+            0, 0, 0, code, NULL                  \
+        }                                        \
+    }
+#define CLOSE_BAD(id, d, code)                \
+    {                                         \
+        {id, d, GX_FAIL, 1002}, server_close, \
+        {                                     \
+            0, 0, 0, code, NULL               \
+        }                                     \
+    }
 
+/* One line per case, as in ws-basic's table. */
+/* clang-format off */
 static const struct case_entry table[] = {
     ECHO("1.1.1", "text message of 0 bytes", echo_message, 0, T, 0, NULL),
     ECHO("1.1.2", "text message of 125 bytes", echo_message, 125, T, 0, NULL),
@@ -287,6 +312,7 @@ static const struct case_entry table[] = {
     {{"7.4.1", "close answered, the server closes TCP first", GX_CLOSE_ORDER, 0}, server_close, {0, 0, 0, 1000, NULL}},
     FAIL("8.1", "masked server frame refused with 1002", 1002, bad_frame, 5, T, 0, 1, NULL),
 };
+/* clang-format on */
 
 size_t grade_case_count(void)
 {

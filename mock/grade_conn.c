@@ -18,7 +18,7 @@
 #define FRAME_MAX ((size_t)16 << 20) /* a client frame or message larger: 1009 */
 #define OUT_MAX ((size_t)32 << 20)   /* queued output: a client that stops reading */
 #define READ_CHUNK 65536
-#define LINGER 2.0 /* s: reading after our shutdown, for the client's EOF */
+#define LINGER 2.0         /* s: reading after our shutdown, for the client's EOF */
 #define HANDSHAKE_MAX 10.0 /* s: for the whole upgrade request */
 
 struct gconn *gconn_new(int fd, const struct grade_config *cfg)
@@ -191,7 +191,8 @@ static int append_message(struct gconn *c, const unsigned char *p, size_t len)
     return 0;
 }
 
-static void on_close_frame(struct gconn *c, const unsigned char *p, size_t len, double now)
+static void on_close_frame(struct gconn *c, const unsigned char *p, size_t len,
+                           double now)
 {
     int code = len == 0 ? 1005 : len == 1 ? -1 : (p[0] << 8) | p[1];
     c->close_rcvd = 1;
@@ -272,7 +273,8 @@ static void read_frames(struct gconn *c, double now)
         struct wsc_ws_frame f;
         long h = wsc_ws_frame_parse(c->in + off, c->in_len - off, &f);
         if (h < 0) {
-            protocol_error(c, 1002, "sent a frame length not in its shortest encoding", now);
+            protocol_error(c, 1002, "sent a frame length not in its shortest encoding",
+                           now);
             break;
         }
         if (h == 0)
@@ -373,7 +375,8 @@ void gconn_readable(struct gconn *c, double now)
 void gconn_writable(struct gconn *c, double now)
 {
     while (gconn_wants_write(c)) {
-        ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
+        ssize_t n =
+            send(c->fd, c->out + c->out_off, c->out_len - c->out_off, MSG_NOSIGNAL);
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
             return;
         if (n <= 0) {

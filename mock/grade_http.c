@@ -42,7 +42,8 @@ struct seen {
     char key[64];
 };
 
-static void header(struct grade_request *req, struct seen *s, const char *line, size_t len)
+static void header(struct grade_request *req, struct seen *s, const char *line,
+                   size_t len)
 {
     const char *colon = memchr(line, ':', len);
     if (!colon) {
@@ -136,8 +137,9 @@ long grade_http_parse(const char *buf, size_t len, struct grade_request *req)
         p = eol + 2;
     }
     if (!s.upgrade || !s.connection)
-        refuse(req, 426, "this port speaks WebSocket only: send Upgrade: websocket and "
-                         "Connection: Upgrade");
+        refuse(req, 426,
+               "this port speaks WebSocket only: send Upgrade: websocket and "
+               "Connection: Upgrade");
     if (!s.host)
         refuse(req, 400, "Host header missing");
     if (s.version != 13)
@@ -168,8 +170,9 @@ size_t grade_http_answer(const struct grade_request *req, char *out, size_t cap)
                      "Content-Length: %zu\r\n"
                      "Connection: close\r\n\r\n%s\n",
                      req->status, req->status == 426 ? "Upgrade Required" : "Bad Request",
-                     req->status == 426 ? "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
-                                        : "",
+                     req->status == 426
+                         ? "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                         : "",
                      strlen(req->error) + 1, req->error);
     return n > 0 && (size_t)n < cap ? (size_t)n : 0;
 }

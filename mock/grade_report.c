@@ -93,7 +93,8 @@ static json_object *case_json(size_t n, const struct grade_result *r)
     mock_json_add(o, "case", json_object_new_int((int)n));
     mock_json_add(o, "id", json_object_new_string(c->id));
     mock_json_add(o, "description", json_object_new_string(c->description));
-    mock_json_add(o, "behavior", json_object_new_string(grade_behavior_name(r->behavior)));
+    mock_json_add(o, "behavior",
+                  json_object_new_string(grade_behavior_name(r->behavior)));
     mock_json_add(o, "behavior_close", json_object_new_string(r->behavior_close));
     char ms[32];
     snprintf(ms, sizeof ms, "%.3f", r->duration_ms);
@@ -102,7 +103,8 @@ static json_object *case_json(size_t n, const struct grade_result *r)
     mock_json_add(o, "expected", json_object_new_string(r->expected));
     mock_json_add(o, "received", json_object_new_string(r->received));
     mock_json_add(o, "remote_close_code",
-                  r->remote_close_code ? json_object_new_int(r->remote_close_code) : NULL);
+                  r->remote_close_code ? json_object_new_int(r->remote_close_code)
+                                       : NULL);
     mock_json_add(o, "tcp_closed_by", json_object_new_string(r->tcp_closed_by));
     return o;
 }
@@ -168,7 +170,8 @@ static void xml_attr(FILE *f, const char *name, const char *value)
     fputc('"', f);
 }
 
-static void junit_case(FILE *f, const char *classname, size_t n, const struct grade_result *r)
+static void junit_case(FILE *f, const char *classname, size_t n,
+                       const struct grade_result *r)
 {
     const struct grade_case *c = grade_case_get(n);
     char name[300];
@@ -209,8 +212,9 @@ static void junit_suite(FILE *f, const struct agent *a)
     snprintf(classname, sizeof classname, "wscheck-mock.grade.%s", a->name);
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite", f);
     xml_attr(f, "name", classname);
-    fprintf(f, " timestamp=\"%s\" hostname=\"localhost\" tests=\"%zu\" failures=\"%zu\""
-               " errors=\"0\" skipped=\"0\" time=\"%.3f\"",
+    fprintf(f,
+            " timestamp=\"%s\" hostname=\"localhost\" tests=\"%zu\" failures=\"%zu\""
+            " errors=\"0\" skipped=\"0\" time=\"%.3f\"",
             stamp, total, failures, seconds);
     xml_attr(f, "package", "wscheck-mock.grade");
     fputs(" id=\"0\">\n    <properties>\n      <property name=\"agent\"", f);
@@ -219,7 +223,8 @@ static void junit_suite(FILE *f, const struct agent *a)
     for (size_t i = 0; i < grade_case_count(); i++)
         if (a->results[i].done) {
             fprintf(f, "      <property name=\"%s.behavior\" value=\"%s\"/>\n",
-                    grade_case_get(i + 1)->id, grade_behavior_name(a->results[i].behavior));
+                    grade_case_get(i + 1)->id,
+                    grade_behavior_name(a->results[i].behavior));
         }
     fputs("    </properties>\n", f);
     for (size_t i = 0; i < grade_case_count(); i++)
@@ -234,7 +239,8 @@ static void junit_suite(FILE *f, const struct agent *a)
             xml_text(f, r->reason);
             fputc('\n', f);
         }
-    fputs("</system-out>\n    <system-err></system-err>\n  </testsuite>\n</testsuites>\n", f);
+    fputs("</system-out>\n    <system-err></system-err>\n  </testsuite>\n</testsuites>\n",
+          f);
 }
 
 /* ---- files ---- */
@@ -255,15 +261,17 @@ static int write_file(const char *path, const struct agent *a, int xml, char *er
         junit_suite(f, a);
     } else {
         json_object *o = agent_json(a);
-        bad = !o || fprintf(f, "%s\n", json_object_to_json_string_ext(
-                                           o, JSON_C_TO_STRING_PRETTY |
-                                                  JSON_C_TO_STRING_NOSLASHESCAPE)) < 0;
+        bad =
+            !o ||
+            fprintf(f, "%s\n",
+                    json_object_to_json_string_ext(
+                        o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)) < 0;
         json_object_put(o);
     }
     bad |= ferror(f);
     if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "cannot write %s: %s", path, bad ? "out of memory or I/O error"
-                                                               : strerror(errno));
+        snprintf(err, errlen, "cannot write %s: %s", path,
+                 bad ? "out of memory or I/O error" : strerror(errno));
         unlink(tmp);
         return -1;
     }

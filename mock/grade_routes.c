@@ -162,8 +162,8 @@ void grade_route_finished(struct gconn *c)
                  c->agent);
         return;
     }
-    mock_log(MOCK_LOG_INFO, "grading: agent %s, case %s: %s, %s", c->agent,
-             c->run.c->id, grade_behavior_name(c->run.res.behavior), c->run.res.reason);
+    mock_log(MOCK_LOG_INFO, "grading: agent %s, case %s: %s, %s", c->agent, c->run.c->id,
+             grade_behavior_name(c->run.res.behavior), c->run.res.reason);
     if (c->case_n == grade_case_count() &&
         grade_report_write(c->cfg->dir, c->agent, err, sizeof err) != 0)
         mock_log(MOCK_LOG_ERR, "grading: %s", err);

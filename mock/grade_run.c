@@ -64,7 +64,8 @@ static void describe_expected(struct grade_run *r)
             snprintf(e, n, "close %d echoed", p->close_code);
         break;
     case GX_CLOSE_ORDER:
-        snprintf(e, n, "a close answered, the TCP connection left to the server to close");
+        snprintf(e, n,
+                 "a close answered, the TCP connection left to the server to close");
         break;
     }
 }
@@ -90,14 +91,16 @@ void grade_run_free(struct grade_run *r)
     grade_plan_free(&r->plan);
 }
 
-static void note(struct grade_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct grade_run *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void note(struct grade_run *r, const char *fmt, ...)
 {
     size_t used = strlen(r->res.received);
     if (used + 3 >= sizeof r->res.received)
         return;
     if (used)
-        used += (size_t)snprintf(r->res.received + used, sizeof r->res.received - used, "; ");
+        used +=
+            (size_t)snprintf(r->res.received + used, sizeof r->res.received - used, "; ");
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(r->res.received + used, sizeof r->res.received - used, fmt, ap);
@@ -105,8 +108,8 @@ static void note(struct grade_run *r, const char *fmt, ...)
 }
 
 /* Where two byte strings first differ. */
-static size_t first_difference(const unsigned char *a, size_t alen, const unsigned char *b,
-                               size_t blen)
+static size_t first_difference(const unsigned char *a, size_t alen,
+                               const unsigned char *b, size_t blen)
 {
     size_t i = 0;
     while (i < alen && i < blen && a[i] == b[i])
@@ -119,7 +122,8 @@ static void check_done(struct grade_run *r, double now)
     const struct grade_plan *p = &r->plan;
     int echo_needed = r->c->expect == GX_ECHO;
     if ((!echo_needed || r->echoed) && r->pongs >= p->pongs)
-        judge(r, GRADE_OK, now, "%s", echo_needed ? "echoed intact" : "pong payload echoed");
+        judge(r, GRADE_OK, now, "%s",
+              echo_needed ? "echoed intact" : "pong payload echoed");
 }
 
 void grade_run_message(struct grade_run *r, unsigned op, const unsigned char *data,
@@ -131,7 +135,8 @@ void grade_run_message(struct grade_run *r, unsigned op, const unsigned char *da
         return;
     switch (r->c->expect) {
     case GX_ECHO:
-        if (op == p->echo_opcode && len == p->echo_len && memcmp(data, p->echo, len) == 0) {
+        if (op == p->echo_opcode && len == p->echo_len &&
+            memcmp(data, p->echo, len) == 0) {
             r->echoed = 1;
             check_done(r, now);
         } else if (op != p->echo_opcode) {
@@ -149,14 +154,16 @@ void grade_run_message(struct grade_run *r, unsigned op, const unsigned char *da
               r->c->fail_code);
         break;
     case GX_PONG:
-        judge(r, GRADE_FAILED, now, "sent a %s message where a pong was expected", kind(op));
+        judge(r, GRADE_FAILED, now, "sent a %s message where a pong was expected",
+              kind(op));
         break;
     default:
         break; /* data after the server's close is ignored */
     }
 }
 
-void grade_run_pong(struct grade_run *r, const unsigned char *data, size_t len, double now)
+void grade_run_pong(struct grade_run *r, const unsigned char *data, size_t len,
+                    double now)
 {
     const struct grade_plan *p = &r->plan;
     note(r, "a pong of %zu bytes", len);
@@ -172,8 +179,9 @@ void grade_run_pong(struct grade_run *r, const unsigned char *data, size_t len, 
     if (p->pongs == 0)
         return; /* an unsolicited pong of the client's own is allowed */
     if (len != p->pong_len || memcmp(data, p->pong, len) != 0) {
-        judge(r, GRADE_FAILED, now, "pong payload differs from the ping's: %zu bytes, expected %zu",
-              len, p->pong_len);
+        judge(r, GRADE_FAILED, now,
+              "pong payload differs from the ping's: %zu bytes, expected %zu", len,
+              p->pong_len);
         return;
     }
     r->pongs++;
@@ -198,22 +206,23 @@ static void judge_close(struct grade_run *r, int code, double now)
             judge(r, GRADE_FAILED, now, "echoed the invalid close code %d instead of %d",
                   code, c->fail_code);
         else
-            judge(r, GRADE_FAILED, now, "closed with %d, expected %d", code, c->fail_code);
+            judge(r, GRADE_FAILED, now, "closed with %d, expected %d", code,
+                  c->fail_code);
         break;
     case GX_CLOSE_ECHO:
         if (code == want || (want < 0 && (code == 1005 || code == 1000)))
             judge(r, GRADE_OK, now, "answered the close with %d", code);
         else
-            judge(r, GRADE_NON_STRICT, now, "answered the close with %d, expected %d echoed",
-                  code, want);
+            judge(r, GRADE_NON_STRICT, now,
+                  "answered the close with %d, expected %d echoed", code, want);
         break;
     case GX_CLOSE_ORDER:
         r->linger_until = now + (r->timeout < LINGER_MAX ? r->timeout : LINGER_MAX);
         break;
     default:
         if (r->echoed)
-            judge(r, GRADE_FAILED, now, "closed with %d before the %d pong(s) expected", code,
-                  r->plan.pongs);
+            judge(r, GRADE_FAILED, now, "closed with %d before the %d pong(s) expected",
+                  code, r->plan.pongs);
         else
             judge(r, GRADE_FAILED, now, "closed with %d before %s", code,
                   c->expect == GX_PONG ? "answering the ping" : "echoing the message");
@@ -260,11 +269,13 @@ void grade_run_end(struct grade_run *r, int by_client, double now)
                   "server should)");
         else
             judge(r, GRADE_OK, now, "answered the close; the server closed TCP first");
-    } else if (r->judged && !r->client_close && r->server_close && r->res.behavior == GRADE_OK) {
+    } else if (r->judged && !r->client_close && r->server_close &&
+               r->res.behavior == GRADE_OK) {
         r->res.behavior = GRADE_NON_STRICT;
-        snprintf(r->res.reason + strlen(r->res.reason),
-                 sizeof r->res.reason - strlen(r->res.reason),
-                 ", but dropped the TCP connection instead of answering the server's close");
+        snprintf(
+            r->res.reason + strlen(r->res.reason),
+            sizeof r->res.reason - strlen(r->res.reason),
+            ", but dropped the TCP connection instead of answering the server's close");
     }
     r->res.done = 1;
 }
@@ -291,7 +302,8 @@ void grade_run_tick(struct grade_run *r, double now)
                       r->timeout);
             break;
         case GX_PONG:
-            judge(r, GRADE_FAILED, now, "no pong within %.1f s (case timeout)", r->timeout);
+            judge(r, GRADE_FAILED, now, "no pong within %.1f s (case timeout)",
+                  r->timeout);
             break;
         case GX_FAIL:
             judge(r, GRADE_FAILED, now,

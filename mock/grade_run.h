@@ -12,16 +12,16 @@
 struct grade_run {
     const struct grade_case *c;
     struct grade_plan plan;
-    double timeout;     /* s, the case timeout */
-    double started;     /* when the plan was queued */
-    double deadline;    /* of what is awaited now */
-    int pongs;          /* expected pongs received */
-    int echoed;         /* the expected message came back */
-    int judged;         /* res.behavior and reason are final */
-    int server_close;   /* the server's close frame is queued or sent */
-    int client_close;   /* the client's close frame arrived */
-    int ended;          /* the TCP connection is over */
-    int expired;        /* the closing handshake timed out: the server ends it */
+    double timeout;      /* s, the case timeout */
+    double started;      /* when the plan was queued */
+    double deadline;     /* of what is awaited now */
+    int pongs;           /* expected pongs received */
+    int echoed;          /* the expected message came back */
+    int judged;          /* res.behavior and reason are final */
+    int server_close;    /* the server's close frame is queued or sent */
+    int client_close;    /* the client's close frame arrived */
+    int ended;           /* the TCP connection is over */
+    int expired;         /* the closing handshake timed out: the server ends it */
     double linger_until; /* GX_CLOSE_ORDER: waiting for the client's EOF */
     struct grade_result res;
 };
@@ -34,7 +34,8 @@ void grade_run_free(struct grade_run *r);
 /* A complete data message from the client (opcode text or binary). */
 void grade_run_message(struct grade_run *r, unsigned op, const unsigned char *data,
                        size_t len, double now);
-void grade_run_pong(struct grade_run *r, const unsigned char *data, size_t len, double now);
+void grade_run_pong(struct grade_run *r, const unsigned char *data, size_t len,
+                    double now);
 /* The client's close frame: code 1005 when it had none, -1 when its payload
  * was malformed (1 byte). */
 void grade_run_close(struct grade_run *r, int code, double now);

@@ -66,7 +66,8 @@ static int prepare_dir(const char *dir)
         return -1;
     }
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(dir, W_OK | X_OK) != 0) {
-        fprintf(stderr, "wscheck-mock: --grade-clients %s: not a writable directory\n", dir);
+        fprintf(stderr, "wscheck-mock: --grade-clients %s: not a writable directory\n",
+                dir);
         return -1;
     }
     return 0;
@@ -96,12 +97,14 @@ static int bind_one(const struct addrinfo *ai, int port)
 /* Listens on host, from port upwards while ports are taken; fills url. */
 static int listen_on(const struct mock_options *opt, char *url, size_t urllen, int *port)
 {
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_PASSIVE | AI_ADDRCONFIG};
     struct addrinfo *res = NULL;
     int rc = getaddrinfo(opt->host, NULL, &hints, &res);
     if (rc != 0) {
-        fprintf(stderr, "wscheck-mock: cannot resolve %s: %s\n", opt->host, gai_strerror(rc));
+        fprintf(stderr, "wscheck-mock: cannot resolve %s: %s\n", opt->host,
+                gai_strerror(rc));
         return -1;
     }
     const struct addrinfo *ai = res;
