@@ -125,8 +125,43 @@ async def main(tap):
     status, _, body = lib.raw_http(mock.port, lib.upgrade_request(mock.port, key="short"))
     tap.ok(status == 400 and b"Sec-WebSocket-Key" in body, "a malformed key gets 400 saying so",
            "%r %r" % (status, body))
+    with open(os.path.join(os.environ["top_srcdir"], "docs", "wscheck-mock.1")) as f:
+        page = f.read()
+    missing = []
+    for n in range(1, count + 1):
+        info, _, _ = await text_then_close("%s/getCaseInfo?case=%d" % (base, n))
+        case = json.loads(info)
+        line = "%2d  %-7s %s" % (n, case["id"], case["description"].replace("-", "\\-"))
+        if line not in page:
+            missing.append(line)
+    tap.ok(not missing, "wscheck-mock(1) lists every case as getCaseInfo gives it",
+           "\n".join(missing))
     tap.eq(mock.stop(), 0, "SIGTERM stops the grading server with status 0")
     tap.ok(mock.sanitizer_clean(), "no sanitizer report", mock.log())
 
 
-lib.run(main)
+def command_line(tap):
+    mock = os.environ["WSCHECK_MOCK"]
+    p = subprocess.run([mock, "--help"], capture_output=True, text=True)
+    tap.ok("--grade-clients DIR" in p.stdout and "--grade-timeout SECS" in p.stdout,
+           "--help lists --grade-clients and --grade-timeout", p.stdout)
+    p = subprocess.run([mock, "--grade-clients", "/tmp", "--grade-timeout", "0"],
+                       capture_output=True, text=True)
+    tap.eq((p.returncode, p.stderr.strip()),
+           (2, "wscheck-mock: invalid value for grade-timeout: '0'"),
+           "a timeout under 0.1 s is a usage error")
+    blocker = tempfile.mkstemp(prefix="wscheck-grade.")[1]
+    p = subprocess.run([mock, "--port", "0", "--grade-clients", blocker],
+                       capture_output=True, text=True, timeout=10)
+    os.unlink(blocker)
+    tap.eq((p.returncode, p.stderr.strip()),
+           (1, "wscheck-mock: --grade-clients %s: not a writable directory" % blocker),
+           "a report directory that cannot be one: exit 1 saying so")
+
+
+async def all_tests(tap):
+    command_line(tap)
+    await main(tap)
+
+
+lib.run(all_tests)
