@@ -115,8 +115,11 @@ static void end_when_flushed(struct gconn *c, double now)
     if (c->state != GC_OPEN && c->state != GC_HANDSHAKE)
         return;
     c->end_after_flush = 1;
-    if (gconn_wants_write(c))
+    if (gconn_wants_write(c)) {
+        if (c->flush_deadline == 0)
+            c->flush_deadline = now + c->cfg->timeout + LINGER;
         return;
+    }
     if (c->running)
         grade_run_end(&c->run, 0, now);
     shutdown(c->fd, SHUT_WR);
@@ -336,7 +339,10 @@ static int fill(struct gconn *c)
         return 0; /* the parser decides with what it has */
     size_t want = READ_CHUNK;
     if (c->in_cap - c->in_len < want) {
-        size_t cap = c->in_len + want;
+        /* doubling: a 16 MiB frame is read in few reallocations */
+        size_t cap = c->in_cap * 2 > c->in_len + want ? c->in_cap * 2 : c->in_len + want;
+        if (cap > limit + want)
+            cap = limit + want;
         unsigned char *grown = realloc(c->in, cap);
         if (!grown)
             return -1;
@@ -401,6 +407,10 @@ void gconn_tick(struct gconn *c, double now)
     if (c->state == GC_SHUTDOWN) {
         if (now >= c->deadline)
             drop(c);
+        return;
+    }
+    if (c->flush_deadline > 0 && now >= c->flush_deadline) {
+        drop(c); /* it stopped reading what we still had to send */
         return;
     }
     if (c->running) {

@@ -35,7 +35,8 @@ struct gconn {
     int msg_open;
     /* closing */
     int close_sent, close_rcvd, end_after_flush;
-    double deadline; /* of the close handshake (routes) or the lingering close */
+    double deadline;       /* of the close handshake (routes) or the lingering close */
+    double flush_deadline; /* a client that stops reading is dropped then */
     /* the route */
     int running; /* /runCase: run holds the case */
     struct grade_run run;

@@ -7,6 +7,7 @@ import asyncio
 import importlib.util
 import json
 import os
+import struct
 import subprocess
 import tempfile
 
@@ -125,6 +126,24 @@ async def main(tap):
     status, _, body = lib.raw_http(mock.port, lib.upgrade_request(mock.port, key="short"))
     tap.ok(status == 400 and b"Sec-WebSocket-Key" in body, "a malformed key gets 400 saying so",
            "%r %r" % (status, body))
+    # the server checks the client's frames as RFC 6455 wants of a server
+    s, _, rest = lib.raw_connect(mock.port, "/runCase?case=1&agent=raw")
+    s.sendall(lib.frame(1, b"", masked=False))
+    frames = lib.read_frames(s, rest)
+    s.close()
+    tap.ok(frames and frames[-1] == (8, b"\x03\xeasent an unmasked frame"),
+           "an unmasked client frame: close 1002 \"sent an unmasked frame\"", repr(frames))
+    s, _, rest = lib.raw_connect(mock.port, "/runCase?case=1&agent=raw")
+    s.sendall(b"\x81\xff" + struct.pack("!Q", 17 << 20) + b"mask")
+    frames = lib.read_frames(s, rest)
+    s.close()
+    tap.eq(lib.close_code(frames), 1009, "a client frame over 16 MiB: close 1009")
+    await text_then_close(base + "/updateReports?agent=raw")
+    with open(os.path.join(out, "raw.json")) as f:
+        raw = json.load(f)["cases"][0]
+    tap.eq((raw["behavior"], raw["reason"]), ("FAILED", "sent a frame larger than 16 MiB"),
+           "the case the client broke the protocol in is FAILED, saying how")
+
     with open(os.path.join(os.environ["top_srcdir"], "docs", "wscheck-mock.1")) as f:
         page = f.read()
     missing = []
