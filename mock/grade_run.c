@@ -136,7 +136,7 @@ void grade_run_message(struct grade_run *r, unsigned op, const unsigned char *da
     switch (r->c->expect) {
     case GX_ECHO:
         if (op == p->echo_opcode && len == p->echo_len &&
-            memcmp(data, p->echo, len) == 0) {
+            (len == 0 || memcmp(data, p->echo, len) == 0)) {
             r->echoed = 1;
             check_done(r, now);
         } else if (op != p->echo_opcode) {
@@ -178,7 +178,7 @@ void grade_run_pong(struct grade_run *r, const unsigned char *data, size_t len,
     }
     if (p->pongs == 0)
         return; /* an unsolicited pong of the client's own is allowed */
-    if (len != p->pong_len || memcmp(data, p->pong, len) != 0) {
+    if (len != p->pong_len || (len > 0 && memcmp(data, p->pong, len) != 0)) {
         judge(r, GRADE_FAILED, now,
               "pong payload differs from the ping's: %zu bytes, expected %zu", len,
               p->pong_len);

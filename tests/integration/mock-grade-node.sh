@@ -8,6 +8,7 @@ require_peers node-ws
 
 REPORTS=$WSC_TMP/reports
 start_mock --grade-clients "$REPORTS" || { not_ok "wscheck-mock --grade-clients starts"; finish; exit; }
+MOCK_LOG=$WSC_TMP/mock.$$.$TAP_N.log
 ok "wscheck-mock --grade-clients starts and prints its ws:// URL"
 
 "$NODE" "$top_srcdir/tests/integration/grade-client-ws.js" "$MOCK_URL" "node ws" \
@@ -35,5 +36,10 @@ check "the JUnit report is valid on both schemas" validate_junit "$REPORTS/node_
 check "the JUnit classname is wscheck-mock.grade.<agent>" \
     grep -q 'classname="wscheck-mock.grade.node ws"' "$REPORTS/node_ws.xml"
 
-stop_pid "$MOCK_PID"
+kill "$MOCK_PID"
+if wait_bounded 15 "$MOCK_PID"; then ok "SIGTERM stops the grading server with status 0"
+else not_ok "SIGTERM stops the grading server with status 0"; diag <"$MOCK_LOG"; fi
+if grep -Eq 'AddressSanitizer|LeakSanitizer|runtime error:' "$MOCK_LOG"; then
+    not_ok "no sanitizer report"; diag <"$MOCK_LOG"
+else ok "no sanitizer report"; fi
 finish
