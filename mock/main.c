@@ -4,6 +4,7 @@
 
 #include "log.h"
 #include "server_options.h"
+#include "grade_server.h"
 #include "server.h"
 
 int main(int argc, char **argv)
@@ -20,7 +21,7 @@ int main(int argc, char **argv)
     rc = options_parse(&opt, argc, argv);
     if (rc == 0) {
         mock_log_init(opt.verbose);
-        rc = mock_server_run(&opt);
+        rc = opt.grade_dir ? grade_server_run(&opt) : mock_server_run(&opt);
     } else {
         rc = rc == 1 ? 0 : 2;
     }

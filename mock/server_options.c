@@ -133,6 +133,15 @@ static const char usage_text[] =
     "                                duplicate, out-of-order, missing-metric,\n"
     "                                alert-dropped, panel-missing\n"
     "\n"
+    "Grading clients (see GRADING CLIENTS in wscheck-mock(1)):\n"
+    "      --grade-clients DIR    serve Autobahn's fuzzingserver protocol instead\n"
+    "                             (/getCaseCount, /runCase?case=N&agent=A,\n"
+    "                             /getCaseInfo?case=N, /updateReports?agent=A) on\n"
+    "                             the WebSocket port, grade each client's\n"
+    "                             behaviour case by case and write DIR/AGENT.json\n"
+    "                             and DIR/AGENT.xml (JUnit); no MCP listener\n"
+    "      --grade-timeout SECS   time a client has for each case (5)\n"
+    "\n"
     "General:\n"
     "      --config FILE          JSON object of these options, e.g.\n"
     "                             {\"port\": 9100, \"no-mcp\": true}\n"
@@ -438,6 +447,10 @@ static int set_number(struct mock_options *opt, const char *name, const char *va
             return -1;
     } else if (!strcmp(name, "ping-interval")) {
         return parse_seconds(value, &opt->ping_interval);
+    } else if (!strcmp(name, "grade-timeout")) {
+        if (parse_seconds(value, &opt->grade_timeout) || opt->grade_timeout < 0.1 ||
+            opt->grade_timeout > 3600)
+            return -1;
     } else if (!strcmp(name, "ping-timeout")) {
         if (parse_seconds(value, &opt->ping_timeout) || opt->ping_timeout <= 0)
             return -1;
@@ -492,6 +505,8 @@ static int set_text(struct mock_options *opt, const char *name, const char *valu
         return is_token(value)
                    ? add_to_list(opt->subprotocols, &opt->n_subprotocols, value)
                    : -1;
+    if (!strcmp(name, "grade-clients"))
+        return *value ? set_string(&opt->grade_dir, value) : -1;
     if (!strcmp(name, "ready-file"))
         return *value ? set_string(&opt->ready_file, value) : -1;
     if (!strcmp(name, "config"))
@@ -565,6 +580,7 @@ int options_init(struct mock_options *opt)
     opt->cj_port = MOCK_CRACKERJACK_PORT;
     opt->cj_poll_interval = 1;
     opt->cj_idle_timeout = 25;
+    opt->grade_timeout = 5;
     if (set_string(&opt->host, "localhost") || set_string(&opt->mcp_host, "localhost") ||
         set_string(&opt->mcp_path, "/mcp") || set_string(&opt->cj_host, "127.0.0.1") ||
         mon_options_init(&opt->mon)) {
@@ -583,6 +599,7 @@ void options_free(struct mock_options *opt)
     free(opt->progress_dir);
     free(opt->ready_file);
     free(opt->config_file);
+    free(opt->grade_dir);
     free_list(opt->origins, &opt->n_origins);
     free_list(opt->subprotocols, &opt->n_subprotocols);
     free_list(opt->roles, &opt->n_roles);
@@ -633,6 +650,8 @@ static const struct option long_options[] = {
     {"alert-threshold", required_argument, NULL, 0},
     {"monitoring-fault", required_argument, NULL, 0},
     {"progress-dir", required_argument, NULL, 0},
+    {"grade-clients", required_argument, NULL, 0},
+    {"grade-timeout", required_argument, NULL, 0},
     {"ready-file", required_argument, NULL, 0},
     {"config", required_argument, NULL, 0},
     {"verbose", no_argument, NULL, 'v'},

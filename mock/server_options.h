@@ -82,6 +82,8 @@ struct mock_options {
     double cj_idle_timeout;  /* s without a client frame on a progress socket; 0: none */
     unsigned cj_bugs;        /* enum cj_bug flags */
     struct mon_options mon;  /* monitoring profile */
+    char *grade_dir;         /* --grade-clients: grade clients, reports here */
+    double grade_timeout;    /* s, per graded case */
     char *ready_file;
     char *config_file;
     int verbose;
