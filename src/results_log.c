@@ -135,7 +135,9 @@ int wsc_results_log_suite(struct wsc_results_log *l, const char *source,
         const char *server = servers && r->index < n ? servers[r->index] : NULL;
         struct json_object *o = wsc_results_log_line(source, round, s, r, server);
         const char *text =
-            o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN) : NULL;
+            o ? json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+                                                      JSON_C_TO_STRING_NOSLASHESCAPE)
+              : NULL;
         char *line = text ? wsc_strdup_printf("%s\n", text) : NULL;
         json_object_put(o);
         if (!line) {
