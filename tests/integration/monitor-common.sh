@@ -2,20 +2,22 @@
 # listeners and receivers started on free ports, and waits on the results
 # log, which grows one line per test per round.
 
-# start_listener: a TCP listener on 127.0.0.1 that accepts and closes every
-# connection; sets LISTEN_PORT and LISTEN_PID.
+# start_listener [PORT]: a TCP listener on 127.0.0.1 (on a free port unless
+# PORT is given) that accepts and closes every connection; sets LISTEN_PORT
+# and LISTEN_PID.
 start_listener() {
     cat >"$WSC_TMP/listener.py" <<'PY'
-import socket
+import socket, sys
 s = socket.socket()
-s.bind(("127.0.0.1", 0))
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
 s.listen(64)
 print(s.getsockname()[1], flush=True)
 while True:
     c, _ = s.accept()
     c.close()
 PY
-    start_bg "$WSC_TMP/listener.out" "$PYTHON_WS" "$WSC_TMP/listener.py"
+    start_bg "$WSC_TMP/listener.out" "$PYTHON_WS" "$WSC_TMP/listener.py" "${1:-0}"
     LISTEN_PID=$last_pid
     LISTEN_PORT=$(wait_for_line "$WSC_TMP/listener.out" '^[0-9]+$') || return 1
 }
