@@ -205,7 +205,8 @@ int monitor_loop(struct monitor_config *cfg, const struct wsc_registry *reg,
     install_handlers();
     size_t tests = 0;
     for (size_t i = 0; i < cfg->n_files; i++)
-        tests += scs[i]->n_tests;
+        for (size_t k = 0; k < scs[i]->n_tests; k++)
+            tests += wsc_test_selected(&scs[i]->tests[k], &cfg->run.opts) != 0;
     fprintf(stdout, "monitoring %zu test%s of %zu file%s every %g s\n", tests,
             tests == 1 ? "" : "s", cfg->n_files, cfg->n_files == 1 ? "" : "s",
             cfg->interval);

@@ -147,6 +147,34 @@ run_wscheck monitor --count 1 --down-after 0 "$T/ports.json"
 expect_status 2 "--down-after needs at least 1"
 run_wscheck monitor --count 1 --log-results "$T/no/such/dir/log" "$T/ports.json"
 expect_status 3 "a log that cannot be opened: status 3"
+
+# ---- secrets stay out of the log, the alerts and the console ------------------------
+cat >"$T/secret.json" <<JSON
+{"name": "secret host", "tests": [
+  {"name": "refused", "plugin": "port", "check": "listening",
+   "params": {"host": "\${h}", "port": $CLOSED}}]}
+JSON
+run_wscheck monitor --count 1 --no-jitter --var h=localhost --secret h \
+    --log-results "$T/secret.jsonl" --alert-cmd "cat >$T/secret-alert.txt" "$T/secret.json"
+expect_status 1 "a failing test with a secret host"
+check "the log has the server, redacted" \
+    wait_log "$T/secret.jsonl" "lines[0]['server'] == '***:$CLOSED'" 5
+check "the secret is nowhere: log, alert, console" \
+    test "$(cat "$T/secret.jsonl" "$T/secret-alert.txt" "$WSC_TMP/stdout" "$WSC_TMP/stderr" |
+        grep -c localhost)" = 0
+check "the alert was sent" grep -q '"state":"down"' "$T/secret-alert.txt"
+
+# ---- help and manual page ------------------------------------------------------------
 run_wscheck monitor --help
 expect_match '--alertmanager URL' "$out" "--help lists the options"
+PAGE=$top_srcdir/docs/wscheck-monitor.1
+missing=""
+for opt in $(printf '%s\n' "$out" | grep -Eo '^  (-v, )?--[a-z-]+' | grep -Eo -- '--[a-z-]+'); do
+    grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$PAGE" || missing="$missing $opt"
+done
+check "wscheck-monitor(1) documents every option of --help:${missing:- all}" test -z "$missing"
+if command -v groff >/dev/null 2>&1; then
+    check "groff renders wscheck-monitor(1) without warnings" \
+        sh -c 'out=$(groff -man -Tutf8 -ww -z "$1" 2>&1) && [ -z "$out" ]' sh "$PAGE"
+fi
 finish
