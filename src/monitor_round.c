@@ -78,7 +78,7 @@ static void apply_result(struct monitor *m, const struct wsc_suite_result *s,
         wsc_format_utc(since, sizeof(since), st->down_since, 1);
         monitor_format_duration(took, sizeof(took), a.downtime);
         a.message = text = wsc_strdup_printf("down for %s since %s", took, since);
-    } else if (st->health == MONITOR_DOWN) {
+    } else if (st->health == MONITOR_DOWN && r->status != WSC_SKIPPED) {
         a.state = "down";
         a.message = r->status == WSC_PASSED ? "passed, not yet recovered"
                                             : (r->message ? r->message : "failed");

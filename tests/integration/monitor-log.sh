@@ -130,6 +130,28 @@ expect_status 1 "a dead webhook: the rounds complete (status 1: a test is down)"
 check "all three rounds are logged" test "$(log_lines "$T/dead.jsonl")" = 6
 expect_match 'alert not delivered \(--alert-webhook\): http://127.0.0.1:[0-9]+/hook' "$err" \
     "the failed delivery is reported"
+# SIGTERM while a test hangs: it is stopped, the round's lines are written
+cat >"$T/term.json" <<JSON
+{"name": "term", "tests": [
+  {"name": "up", "plugin": "port", "check": "listening",
+   "params": {"host": "127.0.0.1", "port": $LISTEN_PORT}},
+  {"name": "hangs", "plugin": "ws-basic", "check": "handshake",
+   "params": {"url": "ws://127.0.0.1:$DEAD/"}, "timeout": 120}]}
+JSON
+"$WSCHECK" monitor --no-jitter -v --log-results "$T/term.jsonl" "$T/term.json" \
+    >"$T/term.out" 2>"$T/term.err" &
+MON=$!
+WSC_PIDS="$WSC_PIDS $MON"
+check "-v prints a line per test" wait_for_line "$T/term.out" "PASS .*term .* up" 30
+kill -TERM "$MON"
+wait_bounded 60 "$MON"
+status=$? out=$(cat "$T/term.out") err=$(cat "$T/term.err")
+expect_status 0 "SIGTERM during a hanging test: status 0"
+check "the interrupted round's lines are written" "$PYTHON_WS" -c '
+import json, sys
+got = [(l["round"], l["test"], l["status"], l.get("message")) for l in map(json.loads, open(sys.argv[1]))]
+want = [(1, "up", "passed", None), (1, "hangs", "skipped", "interrupted")]
+sys.exit(0 if got == want else got)' "$T/term.jsonl"
 run_wscheck monitor --count 2 --interval 0.2 --no-jitter "$T/slow.json"
 expect_match 'round 1 took [0-9.]+ s, longer than the 0.2 s interval' "$out" \
     "a round longer than the interval says so"
