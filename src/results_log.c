@@ -81,7 +81,7 @@ static void add_string(struct json_object *o, const char *key, const char *value
     free(safe);
 }
 
-static struct json_object *metrics_object(const struct wsc_result *r)
+struct json_object *wsc_results_log_metrics(const struct wsc_result *r)
 {
     struct json_object *m = json_object_new_object();
     for (size_t i = 0; m && i < r->n_metrics; i++) {
@@ -120,7 +120,7 @@ struct json_object *wsc_results_log_line(const char *source, unsigned long round
     json_object_object_add(o, "duration_ms",
                            json_object_new_double_s(r->duration * 1e3, ms));
     json_object_object_add(o, "attempts", json_object_new_int(r->attempts));
-    json_object_object_add(o, "metrics", metrics_object(r));
+    json_object_object_add(o, "metrics", wsc_results_log_metrics(r));
     if (r->status != WSC_PASSED && r->message)
         add_string(o, "message", r->message);
     return o;

@@ -36,6 +36,10 @@ struct json_object *wsc_results_log_line(const char *source, unsigned long round
                                          const struct wsc_suite_result *s,
                                          const struct wsc_result *r, const char *server);
 
+/* The "metrics" member: a new object, metric name -> number (the last
+ * value of a name recorded twice); NULL when out of memory. */
+struct json_object *wsc_results_log_metrics(const struct wsc_result *r);
+
 /* "host:port" of each test of sc (n = sc->n_tests entries): from its "url"
  * param (userinfo and path left out, the scheme's port when none is
  * given) or its "host" and "port" params, with the file's and the command
