@@ -114,8 +114,12 @@ static void round_line(const struct monitor *m, const struct tally *t, double se
     }
     char *why = t->first ? wsc_term_safe(t->first) : NULL;
     /* one line: a long message is cut (the log and alerts have it whole) */
-    if (why && strlen(why) > 160)
-        strcpy(why + 157, "...");
+    if (why && strlen(why) > 160) {
+        size_t cut = 157;
+        while (cut > 0 && ((unsigned char)why[cut] & 0xC0) == 0x80)
+            cut--; /* not inside a UTF-8 character */
+        strcpy(why + cut, "...");
+    }
     size_t bad = t->n[WSC_FAILED] + t->n[WSC_ERROR];
     fprintf(stdout, "%s in %.1f s%s%s%s%s\n", line, seconds, why ? " (" : "",
             why ? why : "", why && bad > 1 ? "; ..." : "", why ? ")" : "");
