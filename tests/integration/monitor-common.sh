@@ -22,9 +22,10 @@ PY
     LISTEN_PORT=$(wait_for_line "$WSC_TMP/listener.out" '^[0-9]+$') || return 1
 }
 
-# start_webhook FILE [dead]: an HTTP receiver on 127.0.0.1 appending each
-# POST body as a line to FILE and answering 204; with "dead", a listener
-# that accepts connections and never answers. Sets HOOK_URL.
+# start_webhook FILE [dead|flaky]: an HTTP receiver on 127.0.0.1 appending
+# each POST body as a line to FILE and answering 204; with "flaky" the
+# first POST gets a 503 instead (and is not recorded); with "dead", a
+# listener that accepts connections and never answers. Sets HOOK_URL.
 start_webhook() {
     cat >"$WSC_TMP/webhook.py" <<'PY'
 import http.server, socket, sys, time
@@ -38,9 +39,15 @@ if mode == "dead":
     while True:
         c, _ = s.accept()
         held.append(c)
+refused = []
 class Hook(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if mode == "flaky" and not refused:
+            refused.append(body)
+            self.send_response(503)
+            self.end_headers()
+            return
         with open(out, "ab") as f:
             f.write(body.replace(b"\n", b" ") + b"\n")
         self.send_response(204)

@@ -156,6 +156,14 @@ run_wscheck monitor --count 2 --interval 0.2 --no-jitter "$T/slow.json"
 expect_match 'round 1 took [0-9.]+ s, longer than the 0.2 s interval' "$out" \
     "a round longer than the interval says so"
 
+# a webhook answering 503 once gets the event on the retry
+start_webhook "$T/flaky.txt" flaky || { echo "Bail out! no webhook receiver"; exit 1; }
+run_wscheck monitor --count 1 --no-jitter --filter closed --alert-webhook "$HOOK_URL" \
+    "$T/ports.json"
+check "a webhook that answered 503 got the event on a retry" \
+    test "$(grep -c '"state":"down","suite":"ports","test":"closed"' "$T/flaky.txt")" = 1
+check "and no delivery failure is reported" test -z "$err"
+
 # ---- usage errors ---------------------------------------------------------------------
 run_wscheck monitor --count 1 "$T/nosuch.json"
 expect_status 2 "a missing scenario: status 2"
