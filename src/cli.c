@@ -16,6 +16,8 @@ static const char usage[] =
     "Commands:\n"
     "  run SCENARIO...        run scenario files (see 'wscheck run --help')\n"
     "  validate SCENARIO...   check scenario files, run nothing\n"
+    "  monitor SCENARIO...    run scenario files in rounds, alert on changes\n"
+    "                         (see 'wscheck monitor --help')\n"
     "  plugins [--json]       list plugins, their checks and params\n"
     "  merge REPORT.json...   merge the JSON reports of shards (see\n"
     "                         'wscheck merge --help')\n"
@@ -67,6 +69,8 @@ static int dispatch(int argc, char **argv)
         return wsc_cmd_run(argc - 1, argv + 1, 1);
     if (!strcmp(cmd, "config"))
         return wsc_cmd_config(argc - 1, argv + 1);
+    if (!strcmp(cmd, "monitor"))
+        return wsc_cmd_monitor(argc - 1, argv + 1);
     if (!strcmp(cmd, "merge"))
         return wsc_cmd_merge(argc - 1, argv + 1);
     if (!strcmp(cmd, "plugins"))

@@ -23,7 +23,8 @@ struct wsc_run_config {
     struct wsc_junit_options junit; /* --junit-flaky */
     const char *json_path;
     const char *tap_path;
-    struct wsc_shard shard; /* --shard I/N; total 0: none */
+    const char *store_results_path; /* --store-results: JSON lines appended */
+    struct wsc_shard shard;         /* --shard I/N; total 0: none */
     int jobs;
     char **plugin_paths;
     size_t n_plugin_paths;
@@ -51,6 +52,7 @@ int wsc_cmd_config(int argc, char **argv);
 struct wsc_settings;
 int wsc_setup_config(struct wsc_run_config *cfg, struct wsc_settings *base);
 int wsc_cmd_quick_checks(int argc, char **argv);
+int wsc_cmd_monitor(int argc, char **argv);
 int wsc_is_quick_check_option(const char *arg);
 /* Reports, in one line, the option getopt_long() refused with opt ('?':
  * unknown, ':' a value missing; call it with opterr = 0 and an optstring
@@ -72,6 +74,13 @@ int wsc_load_plugins(struct wsc_registry *reg, char *const *extra, size_t n_extr
  * Takes ownership of nothing. Returns the exit status. */
 int wsc_execute(struct wsc_scenario **scs, size_t n, const struct wsc_registry *reg,
                 struct wsc_run_config *cfg);
+/* Loads and validates scenario files as `wscheck run` does, printing every
+ * problem (FILE:LINE:COL: ...). Returns 0 with *out (n scenarios, for
+ * wsc_scenarios_free()), else WSC_EXIT_USAGE or WSC_EXIT_INTERNAL. */
+int wsc_load_valid_scenarios(char **files, size_t n, const struct wsc_registry *reg,
+                             const struct wsc_run_config *cfg,
+                             struct wsc_scenario ***out);
+void wsc_scenarios_free(struct wsc_scenario **scs, size_t n);
 /* Fills the console settings from the flags; colours and the status line
  * are decided by wsc_console_open() once the console stream is known. */
 void wsc_console_setup(struct wsc_console *c, int no_color, int quiet, int verbose);

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "config_file.h"
 #include "json_util.h"
+#include "results_log.h"
 #include "selection.h"
 #include "util.h"
 
@@ -31,6 +32,8 @@ static const char run_usage[] =
     "  --json FILE           write a JSON report ('-': stdout)\n"
     "  --tap FILE            write a TAP report ('-': stdout)\n"
     "                        (with a report on stdout, the console goes to stderr)\n"
+    "  --store-results FILE  append the results to FILE as JSON lines (the\n"
+    "                        results log of wscheck-monitor(1))\n"
     "  --shard I/N           run only shard I (1-based) of N: a stable split of\n"
     "                        the selected tests for N CI jobs (merge the JSON\n"
     "                        reports with 'wscheck merge')\n"
@@ -121,7 +124,8 @@ enum {
     OPT_SECRET,
     OPT_SECRET_NAME,
     OPT_CONFIG,
-    OPT_VARS_FILE
+    OPT_VARS_FILE,
+    OPT_STORE_RESULTS
 };
 
 static const struct option run_options[] = {
@@ -149,6 +153,7 @@ static const struct option run_options[] = {
     {"secret-name", required_argument, NULL, OPT_SECRET_NAME},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"vars-file", required_argument, NULL, OPT_VARS_FILE},
+    {"store-results", required_argument, NULL, OPT_STORE_RESULTS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -238,6 +243,9 @@ static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg, int
             break;
         case OPT_TAP:
             cfg->tap_path = optarg;
+            break;
+        case OPT_STORE_RESULTS:
+            cfg->store_results_path = optarg;
             break;
         case OPT_SHARD:
             if (wsc_shard_parse(optarg, &cfg->shard) < 0)
@@ -386,6 +394,40 @@ static int write_reports(const struct wsc_run_config *cfg,
     }
     free(err);
     return status;
+}
+
+/* --store-results: opened before anything runs, so that a path that
+ * cannot be written stops the run at once. */
+static struct wsc_results_log *open_store(const char *path)
+{
+    char *err = NULL;
+    struct wsc_results_log *l = wsc_results_log_open(path, &err);
+    if (!l)
+        fprintf(stderr, "wscheck: %s\n", err ? err : "out of memory");
+    free(err);
+    return l;
+}
+
+/* Appends every suite's lines ("source":"run") and closes the log. */
+static int store_results(struct wsc_results_log *l, struct wsc_scenario **scs, size_t n,
+                         const struct wsc_run_config *cfg,
+                         const struct wsc_run_result *rr)
+{
+    char *err = NULL;
+    int rc = 0;
+    for (size_t i = 0; i < rr->n_suites && i < n && rc == 0; i++) {
+        char **servers = wsc_scenario_servers(scs[i], cfg->cli_vars, cfg->redactor);
+        rc = wsc_results_log_suite(l, "run", 0, &rr->suites[i], servers,
+                                   servers ? scs[i]->n_tests : 0, &err);
+        wsc_servers_free(servers, servers ? scs[i]->n_tests : 0);
+    }
+    if (rc == 0)
+        rc = wsc_results_log_sync(l, &err);
+    if (rc < 0)
+        fprintf(stderr, "wscheck: %s\n", err ? err : "cannot store the results");
+    free(err);
+    wsc_results_log_close(l);
+    return rc;
 }
 
 /* ---- signals ------------------------------------------------------------- */
@@ -767,12 +809,18 @@ int wsc_execute(struct wsc_scenario **scs, size_t n, const struct wsc_registry *
     if (cfg->shard.total && apply_shard(scs, n, cfg) < 0)
         return WSC_EXIT_INTERNAL;
     wsc_console_open(&cfg->console);
+    struct wsc_results_log *store = NULL;
+    if (cfg->store_results_path && !(store = open_store(cfg->store_results_path))) {
+        wsc_console_close(&cfg->console);
+        return WSC_EXIT_INTERNAL;
+    }
     install_signal_handlers();
     struct wsc_run_result rr = {0};
     rr.started = wsc_wallclock();
     rr.suites = calloc(n ? n : 1, sizeof(*rr.suites));
     if (!rr.suites) {
         wsc_console_close(&cfg->console);
+        wsc_results_log_close(store);
         return WSC_EXIT_INTERNAL;
     }
     double t0 = wsc_now();
@@ -784,6 +832,8 @@ int wsc_execute(struct wsc_scenario **scs, size_t n, const struct wsc_registry *
     wsc_console_summary(&cfg->console, &rr);
     wsc_console_close(&cfg->console);
     int written = write_reports(cfg, &rr);
+    if (store && store_results(store, scs, n, cfg, &rr) < 0)
+        written = -1;
     int status = rc < 0 || written < 0 ? WSC_EXIT_INTERNAL : exit_status(&rr);
     wsc_run_result_clear(&rr);
     return status;
@@ -855,6 +905,28 @@ static int validate_only(struct wsc_scenario **scs, size_t n,
             printf("%s: ok (%zu tests)\n", scs[i]->file, scs[i]->n_tests);
     free(valid);
     return problems || unloaded ? WSC_EXIT_USAGE : WSC_EXIT_OK;
+}
+
+int wsc_load_valid_scenarios(char **files, size_t n, const struct wsc_registry *reg,
+                             const struct wsc_run_config *cfg, struct wsc_scenario ***out)
+{
+    int unloaded = 0;
+    struct wsc_scenario **scs = load_scenarios(files, n, &unloaded);
+    *out = NULL;
+    if (!scs)
+        return WSC_EXIT_INTERNAL;
+    if (check_all(scs, n, reg, cfg, NULL) || unloaded) {
+        free_scenarios(scs, n);
+        return WSC_EXIT_USAGE;
+    }
+    *out = scs;
+    return 0;
+}
+
+void wsc_scenarios_free(struct wsc_scenario **scs, size_t n)
+{
+    if (scs)
+        free_scenarios(scs, n);
 }
 
 int wsc_cmd_run(int argc, char **argv, int validate)

@@ -33,4 +33,7 @@ vg "validate" validate "$T/vg.json"
 vg "a malformed file" validate "$top_srcdir/tests/integration/runner-valgrind.sh"
 vg "plugins --json" plugins --json
 vg "parallel files" run --jobs 2 --quiet "$T/vg.json" "$T/vg.json"
+vg "run --store-results" run --quiet --store-results "$T/store.jsonl" "$T/vg.json"
+vg "monitor rounds, states, alerts, log" monitor --count 3 --interval 0 --no-jitter \
+    --log-results "$T/monitor.jsonl" --alert-cmd "cat >/dev/null" "$T/vg.json"
 finish
