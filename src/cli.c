@@ -19,6 +19,9 @@ static const char usage[] =
     "  plugins [--json]       list plugins, their checks and params\n"
     "  merge REPORT.json...   merge the JSON reports of shards (see\n"
     "                         'wscheck merge --help')\n"
+    "  report RESULTS...      success rates, latency, error patterns and trends\n"
+    "                         over results logs and JSON reports, as text, JSON\n"
+    "                         or HTML (see 'wscheck report --help')\n"
     "\n"
     "Quick checks (compatible with check_websocket.py):\n"
     "  --check-port PORT      is PORT listening, and which process owns it\n"
@@ -64,6 +67,8 @@ static int dispatch(int argc, char **argv)
         return wsc_cmd_run(argc - 1, argv + 1, 1);
     if (!strcmp(cmd, "merge"))
         return wsc_cmd_merge(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report"))
+        return wsc_cmd_report(argc - 1, argv + 1);
     if (!strcmp(cmd, "plugins"))
         return wsc_cmd_plugins(argc - 1, argv + 1);
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {

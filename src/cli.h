@@ -37,6 +37,8 @@ struct wsc_run_config {
 int wsc_cmd_run(int argc, char **argv, int validate_only);
 int wsc_cmd_plugins(int argc, char **argv);
 int wsc_cmd_merge(int argc, char **argv);
+/* `wscheck report`: analytics over results logs and JSON reports. */
+int wsc_cmd_report(int argc, char **argv);
 int wsc_cmd_quick_checks(int argc, char **argv);
 int wsc_is_quick_check_option(const char *arg);
 /* Reports, in one line, the option getopt_long() refused with opt ('?':
