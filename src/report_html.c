@@ -27,6 +27,7 @@ static const char style[] =
     "pre{background:#f6f6f6;padding:.5em;white-space:pre-wrap;word-break:break-all}"
     ".chart polyline{fill:none;stroke-width:2}"
     ".chart .p50{stroke:#1f6fd1;fill:#1f6fd1}.chart .p99{stroke:#e07b00;fill:#e07b00}"
+    ".chart polyline.p99{stroke-dasharray:6 3}"
     ".chart circle{stroke:none}.chart polyline.p50,.chart polyline.p99{fill:none}"
     ".chart .axis{stroke:#888}svg text{font-size:11px;fill:#444}"
     ".k50{color:#1f6fd1}.k99{color:#e07b00}.legend{font-size:.85em;margin:0 0 .5em}"
@@ -111,8 +112,10 @@ static void head(struct wsc_buf *b, const struct rep_agg *a)
                    "<h1>wscheck report</h1>\n<p>%zu results from %zu input%s",
                    style, a->set->n, a->set->inputs, a->set->inputs == 1 ? "" : "s");
     if (a->set->n)
-        wsc_buf_printf(b, ", %s to %s, in buckets of %.0f hours", from, until,
-                       a->bucket_s / 3600);
+        wsc_buf_printf(b, ", %s to %s, in buckets of %s", from, until,
+                       a->bucket_s == 3600    ? "an hour"
+                       : a->bucket_s == 86400 ? "a day"
+                                              : "a week or more");
     wsc_buf_printf(b, ".%s</p>\n",
                    a->set->malformed ? " Malformed lines or reports were skipped." : "");
 }

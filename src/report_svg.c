@@ -15,11 +15,11 @@
 #define TOP 12.0
 #define BOTTOM 28.0
 
+/* The middle of the bucket's segment in the availability timeline below,
+ * so that both line up. */
 static double bucket_x(const struct rep_agg *a, size_t i)
 {
-    double span = W - LEFT - RIGHT;
-    return a->n_buckets > 1 ? LEFT + span * (double)i / (double)(a->n_buckets - 1)
-                            : LEFT + span / 2;
+    return LEFT + (W - LEFT - RIGHT) * ((double)i + 0.5) / (double)a->n_buckets;
 }
 
 static void polyline(struct wsc_buf *b, const struct rep_agg *a, const double *p, double top,
@@ -80,8 +80,9 @@ void rep_svg_latency(struct wsc_buf *b, const struct rep_agg *a, struct rep_test
                    "durations</title>\n",
                    W, H, W, H, a->bucket_s == 3600 ? "hour" : a->bucket_s == 86400 ? "day" : "bucket");
     axes(b, a, top);
-    polyline(b, a, p99, top, "p99");
+    /* p99 dashed over p50: visible where both are the same */
     polyline(b, a, p50, top, "p50");
+    polyline(b, a, p99, top, "p99");
     wsc_buf_puts(b, "</svg>\n<p class=\"legend\"><span class=\"k50\">&#9632; p50</span> "
                     "<span class=\"k99\">&#9632; p99</span> duration per bucket</p>\n");
     free(p50);
