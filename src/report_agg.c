@@ -89,7 +89,8 @@ static void window(struct rep_agg *a, const struct rep_set *set)
     }
     a->bucket_s = rep_bucket_width(a->until - a->from);
     a->first_bucket = floor(a->from / a->bucket_s) * a->bucket_s;
-    a->n_buckets = (size_t)(floor(a->until / a->bucket_s) - a->first_bucket / a->bucket_s) + 1;
+    a->n_buckets =
+        (size_t)(floor(a->until / a->bucket_s) - a->first_bucket / a->bucket_s) + 1;
     if (a->n_buckets > REP_MAX_BUCKETS)
         a->n_buckets = REP_MAX_BUCKETS;
 }
@@ -111,7 +112,8 @@ static int half_of(const struct rep_agg *a, double t)
 static long lookup(struct json_object *index, const char *key)
 {
     struct json_object *v;
-    return json_object_object_get_ex(index, key, &v) ? (long)json_object_get_int64(v) : -1;
+    return json_object_object_get_ex(index, key, &v) ? (long)json_object_get_int64(v)
+                                                     : -1;
 }
 
 static int remember(struct json_object *index, const char *key, size_t i)
@@ -167,7 +169,8 @@ static struct rep_test *test_of(struct rep_agg *a, struct json_object *index,
             p[i].suite = strdup(r->suite);
             p[i].test = strdup(r->test);
             p[i].buckets = calloc(a->n_buckets, sizeof *p[i].buckets);
-            if (!p[i].suite || !p[i].test || !p[i].buckets || remember(index, key, (size_t)i))
+            if (!p[i].suite || !p[i].test || !p[i].buckets ||
+                remember(index, key, (size_t)i))
                 i = -1;
         }
     }
@@ -189,7 +192,8 @@ static int add_to_test(struct rep_agg *a, struct rep_test *t, const struct rep_r
     }
     /* a skipped test did not run: its duration says nothing of latency */
     if (!isnan(r->duration_ms) && r->status != REP_SKIPPED &&
-        (rep_values_push(&t->dur, r->duration_ms) || rep_values_push(&b->dur, r->duration_ms) ||
+        (rep_values_push(&t->dur, r->duration_ms) ||
+         rep_values_push(&b->dur, r->duration_ms) ||
          rep_values_push(&t->trend.dur[h], r->duration_ms)))
         return -1;
     for (size_t i = 0; i < r->n_metrics; i++) {
@@ -266,7 +270,8 @@ static int pattern_test(struct rep_pattern *p, const struct rep_record *r)
     return 0;
 }
 
-static int add_pattern(struct rep_agg *a, struct json_object *index, const struct rep_record *r)
+static int add_pattern(struct rep_agg *a, struct json_object *index,
+                       const struct rep_record *r)
 {
     const char *msg = r->message && *r->message ? r->message : "(no message)";
     char *pattern = rep_normalise_message(msg);
@@ -325,7 +330,8 @@ static void judge(struct rep_trend *t)
 
 /* ---- all of it ------------------------------------------------------------ */
 
-static int add_record(struct rep_agg *a, struct json_object *idx[3], const struct rep_record *r)
+static int add_record(struct rep_agg *a, struct json_object *idx[3],
+                      const struct rep_record *r)
 {
     size_t before = a->n_tests;
     struct rep_test *t = test_of(a, idx[0], r);

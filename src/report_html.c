@@ -45,12 +45,23 @@ char *rep_html_escape(const char *s)
     wsc_buf_puts(&b, "");
     for (const char *p = safe; *p; p++) {
         switch (*p) {
-        case '&': wsc_buf_puts(&b, "&amp;"); break;
-        case '<': wsc_buf_puts(&b, "&lt;"); break;
-        case '>': wsc_buf_puts(&b, "&gt;"); break;
-        case '"': wsc_buf_puts(&b, "&quot;"); break;
-        case '\'': wsc_buf_puts(&b, "&#39;"); break;
-        default: wsc_buf_append(&b, p, 1);
+        case '&':
+            wsc_buf_puts(&b, "&amp;");
+            break;
+        case '<':
+            wsc_buf_puts(&b, "&lt;");
+            break;
+        case '>':
+            wsc_buf_puts(&b, "&gt;");
+            break;
+        case '"':
+            wsc_buf_puts(&b, "&quot;");
+            break;
+        case '\'':
+            wsc_buf_puts(&b, "&#39;");
+            break;
+        default:
+            wsc_buf_append(&b, p, 1);
         }
     }
     free(safe);
@@ -92,7 +103,8 @@ static const char counts_head[] = "<th>results</th><th>passed</th><th>failed</th
                                   "<th>errors</th><th>skipped</th><th>success</th>"
                                   "<th>p50 ms</th><th>p99 ms</th>";
 
-static void counts_cells(struct wsc_buf *b, const struct rep_counts *c, struct rep_values *d)
+static void counts_cells(struct wsc_buf *b, const struct rep_counts *c,
+                         struct rep_values *d)
 {
     wsc_buf_printf(b, "<td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td>",
                    rep_counts_total(c), c->passed, c->failed, c->errors, c->skipped);
@@ -106,11 +118,12 @@ static void head(struct wsc_buf *b, const struct rep_agg *a)
     char from[40], until[40];
     rep_format_time(from, sizeof from, a->from);
     rep_format_time(until, sizeof until, a->until);
-    wsc_buf_printf(b,
-                   "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
-                   "<title>wscheck report</title>\n<style>%s</style>\n</head>\n<body>\n"
-                   "<h1>wscheck report</h1>\n<p>%zu results from %zu input%s",
-                   style, a->set->n, a->set->inputs, a->set->inputs == 1 ? "" : "s");
+    wsc_buf_printf(
+        b,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+        "<title>wscheck report</title>\n<style>%s</style>\n</head>\n<body>\n"
+        "<h1>wscheck report</h1>\n<p>%zu results from %zu input%s",
+        style, a->set->n, a->set->inputs, a->set->inputs == 1 ? "" : "s");
     if (a->set->n)
         wsc_buf_printf(b, ", %s to %s, in buckets of %s", from, until,
                        a->bucket_s == 3600    ? "an hour"
@@ -180,8 +193,9 @@ static void patterns(struct wsc_buf *b, struct rep_agg *a)
         wsc_buf_puts(b, "<p>None: no test failed.</p>\n");
         return;
     }
-    wsc_buf_puts(b, "<table>\n<tr><th>count</th><th class=\"name\">pattern</th>"
-                    "<th>first seen</th><th>last seen</th><th class=\"name\">tests</th></tr>\n");
+    wsc_buf_puts(
+        b, "<table>\n<tr><th>count</th><th class=\"name\">pattern</th>"
+           "<th>first seen</th><th>last seen</th><th class=\"name\">tests</th></tr>\n");
     for (size_t i = 0; i < a->n_patterns; i++) {
         struct rep_pattern *p = &a->patterns[i];
         char first[40], last[40];
@@ -231,7 +245,8 @@ static void failure(struct wsc_buf *b, const struct rep_record *r)
 {
     char when[40];
     rep_format_time(when, sizeof when, r->time);
-    wsc_buf_printf(b, "<div class=\"failure\">\n<p><b>%s</b> <span class=\"%s\">%s</span> ",
+    wsc_buf_printf(b,
+                   "<div class=\"failure\">\n<p><b>%s</b> <span class=\"%s\">%s</span> ",
                    when, rep_status_name(r->status), rep_status_name(r->status));
     esc(b, "", r->suite, " / ");
     esc(b, "", r->test, "");

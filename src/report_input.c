@@ -96,7 +96,8 @@ static void bad(struct reader *rd, const char *why)
 static const char *str_member(const struct json_object *o, const char *key)
 {
     struct json_object *v;
-    if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+    if (!json_object_object_get_ex(o, key, &v) ||
+        !json_object_is_type(v, json_type_string))
         return NULL;
     return json_object_get_string(v);
 }
@@ -105,7 +106,8 @@ static int num_member(const struct json_object *o, const char *key, double *out)
 {
     struct json_object *v;
     if (!json_object_object_get_ex(o, key, &v) ||
-        !(json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
+        !(json_object_is_type(v, json_type_double) ||
+          json_object_is_type(v, json_type_int)))
         return -1;
     *out = json_object_get_double(v);
     return isfinite(*out) ? 0 : -1;
@@ -134,7 +136,8 @@ static int add_metric(struct rep_record *r, const char *name, double v, int is_m
 
 static int passes(const struct rep_filter *f, const struct rep_record *r)
 {
-    return (!f->has_since || r->time >= f->since) && (!f->has_until || r->time <= f->until) &&
+    return (!f->has_since || r->time >= f->since) &&
+           (!f->has_until || r->time <= f->until) &&
            (!f->suite || fnmatch(f->suite, r->suite, 0) == 0) &&
            (!f->test || fnmatch(f->test, r->test, 0) == 0);
 }
@@ -175,7 +178,8 @@ static int common_strings(struct rep_record *r, const struct json_object *o,
 static int log_metrics(struct rep_record *r, const struct json_object *o)
 {
     struct json_object *m;
-    if (!json_object_object_get_ex(o, "metrics", &m) || !json_object_is_type(m, json_type_object))
+    if (!json_object_object_get_ex(o, "metrics", &m) ||
+        !json_object_is_type(m, json_type_object))
         return 0;
     json_object_object_foreach(m, name, value) {
         if (!json_object_is_type(value, json_type_double) &&
@@ -277,7 +281,8 @@ static int read_log(struct reader *rd, FILE *in, char *buf, long n, int too_long
 static int report_metrics(struct rep_record *r, const struct json_object *t)
 {
     struct json_object *arr;
-    if (!json_object_object_get_ex(t, "metrics", &arr) || !json_object_is_type(arr, json_type_array))
+    if (!json_object_object_get_ex(t, "metrics", &arr) ||
+        !json_object_is_type(arr, json_type_array))
         return 0;
     for (size_t i = 0; i < json_object_array_length(arr); i++) {
         struct json_object *m = json_object_array_get_idx(arr, i);
@@ -321,7 +326,8 @@ static int report_doc(struct reader *rd, const struct json_object *doc)
 {
     struct json_object *suites;
     const char *tool = str_member(doc, "tool");
-    if (!tool || strcmp(tool, "wscheck") || !json_object_object_get_ex(doc, "suites", &suites) ||
+    if (!tool || strcmp(tool, "wscheck") ||
+        !json_object_object_get_ex(doc, "suites", &suites) ||
         !json_object_is_type(suites, json_type_array)) {
         bad(rd, "neither a results log nor a wscheck JSON report");
         return 0;
@@ -332,8 +338,8 @@ static int report_doc(struct reader *rd, const struct json_object *doc)
             !json_object_is_type(tests, json_type_array))
             continue;
         for (size_t k = 0; k < json_object_array_length(tests); k++)
-            if (report_test(rd, json_object_array_get_idx(tests, k), str_member(s, "name")) <
-                0)
+            if (report_test(rd, json_object_array_get_idx(tests, k),
+                            str_member(s, "name")) < 0)
                 return -1;
     }
     return 0;
@@ -350,7 +356,9 @@ static int read_report(struct reader *rd, FILE *in, const char *first, size_t fi
     while ((n = fread(chunk, 1, sizeof chunk, in)) > 0 && b.len <= MAX_REPORT_BYTES)
         wsc_buf_append(&b, chunk, n);
     if (b.failed || b.len > MAX_REPORT_BYTES || ferror(in)) {
-        bad(rd, b.failed ? "out of memory" : ferror(in) ? strerror(errno) : "larger than 512 MiB");
+        bad(rd, b.failed     ? "out of memory"
+                : ferror(in) ? strerror(errno)
+                             : "larger than 512 MiB");
         wsc_buf_free(&b);
         return 0;
     }

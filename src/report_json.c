@@ -86,7 +86,8 @@ static struct json_object *new_array(struct builder *b)
     return o;
 }
 
-static void put_counts(struct builder *b, struct json_object *o, const struct rep_counts *c)
+static void put_counts(struct builder *b, struct json_object *o,
+                       const struct rep_counts *c)
 {
     put(b, o, "total", count_obj(b, rep_counts_total(c)));
     put(b, o, "passed", count_obj(b, c->passed));
@@ -205,7 +206,8 @@ static struct json_object *pattern_json(struct builder *b, struct rep_pattern *p
 static struct json_object *document(struct builder *b, struct rep_agg *a)
 {
     struct json_object *doc = new_object(b), *win = new_object(b), *sum = new_object(b);
-    struct json_object *servers = new_array(b), *tests = new_array(b), *pats = new_array(b);
+    struct json_object *servers = new_array(b), *tests = new_array(b),
+                       *pats = new_array(b);
     put(b, doc, "tool", str(b, "wscheck report"));
     put(b, doc, "report_version", count_obj(b, REP_JSON_VERSION));
     put(b, doc, "inputs", count_obj(b, a->set->inputs));
@@ -234,13 +236,15 @@ int rep_write_json(const char *path, struct rep_agg *a, char **err)
 {
     struct builder b = {0};
     struct json_object *doc = document(&b, a);
-    const char *text = b.failed ? NULL
-                                : json_object_to_json_string_ext(
-                                      doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                               JSON_C_TO_STRING_NOSLASHESCAPE);
+    const char *text = b.failed
+                           ? NULL
+                           : json_object_to_json_string_ext(
+                                 doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                          JSON_C_TO_STRING_NOSLASHESCAPE);
     char *with_newline = text ? wsc_strdup_printf("%s\n", text) : NULL;
-    int rc = with_newline ? wsc_report_write_file(path, with_newline, strlen(with_newline), err)
-                          : wsc_report_write_error(path, ENOMEM, err);
+    int rc = with_newline
+                 ? wsc_report_write_file(path, with_newline, strlen(with_newline), err)
+                 : wsc_report_write_error(path, ENOMEM, err);
     free(with_newline);
     json_object_put(doc);
     return rc;

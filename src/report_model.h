@@ -116,7 +116,13 @@ struct rep_trend {
     const char *verdict; /* "worse", "better", "steady", or NULL: a half is empty */
 };
 
-enum { REP_CAT_DEV_TOOLKIT, REP_CAT_CRACKERJACK, REP_CAT_MONITORING, REP_CAT_OTHER, REP_CATS };
+enum {
+    REP_CAT_DEV_TOOLKIT,
+    REP_CAT_CRACKERJACK,
+    REP_CAT_MONITORING,
+    REP_CAT_OTHER,
+    REP_CATS
+};
 extern const char *const rep_category_names[REP_CATS];
 
 struct rep_test {
@@ -146,10 +152,10 @@ struct rep_pattern {
 };
 
 struct rep_agg {
-    double from, until;   /* times of the first and the last result */
-    double bucket_s;      /* hour, day or week (more for long windows) */
-    double first_bucket;  /* start of bucket 0 */
-    size_t n_buckets;     /* at most REP_MAX_BUCKETS */
+    double from, until;  /* times of the first and the last result */
+    double bucket_s;     /* hour, day or week (more for long windows) */
+    double first_bucket; /* start of bucket 0 */
+    size_t n_buckets;    /* at most REP_MAX_BUCKETS */
     struct rep_counts c;
     struct rep_values dur;
     struct rep_trend trend;

@@ -22,8 +22,8 @@ static double bucket_x(const struct rep_agg *a, size_t i)
     return LEFT + (W - LEFT - RIGHT) * ((double)i + 0.5) / (double)a->n_buckets;
 }
 
-static void polyline(struct wsc_buf *b, const struct rep_agg *a, const double *p, double top,
-                     const char *cls)
+static void polyline(struct wsc_buf *b, const struct rep_agg *a, const double *p,
+                     double top, const char *cls)
 {
     wsc_buf_printf(b, "<polyline class=\"%s\" points=\"", cls);
     for (size_t i = 0; i < a->n_buckets; i++)
@@ -33,8 +33,9 @@ static void polyline(struct wsc_buf *b, const struct rep_agg *a, const double *p
     wsc_buf_puts(b, "\"/>\n");
     for (size_t i = 0; a->n_buckets <= 60 && i < a->n_buckets; i++)
         if (!isnan(p[i]))
-            wsc_buf_printf(b, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"/>\n", cls,
-                           bucket_x(a, i), TOP + (H - TOP - BOTTOM) * (1 - p[i] / top));
+            wsc_buf_printf(
+                b, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"/>\n", cls,
+                bucket_x(a, i), TOP + (H - TOP - BOTTOM) * (1 - p[i] / top));
 }
 
 static void axes(struct wsc_buf *b, const struct rep_agg *a, double top)
@@ -43,10 +44,11 @@ static void axes(struct wsc_buf *b, const struct rep_agg *a, double top)
     rep_format_time(from, sizeof from, a->first_bucket);
     rep_format_time(until, sizeof until,
                     a->first_bucket + (double)(a->n_buckets - 1) * a->bucket_s);
-    wsc_buf_printf(b,
-                   "<line class=\"axis\" x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\"/>\n"
-                   "<line class=\"axis\" x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\"/>\n",
-                   LEFT, TOP, LEFT, H - BOTTOM, LEFT, H - BOTTOM, W - RIGHT, H - BOTTOM);
+    wsc_buf_printf(
+        b,
+        "<line class=\"axis\" x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\"/>\n"
+        "<line class=\"axis\" x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\"/>\n",
+        LEFT, TOP, LEFT, H - BOTTOM, LEFT, H - BOTTOM, W - RIGHT, H - BOTTOM);
     wsc_buf_printf(b,
                    "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">%.1f ms</text>\n"
                    "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\">0</text>\n",
@@ -59,7 +61,8 @@ static void axes(struct wsc_buf *b, const struct rep_agg *a, double top)
 
 void rep_svg_latency(struct wsc_buf *b, const struct rep_agg *a, struct rep_test *t)
 {
-    double *p50 = calloc(a->n_buckets, sizeof *p50), *p99 = calloc(a->n_buckets, sizeof *p99);
+    double *p50 = calloc(a->n_buckets, sizeof *p50),
+           *p99 = calloc(a->n_buckets, sizeof *p99);
     double top = 0;
     if (!p50 || !p99) {
         b->failed = 1;
@@ -74,11 +77,15 @@ void rep_svg_latency(struct wsc_buf *b, const struct rep_agg *a, struct rep_test
             top = p99[i];
     }
     top = top > 0 ? top * 1.1 : 1;
-    wsc_buf_printf(b,
-                   "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" "
-                   "height=\"%.0f\" role=\"img\"><title>Latency per %s: p50 and p99 of the "
-                   "durations</title>\n",
-                   W, H, W, H, a->bucket_s == 3600 ? "hour" : a->bucket_s == 86400 ? "day" : "bucket");
+    wsc_buf_printf(
+        b,
+        "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" "
+        "height=\"%.0f\" role=\"img\"><title>Latency per %s: p50 and p99 of the "
+        "durations</title>\n",
+        W, H, W, H,
+        a->bucket_s == 3600    ? "hour"
+        : a->bucket_s == 86400 ? "day"
+                               : "bucket");
     axes(b, a, top);
     /* p99 dashed over p50: visible where both are the same */
     polyline(b, a, p50, top, "p50");
@@ -99,7 +106,8 @@ static const char *bucket_class(const struct rep_counts *c)
     return c->passed ? "part" : "down";
 }
 
-void rep_svg_availability(struct wsc_buf *b, const struct rep_agg *a, const struct rep_test *t)
+void rep_svg_availability(struct wsc_buf *b, const struct rep_agg *a,
+                          const struct rep_test *t)
 {
     double span = W - LEFT - RIGHT, w = span / (double)a->n_buckets;
     wsc_buf_printf(b,
@@ -111,11 +119,12 @@ void rep_svg_availability(struct wsc_buf *b, const struct rep_agg *a, const stru
         const struct rep_counts *c = &t->buckets[i].c;
         char start[40];
         rep_format_time(start, sizeof start, a->first_bucket + (double)i * a->bucket_s);
-        wsc_buf_printf(b,
-                       "<rect class=\"%s\" x=\"%.2f\" y=\"4\" width=\"%.2f\" height=\"20\">"
-                       "<title>%s: %zu passed of %zu</title></rect>\n",
-                       bucket_class(c), LEFT + w * (double)i, w, start, c->passed,
-                       rep_counts_total(c));
+        wsc_buf_printf(
+            b,
+            "<rect class=\"%s\" x=\"%.2f\" y=\"4\" width=\"%.2f\" height=\"20\">"
+            "<title>%s: %zu passed of %zu</title></rect>\n",
+            bucket_class(c), LEFT + w * (double)i, w, start, c->passed,
+            rep_counts_total(c));
     }
     wsc_buf_puts(b, "</svg>\n");
 }

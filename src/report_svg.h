@@ -9,6 +9,7 @@
 
 /* Append to b (which latches failures). */
 void rep_svg_latency(struct wsc_buf *b, const struct rep_agg *a, struct rep_test *t);
-void rep_svg_availability(struct wsc_buf *b, const struct rep_agg *a, const struct rep_test *t);
+void rep_svg_availability(struct wsc_buf *b, const struct rep_agg *a,
+                          const struct rep_test *t);
 
 #endif

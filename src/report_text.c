@@ -46,8 +46,8 @@ static void header(FILE *out, const struct rep_agg *a)
     const char *width = a->bucket_s == 3600    ? "1 hour"
                         : a->bucket_s == 86400 ? "1 day"
                                                : "1 week or more";
-    fprintf(out, "wscheck report: %zu results from %zu input%s", a->set->n, a->set->inputs,
-            a->set->inputs == 1 ? "" : "s");
+    fprintf(out, "wscheck report: %zu results from %zu input%s", a->set->n,
+            a->set->inputs, a->set->inputs == 1 ? "" : "s");
     if (a->set->n)
         fprintf(out, ", %s to %s (buckets of %s)", from, until, width);
     fputc('\n', out);
@@ -124,8 +124,8 @@ static void latency_lines(FILE *out, struct rep_test *t)
         ms_text(p99, sizeof p99, rep_percentile(v, 99));
         ms_text(max, sizeof max, rep_percentile(v, 100));
         print_safe(out, "      ", t->lat[k].name, "");
-        fprintf(out, ": p50 %s, p90 %s, p99 %s, max %s ms (%zu values)\n", p50, p90, p99, max,
-                v->n);
+        fprintf(out, ": p50 %s, p90 %s, p99 %s, max %s ms (%zu values)\n", p50, p90, p99,
+                max, v->n);
     }
 }
 
@@ -163,8 +163,9 @@ static void throughput(FILE *out, struct rep_agg *a)
             print_safe(out, "  ", a->tests[i].suite, " / ");
             print_safe(out, "", a->tests[i].test, ": ");
             print_safe(out, "", a->tests[i].rate[k].name, "");
-            fprintf(out, " mean %.1f, min %.1f, max %.1f (%zu values)\n", sum / (double)v->n,
-                    rep_percentile(v, 0), rep_percentile(v, 100), v->n);
+            fprintf(out, " mean %.1f, min %.1f, max %.1f (%zu values)\n",
+                    sum / (double)v->n, rep_percentile(v, 0), rep_percentile(v, 100),
+                    v->n);
         }
 }
 
