@@ -379,14 +379,22 @@ static int read_report(struct reader *rd, FILE *in, const char *first, size_t fi
 
 /* ---- telling them apart --------------------------------------------------- */
 
-/* Is the first line a whole JSON object that is not a report? */
+/* Does the first line start a results log? Yes when it is a whole JSON
+ * object that is not a report, and when it is not JSON at all (its lines
+ * are then reported one by one); no when it is the start of a document
+ * (a pretty-printed report's "{"). */
 static int starts_log(const char *line, size_t len)
 {
-    const char *why;
-    struct json_object *o = wsc_json_parse_report(line, len, &why);
-    int log = o && json_object_is_type(o, json_type_object) &&
-              !json_object_object_get_ex(o, "suites", NULL);
+    struct json_tokener *tok = json_tokener_new();
+    if (!tok)
+        return 1;
+    struct json_object *o = json_tokener_parse_ex(tok, line, (int)len);
+    enum json_tokener_error e = json_tokener_get_error(tok);
+    int log = o ? json_object_is_type(o, json_type_object) &&
+                      !json_object_object_get_ex(o, "suites", NULL)
+                : e != json_tokener_continue;
     json_object_put(o);
+    json_tokener_free(tok);
     return log;
 }
 
