@@ -197,13 +197,18 @@ static int add_to_test(struct rep_agg *a, struct rep_test *t, const struct rep_r
          rep_values_push(&t->trend.dur[h], r->duration_ms)))
         return -1;
     for (size_t i = 0; i < r->n_metrics; i++) {
-        struct rep_series *s = NULL;
-        if (rep_metric_is_latency(r, i))
-            s = series(&t->lat, &t->n_lat, r->metrics[i].name);
-        else if (rep_metric_is_rate(r->metrics[i].name))
-            s = series(&t->rate, &t->n_rate, r->metrics[i].name);
-        else
+        struct rep_series *s = NULL, *in_bucket = NULL;
+        const char *name = r->metrics[i].name;
+        if (rep_metric_is_latency(r, i)) {
+            s = series(&t->lat, &t->n_lat, name);
+            if (!(in_bucket = series(&b->lat, &b->n_lat, name)) ||
+                rep_values_push(&in_bucket->v, r->metrics[i].value))
+                return -1;
+        } else if (rep_metric_is_rate(name)) {
+            s = series(&t->rate, &t->n_rate, name);
+        } else {
             continue;
+        }
         if (!s || rep_values_push(&s->v, r->metrics[i].value))
             return -1;
     }
@@ -396,8 +401,10 @@ static void test_free(struct rep_test *t, size_t n_buckets)
     free(t->dur.v);
     series_free(t->lat, t->n_lat);
     series_free(t->rate, t->n_rate);
-    for (size_t b = 0; t->buckets && b < n_buckets; b++)
+    for (size_t b = 0; t->buckets && b < n_buckets; b++) {
         free(t->buckets[b].dur.v);
+        series_free(t->buckets[b].lat, t->buckets[b].n_lat);
+    }
     free(t->buckets);
     trend_free(&t->trend);
 }

@@ -122,6 +122,19 @@ static struct json_object *trend(struct builder *b, struct rep_trend *t)
     return o;
 }
 
+/* {"handshake_ms": {"p50", "p99"}, ...}: the latency metrics of a bucket */
+static struct json_object *bucket_metrics(struct builder *b, struct rep_bucket *bk)
+{
+    struct json_object *o = new_object(b);
+    for (size_t k = 0; k < bk->n_lat; k++) {
+        struct json_object *m = new_object(b);
+        put(b, m, "p50", num(b, rep_percentile(&bk->lat[k].v, 50)));
+        put(b, m, "p99", num(b, rep_percentile(&bk->lat[k].v, 99)));
+        put(b, o, bk->lat[k].name, m);
+    }
+    return o;
+}
+
 static struct json_object *buckets(struct builder *b, const struct rep_agg *a,
                                    struct rep_test *t)
 {
@@ -135,6 +148,7 @@ static struct json_object *buckets(struct builder *b, const struct rep_agg *a,
         put_counts(b, o, &bk->c);
         put(b, o, "p50_ms", num(b, rep_percentile(&bk->dur, 50)));
         put(b, o, "p99_ms", num(b, rep_percentile(&bk->dur, 99)));
+        put(b, o, "metrics", bucket_metrics(b, bk));
         push(b, arr, o);
     }
     return arr;

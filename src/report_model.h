@@ -99,14 +99,16 @@ size_t rep_counts_total(const struct rep_counts *c);
 /* passed / (total - skipped), in percent; NaN when nothing ran. */
 double rep_success_rate(const struct rep_counts *c);
 
-struct rep_bucket {
-    struct rep_counts c;
-    struct rep_values dur;
-};
-
 struct rep_series {
     char *name;
     struct rep_values v;
+};
+
+struct rep_bucket {
+    struct rep_counts c;
+    struct rep_values dur;
+    struct rep_series *lat; /* the latency metrics in this bucket */
+    size_t n_lat;
 };
 
 /* First half of the window against the second. */

@@ -56,6 +56,8 @@ expect_json "$T/r.json" 'r["window"]["bucket_seconds"] == 3600 and len(r["tests"
     "JSON: hour buckets over a 12-hour window"
 expect_json "$T/r.json" '[(b["start"], b["failed"], b["success_rate"]) for b in r["tests"][0]["buckets"][3:6]] == [("2026-12-01T03:00:00Z", 1, 0), ("2026-12-01T04:00:00Z", 1, 0), ("2026-12-01T05:00:00Z", 1, 0)]' \
     "JSON: the buckets when the test was down"
+expect_json "$T/r.json" '[b["metrics"].get("handshake_ms", {}).get("p50") for b in r["tests"][0]["buckets"]][:7] == [2, 3, 4, None, None, None, 5]' \
+    "JSON: latency metrics per bucket"
 expect_json "$T/r.json" '[b["p50_ms"] for b in r["tests"][1]["buckets"]][5:8] == [20, 40, 40]' \
     "JSON: p50 per bucket (a '+02:00' time lands in its UTC hour)"
 expect_json "$T/r.json" '[(p["pattern"], p["count"], p["first_seen"], p["last_seen"], p["tests"]) for p in r["error_patterns"]] == [("connection refused by <ip>:<port> after <n> ms", 3, "2026-12-01T03:00:00Z", "2026-12-01T05:00:00Z", ["websocket services / handshake"]), ("tool '"'"'<value>'"'"' timed out after <n> ms (request <uuid>)", 2, "2026-12-01T10:00:00Z", "2026-12-01T12:00:00Z", ["mcp servers / mcp tools"])]' \
