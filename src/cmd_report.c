@@ -35,7 +35,8 @@ static const char report_usage[] =
     "                        the text)\n"
     "  --html FILE           one self-contained HTML file: tables, a latency\n"
     "                        chart and an availability timeline per test, error\n"
-    "                        patterns, failures with their traces\n"
+    "                        patterns, failures with their traces ('-': stdout,\n"
+    "                        instead of the text)\n"
     "  --quiet               no text output\n"
     "  -h, --help            this help\n"
     "\n"
@@ -132,7 +133,9 @@ static int by_time(const void *x, const void *y)
 static int write_reports(const struct report_args *args, struct rep_agg *agg)
 {
     char *err = NULL;
-    int to_stdout = args->json && !strcmp(args->json, "-");
+    /* a report on standard output replaces the text there */
+    int to_stdout = (args->json && !strcmp(args->json, "-")) ||
+                    (args->html && !strcmp(args->html, "-"));
     if (!args->quiet && !to_stdout && rep_write_text(stdout, agg) < 0) {
         fputs("wscheck: report: cannot write to standard output\n", stderr);
         return WSC_EXIT_INTERNAL;
