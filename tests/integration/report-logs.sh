@@ -8,7 +8,7 @@
 . "$top_srcdir/tests/integration/lib.sh"
 
 T=$WSC_TMP
-LOG="$top_srcdir/tests/integration/report/results.log"
+LOG="$top_srcdir/tests/integration/report/results.jsonl"
 
 # ---- text ---------------------------------------------------------------------
 run_wscheck report "$LOG"
