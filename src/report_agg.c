@@ -422,7 +422,7 @@ void rep_agg_free(struct rep_agg *a)
     for (size_t i = 0; i < a->n_patterns; i++) {
         free(a->patterns[i].pattern);
         free(a->patterns[i].example);
-        wsc_strv_free(a->patterns[i].tests, a->n_patterns ? a->patterns[i].n_tests : 0);
+        wsc_strv_free(a->patterns[i].tests, a->patterns[i].n_tests);
     }
     free(a->patterns);
     free(a->dur.v);
