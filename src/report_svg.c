@@ -22,20 +22,36 @@ static double bucket_x(const struct rep_agg *a, size_t i)
     return LEFT + (W - LEFT - RIGHT) * ((double)i + 0.5) / (double)a->n_buckets;
 }
 
+static double value_y(double v, double top)
+{
+    return TOP + (H - TOP - BOTTOM) * (1 - v / top);
+}
+
+/* One polyline per run of buckets with values (a bucket without results
+ * breaks the line), and a dot on each point when there are few of them or
+ * the point stands alone. */
 static void polyline(struct wsc_buf *b, const struct rep_agg *a, const double *p,
                      double top, const char *cls)
 {
-    wsc_buf_printf(b, "<polyline class=\"%s\" points=\"", cls);
-    for (size_t i = 0; i < a->n_buckets; i++)
-        if (!isnan(p[i]))
-            wsc_buf_printf(b, "%.1f,%.1f ", bucket_x(a, i),
-                           TOP + (H - TOP - BOTTOM) * (1 - p[i] / top));
-    wsc_buf_puts(b, "\"/>\n");
-    for (size_t i = 0; a->n_buckets <= 60 && i < a->n_buckets; i++)
-        if (!isnan(p[i]))
-            wsc_buf_printf(
-                b, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"/>\n", cls,
-                bucket_x(a, i), TOP + (H - TOP - BOTTOM) * (1 - p[i] / top));
+    size_t points = 0, n = a->n_buckets;
+    for (size_t i = 0; i < n; i++)
+        points += !isnan(p[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(p[i]))
+            continue;
+        int alone = (i == 0 || isnan(p[i - 1])) && (i + 1 == n || isnan(p[i + 1]));
+        if (alone || points <= 60)
+            wsc_buf_printf(b,
+                           "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"/>\n",
+                           cls, bucket_x(a, i), value_y(p[i], top));
+        if (i + 1 < n && !isnan(p[i + 1]) && (i == 0 || isnan(p[i - 1]))) {
+            wsc_buf_printf(b, "<polyline class=\"%s\" points=\"", cls);
+            for (size_t k = i; k < n && !isnan(p[k]); k++)
+                wsc_buf_printf(b, "%s%.1f,%.1f", k == i ? "" : " ", bucket_x(a, k),
+                               value_y(p[k], top));
+            wsc_buf_puts(b, "\"/>\n");
+        }
+    }
 }
 
 static void axes(struct wsc_buf *b, const struct rep_agg *a, double top)
