@@ -23,6 +23,9 @@ static const char usage[] =
     "                         'wscheck merge --help')\n"
     "  config                 print the effective configuration and where each\n"
     "                         value came from (see wscheck-config(5))\n"
+    "  report RESULTS...      success rates, latency, error patterns and trends\n"
+    "                         over results logs and JSON reports, as text, JSON\n"
+    "                         or HTML (see 'wscheck report --help')\n"
     "\n"
     "Quick checks (compatible with check_websocket.py):\n"
     "  --check-port PORT      is PORT listening, and which process owns it\n"
@@ -73,6 +76,8 @@ static int dispatch(int argc, char **argv)
         return wsc_cmd_monitor(argc - 1, argv + 1);
     if (!strcmp(cmd, "merge"))
         return wsc_cmd_merge(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report"))
+        return wsc_cmd_report(argc - 1, argv + 1);
     if (!strcmp(cmd, "plugins"))
         return wsc_cmd_plugins(argc - 1, argv + 1);
     if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {

@@ -51,6 +51,8 @@ int wsc_cmd_config(int argc, char **argv);
  * (problems reported). */
 struct wsc_settings;
 int wsc_setup_config(struct wsc_run_config *cfg, struct wsc_settings *base);
+/* `wscheck report`: analytics over results logs and JSON reports. */
+int wsc_cmd_report(int argc, char **argv);
 int wsc_cmd_quick_checks(int argc, char **argv);
 int wsc_cmd_monitor(int argc, char **argv);
 int wsc_is_quick_check_option(const char *arg);
