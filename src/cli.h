@@ -77,11 +77,14 @@ int wsc_load_plugins(struct wsc_registry *reg, char *const *extra, size_t n_extr
 int wsc_execute(struct wsc_scenario **scs, size_t n, const struct wsc_registry *reg,
                 struct wsc_run_config *cfg);
 /* Loads and validates scenario files as `wscheck run` does, printing every
- * problem (FILE:LINE:COL: ...). Returns 0 with *out (n scenarios, for
- * wsc_scenarios_free()), else WSC_EXIT_USAGE or WSC_EXIT_INTERNAL. */
+ * problem (FILE:LINE:COL: ...); their tests take base's timeout and retries
+ * where they set none (wsc_setup_config()). Returns 0 with *out (n
+ * scenarios, for wsc_scenarios_free()), else WSC_EXIT_USAGE or
+ * WSC_EXIT_INTERNAL. */
+struct wsc_settings;
 int wsc_load_valid_scenarios(char **files, size_t n, const struct wsc_registry *reg,
                              const struct wsc_run_config *cfg,
-                             struct wsc_scenario ***out);
+                             const struct wsc_settings *base, struct wsc_scenario ***out);
 void wsc_scenarios_free(struct wsc_scenario **scs, size_t n);
 /* Fills the console settings from the flags; colours and the status line
  * are decided by wsc_console_open() once the console stream is known. */

@@ -39,6 +39,11 @@ static const char monitor_usage[] =
     "                        included (default 10); then it is given up\n"
     "  --alert-on-failure    accepted for compatibility: alerts are sent when a\n"
     "                        channel is given\n"
+    "  --config FILE         the configuration file (default ./wscheck.json, else\n"
+    "                        $XDG_CONFIG_HOME/wscheck/config.json): its interval,\n"
+    "                        alert settings, defaults, variables and endpoints;\n"
+    "                        these options override it (see wscheck-config(5))\n"
+    "  --vars-file FILE      variables from a JSON file (repeatable)\n"
     "  --log-results FILE    append one JSON line per test per round to FILE,\n"
     "                        synced every round, reopened on SIGHUP\n"
     "  --store-results FILE  same as --log-results\n"
@@ -90,6 +95,8 @@ enum {
     OPT_NO_FORK,
     OPT_COLOR,
     OPT_NO_COLOR,
+    OPT_CONFIG,
+    OPT_VARS_FILE,
 };
 
 static const struct option monitor_options[] = {
@@ -117,6 +124,8 @@ static const struct option monitor_options[] = {
     {"no-fork", no_argument, NULL, OPT_NO_FORK},
     {"color", required_argument, NULL, OPT_COLOR},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"vars-file", required_argument, NULL, OPT_VARS_FILE},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -206,6 +215,11 @@ static int run_option(int opt, const char *arg, struct monitor_config *c, int *v
         return wsc_strv_push(&r->opts.filters, &r->opts.n_filters, arg);
     case OPT_PLUGIN_PATH:
         return wsc_strv_push(&r->plugin_paths, &r->n_plugin_paths, arg);
+    case OPT_CONFIG:
+        r->config_path = arg;
+        return 0;
+    case OPT_VARS_FILE:
+        return wsc_strv_push(&r->vars_files, &r->n_vars_files, arg);
     case OPT_STRICT:
         r->opts.strict = 1;
         return 0;
@@ -267,6 +281,41 @@ static int parse_args(int argc, char **argv, struct monitor_config *c, int *verb
     return -1;
 }
 
+/* The configuration file below the command line: variables, redaction,
+ * timeout and retries (wsc_setup_config()), then the interval and the alert
+ * settings the command line left unset. `alerts.on_failure: false` mutes
+ * the file's channels only. Returns -1 to go on, else an exit status. */
+static int setup_config(struct monitor_config *c)
+{
+    int status = wsc_setup_config(&c->run, &c->base);
+    if (status != -1)
+        return status;
+    struct wsc_diag diag = {0};
+    int rc = wsc_config_load(&c->conf, c->run.config_path, &diag);
+    wsc_diag_clear(&diag);
+    if (rc < 0)
+        return WSC_EXIT_USAGE;
+    const struct wsc_config *f = &c->conf;
+    if (c->interval < 0)
+        c->interval = f->set & WSC_CFG_INTERVAL ? f->interval : WSC_DEFAULT_INTERVAL;
+    if (!c->down_after)
+        c->down_after = f->set & WSC_CFG_DOWN_AFTER ? (unsigned)f->alerts.down_after
+                                                    : WSC_DEFAULT_DOWN_AFTER;
+    if (!c->recover_after)
+        c->recover_after = f->set & WSC_CFG_RECOVER_AFTER
+                               ? (unsigned)f->alerts.recover_after
+                               : WSC_DEFAULT_RECOVER_AFTER;
+    if ((f->set & WSC_CFG_ON_FAILURE) && !f->alerts.on_failure)
+        return -1;
+    if (!c->alert_cmd)
+        c->alert_cmd = f->alerts.command;
+    if (!c->webhook)
+        c->webhook = f->alerts.webhook;
+    if (!c->alertmanager)
+        c->alertmanager = f->alerts.alertmanager;
+    return -1;
+}
+
 /* Per-test console lines only with -v: the round line is the default. */
 static void setup_console(struct monitor_config *c, int verbose)
 {
@@ -289,7 +338,8 @@ static int start(struct monitor_config *c, int verbose)
     struct wsc_scenario **scs = NULL;
     int status = wsc_load_plugins(&reg, c->run.plugin_paths, c->run.n_plugin_paths);
     if (!status)
-        status = wsc_load_valid_scenarios(c->files, c->n_files, &reg, &c->run, &scs);
+        status =
+            wsc_load_valid_scenarios(c->files, c->n_files, &reg, &c->run, &c->base, &scs);
     if (!status) {
         setup_console(c, verbose);
         status = monitor_loop(c, &reg, scs);
@@ -304,10 +354,8 @@ int wsc_cmd_monitor(int argc, char **argv)
 {
     struct monitor_config c;
     memset(&c, 0, sizeof(c));
-    c.interval = 30;
+    c.interval = -1; /* unset: the configuration's, else built-in */
     c.jitter = 1;
-    c.down_after = 1;
-    c.recover_after = 1;
     c.alert_timeout = 10;
     c.run.opts.retries = -1;
     c.run.jobs = 1;
@@ -316,13 +364,19 @@ int wsc_cmd_monitor(int argc, char **argv)
     int verbose = 0;
     int status = c.run.cli_vars && c.run.redactor ? parse_args(argc, argv, &c, &verbose)
                                                   : WSC_EXIT_INTERNAL;
+    if (status == -1)
+        status = setup_config(&c);
     if (status == -1) {
         c.files = argv + optind;
         c.n_files = (size_t)(argc - optind);
         status = start(&c, verbose);
     }
+    wsc_config_free(&c.conf);
     if (c.run.cli_vars)
         wsc_vars_free(c.run.cli_vars);
+    if (c.run.arg_vars)
+        wsc_vars_free(c.run.arg_vars);
+    wsc_strv_free(c.run.vars_files, c.run.n_vars_files);
     wsc_redactor_free(c.run.redactor);
     wsc_strv_free(c.run.opts.tags, c.run.opts.n_tags);
     wsc_strv_free(c.run.opts.filters, c.run.opts.n_filters);

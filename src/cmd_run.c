@@ -908,13 +908,17 @@ static int validate_only(struct wsc_scenario **scs, size_t n,
 }
 
 int wsc_load_valid_scenarios(char **files, size_t n, const struct wsc_registry *reg,
-                             const struct wsc_run_config *cfg, struct wsc_scenario ***out)
+                             const struct wsc_run_config *cfg,
+                             const struct wsc_settings *base, struct wsc_scenario ***out)
 {
     int unloaded = 0;
     struct wsc_scenario **scs = load_scenarios(files, n, &unloaded);
     *out = NULL;
     if (!scs)
         return WSC_EXIT_INTERNAL;
+    for (size_t i = 0; i < n; i++)
+        if (scs[i])
+            wsc_scenario_set_base(scs[i], base->timeout, base->retries);
     if (check_all(scs, n, reg, cfg, NULL) || unloaded) {
         free_scenarios(scs, n);
         return WSC_EXIT_USAGE;

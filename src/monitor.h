@@ -6,6 +6,7 @@
 
 #include <signal.h>
 #include "cli.h"
+#include "config_file.h"
 #include "monitor_state.h"
 #include "results_log.h"
 #include "alert.h"
@@ -17,8 +18,10 @@ struct monitor_config {
     unsigned long count;       /* rounds to run; 0: until stopped */
     unsigned down_after, recover_after;
     const char *alert_cmd, *webhook, *alertmanager;
-    double alert_timeout; /* seconds per alert and channel */
-    const char *log_path; /* --log-results */
+    double alert_timeout;     /* seconds per alert and channel */
+    const char *log_path;     /* --log-results */
+    struct wsc_settings base; /* timeout and retries below the scenarios */
+    struct wsc_config conf;   /* the configuration file's alert settings */
     char **files;
     size_t n_files;
 };

@@ -100,7 +100,7 @@ static void reload(struct monitor *m)
     monitor_hup = 0;
     reopen_log(m);
     int rc = wsc_load_valid_scenarios(m->cfg->files, m->cfg->n_files, m->reg,
-                                      &m->cfg->run, &scs);
+                                      &m->cfg->run, &m->cfg->base, &scs);
     if (rc != 0) {
         fprintf(stderr, "wscheck: SIGHUP: the scenarios have errors; still running the "
                         "previous ones\n");
