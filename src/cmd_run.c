@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "json_util.h"
+#include "nagios.h"
 #include "selection.h"
 #include "util.h"
 
@@ -59,6 +60,10 @@ static const char run_usage[] =
     "  --progress WHEN       status line of the running tests: auto (on a\n"
     "                        terminal; elsewhere a line for a test still\n"
     "                        running after 30 s), always or never\n"
+    "  --nagios              Nagios plugin output: a status line with performance\n"
+    "                        data, a line per failure; exit 0 OK, 1 WARNING (a\n"
+    "                        flaky pass or a warning), 2 CRITICAL (a failure),\n"
+    "                        3 UNKNOWN (usage or scenario error, nothing run)\n"
     "  --no-fork             run checks inside wscheck, without isolation\n"
     "                        (debugging and benchmarks only)\n"
     "  -h, --help            this help\n"
@@ -109,7 +114,8 @@ enum {
     OPT_PROGRESS,
     OPT_JUNIT_FLAKY,
     OPT_SECRET,
-    OPT_SECRET_NAME
+    OPT_SECRET_NAME,
+    OPT_NAGIOS
 };
 
 static const struct option run_options[] = {
@@ -135,6 +141,7 @@ static const struct option run_options[] = {
     {"no-fork", no_argument, NULL, OPT_NO_FORK},
     {"secret", required_argument, NULL, OPT_SECRET},
     {"secret-name", required_argument, NULL, OPT_SECRET_NAME},
+    {"nagios", no_argument, NULL, OPT_NAGIOS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -296,6 +303,10 @@ static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg, int
         case OPT_NO_FORK:
             cfg->opts.no_fork = 1;
             break;
+        case OPT_NAGIOS:
+            if (validate)
+                return usage_error("--nagios is an option of 'wscheck run'", NULL);
+            break; /* seen by nagios_mode() */
         case 'h':
             fputs(validate ? validate_usage : run_usage, stdout);
             return WSC_EXIT_OK;
@@ -308,6 +319,11 @@ static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg, int
     }
     if (optind >= argc)
         return usage_error("no scenario file given", NULL);
+    if (cfg->nagios &&
+        (wsc_report_is_stdout(cfg->junit_path) || wsc_report_is_stdout(cfg->json_path) ||
+         wsc_report_is_stdout(cfg->tap_path)))
+        return usage_error("--nagios prints on standard output: write reports to files",
+                           NULL);
     return -1;
 }
 
@@ -764,6 +780,10 @@ int wsc_execute(struct wsc_scenario **scs, size_t n, const struct wsc_registry *
     wsc_console_close(&cfg->console);
     int written = write_reports(cfg, &rr);
     int status = rc < 0 || written < 0 ? WSC_EXIT_INTERNAL : exit_status(&rr);
+    if (cfg->nagios && status != WSC_EXIT_INTERNAL) {
+        status = (int)wsc_nagios_report(stdout, &rr, (int)interrupted);
+        cfg->nagios_done = 1;
+    }
     wsc_run_result_clear(&rr);
     return status;
 }
@@ -836,6 +856,16 @@ static int validate_only(struct wsc_scenario **scs, size_t n,
     return problems || unloaded ? WSC_EXIT_USAGE : WSC_EXIT_OK;
 }
 
+/* Is --nagios among the options (before "--")? Known before parsing, so
+ * that a usage error is already UNKNOWN. */
+static int nagios_mode(int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--nagios") == 0)
+            return 1;
+    return 0;
+}
+
 int wsc_cmd_run(int argc, char **argv, int validate)
 {
     struct wsc_run_config cfg;
@@ -846,12 +876,18 @@ int wsc_cmd_run(int argc, char **argv, int validate)
     cfg.redactor = wsc_redactor_new();
     cfg.opts.redactor = cfg.redactor;
     int no_color = 0, quiet = 0, verbose = 0;
+    /* Standard output is the plugin output's: the console, failures and
+     * summary only, goes to standard error. */
+    cfg.nagios = !validate && nagios_mode(argc, argv);
+    quiet = cfg.nagios;
     int status =
         cfg.cli_vars && cfg.redactor
             ? parse_run_args(argc, argv, &cfg, validate, &no_color, &quiet, &verbose)
             : WSC_EXIT_INTERNAL;
     if (status == -1) {
         wsc_console_setup(&cfg.console, no_color, quiet, verbose);
+        if (cfg.nagios)
+            cfg.console.out = stderr;
         cfg.opts.verbose = verbose;
         struct wsc_registry reg = {0};
         status = wsc_load_plugins(&reg, cfg.plugin_paths, cfg.n_plugin_paths);
@@ -879,5 +915,8 @@ int wsc_cmd_run(int argc, char **argv, int validate)
     wsc_strv_free(cfg.opts.tags, cfg.opts.n_tags);
     wsc_strv_free(cfg.opts.filters, cfg.opts.n_filters);
     wsc_strv_free(cfg.plugin_paths, cfg.n_plugin_paths);
+    /* Anything but --help that ran nothing is UNKNOWN for Nagios. */
+    if (cfg.nagios && !cfg.nagios_done && status != WSC_EXIT_OK)
+        status = (int)wsc_nagios_unknown(stdout, status);
     return status;
 }
