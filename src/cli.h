@@ -38,6 +38,8 @@ struct wsc_run_config {
     /* called with each finished suite (quick checks print a diagnosis) */
     void (*on_suite)(const struct wsc_suite_result *s, void *arg);
     void *on_suite_arg;
+    int nagios;      /* --nagios: Nagios plugin output and exit status */
+    int nagios_done; /* wsc_execute() has printed it */
 };
 
 int wsc_cmd_run(int argc, char **argv, int validate_only);

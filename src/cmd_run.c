@@ -15,6 +15,7 @@
 #include "config_file.h"
 #include "json_util.h"
 #include "results_log.h"
+#include "nagios.h"
 #include "selection.h"
 #include "util.h"
 
@@ -70,6 +71,10 @@ static const char run_usage[] =
     "  --progress WHEN       status line of the running tests: auto (on a\n"
     "                        terminal; elsewhere a line for a test still\n"
     "                        running after 30 s), always or never\n"
+    "  --nagios              Nagios plugin output: a status line with performance\n"
+    "                        data, a line per failure; exit 0 OK, 1 WARNING (a\n"
+    "                        flaky pass or a warning), 2 CRITICAL (a failure),\n"
+    "                        3 UNKNOWN (usage or scenario error, nothing run)\n"
     "  --no-fork             run checks inside wscheck, without isolation\n"
     "                        (debugging and benchmarks only)\n"
     "  -h, --help            this help\n"
@@ -125,7 +130,8 @@ enum {
     OPT_SECRET_NAME,
     OPT_CONFIG,
     OPT_VARS_FILE,
-    OPT_STORE_RESULTS
+    OPT_STORE_RESULTS,
+    OPT_NAGIOS
 };
 
 static const struct option run_options[] = {
@@ -154,6 +160,7 @@ static const struct option run_options[] = {
     {"config", required_argument, NULL, OPT_CONFIG},
     {"vars-file", required_argument, NULL, OPT_VARS_FILE},
     {"store-results", required_argument, NULL, OPT_STORE_RESULTS},
+    {"nagios", no_argument, NULL, OPT_NAGIOS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -324,6 +331,10 @@ static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg, int
         case OPT_NO_FORK:
             cfg->opts.no_fork = 1;
             break;
+        case OPT_NAGIOS:
+            if (validate)
+                return usage_error("--nagios is an option of 'wscheck run'", NULL);
+            break; /* seen by nagios_mode() */
         case 'h':
             fputs(validate ? validate_usage : run_usage, stdout);
             return WSC_EXIT_OK;
@@ -336,6 +347,11 @@ static int parse_run_args(int argc, char **argv, struct wsc_run_config *cfg, int
     }
     if (optind >= argc)
         return usage_error("no scenario file given", NULL);
+    if (cfg->nagios &&
+        (wsc_report_is_stdout(cfg->junit_path) || wsc_report_is_stdout(cfg->json_path) ||
+         wsc_report_is_stdout(cfg->tap_path)))
+        return usage_error("--nagios prints on standard output: write reports to files",
+                           NULL);
     return -1;
 }
 
@@ -835,6 +851,10 @@ int wsc_execute(struct wsc_scenario **scs, size_t n, const struct wsc_registry *
     if (store && store_results(store, scs, n, cfg, &rr) < 0)
         written = -1;
     int status = rc < 0 || written < 0 ? WSC_EXIT_INTERNAL : exit_status(&rr);
+    if (cfg->nagios && status != WSC_EXIT_INTERNAL) {
+        status = (int)wsc_nagios_report(stdout, &rr, (int)interrupted);
+        cfg->nagios_done = 1;
+    }
     wsc_run_result_clear(&rr);
     return status;
 }
@@ -933,6 +953,16 @@ void wsc_scenarios_free(struct wsc_scenario **scs, size_t n)
         free_scenarios(scs, n);
 }
 
+/* Is --nagios among the options (before "--")? Known before parsing, so
+ * that a usage error is already UNKNOWN. */
+static int nagios_mode(int argc, char **argv)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+        if (strcmp(argv[i], "--nagios") == 0)
+            return 1;
+    return 0;
+}
+
 int wsc_cmd_run(int argc, char **argv, int validate)
 {
     struct wsc_run_config cfg;
@@ -944,6 +974,10 @@ int wsc_cmd_run(int argc, char **argv, int validate)
     cfg.opts.redactor = cfg.redactor;
     int no_color = 0, quiet = 0, verbose = 0;
     struct wsc_settings base;
+    /* Standard output is the plugin output's: the console, failures and
+     * summary only, goes to standard error. */
+    cfg.nagios = !validate && nagios_mode(argc, argv);
+    quiet = cfg.nagios;
     int status =
         cfg.cli_vars && cfg.redactor
             ? parse_run_args(argc, argv, &cfg, validate, &no_color, &quiet, &verbose)
@@ -952,6 +986,8 @@ int wsc_cmd_run(int argc, char **argv, int validate)
         status = wsc_setup_config(&cfg, &base);
     if (status == -1) {
         wsc_console_setup(&cfg.console, no_color, quiet, verbose);
+        if (cfg.nagios)
+            cfg.console.out = stderr;
         cfg.opts.verbose = verbose;
         struct wsc_registry reg = {0};
         status = wsc_load_plugins(&reg, cfg.plugin_paths, cfg.n_plugin_paths);
@@ -985,5 +1021,8 @@ int wsc_cmd_run(int argc, char **argv, int validate)
     wsc_strv_free(cfg.opts.tags, cfg.opts.n_tags);
     wsc_strv_free(cfg.opts.filters, cfg.opts.n_filters);
     wsc_strv_free(cfg.plugin_paths, cfg.n_plugin_paths);
+    /* Anything but --help that ran nothing is UNKNOWN for Nagios. */
+    if (cfg.nagios && !cfg.nagios_done && status != WSC_EXIT_OK)
+        status = (int)wsc_nagios_unknown(stdout, status);
     return status;
 }
