@@ -47,6 +47,13 @@ static const char monitor_usage[] =
     "  --log-results FILE    append one JSON line per test per round to FILE,\n"
     "                        synced every round, reopened on SIGHUP\n"
     "  --store-results FILE  same as --log-results\n"
+    "  --metrics-listen ADDR:PORT\n"
+    "                        serve Prometheus metrics (every test's state,\n"
+    "                        durations, failures, check metrics) on\n"
+    "                        http://ADDR:PORT/metrics; 127.0.0.1:9464,\n"
+    "                        [::1]:9464, :9464 (every address); port 0: any\n"
+    "  --textfile DIR        after every round write DIR/wscheck.prom for\n"
+    "                        node_exporter's textfile collector\n"
     "  --var NAME=VALUE      set a variable, overriding the file (repeatable)\n"
     "  --secret NAME         variable NAME is a secret: \"***\" in every output\n"
     "  --secret-name NAME    values named NAME are secret too (repeatable)\n"
@@ -97,6 +104,8 @@ enum {
     OPT_NO_COLOR,
     OPT_CONFIG,
     OPT_VARS_FILE,
+    OPT_METRICS_LISTEN,
+    OPT_TEXTFILE,
 };
 
 static const struct option monitor_options[] = {
@@ -126,6 +135,8 @@ static const struct option monitor_options[] = {
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"vars-file", required_argument, NULL, OPT_VARS_FILE},
+    {"metrics-listen", required_argument, NULL, OPT_METRICS_LISTEN},
+    {"textfile", required_argument, NULL, OPT_TEXTFILE},
     {"verbose", no_argument, NULL, 'v'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -257,13 +268,16 @@ static int parse_args(int argc, char **argv, struct monitor_config *c, int *verb
         } else if (opt == OPT_ALERT_ON_FAILURE) {
             /* alerts go wherever a channel is given */
         } else if (opt == OPT_ALERT_CMD || opt == OPT_WEBHOOK ||
-                   opt == OPT_ALERTMANAGER || opt == OPT_LOG_RESULTS) {
+                   opt == OPT_ALERTMANAGER || opt == OPT_LOG_RESULTS ||
+                   opt == OPT_METRICS_LISTEN || opt == OPT_TEXTFILE) {
             if (!*optarg)
                 return usage_error("an empty value for", argv[optind - 2]);
-            *(opt == OPT_ALERT_CMD     ? &c->alert_cmd
-              : opt == OPT_WEBHOOK     ? &c->webhook
-              : opt == OPT_LOG_RESULTS ? &c->log_path
-                                       : &c->alertmanager) = optarg;
+            *(opt == OPT_ALERT_CMD        ? &c->alert_cmd
+              : opt == OPT_WEBHOOK        ? &c->webhook
+              : opt == OPT_LOG_RESULTS    ? &c->log_path
+              : opt == OPT_METRICS_LISTEN ? &c->metrics_listen
+              : opt == OPT_TEXTFILE       ? &c->textfile_dir
+                                          : &c->alertmanager) = optarg;
         } else if (opt >= OPT_INTERVAL && opt <= OPT_ALERT_TIMEOUT) {
             rc = number_option(opt, optarg, c);
         } else if (opt == OPT_TIMEOUT || opt == OPT_RETRIES) {

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include "cli.h"
 #include "config_file.h"
+#include "monitor_metrics.h"
 #include "monitor_state.h"
 #include "results_log.h"
 #include "alert.h"
@@ -18,10 +19,12 @@ struct monitor_config {
     unsigned long count;       /* rounds to run; 0: until stopped */
     unsigned down_after, recover_after;
     const char *alert_cmd, *webhook, *alertmanager;
-    double alert_timeout;     /* seconds per alert and channel */
-    const char *log_path;     /* --log-results */
-    struct wsc_settings base; /* timeout and retries below the scenarios */
-    struct wsc_config conf;   /* the configuration file's alert settings */
+    double alert_timeout;       /* seconds per alert and channel */
+    const char *log_path;       /* --log-results */
+    const char *metrics_listen; /* --metrics-listen ADDR:PORT */
+    const char *textfile_dir;   /* --textfile DIR */
+    struct wsc_settings base;   /* timeout and retries below the scenarios */
+    struct wsc_config conf;     /* the configuration file's alert settings */
     char **files;
     size_t n_files;
 };
@@ -34,6 +37,7 @@ struct monitor {
     char ***servers;           /* per scenario, per test: "host:port" or NULL */
     struct monitor_states states;
     struct wsc_results_log *log;
+    struct monitor_metrics *metrics; /* NULL: no exposition asked for */
     unsigned long round;
 };
 

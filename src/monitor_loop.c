@@ -81,6 +81,8 @@ static void retain_states(struct monitor *m)
             free(key);
         }
     monitor_states_retain(&m->states, keep, n);
+    if (m->metrics)
+        monitor_metrics_retain(m->metrics, (const char *const *)keep, n);
     wsc_strv_free(keep, n);
 }
 
@@ -159,8 +161,50 @@ static int open_log(struct monitor *m)
     return m->log ? 0 : -1;
 }
 
+/* --metrics-listen and --textfile: the exposition exists only when asked
+ * for. A port that cannot be bound is an error before the first round. */
+static int open_metrics(struct monitor *m)
+{
+    const struct monitor_config *c = m->cfg;
+    if (!c->metrics_listen && !c->textfile_dir)
+        return 0;
+    char *err = NULL;
+    if (!(m->metrics = monitor_metrics_new())) {
+        fprintf(stderr, "wscheck: out of memory\n");
+        return -1;
+    }
+    if (c->metrics_listen &&
+        monitor_metrics_listen(m->metrics, c->metrics_listen, &err) < 0) {
+        fprintf(stderr, "wscheck: --metrics-listen %s: %s\n", c->metrics_listen,
+                err ? err : "out of memory");
+        free(err);
+        return -1;
+    }
+    if (c->metrics_listen)
+        fprintf(stdout, "metrics on port %d: GET /metrics\n",
+                monitor_metrics_port(m->metrics));
+    return 0;
+}
+
+/* After a round: its figures, and the textfile collector's file. */
+static void round_metrics(struct monitor *m, double took)
+{
+    if (!m->metrics)
+        return;
+    double interval = m->cfg->interval;
+    if (monitor_metrics_round(m->metrics, took, interval > 0 && took > interval) < 0)
+        fprintf(stderr, "wscheck: out of memory: the round's metrics are not updated\n");
+    char *err = NULL;
+    if (m->cfg->textfile_dir &&
+        monitor_metrics_write_textfile(m->metrics, m->cfg->textfile_dir, &err) < 0)
+        fprintf(stderr, "wscheck: --textfile %s: %s\n", m->cfg->textfile_dir,
+                err ? err : "out of memory");
+    free(err);
+}
+
 static void monitor_free(struct monitor *m)
 {
+    monitor_metrics_free(m->metrics);
     free_servers(m);
     wsc_scenarios_free(m->scs, m->cfg->n_files);
     monitor_states_free(&m->states);
@@ -180,6 +224,7 @@ static int rounds(struct monitor *m)
         if ((passed = monitor_round(m)) < 0)
             return WSC_EXIT_INTERNAL;
         double took = wsc_now() - t0;
+        round_metrics(m, took);
         if (m->cfg->count && m->round >= m->cfg->count)
             break;
         if (took > m->cfg->interval && m->cfg->interval > 0)
@@ -198,7 +243,7 @@ int monitor_loop(struct monitor_config *cfg, const struct wsc_registry *reg,
     m.states.down_after = cfg->down_after;
     m.states.recover_after = cfg->recover_after;
     cfg->run.opts.interrupted = &monitor_stop;
-    if (open_log(&m) < 0 || compute_servers(&m) < 0) {
+    if (open_log(&m) < 0 || open_metrics(&m) < 0 || compute_servers(&m) < 0) {
         monitor_free(&m);
         return WSC_EXIT_INTERNAL;
     }

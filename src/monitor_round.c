@@ -55,6 +55,29 @@ static void transition_line(const struct monitor *m, const struct monitor_alert 
     free(msg);
 }
 
+/* The result in the Prometheus exposition, with the test's state. */
+static void observe(struct monitor *m, const struct wsc_suite_result *s,
+                    const struct wsc_result *r, const struct monitor_test_state *st,
+                    double when)
+{
+    if (!m->metrics)
+        return;
+    static const char *const status_names[] = {"passed", "failed", "error", "skipped"};
+    struct json_object *metrics = wsc_results_log_metrics(r);
+    struct monitor_observation o = {.suite = s->name,
+                                    .test = r->name,
+                                    .status = status_names[r->status],
+                                    .up = st->health != MONITOR_DOWN,
+                                    .duration_s = r->duration,
+                                    .finished = when,
+                                    .metrics = metrics};
+    if (monitor_metrics_observe(m->metrics, &o) < 0)
+        fprintf(stderr,
+                "wscheck: out of memory: the metrics of %s / %s are not updated\n",
+                s->name, r->name);
+    json_object_put(metrics);
+}
+
 /* The state change of one result, and its alerts. */
 static void apply_result(struct monitor *m, const struct wsc_suite_result *s,
                          const struct wsc_result *r)
@@ -83,6 +106,7 @@ static void apply_result(struct monitor *m, const struct wsc_suite_result *s,
         a.message = r->status == WSC_PASSED ? "passed, not yet recovered"
                                             : (r->message ? r->message : "failed");
     }
+    observe(m, s, r, st, when);
     if (ev != MONITOR_NO_EVENT)
         transition_line(m, &a);
     if (a.state)
