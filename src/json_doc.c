@@ -10,7 +10,7 @@
 #include <wscheck/json.h>
 
 #include "json_pointer_build.h"
-#include "source_map.h"
+#include "json_text.h"
 #include "util.h"
 
 /* These files are small; a scenario may be 64 MiB, a configuration 4. */
@@ -41,43 +41,15 @@ static int report_dups(const struct wsc_json_doc *doc, struct wsc_diag *diag)
 static int parse(struct wsc_json_doc *doc, const char *text, size_t len,
                  struct wsc_diag *diag)
 {
-    struct json_tokener *tok = wsc_json_tokener_new();
     int line, col;
-    char *err = NULL;
-    size_t off = 0;
     const char *nul = memchr(text, '\0', len);
     if (nul) {
         wsc_text_linecol(text, len, (size_t)(nul - text), &line, &col);
         wsc_diag_at(diag, doc->file, line, col, "a NUL byte in the file");
-        json_tokener_free(tok);
         return -1;
     }
-    if (!tok) {
-        wsc_diag_at(diag, doc->file, 0, 0, "out of memory");
+    if (wsc_json_text_parse(doc->file, text, len, &doc->root, &doc->pos, diag) < 0)
         return -1;
-    }
-    json_tokener_set_flags(tok, JSON_TOKENER_VALIDATE_UTF8);
-    doc->root = json_tokener_parse_ex(tok, text, (int)len + 1);
-    enum json_tokener_error jerr = json_tokener_get_error(tok);
-    size_t end = json_tokener_get_parse_end(tok);
-    json_tokener_free(tok);
-    if (jerr != json_tokener_success) {
-        const char *msg = json_tokener_error_desc(jerr);
-        if (jerr == json_tokener_continue || end >= len) {
-            msg = "unexpected end of file";
-            end = len;
-        }
-        wsc_text_linecol(text, len, end, &line, &col);
-        wsc_diag_at(diag, doc->file, line, col, "syntax error: %s", msg);
-        return -1;
-    }
-    if (!(doc->pos = wsc_source_map_scan(text, len, &err, &off))) {
-        wsc_text_linecol(text, len, off, &line, &col);
-        wsc_diag_at(diag, doc->file, line, col, "syntax error: %s",
-                    err ? err : "out of memory");
-        free(err);
-        return -1;
-    }
     return report_dups(doc, diag);
 }
 

@@ -10,7 +10,7 @@
 
 #include <wscheck/json.h>
 
-#include "source_map.h"
+#include "json_text.h"
 #include "util.h"
 
 #define MAX_FILE_SIZE ((size_t)64 * 1024 * 1024)
@@ -32,64 +32,11 @@ static struct wsc_scenario *new_scenario(const char *file)
     return sc;
 }
 
-/* Where an "unexpected end" error is best shown: just after the last thing
- * written. */
-static size_t end_of_content(const char *text, size_t len)
-{
-    while (len > 0 && (text[len - 1] == ' ' || text[len - 1] == '\t' ||
-                       text[len - 1] == '\n' || text[len - 1] == '\r'))
-        len--;
-    return len;
-}
-
-static void syntax_error(struct wsc_scenario *sc, struct wsc_diag *diag, const char *text,
-                         size_t len, enum json_tokener_error jerr, size_t off)
-{
-    int line, col;
-    const char *msg = json_tokener_error_desc(jerr);
-    if (jerr == json_tokener_continue || jerr == json_tokener_error_parse_eof ||
-        off >= len) {
-        msg = "unexpected end of file";
-        off = end_of_content(text, len);
-    } else if (jerr == json_tokener_error_depth) {
-        msg = wsc_json_error_desc(NULL, jerr);
-    }
-    wsc_text_linecol(text, len, off, &line, &col);
-    wsc_diag_at(diag, sc->file, line, col, "syntax error: %s", msg);
-}
-
 /* Parses text (NUL-terminated at len) into sc->root and sc->pos. */
 static int parse_text(struct wsc_scenario *sc, const char *text, size_t len,
                       struct wsc_diag *diag)
 {
-    struct json_tokener *tok = wsc_json_tokener_new();
-    char *err = NULL;
-    size_t err_off = 0;
-    int line, col;
-
-    if (!tok) {
-        wsc_diag_at(diag, sc->file, 0, 0, "out of memory");
-        return -1;
-    }
-    json_tokener_set_flags(tok, JSON_TOKENER_VALIDATE_UTF8);
-    /* The terminating NUL ends a trailing number or // comment. */
-    sc->root = json_tokener_parse_ex(tok, text, (int)len + 1);
-    enum json_tokener_error jerr = json_tokener_get_error(tok);
-    size_t end = json_tokener_get_parse_end(tok);
-    json_tokener_free(tok);
-    if (jerr != json_tokener_success) {
-        syntax_error(sc, diag, text, len, jerr, end);
-        return -1;
-    }
-    sc->pos = wsc_source_map_scan(text, len, &err, &err_off);
-    if (!sc->pos) {
-        wsc_text_linecol(text, len, err_off, &line, &col);
-        wsc_diag_at(diag, sc->file, line, col, "syntax error: %s",
-                    err ? err : "out of memory");
-        free(err);
-        return -1;
-    }
-    return 0;
+    return wsc_json_text_parse(sc->file, text, len, &sc->root, &sc->pos, diag);
 }
 
 /* Parses; with keep_bad, a file whose structure has errors is returned
