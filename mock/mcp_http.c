@@ -402,7 +402,8 @@ static int on_body(struct mock_server *srv, struct mcp_pss *pss, const char *in,
         pss->body = b;
         pss->body_cap = cap;
     }
-    memcpy(pss->body + pss->body_len, in, len);
+    if (len)
+        memcpy(pss->body + pss->body_len, in, len);
     pss->body_len += len;
     pss->body[pss->body_len] = '\0';
     return 0;

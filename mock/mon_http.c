@@ -93,7 +93,8 @@ int mon_http_body(struct mon_http_pss *pss, const char *in, size_t len)
         pss->body = b;
         pss->body_cap = cap;
     }
-    memcpy(pss->body + pss->body_len, in, len);
+    if (len)
+        memcpy(pss->body + pss->body_len, in, len);
     pss->body_len += len;
     pss->body[pss->body_len] = '\0';
     return 0;

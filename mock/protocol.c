@@ -468,7 +468,8 @@ static void hold_message(struct mock_client *c, const char *data, size_t len, bo
     m->next = NULL;
     m->len = len;
     m->binary = binary;
-    memcpy(m->data, data, len);
+    if (len)
+        memcpy(m->data, data, len);
     if (c->pending_tail)
         c->pending_tail->next = m;
     else

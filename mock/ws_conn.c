@@ -80,6 +80,8 @@ static void on_gone(struct mock_client *c)
 
 static int append_partial(struct mock_client *c, const char *in, size_t len)
 {
+    if (len == 0) /* an empty fragment: nothing to keep (and in may be NULL) */
+        return 0;
     if (c->partial_len + len > c->partial_cap) {
         size_t cap = c->partial_cap ? c->partial_cap : 4096;
         char *p;

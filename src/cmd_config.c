@@ -19,8 +19,10 @@ int wsc_setup_config(struct wsc_run_config *cfg, struct wsc_settings *base)
     struct wsc_config conf;
     struct wsc_diag diag = {0};
     int status = -1;
-    if (wsc_config_load(&conf, cfg->config_path, &diag) < 0)
+    if (wsc_config_load(&conf, cfg->config_path, &diag) < 0) {
+        wsc_diag_clear(&diag);
         return WSC_EXIT_USAGE;
+    }
     if (wsc_settings_resolve(base, &conf, &diag) < 0)
         status = WSC_EXIT_USAGE;
     else if (!(cfg->arg_vars = wsc_vars_copy(cfg->cli_vars)))

@@ -168,7 +168,8 @@ int wsc_cmd_report(int argc, char **argv)
         rep_set_free(&set);
         return WSC_EXIT_USAGE;
     }
-    qsort(set.v, set.n, sizeof *set.v, by_time);
+    if (set.n) /* qsort wants a valid pointer, even for nothing */
+        qsort(set.v, set.n, sizeof *set.v, by_time);
     if (rep_aggregate(&agg, &set) < 0) {
         fputs("wscheck: report: out of memory\n", stderr);
         rc = WSC_EXIT_INTERNAL;

@@ -371,7 +371,8 @@ int rep_aggregate(struct rep_agg *a, const struct rep_set *set)
         json_object_put(idx[i]);
     if (rc)
         return -1;
-    qsort(a->patterns, a->n_patterns, sizeof *a->patterns, by_count);
+    if (a->n_patterns) /* qsort wants a valid pointer, even for nothing */
+        qsort(a->patterns, a->n_patterns, sizeof *a->patterns, by_count);
     judge(&a->trend);
     for (size_t i = 0; i < a->n_tests; i++)
         judge(&a->tests[i].trend);
