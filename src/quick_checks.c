@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config_file.h"
 #include "quick_crackerjack.h"
 #include "quick_monitoring.h"
 #include "util.h"
@@ -63,6 +64,16 @@ static const char quick_check_usage[] =
     "                           (a mock's extension: crackerjack never sends alerts)\n"
     "  --validate-dashboard-feeds  with --test-monitoring: the dashboard's panels\n"
     "                           and a refresh after --dashboard-interval S (default 11)\n"
+    "  --test-all-mcp-servers   every endpoint of the configuration file's\n"
+    "                           mcp_server_endpoints, with the suite of its kind:\n"
+    "                           websocket (handshake, echo, ping/pong), http\n"
+    "                           (health), mcp and development_toolkit (MCP\n"
+    "                           handshake, tool discovery), crackerjack and\n"
+    "                           monitoring (as --test-crackerjack-mcp and\n"
+    "                           --test-monitoring on the endpoint's host and port)\n"
+    "  --test-deployment-endpoints  the same, in CI mode (--ci-mode)\n"
+    "  --config FILE            the configuration file (default ./wscheck.json,\n"
+    "                           else $XDG_CONFIG_HOME/wscheck/config.json)\n"
     "\n"
     "Options:\n"
     "  --header 'NAME: VALUE'   send this request header with the HTTP and WebSocket\n"
@@ -124,7 +135,10 @@ enum {
     OPT_TEST_ALERTS,
     OPT_VALIDATE_DASHBOARDS,
     OPT_METRICS_INTERVAL,
-    OPT_DASHBOARD_INTERVAL
+    OPT_DASHBOARD_INTERVAL,
+    OPT_TEST_ALL_MCP,
+    OPT_TEST_DEPLOYMENT,
+    OPT_CONFIG
 };
 
 static const struct option quick_check_options[] = {
@@ -152,6 +166,9 @@ static const struct option quick_check_options[] = {
     {"validate-dashboard-feeds", no_argument, NULL, OPT_VALIDATE_DASHBOARDS},
     {"metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL},
     {"dashboard-interval", required_argument, NULL, OPT_DASHBOARD_INTERVAL},
+    {"test-all-mcp-servers", no_argument, NULL, OPT_TEST_ALL_MCP},
+    {"test-deployment-endpoints", no_argument, NULL, OPT_TEST_DEPLOYMENT},
+    {"config", required_argument, NULL, OPT_CONFIG},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"ci-mode", no_argument, NULL, OPT_CI},
     {"fail-on-error", no_argument, NULL, OPT_FAIL_ON_ERROR},
@@ -200,6 +217,7 @@ struct quick_checks {
     int verify_streaming, test_job_monitoring;
     /* --test-monitoring */
     struct wsc_quick_monitoring monitoring;
+    const char *config_path; /* --config, else the one found */
     double timeout;
     int ci_mode;
     int fail_on_error;
@@ -450,6 +468,104 @@ static void add_endpoint_checks(struct quick_checks *s, const char *url)
         add_test(s, "http", "health", url_params(s, url, 0), "HTTP endpoint", url);
 }
 
+/* ---- the configured endpoints (--test-all-mcp-servers) ---------------------- */
+
+/* host and port of "scheme://host:port/..." (IPv6 in brackets); the port
+ * defaults to the scheme's. host is malloc'ed; -1 when unreadable. */
+static int url_host_port(const char *url, char **host, long *port)
+{
+    const char *p = strstr(url, "://");
+    if (!p)
+        return -1;
+    int secure = strncmp(url, "wss:", 4) == 0 || strncmp(url, "https:", 6) == 0;
+    p += 3;
+    const char *at = strpbrk(p, "@/");
+    if (at && *at == '@')
+        p = at + 1;
+    const char *end = *p == '[' ? strchr(p, ']') : p + strcspn(p, ":/?#");
+    if (!end || end == p)
+        return -1;
+    if (*p == '[')
+        p++;
+    *host = strndup(p, (size_t)(end - p));
+    if (*end == ']')
+        end++;
+    *port = secure ? 443 : 80;
+    if (*end == ':')
+        *port = strtol(end + 1, NULL, 10);
+    return *host && *port > 0 && *port <= 65535 ? 0 : -1;
+}
+
+/* One endpoint, with the suite of its kind. */
+static int add_configured_endpoint(struct quick_checks *s, const struct wsc_endpoint *e)
+{
+    char *host = NULL;
+    long port = 0;
+    int rc = 0;
+    switch (e->kind) {
+    case WSC_KIND_WEBSOCKET:
+        add_websocket_checks(s, e->url);
+        break;
+    case WSC_KIND_HTTP:
+        add_test(s, "http", "health", url_params(s, e->url, 0), "HTTP endpoint", e->url);
+        break;
+    case WSC_KIND_MCP:
+    case WSC_KIND_DEVELOPMENT_TOOLKIT:
+        add_mcp_endpoint_checks(s, e->url);
+        add_mcp_test(s, "tool_discovery", e->url, "MCP tool discovery", NULL);
+        break;
+    case WSC_KIND_CRACKERJACK:
+    case WSC_KIND_MONITORING:
+        if (url_host_port(e->url, &host, &port) < 0) {
+            fprintf(stderr, "wscheck: endpoint '%s': no host and port in its url\n",
+                    e->name);
+            free(host);
+            return WSC_EXIT_USAGE;
+        }
+        if (e->kind == WSC_KIND_CRACKERJACK) {
+            struct wsc_quick_crackerjack q = {.host = host,
+                                              .port = port,
+                                              .mcp_port = s->toolkit_port,
+                                              .validate_mcp = s->validate_mcp};
+            rc = wsc_quick_crackerjack(s->tests, &q);
+        } else {
+            struct wsc_quick_monitoring q = s->monitoring;
+            q.host = host;
+            q.port = port;
+            q.timeout = s->timeout;
+            rc = wsc_quick_monitoring(s->tests, &q);
+        }
+        break;
+    }
+    free(host);
+    return rc ? WSC_EXIT_INTERNAL : 0;
+}
+
+/* Every endpoint of the configuration's mcp_server_endpoints. */
+static int add_configured_endpoints(struct quick_checks *s)
+{
+    struct wsc_config cfg;
+    struct wsc_diag diag = {0};
+    int rc = wsc_config_load(&cfg, s->config_path, &diag);
+    wsc_diag_clear(&diag);
+    if (rc < 0)
+        return WSC_EXIT_USAGE;
+    if (!cfg.n_endpoints) {
+        fprintf(stderr,
+                "wscheck: --test-all-mcp-servers: no endpoints configured: add "
+                "mcp_server_endpoints to %s (see wscheck-config(5))\n",
+                cfg.doc.file ? cfg.doc.file : "wscheck.json");
+        wsc_config_free(&cfg);
+        return WSC_EXIT_USAGE;
+    }
+    int status = -1;
+    for (size_t i = 0; status == -1 && i < cfg.n_endpoints; i++)
+        if ((rc = add_configured_endpoint(s, &cfg.endpoints[i])) != 0)
+            status = rc;
+    wsc_config_free(&cfg);
+    return status;
+}
+
 /* ---- options --------------------------------------------------------------- */
 
 static int push_path(struct quick_checks *s, const char *dir)
@@ -584,7 +700,11 @@ static int parse_settings(int argc, char **argv, struct quick_checks *s)
                 return WSC_EXIT_USAGE;
             break;
         case OPT_CI:
+        case OPT_TEST_DEPLOYMENT: /* the configured endpoints, in CI mode */
             s->ci_mode = 1;
+            break;
+        case OPT_CONFIG:
+            s->config_path = optarg;
             break;
         case OPT_FAIL_ON_ERROR:
             s->fail_on_error = 1;
@@ -669,6 +789,13 @@ static int parse_checks(int argc, char **argv, struct quick_checks *s)
             if (add_monitoring_checks(s) != 0)
                 return WSC_EXIT_INTERNAL;
             break;
+        case OPT_TEST_ALL_MCP:
+        case OPT_TEST_DEPLOYMENT: {
+            int rc = add_configured_endpoints(s);
+            if (rc != -1)
+                return rc;
+            break;
+        }
         default:
             break;
         }
