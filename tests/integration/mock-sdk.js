@@ -14,21 +14,7 @@ const { Client } = require('@modelcontextprotocol/sdk/client/index.js');
 const { StreamableHTTPClientTransport } = require('@modelcontextprotocol/sdk/client/streamableHttp.js');
 const { LoggingMessageNotificationSchema } = require('@modelcontextprotocol/sdk/types.js');
 
-let n = 0, failed = 0;
-function ok(cond, desc, diag) {
-  n++;
-  console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${desc}`);
-  if (!cond) {
-    failed++;
-    if (diag !== undefined)
-      for (const line of String(typeof diag === 'string' ? diag : JSON.stringify(diag)).split('\n'))
-        console.log('# ' + line);
-  }
-}
-const eq = (got, want, desc) =>
-  ok(JSON.stringify(got) === JSON.stringify(want), desc, `expected ${JSON.stringify(want)}\n     got ${JSON.stringify(got)}`);
-const withTimeout = (p, ms, what) => Promise.race([p,
-  new Promise((_, rej) => setTimeout(() => rej(new Error('timed out: ' + what)), ms))]);
+const { ok, eq, withTimeout, done } = require('./tap-node.js');
 
 function startMock(args) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wscheck-mock-sdk.'));
@@ -159,6 +145,5 @@ async function testCrackerjack(url) {
     ok(!/AddressSanitizer|LeakSanitizer|runtime error:/.test(m.log()), `no sanitizer report from the ${name}`, m.log());
   }
   fs.rmSync(cjDir, { recursive: true, force: true });
-  console.log(`1..${n}`);
-  process.exit(failed ? 1 : 0);
+  done();
 })();

@@ -11,21 +11,7 @@ const os = require('os');
 const path = require('path');
 const WebSocket = require('ws');
 
-let n = 0, failed = 0;
-function ok(cond, desc, diag) {
-  n++;
-  console.log(`${cond ? 'ok' : 'not ok'} ${n} - ${desc}`);
-  if (!cond) {
-    failed++;
-    if (diag !== undefined)
-      for (const line of String(typeof diag === 'string' ? diag : JSON.stringify(diag)).split('\n'))
-        console.log('# ' + line);
-  }
-}
-const eq = (got, want, desc) =>
-  ok(JSON.stringify(got) === JSON.stringify(want), desc, `expected ${JSON.stringify(want)}\n     got ${JSON.stringify(got)}`);
-const withTimeout = (p, ms, what) => Promise.race([p,
-  new Promise((_, rej) => setTimeout(() => rej(new Error('timed out: ' + what)), ms))]);
+const { ok, eq, withTimeout, done } = require('./tap-node.js');
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wscheck-mock-secnode.'));
 const started = [];   // killed at the end whatever happened
@@ -172,6 +158,5 @@ main().catch(e => ok(false, 'test script ran to the end', e.stack)).finally(() =
   for (const p of started)
     if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
   fs.rmSync(tmp, { recursive: true, force: true });
-  console.log(`1..${n}`);
-  process.exit(failed ? 1 : 0);
+  done();
 });
