@@ -275,53 +275,54 @@ static void describe(char *out, size_t cap, unsigned op, size_t len, int code)
         snprintf(out, cap, "a %s message of %zu bytes", op_name(op), len);
 }
 
-/* Answers a ping the server sent in the middle of a case. */
-static void answer_ping(struct cc *c, const unsigned char *data, size_t len)
+/* cc_next within the case's time left, answering the pings a server may
+ * send in the middle of a case on the way, as an endpoint must. */
+static int next_answering_pings(struct cc *c, unsigned *op, const unsigned char **data,
+                                size_t *len, int *code)
 {
-    cc_send(c, 1, 0, WSC_WS_OP_PONG, data, len, 1);
+    for (;;) {
+        int r = cc_next(c, op, data, len, left(c), code);
+        if (r <= 0 || *op != WSC_WS_OP_PING)
+            return r;
+        cc_send(c, 1, 0, WSC_WS_OP_PONG, *data, *len, 1);
+    }
 }
 
 int cc_expect_echo(struct cc *c, unsigned op, const void *payload, size_t len)
 {
-    for (;;) {
-        unsigned got;
-        const unsigned char *data;
-        size_t n;
-        int code = -1;
-        int r = cc_next(c, &got, &data, &n, left(c), &code);
-        if (r == 0)
-            return cc_grade(c, CC_FAILED,
-                            "no echo of the %s message (%zu bytes) within %.3g s",
-                            op_name(op), len, c->case_wait);
-        if (r == -1)
-            return cc_grade(c, CC_FAILED,
-                            "the server closed the TCP connection instead "
-                            "of echoing the %s message",
-                            op_name(op));
-        if (r < 0)
-            return -1;
-        if (got == WSC_WS_OP_PING) {
-            answer_ping(c, data, n);
-            continue;
-        }
-        if (got == op && n == len && (len == 0 || memcmp(data, payload, len) == 0))
-            return 0;
-        char what[128];
-        describe(what, sizeof what, got, n, code);
-        if (got == op && n == len) {
-            size_t i = 0;
-            while (data[i] == ((const unsigned char *)payload)[i])
-                i++;
-            return cc_grade(c, CC_FAILED,
-                            "the echo differs from the %s message sent "
-                            "(%zu bytes) at byte %zu",
-                            op_name(op), len, i);
-        }
+    unsigned got;
+    const unsigned char *data;
+    size_t n;
+    int code = -1;
+    int r = next_answering_pings(c, &got, &data, &n, &code);
+    if (r == 0)
         return cc_grade(c, CC_FAILED,
-                        "expected the echo of a %s message of %zu bytes, "
-                        "got %s",
-                        op_name(op), len, what);
+                        "no echo of the %s message (%zu bytes) within %.3g s",
+                        op_name(op), len, c->case_wait);
+    if (r == -1)
+        return cc_grade(c, CC_FAILED,
+                        "the server closed the TCP connection instead "
+                        "of echoing the %s message",
+                        op_name(op));
+    if (r < 0)
+        return -1;
+    if (got == op && n == len && (len == 0 || memcmp(data, payload, len) == 0))
+        return 0;
+    char what[128];
+    describe(what, sizeof what, got, n, code);
+    if (got == op && n == len) {
+        size_t i = 0;
+        while (data[i] == ((const unsigned char *)payload)[i])
+            i++;
+        return cc_grade(c, CC_FAILED,
+                        "the echo differs from the %s message sent "
+                        "(%zu bytes) at byte %zu",
+                        op_name(op), len, i);
     }
+    return cc_grade(c, CC_FAILED,
+                    "expected the echo of a %s message of %zu bytes, "
+                    "got %s",
+                    op_name(op), len, what);
 }
 
 int cc_expect_pong(struct cc *c, const void *payload, size_t len)
@@ -362,41 +363,35 @@ int cc_expect_close(struct cc *c, int want)
                  wsc_ws_close_code_name(want));
     else
         snprintf(expected, sizeof expected, "a close");
-    for (;;) {
-        unsigned got;
-        const unsigned char *data;
-        size_t n;
-        int code = -1;
-        int r = cc_next(c, &got, &data, &n, left(c), &code);
-        if (r == 0)
-            return cc_grade(c, CC_FAILED, "no close within %.3g s (expected %s)",
-                            c->case_wait, expected);
-        if (r == -1)
-            return cc_grade(c, CC_NON_STRICT,
-                            "the server dropped the TCP connection "
-                            "without a close frame (expected %s)",
-                            expected);
-        if (r < 0)
-            return -1;
-        if (got == WSC_WS_OP_PING) {
-            answer_ping(c, data, n);
-            continue;
-        }
-        if (got != WSC_WS_OP_CLOSE) {
-            char what[128];
-            describe(what, sizeof what, got, n, code);
-            return cc_grade(c, CC_FAILED, "the server answered with %s (expected %s)",
-                            what, expected);
-        }
-        /* our half of the close handshake, as an endpoint must */
-        unsigned char echo[2] = {(unsigned char)(code >> 8), (unsigned char)code};
-        cc_send(c, 1, 0, WSC_WS_OP_CLOSE, echo, code == 1005 ? 0 : 2, 1);
-        if (want && code != want && !(want == 1005 && code == 1000))
-            return cc_grade(
-                c, CC_NON_STRICT, "the server closed with %d (%s), expected %d (%s)",
-                code, wsc_ws_close_code_name(code), want, wsc_ws_close_code_name(want));
-        return 0;
+    unsigned got;
+    const unsigned char *data;
+    size_t n;
+    int code = -1;
+    int r = next_answering_pings(c, &got, &data, &n, &code);
+    if (r == 0)
+        return cc_grade(c, CC_FAILED, "no close within %.3g s (expected %s)",
+                        c->case_wait, expected);
+    if (r == -1)
+        return cc_grade(c, CC_NON_STRICT,
+                        "the server dropped the TCP connection "
+                        "without a close frame (expected %s)",
+                        expected);
+    if (r < 0)
+        return -1;
+    if (got != WSC_WS_OP_CLOSE) {
+        char what[128];
+        describe(what, sizeof what, got, n, code);
+        return cc_grade(c, CC_FAILED, "the server answered with %s (expected %s)", what,
+                        expected);
     }
+    /* our half of the close handshake, as an endpoint must */
+    unsigned char echo[2] = {(unsigned char)(code >> 8), (unsigned char)code};
+    cc_send(c, 1, 0, WSC_WS_OP_CLOSE, echo, code == 1005 ? 0 : 2, 1);
+    if (want && code != want && !(want == 1005 && code == 1000))
+        return cc_grade(c, CC_NON_STRICT,
+                        "the server closed with %d (%s), expected %d (%s)", code,
+                        wsc_ws_close_code_name(code), want, wsc_ws_close_code_name(want));
+    return 0;
 }
 
 int cc_close(struct cc *c)
