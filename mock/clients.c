@@ -147,7 +147,5 @@ void client_release(struct mock_client *c)
     }
     c->pending_tail = NULL;
     c->pending_count = 0;
-    free(c->partial);
-    c->partial = NULL;
-    c->partial_len = c->partial_cap = 0;
+    mock_reassembly_free(&c->partial);
 }

@@ -12,6 +12,8 @@
 
 #include <libwebsockets.h>
 
+#include "reassembly.h"
+
 #define MOCK_CLIENT_ID_LEN 8
 
 /* A message on its way out. One buffer is shared by every client a
@@ -67,8 +69,7 @@ struct mock_client {
     struct mock_outq out;
 
     /* A message arriving in several frames or callbacks. */
-    char *partial;
-    size_t partial_len, partial_cap;
+    struct mock_reassembly partial;
     bool partial_binary;
     size_t discarding; /* oversize: bytes of it dropped so far */
 

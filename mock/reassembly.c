@@ -30,9 +30,18 @@ int mock_reassembly_append(struct mock_reassembly *r, const char *in, size_t len
     return 0;
 }
 
+/* Storage over this is freed between messages, so idle clients do not
+ * keep the memory of their largest message. */
+#define KEEP_CAP 65536
+
 void mock_reassembly_reset(struct mock_reassembly *r)
 {
     r->len = 0;
+    if (r->cap > KEEP_CAP) {
+        free(r->data);
+        r->data = NULL;
+        r->cap = 0;
+    }
 }
 
 void mock_reassembly_free(struct mock_reassembly *r)

@@ -14,7 +14,7 @@ struct mock_reassembly {
 /* Appends len bytes (doubling the storage from 4 KiB). 0, or -1 when out
  * of memory (the message so far is kept). */
 int mock_reassembly_append(struct mock_reassembly *r, const char *in, size_t len);
-/* Starts a new message, keeping the storage. */
+/* Starts a new message, keeping the storage unless it grew past 64 KiB. */
 void mock_reassembly_reset(struct mock_reassembly *r);
 void mock_reassembly_free(struct mock_reassembly *r);
 

@@ -18,10 +18,6 @@
 #include "ws_handshake.h"
 #include "ws_security.h"
 
-/* A reassembly buffer bigger than this is freed after its message, so idle
- * clients do not keep the memory of their largest message. */
-#define PARTIAL_KEEP 65536
-
 /* "ip:port" of the peer, as the reference shows remote_address. */
 static void peer_address(struct lws *wsi, char *out, size_t outlen)
 {
@@ -78,27 +74,6 @@ static void on_gone(struct mock_client *c)
     client_release(c);
 }
 
-static int append_partial(struct mock_client *c, const char *in, size_t len)
-{
-    if (len == 0) /* an empty fragment: nothing to keep (and in may be NULL) */
-        return 0;
-    if (c->partial_len + len > c->partial_cap) {
-        size_t cap = c->partial_cap ? c->partial_cap : 4096;
-        char *p;
-
-        while (cap < c->partial_len + len)
-            cap *= 2;
-        p = realloc(c->partial, cap);
-        if (!p)
-            return -1;
-        c->partial = p;
-        c->partial_cap = cap;
-    }
-    memcpy(c->partial + c->partial_len, in, len);
-    c->partial_len += len;
-    return 0;
-}
-
 /* An oversize message is read to its end and dropped before the 1009
  * close goes out: closing while the peer is still sending would leave data
  * unread, and a socket closed with unread data is reset, so the peer might
@@ -138,30 +113,25 @@ static int on_receive(struct mock_client *c, const char *in, size_t len)
     if (c->discarding)
         return discard(c, len, final);
     if (first) {
-        c->partial_len = 0;
+        mock_reassembly_reset(&c->partial);
         c->partial_binary = lws_frame_is_binary(wsi);
     }
-    if (c->partial_len + len + lws_remaining_packet_payload(wsi) > max) {
-        c->partial_len = 0;
+    if (c->partial.len + len + lws_remaining_packet_payload(wsi) > max) {
+        mock_reassembly_reset(&c->partial);
         return discard(c, len + 1, final); /* +1: never zero */
     }
     if (first && final) {
         deliver(c, in, len, c->partial_binary);
         return 0;
     }
-    if (append_partial(c, in, len) != 0) {
+    if (mock_reassembly_append(&c->partial, in, len) != 0) {
         lws_close_reason(wsi, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
                          (unsigned char *)"out of memory", 13);
         return -1;
     }
     if (final) {
-        deliver(c, c->partial, c->partial_len, c->partial_binary);
-        c->partial_len = 0;
-        if (c->partial_cap > PARTIAL_KEEP) {
-            free(c->partial);
-            c->partial = NULL;
-            c->partial_cap = 0;
-        }
+        deliver(c, c->partial.data, c->partial.len, c->partial_binary);
+        mock_reassembly_reset(&c->partial);
     }
     return 0;
 }
