@@ -124,6 +124,37 @@ enum prom_look prom_poll(struct wsc_ctx *ctx, double within, double interval,
                          enum prom_look (*look)(struct wsc_ctx *ctx, void *arg),
                          void *arg);
 
+/* ---- Alert checks ------------------------------------------------------- */
+
+/* What an alert check watches for: alerts whose labels match `labels`, in
+ * the state `want`. */
+struct prom_watch {
+    struct json_object *params;
+    struct json_object *labels; /* the expectation on an alert's labels */
+    const char *want;           /* the state asked for */
+    struct json_object *found;  /* the last matching alert (a reference) */
+    struct json_object *others; /* label sets of the last look's alerts */
+};
+
+/* One look's alerts (an array): `found` becomes the matching alert, one in
+ * the wanted state when there is one (reached() says), `others` the label
+ * sets of the alerts that did not match. */
+void prom_watch_alerts(struct prom_watch *w, const struct json_object *alerts,
+                       int (*reached)(const char *want, const struct json_object *alert));
+
+struct prom_watch_ops {
+    enum prom_look (*look)(struct wsc_ctx *ctx, void *watch);
+    void (*timed_out)(struct wsc_ctx *ctx, struct prom_watch *w, double within);
+    struct json_object *(*outputs)(const struct prom_watch *w); /* NULL: no memory */
+};
+
+/* An alert check: polls with ops->look for `within` seconds (param, default
+ * 30) every `interval` (default 1) for the `state` param (default
+ * default_state); then the outputs and the `expect` on them, or the
+ * timeout's failure. */
+void prom_watch_check(struct wsc_ctx *ctx, struct json_object *params,
+                      const char *default_state, const struct prom_watch_ops *ops);
+
 /* ---- Dashboards ---------------------------------------------------------- */
 
 /* The values of a dashboard's variables for substitution: Grafana's global

@@ -4,20 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <wscheck/expect.h>
-#include <wscheck/match.h>
-#include <wscheck/params.h>
 #include <wscheck/render.h>
 
 #include "prom.h"
-
-struct alert_watch {
-    struct json_object *params;
-    struct json_object *labels; /* the expectation on an alert's labels */
-    const char *want;           /* firing, pending or inactive */
-    struct json_object *found;  /* the last matching alert (a reference) */
-    struct json_object *others; /* label sets of the last look's alerts */
-};
 
 static const char *state_of(const struct json_object *alert)
 {
@@ -34,9 +23,14 @@ static int state_reached(const char *want, const char *state)
     return strcmp(want, state) == 0;
 }
 
+static int alert_state_reached(const char *want, const struct json_object *alert)
+{
+    return state_reached(want, state_of(alert));
+}
+
 static enum prom_look look(struct wsc_ctx *ctx, void *arg)
 {
-    struct alert_watch *w = arg;
+    struct prom_watch *w = arg;
     char *why = NULL;
     struct json_object *data =
         prom_api_get(ctx, w->params, "/api/v1/alerts", PROM_API_PROMETHEUS, NULL, &why);
@@ -49,20 +43,7 @@ static enum prom_look look(struct wsc_ctx *ctx, void *arg)
         json_object_put(data);
         return PROM_LOOK_FAILED;
     }
-    json_object_put(w->found);
-    json_object_put(w->others);
-    w->found = NULL;
-    w->others = json_object_new_array();
-    for (size_t i = 0; i < prom_len(alerts); i++) {
-        struct json_object *alert = json_object_array_get_idx(alerts, i);
-        struct json_object *labels = json_object_object_get(alert, "labels");
-        if (!wsc_match(w->labels, labels, NULL, NULL)) {
-            json_object_array_add(w->others, json_object_get(labels));
-        } else if (!w->found || state_reached(w->want, state_of(alert))) {
-            json_object_put(w->found);
-            w->found = json_object_get(alert);
-        }
-    }
+    prom_watch_alerts(w, alerts, alert_state_reached);
     json_object_put(data);
     if (strcmp(w->want, "inactive") == 0)
         return w->found ? PROM_LOOK_NOT_YET : PROM_LOOK_REACHED;
@@ -73,7 +54,7 @@ static enum prom_look look(struct wsc_ctx *ctx, void *arg)
 /* The rule that should raise the alert, from /api/v1/rules: whether it is
  * loaded, and when it is, its state and health. Malloc'ed; NULL when there
  * is nothing to say. */
-static char *rule_note(struct wsc_ctx *ctx, struct alert_watch *w)
+static char *rule_note(struct wsc_ctx *ctx, struct prom_watch *w)
 {
     const char *name =
         json_object_get_string(json_object_object_get(w->labels, "alertname"));
@@ -113,7 +94,7 @@ static char *rule_note(struct wsc_ctx *ctx, struct alert_watch *w)
     return note;
 }
 
-static void report_timeout(struct wsc_ctx *ctx, struct alert_watch *w, double within)
+static void report_timeout(struct wsc_ctx *ctx, struct prom_watch *w, double within)
 {
     char labels[512];
     prom_render_labels(labels, sizeof labels, w->labels);
@@ -138,7 +119,7 @@ static void report_timeout(struct wsc_ctx *ctx, struct alert_watch *w, double wi
 }
 
 /* outputs: state, labels, annotations, active_at, value. */
-static struct json_object *alert_outputs(const struct alert_watch *w)
+static struct json_object *alert_outputs(const struct prom_watch *w)
 {
     struct json_object *out = json_object_new_object();
     if (!out)
@@ -166,31 +147,6 @@ static struct json_object *alert_outputs(const struct alert_watch *w)
 
 void prom_check_alert(struct wsc_ctx *ctx, struct json_object *params)
 {
-    const struct json_object *expect = wsc_param(params, "expect");
-    if (wsc_expect_valid(ctx, expect) != 0)
-        return;
-    struct alert_watch w = {.params = params,
-                            .labels = prom_label_expectation(params),
-                            .want = wsc_param_string(params, "state", "firing")};
-    if (!w.labels) {
-        wsc_error(ctx, "out of memory");
-        return;
-    }
-    double within = wsc_param_number(params, "within", 30);
-    enum prom_look got =
-        prom_poll(ctx, within, wsc_param_number(params, "interval", 1), look, &w);
-    if (got == PROM_LOOK_NOT_YET) {
-        report_timeout(ctx, &w, within);
-    } else if (got == PROM_LOOK_REACHED) {
-        struct json_object *outputs = alert_outputs(&w);
-        if (outputs) {
-            json_object_object_foreach(outputs, key, val)
-                wsc_output(ctx, key, json_object_get(val));
-            wsc_expect(ctx, expect, NULL, outputs);
-        }
-        json_object_put(outputs);
-    }
-    json_object_put(w.found);
-    json_object_put(w.others);
-    json_object_put(w.labels);
+    static const struct prom_watch_ops ops = {look, report_timeout, alert_outputs};
+    prom_watch_check(ctx, params, "firing", &ops);
 }

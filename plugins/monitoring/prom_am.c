@@ -4,19 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <wscheck/expect.h>
-#include <wscheck/match.h>
-#include <wscheck/params.h>
-
 #include "prom.h"
-
-struct am_watch {
-    struct json_object *params;
-    struct json_object *labels; /* the expectation on an alert's labels */
-    const char *want;           /* any, active, suppressed or unprocessed */
-    struct json_object *found;  /* the last matching alert (a reference) */
-    struct json_object *others; /* label sets of the last look's alerts */
-};
 
 static const char *state_of(const struct json_object *alert)
 {
@@ -25,14 +13,14 @@ static const char *state_of(const struct json_object *alert)
     return s ? s : "";
 }
 
-static int state_reached(const char *want, const struct json_object *alert)
+static int am_state_reached(const char *want, const struct json_object *alert)
 {
     return strcmp(want, "any") == 0 || strcmp(want, state_of(alert)) == 0;
 }
 
 static enum prom_look look(struct wsc_ctx *ctx, void *arg)
 {
-    struct am_watch *w = arg;
+    struct prom_watch *w = arg;
     char *why = NULL;
     struct json_object *alerts =
         prom_api_get(ctx, w->params, "/api/v2/alerts", PROM_API_ALERTMANAGER, NULL, &why);
@@ -44,26 +32,13 @@ static enum prom_look look(struct wsc_ctx *ctx, void *arg)
         json_object_put(alerts);
         return PROM_LOOK_FAILED;
     }
-    json_object_put(w->found);
-    json_object_put(w->others);
-    w->found = NULL;
-    w->others = json_object_new_array();
-    for (size_t i = 0; i < prom_len(alerts); i++) {
-        struct json_object *alert = json_object_array_get_idx(alerts, i);
-        struct json_object *labels = json_object_object_get(alert, "labels");
-        if (!wsc_match(w->labels, labels, NULL, NULL)) {
-            json_object_array_add(w->others, json_object_get(labels));
-        } else if (!w->found || state_reached(w->want, alert)) {
-            json_object_put(w->found);
-            w->found = json_object_get(alert);
-        }
-    }
+    prom_watch_alerts(w, alerts, am_state_reached);
     json_object_put(alerts);
-    return w->found && state_reached(w->want, w->found) ? PROM_LOOK_REACHED
-                                                        : PROM_LOOK_NOT_YET;
+    return w->found && am_state_reached(w->want, w->found) ? PROM_LOOK_REACHED
+                                                           : PROM_LOOK_NOT_YET;
 }
 
-static void report_timeout(struct wsc_ctx *ctx, struct am_watch *w, double within)
+static void report_timeout(struct wsc_ctx *ctx, struct prom_watch *w, double within)
 {
     char labels[512];
     prom_render_labels(labels, sizeof labels, w->labels);
@@ -93,8 +68,9 @@ static struct json_object *receiver_names(const struct json_object *alert)
 
 /* outputs: state, labels, annotations, receivers (names), starts_at,
  * silenced_by, inhibited_by, fingerprint. */
-static struct json_object *am_outputs(const struct json_object *alert)
+static struct json_object *am_outputs(const struct prom_watch *w)
 {
+    const struct json_object *alert = w->found;
     struct json_object *out = json_object_new_object();
     if (!out)
         return NULL;
@@ -120,31 +96,6 @@ static struct json_object *am_outputs(const struct json_object *alert)
 
 void prom_check_am_alert(struct wsc_ctx *ctx, struct json_object *params)
 {
-    const struct json_object *expect = wsc_param(params, "expect");
-    if (wsc_expect_valid(ctx, expect) != 0)
-        return;
-    struct am_watch w = {.params = params,
-                         .labels = prom_label_expectation(params),
-                         .want = wsc_param_string(params, "state", "any")};
-    if (!w.labels) {
-        wsc_error(ctx, "out of memory");
-        return;
-    }
-    double within = wsc_param_number(params, "within", 30);
-    enum prom_look got =
-        prom_poll(ctx, within, wsc_param_number(params, "interval", 1), look, &w);
-    if (got == PROM_LOOK_NOT_YET) {
-        report_timeout(ctx, &w, within);
-    } else if (got == PROM_LOOK_REACHED) {
-        struct json_object *outputs = am_outputs(w.found);
-        if (outputs) {
-            json_object_object_foreach(outputs, key, val)
-                wsc_output(ctx, key, json_object_get(val));
-            wsc_expect(ctx, expect, NULL, outputs);
-        }
-        json_object_put(outputs);
-    }
-    json_object_put(w.found);
-    json_object_put(w.others);
-    json_object_put(w.labels);
+    static const struct prom_watch_ops ops = {look, report_timeout, am_outputs};
+    prom_watch_check(ctx, params, "any", &ops);
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <wscheck/expect.h>
 #include <wscheck/match.h>
 #include <wscheck/params.h>
 #include <wscheck/render.h>
@@ -128,4 +129,55 @@ char *prom_near_miss(const struct json_object *expectation,
         msg = NULL;
     free(why);
     return msg;
+}
+
+void prom_watch_alerts(struct prom_watch *w, const struct json_object *alerts,
+                       int (*reached)(const char *want, const struct json_object *alert))
+{
+    json_object_put(w->found);
+    json_object_put(w->others);
+    w->found = NULL;
+    w->others = json_object_new_array();
+    for (size_t i = 0; i < prom_len(alerts); i++) {
+        struct json_object *alert = json_object_array_get_idx(alerts, i);
+        struct json_object *labels = json_object_object_get(alert, "labels");
+        if (!wsc_match(w->labels, labels, NULL, NULL)) {
+            json_object_array_add(w->others, json_object_get(labels));
+        } else if (!w->found || reached(w->want, alert)) {
+            json_object_put(w->found);
+            w->found = json_object_get(alert);
+        }
+    }
+}
+
+void prom_watch_check(struct wsc_ctx *ctx, struct json_object *params,
+                      const char *default_state, const struct prom_watch_ops *ops)
+{
+    const struct json_object *expect = wsc_param(params, "expect");
+    if (wsc_expect_valid(ctx, expect) != 0)
+        return;
+    struct prom_watch w = {.params = params,
+                           .labels = prom_label_expectation(params),
+                           .want = wsc_param_string(params, "state", default_state)};
+    if (!w.labels) {
+        wsc_error(ctx, "out of memory");
+        return;
+    }
+    double within = wsc_param_number(params, "within", 30);
+    enum prom_look got =
+        prom_poll(ctx, within, wsc_param_number(params, "interval", 1), ops->look, &w);
+    if (got == PROM_LOOK_NOT_YET) {
+        ops->timed_out(ctx, &w, within);
+    } else if (got == PROM_LOOK_REACHED) {
+        struct json_object *outputs = ops->outputs(&w);
+        if (outputs) {
+            json_object_object_foreach(outputs, key, val)
+                wsc_output(ctx, key, json_object_get(val));
+            wsc_expect(ctx, expect, NULL, outputs);
+        }
+        json_object_put(outputs);
+    }
+    json_object_put(w.found);
+    json_object_put(w.others);
+    json_object_put(w.labels);
 }
