@@ -189,4 +189,32 @@ expect_status 0 "--check-http without URL is accepted"
 expect_match "HTTP endpoint: http://localhost:8675/" "$out" "and checks crackerjack's progress server"
 run_wscheck --test-endpoint "$MOCK_URL" --timeout 10
 expect_status 0 "the seed's --test-endpoint URL --timeout 10"
+
+# ---- every option of the seed is accepted, --help and wscheck(1) ---------------------
+# Options are read in order: an accepted one lets the bad --timeout after it
+# be the error. (--include-performance-tests belongs to load testing.)
+refused=""
+for opt in --check-port=1 --check-http --test-websocket=ws://x --test-endpoints \
+    --server=crackerjack --port=8675 --include-health-checks --test-crackerjack-mcp \
+    --verify-progress-streaming --test-job-monitoring --validate-mcp-protocol \
+    --test-dev-toolkit --verify-tool-discovery --test-command-streaming --test-monitoring \
+    --verify-metrics-streaming --test-alert-delivery --validate-dashboard-feeds \
+    --continuous-monitoring --interval=30 --alert-on-failure --log-results=x \
+    --scheduled-check --test-all-mcp-servers --generate-report --email-on-failure \
+    --ci-mode --test-deployment-endpoints --fail-on-error --output-junit-xml \
+    --test-endpoint=ws://x --timeout=10 --generate-detailed-report \
+    --test-configuration="$T/scenario.json" --integrate-analytics --store-results=x; do
+    run_wscheck "$opt" --timeout 0
+    printf '%s' "$err" | grep -q -- "--timeout needs" || refused="$refused $opt"
+done
+check "every option of the seed's documentation is accepted:${refused:- all}" test -z "$refused"
+run_wscheck --check-port --help
+expect_match '--email-on-failure\[=ADDRESS\]' "$out" "--help lists the seed's operations"
+PAGE=$top_srcdir/docs/wscheck.1
+missing=""
+for opt in $(printf '%s\n' "$out" | grep -Eo '^  (-h, )?--[a-z-]+' | grep -Eo -- '--[a-z-]+'); do
+    grep -q -- "$(printf '%s' "$opt" | sed 's/-/\\\\-/g')" "$PAGE" || missing="$missing $opt"
+done
+check "wscheck(1) documents every option of the quick checks' --help:${missing:- all}" \
+    test -z "$missing"
 finish
