@@ -1367,8 +1367,8 @@ static int run_quick_checks(struct quick_checks *s, char **files, size_t n_files
 
 /* The seed writes two options without their value: "--check-http" (then
  * crackerjack's progress server) and "--output-junit-xml" (then
- * wscheck-junit.xml). Such an option, last or followed by another option,
- * gets its default. A new argv (the strings borrowed); NULL when out of
+ * wscheck-junit.xml). Such an option, last or followed by another option
+ * ("-" is a value), gets its default. A new argv (the strings borrowed); NULL when out of
  * memory. */
 static char **seed_defaults(int argc, char **argv)
 {
@@ -1381,7 +1381,9 @@ static char **seed_defaults(int argc, char **argv)
     for (int i = 0; out && i < argc; i++) {
         out[i] = argv[i];
         options = options && strcmp(argv[i], "--") != 0;
-        int bare = options && i > 0 && (i + 1 == argc || argv[i + 1][0] == '-');
+        /* "-" is a value (standard output), not an option */
+        int bare = options && i > 0 &&
+                   (i + 1 == argc || (argv[i + 1][0] == '-' && argv[i + 1][1] != '\0'));
         for (size_t k = 0; bare && k < sizeof(given) / sizeof(given[0]); k++)
             if (!strcmp(argv[i], given[k][0]))
                 out[i] = (char *)given[k][1];
