@@ -56,12 +56,19 @@ check "the listener gone, a round fails" wait_log "$T/mon.jsonl" \
 start_listener "$P" || { echo "Bail out! no listener on $P again"; exit 1; }
 check "back again, a round passes" wait_log "$T/mon.jsonl" \
     '"pfp" in __import__("seq").seq(lines).replace("ff", "f").replace("ff", "f")'
+# SIGHUP: the log reopened (logrotate); the suite, built in memory, stays
+mv "$T/mon.jsonl" "$T/mon.jsonl.1"
+kill -HUP "$MON"
+check "after SIGHUP the rounds go on in a new log" wait_log "$T/mon.jsonl" 'len(lines) >= 2'
 kill -TERM "$MON"
 wait_bounded 20 "$MON"
 status=$?
 out=$(cat "$T/mon.out")
 err=$out
 expect_status 0 "SIGTERM ends the monitoring with status 0"
+if grep -q "SIGHUP" "$T/mon.out"; then not_ok "SIGHUP is quiet: no reload of files"
+    diag <"$T/mon.out"
+else ok "SIGHUP is quiet: no reload of files"; fi
 check "exactly one down and one recovered alert line for the port check" sh -c '
     test "$(grep -c "^wscheck: ALERT DOWN: wscheck quick checks / port listening: $2:" "$1")" -eq 1 &&
     test "$(grep -c "^wscheck: ALERT RECOVERED: wscheck quick checks / port listening: $2: down for" "$1")" -eq 1' \
