@@ -34,4 +34,22 @@ int alert_post(const char *url, const char *body, double timeout, char **err);
 int alert_alertmanager(const char *base, const struct monitor_alert *a, int resolved,
                        double timeout, char **err);
 
+/* Runs cmd with /bin/sh -c, input on its standard input, bounded as
+ * alert_command(); what names it in *err ("mail command"). A command that
+ * is not found (status 127) says so. 0, or -1 with *err. */
+int alert_pipe(const char *cmd, const char *input, double timeout, const char *what,
+               char **err);
+
+/* ---- mail (alert_mail.c) ---- */
+#define ALERT_MAIL_COMMAND "sendmail -t"
+/* A usable recipient: not empty, no control characters. */
+int alert_mail_address_ok(const char *to);
+/* The message: To, Subject (control characters made spaces), plain text
+ * UTF-8 headers, the body. Malloc'ed; NULL when out of memory. */
+char *alert_mail_message(const char *to, const char *subject, const char *body);
+/* Pipes the message to command (NULL: ALERT_MAIL_COMMAND). 0, or -1 with
+ * *err (malloc'ed). */
+int alert_mail_send(const char *command, const char *to, const char *subject,
+                    const char *body, double timeout, char **err);
+
 #endif

@@ -28,6 +28,8 @@ static void child_env(const struct monitor_alert *a)
     setenv("WSCHECK_ALERT_SINCE", since, 1);
 }
 
+/* a: the alert whose WSCHECK_ALERT_* variables the command gets; NULL:
+ * none (the mail command). */
 static void child_main(int in, const char *cmd, const struct monitor_alert *a)
 {
     setpgid(0, 0);
@@ -37,7 +39,8 @@ static void child_main(int in, const char *cmd, const struct monitor_alert *a)
     signal(SIGPIPE, SIG_DFL);
     if (dup2(in, STDIN_FILENO) < 0)
         _exit(126);
-    child_env(a);
+    if (a)
+        child_env(a);
     execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
     _exit(127);
 }
@@ -81,14 +84,14 @@ static int reap(pid_t pid, double deadline, int *st)
     }
 }
 
-int alert_command(const char *cmd, const struct monitor_alert *a, double timeout,
-                  char **err)
+/* Runs cmd with input on its standard input; what names it in *err. */
+static int run_with_input(const char *cmd, const char *input,
+                          const struct monitor_alert *a, double timeout, const char *what,
+                          char **err)
 {
-    struct json_object *ev = alert_event_json(a);
     int fds[2];
-    if (!ev || pipe2(fds, O_CLOEXEC) < 0) {
-        json_object_put(ev);
-        *err = strdup("cannot start the alert command");
+    if (pipe2(fds, O_CLOEXEC) < 0) {
+        *err = wsc_strdup_printf("cannot start the %s: %s", what, strerror(errno));
         return -1;
     }
     fflush(NULL);
@@ -100,33 +103,52 @@ int alert_command(const char *cmd, const struct monitor_alert *a, double timeout
     close(fds[0]);
     if (pid < 0) {
         close(fds[1]);
-        json_object_put(ev);
-        *err = wsc_strdup_printf("cannot start the alert command: %s", strerror(errno));
+        *err = wsc_strdup_printf("cannot start the %s: %s", what, strerror(errno));
         return -1;
     }
     setpgid(pid, pid);
     double deadline = wsc_now() + timeout;
     fcntl(fds[1], F_SETFL, O_NONBLOCK);
-    /* one line: a command appending events to a file keeps one per line */
-    char *line = wsc_strdup_printf(
-        "%s\n", json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN));
-    if (line)
-        feed(fds[1], line, deadline);
-    free(line);
+    feed(fds[1], input, deadline);
     close(fds[1]);
-    json_object_put(ev);
     int st = 0, how = reap(pid, deadline, &st);
     if (how == 1)
-        *err = wsc_strdup_printf("the alert command was killed after %g s", timeout);
+        *err = wsc_strdup_printf("the %s was killed after %g s", what, timeout);
     else if (how < 0)
-        *err = wsc_strdup_printf("the alert command was lost: %s", strerror(errno));
+        *err = wsc_strdup_printf("the %s was lost: %s", what, strerror(errno));
+    else if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+        *err =
+            wsc_strdup_printf("the %s '%s' was not found (exit status 127)", what, cmd);
     else if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
-        *err =
-            wsc_strdup_printf("the alert command exited with status %d", WEXITSTATUS(st));
+        *err = wsc_strdup_printf("the %s exited with status %d", what, WEXITSTATUS(st));
     else if (WIFSIGNALED(st))
-        *err =
-            wsc_strdup_printf("the alert command was killed by signal %d", WTERMSIG(st));
+        *err = wsc_strdup_printf("the %s was killed by signal %d", what, WTERMSIG(st));
     else
         return 0;
     return -1;
+}
+
+int alert_command(const char *cmd, const struct monitor_alert *a, double timeout,
+                  char **err)
+{
+    struct json_object *ev = alert_event_json(a);
+    /* one line: a command appending events to a file keeps one per line */
+    char *line =
+        ev ? wsc_strdup_printf("%s\n",
+                               json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN))
+           : NULL;
+    json_object_put(ev);
+    if (!line) {
+        *err = strdup("cannot start the alert command: out of memory");
+        return -1;
+    }
+    int rc = run_with_input(cmd, line, a, timeout, "alert command", err);
+    free(line);
+    return rc;
+}
+
+int alert_pipe(const char *cmd, const char *input, double timeout, const char *what,
+               char **err)
+{
+    return run_with_input(cmd, input, NULL, timeout, what, err);
 }

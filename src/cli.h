@@ -3,6 +3,7 @@
 #define WSC_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "registry.h"
 #include "runner.h"
 #include "scenario.h"
@@ -53,8 +54,17 @@ int wsc_cmd_config(int argc, char **argv);
  * (problems reported). */
 struct wsc_settings;
 int wsc_setup_config(struct wsc_run_config *cfg, struct wsc_settings *base);
+/* The same, handing the loaded configuration back in *keep (for
+ * wsc_config_free()) when it returns -1: its other settings (interval,
+ * alerts, endpoints) without reading the file again. */
+struct wsc_config;
+int wsc_setup_config_keep(struct wsc_run_config *cfg, struct wsc_settings *base,
+                          struct wsc_config *keep);
 /* `wscheck report`: analytics over results logs and JSON reports. */
 int wsc_cmd_report(int argc, char **argv);
+/* Its analytics over results files: the text to text (NULL: none), the
+ * HTML report to html (NULL: none). Returns an exit status. */
+int wsc_report_files(char *const *inputs, size_t n, FILE *text, const char *html);
 int wsc_cmd_quick_checks(int argc, char **argv);
 int wsc_cmd_monitor(int argc, char **argv);
 int wsc_is_quick_check_option(const char *arg);

@@ -16,6 +16,12 @@
 
 int wsc_setup_config(struct wsc_run_config *cfg, struct wsc_settings *base)
 {
+    return wsc_setup_config_keep(cfg, base, NULL);
+}
+
+int wsc_setup_config_keep(struct wsc_run_config *cfg, struct wsc_settings *base,
+                          struct wsc_config *keep)
+{
     struct wsc_config conf;
     struct wsc_diag diag = {0};
     int status = -1;
@@ -33,7 +39,10 @@ int wsc_setup_config(struct wsc_run_config *cfg, struct wsc_settings *base)
         if (wsc_vars_file_load(cfg->vars_files[i], cfg->cli_vars, cfg->arg_vars, &diag) <
             0)
             status = WSC_EXIT_USAGE;
-    wsc_config_free(&conf);
+    if (keep && status == -1)
+        *keep = conf; /* the caller frees it */
+    else
+        wsc_config_free(&conf);
     wsc_diag_clear(&diag);
     return status;
 }

@@ -296,19 +296,20 @@ static int parse_args(int argc, char **argv, struct monitor_config *c, int *verb
 }
 
 /* The configuration file below the command line: variables, redaction,
- * timeout and retries (wsc_setup_config()), then the interval and the alert
- * settings the command line left unset. `alerts.on_failure: false` mutes
- * the file's channels only. Returns -1 to go on, else an exit status. */
+ * timeout and retries (wsc_setup_config_keep()), then the interval and the
+ * alert settings the command line left unset (monitor_apply_config(), read
+ * from the same loaded file). Returns -1 to go on, else an exit status. */
 static int setup_config(struct monitor_config *c)
 {
-    int status = wsc_setup_config(&c->run, &c->base);
+    int status = wsc_setup_config_keep(&c->run, &c->base, &c->conf);
     if (status != -1)
         return status;
-    struct wsc_diag diag = {0};
-    int rc = wsc_config_load(&c->conf, c->run.config_path, &diag);
-    wsc_diag_clear(&diag);
-    if (rc < 0)
-        return WSC_EXIT_USAGE;
+    monitor_apply_config(c);
+    return -1;
+}
+
+void monitor_apply_config(struct monitor_config *c)
+{
     const struct wsc_config *f = &c->conf;
     if (c->interval < 0)
         c->interval = f->set & WSC_CFG_INTERVAL ? f->interval : WSC_DEFAULT_INTERVAL;
@@ -320,14 +321,13 @@ static int setup_config(struct monitor_config *c)
                                ? (unsigned)f->alerts.recover_after
                                : WSC_DEFAULT_RECOVER_AFTER;
     if ((f->set & WSC_CFG_ON_FAILURE) && !f->alerts.on_failure)
-        return -1;
+        return;
     if (!c->alert_cmd)
         c->alert_cmd = f->alerts.command;
     if (!c->webhook)
         c->webhook = f->alerts.webhook;
     if (!c->alertmanager)
         c->alertmanager = f->alerts.alertmanager;
-    return -1;
 }
 
 /* Per-test console lines only with -v: the round line is the default. */

@@ -149,6 +149,46 @@ static int write_reports(const struct report_args *args, struct rep_agg *agg)
     return WSC_EXIT_OK;
 }
 
+/* The analytics of `wscheck report` over inputs, for the quick checks'
+ * --generate-report and --integrate-analytics: the text to text (NULL:
+ * none), the HTML report to html (NULL: none). */
+int wsc_report_files(char *const *inputs, size_t n, FILE *text, const char *html)
+{
+    struct rep_set set = {0};
+    struct rep_agg agg;
+    struct rep_filter filter = {0};
+    int rc = WSC_EXIT_OK;
+    for (size_t i = 0; i < n; i++)
+        if (rep_read_input(&set, inputs[i], &filter, stderr) == -2) {
+            rep_set_free(&set);
+            return WSC_EXIT_INTERNAL;
+        }
+    if (!set.readable) {
+        fputs("wscheck: report: no readable result\n", stderr);
+        rep_set_free(&set);
+        return WSC_EXIT_USAGE;
+    }
+    if (set.n)
+        qsort(set.v, set.n, sizeof *set.v, by_time);
+    char *err = NULL;
+    if (rep_aggregate(&agg, &set) < 0) {
+        fputs("wscheck: report: out of memory\n", stderr);
+        rep_set_free(&set);
+        return WSC_EXIT_INTERNAL;
+    }
+    if (text && (rep_write_text(text, &agg) < 0 || fflush(text) != 0)) {
+        fputs("wscheck: report: the text report could not be written\n", stderr);
+        rc = WSC_EXIT_INTERNAL;
+    } else if (html && rep_write_html(html, &agg, &err) < 0) {
+        fprintf(stderr, "wscheck: report: %s\n", err ? err : "out of memory");
+        rc = WSC_EXIT_INTERNAL;
+    }
+    free(err);
+    rep_agg_free(&agg);
+    rep_set_free(&set);
+    return rc;
+}
+
 int wsc_cmd_report(int argc, char **argv)
 {
     struct report_args args = {0};

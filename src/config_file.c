@@ -30,11 +30,12 @@ static const char *const default_keys[] = {"timeout",
                                            "interval",
                                            "performance_monitoring",
                                            NULL};
-static const char *const endpoint_keys[] = {"url", "kind", "headers", "description",
-                                            NULL};
-static const char *const alert_keys[] = {"command",    "webhook",       "alertmanager",
-                                         "down_after", "recover_after", "on_failure",
-                                         NULL};
+static const char *const endpoint_keys[] = {"url",         "kind",   "headers",
+                                            "description", "health", NULL};
+static const char *const alert_keys[] = {
+    "command",       "webhook",    "alertmanager", "down_after",
+    "recover_after", "on_failure", "email",        NULL};
+static const char *const email_keys[] = {"to", "command", NULL};
 static const char *const redaction_keys[] = {"secrets", "names", NULL};
 static const char *const kind_names[] = {
     "crackerjack", "development_toolkit", "monitoring", "mcp", "websocket", "http", NULL};
@@ -330,6 +331,16 @@ static void load_endpoint(struct loader *ld, struct wsc_endpoint *e, const char 
         e->description = json_object_get_string(v);
     if (json_object_object_get_ex(obj, "headers", &v))
         load_headers(ld, e, v, base);
+    if ((v = member(ld, obj, base, what, "health", json_type_string, "a string"))) {
+        e->health = json_object_get_string(v);
+        if (e->health[0] != '/') {
+            char *ptr = wsc_json_pointer_join(base, "health");
+            problem(ld, ptr, 0, "%s'health' must be a path starting with '/', got '%s'",
+                    what, e->health);
+            free(ptr);
+            e->health = NULL;
+        }
+    }
     if ((v = member(ld, obj, base, what, "kind", json_type_string, "a string"))) {
         const char *k = json_object_get_string(v);
         for (size_t i = 0; kind_names[i]; i++)
@@ -373,6 +384,43 @@ static void load_endpoints(struct loader *ld, struct json_object *obj)
     }
 }
 
+/* A non-empty string member; NULL when absent or (reported) not one. */
+static const char *nonempty(struct loader *ld, struct json_object *obj, const char *base,
+                            const char *what, const char *key)
+{
+    struct json_object *v =
+        member(ld, obj, base, what, key, json_type_string, "a string");
+    if (v && json_object_get_string_len(v) == 0) {
+        char *ptr = wsc_json_pointer_join(base, key);
+        problem(ld, ptr, 0, "%s'%s' must not be empty", what, key);
+        free(ptr);
+        return NULL;
+    }
+    return v ? json_object_get_string(v) : NULL;
+}
+
+/* alerts.email: {"to": ADDRESS, "command": MAIL COMMAND} */
+static void load_email(struct loader *ld, struct json_object *obj)
+{
+    struct wsc_alert_config *a = &ld->cfg->alerts;
+    const char *b = "/alerts/email", *w = "alerts.email: ";
+    if (!json_object_is_type(obj, json_type_object)) {
+        problem(ld, b, 0, "%sexpected an object with 'to' and 'command', got %s", w,
+                wsc_json_type_name(obj));
+        return;
+    }
+    check_keys(ld, obj, b, w, email_keys);
+    a->email_to = nonempty(ld, obj, b, w, "to");
+    a->email_command = nonempty(ld, obj, b, w, "command");
+    for (const char *p = a->email_to; p && *p; p++)
+        if ((unsigned char)*p < 0x20) {
+            problem(ld, "/alerts/email/to", 0, "%s'to' must not hold control characters",
+                    w);
+            a->email_to = NULL;
+            break;
+        }
+}
+
 static void load_alerts(struct loader *ld, struct json_object *obj)
 {
     struct wsc_alert_config *a = &ld->cfg->alerts;
@@ -393,6 +441,8 @@ static void load_alerts(struct loader *ld, struct json_object *obj)
         ld->cfg->set |= WSC_CFG_RECOVER_AFTER;
     if (get_bool(ld, obj, b, w, "on_failure", &a->on_failure))
         ld->cfg->set |= WSC_CFG_ON_FAILURE;
+    if (json_object_object_get_ex(obj, "email", &v))
+        load_email(ld, v);
 }
 
 /* An array of non-empty strings (variable names when vars). */

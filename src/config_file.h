@@ -34,15 +34,18 @@ struct wsc_endpoint {
     enum wsc_endpoint_kind kind;       /* given, else by name, else by scheme */
     const char *description;           /* borrowed; NULL when absent */
     const struct json_object *headers; /* object name -> string, or NULL */
+    const char *health;                /* health check path ("/health"), or NULL */
 };
 
 struct wsc_alert_config {
-    const char *command;      /* NULL when absent (borrowed) */
-    const char *webhook;      /* http(s) URL or NULL */
-    const char *alertmanager; /* http(s) URL or NULL */
-    int down_after;           /* >= 1 */
-    int recover_after;        /* >= 1 */
-    int on_failure;           /* 0 or 1 */
+    const char *command;       /* NULL when absent (borrowed) */
+    const char *webhook;       /* http(s) URL or NULL */
+    const char *alertmanager;  /* http(s) URL or NULL */
+    int down_after;            /* >= 1 */
+    int recover_after;         /* >= 1 */
+    int on_failure;            /* 0 or 1 */
+    const char *email_to;      /* alerts.email.to, or NULL */
+    const char *email_command; /* alerts.email.command, or NULL (sendmail -t) */
 };
 
 /* Which of the values below the file set (the others are built-in). */

@@ -27,6 +27,11 @@ struct monitor_config {
     struct wsc_config conf;     /* the configuration file's alert settings */
     char **files;
     size_t n_files;
+    int no_reload;        /* the suite was built in memory (the quick
+                                checks): SIGHUP only reopens the log */
+    int alert_stderr;     /* also an alert line on stderr per transition */
+    const char *mail_to;  /* mail each transition to this address */
+    const char *mail_cmd; /* through this command (NULL: sendmail -t) */
 };
 
 /* What the rounds share: the loaded suite, states, the log. */
@@ -40,6 +45,11 @@ struct monitor {
     struct monitor_metrics *metrics; /* NULL: no exposition asked for */
     unsigned long round;
 };
+
+/* The interval, the down/recover counts and the alert channels of
+ * c->conf where the command line left them unset. `alerts.on_failure:
+ * false` mutes the file's channels only. */
+void monitor_apply_config(struct monitor_config *c);
 
 /* Set by the signal handlers: SIGTERM/SIGINT (stop after this round's
  * reports), SIGHUP (reload between rounds). */
@@ -56,5 +66,7 @@ int monitor_round(struct monitor *m);
 /* Sends the alert through every configured channel; failures are printed. */
 void monitor_alert_send(const struct monitor *m, const struct monitor_alert *a,
                         int only_alertmanager);
+/* The alert's line on stderr (cfg->alert_stderr) and mail (cfg->mail_to). */
+void monitor_alert_local(const struct monitor_config *c, const struct monitor_alert *a);
 
 #endif

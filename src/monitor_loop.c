@@ -101,6 +101,8 @@ static void reload(struct monitor *m)
     struct wsc_scenario **scs = NULL;
     monitor_hup = 0;
     reopen_log(m);
+    if (m->cfg->no_reload)
+        return;
     int rc = wsc_load_valid_scenarios(m->cfg->files, m->cfg->n_files, m->reg,
                                       &m->cfg->run, &m->cfg->base, &scs);
     if (rc != 0) {

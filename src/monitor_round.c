@@ -42,6 +42,38 @@ void monitor_alert_send(const struct monitor *m, const struct monitor_alert *a,
         alert_alertmanager(c->alertmanager, a, resolved, c->alert_timeout, &err) < 0)
         fprintf(stderr, "wscheck: alert not delivered (--alertmanager): %s\n", err);
     free(err);
+    if (!repost)
+        monitor_alert_local(c, a);
+}
+
+/* The channels without a server: a line on stderr, a mail. */
+void monitor_alert_local(const struct monitor_config *c, const struct monitor_alert *a)
+{
+    int down = strcmp(a->state, "down") == 0;
+    char *suite = wsc_term_safe(a->suite), *test = wsc_term_safe(a->test);
+    char *msg = wsc_term_safe(a->message ? a->message : "");
+    if (c->alert_stderr && suite && test && msg)
+        fprintf(stderr, "wscheck: ALERT %s: %s / %s: %s\n", down ? "DOWN" : "RECOVERED",
+                suite, test, msg);
+    if (c->mail_to) {
+        char *subject = wsc_strdup_printf("wscheck: %s %s / %s",
+                                          down ? "DOWN" : "RECOVERED", a->suite, a->test);
+        char *body =
+            wsc_strdup_printf("%s / %s is %s: %s\n", a->suite, a->test,
+                              down ? "down" : "up again", a->message ? a->message : "");
+        char *err = NULL;
+        if (!subject || !body ||
+            alert_mail_send(c->mail_cmd, c->mail_to, subject, body, c->alert_timeout,
+                            &err) < 0)
+            fprintf(stderr, "wscheck: alert not delivered (--email-on-failure): %s\n",
+                    err ? err : "out of memory");
+        free(err);
+        free(subject);
+        free(body);
+    }
+    free(suite);
+    free(test);
+    free(msg);
 }
 
 static void transition_line(const struct monitor *m, const struct monitor_alert *a)

@@ -13,9 +13,15 @@
 #include "config_file.h"
 #include "quick_crackerjack.h"
 #include "quick_monitoring.h"
+#include "quick_seed.h"
+#include "report.h"
 #include "util.h"
 
 #define QUICK_CHECK_FILE "(command line)"
+/* What the seed's "--check-http" and "--output-junit-xml" without a value
+ * mean (crackerjack's progress server, the seed's default server). */
+#define QUICK_DEFAULT_HTTP "http://localhost:8675/"
+#define QUICK_DEFAULT_JUNIT "wscheck-junit.xml"
 
 static const char quick_check_usage[] =
     "Usage: wscheck [QUICK CHECKS] [OPTIONS] [SCENARIO...]\n"
@@ -23,7 +29,8 @@ static const char quick_check_usage[] =
     "Quick checks (repeatable, combinable):\n"
     "  --check-port PORT        PORT accepts connections; print the owning process\n"
     "  --host HOST              host for --check-port (default 127.0.0.1)\n"
-    "  --check-http URL         the HTTP endpoint answers 2xx\n"
+    "  --check-http URL         the HTTP endpoint answers 2xx (without URL:\n"
+    "                           " QUICK_DEFAULT_HTTP ", crackerjack's server)\n"
     "  --test-websocket URL     handshake, echo (when the server echoes),\n"
     "                           ping/pong and a clean close\n"
     "  --test-endpoint URL      --test-websocket for ws:// and wss://, else --check-http;\n"
@@ -74,6 +81,46 @@ static const char quick_check_usage[] =
     "  --test-deployment-endpoints  the same, in CI mode (--ci-mode)\n"
     "  --config FILE            the configuration file (default ./wscheck.json,\n"
     "                           else $XDG_CONFIG_HOME/wscheck/config.json)\n"
+    "  --test-endpoints --server NAME [--port P] [--include-health-checks]\n"
+    "                           the endpoint NAME of the configuration (its port\n"
+    "                           replaced by P), else a known server on P:\n"
+    "                           crackerjack (--test-crackerjack-mcp, progress port),\n"
+    "                           development_toolkit or dev-toolkit\n"
+    "                           (--test-dev-toolkit), monitoring (--test-monitoring)\n"
+    "  --include-health-checks  also GET /health (or the endpoint's \"health\" path)\n"
+    "                           and a port check on the server's port\n"
+    "  --test-configuration FILE  a scenario file (it has \"tests\"): run it; a\n"
+    "                           configuration file (it has \"mcp_server_endpoints\"):\n"
+    "                           check its endpoints as --test-all-mcp-servers\n"
+    "\n"
+    "Operations (after the checks, or instead of one run):\n"
+    "  --generate-report[=FILE] the analytics of 'wscheck report' over this run,\n"
+    "                           as text on the console (or in FILE)\n"
+    "  --generate-detailed-report[=FILE]  the same as one self-contained HTML\n"
+    "                           file (default " WSC_DETAILED_REPORT_FILE ")\n"
+    "  --store-results FILE     append one JSON line per test to FILE (a results\n"
+    "                           log for 'wscheck report'); --log-results FILE too\n"
+    "  --integrate-analytics    after the run, the analytics over every run stored\n"
+    "                           in the --store-results FILE\n"
+    "  --alert-on-failure       alert on each failed test through the configuration\n"
+    "                           file's alerts (command, webhook, alertmanager); with\n"
+    "                           none there, an 'ALERT' line on stderr\n"
+    "  --email-on-failure[=ADDRESS]\n"
+    "                           mail the failures to ADDRESS (else alerts.email.to,\n"
+    "                           else $LOGNAME) through alerts.email.command (default\n"
+    "                           'sendmail -t'); a mail that cannot be sent is\n"
+    "                           reported, the exit status stays the run's\n"
+    "  --scheduled-check        one round for cron or a systemd timer: the run,\n"
+    "                           --store-results, alerts as --alert-on-failure, the\n"
+    "                           reports asked for; without checks, the configured\n"
+    "                           endpoints\n"
+    "  --continuous-monitoring  'wscheck monitor' over these checks (without checks,\n"
+    "                           the configured endpoints): a round every --interval S\n"
+    "                           (default: the configuration's, else 30), alerts on\n"
+    "                           down and recovered transitions with\n"
+    "                           --alert-on-failure and --email-on-failure, one log\n"
+    "                           line per test per round with --log-results FILE;\n"
+    "                           --count N stops after N rounds; SIGTERM stops it\n"
     "\n"
     "Options:\n"
     "  --header 'NAME: VALUE'   send this request header with the HTTP and WebSocket\n"
@@ -85,7 +132,8 @@ static const char quick_check_usage[] =
     "                           --fail-on-error is also given\n"
     "  --fail-on-error          exit 1 when a test fails (the default outside --ci-mode)\n"
     "  --strict                 a test that passed with warnings fails\n"
-    "  --output-junit-xml FILE  write a JUnit report (also --junit FILE)\n"
+    "  --output-junit-xml FILE  write a JUnit report (also --junit FILE); without\n"
+    "                           FILE: " QUICK_DEFAULT_JUNIT "\n"
     "  --json FILE              write a JSON report\n"
     "  --tap FILE               write a TAP report ('-': stdout; the console and\n"
     "                           the diagnosis then go to stderr)\n"
@@ -138,7 +186,21 @@ enum {
     OPT_DASHBOARD_INTERVAL,
     OPT_TEST_ALL_MCP,
     OPT_TEST_DEPLOYMENT,
-    OPT_CONFIG
+    OPT_CONFIG,
+    OPT_GENERATE_REPORT,
+    OPT_DETAILED_REPORT,
+    OPT_CONTINUOUS,
+    OPT_INTERVAL,
+    OPT_COUNT,
+    OPT_ALERT_ON_FAILURE,
+    OPT_LOG_RESULTS,
+    OPT_SCHEDULED,
+    OPT_EMAIL,
+    OPT_INTEGRATE,
+    OPT_TEST_CONFIGURATION,
+    OPT_TEST_ENDPOINTS,
+    OPT_SERVER,
+    OPT_INCLUDE_HEALTH
 };
 
 static const struct option quick_check_options[] = {
@@ -169,6 +231,21 @@ static const struct option quick_check_options[] = {
     {"test-all-mcp-servers", no_argument, NULL, OPT_TEST_ALL_MCP},
     {"test-deployment-endpoints", no_argument, NULL, OPT_TEST_DEPLOYMENT},
     {"config", required_argument, NULL, OPT_CONFIG},
+    {"generate-report", optional_argument, NULL, OPT_GENERATE_REPORT},
+    {"generate-detailed-report", optional_argument, NULL, OPT_DETAILED_REPORT},
+    {"continuous-monitoring", no_argument, NULL, OPT_CONTINUOUS},
+    {"interval", required_argument, NULL, OPT_INTERVAL},
+    {"count", required_argument, NULL, OPT_COUNT},
+    {"alert-on-failure", no_argument, NULL, OPT_ALERT_ON_FAILURE},
+    {"log-results", required_argument, NULL, OPT_LOG_RESULTS},
+    {"store-results", required_argument, NULL, OPT_LOG_RESULTS},
+    {"scheduled-check", no_argument, NULL, OPT_SCHEDULED},
+    {"email-on-failure", optional_argument, NULL, OPT_EMAIL},
+    {"integrate-analytics", no_argument, NULL, OPT_INTEGRATE},
+    {"test-configuration", required_argument, NULL, OPT_TEST_CONFIGURATION},
+    {"test-endpoints", no_argument, NULL, OPT_TEST_ENDPOINTS},
+    {"server", required_argument, NULL, OPT_SERVER},
+    {"include-health-checks", no_argument, NULL, OPT_INCLUDE_HEALTH},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"ci-mode", no_argument, NULL, OPT_CI},
     {"fail-on-error", no_argument, NULL, OPT_FAIL_ON_ERROR},
@@ -218,6 +295,12 @@ struct quick_checks {
     /* --test-monitoring */
     struct wsc_quick_monitoring monitoring;
     const char *config_path; /* --config, else the one found */
+    /* --test-endpoints --server NAME --port P --include-health-checks */
+    const char *server;
+    int port_given, include_health;
+    const char *test_configuration; /* --test-configuration FILE */
+    const char *extra_scenario;     /* that FILE, when a scenario file */
+    struct wsc_quick_seed seed;
     double timeout;
     int ci_mode;
     int fail_on_error;
@@ -496,8 +579,47 @@ static int url_host_port(const char *url, char **host, long *port)
     return *host && *port > 0 && *port <= 65535 ? 0 : -1;
 }
 
-/* One endpoint, with the suite of its kind. */
+/* The endpoint's configured headers under the --header ones (which win
+ * for the same name): s->headers while its checks are built. Returns the
+ * --header object to put back, or -1 cast when out of memory. */
+static int push_endpoint_headers(struct quick_checks *s, const struct wsc_endpoint *e,
+                                 struct json_object **saved)
+{
+    *saved = s->headers;
+    if (!e->headers)
+        return 0;
+    struct json_object *merged = NULL;
+    if (json_object_deep_copy((struct json_object *)e->headers, &merged, NULL) != 0)
+        return -1;
+    if (*saved) {
+        json_object_object_foreach(*saved, k, v)
+            json_object_object_add(merged, k, json_object_get(v));
+    }
+    s->headers = merged;
+    return 0;
+}
+
+static void pop_endpoint_headers(struct quick_checks *s, struct json_object *saved)
+{
+    if (s->headers != saved)
+        json_object_put(s->headers);
+    s->headers = saved;
+}
+
+static int add_endpoint_suite(struct quick_checks *s, const struct wsc_endpoint *e);
+
+/* One endpoint, with the suite of its kind and its headers. */
 static int add_configured_endpoint(struct quick_checks *s, const struct wsc_endpoint *e)
+{
+    struct json_object *saved;
+    if (push_endpoint_headers(s, e, &saved) < 0)
+        return WSC_EXIT_INTERNAL;
+    int rc = add_endpoint_suite(s, e);
+    pop_endpoint_headers(s, saved);
+    return rc;
+}
+
+static int add_endpoint_suite(struct quick_checks *s, const struct wsc_endpoint *e)
 {
     char *host = NULL;
     long port = 0;
@@ -566,6 +688,158 @@ static int add_configured_endpoints(struct quick_checks *s)
     return status;
 }
 
+/* ---- --test-endpoints --server NAME ------------------------------------------ */
+
+/* url with its port replaced by port ("ws://h:1/p" -> "ws://h:port/p").
+ * Malloc'ed; NULL when the url has no host. */
+static char *url_with_port(const char *url, long port)
+{
+    const char *p = strstr(url, "://");
+    if (!p)
+        return NULL;
+    p += 3;
+    const char *end = p + strcspn(p, "/?#");
+    const char *at = memchr(p, '@', (size_t)(end - p));
+    const char *host = at ? at + 1 : p;
+    const char *bracket = *host == '[' ? memchr(host, ']', (size_t)(end - host)) : NULL;
+    const char *colon =
+        memchr(bracket ? bracket : host, ':', (size_t)(end - (bracket ? bracket : host)));
+    const char *host_end = colon ? colon : end;
+    if (host_end == host)
+        return NULL;
+    return wsc_strdup_printf("%.*s:%ld%s", (int)(host_end - url), url, port, end);
+}
+
+/* --include-health-checks: GET /health (or the endpoint's health path) on
+ * the server's host and port, and the port check. */
+static int add_health_checks(struct quick_checks *s, const char *url, const char *path)
+{
+    char *host = NULL, *health = NULL, *port_text = NULL;
+    long port = 0;
+    int rc = WSC_EXIT_INTERNAL;
+    if (url_host_port(url, &host, &port) == 0) {
+        int tls = strncmp(url, "wss:", 4) == 0 || strncmp(url, "https:", 6) == 0;
+        int v6 = strchr(host, ':') != NULL;
+        health =
+            wsc_strdup_printf("%s://%s%s%s:%ld%s", tls ? "https" : "http", v6 ? "[" : "",
+                              host, v6 ? "]" : "", port, path ? path : "/health");
+        port_text = wsc_strdup_printf("%ld", port);
+    }
+    if (health && port_text) {
+        add_test(s, "http", "health", url_params(s, health, 0), "HTTP health", health);
+        struct json_object *p = json_object_new_object();
+        json_object_object_add(p, "host", json_object_new_string(host));
+        json_object_object_add(p, "port", json_object_new_int((int)port));
+        add_test(s, "port", "listening", p, "port listening", port_text);
+        rc = -1;
+    } else {
+        fprintf(stderr, "wscheck: --include-health-checks: no host and port in '%s'\n",
+                url);
+        rc = WSC_EXIT_USAGE;
+    }
+    free(host);
+    free(health);
+    free(port_text);
+    return rc;
+}
+
+/* A configured endpoint named NAME, its port replaced by --port. */
+static int add_named_endpoint(struct quick_checks *s, const struct wsc_endpoint *e)
+{
+    struct wsc_endpoint copy = *e;
+    char *url = s->port_given ? url_with_port(e->url, s->toolkit_port) : NULL;
+    if (s->port_given && !url) {
+        fprintf(stderr, "wscheck: endpoint '%s': no host in its url\n", e->name);
+        return WSC_EXIT_USAGE;
+    }
+    if (url)
+        copy.url = url;
+    int rc = add_configured_endpoint(s, &copy);
+    if (!rc && s->include_health)
+        rc = add_health_checks(s, copy.url, e->health);
+    free(url);
+    return rc ? rc : -1;
+}
+
+static const char *const known_servers[] = {"crackerjack", "development_toolkit",
+                                            "dev-toolkit", "monitoring", NULL};
+
+/* A known server of the seed on --port (else its default port). */
+static int add_known_server(struct quick_checks *s, const char *name)
+{
+    const char *host = s->host_given ? s->host : "localhost";
+    long port;
+    int rc = 0;
+    if (!strcmp(name, "crackerjack")) {
+        port = s->port_given ? s->toolkit_port : 8675;
+        struct wsc_quick_crackerjack q = {.host = s->host,
+                                          .port = port,
+                                          .mcp_port = 8676,
+                                          .mcp = s->crackerjack_mcp,
+                                          .streaming = s->verify_streaming,
+                                          .monitoring = s->test_job_monitoring,
+                                          .validate_mcp = s->validate_mcp};
+        rc = wsc_quick_crackerjack(s->tests, &q);
+    } else if (!strcmp(name, "monitoring")) {
+        port = s->port_given ? s->toolkit_port : 8677;
+        s->monitoring.port = port;
+        rc = add_monitoring_checks(s);
+    } else {
+        port = s->port_given ? s->toolkit_port : 8676;
+        s->toolkit_port = port;
+        add_toolkit_checks(s);
+    }
+    if (rc)
+        return WSC_EXIT_INTERNAL;
+    char *url = wsc_strdup_printf("http://%s:%ld/", host, port);
+    rc = !url                ? WSC_EXIT_INTERNAL
+         : s->include_health ? add_health_checks(s, url, NULL)
+                             : -1;
+    free(url);
+    return rc;
+}
+
+static void unknown_server(const char *name, const struct wsc_config *cfg)
+{
+    struct wsc_buf b = {0};
+    for (size_t i = 0; known_servers[i]; i++)
+        wsc_buf_printf(&b, "%s%s", i ? ", " : "", known_servers[i]);
+    for (size_t i = 0; i < cfg->n_endpoints; i++)
+        wsc_buf_printf(&b, "%s%s", i ? ", " : "; configured: ", cfg->endpoints[i].name);
+    char *safe = wsc_term_safe(name);
+    fprintf(stderr, "wscheck: --test-endpoints: unknown server '%s' (known: %s)\n",
+            safe ? safe : "?", b.data ? b.data : "");
+    free(safe);
+    wsc_buf_free(&b);
+}
+
+/* --test-endpoints --server NAME: a configured endpoint of that name, else
+ * a known server of the seed. */
+static int add_server_checks(struct quick_checks *s)
+{
+    if (!s->server) {
+        fputs("wscheck: --test-endpoints needs --server NAME\n", stderr);
+        return WSC_EXIT_USAGE;
+    }
+    struct wsc_config cfg;
+    struct wsc_diag diag = {0};
+    int rc = wsc_config_load(&cfg, s->config_path, &diag);
+    wsc_diag_clear(&diag);
+    if (rc < 0)
+        return WSC_EXIT_USAGE;
+    const struct wsc_endpoint *e = wsc_config_endpoint(&cfg, s->server);
+    if (e)
+        rc = add_named_endpoint(s, e);
+    else if (wsc_str_in_list(known_servers, s->server))
+        rc = add_known_server(s, s->server);
+    else {
+        unknown_server(s->server, &cfg);
+        rc = WSC_EXIT_USAGE;
+    }
+    wsc_config_free(&cfg);
+    return rc;
+}
+
 /* ---- options --------------------------------------------------------------- */
 
 static int push_path(struct quick_checks *s, const char *dir)
@@ -632,6 +906,76 @@ static int add_subprotocol(struct quick_checks *s, const char *arg)
     return -1;
 }
 
+/* The seed's operations options (quick_seed.h). Returns -1 to go on, else
+ * an exit status. */
+static int parse_seed_setting(struct quick_checks *s, int opt, const char *arg)
+{
+    struct wsc_quick_seed *q = &s->seed;
+    double v;
+    switch (opt) {
+    case OPT_GENERATE_REPORT:
+    case OPT_DETAILED_REPORT:
+        if (arg && !*arg) {
+            fprintf(stderr, "wscheck: --%s=FILE needs a file name\n",
+                    opt == OPT_GENERATE_REPORT ? "generate-report"
+                                               : "generate-detailed-report");
+            return WSC_EXIT_USAGE;
+        }
+        *(opt == OPT_GENERATE_REPORT ? &q->report : &q->detailed) = 1;
+        *(opt == OPT_GENERATE_REPORT ? &q->report_file : &q->detailed_file) = arg;
+        return -1;
+    case OPT_INTERVAL:
+        if (parse_seconds(&q->interval, "interval", arg) < 0)
+            return WSC_EXIT_USAGE;
+        return -1;
+    case OPT_COUNT:
+        if (parse_seconds(&v, "count", arg) < 0 || v != (double)(unsigned long)v) {
+            fprintf(stderr, "wscheck: --count needs a whole number of rounds >= 1\n");
+            return WSC_EXIT_USAGE;
+        }
+        q->count = (unsigned long)v;
+        return -1;
+    case OPT_LOG_RESULTS:
+        if (!*arg) {
+            fprintf(stderr, "wscheck: --log-results and --store-results need a file\n");
+            return WSC_EXIT_USAGE;
+        }
+        q->store = arg;
+        return -1;
+    case OPT_EMAIL:
+        q->email = 1;
+        q->email_to = arg;
+        return -1;
+    case OPT_CONTINUOUS:
+        q->continuous = 1;
+        return -1;
+    case OPT_ALERT_ON_FAILURE:
+        q->alert_on_failure = 1;
+        return -1;
+    case OPT_SCHEDULED:
+        q->scheduled = 1;
+        return -1;
+    default: /* OPT_INTEGRATE */
+        q->integrate = 1;
+        return -1;
+    }
+}
+
+/* --test-configuration FILE: a scenario file is run, a configuration
+ * file's endpoints are checked (told apart by content). */
+static int parse_test_configuration(struct quick_checks *s, const char *arg)
+{
+    int kind = wsc_seed_file_kind(arg);
+    if (kind < 0)
+        return WSC_EXIT_USAGE;
+    s->test_configuration = arg;
+    if (kind == 1)
+        s->extra_scenario = arg;
+    else
+        s->config_path = arg;
+    return -1;
+}
+
 /* Two passes: --host, --timeout, --header and --subprotocol may come after
  * the checks they affect. */
 static int parse_settings(int argc, char **argv, struct quick_checks *s)
@@ -656,6 +1000,30 @@ static int parse_settings(int argc, char **argv, struct quick_checks *s)
         case OPT_TOOLKIT_PORT:
             if (parse_port(&s->toolkit_port, "port", optarg) < 0)
                 return WSC_EXIT_USAGE;
+            s->port_given = 1;
+            break;
+        case OPT_GENERATE_REPORT:
+        case OPT_DETAILED_REPORT:
+        case OPT_CONTINUOUS:
+        case OPT_INTERVAL:
+        case OPT_COUNT:
+        case OPT_ALERT_ON_FAILURE:
+        case OPT_LOG_RESULTS:
+        case OPT_SCHEDULED:
+        case OPT_EMAIL:
+        case OPT_INTEGRATE:
+            if ((rc = parse_seed_setting(s, opt, optarg)) != -1)
+                return rc;
+            break;
+        case OPT_TEST_CONFIGURATION:
+            if ((rc = parse_test_configuration(s, optarg)) != -1)
+                return rc;
+            break;
+        case OPT_SERVER:
+            s->server = optarg;
+            break;
+        case OPT_INCLUDE_HEALTH:
+            s->include_health = 1;
             break;
         case OPT_CRACKERJACK_PORT:
             if (parse_port(&s->crackerjack_port, "crackerjack-port", optarg) < 0)
@@ -704,7 +1072,8 @@ static int parse_settings(int argc, char **argv, struct quick_checks *s)
             s->ci_mode = 1;
             break;
         case OPT_CONFIG:
-            s->config_path = optarg;
+            if (!s->test_configuration || s->extra_scenario)
+                s->config_path = optarg;
             break;
         case OPT_FAIL_ON_ERROR:
             s->fail_on_error = 1;
@@ -796,6 +1165,19 @@ static int parse_checks(int argc, char **argv, struct quick_checks *s)
                 return rc;
             break;
         }
+        case OPT_TEST_CONFIGURATION:
+            if (!s->extra_scenario) {
+                int rc = add_configured_endpoints(s);
+                if (rc != -1)
+                    return rc;
+            }
+            break;
+        case OPT_TEST_ENDPOINTS: {
+            int rc = add_server_checks(s);
+            if (rc != -1)
+                return rc;
+            break;
+        }
         default:
             break;
         }
@@ -869,12 +1251,19 @@ static void diagnose(struct wsc_buf *b, const struct wsc_result *r)
                        m->value);
 }
 
-/* arg: the console, whose stream the diagnosis shares (stderr when a
- * report takes stdout). */
+struct suite_sink {
+    const struct wsc_console *console; /* the diagnosis shares its stream */
+    struct wsc_quick_seed *seed;       /* keeps the failures */
+};
+
+/* arg: a suite_sink; the console's stream is stderr when a report takes
+ * stdout. */
 static void on_suite(const struct wsc_suite_result *s, void *arg)
 {
-    const struct wsc_console *console = arg;
+    const struct suite_sink *sink = arg;
+    const struct wsc_console *console = sink->console;
     struct wsc_buf b = {0};
+    wsc_seed_collect(sink->seed, s);
     if (strcmp(s->file, QUICK_CHECK_FILE) != 0)
         return;
     for (size_t i = 0; i < s->n_tests; i++)
@@ -903,6 +1292,23 @@ static struct wsc_scenario *build_scenario(const struct quick_checks *s)
     return sc;
 }
 
+/* --continuous-monitoring: the monitor's loop takes the scenarios over. */
+static int monitor_quick_checks(struct quick_checks *s, const struct wsc_registry *reg,
+                                struct wsc_scenario ***scs, char **files, size_t *n)
+{
+    size_t quick = json_object_array_length(s->tests) > 0;
+    char **names = calloc(*n ? *n : 1, sizeof(*names));
+    if (!names)
+        return WSC_EXIT_INTERNAL;
+    for (size_t i = 0; i < *n; i++)
+        names[i] = i < quick ? (char *)QUICK_CHECK_FILE : files[i - quick];
+    int status = wsc_seed_monitor(&s->seed, reg, *scs, names, *n, s->verbose, s->strict);
+    *scs = NULL;
+    *n = 0;
+    free(names);
+    return status;
+}
+
 static int run_quick_checks(struct quick_checks *s, char **files, size_t n_files)
 {
     struct wsc_registry reg = {0};
@@ -919,7 +1325,9 @@ static int run_quick_checks(struct quick_checks *s, char **files, size_t n_files
         if (!(scs[n++] = wsc_scenario_load(files[i], &diag)))
             status = WSC_EXIT_USAGE;
     wsc_diag_clear(&diag);
-    if (!status) {
+    if (!status && s->seed.continuous) {
+        status = monitor_quick_checks(s, &reg, &scs, files, &n);
+    } else if (!status) {
         struct wsc_run_config cfg;
         memset(&cfg, 0, sizeof(cfg));
         cfg.opts.retries = -1;
@@ -930,15 +1338,22 @@ static int run_quick_checks(struct quick_checks *s, char **files, size_t n_files
         cfg.json_path = s->json;
         cfg.tap_path = s->tap;
         cfg.cli_vars = wsc_vars_new();
+        struct suite_sink sink = {&cfg.console, &s->seed};
         cfg.on_suite = on_suite;
-        cfg.on_suite_arg = &cfg.console;
+        cfg.on_suite_arg = &sink;
         cfg.opts.on_result = soften_echo;
         cfg.opts.on_result_arg = json_object_array_length(s->tests) > 0 ? scs[0] : NULL;
         wsc_console_setup(&cfg.console, s->no_color || s->ci_mode, s->quiet, s->verbose);
         if (s->color != WSC_WHEN_AUTO)
             cfg.console.color_mode = s->color;
         cfg.console.progress_mode = s->progress;
-        status = cfg.cli_vars ? wsc_execute(scs, n, &reg, &cfg) : WSC_EXIT_INTERNAL;
+        status = cfg.cli_vars ? wsc_seed_prepare(&s->seed, &cfg) : WSC_EXIT_INTERNAL;
+        if (status == -1) {
+            status = wsc_execute(scs, n, &reg, &cfg);
+            /* the console's stream, as the diagnosis */
+            status = wsc_seed_finish(&s->seed, &cfg,
+                                     cfg.console.out ? cfg.console.out : stdout, status);
+        }
         if (cfg.cli_vars)
             wsc_vars_free(cfg.cli_vars);
     }
@@ -951,7 +1366,49 @@ static int run_quick_checks(struct quick_checks *s, char **files, size_t n_files
     return status;
 }
 
-int wsc_cmd_quick_checks(int argc, char **argv)
+/* The seed writes two options without their value: "--check-http" (then
+ * crackerjack's progress server) and "--output-junit-xml" (then
+ * wscheck-junit.xml). Such an option, last or followed by another option
+ * ("-" is a value), gets its default. A new argv (the strings borrowed); NULL when out of
+ * memory. */
+static char **seed_defaults(int argc, char **argv)
+{
+    static const char *const given[][2] = {
+        {"--check-http", "--check-http=" QUICK_DEFAULT_HTTP},
+        {"--output-junit-xml", "--output-junit-xml=" QUICK_DEFAULT_JUNIT},
+    };
+    char **out = calloc((size_t)argc + 1, sizeof(*out));
+    int options = 1; /* not after "--" */
+    for (int i = 0; out && i < argc; i++) {
+        out[i] = argv[i];
+        options = options && strcmp(argv[i], "--") != 0;
+        /* "-" is a value (standard output), not an option */
+        int bare = options && i > 0 &&
+                   (i + 1 == argc || (argv[i + 1][0] == '-' && argv[i + 1][1] != '\0'));
+        for (size_t k = 0; bare && k < sizeof(given) / sizeof(given[0]); k++)
+            if (!strcmp(argv[i], given[k][0]))
+                out[i] = (char *)given[k][1];
+    }
+    return out;
+}
+
+/* The scenario files: the arguments, and --test-configuration's when it is
+ * one. */
+static int run_with_files(struct quick_checks *s, char **args, size_t n)
+{
+    if (!s->extra_scenario)
+        return run_quick_checks(s, args, n);
+    char **files = calloc(n + 1, sizeof(*files));
+    if (!files)
+        return WSC_EXIT_INTERNAL;
+    memcpy(files, args, n * sizeof(*files));
+    files[n] = (char *)s->extra_scenario;
+    int status = run_quick_checks(s, files, n + 1);
+    free(files);
+    return status;
+}
+
+int wsc_cmd_quick_checks(int argc, char **argv_in)
 {
     struct quick_checks s;
     memset(&s, 0, sizeof(s));
@@ -963,27 +1420,45 @@ int wsc_cmd_quick_checks(int argc, char **argv)
     s.monitoring.port = 8677;
     s.monitoring.metrics_interval = 30;
     s.monitoring.dashboard_interval = 11;
+    s.seed.interval = -1;
     s.tests = json_object_new_array();
-    if (!s.tests)
+    char **argv = seed_defaults(argc, argv_in);
+    if (!s.tests || !argv) {
+        json_object_put(s.tests);
+        free(argv);
         return WSC_EXIT_INTERNAL;
+    }
     int status = -1;
     for (int i = 1; i < argc && status == -1; i++)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
             status = (fputs(quick_check_usage, stdout), WSC_EXIT_OK);
     if (status == -1)
         status = parse_settings(argc, argv, &s);
+    s.seed.config_path = s.config_path;
+    if (status == -1)
+        status = wsc_seed_check(&s.seed);
     if (status == -1)
         status = parse_checks(argc, argv, &s);
-    if (status == -1 && json_object_array_length(s.tests) == 0 && optind >= argc) {
+    int none =
+        json_object_array_length(s.tests) == 0 && optind >= argc && !s.extra_scenario;
+    /* the seed's monitoring and scheduled lines name no check: the
+     * configured endpoints */
+    if (status == -1 && none && (s.seed.continuous || s.seed.scheduled)) {
+        status = add_configured_endpoints(&s);
+        none = 0;
+    }
+    if (status == -1 && none) {
         fprintf(stderr, "wscheck: nothing to check\nTry 'wscheck --help'.\n");
         status = WSC_EXIT_USAGE;
     }
     if (status == -1)
-        status = run_quick_checks(&s, argv + optind, (size_t)(argc - optind));
+        status = run_with_files(&s, argv + optind, (size_t)(argc - optind));
     json_object_put(s.tests);
     json_object_put(s.headers);
     json_object_put(s.subprotocols);
     json_object_put(s.streaming_args);
+    wsc_seed_free(&s.seed);
     free(s.plugin_paths);
+    free(argv);
     return status;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # contrib/ for `wscheck monitor`: the systemd unit (systemd-analyze verify),
+# the scheduled check's service and timer (`wscheck --scheduled-check`),
 # the Prometheus rules (promtool check rules, promtool test rules, only
 # metrics the monitor exports), and the Grafana dashboard (the monitoring
 # plugin's dashboard_json, every expression parsed by promtool).
@@ -15,9 +16,26 @@ if command -v systemd-analyze >/dev/null 2>&1; then
         "$C/systemd/wscheck-monitor.service" >"$T/wscheck-monitor.service"
     check "systemd-analyze verify accepts the unit" \
         systemd-analyze verify "$T/wscheck-monitor.service"
+    # the scheduled check: its service and the timer that starts it
+    sed -e "s|/usr/bin/wscheck|$top_builddir/wscheck|" -e '/^Documentation=/d' \
+        "$C/systemd/wscheck-scheduled-check.service" >"$T/wscheck-scheduled-check.service"
+    sed -e '/^Documentation=/d' "$C/systemd/wscheck-scheduled-check.timer" \
+        >"$T/wscheck-scheduled-check.timer"
+    check "systemd-analyze verify accepts the scheduled check's service and timer" \
+        systemd-analyze verify "$T/wscheck-scheduled-check.service" \
+        "$T/wscheck-scheduled-check.timer"
 else
     ok "# SKIP systemd-analyze is not installed: the unit is not verified"
+    ok "# SKIP systemd-analyze is not installed: the timer is not verified"
 fi
+check "the scheduled check runs --scheduled-check once a day, its results in its state directory" sh -c '
+    grep -q -- "--scheduled-check --config \${WSCHECK_CONFIG}" "$1" &&
+    grep -q -- "--store-results /var/lib/wscheck-scheduled-check/results.jsonl" "$1" &&
+    grep -qxF StateDirectory=wscheck-scheduled-check "$1" && grep -qxF Type=oneshot "$1" &&
+    grep -qxF OnCalendar=daily "$2" && grep -qxF Unit=wscheck-scheduled-check.service "$2" &&
+    grep -q "^WSCHECK_CONFIG=" "$3" && grep -q "^WSCHECK_OPTIONS=" "$3"' sh \
+    "$C/systemd/wscheck-scheduled-check.service" "$C/systemd/wscheck-scheduled-check.timer" \
+    "$C/systemd/wscheck-scheduled-check.env"
 check "the unit is hardened and keeps its results in its state directory" sh -c '
     for l in DynamicUser=yes ProtectSystem=strict StateDirectory=wscheck-monitor \
         "ExecReload=/bin/kill -HUP \$MAINPID"; do grep -qxF "$l" "$1" || exit 1; done

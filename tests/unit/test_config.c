@@ -183,7 +183,42 @@ static void test_endpoints(void)
                   "\"ftp://x/\""));
     CU_ASSERT(has("c.json", 5, 28,
                   "endpoint 'e': unknown key 'tls' (known: url, kind, headers, "
-                  "description)"));
+                  "description, health)"));
+}
+
+/* alerts.email and an endpoint's health path, with positions. */
+static void test_email_and_health(void)
+{
+    struct wsc_config c;
+    CU_ASSERT_EQUAL(load(&c,
+                         "{\"alerts\": {\"email\": {\"to\": \"ops@example.org\",\n"
+                         "  \"command\": \"msmtp -t\"}},\n"
+                         " \"mcp_server_endpoints\": {\"a\": {\"url\": \"ws://x:1/\",\n"
+                         "  \"health\": \"/healthz\"}}}\n"),
+                    0);
+    CU_ASSERT_STRING_EQUAL(c.alerts.email_to, "ops@example.org");
+    CU_ASSERT_STRING_EQUAL(c.alerts.email_command, "msmtp -t");
+    CU_ASSERT(c.n_endpoints == 1 && c.endpoints[0].health &&
+              strcmp(c.endpoints[0].health, "/healthz") == 0);
+    wsc_config_free(&c);
+
+    CU_ASSERT_EQUAL(load(&c,
+                         "{\"alerts\": {\"email\": {\"to\": \"\",\n"
+                         "  \"command\": 1, \"cc\": \"x\"}},\n"
+                         " \"mcp_server_endpoints\": {\"a\": {\"url\": \"ws://x:1/\",\n"
+                         "  \"health\": \"healthz\"}}}\n"),
+                    -1);
+    CU_ASSERT(has("c.json", 1, 29, "alerts.email: 'to' must not be empty"));
+    CU_ASSERT(has("c.json", 2, 14, "alerts.email: 'command' must be a string, got 1"));
+    CU_ASSERT(
+        has("c.json", 2, 17, "alerts.email: unknown key 'cc' (known: to, command)"));
+    CU_ASSERT(has("c.json", 4, 13,
+                  "endpoint 'a': 'health' must be a path starting with '/', got "
+                  "'healthz'"));
+    CU_ASSERT_EQUAL(load(&c, "{\"alerts\": {\"email\": \"ops@example.org\"}}\n"), -1);
+    CU_ASSERT(has("c.json", 1, 22,
+                  "alerts.email: expected an object with 'to' and 'command', got "
+                  "string"));
 }
 
 static void test_syntax_and_missing(void)
@@ -396,6 +431,7 @@ static CU_TestInfo config_tests[] = {
     {"unknown keys, did you mean, file order", test_unknown_keys},
     {"wrong types with positions", test_wrong_types},
     {"endpoints and their kinds", test_endpoints},
+    {"alerts.email and an endpoint's health path", test_email_and_health},
     {"syntax errors and a missing file", test_syntax_and_missing},
     {"settings: built-in, file, environment", test_settings},
     {"config vars, endpoints and --vars-file", test_vars},
