@@ -78,17 +78,20 @@ static void print_defaults(struct wsc_buf *b, const struct wsc_config *c,
                            const struct wsc_settings *s)
 {
     struct wsc_origin o;
-    const char *iv = "/defaults/health_check_interval";
+    char iv[64], perf[64];
     struct json_object *d;
-    if (json_object_object_get_ex(c->doc.root, "defaults", &d) &&
-        json_object_object_get_ex(d, "interval", NULL))
-        iv = "/defaults/interval";
+    const char *section = c->defaults ? c->defaults : "defaults";
+    int short_name = json_object_object_get_ex(c->doc.root, section, &d) &&
+                     json_object_object_get_ex(d, "interval", NULL);
+    snprintf(iv, sizeof iv, "/%s/%s", section,
+             short_name ? "interval" : "health_check_interval");
+    snprintf(perf, sizeof perf, "/%s/performance_monitoring", section);
     wsc_buf_printf(b, "defaults.timeout = %g (%s)\n", s->timeout, s->timeout_from.where);
     wsc_buf_printf(b, "defaults.retry_attempts = %d (%s)\n", s->retries,
                    s->retries_from.where);
     origin_of(c, WSC_CFG_INTERVAL, iv, &o);
     wsc_buf_printf(b, "defaults.health_check_interval = %g (%s)\n", c->interval, o.where);
-    origin_of(c, WSC_CFG_PERF, "/defaults/performance_monitoring", &o);
+    origin_of(c, WSC_CFG_PERF, perf, &o);
     wsc_buf_printf(b, "defaults.performance_monitoring = %s (%s)\n",
                    c->performance_monitoring ? "true" : "false", o.where);
 }

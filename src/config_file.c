@@ -20,7 +20,8 @@
 #define MAX_COUNT 1000000
 
 static const char *const top_keys[] = {
-    "defaults", "mcp_server_endpoints", "alerts", "redaction", "vars", NULL};
+    "defaults", "mcp_server_endpoints", "alerts", "redaction",
+    "vars",     "websocket_testing",    NULL};
 /* The seed's spellings are accepted as aliases of ours. */
 static const char *const default_keys[] = {"timeout",
                                            "default_timeout",
@@ -219,10 +220,11 @@ static int get_bool(struct loader *ld, struct json_object *obj, const char *base
     return v != NULL;
 }
 
-static void load_defaults(struct loader *ld, struct json_object *obj)
+/* "defaults", or "websocket_testing" as check_websocket.py's configuration
+ * names the same settings; b is the section's pointer. */
+static void load_defaults(struct loader *ld, struct json_object *obj, const char *b)
 {
     struct wsc_config *c = ld->cfg;
-    const char *b = "/defaults";
     check_keys(ld, obj, b, "defaults: ", default_keys);
     if (get_seconds(ld, obj, b, spelling(ld, obj, b, "timeout", "default_timeout"),
                     &c->timeout))
@@ -311,6 +313,25 @@ static void load_headers(struct loader *ld, struct wsc_endpoint *e, struct json_
     free(ptr);
 }
 
+/* check_websocket.py's short form, "name": "ws://host:port": the kind
+ * comes from the name (crackerjack, development_toolkit, monitoring) or the
+ * URL's scheme. */
+static void load_endpoint_url(struct loader *ld, struct wsc_endpoint *e, const char *name,
+                              struct json_object *obj, const char *base, const char *what)
+{
+    const char *url = json_object_get_string(obj);
+    if (!has_scheme(url, any_schemes) && !strstr(url, "${")) {
+        problem(ld, base, 0, "%sexpected a ws(s):// or http(s):// URL, got \"%s\"", what,
+                url);
+        return;
+    }
+    e->url = url;
+    if (kind_of(name, url, &e->kind) < 0)
+        problem(ld, base, 0,
+                "%sthe URL does not say its kind: write {\"url\": ..., \"kind\": ...}",
+                what);
+}
+
 static void load_endpoint(struct loader *ld, struct wsc_endpoint *e, const char *name,
                           struct json_object *obj, const char *base)
 {
@@ -318,8 +339,12 @@ static void load_endpoint(struct loader *ld, struct wsc_endpoint *e, const char 
     char what[160];
     e->name = name;
     snprintf(what, sizeof what, "endpoint '%.100s': ", name);
+    if (json_object_is_type(obj, json_type_string)) {
+        load_endpoint_url(ld, e, name, obj, base, what);
+        return;
+    }
     if (!json_object_is_type(obj, json_type_object)) {
-        problem(ld, base, 0, "%sexpected an object with 'url', got %s", what,
+        problem(ld, base, 0, "%sexpected a URL or an object with 'url', got %s", what,
                 wsc_json_type_name(obj));
         return;
     }
@@ -508,6 +533,7 @@ static struct json_object *section(struct loader *ld, const char *key)
 
 static void set_builtins(struct wsc_config *c)
 {
+    c->defaults = "defaults";
     c->timeout = 5.0; /* WSC_DEFAULT_TIMEOUT (scenario.h) */
     c->retries = 0;
     c->interval = WSC_DEFAULT_INTERVAL;
@@ -532,7 +558,16 @@ int wsc_config_from_doc(struct wsc_config *cfg, struct wsc_json_doc *doc,
     } else {
         check_keys(&ld, cfg->doc.root, "", "", top_keys);
         if ((o = section(&ld, "defaults")))
-            load_defaults(&ld, o);
+            load_defaults(&ld, o, "/defaults");
+        struct json_object *seed = section(&ld, "websocket_testing");
+        if (seed && o)
+            problem(&ld, "/websocket_testing", 0,
+                    "'websocket_testing' and 'defaults' are the same settings: "
+                    "keep one");
+        else if (seed) {
+            cfg->defaults = "websocket_testing";
+            load_defaults(&ld, seed, "/websocket_testing");
+        }
         if ((o = section(&ld, "mcp_server_endpoints")))
             load_endpoints(&ld, o);
         if ((o = section(&ld, "alerts")))

@@ -62,6 +62,9 @@ enum {
 struct wsc_config {
     struct wsc_json_doc doc; /* doc.file NULL: no configuration file */
     unsigned set;            /* WSC_CFG_* */
+    const char *defaults;    /* the defaults' section: "defaults", or
+                                "websocket_testing" as check_websocket.py
+                                names it */
     double timeout;          /* defaults.timeout (alias default_timeout) */
     int retries;             /* defaults.retry_attempts (alias retries) */
     double interval;         /* defaults.health_check_interval (alias interval) */

@@ -38,11 +38,11 @@ static void file_origin(const struct wsc_config *cfg, const char *ours, const ch
 {
     struct json_object *d;
     char ptr[64];
-    const char *key = ours;
-    if (json_object_object_get_ex(cfg->doc.root, "defaults", &d) &&
+    const char *key = ours, *section = cfg->defaults ? cfg->defaults : "defaults";
+    if (json_object_object_get_ex(cfg->doc.root, section, &d) &&
         !json_object_object_get_ex(d, ours, NULL))
         key = alias;
-    snprintf(ptr, sizeof ptr, "/defaults/%s", key);
+    snprintf(ptr, sizeof ptr, "/%s/%s", section, key);
     wsc_config_origin(cfg, ptr, o);
 }
 

@@ -67,6 +67,46 @@ expect_match "bad\.json:3:53: endpoint 'crackerjack': 'url' must be a ws\(s\)://
 expect_match "bad\.json:4:29: alerts: 'on_failure' must be true or false, got \"yes\"" "$err" \
     "a wrong type is placed"
 
+# ---- check_websocket.py's configuration, as its users have it -------------------------
+cat >"$T/seed.json" <<'JSON'
+{
+    "websocket_testing": {
+        "default_timeout": 5.0,
+        "retry_attempts": 3,
+        "health_check_interval": 30,
+        "performance_monitoring": true
+    },
+    "mcp_server_endpoints": {
+        "crackerjack": "ws://localhost:8675",
+        "development_toolkit": "ws://localhost:8676",
+        "monitoring": "ws://localhost:8677",
+        "api": "https://127.0.0.1:8443/health"
+    }
+}
+JSON
+run_wscheck config --config "$T/seed.json"
+expect_status 0 "check_websocket.py's configuration is valid as it is"
+expect_match "defaults\.retry_attempts = 3 \($T/seed\.json:4:27\)" "$out" \
+    "websocket_testing holds the defaults, with their positions"
+expect_match "defaults\.health_check_interval = 30 \($T/seed\.json:5:34\)" "$out" \
+    "health_check_interval from websocket_testing"
+expect_match 'endpoint crackerjack: ws://localhost:8675, kind crackerjack' "$out" \
+    "an endpoint given as a URL takes its kind from its name"
+expect_match 'endpoint api: https://127\.0\.0\.1:8443/health, kind http' "$out" \
+    "or from the URL's scheme"
+cat >"$T/seed-bad.json" <<'JSON'
+{"defaults": {"timeout": 2}, "websocket_testing": {"default_timeout": 5},
+ "mcp_server_endpoints": {"x": "ftp://h:1", "y": 7}}
+JSON
+run_wscheck config --config "$T/seed-bad.json"
+expect_status 2 "the short forms are checked too"
+expect_match "seed-bad\.json:1:51: 'websocket_testing' and 'defaults' are the same settings: keep one" \
+    "$err" "defaults given twice are refused, with the position"
+expect_match "seed-bad\.json:2:32: endpoint 'x': expected a ws\(s\):// or http\(s\):// URL, got \"ftp://h:1\"" \
+    "$err" "an endpoint URL with another scheme is refused"
+expect_match "seed-bad\.json:2:50: endpoint 'y': expected a URL or an object with 'url', got integer" \
+    "$err" "an endpoint that is neither is refused"
+
 # ---- wscheck config prints no secret ---------------------------------------------------
 cat >"$T/secret.json" <<'JSON'
 { "mcp_server_endpoints": {
