@@ -46,6 +46,10 @@ static int dispatch(struct wsc_load_script *sc, const struct wsc_test *t,
         return wsc_load_compile_conversation(sc, params, why);
     if (is(t, "ws-basic", "handshake"))
         return wsc_load_compile_ws_handshake(sc, params, why);
+    if (is(t, "ping-pong", "control"))
+        return wsc_load_compile_ping(sc, params, why);
+    if (is(t, "dev-toolkit", NULL))
+        return wsc_load_compile_mcp(sc, t->check, params, why);
     char name[256];
     snprintf(name, sizeof name, "%s.%s", t->plugin, t->check);
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
