@@ -48,6 +48,8 @@ static int dispatch(struct wsc_load_script *sc, const struct wsc_test *t,
         return wsc_load_compile_ws_handshake(sc, params, why);
     if (is(t, "ping-pong", "control"))
         return wsc_load_compile_ping(sc, params, why);
+    if (is(t, "http", "request") || is(t, "http", "health"))
+        return wsc_load_compile_http(sc, t->check, params, why);
     if (is(t, "dev-toolkit", NULL))
         return wsc_load_compile_mcp(sc, t->check, params, why);
     char name[256];
