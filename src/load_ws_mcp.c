@@ -20,9 +20,9 @@
 #include "util.h"
 
 struct mcp_script {
-    struct lws_script ws; /* first: the WebSocket layer's part */
-    char *init;           /* the initialize request's text */
-    char *method;         /* the check's request after initialize, or NULL */
+    struct lws_script ws;       /* first: the WebSocket layer's part */
+    char *init;                 /* the initialize request's text */
+    char *method;               /* the check's request after initialize, or NULL */
     struct json_object *params; /* its params (owned) */
     int paged;                  /* tools/list: follow nextCursor */
     int want_error;             /* expect has `error`: a JSON-RPC error passes */
@@ -49,7 +49,8 @@ static int send_json(struct wsc_load_sess *s, struct json_object *msg)
     return t ? lws_send(s, WSC_WS_OP_TEXT, t, strlen(t)) : -1;
 }
 
-static void request(struct wsc_load_sess *s, const char *method, struct json_object *params)
+static void request(struct wsc_load_sess *s, const char *method,
+                    struct json_object *params)
 {
     struct mcp_state *st = wsc_load_state(s);
     struct json_object *msg = json_object_new_object();
@@ -98,7 +99,8 @@ static void next(struct wsc_load_sess *s, struct json_object *result)
     struct json_object *cursor = NULL;
     if (!st->initialized) {
         st->initialized = 1;
-        static const char note[] = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
+        static const char note[] =
+            "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
         if (lws_send(s, WSC_WS_OP_TEXT, note, sizeof note - 1) != 0)
             return;
         if (!ms->method) {
@@ -120,7 +122,8 @@ static void next(struct wsc_load_sess *s, struct json_object *result)
 }
 
 /* A request from the server: ping is answered, others refused. */
-static void server_request(struct wsc_load_sess *s, struct json_object *msg, const char *method)
+static void server_request(struct wsc_load_sess *s, struct json_object *msg,
+                           const char *method)
 {
     struct json_object *id = NULL, *ans = json_object_new_object();
     json_object_object_get_ex(msg, "id", &id);
@@ -161,11 +164,13 @@ static void response(struct wsc_load_sess *s, struct json_object *msg)
     }
     if (!json_object_object_get_ex(msg, "result", &result) ||
         !json_object_is_type(result, json_type_object)) {
-        wsc_load_fail(s, WSC_LOAD_ERR_PROTOCOL, "%s: a response without a result object", what);
+        wsc_load_fail(s, WSC_LOAD_ERR_PROTOCOL, "%s: a response without a result object",
+                      what);
         return;
     }
     if (st->initialized && ms->want_error) {
-        wsc_load_fail(s, WSC_LOAD_ERR_STATUS, "%s: a result where expect asks for an error", what);
+        wsc_load_fail(s, WSC_LOAD_ERR_STATUS,
+                      "%s: a result where expect asks for an error", what);
         return;
     }
     int tool_error = json_object_object_get_ex(result, "isError", &is_error) &&
@@ -180,21 +185,23 @@ static void response(struct wsc_load_sess *s, struct json_object *msg)
     next(s, result);
 }
 
-static void on_message(struct wsc_load_sess *s, int binary, const unsigned char *p, size_t n)
+static void on_message(struct wsc_load_sess *s, int binary, const unsigned char *p,
+                       size_t n)
 {
     struct mcp_state *st = wsc_load_state(s);
     if (st->closing)
         return;
     struct json_tokener *tok = json_tokener_new();
-    struct json_object *msg =
-        tok && !binary && n <= (size_t)INT32_MAX ? json_tokener_parse_ex(tok, (const char *)p, (int)n)
-                                                 : NULL;
+    struct json_object *msg = tok && !binary && n <= (size_t)INT32_MAX
+                                  ? json_tokener_parse_ex(tok, (const char *)p, (int)n)
+                                  : NULL;
     int whole = tok && json_tokener_get_error(tok) == json_tokener_success &&
                 tok->char_offset == (int)n;
     json_tokener_free(tok);
     if (!msg || !whole || !json_object_is_type(msg, json_type_object)) {
         json_object_put(msg);
-        wsc_load_fail(s, WSC_LOAD_ERR_PROTOCOL, "a message that is not a JSON-RPC object");
+        wsc_load_fail(s, WSC_LOAD_ERR_PROTOCOL,
+                      "a message that is not a JSON-RPC object");
         return;
     }
     struct json_object *id = NULL, *method = NULL;
@@ -216,7 +223,8 @@ static void on_close(struct wsc_load_sess *s, int code, const unsigned char *r, 
         wsc_load_end(s, NULL, NULL);
         return;
     }
-    wsc_load_fail(s, WSC_LOAD_ERR_CLOSED, "the server closed the connection (code %d)", code);
+    wsc_load_fail(s, WSC_LOAD_ERR_CLOSED, "the server closed the connection (code %d)",
+                  code);
 }
 
 static void on_timer(struct wsc_load_sess *s)
@@ -284,8 +292,8 @@ static char *init_text(struct json_object *params)
 }
 
 /* The request a check makes after initialize: 0, or -1 with *why. */
-static int check_request(struct mcp_script *ms, const char *check, struct json_object *params,
-                         char **why)
+static int check_request(struct mcp_script *ms, const char *check,
+                         struct json_object *params, char **why)
 {
     struct json_object *v, *p = NULL;
     const char *key = NULL;
@@ -315,11 +323,13 @@ static int check_request(struct mcp_script *ms, const char *check, struct json_o
     }
     if (!ms->method || !(p = ms->params = json_object_new_object()))
         return -1;
-    if (!json_object_object_get_ex(params, key, &v) || !json_object_is_type(v, json_type_string)) {
+    if (!json_object_object_get_ex(params, key, &v) ||
+        !json_object_is_type(v, json_type_string)) {
         *why = wsc_strdup_printf("%s: missing", key);
         return -1;
     }
-    json_object_object_add(p, strcmp(key, "tool") == 0 ? "name" : key, json_object_get(v));
+    json_object_object_add(p, strcmp(key, "tool") == 0 ? "name" : key,
+                           json_object_get(v));
     if (json_object_object_get_ex(params, "arguments", &v))
         json_object_object_add(p, "arguments", copy(v));
     return 0;
@@ -332,15 +342,16 @@ static void expectations(struct mcp_script *ms, struct json_object *params)
         return;
     ms->want_error = json_object_object_get_ex(expect, "error", NULL);
     ms->want_is_error = json_object_object_get_ex(expect, "isError", &v) &&
-                        json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
+                        json_object_is_type(v, json_type_boolean) &&
+                        json_object_get_boolean(v);
 }
 
 int wsc_load_compile_mcp(struct wsc_load_script *sc, const char *check,
                          struct json_object *params, char **why)
 {
     struct json_object *u;
-    const char *url = json_object_object_get_ex(params, "url", &u) ? json_object_get_string(u)
-                                                                    : NULL;
+    const char *url =
+        json_object_object_get_ex(params, "url", &u) ? json_object_get_string(u) : NULL;
     if (!url) {
         *why = wsc_strdup_printf("url: missing (stdio servers cannot run under load)");
         return -1;

@@ -356,6 +356,87 @@ static void test_node_open_dropped(void)
     run_clear(&r);
 }
 
+static void test_node_ping(void)
+{
+    struct run r;
+    plan_closed(&r, 3, 9);
+    CU_ASSERT_EQUAL_FATAL(run_load(&r, "ping-pong.control",
+                                   "{\"url\": \"%s\", \"count\": 4, \"payload\": \"p\"}",
+                                   node_peer.url, 0, NULL, NULL),
+                          0);
+    EQ(r.t->sessions_ok, 9);
+    EQ(hist_count(r.t, "rtt_ms"), 36);
+    EQ(hist_count(r.t, "handshake_ms"), 9);
+    run_clear(&r);
+}
+
+/* A lost pong fails the session with `timeout`. */
+static void test_node_ping_lost(void)
+{
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
+    const char *args[] = {"--no-pong", NULL};
+    CU_ASSERT_EQUAL_FATAL(start_peer(&p, wsc_test_node(), "peer-ws.js", args), 0);
+    struct run r;
+    plan_closed(&r, 2, 2);
+    run_load(&r, "ping-pong.control", "{\"url\": \"%s\", \"count\": 2, \"within\": 0.2}",
+             p.url, 0, NULL, NULL);
+    EQ(r.t->errors[WSC_LOAD_ERR_TIMEOUT], 2);
+    CU_ASSERT(wsc_test_contains(r.t->first_error, "ping 1: no pong within 0.2 s"));
+    run_clear(&r);
+    wsc_test_peer_stop(&p);
+}
+
+/* A self-signed certificate for 127.0.0.1, made for this run. */
+static int make_certificate(char dir[256], char cert[512], char key[512])
+{
+    if (wsc_test_mkdtemp(dir, 256, "wsc-load-tls") != 0)
+        return -1;
+    snprintf(cert, 512, "%s/cert.pem", dir);
+    snprintf(key, 512, "%s/key.pem", dir);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+             "-keyout '%s' -out '%s' -days 1 -subj /CN=127.0.0.1 "
+             "-addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1",
+             key, cert);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* wss://: verified with the test's CA file, refused without it (error
+ * tls), accepted with insecure. */
+static void test_node_wss(void)
+{
+    char dir[256], cert[512], key[512], params[1024];
+    CU_ASSERT_EQUAL_FATAL(make_certificate(dir, cert, key), 0);
+    const char *args[] = {"--tls-cert", cert, "--tls-key", key, NULL};
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
+    CU_ASSERT_EQUAL_FATAL(start_peer(&p, wsc_test_node(), "peer-ws.js", args), 0);
+    struct run r;
+    plan_closed(&r, 3, 9);
+    snprintf(params, sizeof params,
+             "{\"url\": \"%%s\", \"ca_file\": \"%s\", \"steps\": [{\"send\": \"x\"},"
+             "{\"expect_text\": \"x\"}]}",
+             cert);
+    CU_ASSERT_EQUAL(run_load(&r, "ws-basic.conversation", params, p.url, 0, NULL, NULL),
+                    0);
+    EQ(r.t->sessions_ok, 9);
+    run_clear(&r);
+
+    plan_closed(&r, 2, 4);
+    run_load(&r, "ws-basic.handshake", "{\"url\": \"%s\"}", p.url, 0, NULL, NULL);
+    EQ(r.t->errors[WSC_LOAD_ERR_TLS], 4);
+    CU_ASSERT(wsc_test_contains(r.t->first_error, "certificate"));
+    run_clear(&r);
+
+    plan_closed(&r, 2, 4);
+    run_load(&r, "ws-basic.handshake", "{\"url\": \"%s\", \"insecure\": true}", p.url, 0,
+             NULL, NULL);
+    EQ(r.t->sessions_ok, 4);
+    run_clear(&r);
+    wsc_test_peer_stop(&p);
+    wsc_test_rmtree(dir);
+}
+
 /* ---- python websockets ---------------------------------------------------------------------- */
 
 static void test_py_conversation(void)
@@ -510,7 +591,42 @@ static void test_idle_memory(void)
     run_clear(&r);
 }
 
+/* MCP over WebSocket against wscheck-mock's MCP endpoint. */
+static void test_mock_mcp(void)
+{
+    char url[160];
+    snprintf(url, sizeof url, "%s/mcp", mock_ws);
+    struct run r;
+    plan_closed(&r, 4, 12);
+    CU_ASSERT_EQUAL_FATAL(run_load(&r, "dev-toolkit.call",
+                                   "{\"url\": \"%s\", \"tool\": "
+                                   "\"get_websocket_server_status\"}",
+                                   url, 0, NULL, NULL),
+                          0);
+    EQ(r.t->sessions_ok, 12);
+    EQ(hist_count(r.t, "handshake_ms"), 12);
+    EQ(hist_count(r.t, "call_ms"), 12);
+    EQ(hist_count(r.t, "upgrade_ms"), 12);
+    run_clear(&r);
+
+    plan_closed(&r, 2, 4);
+    run_load(&r, "dev-toolkit.call", "{\"url\": \"%s\", \"tool\": \"nope\"}", url, 0,
+             NULL, NULL);
+    EQ(r.t->errors[WSC_LOAD_ERR_STATUS], 4);
+    CU_ASSERT(wsc_test_contains(r.t->first_error, "tools/call: JSON-RPC error -32602"));
+    run_clear(&r);
+
+    plan_closed(&r, 2, 4);
+    CU_ASSERT_EQUAL(run_load(&r, "dev-toolkit.tool_discovery", "{\"url\": \"%s\"}", url,
+                             0, NULL, NULL),
+                    0);
+    EQ(r.t->sessions_ok, 4);
+    EQ(hist_count(r.t, "call_ms"), 4);
+    run_clear(&r);
+}
+
 static CU_TestInfo mock_tests[] = {
+    {"mock: MCP over WebSocket (call, errors, tool_discovery)", test_mock_mcp},
     {"mock: a conversation with captures, closed model", test_mock_closed},
     {"mock: a mismatch fails with expect", test_mock_expect_fails},
     CU_TEST_INFO_NULL,
@@ -522,9 +638,43 @@ static CU_TestInfo node_tests[] = {
     {"node: too_big over max_message", test_node_too_big},
     {"node: open model arrivals", test_node_open_arrivals},
     {"node: open model drops arrivals with no free VU", test_node_open_dropped},
+    {"node: ping-pong.control", test_node_ping},
+    {"node: a lost pong", test_node_ping_lost},
+    {"node: wss:// verified, refused, insecure", test_node_wss},
     {"node: 1000 idle connections under 10 KiB each", test_idle_memory},
     CU_TEST_INFO_NULL,
 };
+
+static void test_sdk_mcp(void)
+{
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
+    const char *args[] = {"ws", NULL};
+    CU_ASSERT_EQUAL_FATAL(start_peer(&p, wsc_test_node(), "peer-mcp.js", args), 0);
+    struct run r;
+    plan_closed(&r, 3, 9);
+    CU_ASSERT_EQUAL(run_load(&r, "dev-toolkit.call",
+                             "{\"url\": \"%s\", \"tool\": \"echo\", "
+                             "\"arguments\": {\"text\": \"hi\"}}",
+                             p.url, 0, NULL, NULL),
+                    0);
+    EQ(r.t->sessions_ok, 9);
+    EQ(hist_count(r.t, "call_ms"), 9);
+    run_clear(&r);
+    plan_closed(&r, 2, 4);
+    run_load(&r, "dev-toolkit.call", "{\"url\": \"%s\", \"tool\": \"fail\"}", p.url, 0,
+             NULL, NULL);
+    EQ(r.t->errors[WSC_LOAD_ERR_STATUS], 4);
+    run_clear(&r);
+    plan_closed(&r, 2, 4);
+    CU_ASSERT_EQUAL(run_load(&r, "dev-toolkit.call",
+                             "{\"url\": \"%s\", \"tool\": \"fail\", "
+                             "\"expect\": {\"isError\": true}}",
+                             p.url, 0, NULL, NULL),
+                    0);
+    EQ(r.t->sessions_ok, 4);
+    run_clear(&r);
+    wsc_test_peer_stop(&p);
+}
 
 static CU_TestInfo py_tests[] = {
     {"python: a conversation with a capture", test_py_conversation},
@@ -533,6 +683,7 @@ static CU_TestInfo py_tests[] = {
 
 static CU_TestInfo error_tests[] = {
     {"errors: refused port -> connect", test_refused},
+    {"MCP over WebSocket against the TypeScript SDK", test_sdk_mcp},
     {"errors: handshake and timeout from broken servers", test_raw_errors},
     {"refusals name the check", test_refusals},
     {"URL targets", test_targets},
@@ -549,7 +700,7 @@ static CU_SuiteInfo suites[] = {
 
 int main(void)
 {
-    static const char *const peers[] = {"node-ws", "python-websockets", NULL};
+    static const char *const peers[] = {"node-ws", "node-mcp", "python-websockets", NULL};
     wsc_test_require_peers(peers);
     signal(SIGPIPE, SIG_IGN);
     return wsc_tap_run(suites);
