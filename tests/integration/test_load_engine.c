@@ -189,8 +189,10 @@ static int run_load(struct run *r, const char *check, const char *params_fmt,
     json_object_put(params);
     if (r->why)
         printf("# engine: %s\n", r->why);
-    if (r->t->first_error)
-        printf("# first error: %s\n", r->t->first_error);
+    printf("# %s: %llu sessions, %llu ok%s%s\n", check,
+           (unsigned long long)r->t->sessions, (unsigned long long)r->t->sessions_ok,
+           r->t->first_error ? "; first error: " : "",
+           r->t->first_error ? r->t->first_error : "");
     return r->rc;
 }
 
@@ -617,11 +619,30 @@ static void test_mock_mcp(void)
     run_clear(&r);
 
     plan_closed(&r, 2, 4);
-    CU_ASSERT_EQUAL(run_load(&r, "dev-toolkit.tool_discovery", "{\"url\": \"%s\"}", url,
-                             0, NULL, NULL),
+    CU_ASSERT_EQUAL(run_load(&r, "dev-toolkit.tool_discovery",
+                             "{\"url\": \"%s\", \"expect\": {\"tool_names\": "
+                             "{\"$contains\": \"get_websocket_clients\"}}}",
+                             url, 0, NULL, NULL),
                     0);
     EQ(r.t->sessions_ok, 4);
     EQ(hist_count(r.t, "call_ms"), 4);
+    run_clear(&r);
+
+    plan_closed(&r, 2, 4);
+    run_load(&r, "dev-toolkit.tool_discovery",
+             "{\"url\": \"%s\", \"expect\": {\"tool_names\": {\"$contains\": \"nope\"}}}",
+             url, 0, NULL, NULL);
+    EQ(r.t->errors[WSC_LOAD_ERR_EXPECT], 4);
+    run_clear(&r);
+
+    plan_closed(&r, 2, 4);
+    CU_ASSERT_EQUAL(
+        run_load(&r, "dev-toolkit.initialize",
+                 "{\"url\": \"%s\", \"expect\": {\"transport\": \"websocket\"}}", url, 0,
+                 NULL, NULL),
+        0);
+    EQ(r.t->sessions_ok, 4);
+    EQ(hist_count(r.t, "call_ms"), 0);
     run_clear(&r);
 }
 
@@ -663,7 +684,8 @@ static void test_sdk_mcp(void)
     plan_closed(&r, 2, 4);
     run_load(&r, "dev-toolkit.call", "{\"url\": \"%s\", \"tool\": \"fail\"}", p.url, 0,
              NULL, NULL);
-    EQ(r.t->errors[WSC_LOAD_ERR_STATUS], 4);
+    EQ(r.t->errors[WSC_LOAD_ERR_EXPECT], 4);
+    CU_ASSERT(wsc_test_contains(r.t->first_error, "isError"));
     run_clear(&r);
     plan_closed(&r, 2, 4);
     CU_ASSERT_EQUAL(run_load(&r, "dev-toolkit.call",
