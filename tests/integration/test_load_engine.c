@@ -439,6 +439,96 @@ static void test_node_wss(void)
     wsc_test_rmtree(dir);
 }
 
+/* Stages: a ramp up to 4 VUs, a hold, a ramp down to none; the run ends
+ * with the stages, no session failing. */
+static void test_node_stages(void)
+{
+    struct run r;
+    struct wsc_load_stage stages[3] = {{0.3, 4}, {0.3, 4}, {0.3, 0}};
+    plan_closed(&r, 4, 0);
+    r.plan.stages = stages;
+    r.plan.n_stages = 3;
+    run_load(&r, "ws-basic.conversation",
+             "{\"url\": \"%s\", \"steps\": [{\"sleep\": 0.05}]}", node_peer.url, 0, NULL,
+             NULL);
+    CU_ASSERT(r.t->sessions >= 4);
+    EQ(r.t->sessions_failed, 0);
+    EQ(r.t->sessions_ok, r.t->sessions);
+    CU_ASSERT(r.stats.peak_connections >= 1 && r.stats.peak_connections <= 4);
+    run_clear(&r);
+}
+
+struct stopper {
+    volatile sig_atomic_t stop;
+    unsigned ticks, max_active;
+};
+
+static void stop_tick(const struct wsc_load_live *live, void *arg)
+{
+    struct stopper *st = arg;
+    st->ticks++;
+    if (live->active > st->max_active)
+        st->max_active = live->active;
+    st->stop = 1;
+}
+
+/* *plan->stop: no new sessions; those running end by themselves. The
+ * live tick comes once a second while sessions run. */
+static void test_node_stop(void)
+{
+    struct run r;
+    struct stopper st = {0};
+    plan_closed(&r, 3, 0);
+    r.plan.stop = &st.stop;
+    CU_ASSERT_EQUAL(run_load(&r, "ws-basic.conversation",
+                             "{\"url\": \"%s\", \"steps\": [{\"sleep\": 1.5}]}",
+                             node_peer.url, 0, stop_tick, &st),
+                    0);
+    CU_ASSERT(st.ticks >= 1);
+    EQ(st.max_active, 3);
+    EQ(r.t->sessions, 3);
+    EQ(r.t->sessions_ok, 3);
+    run_clear(&r);
+}
+
+/* Several scripts: VU i runs script i mod n. */
+static void test_node_two_scripts(void)
+{
+    struct wsc_test tests[2] = {
+        {.name = "a", .plugin = "ws-basic", .check = "handshake", .index = 0},
+        {.name = "b", .plugin = "ws-basic", .check = "conversation", .index = 1},
+    };
+    char a[256], b[256];
+    snprintf(a, sizeof a, "{\"url\": \"%s\"}", node_peer.url);
+    snprintf(b, sizeof b,
+             "{\"url\": \"%s\", \"steps\": [{\"send\": \"x\"}, "
+             "{\"expect_text\": \"x\"}]}",
+             node_peer.url);
+    struct json_object *pa = json_tokener_parse(a), *pb = json_tokener_parse(b);
+    char *why = NULL;
+    struct wsc_load_script *sc[2] = {wsc_load_compile(&tests[0], pa, 5, &why),
+                                     wsc_load_compile(&tests[1], pb, 5, &why)};
+    CU_ASSERT_FATAL(sc[0] && sc[1]);
+    struct run r;
+    plan_closed(&r, 4, 16);
+    CU_ASSERT_EQUAL_FATAL(wsc_load_stats_init(&r.stats, 2), 0);
+    wsc_load_test_init(&r.stats.tests[0], &tests[0]);
+    wsc_load_test_init(&r.stats.tests[1], &tests[1]);
+    CU_ASSERT_EQUAL(wsc_load_run(&r.plan, sc, 2, &r.stats, NULL, NULL, &why), 0);
+    struct wsc_load_test *ta = &r.stats.tests[0], *tb = &r.stats.tests[1];
+    EQ(ta->sessions + tb->sessions, 16);
+    EQ(ta->sessions_ok + tb->sessions_ok, 16);
+    CU_ASSERT(ta->sessions >= 2 && tb->sessions >= 2);
+    EQ(hist_count(tb, "step 1 expect_text"), tb->sessions);
+    EQ(hist_count(ta, "step 1 expect_text"), 0);
+    wsc_load_script_free(sc[0]);
+    wsc_load_script_free(sc[1]);
+    json_object_put(pa);
+    json_object_put(pb);
+    r.why = why;
+    run_clear(&r);
+}
+
 /* ---- python websockets ---------------------------------------------------------------------- */
 
 static void test_py_conversation(void)
@@ -659,6 +749,9 @@ static CU_TestInfo node_tests[] = {
     {"node: too_big over max_message", test_node_too_big},
     {"node: open model arrivals", test_node_open_arrivals},
     {"node: open model drops arrivals with no free VU", test_node_open_dropped},
+    {"node: stages ramp up, hold and down", test_node_stages},
+    {"node: a stop winds the run down", test_node_stop},
+    {"node: two tests, VU i runs test i mod 2", test_node_two_scripts},
     {"node: ping-pong.control", test_node_ping},
     {"node: a lost pong", test_node_ping_lost},
     {"node: wss:// verified, refused, insecure", test_node_wss},
