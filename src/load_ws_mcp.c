@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include <wscheck/mcp.h>
+#include <wscheck/version.h>
 #include <wscheck/ws.h>
 
 #include "load_ws.h"
@@ -269,7 +270,7 @@ static char *init_text(struct json_object *params)
         return NULL;
     }
     json_object_object_add(info, "name", json_object_new_string("wscheck-load"));
-    json_object_object_add(info, "version", json_object_new_string(PACKAGE_VERSION));
+    json_object_object_add(info, "version", json_object_new_string(WSC_VERSION));
     json_object_object_add(p, "protocolVersion", json_object_new_string(version));
     json_object_object_add(p, "capabilities", json_object_new_object());
     json_object_object_add(p, "clientInfo", info);
