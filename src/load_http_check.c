@@ -18,7 +18,7 @@ struct lh_script {
     size_t request_len;
     size_t body_len; /* of the request: payload sent */
     int head_only;
-    size_t max_body;
+    size_t max_body;            /* 0: the plan's max_message */
     struct json_object *status; /* {"status": expectation} */
     struct json_object *rest;   /* expect without status; NULL: nothing */
     int rest_needs_body;        /* rest names body or json */
@@ -53,7 +53,8 @@ static void begin(struct wsc_load_sess *s)
     const struct lh_script *d = wsc_load_script_of(s)->data;
     struct wsc_load_test *t = wsc_load_test_of(s);
     st->response_ms = wsc_load_hist(t, "response_ms");
-    wsc_load_http_resp_init(&st->resp, d->max_body, d->head_only, d->rest_needs_body);
+    size_t cap = d->max_body ? d->max_body : wsc_load_max_message(s);
+    wsc_load_http_resp_init(&st->resp, cap, d->head_only, d->rest_needs_body);
     st->t0 = wsc_load_now(s);
     if (wsc_load_write(s, d->request, d->request_len) != 0)
         return;
@@ -177,11 +178,6 @@ static char *refused(const struct json_object *params)
     if (wsc_param_bool(params, "follow_redirects", 0))
         return strdup("follow_redirects: a redirect needs another connection, and a "
                       "load session is one request on one connection");
-    static const char *const tls_files[] = {"client_cert", "client_key", NULL};
-    for (size_t i = 0; tls_files[i]; i++)
-        if (wsc_param(params, tls_files[i]))
-            return wsc_strdup_printf(
-                "%s: client certificates are not supported under load", tls_files[i]);
     if (wsc_param(params, "body") && wsc_param(params, "json"))
         return strdup("give either body or json, not both");
     return NULL;
@@ -291,14 +287,19 @@ int wsc_load_compile_http(struct wsc_load_script *sc, const char *check,
         return -1;
     }
     int64_t max = wsc_param_int(params, "max_body_size", 0);
-    d->max_body = max > 0 ? (size_t)max : WSC_LOAD_HTTP_BODY_DEFAULT;
+    d->max_body = max > 0 ? (size_t)max : 0;
     d->url = strdup(url);
     int rc = -1;
     if (!d->url)
         *why = strdup("out of memory");
     else if (!(*why = split_expect(d, wsc_param(params, "expect"), is_health(check))) &&
-             wsc_load_script_target(sc, url, &path, why) == 0)
+             wsc_load_script_target(sc, url, &path, why) == 0) {
         rc = build(sc, d, params, path, why);
+        if (rc == 0 && wsc_load_http_tls_params(sc, params) != 0) {
+            *why = strdup("out of memory");
+            rc = -1;
+        }
+    }
     free(path);
     if (rc != 0) {
         script_free(d);

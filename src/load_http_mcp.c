@@ -75,7 +75,8 @@ static int send_request(struct wsc_load_sess *s, const char *body)
         return -1;
     }
     wsc_load_http_resp_free(&st->resp);
-    wsc_load_http_resp_init(&st->resp, d->max_body, 0, 1);
+    wsc_load_http_resp_init(&st->resp,
+                            d->max_body ? d->max_body : wsc_load_max_message(s), 0, 1);
     st->t0 = wsc_load_now(s);
     int rc = wsc_load_write(s, bytes, len);
     free(bytes);
@@ -186,7 +187,7 @@ static struct json_object *answer_of(struct wsc_load_sess *s, struct mh_state *s
     }
     char *why = NULL;
     struct json_object *a = mh_answer(r->body.data ? r->body.data : "", r->body.len, sse,
-                                      st->id, d->max_body, &why);
+                                      st->id, r->max_body, &why);
     if (!a)
         wsc_load_fail(s, WSC_LOAD_ERR_PROTOCOL, "%s: %s: %s", d->check, what,
                       why ? why : "out of memory");

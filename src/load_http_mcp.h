@@ -28,8 +28,8 @@ struct mh_script {
     int paginate;                    /* tools/list: follow nextCursor */
     struct json_object *expect;      /* on the call's answer (on initialize's
                                    when there is no call) */
-    size_t max_body;
-    char *check; /* "dev-toolkit.call" for messages */
+    size_t max_body;                 /* 0: the plan's max_message */
+    char *check;                     /* "dev-toolkit.call" for messages */
 };
 
 /* ---- load_http_mcp_answer.c ------------------------------------------------ */

@@ -175,7 +175,7 @@ static int fill(struct mh_script *d, const struct check_kind *k,
     d->version =
         strdup(wsc_param_string(params, "protocol_version", WSC_MCP_LATEST_VERSION));
     int64_t max = wsc_param_int(params, "max_message_size", 0);
-    d->max_body = max > 0 ? (size_t)max : WSC_LOAD_HTTP_BODY_DEFAULT;
+    d->max_body = max > 0 ? (size_t)max : 0;
     const struct json_object *expect = wsc_param(params, "expect");
     if ((*why = refused(params)) || (*why = expect_ok(k, expect)) ||
         !(d->headers = headers_of(params, why)))
@@ -210,7 +210,7 @@ int wsc_load_compile_mcp_http(struct wsc_load_script *sc, const char *check,
     if (fill(d, k, params, why) == 0 &&
         wsc_load_script_target(sc, url, &d->path, why) == 0) {
         d->host = wsc_load_http_host(sc);
-        rc = d->host ? 0 : -1;
+        rc = d->host && wsc_load_http_tls_params(sc, params) == 0 ? 0 : -1;
         if (rc)
             *why = strdup("out of memory");
     }
