@@ -118,4 +118,16 @@ int wsc_load_junit_write(const char *path, const struct wsc_load_report *r, char
 int wsc_load_report_merge(struct wsc_load_report *in, size_t n,
                           struct wsc_load_report *out, char **err);
 
+/* ---- wscheck merge (cmd_merge_load.c) ----------------------------------------------- */
+
+struct wsc_merge_load_args {
+    const char *json, *junit, *tap;
+    int quiet, no_color;
+};
+/* Merges the reports at paths when they are load reports. Returns -1 when
+ * none is (the caller merges run reports), else the exit status: a file
+ * that cannot be read or parsed, or load and run reports mixed, is a usage
+ * error (the problem printed). */
+int wsc_merge_load_reports(const struct wsc_merge_load_args *a, char **paths, size_t n);
+
 #endif

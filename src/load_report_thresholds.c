@@ -86,7 +86,11 @@ static int parse_number(const char *s, double *v)
 
 static struct json_object *matcher(size_t op, double v)
 {
-    struct json_object *n = json_object_new_double(v), *m;
+    /* 250 rather than 250.0 in the reports */
+    struct json_object *n = v == floor(v) && fabs(v) < 9e15
+                                ? json_object_new_int64((int64_t)v)
+                                : json_object_new_double(v),
+                       *m;
     if (!n || !operators[op].op)
         return n;
     m = json_object_new_object();
