@@ -39,6 +39,10 @@ struct wsc_run_config {
     /* called with each finished suite (quick checks print a diagnosis) */
     void (*on_suite)(const struct wsc_suite_result *s, void *arg);
     void *on_suite_arg;
+    /* After the tests ran, before the summary and the reports: may add
+     * suites to the run (the quick checks' performance tests). */
+    int (*after_run)(struct wsc_run_result *rr, void *arg);
+    void *after_run_arg;
     int nagios;      /* --nagios: Nagios plugin output and exit status */
     int nagios_done; /* wsc_execute() has printed it */
 };

@@ -360,37 +360,6 @@ static void install_stop_handlers(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
-/* A test with no threshold on its errors gets "sessions_failed == 0": a
- * load run whose sessions fail does not pass for want of a rule. */
-static int add_default_rules(struct wsc_load_report *r)
-{
-    for (size_t i = 0; i < r->stats.n_tests; i++) {
-        int has = 0;
-        for (size_t k = 0; k < json_object_array_length(r->rules[i]); k++) {
-            struct json_object *m;
-            json_object_object_get_ex(json_object_array_get_idx(r->rules[i], k), "metric",
-                                      &m);
-            const char *name = m ? json_object_get_string(m) : "";
-            has = has || strcmp(name, "sessions_failed") == 0 ||
-                  strcmp(name, "error_rate") == 0 || strncmp(name, "errors_", 7) == 0;
-        }
-        if (has)
-            continue;
-        struct json_object *rule = json_object_new_object(),
-                           *zero = json_object_new_int(0);
-        if (!rule || !zero ||
-            json_object_object_add(rule, "metric",
-                                   json_object_new_string("sessions_failed")) ||
-            json_object_object_add(rule, "expect", zero) ||
-            json_object_object_add(rule, "source", json_object_new_string("default")) ||
-            json_object_array_add(r->rules[i], rule)) {
-            json_object_put(rule);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 /* The plan this generator runs. Returns -1 to go on, else an exit status. */
 static int make_plan(const struct load_args *a, unsigned limit,
                      struct wsc_load_plan *plan, uint64_t *iterations)
@@ -543,9 +512,9 @@ static int run_scenario(const struct load_args *a, const struct wsc_scenario *sc
         status = vars ? WSC_EXIT_INTERNAL : WSC_EXIT_USAGE;
     if (status == -1) {
         int rc = wsc_load_prepare(&setup, vars, &lr.report, &lr.scripts, &lr.n_scripts);
-        status = rc == WSC_LOAD_SETUP_REFUSED              ? WSC_EXIT_USAGE
-                 : rc || add_default_rules(&lr.report) < 0 ? WSC_EXIT_INTERNAL
-                                                           : -1;
+        status = rc == WSC_LOAD_SETUP_REFUSED                   ? WSC_EXIT_USAGE
+                 : rc || wsc_load_default_rules(&lr.report) < 0 ? WSC_EXIT_INTERNAL
+                                                                : -1;
     }
     if (status == -1 && !(lr.report.scenario = strdup(sc->file)))
         status = WSC_EXIT_INTERNAL;

@@ -842,6 +842,8 @@ int wsc_execute(struct wsc_scenario **scs, size_t n, const struct wsc_registry *
     double t0 = wsc_now();
     int rc = cfg->jobs > 1 && n > 1 ? run_parallel(scs, n, reg, cfg, &rr)
                                     : run_sequential(scs, n, reg, cfg, &rr);
+    if (rc == 0 && cfg->after_run && cfg->after_run(&rr, cfg->after_run_arg) < 0)
+        rc = -1;
     rr.duration = wsc_now() - t0;
     rr.shard_index = cfg->shard.index;
     rr.shard_total = cfg->shard.total;

@@ -84,4 +84,8 @@ int wsc_load_prepare(const struct wsc_load_setup *s, const struct wsc_vars *vars
                      size_t *n_scripts);
 void wsc_load_scripts_free(struct wsc_load_script **scripts, size_t n);
 
+/* Gives every test without a threshold on its errors the rule
+ * "sessions_failed == 0" (source "default"). 0, or -1 when out of memory. */
+int wsc_load_default_rules(struct wsc_load_report *r);
+
 #endif

@@ -153,3 +153,34 @@ void wsc_load_scripts_free(struct wsc_load_script **scripts, size_t n)
             wsc_load_script_free(scripts[i]);
     free(scripts);
 }
+
+/* A test with no threshold on its errors gets "sessions_failed == 0": a
+ * load run whose sessions fail does not pass for want of a rule. */
+int wsc_load_default_rules(struct wsc_load_report *r)
+{
+    for (size_t i = 0; i < r->stats.n_tests; i++) {
+        int has = 0;
+        for (size_t k = 0; k < json_object_array_length(r->rules[i]); k++) {
+            struct json_object *m;
+            json_object_object_get_ex(json_object_array_get_idx(r->rules[i], k), "metric",
+                                      &m);
+            const char *name = m ? json_object_get_string(m) : "";
+            has = has || strcmp(name, "sessions_failed") == 0 ||
+                  strcmp(name, "error_rate") == 0 || strncmp(name, "errors_", 7) == 0;
+        }
+        if (has)
+            continue;
+        struct json_object *rule = json_object_new_object(),
+                           *zero = json_object_new_int(0);
+        if (!rule || !zero ||
+            json_object_object_add(rule, "metric",
+                                   json_object_new_string("sessions_failed")) ||
+            json_object_object_add(rule, "expect", zero) ||
+            json_object_object_add(rule, "source", json_object_new_string("default")) ||
+            json_object_array_add(r->rules[i], rule)) {
+            json_object_put(rule);
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -11,7 +11,9 @@
 
 #include "cli.h"
 #include "config_file.h"
+#include "load_plan.h"
 #include "quick_crackerjack.h"
+#include "quick_perf.h"
 #include "quick_monitoring.h"
 #include "quick_seed.h"
 #include "report.h"
@@ -79,6 +81,12 @@ static const char quick_check_usage[] =
     "                           monitoring (as --test-crackerjack-mcp and\n"
     "                           --test-monitoring on the endpoint's host and port)\n"
     "  --test-deployment-endpoints  the same, in CI mode (--ci-mode)\n"
+    "  --include-performance-tests  then a short load stage (wscheck load) on every\n"
+    "                           endpoint test that passed and can run under load:\n"
+    "                           a test \"performance: NAME\" each, with the load\n"
+    "                           metrics, failed when a session failed\n"
+    "  --performance-connections N  connections per test (default 10)\n"
+    "  --performance-duration D     how long (default 5s; s, m, h)\n"
     "  --config FILE            the configuration file (default ./wscheck.json,\n"
     "                           else $XDG_CONFIG_HOME/wscheck/config.json)\n"
     "  --test-endpoints --server NAME [--port P] [--include-health-checks]\n"
@@ -186,6 +194,9 @@ enum {
     OPT_DASHBOARD_INTERVAL,
     OPT_TEST_ALL_MCP,
     OPT_TEST_DEPLOYMENT,
+    OPT_INCLUDE_PERF,
+    OPT_PERF_CONNECTIONS,
+    OPT_PERF_DURATION,
     OPT_CONFIG,
     OPT_GENERATE_REPORT,
     OPT_DETAILED_REPORT,
@@ -230,6 +241,9 @@ static const struct option quick_check_options[] = {
     {"dashboard-interval", required_argument, NULL, OPT_DASHBOARD_INTERVAL},
     {"test-all-mcp-servers", no_argument, NULL, OPT_TEST_ALL_MCP},
     {"test-deployment-endpoints", no_argument, NULL, OPT_TEST_DEPLOYMENT},
+    {"include-performance-tests", no_argument, NULL, OPT_INCLUDE_PERF},
+    {"performance-connections", required_argument, NULL, OPT_PERF_CONNECTIONS},
+    {"performance-duration", required_argument, NULL, OPT_PERF_DURATION},
     {"config", required_argument, NULL, OPT_CONFIG},
     {"generate-report", optional_argument, NULL, OPT_GENERATE_REPORT},
     {"generate-detailed-report", optional_argument, NULL, OPT_DETAILED_REPORT},
@@ -301,6 +315,7 @@ struct quick_checks {
     const char *test_configuration; /* --test-configuration FILE */
     const char *extra_scenario;     /* that FILE, when a scenario file */
     struct wsc_quick_seed seed;
+    struct wsc_quick_perf perf; /* --include-performance-tests */
     double timeout;
     int ci_mode;
     int fail_on_error;
@@ -976,6 +991,34 @@ static int parse_test_configuration(struct quick_checks *s, const char *arg)
     return -1;
 }
 
+/* --include-performance-tests and its two settings. */
+static int parse_perf_setting(struct wsc_quick_perf *p, int opt, const char *arg)
+{
+    char *end;
+    if (opt == OPT_INCLUDE_PERF) {
+        p->enabled = 1;
+        return 0;
+    }
+    if (opt == OPT_PERF_DURATION) {
+        if (wsc_load_parse_duration(arg, &p->duration) == 0 && p->duration > 0)
+            return 0;
+        fprintf(stderr,
+                "wscheck: --performance-duration needs a duration (5s, 1m), got '%s'\n",
+                arg);
+        return -1;
+    }
+    errno = 0;
+    unsigned long n = strtoul(arg, &end, 10);
+    if (errno || *end || n < 1 || n > 100000 || *arg == '-') {
+        fprintf(stderr,
+                "wscheck: --performance-connections needs a number 1-100000, got '%s'\n",
+                arg);
+        return -1;
+    }
+    p->connections = (unsigned)n;
+    return 0;
+}
+
 /* Two passes: --host, --timeout, --header and --subprotocol may come after
  * the checks they affect. */
 static int parse_settings(int argc, char **argv, struct quick_checks *s)
@@ -1065,6 +1108,12 @@ static int parse_settings(int argc, char **argv, struct quick_checks *s)
             break;
         case OPT_TIMEOUT:
             if (parse_timeout(s, optarg) < 0)
+                return WSC_EXIT_USAGE;
+            break;
+        case OPT_INCLUDE_PERF:
+        case OPT_PERF_CONNECTIONS:
+        case OPT_PERF_DURATION:
+            if (parse_perf_setting(&s->perf, opt, optarg) < 0)
                 return WSC_EXIT_USAGE;
             break;
         case OPT_CI:
@@ -1347,6 +1396,11 @@ static int run_quick_checks(struct quick_checks *s, char **files, size_t n_files
         if (s->color != WSC_WHEN_AUTO)
             cfg.console.color_mode = s->color;
         cfg.console.progress_mode = s->progress;
+        s->perf.scenario = json_object_array_length(s->tests) > 0 ? scs[0] : NULL;
+        s->perf.reg = &reg;
+        s->perf.cfg = &cfg;
+        cfg.after_run = wsc_quick_perf_after_run;
+        cfg.after_run_arg = &s->perf;
         status = cfg.cli_vars ? wsc_seed_prepare(&s->seed, &cfg) : WSC_EXIT_INTERNAL;
         if (status == -1) {
             status = wsc_execute(scs, n, &reg, &cfg);
@@ -1421,6 +1475,8 @@ int wsc_cmd_quick_checks(int argc, char **argv_in)
     s.monitoring.metrics_interval = 30;
     s.monitoring.dashboard_interval = 11;
     s.seed.interval = -1;
+    s.perf.connections = WSC_QUICK_PERF_CONNECTIONS;
+    s.perf.duration = WSC_QUICK_PERF_DURATION;
     s.tests = json_object_new_array();
     char **argv = seed_defaults(argc, argv_in);
     if (!s.tests || !argv) {
@@ -1435,6 +1491,13 @@ int wsc_cmd_quick_checks(int argc, char **argv_in)
     if (status == -1)
         status = parse_settings(argc, argv, &s);
     s.seed.config_path = s.config_path;
+    if (status == -1 && s.perf.enabled && s.seed.continuous) {
+        fprintf(stderr,
+                "wscheck: --include-performance-tests is a stage of one run, not of "
+                "--continuous-monitoring: run it with --scheduled-check, or use "
+                "'wscheck load'\n");
+        status = WSC_EXIT_USAGE;
+    }
     if (status == -1)
         status = wsc_seed_check(&s.seed);
     if (status == -1)

@@ -192,7 +192,7 @@ expect_status 0 "the seed's --test-endpoint URL --timeout 10"
 
 # ---- every option of the seed is accepted, --help and wscheck(1) ---------------------
 # Options are read in order: an accepted one lets the bad --timeout after it
-# be the error. (--include-performance-tests belongs to load testing.)
+# be the error.
 refused=""
 for opt in --check-port=1 --check-http --test-websocket=ws://x --test-endpoints \
     --server=crackerjack --port=8675 --include-health-checks --test-crackerjack-mcp \
@@ -203,6 +203,7 @@ for opt in --check-port=1 --check-http --test-websocket=ws://x --test-endpoints 
     --scheduled-check --test-all-mcp-servers --generate-report --email-on-failure \
     --ci-mode --test-deployment-endpoints --fail-on-error --output-junit-xml \
     --test-endpoint=ws://x --timeout=10 --generate-detailed-report \
+    --include-performance-tests \
     --test-configuration="$T/scenario.json" --integrate-analytics --store-results=x; do
     run_wscheck "$opt" --timeout 0
     printf '%s' "$err" | grep -q -- "--timeout needs" || refused="$refused $opt"
