@@ -344,6 +344,20 @@ static void test_node_open_arrivals(void)
     run_clear(&r);
 }
 
+/* A ramping rate: arrival k comes when the rate's integral reaches k, so
+ * a ramp from 0 to 40/s over 0.5 s brings 10 arrivals. */
+static void test_node_open_ramp(void)
+{
+    struct run r;
+    plan_open(&r, 40, 0.5, 100);
+    r.stages[0] = (struct wsc_load_stage){0, 0};
+    CU_ASSERT_EQUAL_FATAL(
+        run_load(&r, "ws-basic.handshake", "{\"url\": \"%s\"}", node_peer.url, 0, NULL, NULL),
+        0);
+    EQ(r.t->sessions + r.stats.dropped_arrivals, 10);
+    run_clear(&r);
+}
+
 /* Arrivals with no free VU are dropped and counted, never queued. */
 static void test_node_open_dropped(void)
 {
@@ -748,6 +762,7 @@ static CU_TestInfo node_tests[] = {
     {"node: ws-basic.handshake", test_node_handshake},
     {"node: too_big over max_message", test_node_too_big},
     {"node: open model arrivals", test_node_open_arrivals},
+    {"node: open model arrivals on a ramp", test_node_open_ramp},
     {"node: open model drops arrivals with no free VU", test_node_open_dropped},
     {"node: stages ramp up, hold and down", test_node_stages},
     {"node: a stop winds the run down", test_node_stop},
