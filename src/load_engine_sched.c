@@ -71,8 +71,9 @@ static double arrival_time(const struct wsc_load_plan *p, uint64_t k)
             /* Solve a x + (b - a) / (2 d) x^2 = want - count; this form
              * stays exact when the rate is constant (b == a). */
             double x = want - count, s = (b - a) / d;
-            double disc = a * a + 2 * s * x;
-            return t0 + 2 * x / (a + sqrt(disc > 0 ? disc : 0));
+            double disc = a * a + 2 * s * x, denom = a + sqrt(disc > 0 ? disc : 0);
+            /* x == 0: the arrival opens the stage (0/0 on a ramp from 0). */
+            return x <= 0 || denom <= 0 ? t0 : t0 + 2 * x / denom;
         }
         count += in_stage;
         t0 += d;
