@@ -49,7 +49,11 @@ static double next_change(const struct wsc_load_plan *p, double t, unsigned now_
             else
                 return t0 + d;
             double when = t0 + (level - a) / (b - a) * d;
-            return when > t && when < t0 + d ? when : t0 + d;
+            /* Rounding may leave the target a hair short at `when`:
+             * look again a millisecond later rather than at the stage's end. */
+            if (when <= t)
+                when = t + 0.001;
+            return when < t0 + d ? when : t0 + d;
         }
         t0 += d;
         prev = st->target;
@@ -137,7 +141,7 @@ void load_sched_ended(struct load_engine *e, unsigned vu)
 static double closed_run(struct load_engine *e, double t, int end)
 {
     double target = target_at(e->plan, t, &end);
-    unsigned desired = (unsigned)llround(target);
+    unsigned rounded = (unsigned)llround(target), desired = rounded;
     e->target = target;
     if (desired > e->n_vus)
         desired = e->n_vus;
@@ -165,7 +169,7 @@ static double closed_run(struct load_engine *e, double t, int end)
         if (vu < e->desired && !e->vu_busy[vu])
             start(e, vu, vu % e->n_scripts);
     }
-    return next_change(e->plan, t, desired) + e->t0;
+    return next_change(e->plan, t, rounded) + e->t0;
 }
 
 static unsigned free_slot(struct load_engine *e)
