@@ -17,6 +17,7 @@
 #include <wscheck/ws.h>
 
 #include "load_ws.h"
+#include "utf8.h"
 #include "util.h"
 
 /* The answer's head may not be longer than this. */
@@ -329,6 +330,13 @@ static void deliver_message(struct wsc_load_sess *s, int binary, const unsigned 
     struct wsc_load_test *t = wsc_load_test_of(s);
     t->messages_received++;
     t->bytes_received += n;
+    size_t at = 0;
+    if (!binary && wsc_utf8_check(p, n, &at) != 1) {
+        /* RFC 6455 8.1: a text message that is not UTF-8 fails the connection. */
+        wsc_load_fail(s, WSC_LOAD_ERR_PROTOCOL,
+                      "a text message that is not UTF-8 (at byte %zu)", at);
+        return;
+    }
     ops_of(s)->message(s, binary, p, n);
 }
 

@@ -649,6 +649,9 @@ static void test_raw_errors(void)
     raw_case("bad-accept", WSC_LOAD_ERR_HANDSHAKE, 0);
     raw_case("no-upgrade", WSC_LOAD_ERR_HANDSHAKE, 0);
     raw_case("silent", WSC_LOAD_ERR_TIMEOUT, 0.5);
+    raw_case("never-answers-close", WSC_LOAD_ERR_TIMEOUT, 0.5);
+    raw_case("bad-text", WSC_LOAD_ERR_PROTOCOL, 0);
+    raw_case("close-no-frame", WSC_LOAD_ERR_CLOSED, 0);
 }
 
 /* Checks that cannot run under load are refused, naming the check. */
