@@ -77,7 +77,10 @@ struct wsc_load_script *wsc_load_compile(const struct wsc_test *test,
         *why = wsc_strdup_printf("out of memory");
         return NULL;
     }
-    sc->timeout = test->timeout > 0 ? test->timeout : timeout;
+    /* The test's own timeout (or the file's defaults), else the run's. */
+    sc->timeout = test->timeout > 0 && !(test->inherits & WSC_INHERITS_TIMEOUT)
+                      ? test->timeout
+                      : timeout;
     sc->test = test->index;
     if (dispatch(sc, test, params, why) == 0)
         return sc;

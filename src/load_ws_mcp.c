@@ -449,6 +449,27 @@ static char *expectations(struct mcp_script *ms, const char *check,
     return NULL;
 }
 
+/* What the engine does not do for an MCP session over WebSocket; NULL, or
+ * why (malloc'ed). */
+static char *refused(struct json_object *params)
+{
+    struct json_object *v;
+    if (json_object_object_get_ex(params, "transport", &v)) {
+        const char *t = json_object_get_string(v);
+        if (t && strcmp(t, "auto") != 0 && strcmp(t, "websocket") != 0)
+            return wsc_strdup_printf(
+                "transport %s: only WebSocket runs under load for ws:// "
+                "and wss:// URLs",
+                t);
+    }
+    static const char *const answers[] = {"roots", "sampling", "elicitation", NULL};
+    for (size_t i = 0; answers[i]; i++)
+        if (json_object_object_get_ex(params, answers[i], NULL))
+            return wsc_strdup_printf(
+                "%s: requests of the server are not answered under load", answers[i]);
+    return NULL;
+}
+
 int wsc_load_compile_mcp(struct wsc_load_script *sc, const char *check,
                          struct json_object *params, char **why)
 {
@@ -461,6 +482,8 @@ int wsc_load_compile_mcp(struct wsc_load_script *sc, const char *check,
     }
     if (strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0)
         return wsc_load_compile_mcp_http(sc, check, params, url, why);
+    if ((*why = refused(params)))
+        return -1;
     struct mcp_script *ms = calloc(1, sizeof(*ms));
     if (!ms)
         return -1;
