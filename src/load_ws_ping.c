@@ -84,9 +84,11 @@ static void on_pong(struct wsc_load_sess *s, const unsigned char *p, size_t n)
     send_ping(s);
 }
 
-static void on_message(struct wsc_load_sess *s, int binary, const unsigned char *p, size_t n)
+static void on_message(struct wsc_load_sess *s, int binary, const unsigned char *p,
+                       size_t n)
 {
-    (void)s, (void)binary, (void)p, (void)n; /* data messages are not the check's business */
+    (void)s, (void)binary, (void)p,
+        (void)n; /* data messages are not the check's business */
 }
 
 static void on_close(struct wsc_load_sess *s, int code, const unsigned char *r, size_t rl)
@@ -97,8 +99,8 @@ static void on_close(struct wsc_load_sess *s, int code, const unsigned char *r, 
         wsc_load_end(s, NULL, NULL);
         return;
     }
-    wsc_load_fail(s, WSC_LOAD_ERR_CLOSED, "ping %ld: the server closed the connection (code %d)",
-                  st->seq, code);
+    wsc_load_fail(s, WSC_LOAD_ERR_CLOSED,
+                  "ping %ld: the server closed the connection (code %d)", st->seq, code);
 }
 
 static void on_timer(struct wsc_load_sess *s)
@@ -151,7 +153,8 @@ static double number(struct json_object *params, const char *key, double dflt)
     return json_object_object_get_ex(params, key, &v) ? json_object_get_double(v) : dflt;
 }
 
-int wsc_load_compile_ping(struct wsc_load_script *sc, struct json_object *params, char **why)
+int wsc_load_compile_ping(struct wsc_load_script *sc, struct json_object *params,
+                          char **why)
 {
     struct ping_script *ps = calloc(1, sizeof(*ps));
     if (!ps)
