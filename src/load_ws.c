@@ -205,7 +205,8 @@ static size_t upgrade_input(struct wsc_load_sess *s, const unsigned char *p, siz
     }
     struct lws_state *st = wsc_load_state(s);
     st->phase = LWS_OPEN;
-    lws_record(s, "handshake_ms", st->since);
+    const struct lws_script *ws = wsc_load_script_of(s)->data;
+    lws_record(s, ws->upgrade_hist ? ws->upgrade_hist : "handshake_ms", st->since);
     ops_of(s)->open(s);
     return (size_t)(end - h);
 }

@@ -35,6 +35,7 @@ struct lws_script {
     char *tail;          /* after the key, through the empty line */
     char **subprotocols; /* offered; the answer must pick one of them */
     size_t n_subprotocols;
+    const char *upgrade_hist; /* the upgrade's histogram: NULL, "handshake_ms" */
 };
 
 /* The layer's per-session state: the start of every protocol's state. */
