@@ -469,22 +469,34 @@ static void test_mcp_mock(void)
         _exit(127);
     }
     close(fds[1]);
-    char buf[1024] = "", url[128] = "";
-    size_t len = 0;
+    char line[1024], url[128] = "", health[128] = "";
     FILE *out = fdopen(fds[0], "r");
-    while (out && !*url && fgets(buf + len, (int)(sizeof buf - len), out)) {
-        char *u = strstr(buf + len, "http://"), *end = u ? strstr(u, "/mcp") : NULL;
+    /* its lines: the WebSocket port's URL and the MCP endpoint's */
+    while (out && (!*url || !*health) && fgets(line, sizeof line, out)) {
+        char *u = strstr(line, "http://"), *end = u ? strstr(u, "/mcp") : NULL;
+        char *w = strstr(line, "ws://");
         if (end)
             snprintf(url, sizeof url, "%.*s", (int)(end + 4 - u), u);
-        len = 0;
+        if (w && !*health)
+            snprintf(health, sizeof health, "http://%.*s/health",
+                     (int)strcspn(w + 5, "/ \r\n"), w + 5);
     }
-    CU_ASSERT(*url);
+    CU_ASSERT(*url && *health);
+    struct run r;
     if (*url) {
-        struct run r;
         CU_ASSERT_EQUAL(run_load(&r, "dev-toolkit", "call",
                                  "{\"url\": \"%s\", \"tool\": \"get_websocket_clients\", "
                                  "\"expect\": {\"text\": {\"$contains\": \"status\"}}}",
                                  url, 3, 9, 10.0),
+                        0);
+        ASSERT_ALL_OK(r, 9);
+        run_clear(&r);
+    }
+    if (*health) {
+        CU_ASSERT_EQUAL(run_load(&r, "http", "health",
+                                 "{\"url\": \"%s\", \"expect\": {\"json\": "
+                                 "{\"status\": \"ok\"}}}",
+                                 health, 3, 9, 5.0),
                         0);
         ASSERT_ALL_OK(r, 9);
         run_clear(&r);
@@ -550,7 +562,7 @@ static CU_TestInfo mcp_tests[] = {
     {"initialize: handshake_ms, requests counted", test_mcp_initialize},
     {"call over JSON and event-stream answers", test_mcp_call},
     {"server-everything: tool_discovery and call", test_mcp_everything},
-    {"wscheck-mock: call", test_mcp_mock},
+    {"wscheck-mock: an MCP call and GET /health", test_mcp_mock},
     {"closing, silent and 405 servers", test_mcp_broken},
     {"refused checks and options", test_mcp_refusals},
     CU_TEST_INFO_NULL,
