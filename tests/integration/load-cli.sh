@@ -64,6 +64,18 @@ expect_match "echo \(ws-basic.conversation\)" "$out" "the summary names the test
 expect_match "sessions: 20 ok, 0 failed" "$out" "... with its sessions"
 expect_match "pass  session_p99_ms = " "$out" "... and each threshold"
 
+# ---- two tests, two protocols -------------------------------------------------------
+HTTP_BASE=http://127.0.0.1:$MOCK_PORT
+run_wscheck load "$S" --test echo --test health --var "url=$MOCK_URL" --var "http=$HTTP_BASE" \
+    --connections 4 --iterations 20 --json "$T/two.json"
+expect_status 0 "a WebSocket and an HTTP test loaded together meet the thresholds"
+expect_json "$T/two.json" '[x["name"] for x in r["tests"]] == ["echo", "health"] and sum(x["sessions_ok"] for x in r["tests"]) == 20' \
+    "both are in the report, their sessions adding up to the iterations"
+expect_json "$T/two.json" 'all(x["sessions_ok"] > 0 and x["sessions_failed"] == 0 for x in r["tests"])' \
+    "... each with sessions of its own, none failed"
+expect_json "$T/two.json" 'r["tests"][1]["histograms"]["response_ms"]["count"] == r["tests"][1]["sessions_ok"]' \
+    "... the HTTP test with one response time per session"
+
 # ---- thresholds breached ----------------------------------------------------------
 run_wscheck load "$S" --test down --var "down_url=$DOWN" --connections 2 --iterations 5 \
     --json "$T/down.json" --junit "$T/down.xml"
