@@ -104,7 +104,11 @@ static struct wsc_load_script *compile_one(const struct wsc_test *t,
         say_refused(s->red, t, "", err ? err : "out of memory");
     } else if (!(sc = wsc_load_compile(t, params,
                                        s->timeout > 0 ? s->timeout : t->timeout, &why))) {
-        what = wsc_strdup_printf(" (%s.%s) cannot run under load", t->plugin, t->check);
+        /* the compilers' messages name the check and say "cannot run
+         * under load" themselves, mostly */
+        if (!why || !strstr(why, "cannot run under load"))
+            what =
+                wsc_strdup_printf(" (%s.%s) cannot run under load", t->plugin, t->check);
         say_refused(s->red, t, what ? what : "", why ? why : "out of memory");
         fputs("Select the tests that can with --test NAME.\n", stderr);
     }
