@@ -178,6 +178,9 @@ static int run_load(struct run *r, const char *check, const char *params_fmt,
     if (!sc) {
         printf("# refused: %s\n", r->why ? r->why : "?");
         json_object_put(params);
+        /* Empty figures: the assertions that follow fail instead of crashing. */
+        if (wsc_load_stats_init(&r->stats, 1) == 0)
+            r->t = &r->stats.tests[0];
         return -1;
     }
     if (wsc_load_stats_init(&r->stats, 1) != 0 ||
@@ -316,6 +319,50 @@ static void test_node_handshake(void)
     run_clear(&r);
 }
 
+/* ws-basic.handshake's expect judges the answer: a subprotocol, and a
+ * refusal asked for (then each session passes). */
+static void test_handshake_expect(void)
+{
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT, raw = WSC_TEST_PEER_INIT;
+    const char *args[] = {"--protocols", "chat", NULL}, *reject[] = {"reject", NULL};
+    CU_ASSERT_EQUAL_FATAL(start_peer(&p, wsc_test_node(), "peer-ws.js", args), 0);
+    CU_ASSERT_EQUAL_FATAL(start_peer(&raw, wsc_test_python(), "peer_raw.py", reject), 0);
+    struct run r;
+    plan_closed(&r, 2, 4);
+    CU_ASSERT_EQUAL(run_load(&r, "ws-basic.handshake",
+                             "{\"url\": \"%s\", \"subprotocols\": [\"chat\"], "
+                             "\"expect\": {\"subprotocol\": \"chat\", \"headers\": "
+                             "{\"upgrade\": {\"$regex\": \"[Ww]eb[Ss]ocket\"}}}}",
+                             p.url, 0, NULL, NULL),
+                    0);
+    EQ(r.t->sessions_ok, 4);
+    run_clear(&r);
+    plan_closed(&r, 2, 4);
+    run_load(&r, "ws-basic.handshake",
+             "{\"url\": \"%s\", \"subprotocols\": [\"chat\"], "
+             "\"expect\": {\"subprotocol\": \"other\"}}",
+             p.url, 0, NULL, NULL);
+    EQ(r.t->errors[WSC_LOAD_ERR_EXPECT], 4);
+    CU_ASSERT(wsc_test_contains(r.t->first_error, "subprotocol"));
+    CU_ASSERT(!wsc_test_contains(r.t->first_error, "chat"));
+    run_clear(&r);
+    plan_closed(&r, 2, 4);
+    CU_ASSERT_EQUAL(run_load(&r, "ws-basic.handshake",
+                             "{\"url\": \"%s\", \"expect\": {\"status\": 403}}", raw.url,
+                             0, NULL, NULL),
+                    0);
+    EQ(r.t->sessions_ok, 4);
+    run_clear(&r);
+    plan_closed(&r, 1, 1);
+    CU_ASSERT(run_load(&r, "ws-basic.handshake",
+                       "{\"url\": \"%s\", \"expect\": {\"body\": \"x\"}}", raw.url, 0,
+                       NULL, NULL) < 0);
+    CU_ASSERT(wsc_test_contains(r.why, "expect/body"));
+    run_clear(&r);
+    wsc_test_peer_stop(&p);
+    wsc_test_peer_stop(&raw);
+}
+
 /* A message over the plan's max_message ends the session with too_big. */
 static void test_node_too_big(void)
 {
@@ -351,9 +398,9 @@ static void test_node_open_ramp(void)
     struct run r;
     plan_open(&r, 40, 0.5, 100);
     r.stages[0] = (struct wsc_load_stage){0, 0};
-    CU_ASSERT_EQUAL_FATAL(
-        run_load(&r, "ws-basic.handshake", "{\"url\": \"%s\"}", node_peer.url, 0, NULL, NULL),
-        0);
+    CU_ASSERT_EQUAL_FATAL(run_load(&r, "ws-basic.handshake", "{\"url\": \"%s\"}",
+                                   node_peer.url, 0, NULL, NULL),
+                          0);
     EQ(r.t->sessions + r.stats.dropped_arrivals, 10);
     run_clear(&r);
 }
@@ -602,6 +649,9 @@ static void test_raw_errors(void)
     raw_case("bad-accept", WSC_LOAD_ERR_HANDSHAKE, 0);
     raw_case("no-upgrade", WSC_LOAD_ERR_HANDSHAKE, 0);
     raw_case("silent", WSC_LOAD_ERR_TIMEOUT, 0.5);
+    raw_case("never-answers-close", WSC_LOAD_ERR_TIMEOUT, 0.5);
+    raw_case("bad-text", WSC_LOAD_ERR_PROTOCOL, 0);
+    raw_case("close-no-frame", WSC_LOAD_ERR_CLOSED, 0);
 }
 
 /* Checks that cannot run under load are refused, naming the check. */
@@ -612,24 +662,24 @@ static void test_refusals(void)
     CU_ASSERT(run_load(&r, "ws-basic.compliance", "{\"url\": \"%s\"}",
                        "ws://127.0.0.1:1/", 0, NULL, NULL) < 0);
     CU_ASSERT(wsc_test_contains(r.why, "ws-basic.compliance cannot run under load"));
-    free(r.why);
+    run_clear(&r);
     CU_ASSERT(
         run_load(&r, "port.open", "{\"host\": \"%s\"}", "127.0.0.1", 0, NULL, NULL) < 0);
     CU_ASSERT(wsc_test_contains(r.why, "port.open cannot run under load"));
-    free(r.why);
+    run_clear(&r);
     CU_ASSERT(
         run_load(&r, "ws-basic.conversation",
                  "{\"url\": \"%s\", \"steps\": [{\"connect\": \"b\", \"conn\": \"b\"}],"
                  "\"connections\": {\"b\": {}}}",
                  "ws://127.0.0.1:1/", 0, NULL, NULL) < 0);
     CU_ASSERT(wsc_test_contains(r.why, "cannot run under load"));
-    free(r.why);
+    run_clear(&r);
     CU_ASSERT(
         run_load(&r, "ws-basic.conversation",
                  "{\"url\": \"%s\", \"steps\": [{\"expect\": 1, \"within\": \"x\"}]}",
                  "ws://127.0.0.1:1/", 0, NULL, NULL) < 0);
     CU_ASSERT(wsc_test_contains(r.why, "step 0"));
-    free(r.why);
+    run_clear(&r);
 }
 
 static void test_targets(void)
@@ -761,6 +811,7 @@ static CU_TestInfo node_tests[] = {
     {"node: every step action", test_node_every_action},
     {"node: ws-basic.handshake", test_node_handshake},
     {"node: too_big over max_message", test_node_too_big},
+    {"node: ws-basic.handshake's expect", test_handshake_expect},
     {"node: open model arrivals", test_node_open_arrivals},
     {"node: open model arrivals on a ramp", test_node_open_ramp},
     {"node: open model drops arrivals with no free VU", test_node_open_dropped},
