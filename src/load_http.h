@@ -26,7 +26,8 @@ struct wsc_load_http_req {
     const char *path;                  /* path and query */
     const char *host;                  /* Host: value (host[:port]) */
     const struct json_object *headers; /* name -> value; null drops a default */
-    const char *const *fixed;          /* more "Name: value" lines, or NULL */
+    const char *const *fixed;          /* more "Name: value" lines, or NULL;
+                                          headers of these names are dropped */
     const char *content_type;          /* default Content-Type with a body */
     const char *body;
     size_t body_len;

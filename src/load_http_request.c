@@ -1,6 +1,7 @@
 /* An HTTP/1.1 request as bytes: request line, Host, the default headers
  * (User-Agent, Accept, Content-Type and Content-Length with a body,
- * Connection), the test's headers over them, then the body. Names and
+ * Connection), the protocol's fixed lines, the test's headers (over the
+ * defaults, never over the fixed lines), then the body. Names and
  * values are checked so that no scenario value can split the head. */
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,18 @@ static void default_header(struct wsc_buf *b, const struct json_object *headers,
         wsc_buf_printf(b, "%s: %s\r\n", name, value);
 }
 
+/* Is `name` one of the fixed lines' header names? Those are the protocol's
+ * (MCP's Accept, Mcp-Session-Id...): a test's header of the same name would
+ * only send it twice. */
+static int fixed_name(const char *const *fixed, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; fixed && fixed[i]; i++)
+        if (strncasecmp(fixed[i], name, n) == 0 && fixed[i][n] == ':')
+            return 1;
+    return 0;
+}
+
 int wsc_load_http_request_build(const struct wsc_load_http_req *req, char **out,
                                 size_t *out_len, char **why)
 {
@@ -99,7 +112,7 @@ int wsc_load_http_request_build(const struct wsc_load_http_req *req, char **out,
         json_object_object_foreach((struct json_object *)req->headers, key, val) {
             /* Content-Length and Connection are the writer's: framing */
             if (val && strcasecmp(key, "content-length") != 0 &&
-                strcasecmp(key, "connection") != 0)
+                strcasecmp(key, "connection") != 0 && !fixed_name(req->fixed, key))
                 wsc_buf_printf(&b, "%s: %s\r\n", key, header_text(val));
         }
     }

@@ -248,6 +248,19 @@ static void test_request(void)
         why = NULL;
         json_object_put(b);
     }
+    /* the protocol's fixed lines win over the test's headers of that name */
+    struct json_object *h2 =
+        json_tokener_parse("{\"accept\": \"text/html\", \"X\": \"1\"}");
+    const char *fixed[] = {"Accept: application/json, text/event-stream", NULL};
+    struct wsc_load_http_req r4 = {
+        .method = "GET", .path = "/", .host = "h", .headers = h2, .fixed = fixed};
+    CU_ASSERT_EQUAL_FATAL(wsc_load_http_request_build(&r4, &out, &len, &why), 0);
+    CU_ASSERT_PTR_NULL(strstr(out, "text/html"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(out, "\r\nAccept: application/json, text/event-stream\r\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out, "\r\nX: 1\r\n"));
+    free(out);
+    json_object_put(h2);
     struct wsc_load_http_req r3 = {
         .method = "GET", .path = "/a b\r\n", .host = "h", .keep_alive = 1};
     CU_ASSERT_EQUAL(wsc_load_http_request_build(&r3, &out, &len, &why), -1);
