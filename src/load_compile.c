@@ -52,8 +52,6 @@ static int dispatch(struct wsc_load_script *sc, const struct wsc_test *t,
         return wsc_load_compile_http(sc, t->check, params, why);
     if (is(t, "dev-toolkit", NULL))
         return wsc_load_compile_mcp(sc, t->check, params, why);
-    if (is(t, "http", "request") || is(t, "http", "health"))
-        return wsc_load_compile_http(sc, t->check, params, why);
     char name[256];
     snprintf(name, sizeof name, "%s.%s", t->plugin, t->check);
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)

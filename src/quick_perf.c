@@ -206,7 +206,7 @@ static int measure(const struct wsc_quick_perf *p, struct wsc_run_result *rr,
         return 0;
     }
     struct wsc_load_cli_rules none = {0};
-    struct wsc_load_setup setup = {p->scenario, p->reg, names, n, 0, &none};
+    struct wsc_load_setup setup = {p->scenario, p->reg, names, n, 0, &none, red};
     struct wsc_load_report report = {0};
     struct wsc_load_script **scripts = NULL;
     size_t n_scripts = 0;

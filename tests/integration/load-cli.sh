@@ -84,6 +84,35 @@ expect_json "$T/two.json" 'all(x["sessions_ok"] > 0 and x["sessions_failed"] == 
 expect_json "$T/two.json" 'r["tests"][1]["histograms"]["response_ms"]["count"] == r["tests"][1]["sessions_ok"]' \
     "... the HTTP test with one response time per session"
 
+# ---- load thresholds on a check that declares its metrics ----------------------------
+cat >"$T/thr.json" <<'JSON'
+{
+  "name": "thresholds",
+  "vars": {"http": "http://127.0.0.1:9"},
+  "tests": [{"name": "health", "plugin": "http", "check": "health",
+             "params": {"url": "${http}/health"},
+             "expect_metrics": {"response_p99_ms": {"$lt": 60000}, "error_rate": 0,
+                                "total_ms": {"$lt": 60000}}}]
+}
+JSON
+run_wscheck validate "$T/thr.json" --var "http=$HTTP_BASE"
+expect_status 0 "expect_metrics may name load metrics on a check that declares its own"
+run_wscheck run "$T/thr.json" --var "http=$HTTP_BASE" --json "$T/thr-run.json"
+expect_status 0 "wscheck run passes: a load metric says nothing of one run"
+expect_json "$T/thr-run.json" "[x['metric'] for x in t['health']['thresholds']] == ['total_ms']" \
+    "... only the check's own metric is a threshold of the run"
+run_wscheck load "$T/thr.json" --var "http=$HTTP_BASE" --iterations 4 --json "$T/thr-load.json"
+expect_status 0 "wscheck load applies the load metrics"
+expect_json "$T/thr-load.json" '{x["metric"]: x["status"] for x in r["tests"][0]["thresholds"]} == {"response_p99_ms": "pass", "error_rate": "pass", "total_ms": "skipped"}' \
+    "... and skips the check's own metric"
+cat >"$T/thr-typo.json" <<'JSON'
+{"name": "typo", "tests": [{"name": "h", "plugin": "http", "check": "health",
+  "params": {"url": "http://127.0.0.1:9/"}, "expect_metrics": {"totl_ms": 1}}]}
+JSON
+run_wscheck validate "$T/thr-typo.json"
+expect_status 2 "a name that is neither the check's nor a load metric is still an error"
+expect_match "records no metric 'totl_ms' \(did you mean 'total_ms'\?\)" "$err" "... with the nearest name"
+
 # ---- secrets stay out of the outputs -----------------------------------------------
 cat >"$T/secret.json" <<'JSON'
 {
