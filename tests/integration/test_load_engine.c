@@ -26,9 +26,7 @@
 
 static struct wsc_test_peer node_peer = WSC_TEST_PEER_INIT;
 static struct wsc_test_peer py_peer = WSC_TEST_PEER_INIT;
-static pid_t mock_pid = -1;
-static int mock_out = -1;
-static char mock_ws[128], mock_mcp[128];
+static struct wsc_test_mock mock = WSC_TEST_MOCK_INIT;
 
 /* ---- peers ------------------------------------------------------------------- */
 
@@ -64,53 +62,13 @@ static int py_clean(void)
 /* Starts $WSCHECK_MOCK on free ports; reads its ws:// and MCP URLs. */
 static int mock_init(void)
 {
-    const char *mock = getenv("WSCHECK_MOCK");
-    int fds[2];
-    if (!mock || pipe(fds) != 0)
-        return -1;
-    mock_pid = fork();
-    if (mock_pid == 0) {
-        dup2(fds[1], 1);
-        close(fds[0]);
-        close(fds[1]);
-        execl(mock, mock, "--host", "127.0.0.1", "--port", "0", "--mcp-host", "127.0.0.1",
-              "--mcp-port", "0", "--ping-interval", "0", (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    mock_out = fds[0];
-    char buf[512];
-    size_t len = 0;
-    double until = wsc_now() + PEER_START_S;
-    while (wsc_now() < until && len + 1 < sizeof buf) {
-        struct pollfd p = {mock_out, POLLIN, 0};
-        if (poll(&p, 1, 100) <= 0)
-            continue;
-        ssize_t n = read(mock_out, buf + len, sizeof buf - 1 - len);
-        if (n <= 0)
-            break;
-        len += (size_t)n;
-        buf[len] = '\0';
-        char *u = strstr(buf, "http://"), *end = u ? strstr(u, "/mcp") : NULL;
-        char *w = strstr(buf, "ws://"), *wend = w ? strchr(w, '\n') : NULL;
-        if (end && wend) {
-            snprintf(mock_mcp, sizeof mock_mcp, "%.*s", (int)(end + 4 - u), u);
-            snprintf(mock_ws, sizeof mock_ws, "%.*s", (int)(wend - w), w);
-            return 0;
-        }
-    }
-    printf("# wscheck-mock did not print its URLs\n");
-    return -1;
+    static const char *const args[] = {"--ping-interval", "0", NULL};
+    return wsc_test_mock_start(&mock, args, PEER_START_S);
 }
 
 static int mock_clean(void)
 {
-    if (mock_pid > 0) {
-        kill(mock_pid, SIGTERM);
-        waitpid(mock_pid, NULL, 0);
-    }
-    if (mock_out >= 0)
-        close(mock_out);
+    wsc_test_mock_stop(&mock);
     return 0;
 }
 
@@ -244,7 +202,7 @@ static void test_mock_closed(void)
     struct run r;
     plan_closed(&r, 5, 40);
     CU_ASSERT_EQUAL_FATAL(
-        run_load(&r, "ws-basic.conversation", mock_convo, mock_ws, 0, NULL, NULL), 0);
+        run_load(&r, "ws-basic.conversation", mock_convo, mock.ws, 0, NULL, NULL), 0);
     EQ(r.t->sessions, 40);
     EQ(r.t->sessions_ok, 40);
     EQ(r.t->sessions_failed, 0);
@@ -269,7 +227,7 @@ static void test_mock_expect_fails(void)
     plan_closed(&r, 2, 6);
     run_load(&r, "ws-basic.conversation",
              "{\"url\": \"%s\", \"steps\": [{\"expect\": {\"type\": \"goodbye\"}}]}",
-             mock_ws, 0, NULL, NULL);
+             mock.ws, 0, NULL, NULL);
     EQ(r.t->sessions, 6);
     EQ(r.t->sessions_failed, 6);
     EQ(r.t->errors[WSC_LOAD_ERR_EXPECT], 6);
@@ -751,7 +709,7 @@ static void test_idle_memory(void)
 static void test_mock_mcp(void)
 {
     char url[160];
-    snprintf(url, sizeof url, "%s/mcp", mock_ws);
+    snprintf(url, sizeof url, "%s/mcp", mock.ws);
     struct run r;
     plan_closed(&r, 4, 12);
     CU_ASSERT_EQUAL_FATAL(run_load(&r, "dev-toolkit.call",

@@ -457,54 +457,27 @@ static void test_mcp_mock(void)
         printf("# wscheck-mock not built: its MCP endpoint left out\n");
         return;
     }
-    int fds[2];
-    CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fds[1], 1);
-        close(fds[0]);
-        close(fds[1]);
-        execl(mock, mock, "--host", "127.0.0.1", "--port", "0", "--mcp-host", "127.0.0.1",
-              "--mcp-port", "0", (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    char line[1024], url[128] = "", health[128] = "";
-    FILE *out = fdopen(fds[0], "r");
-    /* its lines: the WebSocket port's URL and the MCP endpoint's */
-    while (out && (!*url || !*health) && fgets(line, sizeof line, out)) {
-        char *u = strstr(line, "http://"), *end = u ? strstr(u, "/mcp") : NULL;
-        char *w = strstr(line, "ws://");
-        if (end)
-            snprintf(url, sizeof url, "%.*s", (int)(end + 4 - u), u);
-        if (w && !*health)
-            snprintf(health, sizeof health, "http://%.*s/health",
-                     (int)strcspn(w + 5, "/ \r\n"), w + 5);
-    }
-    CU_ASSERT(*url && *health);
+    struct wsc_test_mock m = WSC_TEST_MOCK_INIT;
+    CU_ASSERT_EQUAL_FATAL(wsc_test_mock_start(&m, NULL, 10.0), 0);
+    /* its WebSocket port answers GET /health too */
+    char health[160];
+    snprintf(health, sizeof health, "http://%.120s/health", m.ws + strlen("ws://"));
     struct run r;
-    if (*url) {
-        CU_ASSERT_EQUAL(run_load(&r, "dev-toolkit", "call",
-                                 "{\"url\": \"%s\", \"tool\": \"get_websocket_clients\", "
-                                 "\"expect\": {\"text\": {\"$contains\": \"status\"}}}",
-                                 url, 3, 9, 10.0),
-                        0);
-        ASSERT_ALL_OK(r, 9);
-        run_clear(&r);
-    }
-    if (*health) {
-        CU_ASSERT_EQUAL(run_load(&r, "http", "health",
-                                 "{\"url\": \"%s\", \"expect\": {\"json\": "
-                                 "{\"status\": \"ok\"}}}",
-                                 health, 3, 9, 5.0),
-                        0);
-        ASSERT_ALL_OK(r, 9);
-        run_clear(&r);
-    }
-    kill(pid, SIGTERM);
-    waitpid(pid, NULL, 0);
-    if (out)
-        fclose(out);
+    CU_ASSERT_EQUAL(run_load(&r, "dev-toolkit", "call",
+                             "{\"url\": \"%s\", \"tool\": \"get_websocket_clients\", "
+                             "\"expect\": {\"text\": {\"$contains\": \"status\"}}}",
+                             m.mcp, 3, 9, 10.0),
+                    0);
+    ASSERT_ALL_OK(r, 9);
+    run_clear(&r);
+    CU_ASSERT_EQUAL(run_load(&r, "http", "health",
+                             "{\"url\": \"%s\", \"expect\": {\"json\": "
+                             "{\"status\": \"ok\"}}}",
+                             health, 3, 9, 5.0),
+                    0);
+    ASSERT_ALL_OK(r, 9);
+    run_clear(&r);
+    wsc_test_mock_stop(&m);
 }
 
 static void test_mcp_broken(void)

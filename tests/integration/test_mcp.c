@@ -654,68 +654,28 @@ static void test_everything_stdio(void)
 
 /* ---- wscheck-mock -------------------------------------------------------------- */
 
-static pid_t mock_pid = -1;
-static int mock_out = -1;
-static char mock_url[128];
-static char mock_ws_url[128]; /* its WebSocket port: MCP with subprotocol mcp */
+static struct wsc_test_mock mock = WSC_TEST_MOCK_INIT;
+static char mock_ws_url[160]; /* its WebSocket port: MCP with subprotocol mcp */
 
-/* Starts $WSCHECK_MOCK on free ports and reads its MCP URL from stdout
- * (the pipe stays open while it runs). */
+/* Starts wscheck-mock on free ports (its URLs: testutil.h); mock_ws_url is
+ * its WebSocket port's MCP path. */
 static int mock_init(void)
 {
-    const char *mock = getenv("WSCHECK_MOCK");
-    int fds[2];
-    if (!mock || pipe(fds) != 0)
+    if (wsc_test_mock_start(&mock, NULL, PEER_START_S) != 0)
         return -1;
-    mock_pid = fork();
-    if (mock_pid == 0) {
-        dup2(fds[1], 1);
-        close(fds[0]);
-        close(fds[1]);
-        execl(mock, mock, "--host", "127.0.0.1", "--port", "0", "--mcp-host", "127.0.0.1",
-              "--mcp-port", "0", (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    mock_out = fds[0];
-    char buf[512];
-    size_t len = 0;
-    double until = wsc_now() + PEER_START_S;
-    while (wsc_now() < until && len + 1 < sizeof buf) {
-        struct pollfd p = {mock_out, POLLIN, 0};
-        if (poll(&p, 1, 100) <= 0)
-            continue;
-        ssize_t n = read(mock_out, buf + len, sizeof buf - 1 - len);
-        if (n <= 0)
-            break;
-        len += (size_t)n;
-        buf[len] = '\0';
-        char *u = strstr(buf, "http://"), *end = u ? strstr(u, "/mcp") : NULL;
-        char *w = strstr(buf, "ws://"), *wend = w ? strchr(w, '\n') : NULL;
-        if (end && wend) {
-            snprintf(mock_url, sizeof mock_url, "%.*s", (int)(end + 4 - u), u);
-            snprintf(mock_ws_url, sizeof mock_ws_url, "%.*s/mcp", (int)(wend - w), w);
-            return 0;
-        }
-    }
-    printf("# wscheck-mock did not print its MCP URL\n");
-    return -1;
+    snprintf(mock_ws_url, sizeof mock_ws_url, "%s/mcp", mock.ws);
+    return 0;
 }
 
 static int mock_clean(void)
 {
-    if (mock_pid > 0) {
-        kill(mock_pid, SIGTERM);
-        waitpid(mock_pid, NULL, 0);
-    }
-    if (mock_out >= 0)
-        close(mock_out);
+    wsc_test_mock_stop(&mock);
     return 0;
 }
 
 static void test_mock_http(void)
 {
-    struct wsc_mcp *m = open_url(NULL, mock_url, WSC_MCP_AUTO);
+    struct wsc_mcp *m = open_url(NULL, mock.mcp, WSC_MCP_AUTO);
     struct json_object *resp = NULL;
     ASSERT_MCP(m, wsc_mcp_initialize(m, 0));
     CU_ASSERT_PTR_NOT_NULL(wsc_mcp_protocol_version(m));

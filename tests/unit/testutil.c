@@ -210,6 +210,74 @@ int wsc_test_peer_start(struct wsc_test_peer *p, const char *interp, const char 
     return rc;
 }
 
+/* Reads the mock's output until both of its URLs are there. */
+static int read_mock_urls(struct wsc_test_mock *m, double wait_s)
+{
+    char buf[512];
+    size_t len = 0;
+    double until = now_s() + wait_s;
+    while (now_s() < until && len + 1 < sizeof buf) {
+        struct pollfd p = {m->out, POLLIN, 0};
+        if (poll(&p, 1, 100) <= 0)
+            continue;
+        ssize_t n = read(m->out, buf + len, sizeof buf - 1 - len);
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+        buf[len] = '\0';
+        char *u = strstr(buf, "http://"), *end = u ? strstr(u, "/mcp") : NULL;
+        char *w = strstr(buf, "ws://"), *wend = w ? strchr(w, '\n') : NULL;
+        if (end && wend) {
+            snprintf(m->mcp, sizeof m->mcp, "%.*s", (int)(end + 4 - u), u);
+            snprintf(m->ws, sizeof m->ws, "%.*s", (int)(wend - w), w);
+            return 0;
+        }
+    }
+    return -1;
+}
+
+int wsc_test_mock_start(struct wsc_test_mock *m, const char *const *args, double wait_s)
+{
+    const char *mock = getenv("WSCHECK_MOCK");
+    const char *argv[MAX_PEER_ARGS] = {mock,        "--host",     "127.0.0.1",
+                                       "--port",    "0",          "--mcp-host",
+                                       "127.0.0.1", "--mcp-port", "0"};
+    size_t n = 9;
+    for (size_t i = 0; args && args[i] && n < MAX_PEER_ARGS - 1; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    int fds[2];
+    if (!mock || !*mock || pipe(fds) != 0)
+        return -1;
+    m->pid = fork();
+    if (m->pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execv(mock, (char *const *)argv);
+        _exit(127);
+    }
+    close(fds[1]);
+    m->out = fds[0];
+    if (m->pid > 0 && read_mock_urls(m, wait_s) == 0)
+        return 0;
+    printf("# wscheck-mock did not print its URLs\n");
+    wsc_test_mock_stop(m);
+    return -1;
+}
+
+void wsc_test_mock_stop(struct wsc_test_mock *m)
+{
+    if (m->pid > 0) {
+        kill(m->pid, SIGTERM);
+        waitpid(m->pid, NULL, 0);
+    }
+    if (m->out >= 0)
+        close(m->out);
+    m->pid = -1;
+    m->out = -1;
+}
+
 int wsc_test_mkdtemp(char *dir, size_t size, const char *name)
 {
     int n = snprintf(dir, size, "%s/%s.XXXXXX", env_or("TMPDIR", "/tmp"), name);

@@ -58,6 +58,27 @@ int wsc_test_peer_start(struct wsc_test_peer *p, const char *interp, const char 
  * running is left as it is. */
 void wsc_test_peer_stop(struct wsc_test_peer *p);
 
+/* wscheck-mock ($WSCHECK_MOCK) on free loopback ports. */
+struct wsc_test_mock {
+    pid_t pid;
+    int out;       /* its standard output, open while it runs */
+    char ws[128];  /* the WebSocket port's URL, ws://127.0.0.1:PORT */
+    char mcp[128]; /* the MCP endpoint, http://127.0.0.1:PORT/mcp */
+};
+
+#define WSC_TEST_MOCK_INIT \
+    {                      \
+        -1, -1, "", ""     \
+    }
+
+/* Starts the mock with `--host 127.0.0.1 --port 0 --mcp-host 127.0.0.1
+ * --mcp-port 0` and the extra ARGS (NULL-terminated, may be NULL), and reads
+ * both URLs from its output within wait_s seconds. Returns 0, or -1 (no
+ * $WSCHECK_MOCK, or it did not start: stopped, with a TAP diagnostic). */
+int wsc_test_mock_start(struct wsc_test_mock *m, const char *const *args, double wait_s);
+/* Stops a started mock by its pid and closes its output. */
+void wsc_test_mock_stop(struct wsc_test_mock *m);
+
 /* Makes a new directory $TMPDIR/NAME.XXXXXX (TMPDIR defaults to /tmp) and
  * writes its path to dir. Returns 0, or -1. */
 int wsc_test_mkdtemp(char *dir, size_t size, const char *name);
