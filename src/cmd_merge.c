@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "load_report.h"
 
 static const char merge_usage[] =
     "Usage: wscheck merge [--junit FILE] [--json FILE] [--tap FILE] REPORT.json...\n"
@@ -15,6 +16,12 @@ static const char merge_usage[] =
     "of the same scenario are joined; a suite's and the run's time is the\n"
     "sum of the shards' times. A test found in two reports is an error.\n"
     "\n"
+    "The reports of load runs ('wscheck load --shard I/N', generators run at\n"
+    "the same time) are merged as one load run: tests joined by name,\n"
+    "counters added, histograms added bucket by bucket (percentiles of every\n"
+    "sample), the duration the longest shard's, thresholds applied again to\n"
+    "the totals. Load and run reports cannot be merged together.\n"
+    "\n"
     "  --junit FILE          write a JUnit XML report ('-': stdout)\n"
     "  --json FILE           write a JSON report ('-': stdout)\n"
     "  --tap FILE            write a TAP report ('-': stdout)\n"
@@ -22,8 +29,9 @@ static const char merge_usage[] =
     "  --no-color            no colours (also when NO_COLOR is set)\n"
     "  -h, --help            this help\n"
     "\n"
-    "Exit status: 0 every merged test passed or was skipped, 1 a test failed\n"
-    "or errored, 2 usage error or a report that cannot be read, is not a\n"
+    "Exit status: 0 every merged test passed or was skipped (load reports:\n"
+    "every threshold met), 1 a test failed or errored (a threshold\n"
+    "breached), 2 usage error or a report that cannot be read, is not a\n"
     "JSON report of this wscheck's report_version or repeats a test, 3 a\n"
     "report could not be written.\n";
 
@@ -300,6 +308,11 @@ int wsc_cmd_merge(int argc, char **argv)
 {
     struct merge_args a = {0};
     int status = parse_merge_args(argc, argv, &a);
+    if (status != -1)
+        return status;
+    /* the reports of `wscheck load` are merged their own way */
+    struct wsc_merge_load_args la = {a.json, a.junit, a.tap, a.quiet, a.no_color};
+    status = wsc_merge_load_reports(&la, argv + optind, (size_t)(argc - optind));
     if (status != -1)
         return status;
     return merge_files(&a, argv + optind, (size_t)(argc - optind));

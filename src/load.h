@@ -149,6 +149,10 @@ struct wsc_load_plan {
     size_t max_message;          /* bytes; a bigger message fails the session */
     double timeout;              /* s, a session's limit unless its test says */
     volatile sig_atomic_t *stop; /* set by a signal: wind down now */
+    uint64_t iterations;         /* sessions to start in all (--iterations N); 0:
+                                    as many as the stages allow. With iterations,
+                                    the run ends when they have all ended (stages
+                                    still shape the VUs; duration becomes a limit). */
 };
 
 /* ---- scripts: what one session of a test does ------------------------------ */
@@ -183,6 +187,12 @@ struct wsc_load_script {
     void *data;     /* the protocol's compiled form (steps, request, ...) */
     void (*free_data)(void *data);
     size_t test; /* index in wsc_load_stats.tests */
+    /* TLS (wss://, https://): the certificate and its name are verified
+     * unless `insecure` (the checks' `insecure` param, or `verify: false`);
+     * ca_file replaces the system's CAs; client_cert/client_key present a
+     * client certificate. All NULL when not given. */
+    int insecure;
+    char *ca_file, *client_cert, *client_key;
 };
 
 /* Compiles a selected test (variables already expanded into `params`) for
@@ -200,6 +210,9 @@ void wsc_load_script_free(struct wsc_load_script *sc);
 int wsc_load_compile_conversation(struct wsc_load_script *sc, struct json_object *params,
                                   char **why); /* ws-basic.conversation,
                                                   .handshake, .echo */
+int wsc_load_compile_ws_handshake(
+    struct wsc_load_script *sc, struct json_object *params,
+    char **why); /* ws-basic.handshake: upgrade, clean close */
 int wsc_load_compile_ping(struct wsc_load_script *sc, struct json_object *params,
                           char **why); /* ping-pong.control */
 int wsc_load_compile_http(struct wsc_load_script *sc, struct json_object *params,
@@ -220,6 +233,11 @@ const struct wsc_load_script *wsc_load_script_of(struct wsc_load_sess *s);
 struct wsc_load_test *wsc_load_test_of(struct wsc_load_sess *s);
 /* Monotonic seconds, read once per event-loop turn. */
 double wsc_load_now(struct wsc_load_sess *s);
+/* The plan's max_message: a protocol fails a bigger message with
+ * WSC_LOAD_ERR_TOO_BIG. */
+size_t wsc_load_max_message(struct wsc_load_sess *s);
+/* 64 random bits (not cryptographic): WebSocket keys and masks. */
+uint64_t wsc_load_random(struct wsc_load_sess *s);
 /* Queues bytes to write (copied when the socket cannot take them at
  * once). 0, or -1 when out of memory (the session is then ended). */
 int wsc_load_write(struct wsc_load_sess *s, const void *p, size_t n);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int fail_if_closed(struct wsb_convo *c, size_t index, const struct wsb_step *s)
+static int fail_if_closed(struct wsb_convo *c, size_t index, const struct wsc_step *s)
 {
     if (!c->cur->closed && !wsc_ws_is_closed(c->cur->ws))
         return 0;
@@ -17,13 +17,13 @@ static int fail_if_closed(struct wsb_convo *c, size_t index, const struct wsb_st
     return wsb_step_fail(c, index, s, "the connection is closed");
 }
 
-int wsb_run_send(struct wsb_convo *c, size_t index, const struct wsb_step *s)
+int wsb_run_send(struct wsb_convo *c, size_t index, const struct wsc_step *s)
 {
     if (fail_if_closed(c, index, s) < 0)
         return -1;
     double t = wsc_now();
     enum wsc_ws_result r;
-    if (s->action == WSB_SEND_BINARY)
+    if (s->action == WSC_STEP_SEND_BINARY)
         r = wsc_ws_send_binary(c->cur->ws, s->bytes, s->n_bytes);
     else if (s->text)
         r = wsc_ws_send_text(c->cur->ws, s->text, s->text_len);
@@ -36,7 +36,7 @@ int wsb_run_send(struct wsb_convo *c, size_t index, const struct wsb_step *s)
     return 0;
 }
 
-int wsb_run_ping(struct wsb_convo *c, size_t index, const struct wsb_step *s)
+int wsb_run_ping(struct wsb_convo *c, size_t index, const struct wsc_step *s)
 {
     if (fail_if_closed(c, index, s) < 0)
         return -1;
@@ -47,7 +47,7 @@ int wsb_run_ping(struct wsb_convo *c, size_t index, const struct wsb_step *s)
     return 0;
 }
 
-int wsb_run_expect_pong(struct wsb_convo *c, size_t index, const struct wsb_step *s)
+int wsb_run_expect_pong(struct wsb_convo *c, size_t index, const struct wsc_step *s)
 {
     double within, started = wsc_now();
     double deadline = wsb_step_deadline(c, s, WSB_DEFAULT_WITHIN, &within);
@@ -79,7 +79,7 @@ int wsb_run_expect_pong(struct wsb_convo *c, size_t index, const struct wsb_step
     }
 }
 
-int wsb_run_close(struct wsb_convo *c, size_t index, const struct wsb_step *s)
+int wsb_run_close(struct wsb_convo *c, size_t index, const struct wsc_step *s)
 {
     if (fail_if_closed(c, index, s) < 0)
         return -1;
@@ -93,7 +93,7 @@ int wsb_run_close(struct wsb_convo *c, size_t index, const struct wsb_step *s)
 }
 
 /* Compares the peer's close with the step's expectations. */
-static int check_close(struct wsb_convo *c, size_t index, const struct wsb_step *s,
+static int check_close(struct wsb_convo *c, size_t index, const struct wsc_step *s,
                        int code, const char *reason)
 {
     char *why = NULL;
@@ -129,7 +129,7 @@ static int check_close(struct wsb_convo *c, size_t index, const struct wsb_step 
     return rc;
 }
 
-int wsb_run_expect_close(struct wsb_convo *c, size_t index, const struct wsb_step *s)
+int wsb_run_expect_close(struct wsb_convo *c, size_t index, const struct wsc_step *s)
 {
     double within, started = wsc_now();
     double deadline = wsb_step_deadline(c, s, WSB_DEFAULT_WITHIN, &within);
@@ -161,7 +161,7 @@ int wsb_run_expect_close(struct wsb_convo *c, size_t index, const struct wsb_ste
     }
 }
 
-int wsb_run_sleep(struct wsb_convo *c, size_t index, const struct wsb_step *s)
+int wsb_run_sleep(struct wsb_convo *c, size_t index, const struct wsc_step *s)
 {
     if (wsc_sleep(c->ctx, s->seconds) < 0)
         return wsb_step_fail(
@@ -172,7 +172,7 @@ int wsb_run_sleep(struct wsb_convo *c, size_t index, const struct wsb_step *s)
 /* connect: opens the step's connection, for the first time (a connection
  * whose first step is connect is not opened at the start) or again after a
  * close (a new connection; what the old one left unread is dropped). */
-int wsb_run_connect(struct wsb_convo *c, size_t index, const struct wsb_step *s)
+int wsb_run_connect(struct wsb_convo *c, size_t index, const struct wsc_step *s)
 {
     struct wsb_conn *conn = c->cur;
     if (conn->ws && !conn->closed && !wsc_ws_is_closed(conn->ws))

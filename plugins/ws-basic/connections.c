@@ -134,7 +134,7 @@ int wsb_conns_setup(struct wsb_convo *c, struct json_object *params,
 
 /* Reports a failure to open: as the connect step's, or before the steps. */
 static int open_failed(struct wsb_convo *c, struct wsb_conn *conn, size_t index,
-                       const struct wsb_step *s, const char *why)
+                       const struct wsc_step *s, const char *why)
 {
     if (s)
         return wsb_step_fail(c, index, s, "%s", why);
@@ -156,7 +156,7 @@ static void reset(struct wsb_conn *conn)
 }
 
 int wsb_conn_open(struct wsb_convo *c, struct wsb_conn *conn, size_t index,
-                  const struct wsb_step *s)
+                  const struct wsc_step *s)
 {
     struct wsc_ws_options opt;
     char *err = NULL;

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int wsb_step_fail(struct wsb_convo *c, size_t index, const struct wsb_step *s,
+int wsb_step_fail(struct wsb_convo *c, size_t index, const struct wsc_step *s,
                   const char *fmt, ...)
 {
     char *msg = NULL;
@@ -21,16 +21,16 @@ int wsb_step_fail(struct wsb_convo *c, size_t index, const struct wsb_step *s,
         msg = NULL;
     va_end(ap);
     if (c->multi)
-        wsc_fail(c->ctx, "step %zu (%s) %s: %s", index, wsb_action_name(s->action),
+        wsc_fail(c->ctx, "step %zu (%s) %s: %s", index, wsc_step_action_name(s->action),
                  c->cur->name, msg ? msg : "out of memory");
     else
-        wsc_fail(c->ctx, "step %zu (%s): %s", index, wsb_action_name(s->action),
+        wsc_fail(c->ctx, "step %zu (%s): %s", index, wsc_step_action_name(s->action),
                  msg ? msg : "out of memory");
     free(msg);
     return -1;
 }
 
-double wsb_step_deadline(const struct wsb_convo *c, const struct wsb_step *s, double dflt,
+double wsb_step_deadline(const struct wsb_convo *c, const struct wsc_step *s, double dflt,
                          double *within)
 {
     *within = s->within >= 0 ? s->within : dflt;
@@ -48,33 +48,33 @@ const char *wsb_waited(double within, double started, double deadline)
     return buf;
 }
 
-static int run_step(struct wsb_convo *c, size_t index, const struct wsb_step *s)
+static int run_step(struct wsb_convo *c, size_t index, const struct wsc_step *s)
 {
     switch (s->action) {
-    case WSB_SEND:
-    case WSB_SEND_BINARY:
+    case WSC_STEP_SEND:
+    case WSC_STEP_SEND_BINARY:
         return wsb_run_send(c, index, s);
-    case WSB_EXPECT:
-    case WSB_EXPECT_TEXT:
-    case WSB_EXPECT_BINARY:
+    case WSC_STEP_EXPECT:
+    case WSC_STEP_EXPECT_TEXT:
+    case WSC_STEP_EXPECT_BINARY:
         return wsb_run_expect(c, index, s);
-    case WSB_EXPECT_NONE:
+    case WSC_STEP_EXPECT_NONE:
         return wsb_run_expect_none(c, index, s);
-    case WSB_CAPTURE:
+    case WSC_STEP_CAPTURE:
         return wsb_run_capture(c, index, s, c->last);
-    case WSB_PING:
+    case WSC_STEP_PING:
         return wsb_run_ping(c, index, s);
-    case WSB_EXPECT_PONG:
+    case WSC_STEP_EXPECT_PONG:
         return wsb_run_expect_pong(c, index, s);
-    case WSB_CLOSE:
+    case WSC_STEP_CLOSE:
         return wsb_run_close(c, index, s);
-    case WSB_EXPECT_CLOSE:
+    case WSC_STEP_EXPECT_CLOSE:
         return wsb_run_expect_close(c, index, s);
-    case WSB_SLEEP:
+    case WSC_STEP_SLEEP:
         return wsb_run_sleep(c, index, s);
-    case WSB_CONNECT:
+    case WSC_STEP_CONNECT:
         return wsb_run_connect(c, index, s);
-    case WSB_N_ACTIONS:
+    case WSC_STEP_N_ACTIONS:
         break;
     }
     return -1;
@@ -90,31 +90,31 @@ static int expand_and_run(struct wsb_convo *c, size_t index, struct json_object 
         free(err);
         return -1;
     }
-    struct wsb_step s;
-    int rc = wsb_step_parse(step, WSB_EXPANDED, &s, &err);
+    struct wsc_step s;
+    int rc = wsc_step_parse(step, WSC_STEP_EXPANDED, &s, &err);
     if (rc < 0) {
-        wsc_error(c->ctx, "step %zu (%s): %s", index, wsb_action_name(s.action),
+        wsc_error(c->ctx, "step %zu (%s): %s", index, wsc_step_action_name(s.action),
                   err ? err : "out of memory");
         free(err);
     } else if (!(c->cur = wsb_conn_find(c, s.conn))) {
         wsc_error(c->ctx, "step %zu (%s): unknown connection '%s'", index,
-                  wsb_action_name(s.action), s.conn);
+                  wsc_step_action_name(s.action), s.conn);
         rc = -1;
     } else {
         wsb_use(c, c->cur);
         if (c->multi)
-            wsc_debug(c->ctx, "step %zu (%s) %s", index, wsb_action_name(s.action),
+            wsc_debug(c->ctx, "step %zu (%s) %s", index, wsc_step_action_name(s.action),
                       c->cur->name);
         else
-            wsc_debug(c->ctx, "step %zu (%s)", index, wsb_action_name(s.action));
+            wsc_debug(c->ctx, "step %zu (%s)", index, wsc_step_action_name(s.action));
         /* Cannot happen while connections open as connections.c says;
          * kept so that a change there fails a step, not the process. */
-        rc = s.action != WSB_CONNECT && !c->cur->ws
+        rc = s.action != WSC_STEP_CONNECT && !c->cur->ws
                  ? wsb_step_fail(c, index, &s,
                                  "not connected yet (its first step is connect)")
                  : run_step(c, index, &s);
     }
-    wsb_step_clear(&s);
+    wsc_step_clear(&s);
     json_object_put(step);
     return rc;
 }
@@ -189,7 +189,7 @@ void wsb_conversation(struct wsc_ctx *ctx, struct json_object *params)
 {
     struct json_object *steps = NULL;
     json_object_object_get_ex(params, "steps", &steps);
-    char *bad = wsb_steps_validate(steps);
+    char *bad = wsc_steps_validate(steps);
     if (bad) {
         wsc_error(ctx, "%s", bad);
         free(bad);

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "steps.h"
+#include <wscheck/steps.h>
 #include "ws_basic.h"
 
 /* `within` when a step does not give one (capped by the test's timeout). */
@@ -85,7 +85,7 @@ enum wsc_ws_result wsb_recv_new(struct wsb_convo *c, unsigned want, double deadl
                                 struct wsb_msg *m);
 /* Should a data message be dropped before the step judges it (it matches
  * one of the conversation's or the step's `ignore` matchers)? Counts it. */
-int wsb_ignored(struct wsb_convo *c, const struct wsb_step *s, const struct wsb_msg *m);
+int wsb_ignored(struct wsb_convo *c, const struct wsc_step *s, const struct wsb_msg *m);
 /* Does a received message match the matcher? A text message is matched as
  * its JSON value when it parses, else as a string; other kinds never match.
  * `ignore` lists and expect_none's matcher use this. */
@@ -95,12 +95,12 @@ int wsb_matcher_hits(struct json_object *matcher, const struct wsb_msg *m);
 void wsb_use(struct wsb_convo *c, struct wsb_conn *conn);
 
 /* Reports "step N (action): ..." and returns -1. */
-int wsb_step_fail(struct wsb_convo *c, size_t index, const struct wsb_step *s,
+int wsb_step_fail(struct wsb_convo *c, size_t index, const struct wsc_step *s,
                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* The absolute deadline of a waiting step: its `within`, else `dflt`,
  * capped by the test's timeout. *within is the wait the step asked for. */
-double wsb_step_deadline(const struct wsb_convo *c, const struct wsb_step *s, double dflt,
+double wsb_step_deadline(const struct wsb_convo *c, const struct wsc_step *s, double dflt,
                          double *within);
 /* Describes a timeout: "within 2.000 s", with " (cut short by the test's
  * timeout)" when the test's deadline came first. Static buffer. */
@@ -110,17 +110,17 @@ const char *wsb_waited(double within, double started, double deadline);
 void wsb_record_rtt(struct wsb_convo *c, size_t index, double since, double at);
 
 /* Each runs one step and returns 0, or -1 after reporting the failure. */
-int wsb_run_expect(struct wsb_convo *c, size_t index, const struct wsb_step *s);
-int wsb_run_expect_none(struct wsb_convo *c, size_t index, const struct wsb_step *s);
-int wsb_run_capture(struct wsb_convo *c, size_t index, const struct wsb_step *s,
+int wsb_run_expect(struct wsb_convo *c, size_t index, const struct wsc_step *s);
+int wsb_run_expect_none(struct wsb_convo *c, size_t index, const struct wsc_step *s);
+int wsb_run_capture(struct wsb_convo *c, size_t index, const struct wsc_step *s,
                     struct json_object *value);
-int wsb_run_send(struct wsb_convo *c, size_t index, const struct wsb_step *s);
-int wsb_run_ping(struct wsb_convo *c, size_t index, const struct wsb_step *s);
-int wsb_run_expect_pong(struct wsb_convo *c, size_t index, const struct wsb_step *s);
-int wsb_run_close(struct wsb_convo *c, size_t index, const struct wsb_step *s);
-int wsb_run_expect_close(struct wsb_convo *c, size_t index, const struct wsb_step *s);
-int wsb_run_sleep(struct wsb_convo *c, size_t index, const struct wsb_step *s);
-int wsb_run_connect(struct wsb_convo *c, size_t index, const struct wsb_step *s);
+int wsb_run_send(struct wsb_convo *c, size_t index, const struct wsc_step *s);
+int wsb_run_ping(struct wsb_convo *c, size_t index, const struct wsc_step *s);
+int wsb_run_expect_pong(struct wsb_convo *c, size_t index, const struct wsc_step *s);
+int wsb_run_close(struct wsb_convo *c, size_t index, const struct wsc_step *s);
+int wsb_run_expect_close(struct wsb_convo *c, size_t index, const struct wsc_step *s);
+int wsb_run_sleep(struct wsb_convo *c, size_t index, const struct wsc_step *s);
+int wsb_run_connect(struct wsb_convo *c, size_t index, const struct wsc_step *s);
 
 /* Connections (connections.c). */
 /* Builds c->conns from params (the default connection, then `connections`
@@ -131,7 +131,7 @@ int wsb_conns_setup(struct wsb_convo *c, struct json_object *params,
 /* Opens the connection now; 0, or -1 after reporting the failure (step
  * index for a `connect` step's message, (size_t)-1 at the start). */
 int wsb_conn_open(struct wsb_convo *c, struct wsb_conn *conn, size_t index,
-                  const struct wsb_step *s);
+                  const struct wsc_step *s);
 /* The connection a step names (NULL name: the default one), or NULL. */
 struct wsb_conn *wsb_conn_find(struct wsb_convo *c, const char *name);
 /* Closes every open connection cleanly after the steps. */

@@ -1,6 +1,6 @@
 /* conversation's validate callback: the steps as written in the scenario,
  * checked before anything runs with the same parser the run uses (in
- * WSB_TEMPLATE mode: a "${...}" string may stand for any value). Every step
+ * WSC_STEP_TEMPLATE mode: a "${...}" string may stand for any value). Every step
  * is checked, each problem placed at the member at fault: unknown actions
  * (with a "did you mean"), values of the wrong type, capture names that
  * ${...} could never reference, a `within` longer than the test's timeout,
@@ -11,18 +11,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "steps.h"
+#include <wscheck/steps.h>
 #include "ws_basic.h"
 
 /* Every key a step may have: the actions, then the other modifiers
  * ("capture" is both). */
-#define N_STEP_KEYS (WSB_N_ACTIONS + 5)
+#define N_STEP_KEYS (WSC_STEP_N_ACTIONS + 5)
 
 static void step_keys(const char *keys[N_STEP_KEYS])
 {
     size_t n = 0;
-    for (int a = 0; a < WSB_N_ACTIONS; a++)
-        keys[n++] = wsb_action_name((enum wsb_action)a);
+    for (int a = 0; a < WSC_STEP_N_ACTIONS; a++)
+        keys[n++] = wsc_step_action_name((enum wsc_step_action)a);
     keys[n++] = "within";
     keys[n++] = "skip_until";
     keys[n++] = "conn";
@@ -81,10 +81,11 @@ static int unknown_keys(struct wsc_validation *v, struct json_object *step, size
  * ...", "code: ..."): when that is a member of the step, or of the action's
  * object, the problem is placed there and the name left out. */
 static void parse_error(struct wsc_validation *v, struct json_object *step, size_t index,
-                        const struct wsb_step *s, const char *err)
+                        const struct wsc_step *s, const char *err)
 {
     const char *colon = strstr(err, ": ");
-    const char *action = s->action < WSB_N_ACTIONS ? wsb_action_name(s->action) : NULL;
+    const char *action =
+        s->action < WSC_STEP_N_ACTIONS ? wsc_step_action_name(s->action) : NULL;
     struct json_object *value = NULL;
     char key[64], ptr[512];
     if (colon && (size_t)(colon - err) < sizeof key) {
@@ -110,12 +111,12 @@ static void parse_error(struct wsc_validation *v, struct json_object *step, size
 }
 
 /* The rules a step obeys once it parses. */
-static void check_parsed(struct wsc_validation *v, size_t index, const struct wsb_step *s,
+static void check_parsed(struct wsc_validation *v, size_t index, const struct wsc_step *s,
                          int seen_expect)
 {
     char ptr[512];
     double timeout = wsc_validation_timeout(v);
-    if (s->action == WSB_CAPTURE && !seen_expect) {
+    if (s->action == WSC_STEP_CAPTURE && !seen_expect) {
         step_pointer(ptr, sizeof ptr, index, "capture");
         wsc_invalid(v, ptr, "no earlier expect step to capture from");
     }
@@ -170,7 +171,7 @@ static const char *known_list(const char **names, char *buf, size_t size)
 }
 
 /* A step's `conn` must name a connection. */
-static void check_conn(struct wsc_validation *v, size_t index, const struct wsb_step *s,
+static void check_conn(struct wsc_validation *v, size_t index, const struct wsc_step *s,
                        const char **names)
 {
     char ptr[512], buf[256];
@@ -205,19 +206,19 @@ void wsb_conversation_validate(struct wsc_validation *v, const struct json_objec
     const char **names = conn_names(params);
     for (size_t i = 0; i < json_object_array_length(steps); i++) {
         struct json_object *step = json_object_array_get_idx(steps, i);
-        struct wsb_step s;
+        struct wsc_step s;
         char *err = NULL;
         if (!json_object_is_type(step, json_type_object) || unknown_keys(v, step, i) > 0)
             continue;
-        if (wsb_step_parse(step, WSB_TEMPLATE, &s, &err) < 0) {
+        if (wsc_step_parse(step, WSC_STEP_TEMPLATE, &s, &err) < 0) {
             parse_error(v, step, i, &s, err ? err : "out of memory");
         } else {
             check_parsed(v, i, &s, seen_expect);
             check_conn(v, i, &s, names);
         }
-        seen_expect |= s.action == WSB_EXPECT;
+        seen_expect |= s.action == WSC_STEP_EXPECT;
         free(err);
-        wsb_step_clear(&s);
+        wsc_step_clear(&s);
     }
     free(names);
 }

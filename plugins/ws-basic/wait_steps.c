@@ -60,7 +60,7 @@ static int mismatch(char **why, const char *fmt, ...)
     return 0;
 }
 
-static int match_json(const struct wsb_step *s, const struct wsb_msg *m,
+static int match_json(const struct wsc_step *s, const struct wsb_msg *m,
                       struct json_object **value, char **why)
 {
     if (m->kind != WSC_WS_TEXT)
@@ -80,7 +80,7 @@ static int match_json(const struct wsb_step *s, const struct wsb_msg *m,
     return 1;
 }
 
-static int match_text(const struct wsb_step *s, const struct wsb_msg *m, char **why)
+static int match_text(const struct wsc_step *s, const struct wsb_msg *m, char **why)
 {
     if (m->kind != WSC_WS_TEXT)
         return mismatch(why, "expected a text message, got a binary message");
@@ -92,7 +92,7 @@ static int match_text(const struct wsb_step *s, const struct wsb_msg *m, char **
     return ok;
 }
 
-static int match_binary(const struct wsb_step *s, const struct wsb_msg *m, char **why)
+static int match_binary(const struct wsc_step *s, const struct wsb_msg *m, char **why)
 {
     if (m->kind != WSC_WS_BINARY)
         return mismatch(why, "expected a binary message, got a text message");
@@ -110,15 +110,15 @@ static int match_binary(const struct wsb_step *s, const struct wsb_msg *m, char 
 }
 
 /* Does m satisfy the step? On a match of `expect`, *value is its JSON. */
-static int matches(const struct wsb_step *s, const struct wsb_msg *m,
+static int matches(const struct wsc_step *s, const struct wsb_msg *m,
                    struct json_object **value, char **why)
 {
     *value = NULL;
     *why = NULL;
     switch (s->action) {
-    case WSB_EXPECT:
+    case WSC_STEP_EXPECT:
         return match_json(s, m, value, why);
-    case WSB_EXPECT_TEXT:
+    case WSC_STEP_EXPECT_TEXT:
         return match_text(s, m, why);
     default:
         return match_binary(s, m, why);
@@ -148,7 +148,7 @@ static int any_hits(struct json_object *list, const struct wsb_msg *m)
     return 0;
 }
 
-int wsb_ignored(struct wsb_convo *c, const struct wsb_step *s, const struct wsb_msg *m)
+int wsb_ignored(struct wsb_convo *c, const struct wsc_step *s, const struct wsb_msg *m)
 {
     if (!(m->kind & WSC_WS_DATA) || !(any_hits(c->ignore, m) || any_hits(s->ignore, m)))
         return 0;
@@ -198,7 +198,7 @@ static void skipped_free(struct skipped *k)
 }
 
 /* The failure when the wait ended without a match. */
-static int fail_wait(struct wsb_convo *c, size_t index, const struct wsb_step *s,
+static int fail_wait(struct wsb_convo *c, size_t index, const struct wsc_step *s,
                      enum wsc_ws_result r, double within, double started, double deadline,
                      const struct skipped *k)
 {
@@ -216,12 +216,12 @@ static int fail_wait(struct wsb_convo *c, size_t index, const struct wsb_step *s
 
 /* A matched message: round trip, captures, and the value kept for later
  * capture steps. */
-static int matched(struct wsb_convo *c, size_t index, const struct wsb_step *s,
+static int matched(struct wsb_convo *c, size_t index, const struct wsc_step *s,
                    const struct wsb_msg *m, struct json_object *value)
 {
     wsb_record_rtt(c, index, c->cur->sent_at, m->at);
     c->cur->sent_at = 0;
-    if (s->action != WSB_EXPECT)
+    if (s->action != WSC_STEP_EXPECT)
         return 0;
     json_object_put(c->last);
     c->last = value;
@@ -230,7 +230,7 @@ static int matched(struct wsb_convo *c, size_t index, const struct wsb_step *s,
 
 /* Judges one received message: 1 when the step is done (matched), -1 when
  * it failed, 0 when it was skipped (kept in *k). */
-static int judge(struct wsb_convo *c, size_t index, const struct wsb_step *s,
+static int judge(struct wsb_convo *c, size_t index, const struct wsc_step *s,
                  const struct wsb_msg *m, struct skipped *k)
 {
     char *seen = wsb_describe(m->kind, m->data, m->len, m->close_code), *why = NULL;
@@ -253,7 +253,7 @@ static int judge(struct wsb_convo *c, size_t index, const struct wsb_step *s,
     return rc;
 }
 
-int wsb_run_expect(struct wsb_convo *c, size_t index, const struct wsb_step *s)
+int wsb_run_expect(struct wsb_convo *c, size_t index, const struct wsc_step *s)
 {
     double within, started = wsc_now();
     double deadline = wsb_step_deadline(c, s, WSB_DEFAULT_WITHIN, &within);
@@ -275,7 +275,7 @@ int wsb_run_expect(struct wsb_convo *c, size_t index, const struct wsb_step *s)
 }
 
 /* The failure of expect_none: m arrived `after` seconds into the wait. */
-static int fail_none(struct wsb_convo *c, size_t index, const struct wsb_step *s,
+static int fail_none(struct wsb_convo *c, size_t index, const struct wsc_step *s,
                      const struct wsb_msg *m, double within, double after)
 {
     char *seen = wsb_describe(m->kind, m->data, m->len, m->close_code);
@@ -303,7 +303,7 @@ static int fail_none(struct wsb_convo *c, size_t index, const struct wsb_step *s
 /* What m means for the quiet period. */
 enum silence { DROP, BREAKS, KEEP };
 
-static enum silence silence_verdict(struct wsb_convo *c, const struct wsb_step *s,
+static enum silence silence_verdict(struct wsb_convo *c, const struct wsc_step *s,
                                     const struct wsb_msg *m)
 {
     if (m->kind == WSC_WS_CLOSE)
@@ -316,7 +316,7 @@ static enum silence silence_verdict(struct wsb_convo *c, const struct wsb_step *
 }
 
 /* With a matcher, a matching message kept from earlier also fails. */
-static int check_kept(struct wsb_convo *c, size_t index, const struct wsb_step *s,
+static int check_kept(struct wsb_convo *c, size_t index, const struct wsc_step *s,
                       double within)
 {
     struct wsb_inbox *in = &c->cur->inbox;
@@ -331,7 +331,7 @@ static int check_kept(struct wsb_convo *c, size_t index, const struct wsb_step *
 /* expect_none: true fails on any message (one kept from earlier included);
  * with a matcher only a matching one fails, and the others that arrive
  * during the wait are kept for the next steps. */
-int wsb_run_expect_none(struct wsb_convo *c, size_t index, const struct wsb_step *s)
+int wsb_run_expect_none(struct wsb_convo *c, size_t index, const struct wsc_step *s)
 {
     double within, started = wsc_now();
     double deadline = wsb_step_deadline(c, s, WSB_DEFAULT_NONE_WITHIN, &within);
@@ -364,12 +364,13 @@ int wsb_run_expect_none(struct wsb_convo *c, size_t index, const struct wsb_step
     }
 }
 
-int wsb_run_capture(struct wsb_convo *c, size_t index, const struct wsb_step *s,
+int wsb_run_capture(struct wsb_convo *c, size_t index, const struct wsc_step *s,
                     struct json_object *value)
 {
     json_object_object_foreach(s->capture, name, target) {
         int secret;
-        const char *pointer = json_object_get_string(wsb_capture_target(target, &secret));
+        const char *pointer =
+            json_object_get_string(wsc_step_capture_target(target, &secret));
         struct json_object *found = NULL;
         if (wsc_json_pointer_find(value, pointer, &found) != 1) {
             char shown[WSC_RENDER_MAX + 4];

@@ -8,10 +8,10 @@
 
 #include <json-c/json.h>
 
-#include "../../plugins/ws-basic/base64.h"
+#include "../../lib/base64.h"
 #include "../../plugins/ws-basic/compliance.h"
 #include "../../plugins/ws-basic/conversation.h"
-#include "../../plugins/ws-basic/steps.h"
+#include <wscheck/steps.h>
 #include "../../plugins/ws-basic/ws_basic.h"
 #include "validation.h"
 
@@ -30,34 +30,34 @@ static struct json_object *parse(const char *text)
 }
 
 /* Parses one step; returns its action, or -1 with the message in *err. */
-static int step_of(const char *text, enum wsb_parse_mode mode, struct wsb_step *s,
+static int step_of(const char *text, enum wsc_step_parse_mode mode, struct wsc_step *s,
                    char **err, struct json_object **obj)
 {
     *obj = parse(text);
     *err = NULL;
-    return wsb_step_parse(*obj, mode, s, err) == 0 ? (int)s->action : -1;
+    return wsc_step_parse(*obj, mode, s, err) == 0 ? (int)s->action : -1;
 }
 
 /* The step parses (in `mode`) to `action`. */
-static void step_ok(int line, const char *text, enum wsb_parse_mode mode,
-                    enum wsb_action action)
+static void step_ok(int line, const char *text, enum wsc_step_parse_mode mode,
+                    enum wsc_step_action action)
 {
-    struct wsb_step s;
+    struct wsc_step s;
     struct json_object *obj;
     char *err;
     int got = step_of(text, mode, &s, &err, &obj);
     report(got == (int)action, line, "%s: expected %s, got %s", text,
-           wsb_action_name(action), err ? err : wsb_action_name(s.action));
+           wsc_step_action_name(action), err ? err : wsc_step_action_name(s.action));
     free(err);
-    wsb_step_clear(&s);
+    wsc_step_clear(&s);
     json_object_put(obj);
 }
 
 /* The step is refused with a message containing `want`. */
-static void step_bad(int line, const char *text, enum wsb_parse_mode mode,
+static void step_bad(int line, const char *text, enum wsc_step_parse_mode mode,
                      const char *want)
 {
-    struct wsb_step s;
+    struct wsc_step s;
     struct json_object *obj;
     char *err;
     int got = step_of(text, mode, &s, &err, &obj);
@@ -65,20 +65,20 @@ static void step_bad(int line, const char *text, enum wsb_parse_mode mode,
            "%s: expected an error with '%s', got %s", text, want,
            got < 0 ? (err ? err : "(no message)") : "success");
     free(err);
-    wsb_step_clear(&s);
+    wsc_step_clear(&s);
     json_object_put(obj);
 }
 
-#define STEP_OK(text, action) step_ok(__LINE__, text, WSB_EXPANDED, action)
-#define TEMPLATE_OK(text, action) step_ok(__LINE__, text, WSB_TEMPLATE, action)
-#define STEP_BAD(text, want) step_bad(__LINE__, text, WSB_EXPANDED, want)
-#define TEMPLATE_BAD(text, want) step_bad(__LINE__, text, WSB_TEMPLATE, want)
+#define STEP_OK(text, action) step_ok(__LINE__, text, WSC_STEP_EXPANDED, action)
+#define TEMPLATE_OK(text, action) step_ok(__LINE__, text, WSC_STEP_TEMPLATE, action)
+#define STEP_BAD(text, want) step_bad(__LINE__, text, WSC_STEP_EXPANDED, want)
+#define TEMPLATE_BAD(text, want) step_bad(__LINE__, text, WSC_STEP_TEMPLATE, want)
 
-/* wsb_steps_validate: NULL for want == NULL, else a message equal to want. */
+/* wsc_steps_validate: NULL for want == NULL, else a message equal to want. */
 static void validate_is(int line, const char *steps, const char *want)
 {
     struct json_object *obj = parse(steps);
-    char *msg = wsb_steps_validate(obj);
+    char *msg = wsc_steps_validate(obj);
     if (!want)
         report(msg == NULL, line, "%s: expected valid, got %s", steps, msg);
     else
@@ -96,7 +96,7 @@ static void decodes(int line, const char *text, const char *bytes, size_t n)
 {
     size_t len = 0;
     const char *why = NULL;
-    unsigned char *out = wsb_base64_decode(text, &len, &why);
+    unsigned char *out = wsc_base64_decode(text, &len, &why);
     report(out && len == n && memcmp(out, bytes, n) == 0 && out[len] == '\0', line,
            "decode \"%s\": %s (length %zu, expected %zu)", text,
            out ? "wrong bytes" : why, len, n);
@@ -107,7 +107,7 @@ static void refuses(int line, const char *text, const char *want)
 {
     size_t len = 0;
     const char *why = NULL;
-    unsigned char *out = wsb_base64_decode(text, &len, &why);
+    unsigned char *out = wsc_base64_decode(text, &len, &why);
     report(!out && why && strstr(why, want), line, "decode \"%s\": expected '%s', got %s",
            text, want, out ? "success" : why);
     free(out);
@@ -154,17 +154,17 @@ static void test_base64_round_trip(void)
     for (size_t i = 0; i < sizeof(data); i++)
         data[i] = (unsigned char)(i * 37 + 11);
     for (size_t n = 0; n <= sizeof(data); n += 7) {
-        char *text = wsb_base64_encode(data, n);
+        char *text = wsc_base64_encode(data, n);
         size_t len = 0;
         const char *why = NULL;
-        unsigned char *back = text ? wsb_base64_decode(text, &len, &why) : NULL;
+        unsigned char *back = text ? wsc_base64_decode(text, &len, &why) : NULL;
         report(back && len == n && memcmp(back, data, n) == 0 &&
                    strlen(text) == (n + 2) / 3 * 4,
                __LINE__, "round trip of %zu bytes: %s", n, back ? "differs" : why);
         free(back);
         free(text);
     }
-    char *e = wsb_base64_encode("foobar", 4);
+    char *e = wsc_base64_encode("foobar", 4);
     report(e && strcmp(e, "Zm9vYg==") == 0, __LINE__, "encode foob: %s", e);
     free(e);
 }
@@ -173,103 +173,106 @@ static void test_base64_round_trip(void)
 
 static void test_actions(void)
 {
-    STEP_OK("{\"send\": {\"type\": \"ping\"}}", WSB_SEND);
-    STEP_OK("{\"send\": \"plain text\"}", WSB_SEND);
-    STEP_OK("{\"send\": 42}", WSB_SEND);
-    STEP_OK("{\"send\": null}", WSB_SEND);
-    STEP_OK("{\"send_binary\": \"AAEC\"}", WSB_SEND_BINARY);
-    STEP_OK("{\"expect\": {\"type\": \"pong\"}, \"within\": 2}", WSB_EXPECT);
+    STEP_OK("{\"send\": {\"type\": \"ping\"}}", WSC_STEP_SEND);
+    STEP_OK("{\"send\": \"plain text\"}", WSC_STEP_SEND);
+    STEP_OK("{\"send\": 42}", WSC_STEP_SEND);
+    STEP_OK("{\"send\": null}", WSC_STEP_SEND);
+    STEP_OK("{\"send_binary\": \"AAEC\"}", WSC_STEP_SEND_BINARY);
+    STEP_OK("{\"expect\": {\"type\": \"pong\"}, \"within\": 2}", WSC_STEP_EXPECT);
     STEP_OK("{\"expect\": {\"n\": {\"$gt\": 1}}, \"skip_until\": true, "
             "\"capture\": {\"cid\": \"/client_id\"}}",
-            WSB_EXPECT);
-    STEP_OK("{\"expect_text\": \"hello\"}", WSB_EXPECT_TEXT);
-    STEP_OK("{\"expect_text\": {\"$regex\": \"^he\"}, \"within\": 0.5}", WSB_EXPECT_TEXT);
-    STEP_OK("{\"expect_binary\": {\"len\": 16}}", WSB_EXPECT_BINARY);
-    STEP_OK("{\"expect_binary\": {\"base64\": \"AAEC\"}}", WSB_EXPECT_BINARY);
-    STEP_OK("{\"expect_none\": true, \"within\": 0.3}", WSB_EXPECT_NONE);
-    STEP_OK("{\"capture\": {\"cid\": \"/client_id\", \"whole\": \"\"}}", WSB_CAPTURE);
-    STEP_OK("{\"ping\": \"abc\"}", WSB_PING);
-    STEP_OK("{\"ping\": \"\"}", WSB_PING);
-    STEP_OK("{\"expect_pong\": \"abc\", \"within\": 1}", WSB_EXPECT_PONG);
-    STEP_OK("{\"close\": {\"code\": 4001, \"reason\": \"bye\"}}", WSB_CLOSE);
-    STEP_OK("{\"close\": {}}", WSB_CLOSE);
-    STEP_OK("{\"close\": true, \"within\": 1}", WSB_CLOSE);
-    STEP_OK("{\"close\": {\"code\": 0}}", WSB_CLOSE);
+            WSC_STEP_EXPECT);
+    STEP_OK("{\"expect_text\": \"hello\"}", WSC_STEP_EXPECT_TEXT);
+    STEP_OK("{\"expect_text\": {\"$regex\": \"^he\"}, \"within\": 0.5}",
+            WSC_STEP_EXPECT_TEXT);
+    STEP_OK("{\"expect_binary\": {\"len\": 16}}", WSC_STEP_EXPECT_BINARY);
+    STEP_OK("{\"expect_binary\": {\"base64\": \"AAEC\"}}", WSC_STEP_EXPECT_BINARY);
+    STEP_OK("{\"expect_none\": true, \"within\": 0.3}", WSC_STEP_EXPECT_NONE);
+    STEP_OK("{\"capture\": {\"cid\": \"/client_id\", \"whole\": \"\"}}",
+            WSC_STEP_CAPTURE);
+    STEP_OK("{\"ping\": \"abc\"}", WSC_STEP_PING);
+    STEP_OK("{\"ping\": \"\"}", WSC_STEP_PING);
+    STEP_OK("{\"expect_pong\": \"abc\", \"within\": 1}", WSC_STEP_EXPECT_PONG);
+    STEP_OK("{\"close\": {\"code\": 4001, \"reason\": \"bye\"}}", WSC_STEP_CLOSE);
+    STEP_OK("{\"close\": {}}", WSC_STEP_CLOSE);
+    STEP_OK("{\"close\": true, \"within\": 1}", WSC_STEP_CLOSE);
+    STEP_OK("{\"close\": {\"code\": 0}}", WSC_STEP_CLOSE);
     STEP_OK("{\"expect_close\": {\"code\": 1000, \"reason\": {\"$regex\": \"bye\"}}}",
-            WSB_EXPECT_CLOSE);
-    STEP_OK("{\"expect_close\": {\"code\": {\"$gte\": 4000}}}", WSB_EXPECT_CLOSE);
-    STEP_OK("{\"expect_close\": true}", WSB_EXPECT_CLOSE);
+            WSC_STEP_EXPECT_CLOSE);
+    STEP_OK("{\"expect_close\": {\"code\": {\"$gte\": 4000}}}", WSC_STEP_EXPECT_CLOSE);
+    STEP_OK("{\"expect_close\": true}", WSC_STEP_EXPECT_CLOSE);
     /* 0: a close frame without a status code */
-    STEP_OK("{\"expect_close\": {\"code\": 0}}", WSB_EXPECT_CLOSE);
-    STEP_OK("{\"expect_close\": {\"code\": 4999}}", WSB_EXPECT_CLOSE);
-    STEP_OK("{\"sleep\": 0.25}", WSB_SLEEP);
-    STEP_OK("{\"sleep\": 0}", WSB_SLEEP);
+    STEP_OK("{\"expect_close\": {\"code\": 0}}", WSC_STEP_EXPECT_CLOSE);
+    STEP_OK("{\"expect_close\": {\"code\": 4999}}", WSC_STEP_EXPECT_CLOSE);
+    STEP_OK("{\"sleep\": 0.25}", WSC_STEP_SLEEP);
+    STEP_OK("{\"sleep\": 0}", WSC_STEP_SLEEP);
 }
 
 static void test_decoded_values(void)
 {
-    struct wsb_step s;
+    struct wsc_step s;
     struct json_object *obj;
     char *err;
 
-    step_of("{\"send_binary\": \"AAEC/w==\"}", WSB_EXPANDED, &s, &err, &obj);
+    step_of("{\"send_binary\": \"AAEC/w==\"}", WSC_STEP_EXPANDED, &s, &err, &obj);
     report(s.bytes && s.n_bytes == 4 && s.bytes[3] == 0xff, __LINE__,
            "send_binary bytes");
-    wsb_step_clear(&s);
+    wsc_step_clear(&s);
     report(s.bytes == NULL, __LINE__, "cleared");
     json_object_put(obj);
 
     step_of("{\"close\": {\"code\": 4001, \"reason\": \"bye\"}, \"within\": 2}",
-            WSB_EXPANDED, &s, &err, &obj);
+            WSC_STEP_EXPANDED, &s, &err, &obj);
     report(s.code == 4001 && strcmp(s.reason, "bye") == 0 && s.within == 2, __LINE__,
            "close code %d reason %s within %g", s.code, s.reason, s.within);
     json_object_put(obj);
 
-    step_of("{\"close\": true}", WSB_EXPANDED, &s, &err, &obj);
+    step_of("{\"close\": true}", WSC_STEP_EXPANDED, &s, &err, &obj);
     report(s.code == 1000 && strcmp(s.reason, "") == 0 && s.within < 0, __LINE__,
            "close defaults: code %d within %g", s.code, s.within);
     json_object_put(obj);
 
-    step_of("{\"expect_binary\": {\"len\": 5}}", WSB_EXPANDED, &s, &err, &obj);
+    step_of("{\"expect_binary\": {\"len\": 5}}", WSC_STEP_EXPANDED, &s, &err, &obj);
     report(s.len == 5 && s.bytes == NULL, __LINE__, "expect_binary len %lld", s.len);
     json_object_put(obj);
 
-    step_of("{\"expect\": {\"a\": 1}, \"skip_until\": true}", WSB_EXPANDED, &s, &err,
+    step_of("{\"expect\": {\"a\": 1}, \"skip_until\": true}", WSC_STEP_EXPANDED, &s, &err,
             &obj);
     report(s.skip_until == 1 && json_object_is_type(s.value, json_type_object) &&
                s.capture == NULL,
            __LINE__, "expect modifiers");
     json_object_put(obj);
 
-    step_of("{\"ping\": \"p1\"}", WSB_EXPANDED, &s, &err, &obj);
+    step_of("{\"ping\": \"p1\"}", WSC_STEP_EXPANDED, &s, &err, &obj);
     report(s.text && strcmp(s.text, "p1") == 0 && s.text_len == 2, __LINE__,
            "ping payload");
     json_object_put(obj);
 
-    step_of("{\"send\": \"a\\u0000b\"}", WSB_EXPANDED, &s, &err, &obj);
+    step_of("{\"send\": \"a\\u0000b\"}", WSC_STEP_EXPANDED, &s, &err, &obj);
     report(s.text && s.text_len == 3, __LINE__, "send text keeps its length: %zu",
            s.text_len);
     json_object_put(obj);
 
     step_of("{\"expect_none\": {\"type\": \"error\"}, \"conn\": \"bob\","
             " \"ignore\": [{\"type\": \"hb\"}]}",
-            WSB_EXPANDED, &s, &err, &obj);
-    report(s.action == WSB_EXPECT_NONE && s.none_matcher && s.conn &&
+            WSC_STEP_EXPANDED, &s, &err, &obj);
+    report(s.action == WSC_STEP_EXPECT_NONE && s.none_matcher && s.conn &&
                strcmp(s.conn, "bob") == 0 && json_object_array_length(s.ignore) == 1,
            __LINE__, "expect_none with a matcher, on bob, ignoring heartbeats");
     json_object_put(obj);
 
-    step_of("{\"expect_none\": true}", WSB_EXPANDED, &s, &err, &obj);
+    step_of("{\"expect_none\": true}", WSC_STEP_EXPANDED, &s, &err, &obj);
     report(s.none_matcher == NULL && s.conn == NULL, __LINE__,
            "expect_none true: no matcher, the default connection");
     json_object_put(obj);
 
-    step_of("{\"connect\": true, \"conn\": \"carol\"}", WSB_EXPANDED, &s, &err, &obj);
-    report(s.action == WSB_CONNECT && strcmp(s.conn, "carol") == 0, __LINE__,
+    step_of("{\"connect\": true, \"conn\": \"carol\"}", WSC_STEP_EXPANDED, &s, &err,
+            &obj);
+    report(s.action == WSC_STEP_CONNECT && strcmp(s.conn, "carol") == 0, __LINE__,
            "connect on carol");
     json_object_put(obj);
 
-    step_of("{\"sleep\": \"0.5\"}", WSB_EXPANDED, &s, &err, &obj);
+    step_of("{\"sleep\": \"0.5\"}", WSC_STEP_EXPANDED, &s, &err, &obj);
     report(s.seconds == 0.5, __LINE__, "numeric string after expansion: %g", s.seconds);
     json_object_put(obj);
 }
@@ -379,7 +382,7 @@ static void test_control_frame_limits(void)
     STEP_BAD(step, "ping: at most 125 bytes, got 126");
     payload[125] = '\0';
     snprintf(step, sizeof(step), "{\"ping\": \"%s\"}", payload);
-    STEP_OK(step, WSB_PING);
+    STEP_OK(step, WSC_STEP_PING);
     memset(payload, 'r', 124);
     payload[124] = '\0';
     snprintf(step, sizeof(step), "{\"close\": {\"code\": 1000, \"reason\": \"%s\"}}",
@@ -392,14 +395,15 @@ static void test_control_frame_limits(void)
 static void test_template_leniency(void)
 {
     /* A variable may stand for a value of any type until the step runs. */
-    TEMPLATE_OK("{\"expect\": {}, \"within\": \"${wait}\"}", WSB_EXPECT);
-    TEMPLATE_OK("{\"sleep\": \"${pause}\"}", WSB_SLEEP);
-    TEMPLATE_OK("{\"send_binary\": \"${blob}\"}", WSB_SEND_BINARY);
-    TEMPLATE_OK("{\"close\": {\"code\": \"${code}\"}}", WSB_CLOSE);
-    TEMPLATE_OK("{\"expect_none\": \"${quiet}\"}", WSB_EXPECT_NONE);
-    TEMPLATE_OK("{\"expect\": {\"name\": {\"$regex\": \"${pattern}\"}}}", WSB_EXPECT);
+    TEMPLATE_OK("{\"expect\": {}, \"within\": \"${wait}\"}", WSC_STEP_EXPECT);
+    TEMPLATE_OK("{\"sleep\": \"${pause}\"}", WSC_STEP_SLEEP);
+    TEMPLATE_OK("{\"send_binary\": \"${blob}\"}", WSC_STEP_SEND_BINARY);
+    TEMPLATE_OK("{\"close\": {\"code\": \"${code}\"}}", WSC_STEP_CLOSE);
+    TEMPLATE_OK("{\"expect_none\": \"${quiet}\"}", WSC_STEP_EXPECT_NONE);
+    TEMPLATE_OK("{\"expect\": {\"name\": {\"$regex\": \"${pattern}\"}}}",
+                WSC_STEP_EXPECT);
     TEMPLATE_OK("{\"expect\": {\"client_id\": \"${cid}\"}, \"skip_until\": \"${skip}\"}",
-                WSB_EXPECT);
+                WSC_STEP_EXPECT);
     /* ... but not where a string is never acceptable, nor without "${". */
     TEMPLATE_BAD("{\"sleep\": \"0.5\"}", "sleep: expected a number >= 0, got \"0.5\"");
     TEMPLATE_BAD("{\"ping\": 5}", "ping: expected a string");
@@ -408,17 +412,18 @@ static void test_template_leniency(void)
     STEP_BAD("{\"sleep\": \"${pause}\"}",
              "sleep: expected a number >= 0, got \"${pause}\"");
     /* Expanded booleans may arrive as strings. */
-    STEP_OK("{\"expect\": {}, \"skip_until\": \"true\"}", WSB_EXPECT);
-    STEP_OK("{\"expect_none\": \"true\"}", WSB_EXPECT_NONE);
+    STEP_OK("{\"expect\": {}, \"skip_until\": \"true\"}", WSC_STEP_EXPECT);
+    STEP_OK("{\"expect_none\": \"true\"}", WSC_STEP_EXPECT_NONE);
 }
 
 static void test_has_var_ref(void)
 {
     struct json_object *a = parse("{\"x\": [1, {\"y\": \"id ${cid}\"}]}");
     struct json_object *b = parse("{\"x\": [1, {\"y\": \"$ {cid}\"}], \"${k}\": 1}");
-    report(wsb_has_var_ref(a) == 1, __LINE__, "nested reference found");
-    report(wsb_has_var_ref(b) == 0, __LINE__, "no reference (keys are not expanded)");
-    report(wsb_has_var_ref(NULL) == 0, __LINE__, "null");
+    report(wsc_step_has_var_ref(a) == 1, __LINE__, "nested reference found");
+    report(wsc_step_has_var_ref(b) == 0, __LINE__,
+           "no reference (keys are not expanded)");
+    report(wsc_step_has_var_ref(NULL) == 0, __LINE__, "null");
     json_object_put(a);
     json_object_put(b);
 }

@@ -1,45 +1,56 @@
-/* The steps of a `conversation`: parsing and validation.
+/* The steps of a `conversation`: parsing and validation, shared by the
+ * ws-basic plugin and `wscheck load` so that both read steps the same way.
  *
  * A step is a JSON object with exactly one action key and the modifiers that
  * action allows (see wscheck-plugins(7), CONVERSATION STEPS). Steps are validated
  * twice: once up front on the scenario's text, where a string holding a
  * variable reference may stand for any type, and once more when each step
  * runs, after its variables were expanded, when every type must be right. */
-#ifndef WSB_STEPS_H
-#define WSB_STEPS_H
+#ifndef WSCHECK_STEPS_H
+#define WSCHECK_STEPS_H
 
 #include <stddef.h>
 
 #include <json-c/json.h>
 
-enum wsb_action {
-    WSB_SEND,
-    WSB_SEND_BINARY,
-    WSB_EXPECT,
-    WSB_EXPECT_TEXT,
-    WSB_EXPECT_BINARY,
-    WSB_EXPECT_NONE,
-    WSB_CAPTURE,
-    WSB_PING,
-    WSB_EXPECT_PONG,
-    WSB_CLOSE,
-    WSB_EXPECT_CLOSE,
-    WSB_SLEEP,
-    WSB_CONNECT,
-    WSB_N_ACTIONS
+#include <wscheck/export.h>
+
+#ifdef __cplusplus
+extern "C" {
+#ifdef __cplusplus
+}
+#endif
+
+#endif
+
+enum wsc_step_action {
+    WSC_STEP_SEND,
+    WSC_STEP_SEND_BINARY,
+    WSC_STEP_EXPECT,
+    WSC_STEP_EXPECT_TEXT,
+    WSC_STEP_EXPECT_BINARY,
+    WSC_STEP_EXPECT_NONE,
+    WSC_STEP_CAPTURE,
+    WSC_STEP_PING,
+    WSC_STEP_EXPECT_PONG,
+    WSC_STEP_CLOSE,
+    WSC_STEP_EXPECT_CLOSE,
+    WSC_STEP_SLEEP,
+    WSC_STEP_CONNECT,
+    WSC_STEP_N_ACTIONS
 };
 
-enum wsb_parse_mode {
+enum wsc_step_parse_mode {
     /* The scenario's text: a string containing "${" is accepted wherever a
      * value of another type is expected (its value comes at run time). */
-    WSB_TEMPLATE,
+    WSC_STEP_TEMPLATE,
     /* Expanded: every value must have its type; a number may be given as a
      * string holding only a number (variables are often strings). */
-    WSB_EXPANDED,
+    WSC_STEP_EXPANDED,
 };
 
-struct wsb_step {
-    enum wsb_action action;
+struct wsc_step {
+    enum wsc_step_action action;
     struct json_object *value; /* the action's value (borrowed) */
     double within;             /* seconds; < 0 when not given */
     int skip_until;
@@ -62,32 +73,37 @@ struct wsb_step {
 };
 
 /* The action's name as written in scenarios ("send", "expect_close", ...). */
-const char *wsb_action_name(enum wsb_action a);
+WSC_EXPORT const char *wsc_step_action_name(enum wsc_step_action a);
 
 /* Does the action wait for something from the peer (and take `within`)? */
-int wsb_action_waits(enum wsb_action a);
+WSC_EXPORT int wsc_step_action_waits(enum wsc_step_action a);
 
 /* Parses one step. The step borrows from `obj`, which must outlive it.
  * Returns 0, or -1 with *err a malloc'ed message without the step's index
  * (e.g. "within: expected a number >= 0, got \"soon\""); when the action was
  * recognised, step->action is set even on failure. */
-int wsb_step_parse(struct json_object *obj, enum wsb_parse_mode mode,
-                   struct wsb_step *step, char **err);
+WSC_EXPORT int wsc_step_parse(struct json_object *obj, enum wsc_step_parse_mode mode,
+                              struct wsc_step *step, char **err);
 
 /* Frees what the step owns. */
-void wsb_step_clear(struct wsb_step *step);
+WSC_EXPORT void wsc_step_clear(struct wsc_step *step);
 
-/* Validates a whole `steps` array as written in the scenario (WSB_TEMPLATE
+/* Validates a whole `steps` array as written in the scenario (WSC_STEP_TEMPLATE
  * mode) plus the rules between steps (a capture step needs an earlier
  * expect). Returns NULL, or a malloc'ed message naming the step's index and
  * action: "step 3 (expect): within: expected a number >= 0, got -1". */
-char *wsb_steps_validate(struct json_object *steps);
+WSC_EXPORT char *wsc_steps_validate(struct json_object *steps);
 
 /* Does any string inside v contain "${"? */
-int wsb_has_var_ref(const struct json_object *v);
+WSC_EXPORT int wsc_step_has_var_ref(const struct json_object *v);
 
 /* The pointer of a capture target: "/pointer", or {"$secret": "/pointer"}
  * (*secret set: the captured value is registered as a secret). Borrowed. */
-struct json_object *wsb_capture_target(struct json_object *target, int *secret);
+WSC_EXPORT struct json_object *wsc_step_capture_target(struct json_object *target,
+                                                       int *secret);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -36,7 +36,7 @@ static long unpadded_length(const char *text, size_t n)
     return (long)(n - pad);
 }
 
-unsigned char *wsb_base64_decode(const char *text, size_t *len, const char **why)
+unsigned char *wsc_base64_decode(const char *text, size_t *len, const char **why)
 {
     size_t n = strlen(text);
     for (size_t i = 0; i < n; i++)
@@ -87,7 +87,7 @@ unsigned char *wsb_base64_decode(const char *text, size_t *len, const char **why
     return out;
 }
 
-char *wsb_base64_encode(const void *data, size_t len)
+char *wsc_base64_encode(const void *data, size_t len)
 {
     if (len > (SIZE_MAX - 1) / 4 * 3 - 3)
         return NULL;

@@ -1,5 +1,5 @@
 /* Parsing and validation of conversation steps (see steps.h). */
-#include "steps.h"
+#include <wscheck/steps.h>
 
 #include <math.h>
 #include <stdarg.h>
@@ -28,20 +28,22 @@
 static const struct {
     const char *name;
     unsigned modifiers;
-} actions[WSB_N_ACTIONS] = {
-    [WSB_SEND] = {"send", 0},
-    [WSB_SEND_BINARY] = {"send_binary", 0},
-    [WSB_EXPECT] = {"expect", MOD_WITHIN | MOD_SKIP_UNTIL | MOD_CAPTURE | MOD_IGNORE},
-    [WSB_EXPECT_TEXT] = {"expect_text", MOD_WITHIN | MOD_SKIP_UNTIL | MOD_IGNORE},
-    [WSB_EXPECT_BINARY] = {"expect_binary", MOD_WITHIN | MOD_SKIP_UNTIL | MOD_IGNORE},
-    [WSB_EXPECT_NONE] = {"expect_none", MOD_WITHIN | MOD_IGNORE},
-    [WSB_CAPTURE] = {"capture", 0},
-    [WSB_PING] = {"ping", 0},
-    [WSB_EXPECT_PONG] = {"expect_pong", MOD_WITHIN | MOD_SKIP_UNTIL},
-    [WSB_CLOSE] = {"close", MOD_WITHIN},
-    [WSB_EXPECT_CLOSE] = {"expect_close", MOD_WITHIN | MOD_SKIP_UNTIL | MOD_IGNORE},
-    [WSB_SLEEP] = {"sleep", 0},
-    [WSB_CONNECT] = {"connect", 0},
+} actions[WSC_STEP_N_ACTIONS] = {
+    [WSC_STEP_SEND] = {"send", 0},
+    [WSC_STEP_SEND_BINARY] = {"send_binary", 0},
+    [WSC_STEP_EXPECT] = {"expect",
+                         MOD_WITHIN | MOD_SKIP_UNTIL | MOD_CAPTURE | MOD_IGNORE},
+    [WSC_STEP_EXPECT_TEXT] = {"expect_text", MOD_WITHIN | MOD_SKIP_UNTIL | MOD_IGNORE},
+    [WSC_STEP_EXPECT_BINARY] = {"expect_binary",
+                                MOD_WITHIN | MOD_SKIP_UNTIL | MOD_IGNORE},
+    [WSC_STEP_EXPECT_NONE] = {"expect_none", MOD_WITHIN | MOD_IGNORE},
+    [WSC_STEP_CAPTURE] = {"capture", 0},
+    [WSC_STEP_PING] = {"ping", 0},
+    [WSC_STEP_EXPECT_PONG] = {"expect_pong", MOD_WITHIN | MOD_SKIP_UNTIL},
+    [WSC_STEP_CLOSE] = {"close", MOD_WITHIN},
+    [WSC_STEP_EXPECT_CLOSE] = {"expect_close", MOD_WITHIN | MOD_SKIP_UNTIL | MOD_IGNORE},
+    [WSC_STEP_SLEEP] = {"sleep", 0},
+    [WSC_STEP_CONNECT] = {"connect", 0},
 };
 
 static const struct {
@@ -52,19 +54,19 @@ static const struct {
     {"conn", MOD_CONN},     {"ignore", MOD_IGNORE},
 };
 
-const char *wsb_action_name(enum wsb_action a)
+const char *wsc_step_action_name(enum wsc_step_action a)
 {
-    return a < WSB_N_ACTIONS ? actions[a].name : "?";
+    return a < WSC_STEP_N_ACTIONS ? actions[a].name : "?";
 }
 
-int wsb_action_waits(enum wsb_action a)
+int wsc_step_action_waits(enum wsc_step_action a)
 {
-    return a < WSB_N_ACTIONS && (actions[a].modifiers & MOD_WITHIN) != 0;
+    return a < WSC_STEP_N_ACTIONS && (actions[a].modifiers & MOD_WITHIN) != 0;
 }
 
 static int action_by_name(const char *key)
 {
-    for (int a = 0; a < WSB_N_ACTIONS; a++)
+    for (int a = 0; a < WSC_STEP_N_ACTIONS; a++)
         if (strcmp(actions[a].name, key) == 0)
             return a;
     return -1;
@@ -110,7 +112,7 @@ static const char *all_action_names(void)
 
 /* ---- Variable references ------------------------------------------------- */
 
-int wsb_has_var_ref(const struct json_object *v)
+int wsc_step_has_var_ref(const struct json_object *v)
 {
     struct json_object *j = (struct json_object *)v;
     switch (json_object_get_type(j)) {
@@ -118,13 +120,13 @@ int wsb_has_var_ref(const struct json_object *v)
         return strstr(json_object_get_string(j), "${") != NULL;
     case json_type_array:
         for (size_t i = 0; i < json_object_array_length(j); i++)
-            if (wsb_has_var_ref(json_object_array_get_idx(j, i)))
+            if (wsc_step_has_var_ref(json_object_array_get_idx(j, i)))
                 return 1;
         return 0;
     case json_type_object: {
         json_object_object_foreach(j, key, val) {
             (void)key;
-            if (wsb_has_var_ref(val))
+            if (wsc_step_has_var_ref(val))
                 return 1;
         }
         return 0;
@@ -135,9 +137,9 @@ int wsb_has_var_ref(const struct json_object *v)
 }
 
 /* A string whose value only the run will know. */
-static int deferred(struct json_object *v, enum wsb_parse_mode mode)
+static int deferred(struct json_object *v, enum wsc_step_parse_mode mode)
 {
-    return mode == WSB_TEMPLATE && json_object_is_type(v, json_type_string) &&
+    return mode == WSC_STEP_TEMPLATE && json_object_is_type(v, json_type_string) &&
            strstr(json_object_get_string(v), "${") != NULL;
 }
 
@@ -145,8 +147,8 @@ static int deferred(struct json_object *v, enum wsb_parse_mode mode)
 
 /* Reads a number >= min (an integer when `integer`). Returns 0 with *out set,
  * 1 when the value is deferred to the run, -1 with *err. */
-static int get_number(struct json_object *v, enum wsb_parse_mode mode, const char *what,
-                      double min, int integer, double *out, char **err)
+static int get_number(struct json_object *v, enum wsc_step_parse_mode mode,
+                      const char *what, double min, int integer, double *out, char **err)
 {
     if (deferred(v, mode))
         return 1;
@@ -154,7 +156,7 @@ static int get_number(struct json_object *v, enum wsb_parse_mode mode, const cha
     if (json_object_is_type(v, json_type_int) ||
         json_object_is_type(v, json_type_double)) {
         x = json_object_get_double(v);
-    } else if (mode == WSB_EXPANDED && json_object_is_type(v, json_type_string)) {
+    } else if (mode == WSC_STEP_EXPANDED && json_object_is_type(v, json_type_string)) {
         const char *s = json_object_get_string(v);
         char *end = NULL;
         x = *s ? strtod(s, &end) : NAN;
@@ -168,8 +170,8 @@ static int get_number(struct json_object *v, enum wsb_parse_mode mode, const cha
     return 0;
 }
 
-static int get_boolean(struct json_object *v, enum wsb_parse_mode mode, const char *what,
-                       int *out, char **err)
+static int get_boolean(struct json_object *v, enum wsc_step_parse_mode mode,
+                       const char *what, int *out, char **err)
 {
     if (deferred(v, mode))
         return 1;
@@ -177,7 +179,7 @@ static int get_boolean(struct json_object *v, enum wsb_parse_mode mode, const ch
         *out = json_object_get_boolean(v);
         return 0;
     }
-    if (mode == WSB_EXPANDED && json_object_is_type(v, json_type_string)) {
+    if (mode == WSC_STEP_EXPANDED && json_object_is_type(v, json_type_string)) {
         const char *s = json_object_get_string(v);
         if (strcmp(s, "true") == 0 || strcmp(s, "false") == 0) {
             *out = s[0] == 't';
@@ -188,8 +190,9 @@ static int get_boolean(struct json_object *v, enum wsb_parse_mode mode, const ch
 }
 
 /* A string of at most `max` bytes (0: no limit). */
-static int get_string(struct json_object *v, enum wsb_parse_mode mode, const char *what,
-                      size_t max, const char **out, size_t *len, char **err)
+static int get_string(struct json_object *v, enum wsc_step_parse_mode mode,
+                      const char *what, size_t max, const char **out, size_t *len,
+                      char **err)
 {
     if (!json_object_is_type(v, json_type_string))
         return fail(err, "%s: expected a string, got %s", what, show(v));
@@ -205,10 +208,10 @@ static int get_string(struct json_object *v, enum wsb_parse_mode mode, const cha
 }
 
 /* A matcher: well formed, unless variables inside are yet to be expanded. */
-static int check_matcher(struct json_object *v, enum wsb_parse_mode mode,
+static int check_matcher(struct json_object *v, enum wsc_step_parse_mode mode,
                          const char *what, char **err)
 {
-    if (mode == WSB_TEMPLATE && wsb_has_var_ref(v))
+    if (mode == WSC_STEP_TEMPLATE && wsc_step_has_var_ref(v))
         return 0;
     char *bad = wsc_match_check(v);
     if (!bad)
@@ -218,21 +221,21 @@ static int check_matcher(struct json_object *v, enum wsb_parse_mode mode,
     return rc;
 }
 
-static int decode_base64(struct json_object *v, enum wsb_parse_mode mode,
-                         const char *what, struct wsb_step *s, char **err)
+static int decode_base64(struct json_object *v, enum wsc_step_parse_mode mode,
+                         const char *what, struct wsc_step *s, char **err)
 {
     const char *text = NULL;
     int rc = get_string(v, mode, what, 0, &text, NULL, err);
     if (rc != 0)
         return rc;
     const char *why = NULL;
-    s->bytes = wsb_base64_decode(text, &s->n_bytes, &why);
+    s->bytes = wsc_base64_decode(text, &s->n_bytes, &why);
     if (!s->bytes)
         return fail(err, "%s: not base64: %s", what, why);
     return 0;
 }
 
-struct json_object *wsb_capture_target(struct json_object *target, int *secret)
+struct json_object *wsc_step_capture_target(struct json_object *target, int *secret)
 {
     struct json_object *inner;
     *secret = json_object_is_type(target, json_type_object) &&
@@ -243,8 +246,8 @@ struct json_object *wsb_capture_target(struct json_object *target, int *secret)
 
 /* {"var": "/json/pointer", ...}; {"var": {"$secret": "/json/pointer"}}
  * captures a secret. */
-static int parse_capture(struct json_object *v, enum wsb_parse_mode mode,
-                         struct wsb_step *s, char **err)
+static int parse_capture(struct json_object *v, enum wsc_step_parse_mode mode,
+                         struct wsc_step *s, char **err)
 {
     if (!json_object_is_type(v, json_type_object) || json_object_object_length(v) == 0)
         return fail(err,
@@ -252,7 +255,7 @@ static int parse_capture(struct json_object *v, enum wsb_parse_mode mode,
                     show(v));
     json_object_object_foreach(v, name, target) {
         int secret;
-        struct json_object *ptr = wsb_capture_target(target, &secret);
+        struct json_object *ptr = wsc_step_capture_target(target, &secret);
         if (!wsc_var_name_valid(name))
             return fail(err,
                         "capture: '%s' is not a variable name, so ${...} could "
@@ -274,8 +277,8 @@ static int parse_capture(struct json_object *v, enum wsb_parse_mode mode,
 
 /* ---- Actions ----------------------------------------------------------------- */
 
-static int parse_expect_binary(struct json_object *v, enum wsb_parse_mode mode,
-                               struct wsb_step *s, char **err)
+static int parse_expect_binary(struct json_object *v, enum wsc_step_parse_mode mode,
+                               struct wsc_step *s, char **err)
 {
     struct json_object *len = NULL, *b64 = NULL;
     if (!json_object_is_type(v, json_type_object))
@@ -306,8 +309,8 @@ static int close_code_allowed(double code)
            (code >= 1000 && code <= 4999 && wsc_ws_close_code_valid((int)code));
 }
 
-static int parse_close(struct json_object *v, enum wsb_parse_mode mode,
-                       struct wsb_step *s, char **err)
+static int parse_close(struct json_object *v, enum wsc_step_parse_mode mode,
+                       struct wsc_step *s, char **err)
 {
     s->code = 1000;
     s->reason = "";
@@ -345,8 +348,8 @@ static int parse_close(struct json_object *v, enum wsb_parse_mode mode,
     return 0;
 }
 
-static int parse_expect_close(struct json_object *v, enum wsb_parse_mode mode,
-                              struct wsb_step *s, char **err)
+static int parse_expect_close(struct json_object *v, enum wsc_step_parse_mode mode,
+                              struct wsc_step *s, char **err)
 {
     if (json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v))
         return 0;
@@ -389,14 +392,14 @@ static int parse_expect_close(struct json_object *v, enum wsb_parse_mode mode,
 
 /* true (no message at all), or a matcher: only a message it matches fails
  * the step. */
-static int parse_expect_none(struct json_object *v, enum wsb_parse_mode mode,
-                             struct wsb_step *s, char **err)
+static int parse_expect_none(struct json_object *v, enum wsc_step_parse_mode mode,
+                             struct wsc_step *s, char **err)
 {
     int flag = 0;
     if (deferred(v, mode))
         return 0;
     if (json_object_is_type(v, json_type_boolean) ||
-        (mode == WSB_EXPANDED && json_object_is_type(v, json_type_string) &&
+        (mode == WSC_STEP_EXPANDED && json_object_is_type(v, json_type_string) &&
          (strcmp(json_object_get_string(v), "true") == 0 ||
           strcmp(json_object_get_string(v), "false") == 0))) {
         if (get_boolean(v, mode, "expect_none", &flag, err) < 0)
@@ -412,15 +415,16 @@ static int parse_expect_none(struct json_object *v, enum wsb_parse_mode mode,
 }
 
 /* An array of matchers. */
-static int parse_ignore(struct json_object *v, enum wsb_parse_mode mode,
-                        struct wsb_step *s, char **err)
+static int parse_ignore(struct json_object *v, enum wsc_step_parse_mode mode,
+                        struct wsc_step *s, char **err)
 {
     if (!json_object_is_type(v, json_type_array))
         return fail(err, "ignore: expected an array of matchers, got %s", show(v));
     for (size_t i = 0; i < json_object_array_length(v); i++) {
         struct json_object *m = json_object_array_get_idx(v, i);
-        char *bad =
-            mode == WSB_TEMPLATE && wsb_has_var_ref(m) ? NULL : wsc_match_check(m);
+        char *bad = mode == WSC_STEP_TEMPLATE && wsc_step_has_var_ref(m)
+                        ? NULL
+                        : wsc_match_check(m);
         if (bad) {
             fail(err, "ignore: matcher %zu: %s", i, bad);
             free(bad);
@@ -433,7 +437,7 @@ static int parse_ignore(struct json_object *v, enum wsb_parse_mode mode,
 
 /* A connection's name, written out: names are checked before anything
  * runs, so a variable cannot stand for one. */
-static int parse_conn(struct json_object *v, struct wsb_step *s, char **err)
+static int parse_conn(struct json_object *v, struct wsc_step *s, char **err)
 {
     if (!json_object_is_type(v, json_type_string) || json_object_get_string_len(v) == 0)
         return fail(err, "conn: expected the name of a connection, got %s", show(v));
@@ -443,57 +447,57 @@ static int parse_conn(struct json_object *v, struct wsb_step *s, char **err)
     return 0;
 }
 
-static int parse_action(struct json_object *v, enum wsb_parse_mode mode,
-                        struct wsb_step *s, char **err)
+static int parse_action(struct json_object *v, enum wsc_step_parse_mode mode,
+                        struct wsc_step *s, char **err)
 {
     double x = 0;
     int flag = 0, rc = 0;
     s->value = v;
     switch (s->action) {
-    case WSB_SEND:
+    case WSC_STEP_SEND:
         if (json_object_is_type(v, json_type_string)) {
             s->text = json_object_get_string(v);
             s->text_len = (size_t)json_object_get_string_len(v);
         }
         return 0;
-    case WSB_SEND_BINARY:
+    case WSC_STEP_SEND_BINARY:
         return decode_base64(v, mode, "send_binary", s, err) < 0 ? -1 : 0;
-    case WSB_EXPECT:
-    case WSB_EXPECT_TEXT:
+    case WSC_STEP_EXPECT:
+    case WSC_STEP_EXPECT_TEXT:
         return check_matcher(v, mode, actions[s->action].name, err);
-    case WSB_EXPECT_BINARY:
+    case WSC_STEP_EXPECT_BINARY:
         return parse_expect_binary(v, mode, s, err);
-    case WSB_EXPECT_NONE:
+    case WSC_STEP_EXPECT_NONE:
         return parse_expect_none(v, mode, s, err);
-    case WSB_CAPTURE:
+    case WSC_STEP_CAPTURE:
         return parse_capture(v, mode, s, err);
-    case WSB_PING:
-    case WSB_EXPECT_PONG:
+    case WSC_STEP_PING:
+    case WSC_STEP_EXPECT_PONG:
         rc = get_string(v, mode, actions[s->action].name, MAX_PING_PAYLOAD, &s->text,
                         &s->text_len, err);
         return rc < 0 ? -1 : 0;
-    case WSB_CLOSE:
+    case WSC_STEP_CLOSE:
         return parse_close(v, mode, s, err);
-    case WSB_EXPECT_CLOSE:
+    case WSC_STEP_EXPECT_CLOSE:
         return parse_expect_close(v, mode, s, err);
-    case WSB_SLEEP:
+    case WSC_STEP_SLEEP:
         rc = get_number(v, mode, "sleep", 0, 0, &x, err);
         if (rc == 0)
             s->seconds = x;
         return rc < 0 ? -1 : 0;
-    case WSB_CONNECT:
+    case WSC_STEP_CONNECT:
         rc = get_boolean(v, mode, "connect", &flag, err);
         if (rc == 0 && !flag)
             return fail(err, "connect: expected true, got false");
         return rc < 0 ? -1 : 0;
-    case WSB_N_ACTIONS:
+    case WSC_STEP_N_ACTIONS:
         break;
     }
     return fail(err, "unknown action");
 }
 
 static int parse_modifier(const char *key, unsigned bit, struct json_object *v,
-                          enum wsb_parse_mode mode, struct wsb_step *s, char **err)
+                          enum wsc_step_parse_mode mode, struct wsc_step *s, char **err)
 {
     if (bit == MOD_CONN)
         return parse_conn(v, s, err);
@@ -518,29 +522,29 @@ static int parse_modifier(const char *key, unsigned bit, struct json_object *v,
 
 /* Finds the step's one action; sets s->action. `capture` is an action on
  * its own and a modifier next to another action. */
-static int find_action(struct json_object *obj, struct wsb_step *s, char **err)
+static int find_action(struct json_object *obj, struct wsc_step *s, char **err)
 {
     const char *first_unknown = NULL;
     int capture = 0;
     json_object_object_foreach(obj, key, val) {
         (void)val;
         int a = action_by_name(key);
-        if (a == WSB_CAPTURE)
+        if (a == WSC_STEP_CAPTURE)
             capture = 1;
         if (a < 0 && !first_unknown && !modifier_by_name(key))
             first_unknown = key;
-        if (a < 0 || a == WSB_CAPTURE)
+        if (a < 0 || a == WSC_STEP_CAPTURE)
             continue;
-        if (s->action != WSB_N_ACTIONS) {
+        if (s->action != WSC_STEP_N_ACTIONS) {
             const char *first = actions[s->action].name;
-            s->action = WSB_N_ACTIONS;
+            s->action = WSC_STEP_N_ACTIONS;
             return fail(err, "two actions '%s' and '%s' (one per step)", first, key);
         }
-        s->action = (enum wsb_action)a;
+        s->action = (enum wsc_step_action)a;
     }
-    if (s->action == WSB_N_ACTIONS && capture)
-        s->action = WSB_CAPTURE;
-    if (s->action != WSB_N_ACTIONS)
+    if (s->action == WSC_STEP_N_ACTIONS && capture)
+        s->action = WSC_STEP_CAPTURE;
+    if (s->action != WSC_STEP_N_ACTIONS)
         return 0;
     if (first_unknown)
         return fail(err, "unknown action '%s' (expected one of %s)", first_unknown,
@@ -548,11 +552,11 @@ static int find_action(struct json_object *obj, struct wsb_step *s, char **err)
     return fail(err, "no action (expected one of %s)", all_action_names());
 }
 
-int wsb_step_parse(struct json_object *obj, enum wsb_parse_mode mode, struct wsb_step *s,
-                   char **err)
+int wsc_step_parse(struct json_object *obj, enum wsc_step_parse_mode mode,
+                   struct wsc_step *s, char **err)
 {
     memset(s, 0, sizeof(*s));
-    s->action = WSB_N_ACTIONS;
+    s->action = WSC_STEP_N_ACTIONS;
     s->within = -1;
     s->len = -1;
     *err = NULL;
@@ -574,36 +578,36 @@ int wsb_step_parse(struct json_object *obj, enum wsb_parse_mode mode, struct wsb
     return parse_action(v, mode, s, err);
 }
 
-void wsb_step_clear(struct wsb_step *s)
+void wsc_step_clear(struct wsc_step *s)
 {
     free(s->bytes);
     s->bytes = NULL;
     s->n_bytes = 0;
 }
 
-char *wsb_steps_validate(struct json_object *steps)
+char *wsc_steps_validate(struct json_object *steps)
 {
     char *msg = NULL;
     if (!json_object_is_type(steps, json_type_array))
         return strdup("steps: expected an array of steps");
     int seen_expect = 0;
     for (size_t i = 0; i < json_object_array_length(steps) && !msg; i++) {
-        struct wsb_step s;
+        struct wsc_step s;
         char *err = NULL;
-        int rc =
-            wsb_step_parse(json_object_array_get_idx(steps, i), WSB_TEMPLATE, &s, &err);
-        if (rc == 0 && s.action == WSB_CAPTURE && !seen_expect)
+        int rc = wsc_step_parse(json_object_array_get_idx(steps, i), WSC_STEP_TEMPLATE,
+                                &s, &err);
+        if (rc == 0 && s.action == WSC_STEP_CAPTURE && !seen_expect)
             rc = fail(&err, "no earlier expect step to capture from");
-        if (rc < 0 && s.action != WSB_N_ACTIONS)
+        if (rc < 0 && s.action != WSC_STEP_N_ACTIONS)
             fail(&msg, "step %zu (%s): %s", i, actions[s.action].name,
                  err ? err : "out of memory");
         else if (rc < 0)
             fail(&msg, "step %zu: %s", i, err ? err : "out of memory");
         if (rc < 0 && !msg)
             msg = strdup("out of memory");
-        seen_expect |= s.action == WSB_EXPECT;
+        seen_expect |= s.action == WSC_STEP_EXPECT;
         free(err);
-        wsb_step_clear(&s);
+        wsc_step_clear(&s);
     }
     return msg;
 }
