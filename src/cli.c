@@ -18,8 +18,11 @@ static const char usage[] =
     "  validate SCENARIO...   check scenario files, run nothing\n"
     "  monitor SCENARIO...    run scenario files in rounds, alert on changes\n"
     "                         (see 'wscheck monitor --help')\n"
+    "  load SCENARIO          run its tests under load: many connections,\n"
+    "                         thresholds (see 'wscheck load --help')\n"
     "  plugins [--json]       list plugins, their checks and params\n"
-    "  merge REPORT.json...   merge the JSON reports of shards (see\n"
+    "  merge REPORT.json...   merge the JSON reports of shards, of runs or of\n"
+    "                         load runs (see\n"
     "                         'wscheck merge --help')\n"
     "  config                 print the effective configuration and where each\n"
     "                         value came from (see wscheck-config(5))\n"
@@ -74,6 +77,8 @@ static int dispatch(int argc, char **argv)
         return wsc_cmd_config(argc - 1, argv + 1);
     if (!strcmp(cmd, "monitor"))
         return wsc_cmd_monitor(argc - 1, argv + 1);
+    if (!strcmp(cmd, "load"))
+        return wsc_cmd_load(argc - 1, argv + 1);
     if (!strcmp(cmd, "merge"))
         return wsc_cmd_merge(argc - 1, argv + 1);
     if (!strcmp(cmd, "report"))

@@ -57,6 +57,8 @@ int wsc_setup_config(struct wsc_run_config *cfg, struct wsc_settings *base);
 int wsc_cmd_report(int argc, char **argv);
 int wsc_cmd_quick_checks(int argc, char **argv);
 int wsc_cmd_monitor(int argc, char **argv);
+/* `wscheck load`: a scenario's tests under load (cmd_load.c). */
+int wsc_cmd_load(int argc, char **argv);
 int wsc_is_quick_check_option(const char *arg);
 /* Reports, in one line, the option getopt_long() refused with opt ('?':
  * unknown, ':' a value missing; call it with opterr = 0 and an optstring

@@ -124,7 +124,7 @@ static void test_summary(FILE *out, const struct wsc_load_report *r, size_t i, i
 void wsc_load_summary(FILE *out, const struct wsc_load_report *r, int color)
 {
     const struct wsc_load_stats *s = &r->stats;
-    fprintf(out, "load run: %.1f s, peak %u connections", s->duration,
+    fprintf(out, "load run: %.2f s, peak %u connections", s->duration,
             s->peak_connections);
     if (s->shard.total)
         fprintf(out, ", shard %u/%u", s->shard.index, s->shard.total);

@@ -84,13 +84,16 @@ static int parse_number(const char *s, double *v)
     return errno || end == s || *end || !isfinite(*v) ? -1 : 0;
 }
 
-static struct json_object *matcher(size_t op, double v)
+/* The bound as written ("0.1", not 0.10000000000000001 in the reports). */
+static struct json_object *matcher(size_t op, double v, const char *text)
 {
-    /* 250 rather than 250.0 in the reports */
-    struct json_object *n = v == floor(v) && fabs(v) < 9e15
+    char *written = trimmed(text, strlen(text));
+    struct json_object *n = !written ? NULL
+                            : v == floor(v) && fabs(v) < 9e15
                                 ? json_object_new_int64((int64_t)v)
-                                : json_object_new_double(v),
+                                : json_object_new_double_s(v, written),
                        *m;
+    free(written);
     if (!n || !operators[op].op)
         return n;
     m = json_object_new_object();
@@ -132,7 +135,7 @@ int wsc_load_threshold_parse(const char *text, char **test, struct json_object *
     } else if (parse_number(at + strlen(operators[op].text), &v) < 0) {
         *why = wsc_strdup_printf("expected a number after '%s'", operators[op].text);
     } else {
-        struct json_object *m = matcher(op, v);
+        struct json_object *m = matcher(op, v, at + strlen(operators[op].text));
         *rule = new_rule(metric, m, "--threshold");
         json_object_put(m);
     }

@@ -138,6 +138,7 @@ static void test_threshold_parse(void)
         {"a: b :rtt_p99_ms<=3.5", "a: b", "rtt_p99_ms", "{\"$lte\":3.5}"},
         {"error_rate >= 0", NULL, "error_rate", "{\"$gte\":0}"},
         {"sessions_per_s>10", NULL, "sessions_per_s", "{\"$gt\":10}"},
+        {"error_rate < 0.1", NULL, "error_rate", "{\"$lt\":0.1}"},
     };
     for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
         char *test = NULL, *why = NULL;
@@ -150,6 +151,9 @@ static void test_threshold_parse(void)
         struct json_object *expect, *want = json_tokener_parse(ok[i].expect);
         json_object_object_get_ex(rule, "expect", &expect);
         CU_ASSERT(json_object_equal(expect, want));
+        /* the bound as written, in reports and messages */
+        CU_ASSERT_STRING_EQUAL(
+            json_object_to_json_string_ext(expect, JSON_C_TO_STRING_PLAIN), ok[i].expect);
         json_object_put(want);
         json_object_put(rule);
         free(test);
