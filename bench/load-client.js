@@ -1,26 +1,29 @@
 #!/usr/bin/env node
-// The node `ws` client loop of bench/load: N connections opened at once,
-// each doing the conversation wscheck load and artillery do - wait for the
-// server's welcome, then K pairs of {"type":"echo","i":k} and the
-// echo_response whose original_message.i is k (one message in flight per
-// connection), then a close with 1000 and the server's close.
+// The node `ws` client loop of bench/load: N virtual users started at
+// once, each doing S sessions one after the other (a closed model, as
+// wscheck load --connections N). A session is the conversation wscheck
+// load and artillery do: a new connection, the server's welcome, then K
+// pairs of {"type":"echo","i":k} and the echo_response whose
+// original_message.i is k (one message in flight), then a close with 1000
+// and the server's close.
 // Prints one JSON line: messages received, seconds from the first connect
 // to the last close, the rate, and exact p99s of the round trips and of
 // the sessions (all samples kept).
-//   node load-client.js URL N K
+//   node load-client.js URL N K S
 'use strict';
 const WebSocket = require('ws');
 
-const [url, nText, kText] = process.argv.slice(2);
+const [url, nText, kText, sText] = process.argv.slice(2);
 const n = Number(nText);
 const k = Number(kText);
-if (!url || !(n > 0) || !(k > 0)) {
-    console.error('usage: load-client.js URL N K');
+const perVu = Number(sText || 1);
+if (!url || !(n > 0) || !(k > 0) || !(perVu > 0)) {
+    console.error('usage: load-client.js URL N K S');
     process.exit(2);
 }
 
-const rtts = new Float64Array(n * k);
-const sessions = new Float64Array(n);
+const rtts = new Float64Array(n * perVu * k);
+const sessions = new Float64Array(n * perVu);
 let nRtts = 0;
 let nSessions = 0;
 let received = 0;
@@ -47,17 +50,19 @@ function finish() {
     }));
 }
 
-function sessionEnded(error) {
+function sessionEnded(error, left) {
     if (error) {
         errors++;
         if (!firstError)
             firstError = error;
     }
+    if (left > 0)
+        return session(left);
     if (++ended === n)
         finish();
 }
 
-function session() {
+function session(left) { // left: sessions this virtual user still does, this one included
     const begun = process.hrtime.bigint();
     const ws = new WebSocket(url);
     let i = -1; // -1: waiting for the welcome
@@ -69,7 +74,7 @@ function session() {
         done = true;
         if (!error)
             sessions[nSessions++] = ms(process.hrtime.bigint() - begun);
-        sessionEnded(error);
+        sessionEnded(error, left - 1);
     };
     const sendNext = () => {
         sentAt = process.hrtime.bigint();
@@ -96,4 +101,4 @@ function session() {
 }
 
 for (let c = 0; c < n; c++)
-    session();
+    session(perVu);

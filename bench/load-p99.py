@@ -37,7 +37,7 @@ def main():
         for line in f:
             test, name, value = line.rstrip("\n").split("\t")
             samples.setdefault((int(test), name), []).append(float(value))
-    worst = 0.0
+    rows = []
     for i, t in enumerate(tests):
         for name, h in sorted(t["histograms"].items()):
             raw = samples.get((i, name), [])
@@ -50,11 +50,19 @@ def main():
             reported = t["metrics"][metric_name(name)]
             exact = exact_p99(raw)
             diff = (reported - exact) / exact * 100 if exact else 0.0
-            worst = max(worst, abs(diff))
-            print(f"| {name} | {len(raw)} | {reported:.4f} ms | {exact:.4f} ms | {diff:+.2f}% |")
-    print(f"\nlargest difference: {worst:.2f}% (target: under 1%)")
+            rows.append((name, len(raw), reported, exact, diff))
+    # Every histogram but the conversation's steps, then the step whose p99
+    # is furthest off (a conversation has one histogram per step).
+    steps = [r for r in rows if r[0].startswith("step ")]
+    shown = [r for r in rows if not r[0].startswith("step ")]
+    if steps:
+        w = max(steps, key=lambda r: abs(r[4]))
+        shown.append((f"{w[0]} (furthest of {len(steps)} steps)",) + w[1:])
+    for name, n, reported, exact, diff in shown:
+        print(f"| {name} | {n} | {reported:.4f} ms | {exact:.4f} ms | {diff:+.2f}% |")
+    worst = max((abs(r[4]) for r in rows), default=0.0)
+    print(f"\nlargest difference over {len(rows)} histograms: {worst:.2f}% (target: under 1%)")
     sys.exit(0 if worst < 1.0 else 1)
-
 
 if __name__ == "__main__":
     main()
