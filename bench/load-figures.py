@@ -82,6 +82,7 @@ def resources(timefile, n, figures):
         user, sys_, rss = f.read().split()[-3:]
     r = json.loads(figures)
     r["cpu_s"] = round(float(user) + float(sys_), 2)
+    r["cpu_us_per_msg"] = round(r["cpu_s"] * 1e6 / r["messages"], 1) if r["messages"] else 0
     r["rss_kib"] = int(rss)
     r["rss_per_conn_kib"] = round(int(rss) / int(n), 1)
     return r
