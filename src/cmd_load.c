@@ -569,7 +569,8 @@ static int run_scenario(const struct load_args *a, const struct wsc_scenario *sc
     struct wsc_vars *vars = wsc_scenario_vars(sc, a->cfg.cli_vars, &diag);
     struct wsc_redactor *red = wsc_scenario_redactor(sc, a->cfg.redactor);
     struct load_run lr = {.a = a};
-    struct wsc_load_setup setup = {sc, reg, a->tests, a->n_tests, a->timeout, &a->rules};
+    struct wsc_load_setup setup = {sc,         reg,       a->tests, a->n_tests,
+                                   a->timeout, &a->rules, red};
     int status = -1;
     if (!vars || !red || wsc_redactor_add_var_secrets(red, vars) < 0)
         status = vars ? WSC_EXIT_INTERNAL : WSC_EXIT_USAGE;

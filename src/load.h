@@ -215,10 +215,15 @@ int wsc_load_compile_ws_handshake(
     char **why); /* ws-basic.handshake: upgrade, clean close */
 int wsc_load_compile_ping(struct wsc_load_script *sc, struct json_object *params,
                           char **why); /* ping-pong.control */
-int wsc_load_compile_http(struct wsc_load_script *sc, struct json_object *params,
+int wsc_load_compile_http(struct wsc_load_script *sc, const char *check,
+                          struct json_object *params,
                           char **why); /* http.request, http.health */
 int wsc_load_compile_mcp(struct wsc_load_script *sc, const char *check,
                          struct json_object *params, char **why); /* dev-toolkit.* */
+/* dev-toolkit.* with an http:// or https:// URL (Streamable HTTP);
+ * wsc_load_compile_mcp hands those over. */
+int wsc_load_compile_mcp_http(struct wsc_load_script *sc, const char *check,
+                              struct json_object *params, const char *url, char **why);
 
 /* Fills the script's target from a ws://, wss://, http:// or https:// URL;
  * *path gets the path and query ("/" when none), malloc'ed. */

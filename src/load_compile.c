@@ -46,6 +46,14 @@ static int dispatch(struct wsc_load_script *sc, const struct wsc_test *t,
         return wsc_load_compile_conversation(sc, params, why);
     if (is(t, "ws-basic", "handshake"))
         return wsc_load_compile_ws_handshake(sc, params, why);
+    if (is(t, "ping-pong", "control"))
+        return wsc_load_compile_ping(sc, params, why);
+    if (is(t, "http", "request") || is(t, "http", "health"))
+        return wsc_load_compile_http(sc, t->check, params, why);
+    if (is(t, "dev-toolkit", NULL))
+        return wsc_load_compile_mcp(sc, t->check, params, why);
+    if (is(t, "http", "request") || is(t, "http", "health"))
+        return wsc_load_compile_http(sc, t->check, params, why);
     char name[256];
     snprintf(name, sizeof name, "%s.%s", t->plugin, t->check);
     for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++)
@@ -69,7 +77,10 @@ struct wsc_load_script *wsc_load_compile(const struct wsc_test *test,
         *why = wsc_strdup_printf("out of memory");
         return NULL;
     }
-    sc->timeout = test->timeout > 0 ? test->timeout : timeout;
+    /* The test's own timeout (or the file's defaults), else the run's. */
+    sc->timeout = test->timeout > 0 && !(test->inherits & WSC_INHERITS_TIMEOUT)
+                      ? test->timeout
+                      : timeout;
     sc->test = test->index;
     if (dispatch(sc, test, params, why) == 0)
         return sc;

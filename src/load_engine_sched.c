@@ -49,7 +49,11 @@ static double next_change(const struct wsc_load_plan *p, double t, unsigned now_
             else
                 return t0 + d;
             double when = t0 + (level - a) / (b - a) * d;
-            return when > t && when < t0 + d ? when : t0 + d;
+            /* Rounding may leave the target a hair short at `when`:
+             * look again a millisecond later rather than at the stage's end. */
+            if (when <= t)
+                when = t + 0.001;
+            return when < t0 + d ? when : t0 + d;
         }
         t0 += d;
         prev = st->target;
@@ -71,8 +75,9 @@ static double arrival_time(const struct wsc_load_plan *p, uint64_t k)
             /* Solve a x + (b - a) / (2 d) x^2 = want - count; this form
              * stays exact when the rate is constant (b == a). */
             double x = want - count, s = (b - a) / d;
-            double disc = a * a + 2 * s * x;
-            return t0 + 2 * x / (a + sqrt(disc > 0 ? disc : 0));
+            double disc = a * a + 2 * s * x, denom = a + sqrt(disc > 0 ? disc : 0);
+            /* x == 0: the arrival opens the stage (0/0 on a ramp from 0). */
+            return x <= 0 || denom <= 0 ? t0 : t0 + 2 * x / denom;
         }
         count += in_stage;
         t0 += d;
@@ -136,7 +141,7 @@ void load_sched_ended(struct load_engine *e, unsigned vu)
 static double closed_run(struct load_engine *e, double t, int end)
 {
     double target = target_at(e->plan, t, &end);
-    unsigned desired = (unsigned)llround(target);
+    unsigned rounded = (unsigned)llround(target), desired = rounded;
     e->target = target;
     if (desired > e->n_vus)
         desired = e->n_vus;
@@ -164,7 +169,7 @@ static double closed_run(struct load_engine *e, double t, int end)
         if (vu < e->desired && !e->vu_busy[vu])
             start(e, vu, vu % e->n_scripts);
     }
-    return next_change(e->plan, t, desired) + e->t0;
+    return next_change(e->plan, t, rounded) + e->t0;
 }
 
 static unsigned free_slot(struct load_engine *e)

@@ -3,6 +3,7 @@
  * SNI and certificate verification (chain and host name) are on unless the
  * test says `insecure`. Buffers are released while a connection is idle
  * (SSL_MODE_RELEASE_BUFFERS) so that idle TLS sessions stay small. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,12 +56,27 @@ void load_tls_ctx_free(void *ctx)
     SSL_CTX_free(ctx);
 }
 
+static int is_ip(const char *name)
+{
+    unsigned char buf[sizeof(struct in6_addr)];
+    return inet_pton(AF_INET, name, buf) == 1 || inet_pton(AF_INET6, name, buf) == 1;
+}
+
+/* The name the certificate must carry: a DNS name (also sent as SNI), or
+ * an IP address (never sent as SNI, RFC 6066). */
+static int set_name(SSL *ssl, const char *name, int verify)
+{
+    if (is_ip(name))
+        return !verify || X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), name) == 1;
+    return SSL_set_tlsext_host_name(ssl, name) == 1 &&
+           (!verify || SSL_set1_host(ssl, name) == 1);
+}
+
 int load_tls_start(struct wsc_load_sess *s, void *ctx)
 {
     SSL *ssl = SSL_new(ctx);
     const char *name = s->sc->sni ? s->sc->sni : s->sc->host;
-    if (!ssl || SSL_set_fd(ssl, s->fd) != 1 || SSL_set_tlsext_host_name(ssl, name) != 1 ||
-        (!s->sc->insecure && SSL_set1_host(ssl, name) != 1)) {
+    if (!ssl || SSL_set_fd(ssl, s->fd) != 1 || !set_name(ssl, name, !s->sc->insecure)) {
         SSL_free(ssl);
         char *why = ssl_why("TLS setup");
         load_session_error(s, WSC_LOAD_ERR_TLS, "%s", why ? why : "TLS setup failed");

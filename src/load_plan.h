@@ -54,6 +54,7 @@ struct json_object *wsc_load_plan_json(const struct wsc_load_plan *plan,
 
 struct wsc_load_report;
 struct wsc_registry;
+struct wsc_redactor;
 
 /* The --threshold rules: rules[i] applies to the test tests[i] (NULL:
  * every test). */
@@ -70,6 +71,7 @@ struct wsc_load_setup {
     size_t n_names;
     double timeout; /* --timeout; 0: each test's own */
     const struct wsc_load_cli_rules *cli_rules;
+    const struct wsc_redactor *red; /* the scenario's secrets, for messages */
 };
 
 enum { WSC_LOAD_SETUP_REFUSED = 1, WSC_LOAD_SETUP_INTERNAL = 2 };

@@ -77,26 +77,42 @@ static int add_rules(struct json_object *rules, const struct wsc_test *t,
     return rc;
 }
 
+/* Prints "wscheck: load: test 'NAME'...: WHY" with the scenario's secrets
+ * redacted: the message may quote params (a URL with a token in it). */
+static void say_refused(const struct wsc_redactor *red, const struct wsc_test *t,
+                        const char *what, const char *why)
+{
+    char *text = wsc_strdup_printf("test '%s'%s: %s", t->name, what, why);
+    char *safe = text && red ? wsc_redactor_text(red, text) : NULL;
+    fprintf(stderr, "wscheck: load: %s\n",
+            safe ? safe : (text && !red ? text : "a test is refused (out of memory)"));
+    free(safe);
+    free(text);
+}
+
 /* The params of t as its check gets them in a CI run, compiled. */
 static struct wsc_load_script *compile_one(const struct wsc_test *t,
-                                           const struct wsc_registry *reg,
-                                           const struct wsc_vars *vars, double timeout)
+                                           const struct wsc_load_setup *s,
+                                           const struct wsc_vars *vars)
 {
-    const struct wsc_loaded_check *lc = wsc_registry_check(reg, t->plugin, t->check);
-    char *err = NULL, *why = NULL;
+    const struct wsc_loaded_check *lc = wsc_registry_check(s->reg, t->plugin, t->check);
+    char *err = NULL, *why = NULL, *what = NULL;
     struct json_object *params =
         wsc_scenario_test_params(t, lc ? lc->schema : NULL, vars, &err);
     struct wsc_load_script *sc = NULL;
     if (!params) {
-        fprintf(stderr, "wscheck: load: test '%s': %s\n", t->name,
-                err ? err : "out of memory");
-    } else if (!(sc = wsc_load_compile(t, params, timeout > 0 ? timeout : t->timeout,
-                                       &why))) {
-        fprintf(stderr,
-                "wscheck: load: test '%s' (%s.%s) cannot run under load: %s\n"
-                "Select the tests that can with --test NAME.\n",
-                t->name, t->plugin, t->check, why ? why : "out of memory");
+        say_refused(s->red, t, "", err ? err : "out of memory");
+    } else if (!(sc = wsc_load_compile(t, params,
+                                       s->timeout > 0 ? s->timeout : t->timeout, &why))) {
+        /* the compilers' messages name the check and say "cannot run
+         * under load" themselves, mostly */
+        if (!why || !strstr(why, "cannot run under load"))
+            what =
+                wsc_strdup_printf(" (%s.%s) cannot run under load", t->plugin, t->check);
+        say_refused(s->red, t, what ? what : "", why ? why : "out of memory");
+        fputs("Select the tests that can with --test NAME.\n", stderr);
     }
+    free(what);
     free(err);
     free(why);
     json_object_put(params);
@@ -110,7 +126,7 @@ static int prepare_test(const struct wsc_test *t, size_t i,
     if (wsc_load_test_init(&r->stats.tests[i], t) < 0 ||
         add_rules(r->rules[i], t, vars, s->cli_rules) < 0)
         return WSC_LOAD_SETUP_INTERNAL;
-    if (!(scripts[i] = compile_one(t, s->reg, vars, s->timeout)))
+    if (!(scripts[i] = compile_one(t, s, vars)))
         return WSC_LOAD_SETUP_REFUSED;
     scripts[i]->test = i;
     return 0;

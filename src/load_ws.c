@@ -8,13 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <ctype.h>
 
 #include <openssl/evp.h>
 
+#include <wscheck/expect.h>
 #include <wscheck/histogram.h>
 #include <wscheck/ws.h>
 
 #include "load_ws.h"
+#include "utf8.h"
 #include "util.h"
 
 /* The answer's head may not be longer than this. */
@@ -182,6 +185,77 @@ static const char *judge_answer(struct wsc_load_sess *s, const char *h, size_t n
     return "the server chose a subprotocol the client did not offer";
 }
 
+/* The answer as ws-basic's outputs: status, headers (names in lower case),
+ * subprotocol, and an empty body (bodies of refusals are not read). */
+static struct json_object *answer_outputs(const char *h, size_t n, int code)
+{
+    struct json_object *o = json_object_new_object(), *hd = json_object_new_object();
+    if (!o || !hd) {
+        json_object_put(o);
+        json_object_put(hd);
+        return NULL;
+    }
+    const char *line = memchr(h, '\n', n);
+    while (line && (size_t)(++line - h) < n) {
+        const char *end = memchr(line, '\n', n - (size_t)(line - h));
+        const char *colon = end ? memchr(line, ':', (size_t)(end - line)) : NULL;
+        if (!end)
+            break;
+        if (colon && colon > line) {
+            char name[128];
+            size_t nl = (size_t)(colon - line) < sizeof name - 1 ? (size_t)(colon - line)
+                                                                 : sizeof name - 1;
+            for (size_t i = 0; i < nl; i++)
+                name[i] = (char)tolower((unsigned char)line[i]);
+            name[nl] = '\0';
+            const char *v = colon + 1, *ve = end;
+            while (v < ve && (*v == ' ' || *v == '\t'))
+                v++;
+            while (ve > v && (ve[-1] == '\r' || ve[-1] == ' ' || ve[-1] == '\t'))
+                ve--;
+            json_object_object_add(hd, name,
+                                   json_object_new_string_len(v, (int)(ve - v)));
+        }
+        line = end;
+    }
+    struct json_object *sub = NULL;
+    json_object_object_get_ex(hd, "sec-websocket-protocol", &sub);
+    json_object_object_add(o, "status", json_object_new_int(code));
+    json_object_object_add(o, "subprotocol", json_object_get(sub));
+    json_object_object_add(o, "headers", hd);
+    json_object_object_add(o, "body", json_object_new_string(""));
+    return o;
+}
+
+/* ws-basic.handshake's expect on the answer: 1 matched, 0 not (the
+ * session failed), -1 out of memory (failed). */
+static int answer_matches(struct wsc_load_sess *s, const char *h, size_t n, int code)
+{
+    const struct lws_script *ws = wsc_load_script_of(s)->data;
+    struct json_object *o = answer_outputs(h, n, code),
+                       *defaults = json_tokener_parse("{\"status\": 101}");
+    char *why = NULL;
+    int ok = o && defaults ? wsc_expect_match(ws->expect, defaults, o, &why) == 0 : -1;
+    json_object_put(o);
+    json_object_put(defaults);
+    if (ok < 0) {
+        wsc_load_fail(s, WSC_LOAD_ERR_PROTOCOL, "out of memory");
+        return -1;
+    }
+    if (!ok) {
+        /* What was expected, not what came: values of headers stay out of
+         * the report. */
+        char *got = why ? strstr(why, ", got") : NULL;
+        if (got)
+            *got = '\0';
+        wsc_load_fail(s, code == 101 ? WSC_LOAD_ERR_EXPECT : WSC_LOAD_ERR_HANDSHAKE,
+                      "the upgrade answer (HTTP status %d): %s", code,
+                      why ? why : "does not match expect");
+    }
+    free(why);
+    return ok;
+}
+
 static size_t upgrade_input(struct wsc_load_sess *s, const unsigned char *p, size_t n)
 {
     const char *h = (const char *)p;
@@ -199,13 +273,24 @@ static size_t upgrade_input(struct wsc_load_sess *s, const unsigned char *p, siz
     }
     char why[128];
     const char *bad = judge_answer(s, h, (size_t)(end - h), why, sizeof why);
+    const struct lws_script *wsc = wsc_load_script_of(s)->data;
+    int code = 0;
+    if (wsc->match_answer && sscanf(h, "HTTP/1.1 %3d", &code) == 1 && code != 101) {
+        /* A refusal the test asks for is its success. */
+        if (answer_matches(s, h, (size_t)(end - h), code) == 1)
+            wsc_load_end(s, NULL, NULL);
+        return (size_t)(end - h);
+    }
+    if (!bad && wsc->match_answer && answer_matches(s, h, (size_t)(end - h), 101) != 1)
+        return (size_t)(end - h);
     if (bad) {
         wsc_load_fail(s, WSC_LOAD_ERR_HANDSHAKE, "%s", bad);
         return (size_t)(end - h);
     }
     struct lws_state *st = wsc_load_state(s);
     st->phase = LWS_OPEN;
-    lws_record(s, "handshake_ms", st->since);
+    const struct lws_script *ws = wsc_load_script_of(s)->data;
+    lws_record(s, ws->upgrade_hist ? ws->upgrade_hist : "handshake_ms", st->since);
     ops_of(s)->open(s);
     return (size_t)(end - h);
 }
@@ -245,6 +330,13 @@ static void deliver_message(struct wsc_load_sess *s, int binary, const unsigned 
     struct wsc_load_test *t = wsc_load_test_of(s);
     t->messages_received++;
     t->bytes_received += n;
+    size_t at = 0;
+    if (!binary && wsc_utf8_check(p, n, &at) != 1) {
+        /* RFC 6455 8.1: a text message that is not UTF-8 fails the connection. */
+        wsc_load_fail(s, WSC_LOAD_ERR_PROTOCOL,
+                      "a text message that is not UTF-8 (at byte %zu)", at);
+        return;
+    }
     ops_of(s)->message(s, binary, p, n);
 }
 
@@ -486,8 +578,30 @@ int lws_script_init(struct lws_script *ws, struct wsc_load_script *sc,
     return rc;
 }
 
+int lws_script_expect_answer(struct lws_script *ws, struct json_object *params,
+                             char **why)
+{
+    struct json_object *expect = NULL;
+    ws->match_answer = 1;
+    if (!json_object_object_get_ex(params, "expect", &expect) || !expect)
+        return 0;
+    char *bad = wsc_expect_check(expect);
+    if (bad) {
+        *why = wsc_strdup_printf("expect%s", bad);
+        free(bad);
+        return -1;
+    }
+    if (json_object_object_get_ex(expect, "body", NULL)) {
+        *why = wsc_strdup_printf("expect/body: the answer's body is not read under load");
+        return -1;
+    }
+    ws->expect = json_object_get(expect);
+    return 0;
+}
+
 void lws_script_clear(struct lws_script *ws)
 {
+    json_object_put(ws->expect);
     free(ws->head);
     free(ws->tail);
     for (size_t i = 0; i < ws->n_subprotocols; i++)

@@ -35,6 +35,12 @@ struct lws_script {
     char *tail;          /* after the key, through the empty line */
     char **subprotocols; /* offered; the answer must pick one of them */
     size_t n_subprotocols;
+    const char *upgrade_hist; /* the upgrade's histogram: NULL, "handshake_ms" */
+    /* ws-basic.handshake: the answer (status, headers, subprotocol) is
+     * matched against this `expect` (owned), 101 by default; a refusal it
+     * asks for ends the session successfully. */
+    int match_answer;
+    struct json_object *expect;
 };
 
 /* The layer's per-session state: the start of every protocol's state. */
@@ -57,6 +63,10 @@ int lws_script_init(struct lws_script *ws, struct wsc_load_script *sc,
                     struct json_object *params, const struct lws_ops *ops,
                     const char *extra_protocol, char **why);
 void lws_script_clear(struct lws_script *ws);
+/* Makes the upgrade's answer a thing the test judges (ws-basic.handshake);
+ * 0, or -1 with *why (a malformed expect, or one on the body). */
+int lws_script_expect_answer(struct lws_script *ws, struct json_object *params,
+                             char **why);
 
 /* The engine's protocol callbacks of every WebSocket protocol. */
 void lws_begin(struct wsc_load_sess *s);

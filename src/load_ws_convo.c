@@ -729,6 +729,9 @@ int wsc_load_compile_ws_handshake(struct wsc_load_script *sc, struct json_object
     if (!steps)
         return -1;
     int rc = compile(sc, params, steps, why);
+    if (rc == 0)
+        rc =
+            lws_script_expect_answer(&((struct convo_script *)sc->data)->ws, params, why);
     json_object_put(steps);
     return rc;
 }

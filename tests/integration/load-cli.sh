@@ -31,10 +31,18 @@ expect_match "has no test 'ecoh' \(did you mean 'echo'\?\)" "$err" "... naming t
 run_wscheck load "$S" --duration soon
 expect_status 2 "a malformed duration is a usage error"
 
+# ---- more connections than the process can hold ------------------------------------
+"$BASH" -c 'ulimit -n 128 && exec "$@"' sh "$WSCHECK" load "$S" --test echo \
+    --var "url=$MOCK_URL" --connections 5000 --iterations 1 >"$T/fd.out" 2>&1
+fd_status=$?
+check "--connections beyond the open-file limit is refused (exit 2)" test "$fd_status" = 2
+check "... naming how many connections the process can hold" \
+    grep -Eq '5000 connections asked for, but this process can hold [0-9]+ ' "$T/fd.out"
+
 # ---- a test that cannot run under load ------------------------------------------
 run_wscheck load "$S" --var "url=$MOCK_URL" --var "down_url=$DOWN" --iterations 1
 expect_status 2 "without --test, a test that cannot run under load refuses the run"
-expect_match "test 'port open' \(port.listening\) cannot run under load" "$err" \
+expect_match "test 'port open'.*port.listening.* cannot run under load" "$err" \
     "... the message names the refused test"
 expect_match "with --test NAME" "$err" "... and says how to select the others"
 
@@ -63,6 +71,34 @@ check "... with one test case per threshold, the CI metric skipped" \
 expect_match "echo \(ws-basic.conversation\)" "$out" "the summary names the test"
 expect_match "sessions: 20 ok, 0 failed" "$out" "... with its sessions"
 expect_match "pass  session_p99_ms = " "$out" "... and each threshold"
+
+# ---- two tests, two protocols -------------------------------------------------------
+HTTP_BASE=http://127.0.0.1:$MOCK_PORT
+run_wscheck load "$S" --test echo --test health --var "url=$MOCK_URL" --var "http=$HTTP_BASE" \
+    --connections 4 --iterations 20 --json "$T/two.json"
+expect_status 0 "a WebSocket and an HTTP test loaded together meet the thresholds"
+expect_json "$T/two.json" '[x["name"] for x in r["tests"]] == ["echo", "health"] and sum(x["sessions_ok"] for x in r["tests"]) == 20' \
+    "both are in the report, their sessions adding up to the iterations"
+expect_json "$T/two.json" 'all(x["sessions_ok"] > 0 and x["sessions_failed"] == 0 for x in r["tests"])' \
+    "... each with sessions of its own, none failed"
+expect_json "$T/two.json" 'r["tests"][1]["histograms"]["response_ms"]["count"] == r["tests"][1]["sessions_ok"]' \
+    "... the HTTP test with one response time per session"
+
+# ---- secrets stay out of the outputs -----------------------------------------------
+cat >"$T/secret.json" <<'JSON'
+{
+  "name": "secret",
+  "vars": {"http": "http://127.0.0.1:9", "key": {"$secret": "s3cr3t-value"}},
+  "tests": [{"name": "missing", "plugin": "http", "check": "health",
+             "params": {"url": "${http}/nowhere/s3cr3t-value"}}]
+}
+JSON
+run_wscheck load "$T/secret.json" --var "http=$HTTP_BASE" --iterations 2 \
+    --json "$T/secret-out.json" --junit "$T/secret-out.xml"
+expect_status 1 "a request the server refuses fails its sessions"
+expect_match "first error: .*\*\*\*" "$out" "the first error names the path with the secret redacted"
+check "no output holds the secret (summary, JSON, JUnit)" \
+    sh -c '! grep -q s3cr3t-value "$1" "$2" "$3"' sh "$WSC_TMP/stdout" "$T/secret-out.json" "$T/secret-out.xml"
 
 # ---- thresholds breached ----------------------------------------------------------
 run_wscheck load "$S" --test down --var "down_url=$DOWN" --connections 2 --iterations 5 \

@@ -37,6 +37,8 @@ answer to initialize (every other POST gets 202):
   bad-tools           tools/list: "bad name" whose inputSchema is a string
                       schema, "weather" with an outputSchema; calling
                       weather gives structuredContent {"temperature": "hot"}
+  close-each          a correct answer with Connection: close (a client that
+                      keeps one connection for a session cannot go on)
   delete-405          (not broken) a session "s-405" whose DELETE gets 405
                       (the server does not let clients end sessions);
                       ping answered with {}, an unsupported
@@ -60,7 +62,7 @@ HTTP_MODES = ["wrong-id", "result-and-error", "no-jsonrpc", "error-code-string",
               "unauthorized", "notification-200", "old-version", "batch",
               "resumable", "retry", "stream-ends", "progress-backwards",
               "progress-after-result", "cursor-loop", "duplicate-tool", "bad-tools",
-              "delete-405"]
+              "delete-405", "close-each"]
 WS_MODES = ["ws-no-subprotocol", "ws-binary", "ws-unauthorized"]
 
 RETRY_MS = 500
@@ -128,6 +130,8 @@ def initialize_answer(mode, req_id):
         return {}, [ok]
     if mode == "delete-405":
         return {"Mcp-Session-Id": "s-405"}, ok
+    if mode == "close-each":
+        return {"Mcp-Session-Id": "s-close", "Connection": "close"}, ok
     if mode == "old-version":
         return {}, dict(ok, result=dict(INIT_RESULT, protocolVersion="1999-01-01"))
     return {}, ok

@@ -178,6 +178,9 @@ static int run_load(struct run *r, const char *check, const char *params_fmt,
     if (!sc) {
         printf("# refused: %s\n", r->why ? r->why : "?");
         json_object_put(params);
+        /* Empty figures: the assertions that follow fail instead of crashing. */
+        if (wsc_load_stats_init(&r->stats, 1) == 0)
+            r->t = &r->stats.tests[0];
         return -1;
     }
     if (wsc_load_stats_init(&r->stats, 1) != 0 ||
@@ -189,8 +192,10 @@ static int run_load(struct run *r, const char *check, const char *params_fmt,
     json_object_put(params);
     if (r->why)
         printf("# engine: %s\n", r->why);
-    if (r->t->first_error)
-        printf("# first error: %s\n", r->t->first_error);
+    printf("# %s: %llu sessions, %llu ok%s%s\n", check,
+           (unsigned long long)r->t->sessions, (unsigned long long)r->t->sessions_ok,
+           r->t->first_error ? "; first error: " : "",
+           r->t->first_error ? r->t->first_error : "");
     return r->rc;
 }
 
@@ -314,6 +319,50 @@ static void test_node_handshake(void)
     run_clear(&r);
 }
 
+/* ws-basic.handshake's expect judges the answer: a subprotocol, and a
+ * refusal asked for (then each session passes). */
+static void test_handshake_expect(void)
+{
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT, raw = WSC_TEST_PEER_INIT;
+    const char *args[] = {"--protocols", "chat", NULL}, *reject[] = {"reject", NULL};
+    CU_ASSERT_EQUAL_FATAL(start_peer(&p, wsc_test_node(), "peer-ws.js", args), 0);
+    CU_ASSERT_EQUAL_FATAL(start_peer(&raw, wsc_test_python(), "peer_raw.py", reject), 0);
+    struct run r;
+    plan_closed(&r, 2, 4);
+    CU_ASSERT_EQUAL(run_load(&r, "ws-basic.handshake",
+                             "{\"url\": \"%s\", \"subprotocols\": [\"chat\"], "
+                             "\"expect\": {\"subprotocol\": \"chat\", \"headers\": "
+                             "{\"upgrade\": {\"$regex\": \"[Ww]eb[Ss]ocket\"}}}}",
+                             p.url, 0, NULL, NULL),
+                    0);
+    EQ(r.t->sessions_ok, 4);
+    run_clear(&r);
+    plan_closed(&r, 2, 4);
+    run_load(&r, "ws-basic.handshake",
+             "{\"url\": \"%s\", \"subprotocols\": [\"chat\"], "
+             "\"expect\": {\"subprotocol\": \"other\"}}",
+             p.url, 0, NULL, NULL);
+    EQ(r.t->errors[WSC_LOAD_ERR_EXPECT], 4);
+    CU_ASSERT(wsc_test_contains(r.t->first_error, "subprotocol"));
+    CU_ASSERT(!wsc_test_contains(r.t->first_error, "chat"));
+    run_clear(&r);
+    plan_closed(&r, 2, 4);
+    CU_ASSERT_EQUAL(run_load(&r, "ws-basic.handshake",
+                             "{\"url\": \"%s\", \"expect\": {\"status\": 403}}", raw.url,
+                             0, NULL, NULL),
+                    0);
+    EQ(r.t->sessions_ok, 4);
+    run_clear(&r);
+    plan_closed(&r, 1, 1);
+    CU_ASSERT(run_load(&r, "ws-basic.handshake",
+                       "{\"url\": \"%s\", \"expect\": {\"body\": \"x\"}}", raw.url, 0,
+                       NULL, NULL) < 0);
+    CU_ASSERT(wsc_test_contains(r.why, "expect/body"));
+    run_clear(&r);
+    wsc_test_peer_stop(&p);
+    wsc_test_peer_stop(&raw);
+}
+
 /* A message over the plan's max_message ends the session with too_big. */
 static void test_node_too_big(void)
 {
@@ -342,6 +391,20 @@ static void test_node_open_arrivals(void)
     run_clear(&r);
 }
 
+/* A ramping rate: arrival k comes when the rate's integral reaches k, so
+ * a ramp from 0 to 40/s over 0.5 s brings 10 arrivals. */
+static void test_node_open_ramp(void)
+{
+    struct run r;
+    plan_open(&r, 40, 0.5, 100);
+    r.stages[0] = (struct wsc_load_stage){0, 0};
+    CU_ASSERT_EQUAL_FATAL(run_load(&r, "ws-basic.handshake", "{\"url\": \"%s\"}",
+                                   node_peer.url, 0, NULL, NULL),
+                          0);
+    EQ(r.t->sessions + r.stats.dropped_arrivals, 10);
+    run_clear(&r);
+}
+
 /* Arrivals with no free VU are dropped and counted, never queued. */
 static void test_node_open_dropped(void)
 {
@@ -353,6 +416,177 @@ static void test_node_open_dropped(void)
     EQ(r.t->sessions + r.stats.dropped_arrivals, 10);
     EQ(r.t->sessions, 1);
     EQ(r.stats.dropped_arrivals, 9);
+    run_clear(&r);
+}
+
+static void test_node_ping(void)
+{
+    struct run r;
+    plan_closed(&r, 3, 9);
+    CU_ASSERT_EQUAL_FATAL(run_load(&r, "ping-pong.control",
+                                   "{\"url\": \"%s\", \"count\": 4, \"payload\": \"p\"}",
+                                   node_peer.url, 0, NULL, NULL),
+                          0);
+    EQ(r.t->sessions_ok, 9);
+    EQ(hist_count(r.t, "rtt_ms"), 36);
+    EQ(hist_count(r.t, "handshake_ms"), 9);
+    run_clear(&r);
+}
+
+/* A lost pong fails the session with `timeout`. */
+static void test_node_ping_lost(void)
+{
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
+    const char *args[] = {"--no-pong", NULL};
+    CU_ASSERT_EQUAL_FATAL(start_peer(&p, wsc_test_node(), "peer-ws.js", args), 0);
+    struct run r;
+    plan_closed(&r, 2, 2);
+    run_load(&r, "ping-pong.control", "{\"url\": \"%s\", \"count\": 2, \"within\": 0.2}",
+             p.url, 0, NULL, NULL);
+    EQ(r.t->errors[WSC_LOAD_ERR_TIMEOUT], 2);
+    CU_ASSERT(wsc_test_contains(r.t->first_error, "ping 1: no pong within 0.2 s"));
+    run_clear(&r);
+    wsc_test_peer_stop(&p);
+}
+
+/* A self-signed certificate for 127.0.0.1, made for this run. */
+static int make_certificate(char dir[256], char cert[512], char key[512])
+{
+    if (wsc_test_mkdtemp(dir, 256, "wsc-load-tls") != 0)
+        return -1;
+    snprintf(cert, 512, "%s/cert.pem", dir);
+    snprintf(key, 512, "%s/key.pem", dir);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
+             "-keyout '%s' -out '%s' -days 1 -subj /CN=127.0.0.1 "
+             "-addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1",
+             key, cert);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* wss://: verified with the test's CA file, refused without it (error
+ * tls), accepted with insecure. */
+static void test_node_wss(void)
+{
+    char dir[256], cert[512], key[512], params[1024];
+    CU_ASSERT_EQUAL_FATAL(make_certificate(dir, cert, key), 0);
+    const char *args[] = {"--tls-cert", cert, "--tls-key", key, NULL};
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
+    CU_ASSERT_EQUAL_FATAL(start_peer(&p, wsc_test_node(), "peer-ws.js", args), 0);
+    struct run r;
+    plan_closed(&r, 3, 9);
+    snprintf(params, sizeof params,
+             "{\"url\": \"%%s\", \"ca_file\": \"%s\", \"steps\": [{\"send\": \"x\"},"
+             "{\"expect_text\": \"x\"}]}",
+             cert);
+    CU_ASSERT_EQUAL(run_load(&r, "ws-basic.conversation", params, p.url, 0, NULL, NULL),
+                    0);
+    EQ(r.t->sessions_ok, 9);
+    run_clear(&r);
+
+    plan_closed(&r, 2, 4);
+    run_load(&r, "ws-basic.handshake", "{\"url\": \"%s\"}", p.url, 0, NULL, NULL);
+    EQ(r.t->errors[WSC_LOAD_ERR_TLS], 4);
+    CU_ASSERT(wsc_test_contains(r.t->first_error, "certificate"));
+    run_clear(&r);
+
+    plan_closed(&r, 2, 4);
+    run_load(&r, "ws-basic.handshake", "{\"url\": \"%s\", \"insecure\": true}", p.url, 0,
+             NULL, NULL);
+    EQ(r.t->sessions_ok, 4);
+    run_clear(&r);
+    wsc_test_peer_stop(&p);
+    wsc_test_rmtree(dir);
+}
+
+/* Stages: a ramp up to 4 VUs, a hold, a ramp down to none; the run ends
+ * with the stages, no session failing. */
+static void test_node_stages(void)
+{
+    struct run r;
+    struct wsc_load_stage stages[3] = {{0.3, 4}, {0.3, 4}, {0.3, 0}};
+    plan_closed(&r, 4, 0);
+    r.plan.stages = stages;
+    r.plan.n_stages = 3;
+    run_load(&r, "ws-basic.conversation",
+             "{\"url\": \"%s\", \"steps\": [{\"sleep\": 0.05}]}", node_peer.url, 0, NULL,
+             NULL);
+    CU_ASSERT(r.t->sessions >= 4);
+    EQ(r.t->sessions_failed, 0);
+    EQ(r.t->sessions_ok, r.t->sessions);
+    CU_ASSERT(r.stats.peak_connections >= 1 && r.stats.peak_connections <= 4);
+    run_clear(&r);
+}
+
+struct stopper {
+    volatile sig_atomic_t stop;
+    unsigned ticks, max_active;
+};
+
+static void stop_tick(const struct wsc_load_live *live, void *arg)
+{
+    struct stopper *st = arg;
+    st->ticks++;
+    if (live->active > st->max_active)
+        st->max_active = live->active;
+    st->stop = 1;
+}
+
+/* *plan->stop: no new sessions; those running end by themselves. The
+ * live tick comes once a second while sessions run. */
+static void test_node_stop(void)
+{
+    struct run r;
+    struct stopper st = {0};
+    plan_closed(&r, 3, 0);
+    r.plan.stop = &st.stop;
+    CU_ASSERT_EQUAL(run_load(&r, "ws-basic.conversation",
+                             "{\"url\": \"%s\", \"steps\": [{\"sleep\": 1.5}]}",
+                             node_peer.url, 0, stop_tick, &st),
+                    0);
+    CU_ASSERT(st.ticks >= 1);
+    EQ(st.max_active, 3);
+    EQ(r.t->sessions, 3);
+    EQ(r.t->sessions_ok, 3);
+    run_clear(&r);
+}
+
+/* Several scripts: VU i runs script i mod n. */
+static void test_node_two_scripts(void)
+{
+    struct wsc_test tests[2] = {
+        {.name = "a", .plugin = "ws-basic", .check = "handshake", .index = 0},
+        {.name = "b", .plugin = "ws-basic", .check = "conversation", .index = 1},
+    };
+    char a[256], b[256];
+    snprintf(a, sizeof a, "{\"url\": \"%s\"}", node_peer.url);
+    snprintf(b, sizeof b,
+             "{\"url\": \"%s\", \"steps\": [{\"send\": \"x\"}, "
+             "{\"expect_text\": \"x\"}]}",
+             node_peer.url);
+    struct json_object *pa = json_tokener_parse(a), *pb = json_tokener_parse(b);
+    char *why = NULL;
+    struct wsc_load_script *sc[2] = {wsc_load_compile(&tests[0], pa, 5, &why),
+                                     wsc_load_compile(&tests[1], pb, 5, &why)};
+    CU_ASSERT_FATAL(sc[0] && sc[1]);
+    struct run r;
+    plan_closed(&r, 4, 16);
+    CU_ASSERT_EQUAL_FATAL(wsc_load_stats_init(&r.stats, 2), 0);
+    wsc_load_test_init(&r.stats.tests[0], &tests[0]);
+    wsc_load_test_init(&r.stats.tests[1], &tests[1]);
+    CU_ASSERT_EQUAL(wsc_load_run(&r.plan, sc, 2, &r.stats, NULL, NULL, &why), 0);
+    struct wsc_load_test *ta = &r.stats.tests[0], *tb = &r.stats.tests[1];
+    EQ(ta->sessions + tb->sessions, 16);
+    EQ(ta->sessions_ok + tb->sessions_ok, 16);
+    CU_ASSERT(ta->sessions >= 2 && tb->sessions >= 2);
+    EQ(hist_count(tb, "step 1 expect_text"), tb->sessions);
+    EQ(hist_count(ta, "step 1 expect_text"), 0);
+    wsc_load_script_free(sc[0]);
+    wsc_load_script_free(sc[1]);
+    json_object_put(pa);
+    json_object_put(pb);
+    r.why = why;
     run_clear(&r);
 }
 
@@ -415,6 +649,9 @@ static void test_raw_errors(void)
     raw_case("bad-accept", WSC_LOAD_ERR_HANDSHAKE, 0);
     raw_case("no-upgrade", WSC_LOAD_ERR_HANDSHAKE, 0);
     raw_case("silent", WSC_LOAD_ERR_TIMEOUT, 0.5);
+    raw_case("never-answers-close", WSC_LOAD_ERR_TIMEOUT, 0.5);
+    raw_case("bad-text", WSC_LOAD_ERR_PROTOCOL, 0);
+    raw_case("close-no-frame", WSC_LOAD_ERR_CLOSED, 0);
 }
 
 /* Checks that cannot run under load are refused, naming the check. */
@@ -425,24 +662,24 @@ static void test_refusals(void)
     CU_ASSERT(run_load(&r, "ws-basic.compliance", "{\"url\": \"%s\"}",
                        "ws://127.0.0.1:1/", 0, NULL, NULL) < 0);
     CU_ASSERT(wsc_test_contains(r.why, "ws-basic.compliance cannot run under load"));
-    free(r.why);
+    run_clear(&r);
     CU_ASSERT(
         run_load(&r, "port.open", "{\"host\": \"%s\"}", "127.0.0.1", 0, NULL, NULL) < 0);
     CU_ASSERT(wsc_test_contains(r.why, "port.open cannot run under load"));
-    free(r.why);
+    run_clear(&r);
     CU_ASSERT(
         run_load(&r, "ws-basic.conversation",
                  "{\"url\": \"%s\", \"steps\": [{\"connect\": \"b\", \"conn\": \"b\"}],"
                  "\"connections\": {\"b\": {}}}",
                  "ws://127.0.0.1:1/", 0, NULL, NULL) < 0);
     CU_ASSERT(wsc_test_contains(r.why, "cannot run under load"));
-    free(r.why);
+    run_clear(&r);
     CU_ASSERT(
         run_load(&r, "ws-basic.conversation",
                  "{\"url\": \"%s\", \"steps\": [{\"expect\": 1, \"within\": \"x\"}]}",
                  "ws://127.0.0.1:1/", 0, NULL, NULL) < 0);
     CU_ASSERT(wsc_test_contains(r.why, "step 0"));
-    free(r.why);
+    run_clear(&r);
 }
 
 static void test_targets(void)
@@ -510,7 +747,61 @@ static void test_idle_memory(void)
     run_clear(&r);
 }
 
+/* MCP over WebSocket against wscheck-mock's MCP endpoint. */
+static void test_mock_mcp(void)
+{
+    char url[160];
+    snprintf(url, sizeof url, "%s/mcp", mock_ws);
+    struct run r;
+    plan_closed(&r, 4, 12);
+    CU_ASSERT_EQUAL_FATAL(run_load(&r, "dev-toolkit.call",
+                                   "{\"url\": \"%s\", \"tool\": "
+                                   "\"get_websocket_server_status\"}",
+                                   url, 0, NULL, NULL),
+                          0);
+    EQ(r.t->sessions_ok, 12);
+    EQ(hist_count(r.t, "handshake_ms"), 12);
+    EQ(hist_count(r.t, "call_ms"), 12);
+    EQ(hist_count(r.t, "upgrade_ms"), 12);
+    run_clear(&r);
+
+    plan_closed(&r, 2, 4);
+    run_load(&r, "dev-toolkit.call", "{\"url\": \"%s\", \"tool\": \"nope\"}", url, 0,
+             NULL, NULL);
+    EQ(r.t->errors[WSC_LOAD_ERR_STATUS], 4);
+    CU_ASSERT(wsc_test_contains(r.t->first_error, "tools/call: JSON-RPC error -32602"));
+    run_clear(&r);
+
+    plan_closed(&r, 2, 4);
+    CU_ASSERT_EQUAL(run_load(&r, "dev-toolkit.tool_discovery",
+                             "{\"url\": \"%s\", \"expect\": {\"tool_names\": "
+                             "{\"$contains\": \"get_websocket_clients\"}}}",
+                             url, 0, NULL, NULL),
+                    0);
+    EQ(r.t->sessions_ok, 4);
+    EQ(hist_count(r.t, "call_ms"), 4);
+    run_clear(&r);
+
+    plan_closed(&r, 2, 4);
+    run_load(&r, "dev-toolkit.tool_discovery",
+             "{\"url\": \"%s\", \"expect\": {\"tool_names\": {\"$contains\": \"nope\"}}}",
+             url, 0, NULL, NULL);
+    EQ(r.t->errors[WSC_LOAD_ERR_EXPECT], 4);
+    run_clear(&r);
+
+    plan_closed(&r, 2, 4);
+    CU_ASSERT_EQUAL(
+        run_load(&r, "dev-toolkit.initialize",
+                 "{\"url\": \"%s\", \"expect\": {\"transport\": \"websocket\"}}", url, 0,
+                 NULL, NULL),
+        0);
+    EQ(r.t->sessions_ok, 4);
+    EQ(hist_count(r.t, "call_ms"), 0);
+    run_clear(&r);
+}
+
 static CU_TestInfo mock_tests[] = {
+    {"mock: MCP over WebSocket (call, errors, tool_discovery)", test_mock_mcp},
     {"mock: a conversation with captures, closed model", test_mock_closed},
     {"mock: a mismatch fails with expect", test_mock_expect_fails},
     CU_TEST_INFO_NULL,
@@ -520,11 +811,51 @@ static CU_TestInfo node_tests[] = {
     {"node: every step action", test_node_every_action},
     {"node: ws-basic.handshake", test_node_handshake},
     {"node: too_big over max_message", test_node_too_big},
+    {"node: ws-basic.handshake's expect", test_handshake_expect},
     {"node: open model arrivals", test_node_open_arrivals},
+    {"node: open model arrivals on a ramp", test_node_open_ramp},
     {"node: open model drops arrivals with no free VU", test_node_open_dropped},
+    {"node: stages ramp up, hold and down", test_node_stages},
+    {"node: a stop winds the run down", test_node_stop},
+    {"node: two tests, VU i runs test i mod 2", test_node_two_scripts},
+    {"node: ping-pong.control", test_node_ping},
+    {"node: a lost pong", test_node_ping_lost},
+    {"node: wss:// verified, refused, insecure", test_node_wss},
     {"node: 1000 idle connections under 10 KiB each", test_idle_memory},
     CU_TEST_INFO_NULL,
 };
+
+static void test_sdk_mcp(void)
+{
+    struct wsc_test_peer p = WSC_TEST_PEER_INIT;
+    const char *args[] = {"ws", NULL};
+    CU_ASSERT_EQUAL_FATAL(start_peer(&p, wsc_test_node(), "peer-mcp.js", args), 0);
+    struct run r;
+    plan_closed(&r, 3, 9);
+    CU_ASSERT_EQUAL(run_load(&r, "dev-toolkit.call",
+                             "{\"url\": \"%s\", \"tool\": \"echo\", "
+                             "\"arguments\": {\"text\": \"hi\"}}",
+                             p.url, 0, NULL, NULL),
+                    0);
+    EQ(r.t->sessions_ok, 9);
+    EQ(hist_count(r.t, "call_ms"), 9);
+    run_clear(&r);
+    plan_closed(&r, 2, 4);
+    run_load(&r, "dev-toolkit.call", "{\"url\": \"%s\", \"tool\": \"fail\"}", p.url, 0,
+             NULL, NULL);
+    EQ(r.t->errors[WSC_LOAD_ERR_EXPECT], 4);
+    CU_ASSERT(wsc_test_contains(r.t->first_error, "isError"));
+    run_clear(&r);
+    plan_closed(&r, 2, 4);
+    CU_ASSERT_EQUAL(run_load(&r, "dev-toolkit.call",
+                             "{\"url\": \"%s\", \"tool\": \"fail\", "
+                             "\"expect\": {\"isError\": true}}",
+                             p.url, 0, NULL, NULL),
+                    0);
+    EQ(r.t->sessions_ok, 4);
+    run_clear(&r);
+    wsc_test_peer_stop(&p);
+}
 
 static CU_TestInfo py_tests[] = {
     {"python: a conversation with a capture", test_py_conversation},
@@ -533,6 +864,7 @@ static CU_TestInfo py_tests[] = {
 
 static CU_TestInfo error_tests[] = {
     {"errors: refused port -> connect", test_refused},
+    {"MCP over WebSocket against the TypeScript SDK", test_sdk_mcp},
     {"errors: handshake and timeout from broken servers", test_raw_errors},
     {"refusals name the check", test_refusals},
     {"URL targets", test_targets},
@@ -549,7 +881,7 @@ static CU_SuiteInfo suites[] = {
 
 int main(void)
 {
-    static const char *const peers[] = {"node-ws", "python-websockets", NULL};
+    static const char *const peers[] = {"node-ws", "node-mcp", "python-websockets", NULL};
     wsc_test_require_peers(peers);
     signal(SIGPIPE, SIG_IGN);
     return wsc_tap_run(suites);
