@@ -13,6 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+static wsc_hist_tap_fn tap;
+static void *tap_arg;
+
+void wsc_hist_set_tap(wsc_hist_tap_fn fn, void *arg)
+{
+    tap = fn;
+    tap_arg = arg;
+}
+
 struct wsc_histogram *wsc_hist_new(void)
 {
     struct wsc_histogram *h = malloc(sizeof *h);
@@ -83,6 +92,8 @@ void wsc_hist_record(struct wsc_histogram *h, double value)
     h->count++;
     h->counts[bucket_of(value)]++;
     add_to_sum(h, value);
+    if (tap)
+        tap(h, value, tap_arg);
 }
 
 void wsc_hist_merge(struct wsc_histogram *into, const struct wsc_histogram *from)

@@ -42,4 +42,12 @@ struct json_object *wsc_hist_to_json(const struct wsc_histogram *h);
 int wsc_hist_from_json(struct wsc_histogram *h, const struct json_object *j,
                        const char **why);
 
+/* A verification aid (wscheck load --raw-samples): when set, every value
+ * recorded by any histogram is also handed to fn, so that a run's exact
+ * percentiles can be computed from its raw samples and compared with the
+ * histogram's. Not for normal runs: NULL (the default) turns it off.
+ * Process-wide; set it before recording starts. */
+typedef void (*wsc_hist_tap_fn)(const struct wsc_histogram *h, double value, void *arg);
+void wsc_hist_set_tap(wsc_hist_tap_fn fn, void *arg);
+
 #endif

@@ -49,6 +49,8 @@ static const char load_usage[] =
     "  --timeout S           a session's limit (default: each test's timeout)\n"
     "  --json FILE           write the JSON report ('-': stdout)\n"
     "  --junit FILE          write JUnit XML, one test case per threshold\n"
+    "  --raw-samples FILE    also write every latency sample (a verification\n"
+    "                        aid for the percentiles; slows the run down)\n"
     "  --var NAME=VALUE      set a variable (repeatable)\n"
     "  --vars-file FILE      variables from a file (repeatable)\n"
     "  --config FILE         the configuration file (see wscheck-config(5))\n"
@@ -83,6 +85,7 @@ enum {
     OPT_PLUGIN_PATH,
     OPT_QUIET,
     OPT_NO_COLOR,
+    OPT_RAW_SAMPLES,
 };
 
 static const struct option load_options[] = {
@@ -106,6 +109,7 @@ static const struct option load_options[] = {
     {"plugin-path", required_argument, NULL, OPT_PLUGIN_PATH},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"no-color", no_argument, NULL, OPT_NO_COLOR},
+    {"raw-samples", required_argument, NULL, OPT_RAW_SAMPLES},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -118,6 +122,7 @@ struct load_args {
     struct wsc_load_cli_rules rules;
     double timeout;
     const char *json, *junit;
+    const char *raw_samples; /* --raw-samples FILE, or NULL */
     int quiet, no_color;
 };
 
@@ -296,6 +301,9 @@ static int parse_load_args(int argc, char **argv, struct load_args *a)
         case OPT_JUNIT:
             a->junit = optarg;
             break;
+        case OPT_RAW_SAMPLES:
+            a->raw_samples = optarg;
+            break;
         case OPT_QUIET:
             a->quiet = 1;
             break;
@@ -459,6 +467,28 @@ struct load_run {
     size_t n_scripts;
 };
 
+/* --raw-samples: from the run's start (-1: go on, else the exit status). */
+static int raw_samples_begin(const struct load_args *a, const struct wsc_load_stats *st)
+{
+    char *err = NULL;
+    if (!a->raw_samples || wsc_load_raw_samples_open(a->raw_samples, st, &err) == 0)
+        return -1;
+    fprintf(stderr, "wscheck: %s\n", err ? err : "--raw-samples: out of memory");
+    free(err);
+    return WSC_EXIT_USAGE;
+}
+
+/* --raw-samples: the file complete, else an internal error. */
+static int raw_samples_end(const struct load_args *a, int status)
+{
+    char *err = NULL;
+    if (!a->raw_samples || wsc_load_raw_samples_close(a->raw_samples, &err) == 0)
+        return status;
+    fprintf(stderr, "wscheck: %s\n", err ? err : "--raw-samples: out of memory");
+    free(err);
+    return WSC_EXIT_INTERNAL;
+}
+
 /* Runs the engine (unless this shard has nothing to do). */
 static int run_engine(struct load_run *lr, unsigned limit)
 {
@@ -484,12 +514,14 @@ static int run_engine(struct load_run *lr, unsigned limit)
                                              plan.model == WSC_LOAD_OPEN ? "/s" : " VUs"};
         char *err = NULL;
         double t0 = wsc_now();
-        if (wsc_load_run(&plan, lr->scripts, lr->n_scripts, st,
+        if ((status = raw_samples_begin(a, st)) == -1 &&
+            wsc_load_run(&plan, lr->scripts, lr->n_scripts, st,
                          a->quiet ? NULL : wsc_load_live_tick, &live, &err) < 0) {
             fprintf(stderr, "wscheck: load: %s\n", err ? err : "the engine failed");
             status = WSC_EXIT_INTERNAL;
         }
         free(err);
+        status = raw_samples_end(a, status);
         wsc_load_live_end(&live);
         if (st->duration <= 0)
             st->duration = wsc_now() - t0;

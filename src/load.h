@@ -284,4 +284,16 @@ int wsc_load_run(const struct wsc_load_plan *plan, struct wsc_load_script *const
                  size_t n_scripts, struct wsc_load_stats *stats, wsc_load_tick_fn tick,
                  void *tick_arg, char **err);
 
+/* ---- verification aid: raw samples (load_raw.c) -------------------------------- */
+
+/* --raw-samples FILE: from now on, every value a histogram records is also
+ * written to FILE as "TEST<TAB>HISTOGRAM<TAB>VALUE" (the test's index in
+ * stats), so that exact percentiles can be checked against the report's.
+ * Slows a run down; for verification only. 0, or -1 with *err. */
+int wsc_load_raw_samples_open(const char *path, const struct wsc_load_stats *stats,
+                              char **err);
+/* Stops writing and closes FILE; -1 with *err when it could not be written
+ * whole. */
+int wsc_load_raw_samples_close(const char *path, char **err);
+
 #endif
