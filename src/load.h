@@ -67,7 +67,8 @@ struct wsc_load_hist {
     struct wsc_histogram *h;
 };
 
-#define WSC_LOAD_MAX_HISTS 64 /* per test; further names share the last */
+#define WSC_LOAD_MAX_HISTS 64 /* per test; steps past the cap share one: */
+#define WSC_LOAD_OTHER_STEPS "other steps"
 #define WSC_LOAD_MAX_CLOSE_CODES 32
 
 struct wsc_load_close_count {
@@ -116,7 +117,10 @@ void wsc_load_stats_clear(struct wsc_load_stats *s);
 /* The histogram `name` of test t, created empty on first use (unit "ms").
  * Protocols look their histograms up once, when a script is compiled or a
  * session starts, and keep the pointer: this is not for the hot path.
- * NULL when out of memory; past WSC_LOAD_MAX_HISTS names, the last one. */
+ * NULL when out of memory. The engine's and the protocols' histograms
+ * (session_ms, connect_ms, handshake_ms, upgrade_ms, rtt_ms, response_ms,
+ * call_ms) always have a slot; step histograms past the cap share
+ * WSC_LOAD_OTHER_STEPS. */
 struct wsc_histogram *wsc_load_hist(struct wsc_load_test *t, const char *name);
 /* Counts a close code (-1 stands for the codes past the cap). */
 void wsc_load_close_code(struct wsc_load_test *t, int code);

@@ -66,16 +66,44 @@ void wsc_load_stats_clear(struct wsc_load_stats *s)
     memset(s, 0, sizeof(*s));
 }
 
-struct wsc_histogram *wsc_load_hist(struct wsc_load_test *t, const char *name)
+/* The histograms of the engine and the protocols: always given a slot of
+ * their own, whatever the number of steps before them. */
+static const char *const common_hists[] = {
+    "session_ms",  "connect_ms", "handshake_ms",       "upgrade_ms", "rtt_ms",
+    "response_ms", "call_ms",    WSC_LOAD_OTHER_STEPS, NULL};
+
+static int is_common(const char *name)
+{
+    for (size_t i = 0; common_hists[i]; i++)
+        if (strcmp(common_hists[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static struct wsc_histogram *find_hist(struct wsc_load_test *t, const char *name)
 {
     for (size_t i = 0; i < t->n_hists; i++)
         if (strcmp(t->hists[i].name, name) == 0)
             return t->hists[i].h;
+    return NULL;
+}
+
+struct wsc_histogram *wsc_load_hist(struct wsc_load_test *t, const char *name)
+{
+    struct wsc_histogram *found = find_hist(t, name);
+    if (found)
+        return found;
     /* Names come from the scenario (steps), never from the network, but a
      * long conversation could still have more steps than a report should
-     * list: past the cap, the last histogram takes the rest. */
+     * list: past the cap, the steps share one histogram, "other steps". */
+    size_t reserved = sizeof common_hists / sizeof common_hists[0] - 1;
+    size_t own = 0;
+    for (size_t i = 0; i < t->n_hists; i++)
+        own += !is_common(t->hists[i].name);
+    if (!is_common(name) && own >= WSC_LOAD_MAX_HISTS - reserved)
+        return wsc_load_hist(t, WSC_LOAD_OTHER_STEPS);
     if (t->n_hists == WSC_LOAD_MAX_HISTS)
-        return t->hists[WSC_LOAD_MAX_HISTS - 1].h;
+        return NULL; /* cannot happen: the common ones have their slots */
     struct wsc_load_hist *e = &t->hists[t->n_hists];
     e->name = strdup(name);
     e->unit = strdup("ms");

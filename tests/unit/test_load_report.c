@@ -425,6 +425,37 @@ static int init(void)
     return wsc_test_mkdtemp(tmpdir, sizeof tmpdir, "wsc-load-report") == 0 ? 0 : 1;
 }
 
+/* A conversation longer than the cap: its steps past it share "other
+ * steps", and the engine's histograms still have their own. */
+static void test_hist_cap(void)
+{
+    struct wsc_load_test t;
+    memset(&t, 0, sizeof t);
+    struct wsc_histogram *first = NULL, *last = NULL;
+    char name[32];
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof name, "step %d send", i);
+        struct wsc_histogram *h = wsc_load_hist(&t, name);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+        if (i == 0)
+            first = h;
+        last = h;
+    }
+    CU_ASSERT(t.n_hists <= WSC_LOAD_MAX_HISTS);
+    CU_ASSERT(wsc_load_hist(&t, "step 0 send") == first);
+    CU_ASSERT(wsc_load_hist(&t, WSC_LOAD_OTHER_STEPS) == last);
+    struct wsc_histogram *session = wsc_load_hist(&t, "session_ms");
+    struct wsc_histogram *connect = wsc_load_hist(&t, "connect_ms");
+    CU_ASSERT(session != NULL && session != last && connect != NULL &&
+              connect != session);
+    CU_ASSERT(wsc_load_hist(&t, "session_ms") == session);
+    for (size_t i = 0; i < t.n_hists; i++) {
+        free(t.hists[i].name);
+        free(t.hists[i].unit);
+        wsc_hist_free(t.hists[i].h);
+    }
+}
+
 static int cleanup(void)
 {
     wsc_test_rmtree(tmpdir);
@@ -442,6 +473,7 @@ static CU_TestInfo tests[] = {
     {"JUnit: one case per threshold, both schemas", test_junit},
     {"plan: durations, stages, shares", test_plan},
     {"live line", test_live_line},
+    {"histograms: steps past the cap share one", test_hist_cap},
     CU_TEST_INFO_NULL,
 };
 
