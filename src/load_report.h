@@ -50,6 +50,9 @@ void wsc_load_metric_name(char *buf, size_t size, const char *hist, const char *
 /* Is name a metric a load run can measure (whatever the test)? When not,
  * *hint is the nearest such name, or NULL. */
 int wsc_load_metric_known(const char *name, const char **hint);
+/* Is name a metric only a load run measures (not also one of a CI run's
+ * checks, as ping-pong's rtt_p99_ms is)? */
+int wsc_load_metric_only(const char *name);
 /* The unit of a metric for people: "ms", "/s", "" (a count or a ratio). */
 const char *wsc_load_metric_unit(const char *name);
 

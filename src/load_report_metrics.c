@@ -182,6 +182,13 @@ int wsc_load_metric_known(const char *name, const char **hint)
     return 0;
 }
 
+int wsc_load_metric_only(const char *name)
+{
+    const char *hint;
+    /* ping-pong's rtt_p50_ms and rtt_p99_ms are metrics of one run too */
+    return wsc_load_metric_known(name, &hint) && strncmp(name, "rtt_", 4) != 0;
+}
+
 const char *wsc_load_metric_unit(const char *name)
 {
     size_t len = strlen(name);

@@ -106,10 +106,9 @@ int wsc_thresholds_apply(const struct json_object *expect_metrics, struct wsc_re
         return 0;
     json_object_object_foreach((struct json_object *)expect_metrics, name, matcher) {
         const struct wsc_metric *m = find_metric(r, name);
-        const char *hint;
-        /* A threshold of load runs (wscheck load) on a metric one run of
-         * the check does not record says nothing about this run. */
-        if (!m && wsc_load_metric_known(name, &hint))
+        /* A threshold of load runs (wscheck load) on a metric one run
+         * does not measure says nothing about this run. */
+        if (!m && wsc_load_metric_only(name))
             continue;
         struct json_object *actual = m ? json_object_new_double(m->value) : NULL;
         int ok = m && actual && wsc_match(matcher, actual, NULL, NULL);
