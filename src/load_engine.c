@@ -205,6 +205,9 @@ void wsc_load_end(struct wsc_load_sess *s, const enum wsc_load_error *error,
 }
 
 static void vfail(struct wsc_load_sess *s, enum wsc_load_error e, const char *fmt,
+                  va_list ap) WSC_PRINTF(3, 0);
+
+static void vfail(struct wsc_load_sess *s, enum wsc_load_error e, const char *fmt,
                   va_list ap)
 {
     char msg[512];

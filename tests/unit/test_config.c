@@ -106,7 +106,7 @@ static void test_unknown_keys(void)
     CU_ASSERT(has("c.json", 3, 3, "unknown key 'redactoin' (did you mean 'redaction'?)"));
     CU_ASSERT(has("c.json", 4, 3,
                   "unknown key 'zzzzzz' (known: defaults, mcp_server_endpoints, alerts, "
-                  "redaction, vars)"));
+                  "redaction, vars, websocket_testing)"));
     /* in file order */
     CU_ASSERT(strstr(messages(), "timeot") < strstr(messages(), "redactoin"));
 }
