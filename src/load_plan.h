@@ -71,7 +71,8 @@ struct wsc_load_setup {
     size_t n_names;
     double timeout; /* --timeout; 0: each test's own */
     const struct wsc_load_cli_rules *cli_rules;
-    const struct wsc_redactor *red; /* the scenario's secrets, for messages */
+    struct wsc_redactor *red; /* the scenario's secrets, for messages; the
+                                 values of credential headers are added */
 };
 
 enum { WSC_LOAD_SETUP_REFUSED = 1, WSC_LOAD_SETUP_INTERNAL = 2 };

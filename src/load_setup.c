@@ -8,6 +8,7 @@
 
 #include "load_plan.h"
 #include "load_report.h"
+#include "redact.h"
 #include "util.h"
 #include "wscheck/plugin.h"
 
@@ -91,6 +92,24 @@ static void say_refused(const struct wsc_redactor *red, const struct wsc_test *t
 }
 
 /* The params of t as its check gets them in a CI run, compiled. */
+/* The values of the test's credential headers (Authorization, Cookie, ...)
+ * are secrets of every message, as lib's HTTP and WebSocket clients make
+ * them in a run. 0, or -1 when out of memory. */
+static int add_header_secrets(struct wsc_redactor *red, const struct json_object *params)
+{
+    struct json_object *headers;
+    if (!red || !json_object_object_get_ex(params, "headers", &headers) ||
+        !json_object_is_type(headers, json_type_object))
+        return 0;
+    json_object_object_foreach(headers, name, value) {
+        if (wsc_redactor_secret_name(red, name, strlen(name), WSC_NAME_TEXT) == 2 &&
+            json_object_is_type(value, json_type_string) &&
+            wsc_redactor_add_secret(red, json_object_get_string(value)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static struct wsc_load_script *compile_one(const struct wsc_test *t,
                                            const struct wsc_load_setup *s,
                                            const struct wsc_vars *vars)
@@ -100,7 +119,7 @@ static struct wsc_load_script *compile_one(const struct wsc_test *t,
     struct json_object *params =
         wsc_scenario_test_params(t, lc ? lc->schema : NULL, vars, &err);
     struct wsc_load_script *sc = NULL;
-    if (!params) {
+    if (!params || add_header_secrets(s->red, params) < 0) {
         say_refused(s->red, t, "", err ? err : "out of memory");
     } else if (!(sc = wsc_load_compile(t, params,
                                        s->timeout > 0 ? s->timeout : t->timeout, &why))) {

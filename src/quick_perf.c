@@ -193,7 +193,7 @@ static int add_suite(struct wsc_run_result *rr, const struct wsc_load_report *re
 }
 
 static int measure(const struct wsc_quick_perf *p, struct wsc_run_result *rr,
-                   const struct wsc_vars *vars, const struct wsc_redactor *red)
+                   const struct wsc_vars *vars, struct wsc_redactor *red)
 {
     size_t n = 0;
     char **names = select_tests(p, rr, vars, &n);

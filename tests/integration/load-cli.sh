@@ -129,6 +129,20 @@ expect_match "first error: .*\*\*\*" "$out" "the first error names the path with
 check "no output holds the secret (summary, JSON, JUnit)" \
     sh -c '! grep -q s3cr3t-value "$1" "$2" "$3"' sh "$WSC_TMP/stdout" "$T/secret-out.json" "$T/secret-out.xml"
 
+cat >"$T/cred.json" <<'JSON'
+{
+  "name": "credential",
+  "vars": {"http": "http://127.0.0.1:9"},
+  "tests": [{"name": "token in the path", "plugin": "http", "check": "health",
+             "params": {"url": "${http}/nowhere/t0ken-in-header",
+                        "headers": {"Authorization": "t0ken-in-header"}}}]
+}
+JSON
+run_wscheck load "$T/cred.json" --var "http=$HTTP_BASE" --iterations 2 --json "$T/cred-out.json"
+expect_status 1 "a request with an Authorization header the server refuses fails"
+check "the Authorization value is a secret of every output, as in a run" \
+    sh -c '! grep -q t0ken-in-header "$1" "$2" "$3"' sh "$WSC_TMP/stdout" "$WSC_TMP/stderr" "$T/cred-out.json"
+
 # ---- thresholds breached ----------------------------------------------------------
 run_wscheck load "$S" --test down --var "down_url=$DOWN" --connections 2 --iterations 5 \
     --json "$T/down.json" --junit "$T/down.xml"
