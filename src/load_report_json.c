@@ -193,18 +193,7 @@ fail:
 int wsc_load_json_write(const char *path, const struct wsc_load_report *r, char **err)
 {
     struct json_object *doc = wsc_load_report_to_json(r);
-    const char *text = doc ? json_object_to_json_string_ext(
-                                 doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                          JSON_C_TO_STRING_NOSLASHESCAPE)
-                           : NULL;
-    char *with_newline = NULL;
-    int rc;
-    if (!text || asprintf(&with_newline, "%s\n", text) < 0) {
-        rc = wsc_report_write_error(path, ENOMEM, err);
-    } else {
-        rc = wsc_report_write_file(path, with_newline, strlen(with_newline), err);
-        free(with_newline);
-    }
+    int rc = wsc_report_write_json(path, doc, err);
     json_object_put(doc);
     return rc;
 }

@@ -407,12 +407,12 @@ fail:
     return NULL;
 }
 
-int wsc_json_report_write(const char *path, const struct wsc_run_result *r, char **err)
+int wsc_report_write_json(const char *path, const struct json_object *doc, char **err)
 {
-    struct json_object *doc = report_json(r);
     const char *text = doc ? json_object_to_json_string_ext(
-                                 doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                          JSON_C_TO_STRING_NOSLASHESCAPE)
+                                 (struct json_object *)doc,
+                                 JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                     JSON_C_TO_STRING_NOSLASHESCAPE)
                            : NULL;
     char *with_newline = NULL;
     int rc;
@@ -422,6 +422,13 @@ int wsc_json_report_write(const char *path, const struct wsc_run_result *r, char
         rc = wsc_report_write_file(path, with_newline, strlen(with_newline), err);
         free(with_newline);
     }
+    return rc;
+}
+
+int wsc_json_report_write(const char *path, const struct wsc_run_result *r, char **err)
+{
+    struct json_object *doc = report_json(r);
+    int rc = wsc_report_write_json(path, doc, err);
     json_object_put(doc);
     return rc;
 }

@@ -47,6 +47,10 @@ struct wsc_junit_options {
 int wsc_junit_write_with(const char *path, const struct wsc_run_result *r,
                          const struct wsc_junit_options *o, char **err);
 int wsc_json_report_write(const char *path, const struct wsc_run_result *r, char **err);
+/* Writes doc as pretty JSON and a newline to path (wsc_report_write_file():
+ * atomically, or "-" for standard output); doc NULL (out of memory) fails
+ * as a write would. 0, or -1 with *err. */
+int wsc_report_write_json(const char *path, const struct json_object *doc, char **err);
 /* TAP version 13 (prove, Test::Harness): one test point per test case. */
 int wsc_tap_write(const char *path, const struct wsc_run_result *r, char **err);
 
