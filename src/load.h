@@ -145,11 +145,20 @@ struct wsc_load_stage {
     double target;
 };
 
+/* Sessions setting up at once by default: under the smallest listen
+ * backlogs in common use (Python's asyncio: 100; node: 511), so that a
+ * burst of connects does not overflow the server's accept queue, whose
+ * dropped SYNs the client would retry only 1, 3, 7 s later. */
+#define WSC_LOAD_DEFAULT_MAX_CONNECTING 100
+
 struct wsc_load_plan {
     enum wsc_load_model model;
     struct wsc_load_stage *stages;
     size_t n_stages;
     unsigned max_vus;            /* open model: sessions at once at most */
+    unsigned max_connecting;     /* sessions setting up at once at most (from
+                                    connect() to the server's first bytes); the
+                                    others wait their turn. 0: no limit */
     size_t max_message;          /* bytes; a bigger message fails the session */
     double timeout;              /* s, a session's limit unless its test says */
     volatile sig_atomic_t *stop; /* set by a signal: wind down now */
@@ -200,7 +209,8 @@ struct wsc_load_script {
 };
 
 /* Compiles a selected test (variables already expanded into `params`) for
- * the engine. Returns the script, or NULL with *why a malloc'ed message
+ * the engine; `timeout` is a session's limit (the command's --timeout, else
+ * the test's own). Returns the script, or NULL with *why a malloc'ed message
  * naming what cannot run under load ("ws-basic.reconnect: not a
  * conversation that can repeat: ..."). load_compile.c dispatches by
  * plugin.check to the compilers below. */

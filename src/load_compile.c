@@ -75,10 +75,8 @@ struct wsc_load_script *wsc_load_compile(const struct wsc_test *test,
         *why = wsc_strdup_printf("out of memory");
         return NULL;
     }
-    /* The test's own timeout (or the file's defaults), else the run's. */
-    sc->timeout = test->timeout > 0 && !(test->inherits & WSC_INHERITS_TIMEOUT)
-                      ? test->timeout
-                      : timeout;
+    /* The caller has chosen: --timeout over the test's own, as in a run. */
+    sc->timeout = timeout;
     sc->test = test->index;
     if (dispatch(sc, test, params, why) == 0)
         return sc;

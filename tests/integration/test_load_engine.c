@@ -132,7 +132,8 @@ static int run_load(struct run *r, const char *check, const char *params_fmt,
                             .timeout = timeout};
     r->why = NULL;
     r->rc = -2;
-    struct wsc_load_script *sc = wsc_load_compile(&test, params, 5, &r->why);
+    struct wsc_load_script *sc =
+        wsc_load_compile(&test, params, timeout > 0 ? timeout : 5, &r->why);
     if (!sc) {
         printf("# refused: %s\n", r->why ? r->why : "?");
         json_object_put(params);
