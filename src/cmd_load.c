@@ -35,6 +35,9 @@ static const char load_usage[] =
     "                        (open model)\n"
     "  --max-connections N   open model: sessions at once at most (default: as\n"
     "                        many as the process can hold)\n"
+    "  --max-connecting N    connections being set up at once at most (from\n"
+    "                        connect to the server's first bytes; default 100,\n"
+    "                        0: no limit); further sessions wait their turn\n"
     "  --duration D          how long the target holds (30s, 2m, 1h; default 10s,\n"
     "                        with --iterations a limit)\n"
     "  --ramp-up D           from 0 to the target first\n"
@@ -69,6 +72,7 @@ enum {
     OPT_CONNECTIONS,
     OPT_RATE,
     OPT_MAX_CONNECTIONS,
+    OPT_MAX_CONNECTING,
     OPT_DURATION,
     OPT_RAMP_UP,
     OPT_RAMP_DOWN,
@@ -93,6 +97,7 @@ static const struct option load_options[] = {
     {"connections", required_argument, NULL, OPT_CONNECTIONS},
     {"rate", required_argument, NULL, OPT_RATE},
     {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
+    {"max-connecting", required_argument, NULL, OPT_MAX_CONNECTING},
     {"duration", required_argument, NULL, OPT_DURATION},
     {"ramp-up", required_argument, NULL, OPT_RAMP_UP},
     {"ramp-down", required_argument, NULL, OPT_RAMP_DOWN},
@@ -214,6 +219,12 @@ static int parse_shape_option(int opt, const char *arg, struct load_args *a)
             return usage_error("expected a number of connections (1 or more), got:", arg);
         *(opt == OPT_CONNECTIONS ? &s->connections : &s->max_connections) = (unsigned)n;
         return 0;
+    case OPT_MAX_CONNECTING:
+        if (parse_count(arg, 0, &n) < 0 || n > 100000000)
+            return usage_error("--max-connecting needs a number (0: no limit), got:",
+                               arg);
+        s->max_connecting = (unsigned)n;
+        return 0;
     case OPT_ITERATIONS:
         if (parse_count(arg, 1, &s->iterations) < 0)
             return usage_error("--iterations needs a number (1 or more), got:", arg);
@@ -315,6 +326,7 @@ static int parse_load_args(int argc, char **argv, struct load_args *a)
             return WSC_EXIT_OK;
         case OPT_CONNECTIONS:
         case OPT_MAX_CONNECTIONS:
+        case OPT_MAX_CONNECTING:
         case OPT_ITERATIONS:
         case OPT_RATE:
         case OPT_TIMEOUT:
@@ -375,6 +387,7 @@ static int make_plan(const struct load_args *a, unsigned limit,
     memset(plan, 0, sizeof *plan);
     plan->model = a->shape.rate > 0 ? WSC_LOAD_OPEN : WSC_LOAD_CLOSED;
     plan->max_message = 1024 * 1024;
+    plan->max_connecting = a->shape.max_connecting;
     plan->timeout = a->timeout > 0 ? a->timeout : WSC_DEFAULT_TIMEOUT;
     plan->stop = &stop_requested;
     *iterations = wsc_load_share(a->shape.iterations, &a->shape.shard);
@@ -613,6 +626,7 @@ int wsc_cmd_load(int argc, char **argv)
     struct load_args a;
     memset(&a, 0, sizeof a);
     a.shape.duration = -1;
+    a.shape.max_connecting = WSC_LOAD_DEFAULT_MAX_CONNECTING;
     a.cfg.cli_vars = wsc_vars_new();
     a.cfg.redactor = wsc_redactor_new();
     int status = a.cfg.cli_vars && a.cfg.redactor ? parse_load_args(argc, argv, &a)

@@ -162,11 +162,95 @@ static void flush_out(struct wsc_load_sess *s)
         load_session_error(s, WSC_LOAD_ERR_PROTOCOL, "epoll: %s", strerror(errno));
 }
 
+/* ---- set-up slots (plan->max_connecting) ------------------------------------ */
+
+/* A session waiting in the queue for a set-up slot this long in the
+ * closed model has no deadline yet: it gets one when it connects. */
+#define NO_DEADLINE 1e9
+
+static void wait_unlink(struct load_engine *e, struct wsc_load_sess *s)
+{
+    if (s->wait_prev)
+        s->wait_prev->wait_next = s->wait_next;
+    else
+        e->wait_head = s->wait_next;
+    if (s->wait_next)
+        s->wait_next->wait_prev = s->wait_prev;
+    else
+        e->wait_tail = s->wait_prev;
+    s->wait_prev = s->wait_next = NULL;
+}
+
+static void wait_append(struct load_engine *e, struct wsc_load_sess *s)
+{
+    s->phase = PH_WAITING;
+    s->wait_prev = e->wait_tail;
+    if (e->wait_tail)
+        e->wait_tail->wait_next = s;
+    else
+        e->wait_head = s;
+    e->wait_tail = s;
+}
+
+static int slot_free(const struct load_engine *e)
+{
+    return !e->plan->max_connecting || e->connecting < e->plan->max_connecting;
+}
+
+/* Takes a set-up slot and starts connect(). */
+static void connect_begin(struct load_engine *e, struct wsc_load_sess *s)
+{
+    /* The closed model's VU was only waiting to begin: its session's
+     * clock starts now. The open model's arrival keeps the time it was
+     * due, so waiting counts in its figures and its timeout. */
+    if (s->phase == PH_WAITING && e->plan->model == WSC_LOAD_CLOSED) {
+        s->started = e->now;
+        s->deadline = e->now + (s->sc->timeout > 0 ? s->sc->timeout : e->plan->timeout);
+    }
+    s->phase = PH_CONNECTING;
+    s->setting_up = 1;
+    e->connecting++;
+    load_heap_update(e, s);
+    if (load_connect(s) != 0)
+        return;
+    if (e->active > e->stats->peak_connections)
+        e->stats->peak_connections = e->active;
+}
+
+/* Starts waiting sessions while slots are free. A session failing at
+ * once frees its slot from inside this loop: the flag keeps that from
+ * recursing, and the loop takes the next one. */
+static void admit_waiting(struct load_engine *e)
+{
+    if (e->admitting)
+        return;
+    e->admitting = 1;
+    while (e->wait_head && slot_free(e)) {
+        struct wsc_load_sess *s = e->wait_head;
+        wait_unlink(e, s);
+        connect_begin(e, s);
+    }
+    e->admitting = 0;
+}
+
+/* The server answered (its first bytes, or TLS done): the connection
+ * left its accept queue, the slot goes to the next session. */
+static void setup_done(struct wsc_load_sess *s)
+{
+    if (!s->setting_up)
+        return;
+    s->setting_up = 0;
+    s->eng->connecting--;
+    admit_waiting(s->eng);
+}
+
 static void session_close(struct wsc_load_sess *s)
 {
     struct load_engine *e = s->eng;
     load_heap_remove(e, s);
-    if (s->sc->proto->release && s->phase != PH_CONNECTING && s->phase != PH_TLS)
+    if (s->phase == PH_WAITING)
+        wait_unlink(e, s);
+    if (s->sc->proto->release && s->phase == PH_OPEN)
         s->sc->proto->release(s);
     load_tls_free(s);
     if (s->fd >= 0) {
@@ -183,6 +267,7 @@ static void session_close(struct wsc_load_sess *s)
     e->dead = s;
     e->ended++;
     load_sched_ended(e, s->vu);
+    setup_done(s);
 }
 
 void wsc_load_end(struct wsc_load_sess *s, const enum wsc_load_error *error,
@@ -258,12 +343,14 @@ void load_session_start(struct load_engine *e, unsigned vu, size_t script)
     s->heap_i = SIZE_MAX;
     s->started = e->now;
     s->deadline = e->now + (sc->timeout > 0 ? sc->timeout : e->plan->timeout);
-    s->phase = PH_CONNECTING;
-    load_heap_update(e, s);
-    if (load_connect(s) != 0)
+    if (slot_free(e)) {
+        connect_begin(e, s);
         return;
-    if (e->active > e->stats->peak_connections)
-        e->stats->peak_connections = e->active;
+    }
+    wait_append(e, s);
+    if (e->plan->model == WSC_LOAD_CLOSED)
+        s->deadline = e->now + NO_DEADLINE;
+    load_heap_update(e, s);
 }
 
 void load_session_open(struct wsc_load_sess *s)
@@ -271,6 +358,8 @@ void load_session_open(struct wsc_load_sess *s)
     struct wsc_histogram *h = wsc_load_hist(s->test, "connect_ms");
     if (h)
         wsc_hist_record(h, (s->eng->now - s->started) * 1000.0);
+    if (s->tls)
+        setup_done(s);
     s->phase = PH_OPEN;
     s->begun = s->eng->now;
     s->sc->proto->begin(s);
@@ -372,6 +461,7 @@ static void on_readable(struct wsc_load_sess *s)
         }
         if (r == 0)
             return;
+        setup_done(s);
         deliver(s, e->buf, (size_t)r);
         if ((size_t)r < e->buf_size && !s->tls)
             return;
@@ -401,8 +491,15 @@ static void fire_timers(struct load_engine *e)
     struct wsc_load_sess *s;
     while ((s = load_heap_top(e)) && s->at <= e->now) {
         if (s->deadline <= e->now) {
-            load_session_error(s, WSC_LOAD_ERR_TIMEOUT, "the session took over %g s",
-                               s->sc->timeout > 0 ? s->sc->timeout : e->plan->timeout);
+            double limit = s->sc->timeout > 0 ? s->sc->timeout : e->plan->timeout;
+            if (s->phase == PH_WAITING)
+                load_session_error(s, WSC_LOAD_ERR_TIMEOUT,
+                                   "waited over %g s to connect: %u connections were "
+                                   "being set up (--max-connecting)",
+                                   limit, e->plan->max_connecting);
+            else
+                load_session_error(s, WSC_LOAD_ERR_TIMEOUT, "the session took over %g s",
+                                   limit);
             continue;
         }
         s->timer = 0;
@@ -506,7 +603,9 @@ static int engine_init(struct load_engine *e, const struct wsc_load_plan *plan,
 
 static void engine_free(struct load_engine *e)
 {
-    /* Sessions still open (out of memory, or a stop): closed uncounted. */
+    /* Sessions still open (out of memory, or a stop): closed uncounted,
+     * and none waiting is let in meanwhile. */
+    e->admitting = 1;
     while (e->heap_len) {
         static const enum wsc_load_error kind = WSC_LOAD_ERR_TIMEOUT;
         wsc_load_end(e->heap[0], &kind, "the run ended before the session");

@@ -18,6 +18,7 @@
 #include "load.h"
 
 enum sess_phase {
+    PH_WAITING,    /* due, waiting for a set-up slot (plan->max_connecting) */
     PH_CONNECTING, /* TCP connect in progress */
     PH_TLS,        /* TLS handshake in progress */
     PH_OPEN,       /* the protocol runs */
@@ -33,7 +34,8 @@ struct wsc_load_sess {
     struct wsc_load_script *sc;
     struct wsc_load_test *test;
     struct wsc_load_sess *next_dead;
-    void *tls; /* SSL *, or NULL */
+    struct wsc_load_sess *wait_prev, *wait_next; /* PH_WAITING: the queue */
+    void *tls;                                   /* SSL *, or NULL */
     unsigned char *in, *out;
     size_t in_len, out_len;
     size_t heap_i;   /* position in the timer heap; SIZE_MAX: none */
@@ -46,6 +48,7 @@ struct wsc_load_sess {
     int fd;
     unsigned char phase;
     unsigned char polling_out; /* EPOLLOUT registered */
+    unsigned char setting_up;  /* counted in eng->connecting */
 };
 
 /* A script's resolved target, once per run. */
@@ -72,7 +75,10 @@ struct load_engine {
     struct wsc_load_sess **heap;
     size_t heap_len, heap_cap;
     struct wsc_load_sess *dead;
-    unsigned active;    /* connections open */
+    unsigned active;     /* connections open */
+    unsigned connecting; /* sessions setting up (connect to first bytes) */
+    struct wsc_load_sess *wait_head, *wait_tail; /* due, no set-up slot yet */
+    int admitting;      /* admit_waiting() is running: no recursion */
     unsigned limit;     /* connections the fd limit allows */
     unsigned src_extra; /* extra loopback source addresses in use (127.0.0.2 on) */
     uint64_t started;   /* sessions started */

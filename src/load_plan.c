@@ -140,6 +140,8 @@ struct json_object *wsc_load_plan_json(const struct wsc_load_plan *plan,
         wsc_json_put(o, "iterations_total", json_object_new_int64((int64_t)s->iterations),
                      0) ||
         wsc_json_put(o, "max_connections", json_object_new_int64(plan->max_vus), 0) ||
+        wsc_json_put(o, "max_connecting", json_object_new_int64(plan->max_connecting),
+                     0) ||
         wsc_json_put(o, "max_message", json_object_new_int64((int64_t)plan->max_message),
                      0) ||
         wsc_json_put(o, "timeout", json_object_new_double(plan->timeout), 0)) {

@@ -17,6 +17,7 @@ struct wsc_load_shape {
     double ramp_up, ramp_down;     /* s */
     double rate;                   /* --rate, sessions/s; 0: closed model */
     unsigned max_connections;      /* --max-connections; 0: the fd limit */
+    unsigned max_connecting;       /* --max-connecting; 0: no limit */
     struct wsc_load_stage *stages; /* --stage D:T..., or NULL */
     size_t n_stages;
     uint64_t iterations; /* --iterations; 0: none */

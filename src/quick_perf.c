@@ -83,6 +83,7 @@ static int run_stage(const struct wsc_quick_perf *p, struct wsc_load_report *rep
                                  .stages = &stage,
                                  .n_stages = 1,
                                  .max_vus = (unsigned)vus,
+                                 .max_connecting = WSC_LOAD_DEFAULT_MAX_CONNECTING,
                                  .max_message = 1024 * 1024,
                                  .timeout = WSC_DEFAULT_TIMEOUT,
                                  /* the run's own interruption flag */
