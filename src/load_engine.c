@@ -494,8 +494,8 @@ static void fire_timers(struct load_engine *e)
             double limit = s->sc->timeout > 0 ? s->sc->timeout : e->plan->timeout;
             if (s->phase == PH_WAITING)
                 load_session_error(s, WSC_LOAD_ERR_TIMEOUT,
-                                   "waited over %g s to connect: %u connections were "
-                                   "being set up (--max-connecting)",
+                                   "waited over %g s for its turn to connect "
+                                   "(--max-connecting %u)",
                                    limit, e->plan->max_connecting);
             else
                 load_session_error(s, WSC_LOAD_ERR_TIMEOUT, "the session took over %g s",

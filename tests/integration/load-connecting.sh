@@ -74,4 +74,26 @@ expect_json "$T/open.json" \
     "... every arrival timed out, those still waiting for a slot included"
 stop_pid "$HOLD_PID"
 
+# Two tests: "slow" takes the one slot and holds it for its 3 s, so every
+# arrival of "quick" (0.5 s) can only wait, and says so.
+cat >"$T/two.json" <<JSON
+{ "name": "two", "tests": [
+  { "name": "slow", "plugin": "ws-basic", "check": "conversation", "timeout": 3,
+    "params": { "url": "\${url}", "steps": [ { "expect": { "type": "welcome" } } ] } },
+  { "name": "quick", "plugin": "ws-basic", "check": "conversation", "timeout": 0.5,
+    "params": { "url": "\${url}", "steps": [ { "expect": { "type": "welcome" } } ] } } ] }
+JSON
+start_hold
+run_wscheck load "$T/two.json" --var "url=$HOLD_URL" --rate 20 --duration 0.3s \
+    --max-connecting 1 --json "$T/turn.json"
+expect_status 1 "an open-model arrival that never gets its turn fails (exit 1)"
+expect_json "$T/turn.json" \
+    'r["tests"][1]["sessions"] >= 1 and r["tests"][1]["errors"]["timeout"] == r["tests"][1]["sessions"]' \
+    "... every arrival of the quick test timed out"
+expect_json "$T/turn.json" \
+    'r["tests"][1]["first_error"] == "waited over 0.5 s for its turn to connect (--max-connecting 1)"' \
+    "... waiting for its turn, and the message says so"
+check "the server held one connection at a time" test "$(held)" = 1
+stop_pid "$HOLD_PID"
+
 finish
