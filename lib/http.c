@@ -16,6 +16,7 @@
 #include "wscheck/json.h"
 #include "curl_errors.h"
 #include "http_status_line.h"
+#include "json_util.h"
 #include "trace_head.h"
 #include "util.h"
 
@@ -285,62 +286,12 @@ static struct json_object *collect_headers(CURL *c)
     return o;
 }
 
-static int is_json_type(const char *content_type)
-{
-    if (!content_type)
-        return 0;
-    /* application/json, application/problem+json, text/json, ... */
-    size_t n = strcspn(content_type, ";");
-    for (size_t i = 0; i + 4 <= n; i++)
-        if (strncasecmp(content_type + i, "json", 4) == 0)
-            return 1;
-    return 0;
-}
-
-/* Strict parse of the whole body (trailing white space allowed). */
-static struct json_object *parse_json(const char *s, size_t len, char **why)
-{
-    if (len == 0) {
-        *why = strdup("the body is empty");
-        return NULL;
-    }
-    if (memchr(s, '\0', len)) {
-        *why = strdup("the body holds a NUL byte");
-        return NULL;
-    }
-    struct json_tokener *tok = wsc_json_tokener_new();
-    if (!tok)
-        return NULL;
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-    struct json_object *j = json_tokener_parse_ex(tok, s, (int)len);
-    enum json_tokener_error e = json_tokener_get_error(tok);
-    size_t used = json_tokener_get_parse_end(tok);
-    const char *desc = wsc_json_error_desc(tok, e);
-    json_tokener_free(tok);
-    if (j && e == json_tokener_success) {
-        while (used < len && isspace((unsigned char)s[used]))
-            used++;
-        if (used == len)
-            return j;
-        json_object_put(j);
-        *why =
-            wsc_strdup_printf("unexpected text after the JSON value at byte %zu", used);
-        return NULL;
-    }
-    json_object_put(j);
-    if (e == json_tokener_continue)
-        *why = strdup("the JSON text ends early");
-    else
-        *why = wsc_strdup_printf("%s at byte %zu", desc, used);
-    return NULL;
-}
-
 /* Parses a body declared as JSON (or looking like an object or array). */
 static void parse_body(struct wsc_http_response *resp)
 {
     struct json_object *ct = NULL;
     json_object_object_get_ex(resp->headers, "content-type", &ct);
-    int declared = is_json_type(ct ? json_object_get_string(ct) : NULL);
+    int declared = wsc_json_is_content_type(ct ? json_object_get_string(ct) : NULL);
     size_t i = 0;
     while (i < resp->body_len && isspace((unsigned char)resp->body[i]))
         i++;
@@ -348,7 +299,7 @@ static void parse_body(struct wsc_http_response *resp)
     if (!declared && !looks)
         return;
     char *why = NULL;
-    resp->json = parse_json(resp->body, resp->body_len, &why);
+    resp->json = wsc_json_parse_body(resp->body, resp->body_len, WSC_JSON_BODY_MAX, &why);
     if (declared && !resp->json)
         resp->json_error = why ? why : strdup("invalid JSON");
     else

@@ -4,6 +4,7 @@
 #define WSC_JSON_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <json-c/json.h>
 
@@ -35,5 +36,23 @@ struct json_object *wsc_json_parse_report(const char *text, size_t len, const ch
 /* A matcher written as operators only ({"$lt": 5}, {"$in": [...]}): a
  * non-empty object whose every key starts with '$'. */
 int wsc_json_is_operator_object(const struct json_object *v);
+
+/* Does a Content-Type header value declare JSON? Any media type whose name
+ * (the part before ';') holds "json", case-insensitively: application/json,
+ * application/problem+json, text/json, and also application/jsonx. NULL is
+ * not JSON. */
+int wsc_json_is_content_type(const char *content_type);
+
+/* The longest body wsc_json_parse_body takes: json-c counts in int. */
+#define WSC_JSON_BODY_MAX ((size_t)INT32_MAX)
+
+/* Strict parse of a whole HTTP body or SSE data (len bytes of s): one JSON
+ * value, white space after it allowed, nothing else; no NUL byte; nesting
+ * limited as every wire value is (<wscheck/json.h>). Bodies longer than
+ * max_len (at most WSC_JSON_BODY_MAX) are refused. Returns the value, or
+ * NULL and, when why is not NULL, sets *why to an allocated sentence saying
+ * what was wrong (left NULL when memory ran out). */
+struct json_object *wsc_json_parse_body(const char *s, size_t len, size_t max_len,
+                                        char **why);
 
 #endif

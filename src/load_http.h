@@ -93,14 +93,6 @@ const char *wsc_load_http_header(const struct wsc_load_http_resp *r, const char 
 /* Frees what r holds; r can be initialised again. */
 void wsc_load_http_resp_free(struct wsc_load_http_resp *r);
 
-/* ---- bodies (load_http_body.c) --------------------------------------------- */
-
-/* The body parsed as one JSON value (white space around it allowed), or
- * NULL when it is not JSON. */
-struct json_object *wsc_load_http_json(const char *s, size_t len);
-/* Is a Content-Type one of JSON's (application/json, ...+json)? */
-int wsc_load_http_is_json_type(const char *content_type);
-
 /* ---- the protocols ----------------------------------------------------------- */
 
 /* http.request and http.health (load_http_check.c) */

@@ -11,6 +11,7 @@
 #include <wscheck/expect.h>
 #include <wscheck/params.h>
 
+#include "json_util.h"
 #include "load_http.h"
 
 struct lh_script {
@@ -72,7 +73,8 @@ static struct json_object *outputs(const struct lh_script *d,
     json_object_object_add(o, "status", json_object_new_int(r->status));
     json_object_object_add(o, "headers", json_object_get(r->headers));
     const char *body = r->body.data ? r->body.data : "";
-    struct json_object *json = wsc_load_http_json(body, r->body.len);
+    struct json_object *json =
+        wsc_json_parse_body(body, r->body.len, WSC_JSON_BODY_MAX, NULL);
     if (json)
         json_object_object_add(o, "json", json);
     json_object_object_add(o, "body", json_object_new_string_len(body, (int)r->body.len));

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "json_util.h"
 #include "load_http_mcp.h"
 
 enum phase { P_INITIALIZE, P_NOTIFY, P_CALL, P_DELETE };
@@ -178,7 +179,7 @@ static struct json_object *answer_of(struct wsc_load_sess *s, struct mh_state *s
     }
     const char *ct = wsc_load_http_header(r, "content-type");
     int sse = ct && strncasecmp(ct, "text/event-stream", 17) == 0;
-    if (!sse && !wsc_load_http_is_json_type(ct)) {
+    if (!sse && !wsc_json_is_content_type(ct)) {
         wsc_load_fail(
             s, WSC_LOAD_ERR_PROTOCOL,
             "%s: %s answered with Content-Type %.60s, not JSON or an event stream",

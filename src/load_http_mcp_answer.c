@@ -8,6 +8,7 @@
 
 #include <wscheck/expect.h>
 
+#include "json_util.h"
 #include "load_http_mcp.h"
 #include "mcp_internal.h"
 
@@ -37,7 +38,7 @@ static int on_event(void *arg, const char *event, const char *data, size_t len,
     (void)last_id;
     if (s->found || strcmp(event, "message") != 0)
         return 0;
-    struct json_object *msg = wsc_load_http_json(data, len);
+    struct json_object *msg = wsc_json_parse_body(data, len, WSC_JSON_BODY_MAX, NULL);
     if (answers(msg, s->id))
         s->found = msg;
     else
@@ -69,7 +70,7 @@ struct json_object *mh_answer(const char *body, size_t len, int sse, int64_t id,
     *why = NULL;
     if (sse)
         return from_stream(body, len, id, max, why);
-    struct json_object *msg = wsc_load_http_json(body, len);
+    struct json_object *msg = wsc_json_parse_body(body, len, WSC_JSON_BODY_MAX, NULL);
     if (answers(msg, id))
         return msg;
     json_object_put(msg);
