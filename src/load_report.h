@@ -95,6 +95,8 @@ struct wsc_load_live_out {
 void wsc_load_live_tick(const struct wsc_load_live *live, void *arg);
 /* Ends a terminal line so that the summary starts on its own. */
 void wsc_load_live_end(struct wsc_load_live_out *o);
+/* Cuts a line to fit a terminal of `columns` columns (0: unknown). */
+void wsc_load_live_fit(char *line, unsigned columns);
 /* The line itself, for tests. */
 void wsc_load_live_format(char *buf, size_t size, const struct wsc_load_live *live,
                           const char *unit);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
 #include "load_report.h"
 #include "report.h"
@@ -149,6 +150,23 @@ void wsc_load_live_format(char *buf, size_t size, const struct wsc_load_live *l,
              l->p99_ms, (unsigned long long)l->errors);
 }
 
+/* A line longer than the terminal wraps, and "\r" then only goes back to
+ * the start of its last row: cut it to one column short of the width. */
+void wsc_load_live_fit(char *line, unsigned columns)
+{
+    if (columns > 1 && strlen(line) >= columns)
+        line[columns - 1] = '\0';
+}
+
+/* The terminal's width in columns, 0 when unknown. */
+static unsigned terminal_columns(FILE *out)
+{
+    struct winsize ws;
+    if (ioctl(fileno(out), TIOCGWINSZ, &ws) < 0)
+        return 0;
+    return ws.ws_col;
+}
+
 void wsc_load_live_tick(const struct wsc_load_live *live, void *arg)
 {
     struct wsc_load_live_out *o = arg;
@@ -160,6 +178,7 @@ void wsc_load_live_tick(const struct wsc_load_live *live, void *arg)
     o->last = live->elapsed;
     wsc_load_live_format(line, sizeof line, live, o->unit);
     if (o->tty) {
+        wsc_load_live_fit(line, terminal_columns(o->out));
         fprintf(o->out, "\r\033[K%s", line);
         o->shown = 1;
     } else {

@@ -400,6 +400,21 @@ static void test_plan(void)
     free(stages);
 }
 
+/* On a narrow terminal the line is cut, never wrapped; a wide one keeps it. */
+static void test_live_line_fit(void)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", "     3s  active 10  target 10 VUs  2.0 sessions/s");
+    size_t n = strlen(buf);
+    wsc_load_live_fit(buf, 0);
+    CU_ASSERT_EQUAL(strlen(buf), n);
+    wsc_load_live_fit(buf, 200);
+    CU_ASSERT_EQUAL(strlen(buf), n);
+    wsc_load_live_fit(buf, 20);
+    CU_ASSERT_EQUAL(strlen(buf), 19);
+    CU_ASSERT_STRING_EQUAL(buf, "     3s  active 10 ");
+}
+
 static void test_live_line(void)
 {
     struct wsc_load_live l = {.elapsed = 12,
@@ -473,6 +488,7 @@ static CU_TestInfo tests[] = {
     {"JUnit: one case per threshold, both schemas", test_junit},
     {"plan: durations, stages, shares", test_plan},
     {"live line", test_live_line},
+    {"live line cut to the terminal width", test_live_line_fit},
     {"histograms: steps past the cap share one", test_hist_cap},
     CU_TEST_INFO_NULL,
 };
