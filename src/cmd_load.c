@@ -527,15 +527,17 @@ static int run_engine(struct load_run *lr, unsigned limit)
                                              plan.model == WSC_LOAD_OPEN ? "/s" : " VUs"};
         char *err = NULL;
         double t0 = wsc_now();
-        if ((status = raw_samples_begin(a, st)) == -1 &&
-            wsc_load_run(&plan, lr->scripts, lr->n_scripts, st,
-                         a->quiet ? NULL : wsc_load_live_tick, &live, &err) < 0) {
+        int failed = (status = raw_samples_begin(a, st)) == -1 &&
+                     wsc_load_run(&plan, lr->scripts, lr->n_scripts, st,
+                                  a->quiet ? NULL : wsc_load_live_tick, &live, &err) < 0;
+        /* The live line is cleared before any message: never appended to it. */
+        wsc_load_live_end(&live);
+        if (failed) {
             fprintf(stderr, "wscheck: load: %s\n", err ? err : "the engine failed");
             status = WSC_EXIT_INTERNAL;
         }
         free(err);
         status = raw_samples_end(a, status);
-        wsc_load_live_end(&live);
         if (st->duration <= 0)
             st->duration = wsc_now() - t0;
     }
