@@ -194,14 +194,14 @@ stop_pid "$PEER_PID"
 start_peer --bug no-push || { not_ok "the peer starts (no-push)"; finish; exit 1; }
 suite nopush '[
   { "name": "push only", "plugin": "crackerjack", "check": "progress_stream",
-    "timeout": 2, "params": { "base": "${base}", "mcp": "${mcp}", "follow": "push" } },
+    "timeout": 8, "params": { "base": "${base}", "mcp": "${mcp}", "follow": "push" } },
   { "name": "auto", "plugin": "crackerjack", "check": "progress_stream",
     "params": { "base": "${base}", "mcp": "${mcp}", "interval": 0.05 } }
 ]'
 run_wscheck run --json "$T/nopush.out.json" "$T/nopush.json"
 expect_status 1 "following by pushes alone fails without pushes"
 R=$T/nopush.out.json
-expect_json "$R" '"did not reach completed or failed within the test'"'"'s timeout (2 s)" in msg("push only") and "no push came: crackerjack pushes a job file at most once" in msg("push only")' \
+expect_json "$R" '"did not reach completed or failed within the test'"'"'s timeout (8 s)" in msg("push only") and "no push came: crackerjack pushes a job file at most once" in msg("push only")' \
     "push-only names the missing pushes: $(json_get "$R" 'msg("push only")')"
 expect_json "$R" 't["auto"]["status"] == "passed" and m("auto")["pushes"] == 0' \
     "auto follows by reconnecting when nothing is pushed"

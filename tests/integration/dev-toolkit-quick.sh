@@ -25,8 +25,9 @@ expect_json "$R" "all(n.endswith('ws://127.0.0.1:$WS_PORT') for n in t)" \
     "every test names the toolkit's WebSocket URL on the given port"
 expect_match "MCP 2025-11-25 over websocket" "$out" "the diagnosis names the negotiated version"
 
+# A generous timeout: node loads the SDK before it answers, slowly on a busy machine.
 run_wscheck --test-endpoint "stdio:$NODE $PEERS/peer-mcp.js stdio" --validate-mcp-protocol \
-    --json "$T/stdio.json"
+    --timeout 30 --json "$T/stdio.json"
 expect_status 0 "--validate-mcp-protocol passes on a stdio:COMMAND endpoint"
 expect_json "$T/stdio.json" 'sorted(x["check"] for x in t.values()) == ["initialize", "protocol"]' \
     "a stdio endpoint gets the MCP handshake and protocol validation"

@@ -19,7 +19,3 @@ expect_test() {
     else not_ok "$2: $want"; echo "got: $got" | diag; fi
 }
 
-# now_s: wall clock seconds with a fraction.
-now_s() { date +%s.%N; }
-# elapsed_below START LIMIT: true when less than LIMIT seconds passed.
-elapsed_below() { "$PYTHON_WS" -c 'import sys; sys.exit(not float(sys.argv[3]) - float(sys.argv[1]) < float(sys.argv[2]))' "$1" "$2" "$(now_s)"; }

@@ -46,7 +46,7 @@ start_raw_peer text-flood || { not_ok "raw peer text-flood starts"; finish; exit
 cat >"$T/text.json" <<JSON
 { "name": "text flood",
   "tests": [
-    { "name": "skip until", "plugin": "ws-basic", "check": "conversation", "timeout": 4,
+    { "name": "skip until", "plugin": "ws-basic", "check": "conversation", "timeout": 20,
       "params": { "url": "$PEER_URL", "steps": [
         { "expect": { "never": true }, "skip_until": true, "within": 1 } ] } } ] }
 JSON
