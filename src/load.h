@@ -102,6 +102,7 @@ struct wsc_load_stats {
     double started;  /* wall clock, s since the epoch */
     double duration; /* s, measured */
     unsigned peak_connections;
+    unsigned peak_connecting;  /* connections being set up at once, at most */
     unsigned connection_limit; /* what RLIMIT_NOFILE allowed */
     unsigned source_addresses; /* loopback source addresses used */
     uint64_t dropped_arrivals; /* open model: arrivals with no free VU */

@@ -209,7 +209,8 @@ static void connect_begin(struct load_engine *e, struct wsc_load_sess *s)
     }
     s->phase = PH_CONNECTING;
     s->setting_up = 1;
-    e->connecting++;
+    if (++e->connecting > e->stats->peak_connecting)
+        e->stats->peak_connecting = e->connecting;
     load_heap_update(e, s);
     if (load_connect(s) != 0)
         return;

@@ -162,6 +162,7 @@ static int put_header(struct json_object *o, const struct wsc_load_report *r)
            wsc_json_put(o, "interrupted", json_object_new_boolean(r->interrupted), 0) ||
            wsc_json_put(o, "plan", r->plan ? json_object_get(r->plan) : NULL, 1) ||
            put_u64(o, "peak_connections", s->peak_connections) ||
+           put_u64(o, "peak_connecting", s->peak_connecting) ||
            put_u64(o, "connection_limit", s->connection_limit) ||
            put_u64(o, "source_addresses", s->source_addresses) ||
            put_u64(o, "dropped_arrivals", s->dropped_arrivals) ||
@@ -344,6 +345,8 @@ static int read_plan_and_shard(const struct json_object *doc, struct wsc_load_re
     }
     if (u64_member(doc, "peak_connections", &n) == 0)
         r->stats.peak_connections = (unsigned)n;
+    if (u64_member(doc, "peak_connecting", &n) == 0)
+        r->stats.peak_connecting = (unsigned)n;
     if (u64_member(doc, "connection_limit", &n) == 0)
         r->stats.connection_limit = (unsigned)n;
     if (u64_member(doc, "source_addresses", &n) == 0)

@@ -35,6 +35,7 @@ static void add_run(struct wsc_load_report *out, const struct wsc_load_report *i
     if (s->duration > o->duration)
         o->duration = s->duration;
     o->peak_connections += s->peak_connections;
+    o->peak_connecting += s->peak_connecting;
     o->connection_limit += s->connection_limit;
     o->dropped_arrivals += s->dropped_arrivals;
     if (s->source_addresses > o->source_addresses)
