@@ -164,8 +164,8 @@ static void flush_out(struct wsc_load_sess *s)
 
 /* ---- set-up slots (plan->max_connecting) ------------------------------------ */
 
-/* A session waiting in the queue for a set-up slot this long in the
- * closed model has no deadline yet: it gets one when it connects. */
+/* The deadline, in seconds from now, of a closed-model session waiting for
+ * a set-up slot: in effect none; it gets its own when it connects. */
 #define NO_DEADLINE 1e9
 
 static void wait_unlink(struct load_engine *e, struct wsc_load_sess *s)
