@@ -320,25 +320,6 @@ static int page(struct wsc_load_sess *s, struct mh_state *st, struct json_object
     return st->cursor ? 1 : -1;
 }
 
-/* The outputs of tool_discovery under load: tools and tool_names. */
-static struct json_object *tool_outputs(struct json_object *items)
-{
-    struct json_object *o = json_object_new_object(), *names = json_object_new_array();
-    if (!o || !names) {
-        json_object_put(o);
-        json_object_put(names);
-        return NULL;
-    }
-    for (size_t i = 0; i < json_object_array_length(items); i++) {
-        struct json_object *name = NULL;
-        json_object_object_get_ex(json_object_array_get_idx(items, i), "name", &name);
-        json_object_array_add(names, json_object_get(name));
-    }
-    json_object_object_add(o, "tools", json_object_get(items));
-    json_object_object_add(o, "tool_names", names);
-    return o;
-}
-
 static void called(struct wsc_load_sess *s, struct mh_state *st)
 {
     const struct mh_script *d = wsc_load_script_of(s)->data;
@@ -356,7 +337,7 @@ static void called(struct wsc_load_sess *s, struct mh_state *st)
                 send_call(s, st);
             return;
         }
-        struct json_object *o = tool_outputs(st->items);
+        struct json_object *o = mh_tool_outputs(st->items);
         ok = matched(s, d->method, o, 0);
         json_object_put(o);
     } else {

@@ -44,6 +44,9 @@ struct json_object *mh_answer(const char *body, size_t len, int sse, int64_t id,
  * false when absent), or {"error": ...}. *rpc_error tells which. */
 struct json_object *mh_outputs(const struct json_object *answer, const char *method,
                                int *rpc_error);
+/* The outputs of tool_discovery, over either transport: "tools" (the
+ * items of every page; [] for NULL) and "tool_names". */
+struct json_object *mh_tool_outputs(struct json_object *items);
 /* The initialize outputs: the result's members, transport "http" and the
  * session id when there is one. */
 struct json_object *mh_initialize_outputs(const struct json_object *answer,

@@ -190,3 +190,22 @@ int mh_check_answer(const struct mh_script *d, const char *method,
     free(why);
     return -1;
 }
+
+struct json_object *mh_tool_outputs(struct json_object *items)
+{
+    struct json_object *o = json_object_new_object(), *names = json_object_new_array();
+    if (!o || !names) {
+        json_object_put(o);
+        json_object_put(names);
+        return NULL;
+    }
+    for (size_t i = 0; items && i < json_object_array_length(items); i++) {
+        struct json_object *name = NULL;
+        json_object_object_get_ex(json_object_array_get_idx(items, i), "name", &name);
+        json_object_array_add(names, json_object_get(name));
+    }
+    json_object_object_add(o, "tools",
+                           items ? json_object_get(items) : json_object_new_array());
+    json_object_object_add(o, "tool_names", names);
+    return o;
+}

@@ -137,26 +137,6 @@ static void server_request(struct wsc_load_sess *s, struct json_object *msg,
     json_object_put(ans);
 }
 
-/* The outputs of tool_discovery under load: tools and tool_names. */
-static struct json_object *tool_outputs(struct json_object *items)
-{
-    struct json_object *o = json_object_new_object(), *names = json_object_new_array();
-    if (!o || !names) {
-        json_object_put(o);
-        json_object_put(names);
-        return NULL;
-    }
-    for (size_t i = 0; items && i < json_object_array_length(items); i++) {
-        struct json_object *name = NULL;
-        json_object_object_get_ex(json_object_array_get_idx(items, i), "name", &name);
-        json_object_array_add(names, json_object_get(name));
-    }
-    json_object_object_add(o, "tools",
-                           items ? json_object_get(items) : json_object_new_array());
-    json_object_object_add(o, "tool_names", names);
-    return o;
-}
-
 /* A page of tools/list: its tools kept. 1 when the answer is whole (no
  * next page), 0 when the next page was asked for, -1 after failing. */
 static int page(struct wsc_load_sess *s, struct json_object *result)
@@ -202,7 +182,7 @@ static void judge(struct wsc_load_sess *s, struct json_object *msg, const char *
             json_object_object_add(outputs, "transport",
                                    json_object_new_string("websocket"));
     } else if (ms->paged && !json_object_object_get_ex(msg, "error", NULL)) {
-        outputs = tool_outputs(st->items);
+        outputs = mh_tool_outputs(st->items);
     } else {
         outputs = mh_outputs(msg, method, &rpc_error);
     }
