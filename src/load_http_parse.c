@@ -12,6 +12,7 @@
 
 #include "http_status_line.h"
 #include "load_http.h"
+#include "util.h"
 
 enum state {
     S_HEAD,
@@ -305,17 +306,6 @@ static enum wsc_load_http_rc body_bytes(struct wsc_load_http_resp *r,
     return WSC_LOAD_HTTP_MORE;
 }
 
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* chunk-size [ chunk-ext ] CRLF */
 static enum wsc_load_http_rc chunk_size(struct wsc_load_http_resp *r,
                                         const unsigned char *p, size_t n, size_t *used)
@@ -329,10 +319,10 @@ static enum wsc_load_http_rc chunk_size(struct wsc_load_http_resp *r,
     }
     size_t len = text_len(p, 0, lf), i = 0;
     uint64_t size = 0;
-    for (; i < len && hexval(p[i]) >= 0; i++) {
+    for (; i < len && wsc_hex_value(p[i]) >= 0; i++) {
         if (size > (UINT64_MAX >> 4))
             return fail(r, WSC_LOAD_ERR_PROTOCOL, "chunk size out of range");
-        size = (size << 4) | (uint64_t)hexval(p[i]);
+        size = (size << 4) | (uint64_t)wsc_hex_value(p[i]);
     }
     if (i == 0 || (i < len && p[i] != ';' && p[i] != ' ' && p[i] != '\t'))
         return fail(r, WSC_LOAD_ERR_PROTOCOL, "malformed chunk-size line");
