@@ -219,6 +219,9 @@ struct wsc_load_script *wsc_load_compile(const struct wsc_test *test,
                                          struct json_object *params, double timeout,
                                          char **why);
 void wsc_load_script_free(struct wsc_load_script *sc);
+/* The TLS params of the checks (insecure, ca_file, client_cert,
+ * client_key) into the script, for the engine. 0, or -1 (out of memory). */
+int wsc_load_tls_params(struct wsc_load_script *sc, const struct json_object *params);
 
 /* The compilers (each fills proto, data, free_data, host/port/tls/sni from
  * the URL; returns 0 or -1 with *why). */

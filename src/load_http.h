@@ -41,10 +41,6 @@ int wsc_load_http_request_build(const struct wsc_load_http_req *req, char **out,
                                 size_t *out_len, char **why);
 /* The Host: value for a script's target ("h", "h:8080", "[::1]:8080"). */
 char *wsc_load_http_host(const struct wsc_load_script *sc);
-/* The TLS params of the checks (insecure, ca_file, client_cert,
- * client_key) into the script, for the engine. 0, or -1 (out of memory). */
-int wsc_load_http_tls_params(struct wsc_load_script *sc,
-                             const struct json_object *params);
 /* NULL when the headers param (NULL, or an object of strings, numbers,
  * booleans and nulls) can go into a request; else why not (malloc'ed). */
 char *wsc_load_http_headers_check(const struct json_object *headers);

@@ -297,7 +297,7 @@ int wsc_load_compile_http(struct wsc_load_script *sc, const char *check,
     else if (!(*why = split_expect(d, wsc_param(params, "expect"), is_health(check))) &&
              wsc_load_script_target(sc, url, &path, why) == 0) {
         rc = build(sc, d, params, path, why);
-        if (rc == 0 && wsc_load_http_tls_params(sc, params) != 0) {
+        if (rc == 0 && wsc_load_tls_params(sc, params) != 0) {
             *why = strdup("out of memory");
             rc = -1;
         }

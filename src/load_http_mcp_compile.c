@@ -210,7 +210,7 @@ int wsc_load_compile_mcp_http(struct wsc_load_script *sc, const char *check,
     if (fill(d, k, params, why) == 0 &&
         wsc_load_script_target(sc, url, &d->path, why) == 0) {
         d->host = wsc_load_http_host(sc);
-        rc = d->host && wsc_load_http_tls_params(sc, params) == 0 ? 0 : -1;
+        rc = d->host && wsc_load_tls_params(sc, params) == 0 ? 0 : -1;
         if (rc)
             *why = strdup("out of memory");
     }

@@ -139,17 +139,3 @@ char *wsc_load_http_host(const struct wsc_load_script *sc)
     return wsc_strdup_printf("%s%s%s%s%s", v6 ? "[" : "", host, v6 ? "]" : "",
                              dflt ? "" : ":", dflt ? "" : sc->port);
 }
-
-int wsc_load_http_tls_params(struct wsc_load_script *sc, const struct json_object *params)
-{
-    struct json_object *v = NULL;
-    if (json_object_object_get_ex(params, "insecure", &v))
-        sc->insecure = json_object_get_boolean(v);
-    static const char *const keys[] = {"ca_file", "client_cert", "client_key"};
-    char **dst[] = {&sc->ca_file, &sc->client_cert, &sc->client_key};
-    for (size_t i = 0; i < 3; i++)
-        if (json_object_object_get_ex(params, keys[i], &v) &&
-            !(*dst[i] = strdup(json_object_get_string(v))))
-            return -1;
-    return 0;
-}

@@ -500,20 +500,6 @@ static int offer_subprotocols(struct lws_script *ws, struct json_object *list,
     return 0;
 }
 
-static int tls_params(struct wsc_load_script *sc, struct json_object *params)
-{
-    struct json_object *v;
-    if (json_object_object_get_ex(params, "insecure", &v))
-        sc->insecure = json_object_get_boolean(v);
-    const char *keys[] = {"ca_file", "client_cert", "client_key"};
-    char **dst[] = {&sc->ca_file, &sc->client_cert, &sc->client_key};
-    for (size_t i = 0; i < 3; i++)
-        if (json_object_object_get_ex(params, keys[i], &v) &&
-            !(*dst[i] = strdup(json_object_get_string(v))))
-            return -1;
-    return 0;
-}
-
 static int build_request(struct lws_script *ws, const struct wsc_load_script *sc,
                          struct json_object *params, const char *path, const char *extra,
                          char **why)
@@ -571,7 +557,7 @@ int lws_script_init(struct lws_script *ws, struct wsc_load_script *sc,
         return -1;
     int rc = build_request(ws, sc, params, path, extra_protocol, why);
     free(path);
-    if (rc == 0 && tls_params(sc, params) != 0)
+    if (rc == 0 && wsc_load_tls_params(sc, params) != 0)
         rc = -1;
     if (rc != 0 && !*why)
         *why = wsc_strdup_printf("out of memory");
